@@ -1,0 +1,18 @@
+/*
+ * unika.h - count unique people across organisations without sharing who they are.
+ *
+ * Each partner turns identifying fields into keyed pseudonyms, adds them to
+ * mergeable distinct-count sketches, and shares only the sketches. Analysts
+ * merge and estimate; auditors verify.
+ *
+ *   if (unika_init() < 0) ...;
+ *
+ * See README.md for the whole picture and docs/ for the formats.
+ */
+#ifndef UNIKA_H
+#define UNIKA_H
+
+#include "unika/common.h"
+#include "unika/error.h"
+
+#endif /* UNIKA_H */

@@ -61,3 +61,24 @@ int unika_sketch_meta_equal(const unika_sketch_meta *a, const unika_sketch_meta 
     }
     return 1;
 }
+
+int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < dst->n_labels; i++) {
+        int common = 0;
+        for (size_t j = 0; j < src->n_labels && !common; j++) {
+            common = !strcmp(dst->keys[i], src->keys[j]) && !strcmp(dst->values[i], src->values[j]);
+        }
+        if (common) {
+            dst->keys[kept] = dst->keys[i];
+            dst->values[kept] = dst->values[i];
+            kept++;
+        } else {
+            free(dst->keys[i]);
+            free(dst->values[i]);
+        }
+    }
+    dst->n_labels = kept;
+    return UNIKA_OK;
+}

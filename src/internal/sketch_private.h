@@ -35,6 +35,10 @@ struct unika_sketch {
 unika_sketch_meta *unika_sketch_meta_new(void);
 void unika_sketch_meta_free(unika_sketch_meta *meta);
 unika_sketch_meta *unika_sketch_meta_copy(const unika_sketch_meta *meta);
+/* Bookkeeping of a merge: `dst` keeps only the labels it shares (same key
+ * and value) with `src`, and gains `src`'s provenance records. Returns 0 or
+ * UNIKA_ENOMEM (dst unchanged then). */
+int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src);
 /* 1 when equal, 0 otherwise. */
 int unika_sketch_meta_equal(const unika_sketch_meta *a, const unika_sketch_meta *b);
 

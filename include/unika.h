@@ -14,5 +14,6 @@
 
 #include "unika/common.h"
 #include "unika/error.h"
+#include "unika/key.h"
 
 #endif /* UNIKA_H */

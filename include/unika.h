@@ -15,5 +15,6 @@
 #include "unika/common.h"
 #include "unika/error.h"
 #include "unika/key.h"
+#include "unika/recipe.h"
 
 #endif /* UNIKA_H */

@@ -14,6 +14,7 @@
 
 #include "unika/common.h"
 #include "unika/error.h"
+#include "unika/sign.h"
 #include "unika/key.h"
 #include "unika/recipe.h"
 

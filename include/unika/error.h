@@ -61,7 +61,10 @@
     X(ESIGNATURE,  -120, "signature invalid")                                         \
     X(EROSTER,     -121, "invalid roster")                                            \
     X(ESIGNER,     -122, "signer not on roster")                                      \
-    X(ESEAL,       -123, "sealed box could not be opened")
+    X(ESEAL,       -123, "sealed box could not be opened")                           \
+    X(ESIGNKEY,    -124, "signature made with a key other than the roster's")         \
+    X(ESIGFILE,    -125, "malformed signature file")                                  \
+    X(ESEALAUTH,   -126, "sealed envelope altered or damaged")
 
 #ifdef __cplusplus
 extern "C" {

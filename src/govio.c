@@ -1,0 +1,249 @@
+/*
+ * govio.c - atomic writes and guarded reads for the governance files.
+ *
+ * Signing keys, box keys, public keys, signatures, rosters and sealed
+ * envelopes are all small files that must never be seen half-written (a
+ * partner who loses power while writing a signature must not end up with a
+ * file that fails verification for a reason nobody can explain), and secret
+ * ones must never be readable by others, not even for a moment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "internal/common.h"
+#include "internal/govio.h"
+
+static int fsync_parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash) {
+        strcpy(dir, ".");
+    } else if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir) return -1;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir, O_RDONLY);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int unika_govio_write(const char *path, const void *src, size_t src_size,
+                      unsigned mode, unsigned flags, unika_error *err)
+{
+    if (!path || (!src && src_size)) return unika_fail(err, UNIKA_EINVAL, "NULL path or data");
+    if (!(flags & UNIKA_GOVIO_OVERWRITE) && access(path, F_OK) == 0)
+        return unika_fail(err, UNIKA_EEXIST, "%s already exists (not overwritten)", path);
+
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 32);
+    if (!tmp) return unika_fail(err, UNIKA_ENOMEM, "out of memory writing %s", path);
+    int fd = -1;
+    for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
+        snprintf(tmp, plen + 32, "%s.tmp-%08x", path, randombytes_random());
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, (mode_t)mode);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return unika_fail(err, UNIKA_EIO, "cannot create a temporary file beside %s: %s",
+                          path, strerror(e));
+    }
+    /* open() applies the umask; the mode we promise must hold regardless. */
+    if (fchmod(fd, (mode_t)mode) != 0) goto io_error;
+    const uint8_t *p = src;
+    size_t left = src_size;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            goto io_error;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) != 0) goto io_error;
+    if (close(fd) != 0) {
+        fd = -1;
+        goto io_error;
+    }
+    fd = -1;
+    if (!(flags & UNIKA_GOVIO_OVERWRITE)) {
+        /* link() fails if path appeared meanwhile: never clobber without leave. */
+        if (link(tmp, path) != 0) {
+            int e = errno;
+            unlink(tmp);
+            free(tmp);
+            if (e == EEXIST)
+                return unika_fail(err, UNIKA_EEXIST, "%s already exists (not overwritten)", path);
+            return unika_fail(err, UNIKA_EIO, "cannot move the file into place at %s: %s",
+                              path, strerror(e));
+        }
+        unlink(tmp);
+    } else if (rename(tmp, path) != 0) {
+        goto io_error;
+    }
+    free(tmp);
+    if (fsync_parent_dir(path) != 0)
+        return unika_fail(err, UNIKA_EIO, "cannot sync the directory of %s", path);
+    return 0;
+
+io_error: {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        unlink(tmp);
+        free(tmp);
+        return unika_fail(err, UNIKA_EIO, "cannot write %s: %s", path, strerror(e));
+    }
+}
+
+int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t max_size,
+                     int refuse_open_perms, unika_error *err)
+{
+    if (!out || !out_size || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    *out = NULL;
+    *out_size = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT) return unika_fail(err, UNIKA_ENOENT, "%s does not exist", path);
+        return unika_fail(err, UNIKA_EIO, "cannot open %s: %s", path, strerror(e));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return unika_fail(err, UNIKA_EIO, "cannot stat %s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
+    }
+    if (refuse_open_perms && (st.st_mode & 077)) {
+        close(fd);
+        return unika_fail(err, UNIKA_EKEYPERM,
+                          "%s has mode %04o: group or others may access this secret key; "
+                          "run chmod 600 on it", path, (unsigned)(st.st_mode & 07777));
+    }
+    if ((uint64_t)st.st_size > max_size) {
+        close(fd);
+        return unika_fail(err, UNIKA_ERANGE, "%s is %llu bytes, more than the %zu allowed",
+                          path, (unsigned long long)st.st_size, max_size);
+    }
+    size_t cap = (size_t)st.st_size + 1;
+    uint8_t *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
+    }
+    size_t len = 0;
+    for (;;) {
+        if (len == cap - 1) {
+            /* The file grew after fstat; read on up to the limit. */
+            if (cap - 1 >= max_size) {
+                uint8_t probe;
+                ssize_t r = read(fd, &probe, 1);
+                if (r > 0) {
+                    close(fd);
+                    unika_govio_free(buf, len);
+                    return unika_fail(err, UNIKA_ERANGE, "%s is more than the %zu bytes allowed",
+                                      path, max_size);
+                }
+                break;
+            }
+            size_t ncap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
+            uint8_t *grown = malloc(ncap);
+            if (!grown) {
+                close(fd);
+                unika_govio_free(buf, len);
+                return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
+            }
+            memcpy(grown, buf, len);
+            unika_govio_free(buf, len);
+            buf = grown;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            close(fd);
+            unika_govio_free(buf, len);
+            return unika_fail(err, UNIKA_EIO, "cannot read %s: %s", path, strerror(e));
+        }
+        if (r == 0) break;
+        len += (size_t)r;
+    }
+    close(fd);
+    buf[len] = '\0';
+    *out = buf;
+    *out_size = len;
+    return 0;
+}
+
+void unika_govio_free(uint8_t *buf, size_t size)
+{
+    if (!buf) return;
+    sodium_memzero(buf, size + 1);
+    free(buf);
+}
+
+int unika_govio_next_line(const char **line, size_t *line_size,
+                          const char *src, size_t src_size, size_t *pos)
+{
+    if (*pos >= src_size) return 0;
+    const char *start = src + *pos;
+    const char *nl = memchr(start, '\n', src_size - *pos);
+    size_t n = nl ? (size_t)(nl - start) : src_size - *pos;
+    *pos += n + (nl ? 1 : 0);
+    if (n && start[n - 1] == '\r') n--;
+    *line = start;
+    *line_size = n;
+    return 1;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int unika_govio_hex_decode(uint8_t *dst, size_t n, const char *src, size_t src_size)
+{
+    if (src_size != 2 * n) return -1;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(src[2 * i]), lo = hexval(src[2 * i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        dst[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+void unika_govio_prefix_path(unika_error *err, const char *path)
+{
+    if (!err || !path) return;
+    size_t cap = sizeof err->message, plen = strlen(path), mlen = strlen(err->message);
+    if (plen + 2 >= cap) return; /* an absurd path: keep the message itself */
+    if (plen + 2 + mlen >= cap) mlen = cap - 1 - plen - 2;
+    memmove(err->message + plen + 2, err->message, mlen);
+    memcpy(err->message, path, plen);
+    err->message[plen] = ':';
+    err->message[plen + 1] = ' ';
+    err->message[plen + 2 + mlen] = '\0';
+}

@@ -17,5 +17,6 @@
 #include "unika/sign.h"
 #include "unika/key.h"
 #include "unika/recipe.h"
+#include "unika/sketch_io.h"
 
 #endif /* UNIKA_H */

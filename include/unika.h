@@ -15,6 +15,7 @@
 #include "unika/common.h"
 #include "unika/error.h"
 #include "unika/sign.h"
+#include "unika/roster.h"
 #include "unika/key.h"
 #include "unika/recipe.h"
 #include "unika/sketch_io.h"

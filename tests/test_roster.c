@@ -1,0 +1,255 @@
+/*
+ * test_roster.c - the partnership roster: canonical text round trip,
+ * line-numbered parse errors, lookups, and verification that names the
+ * signer or says exactly why not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal/common.h"
+#include "testutil.h"
+#include "unika.h"
+
+static const uint8_t FP[UNIKA_FINGERPRINT_BYTES] = {0x3f, 0x0c, 1, 2, 3, 4, 5, 6,
+                                                    7, 8, 9, 10, 11, 12, 13, 14};
+static const char *FP_HEX = "3f0c0102030405060708090a0b0c0d0e";
+static const char *KEY_A = "ed25519:8a1f000000000000000000000000000000000000000000000000000000000001";
+static const char *KEY_B = "ed25519:8a1f000000000000000000000000000000000000000000000000000000000002";
+
+typedef struct {
+    unika_sign_key *sk[3];
+    unika_roster *roster;
+} fixture;
+
+static void fixture_make(fixture *f)
+{
+    static const char *names[] = {"raddabarnen", "rodakorset", "stadsmissionen"};
+    unika_error e = {0};
+    ck_assert_int_eq(unika_roster_new(&f->roster, FP, &e), 0);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(unika_sign_key_generate(&f->sk[i], names[i], &e), 0);
+        unika_sign_public pub;
+        unika_sign_key_public(&pub, f->sk[i]);
+        ck_assert_int_eq(unika_roster_add_partner(f->roster, &pub, &e), 0);
+    }
+}
+
+static void fixture_free(fixture *f)
+{
+    for (int i = 0; i < 3; i++) unika_sign_key_free(f->sk[i]);
+    unika_roster_free(f->roster);
+}
+
+START_TEST(build_format_parse_round_trip)
+{
+    fixture f;
+    fixture_make(&f);
+    unika_error e = {0};
+    uint8_t box[UNIKA_BOX_PUBLIC_KEY_BYTES];
+    for (size_t i = 0; i < sizeof box; i++) box[i] = (uint8_t)(0xa0 + i);
+    ck_assert_int_eq(unika_roster_aggregator(NULL, NULL, f.roster, &e), UNIKA_ENOENT);
+    ck_assert_int_eq(unika_roster_set_aggregator(f.roster, "analyst", box, &e), 0);
+
+    char text[UNIKA_ROSTER_MAX_BYTES], again[UNIKA_ROSTER_MAX_BYTES];
+    size_t n, n2;
+    ck_assert_int_eq(unika_roster_format(text, sizeof text, &n, f.roster, &e), 0);
+    ck_assert_int_eq(unika_roster_format(text, 40, NULL, f.roster, &e), UNIKA_EBUFFER);
+    ck_assert_int_eq(unika_roster_format(text, sizeof text, &n, f.roster, &e), 0);
+    ck_assert_int_eq(strncmp(text, "unika-roster v1\npartnership-key: 3f0c0102", 41), 0);
+
+    unika_roster *back = NULL;
+    ck_assert_msg(unika_roster_parse(&back, text, n, &e) == 0, "%s", e.message);
+    ck_assert_int_eq(unika_roster_format(again, sizeof again, &n2, back, &e), 0);
+    ck_assert_uint_eq(n, n2);
+    ck_assert_int_eq(memcmp(text, again, n), 0);
+
+    ck_assert_uint_eq(unika_roster_partner_count(back), 3);
+    ck_assert_str_eq(unika_roster_partner_at(back, 1)->name, "rodakorset");
+    ck_assert_ptr_null(unika_roster_partner_at(back, 3));
+    const unika_sign_public *p = unika_roster_find(back, "stadsmissionen");
+    ck_assert_ptr_nonnull(p);
+    unika_sign_public want;
+    unika_sign_key_public(&want, f.sk[2]);
+    ck_assert_int_eq(memcmp(p->key, want.key, sizeof want.key), 0);
+    ck_assert_ptr_null(unika_roster_find(back, "nobody"));
+    ck_assert_int_eq(memcmp(unika_roster_key_fingerprint(back), FP, sizeof FP), 0);
+    const char *agg = NULL;
+    uint8_t box_back[UNIKA_BOX_PUBLIC_KEY_BYTES];
+    ck_assert_int_eq(unika_roster_aggregator(&agg, box_back, back, &e), 0);
+    ck_assert_str_eq(agg, "analyst");
+    ck_assert_int_eq(memcmp(box, box_back, sizeof box), 0);
+
+    /* Comments, blank lines, CRLF and trailing blanks are tolerated. */
+    char loose[UNIKA_ROSTER_MAX_BYTES];
+    snprintf(loose, sizeof loose,
+             "# agreed at the steering group\r\n\r\nunika-roster v1  \r\n"
+             "partnership-key: %s\r\n# partners\r\npartner: a %s\r\n", FP_HEX, KEY_A);
+    unika_roster *r2 = NULL;
+    ck_assert_msg(unika_roster_parse(&r2, loose, strlen(loose), &e) == 0, "%s", e.message);
+    ck_assert_uint_eq(unika_roster_partner_count(r2), 1);
+    unika_roster_free(r2);
+    unika_roster_free(back);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(parse_errors_name_their_line)
+{
+    char fp_line[64];
+    snprintf(fp_line, sizeof fp_line, "partnership-key: %s\n", FP_HEX);
+    char a[128], b[128], a_again[128], b_named_a[128];
+    snprintf(a, sizeof a, "partner: a %s\n", KEY_A);
+    snprintf(b, sizeof b, "partner: b %s\n", KEY_B);
+    snprintf(a_again, sizeof a_again, "partner: a %s\n", KEY_B);
+    snprintf(b_named_a, sizeof b_named_a, "partner: b %s\n", KEY_A);
+    struct { const char *parts[5]; int rc; uint64_t line; const char *says; } cases[] = {
+        {{""}, UNIKA_EROSTER, 0, "empty"},
+        {{"unika-roster v2\n"}, UNIKA_EVERSION, 1, "version"},
+        {{"# c\nroster\n"}, UNIKA_EROSTER, 2, "unika-roster v1"},
+        {{"unika-roster v1\n", a}, UNIKA_EROSTER, 0, "partnership-key"},
+        {{"unika-roster v1\n", fp_line}, UNIKA_EROSTER, 0, "no partner"},
+        {{"unika-roster v1\n", fp_line, fp_line, a}, UNIKA_EROSTER, 3, "second"},
+        {{"unika-roster v1\npartnership-key: 3f0c\n"}, UNIKA_EROSTER, 2, "32 hex"},
+        {{"unika-roster v1\n", fp_line, a, a_again}, UNIKA_EROSTER, 4, "already"},
+        {{"unika-roster v1\n", fp_line, a, b_named_a}, UNIKA_EROSTER, 4, "same public key"},
+        {{"unika-roster v1\n", fp_line, "partner: a\n"}, UNIKA_EROSTER, 3, "NAME"},
+        {{"unika-roster v1\n", fp_line, "partner: r\xc3\xa4 x\n"}, UNIKA_ENAME, 3, "character 2"},
+        {{"unika-roster v1\n", fp_line, "partner: a rsa:00\n"}, UNIKA_EROSTER, 3, "ed25519:"},
+        {{"unika-roster v1\n", fp_line, "partner: a ed25519:00\n"}, UNIKA_EROSTER, 3, "64 hex"},
+        {{"unika-roster v1\n", fp_line, a, "member: b\n"}, UNIKA_EROSTER, 4, "unknown line"},
+        {{"unika-roster v1\n", fp_line, a, "aggregator: x ed25519:00\n"}, UNIKA_EROSTER, 4,
+         "x25519:"},
+    };
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(cases); i++) {
+        char text[1024] = "";
+        for (int j = 0; j < 5 && cases[i].parts[j]; j++) strcat(text, cases[i].parts[j]);
+        unika_roster *r = NULL;
+        unika_error e = {0};
+        int rc = unika_roster_parse(&r, text, strlen(text), &e);
+        ck_assert_msg(rc == cases[i].rc, "case %zu: got %d (%s)", i, rc, e.message);
+        ck_assert_ptr_null(r);
+        ck_assert_msg(e.line == cases[i].line, "case %zu: line %llu", i,
+                      (unsigned long long)e.line);
+        ck_assert_msg(strstr(e.message, cases[i].says), "case %zu: %s", i, e.message);
+        if (cases[i].line) {
+            char where[32];
+            snprintf(where, sizeof where, "line %llu", (unsigned long long)cases[i].line);
+            ck_assert_msg(strstr(e.message, where), "case %zu: %s", i, e.message);
+        }
+    }
+}
+END_TEST
+
+START_TEST(verify_names_the_signer_or_the_reason)
+{
+    fixture f;
+    fixture_make(&f);
+    unika_error e = {0};
+    const uint8_t data[] = "a sketch file's bytes";
+    unika_signature sig;
+    const unika_sign_public *who = NULL;
+
+    ck_assert_int_eq(unika_signature_create(&sig, f.sk[1], data, sizeof data, &e), 0);
+    ck_assert_int_eq(unika_roster_verify(&who, f.roster, &sig, data, sizeof data, &e), 0);
+    ck_assert_str_eq(who->name, "rodakorset");
+
+    uint8_t changed[sizeof data];
+    memcpy(changed, data, sizeof data);
+    changed[3] ^= 0x20;
+    ck_assert_int_eq(unika_roster_verify(&who, f.roster, &sig, changed, sizeof data, &e),
+                     UNIKA_ESIGNATURE);
+    ck_assert_ptr_null(who);
+
+    /* A partner not on the roster. */
+    unika_sign_key *outsider = NULL, *impostor = NULL;
+    ck_assert_int_eq(unika_sign_key_generate(&outsider, "barnrattsbyran", &e), 0);
+    ck_assert_int_eq(unika_signature_create(&sig, outsider, data, sizeof data, &e), 0);
+    ck_assert_int_eq(unika_roster_verify(&who, f.roster, &sig, data, sizeof data, &e),
+                     UNIKA_ESIGNER);
+    ck_assert_ptr_nonnull(strstr(e.message, "\"barnrattsbyran\" is not on the roster"));
+    ck_assert_ptr_nonnull(strstr(e.message, "raddabarnen, rodakorset, stadsmissionen"));
+
+    /* A partner's name with another key: a key mismatch. */
+    ck_assert_int_eq(unika_sign_key_generate(&impostor, "rodakorset", &e), 0);
+    ck_assert_int_eq(unika_signature_create(&sig, impostor, data, sizeof data, &e), 0);
+    ck_assert_int_eq(unika_roster_verify(&who, f.roster, &sig, data, sizeof data, &e),
+                     UNIKA_ESIGNKEY);
+
+    /* Fingerprint check. */
+    ck_assert_int_eq(unika_roster_check_key_fingerprint(f.roster, FP, &e), 0);
+    uint8_t other[UNIKA_FINGERPRINT_BYTES];
+    memcpy(other, FP, sizeof other);
+    other[15] ^= 0xff;
+    ck_assert_int_eq(unika_roster_check_key_fingerprint(f.roster, other, &e),
+                     UNIKA_EKEYMISMATCH);
+    ck_assert_ptr_nonnull(strstr(e.message, FP_HEX));
+    ck_assert_ptr_nonnull(strstr(e.message, "3f0c0102030405060708090a0b0c0df1"));
+
+    /* Duplicates refused by the builder too. */
+    unika_sign_public pub;
+    unika_sign_key_public(&pub, impostor);
+    ck_assert_int_eq(unika_roster_add_partner(f.roster, &pub, &e), UNIKA_EROSTER);
+    unika_sign_key_free(outsider);
+    unika_sign_key_free(impostor);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(verify_files_and_save_load)
+{
+    char dir[] = "/tmp/unika-test-roster-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    fixture f;
+    fixture_make(&f);
+    unika_error e = {0};
+    char rpath[128], data[128], sigpath[160];
+    snprintf(rpath, sizeof rpath, "%s/partnership.roster", dir);
+    snprintf(data, sizeof data, "%s/cell.uks", dir);
+    snprintf(sigpath, sizeof sigpath, "%s/cell.uks.sig", dir);
+    ck_assert_int_eq(unika_roster_save(f.roster, rpath, 0, &e), 0);
+    ck_assert_int_eq(unika_roster_save(f.roster, rpath, 0, &e), UNIKA_EEXIST);
+    unika_roster *r = NULL;
+    ck_assert_int_eq(unika_roster_load(&r, rpath, &e), 0);
+
+    FILE *fh = fopen(data, "wb");
+    fputs("sketch", fh);
+    fclose(fh);
+    const unika_sign_public *who = NULL;
+    ck_assert_int_eq(unika_roster_verify_file(&who, r, data, NULL, &e), UNIKA_ENOENT);
+    ck_assert_ptr_nonnull(strstr(e.message, "not signed"));
+    ck_assert_int_eq(unika_sign_file(f.sk[0], data, NULL, 0, &e), 0);
+    ck_assert_int_eq(unika_roster_verify_file(&who, r, data, NULL, &e), 0);
+    ck_assert_str_eq(who->name, "raddabarnen");
+    ck_assert_int_eq(unika_roster_verify_file(&who, r, data, sigpath, &e), 0);
+    fh = fopen(data, "ab");
+    fputs("!", fh);
+    fclose(fh);
+    ck_assert_int_eq(unika_roster_verify_file(&who, r, data, NULL, &e), UNIKA_ESIGNATURE);
+    ck_assert_ptr_nonnull(strstr(e.message, data)); /* names the file */
+
+    fh = fopen(rpath, "ab");
+    fputs("partner: \n", fh);
+    fclose(fh);
+    unika_roster *bad = NULL;
+    ck_assert_int_eq(unika_roster_load(&bad, rpath, &e), UNIKA_EROSTER);
+    ck_assert_uint_eq(e.line, 6);
+    ck_assert_ptr_nonnull(strstr(e.message, rpath));
+    unika_roster_free(r);
+    unika_roster_free(NULL);
+    fixture_free(&f);
+}
+END_TEST
+
+Suite *unika_test_suite(void)
+{
+    Suite *s = suite_create("roster");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, build_format_parse_round_trip);
+    tcase_add_test(tc, parse_errors_name_their_line);
+    tcase_add_test(tc, verify_names_the_signer_or_the_reason);
+    tcase_add_test(tc, verify_files_and_save_load);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -17,6 +17,7 @@
 #include "unika/sign.h"
 #include "unika/roster.h"
 #include "unika/key.h"
+#include "unika/normalize.h"
 #include "unika/recipe.h"
 #include "unika/sketch_io.h"
 

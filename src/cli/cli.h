@@ -1,0 +1,124 @@
+/*
+ * cli.h - what the `unika` command's subcommands share.
+ *
+ * Each subcommand lives in src/cli/cmd_<name>.c, exports one
+ * `int cmd_<name>(int argc, char **argv)` (argv[0] is the subcommand's name)
+ * and is registered by one line in main.c's table. It prints its own
+ * --help, reads keys from files only, writes outputs atomically (util.c),
+ * and returns one of the exit codes below. Errors go to stderr and name the
+ * file, line, column and field, never an identifier's value.
+ */
+#ifndef UNIKA_CLI_H
+#define UNIKA_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "unika.h"
+
+/* Exit codes (docs/cli.md). */
+#define CLI_OK 0
+#define CLI_INPUT 1 /* a problem with an input, or a refusal */
+#define CLI_USAGE 2 /* bad command line */
+
+/* Version of the --json output schemas (docs/cli.md). */
+#define CLI_JSON_VERSION 1
+
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary; /* one line for `unika --help` */
+    cli_command_fn run;
+} cli_command;
+
+int cmd_keygen(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_pseudonymize(int argc, char **argv);
+
+/* ---- messages -------------------------------------------------------------- */
+
+/* The running subcommand's name for messages ("unika ingest: ..."). */
+extern const char *cli_prog;
+
+/* Prints "unika <cmd>: <message>\n" to stderr. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void cli_errorf(const char *fmt, ...);
+
+/* Prints "unika <cmd>: <file>: <err->message>\n" (file may be NULL) and
+ * returns CLI_INPUT. The library's messages never hold identifier values. */
+int cli_fail(const char *file, const unika_error *err);
+
+/* Prints a usage error and the hint "try 'unika <cmd> --help'"; returns CLI_USAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+int cli_usage_error(const char *fmt, ...);
+
+/* 1 if argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+/* ---- files ----------------------------------------------------------------- */
+
+/* Reads a whole (small) file. Returns 0 and a malloc'd, NUL-terminated
+ * buffer, or a UNIKA_E* code with err filled. */
+int cli_read_file(char **out, size_t *size, const char *path, size_t max_size, unika_error *err);
+
+/* An output file written atomically: a temporary file beside `path`, then
+ * fflush + fsync + link (no --force: never replaces) or rename (--force),
+ * then fsync of the directory. Until committed, `path` is untouched; an
+ * aborted output leaves nothing behind. */
+typedef struct cli_out {
+    char *path;
+    char *tmp;
+    FILE *fp;
+    int force;
+} cli_out;
+
+/* Refuses early (UNIKA_EEXIST) when `path` exists and !force. */
+int cli_out_open(cli_out *o, const char *path, int force, unsigned mode, unika_error *err);
+int cli_out_commit(cli_out *o, unika_error *err);
+void cli_out_abort(cli_out *o);
+
+/* 1 if `path` exists (any type). */
+int cli_exists(const char *path);
+
+/* fsyncs a directory (after a rename into it). */
+int cli_fsync_dir(const char *dir, unika_error *err);
+
+/* Directory part of `path` ("." if none); malloc'd. */
+char *cli_dirname(const char *path);
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* A minimal streaming JSON writer with comma bookkeeping. Keys are NULL
+ * inside arrays. Strings are escaped per RFC 8259 (control characters as
+ * \u00XX; valid UTF-8 passes through). */
+typedef struct cli_json {
+    FILE *f;
+    int depth;
+    int count[32];
+} cli_json;
+
+void cj_init(cli_json *j, FILE *f);
+void cj_obj(cli_json *j, const char *key);
+void cj_obj_end(cli_json *j);
+void cj_arr(cli_json *j, const char *key);
+void cj_arr_end(cli_json *j);
+void cj_str(cli_json *j, const char *key, const char *value);
+void cj_int(cli_json *j, const char *key, long long value);
+void cj_num(cli_json *j, const char *key, double value);
+void cj_bool(cli_json *j, const char *key, int value);
+void cj_null(cli_json *j, const char *key);
+void cj_end(cli_json *j); /* newline after the top-level value */
+void cli_json_string(FILE *f, const char *s);
+
+/* ---- small parsers --------------------------------------------------------- */
+
+/* Parses a decimal unsigned in [lo, hi]; 0 on success, -1 otherwise. */
+int cli_parse_uint(unsigned long *out, const char *s, unsigned long lo, unsigned long hi);
+
+#endif /* UNIKA_CLI_H */

@@ -1,0 +1,62 @@
+/*
+ * main.c - the `unika` command: a table of subcommands and the dispatcher.
+ *
+ * Adding a subcommand is one line in `commands` below plus its
+ * src/cli/cmd_<name>.c (declared in cli.h). Exit codes: 0 success,
+ * 1 a problem with the input or a refusal, 2 usage (docs/cli.md).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    {"keygen", "create a new partnership key file", cmd_keygen},
+    {"key", "show a key file's fingerprint (unika key fingerprint FILE)", cmd_key},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: unika <command> [options] [arguments]\n"
+            "       unika --version | --help\n"
+            "\n"
+            "Count unique people across organisations without sharing who they are.\n"
+            "\n"
+            "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "\n"
+            "'unika <command> --help' describes a command. Exit codes: 0 success,\n"
+            "1 a problem with an input or a refusal, 2 a usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+        printf("unika %s\n", unika_version_string());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) != 0) continue;
+        cli_prog = commands[i].name;
+        if (unika_init() < 0) {
+            cli_errorf("could not initialise libsodium");
+            return CLI_INPUT;
+        }
+        return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "unika: unknown command '%s'\n\n", name);
+    usage(stderr);
+    return CLI_USAGE;
+}

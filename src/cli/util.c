@@ -1,0 +1,322 @@
+/*
+ * util.c - what every subcommand needs: messages, atomic output files,
+ * small file reads, and a JSON writer.
+ *
+ * Atomic outputs follow Redis's rdb.c: write a temporary file in the target
+ * directory, flush, fsync, move it into place, fsync the directory. Without
+ * --force the move is link(2), which fails if the target appeared meanwhile,
+ * so an existing file is never replaced by accident.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *cli_prog = "";
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "unika %s: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_fail(const char *file, const unika_error *err)
+{
+    const char *msg = err && err->message[0] ? err->message
+                                             : unika_strerror(err ? err->code : UNIKA_EINTERNAL);
+    if (file) cli_errorf("%s: %s", file, msg);
+    else cli_errorf("%s", msg);
+    return CLI_INPUT;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "unika %s: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\ntry 'unika %s --help'\n", cli_prog);
+    va_end(ap);
+    return CLI_USAGE;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) return 0;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+    }
+    return 0;
+}
+
+static int set_err(unika_error *err, int code, const char *fmt, ...)
+{
+    if (!err) return code;
+    va_list ap;
+    va_start(ap, fmt);
+    err->code = code;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int cli_read_file(char **out, size_t *size, const char *path, size_t max_size, unika_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return set_err(err, errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO, "%s: %s", path,
+                       strerror(errno));
+    char *buf = malloc(max_size + 1);
+    if (!buf) {
+        fclose(f);
+        return set_err(err, UNIKA_ENOMEM, "out of memory");
+    }
+    size_t n = fread(buf, 1, max_size + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > max_size) {
+        free(buf);
+        return set_err(err, bad ? UNIKA_EIO : UNIKA_ETOOLONG, "%s: %s", path,
+                       bad ? "read failed" : "file too large");
+    }
+    buf[n] = '\0';
+    *out = buf;
+    if (size) *size = n;
+    return 0;
+}
+
+int cli_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+char *cli_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    size_t n = (size_t)(slash - path);
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, path, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+int cli_fsync_dir(const char *dir, unika_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return set_err(err, UNIKA_EIO, "%s: %s", dir, strerror(errno));
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    /* Some file systems refuse fsync on directories; the data is safe then. */
+    if (rc < 0 && e != EINVAL && e != EROFS)
+        return set_err(err, UNIKA_EIO, "%s: fsync: %s", dir, strerror(e));
+    return 0;
+}
+
+int cli_out_open(cli_out *o, const char *path, int force, unsigned mode, unika_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!force && cli_exists(path))
+        return set_err(err, UNIKA_EEXIST, "%s: already exists (use --force to replace it)", path);
+    char *dir = cli_dirname(path);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t n = strlen(dir) + strlen(base) + 32;
+    o->tmp = malloc(n);
+    o->path = strdup(path);
+    if (!dir || !o->tmp || !o->path) {
+        free(dir);
+        cli_out_abort(o);
+        return set_err(err, UNIKA_ENOMEM, "out of memory");
+    }
+    snprintf(o->tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
+    free(dir);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        cli_out_abort(o);
+        return set_err(err, UNIKA_EIO, "%s: cannot create a temporary file: %s", path,
+                       strerror(e));
+    }
+    if (fchmod(fd, (mode_t)mode) < 0 || !(o->fp = fdopen(fd, "wb"))) {
+        int e = errno;
+        close(fd);
+        cli_out_abort(o);
+        return set_err(err, UNIKA_EIO, "%s: %s", path, strerror(e));
+    }
+    o->force = force;
+    return 0;
+}
+
+int cli_out_commit(cli_out *o, unika_error *err)
+{
+    int e = 0;
+    if (fflush(o->fp) != 0 || ferror(o->fp)) e = errno ? errno : EIO;
+    if (!e && fsync(fileno(o->fp)) < 0) e = errno;
+    if (fclose(o->fp) != 0 && !e) e = errno;
+    o->fp = NULL;
+    if (e) {
+        cli_out_abort(o);
+        return set_err(err, UNIKA_EIO, "%s: write failed: %s", o->path, strerror(e));
+    }
+    if (o->force) {
+        if (rename(o->tmp, o->path) < 0) e = errno;
+    } else {
+        if (link(o->tmp, o->path) < 0) e = errno;
+        else unlink(o->tmp);
+    }
+    if (e) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s", o->path);
+        cli_out_abort(o);
+        return set_err(err, e == EEXIST ? UNIKA_EEXIST : UNIKA_EIO, "%s: %s", path,
+                       e == EEXIST ? "already exists (use --force to replace it)" : strerror(e));
+    }
+    free(o->tmp);
+    o->tmp = NULL;
+    char *dir = cli_dirname(o->path);
+    int rc = dir ? cli_fsync_dir(dir, err) : 0;
+    free(dir);
+    free(o->path);
+    o->path = NULL;
+    return rc;
+}
+
+void cli_out_abort(cli_out *o)
+{
+    if (o->fp) fclose(o->fp);
+    if (o->tmp) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\u%04x", *p);
+            else fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+void cj_init(cli_json *j, FILE *f)
+{
+    memset(j, 0, sizeof *j);
+    j->f = f;
+}
+
+static void cj_key(cli_json *j, const char *key)
+{
+    if (j->count[j->depth]++) fputc(',', j->f);
+    if (j->depth) {
+        fputc('\n', j->f);
+        for (int i = 0; i < j->depth; i++) fputs("  ", j->f);
+    }
+    if (key) {
+        cli_json_string(j->f, key);
+        fputs(": ", j->f);
+    }
+}
+
+static void cj_open(cli_json *j, const char *key, char c)
+{
+    cj_key(j, key);
+    fputc(c, j->f);
+    if (j->depth < 31) j->count[++j->depth] = 0;
+}
+
+static void cj_close(cli_json *j, char c)
+{
+    int had = j->count[j->depth];
+    if (j->depth) j->depth--;
+    if (had) {
+        fputc('\n', j->f);
+        for (int i = 0; i < j->depth; i++) fputs("  ", j->f);
+    }
+    fputc(c, j->f);
+}
+
+void cj_obj(cli_json *j, const char *key) { cj_open(j, key, '{'); }
+void cj_obj_end(cli_json *j) { cj_close(j, '}'); }
+void cj_arr(cli_json *j, const char *key) { cj_open(j, key, '['); }
+void cj_arr_end(cli_json *j) { cj_close(j, ']'); }
+
+void cj_str(cli_json *j, const char *key, const char *value)
+{
+    cj_key(j, key);
+    if (value) cli_json_string(j->f, value);
+    else fputs("null", j->f);
+}
+
+void cj_int(cli_json *j, const char *key, long long value)
+{
+    cj_key(j, key);
+    fprintf(j->f, "%lld", value);
+}
+
+void cj_num(cli_json *j, const char *key, double value)
+{
+    cj_key(j, key);
+    if (value != value || value > 1e300 || value < -1e300) fputs("null", j->f);
+    else fprintf(j->f, "%.10g", value);
+}
+
+void cj_bool(cli_json *j, const char *key, int value)
+{
+    cj_key(j, key);
+    fputs(value ? "true" : "false", j->f);
+}
+
+void cj_null(cli_json *j, const char *key)
+{
+    cj_key(j, key);
+    fputs("null", j->f);
+}
+
+void cj_end(cli_json *j)
+{
+    fputc('\n', j->f);
+    fflush(j->f);
+}
+
+int cli_parse_uint(unsigned long *out, const char *s, unsigned long lo, unsigned long hi)
+{
+    if (!s || !*s) return -1;
+    unsigned long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        if (v > (hi - (unsigned long)(*p - '0')) / 10) return -1;
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    if (v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,332 @@
+/*
+ * test_profile.c - partner profiles: the text format and its errors, binding
+ * to a header, extraction of canonical values, and the shipped profiles
+ * against the bundled partner files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "unika.h"
+#include "unika/csv.h"
+#include "unika/profile.h"
+
+static const struct bad_profile {
+    const char *text;
+    size_t line; /* 0: a whole-profile check */
+    const char *says;
+} bad_profiles[] = {
+    {"column.name = n\nnonsense\n", 2, "expected 'key = value'"},
+    {"column.name = n\ncolour = blue\n", 2, "unknown key"},
+    {"# c\n\ncolumn.nickname = n\n", 3, "unknown field"},
+    {"column.name = n\ncolumn.name = m\n", 2, "repeated"},
+    {"column.name = n\ndelimiter = ab\n", 2, "delimiter"},
+    {"column.name = n\ndelimiter = \"\n", 2, "delimiter"},
+    {"column.date = d\ndate_format.date = YY-MM\n", 2, "invalid date format"},
+    {"column.date = d\ndate_format.visit = YYYY\n", 2, "date or birth_date"},
+    {"column.gender = g\ngender.m = boy\n", 2, "M, F, X or U"},
+    {"column.gender = g\ngender.m = M\ngender.M = F\n", 3, "repeated"},
+    {"column.name =\n", 1, "no value"},
+    {"delimiter = ;\n", 0, "maps no column"},
+    {"column.name = n\ncolumn.surname = s\n", 0, "both column.name"},
+    {"column.id_auto = i\ncolumn.dossier = d\n", 0, "id_auto together"},
+    {"column.name = n\ngender.m = M\n", 0, "no column.gender"},
+};
+
+START_TEST(bad_profiles_name_their_line)
+{
+    const struct bad_profile *t = &bad_profiles[_i];
+    unika_profile *p = (unika_profile *)1;
+    unika_error err = {0};
+    int rc = unika_profile_parse(&p, t->text, strlen(t->text), "x.profile", &err);
+    ck_assert_msg(rc == UNIKA_EPROFILE, "case %d: %d %s", _i, rc, err.message);
+    ck_assert_ptr_null(p);
+    ck_assert_uint_eq(err.line, t->line);
+    ck_assert_msg(strstr(err.message, t->says) != NULL, "case %d: %s", _i, err.message);
+    ck_assert_msg(strncmp(err.message, "x.profile", 9) == 0, "%s", err.message);
+}
+END_TEST
+
+START_TEST(profile_text_features)
+{
+    const char *text = "\xEF\xBB\xBF# comment\r\n"
+                       "  name = demo  \r\n"
+                       "delimiter = tab\r\n"
+                       "column.date = \"Visit date\"\r\n"
+                       "COLUMN.Name = Namn\r\n"
+                       "gender.Pojke = m\r\n"
+                       "column.gender = kön\r\n";
+    unika_profile *p = NULL;
+    unika_error err = {0};
+    ck_assert_int_eq(unika_profile_parse(&p, text, strlen(text), NULL, &err), 0);
+    ck_assert_str_eq(unika_profile_name(p), "demo");
+    ck_assert_int_eq(unika_profile_delimiter(p), '\t');
+    ck_assert_str_eq(unika_profile_header(p, UNIKA_COLUMN_DATE), "Visit date");
+    ck_assert_str_eq(unika_profile_header(p, UNIKA_COLUMN_NAME), "Namn");
+    ck_assert_ptr_null(unika_profile_header(p, UNIKA_COLUMN_COUNTRY));
+    ck_assert_uint_eq(unika_profile_provides(p), (1u << UNIKA_VALUE_DATE) |
+                                                     (1u << UNIKA_VALUE_NAME) |
+                                                     (1u << UNIKA_VALUE_GENDER));
+    ck_assert_int_eq(unika_profile_column_index(p, UNIKA_COLUMN_DATE), -1); /* unbound */
+
+    const char *csvtext = "namn\tkön\tvisit DATE\textra\n"
+                          "Ali Reza\tPOJKE\t2019-03-04\tz\n"
+                          "Sara\t\t2019-07-01\tz\n"
+                          "Omar\tboy\t2019-07\tz\n";
+    unika_csv_options opt;
+    unika_csv_options_init(&opt);
+    opt.delimiter = unika_profile_delimiter(p);
+    unika_csv *csv = NULL;
+    ck_assert_int_eq(unika_csv_new_memory(&csv, csvtext, strlen(csvtext), &opt, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_bind(p, csv, &err), 0);
+    ck_assert_int_eq(unika_profile_column_index(p, UNIKA_COLUMN_DATE), 2);
+    ck_assert_int_eq(unika_profile_column_index(p, UNIKA_COLUMN_GENDER), 1);
+
+    unika_profile_record r;
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), 0);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_DATE], "2019-03-04");
+    ck_assert_int_eq(r.visit.month, 3);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_NAME], "Ali Reza");
+    ck_assert_str_eq(r.text[UNIKA_VALUE_GENDER], "M"); /* profile map, any case */
+    ck_assert_ptr_null(r.text[UNIKA_VALUE_COUNTRY]);
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, 1u << UNIKA_VALUE_GENDER, &err), 0);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_GENDER], "U"); /* empty cell */
+    ck_assert_ptr_null(r.text[UNIKA_VALUE_NAME]);       /* not asked for */
+    ck_assert_ptr_null(r.text[UNIKA_VALUE_DATE]);
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    /* built-in codes still apply; a visit date without a day is refused */
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, 1u << UNIKA_VALUE_GENDER, &err), 0);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_GENDER], "M");
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), UNIKA_EDATE);
+    ck_assert_uint_eq(err.line, 4);
+    ck_assert_uint_eq(err.column, 3);
+    ck_assert_str_eq(err.field, "date");
+    ck_assert_ptr_nonnull(strstr(err.message, "visit DATE"));
+    unika_csv_free(csv);
+    unika_profile_free(p);
+}
+END_TEST
+
+static unika_profile *load_example(const char *partner)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/examples/profiles/%s.profile", UNIKA_SOURCE_DIR, partner);
+    unika_profile *p = NULL;
+    unika_error err = {0};
+    int rc = unika_profile_load(&p, path, &err);
+    ck_assert_msg(rc == 0, "%s: %s", path, err.message);
+    return p;
+}
+
+START_TEST(binding_refuses_missing_columns)
+{
+    unika_profile *p = load_example("stadsmissionen");
+    unika_error err = {0};
+    unika_csv *csv = NULL;
+    unika_csv_options opt;
+    unika_csv_options_init(&opt);
+    opt.delimiter = ';';
+
+    const char *missing = "besoksdatum;namn;fodelsedatum;kon;land;personnummer\n";
+    ck_assert_int_eq(unika_csv_new_memory(&csv, missing, strlen(missing), &opt, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_bind(p, csv, &err), UNIKA_ECOLUMN);
+    ck_assert_str_eq(err.field, "dossiernummer");
+    ck_assert_ptr_nonnull(strstr(err.message, "missing column 'dossiernummer' (dossier)"));
+    unika_csv_free(csv);
+
+    /* The profile says ';' but the file uses ',': one header field. */
+    const char *commas = "besoksdatum,namn,fodelsedatum,kon,land,personnummer,dossiernummer\n";
+    ck_assert_int_eq(unika_csv_new_memory(&csv, commas, strlen(commas), &opt, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_bind(p, csv, &err), UNIKA_ECOLUMN);
+    ck_assert_ptr_nonnull(strstr(err.message, "delimiter is probably not the profile's ';'"));
+    unika_csv_free(csv);
+
+    const char *twice = "besoksdatum;namn;fodelsedatum;kon;land;personnummer;dossiernummer;NAMN\n";
+    ck_assert_int_eq(unika_csv_new_memory(&csv, twice, strlen(twice), &opt, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_bind(p, csv, &err), UNIKA_ECOLUMN);
+    ck_assert_uint_eq(err.column, 8);
+    ck_assert_ptr_nonnull(strstr(err.message, "twice"));
+    unika_csv_free(csv);
+    unika_profile_free(p);
+}
+END_TEST
+
+START_TEST(rows_with_wrong_field_count_are_refused)
+{
+    unika_profile *p = load_example("uppsok");
+    unika_error err = {0};
+    unika_csv *csv = NULL;
+    unika_csv_options opt;
+    unika_csv_options_init(&opt);
+    opt.delimiter = ';';
+    const char *text = "datum;namn;fodelsear;kon\n2019-01-02;A B;2001;pojke\n2019-01-02;A B;2001\n"
+                       "2019-01-02;A B;2001;pojke;x\n";
+    ck_assert_int_eq(unika_csv_new_memory(&csv, text, strlen(text), &opt, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_bind(p, csv, &err), 0);
+    unika_profile_record r;
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), 0);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_BIRTH], "2001");
+    ck_assert_int_eq(r.birth.year, 2001);
+    ck_assert_int_eq(r.birth.month, 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), UNIKA_ECSV);
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_uint_eq(err.column, 4);
+    ck_assert_ptr_nonnull(strstr(err.message, "3 fields, the header has 4"));
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), UNIKA_ECSV);
+    ck_assert_uint_eq(err.column, 5);
+    unika_csv_free(csv);
+    unika_profile_free(p);
+}
+END_TEST
+
+START_TEST(id_auto_classifies_by_digit_count)
+{
+    unika_profile *p = load_example("raddabarnen");
+    unika_error err = {0};
+    unika_csv *csv = NULL;
+    /* 811218-9876 is Skatteverket's valid example; 12-34 is neither kind. */
+    const char *text = "date,first_name,last_name,dob,gender,country,id_number\n"
+                       "01/02/2019,Samir,Al-Khalil,19990510,M,Syrien,19811218-9876\n"
+                       "01/02/2019,Samir,,19990510,M,Syrien,12-345678\n"
+                       "01/02/2019,,Al-Khalil,19990510,M,Syrien,\n"
+                       "01/02/2019,Samir,Al-Khalil,19990510,M,Syrien,12-34\n"
+                       "01/02/2019,Samir,Al-Khalil,19990510,Q,Syrien,\n"
+                       "31/02/2019,Samir,Al-Khalil,19990510,M,Syrien,\n";
+    ck_assert_int_eq(unika_csv_new_memory(&csv, text, strlen(text), NULL, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_bind(p, csv, &err), 0);
+    unika_profile_record r;
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), 0);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_PERSONNUMMER], "198112189876");
+    ck_assert_ptr_null(r.text[UNIKA_VALUE_DOSSIER]);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_NAME], "Samir Al-Khalil");
+    ck_assert_str_eq(r.text[UNIKA_VALUE_BIRTH], "1999-05-10");
+    ck_assert_str_eq(r.text[UNIKA_VALUE_DATE], "2019-02-01");
+    ck_assert_str_eq(r.text[UNIKA_VALUE_COUNTRY], "Syrien");
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), 0);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_DOSSIER], "12345678");
+    ck_assert_ptr_null(r.text[UNIKA_VALUE_PERSONNUMMER]);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_NAME], "Samir");
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), 0);
+    ck_assert_ptr_null(r.text[UNIKA_VALUE_DOSSIER]);
+    ck_assert_ptr_null(r.text[UNIKA_VALUE_PERSONNUMMER]);
+    ck_assert_str_eq(r.text[UNIKA_VALUE_NAME], "Al-Khalil");
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), UNIKA_EDIGITS);
+    ck_assert_uint_eq(err.column, 7);
+    ck_assert_str_eq(err.field, "id_auto");
+    /* not asked for: no error */
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, 1u << UNIKA_VALUE_NAME, &err), 0);
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), UNIKA_EGENDER);
+    ck_assert_uint_eq(err.column, 5);
+    ck_assert_uint_eq(err.line, 6);
+
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_extract(&r, p, csv, UNIKA_VALUE_MASK_ALL, &err), UNIKA_EDATE);
+    ck_assert_uint_eq(err.column, 1);
+    ck_assert_ptr_null(strstr(err.message, "31/02"));
+    unika_csv_free(csv);
+    unika_profile_free(p);
+}
+END_TEST
+
+/* Every shipped profile binds to its partner's file and every row yields a
+ * visit date, a name, a birth and a gender: the recipe everyone can compute. */
+START_TEST(shipped_profiles_read_the_partner_files)
+{
+    static const char *const partners[] = {"stadsmissionen", "raddabarnen", "rodakorset", "uppsok"};
+    const char *partner = partners[_i];
+    unika_profile *p = load_example(partner);
+    ck_assert_str_eq(unika_profile_name(p), partner);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/examples/iop-visits/%s.csv", UNIKA_SOURCE_DIR, partner);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    unika_csv_options opt;
+    unika_csv_options_init(&opt);
+    opt.delimiter = unika_profile_delimiter(p);
+    unika_csv *csv = NULL;
+    unika_error err = {0};
+    ck_assert_int_eq(unika_csv_new_file(&csv, f, &opt, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_msg(unika_profile_bind(p, csv, &err) == 0, "%s", err.message);
+    unika_profile_record r;
+    size_t rows = 0, with_gender[4] = {0};
+    int rc;
+    /* Identifiers are left out: the synthetic data holds a few Swedish
+     * numbers with birth number 000, which the normaliser rightly refuses. */
+    unsigned need = UNIKA_VALUE_MASK_ALL & ~((1u << UNIKA_VALUE_PERSONNUMMER) |
+                                             (1u << UNIKA_VALUE_DOSSIER));
+    while ((rc = unika_csv_next(csv, &err)) == 1) {
+        rc = unika_profile_extract(&r, p, csv, need, &err);
+        ck_assert_msg(rc == 0, "%s: %s", partner, err.message);
+        ck_assert_ptr_nonnull(r.text[UNIKA_VALUE_DATE]);
+        ck_assert_ptr_nonnull(r.text[UNIKA_VALUE_NAME]);
+        ck_assert_ptr_nonnull(r.text[UNIKA_VALUE_BIRTH]);
+        ck_assert_ptr_nonnull(r.text[UNIKA_VALUE_GENDER]);
+        ck_assert_int_ge(r.visit.year, 2017);
+        ck_assert_int_le(r.visit.year, 2024);
+        with_gender[r.gender]++;
+        rows++;
+    }
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_gt(rows, 3000);
+    ck_assert_uint_gt(with_gender[UNIKA_GENDER_MALE], with_gender[UNIKA_GENDER_FEMALE]);
+    ck_assert_uint_gt(with_gender[UNIKA_GENDER_FEMALE], 0);
+    unika_csv_free(csv);
+    fclose(f);
+    unika_profile_free(p);
+}
+END_TEST
+
+START_TEST(load_errors)
+{
+    unika_profile *p = NULL;
+    unika_error err = {0};
+    ck_assert_int_eq(unika_profile_load(&p, "/nonexistent/x.profile", &err), UNIKA_ENOENT);
+    ck_assert_int_eq(unika_profile_load(NULL, "x", &err), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_profile_parse(&p, "column.name = \xC3", 15, NULL, &err), UNIKA_EUTF8);
+    ck_assert_ptr_null(unika_profile_column_name(UNIKA_COLUMN_COUNT));
+    ck_assert_str_eq(unika_profile_column_name(UNIKA_COLUMN_ID_AUTO), "id_auto");
+    ck_assert_str_eq(unika_value_name(UNIKA_VALUE_BIRTH), "birth");
+    unika_profile_free(NULL);
+}
+END_TEST
+
+Suite *unika_test_suite(void)
+{
+    Suite *s = suite_create("profile");
+    TCase *tc = tcase_create("profile");
+    tcase_add_loop_test(tc, bad_profiles_name_their_line, 0,
+                        sizeof bad_profiles / sizeof bad_profiles[0]);
+    tcase_add_test(tc, profile_text_features);
+    tcase_add_test(tc, binding_refuses_missing_columns);
+    tcase_add_test(tc, rows_with_wrong_field_count_are_refused);
+    tcase_add_test(tc, id_auto_classifies_by_digit_count);
+    tcase_add_loop_test(tc, shipped_profiles_read_the_partner_files, 0, 4);
+    tcase_add_test(tc, load_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -19,6 +19,7 @@
 #include "unika/key.h"
 #include "unika/normalize.h"
 #include "unika/recipe.h"
+#include "unika/pseudonym.h"
 #include "unika/sketch_io.h"
 
 #endif /* UNIKA_H */

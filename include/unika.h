@@ -16,6 +16,7 @@
 #include "unika/error.h"
 #include "unika/sign.h"
 #include "unika/roster.h"
+#include "unika/seal.h"
 #include "unika/key.h"
 #include "unika/normalize.h"
 #include "unika/recipe.h"

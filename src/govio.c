@@ -247,3 +247,90 @@ void unika_govio_prefix_path(unika_error *err, const char *path)
     err->message[plen + 1] = ' ';
     err->message[plen + 2 + mlen] = '\0';
 }
+
+/* ---- line-oriented "field: value" text ------------------------------------ */
+
+
+/* The version line: "<header> v1". */
+int unika_govio_read_header(unika_govio_reader *r, const char *header, int version_code, unika_error *err)
+{
+    const char *line;
+    size_t n;
+    r->line_no = 1;
+    if (!unika_govio_next_line(&line, &n, r->src, r->size, &r->pos))
+        return unika_fail(err, r->bad_code, "%s is empty", r->what);
+    size_t h = strlen(header);
+    if (n < h + 2 || memcmp(line, header, h) != 0 || line[h] != ' ' || line[h + 1] != 'v') {
+        if (err) err->line = 1;
+        return unika_fail(err, r->bad_code, "%s: line 1 is not \"%s v1\"", r->what, header);
+    }
+    if (n != h + 3 || line[h + 2] != '1') {
+        if (err) err->line = 1;
+        return unika_fail(err, version_code, "%s: version \"%.*s\" is not supported (only v1)",
+                          r->what, (int)(n - h - 1 > 16 ? 16 : n - h - 1), line + h + 1);
+    }
+    return 0;
+}
+
+/* The next line must be "<field>: <value>"; *value and *value_size point into src. */
+int unika_govio_read_field(unika_govio_reader *r, const char *field, const char **value, size_t *value_size,
+                      unika_error *err)
+{
+    const char *line;
+    size_t n;
+    r->line_no++;
+    if (!unika_govio_next_line(&line, &n, r->src, r->size, &r->pos)) {
+        if (err) err->line = r->line_no;
+        return unika_fail_at(err, r->bad_code, field, 0,
+                             "%s: line %llu: missing \"%s:\" (file truncated?)", r->what,
+                             (unsigned long long)r->line_no, field);
+    }
+    size_t f = strlen(field);
+    if (n < f + 2 || memcmp(line, field, f) != 0 || line[f] != ':' || line[f + 1] != ' ') {
+        if (err) err->line = r->line_no;
+        return unika_fail_at(err, r->bad_code, field, 0,
+                             "%s: line %llu: expected \"%s: ...\"", r->what,
+                             (unsigned long long)r->line_no, field);
+    }
+    *value = line + f + 2;
+    *value_size = n - f - 2;
+    return 0;
+}
+
+int unika_govio_read_hex_field(unika_govio_reader *r, const char *field, uint8_t *dst, size_t n, unika_error *err)
+{
+    const char *v;
+    size_t vn;
+    int rc = unika_govio_read_field(r, field, &v, &vn, err);
+    if (rc < 0) return rc;
+    if (unika_govio_hex_decode(dst, n, v, vn) != 0) {
+        if (err) err->line = r->line_no;
+        return unika_fail_at(err, r->bad_code, field, 0,
+                             "%s: line %llu: \"%s\" must be %zu hex digits", r->what,
+                             (unsigned long long)r->line_no, field, 2 * n);
+    }
+    return 0;
+}
+
+/* Nothing may follow the last field but empty lines at the very end. */
+int unika_govio_read_end(unika_govio_reader *r, unika_error *err)
+{
+    const char *line;
+    size_t n;
+    while (unika_govio_next_line(&line, &n, r->src, r->size, &r->pos)) {
+        r->line_no++;
+        if (n != 0) {
+            if (err) err->line = r->line_no;
+            return unika_fail(err, r->bad_code, "%s: line %llu: unexpected content after the "
+                              "last field", r->what, (unsigned long long)r->line_no);
+        }
+    }
+    return 0;
+}
+
+int unika_govio_reject_nul(const char *src, size_t size, const char *what, int code, unika_error *err)
+{
+    if (memchr(src, '\0', size)) return unika_fail(err, code, "%s contains a NUL byte", what);
+    return 0;
+}
+

@@ -119,83 +119,14 @@ int unika_sign_key_public(unika_sign_public *dst, const unika_sign_key *key)
     return 0;
 }
 
-/* ---- line-oriented "field: value" text ------------------------------------ */
+/* ---- text fields -------------------------------------------------------- */
 
-typedef struct {
-    const char *src;
-    size_t size, pos;
-    uint64_t line_no;
-    const char *what; /* "secret key file" etc., for messages */
-    int bad_code;     /* code for a malformed file */
-} reader;
-
-/* The version line: "<header> v1". */
-static int read_header(reader *r, const char *header, int version_code, unika_error *err)
-{
-    const char *line;
-    size_t n;
-    r->line_no = 1;
-    if (!unika_govio_next_line(&line, &n, r->src, r->size, &r->pos))
-        return unika_fail(err, r->bad_code, "%s is empty", r->what);
-    size_t h = strlen(header);
-    if (n < h + 2 || memcmp(line, header, h) != 0 || line[h] != ' ' || line[h + 1] != 'v') {
-        if (err) err->line = 1;
-        return unika_fail(err, r->bad_code, "%s: line 1 is not \"%s v1\"", r->what, header);
-    }
-    if (n != h + 3 || line[h + 2] != '1') {
-        if (err) err->line = 1;
-        return unika_fail(err, version_code, "%s: version \"%.*s\" is not supported (only v1)",
-                          r->what, (int)(n - h - 1 > 16 ? 16 : n - h - 1), line + h + 1);
-    }
-    return 0;
-}
-
-/* The next line must be "<field>: <value>"; *value and *value_size point into src. */
-static int read_field(reader *r, const char *field, const char **value, size_t *value_size,
-                      unika_error *err)
-{
-    const char *line;
-    size_t n;
-    r->line_no++;
-    if (!unika_govio_next_line(&line, &n, r->src, r->size, &r->pos)) {
-        if (err) err->line = r->line_no;
-        return unika_fail_at(err, r->bad_code, field, 0,
-                             "%s: line %llu: missing \"%s:\" (file truncated?)", r->what,
-                             (unsigned long long)r->line_no, field);
-    }
-    size_t f = strlen(field);
-    if (n < f + 2 || memcmp(line, field, f) != 0 || line[f] != ':' || line[f + 1] != ' ') {
-        if (err) err->line = r->line_no;
-        return unika_fail_at(err, r->bad_code, field, 0,
-                             "%s: line %llu: expected \"%s: ...\"", r->what,
-                             (unsigned long long)r->line_no, field);
-    }
-    *value = line + f + 2;
-    *value_size = n - f - 2;
-    return 0;
-}
-
-static int read_hex_field(reader *r, const char *field, uint8_t *dst, size_t n, unika_error *err)
-{
-    const char *v;
-    size_t vn;
-    int rc = read_field(r, field, &v, &vn, err);
-    if (rc < 0) return rc;
-    if (unika_govio_hex_decode(dst, n, v, vn) != 0) {
-        if (err) err->line = r->line_no;
-        return unika_fail_at(err, r->bad_code, field, 0,
-                             "%s: line %llu: \"%s\" must be %zu hex digits", r->what,
-                             (unsigned long long)r->line_no, field, 2 * n);
-    }
-    return 0;
-}
-
-static int read_name_field(reader *r, const char *field, char dst[UNIKA_SIGNER_NAME_MAX + 1],
+static int read_name_field(unika_govio_reader *r, const char *field, char dst[UNIKA_SIGNER_NAME_MAX + 1],
                            unika_error *err)
 {
     const char *v;
     size_t vn;
-    int rc = read_field(r, field, &v, &vn, err);
+    int rc = unika_govio_read_field(r, field, &v, &vn, err);
     if (rc < 0) return rc;
     rc = name_check_n(v, vn, err);
     if (rc < 0) {
@@ -204,28 +135,6 @@ static int read_name_field(reader *r, const char *field, char dst[UNIKA_SIGNER_N
     }
     memcpy(dst, v, vn);
     dst[vn] = '\0';
-    return 0;
-}
-
-/* Nothing may follow the last field but empty lines at the very end. */
-static int read_end(reader *r, unika_error *err)
-{
-    const char *line;
-    size_t n;
-    while (unika_govio_next_line(&line, &n, r->src, r->size, &r->pos)) {
-        r->line_no++;
-        if (n != 0) {
-            if (err) err->line = r->line_no;
-            return unika_fail(err, r->bad_code, "%s: line %llu: unexpected content after the "
-                              "last field", r->what, (unsigned long long)r->line_no);
-        }
-    }
-    return 0;
-}
-
-static int reject_nul(const char *src, size_t size, const char *what, int code, unika_error *err)
-{
-    if (memchr(src, '\0', size)) return unika_fail(err, code, "%s contains a NUL byte", what);
     return 0;
 }
 
@@ -268,14 +177,14 @@ int unika_sign_key_load(unika_sign_key **out, const char *path, unsigned flags, 
         unika_govio_free(buf, size);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for a signing key");
     }
-    reader r = {(const char *)buf, size, 0, 0, "secret signing key file", UNIKA_EKEYFILE};
+    unika_govio_reader r = {(const char *)buf, size, 0, 0, "secret signing key file", UNIKA_EKEYFILE};
     uint8_t pk_file[crypto_sign_PUBLICKEYBYTES];
-    if ((rc = reject_nul(r.src, size, r.what, UNIKA_EKEYFILE, err)) < 0 ||
-        (rc = read_header(&r, SECRET_HEADER, UNIKA_EKEYVERSION, err)) < 0 ||
+    if ((rc = unika_govio_reject_nul(r.src, size, r.what, UNIKA_EKEYFILE, err)) < 0 ||
+        (rc = unika_govio_read_header(&r, SECRET_HEADER, UNIKA_EKEYVERSION, err)) < 0 ||
         (rc = read_name_field(&r, "name", k->name, err)) < 0 ||
-        (rc = read_hex_field(&r, "seed", k->seed, sizeof k->seed, err)) < 0 ||
-        (rc = read_hex_field(&r, "public", pk_file, sizeof pk_file, err)) < 0 ||
-        (rc = read_end(&r, err)) < 0)
+        (rc = unika_govio_read_hex_field(&r, "seed", k->seed, sizeof k->seed, err)) < 0 ||
+        (rc = unika_govio_read_hex_field(&r, "public", pk_file, sizeof pk_file, err)) < 0 ||
+        (rc = unika_govio_read_end(&r, err)) < 0)
         goto fail;
     if (crypto_sign_seed_keypair(k->pk, k->sk, k->seed) != 0) {
         rc = unika_fail(err, UNIKA_EINTERNAL, "Ed25519 key derivation failed");
@@ -318,13 +227,13 @@ int unika_sign_public_parse(unika_sign_public *dst, const char *src, size_t src_
 {
     if (!dst || !src) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     memset(dst, 0, sizeof *dst);
-    reader r = {src, src_size, 0, 0, "public signing key file", UNIKA_EKEYFILE};
+    unika_govio_reader r = {src, src_size, 0, 0, "public signing key file", UNIKA_EKEYFILE};
     int rc;
-    if ((rc = reject_nul(src, src_size, r.what, UNIKA_EKEYFILE, err)) < 0 ||
-        (rc = read_header(&r, PUBLIC_HEADER, UNIKA_EKEYVERSION, err)) < 0 ||
+    if ((rc = unika_govio_reject_nul(src, src_size, r.what, UNIKA_EKEYFILE, err)) < 0 ||
+        (rc = unika_govio_read_header(&r, PUBLIC_HEADER, UNIKA_EKEYVERSION, err)) < 0 ||
         (rc = read_name_field(&r, "name", dst->name, err)) < 0 ||
-        (rc = read_hex_field(&r, "ed25519", dst->key, sizeof dst->key, err)) < 0 ||
-        (rc = read_end(&r, err)) < 0) {
+        (rc = unika_govio_read_hex_field(&r, "ed25519", dst->key, sizeof dst->key, err)) < 0 ||
+        (rc = unika_govio_read_end(&r, err)) < 0) {
         memset(dst, 0, sizeof *dst);
         return rc;
     }
@@ -502,14 +411,14 @@ int unika_signature_parse(unika_signature *dst, const char *src, size_t src_size
 {
     if (!dst || !src) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     memset(dst, 0, sizeof *dst);
-    reader r = {src, src_size, 0, 0, "signature file", UNIKA_ESIGFILE};
+    unika_govio_reader r = {src, src_size, 0, 0, "signature file", UNIKA_ESIGFILE};
     const char *alg;
     size_t alg_n;
     int rc;
-    if ((rc = reject_nul(src, src_size, r.what, UNIKA_ESIGFILE, err)) < 0 ||
-        (rc = read_header(&r, SIGNATURE_HEADER, UNIKA_EVERSION, err)) < 0 ||
+    if ((rc = unika_govio_reject_nul(src, src_size, r.what, UNIKA_ESIGFILE, err)) < 0 ||
+        (rc = unika_govio_read_header(&r, SIGNATURE_HEADER, UNIKA_EVERSION, err)) < 0 ||
         (rc = read_name_field(&r, "signer", dst->signer, err)) < 0 ||
-        (rc = read_field(&r, "algorithm", &alg, &alg_n, err)) < 0)
+        (rc = unika_govio_read_field(&r, "algorithm", &alg, &alg_n, err)) < 0)
         goto fail;
     if (alg_n != 7 || memcmp(alg, "ed25519", 7) != 0) {
         if (err) err->line = r.line_no;
@@ -518,10 +427,10 @@ int unika_signature_parse(unika_signature *dst, const char *src, size_t src_size
                            (unsigned long long)r.line_no);
         goto fail;
     }
-    if ((rc = read_hex_field(&r, "public-key", dst->key, sizeof dst->key, err)) < 0 ||
-        (rc = read_hex_field(&r, "blake2b-512", dst->digest, sizeof dst->digest, err)) < 0 ||
-        (rc = read_hex_field(&r, "signature", dst->sig, sizeof dst->sig, err)) < 0 ||
-        (rc = read_end(&r, err)) < 0)
+    if ((rc = unika_govio_read_hex_field(&r, "public-key", dst->key, sizeof dst->key, err)) < 0 ||
+        (rc = unika_govio_read_hex_field(&r, "blake2b-512", dst->digest, sizeof dst->digest, err)) < 0 ||
+        (rc = unika_govio_read_hex_field(&r, "signature", dst->sig, sizeof dst->sig, err)) < 0 ||
+        (rc = unika_govio_read_end(&r, err)) < 0)
         goto fail;
     return 0;
 fail:

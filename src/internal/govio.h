@@ -47,4 +47,29 @@ void unika_govio_prefix_path(unika_error *err, const char *path);
 /* Parses exactly 2*n hex digits (either case) into dst. Returns 0 or -1. */
 int unika_govio_hex_decode(uint8_t *dst, size_t n, const char *src, size_t src_size);
 
+/* Line-oriented "field: value" text in a fixed order (key, signature and
+ * envelope-key files). Every failure sets err->line and names `what`. */
+typedef struct {
+    const char *src;
+    size_t size, pos;
+    uint64_t line_no;
+    const char *what; /* "secret key file" etc., for messages */
+    int bad_code;     /* code for a malformed file */
+} unika_govio_reader;
+
+/* Refuses text with a NUL byte (bad_code). */
+int unika_govio_reject_nul(const char *src, size_t size, const char *what, int code,
+                           unika_error *err);
+/* Line 1 must be "<header> v1"; "<header> vN" gives version_code. */
+int unika_govio_read_header(unika_govio_reader *r, const char *header, int version_code,
+                            unika_error *err);
+/* The next line must be "<field>: <value>"; value points into src. */
+int unika_govio_read_field(unika_govio_reader *r, const char *field, const char **value,
+                           size_t *value_size, unika_error *err);
+/* As read_field, the value being exactly 2n hex digits decoded into dst. */
+int unika_govio_read_hex_field(unika_govio_reader *r, const char *field, uint8_t *dst, size_t n,
+                               unika_error *err);
+/* Only empty lines may follow. */
+int unika_govio_read_end(unika_govio_reader *r, unika_error *err);
+
 #endif

@@ -1,0 +1,278 @@
+/*
+ * test_seal.c - the aggregator's box key and sealed envelopes: round trips,
+ * the header byte by byte, wrong recipient, every kind of damage
+ * (truncation at every length, each byte flipped), key file permissions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "internal/common.h"
+#include "testutil.h"
+#include "unika.h"
+
+static unika_box_key *new_box(void)
+{
+    unika_box_key *k = NULL;
+    ck_assert_int_eq(unika_box_key_generate(&k, NULL), 0);
+    return k;
+}
+
+static int contains(const uint8_t *hay, size_t hay_n, const uint8_t *needle, size_t n)
+{
+    for (size_t i = 0; i + n <= hay_n; i++)
+        if (memcmp(hay + i, needle, n) == 0) return 1;
+    return 0;
+}
+
+static uint8_t *seal_buf(const uint8_t pk[32], const uint8_t *src, size_t n, size_t *out_n)
+{
+    uint8_t *env = malloc(n + UNIKA_SEAL_OVERHEAD);
+    unika_error e = {0};
+    ck_assert_int_eq(unika_seal(env, n + UNIKA_SEAL_OVERHEAD, out_n, pk, src, n, &e), 0);
+    ck_assert_uint_eq(*out_n, n + UNIKA_SEAL_OVERHEAD);
+    return env;
+}
+
+START_TEST(sizes_match_functions)
+{
+    ck_assert_uint_eq(unika_box_public_key_bytes(), UNIKA_BOX_PUBLIC_KEY_BYTES);
+    ck_assert_uint_eq(unika_seal_overhead(), UNIKA_SEAL_OVERHEAD);
+    ck_assert_uint_eq(UNIKA_SEAL_OVERHEAD, UNIKA_SEAL_HEADER_BYTES + crypto_box_SEALBYTES);
+}
+END_TEST
+
+START_TEST(round_trip_and_header)
+{
+    unika_box_key *k = new_box();
+    uint8_t pk[32], fp[UNIKA_FINGERPRINT_BYTES];
+    unika_box_key_public(pk, k);
+    unika_box_fingerprint(fp, pk);
+    static const size_t sizes[] = {0, 1, 47, 48, 49, 4096, 100000};
+    uint64_t st = 7;
+    for (size_t s = 0; s < UNIKA_ARRAY_LEN(sizes); s++) {
+        size_t n = sizes[s], env_n, out_n;
+        uint8_t *plain = malloc(n + 1);
+        for (size_t i = 0; i < n; i++) plain[i] = (uint8_t)unika_test_splitmix64(&st);
+        uint8_t *env = seal_buf(pk, plain, n, &env_n);
+        static const uint8_t magic[8] = {0x8F, 'U', 'N', 'K', 'S', 'E', 'A', 'L'};
+        ck_assert_int_eq(memcmp(env, magic, 8), 0);
+        ck_assert_uint_eq(unika_load16_le(env + 8), 1);
+        ck_assert_uint_eq(unika_load16_le(env + 10), 0);
+        ck_assert_int_eq(memcmp(env + 12, fp, sizeof fp), 0);
+        ck_assert_uint_eq(unika_load64_le(env + 28), n);
+        uint8_t *back = malloc(n + 1);
+        unika_error e = {0};
+        ck_assert_msg(unika_open(back, n, &out_n, k, env, env_n, &e) == 0, "%s", e.message);
+        ck_assert_uint_eq(out_n, n);
+        ck_assert_int_eq(memcmp(plain, back, n), 0);
+        if (n >= 16) /* the plaintext does not appear in the envelope */
+            ck_assert(!contains(env, env_n, plain, 16));
+        if (n) {
+            ck_assert_int_eq(unika_open(back, n - 1, &out_n, k, env, env_n, &e), UNIKA_EBUFFER);
+        }
+        /* Fresh ephemeral key each time: two seals of the same bytes differ. */
+        size_t env2_n;
+        uint8_t *env2 = seal_buf(pk, plain, n, &env2_n);
+        ck_assert_int_ne(memcmp(env + UNIKA_SEAL_HEADER_BYTES, env2 + UNIKA_SEAL_HEADER_BYTES,
+                                env_n - UNIKA_SEAL_HEADER_BYTES), 0);
+        free(env2);
+        free(plain);
+        free(back);
+        free(env);
+    }
+    uint8_t small[10];
+    size_t w;
+    ck_assert_int_eq(unika_seal(small, sizeof small, &w, pk, (const uint8_t *)"x", 1, NULL),
+                     UNIKA_EBUFFER);
+    unika_box_key_free(k);
+}
+END_TEST
+
+START_TEST(wrong_recipient)
+{
+    unika_box_key *aggregator = new_box(), *partner = new_box();
+    uint8_t pk[32], other_pk[32];
+    unika_box_key_public(pk, aggregator);
+    unika_box_key_public(other_pk, partner);
+    const uint8_t msg[] = "raw sketch";
+    size_t env_n, out_n;
+    uint8_t *env = seal_buf(pk, msg, sizeof msg, &env_n);
+    uint8_t back[sizeof msg];
+    unika_error e = {0};
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, partner, env, env_n, &e), UNIKA_ESEAL);
+    char want[33], have[33];
+    uint8_t fp[UNIKA_FINGERPRINT_BYTES];
+    unika_box_fingerprint(fp, pk);
+    unika_hex_encode(want, fp, sizeof fp);
+    unika_box_fingerprint(fp, other_pk);
+    unika_hex_encode(have, fp, sizeof fp);
+    ck_assert_ptr_nonnull(strstr(e.message, want));
+    ck_assert_ptr_nonnull(strstr(e.message, have));
+    /* Even with the header rewritten to name the partner, the box stays shut. */
+    memcpy(env + 12, fp, sizeof fp);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, partner, env, env_n, &e),
+                     UNIKA_ESEALAUTH);
+    free(env);
+    unika_box_key_free(aggregator);
+    unika_box_key_free(partner);
+}
+END_TEST
+
+START_TEST(damage_is_named)
+{
+    unika_box_key *k = new_box();
+    uint8_t pk[32];
+    unika_box_key_public(pk, k);
+    uint8_t msg[300];
+    for (size_t i = 0; i < sizeof msg; i++) msg[i] = (uint8_t)(i * 7);
+    size_t env_n, out_n;
+    uint8_t *env = seal_buf(pk, msg, sizeof msg, &env_n);
+    uint8_t back[sizeof msg + 64];
+    unika_error e = {0};
+
+    /* Every truncation. */
+    for (size_t cut = 0; cut < env_n; cut++) {
+        int rc = unika_open(back, sizeof back, &out_n, k, env, cut, &e);
+        ck_assert_msg(rc == UNIKA_ETRUNCATED, "cut %zu gave %s", cut, unika_err_name(rc));
+    }
+    /* One byte more. */
+    uint8_t *longer = malloc(env_n + 1);
+    memcpy(longer, env, env_n);
+    longer[env_n] = 0;
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, longer, env_n + 1, &e),
+                     UNIKA_EFORMAT);
+    free(longer);
+
+    /* Each byte flipped: the error depends on the field it falls in. */
+    for (size_t i = 0; i < env_n; i++) {
+        int want;
+        if (i < 8) want = UNIKA_EMAGIC;
+        else if (i < 10) want = UNIKA_EVERSION;
+        else if (i < 12) want = UNIKA_EFORMAT;
+        else if (i < 28) want = UNIKA_ESEAL;
+        else if (i < 36) want = -1; /* length: truncated or trailing, by direction */
+        else want = UNIKA_ESEALAUTH;
+        env[i] ^= 0x01;
+        int rc = unika_open(back, sizeof back, &out_n, k, env, env_n, &e);
+        if (want == -1)
+            ck_assert_msg(rc == UNIKA_ETRUNCATED || rc == UNIKA_EFORMAT, "byte %zu: %d", i, rc);
+        else
+            ck_assert_msg(rc == want, "byte %zu: got %s", i, unika_err_name(rc));
+        ck_assert_uint_eq(out_n, 0);
+        env[i] ^= 0x01;
+    }
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), 0);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, (const uint8_t *)"PK\3\4", 4, &e),
+                     UNIKA_ETRUNCATED);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k,
+                                (const uint8_t *)"not an envelope at all, clearly", 31, &e),
+                     UNIKA_EMAGIC);
+    free(env);
+    unika_box_key_free(k);
+}
+END_TEST
+
+START_TEST(key_files_and_sealed_files)
+{
+    char dir[] = "/tmp/unika-test-seal-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char sec[128], pub[128], plain[128], sealed[128], opened[128];
+    snprintf(sec, sizeof sec, "%s/agg.sec", dir);
+    snprintf(pub, sizeof pub, "%s/agg.pub", dir);
+    snprintf(plain, sizeof plain, "%s/cell.uks", dir);
+    snprintf(sealed, sizeof sealed, "%s/cell.uks.sealed", dir);
+    snprintf(opened, sizeof opened, "%s/opened.uks", dir);
+    unika_box_key *k = new_box(), *back = NULL;
+    uint8_t pk[32], pk_back[32];
+    unika_box_key_public(pk, k);
+    unika_error e = {0};
+    mode_t old = umask(0);
+    ck_assert_int_eq(unika_box_key_save(k, sec, 0, &e), 0);
+    ck_assert_int_eq(unika_box_public_save(pk, pub, 0, &e), 0);
+    umask(old);
+    struct stat st;
+    ck_assert_int_eq(stat(sec, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0600);
+    ck_assert_int_eq(unika_box_key_save(k, sec, 0, &e), UNIKA_EEXIST);
+    ck_assert_int_eq(unika_box_key_load(&back, sec, 0, &e), 0);
+    unika_box_key_public(pk_back, back);
+    ck_assert_int_eq(memcmp(pk, pk_back, 32), 0);
+    unika_box_key_free(back);
+    back = NULL;
+    ck_assert_int_eq(unika_box_public_load(pk_back, pub, &e), 0);
+    ck_assert_int_eq(memcmp(pk, pk_back, 32), 0);
+
+    ck_assert_int_eq(chmod(sec, 0644), 0);
+    ck_assert_int_eq(unika_box_key_load(&back, sec, 0, &e), UNIKA_EKEYPERM);
+    ck_assert_ptr_null(back);
+    ck_assert_int_eq(unika_box_key_load(&back, sec, UNIKA_SEAL_ALLOW_OPEN_PERMISSIONS, &e), 0);
+    unika_box_key_free(back);
+    back = NULL;
+    ck_assert_int_eq(chmod(sec, 0600), 0);
+
+    FILE *f = fopen(plain, "wb");
+    fputs("a raw sketch that only the aggregator may read", f);
+    fclose(f);
+    ck_assert_int_eq(unika_seal_file(pk, plain, sealed, 0, &e), 0);
+    ck_assert_int_eq(unika_seal_file(pk, plain, sealed, 0, &e), UNIKA_EEXIST);
+    ck_assert_int_eq(unika_open_file(k, sealed, opened, 0, &e), 0);
+    ck_assert_int_eq(stat(opened, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0600);
+    size_t a_n, b_n;
+    uint8_t *a = unika_test_read_file(plain, &a_n), *b = unika_test_read_file(opened, &b_n);
+    ck_assert_uint_eq(a_n, b_n);
+    ck_assert_int_eq(memcmp(a, b, a_n), 0);
+    free(a);
+    free(b);
+
+    /* A damaged envelope on disk: nothing is written, the message names the file. */
+    f = fopen(sealed, "r+b");
+    fseek(f, 50, SEEK_SET);
+    fputc(0x55, f);
+    fclose(f);
+    char opened2[160];
+    snprintf(opened2, sizeof opened2, "%s/opened2.uks", dir);
+    ck_assert_int_eq(unika_open_file(k, sealed, opened2, 0, &e), UNIKA_ESEALAUTH);
+    ck_assert_ptr_nonnull(strstr(e.message, sealed));
+    ck_assert_int_ne(access(opened2, F_OK), 0);
+
+    /* Malformed key files. */
+    f = fopen(sec, "r+b");
+    fseek(f, -3, SEEK_END); /* last hex digit of the public key */
+    int c = fgetc(f);
+    fseek(f, -3, SEEK_END);
+    fputc(c == '0' ? '1' : '0', f);
+    fclose(f);
+    ck_assert_int_eq(unika_box_key_load(&back, sec, 0, &e), UNIKA_EKEYFILE);
+    ck_assert_ptr_nonnull(strstr(e.message, "does not belong"));
+    f = fopen(pub, "wb");
+    fputs("unika-box-public-key v2\nx25519: 00\n", f);
+    fclose(f);
+    ck_assert_int_eq(unika_box_public_load(pk_back, pub, &e), UNIKA_EKEYVERSION);
+    f = fopen(pub, "wb");
+    fputs("unika-box-public-key v1\nx25519: 00\n", f);
+    fclose(f);
+    ck_assert_int_eq(unika_box_public_load(pk_back, pub, &e), UNIKA_EKEYFILE);
+    ck_assert_uint_eq(e.line, 2);
+    unika_box_key_free(k);
+    unika_box_key_free(NULL);
+}
+END_TEST
+
+Suite *unika_test_suite(void)
+{
+    Suite *s = suite_create("seal");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, sizes_match_functions);
+    tcase_add_test(tc, round_trip_and_header);
+    tcase_add_test(tc, wrong_recipient);
+    tcase_add_test(tc, damage_is_named);
+    tcase_add_test(tc, key_files_and_sealed_files);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -42,4 +42,22 @@ int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src
 /* 1 when equal, 0 otherwise. */
 int unika_sketch_meta_equal(const unika_sketch_meta *a, const unika_sketch_meta *b);
 
+/* ---- state helpers, src/sketch.c (docs/sketch.md "Register encoding") ----
+ * For the file parser and the estimators. A register byte is 0 (empty) or
+ * 4*u + h, u = maximum rank seen (1..65-p), h bit 1 = rank u-1 seen,
+ * h bit 0 = rank u-2 seen (bits naming ranks below 1 are 0). */
+/* 1 when byte `r` is a possible register value at precision p. */
+int unika_sketch_register_valid(uint8_t r, unsigned p);
+/* 1 when `t` is a possible token (rank 1..39). */
+int unika_sketch_token_valid(uint32_t t);
+/* The token of a 64-bit sketch hash. */
+uint32_t unika_sketch_token_of_hash(uint64_t hash);
+/* Checks the whole state of a sketch filled in by hand (e.g. by the parser):
+ * p in range, exactly one of tokens/registers in use, tokens valid, strictly
+ * increasing and at most UNIKA_SKETCH_SPARSE_MAX(p), every register valid
+ * and at least one set. (Canonical form also needs a dense sketch to stem
+ * from more than 2^p/4 tokens, which registers alone cannot prove.)
+ * Returns 0 or UNIKA_EFORMAT with a message naming the offending position. */
+int unika_sketch_check_state(const struct unika_sketch *s, unika_error *err);
+
 #endif

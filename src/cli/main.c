@@ -9,10 +9,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_gov.h"
 
 static const cli_command commands[] = {
     {"keygen", "create a new partnership key file", cmd_keygen},
     {"key", "show a key file's fingerprint (unika key fingerprint FILE)", cmd_key},
+    {"sign-keygen", "create a partner's signing key pair (PREFIX.sec, PREFIX.pub)", cmd_sign_keygen},
+    {"sign", "sign files as a partner (writes FILE.sig)", cmd_sign},
+    {"roster", "check signed files against the roster, or make a roster", cmd_roster},
+    {"box-keygen", "create the aggregator's sealing key pair", cmd_box_keygen},
+    {"seal", "seal files so only the aggregator can open them", cmd_seal},
+    {"open", "open files sealed for the aggregator", cmd_open},
 };
 
 static void usage(FILE *f)

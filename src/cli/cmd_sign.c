@@ -1,0 +1,420 @@
+/*
+ * cmd_sign.c - `unika sign-keygen`, `unika sign` and `unika roster`.
+ *
+ * A partner makes its signing key once (sign-keygen), sends the printed
+ * roster line to whoever keeps the roster, and signs each file it hands
+ * over (sign). Anyone holding the roster checks who signed what (roster
+ * check); `roster make` writes a roster from the partners' public key files.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd_gov.h"
+#include "unika/roster.h"
+#include "unika/seal.h"
+#include "unika/sign.h"
+
+static const char sign_keygen_help[] =
+    "usage: unika sign-keygen --name PARTNER -o PREFIX [--force] [--json]\n"
+    "\n"
+    "Creates a partner's Ed25519 signing key: PREFIX.sec (secret, mode 0600)\n"
+    "and PREFIX.pub (public, to share). Prints the partner's roster line.\n"
+    "\n"
+    "  --name PARTNER     the partner's name on the roster (letters, digits, . _ -)\n"
+    "  -o, --output PREFIX  where to write PREFIX.sec and PREFIX.pub (required)\n"
+    "  --force            replace existing files\n"
+    "  --json             print {\"version\", \"name\", \"ed25519\", \"key_id\", \"secret\", \"public\"}\n";
+
+static const char sign_help[] =
+    "usage: unika sign --key PARTNER.sec [--force] [--allow-open-permissions] FILE...\n"
+    "\n"
+    "Signs each FILE as the key's partner and writes FILE.sig beside it. The\n"
+    "signature covers every byte of the file and the partner's name\n"
+    "(docs/security.md). Existing .sig files are kept unless --force.\n"
+    "A secret key readable by group or others is refused unless\n"
+    "--allow-open-permissions.\n";
+
+static const char roster_help[] =
+    "usage: unika roster check [--json] ROSTER FILE...\n"
+    "       unika roster make --key-fingerprint HEX [--aggregator NAME=BOX.pub]\n"
+    "                         -o ROSTER [--force] PARTNER.pub...\n"
+    "\n"
+    "check: verifies each FILE against FILE.sig and the roster, and prints per\n"
+    "  file who signed it or exactly why not (not signed, signer not on the\n"
+    "  roster, a key other than the roster's, file changed, signature altered).\n"
+    "  Exit 1 if any file fails.\n"
+    "make: writes a roster naming the partnership key (its fingerprint, from\n"
+    "  'unika key fingerprint'), each partner's public signing key, and\n"
+    "  optionally the aggregator's public box key.\n";
+
+static int parse_common(int argc, char **argv, const char *shortopts,
+                        const struct option *opts, int (*handle)(int c, void *ctx), void *ctx)
+{
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        if (c == ':') return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (c == '?') return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        int rc = handle(c, ctx);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* ---- sign-keygen ------------------------------------------------------------ */
+
+typedef struct {
+    const char *name, *prefix;
+    int force, json;
+} keygen_args;
+
+static int keygen_opt(int c, void *ctx)
+{
+    keygen_args *a = ctx;
+    switch (c) {
+    case 'n': a->name = optarg; break;
+    case 'o': a->prefix = optarg; break;
+    case 'f': a->force = 1; break;
+    case 'j': a->json = 1; break;
+    }
+    return 0;
+}
+
+static char *with_suffix(const char *prefix, const char *suffix)
+{
+    size_t n = strlen(prefix) + strlen(suffix) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s%s", prefix, suffix);
+    return s;
+}
+
+int cmd_sign_keygen(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(sign_keygen_help, stdout);
+        return CLI_OK;
+    }
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},      {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    keygen_args a = {0};
+    int rc = parse_common(argc, argv, ":o:", opts, keygen_opt, &a);
+    if (rc) return rc;
+    if (optind < argc) return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!a.name) return cli_usage_error("--name PARTNER is required");
+    if (!a.prefix) return cli_usage_error("-o PREFIX is required");
+    unika_error err = {0};
+    if (unika_signer_name_check(a.name, &err) < 0)
+        return cli_usage_error("--name: %s", err.message);
+
+    char *sec = with_suffix(a.prefix, ".sec"), *pub = with_suffix(a.prefix, ".pub");
+    unika_sign_key *key = NULL;
+    unika_sign_public pk;
+    int status = CLI_INPUT;
+    if (!sec || !pub) {
+        cli_errorf("out of memory");
+        goto done;
+    }
+    if (!a.force && (cli_exists(sec) || cli_exists(pub))) {
+        cli_errorf("%s: already exists (use --force to replace it)", cli_exists(sec) ? sec : pub);
+        goto done;
+    }
+    unsigned flags = a.force ? UNIKA_SIGN_OVERWRITE : 0;
+    if (unika_sign_key_generate(&key, a.name, &err) < 0) {
+        cli_fail(NULL, &err);
+        goto done;
+    }
+    unika_sign_key_public(&pk, key);
+    if (unika_sign_key_save(key, sec, flags, &err) < 0) {
+        cli_fail(sec, &err);
+        goto done;
+    }
+    if (unika_sign_public_save(&pk, pub, flags, &err) < 0) {
+        cli_fail(pub, &err);
+        goto done;
+    }
+    char hex[2 * UNIKA_SIGN_PUBLIC_KEY_BYTES + 1], id[UNIKA_SIGN_KEY_ID_HEX_BYTES];
+    for (size_t i = 0; i < sizeof pk.key; i++) snprintf(hex + 2 * i, 3, "%02x", pk.key[i]);
+    unika_sign_key_id(id, pk.key);
+    if (a.json) {
+        cli_json j;
+        cj_init(&j, stdout);
+        cj_obj(&j, NULL);
+        cj_int(&j, "version", CLI_JSON_VERSION);
+        cj_str(&j, "name", a.name);
+        cj_str(&j, "ed25519", hex);
+        cj_str(&j, "key_id", id);
+        cj_str(&j, "secret", sec);
+        cj_str(&j, "public", pub);
+        cj_obj_end(&j);
+        cj_end(&j);
+    } else {
+        printf("partner: %s ed25519:%s\n", a.name, hex);
+    }
+    status = CLI_OK;
+done:
+    unika_sign_key_free(key);
+    free(sec);
+    free(pub);
+    return status;
+}
+
+/* ---- sign ------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *key;
+    int force, open_perm;
+} sign_args;
+
+static int sign_opt(int c, void *ctx)
+{
+    sign_args *a = ctx;
+    switch (c) {
+    case 'k': a->key = optarg; break;
+    case 'f': a->force = 1; break;
+    case 'a': a->open_perm = 1; break;
+    }
+    return 0;
+}
+
+int cmd_sign(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(sign_help, stdout);
+        return CLI_OK;
+    }
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"force", no_argument, NULL, 'f'},
+        {"allow-open-permissions", no_argument, NULL, 'a'},
+        {NULL, 0, NULL, 0},
+    };
+    sign_args a = {0};
+    int rc = parse_common(argc, argv, ":", opts, sign_opt, &a);
+    if (rc) return rc;
+    if (!a.key) return cli_usage_error("--key PARTNER.sec is required");
+    if (optind >= argc) return cli_usage_error("no FILE to sign");
+    unika_error err = {0};
+    unika_sign_key *key = NULL;
+    if (unika_sign_key_load(&key, a.key, a.open_perm ? UNIKA_SIGN_ALLOW_OPEN_PERMISSIONS : 0,
+                            &err) < 0)
+        return cli_fail(a.key, &err);
+    int status = CLI_OK;
+    for (int i = optind; i < argc; i++) {
+        char sig[4096];
+        if (unika_signature_path(sig, sizeof sig, argv[i]) != 0) {
+            cli_errorf("%s: path too long", argv[i]);
+            status = CLI_INPUT;
+            continue;
+        }
+        if (!a.force && cli_exists(sig)) {
+            cli_errorf("%s: already exists (use --force to replace it)", sig);
+            status = CLI_INPUT;
+            continue;
+        }
+        unika_error e = {0};
+        if (unika_sign_file(key, argv[i], sig, a.force ? UNIKA_SIGN_OVERWRITE : 0, &e) < 0) {
+            cli_fail(argv[i], &e);
+            status = CLI_INPUT;
+            continue;
+        }
+        printf("%s: signed by %s -> %s\n", argv[i], unika_sign_key_name(key), sig);
+    }
+    unika_sign_key_free(key);
+    return status;
+}
+
+/* ---- roster ------------------------------------------------------------------- */
+
+static const char *reason_of(int code)
+{
+    switch (code) {
+    case UNIKA_ENOENT: return "missing";
+    case UNIKA_ESIGNER: return "unknown-signer";
+    case UNIKA_ESIGNKEY: return "key-mismatch";
+    case UNIKA_ESIGNATURE: return "bad-signature";
+    case UNIKA_ESIGFILE: case UNIKA_EVERSION: return "malformed-signature";
+    default: return "error";
+    }
+}
+
+static int roster_check(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+    int json = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == 'j') json = 1;
+        else return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+    }
+    if (argc - optind < 2) return cli_usage_error("expected ROSTER and at least one FILE");
+    const char *rpath = argv[optind];
+    unika_error err = {0};
+    unika_roster *roster = NULL;
+    if (unika_roster_load(&roster, rpath, &err) < 0) return cli_fail(NULL, &err);
+    cli_json j;
+    if (json) {
+        cj_init(&j, stdout);
+        cj_obj(&j, NULL);
+        cj_int(&j, "version", CLI_JSON_VERSION);
+        cj_str(&j, "roster", rpath);
+        cj_arr(&j, "files");
+    }
+    int failed = 0;
+    for (int i = optind + 1; i < argc; i++) {
+        const unika_sign_public *who = NULL;
+        unika_error e = {0};
+        int rc = unika_roster_verify_file(&who, roster, argv[i], NULL, &e);
+        if (rc < 0) failed++;
+        if (json) {
+            cj_obj(&j, NULL);
+            cj_str(&j, "file", argv[i]);
+            cj_bool(&j, "ok", rc == 0);
+            if (rc == 0) {
+                cj_str(&j, "signer", who->name);
+            } else {
+                cj_str(&j, "reason", reason_of(rc));
+                cj_str(&j, "error", unika_err_name(rc));
+                cj_str(&j, "message", e.message);
+            }
+            cj_obj_end(&j);
+        } else if (rc == 0) {
+            char id[UNIKA_SIGN_KEY_ID_HEX_BYTES];
+            unika_sign_key_id(id, who->key);
+            printf("ok    %s: signed by %s (key %s)\n", argv[i], who->name, id);
+        } else {
+            /* Library messages usually start with the file's name already. */
+            size_t n = strlen(argv[i]);
+            if (!strncmp(e.message, argv[i], n) && e.message[n] == ':')
+                printf("FAIL  %s\n", e.message);
+            else
+                printf("FAIL  %s: %s\n", argv[i], e.message);
+        }
+    }
+    if (json) {
+        cj_arr_end(&j);
+        cj_int(&j, "failed", failed);
+        cj_obj_end(&j);
+        cj_end(&j);
+    } else {
+        printf("%d of %d file(s) verified against %s\n", argc - optind - 1 - failed,
+               argc - optind - 1, rpath);
+    }
+    unika_roster_free(roster);
+    return failed ? CLI_INPUT : CLI_OK;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int roster_make(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key-fingerprint", required_argument, NULL, 'k'},
+        {"aggregator", required_argument, NULL, 'g'},
+        {"output", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *fp_hex = NULL, *agg = NULL, *out = NULL;
+    int force = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': fp_hex = optarg; break;
+        case 'g': agg = optarg; break;
+        case 'o': out = optarg; break;
+        case 'f': force = 1; break;
+        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!fp_hex) return cli_usage_error("--key-fingerprint HEX is required");
+    if (!out) return cli_usage_error("-o ROSTER is required");
+    if (optind >= argc) return cli_usage_error("no PARTNER.pub given");
+    uint8_t fp[UNIKA_FINGERPRINT_BYTES];
+    if (strlen(fp_hex) != 2 * UNIKA_FINGERPRINT_BYTES)
+        return cli_usage_error("--key-fingerprint must be %d hex digits",
+                               2 * UNIKA_FINGERPRINT_BYTES);
+    for (size_t i = 0; i < UNIKA_FINGERPRINT_BYTES; i++) {
+        int hi = hexval(fp_hex[2 * i]), lo = hexval(fp_hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return cli_usage_error("--key-fingerprint must be %d hex digits",
+                                   2 * UNIKA_FINGERPRINT_BYTES);
+        fp[i] = (uint8_t)(hi << 4 | lo);
+    }
+    unika_error err = {0};
+    unika_roster *roster = NULL;
+    if (unika_roster_new(&roster, fp, &err) < 0) return cli_fail(NULL, &err);
+    int status = CLI_INPUT;
+    for (int i = optind; i < argc; i++) {
+        unika_sign_public pub;
+        if (unika_sign_public_load(&pub, argv[i], &err) < 0 ||
+            unika_roster_add_partner(roster, &pub, &err) < 0) {
+            cli_fail(argv[i], &err);
+            goto done;
+        }
+    }
+    if (agg) {
+        const char *eq = strchr(agg, '=');
+        if (!eq || eq == agg) {
+            status = cli_usage_error("--aggregator takes NAME=BOX.pub");
+            goto done;
+        }
+        char name[UNIKA_SIGNER_NAME_MAX + 1];
+        size_t n = (size_t)(eq - agg);
+        if (n > UNIKA_SIGNER_NAME_MAX) n = UNIKA_SIGNER_NAME_MAX; /* the check below fails */
+        memcpy(name, agg, n);
+        name[n] = '\0';
+        uint8_t box[UNIKA_BOX_PUBLIC_KEY_BYTES];
+        if (unika_box_public_load(box, eq + 1, &err) < 0) {
+            cli_fail(NULL, &err);
+            goto done;
+        }
+        if (unika_roster_set_aggregator(roster, name, box, &err) < 0) {
+            cli_fail(NULL, &err);
+            goto done;
+        }
+    }
+    if (unika_roster_save(roster, out, force ? UNIKA_SIGN_OVERWRITE : 0, &err) < 0) {
+        cli_fail(NULL, &err);
+        goto done;
+    }
+    printf("%s: %zu partner(s)%s\n", out, unika_roster_partner_count(roster),
+           agg ? " and the aggregator" : "");
+    status = CLI_OK;
+done:
+    unika_roster_free(roster);
+    return status;
+}
+
+int cmd_roster(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(roster_help, stderr);
+        return CLI_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(roster_help, stdout);
+        return CLI_OK;
+    }
+    if (cli_wants_help(argc - 1, argv + 1)) {
+        fputs(roster_help, stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(argv[1], "check")) return roster_check(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "make")) return roster_make(argc - 1, argv + 1);
+    return cli_usage_error("unknown roster operation '%s' (expected check or make)", argv[1]);
+}

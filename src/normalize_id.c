@@ -9,7 +9,7 @@
  * shifted month) is refused, never guessed into a personnummer.
  *
  * Personnummer rules (folkbokföringslagen 18 §, Skatteverket):
- *   YYMMDD NNN C   date of birth, birth number 001..999, Luhn check digit
+ *   YYMMDD NNN C   date of birth, three-digit birth number, Luhn check digit
  *                  over the nine digits YYMMDDNNN with weights 2,1,2,1,...
  *   day + 60       samordningsnummer (coordination number)
  *   '+'            separator from the year the person turns 100
@@ -131,9 +131,6 @@ int unika_personnummer_normalize(char dst[UNIKA_PERSONNUMMER_BYTES], unika_pnr_k
     if (day > unika_days_in_month(year, month))
         return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, core_at[4] + 1,
                              "personnummer: the date does not exist");
-    if (core[6] == 0 && core[7] == 0 && core[8] == 0)
-        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, core_at[6] + 1,
-                             "personnummer: birth number 000");
     if (luhn_check_digit(core) != core[9])
         return unika_fail_at(err, UNIKA_ECHECKDIGIT, PNR, core_at[9] + 1,
                              "personnummer: check digit does not match");

@@ -174,7 +174,7 @@ typedef enum unika_pnr_kind {
  *                              than 18..20, month outside 1..12, day outside
  *                              1..31 and 61..91 (unknown patterns such as a
  *                              future identitetsnummer fail closed), a date
- *                              that does not exist, or birth number 000;
+ *                              that does not exist;
  *          UNIKA_ECHECKDIGIT   wrong check digit (position = the check digit). */
 UNIKA_API UNIKA_NODISCARD int unika_personnummer_normalize(char dst[UNIKA_PERSONNUMMER_BYTES],
                                                            unika_pnr_kind *kind,

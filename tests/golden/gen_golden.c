@@ -1,0 +1,330 @@
+/*
+ * gen_golden.c - makes the golden sketch files in tests/golden/ (format v1).
+ *
+ *     gen_golden --write DIR   writes every file into DIR
+ *     gen_golden --check DIR   regenerates in memory and compares with DIR;
+ *                              exit 1 naming each file that differs
+ *
+ * The good files are real sketches built through the public API from the
+ * fixed inputs below; the bad ones are good files damaged in one named way
+ * (the checksum recomputed where the damage must be caught by a field check
+ * rather than by the checksum). tests/test_format.c holds, independently,
+ * the error each bad file must produce.
+ *
+ * THE INPUTS BELOW MUST NOT CHANGE: the checked-in files are known answers
+ * for every implementation of the format. A change of the format or of the
+ * sketch encoding is a new format version with new files, never an edit here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "unika.h"
+
+/* ---- fixed inputs: must not change -------------------------------------------- */
+static const uint8_t KEY_FP[16] = {0x3f, 0x9a, 0x51, 0x07, 0xc2, 0x6e, 0x88, 0x14,
+                                   0xd9, 0x2b, 0x70, 0xe5, 0x4a, 0x0c, 0xb3, 0x96};
+static const uint8_t RECIPE_FP[16] = {0x5e, 0x11, 0xa0, 0x7d, 0x23, 0xf4, 0x9c, 0x68,
+                                      0x0b, 0xe7, 0x45, 0x3a, 0xd1, 0x82, 0x6f, 0x19};
+static const uint8_t OTHER_KEY_FP[16] = {0x81, 0xc2, 0x0d, 0x66, 0x9e, 0x31, 0x5b, 0xa7,
+                                         0x12, 0xf8, 0x44, 0xc9, 0x70, 0x2e, 0xb5, 0x03};
+static const uint8_t OTHER_RECIPE_FP[16] = {0xa4, 0x07, 0x6c, 0xd2, 0x39, 0x8e, 0x15, 0xfb,
+                                            0x60, 0x2a, 0xc7, 0x93, 0x0e, 0x54, 0xb8, 0x71};
+#define SEED_SMALL 20240101u   /* hashes of the small sparse sketch */
+#define SEED_OTHER 20240701u   /* hashes of the second partner's sketch */
+#define SEED_DENSE 4u          /* hashes of the dense p=4 sketch */
+#define SEED_DENSE12 12u       /* hashes of the dense p=12 sketch */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t *bytes;
+    size_t size;
+} blob;
+
+static void die(const char *what, const unika_error *e)
+{
+    fprintf(stderr, "gen_golden: %s: %s\n", what, e ? e->message : "");
+    exit(2);
+}
+
+static unika_sketch *build(unsigned p, const uint8_t *key_fp, const uint8_t *recipe_fp,
+                           uint64_t seed, size_t n, const char *const *labels)
+{
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    if (unika_sketch_new(&s, p, key_fp, recipe_fp, &e) < 0) die("new", &e);
+    for (size_t i = 0; i < n; i++) {
+        if (unika_sketch_add_hash(s, splitmix64(&seed), &e) < 0) die("add_hash", &e);
+    }
+    for (size_t i = 0; labels && labels[i]; i += 2) {
+        if (unika_sketch_set_label(s, labels[i], labels[i + 1], &e) < 0) die("label", &e);
+    }
+    return s;
+}
+
+static blob serialize(const unika_sketch *s)
+{
+    unika_error e = {0};
+    blob b = {0};
+    if (unika_sketch_serialized_size(&b.size, s) < 0) die("size", NULL);
+    b.bytes = malloc(b.size + 16); /* room for the trailing-bytes file */
+    if (!b.bytes || unika_sketch_serialize(b.bytes, b.size, &b.size, s, &e) < 0)
+        die("serialize", &e);
+    return b;
+}
+
+static blob copy_blob(blob b)
+{
+    blob c = {malloc(b.size + 16), b.size};
+    if (!c.bytes) die("malloc", NULL);
+    memcpy(c.bytes, b.bytes, b.size);
+    return c;
+}
+
+/* Recomputes the trailing XXH64 (little-endian) after a deliberate change. */
+static void refix(blob b)
+{
+    uint64_t h = XXH64(b.bytes, b.size - 8, 0);
+    for (int i = 0; i < 8; i++) b.bytes[b.size - 8 + i] = (uint8_t)(h >> (8 * i));
+}
+
+static void put16(uint8_t *p, unsigned v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+/* ---- the files ----------------------------------------------------------- */
+
+#define MAX_FILES 48
+static struct {
+    const char *name;
+    blob b;
+} files[MAX_FILES];
+static size_t n_files;
+
+static void add(const char *name, blob b)
+{
+    if (n_files == MAX_FILES) die("too many files", NULL);
+    files[n_files].name = name;
+    files[n_files].b = b;
+    n_files++;
+}
+
+static void make_all(void)
+{
+    unika_error e = {0};
+    static const char *const labels_a[] = {"org", "rodakorset", "period", "2024-H1", "gender",
+                                           "f", NULL};
+    static const char *const labels_b[] = {"org", "stadsmissionen", "period", "2024-H1",
+                                           "gender", "f", NULL};
+    static const char *const labels_dense[] = {"org", "rodakorset", NULL};
+
+    /* Good files. */
+    unika_sketch *small = build(12, KEY_FP, RECIPE_FP, SEED_SMALL, 5, labels_a);
+    blob good_small = serialize(small);
+    add("good/sparse_p12_small.uks", good_small);
+
+    unika_sketch *empty = build(12, KEY_FP, RECIPE_FP, 0, 0, NULL);
+    add("good/sparse_p12_empty.uks", serialize(empty));
+
+    unika_sketch *dense4 = build(4, KEY_FP, RECIPE_FP, SEED_DENSE, 40, labels_dense);
+    if (unika_sketch_is_sparse(dense4)) die("p=4 sketch of 40 hashes should be dense", NULL);
+    blob good_dense4 = serialize(dense4);
+    add("good/dense_p4.uks", good_dense4);
+
+    unika_sketch *dense12 = build(12, KEY_FP, RECIPE_FP, SEED_DENSE12, 3000, labels_a);
+    add("good/dense_p12.uks", serialize(dense12));
+
+    /* A merged sketch with provenance: the union of two partners' files. */
+    unika_sketch *other = build(12, KEY_FP, RECIPE_FP, SEED_OTHER, 7, labels_b);
+    blob good_other = serialize(other);
+    add("good/sparse_p12_other_org.uks", good_other);
+    unika_sketch *merged = NULL;
+    if (unika_sketch_copy(&merged, small, &e) < 0 || unika_sketch_merge(merged, other, &e) < 0)
+        die("merge", &e);
+    const unika_sketch *inputs[2] = {small, other};
+    const blob *input_bytes[2] = {&good_small, &good_other};
+    const char *signers[2] = {"rodakorset", "stadsmissionen"};
+    for (int i = 0; i < 2; i++) {
+        uint8_t digest[UNIKA_DIGEST_BYTES];
+        char labels[UNIKA_SOURCE_LABELS_MAX + 1];
+        if (unika_file_digest(digest, input_bytes[i]->bytes, input_bytes[i]->size) < 0 ||
+            unika_sketch_labels_canonical(labels, sizeof labels, NULL, inputs[i], &e) < 0 ||
+            unika_sketch_add_source(merged, digest, labels, signers[i], &e) < 0)
+            die("provenance", &e);
+    }
+    add("good/merged_with_sources.uks", serialize(merged));
+
+    /* Valid files under another key / recipe: parse, but fail the origin check. */
+    unika_sketch *okey = build(12, OTHER_KEY_FP, RECIPE_FP, SEED_SMALL, 5, labels_a);
+    add("origin/other_key.uks", serialize(okey));
+    unika_sketch *orecipe = build(12, KEY_FP, OTHER_RECIPE_FP, SEED_SMALL, 5, labels_a);
+    add("origin/other_recipe.uks", serialize(orecipe));
+
+    /* Bad files, each damaged in one way. Offsets: docs/format.md. In
+     * good_small the labels start at 64 with gender (key 6, value 1), then
+     * org (3, 10), then period (6, 7); the 5 tokens start at 106. */
+    blob b;
+    b = copy_blob(good_small);
+    b.size = 40;
+    add("bad/truncated_in_header.uks", b);
+    b = copy_blob(good_small);
+    b.size -= 13;
+    add("bad/truncated_in_payload.uks", b);
+    b = copy_blob(good_small);
+    b.size -= 1;
+    add("bad/truncated_checksum.uks", b);
+    b = copy_blob(good_small);
+    b.size = 5;
+    add("bad/truncated_in_magic.uks", b);
+    b = copy_blob(good_small);
+    memcpy(b.bytes, "org,peri", 8); /* what a CSV would start with */
+    add("bad/wrong_magic.uks", b);
+    b = copy_blob(good_small);
+    put16(b.bytes + 8, 2);
+    refix(b);
+    add("bad/wrong_version.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[b.size - 3] ^= 0x01;
+    add("bad/flipped_checksum.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[110] ^= 0x10; /* a token byte, checksum left as it was */
+    add("bad/flipped_payload.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[13] = 0x80; /* flags */
+    refix(b);
+    add("bad/reserved_flag_set.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[30] = 0x01; /* reserved u32 at 28 */
+    refix(b);
+    add("bad/reserved_byte_set.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[11] = 19;
+    refix(b);
+    add("bad/p_out_of_range.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[10] = 3;
+    refix(b);
+    add("bad/unknown_kind.uks", b);
+    b = copy_blob(good_small);
+    { /* swap tokens 1 and 2 */
+        uint8_t t[4];
+        memcpy(t, b.bytes + 110, 4);
+        memcpy(b.bytes + 110, b.bytes + 114, 4);
+        memcpy(b.bytes + 114, t, 4);
+    }
+    refix(b);
+    add("bad/tokens_not_increasing.uks", b);
+    b = copy_blob(good_small);
+    memcpy(b.bytes + 114, b.bytes + 110, 4); /* token 2 = token 1 */
+    refix(b);
+    add("bad/token_repeated.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[106] &= 0xC0; /* token 0 gets rank 0 */
+    refix(b);
+    add("bad/token_rank_zero.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[64 + 3 + 6] = 0xff; /* the value "f" of gender */
+    refix(b);
+    add("bad/label_not_utf8.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[64 + 3] = 'G'; /* key "Gender" */
+    refix(b);
+    add("bad/label_key_uppercase.uks", b);
+    b = copy_blob(good_small);
+    memcpy(b.bytes + 64 + 3, "zender", 6); /* now after "org": out of order */
+    refix(b);
+    add("bad/labels_not_sorted.uks", b);
+    b = copy_blob(good_small);
+    put16(b.bytes + 20, 65);
+    refix(b);
+    add("bad/too_many_labels.uks", b);
+    b = copy_blob(good_small);
+    put16(b.bytes + 64 + 1, 200); /* gender's value length points past the labels */
+    refix(b);
+    add("bad/label_length_past_end.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[24] = 200; /* payload_count: 200 tokens of 4 bytes do not fit */
+    refix(b);
+    add("bad/payload_count_past_end.uks", b);
+    b = copy_blob(good_small);
+    b.bytes[16] = 0xff; /* total_size larger than the file */
+    refix(b);
+    add("bad/total_size_past_end.uks", b);
+    b = copy_blob(good_small);
+    memset(b.bytes + b.size, 0, 4);
+    b.size += 4;
+    add("bad/trailing_bytes.uks", b);
+    b = copy_blob(good_dense4);
+    b.bytes[b.size - 8 - 16] = 0xff; /* register 0: u = 63 > 65 - 4 */
+    refix(b);
+    add("bad/register_impossible.uks", b);
+
+    unika_sketch_free(small);
+    unika_sketch_free(empty);
+    unika_sketch_free(dense4);
+    unika_sketch_free(dense12);
+    unika_sketch_free(other);
+    unika_sketch_free(merged);
+    unika_sketch_free(okey);
+    unika_sketch_free(orecipe);
+}
+
+static int write_file(const char *path, blob b)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(b.bytes, 1, b.size, f) != b.size || fclose(f) != 0) {
+        fprintf(stderr, "gen_golden: cannot write %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int same_as_file(const char *path, blob b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    uint8_t *buf = malloc(b.size + 1);
+    size_t n = buf ? fread(buf, 1, b.size + 1, f) : 0;
+    fclose(f);
+    int same = buf && n == b.size && memcmp(buf, b.bytes, b.size) == 0;
+    free(buf);
+    return same;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3 || (strcmp(argv[1], "--write") && strcmp(argv[1], "--check"))) {
+        fprintf(stderr, "usage: gen_golden --write|--check DIR\n");
+        return 2;
+    }
+    if (unika_init() < 0) die("unika_init", NULL);
+    make_all();
+    int failures = 0;
+    for (size_t i = 0; i < n_files; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", argv[2], files[i].name);
+        if (!strcmp(argv[1], "--write")) {
+            failures += write_file(path, files[i].b) < 0;
+        } else if (!same_as_file(path, files[i].b)) {
+            fprintf(stderr, "gen_golden: %s differs from what the generator makes\n", path);
+            failures++;
+        }
+        free(files[i].b.bytes);
+    }
+    if (!failures) printf("gen_golden: %zu files %s\n", n_files,
+                          strcmp(argv[1], "--write") ? "match" : "written");
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,707 @@
+/*
+ * test_format.c - the sketch file format v1 (sketch_format.c, docs/format.md):
+ * round trips, canonical bytes, golden files good and bad, every prefix,
+ * every bit flipped, the origin check, and atomic save/load.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "internal/common.h"
+#include "testutil.h"
+#include "unika.h"
+
+#define GOLDEN UNIKA_SOURCE_DIR "/tests/golden/"
+
+static const uint8_t KEY_FP[16] = {0x3f, 0x9a, 0x51, 0x07, 0xc2, 0x6e, 0x88, 0x14,
+                                   0xd9, 0x2b, 0x70, 0xe5, 0x4a, 0x0c, 0xb3, 0x96};
+static const uint8_t RECIPE_FP[16] = {0x5e, 0x11, 0xa0, 0x7d, 0x23, 0xf4, 0x9c, 0x68,
+                                      0x0b, 0xe7, 0x45, 0x3a, 0xd1, 0x82, 0x6f, 0x19};
+
+static unika_sketch *make(unsigned p, size_t n, uint64_t seed)
+{
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    ck_assert_int_eq(unika_sketch_new(&s, p, KEY_FP, RECIPE_FP, &e), 0);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(unika_sketch_add_hash(s, unika_test_splitmix64(&seed), &e), 0);
+    return s;
+}
+
+static void decorate(unika_sketch *s, int n_sources)
+{
+    unika_error e = {0};
+    ck_assert_int_eq(unika_sketch_set_label(s, "org", "Röda Korset", &e), 0);
+    ck_assert_int_eq(unika_sketch_set_label(s, "period", "2024-H1", &e), 0);
+    ck_assert_int_eq(unika_sketch_set_label(s, "gender", "", &e), 0);
+    for (int i = 0; i < n_sources; i++) {
+        uint8_t d[32];
+        char text[32];
+        snprintf(text, sizeof text, "input file %d", i);
+        ck_assert_int_eq(unika_file_digest(d, (const uint8_t *)text, strlen(text)), 0);
+        ck_assert_int_eq(unika_sketch_add_source(s, d, i % 2 ? "org=a" : "org=b\nperiod=x",
+                                                 i % 3 ? "signer" : "", &e), 0);
+    }
+}
+
+/* Serialises into a fresh buffer of exactly the announced size. */
+static uint8_t *to_bytes(const unika_sketch *s, size_t *size)
+{
+    unika_error e = {0};
+    ck_assert_int_eq(unika_sketch_serialized_size(size, s), 0);
+    uint8_t *buf = malloc(*size);
+    ck_assert_ptr_nonnull(buf);
+    size_t written = 0;
+    ck_assert_int_eq(unika_sketch_serialize(buf, *size, &written, s, &e), 0);
+    ck_assert_uint_eq(written, *size);
+    return buf;
+}
+
+static uint8_t *read_golden(const char *name, size_t *size)
+{
+    uint8_t *b = unika_test_read_file(name, size);
+    ck_assert_msg(b != NULL, "cannot read golden file %s", name);
+    return b;
+}
+
+/* ---- round trips ----------------------------------------------------------- */
+
+START_TEST(round_trip_every_p)
+{
+    unsigned p = (unsigned)_i;
+    /* Sparse (a few tokens), at the sparse limit, and dense (2^p hashes). */
+    size_t sizes[] = {0, 3, (size_t)1 << (p - 2), (size_t)1 << p};
+    for (size_t k = 0; k < UNIKA_ARRAY_LEN(sizes); k++) {
+        unika_sketch *s = make(p, sizes[k], 1000 + p);
+        decorate(s, (int)k * 3);
+        size_t n;
+        uint8_t *bytes = to_bytes(s, &n);
+        ck_assert_uint_le(n, UNIKA_SKETCH_BOUND(p));
+        unika_error e = {0};
+        unika_sketch *t = NULL;
+        ck_assert_msg(unika_sketch_parse(&t, bytes, n, &e) == 0, "p=%u n=%zu: %s", p, sizes[k],
+                      e.message);
+        ck_assert(unika_sketch_equal(s, t));
+        ck_assert_int_eq(unika_sketch_is_sparse(s), unika_sketch_is_sparse(t));
+        ck_assert_uint_eq(unika_sketch_precision(t), p);
+        ck_assert_uint_eq(unika_sketch_label_count(t), 3);
+        ck_assert_str_eq(unika_sketch_get_label(t, "org"), "Röda Korset");
+        ck_assert_uint_eq(unika_sketch_source_count(t), unika_sketch_source_count(s));
+        size_t n2;
+        uint8_t *again = to_bytes(t, &n2);
+        ck_assert_uint_eq(n, n2);
+        ck_assert_mem_eq(bytes, again, n);
+        free(again);
+        free(bytes);
+        unika_sketch_free(s);
+        unika_sketch_free(t);
+    }
+}
+END_TEST
+
+START_TEST(same_sketch_same_bytes)
+{
+    /* Labels set and records added in different orders; adds in another
+     * order; merged in another grouping: one byte string. */
+    unika_error e = {0};
+    uint8_t d1[32], d2[32];
+    ck_assert_int_eq(unika_file_digest(d1, (const uint8_t *)"one", 3), 0);
+    ck_assert_int_eq(unika_file_digest(d2, (const uint8_t *)"two", 3), 0);
+
+    unika_sketch *a = make(12, 50, 7);
+    ck_assert_int_eq(unika_sketch_set_label(a, "period", "2024-H1", &e), 0);
+    ck_assert_int_eq(unika_sketch_set_label(a, "org", "x", &e), 0);
+    ck_assert_int_eq(unika_sketch_add_source(a, d1, "org=x", "x", &e), 0);
+    ck_assert_int_eq(unika_sketch_add_source(a, d2, "org=y", "y", &e), 0);
+
+    unika_sketch *b = NULL;
+    ck_assert_int_eq(unika_sketch_new(&b, 12, KEY_FP, RECIPE_FP, &e), 0);
+    uint64_t hashes[50], st = 7;
+    for (int i = 0; i < 50; i++) hashes[i] = unika_test_splitmix64(&st);
+    for (int i = 49; i >= 0; i--) ck_assert_int_eq(unika_sketch_add_hash(b, hashes[i], &e), 0);
+    ck_assert_int_eq(unika_sketch_add_source(b, d2, "org=y", "y", &e), 0);
+    ck_assert_int_eq(unika_sketch_set_label(b, "org", "x", &e), 0);
+    ck_assert_int_eq(unika_sketch_add_source(b, d1, "org=x", "x", &e), 0);
+    ck_assert_int_eq(unika_sketch_set_label(b, "period", "2024-H1", &e), 0);
+
+    size_t na, nb;
+    uint8_t *ba = to_bytes(a, &na), *bb = to_bytes(b, &nb);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_mem_eq(ba, bb, na);
+    free(ba);
+    free(bb);
+
+    /* Merges: (x+y)+z and x+(z+y) of dense and sparse parts. */
+    unika_sketch *x = make(10, 2000, 1), *y = make(10, 30, 2), *z = make(10, 100, 3);
+    decorate(x, 2);
+    decorate(y, 3);
+    decorate(z, 4);
+    unika_sketch *xy = NULL, *zy = NULL;
+    ck_assert_int_eq(unika_sketch_copy(&xy, x, &e), 0);
+    ck_assert_int_eq(unika_sketch_merge(xy, y, &e), 0);
+    ck_assert_int_eq(unika_sketch_merge(xy, z, &e), 0);
+    ck_assert_int_eq(unika_sketch_copy(&zy, z, &e), 0);
+    ck_assert_int_eq(unika_sketch_merge(zy, y, &e), 0);
+    unika_sketch *x_zy = NULL;
+    ck_assert_int_eq(unika_sketch_copy(&x_zy, x, &e), 0);
+    ck_assert_int_eq(unika_sketch_merge(x_zy, zy, &e), 0);
+    ck_assert_int_eq(unika_sketch_merge(zy, x, &e), 0); /* (z+y)+x: other order again */
+    uint8_t *m1 = to_bytes(xy, &na), *m2 = to_bytes(x_zy, &nb);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_mem_eq(m1, m2, na);
+    free(m2);
+    m2 = to_bytes(zy, &nb);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_mem_eq(m1, m2, na);
+    free(m1);
+    free(m2);
+
+    unika_sketch *all[] = {a, b, x, y, z, xy, zy, x_zy};
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(all); i++) unika_sketch_free(all[i]);
+}
+END_TEST
+
+START_TEST(serialize_buffer_and_bounds)
+{
+    unika_error e = {0};
+    unika_sketch *s = make(8, 20, 5);
+    size_t n, w = 0;
+    ck_assert_int_eq(unika_sketch_serialized_size(&n, s), 0);
+    uint8_t *buf = malloc(n);
+    ck_assert_int_eq(unika_sketch_serialize(buf, n - 1, &w, s, &e), UNIKA_EBUFFER);
+    ck_assert_uint_eq(w, n); /* tells the size needed */
+    ck_assert_int_eq(unika_sketch_serialize(NULL, 0, &w, s, &e), UNIKA_EBUFFER);
+    ck_assert_int_eq(unika_sketch_serialize(buf, n, &w, NULL, &e), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_sketch_serialized_size(NULL, s), UNIKA_EINVAL);
+    free(buf);
+
+    /* More than 4096 provenance records can arise from merges; such a sketch
+     * cannot be written. */
+    unika_sketch *a = make(8, 1, 1), *b = make(8, 1, 2);
+    uint8_t d[32] = {0};
+    for (unsigned i = 0; i < UNIKA_SOURCES_MAX; i++) {
+        unika_store32_le(d, i);
+        ck_assert_int_eq(unika_sketch_add_source(a, d, "", "", &e), 0);
+        unika_store32_le(d, i + UNIKA_SOURCES_MAX);
+        ck_assert_int_eq(unika_sketch_add_source(b, d, "", "", &e), 0);
+    }
+    ck_assert_int_eq(unika_sketch_serialized_size(&n, a), 0);
+    ck_assert_int_eq(unika_sketch_merge(a, b, &e), 0);
+    ck_assert_uint_eq(unika_sketch_source_count(a), 2 * UNIKA_SOURCES_MAX);
+    ck_assert_int_eq(unika_sketch_serialized_size(&n, a), UNIKA_ERANGE);
+    ck_assert_int_eq(unika_sketch_serialize(NULL, 0, NULL, a, &e), UNIKA_ERANGE);
+    unika_sketch_free(a);
+    unika_sketch_free(b);
+    unika_sketch_free(s);
+
+    for (unsigned p = 4; p <= 18; p++) ck_assert_uint_eq(unika_sketch_bound(p), UNIKA_SKETCH_BOUND(p));
+    ck_assert_uint_eq(unika_sketch_bound(3), 0);
+    ck_assert_uint_eq(unika_sketch_bound(19), 0);
+    ck_assert_uint_eq(unika_sketch_file_max(), UNIKA_SKETCH_FILE_MAX);
+    ck_assert_uint_eq(unika_digest_bytes(), UNIKA_DIGEST_BYTES);
+}
+END_TEST
+
+/* ---- golden files -------------------------------------------------------- */
+
+static const char *const good_files[] = {
+    "good/sparse_p12_small.uks", "good/sparse_p12_empty.uks", "good/dense_p4.uks",
+    "good/dense_p12.uks",        "good/merged_with_sources.uks",
+    "good/sparse_p12_other_org.uks",
+};
+
+START_TEST(golden_good_files_decode_byte_identically)
+{
+    char path[512];
+    snprintf(path, sizeof path, GOLDEN "%s", good_files[_i]);
+    size_t n;
+    uint8_t *bytes = read_golden(path, &n);
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    ck_assert_msg(unika_sketch_parse(&s, bytes, n, &e) == 0, "%s: %s", path, e.message);
+    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, RECIPE_FP, &e), 0);
+    size_t n2;
+    uint8_t *again = to_bytes(s, &n2);
+    ck_assert_uint_eq(n, n2);
+    ck_assert_mem_eq(bytes, again, n);
+    free(again);
+    free(bytes);
+    unika_sketch_free(s);
+}
+END_TEST
+
+START_TEST(golden_contents)
+{
+    /* What the generator put in, read back through the API. */
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "good/sparse_p12_small.uks", &e), 0);
+    ck_assert(unika_sketch_is_sparse(s));
+    ck_assert_uint_eq(unika_sketch_token_count(s), 5);
+    ck_assert_str_eq(unika_sketch_get_label(s, "org"), "rodakorset");
+    ck_assert_str_eq(unika_sketch_get_label(s, "gender"), "f");
+    unika_sketch_free(s);
+
+    ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "good/dense_p4.uks", &e), 0);
+    ck_assert(!unika_sketch_is_sparse(s));
+    ck_assert_uint_eq(unika_sketch_precision(s), 4);
+    unika_sketch_free(s);
+
+    ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "good/merged_with_sources.uks", &e), 0);
+    ck_assert_uint_eq(unika_sketch_source_count(s), 2);
+    ck_assert_ptr_null(unika_sketch_get_label(s, "org")); /* partners differ */
+    ck_assert_str_eq(unika_sketch_get_label(s, "period"), "2024-H1");
+    ck_assert_uint_eq(unika_sketch_token_count(s), 12);
+    /* Each record's digest is the digest of the input file it names. */
+    const char *inputs[] = {"good/sparse_p12_small.uks", "good/sparse_p12_other_org.uks"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n;
+        uint8_t *bytes = read_golden(i ? GOLDEN "good/sparse_p12_other_org.uks"
+                                       : GOLDEN "good/sparse_p12_small.uks", &n);
+        uint8_t d[32];
+        ck_assert_int_eq(unika_file_digest(d, bytes, n), 0);
+        int found = 0;
+        for (size_t k = 0; k < 2; k++) {
+            const uint8_t *dg;
+            const char *labels, *signer;
+            ck_assert_int_eq(unika_sketch_source_at(s, k, &dg, &labels, &signer), 0);
+            if (memcmp(dg, d, 32)) continue;
+            found = 1;
+            ck_assert_str_eq(signer, i ? "stadsmissionen" : "rodakorset");
+            ck_assert_ptr_nonnull(strstr(labels, i ? "org=stadsmissionen" : "org=rodakorset"));
+        }
+        ck_assert_msg(found, "no record for %s", inputs[i]);
+        free(bytes);
+    }
+    unika_sketch_free(s);
+}
+END_TEST
+
+/* Each bad golden file: the code, field and 1-based byte position it must
+ * be rejected with. Positions follow from docs/format.md's layout: in
+ * sparse_p12_small.uks (134 bytes) labels start at 64 and tokens at 106. */
+static const struct {
+    const char *file;
+    int code;
+    const char *field;
+    uint64_t position;
+} bad_files[] = {
+    {"bad/truncated_in_magic.uks", UNIKA_ETRUNCATED, "magic", 6},
+    {"bad/truncated_in_header.uks", UNIKA_ETRUNCATED, "header", 41},
+    {"bad/truncated_in_payload.uks", UNIKA_ETRUNCATED, "total_size", 122},
+    {"bad/truncated_checksum.uks", UNIKA_ETRUNCATED, "total_size", 134},
+    {"bad/wrong_magic.uks", UNIKA_EMAGIC, "magic", 1},
+    {"bad/wrong_version.uks", UNIKA_EVERSION, "version", 9},
+    {"bad/flipped_checksum.uks", UNIKA_ECHECKSUM, "checksum", 127},
+    {"bad/flipped_payload.uks", UNIKA_ECHECKSUM, "checksum", 127},
+    {"bad/reserved_flag_set.uks", UNIKA_EFORMAT, "flags", 14},
+    {"bad/reserved_byte_set.uks", UNIKA_EFORMAT, "reserved", 29},
+    {"bad/p_out_of_range.uks", UNIKA_EPRECISION, "p", 12},
+    {"bad/unknown_kind.uks", UNIKA_EFORMAT, "kind", 11},
+    {"bad/tokens_not_increasing.uks", UNIKA_EFORMAT, "token", 115},
+    {"bad/token_repeated.uks", UNIKA_EFORMAT, "token", 115},
+    {"bad/token_rank_zero.uks", UNIKA_EFORMAT, "token", 107},
+    {"bad/label_not_utf8.uks", UNIKA_ELABEL, "label.value", 74},
+    {"bad/label_key_uppercase.uks", UNIKA_ELABEL, "label.key", 68},
+    {"bad/labels_not_sorted.uks", UNIKA_ELABEL, "label.key", 78},
+    {"bad/too_many_labels.uks", UNIKA_ELABEL, "label_count", 21},
+    {"bad/label_length_past_end.uks", UNIKA_EFORMAT, "label.value_len", 66},
+    {"bad/payload_count_past_end.uks", UNIKA_EFORMAT, "payload_count", 25},
+    {"bad/total_size_past_end.uks", UNIKA_ETRUNCATED, "total_size", 135},
+    {"bad/trailing_bytes.uks", UNIKA_EFORMAT, "trailing", 135},
+    {"bad/register_impossible.uks", UNIKA_EFORMAT, "register", 81},
+};
+
+START_TEST(golden_bad_files_fail_with_their_code)
+{
+    char path[512];
+    snprintf(path, sizeof path, GOLDEN "%s", bad_files[_i].file);
+    size_t n;
+    uint8_t *bytes = read_golden(path, &n);
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    int rc = unika_sketch_parse(&s, bytes, n, &e);
+    ck_assert_msg(rc == bad_files[_i].code, "%s: expected %s, got %s (%s)", bad_files[_i].file,
+                  unika_err_name(bad_files[_i].code), unika_err_name(rc), e.message);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(e.code, rc);
+    ck_assert_str_eq(e.field, bad_files[_i].field);
+    ck_assert_msg(e.position == bad_files[_i].position, "%s: position %llu, expected %llu",
+                  bad_files[_i].file, (unsigned long long)e.position,
+                  (unsigned long long)bad_files[_i].position);
+    ck_assert_uint_gt(strlen(e.message), 10);
+    /* load() reports the same as parse(). */
+    unika_error e2 = {0};
+    ck_assert_int_eq(unika_sketch_load(&s, path, &e2), rc);
+    ck_assert_uint_eq(e2.position, e.position);
+    free(bytes);
+}
+END_TEST
+
+START_TEST(version_message_says_expected_and_got)
+{
+    size_t n;
+    uint8_t *bytes = read_golden(GOLDEN "bad/wrong_version.uks", &n);
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    ck_assert_int_eq(unika_sketch_parse(&s, bytes, n, &e), UNIKA_EVERSION);
+    ck_assert_str_eq(e.message, "format version: expected <= 1, got 2");
+    bytes[8] = 0; /* version 0 never existed */
+    ck_assert_int_eq(unika_sketch_parse(&s, bytes, n, &e), UNIKA_EVERSION);
+    free(bytes);
+}
+END_TEST
+
+START_TEST(other_key_and_recipe_fail_the_origin_check)
+{
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "origin/other_key.uks", &e), 0);
+    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, RECIPE_FP, &e), UNIKA_EKEYMISMATCH);
+    ck_assert_str_eq(e.message, "sketch key fingerprint: expected 3f9a5107c26e8814d92b70e54a0cb396, "
+                                "got 81c20d669e315ba712f844c9702eb503");
+    ck_assert_str_eq(e.field, "key_fp");
+    ck_assert_int_eq(unika_sketch_check_origin(s, NULL, RECIPE_FP, &e), 0); /* key not checked */
+    unika_sketch_free(s);
+
+    ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "origin/other_recipe.uks", &e), 0);
+    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, RECIPE_FP, &e), UNIKA_ERECIPEMISMATCH);
+    ck_assert_str_eq(e.message, "sketch recipe fingerprint: expected 5e11a07d23f49c680be7453ad1826f19, "
+                                "got a4076cd2398e15fb602ac7930e54b871");
+    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, NULL, &e), 0);
+    /* Merging it into a sketch of our recipe is refused as well. */
+    unika_sketch *ours = make(12, 3, 9);
+    ck_assert_int_eq(unika_sketch_merge(ours, s, &e), UNIKA_ERECIPEMISMATCH);
+    unika_sketch_free(ours);
+    unika_sketch_free(s);
+    ck_assert_int_eq(unika_sketch_check_origin(NULL, KEY_FP, NULL, &e), UNIKA_EINVAL);
+}
+END_TEST
+
+/* ---- damage: every prefix, every bit ----------------------------------------- */
+
+static uint8_t *small_file(size_t *n)
+{
+    unika_sketch *s = make(10, 6, 77);
+    decorate(s, 2);
+    uint8_t *b = to_bytes(s, n);
+    unika_sketch_free(s);
+    return b;
+}
+
+START_TEST(every_prefix_is_truncated)
+{
+    size_t n;
+    uint8_t *full = small_file(&n);
+    for (size_t len = 0; len < n; len++) {
+        /* A copy of exactly len bytes, so ASan sees any read past it. */
+        uint8_t *prefix = malloc(len ? len : 1);
+        memcpy(prefix, full, len);
+        unika_error e = {0};
+        unika_sketch *s = NULL;
+        int rc = unika_sketch_parse(&s, prefix, len, &e);
+        ck_assert_msg(rc == UNIKA_ETRUNCATED, "prefix of %zu bytes: %s", len, unika_err_name(rc));
+        ck_assert_ptr_null(s);
+        ck_assert_uint_eq(e.position, len + 1);
+        free(prefix);
+    }
+    free(full);
+}
+END_TEST
+
+START_TEST(every_bit_flip_is_rejected)
+{
+    size_t n;
+    uint8_t *full = small_file(&n);
+    uint8_t *copy = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            memcpy(copy, full, n);
+            copy[i] ^= (uint8_t)(1u << bit);
+            unika_error e = {0};
+            unika_sketch *s = NULL;
+            int rc = unika_sketch_parse(&s, copy, n, &e);
+            /* The framing (magic, version, total_size) is read before the
+             * checksum and has codes of its own; everything else is caught
+             * by the checksum. */
+            int want = i < 8 ? UNIKA_EMAGIC : i < 10 ? UNIKA_EVERSION : UNIKA_ECHECKSUM;
+            if (i >= 16 && i < 20) {
+                ck_assert_msg(rc == UNIKA_ETRUNCATED || rc == UNIKA_EFORMAT,
+                              "byte %zu bit %d: %s", i, bit, unika_err_name(rc));
+            } else if (i == 8 && bit == 0) {
+                ck_assert_int_eq(rc, UNIKA_EVERSION); /* version 0 */
+            } else {
+                ck_assert_msg(rc == want, "byte %zu bit %d: expected %s, got %s", i, bit,
+                              unika_err_name(want), unika_err_name(rc));
+            }
+            ck_assert_ptr_null(s);
+        }
+    }
+    /* Whole bytes too (XOR 0xff), as in the brief's fuzz test. */
+    for (size_t i = 20; i < n; i++) {
+        memcpy(copy, full, n);
+        copy[i] ^= 0xff;
+        unika_sketch *s = NULL;
+        ck_assert_int_eq(unika_sketch_parse(&s, copy, n, NULL), UNIKA_ECHECKSUM);
+    }
+    free(copy);
+    free(full);
+}
+END_TEST
+
+/* Damage with the checksum repaired: the field checks alone must hold.
+ * Random bytes at random places of a valid file, checksum recomputed; the
+ * parse must never crash (ASan/UBSan watch) and must either fail or yield a
+ * sketch that serialises back to exactly the same bytes. */
+START_TEST(random_damage_with_valid_checksum)
+{
+    size_t n;
+    uint8_t *full = small_file(&n);
+    size_t nd;
+    unika_sketch *d = make(6, 200, 3);
+    uint8_t *dense = to_bytes(d, &nd);
+    unika_sketch_free(d);
+    uint64_t st = 12345;
+    int accepted = 0, rejected = 0;
+    for (int round = 0; round < 20000; round++) {
+        int use_dense = round & 1;
+        size_t len = use_dense ? nd : n;
+        uint8_t *buf = malloc(len);
+        memcpy(buf, use_dense ? dense : full, len);
+        int hits = 1 + (int)(unika_test_splitmix64(&st) % 3);
+        for (int h = 0; h < hits; h++) {
+            uint64_t r = unika_test_splitmix64(&st);
+            /* Skip the framing so the damage reaches the fields. */
+            size_t at = 20 + (size_t)(r % (len - 28));
+            buf[at] = (uint8_t)(r >> 32);
+        }
+        uint64_t sum = XXH64(buf, len - 8, 0);
+        unika_store64_le(buf + len - 8, sum);
+        unika_error e = {0};
+        unika_sketch *s = NULL;
+        int rc = unika_sketch_parse(&s, buf, len, &e);
+        if (rc == 0) {
+            size_t n2;
+            uint8_t *again = to_bytes(s, &n2);
+            ck_assert_uint_eq(n2, len);
+            ck_assert_mem_eq(again, buf, len); /* one valid reading per file */
+            free(again);
+            unika_sketch_free(s);
+            accepted++;
+        } else {
+            ck_assert_int_lt(rc, 0);
+            ck_assert_str_ne(e.field, "");
+            ck_assert_uint_gt(e.position, 0);
+            ck_assert_uint_le(e.position, len + 1);
+            rejected++;
+        }
+        free(buf);
+    }
+    /* Both outcomes must occur, or the test proves nothing. */
+    ck_assert_int_gt(accepted, 0);
+    ck_assert_int_gt(rejected, 0);
+    free(full);
+    free(dense);
+}
+END_TEST
+
+START_TEST(parse_arguments)
+{
+    unika_sketch *s = NULL;
+    uint8_t b[1] = {0x81};
+    ck_assert_int_eq(unika_sketch_parse(NULL, b, 1, NULL), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_sketch_parse(&s, NULL, 1, NULL), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_sketch_parse(&s, NULL, 0, NULL), UNIKA_ETRUNCATED);
+    ck_assert_ptr_null(s);
+}
+END_TEST
+
+/* ---- save and load ------------------------------------------------------------ */
+
+static char tmpdir[256];
+
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "%s/test_format_XXXXXX", UNIKA_BINARY_DIR);
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static size_t dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d))) n += strcmp(ent->d_name, ".") && strcmp(ent->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *ent;
+    char path[512];
+    while ((ent = readdir(d))) {
+        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, "..")) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+START_TEST(save_load_atomic)
+{
+    make_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/cell.uks", tmpdir);
+    unika_error e = {0};
+    unika_sketch *s = make(12, 100, 4);
+    decorate(s, 1);
+    ck_assert_int_eq(unika_sketch_save(s, path, 0, &e), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0644);
+    ck_assert_uint_eq(dir_entries(tmpdir), 1); /* no temporary file left */
+
+    unika_sketch *t = NULL;
+    ck_assert_int_eq(unika_sketch_load(&t, path, &e), 0);
+    ck_assert(unika_sketch_equal(s, t));
+    unika_sketch_free(t);
+
+    /* Exists: refused without the flag, the file untouched. */
+    unika_sketch *other = make(12, 5, 99);
+    ck_assert_int_eq(unika_sketch_save(other, path, 0, &e), UNIKA_EEXIST);
+    ck_assert_int_eq(unika_sketch_load(&t, path, &e), 0);
+    ck_assert(unika_sketch_equal(s, t));
+    unika_sketch_free(t);
+    ck_assert_int_eq(unika_sketch_save(other, path, UNIKA_SAVE_OVERWRITE, &e), 0);
+    ck_assert_int_eq(unika_sketch_load(&t, path, &e), 0);
+    ck_assert(unika_sketch_equal(other, t));
+    unika_sketch_free(t);
+    ck_assert_uint_eq(dir_entries(tmpdir), 1);
+    ck_assert_int_eq(unika_sketch_save(other, path, 0x80, &e), UNIKA_EINVAL);
+
+    /* Missing file, directory, oversized file. */
+    char missing[512];
+    snprintf(missing, sizeof missing, "%s/none.uks", tmpdir);
+    ck_assert_int_eq(unika_sketch_load(&t, missing, &e), UNIKA_ENOENT);
+    ck_assert_int_eq(unika_sketch_load(&t, tmpdir, &e), UNIKA_EIO);
+    char big[512];
+    snprintf(big, sizeof big, "%s/big.uks", tmpdir);
+    FILE *f = fopen(big, "wb");
+    ck_assert_ptr_nonnull(f);
+    /* A sparse file: its size is all the loader may look at before refusing. */
+    ck_assert_int_eq(fseek(f, (long)UNIKA_SKETCH_FILE_MAX, SEEK_SET), 0);
+    ck_assert_int_eq(fputc(0, f), 0);
+    fclose(f);
+    ck_assert_int_eq(unika_sketch_load(&t, big, &e), UNIKA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(e.message, "at most"));
+    unlink(big);
+
+    unika_sketch_free(other);
+    unika_sketch_free(s);
+    remove_dir(tmpdir);
+}
+END_TEST
+
+START_TEST(save_failure_leaves_nothing)
+{
+    make_tmpdir();
+    char sub[512], path[600];
+    snprintf(sub, sizeof sub, "%s/readonly", tmpdir);
+    ck_assert_int_eq(mkdir(sub, 0555), 0);
+    snprintf(path, sizeof path, "%s/cell.uks", sub);
+    unika_error e = {0};
+    unika_sketch *s = make(8, 10, 1);
+    int rc = unika_sketch_save(s, path, 0, &e);
+    if (geteuid() == 0) {
+        /* root writes anyway; the permission case cannot be shown here. */
+        ck_assert_int_eq(rc, 0);
+        unlink(path);
+    } else {
+        ck_assert_int_eq(rc, UNIKA_EIO);
+        ck_assert_ptr_nonnull(strstr(e.message, "temporary"));
+    }
+    ck_assert_uint_eq(dir_entries(sub), 0);
+    /* A failure after the temporary file exists (rename onto a directory,
+     * even for root): the temporary file is removed. */
+    char target[560], inner[600];
+    snprintf(target, sizeof target, "%s/a_directory.uks", tmpdir);
+    ck_assert_int_eq(mkdir(target, 0755), 0);
+    snprintf(inner, sizeof inner, "%s/keep", target);
+    FILE *f = fopen(inner, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_int_eq(unika_sketch_save(s, target, UNIKA_SAVE_OVERWRITE, &e), UNIKA_EIO);
+    ck_assert_ptr_nonnull(strstr(e.message, "rename"));
+    ck_assert_uint_eq(dir_entries(tmpdir), 2); /* readonly/ and a_directory.uks/ only */
+    unlink(inner);
+    rmdir(target);
+    /* A missing directory fails the same way on every account. */
+    snprintf(path, sizeof path, "%s/no/such/dir/cell.uks", tmpdir);
+    ck_assert_int_eq(unika_sketch_save(s, path, 0, &e), UNIKA_EIO);
+    /* A sketch the format cannot hold: refused before any file is made. */
+    snprintf(path, sizeof path, "%s/too_big.uks", tmpdir);
+    unika_sketch *a = make(8, 1, 1), *b = make(8, 1, 2);
+    uint8_t d[32] = {0};
+    for (unsigned i = 0; i < UNIKA_SOURCES_MAX; i++) {
+        unika_store32_le(d, i);
+        ck_assert_int_eq(unika_sketch_add_source(a, d, "", "", &e), 0);
+        unika_store32_le(d, i + UNIKA_SOURCES_MAX);
+        ck_assert_int_eq(unika_sketch_add_source(b, d, "", "", &e), 0);
+    }
+    ck_assert_int_eq(unika_sketch_merge(a, b, &e), 0);
+    ck_assert_int_eq(unika_sketch_save(a, path, 0, &e), UNIKA_ERANGE);
+    ck_assert_uint_eq(dir_entries(tmpdir), 1); /* only readonly/ */
+    unika_sketch_free(a);
+    unika_sketch_free(b);
+    unika_sketch_free(s);
+    chmod(sub, 0755);
+    rmdir(sub);
+    remove_dir(tmpdir);
+}
+END_TEST
+
+Suite *unika_test_suite(void)
+{
+    Suite *s = suite_create("format");
+    TCase *tc = tcase_create("round_trip");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, round_trip_every_p, 4, 19);
+    tcase_add_test(tc, same_sketch_same_bytes);
+    tcase_add_test(tc, serialize_buffer_and_bounds);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("golden");
+    tcase_add_loop_test(tc, golden_good_files_decode_byte_identically, 0,
+                        (int)UNIKA_ARRAY_LEN(good_files));
+    tcase_add_test(tc, golden_contents);
+    tcase_add_loop_test(tc, golden_bad_files_fail_with_their_code, 0,
+                        (int)UNIKA_ARRAY_LEN(bad_files));
+    tcase_add_test(tc, version_message_says_expected_and_got);
+    tcase_add_test(tc, other_key_and_recipe_fail_the_origin_check);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("damage");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, every_prefix_is_truncated);
+    tcase_add_test(tc, every_bit_flip_is_rejected);
+    tcase_add_test(tc, random_damage_with_valid_checksum);
+    tcase_add_test(tc, parse_arguments);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("files");
+    tcase_add_test(tc, save_load_atomic);
+    tcase_add_test(tc, save_failure_leaves_nothing);
+    suite_add_tcase(s, tc);
+    return s;
+}

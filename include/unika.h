@@ -23,5 +23,7 @@
 #include "unika/pseudonym.h"
 #include "unika/sketch.h"
 #include "unika/sketch_io.h"
+#include "unika/csv.h"
+#include "unika/profile.h"
 
 #endif /* UNIKA_H */

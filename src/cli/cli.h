@@ -116,6 +116,21 @@ void cj_null(cli_json *j, const char *key);
 void cj_end(cli_json *j); /* newline after the top-level value */
 void cli_json_string(FILE *f, const char *s);
 
+/* Fills err (code, field, message) without the library's internals; returns code. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+int cli_set_error(unika_error *err, int code, const char *field, const char *fmt, ...);
+
+/* Puts a printf-style prefix (e.g. "line 12, column 3 (dob): ") before err's message. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void cli_error_prefix(unika_error *err, const char *fmt, ...);
+
+/* dst = a + sep + b; -1 if it does not fit. */
+int cli_path_join(char *dst, size_t cap, const char *a, const char *sep, const char *b);
+
 /* ---- small parsers --------------------------------------------------------- */
 
 /* Parses a decimal unsigned in [lo, hi]; 0 on success, -1 otherwise. */

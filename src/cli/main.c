@@ -14,6 +14,8 @@
 static const cli_command commands[] = {
     {"keygen", "create a new partnership key file", cmd_keygen},
     {"key", "show a key file's fingerprint (unika key fingerprint FILE)", cmd_key},
+    {"ingest", "turn a partner's CSV into sketches, one per period and category", cmd_ingest},
+    {"pseudonymize", "replace a CSV's identifying columns by one pseudonym column", cmd_pseudonymize},
     {"sign-keygen", "create a partner's signing key pair (PREFIX.sec, PREFIX.pub)", cmd_sign_keygen},
     {"sign", "sign files as a partner (writes FILE.sig)", cmd_sign},
     {"roster", "check signed files against the roster, or make a roster", cmd_roster},

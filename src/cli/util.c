@@ -320,3 +320,38 @@ int cli_parse_uint(unsigned long *out, const char *s, unsigned long lo, unsigned
     *out = v;
     return 0;
 }
+
+int cli_set_error(unika_error *err, int code, const char *field, const char *fmt, ...)
+{
+    if (!err) return code;
+    va_list ap;
+    va_start(ap, fmt);
+    err->code = code;
+    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void cli_error_prefix(unika_error *err, const char *fmt, ...)
+{
+    char old[UNIKA_ERROR_MESSAGE_BYTES], prefix[UNIKA_ERROR_MESSAGE_BYTES];
+    memcpy(old, err->message, sizeof old);
+    old[sizeof old - 1] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(prefix);
+    memcpy(err->message, prefix, n < sizeof err->message ? n : sizeof err->message - 1);
+    if (n < sizeof err->message - 1)
+        snprintf(err->message + n, sizeof err->message - n, "%s", old);
+    else
+        err->message[sizeof err->message - 1] = '\0';
+}
+
+int cli_path_join(char *dst, size_t cap, const char *a, const char *sep, const char *b)
+{
+    int n = snprintf(dst, cap, "%s%s%s", a, sep, b);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}

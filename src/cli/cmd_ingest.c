@@ -1,0 +1,853 @@
+/*
+ * cmd_ingest.c - `unika ingest`: a partner's CSV in, one sketch per cell out.
+ *
+ * A cell is (recipe, period, category values). Each row is read through the
+ * partner's profile, pseudonymised once per recipe, and added to its cell's
+ * sketch; memory grows with the number of cells, never with the rows. All
+ * sketches are written into a fresh staging directory beside DIR, which
+ * then takes DIR's place by rename, so DIR holds exactly the sketches of one
+ * complete run, or is left as it was. docs/cli.md specifies names and labels.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "unika/sketch.h"
+#include "unika/sketch_io.h"
+
+static const char help[] =
+    "usage: unika ingest --key K --profile P --org NAME [options] INPUT.csv -o DIR\n"
+    "\n"
+    "Reads a partner's visit log (INPUT.csv, or - for stdin) through its profile,\n"
+    "pseudonymises each row under the partnership key, and writes one sketch per\n"
+    "(recipe, period, category) cell into DIR as <org>[_<recipe>]_<period>[_<by>-<value>...].uks.\n"
+    "\n"
+    "  -k, --key K          the partnership key file (never on the command line)\n"
+    "      --key-fingerprint HEX  refuse unless the key has this fingerprint\n"
+    "  -r, --recipe R       recipe name or field list (repeatable; default " UNIKA_RECIPE_DEFAULT ")\n"
+    "  -p, --profile P      the partner profile (docs/profiles.md)\n"
+    "      --org NAME       organisation label: letters, digits, '.', '-', '_' (max 64)\n"
+    "      --period G       half-year (default), year, month or all\n"
+    "      --by FIELD       split cells by gender, age_group, country or birth_year\n"
+    "                       (repeatable, at most 4)\n"
+    "      --age-bands B    age_group bands, default 0-17,18-20,21-24,25-\n"
+    "      --precision P    sketch precision 4..18 (default 12)\n"
+    "      --rejects FILE   write each rejected row's line, column, field and reason\n"
+    "                       (CSV, never the value) to FILE\n"
+    "      --json           print the summary as JSON on stdout (docs/cli.md)\n"
+    "      --force          replace an existing DIR that holds only .uks files,\n"
+    "                       and an existing --rejects FILE\n"
+    "  -o, --output DIR     the output directory (created; must not exist or be empty)\n"
+    "\n"
+    "A malformed file (bad CSV, invalid UTF-8, a missing column, a row with the\n"
+    "wrong number of fields) is refused whole and nothing is written. A row whose\n"
+    "values are unusable is rejected and reported by line on stderr.\n"
+    "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
+
+enum period_grain { GRAIN_HALF, GRAIN_YEAR, GRAIN_MONTH, GRAIN_ALL };
+static const char *const grain_names[] = {"half-year", "year", "month", "all"};
+
+enum by_kind { BY_GENDER, BY_AGE_GROUP, BY_COUNTRY, BY_BIRTH_YEAR };
+static const char *const by_names[] = {"gender", "age_group", "country", "birth_year"};
+#define MAX_BY 4
+#define MAX_RECIPES 8
+#define MAX_BANDS 32
+#define ID_BITS ((1u << UNIKA_VALUE_PERSONNUMMER) | (1u << UNIKA_VALUE_DOSSIER))
+
+typedef struct band {
+    int lo, hi; /* hi < 0: open-ended */
+    char label[24];
+} band;
+
+typedef struct cell {
+    size_t recipe;
+    char *period;
+    char *values[MAX_BY];
+    char *file;
+    unika_sketch *sketch;
+    uint64_t rows;
+    uint64_t hash;
+} cell;
+
+typedef struct ingest {
+    /* options */
+    const char *key_path, *key_fp, *profile_path, *org, *out_dir, *rejects_path, *input;
+    const char *recipe_text[MAX_RECIPES];
+    size_t nrecipes;
+    int grain;
+    int by[MAX_BY];
+    size_t nby;
+    band bands[MAX_BANDS];
+    size_t nbands;
+    unsigned precision;
+    int json, force;
+    /* state */
+    unika_key *key;
+    unika_recipe *recipes[MAX_RECIPES];
+    unika_profile *profile;
+    cell *cells;
+    size_t ncells, cap;
+    size_t *table; /* open addressing: index + 1, 0 = empty */
+    size_t table_size;
+    uint64_t rows_read, rows_rejected;
+    uint64_t used[MAX_RECIPES], rejected[MAX_RECIPES];
+    cli_rejects rejects;
+} ingest;
+
+/* ---- option parsing -------------------------------------------------------- */
+
+static int parse_bands(ingest *g, const char *spec)
+{
+    g->nbands = 0;
+    int next = 0;
+    const char *s = spec;
+    while (*s) {
+        if (g->nbands == MAX_BANDS) return -1;
+        char *end;
+        if (*s < '0' || *s > '9') return -1;
+        long lo = strtol(s, &end, 10);
+        if (lo != next || (*end != '-' && *end != '+')) return -1;
+        band *b = &g->bands[g->nbands++];
+        b->lo = (int)lo;
+        s = end + 1;
+        if (*end == '+' || *s == ',' || *s == '\0') { /* "25-" or "25+": open */
+            if (*end == '-' && *s >= '0' && *s <= '9') return -1;
+            b->hi = -1;
+            snprintf(b->label, sizeof b->label, "%d+", b->lo);
+            return *s == '\0' ? 0 : -1; /* open band must be last */
+        }
+        long hi = strtol(s, &end, 10);
+        if (end == s || hi < lo || hi > 150) return -1;
+        b->hi = (int)hi;
+        snprintf(b->label, sizeof b->label, "%d-%d", b->lo, b->hi);
+        next = (int)hi + 1;
+        s = end;
+        if (*s == ',') s++;
+        else if (*s) return -1;
+    }
+    return -1; /* the last band must be open-ended, so every age has one */
+}
+
+static int valid_org(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || s[0] == '.') return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '-' || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int parse_args(ingest *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"recipe", required_argument, NULL, 'r'},
+        {"profile", required_argument, NULL, 'p'},
+        {"org", required_argument, NULL, 'O'},
+        {"period", required_argument, NULL, 'P'},
+        {"by", required_argument, NULL, 'b'},
+        {"age-bands", required_argument, NULL, 'a'},
+        {"precision", required_argument, NULL, 'x'},
+        {"rejects", required_argument, NULL, 'R'},
+        {"json", no_argument, NULL, 'j'},
+        {"force", no_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"key-fingerprint", required_argument, NULL, 'K'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *bands = "0-17,18-20,21-24,25-";
+    g->precision = UNIKA_SKETCH_P_DEFAULT;
+    g->grain = GRAIN_HALF;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":k:r:p:o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': g->key_path = optarg; break;
+        case 'r':
+            if (g->nrecipes == MAX_RECIPES) return cli_usage_error("at most %d recipes", MAX_RECIPES);
+            g->recipe_text[g->nrecipes++] = optarg;
+            break;
+        case 'p': g->profile_path = optarg; break;
+        case 'O': g->org = optarg; break;
+        case 'P': {
+            int k;
+            for (k = 0; k < 4 && strcmp(optarg, grain_names[k]); k++) {}
+            if (k == 4) return cli_usage_error("--period must be half-year, year, month or all");
+            g->grain = k;
+            break;
+        }
+        case 'b': {
+            int k;
+            for (k = 0; k < 4 && strcmp(optarg, by_names[k]); k++) {}
+            if (k == 4) {
+                static const char *const identifying[] = {"name", "given_name", "surname",
+                    "birth_date", "personnummer", "dossier", "id_auto", "name_loose",
+                    "birth_month", "digits"};
+                for (size_t i = 0; i < sizeof identifying / sizeof *identifying; i++)
+                    if (!strcmp(optarg, identifying[i]))
+                        return cli_usage_error("--by %s: refused, it identifies people "
+                                               "(its values would become labels and file names)",
+                                               optarg);
+                return cli_usage_error("--by must be gender, age_group, country or birth_year");
+            }
+            for (size_t i = 0; i < g->nby; i++)
+                if (g->by[i] == k) return cli_usage_error("--by %s given twice", optarg);
+            if (g->nby == MAX_BY) return cli_usage_error("at most %d --by fields", MAX_BY);
+            g->by[g->nby++] = k;
+            break;
+        }
+        case 'a': bands = optarg; break;
+        case 'x': {
+            unsigned long p;
+            if (cli_parse_uint(&p, optarg, UNIKA_SKETCH_P_MIN, UNIKA_SKETCH_P_MAX) < 0)
+                return cli_usage_error("--precision must be %d..%d", UNIKA_SKETCH_P_MIN,
+                                       UNIKA_SKETCH_P_MAX);
+            g->precision = (unsigned)p;
+            break;
+        }
+        case 'R': g->rejects_path = optarg; break;
+        case 'j': g->json = 1; break;
+        case 'f': g->force = 1; break;
+        case 'o': g->out_dir = optarg; break;
+        case 'K': g->key_fp = optarg; break;
+        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1) return cli_usage_error("expected exactly one INPUT.csv");
+    g->input = argv[optind];
+    if (!g->key_path) return cli_usage_error("--key K is required");
+    if (!g->profile_path) return cli_usage_error("--profile P is required");
+    if (!g->org) return cli_usage_error("--org NAME is required");
+    if (!valid_org(g->org))
+        return cli_usage_error("--org must be 1..64 letters, digits, '.', '-' or '_', not starting with '.'");
+    if (!g->out_dir) return cli_usage_error("-o DIR is required");
+    if (parse_bands(g, bands) < 0)
+        return cli_usage_error("--age-bands must be ascending, contiguous bands from 0, the last "
+                               "open-ended, e.g. 0-17,18-20,21-24,25-");
+    if (!g->nrecipes) g->recipe_text[g->nrecipes++] = UNIKA_RECIPE_DEFAULT;
+    return 0;
+}
+
+/* ---- cells ---------------------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return (h ^ 0x1f) * 0x100000001b3ULL; /* separator, so ("ab","c") != ("a","bc") */
+}
+
+static uint64_t cell_hash(size_t recipe, const char *period, char *const *values, size_t nby)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ recipe;
+    h = fnv1a(h, period);
+    for (size_t i = 0; i < nby; i++) h = fnv1a(h, values[i]);
+    return h;
+}
+
+static int cell_matches(const cell *c, size_t recipe, const char *period, char *const *values,
+                        size_t nby)
+{
+    if (c->recipe != recipe || strcmp(c->period, period)) return 0;
+    for (size_t i = 0; i < nby; i++)
+        if (strcmp(c->values[i], values[i])) return 0;
+    return 1;
+}
+
+static int table_grow(ingest *g)
+{
+    size_t size = g->table_size ? g->table_size * 2 : 256;
+    size_t *t = calloc(size, sizeof *t);
+    if (!t) return -1;
+    for (size_t i = 0; i < g->ncells; i++) {
+        size_t k = g->cells[i].hash & (size - 1);
+        while (t[k]) k = (k + 1) & (size - 1);
+        t[k] = i + 1;
+    }
+    free(g->table);
+    g->table = t;
+    g->table_size = size;
+    return 0;
+}
+
+/* Keeps [A-Za-z0-9.+-] and writes '-' for anything else, so a file name
+ * never holds a separator, a space or a path character. */
+static void slug(char *dst, size_t cap, const char *src)
+{
+    size_t o = 0;
+    for (; *src && o + 1 < cap; src++) {
+        char ch = *src;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '.' || ch == '+' || ch == '-';
+        dst[o++] = ok ? ch : '-';
+    }
+    dst[o] = '\0';
+}
+
+static char *cell_file_name(const ingest *g, const cell *c)
+{
+    char buf[2048], part[600];
+    size_t o = (size_t)snprintf(buf, sizeof buf, "%s", g->org);
+    if (g->nrecipes > 1) {
+        slug(part, sizeof part, unika_recipe_name(g->recipes[c->recipe]));
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s", part);
+    }
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s", c->period);
+    for (size_t i = 0; i < g->nby && o < sizeof buf; i++) {
+        slug(part, sizeof part, c->values[i]);
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s-%s", by_names[g->by[i]], part);
+    }
+    if (o < sizeof buf) snprintf(buf + o, sizeof buf - o, ".uks");
+    return strdup(buf);
+}
+
+/* Finds or creates the cell; NULL with err set on failure. */
+static cell *cell_get(ingest *g, size_t recipe, const char *period, char *const *values,
+                      unika_error *err)
+{
+    uint64_t h = cell_hash(recipe, period, values, g->nby);
+    if (g->table_size) {
+        size_t k = h & (g->table_size - 1);
+        while (g->table[k]) {
+            cell *c = &g->cells[g->table[k] - 1];
+            if (c->hash == h && cell_matches(c, recipe, period, values, g->nby)) return c;
+            k = (k + 1) & (g->table_size - 1);
+        }
+    }
+    if ((g->ncells + 1) * 2 > g->table_size && table_grow(g) < 0) goto nomem;
+    if (g->ncells == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        cell *p = realloc(g->cells, cap * sizeof *p);
+        if (!p) goto nomem;
+        g->cells = p;
+        g->cap = cap;
+    }
+    cell *c = &g->cells[g->ncells];
+    memset(c, 0, sizeof *c);
+    c->recipe = recipe;
+    c->hash = h;
+    c->period = strdup(period);
+    int bad = !c->period;
+    for (size_t i = 0; i < g->nby; i++) bad |= !(c->values[i] = strdup(values[i]));
+    if (bad) goto nomem_cell;
+    int rc = unika_sketch_new(&c->sketch, g->precision, unika_key_fingerprint_ptr(g->key),
+                              unika_recipe_fingerprint_ptr(g->recipes[recipe]), err);
+    if (rc < 0) goto fail_cell;
+    if ((rc = unika_sketch_set_label(c->sketch, "org", g->org, err)) < 0 ||
+        (rc = unika_sketch_set_label(c->sketch, "period", period, err)) < 0 ||
+        (rc = unika_sketch_set_label(c->sketch, "recipe", unika_recipe_name(g->recipes[recipe]),
+                                     err)) < 0)
+        goto fail_cell;
+    for (size_t i = 0; i < g->nby; i++)
+        if ((rc = unika_sketch_set_label(c->sketch, by_names[g->by[i]], values[i], err)) < 0)
+            goto fail_cell;
+    if (!(c->file = cell_file_name(g, c))) goto nomem_cell;
+    g->ncells++;
+    size_t k = h & (g->table_size - 1);
+    while (g->table[k]) k = (k + 1) & (g->table_size - 1);
+    g->table[k] = g->ncells;
+    return c;
+
+nomem_cell:
+    cli_set_error(err, UNIKA_ENOMEM, NULL, "out of memory");
+fail_cell:
+    free(c->period);
+    for (size_t i = 0; i < g->nby; i++) free(c->values[i]);
+    unika_sketch_free(c->sketch);
+    free(c->file);
+    return NULL;
+nomem:
+    cli_set_error(err, UNIKA_ENOMEM, NULL, "out of memory");
+    return NULL;
+}
+
+static void cells_free(ingest *g)
+{
+    for (size_t i = 0; i < g->ncells; i++) {
+        cell *c = &g->cells[i];
+        free(c->period);
+        for (size_t k = 0; k < g->nby; k++) free(c->values[k]);
+        free(c->file);
+        unika_sketch_free(c->sketch);
+    }
+    free(g->cells);
+    free(g->table);
+}
+
+/* ---- per-row categories ------------------------------------------------------ */
+
+static void period_of(char *dst, size_t cap, int grain, const unika_date *d)
+{
+    switch (grain) {
+    case GRAIN_HALF: snprintf(dst, cap, "%04dH%d", d->year, d->month <= 6 ? 1 : 2); break;
+    case GRAIN_YEAR: snprintf(dst, cap, "%04d", d->year); break;
+    case GRAIN_MONTH: snprintf(dst, cap, "%04d-%02d", d->year, d->month); break;
+    default: snprintf(dst, cap, "all");
+    }
+}
+
+/* Age in whole years at the visit. A birth known only to the year is taken
+ * as 1 July (the middle of the year); only to the month, as its 15th. */
+static int age_at(const unika_date *visit, const unika_date *birth)
+{
+    int bm = birth->month ? birth->month : 7;
+    int bd = birth->day ? birth->day : (birth->month ? 15 : 1);
+    int age = visit->year - birth->year;
+    if (visit->month < bm || (visit->month == bm && visit->day < bd)) age--;
+    return age;
+}
+
+/* Country as a category: ASCII letters lowered, runs of spaces collapsed,
+ * anything else kept, so "Afghanistan" and " afghanistan" are one value. */
+static void country_value(char *dst, size_t cap, const char *src, size_t n)
+{
+    size_t o = 0;
+    int space = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char ch = src[i];
+        if (ch == ' ' || ch == '\t') { space = o > 0; continue; }
+        if (space && o + 2 < cap) dst[o++] = ' ';
+        space = 0;
+        dst[o++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+    }
+    dst[o] = '\0';
+}
+
+/* ---- output ----------------------------------------------------------------- */
+
+/* 1 if `dir` holds anything but regular *.uks files (or cannot be read). */
+static int dir_has_foreign(const char *dir, int *empty)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 1;
+    struct dirent *e;
+    int foreign = 0;
+    *empty = 1;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        *empty = 0;
+        size_t n = strlen(e->d_name);
+        char path[PATH_MAX];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".uks") || lstat(path, &st) < 0 ||
+            !S_ISREG(st.st_mode))
+            foreign = 1;
+    }
+    closedir(d);
+    return foreign;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char path[PATH_MAX];
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* Refuses early, before any row is read, when DIR cannot be the output. */
+static int check_out_dir(const ingest *g)
+{
+    struct stat st;
+    if (stat(g->out_dir, &st) < 0) return 0;
+    if (!S_ISDIR(st.st_mode)) {
+        cli_errorf("%s: exists and is not a directory", g->out_dir);
+        return CLI_INPUT;
+    }
+    int empty = 0;
+    int foreign = dir_has_foreign(g->out_dir, &empty);
+    if (empty) return 0;
+    if (!g->force) {
+        cli_errorf("%s: exists and is not empty (use --force to replace its sketches)",
+                   g->out_dir);
+        return CLI_INPUT;
+    }
+    if (foreign) {
+        cli_errorf("%s: holds files other than .uks sketches; refusing to replace it even "
+                   "with --force", g->out_dir);
+        return CLI_INPUT;
+    }
+    return 0;
+}
+
+static int cell_file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const cell *)a)->file, ((const cell *)b)->file);
+}
+
+static int write_cells(ingest *g)
+{
+    /* Sorted by file name: the summary is stable and equal names are adjacent. */
+    qsort(g->cells, g->ncells, sizeof *g->cells, cell_file_cmp);
+    for (size_t i = 1; i < g->ncells; i++)
+        if (!strcmp(g->cells[i].file, g->cells[i - 1].file)) {
+            cli_errorf("two categories map to the same file name %s; nothing written",
+                       g->cells[i].file);
+            return CLI_INPUT;
+        }
+
+    size_t n = strlen(g->out_dir);
+    while (n > 1 && g->out_dir[n - 1] == '/') n--;
+    char final[PATH_MAX], stage[PATH_MAX], old[PATH_MAX];
+    snprintf(final, sizeof final, "%.*s", (int)n, g->out_dir);
+    if (cli_path_join(stage, sizeof stage, final, ".unika-tmp-", "XXXXXX") < 0 || !mkdtemp(stage)) {
+        cli_errorf("%s: cannot create a staging directory beside it: %s", final, strerror(errno));
+        return CLI_INPUT;
+    }
+    unika_error err = {0};
+    char path[PATH_MAX];
+    for (size_t i = 0; i < g->ncells; i++) {
+        if (cli_path_join(path, sizeof path, stage, "/", g->cells[i].file) < 0) {
+            cli_errorf("%s: path too long", g->cells[i].file);
+            remove_tree(stage);
+            return CLI_INPUT;
+        }
+        if (unika_sketch_save(g->cells[i].sketch, path, 0, &err) < 0) {
+            remove_tree(stage);
+            return cli_fail(NULL, &err);
+        }
+    }
+    if (cli_fsync_dir(stage, &err) < 0) {
+        remove_tree(stage);
+        return cli_fail(NULL, &err);
+    }
+    /* Swap into place. An empty or absent DIR is replaced atomically; a DIR
+     * of old sketches (--force) is first moved aside, then removed. */
+    old[0] = '\0';
+    if (rename(stage, final) < 0) {
+        if (errno != ENOTEMPTY && errno != EEXIST) {
+            cli_errorf("%s: cannot move the sketches into place: %s", final, strerror(errno));
+            remove_tree(stage);
+            return CLI_INPUT;
+        }
+        if (cli_path_join(old, sizeof old, final, ".unika-old-", "XXXXXX") < 0 || !mkdtemp(old) || rename(final, old) < 0 || rename(stage, final) < 0) {
+            cli_errorf("%s: cannot replace the old sketches: %s", final, strerror(errno));
+            remove_tree(stage);
+            return CLI_INPUT;
+        }
+        remove_tree(old);
+    }
+    char *parent = cli_dirname(final);
+    if (parent) {
+        cli_fsync_dir(parent, NULL);
+        free(parent);
+    }
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+static void summary(ingest *g, const cli_input *in)
+{
+    FILE *f = stderr;
+    fprintf(f, "unika ingest: %s: %llu rows read", in->path, (unsigned long long)g->rows_read);
+    if (g->nrecipes == 1)
+        fprintf(f, ", %llu used, %llu rejected\n", (unsigned long long)g->used[0],
+                (unsigned long long)g->rejected[0]);
+    else {
+        fputc('\n', f);
+        for (size_t r = 0; r < g->nrecipes; r++)
+            fprintf(f, "  recipe %s: %llu used, %llu rejected\n", unika_recipe_name(g->recipes[r]),
+                    (unsigned long long)g->used[r], (unsigned long long)g->rejected[r]);
+    }
+    cli_rejects_print(&g->rejects, f);
+    for (size_t i = 0; i < g->ncells; i++)
+        fprintf(f, "  %s: %llu rows\n", g->cells[i].file, (unsigned long long)g->cells[i].rows);
+    fprintf(f, "unika ingest: wrote %zu sketch%s to %s\n", g->ncells, g->ncells == 1 ? "" : "es",
+            g->out_dir);
+}
+
+static void summary_json(ingest *g, const cli_input *in)
+{
+    char hex[UNIKA_FINGERPRINT_HEX_BYTES];
+    cli_json j;
+    cj_init(&j, stdout);
+    cj_obj(&j, NULL);
+    cj_int(&j, "version", CLI_JSON_VERSION);
+    cj_str(&j, "command", "ingest");
+    cj_str(&j, "input", in->path);
+    cj_str(&j, "output", g->out_dir);
+    cj_str(&j, "org", g->org);
+    cj_str(&j, "period", grain_names[g->grain]);
+    cj_arr(&j, "by");
+    for (size_t i = 0; i < g->nby; i++) cj_str(&j, NULL, by_names[g->by[i]]);
+    cj_arr_end(&j);
+    cj_int(&j, "precision", g->precision);
+    unika_fingerprint_to_hex(hex, unika_key_fingerprint_ptr(g->key));
+    cj_str(&j, "key_fingerprint", hex);
+    cj_int(&j, "rows_read", (long long)g->rows_read);
+    cj_int(&j, "rows_rejected", (long long)g->rows_rejected);
+    cj_arr(&j, "recipes");
+    for (size_t r = 0; r < g->nrecipes; r++) {
+        cj_obj(&j, NULL);
+        cj_str(&j, "name", unika_recipe_name(g->recipes[r]));
+        cj_str(&j, "canonical", unika_recipe_canonical(g->recipes[r]));
+        unika_fingerprint_to_hex(hex, unika_recipe_fingerprint_ptr(g->recipes[r]));
+        cj_str(&j, "fingerprint", hex);
+        cj_int(&j, "rows_used", (long long)g->used[r]);
+        cj_int(&j, "rows_rejected", (long long)g->rejected[r]);
+        cj_obj_end(&j);
+    }
+    cj_arr_end(&j);
+    cli_rejects_json(&g->rejects, &j);
+    cj_arr(&j, "cells");
+    for (size_t i = 0; i < g->ncells; i++) {
+        const cell *c = &g->cells[i];
+        cj_obj(&j, NULL);
+        cj_str(&j, "file", c->file);
+        cj_str(&j, "recipe", unika_recipe_name(g->recipes[c->recipe]));
+        cj_obj(&j, "labels");
+        for (size_t k = 0; k < unika_sketch_label_count(c->sketch); k++) {
+            const char *key, *value;
+            if (unika_sketch_label_at(c->sketch, k, &key, &value) == 0) cj_str(&j, key, value);
+        }
+        cj_obj_end(&j);
+        cj_int(&j, "rows", (long long)c->rows);
+        unika_estimate e;
+        if (unika_sketch_estimate(&e, c->sketch, UNIKA_ESTIMATOR_ML, NULL) == 0) {
+            cj_num(&j, "estimate", e.estimate);
+            cj_num(&j, "std_error", e.std_error);
+            cj_num(&j, "ci_low", e.ci_low);
+            cj_num(&j, "ci_high", e.ci_high);
+        }
+        cj_obj_end(&j);
+    }
+    cj_arr_end(&j);
+    cj_obj_end(&j);
+    cj_end(&j);
+}
+
+static int run(ingest *g)
+{
+    unika_error err = {0};
+    int rc;
+    for (size_t r = 0; r < g->nrecipes; r++) {
+        if (unika_recipe_parse(&g->recipes[r], g->recipe_text[r], strlen(g->recipe_text[r]),
+                               &err) < 0) {
+            cli_errorf("--recipe %s: %s", g->recipe_text[r], err.message);
+            return CLI_USAGE;
+        }
+        for (size_t q = 0; q < r; q++)
+            if (unika_recipe_equal(g->recipes[q], g->recipes[r]))
+                return cli_usage_error("recipe %s given twice", unika_recipe_name(g->recipes[r]));
+    }
+    if ((rc = check_out_dir(g))) return rc;
+    if (g->rejects_path && !g->force && cli_exists(g->rejects_path)) {
+        cli_errorf("%s: already exists (use --force to replace it)", g->rejects_path);
+        return CLI_INPUT;
+    }
+    if ((rc = cli_load_key(&g->key, g->key_path, g->key_fp))) return rc;
+    if (unika_profile_load(&g->profile, g->profile_path, &err) < 0) return cli_fail(NULL, &err);
+
+    /* What each recipe, the period and the categories need from a row. */
+    unsigned need_row = 0, need_recipe[MAX_RECIPES];
+    for (size_t r = 0; r < g->nrecipes; r++) {
+        const char *missing = NULL;
+        long need = cli_recipe_needs(g->recipes[r], &missing);
+        if (need < 0) {
+            cli_errorf("recipe %s uses '%s', which no profile column provides",
+                       unika_recipe_name(g->recipes[r]), missing);
+            return CLI_INPUT;
+        }
+        char why[128];
+        snprintf(why, sizeof why, "recipe %s", unika_recipe_name(g->recipes[r]));
+        if ((rc = cli_profile_check(g->profile, g->profile_path, (unsigned)need, why))) return rc;
+        need_recipe[r] = (unsigned)need;
+        need_row |= (unsigned)need;
+    }
+    if (g->grain != GRAIN_ALL) {
+        if ((rc = cli_profile_check(g->profile, g->profile_path, 1u << UNIKA_VALUE_DATE,
+                                    "--period")))
+            return rc;
+        need_row |= 1u << UNIKA_VALUE_DATE;
+    }
+    for (size_t i = 0; i < g->nby; i++) {
+        unsigned need = g->by[i] == BY_GENDER     ? 1u << UNIKA_VALUE_GENDER
+                      : g->by[i] == BY_COUNTRY    ? 1u << UNIKA_VALUE_COUNTRY
+                      : g->by[i] == BY_BIRTH_YEAR ? 1u << UNIKA_VALUE_BIRTH
+                      : (1u << UNIKA_VALUE_BIRTH) | (1u << UNIKA_VALUE_DATE);
+        char why[64];
+        snprintf(why, sizeof why, "--by %s", by_names[g->by[i]]);
+        if ((rc = cli_profile_check(g->profile, g->profile_path, need, why))) return rc;
+        need_row |= need;
+    }
+    unsigned provided = unika_profile_provides(g->profile);
+    /* A visit date, when the profile has one, lets 10-digit numbers find their century. */
+    if (need_row & (1u << UNIKA_VALUE_PERSONNUMMER)) need_row |= provided & (1u << UNIKA_VALUE_DATE);
+
+    cli_input in;
+    if ((rc = cli_input_open(&in, g->input, g->profile))) return rc;
+    cli_out rej = {0};
+    if (g->rejects_path) {
+        if (cli_out_open(&rej, g->rejects_path, g->force, 0600, &err) < 0) {
+            cli_input_close(&in);
+            return cli_fail(NULL, &err);
+        }
+        g->rejects.detail = rej.fp;
+        fputs("line,column,field,recipe,code,message\n", rej.fp);
+    }
+
+    cli_progress prog;
+    cli_progress_start(&prog, in.size);
+    unika_profile_record pr, pid;
+    unika_record rec;
+    unika_error id_err = {0};
+    uint8_t pseudonym[UNIKA_PSEUDONYM_BYTES];
+    char period[16], values[MAX_BY][UNIKA_LABEL_VALUE_MAX + 1];
+    char *value_ptr[MAX_BY];
+    for (size_t i = 0; i < MAX_BY; i++) value_ptr[i] = values[i];
+    rc = CLI_OK;
+    for (;;) {
+        int r = unika_csv_next(in.csv, &err);
+        if (r == 0) break;
+        if (r < 0) { rc = cli_fail(in.path, &err); break; }
+        g->rows_read++;
+        if ((g->rows_read & 0xffff) == 0)
+            cli_progress_tick(&prog, g->rows_read, unika_csv_bytes_consumed(in.csv));
+        uint64_t line = unika_csv_line(in.csv);
+
+        /* Identifiers are read apart: a bad personnummer must reject the row
+         * only for the recipes that use it. */
+        int bad = unika_profile_extract(&pr, g->profile, in.csv, need_row & ~ID_BITS, &err);
+        int id_bad = 0;
+        if (!bad && (need_row & ID_BITS))
+            id_bad = unika_profile_extract(&pid, g->profile, in.csv,
+                                           need_row & (ID_BITS | (1u << UNIKA_VALUE_DATE)), &id_err);
+        if (bad == UNIKA_ECSV) { rc = cli_fail(in.path, &err); break; }
+        if (!bad && g->grain != GRAIN_ALL && !pr.text[UNIKA_VALUE_DATE]) {
+            bad = cli_set_error(&err, UNIKA_EEMPTY, "date", "line %llu: the visit date is empty",
+                                (unsigned long long)line);
+            err.column = cli_column_of_field(g->profile, "date");
+        }
+        if (!bad) {
+            period_of(period, sizeof period, g->grain, &pr.visit);
+            for (size_t i = 0; i < g->nby && !bad; i++) {
+                switch (g->by[i]) {
+                case BY_GENDER:
+                    snprintf(values[i], sizeof values[i], "%s",
+                             unika_gender_code(unika_gender_fold(pr.gender)));
+                    break;
+                case BY_COUNTRY:
+                    if (pr.text[UNIKA_VALUE_COUNTRY])
+                        country_value(values[i], sizeof values[i], pr.text[UNIKA_VALUE_COUNTRY],
+                                      pr.size[UNIKA_VALUE_COUNTRY]);
+                    else snprintf(values[i], sizeof values[i], "unknown");
+                    break;
+                case BY_BIRTH_YEAR:
+                    if (pr.text[UNIKA_VALUE_BIRTH]) snprintf(values[i], sizeof values[i], "%04d", pr.birth.year);
+                    else snprintf(values[i], sizeof values[i], "unknown");
+                    break;
+                default: { /* age_group */
+                    if (!pr.text[UNIKA_VALUE_BIRTH] || !pr.text[UNIKA_VALUE_DATE]) {
+                        snprintf(values[i], sizeof values[i], "unknown");
+                        break;
+                    }
+                    int age = age_at(&pr.visit, &pr.birth);
+                    if (age < 0) {
+                        bad = cli_set_error(&err, UNIKA_EDATE, "birth_date",
+                                            "line %llu: born after the visit date",
+                                            (unsigned long long)line);
+                        err.column = cli_column_of_field(g->profile, "birth");
+                        break;
+                    }
+                    size_t b = 0;
+                    while (b + 1 < g->nbands && g->bands[b].hi >= 0 && age > g->bands[b].hi) b++;
+                    snprintf(values[i], sizeof values[i], "%s", g->bands[b].label);
+                }
+                }
+            }
+        }
+        if (bad) {
+            /* The profile's message already names line, column and field. */
+            g->rows_rejected++;
+            for (size_t q = 0; q < g->nrecipes; q++) {
+                g->rejected[q]++;
+                cli_rejects_add(&g->rejects, unika_recipe_name(g->recipes[q]), line, err.column, &err);
+            }
+            continue;
+        }
+
+        int row_rejected = 0;
+        for (size_t q = 0; q < g->nrecipes; q++) {
+            if (id_bad && (need_recipe[q] & ID_BITS)) {
+                g->rejected[q]++;
+                row_rejected = 1;
+                cli_rejects_add(&g->rejects, unika_recipe_name(g->recipes[q]), line, id_err.column,
+                                &id_err);
+                continue;
+            }
+            cli_record_from_profile(&rec, &pr, provided & (need_recipe[q] | (1u << UNIKA_VALUE_DATE)));
+            if (need_recipe[q] & ID_BITS) cli_record_ids(&rec, &pid, provided & need_recipe[q]);
+            if (unika_pseudonym_from_record(pseudonym, g->key, g->recipes[q], &rec, &err) < 0) {
+                /* The pseudonym step knows the field, not the line: add it. */
+                uint64_t col = cli_column_of_field(g->profile, err.field);
+                if (col)
+                    cli_error_prefix(&err, "line %llu, column %llu (%s): ", (unsigned long long)line,
+                                     (unsigned long long)col, err.field);
+                else
+                    cli_error_prefix(&err, "line %llu (%s): ", (unsigned long long)line, err.field);
+                g->rejected[q]++;
+                row_rejected = 1;
+                cli_rejects_add(&g->rejects, unika_recipe_name(g->recipes[q]), line, col, &err);
+                continue;
+            }
+            cell *c = cell_get(g, q, period, value_ptr, &err);
+            if (!c || unika_sketch_add(c->sketch, g->key, pseudonym, &err) < 0) {
+                rc = cli_fail(NULL, &err);
+                break;
+            }
+            c->rows++;
+            g->used[q]++;
+        }
+        g->rows_rejected += (uint64_t)row_rejected;
+        if (rc) break;
+    }
+    cli_progress_end(&prog);
+    cli_input_close(&in);
+    if (rc == CLI_OK) rc = write_cells(g);
+    if (rc == CLI_OK && g->rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
+    if (rc != CLI_OK) {
+        if (rej.tmp) cli_out_abort(&rej);
+        cli_errorf("nothing written");
+        return rc;
+    }
+    summary(g, &in);
+    if (g->json) summary_json(g, &in);
+    return CLI_OK;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return CLI_OK;
+    }
+    ingest g;
+    memset(&g, 0, sizeof g);
+    int rc = parse_args(&g, argc, argv);
+    if (!rc) rc = run(&g);
+    cells_free(&g);
+    cli_rejects_free(&g.rejects);
+    for (size_t r = 0; r < g.nrecipes; r++) unika_recipe_free(g.recipes[r]);
+    unika_profile_free(g.profile);
+    unika_key_free(g.key);
+    return rc;
+}

@@ -204,6 +204,7 @@ START_TEST(serialize_buffer_and_bounds)
     ck_assert_uint_eq(unika_sketch_bound(3), 0);
     ck_assert_uint_eq(unika_sketch_bound(19), 0);
     ck_assert_uint_eq(unika_sketch_file_max(), UNIKA_SKETCH_FILE_MAX);
+    ck_assert_uint_eq(UNIKA_SKETCH_FILE_MAX, 4886792); /* docs/format.md states it */
     ck_assert_uint_eq(unika_digest_bytes(), UNIKA_DIGEST_BYTES);
 }
 END_TEST

@@ -121,9 +121,16 @@ static int match(const date_pattern *p, const uint8_t *s, size_t begin, size_t e
 }
 
 /* The automatic shapes, in the order they are tried (their shapes are
- * disjoint, so the order only decides which mismatch is reported). */
-static const char *const AUTO_FORMATS[] = {"YYYY-MM-DD", "YYYYMMDD", "DD/MM/YYYY", "YYYY-MM",
-                                           "YYYY"};
+ * disjoint, so the order only decides which mismatch is reported), written
+ * out compiled so the common case costs no pattern compilation:
+ * "YYYY-MM-DD", "YYYYMMDD", "DD/MM/YYYY", "YYYY-MM", "YYYY". */
+static const date_pattern AUTO_PATTERNS[] = {
+    {{EL_YEAR, EL_LIT, EL_MONTH, EL_LIT, EL_DAY}, {0, '-', 0, '-', 0}, 5},
+    {{EL_YEAR, EL_MONTH, EL_DAY}, {0, 0, 0}, 3},
+    {{EL_DAY, EL_LIT, EL_MONTH, EL_LIT, EL_YEAR}, {0, '/', 0, '/', 0}, 5},
+    {{EL_YEAR, EL_LIT, EL_MONTH}, {0, '-', 0}, 3},
+    {{EL_YEAR}, {0}, 1},
+};
 
 int unika_date_parse(unika_date *out, const char *src, size_t src_size, const char *format,
                      unika_error *err)
@@ -142,14 +149,14 @@ int unika_date_parse(unika_date *out, const char *src, size_t src_size, const ch
     size_t where[3] = {begin, begin, begin};
     size_t fail_at = begin;
     int matched = 0;
+    const date_pattern *pat = &p;
     if (format) {
-        matched = match(&p, s, begin, end, &d, where, &fail_at) == 0;
+        matched = match(pat, s, begin, end, &d, where, &fail_at) == 0;
     } else {
-        for (size_t f = 0; f < UNIKA_ARRAY_LEN(AUTO_FORMATS) && !matched; f++) {
+        for (size_t f = 0; f < UNIKA_ARRAY_LEN(AUTO_PATTERNS) && !matched; f++) {
             size_t at = begin;
-            int crc = compile(&p, AUTO_FORMATS[f], NULL);
-            if (crc) return unika_fail_at(err, UNIKA_EINTERNAL, FIELD, 0, "built-in date format");
-            matched = match(&p, s, begin, end, &d, where, &at) == 0;
+            pat = &AUTO_PATTERNS[f];
+            matched = match(pat, s, begin, end, &d, where, &at) == 0;
             if (!matched && at > fail_at) fail_at = at;
         }
     }
@@ -166,10 +173,10 @@ int unika_date_parse(unika_date *out, const char *src, size_t src_size, const ch
         return unika_fail_at(err, UNIKA_EDATE, FIELD, unika_char_position(s, where[EL_YEAR]),
                              "birth_date: year outside %d..%d", UNIKA_DATE_YEAR_MIN,
                              UNIKA_DATE_YEAR_MAX);
-    if (memchr(p.kind, EL_MONTH, p.n) && (d.month < 1 || d.month > 12))
+    if (memchr(pat->kind, EL_MONTH, pat->n) && (d.month < 1 || d.month > 12))
         return unika_fail_at(err, UNIKA_EDATE, FIELD, unika_char_position(s, where[EL_MONTH]),
                              "birth_date: month outside 1..12");
-    if (memchr(p.kind, EL_DAY, p.n) &&
+    if (memchr(pat->kind, EL_DAY, pat->n) &&
         (d.day < 1 || d.day > unika_days_in_month(d.year, d.month)))
         return unika_fail_at(err, UNIKA_EDATE, FIELD, unika_char_position(s, where[EL_DAY]),
                              "birth_date: no such day in that month");

@@ -160,38 +160,51 @@ static int nb_emit(name_builder *b, char *dst, size_t dst_capacity, size_t *dst_
 
 /* ---- ASCII path -------------------------------------------------------- */
 
-enum { C_BAD = 0, C_SPACE = 1, C_PUNCT = 2, C_TOKEN = 3, C_HIGH = 4 };
-
-/* Class of each byte: ASCII controls other than whitespace are invalid,
- * printable non-alphanumerics separate, bytes >= 0x80 leave the fast path. */
-static uint8_t ascii_class(uint8_t c)
+static inline int ascii_alnum(uint8_t c)
 {
-    if (c >= 0x80) return C_HIGH;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return C_TOKEN;
-    if (unika_is_ascii_space(c)) return C_SPACE;
-    if (c > ' ' && c < 0x7F) return C_PUNCT;
-    return C_BAD;
+    return (uint8_t)((c | 0x20) - 'a') < 26 || (uint8_t)(c - '0') < 10;
 }
 
-/* Returns 1 when the input is not ASCII (caller takes the Unicode path),
- * else 0 or an error code. */
+/* Stores one whole token of ASCII letters and digits, lowercased. */
+static inline void nb_token_ascii(name_builder *b, const uint8_t *t, size_t n)
+{
+    if (b->overflow) return;
+    if (b->used + n + b->ntok > NAME_TEXT_MAX) { b->overflow = 1; return; }
+    uint8_t *o = b->buf + b->used;
+    for (size_t k = 0; k < n; k++) {
+        uint8_t c = t[k];
+        o[k] = (uint8_t)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+    }
+    b->off[b->ntok] = (uint16_t)b->used;
+    b->len[b->ntok] = (uint16_t)n;
+    b->ntok++;
+    b->used += n;
+}
+
+/*
+ * Plain ASCII: letters and digits form tokens, whitespace and printable
+ * punctuation separate, other controls are invalid. Returns 1 as soon as a
+ * byte >= 0x80 appears (the caller restarts on the Unicode path), else 0 or
+ * an error code.
+ */
 static int name_ascii(name_builder *b, const uint8_t *s, size_t begin, size_t end,
                       int *saw_visible, unika_error *err)
 {
-    for (size_t i = begin; i < end; i++) {
+    size_t i = begin;
+    while (i < end) {
         uint8_t c = s[i];
-        switch (ascii_class(c)) {
-        case C_TOKEN: {
-            uint8_t lc = (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+        if (ascii_alnum(c)) {
+            size_t j = i + 1;
+            while (j < end && ascii_alnum(s[j])) j++;
             *saw_visible = 1;
-            nb_append(b, &lc, 1);
-            break;
+            nb_token_ascii(b, s + i, j - i);
+            i = j;
+            continue;
         }
-        case C_PUNCT: *saw_visible = 1; b->in_token = 0; break;
-        case C_SPACE: b->in_token = 0; break;
-        case C_HIGH: return 1;
-        default: {
+        if (c >= 0x80) return 1;
+        if (c > ' ' && c < 0x7F) {
+            *saw_visible = 1;
+        } else if (!unika_is_ascii_space(c)) {
             /* invalid UTF-8 anywhere takes precedence, as on the Unicode path */
             size_t bad = unika_utf8_invalid_at(s + i, end - i);
             if (bad)
@@ -200,7 +213,7 @@ static int name_ascii(name_builder *b, const uint8_t *s, size_t begin, size_t en
             return unika_fail_at(err, UNIKA_ENAME, FIELD, i + 1,
                                  "name: control character at position %zu", i + 1);
         }
-        }
+        i++;
     }
     return 0;
 }

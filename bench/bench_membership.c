@@ -182,7 +182,8 @@ int main(int argc, char **argv)
     uint64_t st = 2017;
     for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)i;            /* fixed */
     for (size_t i = 0; i < sizeof wrong_key; i++) wrong_key[i] = (uint8_t)splitmix64(&st);
-    static const uint8_t key_fp[UNIKA_FINGERPRINT_BYTES] = {1}, recipe_fp[UNIKA_FINGERPRINT_BYTES] = {2};
+    static const uint8_t key_fp[UNIKA_FINGERPRINT_BYTES] = {1},
+                         recipe_fp[UNIKA_FINGERPRINT_BYTES] = {2};
     static const long sizes[] = {100, 1000, 3000};
     static const unsigned precisions[] = {10, 12, 14};
 

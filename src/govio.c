@@ -252,7 +252,8 @@ void unika_govio_prefix_path(unika_error *err, const char *path)
 
 
 /* The version line: "<header> v1". */
-int unika_govio_read_header(unika_govio_reader *r, const char *header, int version_code, unika_error *err)
+int unika_govio_read_header(unika_govio_reader *r, const char *header, int version_code,
+                            unika_error *err)
 {
     const char *line;
     size_t n;
@@ -273,7 +274,8 @@ int unika_govio_read_header(unika_govio_reader *r, const char *header, int versi
 }
 
 /* The next line must be "<field>: <value>"; *value and *value_size point into src. */
-int unika_govio_read_field(unika_govio_reader *r, const char *field, const char **value, size_t *value_size,
+int unika_govio_read_field(unika_govio_reader *r, const char *field, const char **value,
+                           size_t *value_size,
                       unika_error *err)
 {
     const char *line;
@@ -297,7 +299,8 @@ int unika_govio_read_field(unika_govio_reader *r, const char *field, const char 
     return 0;
 }
 
-int unika_govio_read_hex_field(unika_govio_reader *r, const char *field, uint8_t *dst, size_t n, unika_error *err)
+int unika_govio_read_hex_field(unika_govio_reader *r, const char *field, uint8_t *dst, size_t n,
+                               unika_error *err)
 {
     const char *v;
     size_t vn;
@@ -328,7 +331,8 @@ int unika_govio_read_end(unika_govio_reader *r, unika_error *err)
     return 0;
 }
 
-int unika_govio_reject_nul(const char *src, size_t size, const char *what, int code, unika_error *err)
+int unika_govio_reject_nul(const char *src, size_t size, const char *what, int code,
+                           unika_error *err)
 {
     if (memchr(src, '\0', size)) return unika_fail(err, code, "%s contains a NUL byte", what);
     return 0;

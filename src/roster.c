@@ -391,7 +391,8 @@ int unika_roster_verify(const unika_sign_public **signer, const unika_roster *ro
                         unika_error *err)
 {
     if (signer) *signer = NULL;
-    if (!roster || !sig || (!src && src_size)) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    if (!roster || !sig || (!src && src_size))
+        return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     const unika_sign_public *pub;
     int rc = roster_entry(&pub, roster, sig, err);
     if (rc < 0) return rc;

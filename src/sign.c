@@ -121,7 +121,8 @@ int unika_sign_key_public(unika_sign_public *dst, const unika_sign_key *key)
 
 /* ---- text fields -------------------------------------------------------- */
 
-static int read_name_field(unika_govio_reader *r, const char *field, char dst[UNIKA_SIGNER_NAME_MAX + 1],
+static int read_name_field(unika_govio_reader *r, const char *field,
+                           char dst[UNIKA_SIGNER_NAME_MAX + 1],
                            unika_error *err)
 {
     const char *v;
@@ -150,7 +151,8 @@ int unika_sign_key_save(const unika_sign_key *key, const char *path, unsigned fl
     char seed_hex[2 * crypto_sign_SEEDBYTES + 1], pk_hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
     unika_hex_encode(seed_hex, key->seed, sizeof key->seed);
     unika_hex_encode(pk_hex, key->pk, sizeof key->pk);
-    int n = snprintf(text, UNIKA_SIGN_TEXT_MAX, SECRET_HEADER " v1\nname: %s\nseed: %s\npublic: %s\n",
+    int n = snprintf(text, UNIKA_SIGN_TEXT_MAX,
+                     SECRET_HEADER " v1\nname: %s\nseed: %s\npublic: %s\n",
                      key->name, seed_hex, pk_hex);
     sodium_memzero(seed_hex, sizeof seed_hex);
     int rc = unika_govio_write(path, text, (size_t)n, 0600,
@@ -177,7 +179,8 @@ int unika_sign_key_load(unika_sign_key **out, const char *path, unsigned flags, 
         unika_govio_free(buf, size);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for a signing key");
     }
-    unika_govio_reader r = {(const char *)buf, size, 0, 0, "secret signing key file", UNIKA_EKEYFILE};
+    unika_govio_reader r = {(const char *)buf, size, 0, 0, "secret signing key file",
+                            UNIKA_EKEYFILE};
     uint8_t pk_file[crypto_sign_PUBLICKEYBYTES];
     if ((rc = unika_govio_reject_nul(r.src, size, r.what, UNIKA_EKEYFILE, err)) < 0 ||
         (rc = unika_govio_read_header(&r, SECRET_HEADER, UNIKA_EKEYVERSION, err)) < 0 ||
@@ -428,7 +431,8 @@ int unika_signature_parse(unika_signature *dst, const char *src, size_t src_size
         goto fail;
     }
     if ((rc = unika_govio_read_hex_field(&r, "public-key", dst->key, sizeof dst->key, err)) < 0 ||
-        (rc = unika_govio_read_hex_field(&r, "blake2b-512", dst->digest, sizeof dst->digest, err)) < 0 ||
+        (rc = unika_govio_read_hex_field(&r, "blake2b-512", dst->digest, sizeof dst->digest,
+                                         err)) < 0 ||
         (rc = unika_govio_read_hex_field(&r, "signature", dst->sig, sizeof dst->sig, err)) < 0 ||
         (rc = unika_govio_read_end(&r, err)) < 0)
         goto fail;

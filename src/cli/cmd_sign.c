@@ -25,7 +25,8 @@ static const char sign_keygen_help[] =
     "  --name PARTNER     the partner's name on the roster (letters, digits, . _ -)\n"
     "  -o, --output PREFIX  where to write PREFIX.sec and PREFIX.pub (required)\n"
     "  --force            replace existing files\n"
-    "  --json             print {\"version\", \"name\", \"ed25519\", \"key_id\", \"secret\", \"public\"}\n";
+    "  --json             print {\"version\", \"name\", \"ed25519\", \"key_id\",\n"
+    "                     \"secret\", \"public\"}\n";
 
 static const char sign_help[] =
     "usage: unika sign --key PARTNER.sec [--force] [--allow-open-permissions] FILE...\n"

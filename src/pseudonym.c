@@ -160,7 +160,9 @@ static int normalise_whole_name(char *dst, size_t cap, size_t *len, const unika_
                        err, g ? "given_name" : "surname");
     }
     size_t gs = rec->size[UNIKA_REC_GIVEN_NAME], ss = rec->size[UNIKA_REC_SURNAME];
-    if (gs + 1 + ss > UNIKA_NAME_MAX_INPUT_BYTES)
+    /* Each size is checked alone first, so the sum cannot wrap around. */
+    if (gs > UNIKA_NAME_MAX_INPUT_BYTES || ss > UNIKA_NAME_MAX_INPUT_BYTES ||
+        gs + 1 + ss > UNIKA_NAME_MAX_INPUT_BYTES)
         return unika_fail_at(err, UNIKA_ETOOLONG, "given_name+surname", 0,
                              "given_name+surname: expected at most %d bytes together",
                              UNIKA_NAME_MAX_INPUT_BYTES);

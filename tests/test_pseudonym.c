@@ -378,6 +378,59 @@ START_TEST(batch_equals_single)
 }
 END_TEST
 
+/* Arbitrary bytes in every cell never crash and always fail cleanly: a code,
+ * the column named, a zeroed output. 20,000 records, fixed seed. */
+START_TEST(random_cells_fail_cleanly)
+{
+    static const char alphabet[] = "aZ09 -/,.+:\xff\xc3\xa9\xd8\xb1\x80";
+    static const char *recipes[] = {"strict", "dob", "pnr", "dossier",
+                                    "name+birth_month+gender+country+digits"};
+    unika_recipe *rs[UNIKA_ARRAY_LEN(recipes)];
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(recipes); i++) rs[i] = recipe(recipes[i]);
+    uint64_t seed = 20261123;
+    char cells[UNIKA_REC_FIELD_COUNT][32];
+    size_t ok = 0, failed = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        unika_record rec = {0};
+        for (int f = 0; f < UNIKA_REC_FIELD_COUNT; f++) {
+            uint64_t r = unika_test_splitmix64(&seed);
+            if (r % 5 == 0) continue; /* column absent */
+            size_t len = (size_t)(r >> 8) % 25;
+            for (size_t j = 0; j < len; j++)
+                cells[f][j] = alphabet[unika_test_splitmix64(&seed) % (sizeof alphabet - 1)];
+            rec.field[f] = cells[f];
+            rec.size[f] = len;
+        }
+        unika_recipe *r = rs[unika_test_splitmix64(&seed) % UNIKA_ARRAY_LEN(rs)];
+        uint8_t got[32], zero[32] = {0};
+        unika_error e = {0};
+        int rc = unika_pseudonym_from_record(got, key, r, &rec, &e);
+        if (rc == 0) {
+            ok++;
+            continue;
+        }
+        failed++;
+        ck_assert_int_lt(rc, 0);
+        ck_assert_int_eq(e.code, rc);
+        ck_assert_msg(e.field[0] != '\0', "no field named for %s", unika_err_name(rc));
+        ck_assert_mem_eq(got, zero, 32);
+    }
+    ck_assert_uint_gt(failed, 0);
+    /* Sizes that would overflow a sum are refused before any byte is read. */
+    unika_record rec = {0};
+    rec.field[UNIKA_REC_GIVEN_NAME] = "a";
+    rec.size[UNIKA_REC_GIVEN_NAME] = SIZE_MAX;
+    set(&rec, UNIKA_REC_SURNAME, "b");
+    set(&rec, UNIKA_REC_BIRTH_YEAR, "2001");
+    set(&rec, UNIKA_REC_GENDER, "m");
+    uint8_t got[32];
+    unika_error e = {0};
+    ck_assert_int_eq(unika_pseudonym_from_record(got, key, rs[0], &rec, &e), UNIKA_ETOOLONG);
+    ck_assert_str_eq(e.field, "given_name+surname");
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(recipes); i++) unika_recipe_free(rs[i]);
+}
+END_TEST
+
 /* ---- known-answer vectors (tests/vectors/pseudonyms.txt) ----------------- */
 
 #define VEC_PATH UNIKA_SOURCE_DIR "/tests/vectors/pseudonyms.txt"
@@ -515,6 +568,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, record_fields_of_every_kind);
     tcase_add_test(tc, record_failures_name_the_column);
     tcase_add_test(tc, batch_equals_single);
+    tcase_add_test(tc, random_cells_fail_cleanly);
     suite_add_tcase(s, tc);
     TCase *kat = tcase_create("vectors");
     tcase_set_timeout(kat, 120); /* one Argon2id derivation */

@@ -186,6 +186,44 @@ START_TEST(default_recipe_is_one_constant)
 }
 END_TEST
 
+/* Arbitrary text never crashes the parser; failures carry a code and the
+ * field "recipe"; successes round-trip through the canonical text. */
+START_TEST(random_texts_parse_or_fail_cleanly)
+{
+    static const char *pieces[] = {"name", "birth_year", "gender", "+", ",", " ", "country",
+                                   "unika-recipe-v1:", "x", "\xff", "strict", "dossier"};
+    uint64_t seed = 7;
+    size_t ok = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        char text[128];
+        size_t len = 0;
+        int k = (int)(unika_test_splitmix64(&seed) % 8);
+        for (int j = 0; j < k; j++) {
+            const char *p = pieces[unika_test_splitmix64(&seed) % UNIKA_ARRAY_LEN(pieces)];
+            size_t pl = strlen(p);
+            memcpy(text + len, p, pl);
+            len += pl;
+        }
+        unika_recipe *r = NULL;
+        unika_error e = {0};
+        int rc = unika_recipe_parse(&r, text, len, &e);
+        if (rc < 0) {
+            ck_assert_int_eq(e.code, rc);
+            ck_assert_str_eq(e.field, "recipe");
+            ck_assert_ptr_null(r);
+            continue;
+        }
+        ok++;
+        unika_recipe *back = NULL;
+        ck_assert_int_eq(unika_recipe_parse(&back, unika_recipe_canonical(r), SIZE_MAX, NULL), 0);
+        ck_assert_int_eq(unika_recipe_equal(r, back), 1);
+        unika_recipe_free(back);
+        unika_recipe_free(r);
+    }
+    ck_assert_uint_gt(ok, 100); /* the generator does reach valid recipes */
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("recipe");
@@ -196,6 +234,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, from_fields_matches_parse);
     tcase_add_test(tc, fingerprints_follow_the_spec_and_differ);
     tcase_add_test(tc, default_recipe_is_one_constant);
+    tcase_add_test(tc, random_texts_parse_or_fail_cleanly);
     suite_add_tcase(s, tc);
     return s;
 }

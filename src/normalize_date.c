@@ -28,6 +28,11 @@ typedef struct date_pattern {
     size_t n;
 } date_pattern;
 
+size_t unika_date_text_bytes(void)
+{
+    return UNIKA_DATE_TEXT_BYTES;
+}
+
 int unika_date_valid(const unika_date *d)
 {
     if (!d) return 0;

@@ -40,6 +40,11 @@ static int luhn_check_digit(const uint8_t d[9])
     return (10 - sum % 10) % 10;
 }
 
+size_t unika_personnummer_bytes(void)
+{
+    return UNIKA_PERSONNUMMER_BYTES;
+}
+
 int unika_personnummer_normalize(char dst[UNIKA_PERSONNUMMER_BYTES], unika_pnr_kind *kind,
                                  const char *src, size_t src_size, const unika_date *reference,
                                  unika_error *err)
@@ -147,6 +152,11 @@ int unika_personnummer_normalize(char dst[UNIKA_PERSONNUMMER_BYTES], unika_pnr_k
 
 static const char DOSSIER[] = "dossier";
 
+size_t unika_dossier_bytes(void)
+{
+    return UNIKA_DOSSIER_BYTES;
+}
+
 int unika_dossier_normalize(char dst[UNIKA_DOSSIER_BYTES], const char *src, size_t src_size,
                             unika_error *err)
 {
@@ -198,6 +208,11 @@ int unika_dossier_normalize(char dst[UNIKA_DOSSIER_BYTES], const char *src, size
 /* ---- generic digit identifier ------------------------------------------ */
 
 static const char DIGITS[] = "digits";
+
+size_t unika_digits_max_bytes(void)
+{
+    return UNIKA_DIGITS_MAX_BYTES;
+}
 
 int unika_digits_normalize(char *dst, size_t dst_capacity, size_t *dst_len, const char *src,
                            size_t src_size, unika_error *err)

@@ -204,6 +204,7 @@ START_TEST(buffers_and_arguments)
     ck_assert_int_eq(unika_date_parse(&d, NULL, 4, NULL, &e), UNIKA_EINVAL);
     ck_assert_int_eq(unika_date_parse(&d, NULL, 0, NULL, NULL), UNIKA_EINVAL);
     ck_assert_int_eq(unika_date_valid(NULL), 0);
+    ck_assert_uint_eq(unika_date_text_bytes(), UNIKA_DATE_TEXT_BYTES);
 
     char longer[80];
     memset(longer, ' ', sizeof longer);

@@ -334,6 +334,11 @@ START_TEST(id_bounds_and_arguments)
     ck_assert_int_eq(unika_digits_normalize(out, 0, &len, "123", 3, &e), UNIKA_EINVAL);
     ck_assert_int_eq(unika_digits_normalize(out, 4, &len, NULL, 3, NULL), UNIKA_EINVAL);
 
+    /* size macros and their function twins (for bindings) agree */
+    ck_assert_uint_eq(unika_personnummer_bytes(), UNIKA_PERSONNUMMER_BYTES);
+    ck_assert_uint_eq(unika_dossier_bytes(), UNIKA_DOSSIER_BYTES);
+    ck_assert_uint_eq(unika_digits_max_bytes(), UNIKA_DIGITS_MAX_BYTES);
+
     char dossier[UNIKA_DOSSIER_BYTES];
     ck_assert_int_eq(unika_dossier_normalize(NULL, "12345678", 8, &e), UNIKA_EINVAL);
     ck_assert_int_eq(unika_dossier_normalize(dossier, NULL, 8, &e), UNIKA_EINVAL);

@@ -91,6 +91,8 @@ UNIKA_API UNIKA_NODISCARD int unika_normalize_name(char *dst, size_t dst_capacit
 #define UNIKA_DATE_TEXT_BYTES 11        /* "YYYY-MM-DD" + NUL */
 #define UNIKA_DATE_FORMAT_MAX_BYTES 64  /* bound on an explicit format string */
 
+UNIKA_API size_t unika_date_text_bytes(void);
+
 typedef struct unika_date {
     int year;
     int month; /* 1..12, 0 = unknown */
@@ -153,6 +155,8 @@ typedef enum unika_pnr_kind {
 
 #define UNIKA_PERSONNUMMER_BYTES 13 /* 12 digits + NUL */
 
+UNIKA_API size_t unika_personnummer_bytes(void);
+
 /*! unika_personnummer_normalize() :
  *  Accepts YYYYMMDDNNNC, YYYYMMDD-NNNC, YYMMDDNNNC, YYMMDD-NNNC and
  *  YYMMDD+NNNC ('+' = aged 100 or more). Day 61..91 marks a
@@ -186,6 +190,8 @@ UNIKA_API UNIKA_NODISCARD int unika_personnummer_normalize(char dst[UNIKA_PERSON
 
 #define UNIKA_DOSSIER_BYTES 9 /* 8 digits + NUL */
 
+UNIKA_API size_t unika_dossier_bytes(void);
+
 /*! unika_dossier_normalize() :
  *  Migrationsverket's dossier (LMA) number: 8 digits, usually written
  *  xx-xxxxxx; digital LMA cards append a card serial "/n". Hyphens and
@@ -202,6 +208,8 @@ UNIKA_API UNIKA_NODISCARD int unika_dossier_normalize(char dst[UNIKA_DOSSIER_BYT
 
 #define UNIKA_DIGITS_MAX_BYTES 65        /* up to 64 digits + NUL */
 #define UNIKA_DIGITS_MAX_INPUT_BYTES 256
+
+UNIKA_API size_t unika_digits_max_bytes(void);
 
 /*! unika_digits_normalize() :
  *  An opaque numeric identifier: ASCII digits, with spaces, '-', '.' and '/'

@@ -14,6 +14,7 @@
 #include <xxhash.h>
 
 #include "internal/common.h"
+#include "internal/sketch_private.h"
 #include "testutil.h"
 #include "unika.h"
 
@@ -88,6 +89,7 @@ START_TEST(round_trip_every_p)
         ck_assert_msg(unika_sketch_parse(&t, bytes, n, &e) == 0, "p=%u n=%zu: %s", p, sizes[k],
                       e.message);
         ck_assert(unika_sketch_equal(s, t));
+        ck_assert_int_eq(unika_sketch_check_state(t, NULL), 0);
         ck_assert_int_eq(unika_sketch_is_sparse(s), unika_sketch_is_sparse(t));
         ck_assert_uint_eq(unika_sketch_precision(t), p);
         ck_assert_uint_eq(unika_sketch_label_count(t), 3);
@@ -488,6 +490,7 @@ START_TEST(random_damage_with_valid_checksum)
         unika_sketch *s = NULL;
         int rc = unika_sketch_parse(&s, buf, len, &e);
         if (rc == 0) {
+            ck_assert_int_eq(unika_sketch_check_state(s, NULL), 0);
             size_t n2;
             uint8_t *again = to_bytes(s, &n2);
             ck_assert_uint_eq(n2, len);

@@ -10,12 +10,17 @@
 
 #include "cli.h"
 #include "cmd_gov.h"
+#include "report.h"
 
 static const cli_command commands[] = {
     {"keygen", "create a new partnership key file", cmd_keygen},
     {"key", "show a key file's fingerprint (unika key fingerprint FILE)", cmd_key},
     {"ingest", "turn a partner's CSV into sketches, one per period and category", cmd_ingest},
     {"pseudonymize", "replace a CSV's identifying columns by one pseudonym column", cmd_pseudonymize},
+    {"merge", "merge sketch files into their union, recording provenance", cmd_merge},
+    {"estimate", "estimate the people counted in sketch files, with 95% intervals", cmd_estimate},
+    {"inspect", "show a sketch file's header, labels and provenance", cmd_inspect},
+    {"report", "tables of unique people by label, with unions as totals, and overlaps", cmd_report},
     {"sign-keygen", "create a partner's signing key pair (PREFIX.sec, PREFIX.pub)", cmd_sign_keygen},
     {"sign", "sign files as a partner (writes FILE.sig)", cmd_sign},
     {"roster", "check signed files against the roster, or make a roster", cmd_roster},

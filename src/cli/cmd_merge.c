@@ -1,0 +1,235 @@
+/*
+ * cmd_merge.c - `unika merge`: the union of sketch files, with provenance.
+ *
+ * The aggregator runs this without the partnership key. The output is the
+ * sketch of the union of everyone counted in the inputs; it keeps the labels
+ * all inputs share and records, for every input file, its BLAKE2b-256 digest,
+ * its labels and (when FILE.sig is present) who signed it, so an auditor can
+ * trace a merged figure back to the partners' files. Merging is
+ * deterministic: the same inputs in any order give byte-identical output,
+ * which is what lets an auditor reproduce it.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static const char usage_text[] =
+    "usage: unika merge -o OUT [--force] [--json] [--roster R] IN...\n"
+    "\n"
+    "Writes the union of the sketch files IN (files, or directories searched for\n"
+    "*.uks) to OUT. All inputs must come from one partnership key and one recipe;\n"
+    "otherwise nothing is written and both files and fingerprints are named.\n"
+    "Sketches of different precision merge at the lowest. OUT keeps the labels\n"
+    "common to all inputs and records each input's BLAKE2b-256 digest, labels and\n"
+    "signer (from IN.sig when present). The same inputs in any order give the\n"
+    "same bytes. No key is needed.\n"
+    "\n"
+    "  -o, --output OUT  the merged sketch file (written atomically)\n"
+    "      --force       replace OUT if it exists\n"
+    "      --roster R    verify each IN.sig against the roster R (refuse on failure);\n"
+    "                    without it a signature is checked only against its own\n"
+    "                    key, so the recorded signer is the one the file claims\n"
+    "      --json        print the summary as JSON (docs/report.md)\n"
+    "\n"
+    "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
+
+static int cmp_digest(const void *a, const void *b)
+{
+    return memcmp(((const rp_input *)a)->digest, ((const rp_input *)b)->digest,
+                  UNIKA_DIGEST_BYTES);
+}
+
+/* The signer of in->path from its detached signature, "" when unsigned.
+ * A signature that does not verify is a refusal, never silently dropped. */
+static int signer_of(char signer[UNIKA_SIGNER_NAME_MAX + 1], const rp_input *in,
+                     const unika_roster *roster)
+{
+    signer[0] = '\0';
+    char sig_path[4096];
+    if (unika_signature_path(sig_path, sizeof sig_path, in->path) < 0) {
+        cli_errorf("%s: path too long", in->path);
+        return CLI_INPUT;
+    }
+    if (!cli_exists(sig_path)) return 0;
+    unika_error err = {0};
+    unika_signature sig;
+    if (unika_signature_load(&sig, sig_path, &err) < 0) return cli_fail(sig_path, &err);
+    if (roster) {
+        const unika_sign_public *who = NULL;
+        if (unika_roster_verify_file(&who, roster, in->path, sig_path, &err) < 0)
+            return cli_fail(in->path, &err);
+        snprintf(signer, UNIKA_SIGNER_NAME_MAX + 1, "%s", who->name);
+    } else {
+        unika_sign_public self;
+        memset(&self, 0, sizeof self);
+        snprintf(self.name, sizeof self.name, "%s", sig.signer);
+        memcpy(self.key, sig.key, sizeof self.key);
+        if (unika_signature_verify_file(&sig, &self, in->path, &err) < 0)
+            return cli_fail(in->path, &err);
+        snprintf(signer, UNIKA_SIGNER_NAME_MAX + 1, "%s", sig.signer);
+    }
+    return 0;
+}
+
+static void print_summary(const char *out_path, const rp_input *in, size_t n, char (*signers)[UNIKA_SIGNER_NAME_MAX + 1],
+                          const unika_sketch *u, const uint8_t digest[UNIKA_DIGEST_BYTES],
+                          const unika_estimate *e, int json)
+{
+    char hex[RP_DIGEST_HEX_BYTES], fp[UNIKA_FINGERPRINT_HEX_BYTES];
+    rp_hex(hex, digest, UNIKA_DIGEST_BYTES);
+    if (!json) {
+        printf("%s: union of %zu sketch%s, p=%u, %s\n", out_path, n, n == 1 ? "" : "es",
+               unika_sketch_precision(u), unika_sketch_is_sparse(u) ? "sparse" : "dense");
+        printf("  estimate %.0f (95%% %.0f..%.0f, %s)\n", e->estimate, e->ci_low, e->ci_high,
+               e->exact ? "exact" : "estimated");
+        printf("  labels kept: ");
+        rp_print_labels(stdout, u);
+        printf("\n  blake2b-256 %s\n", hex);
+        return;
+    }
+    cli_json j;
+    cj_init(&j, stdout);
+    cj_obj(&j, NULL);
+    cj_int(&j, "version", CLI_JSON_VERSION);
+    cj_str(&j, "command", "merge");
+    cj_str(&j, "output", out_path);
+    cj_str(&j, "digest", hex);
+    cj_int(&j, "precision", unika_sketch_precision(u));
+    cj_str(&j, "kind", unika_sketch_is_sparse(u) ? "sparse" : "dense");
+    unika_fingerprint_to_hex(fp, unika_sketch_key_fingerprint(u));
+    cj_str(&j, "key_fingerprint", fp);
+    unika_fingerprint_to_hex(fp, unika_sketch_recipe_fingerprint(u));
+    cj_str(&j, "recipe_fingerprint", fp);
+    rp_json_labels(&j, "labels", u);
+    rp_json_num(&j, "estimate", e->estimate);
+    rp_json_num(&j, "std_error", e->std_error);
+    rp_json_num(&j, "ci_low", e->ci_low);
+    rp_json_num(&j, "ci_high", e->ci_high);
+    cj_bool(&j, "exact", e->exact);
+    cj_arr(&j, "inputs");
+    for (size_t i = 0; i < n; i++) {
+        cj_obj(&j, NULL);
+        cj_str(&j, "path", in[i].path);
+        cj_str(&j, "digest", in[i].digest_hex);
+        if (signers[i][0]) cj_str(&j, "signer", signers[i]);
+        else cj_null(&j, "signer");
+        rp_json_labels(&j, "labels", in[i].sketch);
+        cj_obj_end(&j);
+    }
+    cj_arr_end(&j);
+    cj_obj_end(&j);
+    cj_end(&j);
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
+        {"json", no_argument, NULL, 'j'},         {"roster", required_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *out_path = NULL, *roster_path = NULL;
+    int force = 0, json = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out_path = optarg; break;
+        case 'f': force = 1; break;
+        case 'j': json = 1; break;
+        case 'R': roster_path = optarg; break;
+        case 'h': fputs(usage_text, stdout); return CLI_OK;
+        default: return cli_usage_error("unknown option or missing value: %s", argv[optind - 1]);
+        }
+    }
+    if (!out_path) return cli_usage_error("-o OUT is required");
+    if (optind >= argc) return cli_usage_error("no input sketch files");
+    /* Refuse before doing any work; unika_sketch_save checks again atomically. */
+    if (!force && cli_exists(out_path)) {
+        cli_errorf("%s: already exists (use --force to replace it)", out_path);
+        return CLI_INPUT;
+    }
+
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = rp_collect(&paths, &n, argv + optind, (size_t)(argc - optind));
+    if (rc) return rc;
+    rp_input *in = calloc(n, sizeof *in);
+    char (*signers)[UNIKA_SIGNER_NAME_MAX + 1] = calloc(n, sizeof *signers);
+    unika_roster *roster = NULL;
+    unika_sketch *u = NULL;
+    unika_error err = {0};
+    size_t loaded = 0;
+    if (!in || !signers) {
+        cli_errorf("out of memory");
+        rc = CLI_INPUT;
+        goto done;
+    }
+    if (roster_path && unika_roster_load(&roster, roster_path, &err) < 0) {
+        rc = cli_fail(roster_path, &err);
+        goto done;
+    }
+    for (; loaded < n; loaded++)
+        if ((rc = rp_load(&in[loaded], paths[loaded]))) goto done;
+    if ((rc = rp_check_origin(in, n))) goto done;
+    /* A fixed order (by digest) for the merge, the provenance and the report. */
+    qsort(in, n, sizeof *in, cmp_digest);
+    for (size_t i = 0; i < n; i++)
+        if ((rc = signer_of(signers[i], &in[i], roster))) goto done;
+
+    size_t *idx = malloc(n * sizeof *idx);
+    if (!idx) {
+        cli_errorf("out of memory");
+        rc = CLI_INPUT;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    int lrc = rp_union(&u, in, idx, n, &err);
+    free(idx);
+    if (lrc < 0) {
+        rc = cli_fail(NULL, &err);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char labels[UNIKA_SOURCE_LABELS_MAX + 1];
+        size_t len = 0;
+        if (unika_sketch_labels_canonical(labels, sizeof labels, &len, in[i].sketch, &err) < 0 ||
+            unika_sketch_add_source(u, in[i].digest, labels, signers[i], &err) < 0) {
+            rc = cli_fail(in[i].path, &err);
+            goto done;
+        }
+    }
+    if (unika_sketch_save(u, out_path, force ? UNIKA_SAVE_OVERWRITE : 0, &err) < 0) {
+        rc = cli_fail(out_path, &err);
+        goto done;
+    }
+
+    /* The digest of what was written: serialising again gives the same bytes. */
+    size_t size = 0;
+    uint8_t digest[UNIKA_DIGEST_BYTES];
+    uint8_t *bytes = NULL;
+    unika_estimate e;
+    if (unika_sketch_serialized_size(&size, u) < 0 || !(bytes = malloc(size)) ||
+        unika_sketch_serialize(bytes, size, NULL, u, &err) < 0 ||
+        unika_sketch_estimate(&e, u, UNIKA_ESTIMATOR_ML, &err) < 0) {
+        free(bytes);
+        cli_errorf("%s: written, but could not be summarised", out_path);
+        rc = CLI_INPUT;
+        goto done;
+    }
+    (void)unika_file_digest(digest, bytes, size);
+    free(bytes);
+    print_summary(out_path, in, n, signers, u, digest, &e, json);
+    rc = CLI_OK;
+
+done:
+    unika_sketch_free(u);
+    unika_roster_free(roster);
+    for (size_t i = 0; i < n; i++) free(paths[i]);
+    free(paths);
+    rp_inputs_free(in, loaded);
+    free(signers);
+    return rc;
+}

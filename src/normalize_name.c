@@ -115,11 +115,15 @@ static inline void nb_append(name_builder *b, const uint8_t *bytes, size_t n)
     b->len[b->ntok - 1] = (uint16_t)(b->len[b->ntok - 1] + n);
 }
 
+/* Byte order, a prefix first. Open-coded: tokens are a few bytes long and
+ * a libc call per comparison costs more than the comparison. */
 static inline int token_less(const name_builder *b, size_t x, size_t y)
 {
-    size_t lx = b->len[x], ly = b->len[y];
-    int c = memcmp(b->buf + b->off[x], b->buf + b->off[y], lx < ly ? lx : ly);
-    return c < 0 || (c == 0 && lx < ly);
+    size_t lx = b->len[x], ly = b->len[y], m = lx < ly ? lx : ly;
+    const uint8_t *px = b->buf + b->off[x], *py = b->buf + b->off[y];
+    for (size_t i = 0; i < m; i++)
+        if (px[i] != py[i]) return px[i] < py[i];
+    return lx < ly;
 }
 
 /* Sorts the tokens (insertion sort: names have a handful) and writes them. */
@@ -150,8 +154,8 @@ static int nb_emit(name_builder *b, char *dst, size_t dst_capacity, size_t *dst_
     size_t w = 0;
     for (size_t i = 0; i < b->ntok; i++) {
         if (i) dst[w++] = ' ';
-        memcpy(dst + w, b->buf + b->off[order[i]], b->len[order[i]]);
-        w += b->len[order[i]];
+        const uint8_t *t = b->buf + b->off[order[i]];
+        for (size_t k = 0, n = b->len[order[i]]; k < n; k++) dst[w++] = (char)t[k];
     }
     dst[w] = '\0';
     if (dst_len) *dst_len = w;

@@ -438,7 +438,13 @@ static int cell_fail(unika_error *err, int rc, const unika_csv *csv, long col,
 {
     if (!err) return rc;
     char inner[UNIKA_ERROR_MESSAGE_BYTES];
-    snprintf(inner, sizeof inner, "%s", err->message);
+    /* Normalisers open with their own field name ("birth_date: ..."); the
+     * wrapper names the field itself, and a date parser's name would be
+     * wrong for a visit date. */
+    const char *m = err->message;
+    size_t fl = strlen(err->field);
+    if (fl && strncmp(m, err->field, fl) == 0 && m[fl] == ':' && m[fl + 1] == ' ') m += fl + 2;
+    snprintf(inner, sizeof inner, "%s", m);
     uint64_t pos = err->position;
     const char *hdr = unika_csv_header_name(csv, (size_t)col);
     err->line = unika_csv_line(csv);

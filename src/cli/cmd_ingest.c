@@ -570,7 +570,8 @@ static void summary(ingest *g, const cli_input *in)
     }
     cli_rejects_print(&g->rejects, f);
     for (size_t i = 0; i < g->ncells; i++)
-        fprintf(f, "  %s: %llu rows\n", g->cells[i].file, (unsigned long long)g->cells[i].rows);
+        fprintf(f, "  %s: %llu row%s\n", g->cells[i].file, (unsigned long long)g->cells[i].rows,
+                g->cells[i].rows == 1 ? "" : "s");
     fprintf(f, "unika ingest: wrote %zu sketch%s to %s\n", g->ncells, g->ncells == 1 ? "" : "es",
             g->out_dir);
 }

@@ -336,8 +336,11 @@ int cli_set_error(unika_error *err, int code, const char *field, const char *fmt
 void cli_error_prefix(unika_error *err, const char *fmt, ...)
 {
     char old[UNIKA_ERROR_MESSAGE_BYTES], prefix[UNIKA_ERROR_MESSAGE_BYTES];
-    memcpy(old, err->message, sizeof old);
-    old[sizeof old - 1] = '\0';
+    /* Drop the library's own "<field>: " opening: the prefix names the field. */
+    const char *m = err->message;
+    size_t fl = strnlen(err->field, sizeof err->field);
+    if (fl && strncmp(m, err->field, fl) == 0 && m[fl] == ':' && m[fl + 1] == ' ') m += fl + 2;
+    snprintf(old, sizeof old, "%s", m);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);

@@ -19,6 +19,7 @@
 #include "unika/seal.h"
 #include "unika/key.h"
 #include "unika/normalize.h"
+#include "unika/name_loose.h"
 #include "unika/recipe.h"
 #include "unika/pseudonym.h"
 #include "unika/sketch.h"

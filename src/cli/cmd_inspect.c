@@ -108,8 +108,9 @@ int cmd_inspect(int argc, char **argv)
         printf("%s\n", in.path);
         printf("  format       unika sketch v%u, encoding %u\n", in.format_version, in.encoding);
         printf("  kind         %s, p=%u (%u registers)\n", kind, p, 1u << p);
-        printf("  payload      %u %s, %zu bytes\n", (unsigned)in.payload_count,
-               in.kind == 1 ? "tokens" : "registers", payload_bytes);
+        printf("  payload      %u %s%s, %zu bytes\n", (unsigned)in.payload_count,
+               in.kind == 1 ? "token" : "register", in.payload_count == 1 ? "" : "s",
+               payload_bytes);
         printf("  file         %zu bytes, blake2b-256 %s\n", in.file_size, in.digest_hex);
         printf("  key          %s\n  recipe       %s\n", kfp, rfp);
         printf("  labels       ");

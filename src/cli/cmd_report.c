@@ -342,6 +342,9 @@ static void note_excluded(report *r, table *t)
 static int build_table(report *r, const char *id, const char *title, const char *rlabel,
                        const char *clabel, rp_grain grain)
 {
+    /* The grain only matters to a period filter; without one the figure
+     * covers the whole period, and says so. */
+    if (strcmp(rlabel, "period") && (!clabel || strcmp(clabel, "period"))) grain = RP_ALL;
     table *t = new_table(r, id, title);
     t->rlabel = rlabel;
     t->clabel = clabel;
@@ -719,7 +722,7 @@ static void write_json(FILE *o, const report *r)
     cj_str(&j, "recipe_fingerprint", hex);
     cj_str(&j, "recipe", r->recipe_name);
     cj_str(&j, "estimator", "ml");
-    rp_json_num(&j, "confidence", 0.95);
+    cj_num(&j, "confidence", 0.95);
     cj_obj(&j, "suppression");
     cj_str(&j, "method", "threshold");
     cj_int(&j, "min_count", (long long)r->min_count);

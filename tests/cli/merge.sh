@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# merge.sh - `unika merge`, `unika estimate` and `unika inspect`: the union
+# and its provenance, determinism, and every refusal (other key, other
+# recipe, flipped byte, truncated file, not a sketch, existing output,
+# tampered signed input), with exact stdout, stderr and exit codes.
+#   usage: merge.sh path/to/unika
+. "$(dirname "$0")/testlib.bash"
+. "$SRC/tests/cli/analyst_data.bash"
+
+for cmd in merge estimate inspect report; do
+    "$UNIKA" $cmd --help >out.txt 2>err.txt
+    rc=$?
+    assert "$cmd --help exits 0" test $rc = 0
+    assert "$cmd --help prints usage on stdout" grep -q "^usage: unika $cmd" out.txt
+done
+
+# Exact counts carry a token-collision correction of a few millionths: JSON
+# keeps full precision, the comparison keeps the integer part.
+round_json() { sed -E 's/("(estimate|std_error)": [0-9]+)\.[0-9]+/\1/'; }
+export -f round_json
+
+make_partner_csvs
+"$UNIKA" keygen -o k >/dev/null
+ingest_partner k alpha cells/alpha
+ingest_partner k beta cells/beta
+assert "ingest wrote the cells" test -e cells/alpha/alpha_2019H1_gender-F.uks
+
+# ---- merge: the union of every cell is the 24 people of the construction.
+check "merge all cells" 0 "m.uks: union of 10 sketches, p=12, sparse
+  estimate 24 (95% 24..24, exact)
+  labels kept: recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge -o m.uks cells
+check "merge one org keeps its label" 0 "ma.uks: union of 6 sketches, p=12, sparse
+  estimate 14 (95% 14..14, exact)
+  labels kept: org=alpha recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge -o ma.uks cells/alpha
+check "merge the other org" 0 "mb.uks: union of 4 sketches, p=12, sparse
+  estimate 14 (95% 14..14, exact)
+  labels kept: org=beta recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge -o mb.uks cells/beta
+# Merging merged files gives the same people (provenance grows: it is transitive).
+check "merge of merges" 0 "mab.uks: union of 2 sketches, p=12, sparse
+  estimate 24 (95% 24..24, exact)
+  labels kept: recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge -o mab.uks ma.uks mb.uks
+"$UNIKA" inspect mab.uks >out.txt
+assert "merge of merges records its 2 inputs and their 10 sources" grep -q "provenance   12 records" out.txt
+
+# Determinism: the same inputs in any order, byte for byte.
+ls cells/*/*.uks | sort -r >rev.txt
+"$UNIKA" merge -o m-rev.uks $(cat rev.txt) >/dev/null
+assert "reverse order gives identical bytes" cmp m.uks m-rev.uks
+"$UNIKA" merge -o m-mixed.uks cells/beta $(ls cells/alpha/*.uks | sort -r) >/dev/null
+assert "mixed order gives identical bytes" cmp m.uks m-mixed.uks
+
+# Provenance: one record per input file, with its digest and labels.
+"$UNIKA" inspect m.uks >out.txt
+assert "inspect shows 10 provenance records" grep -q "provenance   10 records" out.txt
+assert "a record names its labels" grep -q "gender=F org=beta period=2020H2 recipe=strict  signer: (unsigned)" out.txt
+d=$("$UNIKA" inspect --json cells/beta/beta_2020H2_gender-F.uks | sed -n 's/^  "digest": "\(.*\)",$/\1/p')
+assert "the input's digest is in the merged file's provenance" grep -q "^    $d  gender=F org=beta" out.txt
+assert "the digest is b2sum's BLAKE2b-256 of the file" \
+    test "$(b2sum -l 256 cells/beta/beta_2020H2_gender-F.uks | cut -d' ' -f1)" = "$d"
+
+check "merge --json" 0 '{
+  "version": 1,
+  "command": "merge",
+  "output": "mj.uks",
+  "digest": "HEX",
+  "precision": 12,
+  "kind": "sparse",
+  "key_fingerprint": "HEX",
+  "recipe_fingerprint": "HEX",
+  "labels": {
+    "gender": "M",
+    "org": "beta",
+    "period": "2020H2",
+    "recipe": "strict"
+  },
+  "estimate": 3,
+  "std_error": 0,
+  "ci_low": 3,
+  "ci_high": 3,
+  "exact": true,
+  "inputs": [
+    {
+      "path": "cells/beta/beta_2020H2_gender-M.uks",
+      "digest": "HEX",
+      "signer": null,
+      "labels": {
+        "gender": "M",
+        "org": "beta",
+        "period": "2020H2",
+        "recipe": "strict"
+      }
+    }
+  ]
+}' "" -- bash -c "$UNIKA merge --json -o mj.uks cells/beta/beta_2020H2_gender-M.uks | round_json"
+
+# ---- refusals: nothing is written, the message names both files.
+check "output exists without --force" 1 "" \
+    "unika merge: m.uks: already exists (use --force to replace it)" -- $UNIKA merge -o m.uks cells
+check "--force replaces it" 0 "m.uks: union of 10 sketches, p=12, sparse
+  estimate 24 (95% 24..24, exact)
+  labels kept: recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge --force -o m.uks cells
+assert "and gives the same bytes" cmp m.uks m-rev.uks
+
+"$UNIKA" keygen -o other.key >/dev/null
+ingest_partner other.key beta other-key
+check "other key refused" 1 "" "unika merge: refusing to combine sketches made under different keys: cells/alpha/alpha_2019H1_gender-F.uks has key fingerprint HEX, other-key/beta_2019H1_gender-F.uks has HEX" \
+    -- $UNIKA merge -o bad.uks cells/alpha other-key
+assert "nothing written after a key refusal" test ! -e bad.uks
+
+ingest_partner k beta other-recipe --recipe dob
+check "other recipe refused" 1 "" "unika merge: refusing to combine sketches made with different recipes: cells/alpha/alpha_2019H1_gender-F.uks has recipe fingerprint HEX (strict), other-recipe/beta_2019H1_gender-F.uks has HEX (dob)" \
+    -- $UNIKA merge -o bad.uks cells/alpha other-recipe
+assert "nothing written after a recipe refusal" test ! -e bad.uks
+
+cp cells/alpha/alpha_2019H1_gender-M.uks flipped.uks
+printf '\377' | dd of=flipped.uks bs=1 seek=70 conv=notrunc 2>/dev/null
+check_has "flipped byte refused" 1 "unika merge: flipped.uks: checksum: expected" -- \
+    $UNIKA merge -o bad.uks cells/alpha flipped.uks
+assert "nothing written after a corrupt input" test ! -e bad.uks
+check_has "estimate names the corrupt file" 1 "unika estimate: flipped.uks: checksum: expected" -- \
+    $UNIKA estimate flipped.uks
+cp err.txt flipped.err
+size=$(stat -c %s cells/alpha/alpha_2019H1_gender-M.uks)
+head -c 100 cells/alpha/alpha_2019H1_gender-M.uks >truncated.uks
+check "truncated file refused" 1 "" \
+    "unika inspect: truncated.uks: file truncated: total_size says $size bytes, got 100" -- \
+    $UNIKA inspect truncated.uks
+echo "visit_date,full_name" >not-a-sketch.uks
+check "not a sketch" 1 "" \
+    "unika merge: not-a-sketch.uks: magic: expected 81 55 4b 53 0d 0a 1a 0a, byte 0 is 76" -- \
+    $UNIKA merge -o bad.uks not-a-sketch.uks
+check "missing input" 1 "" "unika merge: nope.uks: No such file or directory" -- \
+    $UNIKA merge -o bad.uks cells nope.uks
+mkdir empty
+check "directory without sketches" 1 "" \
+    "unika merge: empty: no sketch files (*.uks) in this directory" -- $UNIKA merge -o bad.uks empty
+assert "still nothing written" test ! -e bad.uks
+
+# ---- signed inputs: the signer is recorded; a changed file is refused.
+"$UNIKA" sign-keygen --name beta -o beta >/dev/null
+"$UNIKA" sign --key beta.sec cells/beta/*.uks >/dev/null 2>&1
+check "merge signed files" 0 "ms.uks: union of 4 sketches, p=12, sparse
+  estimate 14 (95% 14..14, exact)
+  labels kept: org=beta recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge -o ms.uks cells/beta
+"$UNIKA" inspect ms.uks >out.txt
+assert "signer recorded in the provenance" grep -q "gender=M org=beta period=2019H1 recipe=strict  signer: beta" out.txt
+cp -r cells/beta signed
+printf '\001' | dd of=signed/beta_2019H1_gender-M.uks bs=1 seek=13 conv=notrunc 2>/dev/null
+check_has "a file changed after signing is refused" 1 "unika merge: signed/beta_2019H1_gender-M.uks:" -- \
+    $UNIKA merge -o bad.uks signed
+assert "nothing written after a signature failure" test ! -e bad.uks
+
+# ---- estimate and inspect.
+check "estimate" 0 "cells/alpha/alpha_2019H1_gender-F.uks
+  estimate   3.0  (95% 3.0..3.0, std error 0.00, exact)
+  labels     gender=F org=alpha period=2019H1 recipe=strict
+  sketch     p=12, sparse
+  key        HEX
+  recipe     HEX" "" -- $UNIKA estimate cells/alpha/alpha_2019H1_gender-F.uks
+check "estimate --json" 0 '{
+  "version": 1,
+  "command": "estimate",
+  "estimator": "fgra",
+  "files": [
+    {
+      "path": "mb.uks",
+      "digest": "HEX",
+      "precision": 12,
+      "kind": "sparse",
+      "estimate": 14,
+      "std_error": 0,
+      "ci_low": 14,
+      "ci_high": 14,
+      "exact": true,
+      "labels": {
+        "org": "beta",
+        "recipe": "strict"
+      },
+      "key_fingerprint": "HEX",
+      "recipe_fingerprint": "HEX"
+    }
+  ]
+}' "" -- bash -c "$UNIKA estimate --json --estimator fgra mb.uks | round_json"
+check "estimate reports good files beside a bad one" 1 "mb.uks
+  estimate   14.0  (95% 14.0..14.0, std error 0.00, exact)
+  labels     org=beta recipe=strict
+  sketch     p=12, sparse
+  key        HEX
+  recipe     HEX" "$(cat flipped.err)" -- $UNIKA estimate flipped.uks mb.uks
+check "estimate without files" 2 "" "unika estimate: no sketch files
+try 'unika estimate --help'" -- $UNIKA estimate
+check "estimate with an unknown estimator" 2 "" "unika estimate: --estimator must be ml or fgra
+try 'unika estimate --help'" -- $UNIKA estimate --estimator hll mb.uks
+
+size=$(stat -c %s cells/beta/beta_2020H2_gender-F.uks)
+check "inspect" 0 "cells/beta/beta_2020H2_gender-F.uks
+  format       unika sketch v1, encoding 1
+  kind         sparse, p=12 (4096 registers)
+  payload      1 token, 4 bytes
+  file         $size bytes, blake2b-256 HEX
+  key          HEX
+  recipe       HEX
+  labels       gender=F org=beta period=2020H2 recipe=strict
+  provenance   0 records" "" -- $UNIKA inspect cells/beta/beta_2020H2_gender-F.uks
+"$UNIKA" inspect --json ma.uks >out.txt
+assert "inspect --json: format version" grep -q '^  "format_version": 1,$' out.txt
+assert "inspect --json: 14 tokens" grep -q '^  "payload_count": 14,$' out.txt
+assert "inspect --json: 6 provenance records" test "$(grep -c '"signer": null' out.txt)" = 6
+check "inspect two files" 2 "" "unika inspect: expected exactly one FILE
+try 'unika inspect --help'" -- $UNIKA inspect ma.uks mb.uks
+check "merge without -o" 2 "" "unika merge: -o OUT is required
+try 'unika merge --help'" -- $UNIKA merge cells
+check "merge without inputs" 2 "" "unika merge: no input sketch files
+try 'unika merge --help'" -- $UNIKA merge -o x.uks
+
+finish

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# report.sh - `unika report`: every figure of the default set against the
+# counts known by construction (analyst_data.bash), totals as unions, period
+# roll-up from months, suppression, the three formats, refusals, and the
+# round trip ingest -> merge -> report on the bundled example partnership.
+#   usage: report.sh path/to/unika
+. "$(dirname "$0")/testlib.bash"
+. "$SRC/tests/cli/analyst_data.bash"
+
+make_partner_csvs
+"$UNIKA" keygen -o k >/dev/null
+ingest_partner k alpha cells/alpha
+ingest_partner k beta cells/beta
+
+# ---- the default set: every figure is the count analyst_data.bash states.
+# 2019 is 22 people, not 2019H1 + 2019H2 = 30: a year is a union.
+suppression3='
+Figures below 3 are shown as <3 (primary suppression, also applied to totals and overlaps).'
+check "default report" 0 "# Unique individuals
+
+10 sketch files; key HEX; recipe strict (HEX); maximum-likelihood estimates.
+Totals are unions of the cells' sketches, never sums: people seen in several
+cells are counted once, so the cells of a row or column need not add up to
+its total. Intervals are 95% intervals of the sketch error only (not of
+record linkage); \"exact\" figures are counted, not estimated.
+
+## Whole period
+
+| | unique | 95% interval |
+|---|---:|---|
+| total | 24 | exact |
+$suppression3
+
+## By half-year
+
+| half-year | unique | 95% interval |
+|---|---:|---|
+| 2019H1 | 22 | exact |
+| 2019H2 | 8 | exact |
+| 2020H1 | 3 | exact |
+| 2020H2 | 4 | exact |
+| **total** | 24 | exact |
+$suppression3
+
+## By year
+
+| year | unique | 95% interval |
+|---|---:|---|
+| 2019 | 22 | exact |
+| 2020 | 7 | exact |
+| **total** | 24 | exact |
+$suppression3
+
+## By organisation
+
+| org | unique | 95% interval |
+|---|---:|---|
+| alpha | 14 | exact |
+| beta | 14 | exact |
+| **total** | 24 | exact |
+$suppression3
+
+## By gender
+
+| gender | unique | 95% interval |
+|---|---:|---|
+| F | 6 | exact |
+| M | 18 | exact |
+| **total** | 24 | exact |
+$suppression3
+
+## By half-year and organisation
+
+| half-year | alpha | beta | **total** |
+|---|---:|---:|---:|
+| 2019H1 | 10 | 12 | 22 |
+| 2019H2 | 8 | <3 | 8 |
+| 2020H1 | 3 | <3 | 3 |
+| 2020H2 | <3 | 4 | 4 |
+| **total** | 14 | 14 | 24 |
+
+Intervals of every figure are in the CSV and JSON formats.
+$suppression3
+
+## Overlaps between orgs
+
+| org | org | in both | 95% interval |
+|---|---|---:|---|
+| alpha | beta | 4 | exact |
+$suppression3" "" -- $UNIKA report --min-count 3 cells
+
+# ---- suppression at the default 5: the overlap of 4 and small cells.
+"$UNIKA" report cells >out.txt
+assert "overlap of 4 shown as <5" grep -qF "| alpha | beta | <5 | – |" out.txt
+assert "2020H1 (3 people) shown as <5" grep -qF "| 2020H1 | <5 | – |" out.txt
+assert "the rule is stated under the tables" grep -qF "Figures below 5 are shown as <5" out.txt
+check "no suppression with --min-count 0" 0 "table,figure,shown,suppressed
+overlap_org,overlap_org/org=alpha&org=beta,4,false" "" -- \
+    bash -c "$UNIKA report --min-count 0 --overlap org --format csv cells | cut -d, -f1,2,7,13 | grep -e ^table -e ^overlap"
+
+# ---- a two-way table in CSV: periods rolled up to years, totals as unions.
+# Columns kept: table, row, col, shown, exact, suppressed (estimates carry a
+# token-collision correction of a few millionths).
+csv_cut() { cut -d, -f1,4,6,7,12,13 | sed 's/"[^"]*"//'; }
+check "org x year, csv" 0 "table,row,col,shown,exact,suppressed
+total,total,,24,true,false
+org_x_period,alpha,2019,14,true,false
+org_x_period,alpha,2020,<5,true,true
+org_x_period,beta,2019,12,true,false
+org_x_period,beta,2020,<5,true,true
+org_x_period,alpha,total,14,true,false
+org_x_period,beta,total,14,true,false
+org_x_period,total,2019,22,true,false
+org_x_period,total,2020,7,true,false
+org_x_period,total,total,24,true,false" "" -- \
+    bash -c "$UNIKA report --rows org --cols period --period-grain year --format csv cells | sed -E 's/^([a-z_]+),\"[^\"]*\"/\1,ID/' | cut -d, -f1,4,6,7,12,13"
+"$UNIKA" report --rows org --cols period --period-grain year --format csv cells >out.txt
+assert "suppressed figures withhold estimate and interval" \
+    grep -qF 'org_x_period,"org_x_period/org=alpha,period=2020",org,alpha,year,2020,<5,,,,,true,true' out.txt
+assert "shown figures carry their interval" \
+    grep -qE '^org_x_period,"org_x_period/org=beta,period=2019",org,beta,year,2019,12,12\.[0-9]+,0\.[0-9]+,12\.0+,12\.0+,true,false$' out.txt
+
+# ---- months roll up to the same half-years and years as half-year cells.
+ingest_partner k alpha month/alpha --period month
+ingest_partner k beta month/beta --period month
+assert "month cells exist" test -e month/alpha/alpha_2019-09_gender-M.uks
+for g in half-year year all; do
+    "$UNIKA" report --rows period --cols org --period-grain $g --format csv cells | cut -d, -f1-7 >a.csv
+    "$UNIKA" report --rows period --cols org --period-grain $g --format csv month | cut -d, -f1-7 >b.csv
+    assert "months roll up to $g like half-year cells" cmp a.csv b.csv
+done
+check "month rows" 0 "| month | unique | 95% interval |
+|---|---:|---|
+| 2019-03 | 10 | exact |
+| 2019-05 | 12 | exact |
+| 2019-09 | 8 | exact |
+| 2020-02 | 3 | exact |
+| 2020-08 | 4 | exact |
+| **total** | 24 | exact |" "" -- bash -c "$UNIKA report --rows period --period-grain month --min-count 0 month | sed -n '/^| month/,/total/p'"
+# Half-year cells cannot be split into months: they are left out, and the note says so.
+"$UNIKA" report --rows period --period-grain month cells month >out.txt
+assert "coarser periods are named in a note" \
+    grep -qF "10 of 20 input files lack the period label, or have a period coarser than the table's and are left out of this table." out.txt
+
+# ---- JSON: versioned, every figure with its filter and input digests.
+"$UNIKA" report --format json cells >r.json
+assert "json schema" grep -q '^  "schema": "unika-report",$' r.json
+assert "json version" grep -q '^  "version": 1,$' r.json
+assert "json suppression parameters" grep -q '^    "min_count": 5,$' r.json
+figure() { # ID -> that figure's JSON object
+    awk -v id="$1" '$0 ~ "^    {$" {buf=""; on=1} on {buf=buf $0 "\n"} $0 ~ "^    }" && on {if (index(buf, "\"id\": \"" id "\",")) printf "%s", buf; on=0}' r.json
+}
+figure "by_year/period=2019" >f.txt
+assert "a figure names its filter" grep -q '"period": "2019"' f.txt
+assert "a figure names its grain" grep -q '"period_grain": "year"' f.txt
+assert "2019 comes from 6 input files" test "$(grep -cE '^        "[0-9a-f]{64}"' f.txt)" = 6
+for file in cells/alpha/alpha_2019H1_gender-F.uks cells/beta/beta_2019H1_gender-M.uks; do
+    d=$(b2sum -l 256 "$file" | cut -c1-64)
+    assert "2019 cites $file by digest" grep -q "\"$d\"" f.txt
+done
+d=$(b2sum -l 256 cells/beta/beta_2020H2_gender-M.uks | cut -c1-64)
+assert "2019 does not cite a 2020 file" test -z "$(grep "\"$d\"" f.txt)"
+figure "overlap_org/org=alpha&org=beta" >f.txt
+assert "an overlap is an intersection" grep -q '"kind": "intersection"' f.txt
+assert "a suppressed overlap withholds its value" grep -q '"estimate": null' f.txt
+assert "an overlap lists both sides' inputs" grep -q '"inputs_b": \[' f.txt
+
+# ---- recipes: mixed recipes are refused unless one is chosen.
+ingest_partner k beta dob/beta --recipe dob
+check "mixed recipes refused" 1 "" "unika report: refusing to combine sketches made with different recipes: cells/alpha/alpha_2019H1_gender-F.uks has recipe fingerprint HEX (strict), dob/beta/beta_2019H1_gender-F.uks has HEX (dob)
+unika report: hint: choose one recipe with --recipe NAME" -- $UNIKA report cells/alpha dob
+check "--recipe picks one" 0 "| **total** | 14 | exact |" "" -- \
+    bash -c "$UNIKA report --recipe dob --rows org cells dob | grep '^| \*\*total' | tail -1"
+"$UNIKA" report --recipe dob --rows org cells dob >out.txt
+assert "skipped files are counted" grep -qF "10 files of other recipes were left out." out.txt
+check "--recipe with no such files" 1 "" "unika report: no sketch file made with recipe pnr among the 10 given" -- \
+    $UNIKA report --recipe pnr cells
+"$UNIKA" keygen -o other.key >/dev/null
+ingest_partner other.key beta other-key
+check_has "other key refused" 1 "unika report: refusing to combine sketches made under different keys" -- \
+    $UNIKA report cells/alpha other-key
+
+# ---- output file, usage errors.
+check "report -o" 0 "" "" -- $UNIKA report -o r.md cells
+assert "report -o wrote the report" grep -q "^# Unique individuals" r.md
+check "report -o refuses an existing file" 1 "" "unika report: r.md: already exists (use --force to replace it)" -- \
+    $UNIKA report -o r.md cells
+check "report -o --force" 0 "" "" -- $UNIKA report -o r.md --force --format csv cells
+assert "replaced by the CSV" grep -q "^table,figure," r.md
+check "bad format" 2 "" "unika report: --format must be markdown, csv or json
+try 'unika report --help'" -- $UNIKA report --format xml cells
+check "bad grain" 2 "" "unika report: --period-grain must be half-year, year, month or all
+try 'unika report --help'" -- $UNIKA report --period-grain quarter cells
+check "cols without rows" 2 "" "unika report: --cols needs --rows
+try 'unika report --help'" -- $UNIKA report --cols org cells
+check "no inputs" 2 "" "unika report: no sketch files or directories
+try 'unika report --help'" -- $UNIKA report
+cp cells/alpha/alpha_2019H1_gender-M.uks flipped.uks
+printf '\377' | dd of=flipped.uks bs=1 seek=70 conv=notrunc 2>/dev/null
+check_has "corrupt input refused" 1 "unika report: flipped.uks: checksum: expected" -- \
+    $UNIKA report cells flipped.uks
+
+# ---- round trip on the bundled partnership: ingest -> merge -> report.
+# The union is the union however it is taken: from the cells, from each
+# partner's merged file, or from one merge of everything.
+mkdir iop
+for org in raddabarnen rodakorset stadsmissionen uppsok; do
+    "$UNIKA" ingest --key k --profile "$SRC/examples/profiles/$org.profile" --org $org \
+        --by gender "$SRC/examples/iop-visits/$org.csv" -o iop/$org 2>/dev/null
+    "$UNIKA" merge -o iop-$org.uks iop/$org >/dev/null
+done
+"$UNIKA" merge -o iop-all.uks iop-*.uks >/dev/null
+"$UNIKA" merge -o iop-all-cells.uks iop >/dev/null
+assert "merge of merges = merge of cells (same people)" \
+    test "$("$UNIKA" estimate --json iop-all.uks | grep '"estimate"')" = "$("$UNIKA" estimate --json iop-all-cells.uks | grep '"estimate"')"
+total_est=$("$UNIKA" estimate --json iop-all.uks | sed -n 's/^      "estimate": //p' | tr -d ,)
+"$UNIKA" report --format json --rows org iop >cells.json
+"$UNIKA" report --format json --rows org iop-*.uks >merged.json
+val() { awk -v id="$2" '$0 ~ "\"id\": \"" id "\"," {on=1} on && /"estimate"/ {gsub(/[ ,]/, ""); split($0, a, ":"); print a[2]; exit}' "$1"; }
+assert "report total from cells = estimate of the merge" test "$(val cells.json total)" = "$total_est"
+assert "report total from merged files = from cells" test "$(val merged.json total)" = "$total_est"
+for org in raddabarnen rodakorset stadsmissionen uppsok; do
+    e=$("$UNIKA" estimate --json iop-$org.uks | sed -n 's/^      "estimate": //p' | tr -d ,)
+    assert "by org $org from cells = estimate of its merge" test "$(val cells.json "by_org/org=$org")" = "$e"
+    assert "by org $org from merged files = from cells" test "$(val merged.json "by_org/org=$org")" = "$e"
+done
+# The default report over the example: every standard table is there.
+"$UNIKA" report iop >out.txt
+for t in "Whole period" "By half-year" "By year" "By organisation" "By gender" \
+    "By half-year and organisation" "Overlaps between orgs"; do
+    assert "example report has '$t'" grep -qx "## $t" out.txt
+done
+assert "14 half-years from 2017H2 to 2024H1" test "$(grep -cE '^\| 20[0-9]{2}H[12] \| [0-9]+ \|' out.txt)" = 28
+
+finish

@@ -28,6 +28,7 @@
 
 #include "internal/common.h"
 #include "internal/key_private.h"
+#include "unika/name_loose.h"
 #include "unika/pseudonym.h"
 
 #define ENC_PREFIX "unika-pseudonym"
@@ -40,6 +41,8 @@
 
 _Static_assert(UNIKA_NAME_MAX_BYTES <= UNIKA_PSEUDONYM_VALUE_MAX + 1,
                "a normalised name fits a field value");
+_Static_assert(UNIKA_NAME_LOOSE_MAX_BYTES <= UNIKA_PSEUDONYM_VALUE_MAX + 1,
+               "a loose name key fits a field value");
 _Static_assert(UNIKA_DIGITS_MAX_BYTES <= UNIKA_PSEUDONYM_VALUE_MAX + 1,
                "digits fit a field value");
 _Static_assert(UNIKA_RECIPE_MAX_FIELDS <= 255, "field count is one byte");
@@ -180,6 +183,24 @@ static int norm_name(uint8_t *dst, size_t *len, const unika_record *rec, unika_e
     return normalise_whole_name((char *)dst, DST_CAP, len, rec, err);
 }
 
+/* The loose key (src/name_loose.c) of the normalised whole name. */
+static int norm_name_loose(uint8_t *dst, size_t *len, const unika_record *rec,
+                           unika_error *err)
+{
+    char name[UNIKA_NAME_MAX_BYTES];
+    size_t name_len = 0;
+    int rc = normalise_whole_name(name, sizeof name, &name_len, rec, err);
+    if (rc == UNIKA_OK) {
+        const char *column = has(rec, UNIKA_REC_NAME) ? "name"
+                           : !has(rec, UNIKA_REC_SURNAME) ? "given_name"
+                           : !has(rec, UNIKA_REC_GIVEN_NAME) ? "surname" : "given_name+surname";
+        rc = relabel(unika_name_loose_key((char *)dst, DST_CAP, len, name, name_len, err),
+                     err, column);
+    }
+    sodium_memzero(name, sizeof name);
+    return rc;
+}
+
 static int norm_country(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
 {
     if (!has(rec, UNIKA_REC_COUNTRY)) return missing(err, "country", "country");
@@ -288,11 +309,11 @@ static int norm_digits(uint8_t *dst, size_t *len, const unika_record *rec, unika
                    err, "digits");
 }
 
-/* Recipe field -> how to get it from a record. NULL: not available in this
- * build (name_loose until the loose key lands: one entry to fill). */
+/* Recipe field -> how to get it from a record. A new field is one function
+ * and one entry here (NULL would mean "not computable from a record"). */
 static const field_normaliser field_normalisers[UNIKA_FIELD_MAX + 1] = {
     [UNIKA_FIELD_NAME] = norm_name,
-    [UNIKA_FIELD_NAME_LOOSE] = NULL,
+    [UNIKA_FIELD_NAME_LOOSE] = norm_name_loose,
     [UNIKA_FIELD_BIRTH_DATE] = norm_birth_date,
     [UNIKA_FIELD_BIRTH_YEAR] = norm_birth_year,
     [UNIKA_FIELD_BIRTH_MONTH] = norm_birth_month,

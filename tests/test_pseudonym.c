@@ -10,6 +10,7 @@
 #include "internal/common.h"
 #include "testutil.h"
 #include "unika.h"
+#include "unika/name_loose.h"
 #include "unika/pseudonym.h"
 
 static const uint8_t kat_key[32] = {
@@ -378,13 +379,49 @@ START_TEST(batch_equals_single)
 }
 END_TEST
 
+/* name_loose from a record is the loose key of the normalised whole name. */
+START_TEST(loose_recipe_uses_the_loose_key)
+{
+    unika_recipe *r = recipe("loose");
+    static const char *names[] = {"Mohammad Hosseini", "HUSSEINI, Muhammad", "Zahra Ahmadi",
+                                  "Ségolène Öberg"};
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(names); i++) {
+        char norm[UNIKA_NAME_MAX_BYTES], loose[UNIKA_NAME_LOOSE_MAX_BYTES];
+        size_t nl = 0, ll = 0;
+        ck_assert_int_eq(unika_normalize_name(norm, sizeof norm, &nl, names[i],
+                                              strlen(names[i]), NULL), 0);
+        ck_assert_int_eq(unika_name_loose_key(loose, sizeof loose, &ll, norm, nl, NULL), 0);
+        const char *v[] = {loose, "2002", "M"};
+        uint8_t want[32], got[32];
+        of_fields(want, key, r, v, 3);
+        unika_record rec = {0};
+        set(&rec, UNIKA_REC_NAME, names[i]);
+        set(&rec, UNIKA_REC_BIRTH_YEAR, "2002");
+        set(&rec, UNIKA_REC_GENDER, "male");
+        unika_error e = {0};
+        ck_assert_msg(unika_pseudonym_from_record(got, key, r, &rec, &e) == 0, "%s", e.message);
+        ck_assert_mem_eq(got, want, 32);
+    }
+    /* Failures still name the column. */
+    unika_record rec = {0};
+    set(&rec, UNIKA_REC_GIVEN_NAME, "\xc3");
+    set(&rec, UNIKA_REC_BIRTH_YEAR, "2002");
+    set(&rec, UNIKA_REC_GENDER, "male");
+    uint8_t got[32];
+    unika_error e = {0};
+    ck_assert_int_eq(unika_pseudonym_from_record(got, key, r, &rec, &e), UNIKA_EUTF8);
+    ck_assert_str_eq(e.field, "given_name");
+    unika_recipe_free(r);
+}
+END_TEST
+
 /* Arbitrary bytes in every cell never crash and always fail cleanly: a code,
  * the column named, a zeroed output. 20,000 records, fixed seed. */
 START_TEST(random_cells_fail_cleanly)
 {
     static const char alphabet[] = "aZ09 -/,.+:\xff\xc3\xa9\xd8\xb1\x80";
     static const char *recipes[] = {"strict", "dob", "pnr", "dossier",
-                                    "name+birth_month+gender+country+digits"};
+                                    "name+birth_month+gender+country+digits", "loose"};
     unika_recipe *rs[UNIKA_ARRAY_LEN(recipes)];
     for (size_t i = 0; i < UNIKA_ARRAY_LEN(recipes); i++) rs[i] = recipe(recipes[i]);
     uint64_t seed = 20261123;
@@ -569,6 +606,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, record_failures_name_the_column);
     tcase_add_test(tc, batch_equals_single);
     tcase_add_test(tc, random_cells_fail_cleanly);
+    tcase_add_test(tc, loose_recipe_uses_the_loose_key);
     suite_add_tcase(s, tc);
     TCase *kat = tcase_create("vectors");
     tcase_set_timeout(kat, 120); /* one Argon2id derivation */

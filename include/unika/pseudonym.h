@@ -111,8 +111,7 @@ UNIKA_API UNIKA_NODISCARD int unika_pseudonym_from_fields(uint8_t dst[UNIKA_PSEU
  *  @return 0 and dst filled, or the normaliser's error with err->field set to
  *          the record column that failed ("birth_date", "given_name+surname",
  *          "visit_date", ...):
- *          UNIKA_EFIELD if the record lacks a column the recipe needs, or the
- *            recipe uses name_loose and this build has no loose name key;
+ *          UNIKA_EFIELD if the record lacks a column the recipe needs;
  *          UNIKA_EINVAL on NULL arguments; every normaliser error
  *          (UNIKA_EUTF8, UNIKA_EEMPTY, UNIKA_ENAME, UNIKA_EDATE, ...).
  *  On failure dst is zeroed. */

@@ -66,6 +66,7 @@ static size_t utf8_len(unsigned char c)
 
 static int word_is(const char *w, size_t n, const char *const *list)
 {
+    if (n > 5) return 0; /* no particle is longer */
     for (; *list; list++)
         if (strlen(*list) == n && memcmp(*list, w, n) == 0) return 1;
     return 0;
@@ -80,25 +81,25 @@ static int word_is(const char *w, size_t n, const char *const *list)
 static const struct digraph {
     const char *from;
     char to;
-    /* phenomenon */
+    unsigned char len; /* strlen(from) */
 } DIGRAPHS[] = {
-    {"dsch", 'j'}, /* German clerks' spelling of English j (Dschafar = Jafar) */
-    {"sch", 'x'},  /* German sh (Schirin = Shirin) */
-    {"dzh", 'j'},  /* Russian-based spelling of j (Dzhamal = Jamal) */
-    {"dj", 'j'},   /* French/Swedish spelling of English j (Djafari = Jafari) */
-    {"sh", 'x'},   /* English sh: class x */
-    {"ch", 'x'},   /* French ch = sh (Chaima = Shaima, Rachid = Rashid) */
-    {"sj", 'x'},   /* Swedish/Dutch sj = sh (Hasjim = Hashim) */
-    {"ph", 'f'},   /* Greek-style ph = f (Philmon = Filmon, Mustapha) */
-    {"kh", 'h'},   /* Arabic kh: Turkish and Russian-based spellings write h
+    {"dsch", 'j', 4}, /* German clerks' spelling of English j (Dschafar = Jafar) */
+    {"sch", 'x', 3},  /* German sh (Schirin = Shirin) */
+    {"dzh", 'j', 3},  /* Russian-based spelling of j (Dzhamal = Jamal) */
+    {"dj", 'j', 2},   /* French/Swedish spelling of English j (Djafari = Jafari) */
+    {"sh", 'x', 2},   /* English sh: class x */
+    {"ch", 'x', 2},   /* French ch = sh (Chaima = Shaima, Rachid = Rashid) */
+    {"sj", 'x', 2},   /* Swedish/Dutch sj = sh (Hasjim = Hashim) */
+    {"ph", 'f', 2},   /* Greek-style ph = f (Philmon = Filmon, Mustapha) */
+    {"kh", 'h', 2},   /* Arabic kh: Turkish and Russian-based spellings write h
                       (Halil = Khalil, Khamid = Hamid), so kh and h meet */
-    {"gh", 'k'},   /* Persian gh for Arabic q (Ghasem = Qasim), Tigrinya gh
+    {"gh", 'k', 2},   /* Persian gh for Arabic q (Ghasem = Qasim), Tigrinya gh
                       for g (Ghebre = Gebre): one class with q, k, g */
-    {"th", 's'},   /* Arabic th is said and written s in Persian, Turkish,
+    {"th", 's', 2},   /* Arabic th is said and written s in Persian, Turkish,
                       Urdu and Somali (Othman = Osman = Cusmaan) */
-    {"dh", 'd'},   /* Arabic dh and Somali retroflex dh, written d by others
+    {"dh", 'd', 2},   /* Arabic dh and Somali retroflex dh, written d by others
                       (Ramadhan = Ramadan) */
-    {"ck", 'k'},   /* German/English doubled k */
+    {"ck", 'k', 2},   /* German/English doubled k */
 };
 
 /* Single letters whose class differs from themselves. */
@@ -152,15 +153,18 @@ static void piece_symbols(units *u, const char *p, size_t n)
             i += k;
             continue;
         }
-        size_t d;
-        for (d = 0; d < UNIKA_ARRAY_LEN(DIGRAPHS); d++) {
-            size_t m = strlen(DIGRAPHS[d].from);
-            if (n - i >= m && memcmp(p + i, DIGRAPHS[d].from, m) == 0) break;
-        }
+        size_t d = UNIKA_ARRAY_LEN(DIGRAPHS);
+        if (c == 'd' || c == 's' || c == 'c' || c == 'p' || c == 'k' || c == 'g' || c == 't')
+            for (d = 0; d < UNIKA_ARRAY_LEN(DIGRAPHS); d++) {
+                size_t m = DIGRAPHS[d].len;
+                if (n - i >= m && p[i] == DIGRAPHS[d].from[0]
+                    && memcmp(p + i, DIGRAPHS[d].from, m) == 0)
+                    break;
+            }
         char s;
         if (d < UNIKA_ARRAY_LEN(DIGRAPHS)) {
             s = DIGRAPHS[d].to;
-            i += strlen(DIGRAPHS[d].from);
+            i += DIGRAPHS[d].len;
         } else if (c == 'y') {
             /* y starting a syllable is a consonant, and Swedish clerks write
                j for it (Jusuf = Yusuf, Johannes = Yohannes): class j.
@@ -194,7 +198,8 @@ static size_t skeleton(char *dst, const char *p, size_t n)
         const char *s = u.buf + u.off[k];
         size_t m = u.len[k];
         if (m == 1 && s[0] == VOWEL) continue;
-        if (prev_len == m && memcmp(dst + prev_off, s, m) == 0) continue;
+        if (prev_len == m && (m == 1 ? dst[prev_off] == s[0] : memcmp(dst + prev_off, s, m) == 0))
+            continue;
         memcpy(dst + out, s, m);
         prev_off = out;
         prev_len = m;
@@ -288,6 +293,8 @@ static void split_word(pieces *out, const char *w, size_t n, int depth)
            first letter filter only saves time: both heads start m or k/g/q). */
         int head_start = t[0] == 'm' || t[0] == 'g' || t[0] == 'k' || t[0] == 'q';
         for (size_t p = 3; head_start && p + 1 < m; p++) {
+            /* both heads end in d (mhmd) or m/n (kln): skip other cuts */
+            if (t[p - 1] != 'd' && t[p - 1] != 'm' && t[p - 1] != 'n') continue;
             char sk[IN_MAX];
             size_t sl = skeleton(sk, t, p);
             for (const char *const *h = HEAD_SKELETONS; *h; h++) {

@@ -102,6 +102,14 @@ static const char *const HELD_OUT[] = {
     "Youssouf|Yusuf|Yousuf",
     "Osama|Usama|Oussama",
     "Naima|Naeema|Nacima",
+    /* variation the rules knowingly do not model (docs/linkage.md, "Known
+       splits"), kept here so the held-out figure is not flattering */
+    "Dawood|Daud|Dawud|Davood",
+    "Zakariye|Sakariye",
+    "Ahmet|Ahmad|Ahmed",
+    "Yacquub|Yaqub|Yakub|Jakob",
+    "Gamil|Jamil",
+    "Saalax|Saleh|Salih",
 };
 
 static char held_storage[8192];

@@ -266,20 +266,20 @@ static int add_union(report *r, size_t *at, const char *table_id, size_t nf,
 
 /* Adds |A ∩ B|, A = inputs with label=a, B = label=b (whole period). */
 static int add_intersection(report *r, size_t *at, const char *table_id, const char *label,
-                            const char *a, const char *b)
+                            const char *a, const char *b, rp_grain grain)
 {
     figure *f = new_figure(r, at);
     f->table = table_id;
     f->inter = 1;
-    f->grain = RP_ALL;
+    f->grain = grain;
     f->olabel = label;
     f->oa = xstrdup(a);
     f->ob = xstrdup(b);
     f->id = xprintf("%s/%s=%s&%s=%s", table_id, label, a, label, b);
     const char *fk[1] = {label};
     char *fa[1] = {f->oa}, *fb[1] = {f->ob};
-    f->ia = select_inputs(r, 1, fk, fa, RP_ALL, &f->na);
-    f->ib = select_inputs(r, 1, fk, fb, RP_ALL, &f->nb);
+    f->ia = select_inputs(r, 1, fk, fa, grain, &f->na);
+    f->ib = select_inputs(r, 1, fk, fb, grain, &f->nb);
     unika_sketch *ua = NULL, *ub = NULL;
     int rc = union_of(&ua, r, f->ia, f->na);
     if (!rc) rc = union_of(&ub, r, f->ib, f->nb);
@@ -330,12 +330,11 @@ static void note_excluded(report *r, table *t)
         if (!matches(r, i, nf, fk, fv, t->grain)) out++;
     if (!out) return;
     int period = !strcmp(t->rlabel, "period") || (t->clabel && !strcmp(t->clabel, "period"));
-    t->note = xprintf("%zu of %zu input files lack the %s%s%s label%s and are left out of this "
-                      "table.",
+    t->note = xprintf("%zu of %zu input files are left out of this table: they lack the %s%s%s "
+                      "label%s%s.",
                       out, r->n, t->rlabel, t->clabel ? " or the " : "", t->clabel ? t->clabel : "",
-                      period ? (t->grain == RP_ALL ? "" : ", or have a period coarser than the "
-                                                          "table's")
-                             : "");
+                      period && t->grain != RP_ALL ? ", or their period is coarser than " : "",
+                      period && t->grain != RP_ALL ? rp_grain_name(t->grain) : "");
 }
 
 /* A table of rows (x cols), with totals as unions. */
@@ -394,16 +393,19 @@ static int build_total(report *r)
     return add_union(r, &t->total, t->id, 0, NULL, NULL, RP_ALL);
 }
 
-static int build_overlap(report *r, const char *label)
+/* Overlaps between the values of `label`: for org or gender over the whole
+ * period; between periods (people seen in both) at `grain`. */
+static int build_overlap(report *r, const char *label, rp_grain grain)
 {
+    if (strcmp(label, "period")) grain = RP_ALL;
     char *id = xprintf("overlap_%s", label), *title = xprintf("Overlaps between %ss", label);
     table *t = new_table(r, id, title);
     free(id);
     free(title);
     t->overlap = 1;
     t->rlabel = t->clabel = label;
-    t->grain = RP_ALL;
-    t->rows = distinct_values(r, label, RP_ALL, &t->nr);
+    t->grain = grain;
+    t->rows = distinct_values(r, label, grain, &t->nr);
     if (t->nr < 2) {
         t->note = xprintf("Fewer than two values of %s: no overlaps to show.", label);
         return 0;
@@ -412,7 +414,8 @@ static int build_overlap(report *r, const char *label)
     int rc = 0;
     for (size_t a = 0; a < t->nr && !rc; a++)
         for (size_t b = a + 1; b < t->nr && !rc; b++)
-            rc = add_intersection(r, &t->pairs[t->np++], t->id, label, t->rows[a], t->rows[b]);
+            rc = add_intersection(r, &t->pairs[t->np++], t->id, label, t->rows[a], t->rows[b],
+                                  grain);
     return rc;
 }
 
@@ -467,11 +470,20 @@ static int build_default(report *r, rp_grain grain)
         free(id);
         free(title);
     }
-    if (!rc && has_label(r, "org")) rc = build_overlap(r, "org");
+    if (!rc && has_label(r, "org")) rc = build_overlap(r, "org", RP_ALL);
     return rc;
 }
 
 /* ---- output: markdown --------------------------------------------------------------- */
+
+/* A label value in a markdown table: '|' would end the cell. */
+static void md_text(FILE *o, const char *v)
+{
+    for (; *v; v++) {
+        if (*v == '|' || *v == '\\') fputc('\\', o);
+        fputc(*v, o);
+    }
+}
 
 static void md_interval(FILE *o, const figure *f)
 {
@@ -482,8 +494,9 @@ static void md_interval(FILE *o, const figure *f)
 
 static void md_note(FILE *o, const report *r, const table *t)
 {
-    if (t->note) fprintf(o, "\n%s\n", t->note);
-    if (r->min_count)
+    int empty = t->total == NONE && !t->np;
+    if (t->note) fprintf(o, empty ? "%s\n" : "\n%s\n", t->note);
+    if (r->min_count && !empty)
         fprintf(o, "\nFigures below %lu are shown as <%lu (primary suppression, also applied to "
                    "totals and overlaps).\n",
                 r->min_count, r->min_count);
@@ -495,8 +508,8 @@ static void write_markdown(FILE *o, const report *r)
     unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(r->in[0].sketch));
     unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(r->in[0].sketch));
     fprintf(o, "# Unique individuals\n\n");
-    fprintf(o, "%zu sketch files; key %s; recipe %s (%s); maximum-likelihood estimates.\n",
-            r->n, kfp, r->recipe_name ? r->recipe_name : "unlabelled", rfp);
+    fprintf(o, "%zu sketch file%s; key %s; recipe %s (%s); maximum-likelihood estimates.\n",
+            r->n, r->n == 1 ? "" : "s", kfp, r->recipe_name ? r->recipe_name : "unlabelled", rfp);
     if (r->skipped_recipe)
         fprintf(o, "%zu files of other recipes were left out.\n", r->skipped_recipe);
     fprintf(o, "Totals are unions of the cells' sketches, never sums: people seen in several\n"
@@ -508,11 +521,15 @@ static void write_markdown(FILE *o, const report *r)
         fprintf(o, "\n## %s\n\n", t->title);
         if (t->overlap) {
             if (t->np) {
-                fprintf(o, "| %s | %s | in both | 95%% interval |\n|---|---|---:|---|\n",
-                        t->rlabel, t->rlabel);
+                const char *lt = label_title(t->rlabel, t->grain);
+                fprintf(o, "| %s | %s | in both | 95%% interval |\n|---|---|---:|---|\n", lt, lt);
                 for (size_t k = 0; k < t->np; k++) {
                     const figure *f = &r->f[t->pairs[k]];
-                    fprintf(o, "| %s | %s | %s | ", f->oa, f->ob, f->shown);
+                    fputs("| ", o);
+                    md_text(o, f->oa);
+                    fputs(" | ", o);
+                    md_text(o, f->ob);
+                    fprintf(o, " | %s | ", f->shown);
                     md_interval(o, f);
                     fputs(" |\n", o);
                 }
@@ -537,18 +554,26 @@ static void write_markdown(FILE *o, const report *r)
                     label_title(t->rlabel, t->grain));
             for (size_t i = 0; i <= t->nr; i++) {
                 const figure *f = &r->f[i < t->nr ? t->cell[i] : t->total];
-                fprintf(o, "| %s | %s | ", i < t->nr ? t->rows[i] : "**total**", f->shown);
+                fputs("| ", o);
+                md_text(o, i < t->nr ? t->rows[i] : "**total**");
+                fprintf(o, " | %s | ", f->shown);
                 md_interval(o, f);
                 fputs(" |\n", o);
             }
         } else {
             fprintf(o, "| %s |", label_title(t->rlabel, t->grain));
-            for (size_t j = 0; j < t->nc; j++) fprintf(o, " %s |", t->cols[j]);
+            for (size_t j = 0; j < t->nc; j++) {
+                fputc(' ', o);
+                md_text(o, t->cols[j]);
+                fputs(" |", o);
+            }
             fputs(" **total** |\n|---|", o);
             for (size_t j = 0; j <= t->nc; j++) fputs("---:|", o);
             fputc('\n', o);
             for (size_t i = 0; i <= t->nr; i++) {
-                fprintf(o, "| %s |", i < t->nr ? t->rows[i] : "**total**");
+                fputs("| ", o);
+                md_text(o, i < t->nr ? t->rows[i] : "**total**");
+                fputs(" |", o);
                 for (size_t j = 0; j <= t->nc; j++) {
                     size_t k = i < t->nr ? (j < t->nc ? t->cell[i * t->nc + j] : t->rtot[i])
                                          : (j < t->nc ? t->ctot[j] : t->total);
@@ -926,7 +951,7 @@ int cmd_report(int argc, char **argv)
                 free(id);
                 free(title);
             }
-            if (!rc && overlap) rc = build_overlap(&r, overlap);
+            if (!rc && overlap) rc = build_overlap(&r, overlap, (rp_grain)grain);
         }
     }
     if (!rc) {

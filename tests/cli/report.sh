@@ -140,7 +140,13 @@ check "month rows" 0 "| month | unique | 95% interval |
 # Half-year cells cannot be split into months: they are left out, and the note says so.
 "$UNIKA" report --rows period --period-grain month cells month >out.txt
 assert "coarser periods are named in a note" \
-    grep -qF "10 of 20 input files lack the period label, or have a period coarser than the table's and are left out of this table." out.txt
+    grep -qF "10 of 20 input files are left out of this table: they lack the period label, or their period is coarser than month." out.txt
+
+# Overlaps between periods: people seen in both years (alpha 0..2, beta 20..21).
+check "overlap between years" 0 "| year | year | in both | 95% interval |
+|---|---|---:|---|
+| 2019 | 2020 | 5 | exact |" "" -- \
+    bash -c "$UNIKA report --overlap period --period-grain year month | sed -n '/^| year/,/^| 2019/p'"
 
 # ---- JSON: versioned, every figure with its filter and input digests.
 "$UNIKA" report --format json cells >r.json

@@ -156,6 +156,28 @@ check_has "a file changed after signing is refused" 1 "unika merge: signed/beta_
     $UNIKA merge -o bad.uks signed
 assert "nothing written after a signature failure" test ! -e bad.uks
 
+# With the roster: a partner on it is named; one who is not is refused.
+"$UNIKA" sign-keygen --name alpha -o alpha >/dev/null
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" -o roster beta.pub >/dev/null
+check "merge --roster names the partner" 0 "mr.uks: union of 4 sketches, p=12, sparse
+  estimate 14 (95% 14..14, exact)
+  labels kept: org=beta recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge --roster roster -o mr.uks cells/beta
+"$UNIKA" inspect mr.uks >out.txt
+assert "roster-verified signer recorded" grep -q "gender=F org=beta period=2020H2 recipe=strict  signer: beta" out.txt
+"$UNIKA" sign --key alpha.sec cells/alpha/alpha_2019H1_gender-F.uks >/dev/null 2>&1
+check_has "merge --roster refuses a signer not on the roster" 1 \
+    "unika merge: cells/alpha/alpha_2019H1_gender-F.uks:" -- $UNIKA merge --roster roster -o bad.uks cells
+assert "nothing written after a roster refusal" test ! -e bad.uks
+rm cells/alpha/alpha_2019H1_gender-F.uks.sig
+
+# Different precisions merge at the lowest.
+ingest_partner k alpha p10 --precision 10
+check "precisions 10 and 12 merge at 10" 0 "mp.uks: union of 10 sketches, p=10, sparse
+  estimate 24 (95% 24..24, exact)
+  labels kept: recipe=strict
+  blake2b-256 HEX" "" -- $UNIKA merge -o mp.uks p10 cells/beta
+
 # ---- estimate and inspect.
 check "estimate" 0 "cells/alpha/alpha_2019H1_gender-F.uks
   estimate   3.0  (95% 3.0..3.0, std error 0.00, exact)

@@ -27,6 +27,7 @@ static const cli_command commands[] = {
     {"box-keygen", "create the aggregator's sealing key pair", cmd_box_keygen},
     {"seal", "seal files so only the aggregator can open them", cmd_seal},
     {"open", "open files sealed for the aggregator", cmd_open},
+    {"verify", "audit a report: signatures, inputs, and every figure recomputed", cmd_verify},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# verify.sh - CLI tests for `unika verify` on the bundled example data:
+# an untouched set verifies; a tampered sketch byte, a signer not on the
+# roster, a hand-edited report figure, a missing input and a sketch made
+# under another key each fail with their own clear reason.
+#
+#   usage: verify.sh [path/to/unika]     (or UNIKA=... in the environment)
+set -u
+UNIKA=${1:-${UNIKA:-unika}}
+here=$(cd "$(dirname "$0")" && pwd)
+examples=$here/../../examples
+work=$(mktemp -d "${TMPDIR:-/tmp}/unika-cli-verify-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+failures=0
+cases=0
+
+fail() { failures=$((failures + 1)); echo "FAIL: $*"; }
+
+# expect NAME RC GREP_PATTERN... -- COMMAND... : the exit code is RC and
+# stdout holds every fixed-string pattern as a whole line prefix.
+expect() {
+    local name=$1 want_rc=$2
+    shift 2
+    local patterns=()
+    while [ "$1" != "--" ]; do patterns+=("$1"); shift; done
+    shift
+    cases=$((cases + 1))
+    "$@" >out.txt 2>err.txt
+    local rc=$?
+    if [ "$rc" != "$want_rc" ]; then
+        fail "$name: exit $rc, expected $want_rc"; head -5 out.txt err.txt; return
+    fi
+    for p in "${patterns[@]}"; do
+        if ! grep -qF -- "$p" out.txt err.txt; then
+            fail "$name: output lacks: $p"; head -8 out.txt err.txt; return
+        fi
+    done
+}
+
+# ---- a partnership: a derived (so reproducible) key, four signed partners -----------
+printf 'correct horse battery staple orbit lantern quarry\n' >pass.txt
+"$UNIKA" keygen -o p.key --passphrase-file pass.txt --salt unika-verify-test >/dev/null || exit 1
+partners="raddabarnen rodakorset stadsmissionen uppsok"
+mkdir cells
+for org in $partners; do
+    "$UNIKA" sign-keygen --name "$org" -o "$org" >/dev/null || exit 1
+    "$UNIKA" ingest --key p.key --profile "$examples/profiles/$org.profile" --org "$org" \
+        --by gender "$examples/iop-visits/$org.csv" -o "cells/$org" 2>/dev/null || exit 1
+    "$UNIKA" sign --key "$org.sec" cells/"$org"/*.uks >/dev/null || exit 1
+done
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint p.key)" -o r.roster \
+    raddabarnen.pub rodakorset.pub stadsmissionen.pub uppsok.pub >/dev/null || exit 1
+"$UNIKA" report --format json -o report.json cells || exit 1
+nfig=$(grep -c '"kind": "\(union\|intersection\)"' report.json)
+total=$(python3 -c 'import json,sys; r=json.load(open("report.json")); print([f["shown"] for f in r["figures"] if f["id"]=="total"][0])')
+
+fresh() { rm -rf t && mkdir t && cp -r cells report.json t/ && cd t || exit 1; }
+
+# ---- the untouched set ------------------------------------------------------------------
+expect "an untouched set verifies" 0 \
+    "ok    report made under the roster's partnership key" \
+    "ok    cells/rodakorset/rodakorset_2019H1_gender-F.uks: signed by rodakorset; partnership key and recipe as the report's" \
+    "ok    total: $total (95% " \
+    "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
+    "$UNIKA" verify --roster r.roster --report report.json cells
+expect "--quiet prints failures and the summary only" 0 \
+    "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
+    "$UNIKA" verify --quiet --roster r.roster --report report.json cells
+cases=$((cases + 1))
+[ "$(wc -l <out.txt)" = 2 ] || fail "--quiet printed $(wc -l <out.txt) lines"
+
+# ---- a tampered sketch byte --------------------------------------------------------------
+fresh
+f=cells/rodakorset/rodakorset_2019H1_gender-F.uks
+printf '\001' | dd of=$f bs=1 seek=$(( $(stat -c %s $f) - 20 )) conv=notrunc 2>/dev/null
+expect "a tampered sketch fails" 1 \
+    "FAIL  $f: the file changed after \"rodakorset\" signed it" \
+    "FAIL  total: rests on 1 cited file(s) that were not given or not readable" \
+    "VERIFICATION FAILED" -- "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
+cd ..
+
+# ---- a sketch signed by a partner not on the roster ----------------------------------------
+fresh
+"$UNIKA" sign-keygen --name barnrattsbyran -o outsider >/dev/null
+f=cells/uppsok/uppsok_2020H1_gender-M.uks
+"$UNIKA" sign --force --key outsider.sec $f >/dev/null
+expect "a signer not on the roster fails" 1 \
+    "FAIL  $f: signer \"barnrattsbyran\" is not on the roster (partners: raddabarnen, rodakorset, stadsmissionen, uppsok)" \
+    "FAIL  total: rests on $f, which failed verification" \
+    "VERIFICATION FAILED" -- "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
+cd ..
+
+# ---- a report figure edited by hand ---------------------------------------------------------
+fresh
+python3 - "$total" <<'PY'
+import json, sys
+r = json.load(open("report.json"))
+for f in r["figures"]:
+    if f["id"] == "total":
+        f["shown"] = str(int(sys.argv[1]) + 100)
+    if f["id"] == "by_org/org=rodakorset":
+        f["ci_high"] = f["ci_high"] + 1
+json.dump(r, open("report.json", "w"), indent=2)
+PY
+expect "an edited figure fails" 1 \
+    "FAIL  total: the report shows \"$((total + 100))\", the signed files give \"$total\"" \
+    "FAIL  by_org/org=rodakorset: ci_high is " \
+    "$((nfig - 2)) of $nfig figure(s) reproduced from the signed files; 2 problem(s): VERIFICATION FAILED" -- \
+    "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
+cd ..
+
+# ---- a missing input ------------------------------------------------------------------------
+fresh
+rm cells/uppsok/uppsok_2020H1_gender-M.uks cells/uppsok/uppsok_2020H1_gender-M.uks.sig
+expect "a missing input fails" 1 \
+    "FAIL  missing input: the report cites " \
+    "(cells/uppsok/uppsok_2020H1_gender-M.uks gender=M,org=uppsok,period=2020H1" \
+    "FAIL  total: rests on 1 cited file(s) that were not given or not readable" -- \
+    "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
+cd ..
+
+# ---- a sketch made under another key, signed by a rightful partner ------------------------------
+fresh
+"$UNIKA" keygen -o other.key >/dev/null
+"$UNIKA" ingest --key other.key --profile "$examples/profiles/uppsok.profile" --org uppsok \
+    --by gender "$examples/iop-visits/uppsok.csv" -o other 2>/dev/null
+f=cells/uppsok/uppsok_2020H1_gender-M.uks
+cp other/uppsok_2020H1_gender-M.uks $f
+"$UNIKA" sign --force --key ../uppsok.sec $f >/dev/null
+expect "a sketch under another key fails" 1 \
+    "FAIL  $f: signed by uppsok, made under key " \
+    ", but the roster's partnership key is $("$UNIKA" key fingerprint ../p.key)" -- \
+    "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
+cd ..
+
+# ---- a file the report leaves out -------------------------------------------------------------
+fresh
+"$UNIKA" report --format json -o partial.json cells/raddabarnen cells/rodakorset cells/stadsmissionen
+expect "a file the report leaves out fails" 1 \
+    "FAIL  cells/uppsok/uppsok_2017H2_gender-F.uks: not among the report's inputs" \
+    "FAIL  total: its filter selects 39 file(s) the report does not cite in inputs" -- \
+    "$UNIKA" verify --quiet --roster ../r.roster --report partial.json cells
+cd ..
+
+# ---- refusals -----------------------------------------------------------------------------------
+printf '{"schema": "unika-report", "version": 1,\n  "figures": [1,]}\n' >broken.json
+expect "malformed JSON names line and column" 1 \
+    "unika verify: broken.json: not valid JSON: line 2, column 17: unexpected character" -- \
+    "$UNIKA" verify --roster r.roster --report broken.json cells
+expect "--roster is required" 2 "unika verify: --roster ROSTER is required" -- \
+    "$UNIKA" verify --report report.json cells
+
+echo "verify.sh: $((cases - failures)) of $cases cases passed"
+[ "$failures" -eq 0 ]

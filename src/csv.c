@@ -387,6 +387,9 @@ static int unquoted_body(unika_csv *c, unika_error *err)
 
 static int check_utf8(unika_csv *c, unika_error *err)
 {
+    /* One pass over the whole record (its NUL separators are ASCII); only
+     * when that fails, find the field to name. */
+    if (unika_utf8_valid(c->rec, c->rec_len) == 0) return 0;
     for (size_t i = 0; i < c->nfields; i++) {
         size_t bad = unika_utf8_valid(c->rec + c->fstart[i], c->flen[i]);
         if (bad) {

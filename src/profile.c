@@ -464,6 +464,59 @@ static const char *cell(const unika_csv *csv, long col, size_t *n)
     return *n ? s : NULL;
 }
 
+/* The canonical text of a date at its precision, written by hand: this runs
+ * for every row, and a printf costs more than the rest of the cell. */
+static void write_date(char *buf, const unika_date *d)
+{
+    int y = d->year;
+    buf[0] = (char)('0' + y / 1000 % 10);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    size_t n = 4;
+    if (d->month) {
+        buf[4] = '-';
+        buf[5] = (char)('0' + d->month / 10);
+        buf[6] = (char)('0' + d->month % 10);
+        n = 7;
+        if (d->day) {
+            buf[7] = '-';
+            buf[8] = (char)('0' + d->day / 10);
+            buf[9] = (char)('0' + d->day % 10);
+            n = 10;
+        }
+    }
+    buf[n] = '\0';
+}
+
+static int digits_at(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Fast path for the two shapes nearly every export uses, ISO dates and bare
+ * years: 1 and *d set when `s` has the shape and is a valid date, else 0 and
+ * the general parser decides (and words any error). */
+static int quick_date(unika_date *d, const char *s, size_t n, const char *fmt)
+{
+    if (n == 10 && s[4] == '-' && s[7] == '-' && (!fmt || !strcmp(fmt, "YYYY-MM-DD"))) {
+        d->year = digits_at(s, 4);
+        d->month = digits_at(s + 5, 2);
+        d->day = digits_at(s + 8, 2);
+    } else if (n == 4 && (!fmt || !strcmp(fmt, "YYYY"))) {
+        d->year = digits_at(s, 4);
+        d->month = d->day = 0;
+    } else {
+        return 0;
+    }
+    return d->year >= 0 && d->month >= 0 && d->day >= 0 && unika_date_valid(d);
+}
+
 static int parse_date_cell(unika_date *d, char *buf, const unika_profile *p, const unika_csv *csv,
                            long col, const char *fmt, const char *field, int need_day,
                            const char **text, size_t *size, unika_error *err)
@@ -471,16 +524,15 @@ static int parse_date_cell(unika_date *d, char *buf, const unika_profile *p, con
     size_t n;
     const char *s = cell(csv, col, &n);
     if (!s) return 0;
-    int rc = unika_date_parse(d, s, n, fmt, err);
-    if (rc < 0) return cell_fail(err, rc, csv, col, field);
-    unika_date_precision prec = d->day ? UNIKA_DATE_DAY : d->month ? UNIKA_DATE_MONTH
-                                                                   : UNIKA_DATE_YEAR;
-    if (need_day && prec != UNIKA_DATE_DAY) {
+    if (!quick_date(d, s, n, fmt)) {
+        int rc = unika_date_parse(d, s, n, fmt, err);
+        if (rc < 0) return cell_fail(err, rc, csv, col, field);
+    }
+    if (need_day && !d->day) {
         unika_fail(err, UNIKA_EDATE, "a visit date needs year, month and day");
         return cell_fail(err, UNIKA_EDATE, csv, col, field);
     }
-    rc = unika_date_format(buf, UNIKA_DATE_TEXT_BYTES, d, prec, err);
-    if (rc < 0) return cell_fail(err, rc, csv, col, field);
+    write_date(buf, d);
     *text = buf;
     *size = strlen(buf);
     (void)p;

@@ -385,14 +385,40 @@ static void cells_free(ingest *g)
 
 /* ---- per-row categories ------------------------------------------------------ */
 
-static void period_of(char *dst, size_t cap, int grain, const unika_date *d)
+/* Hand-formatted: it runs for every row. */
+static void put_digits(char *dst, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10) dst[i] = (char)('0' + v % 10);
+}
+
+static void period_of(char *dst, int grain, const unika_date *d)
 {
     switch (grain) {
-    case GRAIN_HALF: snprintf(dst, cap, "%04dH%d", d->year, d->month <= 6 ? 1 : 2); break;
-    case GRAIN_YEAR: snprintf(dst, cap, "%04d", d->year); break;
-    case GRAIN_MONTH: snprintf(dst, cap, "%04d-%02d", d->year, d->month); break;
-    default: snprintf(dst, cap, "all");
+    case GRAIN_HALF:
+        put_digits(dst, d->year, 4);
+        dst[4] = 'H';
+        dst[5] = d->month <= 6 ? '1' : '2';
+        dst[6] = '\0';
+        break;
+    case GRAIN_YEAR:
+        put_digits(dst, d->year, 4);
+        dst[4] = '\0';
+        break;
+    case GRAIN_MONTH:
+        put_digits(dst, d->year, 4);
+        dst[4] = '-';
+        put_digits(dst + 5, d->month, 2);
+        dst[7] = '\0';
+        break;
+    default: memcpy(dst, "all", 4);
     }
+}
+
+/* Copies a short constant category value (< 32 bytes) without printf. */
+static void copy_value(char *dst, const char *src)
+{
+    size_t n = strlen(src);
+    memcpy(dst, src, n + 1);
 }
 
 /* Age in whole years at the visit. A birth known only to the year is taken
@@ -739,26 +765,29 @@ static int run(ingest *g)
             err.column = cli_column_of_field(g->profile, "date");
         }
         if (!bad) {
-            period_of(period, sizeof period, g->grain, &pr.visit);
+            period_of(period, g->grain, &pr.visit);
             for (size_t i = 0; i < g->nby && !bad; i++) {
                 switch (g->by[i]) {
                 case BY_GENDER:
-                    snprintf(values[i], sizeof values[i], "%s",
-                             unika_gender_code(unika_gender_fold(pr.gender)));
+                    copy_value(values[i], unika_gender_code(unika_gender_fold(pr.gender)));
                     break;
                 case BY_COUNTRY:
                     if (pr.text[UNIKA_VALUE_COUNTRY])
                         country_value(values[i], sizeof values[i], pr.text[UNIKA_VALUE_COUNTRY],
                                       pr.size[UNIKA_VALUE_COUNTRY]);
-                    else snprintf(values[i], sizeof values[i], "unknown");
+                    else copy_value(values[i], "unknown");
                     break;
                 case BY_BIRTH_YEAR:
-                    if (pr.text[UNIKA_VALUE_BIRTH]) snprintf(values[i], sizeof values[i], "%04d", pr.birth.year);
-                    else snprintf(values[i], sizeof values[i], "unknown");
+                    if (pr.text[UNIKA_VALUE_BIRTH]) {
+                        put_digits(values[i], pr.birth.year, 4);
+                        values[i][4] = '\0';
+                    } else {
+                        copy_value(values[i], "unknown");
+                    }
                     break;
                 default: { /* age_group */
                     if (!pr.text[UNIKA_VALUE_BIRTH] || !pr.text[UNIKA_VALUE_DATE]) {
-                        snprintf(values[i], sizeof values[i], "unknown");
+                        copy_value(values[i], "unknown");
                         break;
                     }
                     int age = age_at(&pr.visit, &pr.birth);
@@ -771,7 +800,7 @@ static int run(ingest *g)
                     }
                     size_t b = 0;
                     while (b + 1 < g->nbands && g->bands[b].hi >= 0 && age > g->bands[b].hi) b++;
-                    snprintf(values[i], sizeof values[i], "%s", g->bands[b].label);
+                    copy_value(values[i], g->bands[b].label);
                 }
                 }
             }

@@ -46,12 +46,22 @@ int unika_sketch_meta_equal(const unika_sketch_meta *a, const unika_sketch_meta 
  * For the file parser and the estimators. A register byte is 0 (empty) or
  * 4*u + h, u = maximum rank seen (1..65-p), h bit 1 = rank u-1 seen,
  * h bit 0 = rank u-2 seen (bits naming ranks below 1 are 0). */
-/* 1 when byte `r` is a possible register value at precision p. */
-int unika_sketch_register_valid(uint8_t r, unsigned p);
+/* 1 when byte `r` is a possible register value at precision p: 0, or
+ * u = r >> 2 in 1..65-p, with no history bit naming a rank below 1 (so of
+ * the values below 12 only 0, 4, 8 and 10). Inline: parsers call it on
+ * every register. */
+static inline int unika_sketch_register_valid(uint8_t r, unsigned p)
+{
+    if (r < 12) return r == 0 || r == 4 || r == 8 || r == 10;
+    return (unsigned)(r >> 2) <= 65u - p;
+}
 /* 1 when `t` is a possible token (rank 1..39). */
 int unika_sketch_token_valid(uint32_t t);
 /* The token of a 64-bit sketch hash. */
 uint32_t unika_sketch_token_of_hash(uint64_t hash);
+/* Writes the 2^p dense registers of `s` at precision p <= s->p into dst,
+ * whether s is sparse or dense (reduction rule of docs/sketch.md). */
+void unika_sketch_registers_at(uint8_t *dst, unsigned p, const struct unika_sketch *s);
 /* Checks the whole state of a sketch filled in by hand (e.g. by the parser):
  * p in range, exactly one of tokens/registers in use, tokens valid, strictly
  * increasing and at most UNIKA_SKETCH_SPARSE_MAX(p), every register valid

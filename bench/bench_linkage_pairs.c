@@ -1,8 +1,8 @@
 /*
  * bench_linkage_pairs.c - pair-level linkage quality of name keys.
  *
- * For each key (strict normalised name, Soundex per word, the loose tokens
- * and the loose key) it prints:
+ * For each key (strict normalised name, Soundex and Metaphone per word, the
+ * loose tokens and the loose key) it prints:
  *   split   the share of same-name spelling pairs that get different keys
  *           (the same person counted twice);
  *   merged  the share of different-name pairs that get the same key
@@ -280,12 +280,118 @@ static int soundex_of(char *dst, const char *raw)
     return 0;
 }
 
+/* Original Metaphone (Philips 1990) of one lowercase word, untruncated: the
+ * English-pronunciation peer. Written from the published rules: initial
+ * ae/gn/kn/pn/wr drop their first letter, initial x is s, wh is w; only an
+ * initial vowel is kept; doubled letters other than c count once. */
+static int mp_vowel(char c) { return c && strchr("aeiou", c) != NULL; }
+
+static void metaphone_word(char *out, size_t cap, const char *w, size_t n)
+{
+    char s[128];
+    if (n >= sizeof s) n = sizeof s - 1;
+    memcpy(s, w, n);
+    s[n] = '\0';
+    size_t i = 0, o = 0;
+#define AT(k) ((k) < n ? s[k] : '\0')
+#define PUT(c) do { if (o + 1 < cap) out[o++] = (c); } while (0)
+    if (n >= 2 && (!memcmp(s, "ae", 2) || !memcmp(s, "gn", 2) || !memcmp(s, "kn", 2)
+                   || !memcmp(s, "pn", 2) || !memcmp(s, "wr", 2)))
+        i = 1;
+    if (AT(0) == 'x') { PUT('s'); i = 1; }
+    else if (AT(0) == 'w' && AT(1) == 'h') { PUT('w'); i = 2; }
+    for (; i < n; i++) {
+        char c = s[i], prev = i ? s[i - 1] : '\0', next = AT(i + 1), next2 = AT(i + 2);
+        if (c == prev && c != 'c') continue;
+        if ((unsigned char)c >= 0x80 || (c >= '0' && c <= '9')) { PUT(c); continue; }
+        switch (c) {
+        case 'a': case 'e': case 'i': case 'o': case 'u':
+            if (i == 0) PUT(c);
+            break;
+        case 'b': if (!(prev == 'm' && i + 1 == n)) PUT('b'); break;
+        case 'c':
+            if (next == 'i' && next2 == 'a') PUT('x');
+            else if (next == 'h') PUT(prev == 's' ? 'k' : 'x');
+            else if (next == 'i' || next == 'e' || next == 'y') { if (prev != 's') PUT('s'); }
+            else PUT('k');
+            break;
+        case 'd':
+            if (next == 'g' && (next2 == 'e' || next2 == 'y' || next2 == 'i')) PUT('j');
+            else PUT('t');
+            break;
+        case 'g':
+            if (next == 'h' && !(i + 2 == n || mp_vowel(next2))) break;
+            if (next == 'n' && (i + 2 == n || (next2 == 'e' && AT(i + 3) == 'd'))) break;
+            if ((next == 'i' || next == 'e' || next == 'y') && prev != 'g') PUT('j');
+            else PUT('k');
+            break;
+        case 'h':
+            if (mp_vowel(prev) && !mp_vowel(next)) break;
+            if (prev && strchr("cgpst", prev)) break;
+            PUT('h');
+            break;
+        case 'k': if (prev != 'c') PUT('k'); break;
+        case 'p': PUT(next == 'h' ? 'f' : 'p'); break;
+        case 'q': PUT('k'); break;
+        case 's':
+            if (next == 'h' || (next == 'i' && (next2 == 'o' || next2 == 'a'))) PUT('x');
+            else PUT('s');
+            break;
+        case 't':
+            if (next == 'i' && (next2 == 'o' || next2 == 'a')) PUT('x');
+            else if (next == 'h') PUT('0');
+            else if (!(next == 'c' && next2 == 'h')) PUT('t');
+            break;
+        case 'v': PUT('f'); break;
+        case 'w': case 'y': if (mp_vowel(next)) PUT(c); break;
+        case 'x': PUT('k'); PUT('s'); break;
+        case 'z': PUT('s'); break;
+        default: PUT(c); /* f j l m n r */
+        }
+    }
+#undef AT
+#undef PUT
+    out[o] = '\0';
+}
+
+/* Metaphone per word of the normalised name, codes sorted, joined by ' '. */
+static int metaphone_of(char *dst, const char *raw)
+{
+    char norm[UNIKA_NAME_MAX_BYTES];
+    size_t n;
+    int rc = unika_normalize_name(norm, sizeof norm, &n, raw, strlen(raw), NULL);
+    if (rc < 0) return rc;
+    static char codes[64][128];
+    const char *ptr[64];
+    size_t k = 0, i = 0;
+    while (i < n && k < 64) {
+        size_t j = i;
+        while (j < n && norm[j] != ' ') j++;
+        metaphone_word(codes[k], sizeof codes[k], norm + i, j - i);
+        ptr[k] = codes[k];
+        k++;
+        i = j + 1;
+    }
+    qsort(ptr, k, sizeof ptr[0], cmp_str);
+    size_t o = 0;
+    dst[0] = '\0';
+    for (size_t m = 0; m < k; m++) {
+        size_t l = strlen(ptr[m]);
+        if (o + l + 2 > KEY_BYTES) break;
+        if (m) dst[o++] = ' ';
+        memcpy(dst + o, ptr[m], l + 1);
+        o += l;
+    }
+    return 0;
+}
+
 static const struct {
     const char *label;
     key_fn fn;
 } KEYS[] = {
     {"strict (normalised)", strict_of},
     {"soundex per word", soundex_of},
+    {"metaphone per word", metaphone_of},
     {"loose tokens", loose_tokens_of},
     {"loose key", loose_key_of},
 };

@@ -432,19 +432,25 @@ static int age_at(const unika_date *visit, const unika_date *birth)
     return age;
 }
 
-/* Country as a category: ASCII letters lowered, runs of spaces collapsed,
- * anything else kept, so "Afghanistan" and " afghanistan" are one value. */
+/* Country as a category: ASCII letters lowered, spaces, tabs and control
+ * characters collapsed to single spaces, anything else kept, so
+ * "Afghanistan" and " afghanistan" are one value. A label value has at most
+ * cap - 1 bytes; a longer one is cut on a UTF-8 character boundary. */
 static void country_value(char *dst, size_t cap, const char *src, size_t n)
 {
     size_t o = 0;
-    int space = 0;
-    for (size_t i = 0; i < n && o + 1 < cap; i++) {
-        char ch = src[i];
-        if (ch == ' ' || ch == '\t') { space = o > 0; continue; }
-        if (space && o + 2 < cap) dst[o++] = ' ';
+    int space = 0, cut = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        if (ch <= ' ' || ch == 0x7f) { space = o > 0; continue; }
+        if (o + (space ? 2 : 1) >= cap) { cut = 1; break; }
+        if (space) dst[o++] = ' ';
         space = 0;
-        dst[o++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+        dst[o++] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
     }
+    if (cut) /* drop a partial multi-byte character */
+        while (o && ((unsigned char)dst[o - 1] & 0xC0) == 0x80) o--;
+    if (cut && o && (unsigned char)dst[o - 1] >= 0xC0) o--;
     dst[o] = '\0';
 }
 

@@ -118,9 +118,9 @@ static char letter_class(char c)
 }
 
 /*
- * Symbols of one piece, as a sequence of units: one byte for ASCII classes
- * and VOWEL, the whole UTF-8 character for anything else. Writes into
- * sym/sym_len (offsets into `buf`). Returns the number of units.
+ * Symbols of one piece, as a sequence of units: one byte for an ASCII class
+ * or VOWEL, the whole UTF-8 character for anything else (offsets and
+ * lengths into `buf`).
  */
 typedef struct {
     size_t off[IN_MAX];
@@ -149,6 +149,8 @@ static void piece_symbols(units *u, const char *p, size_t n)
         unsigned char c = (unsigned char)p[i];
         if (c >= 0x80) {
             size_t k = utf8_len(c);
+            if (k > n - i) k = n - i; /* pieces are cut after ASCII bytes only;
+                                         this keeps a wrong cut harmless */
             unit_push(u, p + i, k);
             i += k;
             continue;
@@ -166,9 +168,10 @@ static void piece_symbols(units *u, const char *p, size_t n)
             s = DIGRAPHS[d].to;
             i += DIGRAPHS[d].len;
         } else if (c == 'y') {
-            /* y starting a syllable is a consonant, and Swedish clerks write
-               j for it (Jusuf = Yusuf, Johannes = Yohannes): class j.
-               Elsewhere it is a vowel or glide (Maryam = Mariam, Tesfay). */
+            /* y starting a word before a vowel is a consonant, and Swedish
+               clerks write j for it (Jusuf = Yusuf, Johannes = Yohannes):
+               class j. Elsewhere it is a vowel or glide (Maryam = Mariam,
+               Tesfay, Zakariya). */
             s = (i == 0 && i + 1 < n && is_vowel(p[i + 1])) ? 'j' : VOWEL;
             i++;
         } else {

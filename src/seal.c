@@ -66,6 +66,7 @@ int unika_box_key_generate(unika_box_key **out, unika_error *err)
         unika_box_key_free(k);
         return unika_fail(err, UNIKA_EINTERNAL, "X25519 key generation failed");
     }
+    sodium_mprotect_readonly(k); /* a finished key never changes; catch stray writes */
     *out = k;
     return 0;
 }
@@ -129,6 +130,7 @@ int unika_box_key_load(unika_box_key **out, const char *path, unsigned flags, un
         goto fail;
     }
     unika_govio_free(buf, size);
+    sodium_mprotect_readonly(k); /* a finished key never changes; catch stray writes */
     *out = k;
     return 0;
 fail:

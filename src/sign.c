@@ -104,6 +104,7 @@ int unika_sign_key_generate(unika_sign_key **out, const char *name, unika_error 
         return unika_fail(err, UNIKA_EINTERNAL, "Ed25519 key generation failed");
     }
     snprintf(k->name, sizeof k->name, "%s", name);
+    sodium_mprotect_readonly(k); /* a finished key never changes; catch stray writes */
     *out = k;
     return 0;
 }
@@ -199,6 +200,7 @@ int unika_sign_key_load(unika_sign_key **out, const char *path, unsigned flags, 
         goto fail;
     }
     unika_govio_free(buf, size);
+    sodium_mprotect_readonly(k); /* a finished key never changes; catch stray writes */
     *out = k;
     return 0;
 fail:

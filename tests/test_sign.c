@@ -439,6 +439,70 @@ START_TEST(signature_files_on_disk)
 }
 END_TEST
 
+/* Random damage (seeded) to a signature file and to a secret key file: each
+ * damaged text is refused with a documented code, or (when the damage hits
+ * only a hex digit) parses and then fails verification; never a crash. */
+START_TEST(random_damage_is_refused)
+{
+    make_tmpdir();
+    unika_sign_key *k = new_key("rodakorset");
+    unika_sign_public pub;
+    unika_sign_key_public(&pub, k);
+    const uint8_t data[] = "sketch";
+    unika_signature sig, back;
+    ck_assert_int_eq(unika_signature_create(&sig, k, data, sizeof data, NULL), 0);
+    char text[UNIKA_SIGN_TEXT_MAX];
+    size_t n;
+    ck_assert_int_eq(unika_signature_format(text, sizeof text, &n, &sig, NULL), 0);
+    uint64_t st = 77;
+    for (int round = 0; round < 3000; round++) {
+        char buf[UNIKA_SIGN_TEXT_MAX + 8];
+        memcpy(buf, text, n);
+        size_t m = n;
+        size_t at = (size_t)(unika_test_splitmix64(&st) % n);
+        uint64_t op = unika_test_splitmix64(&st) % 3;
+        if (op == 0) buf[at] ^= (char)(1u << (unika_test_splitmix64(&st) % 8));
+        else if (op == 1) { memmove(buf + at, buf + at + 1, n - at - 1); m--; }
+        else { memmove(buf + at + 1, buf + at, n - at); buf[at] = 'x'; m++; }
+        unika_error e = {0};
+        int rc = unika_signature_parse(&back, buf, m, &e);
+        if (rc == 0) {
+            if (memcmp(&back, &sig, sizeof sig) == 0) continue; /* e.g. hex case flipped */
+            rc = unika_signature_verify(&back, &pub, data, sizeof data, &e);
+            ck_assert_msg(rc == UNIKA_ESIGNATURE || rc == UNIKA_ESIGNER || rc == UNIKA_ESIGNKEY,
+                          "round %d: %s", round, unika_err_name(rc));
+        } else {
+            ck_assert_msg(rc == UNIKA_ESIGFILE || rc == UNIKA_EVERSION || rc == UNIKA_ENAME,
+                          "round %d: %s", round, unika_err_name(rc));
+        }
+    }
+    char sec[128];
+    path_in(sec, sizeof sec, "damaged.sec");
+    size_t kn = strlen(KAT_SECRET);
+    for (int round = 0; round < 500; round++) {
+        char buf[512];
+        memcpy(buf, KAT_SECRET, kn + 1);
+        size_t at = (size_t)(unika_test_splitmix64(&st) % kn);
+        buf[at] ^= (char)(1u << (unika_test_splitmix64(&st) % 8));
+        FILE *fh = fopen(sec, "wb");
+        fwrite(buf, 1, kn, fh);
+        fclose(fh);
+        chmod(sec, 0600);
+        unika_sign_key *dk = NULL;
+        unika_error e = {0};
+        int rc = unika_sign_key_load(&dk, sec, 0, &e);
+        if (rc == 0) { /* a hex letter's case flipped, or a name letter changed: still a key */
+            unika_sign_key_free(dk);
+            continue;
+        }
+        ck_assert_msg(rc == UNIKA_EKEYFILE || rc == UNIKA_EKEYVERSION || rc == UNIKA_ENAME,
+                      "round %d: %s", round, unika_err_name(rc));
+        ck_assert_ptr_null(dk);
+    }
+    unika_sign_key_free(k);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("sign");
@@ -453,6 +517,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, public_key_file);
     tcase_add_test(tc, signature_file_parse);
     tcase_add_test(tc, signature_files_on_disk);
+    tcase_add_test(tc, random_damage_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -27,8 +27,8 @@
  *   if (unika_signature_verify_file(&sig, &pub, "cell.uks", &err) < 0) report err.message
  *   unika_sign_key_free(sk);
  *
- * Secret keys are opaque and live in sodium_malloc() memory, wiped when
- * freed. Public keys and signatures hold nothing secret and are plain
+ * Secret keys are opaque and live in sodium_malloc() memory (guard pages,
+ * read-only once made), wiped when freed. Public keys and signatures hold nothing secret and are plain
  * structs, so rosters and callers can keep arrays of them without
  * allocating.
  */

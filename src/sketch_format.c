@@ -663,6 +663,12 @@ io_fail_nofile: {
 
 int unika_sketch_load(unika_sketch **out, const char *path, unika_error *err)
 {
+    return unika_sketch_load_digest(out, NULL, path, err);
+}
+
+int unika_sketch_load_digest(unika_sketch **out, uint8_t digest[UNIKA_DIGEST_BYTES],
+                             const char *path, unika_error *err)
+{
     if (!out || !path) return unika_fail(err, UNIKA_EINVAL, "load: NULL argument");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -706,6 +712,7 @@ int unika_sketch_load(unika_sketch **out, const char *path, unika_error *err)
         return unika_fail(err, UNIKA_EIO, "%s changed while being read", path);
     }
     int rc = unika_sketch_parse(out, buf, n, err);
+    if (rc == 0 && digest) unika_file_digest(digest, buf, n);
     free(buf);
     return rc;
 }

@@ -578,6 +578,22 @@ int unika_sketch_add_source(unika_sketch *s, const uint8_t digest[UNIKA_DIGEST_B
     return UNIKA_OK;
 }
 
+int unika_sketch_add_source_of(unika_sketch *s, const uint8_t digest[UNIKA_DIGEST_BYTES],
+                               const unika_sketch *input, const char *signer, unika_error *err)
+{
+    if (!s || !digest || !input)
+        return unika_fail(err, UNIKA_EINVAL, "add_source_of: NULL argument");
+    char labels[UNIKA_SOURCE_LABELS_MAX + 1];
+    size_t need;
+    int rc = unika_sketch_labels_canonical(labels, sizeof labels, &need, input, NULL);
+    if (rc == UNIKA_EBUFFER)
+        return unika_fail_at(err, UNIKA_ELABEL, "source labels", UNIKA_SOURCE_LABELS_MAX + 1,
+                             "the input's labels take %zu bytes in canonical form; a "
+                             "provenance record holds at most %d", need, UNIKA_SOURCE_LABELS_MAX);
+    if (rc < 0) return unika_fail(err, rc, "cannot format the input's labels");
+    return unika_sketch_add_source(s, digest, labels, signer, err);
+}
+
 size_t unika_sketch_source_count(const unika_sketch *s)
 {
     return s ? s->meta->n_sources : 0;

@@ -233,6 +233,37 @@ START_TEST(source_bounds)
 }
 END_TEST
 
+START_TEST(source_of_takes_the_inputs_labels)
+{
+    unika_sketch *in = bare_new(), *out = bare_new();
+    unika_error e = {0};
+    uint8_t d[32];
+    digest_of(d, "input");
+    ck_assert_int_eq(unika_sketch_set_label(in, "period", "2024-H1", &e), 0);
+    ck_assert_int_eq(unika_sketch_set_label(in, "org", "a", &e), 0);
+    ck_assert_int_eq(unika_sketch_add_source_of(out, d, in, "a", &e), 0);
+    const char *labels, *signer;
+    ck_assert_int_eq(unika_sketch_source_at(out, 0, NULL, &labels, &signer), 0);
+    ck_assert_str_eq(labels, "org=a\nperiod=2024-H1");
+    ck_assert_str_eq(signer, "a");
+    /* Five 256-byte values: over 1024 bytes in canonical form, refused. */
+    char value[UNIKA_LABEL_VALUE_MAX + 1];
+    memset(value, 'v', UNIKA_LABEL_VALUE_MAX);
+    value[UNIKA_LABEL_VALUE_MAX] = '\0';
+    for (int i = 0; i < 5; i++) {
+        char k[8];
+        snprintf(k, sizeof k, "k%d", i);
+        ck_assert_int_eq(unika_sketch_set_label(in, k, value, &e), 0);
+    }
+    ck_assert_int_eq(unika_sketch_add_source_of(out, d, in, "a", &e), UNIKA_ELABEL);
+    ck_assert_str_eq(e.field, "source labels");
+    ck_assert_uint_eq(unika_sketch_source_count(out), 1);
+    ck_assert_int_eq(unika_sketch_add_source_of(out, d, NULL, "a", &e), UNIKA_EINVAL);
+    bare_free(in);
+    bare_free(out);
+}
+END_TEST
+
 /* Three labelled sketches with overlapping provenance. */
 static unika_sketch *fixture(int which)
 {
@@ -329,6 +360,7 @@ Suite *unika_test_suite(void)
     tcase_add_loop_test(tc, invalid_source_labels_are_named, 0,
                         (int)UNIKA_ARRAY_LEN(bad_source_labels));
     tcase_add_test(tc, source_bounds);
+    tcase_add_test(tc, source_of_takes_the_inputs_labels);
     tcase_add_test(tc, file_digest_is_blake2b_256);
     suite_add_tcase(s, tc);
     tc = tcase_create("merge");

@@ -144,6 +144,21 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_add_source(unika_sketch *s,
                                                       const char *labels, const char *signer,
                                                       unika_error *err);
 
+/*! unika_sketch_add_source_of() :
+ *  As unika_sketch_add_source, with the labels taken from `input` (the
+ *  sketch read from the file whose digest is `digest`), for a merge:
+ *
+ *      unika_sketch_load_digest(&in, digest, path, &err);
+ *      unika_sketch_merge(out, in, &err);
+ *      unika_sketch_add_source_of(out, digest, in, signer, &err);
+ *
+ *  @return as unika_sketch_add_source; UNIKA_ELABEL also when the input's
+ *          canonical labels exceed 1024 bytes. */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_add_source_of(unika_sketch *s,
+                                                         const uint8_t digest[UNIKA_DIGEST_BYTES],
+                                                         const unika_sketch *input,
+                                                         const char *signer, unika_error *err);
+
 /*! unika_sketch_source_count() : @return the number of provenance records. */
 UNIKA_API size_t unika_sketch_source_count(const unika_sketch *s);
 
@@ -230,6 +245,15 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_save(const unika_sketch *s, const cha
  *          UNIKA_EIO. */
 UNIKA_API UNIKA_NODISCARD int unika_sketch_load(unika_sketch **out, const char *path,
                                                 unika_error *err);
+
+/*! unika_sketch_load_digest() :
+ *  As unika_sketch_load, also giving the BLAKE2b-256 digest of the file's
+ *  bytes (`digest` may be NULL), computed from the same read, so the digest
+ *  a provenance record stores is that of exactly the bytes parsed.
+ *  @return as unika_sketch_load. */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_load_digest(unika_sketch **out,
+                                                       uint8_t digest[UNIKA_DIGEST_BYTES],
+                                                       const char *path, unika_error *err);
 
 #ifdef __cplusplus
 }

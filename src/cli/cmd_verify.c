@@ -98,13 +98,22 @@ static void fail_line(audit *a, const char *fmt, ...)
     a->failures++;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Exactly 2n hex digits into dst; -1 on anything else. */
 static int hex_to_bytes(uint8_t *dst, size_t n, const char *hex)
 {
     if (!hex || strlen(hex) != 2 * n) return -1;
     for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1) return -1;
-        dst[i] = (uint8_t)v;
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        dst[i] = (uint8_t)(hi << 4 | lo);
     }
     return 0;
 }

@@ -11,6 +11,7 @@
 #ifndef UNIKA_CLI_H
 #define UNIKA_CLI_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -60,6 +61,12 @@ int cli_usage_error(const char *fmt, ...);
 
 /* 1 if argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
+
+/* Set by SIGINT, SIGTERM or SIGHUP once cli_catch_interrupts() ran, so a
+ * long command can stop between rows and remove its temporary files
+ * instead of dying with them on disk. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_interrupts(void);
 
 /* ---- files ----------------------------------------------------------------- */
 

@@ -547,6 +547,11 @@ static int write_cells(ingest *g)
     unika_error err = {0};
     char path[PATH_MAX];
     for (size_t i = 0; i < g->ncells; i++) {
+        if (cli_interrupted) {
+            cli_errorf("interrupted");
+            remove_tree(stage);
+            return CLI_INPUT;
+        }
         if (cli_path_join(path, sizeof path, stage, "/", g->cells[i].file) < 0) {
             cli_errorf("%s: path too long", g->cells[i].file);
             remove_tree(stage);
@@ -683,6 +688,18 @@ static int run(ingest *g)
                 return cli_usage_error("recipe %s given twice", unika_recipe_name(g->recipes[r]));
     }
     if ((rc = check_out_dir(g))) return rc;
+    if (g->rejects_path) {
+        /* DIR is replaced as a whole, so the rejects file cannot live in it. */
+        char *rdir = cli_dirname(g->rejects_path);
+        char a[PATH_MAX], b[PATH_MAX];
+        int inside = rdir && realpath(rdir, a) && realpath(g->out_dir, b) && !strcmp(a, b);
+        free(rdir);
+        if (inside) {
+            cli_errorf("--rejects %s: must not be inside the output directory %s",
+                       g->rejects_path, g->out_dir);
+            return CLI_USAGE;
+        }
+    }
     if (g->rejects_path && !g->force && cli_exists(g->rejects_path)) {
         cli_errorf("%s: already exists (use --force to replace it)", g->rejects_path);
         return CLI_INPUT;
@@ -728,6 +745,7 @@ static int run(ingest *g)
 
     cli_input in;
     if ((rc = cli_input_open(&in, g->input, g->profile))) return rc;
+    cli_catch_interrupts();
     cli_out rej = {0};
     if (g->rejects_path) {
         if (cli_out_open(&rej, g->rejects_path, g->force, 0600, &err) < 0) {
@@ -749,6 +767,11 @@ static int run(ingest *g)
     for (size_t i = 0; i < MAX_BY; i++) value_ptr[i] = values[i];
     rc = CLI_OK;
     for (;;) {
+        if (cli_interrupted) {
+            cli_errorf("interrupted");
+            rc = CLI_INPUT;
+            break;
+        }
         int r = unika_csv_next(in.csv, &err);
         if (r == 0) break;
         if (r < 0) { rc = cli_fail(in.path, &err); break; }

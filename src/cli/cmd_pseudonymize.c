@@ -143,6 +143,7 @@ int cmd_pseudonymize(int argc, char **argv)
     unsigned provided = unika_profile_provides(profile);
     unsigned need_row = (unsigned)need | (provided & (1u << UNIKA_VALUE_DATE));
     if ((rc = cli_input_open(&in, input, profile))) goto done;
+    cli_catch_interrupts();
 
     /* Which input columns survive, and where the pseudonym goes. */
     size_t nf = unika_csv_field_count(in.csv);
@@ -182,6 +183,11 @@ int cmd_pseudonymize(int argc, char **argv)
     for (int header = 1;; header = 0) {
         const char *pcell = column;
         if (!header) {
+            if (cli_interrupted) {
+                cli_errorf("interrupted");
+                rc = CLI_INPUT;
+                break;
+            }
             int r = unika_csv_next(in.csv, &err);
             if (r == 0) break;
             if (r < 0) { rc = cli_fail(in.path, &err); break; }

@@ -148,6 +148,8 @@ check "--force never deletes foreign files" 1 "" "unika ingest: o1: holds files 
 mkdir emptydir
 check_has "an empty DIR is fine" 0 "wrote 3 sketches to emptydir" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o emptydir
+check "rejects file inside DIR" 2 "" "unika ingest: --rejects emptydir/rej.csv: must not be inside the output directory emptydir" -- \
+    $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o emptydir --force --rejects emptydir/rej.csv
 check "rejects file exists" 1 "" "unika ingest: rej.csv: already exists (use --force to replace it)" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o o7 --rejects rej.csv
 

@@ -670,7 +670,8 @@ int unika_sketch_load_digest(unika_sketch **out, uint8_t digest[UNIKA_DIGEST_BYT
                              const char *path, unika_error *err)
 {
     if (!out || !path) return unika_fail(err, UNIKA_EINVAL, "load: NULL argument");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int code = errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO;
         return unika_fail(err, code, "cannot open %s: %s", path, strerror(errno));

@@ -622,6 +622,11 @@ START_TEST(save_load_atomic)
     snprintf(missing, sizeof missing, "%s/none.uks", tmpdir);
     ck_assert_int_eq(unika_sketch_load(&t, missing, &e), UNIKA_ENOENT);
     ck_assert_int_eq(unika_sketch_load(&t, tmpdir, &e), UNIKA_EIO);
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/pipe.uks", tmpdir);
+    ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+    ck_assert_int_eq(unika_sketch_load(&t, fifo, &e), UNIKA_EIO); /* refused, not hung */
+    unlink(fifo);
     char big[512];
     snprintf(big, sizeof big, "%s/big.uks", tmpdir);
     FILE *f = fopen(big, "wb");

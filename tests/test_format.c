@@ -342,6 +342,12 @@ static const struct {
     {"bad/total_size_past_end.uks", UNIKA_ETRUNCATED, "total_size", 135},
     {"bad/trailing_bytes.uks", UNIKA_EFORMAT, "trailing", 135},
     {"bad/register_impossible.uks", UNIKA_EFORMAT, "register", 81},
+    /* merged_with_sources.uks: record 0 at 90, record 1 at 182. */
+    {"bad/source_reserved_set.uks", UNIKA_EFORMAT, "source.reserved", 126},
+    {"bad/source_labels_past_end.uks", UNIKA_EFORMAT, "source.labels_len", 123},
+    {"bad/sources_not_sorted.uks", UNIKA_EFORMAT, "source.digest", 175},
+    {"bad/source_labels_bad_key.uks", UNIKA_ELABEL, "source.labels", 127},
+    {"bad/source_count_too_large.uks", UNIKA_EFORMAT, "source_count", 23},
 };
 
 START_TEST(golden_bad_files_fail_with_their_code)

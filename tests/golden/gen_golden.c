@@ -165,7 +165,8 @@ static void make_all(void)
             unika_sketch_add_source(merged, digest, labels, signers[i], &e) < 0)
             die("provenance", &e);
     }
-    add("good/merged_with_sources.uks", serialize(merged));
+    blob good_merged = serialize(merged);
+    add("good/merged_with_sources.uks", good_merged);
 
     /* Valid files under another key / recipe: parse, but fail the origin check. */
     unika_sketch *okey = build(12, OTHER_KEY_FP, RECIPE_FP, SEED_SMALL, 5, labels_a);
@@ -271,6 +272,35 @@ static void make_all(void)
     b.bytes[b.size - 8 - 16] = 0xff; /* register 0: u = 63 > 65 - 4 */
     refix(b);
     add("bad/register_impossible.uks", b);
+
+    /* Provenance damage, in good_merged: labels 64..89, record 0 at 90
+     * (labels_len at 122, signer_len 124, reserved 125, labels from 126,
+     * 92 bytes in all), record 1 at 182 (84 bytes), tokens from 266. */
+    b = copy_blob(good_merged);
+    b.bytes[125] = 1;
+    refix(b);
+    add("bad/source_reserved_set.uks", b);
+    b = copy_blob(good_merged);
+    put16(b.bytes + 122, 1024); /* within the bound, past the records' end */
+    refix(b);
+    add("bad/source_labels_past_end.uks", b);
+    b = copy_blob(good_merged);
+    { /* swap the two records */
+        uint8_t tmp[92];
+        memcpy(tmp, b.bytes + 90, 92);
+        memmove(b.bytes + 90, b.bytes + 182, 84);
+        memcpy(b.bytes + 90 + 84, tmp, 92);
+    }
+    refix(b);
+    add("bad/sources_not_sorted.uks", b);
+    b = copy_blob(good_merged);
+    b.bytes[126] = 'G'; /* "Gender=f..." is not a canonical label string */
+    refix(b);
+    add("bad/source_labels_bad_key.uks", b);
+    b = copy_blob(good_merged);
+    put16(b.bytes + 22, 4097);
+    refix(b);
+    add("bad/source_count_too_large.uks", b);
 
     unika_sketch_free(small);
     unika_sketch_free(empty);

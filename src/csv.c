@@ -207,6 +207,33 @@ static int refill(unika_csv *c)
     }
 }
 
+/* At the very start only: reads until the first block holds `want` bytes
+ * or the input ends. 0, or READ_ERROR. */
+static int top_up(unika_csv *c, size_t want)
+{
+    while (c->src_kind != SRC_MEMORY && !c->eof && c->pos == 0 && c->len < want) {
+        size_t n;
+        if (c->src_kind == SRC_FD) {
+            ssize_t r = read(c->fd, c->own + c->len, UNIKA_CSV_BUFFER_BYTES - c->len);
+            if (r < 0) {
+                if (errno == EINTR) continue;
+                c->read_errno = errno;
+                return READ_ERROR;
+            }
+            n = (size_t)r;
+        } else {
+            n = fread(c->own + c->len, 1, UNIKA_CSV_BUFFER_BYTES - c->len, c->fp);
+            if (n == 0 && ferror(c->fp)) {
+                c->read_errno = errno;
+                return READ_ERROR;
+            }
+        }
+        if (n == 0) c->eof = 1;
+        c->len += n;
+    }
+    return 0;
+}
+
 static inline int peek(unika_csv *c)
 {
     if (c->pos < c->len) return c->buf[c->pos];
@@ -425,11 +452,11 @@ int unika_csv_next(unika_csv *c, unika_error *err)
 
     if (!c->started) {
         c->started = 1;
-        /* A UTF-8 byte-order mark opens the file: skip it. It can only be
-         * split across reads for a file shorter than 3 bytes, which we then
-         * read as content (and reject as invalid UTF-8 if truncated). */
+        /* A UTF-8 byte-order mark opens the file: skip it. A pipe may hand
+         * over fewer than 3 bytes at first, so top up the first block. */
         int b = peek(c);
         if (b == READ_ERROR) return io_fail(c, err);
+        if (b == 0xEF && top_up(c, 3) < 0) return io_fail(c, err);
         if (b >= 0 && c->len - c->pos >= 3 && memcmp(c->buf + c->pos, "\xEF\xBB\xBF", 3) == 0)
             c->pos += 3;
     }

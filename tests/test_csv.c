@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -262,6 +263,36 @@ START_TEST(streams_across_block_boundaries)
 }
 END_TEST
 
+/* A BOM split over two reads of a pipe is still a BOM. */
+START_TEST(bom_split_across_reads)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    if (fork() == 0) {
+        close(fds[0]);
+        const char *parts[] = {"\xEF", "\xBB", "\xBF" "id,x\n1,2\n"};
+        for (int i = 0; i < 3; i++) {
+            if (write(fds[1], parts[i], strlen(parts[i])) < 0) _exit(1);
+            nanosleep(&(struct timespec){0, 20000000}, NULL);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    unika_csv *csv = NULL;
+    unika_error err = {0};
+    ck_assert_int_eq(unika_csv_new_fd(&csv, fds[0], NULL, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_str_eq(unika_csv_field(csv, 0, NULL), "id");
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_str_eq(unika_csv_field(csv, 1, NULL), "2");
+    ck_assert_int_eq(unika_csv_next(csv, &err), 0);
+    unika_csv_free(csv);
+    close(fds[0]);
+    int status;
+    wait(&status);
+}
+END_TEST
+
 START_TEST(partner_files_parse)
 {
     static const struct { const char *file; char delim; size_t fields; } files[] = {
@@ -408,6 +439,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, partner_files_parse);
     tcase_add_test(tc, utf8_validator);
     tcase_add_test(tc, random_tables_round_trip);
+    tcase_add_test(tc, bom_split_across_reads);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -20,8 +20,15 @@
  * overlaps 0 .. 50,000, the joint estimator (unika_sketch_intersection /
  * _difference) beside inclusion-exclusion |A| + |B| - |A ∪ B|.
  *
+ * A third table checks n far beyond what can be inserted (10^8 .. 10^18):
+ * register arrays drawn directly from the Poisson model at lambda = n/m
+ * (u = ceil(log2(lambda / E)), E ~ Exp(1), history bits Bernoulli), so
+ * the truth is the Poisson mean n (its own 1/sqrt(n) spread is negligible).
+ *
  * Usage: bench_accuracy [--trials=T] [--trials-large=T7] [--p=10,12,14]
  *                       [--nmax=N] [--seed=S] [--overlap-trials=T0]
+ *                       [--synthetic-trials=TS] [--n=n1,n2,...]
+ *   --n replaces the grid of n (default 1, 10, ..., 10^7).
  *   T (default 1000) trials per point up to n = 10^6, T7 (default 200) at
  *   n = 10^7. A full default run takes ~5-10 minutes of one core.
  */
@@ -31,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "internal/sketch_private.h"
 #include "unika.h"
 
 static const uint8_t FP[UNIKA_FINGERPRINT_BYTES] = {0};
@@ -142,6 +150,64 @@ static void overlap_table(int T, uint64_t seed0)
     }
 }
 
+/* Uniform in (0, 1) from a SplitMix64 state. */
+static double unit(uint64_t *st)
+{
+    uint64_t v = item_hash(*st, 0);
+    (*st)++;
+    return ((double)(v >> 11) + 0.5) * 0x1p-53;
+}
+
+/* One register at rate lambda under the Poisson model (docs/sketch.md 5.2). */
+static uint8_t synthetic_register(double lambda, int K, uint64_t *st)
+{
+    double E = -log(unit(st));           /* max rank u: P(u <= k) = exp(-lambda 2^-k) */
+    double v = ceil(log2(lambda / E));
+    if (v < 1) return 0;                 /* no hash: empty */
+    int u = v > K ? K : (int)v;
+    int s1 = u - 1 >= 1 && unit(st) < -expm1(-lambda * ldexp(1.0, -(u - 1)));
+    int s2 = u - 2 >= 1 && unit(st) < -expm1(-lambda * ldexp(1.0, -(u - 2)));
+    return (uint8_t)(4 * u + 2 * s1 + s2);
+}
+
+static void synthetic_table(int T, uint64_t seed0)
+{
+    static const double NSY[] = {1e8, 1e9, 1e12, 1e15, 1e18};
+    const unsigned p = 12;
+    const size_t m = (size_t)1 << p;
+    printf("\nVery large n at p = 12: registers drawn from the Poisson model, %d trials per row.\n\n", T);
+    printf("| n | estimator | bias | RSE (sd) | theory | mean SE | cover 95%% |\n");
+    printf("|---|---|---|---|---|---|---|\n");
+    for (size_t k = 0; k < sizeof NSY / sizeof NSY[0]; k++) {
+        point_stats st[2];
+        memset(st, 0, sizeof st);
+        uint64_t rs = seed0 ^ 0x517e000000ULL ^ ((uint64_t)k << 44);
+        for (int t = 0; t < T; t++) {
+            unika_sketch *s = NULL;
+            int rc = unika_sketch_new(&s, p, FP, FP, NULL);
+            if (rc < 0) die("new", rc);
+            s->registers = malloc(m); /* a dense state, filled by hand */
+            if (!s->registers) die("malloc", UNIKA_ENOMEM);
+            for (size_t i = 0; i < m; i++) s->registers[i] = synthetic_register(NSY[k] / m, 65 - (int)p, &rs);
+            if ((rc = unika_sketch_check_state(s, NULL)) < 0) die("check_state", rc);
+            for (int w = 0; w < 2; w++) {
+                unika_estimate e;
+                if ((rc = unika_sketch_estimate(&e, s, (unika_estimator)w, NULL)) < 0) die("estimate", rc);
+                record(&st[w], &e, (uint64_t)NSY[k], m);
+            }
+            unika_sketch_free(s);
+        }
+        for (int w = 0; w < 2; w++) {
+            double rse = sqrt(st[w].sq / T);
+            printf("| %.0e | %s | %+.4f%% | %.3f%% (%.3f) | %.3f%% | %.3f%% | %.3f |\n", NSY[k],
+                   w ? "FGRA" : "ML", 100 * st[w].sum / T, 100 * rse, 100 * rse / sqrt(2.0 * T),
+                   100 * unika_sketch_rse(p, (unika_estimator)w), 100 * st[w].se / T,
+                   st[w].cover / T);
+        }
+        fflush(stdout);
+    }
+}
+
 static int parse_list(unsigned *out, int cap, const char *s)
 {
     int k = 0;
@@ -159,7 +225,7 @@ int main(int argc, char **argv)
     unsigned ps[8] = {10, 12, 14};
     int nps = 3;
     double nmax = 1e7;
-    int overlap_trials = 300;
+    int overlap_trials = 300, synthetic_trials = 1000;
     uint64_t seed0 = 20241123;
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "--trials=", 9)) trials = atoi(argv[i] + 9);
@@ -168,14 +234,29 @@ int main(int argc, char **argv)
         else if (!strncmp(argv[i], "--nmax=", 7)) nmax = atof(argv[i] + 7);
         else if (!strncmp(argv[i], "--seed=", 7)) seed0 = strtoull(argv[i] + 7, NULL, 10);
         else if (!strncmp(argv[i], "--overlap-trials=", 17)) overlap_trials = atoi(argv[i] + 17);
+        else if (!strncmp(argv[i], "--synthetic-trials=", 19)) synthetic_trials = atoi(argv[i] + 19);
+        else if (!strncmp(argv[i], "--n=", 4)) continue; /* read above */
         else {
             fprintf(stderr, "usage: %s [--trials=T] [--trials-large=T7] [--p=10,12,14] "
-                            "[--nmax=N] [--seed=S] [--overlap-trials=T0]\n", argv[0]);
+                            "[--nmax=N] [--seed=S] [--overlap-trials=T0] [--synthetic-trials=TS] "
+                            "[--n=n1,n2,...]\n", argv[0]);
             return 2;
         }
     }
     if (unika_init() < 0) die("unika_init", UNIKA_ESODIUM);
-    static const uint64_t NS[] = {1, 10, 100, 1000, 3000, 10000, 100000, 1000000, 10000000};
+    static const uint64_t NS_DEFAULT[] = {1, 10, 100, 1000, 3000, 10000, 100000, 1000000, 10000000};
+    uint64_t NS[32];
+    size_t n_ns = sizeof NS_DEFAULT / sizeof NS_DEFAULT[0];
+    memcpy(NS, NS_DEFAULT, sizeof NS_DEFAULT);
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--n=", 4)) continue;
+        const char *q = argv[i] + 4;
+        for (n_ns = 0; *q && n_ns < 32;) {
+            NS[n_ns++] = (uint64_t)strtod(q, (char **)&q);
+            if (*q == ',') q++;
+            else break;
+        }
+    }
     clock_t c0 = clock();
     printf("Merged sketches (two overlapping halves per trial); trials %d per point, %d at 10^7;"
            " seed %llu.\n\n", trials, trials_large, (unsigned long long)seed0);
@@ -183,7 +264,7 @@ int main(int argc, char **argv)
     printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int pi = 0; pi < nps; pi++) {
         unsigned p = ps[pi];
-        for (size_t ni = 0; ni < sizeof NS / sizeof NS[0]; ni++) {
+        for (size_t ni = 0; ni < n_ns; ni++) {
             uint64_t n = NS[ni];
             if ((double)n > nmax) break;
             int T = n >= 10000000 ? trials_large : trials;
@@ -215,6 +296,7 @@ int main(int argc, char **argv)
         }
     }
     if (overlap_trials > 0) overlap_table(overlap_trials, seed0);
+    if (synthetic_trials > 0) synthetic_table(synthetic_trials, seed0);
     printf("\nCPU time %.1f s\n", (double)(clock() - c0) / CLOCKS_PER_SEC);
     return 0;
 }

@@ -99,6 +99,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < reps; i++)
         if (unika_sketch_add_hash(s, hs[i & (NH - 1)], NULL) < 0) die("add_hash", 0);
     double t_upd = (now_ns() - t0) / reps;
+    t0 = now_ns();
+    for (size_t i = 0; i < reps; i += NH)
+        if ((rc = unika_sketch_add_hashes(s, hs, NH, NULL)) < 0) die("add_hashes", rc);
+    double t_upd_batch = (now_ns() - t0) / ((reps + NH - 1) / NH * NH);
     unika_sketch_free(s);
     /* sparse adds: fill p = 12 sketches to 1,000 people, from empty */
     size_t sparse_sk = (size_t)(2000 * scale) + 1;
@@ -116,6 +120,7 @@ int main(int argc, char **argv)
     printf("add_batch, same                                         %7.2f ns/add\n", t_batch);
     printf("  of which the keyed SipHash-2-4 alone                  %7.2f ns\n", t_hash);
     printf("register update alone (add_hash, p=12 dense)            %7.2f ns/add\n", t_upd);
+    printf("register update, add_hashes (array of hashes)           %7.2f ns/add\n", t_upd_batch);
     printf("sparse phase: new p=12 sketch + 1,000 add_hash          %7.2f ns/add\n", t_sparse);
 
     /* merges */

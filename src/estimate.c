@@ -75,6 +75,8 @@
 #include "unika/sketch.h"
 
 #define Z95 1.959963984540054 /* standard normal 97.5% quantile */
+/* Lower guard on Var(n | fixed n) / Var_Poisson, see ml_estimate. */
+#define VAR_FLOOR 0.02
 
 /* MVP constants [1]: ML 8 ln2 / zeta(2, 5/4); FGRA 8 v. */
 #define ML_VARIANCE_FACTOR 0.5789111356311080 /* ln 2 / zeta(2, 5/4) = 0.760862^2 */
@@ -202,9 +204,10 @@ static void ml_estimate(double *n_hat, double *var, const uint32_t c[256], unsig
     double var_pois = m / ml_fisher(x, K) * scale * scale;
     *n_hat = n;
     *var = var_pois - n;
-    /* Guard the subtraction: never below a tenth of the Poisson variance
-     * (it never gets there for a dense sketch, which holds > m/4 items). */
-    if (*var < 0.1 * var_pois) *var = 0.1 * var_pois;
+    /* Guard the subtraction: never below 2% of the Poisson variance. The
+     * true ratio is smallest right after the sketch turns dense (lambda =
+     * 1/4: 6.5% at p = 12), so the guard never binds for a valid sketch. */
+    if (*var < VAR_FLOOR * var_pois) *var = VAR_FLOOR * var_pois;
 }
 
 /* ---- FGRA ------------------------------------------------------------- */
@@ -367,7 +370,7 @@ static void fgra_estimate(double *n_hat, double *var, const uint32_t c[256], uns
     double var_pois = n * n * fgra_rel_var(n / m, p);
     *n_hat = n;
     *var = var_pois - n;
-    if (*var < 0.1 * var_pois) *var = 0.1 * var_pois;
+    if (*var < VAR_FLOOR * var_pois) *var = VAR_FLOOR * var_pois;
 }
 
 /* ---- sparse ---------------------------------------------------------------- */
@@ -744,11 +747,11 @@ static int overlap_common(unika_estimate *out, const unika_sketch *a, const unik
            vu = e[2].std_error * e[2].std_error;
     if (jr == 0) {
         /* Fixed-n variance: less the Poisson variance of the count itself,
-         * floored at a tenth as for single estimates. On the boundary (e.g.
+         * floored as for single estimates. On the boundary (e.g.
          * A = B, so |A \ B| = 0) the information can degenerate; then the
          * conservative inclusion-exclusion variance stands in. */
         double var = cov[i][i] - est[i];
-        if (var < 0.1 * cov[i][i]) var = 0.1 * cov[i][i];
+        if (var < VAR_FLOOR * cov[i][i]) var = VAR_FLOOR * cov[i][i];
         if (!(var > 0) || !isfinite(var)) var = difference ? vu + vb : va + vb + vu;
         /* The interval may not exceed what |A| (and |B|) could be. */
         double hi = difference ? e[0].ci_high

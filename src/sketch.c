@@ -458,6 +458,23 @@ int unika_sketch_add_hash(unika_sketch *s, uint64_t hash, unika_error *err)
     return sparse_insert(s, unika_sketch_token_of_hash(hash), err);
 }
 
+int unika_sketch_add_hashes(unika_sketch *s, const uint64_t *hashes, size_t count,
+                            unika_error *err)
+{
+    if (!s || (!hashes && count))
+        return unika_fail(err, UNIKA_EINVAL, "unika_sketch_add_hashes: NULL argument");
+    size_t i = 0;
+    while (i < count && !s->registers) {
+        int rc = sparse_insert(s, unika_sketch_token_of_hash(hashes[i]), err);
+        if (rc < 0) return rc;
+        i++;
+    }
+    uint8_t *regs = s->registers;
+    const unsigned p = s->p;
+    for (; i < count; i++) reg_update(regs, p, hashes[i]);
+    return 0;
+}
+
 int unika_sketch_add(unika_sketch *s, const unika_key *key,
                      const uint8_t pseudonym[UNIKA_PSEUDONYM_BYTES], unika_error *err)
 {

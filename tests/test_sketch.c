@@ -301,6 +301,28 @@ START_TEST(batch_equals_single_adds)
 }
 END_TEST
 
+START_TEST(add_hashes_equals_single_adds)
+{
+    const size_t counts[] = {0, 5, 1024, 1025, 3000, 100000};
+    uint64_t *hs = malloc(100000 * sizeof *hs);
+    for (size_t i = 0; i < 100000; i++) hs[i] = item(i % 70000); /* with repeats */
+    for (size_t c = 0; c < UNIKA_ARRAY_LEN(counts); c++) {
+        unika_sketch *a = new_sketch(12), *b = new_sketch(12);
+        for (size_t i = 0; i < counts[c]; i++) add_ok(a, hs[i]);
+        ck_assert_int_eq(unika_sketch_add_hashes(b, hs, counts[c], NULL), 0);
+        ck_assert_int_eq(unika_sketch_equal(a, b), 1);
+        unika_sketch_free(a);
+        unika_sketch_free(b);
+    }
+    ck_assert_int_eq(unika_sketch_add_hashes(NULL, hs, 1, NULL), UNIKA_EINVAL);
+    unika_sketch *s = new_sketch(12);
+    ck_assert_int_eq(unika_sketch_add_hashes(s, NULL, 1, NULL), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_sketch_add_hashes(s, NULL, 0, NULL), 0);
+    unika_sketch_free(s);
+    free(hs);
+}
+END_TEST
+
 START_TEST(add_refuses_another_key)
 {
     unika_key *key = NULL;
@@ -517,6 +539,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, hll_registers_are_max_rank);
     tcase_add_test(tc, sparse_converts_to_dense_at_the_threshold);
     tcase_add_test(tc, batch_equals_single_adds);
+    tcase_add_test(tc, add_hashes_equals_single_adds);
     tcase_add_test(tc, add_refuses_another_key);
     tcase_add_test(tc, copy_clear_equal);
     suite_add_tcase(s, tc);

@@ -107,6 +107,14 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_add_batch(unika_sketch *s, const unik
 UNIKA_API UNIKA_NODISCARD int unika_sketch_add_hash(unika_sketch *s, uint64_t hash,
                                                     unika_error *err);
 
+/*! unika_sketch_add_hashes() :
+ *  Adds `count` precomputed sketch hashes; the same result as `count` calls
+ *  of unika_sketch_add_hash, without the per-call overhead (importers,
+ *  benchmarks). `hashes` may be NULL when count is 0.
+ *  @return 0, UNIKA_EINVAL or UNIKA_ENOMEM (a prefix may have been added). */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_add_hashes(unika_sketch *s, const uint64_t *hashes,
+                                                      size_t count, unika_error *err);
+
 /*! unika_sketch_merge() :
  *  dst := dst UNION src. When src has the lower precision, dst is first
  *  reduced to it (unika_sketch_reduce); when src has the higher one, src's
@@ -177,9 +185,12 @@ typedef struct unika_estimate {
     double std_error;  /* its standard error, in people */
     double ci_low;     /* 95% interval */
     double ci_high;
-    int exact;         /* 1: counted from the token set (sparse); the only
-                          error left is token collisions, reflected in
-                          std_error (below 0.01 person up to 1,000 people) */
+    int exact;         /* 1: counted from the token set (sparse). The only
+                          error left is two people sharing a token: the
+                          estimate adds the expected number lost
+                          (n^2 / (6 * 2^26), 0.0025 at n = 1,000), std_error
+                          is its square root and the interval its Poisson
+                          range ([n, n] up to n ~ 3,000) */
 } unika_estimate;
 
 /*! unika_sketch_estimate() :
@@ -194,8 +205,9 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_estimate(unika_estimate *out, const u
  *  sketches are sparse. Otherwise a joint maximum-likelihood estimate from
  *  both register arrays at the lower precision (docs/sketch.md §5.5): far
  *  better than inclusion-exclusion |A| + |B| - |A ∪ B|, whose error is that
- *  of the union whatever the overlap (p = 12, |A| = |B| = 50,000: RMSE ~490
- *  people at overlap 20,000 and ~340 at overlap 500, against ~1,200). The
+ *  of the union whatever the overlap (p = 12, |A| = |B| = 50,000: RMSE ~450
+ *  people at overlap 20,000 and ~330 at overlap 500, against ~620 and ~860;
+ *  docs/accuracy.md). The
  *  standard error is the inverse observed information less the Poisson
  *  variance of the count; the 95% interval is estimate +- 1.96 SE, clamped
  *  to [0, upper bound of min(|A|, |B|)].

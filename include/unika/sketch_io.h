@@ -195,7 +195,8 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_serialized_size(size_t *out, const un
 
 /*! unika_sketch_serialize() :
  *  Writes `s` in format v1 into dst. Equal sketches give equal bytes.
- *  `*written` (may be NULL) gets the byte count.
+ *  `*written` (may be NULL) gets the byte count, or on UNIKA_EBUFFER the
+ *  count needed (so `unika_sketch_serialize(NULL, 0, &n, s, NULL)` sizes).
  *  @return 0, or UNIKA_EBUFFER when dst_capacity is smaller than
  *          unika_sketch_serialized_size(), UNIKA_ERANGE as that function,
  *          UNIKA_EINVAL on NULL. */

@@ -466,7 +466,7 @@ static const char *cell(const unika_csv *csv, long col, size_t *n)
 
 /* The canonical text of a date at its precision, written by hand: this runs
  * for every row, and a printf costs more than the rest of the cell. */
-static void write_date(char *buf, const unika_date *d)
+static size_t write_date(char *buf, const unika_date *d)
 {
     int y = d->year;
     buf[0] = (char)('0' + y / 1000 % 10);
@@ -487,6 +487,7 @@ static void write_date(char *buf, const unika_date *d)
         }
     }
     buf[n] = '\0';
+    return n;
 }
 
 static int digits_at(const char *s, size_t n)
@@ -532,9 +533,8 @@ static int parse_date_cell(unika_date *d, char *buf, const unika_profile *p, con
         unika_fail(err, UNIKA_EDATE, "a visit date needs year, month and day");
         return cell_fail(err, UNIKA_EDATE, csv, col, field);
     }
-    write_date(buf, d);
+    *size = write_date(buf, d);
     *text = buf;
-    *size = strlen(buf);
     (void)p;
     return 0;
 }

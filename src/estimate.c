@@ -423,6 +423,9 @@ static void sparse_estimate(unika_estimate *out, size_t tokens)
     out->std_error = sqrt(mu);
     out->ci_low = D + poisson_quantile(mu, 0.025);
     out->ci_high = D + poisson_quantile(mu, 0.975);
+    /* The point estimate (D + mu) lies inside, even when the range is [D, D]. */
+    if (out->ci_high < n) out->ci_high = n;
+    if (out->ci_low > n) out->ci_low = n;
     out->exact = 1;
 }
 

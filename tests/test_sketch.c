@@ -191,6 +191,41 @@ START_TEST(largest_rank_fits_a_byte)
 }
 END_TEST
 
+START_TEST(worked_example_from_the_docs)
+{
+    /* docs/sketch.md §3: three hashes into register 615 at p = 12. */
+    static const struct { uint64_t h; uint32_t token; uint8_t reg; } steps[] = {
+        {0x68267, 0x1a099e7, 0x10}, {0x02267, 0x00899e7, 0x11}, {0x10267, 0x04099e7, 0x16}};
+    unika_sketch *s = new_sketch(12);
+    uint8_t regs[4096], hll[4096];
+    for (size_t k = 0; k < UNIKA_ARRAY_LEN(steps); k++) {
+        ck_assert_uint_eq(unika_sketch_token_of_hash(steps[k].h), steps[k].token);
+        ck_assert_int_eq(unika_sketch_add_hash(s, steps[k].h, NULL), 0);
+        unika_sketch_registers_at(regs, 12, s);
+        ck_assert_uint_eq(regs[615], steps[k].reg);
+    }
+    ck_assert_uint_eq(s->n_tokens, 3);
+    ck_assert_uint_eq(s->tokens[0], 0x00899e7); /* sorted */
+    ck_assert_int_eq(unika_sketch_hll_registers(hll, sizeof hll, s, NULL), 0);
+    ck_assert_uint_eq(hll[615], 5);
+    /* The dense path gives the same bytes: fill every other register first
+     * (distinct hashes, so dense after 1,025), then replay the steps. */
+    unika_sketch *d = new_sketch(12);
+    for (uint64_t i = 0; i < 2000; i++) {
+        uint64_t idx = i % 4096 == 615 ? 616 : i % 4096;
+        add_ok(d, (i + 1) << 16 | idx);
+    }
+    ck_assert_int_eq(unika_sketch_is_sparse(d), 0);
+    ck_assert_uint_eq(d->registers[615], 0);
+    for (size_t k = 0; k < UNIKA_ARRAY_LEN(steps); k++) {
+        add_ok(d, steps[k].h);
+        ck_assert_uint_eq(d->registers[615], steps[k].reg);
+    }
+    unika_sketch_free(d);
+    unika_sketch_free(s);
+}
+END_TEST
+
 START_TEST(register_validity)
 {
     for (unsigned p = UNIKA_SKETCH_P_MIN; p <= UNIKA_SKETCH_P_MAX; p++) {
@@ -535,6 +570,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, new_refuses_bad_arguments);
     tcase_add_test(tc, state_matches_reference_model);
     tcase_add_test(tc, largest_rank_fits_a_byte);
+    tcase_add_test(tc, worked_example_from_the_docs);
     tcase_add_test(tc, register_validity);
     tcase_add_test(tc, hll_registers_are_max_rank);
     tcase_add_test(tc, sparse_converts_to_dense_at_the_threshold);

@@ -190,7 +190,8 @@ typedef struct unika_estimate {
                           estimate adds the expected number lost
                           (n^2 / (6 * 2^26), 0.0025 at n = 1,000), std_error
                           is its square root and the interval its Poisson
-                          range ([n, n] up to n ~ 3,000) */
+                          range, widened to hold the estimate ([n, n + 0.01]
+                          up to n ~ 3,000) */
 } unika_estimate;
 
 /*! unika_sketch_estimate() :

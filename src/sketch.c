@@ -281,9 +281,9 @@ static int add_tokens(unika_sketch *s, const uint32_t *tokens, size_t n, unika_e
         return rc;
     }
     free(s->tokens);
+    s->cap_tokens = s->n_tokens + n; /* what u was allocated with */
     s->tokens = u;
     s->n_tokens = nu;
-    s->cap_tokens = s->n_tokens + n;
     return 0;
 }
 

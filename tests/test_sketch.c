@@ -116,6 +116,50 @@ static void assert_matches_reference(const unika_sketch *s, unsigned p, uint64_t
     free(toks);
 }
 
+/* The same reference for an arbitrary set of items (in[i] != 0). */
+static void assert_matches_set(const unika_sketch *s, unsigned p, const uint8_t *in, size_t U)
+{
+    uint32_t *toks = malloc((U + 1) * sizeof *toks);
+    size_t nt = 0;
+    for (size_t i = 0; i < U; i++) {
+        if (!in[i]) continue;
+        uint64_t h = item(i);
+        toks[nt++] = (uint32_t)((h & 0x3ffffff) << 6) | ref_rank(h, 26);
+    }
+    qsort(toks, nt, sizeof *toks, cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < nt; i++)
+        if (k == 0 || toks[i] != toks[k - 1]) toks[k++] = toks[i];
+    nt = k;
+    if (unika_sketch_precision(s) != p) ck_abort_msg("p %u, want %u", unika_sketch_precision(s), p);
+    if (nt <= UNIKA_SKETCH_SPARSE_MAX(p)) {
+        if (!unika_sketch_is_sparse(s) || s->n_tokens != nt ||
+            (nt && memcmp(s->tokens, toks, nt * sizeof *toks)))
+            ck_abort_msg("sparse state differs from the model (%zu tokens)", nt);
+    } else {
+        size_t m = (size_t)1 << p;
+        uint64_t *seen = calloc(m, sizeof *seen);
+        for (size_t i = 0; i < U; i++) {
+            if (!in[i]) continue;
+            uint64_t h = item(i);
+            seen[h & (m - 1)] |= (uint64_t)1 << ref_rank(h, p);
+        }
+        if (unika_sketch_is_sparse(s)) ck_abort_msg("sparse, model dense");
+        for (size_t i = 0; i < m; i++) {
+            uint8_t want = 0;
+            if (seen[i]) {
+                unsigned u = 63;
+                while (!(seen[i] >> u & 1)) u--;
+                want = (uint8_t)(4 * u + 2 * (u >= 2 && (seen[i] >> (u - 1) & 1)) +
+                                 (u >= 3 && (seen[i] >> (u - 2) & 1)));
+            }
+            if (s->registers[i] != want) ck_abort_msg("register %zu: %u, want %u", i, s->registers[i], want);
+        }
+        free(seen);
+    }
+    free(toks);
+}
+
 /* ---- state ------------------------------------------------------------- */
 
 START_TEST(new_refuses_bad_arguments)
@@ -495,6 +539,76 @@ START_TEST(merge_refuses_other_key_or_recipe)
 }
 END_TEST
 
+START_TEST(random_operation_sequences_match_the_model)
+{
+    /* Three sketches under 3,000 random operations (add, add_hashes, merge,
+     * reduce, copy, clear) over a universe of 3,000 items, p from 6 to 12 so
+     * both phases and every crossing occur; after each operation the state
+     * must equal the reference model of the item set it stands for. */
+    enum { S = 3, U = 3000 };
+    static uint8_t in[S][U];
+    unsigned ps[S];
+    unika_sketch *sk[S];
+    memset(in, 0, sizeof in);
+    uint64_t rng = 4242;
+    for (int i = 0; i < S; i++) {
+        ps[i] = 6 + 3 * (unsigned)i; /* 6, 9, 12 */
+        sk[i] = new_sketch(ps[i]);
+    }
+    uint64_t batch[64];
+    for (int op = 0; op < 3000; op++) {
+        uint64_t r = unika_test_splitmix64(&rng);
+        int i = (int)(r % S), j = (int)((r >> 8) % S), kind = (int)((r >> 16) % 100);
+        if (kind < 55) {
+            size_t it = (r >> 24) % U;
+            add_ok(sk[i], item(it));
+            in[i][it] = 1;
+        } else if (kind < 75) {
+            size_t n = (r >> 24) % 64;
+            for (size_t k = 0; k < n; k++) {
+                size_t it = unika_test_splitmix64(&rng) % U;
+                batch[k] = item(it);
+                in[i][it] = 1;
+            }
+            if (unika_sketch_add_hashes(sk[i], batch, n, NULL) != 0) ck_abort();
+        } else if (kind < 88) {
+            if (unika_sketch_merge(sk[i], sk[j], NULL) != 0) ck_abort();
+            if (i != j)
+                for (size_t k = 0; k < U; k++) in[i][k] |= in[j][k];
+            if (ps[j] < ps[i]) ps[i] = ps[j];
+        } else if (kind < 93) {
+            unsigned to = 4 + (unsigned)((r >> 24) % (ps[i] - 3));
+            if (unika_sketch_reduce(sk[i], to, NULL) != 0) ck_abort();
+            ps[i] = to;
+        } else if (kind < 97) {
+            if (i != j) {
+                unika_sketch *c = NULL;
+                if (unika_sketch_copy(&c, sk[j], NULL) != 0) ck_abort();
+                unika_sketch_free(sk[i]);
+                sk[i] = c;
+                memcpy(in[i], in[j], U);
+                ps[i] = ps[j];
+            }
+        } else {
+            unika_sketch_clear(sk[i]);
+            memset(in[i], 0, U);
+            /* refill precision now and then so reductions keep happening */
+            if ((r >> 40) % 2) {
+                unika_sketch_free(sk[i]);
+                ps[i] = 6 + (unsigned)((r >> 48) % 7);
+                sk[i] = new_sketch(ps[i]);
+            }
+        }
+        assert_matches_set(sk[i], ps[i], in[i], U);
+    }
+    for (int i = 0; i < S; i++) {
+        assert_matches_set(sk[i], ps[i], in[i], U);
+        if (unika_sketch_check_state(sk[i], NULL) != 0) ck_abort();
+        unika_sketch_free(sk[i]);
+    }
+}
+END_TEST
+
 /* ---- reduction --------------------------------------------------------- */
 
 START_TEST(reduce_equals_sketch_built_at_lower_p)
@@ -590,6 +704,7 @@ Suite *unika_test_suite(void)
     tcase_set_timeout(tm, 120);
     tcase_add_test(tm, merge_laws_hold_byte_for_byte);
     tcase_add_test(tm, merge_refuses_other_key_or_recipe);
+    tcase_add_test(tm, random_operation_sequences_match_the_model);
     tcase_add_test(tm, reduce_equals_sketch_built_at_lower_p);
     tcase_add_test(tm, register_index_is_uniform_under_siphash);
     suite_add_tcase(s, tm);

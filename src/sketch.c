@@ -179,15 +179,19 @@ static inline void reg_apply_token(uint8_t *regs, unsigned p, uint32_t t)
     *r = reg_pack(reg_unpack(*r) | ((uint64_t)1 << rank));
 }
 
+/* First position whose token is >= key. Branch-free halving: the
+ * comparisons on random tokens are unpredictable, and a mispredicted branch
+ * per level cost more than the rest of an insert. */
 static size_t lower_bound(const uint32_t *a, size_t n, uint32_t key)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < key) lo = mid + 1;
-        else hi = mid;
+    if (n == 0) return 0;
+    const uint32_t *base = a;
+    while (n > 1) {
+        size_t half = n / 2;
+        base += (size_t)(base[half - 1] < key) * half; /* no branch */
+        n -= half;
     }
-    return lo;
+    return (size_t)(base - a) + (*base < key);
 }
 
 static int cmp_u32(const void *a, const void *b)

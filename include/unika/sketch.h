@@ -196,7 +196,9 @@ typedef struct unika_estimate {
 
 /*! unika_sketch_estimate() :
  *  Estimates the number of distinct pseudonyms added. Sparse sketches are
- *  counted from their tokens whatever `which` says (exact = 1).
+ *  counted from their tokens whatever `which` says (exact = 1). A dense
+ *  sketch whose every register is saturated (only possible beyond ~2^64
+ *  items) gives +infinity with ML.
  *  @return 0, UNIKA_EINVAL (NULL, or unknown estimator). */
 UNIKA_API UNIKA_NODISCARD int unika_sketch_estimate(unika_estimate *out, const unika_sketch *s,
                                                     unika_estimator which, unika_error *err);

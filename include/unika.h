@@ -26,5 +26,6 @@
 #include "unika/sketch_io.h"
 #include "unika/csv.h"
 #include "unika/profile.h"
+#include "unika/release.h"
 
 #endif /* UNIKA_H */

@@ -17,6 +17,7 @@
  * from every format.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,9 +43,25 @@ static const char usage_text[] =
     "      --recipe NAME       use only files made with this recipe (otherwise\n"
     "                          files of different recipes are refused)\n"
     "      --min-count N       show estimates below N as <N (default 5; 0 = off)\n"
+    "      --secondary on|off  secondary suppression (default on): where a row,\n"
+    "                          column, table or overlap would let a withheld\n"
+    "                          figure be recovered, withhold more (shown as ..)\n"
+    "      --round R           none (default), base5, base10 or sdc (counts below\n"
+    "                          100 to 5, others and whole-period totals to 10)\n"
+    "      --noise M           none (default), ckm (-2..+2) or geometric:EPS:\n"
+    "                          deterministic noise drawn with --noise-key\n"
+    "      --noise-key FILE    the release noise key (a 0600 key from `unika\n"
+    "                          keygen`, never the partnership key)\n"
+    "      --release-id ID     names the publication; part of every noise draw\n"
+    "                          (default: derived from the input files' digests)\n"
+    "      --release           preset for publication: --secondary on and, unless\n"
+    "                          given, --min-count 5 and --round sdc\n"
     "      --format F          markdown (default), csv or json (docs/report.md)\n"
     "  -o, --output FILE       write to FILE (atomically) instead of stdout\n"
     "      --force             replace an existing FILE\n"
+    "\n"
+    "Every release parameter, the recipe, the key fingerprint and the input\n"
+    "digests are stamped on the output (docs/report.md, \"Release step\").\n"
     "\n"
     "Exit codes: 0 ok, 1 an unreadable, invalid or incompatible file, 2 usage.\n";
 
@@ -66,7 +83,15 @@ typedef struct figure {
     size_t *ia, na, *ib, nb;    /* inputs of the union (A), of B */
     unika_estimate e;
     int sparse;                 /* intersections: both operands sparse (exact) */
-    int suppressed;
+    int suppressed;             /* withheld: state is primary or secondary */
+    uint8_t state;              /* UNIKA_RELEASE_SHOWN, _PRIMARY or _SECONDARY */
+    size_t cls;                 /* figures with the same inputs share a class */
+    int whole;                  /* a whole-period total: every filter value is ANY */
+    uint8_t cell[1 + 2 * UNIKA_DIGEST_BYTES]; /* content id for the noise */
+    size_t cell_size;
+    long long value;            /* published number (noise and rounding applied) */
+    unsigned base;              /* its rounding base */
+    double vlo, vhi;            /* published 95% interval (not for exact figures) */
     char shown[40];
 } figure;
 
@@ -95,6 +120,16 @@ typedef struct report {
     unsigned long min_count;
     size_t skipped_recipe;
     const char *recipe_name;
+    /* the release step (docs/report.md, "Release step") */
+    int secondary;
+    unika_rounding rounding;
+    unika_noise noise;
+    double epsilon;
+    unika_key *noise_key;
+    char noise_fp[UNIKA_FINGERPRINT_HEX_BYTES];
+    char release_id[UNIKA_RELEASE_ID_MAX + 1];
+    char manifest[RP_DIGEST_HEX_BYTES];
+    size_t n_secondary;
 } report;
 
 static void *xrealloc(void *p, size_t n)
@@ -181,14 +216,32 @@ static char **distinct_values(const report *r, const char *label, rp_grain grain
 
 /* ---- figures ---------------------------------------------------------------------- */
 
+/* Primary suppression; the rest of the release step runs once every
+ * figure exists (release_apply). */
 static void finish(report *r, figure *f)
 {
-    if (r->min_count && f->e.estimate < (double)r->min_count) {
-        f->suppressed = 1;
-        snprintf(f->shown, sizeof f->shown, "<%lu", r->min_count);
-    } else {
-        snprintf(f->shown, sizeof f->shown, "%.0f", f->e.estimate);
+    if (r->min_count && f->e.estimate < (double)r->min_count) f->state = UNIKA_RELEASE_PRIMARY;
+}
+
+/* The content id of a union for the noise: the BLAKE2b-256 digest of its
+ * precision byte and classic HLL registers (a 0 byte for an empty union),
+ * so the same people give the same noise whichever files hold them. */
+static int content_digest(uint8_t out[UNIKA_DIGEST_BYTES], const unika_sketch *u)
+{
+    if (!u) {
+        static const uint8_t empty = 0;
+        (void)unika_file_digest(out, &empty, 1);
+        return 0;
     }
+    unsigned p = unika_sketch_precision(u);
+    size_t m = (size_t)1 << p;
+    uint8_t *buf = xrealloc(NULL, m + 1);
+    buf[0] = (uint8_t)p;
+    unika_error err = {0};
+    int rc = unika_sketch_hll_registers(buf + 1, m, u, &err);
+    if (rc == 0) (void)unika_file_digest(out, buf, m + 1);
+    free(buf);
+    return rc < 0 ? cli_fail(NULL, &err) : 0;
 }
 
 /* The union of the selected inputs' sketches (NULL when none: counts 0). */
@@ -256,9 +309,16 @@ static int add_union(report *r, size_t *at, const char *table_id, size_t nf,
     }
     f->id = filter_id(table_id, nf, f->fk, f->fv);
     f->ia = select_inputs(r, nf, f->fk, f->fv, grain, &f->na);
+    f->whole = 1;
+    for (size_t k = 0; k < nf; k++) f->whole &= !strcmp(fv[k], ANY);
     unika_sketch *u = NULL;
     int rc = union_of(&u, r, f->ia, f->na);
     if (!rc) rc = estimate_of(&f->e, u);
+    if (!rc && r->noise != UNIKA_NOISE_NONE) {
+        f->cell[0] = 'U';
+        f->cell_size = 1 + UNIKA_DIGEST_BYTES;
+        rc = content_digest(f->cell + 1, u);
+    }
     unika_sketch_free(u);
     if (!rc) finish(r, f);
     return rc;
@@ -291,6 +351,17 @@ static int add_intersection(report *r, size_t *at, const char *table_id, const c
             if (unika_sketch_intersection(&f->e, ua, ub, &err) < 0) rc = cli_fail(NULL, &err);
             f->sparse = unika_sketch_is_sparse(ua) && unika_sketch_is_sparse(ub);
         }
+    }
+    if (!rc && r->noise != UNIKA_NOISE_NONE) {
+        /* A ∩ B = B ∩ A: the two digests in byte order. */
+        uint8_t da[UNIKA_DIGEST_BYTES], db[UNIKA_DIGEST_BYTES];
+        rc = content_digest(da, ua);
+        if (!rc) rc = content_digest(db, ub);
+        int swap = memcmp(da, db, sizeof da) > 0;
+        f->cell[0] = 'I';
+        memcpy(f->cell + 1, swap ? db : da, UNIKA_DIGEST_BYTES);
+        memcpy(f->cell + 1 + UNIKA_DIGEST_BYTES, swap ? da : db, UNIKA_DIGEST_BYTES);
+        f->cell_size = 1 + 2 * UNIKA_DIGEST_BYTES;
     }
     unika_sketch_free(ua);
     unika_sketch_free(ub);
@@ -474,6 +545,191 @@ static int build_default(report *r, rp_grain grain)
     return rc;
 }
 
+/* ---- the release step ------------------------------------------------------------- */
+
+/* Raw estimates are published only when nothing perturbs or rounds them:
+ * otherwise the exact figure would sit next to its rounded one. */
+static int raw_published(const report *r)
+{
+    return r->rounding == UNIKA_ROUND_NONE && r->noise == UNIKA_NOISE_NONE;
+}
+
+static int same_set(const size_t *a, size_t na, const size_t *b, size_t nb)
+{
+    return na == nb && (!na || !memcmp(a, b, na * sizeof *a));
+}
+
+/* Two figures are the same number when they are the same union (or the
+ * same pair of unions) of the same files: input lists are ascending. */
+static int same_figure(const figure *a, const figure *b)
+{
+    if (a->inter != b->inter) return 0;
+    if (!a->inter) return same_set(a->ia, a->na, b->ia, b->na);
+    return (same_set(a->ia, a->na, b->ia, b->na) && same_set(a->ib, a->nb, b->ib, b->nb)) ||
+           (same_set(a->ia, a->na, b->ib, b->nb) && same_set(a->ib, a->nb, b->ia, b->na));
+}
+
+/* The first union figure over exactly these inputs, or NONE. */
+static size_t find_union(const report *r, const size_t *idx, size_t n)
+{
+    for (size_t i = 0; i < r->nf; i++)
+        if (!r->f[i].inter && same_set(r->f[i].ia, r->f[i].na, idx, n)) return i;
+    return NONE;
+}
+
+typedef struct relations {
+    size_t *offset, *members, *total;
+    size_t n, nm;
+} relations;
+
+static void rel_add(relations *rl, const size_t *m, size_t nm, size_t stride, size_t total)
+{
+    rl->offset = xrealloc(rl->offset, (rl->n + 2) * sizeof *rl->offset);
+    rl->total = xrealloc(rl->total, (rl->n + 1) * sizeof *rl->total);
+    rl->members = xrealloc(rl->members, (rl->nm + nm) * sizeof *rl->members);
+    if (!rl->n) rl->offset[0] = 0;
+    for (size_t k = 0; k < nm; k++) rl->members[rl->nm++] = m[k * stride];
+    rl->total[rl->n] = total;
+    rl->offset[++rl->n] = rl->nm;
+}
+
+/* Every "total = union of cells" relation the report publishes, in table
+ * order: one-way tables; two-way rows, columns and both margins; and for
+ * each overlap A ∩ B whose sides |A|, |B| and union |A ∪ B| are figures of
+ * the report, the relation |A ∩ B| = |A| + |B| - |A ∪ B|. */
+static void build_relations(relations *rl, const report *r)
+{
+    for (size_t ti = 0; ti < r->nt; ti++) {
+        const table *t = &r->t[ti];
+        if (t->overlap) {
+            for (size_t k = 0; k < t->np; k++) {
+                const figure *o = &r->f[t->pairs[k]];
+                size_t *u = xrealloc(NULL, (o->na + o->nb + 1) * sizeof *u), nu = 0, a = 0, b = 0;
+                while (a < o->na || b < o->nb) {
+                    size_t x = b >= o->nb || (a < o->na && o->ia[a] <= o->ib[b]) ? o->ia[a] : o->ib[b];
+                    if (a < o->na && o->ia[a] == x) a++;
+                    if (b < o->nb && o->ib[b] == x) b++;
+                    u[nu++] = x;
+                }
+                size_t m[4] = {t->pairs[k], find_union(r, o->ia, o->na),
+                               find_union(r, o->ib, o->nb), find_union(r, u, nu)};
+                free(u);
+                if (m[1] != NONE && m[2] != NONE && m[3] != NONE) rel_add(rl, m, 4, 1, NONE);
+            }
+            continue;
+        }
+        if (!t->rlabel || !t->cell) continue;
+        if (!t->clabel) {
+            rel_add(rl, t->cell, t->nr, 1, t->total);
+            continue;
+        }
+        for (size_t i = 0; i < t->nr; i++) rel_add(rl, t->cell + i * t->nc, t->nc, 1, t->rtot[i]);
+        for (size_t j = 0; j < t->nc; j++) rel_add(rl, t->cell + j, t->nr, t->nc, t->ctot[j]);
+        rel_add(rl, t->rtot, t->nr, 1, t->total);
+        rel_add(rl, t->ctot, t->nc, 1, t->total);
+    }
+}
+
+/* Differences: with |A| shown, an overlap shown beside it gives |A \ B|
+ * (people seen by A only). When that is below the threshold, the overlap
+ * is withheld too. */
+static void difference_rule(report *r)
+{
+    if (!r->min_count) return;
+    for (size_t ti = 0; ti < r->nt; ti++) {
+        const table *t = &r->t[ti];
+        for (size_t k = 0; t->overlap && k < t->np; k++) {
+            figure *o = &r->f[t->pairs[k]];
+            if (o->state != UNIKA_RELEASE_SHOWN) continue;
+            size_t side[2] = {find_union(r, o->ia, o->na), find_union(r, o->ib, o->nb)};
+            for (int s = 0; s < 2; s++) {
+                const figure *a = side[s] == NONE ? NULL : &r->f[side[s]];
+                if (a && a->state == UNIKA_RELEASE_SHOWN &&
+                    a->e.estimate - o->e.estimate < (double)r->min_count)
+                    o->state = UNIKA_RELEASE_SECONDARY;
+            }
+        }
+    }
+}
+
+static int publish(report *r, figure *f, int whole)
+{
+    f->suppressed = f->state != UNIKA_RELEASE_SHOWN;
+    if (f->suppressed) {
+        if (f->state == UNIKA_RELEASE_PRIMARY) snprintf(f->shown, sizeof f->shown, "<%lu", r->min_count);
+        else snprintf(f->shown, sizeof f->shown, "..");
+        return 0;
+    }
+    int64_t noise = 0;
+    if (r->noise != UNIKA_NOISE_NONE) {
+        uint64_t u;
+        unika_error err = {0};
+        if (unika_release_uniform(&u, r->noise_key, r->release_id, f->cell, f->cell_size, &err) < 0 ||
+            unika_release_noise(&noise, r->noise, r->epsilon, u, &err) < 0)
+            return cli_fail(NULL, &err);
+    }
+    int64_t v = (int64_t)rint(f->e.estimate) + noise;
+    if (v < 0) v = 0;
+    f->base = unika_release_base(r->rounding, v, whole);
+    f->value = unika_release_round(v, f->base);
+    /* The interval travels with the noise and is widened outwards to the
+     * rounding base, so it never pins the unrounded figure down. */
+    double b = (double)f->base;
+    f->vlo = floor((f->e.ci_low + (double)noise) / b) * b;
+    f->vhi = ceil((f->e.ci_high + (double)noise) / b) * b;
+    if (f->vlo < 0) f->vlo = 0;
+    if (raw_published(r)) snprintf(f->shown, sizeof f->shown, "%.0f", f->e.estimate);
+    else snprintf(f->shown, sizeof f->shown, "%lld", f->value);
+    return 0;
+}
+
+/* Secondary suppression, noise and rounding, in that order, once every
+ * figure and its primary state exist. */
+static int release_apply(report *r)
+{
+    for (size_t i = 0; i < r->nf; i++) {
+        r->f[i].cls = i;
+        for (size_t j = 0; j < i; j++)
+            if (same_figure(&r->f[i], &r->f[j])) {
+                r->f[i].cls = r->f[j].cls;
+                break;
+            }
+    }
+    if (r->secondary && r->nf) {
+        difference_rule(r);
+        relations rl = {0};
+        build_relations(&rl, r);
+        uint8_t *state = xrealloc(NULL, r->nf);
+        double *est = xrealloc(NULL, r->nf * sizeof *est);
+        size_t *cls = xrealloc(NULL, r->nf * sizeof *cls);
+        for (size_t i = 0; i < r->nf; i++) {
+            state[i] = r->f[i].state;
+            est[i] = r->f[i].e.estimate;
+            cls[i] = r->f[i].cls;
+        }
+        unika_error err = {0};
+        int rc = unika_release_secondary(state, r->nf, est, cls, rl.offset, rl.members, rl.total,
+                                         rl.n, &err);
+        for (size_t i = 0; rc >= 0 && i < r->nf; i++) r->f[i].state = state[i];
+        free(state);
+        free(est);
+        free(cls);
+        free(rl.offset);
+        free(rl.members);
+        free(rl.total);
+        if (rc < 0) return cli_fail(NULL, &err);
+    }
+    for (size_t i = 0; i < r->nf; i++) {
+        int whole = 0; /* one number, one rounding rule: whole if any twin is */
+        for (size_t j = 0; j < r->nf && !whole; j++)
+            whole = r->f[j].cls == r->f[i].cls && r->f[j].whole;
+        int rc = publish(r, &r->f[i], whole);
+        if (rc) return rc;
+        if (r->f[i].state == UNIKA_RELEASE_SECONDARY) r->n_secondary++;
+    }
+    return 0;
+}
+
 /* ---- output: markdown --------------------------------------------------------------- */
 
 /* A label value in a markdown table: '|' would end the cell. */
@@ -485,11 +741,12 @@ static void md_text(FILE *o, const char *v)
     }
 }
 
-static void md_interval(FILE *o, const figure *f)
+static void md_interval(FILE *o, const report *r, const figure *f)
 {
     if (f->suppressed) fputs("–", o);
     else if (f->e.exact) fputs("exact", o);
-    else fprintf(o, "%.0f–%.0f", f->e.ci_low, f->e.ci_high);
+    else if (raw_published(r)) fprintf(o, "%.0f–%.0f", f->e.ci_low, f->e.ci_high);
+    else fprintf(o, "%.0f–%.0f", f->vlo, f->vhi);
 }
 
 static void md_note(FILE *o, const report *r, const table *t)
@@ -500,6 +757,74 @@ static void md_note(FILE *o, const report *r, const table *t)
         fprintf(o, "\nFigures below %lu are shown as <%lu (primary suppression, also applied to "
                    "totals and overlaps).\n",
                 r->min_count, r->min_count);
+    int secondary = 0;
+    for (size_t i = 0; i < r->nf && !secondary; i++)
+        secondary = r->f[i].table == t->id && r->f[i].state == UNIKA_RELEASE_SECONDARY;
+    if (secondary)
+        fputs("Figures shown as .. are withheld so that a figure below the threshold cannot be\n"
+              "recovered from its row, column, total or overlap (secondary suppression).\n",
+              o);
+}
+
+static const char *const noise_names[] = {"none", "ckm", "geometric"};
+static const char *const rounding_names[] = {"none", "base5", "base10", "sdc"};
+
+static const char *rounding_text(unika_rounding g)
+{
+    switch (g) {
+    case UNIKA_ROUND_BASE5: return "every figure to the nearest 5 (ties up)";
+    case UNIKA_ROUND_BASE10: return "every figure to the nearest 10 (ties up)";
+    case UNIKA_ROUND_SDC:
+        return "figures below 100 to the nearest 5, others and whole-period totals to the "
+               "nearest 10 (ties up)";
+    default: return "none";
+    }
+}
+
+/* The footer: every parameter of the release step and the manifest. */
+static void md_release(FILE *o, const report *r)
+{
+    fputs("\n## Release\n\n", o);
+    if (r->min_count) fprintf(o, "- Threshold: figures below %lu shown as <%lu.\n", r->min_count,
+                              r->min_count);
+    else fputs("- Threshold: none.\n", o);
+    fprintf(o, "- Secondary suppression: %s (%zu figure%s withheld as ..).\n",
+            r->secondary ? "on" : "off", r->n_secondary, r->n_secondary == 1 ? "" : "s");
+    fprintf(o, "- Rounding: %s.\n", rounding_text(r->rounding));
+    if (r->noise == UNIKA_NOISE_NONE) fputs("- Noise: none.\n", o);
+    else if (r->noise == UNIKA_NOISE_CKM)
+        fprintf(o, "- Noise: ckm (-2..+2 with probabilities .05 .20 .50 .20 .05), noise key %s.\n",
+                r->noise_fp);
+    else
+        fprintf(o, "- Noise: geometric, epsilon %g per figure, noise key %s.\n", r->epsilon,
+                r->noise_fp);
+    fprintf(o, "- Release id: %s.\n", r->release_id);
+    if (!raw_published(r))
+        fputs("- Intervals: 95% intervals of the sketch error, moved with the noise and widened\n"
+              "  to the rounding base; unrounded estimates are not published.\n",
+              o);
+    fprintf(o, "- Linkage: figures count distinct pseudonyms of recipe %s; people whose records\n"
+               "  differ in the recipe's fields are counted twice, and different people with the\n"
+               "  same fields once. That error is not in the intervals: docs/linkage.md gives\n"
+               "  its measured size per recipe.\n",
+            r->recipe_name ? r->recipe_name : "unlabelled");
+    fprintf(o, "- Inputs: %zu sketch file%s, manifest %s (BLAKE2b-256 of their digests in byte "
+               "order):\n\n",
+            r->n, r->n == 1 ? "" : "s", r->manifest);
+    size_t *at = xrealloc(NULL, r->n * sizeof *at);
+    for (size_t i = 0; i < r->n; i++) at[i] = i;
+    for (size_t a = 1; a < r->n; a++)
+        for (size_t b = a; b > 0 && strcmp(r->in[at[b - 1]].digest_hex, r->in[at[b]].digest_hex) > 0; b--) {
+            size_t t = at[b];
+            at[b] = at[b - 1];
+            at[b - 1] = t;
+        }
+    for (size_t i = 0; i < r->n; i++) {
+        fprintf(o, "  - %s ", r->in[at[i]].digest_hex);
+        md_text(o, r->in[at[i]].path);
+        fputc('\n', o);
+    }
+    free(at);
 }
 
 static void write_markdown(FILE *o, const report *r)
@@ -530,7 +855,7 @@ static void write_markdown(FILE *o, const report *r)
                     fputs(" | ", o);
                     md_text(o, f->ob);
                     fprintf(o, " | %s | ", f->shown);
-                    md_interval(o, f);
+                    md_interval(o, r, f);
                     fputs(" |\n", o);
                 }
             }
@@ -540,7 +865,7 @@ static void write_markdown(FILE *o, const report *r)
         if (!t->rlabel) { /* the whole-period total */
             const figure *f = &r->f[t->total];
             fprintf(o, "| | unique | 95%% interval |\n|---|---:|---|\n| total | %s | ", f->shown);
-            md_interval(o, f);
+            md_interval(o, r, f);
             fputs(" |\n", o);
             md_note(o, r, t);
             continue;
@@ -557,7 +882,7 @@ static void write_markdown(FILE *o, const report *r)
                 fputs("| ", o);
                 md_text(o, i < t->nr ? t->rows[i] : "**total**");
                 fprintf(o, " | %s | ", f->shown);
-                md_interval(o, f);
+                md_interval(o, r, f);
                 fputs(" |\n", o);
             }
         } else {
@@ -585,6 +910,7 @@ static void write_markdown(FILE *o, const report *r)
         }
         md_note(o, r, t);
     }
+    md_release(o, r);
 }
 
 /* ---- output: CSV --------------------------------------------------------------------- */
@@ -604,7 +930,10 @@ static void csv_field(FILE *o, const char *s)
     fputc('"', o);
 }
 
-static void csv_row(FILE *o, const table *t, const figure *f, const char *row, const char *col)
+static const char *const state_names[] = {"none", "primary", "secondary"};
+
+static void csv_row(FILE *o, const report *r, const table *t, const figure *f, const char *row,
+                    const char *col)
 {
     csv_field(o, t->id);
     fputc(',', o);
@@ -619,22 +948,54 @@ static void csv_row(FILE *o, const table *t, const figure *f, const char *row, c
     csv_field(o, col);
     fputc(',', o);
     csv_field(o, f->shown);
-    if (f->suppressed) fputs(",,,,", o);
+    if (f->suppressed || !raw_published(r)) fputs(",,,,", o);
     else fprintf(o, ",%.6f,%.6f,%.6f,%.6f", f->e.estimate, f->e.std_error, f->e.ci_low, f->e.ci_high);
-    fprintf(o, ",%s,%s\n", f->e.exact ? "true" : "false", f->suppressed ? "true" : "false");
+    fprintf(o, ",%s,%s,%s", f->e.exact ? "true" : "false", f->suppressed ? "true" : "false",
+            state_names[f->state]);
+    if (f->suppressed) fputs(",,,,\n", o);
+    else if (f->e.exact) fprintf(o, ",%lld,%u,,\n", f->value, f->base);
+    else fprintf(o, ",%lld,%u,%.0f,%.0f\n", f->value, f->base, f->vlo, f->vhi);
+}
+
+/* Trailing comment lines: the header stays the first line, and readers
+ * that skip '#' lines (R, pandas comment='#') read the table as it is. */
+static void csv_release(FILE *o, const report *r)
+{
+    char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
+    unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(r->in[0].sketch));
+    unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(r->in[0].sketch));
+    fprintf(o, "# release: threshold=%lu secondary=%s rounding=%s noise=%s", r->min_count,
+            r->secondary ? "on" : "off", rounding_names[r->rounding], noise_names[r->noise]);
+    if (r->noise == UNIKA_NOISE_GEOMETRIC) fprintf(o, " epsilon=%g", r->epsilon);
+    if (r->noise_key) fprintf(o, " noise_key_fingerprint=%s", r->noise_fp);
+    fprintf(o, " release_id=%s secondary_withheld=%zu\n", r->release_id, r->n_secondary);
+    fprintf(o, "# recipe=%s recipe_fingerprint=%s key_fingerprint=%s estimator=ml confidence=0.95\n",
+            r->recipe_name ? r->recipe_name : "unlabelled", rfp, kfp);
+    fputs("# linkage error is not in the intervals: see docs/linkage.md\n", o);
+    fprintf(o, "# manifest=%s inputs=%zu\n", r->manifest, r->n);
+    size_t *at = xrealloc(NULL, r->n * sizeof *at);
+    for (size_t i = 0; i < r->n; i++) at[i] = i;
+    for (size_t a = 1; a < r->n; a++)
+        for (size_t b = a; b > 0 && strcmp(r->in[at[b - 1]].digest_hex, r->in[at[b]].digest_hex) > 0; b--) {
+            size_t t = at[b];
+            at[b] = at[b - 1];
+            at[b - 1] = t;
+        }
+    for (size_t i = 0; i < r->n; i++) fprintf(o, "# input %s\n", r->in[at[i]].digest_hex);
+    free(at);
 }
 
 static void write_csv(FILE *o, const report *r)
 {
     fputs("table,figure,row_label,row,col_label,col,shown,estimate,std_error,ci_low,ci_high,"
-          "exact,suppressed\n",
+          "exact,suppressed,suppression,value,rounding_base,value_ci_low,value_ci_high\n",
           o);
     for (size_t ti = 0; ti < r->nt; ti++) {
         const table *t = &r->t[ti];
         if (t->overlap) {
             for (size_t k = 0; k < t->np; k++) {
                 const figure *f = &r->f[t->pairs[k]];
-                csv_row(o, t, f, f->oa, f->ob);
+                csv_row(o, r, t, f, f->oa, f->ob);
             }
             continue;
         }
@@ -642,14 +1003,15 @@ static void write_csv(FILE *o, const report *r)
         if (t->cell)
             for (size_t i = 0; i < t->nr; i++)
                 for (size_t j = 0; j < ncol; j++)
-                    csv_row(o, t, &r->f[t->cell[i * ncol + j]], t->rows[i],
+                    csv_row(o, r, t, &r->f[t->cell[i * ncol + j]], t->rows[i],
                             t->clabel ? t->cols[j] : "");
         if (t->rtot)
-            for (size_t i = 0; i < t->nr; i++) csv_row(o, t, &r->f[t->rtot[i]], t->rows[i], "total");
+            for (size_t i = 0; i < t->nr; i++) csv_row(o, r, t, &r->f[t->rtot[i]], t->rows[i], "total");
         if (t->ctot)
-            for (size_t j = 0; j < t->nc; j++) csv_row(o, t, &r->f[t->ctot[j]], "total", t->cols[j]);
-        if (t->total != NONE) csv_row(o, t, &r->f[t->total], "total", t->clabel ? "total" : "");
+            for (size_t j = 0; j < t->nc; j++) csv_row(o, r, t, &r->f[t->ctot[j]], "total", t->cols[j]);
+        if (t->total != NONE) csv_row(o, r, t, &r->f[t->total], "total", t->clabel ? "total" : "");
     }
+    csv_release(o, r);
 }
 
 /* ---- output: JSON -------------------------------------------------------------------- */
@@ -691,7 +1053,22 @@ static void json_figure(cli_json *j, const report *r, const figure *f)
     }
     cj_str(j, "shown", f->shown);
     cj_bool(j, "suppressed", f->suppressed);
+    cj_str(j, "suppression", state_names[f->state]);
     if (f->suppressed) {
+        cj_null(j, "value");
+        cj_null(j, "rounding_base");
+    } else {
+        cj_int(j, "value", f->value);
+        cj_int(j, "rounding_base", f->base);
+    }
+    if (f->suppressed || f->e.exact) {
+        cj_null(j, "value_ci_low");
+        cj_null(j, "value_ci_high");
+    } else {
+        cj_int(j, "value_ci_low", (long long)f->vlo);
+        cj_int(j, "value_ci_high", (long long)f->vhi);
+    }
+    if (f->suppressed || !raw_published(r)) {
         cj_null(j, "estimate");
         cj_null(j, "std_error");
         cj_null(j, "ci_low");
@@ -753,8 +1130,24 @@ static void write_json(FILE *o, const report *r)
     cj_int(&j, "min_count", (long long)r->min_count);
     cj_str(&j, "shown_as", r->min_count ? "<N" : "none");
     cj_str(&j, "applies_to", "every figure: cells, totals and overlaps");
-    cj_bool(&j, "secondary", 0);
-    cj_str(&j, "rounding", "none");
+    cj_bool(&j, "secondary", r->secondary);
+    cj_str(&j, "rounding", rounding_names[r->rounding]);
+    cj_obj_end(&j);
+    cj_obj(&j, "release");
+    cj_int(&j, "threshold", (long long)r->min_count);
+    cj_bool(&j, "secondary", r->secondary);
+    cj_int(&j, "secondary_withheld", (long long)r->n_secondary);
+    cj_str(&j, "rounding", rounding_names[r->rounding]);
+    cj_str(&j, "noise", noise_names[r->noise]);
+    if (r->noise == UNIKA_NOISE_GEOMETRIC) rp_json_num(&j, "epsilon", r->epsilon);
+    else cj_null(&j, "epsilon");
+    if (r->noise_key) cj_str(&j, "noise_key_fingerprint", r->noise_fp);
+    else cj_null(&j, "noise_key_fingerprint");
+    cj_str(&j, "release_id", r->release_id);
+    cj_bool(&j, "raw_estimates", raw_published(r));
+    cj_str(&j, "manifest", r->manifest);
+    cj_str(&j, "linkage", "not in the intervals; docs/linkage.md gives the recipe's measured "
+                          "split and false-merge rates");
     cj_obj_end(&j);
     cj_arr(&j, "inputs");
     for (size_t i = 0; i < r->n; i++) {
@@ -831,6 +1224,7 @@ static void report_free(report *r)
     }
     free(r->t);
     rp_inputs_free(r->in, r->n);
+    unika_key_free(r->noise_key);
 }
 
 static int valid_label(const char *s)
@@ -838,6 +1232,52 @@ static int valid_label(const char *s)
     size_t n = strlen(s);
     if (!n || n > UNIKA_LABEL_KEY_MAX) return 0;
     return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+static int rounding_from_name(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, rounding_names[i])) return i;
+    return -1;
+}
+
+static int parse_noise(int *mech, double *eps, const char *s)
+{
+    *eps = 0;
+    if (!strcmp(s, "none")) *mech = UNIKA_NOISE_NONE;
+    else if (!strcmp(s, "ckm")) *mech = UNIKA_NOISE_CKM;
+    else if (!strncmp(s, "geometric:", 10)) {
+        char *end;
+        *eps = strtod(s + 10, &end);
+        if (end == s + 10 || *end || !(*eps >= 0.01 && *eps <= 20)) return -1;
+        *mech = UNIKA_NOISE_GEOMETRIC;
+    } else return -1;
+    return 0;
+}
+
+/* The manifest: BLAKE2b-256 of the inputs' digests, in byte order, so the
+ * same files name the same release whatever order they were given in. */
+static void manifest_digest(report *r)
+{
+    uint8_t *buf = xrealloc(NULL, r->n * UNIKA_DIGEST_BYTES), d[UNIKA_DIGEST_BYTES];
+    const char **hex = xrealloc(NULL, r->n * sizeof *hex);
+    for (size_t i = 0; i < r->n; i++) hex[i] = r->in[i].digest_hex;
+    for (size_t a = 1; a < r->n; a++)
+        for (size_t b = a; b > 0 && strcmp(hex[b - 1], hex[b]) > 0; b--) {
+            const char *t = hex[b];
+            hex[b] = hex[b - 1];
+            hex[b - 1] = t;
+        }
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t k = 0; k < UNIKA_DIGEST_BYTES; k++) {
+            unsigned v;
+            sscanf(hex[i] + 2 * k, "%2x", &v);
+            buf[i * UNIKA_DIGEST_BYTES + k] = (uint8_t)v;
+        }
+    (void)unika_file_digest(d, buf, r->n * UNIKA_DIGEST_BYTES);
+    rp_hex(r->manifest, d, UNIKA_DIGEST_BYTES);
+    free(buf);
+    free(hex);
 }
 
 int cmd_report(int argc, char **argv)
@@ -849,6 +1289,12 @@ int cmd_report(int argc, char **argv)
         {"period-grain", required_argument, NULL, 'g'},
         {"recipe", required_argument, NULL, 'R'},
         {"min-count", required_argument, NULL, 'm'},
+        {"secondary", required_argument, NULL, 'S'},
+        {"round", required_argument, NULL, 'U'},
+        {"noise", required_argument, NULL, 'N'},
+        {"noise-key", required_argument, NULL, 'K'},
+        {"release-id", required_argument, NULL, 'I'},
+        {"release", no_argument, NULL, 'P'},
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
@@ -856,7 +1302,11 @@ int cmd_report(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *rows = NULL, *cols = NULL, *overlap = NULL, *recipe = NULL, *out_path = NULL;
+    const char *noise_key_path = NULL, *release_id = NULL;
     int fmt = FMT_MARKDOWN, grain = RP_HALF, force = 0, c;
+    int secondary = 1, rounding = -1, preset = 0, min_count_given = 0;
+    int noise = UNIKA_NOISE_NONE;
+    double epsilon = 0;
     unsigned long min_count = 5;
     optind = 1;
     opterr = 0;
@@ -875,7 +1325,30 @@ int cmd_report(int argc, char **argv)
         case 'm':
             if (cli_parse_uint(&min_count, optarg, 0, 1000000) < 0)
                 return cli_usage_error("--min-count must be a whole number from 0 to 1000000");
+            min_count_given = 1;
             break;
+        case 'S':
+            if (!strcmp(optarg, "on")) secondary = 1;
+            else if (!strcmp(optarg, "off")) secondary = 0;
+            else return cli_usage_error("--secondary must be on or off");
+            break;
+        case 'U':
+            if ((rounding = rounding_from_name(optarg)) < 0)
+                return cli_usage_error("--round must be none, base5, base10 or sdc");
+            break;
+        case 'N':
+            if (parse_noise(&noise, &epsilon, optarg) < 0)
+                return cli_usage_error("--noise must be none, ckm or geometric:EPS with EPS from "
+                                       "0.01 to 20");
+            break;
+        case 'K': noise_key_path = optarg; break;
+        case 'I':
+            if (!*optarg || strlen(optarg) > UNIKA_RELEASE_ID_MAX || strpbrk(optarg, "\r\n"))
+                return cli_usage_error("--release-id must be 1 to %d bytes on one line",
+                                       UNIKA_RELEASE_ID_MAX);
+            release_id = optarg;
+            break;
+        case 'P': preset = 1; break;
         case 'F':
             if (!strcmp(optarg, "markdown")) fmt = FMT_MARKDOWN;
             else if (!strcmp(optarg, "csv")) fmt = FMT_CSV;
@@ -895,21 +1368,38 @@ int cmd_report(int argc, char **argv)
                                    labels[k]);
     if (rows && cols && !strcmp(rows, cols))
         return cli_usage_error("--rows and --cols name the same label");
+    if (preset) {
+        secondary = 1;
+        if (!min_count_given) min_count = 5;
+        if (rounding < 0) rounding = UNIKA_ROUND_SDC;
+    }
+    if (rounding < 0) rounding = UNIKA_ROUND_NONE;
+    if (noise != UNIKA_NOISE_NONE && !noise_key_path)
+        return cli_usage_error("--noise needs --noise-key FILE");
+    if (noise == UNIKA_NOISE_NONE && noise_key_path)
+        return cli_usage_error("--noise-key is only used with --noise ckm or geometric:EPS");
     if (!force && out_path && cli_exists(out_path)) {
         cli_errorf("%s: already exists (use --force to replace it)", out_path);
         return CLI_INPUT;
     }
 
+    unika_error err = {0};
     report r;
     memset(&r, 0, sizeof r);
     r.min_count = min_count;
+    r.secondary = secondary;
+    r.rounding = (unika_rounding)rounding;
+    r.noise = (unika_noise)noise;
+    r.epsilon = epsilon;
+    if (noise_key_path && unika_key_load(&r.noise_key, noise_key_path, 0, &err) < 0)
+        return cli_fail(noise_key_path, &err);
+    if (r.noise_key) unika_fingerprint_to_hex(r.noise_fp, unika_key_fingerprint_ptr(r.noise_key));
     char **paths = NULL;
     size_t np = 0;
     int rc = rp_collect(&paths, &np, argv + optind, (size_t)(argc - optind));
     if (rc) return rc;
     r.in = xrealloc(NULL, np * sizeof *r.in);
     unika_recipe *want = NULL;
-    unika_error err = {0};
     if (recipe && unika_recipe_parse(&want, recipe, strlen(recipe), &err) < 0) {
         cli_errorf("--recipe %s: %s", recipe, err.message);
         rc = CLI_USAGE;
@@ -936,6 +1426,18 @@ int cmd_report(int argc, char **argv)
         memcmp(unika_sketch_recipe_fingerprint(r.in[0].sketch),
                unika_sketch_recipe_fingerprint(r.in[r.n - 1].sketch), UNIKA_FINGERPRINT_BYTES))
         cli_errorf("hint: choose one recipe with --recipe NAME");
+    if (!rc && r.noise_key &&
+        !memcmp(unika_key_fingerprint_ptr(r.noise_key), unika_sketch_key_fingerprint(r.in[0].sketch),
+                UNIKA_FINGERPRINT_BYTES)) {
+        cli_errorf("%s: refusing the partnership key as the noise key: whoever holds it could "
+                   "recompute the noise (make a release key with unika keygen)", noise_key_path);
+        rc = CLI_INPUT;
+    }
+    if (!rc) {
+        manifest_digest(&r);
+        snprintf(r.release_id, sizeof r.release_id, "%s%.16s", release_id ? "" : "inputs-",
+                 release_id ? release_id : r.manifest);
+    }
     if (!rc) {
         r.recipe_name = want ? unika_recipe_name(want) : unika_sketch_get_label(r.in[0].sketch, "recipe");
         if (!rows && !overlap) {
@@ -954,6 +1456,7 @@ int cmd_report(int argc, char **argv)
             if (!rc && overlap) rc = build_overlap(&r, overlap, (rp_grain)grain);
         }
     }
+    if (!rc) rc = release_apply(&r);
     if (!rc) {
         cli_out o;
         FILE *f = stdout;

@@ -143,6 +143,43 @@ expect "a file the report leaves out fails" 1 \
     "$UNIKA" verify --quiet --roster ../r.roster --report partial.json cells
 cd ..
 
+# ---- the release step: thresholds, secondary suppression, rounding, noise ---------------------
+"$UNIKA" report --format json --release --rows period --cols gender -o released.json cells || exit 1
+withheld=$(python3 -c 'import json; r=json.load(open("released.json")); print(sum(f["suppression"] == "secondary" for f in r["figures"]), sum(f["suppression"] == "primary" for f in r["figures"]))')
+cases=$((cases + 1))
+case "$withheld" in "0 "*|*" 0") fail "the released table withholds nothing ($withheld): no test of suppression";; esac
+nrel=$(grep -c '"kind": "\(union\|intersection\)"' released.json)
+expect "a released table (threshold, secondary suppression, sdc rounding) verifies" 0 \
+    "release: threshold 5, secondary suppression on, rounding sdc, noise none" \
+    "$nrel of $nrel figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
+    "$UNIKA" verify --roster r.roster --report released.json cells
+python3 - <<'PY'
+import json
+r = json.load(open("released.json"))
+f = next(f for f in r["figures"] if f["suppression"] == "secondary")
+f.update(suppression="none", suppressed=False, shown="40", value=40, rounding_base=5)
+open("revealed.id", "w").write(f["id"])
+json.dump(r, open("revealed.json", "w"), indent=2)
+PY
+expect "a withheld figure revealed by hand fails" 1 \
+    "FAIL  $(cat revealed.id): the report shows \"40\", the signed files give \"..\", withheld as secondary" -- \
+    "$UNIKA" verify --quiet --roster r.roster --report revealed.json cells
+
+"$UNIKA" keygen -o noise.key >/dev/null
+"$UNIKA" keygen -o other-noise.key >/dev/null
+"$UNIKA" report --format json --release --noise ckm --noise-key noise.key --release-id 2024-final \
+    -o noisy.json cells || exit 1
+expect "a perturbed report verifies with its noise key" 0 \
+    "release: threshold 5, secondary suppression on, rounding sdc, noise ckm" \
+    "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
+    "$UNIKA" verify --noise-key noise.key --roster r.roster --report noisy.json cells
+expect "a perturbed report needs the noise key" 1 \
+    "FAIL  the report's figures carry noise: give the release noise key (--noise-key) to recompute them" -- \
+    "$UNIKA" verify --roster r.roster --report noisy.json cells
+expect "another noise key is named" 1 \
+    "FAIL  the report's noise key is $("$UNIKA" key fingerprint noise.key), --noise-key is $("$UNIKA" key fingerprint other-noise.key)" -- \
+    "$UNIKA" verify --noise-key other-noise.key --roster r.roster --report noisy.json cells
+
 # ---- refusals -----------------------------------------------------------------------------------
 printf '{"schema": "unika-report", "version": 1,\n  "figures": [1,]}\n' >broken.json
 expect "malformed JSON names line and column" 1 \

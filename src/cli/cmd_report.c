@@ -12,9 +12,14 @@
  * Each figure keeps its filter and the digests of the input files it was
  * computed from, and the JSON output carries both, so that an auditor
  * (`unika verify`) can recompute every figure from the partners' files.
- * Disclosure control here is the primary threshold only: an estimate below
- * --min-count is shown as "<N" everywhere, its value and interval withheld
- * from every format.
+ *
+ * Disclosure control (the release step, docs/report.md) runs once every
+ * figure exists: an estimate below --min-count is shown as "<N"; secondary
+ * suppression withholds more ("..") wherever a table, row, column or
+ * overlap would let a withheld figure be recovered; then optional keyed
+ * noise and rounding. The rules are in the library (unika/release.h); this
+ * file finds the relations and figure classes and stamps every parameter.
+ * Withheld numbers are absent from every format.
  */
 #include <getopt.h>
 #include <math.h>

@@ -233,6 +233,28 @@ class Pseudonyms(unittest.TestCase):
         with self.assertRaises(KeyError):
             unika.pseudonymize(self.key, self.recipe, {"nmae": "x"})
 
+    def test_absent_column_empty_cell_reference_and_formats(self):
+        base = {"name": "Nasir Haidari", "birth_date": "1997-05-04"}
+        # An empty gender cell is "unknown" (folded to X); no gender column fails.
+        self.assertEqual(unika.pseudonymize(self.key, self.recipe, dict(base, gender="")),
+                         unika.pseudonymize(self.key, self.recipe, dict(base, gender="okänt")))
+        with self.assertRaises(unika.UnikaError) as cm:
+            unika.pseudonymize(self.key, self.recipe, dict(base, gender=None))
+        self.assertEqual((cm.exception.name, cm.exception.field), ("UNIKA_EFIELD", "gender"))
+        dob = unika.Recipe("dob")
+        self.assertEqual(
+            unika.pseudonymize(self.key, dob, {"name": "Nasir Haidari", "gender": "m",
+                                               "birth_date": "04.05.1997",
+                                               "birth_date_format": "DD.MM.YYYY"}),
+            unika.pseudonymize(self.key, dob, dict(base, gender="m")))
+        pnr = unika.Recipe("pnr")
+        want = unika.pseudonymize(self.key, pnr, {"personnummer": "198112189876"})
+        for ref in ({"reference": "2017-09-09"}, {"reference": (2017, 9, 9)},
+                    {"visit_date": "09/09/2017"},
+                    {"visit_date": "2017.09.09", "visit_date_format": "YYYY.MM.DD"}):
+            self.assertEqual(unika.pseudonymize(self.key, pnr,
+                                                dict(ref, personnummer=b"811218-9876")), want)
+
     def test_batch_reports_each_record(self):
         recs = [{"name": "Hosein Amiri", "birth_date": "2005-01-01", "gender": "m"},
                 {"name": "Zahra Ahmadi", "birth_date": "2001-02-30", "gender": "f"},

@@ -24,6 +24,7 @@ import ctypes
 import ctypes.util
 import glob
 import os
+import struct
 from collections import namedtuple
 from ctypes import (POINTER, Structure, byref, c_char, c_char_p, c_double, c_int,
                     c_size_t, c_uint, c_uint64, c_void_p)
@@ -396,32 +397,55 @@ class Recipe(_Handle):
 
 # ---- pseudonyms ------------------------------------------------------------------------
 
-_META = ("birth_date_format", "visit_date_format", "reference")
+# Records are packed with struct in the C layout, each value a pointer into one
+# bytes object: filling ctypes Structures field by field cost 25 us a record.
+_NCOL = len(_REC_COLUMNS)
+_SLOT = dict({c: i for i, c in enumerate(_REC_COLUMNS)},
+             birth_date_format=_NCOL, visit_date_format=_NCOL + 1)
+_REC_FMT = "@%dP%dNPP3i" % (_NCOL, _NCOL)
+_REC_FMT += "%dx" % (ctypes.sizeof(_Record) - struct.calcsize(_REC_FMT))
+if struct.calcsize(_REC_FMT) != ctypes.sizeof(_Record) or \
+        _Record.reference.offset != struct.calcsize(_REC_FMT.split("3i")[0]):
+    raise ImportError("unika: cannot lay out unika_record on this platform")
+_pack_record = struct.Struct(_REC_FMT).pack
 
 
-def _record(rec, keep):
-    """Fills a C record from a dict of column -> str/bytes (None: no such column).
-    `keep` holds the bytes objects so their memory outlives the C call."""
-    unknown = set(rec) - set(_REC_COLUMNS) - set(_META)
-    if unknown:
-        raise KeyError("unika: unknown record columns: %s" % ", ".join(sorted(unknown)))
-    r = _Record()
-    for i, col in enumerate(_REC_COLUMNS):
-        v = rec.get(col)
-        if v is not None:
-            v = _b(v, col)
-            keep.append(v)
-            r.field[i], r.size[i] = v, len(v)
-    for fmt in ("birth_date_format", "visit_date_format"):
-        if rec.get(fmt) is not None:
-            v = _b(rec[fmt], fmt)
-            keep.append(v)
-            setattr(r, fmt, v)
-    ref = rec.get("reference")
-    if ref is not None:
-        d = parse_date(ref) if isinstance(ref, (str, bytes)) else Date(*ref)
-        r.reference = _Date(*d)
-    return r
+def _records(recs):
+    """C records (unika_record[]) for dicts of column -> str/bytes (None: no such
+    column). Returns (array, blob): blob holds the values and must outlive the call."""
+    parts, rows, at, slot = [], [], 0, _SLOT.get
+    append = parts.append
+    for rec in recs:
+        cells, ref = [], (0, 0, 0)
+        for col, v in rec.items():
+            i = slot(col)
+            if i is None and col != "reference":
+                raise KeyError("unika: unknown record column %r" % col)
+            if v is None:
+                continue
+            if i is None:
+                ref = tuple(parse_date(v) if isinstance(v, (str, bytes)) else Date(*v))
+                continue
+            v = v.encode() if type(v) is str else _b(v, col)
+            if i >= _NCOL:
+                v += b"\0"  # formats are C strings
+            cells.append((i, at, len(v)))
+            append(v)
+            at += len(v)
+        rows.append((cells, ref))
+    blob = b"".join(parts)
+    base = ctypes.cast(c_char_p(blob), c_void_p).value
+    packed, pack, zeros = [], _pack_record, [0] * (2 * _NCOL + 2)
+    for cells, ref in rows:
+        f = zeros[:]  # pointers 0.._NCOL-1, sizes, then the two format pointers
+        for i, off, n in cells:
+            if i < _NCOL:
+                f[i], f[_NCOL + i] = base + off, n  # never NULL: "" is (pointer, 0)
+            else:
+                f[i + _NCOL] = base + off
+        packed.append(pack(*f, *ref))
+    arr = ctypes.create_string_buffer(b"".join(packed), len(packed) * ctypes.sizeof(_Record))
+    return ctypes.cast(arr, POINTER(_Record)), (arr, blob)
 
 
 def pseudonymize(key, recipe, record):
@@ -430,10 +454,9 @@ def pseudonymize(key, recipe, record):
     personnummer, dossier, digits) plus optional birth_date_format, visit_date_format
     and reference (a date for 10-digit personnummer). A None value is an absent
     column; "" is an empty cell."""
-    keep = []
-    r = _record(record, keep)
+    r, _keep = _records([record])
     out = ctypes.create_string_buffer(PSEUDONYM_BYTES)
-    _call(_c.unika_pseudonym_from_record, out, key._h, recipe._h, byref(r))
+    _call(_c.unika_pseudonym_from_record, out, key._h, recipe._h, r)
     return out.raw
 
 
@@ -456,10 +479,9 @@ failed record (its message starts "record <i>: ") or None."""
 def pseudonymize_batch(key, recipe, records):
     """pseudonymize() of many records in one library call; every record is done
     whatever happens to the others."""
-    keep = []
-    recs = [_record(r, keep) for r in records]
-    n = len(recs)
-    arr = (_Record * max(1, n))(*recs)
+    records = list(records)
+    n = len(records)
+    arr, _keep = _records(records)
     out = ctypes.create_string_buffer(max(1, n) * PSEUDONYM_BYTES)
     status = (c_int * max(1, n))()
     failed = c_size_t()

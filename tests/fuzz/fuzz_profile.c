@@ -6,8 +6,9 @@
  * the profile's delimiter, the header bound and every row extracted with
  * all values asked for. Invariants: a failure records its code and message;
  * an accepted profile has a valid delimiter and a non-NULL name; every
- * extracted value is NUL-terminated at its stated size, dates are valid and
- * canonical, and the gender is in the enum.
+ * extracted value is non-empty without NUL, rewritten ones (dates, gender)
+ * NUL-terminated at their size, dates valid and canonical, the gender in
+ * the enum and its text the gender's code.
  */
 #include "fuzz_common.h"
 
@@ -15,9 +16,20 @@ static const char SEPARATOR[] = "\n%%\n";
 
 static void check_record(const unika_profile_record *r)
 {
+    /* Values are (pointer, size) pairs: an "as written" value (name,
+     * country, ids) points into the CSV field, trimmed, so it need not end
+     * in NUL at its size; it must hold no NUL. Rewritten values (dates,
+     * gender code) are NUL-terminated strings. */
     for (int v = 0; v < UNIKA_VALUE_COUNT; v++) {
         if (!r->text[v]) continue;
-        FUZZ_REQUIRE(strlen(r->text[v]) == r->size[v], "value size differs from its text");
+        FUZZ_REQUIRE(r->size[v] > 0, "empty value not NULL");
+        FUZZ_REQUIRE(memchr(r->text[v], '\0', r->size[v]) == NULL, "NUL inside a value");
+    }
+    static const unika_value rewritten[] = {UNIKA_VALUE_DATE, UNIKA_VALUE_BIRTH, UNIKA_VALUE_GENDER};
+    for (size_t i = 0; i < sizeof rewritten / sizeof rewritten[0]; i++) {
+        unika_value v = rewritten[i];
+        if (r->text[v])
+            FUZZ_REQUIRE(strlen(r->text[v]) == r->size[v], "rewritten value not NUL-terminated");
     }
     if (r->text[UNIKA_VALUE_DATE]) {
         FUZZ_REQUIRE(unika_date_valid(&r->visit) && r->visit.day != 0, "visit date not full");

@@ -179,7 +179,10 @@ _SIGNATURES = {
 }
 
 for _name, (_res, _args) in _SIGNATURES.items():
-    _fn = getattr(_lib, _name)  # AttributeError here: the library is too old
+    try:
+        _fn = getattr(_lib, _name)
+    except AttributeError:
+        raise ImportError("unika: %s lacks %s (too old a library?)" % (_lib._name, _name))
     _fn.restype, _fn.argtypes = _res, _args
 _c = _lib
 
@@ -398,7 +401,7 @@ class Recipe(_Handle):
 # ---- pseudonyms ------------------------------------------------------------------------
 
 # Records are packed with struct in the C layout, each value a pointer into one
-# bytes object: filling ctypes Structures field by field cost 25 us a record.
+# bytes object: filling ctypes Structures field by field cost more than the C call.
 _NCOL = len(_REC_COLUMNS)
 _SLOT = dict({c: i for i, c in enumerate(_REC_COLUMNS)},
              birth_date_format=_NCOL, visit_date_format=_NCOL + 1)

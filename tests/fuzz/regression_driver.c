@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Inputs above this are not fuzz inputs (libFuzzer's own default -max_len
  * is far below); refusing them keeps a stray file from exhausting memory. */
-#define MAX_INPUT ((size_t)16 << 20)
+#define MAX_INPUT_BYTES ((size_t)16 << 20)
 
 static int run_file(const char *path)
 {
@@ -32,8 +32,8 @@ static int run_file(const char *path)
         return -1;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || (size_t)st.st_size > MAX_INPUT) {
-        fprintf(stderr, "%s: cannot stat, or larger than %zu bytes\n", path, MAX_INPUT);
+    if (fstat(fileno(f), &st) != 0 || (size_t)st.st_size > MAX_INPUT_BYTES) {
+        fprintf(stderr, "%s: cannot stat, or larger than %zu bytes\n", path, MAX_INPUT_BYTES);
         fclose(f);
         return -1;
     }

@@ -5,10 +5,13 @@
 # coverage feedback) in $UNIKA_FUZZ_BUILD (default <repo>/build-fuzz), then
 # runs each TARGET (default: all; names as in tests/fuzz/CMakeLists.txt,
 # e.g. csv, sketch_parse) for SECONDS on a scratch copy of its corpus. Then
-# the old corpus and the new inputs are merged with -merge=1 into a fresh
-# directory, which keeps a small set of inputs (smallest first) covering
-# every feature either reached, and that replaces tests/fuzz/corpus/<target>/
-# (review and commit the change). Prints, per target, libFuzzer's final
+# the old corpus and the new inputs are merged with -merge=1 -use_counters=0
+# into a fresh directory, which keeps a small set of inputs (smallest first)
+# reaching every edge either reached (edges, not hit counts: a few hundred
+# files instead of thousands), and that replaces tests/fuzz/corpus/<target>/
+# (review and commit the change). Inputs that once crashed a target live in
+# tests/fuzz/regressions/<target>/ under descriptive names and are never
+# minimised away. Prints, per target, libFuzzer's final
 # "#N DONE cov: X ft: Y" line and the executions. A crash, leak or timeout
 # input is copied to tests/fuzz/crashes/<target>/ (not committed: fix the
 # bug, then add the input to the corpus) and makes the script exit 1.
@@ -70,7 +73,8 @@ for t in "${targets[@]}"; do
     # Merge back in minimised form: old corpus + new inputs -> a fresh set.
     before=$(ls "$corpus" | wc -l)
     mkdir "$scratch/min"
-    if "$bin" -merge=1 "$scratch/min" "$corpus" "$scratch/corpus" >"$scratch/merge.log" 2>&1 &&
+    if "$bin" -merge=1 -use_counters=0 "$scratch/min" "$corpus" "$scratch/corpus" \
+           >"$scratch/merge.log" 2>&1 &&
        [ -n "$(ls -A "$scratch/min")" ]; then
         find "$corpus" -maxdepth 1 -type f -delete
         cp "$scratch/min/." "$corpus/" -r

@@ -6,7 +6,9 @@
  * sketch; memory grows with the number of cells, never with the rows. All
  * sketches are written into a fresh staging directory beside DIR, which
  * then takes DIR's place by rename, so DIR holds exactly the sketches of one
- * complete run, or is left as it was. docs/cli.md specifies names and labels.
+ * complete run, or is left as it was. With --sign, each sketch's signature
+ * (FILE.uks.sig) is written into the staging directory too, so a DIR that
+ * exists is complete and signed. docs/cli.md specifies names and labels.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "unika/sign.h"
 #include "unika/sketch.h"
 #include "unika/sketch_io.h"
 
@@ -40,9 +43,11 @@ static const char help[] =
     "      --precision P    sketch precision 4..18 (default 12)\n"
     "      --rejects FILE   write each rejected row's line, column, field and reason\n"
     "                       (CSV, never the value) to FILE\n"
+    "      --sign PARTNER.sec  sign each sketch with the partner's signing key:\n"
+    "                       FILE.uks.sig beside each FILE.uks in DIR\n"
     "      --json           print the summary as JSON on stdout (docs/cli.md)\n"
-    "      --force          replace an existing DIR that holds only .uks files,\n"
-    "                       and an existing --rejects FILE\n"
+    "      --force          replace an existing DIR that holds only .uks (and\n"
+    "                       .uks.sig) files, and an existing --rejects FILE\n"
     "  -o, --output DIR     the output directory (created; must not exist or be empty)\n"
     "\n"
     "A malformed file (bad CSV, invalid UTF-8, a missing column, a row with the\n"
@@ -78,6 +83,7 @@ typedef struct cell {
 typedef struct ingest {
     /* options */
     const char *key_path, *key_fp, *profile_path, *org, *out_dir, *rejects_path, *input;
+    const char *sign_path;
     const char *recipe_text[MAX_RECIPES];
     size_t nrecipes;
     int grain;
@@ -89,6 +95,7 @@ typedef struct ingest {
     int json, force;
     /* state */
     unika_key *key;
+    unika_sign_key *signer; /* --sign, else NULL */
     unika_recipe *recipes[MAX_RECIPES];
     unika_profile *profile;
     cell *cells;
@@ -161,6 +168,7 @@ static int parse_args(ingest *g, int argc, char **argv)
         {"force", no_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"key-fingerprint", required_argument, NULL, 'K'},
+        {"sign", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     const char *bands = "0-17,18-20,21-24,25-";
@@ -219,6 +227,7 @@ static int parse_args(ingest *g, int argc, char **argv)
         case 'f': g->force = 1; break;
         case 'o': g->out_dir = optarg; break;
         case 'K': g->key_fp = optarg; break;
+        case 'S': g->sign_path = optarg; break;
         case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -456,7 +465,14 @@ static void country_value(char *dst, size_t cap, const char *src, size_t n)
 
 /* ---- output ----------------------------------------------------------------- */
 
-/* 1 if `dir` holds anything but regular *.uks files (or cannot be read). */
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && !strcmp(s + n - k, suffix);
+}
+
+/* 1 if `dir` holds anything but regular *.uks files and their *.uks.sig
+ * signatures (or cannot be read): what an earlier run may have written. */
 static int dir_has_foreign(const char *dir, int *empty)
 {
     DIR *d = opendir(dir);
@@ -467,12 +483,11 @@ static int dir_has_foreign(const char *dir, int *empty)
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         *empty = 0;
-        size_t n = strlen(e->d_name);
         char path[PATH_MAX];
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (n < 5 || strcmp(e->d_name + n - 4, ".uks") || lstat(path, &st) < 0 ||
-            !S_ISREG(st.st_mode))
+        if (!(ends_with(e->d_name, ".uks") || ends_with(e->d_name, ".uks.sig")) ||
+            lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
             foreign = 1;
     }
     closedir(d);
@@ -513,8 +528,8 @@ static int check_out_dir(const ingest *g)
         return CLI_INPUT;
     }
     if (foreign) {
-        cli_errorf("%s: holds files other than .uks sketches; refusing to replace it even "
-                   "with --force", g->out_dir);
+        cli_errorf("%s: holds files other than .uks sketches and their .sig files; refusing "
+                   "to replace it even with --force", g->out_dir);
         return CLI_INPUT;
     }
     return 0;
@@ -560,6 +575,12 @@ static int write_cells(ingest *g)
         if (unika_sketch_save(g->cells[i].sketch, path, 0, &err) < 0) {
             remove_tree(stage);
             return cli_fail(NULL, &err);
+        }
+        /* Signed inside the staging directory: DIR appears signed or not at all. */
+        if (g->signer && unika_sign_file(g->signer, path, NULL, 0, &err) < 0) {
+            cli_errorf("%s: cannot sign: %s", g->cells[i].file, err.message);
+            remove_tree(stage);
+            return CLI_INPUT;
         }
     }
     if (cli_fsync_dir(stage, &err) < 0) {
@@ -609,8 +630,10 @@ static void summary(ingest *g, const cli_input *in)
     for (size_t i = 0; i < g->ncells; i++)
         fprintf(f, "  %s: %llu row%s\n", g->cells[i].file, (unsigned long long)g->cells[i].rows,
                 g->cells[i].rows == 1 ? "" : "s");
-    fprintf(f, "unika ingest: wrote %zu sketch%s to %s\n", g->ncells, g->ncells == 1 ? "" : "es",
+    fprintf(f, "unika ingest: wrote %zu sketch%s to %s", g->ncells, g->ncells == 1 ? "" : "es",
             g->out_dir);
+    if (g->signer) fprintf(f, ", signed by %s", unika_sign_key_name(g->signer));
+    fputc('\n', f);
 }
 
 static void summary_json(ingest *g, const cli_input *in)
@@ -629,6 +652,8 @@ static void summary_json(ingest *g, const cli_input *in)
     for (size_t i = 0; i < g->nby; i++) cj_str(&j, NULL, by_names[g->by[i]]);
     cj_arr_end(&j);
     cj_int(&j, "precision", g->precision);
+    if (g->signer) cj_str(&j, "signer", unika_sign_key_name(g->signer));
+    else cj_null(&j, "signer");
     unika_fingerprint_to_hex(hex, unika_key_fingerprint_ptr(g->key));
     cj_str(&j, "key_fingerprint", hex);
     cj_int(&j, "rows_read", (long long)g->rows_read);
@@ -705,6 +730,10 @@ static int run(ingest *g)
         return CLI_INPUT;
     }
     if ((rc = cli_load_key(&g->key, g->key_path, g->key_fp))) return rc;
+    /* The signing key is loaded before any row is read, so a refused key
+     * costs nothing and cannot leave an unsigned DIR behind. */
+    if (g->sign_path && unika_sign_key_load(&g->signer, g->sign_path, 0, &err) < 0)
+        return cli_fail(g->sign_path, &err);
     if (unika_profile_load(&g->profile, g->profile_path, &err) < 0) return cli_fail(NULL, &err);
 
     /* What each recipe, the period and the categories need from a row. */
@@ -908,5 +937,6 @@ int cmd_ingest(int argc, char **argv)
     for (size_t r = 0; r < g.nrecipes; r++) unika_recipe_free(g.recipes[r]);
     unika_profile_free(g.profile);
     unika_key_free(g.key);
+    unika_sign_key_free(g.signer);
     return rc;
 }

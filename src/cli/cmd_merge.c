@@ -7,7 +7,9 @@
  * its labels and (when FILE.sig is present) who signed it, so an auditor can
  * trace a merged figure back to the partners' files. Merging is
  * deterministic: the same inputs in any order give byte-identical output,
- * which is what lets an auditor reproduce it.
+ * which is what lets an auditor reproduce it. With --sign the output is
+ * signed after it is written (OUT.sig), so a merged file can itself be
+ * handed on and checked against the roster.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -16,7 +18,7 @@
 #include "report.h"
 
 static const char usage_text[] =
-    "usage: unika merge -o OUT [--force] [--json] [--roster R] IN...\n"
+    "usage: unika merge -o OUT [--force] [--json] [--roster R] [--sign KEY.sec] IN...\n"
     "\n"
     "Writes the union of the sketch files IN (files, or directories searched for\n"
     "*.uks) to OUT. All inputs must come from one partnership key and one recipe;\n"
@@ -27,7 +29,9 @@ static const char usage_text[] =
     "same bytes. No key is needed.\n"
     "\n"
     "  -o, --output OUT  the merged sketch file (written atomically)\n"
-    "      --force       replace OUT if it exists\n"
+    "      --force       replace OUT (and OUT.sig) if it exists; an old OUT.sig\n"
+    "                    that no longer matches is removed\n"
+    "      --sign KEY.sec  sign OUT with this signing key: writes OUT.sig\n"
     "      --roster R    verify each IN.sig against the roster R (refuse on failure);\n"
     "                    without it a signature is checked only against its own\n"
     "                    key, so the recorded signer is the one the file claims\n"
@@ -75,7 +79,8 @@ static int signer_of(char signer[UNIKA_SIGNER_NAME_MAX + 1], const rp_input *in,
 
 static void print_summary(const char *out_path, const rp_input *in, size_t n, char (*signers)[UNIKA_SIGNER_NAME_MAX + 1],
                           const unika_sketch *u, const uint8_t digest[UNIKA_DIGEST_BYTES],
-                          const unika_estimate *e, int json)
+                          const unika_estimate *e, const char *signed_by, const char *sig_path,
+                          int json)
 {
     char hex[RP_DIGEST_HEX_BYTES], fp[UNIKA_FINGERPRINT_HEX_BYTES];
     rp_hex(hex, digest, UNIKA_DIGEST_BYTES);
@@ -87,6 +92,7 @@ static void print_summary(const char *out_path, const rp_input *in, size_t n, ch
         printf("  labels kept: ");
         rp_print_labels(stdout, u);
         printf("\n  blake2b-256 %s\n", hex);
+        if (signed_by) printf("  signed by %s -> %s\n", signed_by, sig_path);
         return;
     }
     cli_json j;
@@ -108,6 +114,10 @@ static void print_summary(const char *out_path, const rp_input *in, size_t n, ch
     rp_json_num(&j, "ci_low", e->ci_low);
     rp_json_num(&j, "ci_high", e->ci_high);
     cj_bool(&j, "exact", e->exact);
+    if (signed_by) { /* only with --sign, so unsigned output keeps its members */
+        cj_str(&j, "signed_by", signed_by);
+        cj_str(&j, "signature", sig_path);
+    }
     cj_arr(&j, "inputs");
     for (size_t i = 0; i < n; i++) {
         cj_obj(&j, NULL);
@@ -128,9 +138,10 @@ int cmd_merge(int argc, char **argv)
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
         {"json", no_argument, NULL, 'j'},         {"roster", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},         {"sign", required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0},
     };
-    const char *out_path = NULL, *roster_path = NULL;
+    const char *out_path = NULL, *roster_path = NULL, *sign_path = NULL;
     int force = 0, json = 0, c;
     optind = 1;
     opterr = 0;
@@ -140,6 +151,7 @@ int cmd_merge(int argc, char **argv)
         case 'f': force = 1; break;
         case 'j': json = 1; break;
         case 'R': roster_path = optarg; break;
+        case 'S': sign_path = optarg; break;
         case 'h': fputs(usage_text, stdout); return CLI_OK;
         default: return cli_usage_error("unknown option or missing value: %s", argv[optind - 1]);
         }
@@ -151,6 +163,15 @@ int cmd_merge(int argc, char **argv)
         cli_errorf("%s: already exists (use --force to replace it)", out_path);
         return CLI_INPUT;
     }
+    char out_sig[4096];
+    if (unika_signature_path(out_sig, sizeof out_sig, out_path) < 0) {
+        cli_errorf("%s: path too long", out_path);
+        return CLI_INPUT;
+    }
+    if (!force && cli_exists(out_sig)) {
+        cli_errorf("%s: already exists (use --force to replace it)", out_sig);
+        return CLI_INPUT;
+    }
 
     char **paths = NULL;
     size_t n = 0;
@@ -159,12 +180,18 @@ int cmd_merge(int argc, char **argv)
     rp_input *in = calloc(n, sizeof *in);
     char (*signers)[UNIKA_SIGNER_NAME_MAX + 1] = calloc(n, sizeof *signers);
     unika_roster *roster = NULL;
+    unika_sign_key *sign_key = NULL;
     unika_sketch *u = NULL;
     unika_error err = {0};
     size_t loaded = 0;
     if (!in || !signers) {
         cli_errorf("out of memory");
         rc = CLI_INPUT;
+        goto done;
+    }
+    /* Before any work: a refused signing key must not leave an unsigned OUT. */
+    if (sign_path && unika_sign_key_load(&sign_key, sign_path, 0, &err) < 0) {
+        rc = cli_fail(sign_path, &err);
         goto done;
     }
     if (roster_path && unika_roster_load(&roster, roster_path, &err) < 0) {
@@ -205,6 +232,19 @@ int cmd_merge(int argc, char **argv)
         rc = cli_fail(out_path, &err);
         goto done;
     }
+    if (sign_key) {
+        if (unika_sign_file(sign_key, out_path, out_sig, force ? UNIKA_SIGN_OVERWRITE : 0,
+                            &err) < 0) {
+            /* OUT without its signature is not what was asked for. */
+            remove(out_path);
+            cli_errorf("%s: cannot sign, so removed: %s", out_path, err.message);
+            rc = CLI_INPUT;
+            goto done;
+        }
+    } else if (cli_exists(out_sig)) {
+        /* Only reachable with --force: the old signature covers the old bytes. */
+        remove(out_sig);
+    }
 
     /* The digest of what was written: serialising again gives the same bytes. */
     size_t size = 0;
@@ -221,11 +261,13 @@ int cmd_merge(int argc, char **argv)
     }
     (void)unika_file_digest(digest, bytes, size);
     free(bytes);
-    print_summary(out_path, in, n, signers, u, digest, &e, json);
+    print_summary(out_path, in, n, signers, u, digest, &e,
+                  sign_key ? unika_sign_key_name(sign_key) : NULL, out_sig, json);
     rc = CLI_OK;
 
 done:
     unika_sketch_free(u);
+    unika_sign_key_free(sign_key);
     unika_roster_free(roster);
     for (size_t i = 0; i < n; i++) free(paths[i]);
     free(paths);

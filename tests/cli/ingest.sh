@@ -34,9 +34,10 @@ printf '%s\r\n' 'datum;namn;fodd;kon;land' \
     '2019-02-30;Ali Reza;2001-06-15;man;Afghanistan' \
     '2019-03-01;;2001-06-15;man;Afghanistan' >small.csv
 
+# Without -r: the default recipe, loose (UNIKA_RECIPE_DEFAULT).
 check "half-years with rejects" 0 "" "unika ingest: small.csv: 7 rows read, 5 used, 2 rejected
-  rejected 1 (recipe strict): date: invalid date [UNIKA_EDATE], line 7
-  rejected 1 (recipe strict): name: empty value [UNIKA_EEMPTY], line 8
+  rejected 1 (recipe loose): date: invalid date [UNIKA_EDATE], line 7
+  rejected 1 (recipe loose): name: empty value [UNIKA_EEMPTY], line 8
   demo_2019H1.uks: 2 rows
   demo_2019H2.uks: 2 rows
   demo_2020H1.uks: 1 row
@@ -45,8 +46,8 @@ unika ingest: wrote 3 sketches to o1" -- \
 assert "DIR holds exactly the sketches" test "$(ls -A o1 | tr '\n' ' ')" = "demo_2019H1.uks demo_2019H2.uks demo_2020H1.uks "
 assert "no staging directory left" test "$(ls -d o1.* 2>/dev/null)" = ""
 check "rejects file: line, column, field, reason" 0 'line,column,field,recipe,code,message
-7,1,date,strict,UNIKA_EDATE,"line 7, column 1 (datum, date): no such day in that month"
-8,2,name,strict,UNIKA_EEMPTY,"line 8, column 2 (name): empty"' "" -- cat rej.csv
+7,1,date,loose,UNIKA_EDATE,"line 7, column 1 (datum, date): no such day in that month"
+8,2,name,loose,UNIKA_EEMPTY,"line 8, column 2 (name): empty"' "" -- cat rej.csv
 assert "rejects never hold a name" sh -c '! grep -q "Ali\|Reza" rej.csv'
 assert "rejects file is private" test "$(stat -c %a rej.csv)" = 600
 
@@ -65,7 +66,7 @@ assert "json estimates per cell" test \
     "$(json j2.json '[(c["file"], c["rows"], round(c["estimate"])) for c in d["cells"]]')" = \
     "[('demo_2019H1.uks', 2, 1), ('demo_2019H2.uks', 2, 2), ('demo_2020H1.uks', 1, 1)]"
 assert "json labels" test "$(json j2.json 'sorted(d["cells"][0]["labels"].items())')" = \
-    "[('org', 'demo'), ('period', '2019H1'), ('recipe', 'strict')]"
+    "[('org', 'demo'), ('period', '2019H1'), ('recipe', 'loose')]"
 assert "json key fingerprint" test "$(json j2.json 'd["key_fingerprint"]')" = "$($UNIKA key fingerprint k)"
 
 # Age at the visit date: 17 the day before the 18th birthday, 18 on it.
@@ -143,7 +144,7 @@ check_has "--force replaces" 0 "wrote 2 sketches to o1" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o o1 --period year --force
 assert "replaced DIR holds only the new sketches" test "$(ls o1 | tr '\n' ' ')" = "demo_2019.uks demo_2020.uks "
 touch o1/notes.txt
-check "--force never deletes foreign files" 1 "" "unika ingest: o1: holds files other than .uks sketches; refusing to replace it even with --force" -- \
+check "--force never deletes foreign files" 1 "" "unika ingest: o1: holds files other than .uks sketches and their .sig files; refusing to replace it even with --force" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o o1 --force
 mkdir emptydir
 check_has "an empty DIR is fine" 0 "wrote 3 sketches to emptydir" -- \

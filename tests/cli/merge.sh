@@ -16,7 +16,7 @@ done
 
 # Exact counts carry a token-collision correction of a few millionths: JSON
 # keeps full precision, the comparison keeps the integer part.
-round_json() { sed -E 's/("(estimate|std_error)": [0-9]+)\.[0-9]+/\1/'; }
+round_json() { sed -E 's/("(estimate|std_error|ci_low|ci_high)": [0-9]+)\.[0-9]+/\1/'; }
 export -f round_json
 
 make_partner_csvs

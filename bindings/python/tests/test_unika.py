@@ -206,6 +206,7 @@ class Recipes(unittest.TestCase):
             self.assertEqual(r.fields, ("name", "birth_year", "gender"))
             self.assertEqual(r.fingerprint, recipes[0].fingerprint)
         self.assertNotEqual(unika.Recipe("loose"), recipes[0])
+        self.assertIn(unika.Recipe().name, ("strict", "loose", "dob", "pnr", "dossier"))
 
     def test_refusals(self):
         for text, name in [("name+shoe_size", "UNIKA_EFIELD"), ("name+name", "UNIKA_ERECIPE"),
@@ -548,7 +549,7 @@ class AgainstTheCommand(TempDirCase):
         with open(self.path("in.csv"), "w") as f:
             f.write("visit_date,name,birth_date,gender\n" + "\n".join(rows) + "\n")
         self.run_cli("ingest", "--key", "k.key", "--profile", "t.profile", "--org", "test",
-                     "--period", "all", "in.csv", "-o", "out")
+                     "--period", "all", "-r", "strict", "in.csv", "-o", "out")
         cli_bytes = read_bytes(self.path("out/test_all.uks"))
         cli = unika.Sketch.from_bytes(cli_bytes)
 

@@ -123,6 +123,7 @@ _SIGNATURES = {
     "unika_key_fingerprint": (c_int, [c_char_p, c_void_p]),
     "unika_key_equal": (c_int, [c_void_p, c_void_p]),
     "unika_recipe_parse": (c_int, [_PP, c_char_p, c_size_t, _E]),
+    "unika_recipe_default_name": (c_char_p, []),
     "unika_recipe_free": (None, [c_void_p]),
     "unika_recipe_name": (c_char_p, [c_void_p]),
     "unika_recipe_canonical": (c_char_p, [c_void_p]),
@@ -356,11 +357,13 @@ class Key(_Handle):
 class Recipe(_Handle):
     """Which normalised fields make up an identity: a name ("strict"), fields joined
     by '+' ("name+birth_year+gender"), the canonical text, or a sequence of field
-    names."""
+    names. None: the library's default recipe."""
     _free = _c.unika_recipe_free
 
-    def __init__(self, name_or_fields="strict"):
-        if not isinstance(name_or_fields, (str, bytes)):
+    def __init__(self, name_or_fields=None):
+        if name_or_fields is None:
+            name_or_fields = _c.unika_recipe_default_name()
+        elif not isinstance(name_or_fields, (str, bytes)):
             name_or_fields = "+".join(name_or_fields)
         text = _b(name_or_fields, "recipe")
         super().__init__(_new(_c.unika_recipe_parse, text, len(text)))

@@ -191,6 +191,23 @@ check_has "inspect: a directory" 1 "not a regular file" -- "$UNIKA" inspect in/e
 nothing_left "merge: directory without sketches"
 rmdir in/empty-dir
 
+# ---- small text files over their bound are refused before parsing ------------
+# (docs/resources.md): a profile over 64 KiB, a key file over 512 bytes, a
+# roster over 64 KiB. Each is read into a bounded buffer, never whole.
+{ cat in/stream.profile; head -c 70000 /dev/zero | tr '\0' '#'; echo; } >in/big.profile
+ingest_bad "profile over 64 KiB" in/good.csv "in/big.profile: larger than 65536 bytes" -p in/big.profile
+rm -f in/big.profile
+{ cat k; head -c 5000 /dev/zero | tr '\0' x; } >in/big.key
+chmod 600 in/big.key
+check_has "ingest: key file over 512 bytes" 1 "key file is too large (over 512 bytes)" -- \
+    "$UNIKA" ingest -k in/big.key -p in/stream.profile --org t in/good.csv -o out
+nothing_left "ingest: key file over 512 bytes"
+rm -f in/big.key
+head -c 100000 /dev/zero | tr '\0' a >in/big.roster
+check_has "roster check: roster over 64 KiB" 1 "larger than 65536 bytes, too large for a roster" -- \
+    "$UNIKA" roster check in/big.roster in/good.csv
+rm -f in/big.roster
+
 # ---- a full disk: a file size limit, so writes fail with EFBIG -------------------
 # SIGXFSZ is ignored so the write returns the error instead of killing unika;
 # stderr goes to a pipe (a pipe is not limited) so the message is seen.

@@ -29,7 +29,7 @@
 #include "error.h"
 
 /* The one place the default recipe is chosen. */
-#define UNIKA_RECIPE_DEFAULT "strict"
+#define UNIKA_RECIPE_DEFAULT "loose"
 
 #define UNIKA_RECIPE_MAX_FIELDS 8
 #define UNIKA_RECIPE_TEXT_MAX 512 /* longest recipe text accepted by the parser */

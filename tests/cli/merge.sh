@@ -28,20 +28,20 @@ assert "ingest wrote the cells" test -e cells/alpha/alpha_2019H1_gender-F.uks
 # ---- merge: the union of every cell is the 24 people of the construction.
 check "merge all cells" 0 "m.uks: union of 10 sketches, p=12, sparse
   estimate 24 (95% 24..24, exact)
-  labels kept: recipe=strict
+  labels kept: recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o m.uks cells
 check "merge one org keeps its label" 0 "ma.uks: union of 6 sketches, p=12, sparse
   estimate 14 (95% 14..14, exact)
-  labels kept: org=alpha recipe=strict
+  labels kept: org=alpha recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o ma.uks cells/alpha
 check "merge the other org" 0 "mb.uks: union of 4 sketches, p=12, sparse
   estimate 14 (95% 14..14, exact)
-  labels kept: org=beta recipe=strict
+  labels kept: org=beta recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o mb.uks cells/beta
 # Merging merged files gives the same people (provenance grows: it is transitive).
 check "merge of merges" 0 "mab.uks: union of 2 sketches, p=12, sparse
   estimate 24 (95% 24..24, exact)
-  labels kept: recipe=strict
+  labels kept: recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o mab.uks ma.uks mb.uks
 "$UNIKA" inspect mab.uks >out.txt
 assert "merge of merges records its 2 inputs and their 10 sources" grep -q "provenance   12 records" out.txt
@@ -56,7 +56,7 @@ assert "mixed order gives identical bytes" cmp m.uks m-mixed.uks
 # Provenance: one record per input file, with its digest and labels.
 "$UNIKA" inspect m.uks >out.txt
 assert "inspect shows 10 provenance records" grep -q "provenance   10 records" out.txt
-assert "a record names its labels" grep -q "gender=F org=beta period=2020H2 recipe=strict  signer: (unsigned)" out.txt
+assert "a record names its labels" grep -q "gender=F org=beta period=2020H2 recipe=loose  signer: (unsigned)" out.txt
 d=$("$UNIKA" inspect --json cells/beta/beta_2020H2_gender-F.uks | sed -n 's/^  "digest": "\(.*\)",$/\1/p')
 assert "the input's digest is in the merged file's provenance" grep -q "^    $d  gender=F org=beta" out.txt
 assert "the digest is b2sum's BLAKE2b-256 of the file" \
@@ -75,7 +75,7 @@ check "merge --json" 0 '{
     "gender": "M",
     "org": "beta",
     "period": "2020H2",
-    "recipe": "strict"
+    "recipe": "loose"
   },
   "estimate": 3,
   "std_error": 0,
@@ -91,7 +91,7 @@ check "merge --json" 0 '{
         "gender": "M",
         "org": "beta",
         "period": "2020H2",
-        "recipe": "strict"
+        "recipe": "loose"
       }
     }
   ]
@@ -102,7 +102,7 @@ check "output exists without --force" 1 "" \
     "unika merge: m.uks: already exists (use --force to replace it)" -- $UNIKA merge -o m.uks cells
 check "--force replaces it" 0 "m.uks: union of 10 sketches, p=12, sparse
   estimate 24 (95% 24..24, exact)
-  labels kept: recipe=strict
+  labels kept: recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge --force -o m.uks cells
 assert "and gives the same bytes" cmp m.uks m-rev.uks
 
@@ -113,7 +113,7 @@ check "other key refused" 1 "" "unika merge: refusing to combine sketches made u
 assert "nothing written after a key refusal" test ! -e bad.uks
 
 ingest_partner k beta other-recipe --recipe dob
-check "other recipe refused" 1 "" "unika merge: refusing to combine sketches made with different recipes: cells/alpha/alpha_2019H1_gender-F.uks has recipe fingerprint HEX (strict), other-recipe/beta_2019H1_gender-F.uks has HEX (dob)" \
+check "other recipe refused" 1 "" "unika merge: refusing to combine sketches made with different recipes: cells/alpha/alpha_2019H1_gender-F.uks has recipe fingerprint HEX (loose), other-recipe/beta_2019H1_gender-F.uks has HEX (dob)" \
     -- $UNIKA merge -o bad.uks cells/alpha other-recipe
 assert "nothing written after a recipe refusal" test ! -e bad.uks
 
@@ -146,10 +146,10 @@ assert "still nothing written" test ! -e bad.uks
 "$UNIKA" sign --key beta.sec cells/beta/*.uks >/dev/null 2>&1
 check "merge signed files" 0 "ms.uks: union of 4 sketches, p=12, sparse
   estimate 14 (95% 14..14, exact)
-  labels kept: org=beta recipe=strict
+  labels kept: org=beta recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o ms.uks cells/beta
 "$UNIKA" inspect ms.uks >out.txt
-assert "signer recorded in the provenance" grep -q "gender=M org=beta period=2019H1 recipe=strict  signer: beta" out.txt
+assert "signer recorded in the provenance" grep -q "gender=M org=beta period=2019H1 recipe=loose  signer: beta" out.txt
 cp -r cells/beta signed
 printf '\001' | dd of=signed/beta_2019H1_gender-M.uks bs=1 seek=13 conv=notrunc 2>/dev/null
 check_has "a file changed after signing is refused" 1 "unika merge: signed/beta_2019H1_gender-M.uks:" -- \
@@ -161,10 +161,10 @@ assert "nothing written after a signature failure" test ! -e bad.uks
 "$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" -o roster beta.pub >/dev/null
 check "merge --roster names the partner" 0 "mr.uks: union of 4 sketches, p=12, sparse
   estimate 14 (95% 14..14, exact)
-  labels kept: org=beta recipe=strict
+  labels kept: org=beta recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge --roster roster -o mr.uks cells/beta
 "$UNIKA" inspect mr.uks >out.txt
-assert "roster-verified signer recorded" grep -q "gender=F org=beta period=2020H2 recipe=strict  signer: beta" out.txt
+assert "roster-verified signer recorded" grep -q "gender=F org=beta period=2020H2 recipe=loose  signer: beta" out.txt
 "$UNIKA" sign --key alpha.sec cells/alpha/alpha_2019H1_gender-F.uks >/dev/null 2>&1
 check_has "merge --roster refuses a signer not on the roster" 1 \
     "unika merge: cells/alpha/alpha_2019H1_gender-F.uks:" -- $UNIKA merge --roster roster -o bad.uks cells
@@ -175,13 +175,13 @@ rm cells/alpha/alpha_2019H1_gender-F.uks.sig
 ingest_partner k alpha p10 --precision 10
 check "precisions 10 and 12 merge at 10" 0 "mp.uks: union of 10 sketches, p=10, sparse
   estimate 24 (95% 24..24, exact)
-  labels kept: recipe=strict
+  labels kept: recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o mp.uks p10 cells/beta
 
 # ---- estimate and inspect.
 check "estimate" 0 "cells/alpha/alpha_2019H1_gender-F.uks
   estimate   3.0  (95% 3.0..3.0, std error 0.00, exact)
-  labels     gender=F org=alpha period=2019H1 recipe=strict
+  labels     gender=F org=alpha period=2019H1 recipe=loose
   sketch     p=12, sparse
   key        HEX
   recipe     HEX" "" -- $UNIKA estimate cells/alpha/alpha_2019H1_gender-F.uks
@@ -202,7 +202,7 @@ check "estimate --json" 0 '{
       "exact": true,
       "labels": {
         "org": "beta",
-        "recipe": "strict"
+        "recipe": "loose"
       },
       "key_fingerprint": "HEX",
       "recipe_fingerprint": "HEX"
@@ -211,7 +211,7 @@ check "estimate --json" 0 '{
 }' "" -- bash -c "$UNIKA estimate --json --estimator fgra mb.uks | round_json"
 check "estimate reports good files beside a bad one" 1 "mb.uks
   estimate   14.0  (95% 14.0..14.0, std error 0.00, exact)
-  labels     org=beta recipe=strict
+  labels     org=beta recipe=loose
   sketch     p=12, sparse
   key        HEX
   recipe     HEX" "$(cat flipped.err)" -- $UNIKA estimate flipped.uks mb.uks
@@ -228,7 +228,7 @@ check "inspect" 0 "cells/beta/beta_2020H2_gender-F.uks
   file         $size bytes, blake2b-256 HEX
   key          HEX
   recipe       HEX
-  labels       gender=F org=beta period=2020H2 recipe=strict
+  labels       gender=F org=beta period=2020H2 recipe=loose
   provenance   0 records" "" -- $UNIKA inspect cells/beta/beta_2020H2_gender-F.uks
 "$UNIKA" inspect --json ma.uks >out.txt
 assert "inspect --json: format version" grep -q '^  "format_version": 1,$' out.txt

@@ -8,8 +8,8 @@
 "$UNIKA" keygen -o other >/dev/null
 cp "$SRC"/examples/iop-visits/*.csv "$SRC"/examples/profiles/*.profile .
 
-# Lines 2, 3 and 5 are one person (strict recipe: name tokens, birth year,
-# gender); line 4 has a comma inside a kept column; line 6 has no name.
+# Lines 2, 3 and 5 are one person (the default recipe, loose: the loose key
+# of the name, birth year, gender); line 4 has a comma inside a kept column; line 6 has no name.
 printf '%s\r\n' 'datum;namn;fodelsear;kon' \
     '2019-06-30;Ali Reza;2001;pojke' \
     '2019-07-01;"Reza, Ali";2001;pojke' \
@@ -19,7 +19,7 @@ printf '%s\r\n' 'datum;namn;fodelsear;kon' \
 printf 'name = small\ndelimiter = ;\ncolumn.date = datum\ncolumn.name = namn\ncolumn.birth_year = fodelsear\ncolumn.gender = kon\ngender.flicka; = F\ngender.pojke = M\n' >small.profile
 
 check "pseudonymize" 0 "" "unika pseudonymize: small.csv: 5 rows read, 4 pseudonymised, 1 rejected
-  rejected 1 (recipe strict): name: empty value [UNIKA_EEMPTY], line 6
+  rejected 1 (recipe loose): name: empty value [UNIKA_EEMPTY], line 6
 unika pseudonymize: wrote out.csv" -- \
     $UNIKA pseudonymize --key k --profile small.profile small.csv -o out.csv
 check "output rows" 0 'datum;pseudonym;fodelsear;kon

@@ -3,17 +3,20 @@
 #
 # From a fresh clone (after scripts/setup-debian.sh): builds the `unika`
 # command (Release), makes one partnership key, lets each of the four
-# partners of examples/iop-visits/ ingest its own visit log (default recipe,
-# half-year cells split by gender), prints the partnership report (whole
-# period, by half-year, by year, by partner, by gender, half-year x partner,
-# overlaps between partners), and compares the report's figures with the
-# synthetic data's truth (examples/iop-visits/truth.json).
+# partners of examples/iop-visits/ ingest its own visit log (the default
+# recipe and, in the same pass, `strict`; half-year cells split by gender),
+# prints the partnership report of the default recipe (whole period, by
+# half-year, by year, by partner, by gender, half-year x partner, overlaps
+# between partners), compares the report's figures with the synthetic data's
+# truth (examples/iop-visits/truth.json), and shows how much the count
+# depends on the identity key (report --compare-recipes against the truth).
 #
 # Everything goes to out/demo/ (out/ is ignored by git):
 #   out/build/                 the build
 #   out/demo/partnership.key   the key (0600; partners only, never the analyst)
 #   out/demo/sketches/<org>/   each partner's cell sketches
 #   out/demo/report.{md,csv,json}   the report in its three formats
+#   out/demo/compare.{md,json}      the totals of each recipe side by side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -38,10 +41,13 @@ step "the partnership key (held by the partners only)"
 printf 'key fingerprint %s\n' "$("$unika" key fingerprint "$out/partnership.key")" >&2
 
 partners=(raddabarnen rodakorset stadsmissionen uppsok)
-step "each partner ingests its own visit log (recipe $(sed -n 's/^#define UNIKA_RECIPE_DEFAULT "\(.*\)"/\1/p' include/unika/recipe.h), half-years, by gender)"
+recipe=$(sed -n 's/^#define UNIKA_RECIPE_DEFAULT "\(.*\)"/\1/p' include/unika/recipe.h)
+recipes=(-r "$recipe")
+[ "$recipe" = strict ] || recipes+=(-r strict)
+step "each partner ingests its own visit log (recipe $recipe, and strict for comparison, in one pass; half-years, by gender)"
 for org in "${partners[@]}"; do
     "$unika" ingest --key "$out/partnership.key" --profile "$examples/profiles/$org.profile" \
-        --org "$org" --period half-year --by gender \
+        --org "$org" --period half-year --by gender "${recipes[@]}" \
         "$examples/iop-visits/$org.csv" -o "$out/sketches/$org" 2>"$out/ingest-$org.log" || {
         cat "$out/ingest-$org.log" >&2
         exit 1
@@ -49,10 +55,10 @@ for org in "${partners[@]}"; do
     head -n 1 "$out/ingest-$org.log" >&2
 done
 
-step "the analyst's report (no key needed)"
-"$unika" report -o "$out/report.json" --format json "$out/sketches"
-"$unika" report -o "$out/report.csv" --format csv "$out/sketches"
-"$unika" report -o "$out/report.md" "$out/sketches"
+step "the analyst's report of recipe $recipe (no key needed)"
+"$unika" report --recipe "$recipe" -o "$out/report.json" --format json "$out/sketches"
+"$unika" report --recipe "$recipe" -o "$out/report.csv" --format csv "$out/sketches"
+"$unika" report --recipe "$recipe" -o "$out/report.md" "$out/sketches"
 cat "$out/report.md"
 
 step "the report against the truth of the synthetic data"
@@ -97,4 +103,35 @@ if not t["ci_low"] <= truth["unique_total"] <= t["ci_high"]:
           f"by different partners (or over time) into several pseudonyms, and so counts them "
           f"more than once (docs/report.md, 'What the interval does not cover').")
 EOF
-printf '\nReport files: %s/report.{md,csv,json}\n' "${out#$root/}" >&2
+
+step "how much the count depends on the identity key: each recipe against the truth"
+"$unika" report --compare-recipes -o "$out/compare.md" "$out/sketches"
+"$unika" report --compare-recipes --format json -o "$out/compare.json" "$out/sketches"
+cat "$out/compare.md"
+echo
+python3 - "$out/compare.json" "$examples/iop-visits/truth.json" <<'EOF'
+import json, sys
+
+cmp = json.load(open(sys.argv[1]))
+truth = json.load(open(sys.argv[2]))
+names = [r["name"] for r in cmp["recipes"]]
+want = {"total": truth["unique_total"]}
+want.update({f"org={k}": v for k, v in truth["unique_by_org"].items()})
+want.update({f"gender={k}": v for k, v in truth["unique_by_gender"].items() if v})
+print(f"{'figure':<22} {'truth':>6}" + "".join(f" {n:>8} {'bias':>7} {'in 95%':>6}" for n in names))
+for f in cmp["figures"]:
+    t = want.get(f["id"])
+    if t is None:
+        continue
+    line = f"{f['id']:<22} {t:>6}"
+    for n in names:
+        x = f["recipes"].get(n)
+        if not x or x["estimate"] is None:
+            line += f" {(x or {}).get('shown', '-'):>8} {'':>7} {'':>6}"
+            continue
+        inside = x["ci_low"] <= t <= x["ci_high"]
+        line += f" {x['estimate']:>8.0f} {100 * (x['estimate'] - t) / t:>+6.1f}% {'yes' if inside else 'no':>6}"
+    print(line)
+print("\nbias = (estimate - truth) / truth; 'in 95%': the truth lies in the sketch's interval.")
+EOF
+printf '\nReport files: %s/report.{md,csv,json}, %s/compare.{md,json}\n' "${out#$root/}" "${out#$root/}" >&2

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "report.h"
 
 static const char usage_text[] =
@@ -61,6 +62,8 @@ static const char usage_text[] =
     "                          (default: derived from the input files' digests)\n"
     "      --release           preset for publication: --secondary on and, unless\n"
     "                          given, --min-count 5 and --round sdc\n"
+    "      --compare-recipes   instead of tables: the total, per org and per gender,\n"
+    "                          for each recipe among the files, side by side\n"
     "      --format F          markdown (default), csv or json (docs/report.md)\n"
     "  -o, --output FILE       write to FILE (atomically) instead of stdout\n"
     "      --force             replace an existing FILE\n"
@@ -1300,6 +1303,7 @@ int cmd_report(int argc, char **argv)
         {"noise-key", required_argument, NULL, 'K'},
         {"release-id", required_argument, NULL, 'I'},
         {"release", no_argument, NULL, 'P'},
+        {"compare-recipes", no_argument, NULL, 'C'},
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
@@ -1309,7 +1313,7 @@ int cmd_report(int argc, char **argv)
     const char *rows = NULL, *cols = NULL, *overlap = NULL, *recipe = NULL, *out_path = NULL;
     const char *noise_key_path = NULL, *release_id = NULL;
     int fmt = FMT_MARKDOWN, grain = RP_HALF, force = 0, c;
-    int secondary = 1, rounding = -1, preset = 0, min_count_given = 0;
+    int secondary = 1, rounding = -1, preset = 0, min_count_given = 0, compare = 0;
     int noise = UNIKA_NOISE_NONE;
     double epsilon = 0;
     unsigned long min_count = 5;
@@ -1354,6 +1358,7 @@ int cmd_report(int argc, char **argv)
             release_id = optarg;
             break;
         case 'P': preset = 1; break;
+        case 'C': compare = 1; break;
         case 'F':
             if (!strcmp(optarg, "markdown")) fmt = FMT_MARKDOWN;
             else if (!strcmp(optarg, "csv")) fmt = FMT_CSV;
@@ -1365,6 +1370,16 @@ int cmd_report(int argc, char **argv)
         }
     }
     if (optind >= argc) return cli_usage_error("no sketch files or directories");
+    if (compare) {
+        if (rows || cols || overlap || recipe || preset || rounding >= 0 || noise_key_path ||
+            noise != UNIKA_NOISE_NONE || release_id)
+            return cli_usage_error("--compare-recipes takes only --min-count, --format, -o and "
+                                   "--force");
+        return rp_compare_recipes(argv + optind, (size_t)(argc - optind),
+                                  fmt == FMT_CSV ? RP_CMP_CSV
+                                  : fmt == FMT_JSON ? RP_CMP_JSON : RP_CMP_MARKDOWN,
+                                  out_path, force, min_count);
+    }
     if (cols && !rows) return cli_usage_error("--cols needs --rows");
     const char *labels[3] = {rows, cols, overlap};
     for (int k = 0; k < 3; k++)

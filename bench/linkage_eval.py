@@ -10,7 +10,11 @@ interval as a relative half-width, so a reader sees which error dominates:
 the identity key's or the sketch's.
 
     bench/linkage_eval.py --unika build/src/cli/unika [--seeds example,1,2,3]
-                          [--recipes strict,loose] [--people 3000]
+                          [--recipes strict,loose] [--people 3000] [--markdown]
+
+The default recipe (UNIKA_RECIPE_DEFAULT in include/unika/recipe.h) is always
+evaluated, and marked as such, whatever --recipes says. With --markdown the
+summary is also printed as the per-data-set table of docs/linkage.md section 4.
 
 Standard library only. Prints figures and a closing summary against the
 targets of docs/linkage.md (|total bias| <= 3%, |partner or gender bias| <=
@@ -20,6 +24,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,6 +32,16 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 ORGS = ["stadsmissionen", "raddabarnen", "rodakorset", "uppsok"]
+
+
+def default_recipe():
+    """The name UNIKA_RECIPE_DEFAULT is defined to: what `unika ingest` uses without -r."""
+    with open(os.path.join(REPO, "include", "unika", "recipe.h")) as f:
+        for line in f:
+            m = re.match(r'#define UNIKA_RECIPE_DEFAULT "([^"]+)"', line)
+            if m:
+                return m.group(1)
+    sys.exit("linkage_eval: no UNIKA_RECIPE_DEFAULT in include/unika/recipe.h")
 
 
 def find_unika(arg):
@@ -107,20 +122,44 @@ def main():
     ap.add_argument("--people", type=int, default=3000)
     ap.add_argument("--data-dir", default=os.path.join(REPO, "..", "shared", "data"))
     ap.add_argument("--quiet", action="store_true", help="summary only")
+    ap.add_argument("--markdown", action="store_true",
+                    help="also print the per-data-set table of docs/linkage.md")
     a = ap.parse_args()
     unika = find_unika(a.unika)
+    default = default_recipe()
     recipes = a.recipes.split(",")
+    if default not in recipes:
+        recipes.append(default)
+    tag = lambda r: f"{r} (default)" if r == default else r
+    table = []  # (data, recipe, total bias, total half-width, partners, genders, half-years)
     summary = {r: {"total": [], "partner": [], "gender": [], "half-year": [], "missing": set()}
                for r in recipes}
     with tempfile.TemporaryDirectory(prefix="unika-linkage-") as work:
         key = os.path.join(work, "partnership.key")
         run([unika, "keygen", "-o", key])
+        # The command's own default (no -r) must be the header's: otherwise
+        # "(default)" below would name the wrong recipe.
+        probe = os.path.join(work, "default-probe")
+        run([unika, "ingest", "--key", key, "--profile",
+             os.path.join(REPO, "examples", "profiles", "uppsok.profile"), "--org", "uppsok",
+             "--period", "all", "-o", probe,
+             os.path.join(a.data_dir, "iop-visits", "uppsok.csv")])
+        got = {json.loads(run([unika, "inspect", "--json", f]))["labels"]["recipe"]
+               for f in glob.glob(os.path.join(probe, "*.uks"))}
+        if got != {default}:
+            sys.exit(f"linkage_eval: unika ingest without -r made {sorted(got)}, "
+                     f"recipe.h says {default}: rebuild {unika}")
         for label in a.seeds.split(","):
             ddir = dataset(label, a.data_dir, work, a.people)
             res = evaluate(unika, key, ddir, recipes, work, label)
             for r in recipes:
+                rows = [x for x in res[r] if x[1] is not None]
+                by = lambda kind: [x[3] for x in rows if x[0].split(" ")[0] == kind]
+                tot = [x for x in rows if x[0] == "total"]
+                table.append((label, r, tot[0][3] if tot else None, tot[0][4] if tot else None,
+                              by("partner"), by("gender"), by("half-year")))
                 if not a.quiet:
-                    print(f"\n== data {label}, recipe {r}")
+                    print(f"\n== data {label}, recipe {tag(r)}")
                     print(f"{'figure':28s} {'estimate':>9s} {'truth':>6s} {'bias':>7s} "
                           f"{'sketch 95%':>10s} {'truth in CI':>11s}")
                 for name, est, t, bias, half, inside in res[r]:
@@ -141,11 +180,19 @@ def main():
         span = lambda v: f"{min(v):+.1f}..{max(v):+.1f}%" if v else "-"
         ok = (max(map(abs, s["total"])) <= 3 and max(map(abs, s["partner"])) <= 5
               and max(map(abs, s["gender"])) <= 5)
-        print(f"{r:10s} {span(s['total']):>16s} {span(s['partner']):>16s} {span(s['gender']):>16s} "
+        print(f"{tag(r):10s} {span(s['total']):>16s} {span(s['partner']):>16s} {span(s['gender']):>16s} "
               f"{span(s['half-year']):>16s}  {'met' if ok and not s['missing'] else 'NOT met'}")
         if s["missing"]:
             print(f"{'':10s} no figure for: {', '.join(sorted(s['missing']))} (its records lack"
                   " the recipe's fields, so the totals above leave those people out)")
+    if a.markdown:
+        span = lambda v: f"{min(v):+.1f}..{max(v):+.1f}%" if v else "-"
+        print("\n| data | recipe | total (sketch 95%) | partners | genders | half-years |")
+        print("|---|---|---|---|---|---|")
+        for label, r, tb, th, parts, gens, halves in table:
+            total = f"{tb:+.1f}% (±{th:.1f}%)" if tb is not None else "-"
+            name = f"**{r}** (default)" if r == default else r
+            print(f"| {label} | {name} | {total} | {span(parts)} | {span(gens)} | {span(halves)} |")
     return 0
 
 

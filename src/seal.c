@@ -8,7 +8,14 @@
  * the aggregator's X25519 public key (libsodium crypto_box_seal) makes the
  * aggregator the only party who can read it. The envelope header names the
  * recipient by fingerprint so a wrong key is reported as such, not as
- * "damaged", and states the length so truncation is reported as such.
+ * "damaged", and states the sealed length so truncation is reported as such.
+ *
+ * Padding: a sparse sketch's size is 72 bytes plus 4 per person, so an
+ * envelope of the file's exact size would tell anyone who sees it in
+ * transit the exact count of a small cell. The file is therefore sealed
+ * with its true length inside, padded with zeros to a size that depends only
+ * on its precision (for a sketch) or on its order of magnitude (any file),
+ * so the length on the wire says nothing about how many people are counted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +32,11 @@
 #define KEY_TEXT_MAX 1024
 
 static const uint8_t MAGIC[8] = {0x8F, 'U', 'N', 'K', 'S', 'E', 'A', 'L'};
+/* The sketch file magic (docs/format.md): only used to find a sketch's
+ * precision, which sets its padding floor. */
+static const uint8_t SKETCH_MAGIC[8] = {0x81, 0x55, 0x4B, 0x53, 0x0D, 0x0A, 0x1A, 0x0A};
+#define ENVELOPE_VERSION 2
+#define LENGTH_BYTES 8 /* the true length, first inside the sealed plaintext */
 
 struct unika_box_key {
     uint8_t sk[crypto_box_SECRETKEYBYTES];
@@ -177,6 +189,33 @@ int unika_box_public_load(uint8_t dst[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *p
 
 /* ---- envelopes ------------------------------------------------------------------ */
 
+/* The padding floor: 2^(p+1) for a sketch of precision p (its largest form,
+ * 2^p payload bytes plus header and labels, fits with room to spare),
+ * never below UNIKA_SEAL_PAD_MIN. */
+static size_t pad_floor(const uint8_t *src, size_t n)
+{
+    size_t floor = UNIKA_SEAL_PAD_MIN;
+    if (n >= 12 && memcmp(src, SKETCH_MAGIC, sizeof SKETCH_MAGIC) == 0 && src[11] >= 4 &&
+        src[11] <= 18 && ((size_t)2 << src[11]) > floor)
+        floor = (size_t)2 << src[11];
+    return floor;
+}
+
+/* The padded plaintext size for n content bytes: the smallest power of two
+ * that holds the length field and the content, at least the floor. */
+static size_t padded_size(const uint8_t *src, size_t n)
+{
+    size_t s = pad_floor(src, n);
+    while (s < n + LENGTH_BYTES) s <<= 1;
+    return s;
+}
+
+size_t unika_seal_size(const uint8_t *src, size_t src_size)
+{
+    if ((!src && src_size) || src_size > UNIKA_SEAL_MAX_FILE) return 0;
+    return UNIKA_SEAL_OVERHEAD + padded_size(src, src_size);
+}
+
 int unika_seal(uint8_t *dst, size_t dst_capacity, size_t *written,
                const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const uint8_t *src, size_t src_size,
                unika_error *err)
@@ -186,15 +225,24 @@ int unika_seal(uint8_t *dst, size_t dst_capacity, size_t *written,
     if (src_size > UNIKA_SEAL_MAX_FILE)
         return unika_fail(err, UNIKA_ERANGE, "%zu bytes is more than a sealed file may hold",
                           src_size);
-    size_t need = src_size + UNIKA_SEAL_OVERHEAD;
+    size_t padded = padded_size(src, src_size), need = padded + UNIKA_SEAL_OVERHEAD;
     if (dst_capacity < need)
         return unika_fail(err, UNIKA_EBUFFER, "a sealed envelope needs %zu bytes", need);
+    /* The plaintext (length, content, zeros) is built in locked memory: it
+     * is a raw sketch. */
+    uint8_t *plain = sodium_malloc(padded);
+    if (!plain) return unika_fail(err, UNIKA_ENOMEM, "out of memory sealing %zu bytes", src_size);
+    unika_store64_le(plain, (uint64_t)src_size);
+    if (src_size) memcpy(plain + LENGTH_BYTES, src, src_size);
+    memset(plain + LENGTH_BYTES + src_size, 0, padded - LENGTH_BYTES - src_size);
     memcpy(dst, MAGIC, sizeof MAGIC);
-    unika_store16_le(dst + 8, 1);
+    unika_store16_le(dst + 8, ENVELOPE_VERSION);
     unika_store16_le(dst + 10, 0);
     unika_box_fingerprint(dst + 12, pk);
-    unika_store64_le(dst + 28, (uint64_t)src_size);
-    if (crypto_box_seal(dst + UNIKA_SEAL_HEADER_BYTES, src, src_size, pk) != 0) {
+    unika_store64_le(dst + 28, (uint64_t)padded);
+    int rc = crypto_box_seal(dst + UNIKA_SEAL_HEADER_BYTES, plain, padded, pk);
+    sodium_free(plain); /* wipes */
+    if (rc != 0) {
         sodium_memzero(dst, need);
         return unika_fail(err, UNIKA_ESEAL, "the recipient's public key is not usable");
     }
@@ -218,8 +266,12 @@ int unika_open(uint8_t *dst, size_t dst_capacity, size_t *written, const unika_b
     if (memcmp(src, MAGIC, sizeof MAGIC) != 0)
         return unika_fail(err, UNIKA_EMAGIC, "not a sealed unika envelope (bad magic)");
     unsigned version = unika_load16_le(src + 8);
-    if (version != 1)
-        return unika_fail(err, UNIKA_EVERSION, "envelope version %u is not supported (only 1)",
+    if (version == 1)
+        return unika_fail(err, UNIKA_EVERSION,
+                          "envelope version 1 (unpadded, it shows the file's exact length) is "
+                          "no longer accepted; seal the file again with this version (2)");
+    if (version != ENVELOPE_VERSION)
+        return unika_fail(err, UNIKA_EVERSION, "envelope version %u is not supported (only 2)",
                           version);
     if (unika_load16_le(src + 10) != 0)
         return unika_fail_at(err, UNIKA_EFORMAT, "reserved", 11,
@@ -233,27 +285,61 @@ int unika_open(uint8_t *dst, size_t dst_capacity, size_t *written, const unika_b
         return unika_fail(err, UNIKA_ESEAL,
                           "sealed for recipient %s, but this box key is %s", want, have);
     }
-    uint64_t n = unika_load64_le(src + 28);
+    /* s = the padded plaintext size: a power of two in [PAD_MIN, PAD_MAX]. */
+    uint64_t s = unika_load64_le(src + 28);
     size_t body = src_size - UNIKA_SEAL_HEADER_BYTES;
-    if (n > UNIKA_SEAL_MAX_FILE)
-        return unika_fail(err, UNIKA_EFORMAT, "envelope states an implausible length %llu",
-                          (unsigned long long)n);
-    if (body < n + crypto_box_SEALBYTES)
+    if (s < UNIKA_SEAL_PAD_MIN || s > UNIKA_SEAL_PAD_MAX || (s & (s - 1)) != 0)
+        return unika_fail_at(err, UNIKA_EFORMAT, "length", 28,
+                             "envelope states a sealed length of %llu bytes, not a power of two "
+                             "from %d to %zu", (unsigned long long)s, UNIKA_SEAL_PAD_MIN,
+                             (size_t)UNIKA_SEAL_PAD_MAX);
+    if (body < s + crypto_box_SEALBYTES)
         return unika_fail(err, UNIKA_ETRUNCATED,
                           "envelope truncated: %zu sealed bytes, %llu expected", body,
-                          (unsigned long long)(n + crypto_box_SEALBYTES));
-    if (body > n + crypto_box_SEALBYTES)
+                          (unsigned long long)(s + crypto_box_SEALBYTES));
+    if (body > s + crypto_box_SEALBYTES)
         return unika_fail(err, UNIKA_EFORMAT, "envelope has %llu bytes after the sealed data",
-                          (unsigned long long)(body - n - crypto_box_SEALBYTES));
-    if (dst_capacity < n)
-        return unika_fail(err, UNIKA_EBUFFER, "opening needs %llu bytes", (unsigned long long)n);
-    if (crypto_box_seal_open(dst, src + UNIKA_SEAL_HEADER_BYTES, body, key->pk, key->sk) != 0) {
-        sodium_memzero(dst, (size_t)n);
-        return unika_fail(err, UNIKA_ESEALAUTH,
-                          "the sealed bytes were altered or damaged (authentication failed)");
+                          (unsigned long long)(body - s - crypto_box_SEALBYTES));
+    uint8_t *plain = sodium_malloc((size_t)s);
+    if (!plain) return unika_fail(err, UNIKA_ENOMEM, "out of memory opening an envelope");
+    int rc = 0;
+    if (crypto_box_seal_open(plain, src + UNIKA_SEAL_HEADER_BYTES, body, key->pk, key->sk) != 0) {
+        rc = unika_fail(err, UNIKA_ESEALAUTH,
+                        "the sealed bytes were altered or damaged (authentication failed)");
+        goto out;
     }
+    /* Authenticated from here on, but sealed boxes are anonymous: anyone
+     * with the public key can seal, so the inner layout is still checked.
+     * One content has exactly one envelope size (the padding is canonical). */
+    uint64_t n = unika_load64_le(plain);
+    if (n > s - LENGTH_BYTES) {
+        rc = unika_fail(err, UNIKA_EFORMAT,
+                        "sealed content states %llu bytes, more than its %llu-byte padding holds",
+                        (unsigned long long)n, (unsigned long long)(s - LENGTH_BYTES));
+        goto out;
+    }
+    uint8_t nonzero = 0;
+    for (size_t i = LENGTH_BYTES + (size_t)n; i < (size_t)s; i++) nonzero |= plain[i];
+    if (nonzero) {
+        rc = unika_fail(err, UNIKA_EFORMAT, "the padding after the sealed content is not zero");
+        goto out;
+    }
+    if (padded_size(plain + LENGTH_BYTES, (size_t)n) != (size_t)s) {
+        rc = unika_fail(err, UNIKA_EFORMAT,
+                        "sealed content of %llu bytes is padded to %llu, not to %zu",
+                        (unsigned long long)n, (unsigned long long)s,
+                        padded_size(plain + LENGTH_BYTES, (size_t)n));
+        goto out;
+    }
+    if (dst_capacity < n) {
+        rc = unika_fail(err, UNIKA_EBUFFER, "opening needs %llu bytes", (unsigned long long)n);
+        goto out;
+    }
+    if (n) memcpy(dst, plain + LENGTH_BYTES, (size_t)n);
     if (written) *written = (size_t)n;
-    return 0;
+out:
+    sodium_free(plain); /* wipes */
+    return rc;
 }
 
 int unika_seal_file(const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *src_path,
@@ -265,8 +351,8 @@ int unika_seal_file(const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *sr
     size_t in_size;
     int rc = unika_govio_read(&in, &in_size, src_path, UNIKA_SEAL_MAX_FILE, 0, err);
     if (rc < 0) return rc;
-    size_t cap = in_size + UNIKA_SEAL_OVERHEAD, n = 0;
-    uint8_t *out = malloc(cap);
+    size_t cap = unika_seal_size(in, in_size), n = 0;
+    uint8_t *out = malloc(cap ? cap : 1);
     if (!out) {
         unika_govio_free(in, in_size);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory sealing %s", src_path);
@@ -289,10 +375,11 @@ int unika_open_file(const unika_box_key *key, const char *src_path, const char *
     if (flags & ~UNIKA_SEAL_OVERWRITE) return unika_fail(err, UNIKA_EINVAL, "unknown flags");
     uint8_t *in;
     size_t in_size;
-    int rc = unika_govio_read(&in, &in_size, src_path, UNIKA_SEAL_MAX_FILE + UNIKA_SEAL_OVERHEAD,
+    int rc = unika_govio_read(&in, &in_size, src_path, UNIKA_SEAL_PAD_MAX + UNIKA_SEAL_OVERHEAD,
                               0, err);
     if (rc < 0) return rc;
-    size_t cap = in_size > UNIKA_SEAL_OVERHEAD ? in_size - UNIKA_SEAL_OVERHEAD : 1, n = 0;
+    /* The content is at most the padded size less the length field. */
+    size_t cap = in_size > UNIKA_SEAL_OVERHEAD + 8 ? in_size - UNIKA_SEAL_OVERHEAD - 8 : 1, n = 0;
     uint8_t *out = malloc(cap);
     if (!out) {
         unika_govio_free(in, in_size);

@@ -1,7 +1,9 @@
 /*
  * test_seal.c - the aggregator's box key and sealed envelopes: round trips,
  * the header byte by byte, wrong recipient, every kind of damage
- * (truncation at every length, each byte flipped), key file permissions.
+ * (truncation at every length, each byte flipped), key file permissions,
+ * and the padding: sketches of different counts seal to one size, forged
+ * envelopes with a bad inner length or padding are refused, v1 is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +31,60 @@ static int contains(const uint8_t *hay, size_t hay_n, const uint8_t *needle, siz
     return 0;
 }
 
+/* The padded size the documented rule gives, computed here independently:
+ * the smallest power of two >= n + 8 and >= max(4096, 2^(p+1)) for a
+ * sketch of precision p. */
+static size_t rule_padded(size_t n, unsigned p)
+{
+    size_t floor = 4096;
+    if (p && ((size_t)2 << p) > floor) floor = (size_t)2 << p;
+    size_t s = floor;
+    while (s < n + 8) s *= 2;
+    return s;
+}
+
 static uint8_t *seal_buf(const uint8_t pk[32], const uint8_t *src, size_t n, size_t *out_n)
 {
-    uint8_t *env = malloc(n + UNIKA_SEAL_OVERHEAD);
+    size_t cap = unika_seal_size(src, n);
+    ck_assert_uint_gt(cap, 0);
+    uint8_t *env = malloc(cap);
     unika_error e = {0};
-    ck_assert_int_eq(unika_seal(env, n + UNIKA_SEAL_OVERHEAD, out_n, pk, src, n, &e), 0);
-    ck_assert_uint_eq(*out_n, n + UNIKA_SEAL_OVERHEAD);
+    ck_assert_int_eq(unika_seal(env, cap, out_n, pk, src, n, &e), 0);
+    ck_assert_uint_eq(*out_n, cap);
     return env;
+}
+
+/* A hand-made v2 envelope around an arbitrary plaintext (what a malicious
+ * sealer could make: sealed boxes are anonymous). */
+static uint8_t *forge(const uint8_t pk[32], const uint8_t *plain, size_t s, size_t *out_n)
+{
+    uint8_t *env = malloc(UNIKA_SEAL_OVERHEAD + s);
+    static const uint8_t magic[8] = {0x8F, 'U', 'N', 'K', 'S', 'E', 'A', 'L'};
+    memcpy(env, magic, 8);
+    unika_store16_le(env + 8, 2);
+    unika_store16_le(env + 10, 0);
+    unika_box_fingerprint(env + 12, pk);
+    unika_store64_le(env + 28, s);
+    ck_assert_int_eq(crypto_box_seal(env + UNIKA_SEAL_HEADER_BYTES, plain, s, pk), 0);
+    *out_n = UNIKA_SEAL_OVERHEAD + s;
+    return env;
+}
+
+/* A serialized sketch of precision p holding `count` distinct people. */
+static uint8_t *sketch_bytes(unsigned p, size_t count, uint64_t seed, size_t *n)
+{
+    static const uint8_t fp[UNIKA_FINGERPRINT_BYTES] = {1, 2, 3};
+    unika_sketch *sk = NULL;
+    ck_assert_int_eq(unika_sketch_new(&sk, p, fp, fp, NULL), 0);
+    ck_assert_int_eq(unika_sketch_set_label(sk, "org", "rodakorset", NULL), 0);
+    ck_assert_int_eq(unika_sketch_set_label(sk, "period", "2019H1", NULL), 0);
+    for (size_t i = 0; i < count; i++)
+        ck_assert_int_eq(unika_sketch_add_hash(sk, unika_test_splitmix64(&seed), NULL), 0);
+    ck_assert_int_eq(unika_sketch_serialized_size(n, sk), 0);
+    uint8_t *buf = malloc(*n);
+    ck_assert_int_eq(unika_sketch_serialize(buf, *n, NULL, sk, NULL), 0);
+    unika_sketch_free(sk);
+    return buf;
 }
 
 START_TEST(sizes_match_functions)
@@ -61,10 +110,11 @@ START_TEST(round_trip_and_header)
         uint8_t *env = seal_buf(pk, plain, n, &env_n);
         static const uint8_t magic[8] = {0x8F, 'U', 'N', 'K', 'S', 'E', 'A', 'L'};
         ck_assert_int_eq(memcmp(env, magic, 8), 0);
-        ck_assert_uint_eq(unika_load16_le(env + 8), 1);
+        ck_assert_uint_eq(unika_load16_le(env + 8), 2);
         ck_assert_uint_eq(unika_load16_le(env + 10), 0);
         ck_assert_int_eq(memcmp(env + 12, fp, sizeof fp), 0);
-        ck_assert_uint_eq(unika_load64_le(env + 28), n);
+        ck_assert_uint_eq(unika_load64_le(env + 28), rule_padded(n, 0));
+        ck_assert_uint_eq(env_n, UNIKA_SEAL_OVERHEAD + rule_padded(n, 0));
         uint8_t *back = malloc(n + 1);
         unika_error e = {0};
         ck_assert_msg(unika_open(back, n, &out_n, k, env, env_n, &e) == 0, "%s", e.message);
@@ -132,7 +182,7 @@ START_TEST(damage_is_named)
     for (size_t i = 0; i < sizeof msg; i++) msg[i] = (uint8_t)(i * 7);
     size_t env_n, out_n;
     uint8_t *env = seal_buf(pk, msg, sizeof msg, &env_n);
-    uint8_t back[sizeof msg + 64];
+    static uint8_t back[8192];
     unika_error e = {0};
 
     /* Every truncation. */
@@ -155,7 +205,7 @@ START_TEST(damage_is_named)
         else if (i < 10) want = UNIKA_EVERSION;
         else if (i < 12) want = UNIKA_EFORMAT;
         else if (i < 28) want = UNIKA_ESEAL;
-        else if (i < 36) want = -1; /* length: truncated or trailing, by direction */
+        else if (i < 36) want = -1; /* size: not a power of two, truncated or trailing */
         else want = UNIKA_ESEALAUTH;
         env[i] ^= 0x01;
         int rc = unika_open(back, sizeof back, &out_n, k, env, env_n, &e);
@@ -172,6 +222,128 @@ START_TEST(damage_is_named)
     ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k,
                                 (const uint8_t *)"not an envelope at all, clearly", 31, &e),
                      UNIKA_EMAGIC);
+    free(env);
+    unika_box_key_free(k);
+}
+END_TEST
+
+START_TEST(padding_hides_the_count)
+{
+    unika_box_key *k = new_box();
+    uint8_t pk[32];
+    unika_box_key_public(pk, k);
+    /* p = 12: sparse sketches of 1, 2, 50 and 1,000 people (76 + 4 per
+     * person bytes and labels) and a dense one of 20,000 all seal to one
+     * size, 2^13 + the overhead; each opens to exactly its own bytes. */
+    static const size_t counts[] = {0, 1, 2, 50, 1000, 20000};
+    size_t first = 0;
+    for (size_t c = 0; c < UNIKA_ARRAY_LEN(counts); c++) {
+        size_t n, env_n, out_n;
+        uint8_t *sk = sketch_bytes(12, counts[c], 100 + c, &n);
+        uint8_t *env = seal_buf(pk, sk, n, &env_n);
+        ck_assert_uint_eq(env_n, UNIKA_SEAL_OVERHEAD + rule_padded(n, 12));
+        ck_assert_uint_eq(env_n, UNIKA_SEAL_OVERHEAD + 8192);
+        if (c == 0) first = env_n;
+        ck_assert_uint_eq(env_n, first);
+        uint8_t *back = malloc(env_n);
+        unika_error e = {0};
+        ck_assert_msg(unika_open(back, env_n, &out_n, k, env, env_n, &e) == 0, "%s", e.message);
+        ck_assert_uint_eq(out_n, n);
+        ck_assert_int_eq(memcmp(back, sk, n), 0);
+        free(back);
+        free(env);
+        free(sk);
+    }
+    /* Other precisions: the floor is 2^(p+1), at least 4096. */
+    static const unsigned ps[] = {4, 10, 11, 14};
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(ps); i++) {
+        size_t n1, n2;
+        uint8_t *a = sketch_bytes(ps[i], 1, 7, &n1), *b = sketch_bytes(ps[i], 300, 8, &n2);
+        ck_assert_uint_eq(unika_seal_size(a, n1), UNIKA_SEAL_OVERHEAD + rule_padded(n1, ps[i]));
+        ck_assert_uint_eq(unika_seal_size(a, n1), unika_seal_size(b, n2));
+        free(a);
+        free(b);
+    }
+    ck_assert_uint_eq(unika_seal_size(NULL, 1), 0);
+    ck_assert_uint_eq(unika_seal_size(NULL, 0), UNIKA_SEAL_OVERHEAD + 4096);
+    unika_box_key_free(k);
+}
+END_TEST
+
+START_TEST(forged_padding_is_refused)
+{
+    unika_box_key *k = new_box();
+    uint8_t pk[32];
+    unika_box_key_public(pk, k);
+    static uint8_t plain[8192], back[8192];
+    size_t env_n, out_n;
+    unika_error e = {0};
+    const char *text = "a raw sketch";
+    size_t n = strlen(text);
+
+    /* Well formed: opens. */
+    memset(plain, 0, sizeof plain);
+    unika_store64_le(plain, n);
+    memcpy(plain + 8, text, n);
+    uint8_t *env = forge(pk, plain, 4096, &env_n);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), 0);
+    ck_assert_uint_eq(out_n, n);
+    free(env);
+    /* A non-zero byte in the padding, anywhere. */
+    static const size_t at[] = {8 + 12, 100, 4095};
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(at); i++) {
+        plain[at[i]] = 0x01;
+        env = forge(pk, plain, 4096, &env_n);
+        out_n = 99;
+        ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_EFORMAT);
+        ck_assert_ptr_nonnull(strstr(e.message, "padding"));
+        ck_assert_uint_eq(out_n, 0);
+        plain[at[i]] = 0;
+        free(env);
+    }
+    /* An inner length larger than the padding holds. */
+    static const uint64_t lens[] = {4096 - 7, 4096, UINT64_MAX};
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(lens); i++) {
+        unika_store64_le(plain, lens[i]);
+        env = forge(pk, plain, 4096, &env_n);
+        ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_EFORMAT);
+        ck_assert_ptr_nonnull(strstr(e.message, "more than"));
+        free(env);
+    }
+    /* The largest content 4096 bytes hold opens; a shorter length over
+     * non-zero content is padding that is not zero. */
+    unika_store64_le(plain, 4096 - 8);
+    env = forge(pk, plain, 4096, &env_n);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), 0);
+    ck_assert_uint_eq(out_n, 4096 - 8);
+    free(env);
+    /* Padded more than the rule says (8192 for 12 bytes): not canonical. */
+    memset(plain, 0, sizeof plain);
+    unika_store64_le(plain, n);
+    memcpy(plain + 8, text, n);
+    env = forge(pk, plain, 8192, &env_n);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(e.message, "padded to 8192, not to 4096"));
+    free(env);
+    /* A stated size that is not an allowed power of two. */
+    env = forge(pk, plain, 4096, &env_n);
+    unika_store64_le(env + 28, 2048);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_EFORMAT);
+    unika_store64_le(env + 28, 4097);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_EFORMAT);
+    unika_store64_le(env + 28, 8192);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_ETRUNCATED);
+    /* A v1 envelope (unpadded) is refused and says why. */
+    unika_store64_le(env + 28, 4096);
+    unika_store16_le(env + 8, 1);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_EVERSION);
+    ck_assert_ptr_nonnull(strstr(e.message, "version 1 (unpadded"));
+    unika_store16_le(env + 8, 3);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), UNIKA_EVERSION);
+    unika_store16_le(env + 8, 2);
+    ck_assert_int_eq(unika_open(back, sizeof back, &out_n, k, env, env_n, &e), 0);
+    /* Too small a buffer for the content: UNIKA_EBUFFER, nothing written. */
+    ck_assert_int_eq(unika_open(back, n - 1, &out_n, k, env, env_n, &e), UNIKA_EBUFFER);
     free(env);
     unika_box_key_free(k);
 }
@@ -272,6 +444,8 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, round_trip_and_header);
     tcase_add_test(tc, wrong_recipient);
     tcase_add_test(tc, damage_is_named);
+    tcase_add_test(tc, padding_hides_the_count);
+    tcase_add_test(tc, forged_padding_is_refused);
     tcase_add_test(tc, key_files_and_sealed_files);
     suite_add_tcase(s, tc);
     return s;

@@ -9,15 +9,23 @@
  * run membership tests on a raw sketch (docs/security.md), cannot read it
  * in transit or at rest in a shared folder.
  *
- * Envelope v1 (all integers little-endian; docs/security.md, "Sealed envelope"):
+ * Envelope v2 (all integers little-endian; docs/security.md, "Sealed envelope"):
  *
  *   offset size  field
  *   0      8     magic 8F 55 4E 4B 53 45 41 4C  ("\x8FUNKSEAL")
- *   8      2     version = 1
+ *   8      2     version = 2
  *   10     2     reserved, must be 0
  *   12     16    recipient fingerprint: BLAKE2b-128("unika-box-v1" || public key)
- *   28     8     n = length of the sealed file's bytes
- *   36     n+48  crypto_box_seal(file bytes, recipient public key)
+ *   28     8     s = padded plaintext size (a power of two, UNIKA_SEAL_PAD_MIN..MAX)
+ *   36     s+48  crypto_box_seal(u64le(n) || file (n bytes) || zeros, recipient pk)
+ *
+ * The padding hides the file's length: s is the smallest power of two that
+ * holds n + 8 bytes and is at least 2^(p+1) for a sketch file of precision p
+ * (at least UNIKA_SEAL_PAD_MIN for any file). Every sketch of precision p
+ * whose labels and provenance take under about 2^p bytes seals to the same
+ * size, whatever its count; what remains visible is p and, beyond that,
+ * the power of two of the label/provenance volume. Version 1 (unpadded)
+ * envelopes are refused with a message saying so.
  *
  *   uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES];
  *   unika_box_public_load(pk, "aggregator.pub", &err);
@@ -39,7 +47,9 @@
 #define UNIKA_BOX_PUBLIC_KEY_BYTES 32  /* X25519 public key */
 #define UNIKA_SEAL_HEADER_BYTES 36
 #define UNIKA_SEAL_OVERHEAD (UNIKA_SEAL_HEADER_BYTES + 48) /* header + crypto_box_SEALBYTES */
-#define UNIKA_SEAL_MAX_FILE ((size_t)1 << 30)               /* 1 GiB: sketches are small */
+#define UNIKA_SEAL_PAD_MIN 4096                               /* smallest padded size */
+#define UNIKA_SEAL_PAD_MAX ((size_t)1 << 30)                  /* largest padded size */
+#define UNIKA_SEAL_MAX_FILE (UNIKA_SEAL_PAD_MAX - 8)          /* ~1 GiB: sketches are small */
 
 /* Flags for save/load/seal/open functions of this header. */
 #define UNIKA_SEAL_OVERWRITE 1u               /* replace an existing output */
@@ -53,6 +63,14 @@ typedef struct unika_box_key unika_box_key; /* the aggregator's secret; opaque *
 
 UNIKA_API size_t unika_box_public_key_bytes(void);
 UNIKA_API size_t unika_seal_overhead(void);
+
+/*! unika_seal_size() :
+ *  The exact size of the envelope unika_seal() makes of src/src_size:
+ *  UNIKA_SEAL_OVERHEAD plus the padded size (above). It depends on src only
+ *  through src_size and, for a sketch file, its precision byte.
+ *  @return the size; 0 if src is NULL with a non-zero size or src_size is
+ *          larger than UNIKA_SEAL_MAX_FILE. */
+UNIKA_API size_t unika_seal_size(const uint8_t *src, size_t src_size);
 
 /*! unika_box_key_generate() :
  *  Makes a new X25519 key pair (crypto_box_keypair). unika_init() first.
@@ -100,27 +118,31 @@ UNIKA_API int unika_box_public_load(uint8_t dst[UNIKA_BOX_PUBLIC_KEY_BYTES], con
                                     unika_error *err);
 
 /*! unika_seal() :
- *  Seals src/src_size for the holder of `pk` into the envelope above.
- *  dst_capacity must be at least src_size + UNIKA_SEAL_OVERHEAD.
+ *  Seals src/src_size, padded, for the holder of `pk` into the envelope
+ *  above. dst_capacity must be at least unika_seal_size(src, src_size).
  *  Not deterministic: each call uses a fresh ephemeral key.
  *  @return 0 and *written set; UNIKA_EINVAL; UNIKA_EBUFFER;
  *          UNIKA_ERANGE (src larger than UNIKA_SEAL_MAX_FILE);
- *          UNIKA_ESEAL if pk is not a usable public key. */
+ *          UNIKA_ENOMEM; UNIKA_ESEAL if pk is not a usable public key. */
 UNIKA_API UNIKA_NODISCARD int unika_seal(uint8_t *dst, size_t dst_capacity, size_t *written,
                                          const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES],
                                          const uint8_t *src, size_t src_size, unika_error *err);
 
 /*! unika_open() :
- *  Opens an envelope made by unika_seal() for `key`'s public key.
- *  dst_capacity must be at least src_size - UNIKA_SEAL_OVERHEAD.
+ *  Opens an envelope made by unika_seal() for `key`'s public key and
+ *  removes the padding. dst_capacity must be at least the content's length;
+ *  src_size - UNIKA_SEAL_OVERHEAD - 8 always suffices.
  *  @return 0 and *written set;
  *          UNIKA_ETRUNCATED (shorter than the header or than its stated length);
- *          UNIKA_EMAGIC (not an envelope); UNIKA_EVERSION;
- *          UNIKA_EFORMAT (reserved bits set, or bytes after the sealed data);
+ *          UNIKA_EMAGIC (not an envelope); UNIKA_EVERSION (including v1);
+ *          UNIKA_EFORMAT (reserved bits set, a stated size that is not an
+ *          allowed power of two, bytes after the sealed data; inside the
+ *          authenticated plaintext: a length larger than the padding, padding
+ *          that is not zero, or padding of another size than the rule gives);
  *          UNIKA_ESEAL (sealed for another recipient: both fingerprints named);
  *          UNIKA_ESEALAUTH (the sealed bytes were altered or damaged);
- *          UNIKA_EBUFFER; UNIKA_EINVAL. On failure nothing is written to dst
- *          that could be mistaken for content (dst is wiped). */
+ *          UNIKA_EBUFFER; UNIKA_ENOMEM; UNIKA_EINVAL. On failure nothing is
+ *          written to dst. */
 UNIKA_API UNIKA_NODISCARD int unika_open(uint8_t *dst, size_t dst_capacity, size_t *written,
                                          const unika_box_key *key, const uint8_t *src,
                                          size_t src_size, unika_error *err);

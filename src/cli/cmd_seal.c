@@ -31,6 +31,9 @@ static const char seal_help[] =
     "Seals each FILE for the aggregator (libsodium sealed box) into\n"
     "DIR/<name of FILE>.sealed. Only the holder of the aggregator's secret key\n"
     "can open it; seal FILE.sig files too so that signatures travel along.\n"
+    "Each file is padded before sealing (a sketch of precision p to 2^(p+1)\n"
+    "bytes, anything else to at least 4 KiB), so an envelope's size does not\n"
+    "tell how many people a sketch counts (docs/security.md).\n"
     "DIR is created (mode 0700) if missing. Existing outputs are kept unless --force.\n";
 
 static const char open_help[] =

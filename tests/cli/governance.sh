@@ -173,7 +173,7 @@ check "a tampered envelope is refused" 1 "" \
 assert "nothing is written for a refused envelope" [ ! -e in3/t.uks ]
 head -c 50 out/a.uks.sealed >short.uks.sealed
 check "a truncated envelope is named" 1 "" \
-    "unika open: short.uks.sealed: envelope truncated: 14 sealed bytes, 75 expected" -- \
+    "unika open: short.uks.sealed: envelope truncated: 14 sealed bytes, 4144 expected" -- \
     "$UNIKA" open --key agg.sec short.uks.sealed -o in3
 check "open keeps existing outputs" 1 "" "unika open: in/a.uks: already exists (use --force to replace it)" -- \
     "$UNIKA" open --key agg.sec out/a.uks.sealed -o in
@@ -184,6 +184,19 @@ check "a 0644 box key is refused" 1 "" \
     "unika open: agg.sec has mode 0644: group or others may access this secret key; run chmod 600 on it" -- \
     "$UNIKA" open --key agg.sec out/a.uks.sealed -o in5
 chmod 600 agg.sec
+# Padding: sealed cells of different counts have one size (p = 12: 8,192 + 84).
+"$UNIKA" keygen -o pk.key >/dev/null
+printf 'name = t\ncolumn.date = date\ncolumn.name = name\ncolumn.birth_date = birth\ncolumn.gender = gender\n' >t.profile
+{ echo date,name,birth,gender; echo 2019-01-01,Ali Reza,2001-01-01,M
+  for i in $(seq 1 40); do echo "2019-02-01,Person$i Name,2000-01-01,F"; done; } >cells.csv
+"$UNIKA" ingest --key pk.key --profile t.profile --org t --by gender cells.csv -o padcells 2>/dev/null
+"$UNIKA" seal --to agg.pub padcells/t_2019H1_gender-M.uks padcells/t_2019H1_gender-F.uks -o padout >/dev/null
+assert "cells of 1 and 40 people differ in size" differ padcells/t_2019H1_gender-M.uks padcells/t_2019H1_gender-F.uks
+assert "a sealed cell of 1 person is 8276 bytes" [ "$(stat -c %s padout/t_2019H1_gender-M.uks.sealed)" = 8276 ]
+assert "a sealed cell of 40 people is 8276 bytes" [ "$(stat -c %s padout/t_2019H1_gender-F.uks.sealed)" = 8276 ]
+"$UNIKA" open --key agg.sec padout/*.sealed -o padin >/dev/null
+assert "the padded cell opens to its exact bytes" cmp -s padcells/t_2019H1_gender-F.uks padin/t_2019H1_gender-F.uks
+
 check "seal needs --to" 2 "" "unika seal: --to KEYFILE is required
 try 'unika seal --help'" -- "$UNIKA" seal a.uks -o out
 check "seal refuses a secret key as recipient" 1 "" \

@@ -63,6 +63,10 @@ static const char *const by_names[] = {"gender", "age_group", "country", "birth_
 #define MAX_BY 4
 #define MAX_RECIPES 8
 #define MAX_BANDS 32
+/* Open cells, each a sketch held until the end (~2 KiB when small, 2^p when
+ * dense): --by country on a dirty or hostile file would otherwise grow
+ * memory and output files with the rows (docs/resources.md). */
+#define MAX_CELLS 16384
 #define ID_BITS ((1u << UNIKA_VALUE_PERSONNUMMER) | (1u << UNIKA_VALUE_DOSSIER))
 
 typedef struct band {
@@ -331,6 +335,12 @@ static cell *cell_get(ingest *g, size_t recipe, const char *period, char *const 
             if (c->hash == h && cell_matches(c, recipe, period, values, g->nby)) return c;
             k = (k + 1) & (g->table_size - 1);
         }
+    }
+    if (g->ncells == MAX_CELLS) {
+        cli_set_error(err, UNIKA_ERANGE, NULL,
+                      "more than %d cells (recipe x period x --by values): use a coarser "
+                      "--period or fewer --by fields", MAX_CELLS);
+        return NULL;
     }
     if ((g->ncells + 1) * 2 > g->table_size && table_grow(g) < 0) goto nomem;
     if (g->ncells == g->cap) {

@@ -93,6 +93,14 @@ sys.stdout.write(",".join(cols) + "\n")' >in/wide.csv
 ingest_bad "10^6 columns" in/wide.csv "line 1, column 4097: more than 4096 fields in a record"
 rm -f in/wide.csv
 
+# 16,385 distinct countries: one cell too many for --by country. The cells
+# are capped (16,384) so memory and output files cannot grow with the rows.
+python3 -c '
+print("visit_date,name,birth_date,gender,country,dossier")
+for i in range(16385): print("2024-10-18,Person %d,2005-03-12,M,C%d," % (i, i))' >in/countries.csv
+ingest_bad "more cells than the cap" in/countries.csv "more than 16384 cells" --by country
+rm -f in/countries.csv
+
 # ---- not a readable regular file -------------------------------------------------
 mkdir in/dir.csv
 ingest_bad "a directory as the CSV" in/dir.csv "Is a directory"

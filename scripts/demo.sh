@@ -1,22 +1,39 @@
 #!/usr/bin/env bash
-# demo.sh - the partnership example end to end (README, "Main job").
+# demo.sh - the partnership example end to end, with its three roles kept
+# apart (README, "Main job"; docs/security.md, "The whole flow, by role").
 #
 # From a fresh clone (after scripts/setup-debian.sh): builds the `unika`
-# command (Release), makes one partnership key, lets each of the four
-# partners of examples/iop-visits/ ingest its own visit log (the default
-# recipe and, in the same pass, `strict`; half-year cells split by gender),
-# prints the partnership report of the default recipe (whole period, by
-# half-year, by year, by partner, by gender, half-year x partner, overlaps
-# between partners), compares the report's figures with the synthetic data's
-# truth (examples/iop-visits/truth.json), and shows how much the count
-# depends on the identity key (report --compare-recipes against the truth).
+# command (Release), then
+#   setup       the partners make one partnership key and a signing key each,
+#               the aggregator a box key; the roster lists them all;
+#   partners    (the only holders of the partnership key) each ingest their
+#               own visit log of examples/iop-visits/ (the default recipe and,
+#               in the same pass, `strict`; half-year cells split by gender),
+#               signing every sketch (--sign), and seal sketches and
+#               signatures to the aggregator;
+#   aggregator  (box key only, never the partnership key) opens the sealed
+#               files, checks every signature against the roster, merges, and
+#               reports the default recipe (whole period, by half-year, by
+#               year, by partner, by gender, half-year x partner, overlaps);
+#               the report is compared with the synthetic data's truth
+#               (examples/iop-visits/truth.json), and the recipes with each
+#               other (report --compare-recipes against the truth);
+#   auditor     (nothing secret) recomputes every figure of the report from
+#               the signed sketches with `unika verify`, which must pass;
+#               then one partner's sketch is altered after signing, and
+#               verify must fail and say why.
+# Exit status 0 only if every step behaved as expected.
 #
-# Everything goes to out/demo/ (out/ is ignored by git):
-#   out/build/                 the build
-#   out/demo/partnership.key   the key (0600; partners only, never the analyst)
-#   out/demo/sketches/<org>/   each partner's cell sketches
-#   out/demo/report.{md,csv,json}   the report in its three formats
-#   out/demo/compare.{md,json}      the totals of each recipe side by side
+# Everything goes to out/demo/ (out/ is ignored by git), one directory per
+# role; only public files (keys' public halves, the roster, the report) and
+# sealed files cross from partners to the aggregator, and the aggregator
+# hands the auditor the signed sketches and the report:
+#   out/build/                     the build
+#   out/demo/partners/             partnership.key (0600) and <org>/: signing key, cells
+#   out/demo/transfer/             the sealed files, partners -> aggregator
+#   out/demo/aggregator/           box key, opened cells, merge, compare.{md,json}
+#   out/demo/public/               public keys, partnership.roster, report.{md,csv,json}
+#   out/demo/auditor/              the signed cells it was given, audit logs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -25,6 +42,7 @@ build=$root/out/build
 examples=$root/examples
 
 step() { printf '\n== %s\n' "$*" >&2; }
+fail() { printf '\ndemo.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 
 step "build (Release) in out/build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DUNIKA_BUILD_TESTS=OFF \
@@ -34,35 +52,67 @@ unika=$build/src/cli/unika
 "$unika" --version >&2
 
 rm -rf "$out"
-mkdir -p "$out/sketches"
-
-step "the partnership key (held by the partners only)"
-"$unika" keygen -o "$out/partnership.key" >/dev/null
-printf 'key fingerprint %s\n' "$("$unika" key fingerprint "$out/partnership.key")" >&2
-
+mkdir -p "$out"
+cd "$out" # paths below are relative to out/demo, so the logs stay readable
+mkdir -p partners transfer aggregator public auditor
 partners=(raddabarnen rodakorset stadsmissionen uppsok)
-recipe=$(sed -n 's/^#define UNIKA_RECIPE_DEFAULT "\(.*\)"/\1/p' include/unika/recipe.h)
+recipe=$(sed -n 's/^#define UNIKA_RECIPE_DEFAULT "\(.*\)"/\1/p' "$root/include/unika/recipe.h")
 recipes=(-r "$recipe")
 [ "$recipe" = strict ] || recipes+=(-r strict)
-step "each partner ingests its own visit log (recipe $recipe, and strict for comparison, in one pass; half-years, by gender)"
+
+step "setup: the partnership key (partners only), a signing key per partner, the aggregator's box key, the roster"
+"$unika" keygen -o partners/partnership.key >/dev/null
+printf 'partnership key fingerprint %s\n' "$("$unika" key fingerprint partners/partnership.key)" >&2
+pubs=()
 for org in "${partners[@]}"; do
-    "$unika" ingest --key "$out/partnership.key" --profile "$examples/profiles/$org.profile" \
-        --org "$org" --period half-year --by gender "${recipes[@]}" \
-        "$examples/iop-visits/$org.csv" -o "$out/sketches/$org" 2>"$out/ingest-$org.log" || {
-        cat "$out/ingest-$org.log" >&2
-        exit 1
+    mkdir -p "partners/$org"
+    "$unika" sign-keygen --name "$org" -o "partners/$org/$org" >/dev/null
+    cp "partners/$org/$org.pub" public/
+    pubs+=("public/$org.pub")
+done
+"$unika" box-keygen -o aggregator/aggregator >/dev/null
+cp aggregator/aggregator.pub public/
+"$unika" roster make -o public/partnership.roster \
+    --key-fingerprint "$("$unika" key fingerprint partners/partnership.key)" \
+    --aggregator analyst=public/aggregator.pub "${pubs[@]}" >/dev/null
+grep -v '^#' public/partnership.roster | cut -c1-60 | sed 's/$/.../' >&2
+
+step "partners: ingest (recipe $recipe, and strict for comparison, in one pass; half-years, by gender), sign (--sign), seal to the aggregator"
+for org in "${partners[@]}"; do
+    dir=partners/$org
+    "$unika" ingest --key partners/partnership.key --sign "$dir/$org.sec" \
+        --profile "$examples/profiles/$org.profile" --org "$org" --period half-year --by gender \
+        "${recipes[@]}" "$examples/iop-visits/$org.csv" -o "$dir/cells" 2>"$dir/ingest.log" || {
+        cat "$dir/ingest.log" >&2
+        fail "$org could not ingest its visit log"
     }
-    head -n 1 "$out/ingest-$org.log" >&2
+    head -n 1 "$dir/ingest.log" >&2
+    "$unika" seal --to public/aggregator.pub "$dir"/cells/* -o transfer >/dev/null
+    cells=("$dir"/cells/*.uks)
+    sizes=$(for f in "${cells[@]}"; do stat -c %s "transfer/${f##*/}.sealed"; done | sort -u | tr '\n' ' ')
+    printf '  %s: %s signed sketches sealed; sealed sketch sizes: %s(one size, whatever the count)\n' \
+        "$org" "${#cells[@]}" "$sizes" >&2
 done
 
-step "the analyst's report of recipe $recipe (no key needed)"
-"$unika" report --recipe "$recipe" -o "$out/report.json" --format json "$out/sketches"
-"$unika" report --recipe "$recipe" -o "$out/report.csv" --format csv "$out/sketches"
-"$unika" report --recipe "$recipe" -o "$out/report.md" "$out/sketches"
-cat "$out/report.md"
+step "aggregator (box key only, no partnership key): open, check every signature, merge, report"
+"$unika" open --key aggregator/aggregator.sec transfer/*.sealed -o aggregator/cells >/dev/null
+"$unika" roster check public/partnership.roster aggregator/cells/*.uks >aggregator/roster-check.log ||
+    { cat aggregator/roster-check.log >&2; fail "a partner's signature did not verify"; }
+printf '  %s\n' "$(tail -n 1 aggregator/roster-check.log)" >&2
+# The report covers one recipe: its cells (and their signatures) are the report's inputs.
+mkdir -p aggregator/report-cells
+pattern="*_${recipe}_*.uks"
+[ "${#recipes[@]}" -gt 2 ] || pattern="*.uks"
+for f in aggregator/cells/$pattern; do cp "$f" "$f.sig" aggregator/report-cells/; done
+"$unika" merge --roster public/partnership.roster -o aggregator/all-partners.uks \
+    aggregator/report-cells | sed -n '1,2s/^/  /p' >&2
+"$unika" report --recipe "$recipe" -o public/report.json --format json aggregator/report-cells
+"$unika" report --recipe "$recipe" -o public/report.csv --format csv aggregator/report-cells
+"$unika" report --recipe "$recipe" -o public/report.md aggregator/report-cells
+cat public/report.md
 
 step "the report against the truth of the synthetic data"
-python3 - "$out/report.json" "$examples/iop-visits/truth.json" <<'EOF'
+python3 - public/report.json "$examples/iop-visits/truth.json" <<'EOF'
 import json, sys
 
 report = json.load(open(sys.argv[1]))
@@ -105,11 +155,11 @@ if not t["ci_low"] <= truth["unique_total"] <= t["ci_high"]:
 EOF
 
 step "how much the count depends on the identity key: each recipe against the truth"
-"$unika" report --compare-recipes -o "$out/compare.md" "$out/sketches"
-"$unika" report --compare-recipes --format json -o "$out/compare.json" "$out/sketches"
-cat "$out/compare.md"
+"$unika" report --compare-recipes -o aggregator/compare.md aggregator/cells
+"$unika" report --compare-recipes --format json -o aggregator/compare.json aggregator/cells
+cat aggregator/compare.md
 echo
-python3 - "$out/compare.json" "$examples/iop-visits/truth.json" <<'EOF'
+python3 - aggregator/compare.json "$examples/iop-visits/truth.json" <<'EOF'
 import json, sys
 
 cmp = json.load(open(sys.argv[1]))
@@ -134,4 +184,35 @@ for f in cmp["figures"]:
     print(line)
 print("\nbias = (estimate - truth) / truth; 'in 95%': the truth lies in the sketch's interval.")
 EOF
-printf '\nReport files: %s/report.{md,csv,json}, %s/compare.{md,json}\n' "${out#$root/}" "${out#$root/}" >&2
+
+step "auditor (nothing secret): recompute every figure of the report from the signed sketches"
+mkdir -p auditor/cells
+cp aggregator/report-cells/* auditor/cells/
+cp public/report.json public/partnership.roster auditor/
+if "$unika" verify --roster auditor/partnership.roster --report auditor/report.json \
+    auditor/cells >auditor/audit.log; then
+    tail -n 1 auditor/audit.log
+else
+    grep -m 5 '^FAIL' auditor/audit.log >&2 || true
+    tail -n 1 auditor/audit.log >&2
+    fail "the audit of an untouched report failed"
+fi
+
+step "auditor, after one partner's sketch was altered (one byte) after signing: the audit must fail"
+mkdir -p auditor/tampered
+cp auditor/cells/* auditor/tampered/
+victims=(auditor/tampered/rodakorset_*.uks)
+victim=${victims[0]}
+size=$(stat -c %s "$victim")
+printf '\001' | dd of="$victim" bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null
+if "$unika" verify --roster auditor/partnership.roster --report auditor/report.json \
+    auditor/tampered >auditor/audit-tampered.log; then
+    fail "verify accepted a sketch altered after signing"
+fi
+grep -m 3 '^FAIL' auditor/audit-tampered.log
+tail -n 1 auditor/audit-tampered.log
+
+printf '\nThe partnership key never left partners/: the aggregator opened, checked, merged and\n' >&2
+printf 'reported with its box key and the public roster; the auditor reproduced every figure.\n' >&2
+printf 'Report files: out/demo/public/report.{md,csv,json}; audit logs: out/demo/auditor/\n' >&2
+printf 'demo.sh: all steps behaved as expected\n' >&2

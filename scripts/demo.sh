@@ -148,10 +148,15 @@ print(f"whole period: truth {truth['unique_total']}, estimate {t['estimate']:.1f
       f"95% interval {t['ci_low']:.1f}-{t['ci_high']:.1f}, relative bias {100 * bias:+.1f}%, "
       f"truth {'inside' if t['ci_low'] <= truth['unique_total'] <= t['ci_high'] else 'OUTSIDE'} the interval.")
 if not t["ci_low"] <= truth["unique_total"] <= t["ci_high"]:
+    if bias > 0:
+        why = ("splits a person whose name or birth year is written differently by different "
+               "partners (or over time) into several pseudonyms, and so counts them more than once")
+    else:
+        why = ("gives different people who share its key (name key, birth year, gender) one "
+               "pseudonym, and so counts them once, more than it splits spelling variants")
     print(f"The interval covers the sketch's error only. The gap is record linkage: recipe "
-          f"'{report['recipe']}' splits a person whose name or birth year is written differently "
-          f"by different partners (or over time) into several pseudonyms, and so counts them "
-          f"more than once (docs/report.md, 'What the interval does not cover').")
+          f"'{report['recipe']}' {why} (docs/report.md, 'What the interval does not cover'; "
+          f"docs/linkage.md).")
 EOF
 
 step "how much the count depends on the identity key: each recipe against the truth"

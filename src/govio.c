@@ -302,8 +302,8 @@ int unika_govio_read_field(unika_govio_reader *r, const char *field, const char 
 int unika_govio_read_hex_field(unika_govio_reader *r, const char *field, uint8_t *dst, size_t n,
                                unika_error *err)
 {
-    const char *v;
-    size_t vn;
+    const char *v = NULL;
+    size_t vn = 0;
     int rc = unika_govio_read_field(r, field, &v, &vn, err);
     if (rc < 0) return rc;
     if (unika_govio_hex_decode(dst, n, v, vn) != 0) {

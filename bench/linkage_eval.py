@@ -72,13 +72,13 @@ def dataset(label, data_dir, work, people):
     return out
 
 
-def evaluate(unika, key, ddir, recipes, work, label):
+def evaluate(unika, key, ddir, recipes, work, label, precision):
     outs = []
     for org in ORGS:
         out = os.path.join(work, f"{label}_{org}")
         cmd = [unika, "ingest", "--key", key, "--profile",
                os.path.join(REPO, "examples", "profiles", f"{org}.profile"), "--org", org,
-               "--by", "gender", "--force", "-o", out]
+               "--by", "gender", "--precision", str(precision), "--force", "-o", out]
         for r in recipes:
             cmd += ["-r", r]
         run(cmd + [os.path.join(ddir, f"{org}.csv")])
@@ -122,6 +122,9 @@ def main():
     ap.add_argument("--people", type=int, default=3000)
     ap.add_argument("--data-dir", default=os.path.join(REPO, "..", "shared", "data"))
     ap.add_argument("--quiet", action="store_true", help="summary only")
+    ap.add_argument("--precision", type=int, default=12,
+                    help="sketch precision for ingest (12, the partner default; 14 counts "
+                         "every figure here exactly, so the bias is the recipe's alone)")
     ap.add_argument("--markdown", action="store_true",
                     help="also print the per-data-set table of docs/linkage.md")
     a = ap.parse_args()
@@ -151,7 +154,7 @@ def main():
                      f"recipe.h says {default}: rebuild {unika}")
         for label in a.seeds.split(","):
             ddir = dataset(label, a.data_dir, work, a.people)
-            res = evaluate(unika, key, ddir, recipes, work, label)
+            res = evaluate(unika, key, ddir, recipes, work, label, a.precision)
             for r in recipes:
                 rows = [x for x in res[r] if x[1] is not None]
                 by = lambda kind: [x[3] for x in rows if x[0].split(" ")[0] == kind]

@@ -1,5 +1,5 @@
 /*
- * govio.c - atomic writes and guarded reads for the governance files.
+ * govio.c - guarded reads and text fields of the governance files.
  *
  * Signing keys, box keys, public keys, signatures, rosters and sealed
  * envelopes are all small files that must never be seen half-written (a
@@ -19,97 +19,6 @@
 
 #include "internal/common.h"
 #include "internal/govio.h"
-
-static int fsync_parent_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash) {
-        strcpy(dir, ".");
-    } else if (slash == path) {
-        strcpy(dir, "/");
-    } else {
-        size_t n = (size_t)(slash - path);
-        if (n >= sizeof dir) return -1;
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-    }
-    int fd = open(dir, O_RDONLY);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-int unika_govio_write(const char *path, const void *src, size_t src_size,
-                      unsigned mode, unsigned flags, unika_error *err)
-{
-    if (!path || (!src && src_size)) return unika_fail(err, UNIKA_EINVAL, "NULL path or data");
-    if (!(flags & UNIKA_GOVIO_OVERWRITE) && access(path, F_OK) == 0)
-        return unika_fail(err, UNIKA_EEXIST, "%s already exists (not overwritten)", path);
-
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 32);
-    if (!tmp) return unika_fail(err, UNIKA_ENOMEM, "out of memory writing %s", path);
-    int fd = -1;
-    for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
-        snprintf(tmp, plen + 32, "%s.tmp-%08x", path, randombytes_random());
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, (mode_t)mode);
-        if (fd < 0 && errno != EEXIST) break;
-    }
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return unika_fail(err, UNIKA_EIO, "cannot create a temporary file beside %s: %s",
-                          path, strerror(e));
-    }
-    /* open() applies the umask; the mode we promise must hold regardless. */
-    if (fchmod(fd, (mode_t)mode) != 0) goto io_error;
-    const uint8_t *p = src;
-    size_t left = src_size;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            goto io_error;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) != 0) goto io_error;
-    if (close(fd) != 0) {
-        fd = -1;
-        goto io_error;
-    }
-    fd = -1;
-    if (!(flags & UNIKA_GOVIO_OVERWRITE)) {
-        /* link() fails if path appeared meanwhile: never clobber without leave. */
-        if (link(tmp, path) != 0) {
-            int e = errno;
-            unlink(tmp);
-            free(tmp);
-            if (e == EEXIST)
-                return unika_fail(err, UNIKA_EEXIST, "%s already exists (not overwritten)", path);
-            return unika_fail(err, UNIKA_EIO, "cannot move the file into place at %s: %s",
-                              path, strerror(e));
-        }
-        unlink(tmp);
-    } else if (rename(tmp, path) != 0) {
-        goto io_error;
-    }
-    free(tmp);
-    if (fsync_parent_dir(path) != 0)
-        return unika_fail(err, UNIKA_EIO, "cannot sync the directory of %s", path);
-    return 0;
-
-io_error: {
-        int e = errno;
-        if (fd >= 0) close(fd);
-        unlink(tmp);
-        free(tmp);
-        return unika_fail(err, UNIKA_EIO, "cannot write %s: %s", path, strerror(e));
-    }
-}
 
 int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t max_size,
                      int refuse_open_perms, unika_error *err)

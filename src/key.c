@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "internal/common.h"
+#include "internal/fileio.h"
 #include "internal/key_private.h"
 #include "unika/key.h"
 
@@ -245,39 +246,6 @@ int unika_fingerprint_from_hex(uint8_t dst[UNIKA_FINGERPRINT_BYTES], const char 
 #define KEYFILE_SIZE (sizeof KEYFILE_MAGIC - 1 + 2 + 4 + 2 * UNIKA_KEY_BYTES + 1 + 12 + \
                       2 * UNIKA_FINGERPRINT_BYTES + 1)
 
-static int write_all(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, buf, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* fsync the directory holding `path`, so the rename itself is durable. */
-static int fsync_parent_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = NULL;
-    if (!slash) dir = strdup(".");
-    else if (slash == path) dir = strdup("/");
-    else dir = strndup(path, (size_t)(slash - path));
-    if (!dir) return -1;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    /* Some file systems cannot fsync a directory (EINVAL); nothing more can be done. */
-    if (rc != 0 && errno == EINVAL) rc = 0;
-    close(fd);
-    return rc;
-}
-
 int unika_key_save(const unika_key *key, const char *path, unsigned flags, unika_error *err)
 {
     if (!key || !path || !*path)
@@ -305,59 +273,8 @@ int unika_key_save(const unika_key *key, const char *path, unsigned flags, unika
     pos += 2 * UNIKA_FINGERPRINT_BYTES;
     text[pos++] = '\n';
 
-    size_t path_len = strlen(path);
-    char *tmp = malloc(path_len + sizeof ".tmp-XXXXXX");
-    if (!tmp) {
-        sodium_free(text);
-        return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-    }
-    memcpy(tmp, path, path_len);
-    memcpy(tmp + path_len, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
-
-    int rc = UNIKA_OK;
-    int fd = mkstemp(tmp); /* creates the file 0600, in the target's directory */
-    if (fd < 0) {
-        rc = unika_fail(err, errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO,
-                        "cannot create a temporary key file: %s", strerror(errno));
-        goto out;
-    }
-    if (fchmod(fd, S_IRUSR | S_IWUSR) != 0 || write_all(fd, text, pos) != 0 || fsync(fd) != 0) {
-        rc = unika_fail(err, UNIKA_EIO, "cannot write the key file: %s", strerror(errno));
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    if (close(fd) != 0) {
-        rc = unika_fail(err, UNIKA_EIO, "cannot write the key file: %s", strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    if (flags & UNIKA_KEY_OVERWRITE) {
-        if (rename(tmp, path) != 0) {
-            rc = unika_fail(err, UNIKA_EIO, "cannot move the key file into place: %s",
-                            strerror(errno));
-            unlink(tmp);
-            goto out;
-        }
-    } else {
-        /* link() fails if `path` exists, so a file that appeared since the
-         * check above is still never replaced. */
-        if (link(tmp, path) != 0) {
-            int e = errno;
-            unlink(tmp);
-            rc = e == EEXIST
-                ? unika_fail(err, UNIKA_EEXIST, "key file already exists (not overwritten)")
-                : unika_fail(err, UNIKA_EIO, "cannot move the key file into place: %s",
-                             strerror(e));
-            goto out;
-        }
-        unlink(tmp);
-    }
-    if (fsync_parent_dir(path) != 0)
-        rc = unika_fail(err, UNIKA_EIO, "key file written but its directory could not be "
-                        "synced: %s", strerror(errno));
-out:
-    free(tmp);
+    int rc = unika_write_file_atomic(path, text, pos, 0600,
+                                     (flags & UNIKA_KEY_OVERWRITE) != 0, err);
     sodium_free(text); /* wipes the hex copy of the key */
     sodium_memzero(fp_hex, sizeof fp_hex);
     return rc;

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "internal/common.h"
+#include "internal/fileio.h"
 #include "internal/govio.h"
 #include "unika/key.h"
 #include "unika/roster.h"
@@ -319,8 +320,8 @@ int unika_roster_save(const unika_roster *roster, const char *path, unsigned fla
     size_t n;
     int rc = unika_roster_format(text, UNIKA_ROSTER_MAX_BYTES, &n, roster, err);
     if (rc == 0)
-        rc = unika_govio_write(path, text, n, 0644,
-                               (flags & UNIKA_SIGN_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+        rc = unika_write_file_atomic(path, text, n, 0644,
+                               (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
     free(text);
     return rc;
 }

@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "internal/common.h"
+#include "internal/fileio.h"
 #include "internal/govio.h"
 #include "unika/seal.h"
 
@@ -103,8 +104,8 @@ int unika_box_key_save(const unika_box_key *key, const char *path, unsigned flag
     int n = snprintf(text, KEY_TEXT_MAX, SECRET_HEADER " v1\nsecret: %s\npublic: %s\n", sk_hex,
                      pk_hex);
     sodium_memzero(sk_hex, sizeof sk_hex);
-    int rc = unika_govio_write(path, text, (size_t)n, 0600,
-                               (flags & UNIKA_SEAL_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+    int rc = unika_write_file_atomic(path, text, (size_t)n, 0600,
+                               (flags & UNIKA_SEAL_OVERWRITE) != 0, err);
     sodium_free(text);
     return rc;
 }
@@ -160,8 +161,8 @@ int unika_box_public_save(const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const ch
     char hex[2 * UNIKA_BOX_PUBLIC_KEY_BYTES + 1], text[256];
     unika_hex_encode(hex, pk, UNIKA_BOX_PUBLIC_KEY_BYTES);
     int n = snprintf(text, sizeof text, PUBLIC_HEADER " v1\nx25519: %s\n", hex);
-    return unika_govio_write(path, text, (size_t)n, 0644,
-                             (flags & UNIKA_SEAL_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+    return unika_write_file_atomic(path, text, (size_t)n, 0644,
+                             (flags & UNIKA_SEAL_OVERWRITE) != 0, err);
 }
 
 int unika_box_public_load(uint8_t dst[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *path,
@@ -360,8 +361,8 @@ int unika_seal_file(const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *sr
     rc = unika_seal(out, cap, &n, pk, in, in_size, err);
     unika_govio_free(in, in_size);
     if (rc == 0)
-        rc = unika_govio_write(dst_path, out, n, 0644,
-                               (flags & UNIKA_SEAL_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+        rc = unika_write_file_atomic(dst_path, out, n, 0644,
+                               (flags & UNIKA_SEAL_OVERWRITE) != 0, err);
     else
         unika_govio_prefix_path(err, src_path);
     free(out);
@@ -388,8 +389,8 @@ int unika_open_file(const unika_box_key *key, const char *src_path, const char *
     rc = unika_open(out, cap, &n, key, in, in_size, err);
     unika_govio_free(in, in_size);
     if (rc == 0)
-        rc = unika_govio_write(dst_path, out, n, 0600,
-                               (flags & UNIKA_SEAL_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+        rc = unika_write_file_atomic(dst_path, out, n, 0600,
+                               (flags & UNIKA_SEAL_OVERWRITE) != 0, err);
     else
         unika_govio_prefix_path(err, src_path);
     sodium_memzero(out, cap);

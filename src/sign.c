@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "internal/common.h"
+#include "internal/fileio.h"
 #include "internal/govio.h"
 #include "unika/sign.h"
 
@@ -156,8 +157,8 @@ int unika_sign_key_save(const unika_sign_key *key, const char *path, unsigned fl
                      SECRET_HEADER " v1\nname: %s\nseed: %s\npublic: %s\n",
                      key->name, seed_hex, pk_hex);
     sodium_memzero(seed_hex, sizeof seed_hex);
-    int rc = unika_govio_write(path, text, (size_t)n, 0600,
-                               (flags & UNIKA_SIGN_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+    int rc = unika_write_file_atomic(path, text, (size_t)n, 0600,
+                               (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
     sodium_free(text);
     return rc;
 }
@@ -254,8 +255,8 @@ int unika_sign_public_save(const unika_sign_public *pub, const char *path, unsig
     size_t n;
     int rc = unika_sign_public_format(text, sizeof text, &n, pub, err);
     if (rc < 0) return rc;
-    return unika_govio_write(path, text, n, 0644,
-                             (flags & UNIKA_SIGN_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+    return unika_write_file_atomic(path, text, n, 0644,
+                             (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
 }
 
 int unika_sign_public_load(unika_sign_public *dst, const char *path, unika_error *err)
@@ -453,8 +454,8 @@ int unika_signature_save(const unika_signature *sig, const char *path, unsigned 
     size_t n;
     int rc = unika_signature_format(text, sizeof text, &n, sig, err);
     if (rc < 0) return rc;
-    return unika_govio_write(path, text, n, 0644,
-                             (flags & UNIKA_SIGN_OVERWRITE) ? UNIKA_GOVIO_OVERWRITE : 0, err);
+    return unika_write_file_atomic(path, text, n, 0644,
+                             (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
 }
 
 int unika_signature_load(unika_signature *dst, const char *path, unika_error *err)

@@ -46,6 +46,7 @@
 #include <xxhash.h>
 
 #include "internal/common.h"
+#include "internal/fileio.h"
 #include "internal/sketch_io_private.h"
 #include "internal/sketch_private.h"
 #include "unika/sketch.h"
@@ -545,36 +546,6 @@ UNIKA_NOINLINE_ static size_t dense_register_invalid(const uint8_t *r, size_t n,
 
 /* ---- files ------------------------------------------------------------------- */
 
-static int write_all(int fd, const uint8_t *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, buf, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* fsync the directory holding `path`, so the new name survives a crash. */
-static int sync_parent_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    if (!dir) return -1;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    free(dir);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    /* Some file systems refuse fsync on a directory; the data is already synced. */
-    if (rc < 0 && (errno == EINVAL || errno == EBADF)) rc = 0;
-    close(fd);
-    return rc;
-}
-
 int unika_sketch_save(const unika_sketch *s, const char *path, unsigned flags, unika_error *err)
 {
     if (!s || !path || !*path) return unika_fail(err, UNIKA_EINVAL, "save: NULL or empty path");
@@ -595,70 +566,11 @@ int unika_sketch_save(const unika_sketch *s, const char *path, unsigned flags, u
         return rc;
     }
 
-    /* The temporary file lives beside the target: rename and link are atomic
-     * only within one file system. */
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + sizeof ".tmp-XXXXXX");
-    if (!tmp) {
-        free(buf);
-        return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
-    const char *step = "create a temporary file for";
-    int fd = mkstemp(tmp);
-    if (fd < 0) goto io_fail_nofile;
     /* 0644: a sketch is not secret from the machine's other users, unlike a
      * key file; it is still pseudonymised personal data (docs/format.md). */
-    step = "set the mode of";
-    if (fchmod(fd, 0644) < 0) goto io_fail;
-    step = "write";
-    if (write_all(fd, buf, size) < 0) goto io_fail;
-    step = "sync";
-    if (fsync(fd) < 0) goto io_fail;
-    step = "close";
-    if (close(fd) < 0) {
-        fd = -1;
-        goto io_fail;
-    }
-    fd = -1;
-    if (overwrite) {
-        step = "rename into place";
-        if (rename(tmp, path) < 0) goto io_fail;
-    } else {
-        /* link() refuses an existing target atomically, unlike rename(): a
-         * file created since the check above is never clobbered. */
-        step = "link into place";
-        if (link(tmp, path) < 0) {
-            if (errno == EEXIST) {
-                unlink(tmp);
-                free(tmp);
-                free(buf);
-                return unika_fail(err, UNIKA_EEXIST, "%s exists (overwrite not requested)", path);
-            }
-            goto io_fail;
-        }
-        unlink(tmp);
-    }
-    free(tmp);
+    rc = unika_write_file_atomic(path, buf, size, 0644, overwrite, err);
     free(buf);
-    if (sync_parent_dir(path) < 0)
-        return unika_fail(err, UNIKA_EIO, "cannot sync the directory of %s: %s", path,
-                          strerror(errno));
-    return UNIKA_OK;
-
-io_fail: {
-    int saved = errno;
-    if (fd >= 0) close(fd);
-    unlink(tmp);
-    errno = saved;
-}
-io_fail_nofile: {
-    int saved = errno;
-    free(tmp);
-    free(buf);
-    return unika_fail(err, UNIKA_EIO, "cannot %s %s: %s", step, path, strerror(saved));
-}
+    return rc;
 }
 
 int unika_sketch_load(unika_sketch **out, const char *path, unika_error *err)

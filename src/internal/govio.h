@@ -2,11 +2,7 @@
  * internal/govio.h - small file helpers for the governance modules (signing
  * keys, signatures, rosters, sealed envelopes). Never installed.
  *
- * Writes are atomic: a temporary file beside the target is written, fsync'ed
- * and renamed into place, then the directory is fsync'ed, so a reader sees
- * either no file or the whole file. Secret files are created 0600 from the
- * start (never chmod'ed afterwards), so no window exists in which others
- * could open them.
+ * Writes go through internal/fileio.h like every file the library writes.
  */
 #ifndef UNIKA_INTERNAL_GOVIO_H
 #define UNIKA_INTERNAL_GOVIO_H
@@ -15,14 +11,6 @@
 #include <stdint.h>
 
 #include "unika/error.h"
-
-/* Flags shared by the governance save functions (same values as key.h). */
-#define UNIKA_GOVIO_OVERWRITE 1u
-
-/* Writes src/src_size to path with the given mode (0600 or 0644).
- * Returns 0, UNIKA_EEXIST (path exists and !overwrite) or UNIKA_EIO. */
-int unika_govio_write(const char *path, const void *src, size_t src_size,
-                      unsigned mode, unsigned flags, unika_error *err);
 
 /* Reads the whole file (at most max_size bytes) into a malloc'd buffer with
  * one extra NUL byte after the content. When refuse_open_perms is set, a

@@ -61,7 +61,14 @@ recipes=(-r "$recipe")
 [ "$recipe" = strict ] || recipes+=(-r strict)
 
 step "setup: the partnership key (partners only), a signing key per partner, the aggregator's box key, the roster"
-"$unika" keygen -o partners/partnership.key >/dev/null
+# Derived from a passphrase and the partnership's salt (Argon2id), as
+# partners re-create a shared key without sending it; a fixed demo
+# passphrase makes every pseudonym, sketch and figure below reproducible.
+# A real partnership's passphrase needs >= 80 bits of entropy (docs/keys.md).
+printf '%s\n' "demo only: the IOP example partnership, never a real key" >partners/passphrase
+chmod 600 partners/passphrase
+"$unika" keygen -o partners/partnership.key --passphrase-file partners/passphrase \
+    --salt "iop-stockholm-2017" >/dev/null
 printf 'partnership key fingerprint %s\n' "$("$unika" key fingerprint partners/partnership.key)" >&2
 pubs=()
 for org in "${partners[@]}"; do

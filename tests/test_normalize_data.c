@@ -1,6 +1,6 @@
 /*
  * test_normalize_data.c - every identifying cell of the example partnership
- * data (the CSV files in ../shared/data/iop-visits/) goes through its normaliser:
+ * data (the CSV files in examples/iop-visits/) goes through its normaliser:
  * names, dates, gender codes, personnummer and dossier numbers. The data
  * imitates what partners really export, so a refusal here is a bug in the
  * normaliser (or a format it does not yet know), never acceptable noise.
@@ -177,7 +177,7 @@ START_TEST(every_cell_normalises)
 {
     const partner_file *f = &FILES[_i];
     char path[1024];
-    snprintf(path, sizeof path, "%s/iop-visits/%s", UNIKA_SHARED_DATA_DIR, f->file);
+    snprintf(path, sizeof path, "%s/examples/iop-visits/%s", UNIKA_SOURCE_DIR, f->file);
     size_t size;
     uint8_t *buf = unika_test_read_file(path, &size);
     ck_assert_msg(buf != NULL, "cannot read %s", path);

@@ -38,7 +38,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal/sketch_private.h"
+#include "sketch/sketch_private.h"
 #include "unika.h"
 
 static const uint8_t FP[UNIKA_FINGERPRINT_BYTES] = {0};

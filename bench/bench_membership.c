@@ -84,7 +84,7 @@ static uint64_t siphash(const uint8_t pseudo[UNIKA_PSEUDONYM_BYTES],
 
 /* ---- dense UltraLogLog registers, for the "dense" column ------------------
  * A register byte holds u = the largest rank seen (high 6 bits) and whether
- * ranks u-1 and u-2 were seen (low 2 bits), as in src/sketch.c. */
+ * ranks u-1 and u-2 were seen (low 2 bits), as in src/sketch/sketch.c. */
 static uint64_t reg_ranks(uint8_t r)
 {
     return (((uint64_t)(4u | (r & 3u)) << (r >> 2)) >> 2) & ~(uint64_t)1;

@@ -3,7 +3,7 @@
  */
 #include <string.h>
 
-#include "internal/common.h"
+#include "common/common.h"
 #include "testutil.h"
 #include "unika.h"
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal/common.h"
-#include "internal/sketch_private.h"
+#include "common/common.h"
+#include "sketch/sketch_private.h"
 #include "testutil.h"
 #include "unika.h"
 

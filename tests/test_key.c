@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal/common.h"
-#include "internal/key_private.h"
+#include "common/common.h"
+#include "identity/key_private.h"
 #include "testutil.h"
 #include "unika.h"
 

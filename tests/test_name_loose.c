@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal/common.h"
-#include "internal/normalize_private.h"
+#include "common/common.h"
+#include "identity/normalize_private.h"
 #include "testutil.h"
 #include "unika.h"
 

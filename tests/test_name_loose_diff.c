@@ -3,7 +3,7 @@
  * implementation.
  *
  * The key is part of the pseudonym domain (docs/linkage.md, "Versioning"):
- * src/name_loose.c was rewritten for speed (one fused pass per piece, no
+ * src/identity/name_loose.c was rewritten for speed (one fused pass per piece, no
  * qsort), and its output must stay byte-identical. The first
  * implementation is kept here, and only here, as the reference (below,
  * verbatim but for the names of its two entry points, ref_key and
@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal/common.h"
-#include "internal/normalize_private.h"
+#include "common/common.h"
+#include "identity/normalize_private.h"
 #include "testutil.h"
 #include "unika.h"
 

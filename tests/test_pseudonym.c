@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal/common.h"
+#include "common/common.h"
 #include "testutil.h"
 #include "unika.h"
 #include "unika/name_loose.h"

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal/common.h"
+#include "common/common.h"
 #include "testutil.h"
 #include "unika.h"
 #include "unika/recipe.h"

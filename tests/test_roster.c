@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal/common.h"
+#include "common/common.h"
 #include "testutil.h"
 #include "unika.h"
 

@@ -13,7 +13,7 @@
 
 #include <sodium.h>
 
-#include "internal/common.h"
+#include "common/common.h"
 #include "testutil.h"
 #include "unika.h"
 

@@ -19,7 +19,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "ingest.h"
+#include "ingest/ingest.h"
 #include "unika/sign.h"
 #include "unika/sketch.h"
 #include "unika/sketch_io.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 static const char usage_text[] =
     "usage: unika inspect [--json] FILE\n"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 static const char usage_text[] =
     "usage: unika merge -o OUT [--force] [--json] [--roster R] [--sign KEY.sec] IN...\n"

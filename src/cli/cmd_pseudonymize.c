@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest.h"
+#include "ingest/ingest.h"
 
 static const char help[] =
     "usage: unika pseudonymize --key K [--recipe R] --profile P INPUT.csv -o OUT.csv\n"

@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "report.h"
+#include "report/compare.h"
+#include "report/report.h"
 
 static const char usage_text[] =
     "usage: unika report [options] FILE...|DIR...\n"

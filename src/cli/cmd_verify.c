@@ -33,7 +33,7 @@
 
 #include "cmd_gov.h"
 #include "jread.h"
-#include "report.h"
+#include "report/report.h"
 #include "unika/key.h"
 #include "unika/release.h"
 #include "unika/roster.h"

@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "cmd_gov.h"
-#include "report.h"
+#include "report/report.h"
 
 static const cli_command commands[] = {
     {"keygen", "create a new partnership key file", cmd_keygen},

@@ -1,0 +1,307 @@
+/*
+ * input.c - reading a partner's CSV through its profile, for `ingest` and
+ * `pseudonymize`: open and bind, what a recipe needs from a profile, the
+ * pseudonym record of a row, rejected-row bookkeeping, and the progress line.
+ *
+ * Refusals versus rejections: a file whose structure is wrong (malformed
+ * CSV, invalid UTF-8, a missing column, a row with the wrong number of
+ * fields) is refused as a whole, because nothing in it can be trusted to
+ * sit in the right column. A row whose values are wrong (an impossible
+ * date, an empty name) is rejected alone and reported by line.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest/ingest.h"
+
+int cli_input_open(cli_input *in, const char *path, unika_profile *profile)
+{
+    memset(in, 0, sizeof *in);
+    in->path = path;
+    if (!strcmp(path, "-")) {
+        in->fp = stdin;
+        in->path = "<stdin>";
+    } else if (!(in->fp = fopen(path, "rb"))) {
+        cli_errorf("%s: cannot open: %s", path, strerror(errno));
+        return CLI_INPUT;
+    }
+    struct stat st;
+    if (fstat(fileno(in->fp), &st) == 0 && S_ISREG(st.st_mode)) in->size = (uint64_t)st.st_size;
+    unika_csv_options opt;
+    unika_csv_options_init(&opt);
+    opt.delimiter = unika_profile_delimiter(profile);
+    unika_error err = {0};
+    int rc = unika_csv_new_fd(&in->csv, fileno(in->fp), &opt, &err);
+    if (rc == 0) rc = unika_csv_next(in->csv, &err);
+    if (rc == 0) {
+        rc = err.code = UNIKA_ECSV;
+        snprintf(err.message, sizeof err.message, "empty file: no header line");
+    }
+    if (rc == 1) rc = unika_profile_bind(profile, in->csv, &err);
+    if (rc < 0) {
+        int code = cli_fail(in->path, &err);
+        cli_input_close(in);
+        return code;
+    }
+    return 0;
+}
+
+void cli_input_close(cli_input *in)
+{
+    unika_csv_free(in->csv);
+    if (in->fp && in->fp != stdin) fclose(in->fp);
+    in->csv = NULL;
+    in->fp = NULL;
+}
+
+long cli_recipe_needs(const unika_recipe *recipe, const char **missing)
+{
+    unsigned need = 0;
+    for (size_t i = 0; i < unika_recipe_field_count(recipe); i++) {
+        switch (unika_recipe_field_at(recipe, i)) {
+        case UNIKA_FIELD_NAME:
+        case UNIKA_FIELD_NAME_LOOSE: need |= 1u << UNIKA_VALUE_NAME; break;
+        case UNIKA_FIELD_BIRTH_DATE:
+        case UNIKA_FIELD_BIRTH_YEAR:
+        case UNIKA_FIELD_BIRTH_MONTH: need |= 1u << UNIKA_VALUE_BIRTH; break;
+        case UNIKA_FIELD_GENDER: need |= 1u << UNIKA_VALUE_GENDER; break;
+        case UNIKA_FIELD_COUNTRY: need |= 1u << UNIKA_VALUE_COUNTRY; break;
+        case UNIKA_FIELD_PERSONNUMMER:
+            /* the visit date is the reference century for 10-digit numbers */
+            need |= (1u << UNIKA_VALUE_PERSONNUMMER);
+            break;
+        case UNIKA_FIELD_DOSSIER: need |= 1u << UNIKA_VALUE_DOSSIER; break;
+        default:
+            if (missing) *missing = unika_field_name(unika_recipe_field_at(recipe, i));
+            return -1;
+        }
+    }
+    return (long)need;
+}
+
+int cli_profile_check(const unika_profile *profile, const char *profile_path, unsigned need,
+                      const char *why)
+{
+    unsigned lacking = need & ~unika_profile_provides(profile);
+    for (int v = 0; v < UNIKA_VALUE_COUNT; v++)
+        if (lacking & (1u << v)) {
+            cli_errorf("%s: the profile maps no column for '%s', which %s needs", profile_path,
+                       unika_value_name((unika_value)v), why);
+            return CLI_INPUT;
+        }
+    return 0;
+}
+
+void cli_record_from_profile(unika_record *rec, const unika_profile_record *pr, unsigned provided)
+{
+    static const struct { unika_value v; unika_record_field f; } map[] = {
+        {UNIKA_VALUE_DATE, UNIKA_REC_VISIT_DATE},
+        {UNIKA_VALUE_NAME, UNIKA_REC_NAME},
+        {UNIKA_VALUE_BIRTH, UNIKA_REC_BIRTH_DATE},
+        {UNIKA_VALUE_GENDER, UNIKA_REC_GENDER},
+        {UNIKA_VALUE_COUNTRY, UNIKA_REC_COUNTRY},
+        {UNIKA_VALUE_PERSONNUMMER, UNIKA_REC_PERSONNUMMER},
+        {UNIKA_VALUE_DOSSIER, UNIKA_REC_DOSSIER},
+    };
+    memset(rec, 0, sizeof *rec);
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (!(provided & (1u << map[i].v))) continue;
+        const char *t = pr->text[map[i].v];
+        rec->field[map[i].f] = t ? t : "";
+        rec->size[map[i].f] = t ? pr->size[map[i].v] : 0;
+    }
+}
+
+void cli_record_ids(unika_record *rec, const unika_profile_record *ids, unsigned provided)
+{
+    if (provided & (1u << UNIKA_VALUE_PERSONNUMMER)) {
+        const char *t = ids->text[UNIKA_VALUE_PERSONNUMMER];
+        rec->field[UNIKA_REC_PERSONNUMMER] = t ? t : "";
+        rec->size[UNIKA_REC_PERSONNUMMER] = t ? ids->size[UNIKA_VALUE_PERSONNUMMER] : 0;
+    }
+    if (provided & (1u << UNIKA_VALUE_DOSSIER)) {
+        const char *t = ids->text[UNIKA_VALUE_DOSSIER];
+        rec->field[UNIKA_REC_DOSSIER] = t ? t : "";
+        rec->size[UNIKA_REC_DOSSIER] = t ? ids->size[UNIKA_VALUE_DOSSIER] : 0;
+    }
+}
+
+uint64_t cli_column_of_field(const unika_profile *profile, const char *field)
+{
+    static const struct { const char *field; unika_profile_column c[3]; } map[] = {
+        {"name", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME}},
+        {"given_name+surname", {UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME, UNIKA_COLUMN_NAME}},
+        {"birth_date", {UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_BIRTH_DATE}},
+        {"birth_year", {UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_BIRTH_YEAR}},
+        {"birth", {UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_BIRTH_DATE}},
+        {"gender", {UNIKA_COLUMN_GENDER, UNIKA_COLUMN_GENDER, UNIKA_COLUMN_GENDER}},
+        {"country", {UNIKA_COLUMN_COUNTRY, UNIKA_COLUMN_COUNTRY, UNIKA_COLUMN_COUNTRY}},
+        {"personnummer", {UNIKA_COLUMN_PERSONNUMMER, UNIKA_COLUMN_ID_AUTO, UNIKA_COLUMN_PERSONNUMMER}},
+        {"dossier", {UNIKA_COLUMN_DOSSIER, UNIKA_COLUMN_ID_AUTO, UNIKA_COLUMN_DOSSIER}},
+        {"date", {UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE}},
+        {"visit_date", {UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE}},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (strcmp(field, map[i].field) != 0) continue;
+        for (int k = 0; k < 3; k++) {
+            long ix = unika_profile_column_index(profile, map[i].c[k]);
+            if (ix >= 0) return (uint64_t)ix + 1;
+        }
+    }
+    return 0;
+}
+
+int cli_load_key(unika_key **key, const char *path, const char *expect_hex)
+{
+    unika_error err = {0};
+    uint8_t want[UNIKA_FINGERPRINT_BYTES];
+    if (expect_hex && unika_fingerprint_from_hex(want, expect_hex, strlen(expect_hex), &err) < 0) {
+        cli_errorf("--key-fingerprint: expected 32 hex digits");
+        return CLI_USAGE;
+    }
+    if (unika_key_load(key, path, 0, &err) < 0) return cli_fail(path, &err);
+    if (expect_hex && memcmp(want, unika_key_fingerprint_ptr(*key), sizeof want) != 0) {
+        char got[UNIKA_FINGERPRINT_HEX_BYTES], exp[UNIKA_FINGERPRINT_HEX_BYTES];
+        unika_fingerprint_to_hex(got, unika_key_fingerprint_ptr(*key));
+        unika_fingerprint_to_hex(exp, want);
+        cli_errorf("%s: key fingerprint: expected %s, got %s (not the partnership's key)", path,
+                   exp, got);
+        unika_key_free(*key);
+        *key = NULL;
+        return CLI_INPUT;
+    }
+    return 0;
+}
+
+/* ---- progress ------------------------------------------------------------ */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void cli_progress_start(cli_progress *p, uint64_t total_bytes)
+{
+    p->on = isatty(STDERR_FILENO);
+    p->last = now_seconds();
+    p->total = total_bytes;
+}
+
+void cli_progress_tick(cli_progress *p, uint64_t rows, uint64_t bytes)
+{
+    if (!p->on) return;
+    double t = now_seconds();
+    if (t - p->last < 0.5) return;
+    p->last = t;
+    if (p->total)
+        fprintf(stderr, "\runika %s: %llu rows (%.0f%%)   ", cli_prog, (unsigned long long)rows,
+                100.0 * (double)bytes / (double)p->total);
+    else
+        fprintf(stderr, "\runika %s: %llu rows   ", cli_prog, (unsigned long long)rows);
+    fflush(stderr);
+}
+
+void cli_progress_end(cli_progress *p)
+{
+    if (p->on) fprintf(stderr, "\r\033[K");
+}
+
+/* ---- rejects --------------------------------------------------------------- */
+
+void cli_rejects_add(cli_rejects *r, const char *recipe, uint64_t line, uint64_t column,
+                     const unika_error *err)
+{
+    r->total++;
+    const char *field = err->field[0] ? err->field : "";
+    cli_reason *x = NULL;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->reasons[i].code == err->code && !strcmp(r->reasons[i].field, field) &&
+            !strcmp(r->reasons[i].recipe, recipe)) {
+            x = &r->reasons[i];
+            break;
+        }
+    if (!x) {
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 8;
+            cli_reason *p = realloc(r->reasons, cap * sizeof *p);
+            if (!p) return; /* the summary loses a line; the detail file keeps it */
+            r->reasons = p;
+            r->cap = cap;
+        }
+        x = &r->reasons[r->n++];
+        memset(x, 0, sizeof *x);
+        snprintf(x->recipe, sizeof x->recipe, "%s", recipe);
+        snprintf(x->field, sizeof x->field, "%s", field);
+        x->code = err->code;
+    }
+    if (x->count < 5) x->lines[x->count] = line;
+    x->count++;
+    if (r->detail) {
+        /* CSV: line,column,field,recipe,code,message. The message comes from
+         * the library and never holds the value; quotes are doubled anyway. */
+        fprintf(r->detail, "%llu,%llu,%s,%s,%s,\"", (unsigned long long)line,
+                (unsigned long long)column, field, recipe, unika_err_name(err->code));
+        for (const char *m = err->message; *m; m++) {
+            if (*m == '"') fputc('"', r->detail);
+            fputc(*m == '\n' || *m == '\r' ? ' ' : *m, r->detail);
+        }
+        fputs("\"\n", r->detail);
+    }
+}
+
+static int reason_cmp(const void *a, const void *b)
+{
+    const cli_reason *x = a, *y = b;
+    if (x->count != y->count) return x->count < y->count ? 1 : -1;
+    int c = strcmp(x->recipe, y->recipe);
+    if (c) return c;
+    c = strcmp(x->field, y->field);
+    return c ? c : (x->code < y->code ? -1 : x->code > y->code);
+}
+
+void cli_rejects_print(const cli_rejects *r, FILE *f)
+{
+    if (r->n > 1) qsort(r->reasons, r->n, sizeof *r->reasons, reason_cmp);
+    for (size_t i = 0; i < r->n; i++) {
+        const cli_reason *x = &r->reasons[i];
+        fprintf(f, "  rejected %llu (recipe %s): %s%s%s [%s], line", (unsigned long long)x->count,
+                x->recipe, x->field, x->field[0] ? ": " : "", unika_strerror(x->code),
+                unika_err_name(x->code));
+        fputs(x->count > 1 ? "s" : "", f);
+        for (uint64_t k = 0; k < x->count && k < 5; k++)
+            fprintf(f, "%s %llu", k ? "," : "", (unsigned long long)x->lines[k]);
+        fputs(x->count > 5 ? ", ...\n" : "\n", f);
+    }
+}
+
+void cli_rejects_json(const cli_rejects *r, cli_json *j)
+{
+    cj_arr(j, "rejects");
+    for (size_t i = 0; i < r->n; i++) {
+        const cli_reason *x = &r->reasons[i];
+        cj_obj(j, NULL);
+        cj_str(j, "recipe", x->recipe);
+        cj_str(j, "code", unika_err_name(x->code));
+        cj_str(j, "field", x->field);
+        cj_str(j, "reason", unika_strerror(x->code));
+        cj_int(j, "count", (long long)x->count);
+        cj_arr(j, "first_lines");
+        for (uint64_t k = 0; k < x->count && k < 5; k++) cj_int(j, NULL, (long long)x->lines[k]);
+        cj_arr_end(j);
+        cj_obj_end(j);
+    }
+    cj_arr_end(j);
+}
+
+void cli_rejects_free(cli_rejects *r)
+{
+    free(r->reasons);
+    r->reasons = NULL;
+    r->n = r->cap = 0;
+}

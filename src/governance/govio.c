@@ -1,0 +1,249 @@
+/*
+ * govio.c - guarded reads and text fields of the governance files.
+ *
+ * Signing keys, box keys, public keys, signatures, rosters and sealed
+ * envelopes are all small files that must never be seen half-written (a
+ * partner who loses power while writing a signature must not end up with a
+ * file that fails verification for a reason nobody can explain), and secret
+ * ones must never be readable by others, not even for a moment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "common/common.h"
+#include "governance/govio.h"
+
+int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t max_size,
+                     int refuse_open_perms, unika_error *err)
+{
+    if (!out || !out_size || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    *out = NULL;
+    *out_size = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT) return unika_fail(err, UNIKA_ENOENT, "%s does not exist", path);
+        return unika_fail(err, UNIKA_EIO, "cannot open %s: %s", path, strerror(e));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return unika_fail(err, UNIKA_EIO, "cannot stat %s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
+    }
+    if (refuse_open_perms && (st.st_mode & 077)) {
+        close(fd);
+        return unika_fail(err, UNIKA_EKEYPERM,
+                          "%s has mode %04o: group or others may access this secret key; "
+                          "run chmod 600 on it", path, (unsigned)(st.st_mode & 07777));
+    }
+    if ((uint64_t)st.st_size > max_size) {
+        close(fd);
+        return unika_fail(err, UNIKA_ERANGE, "%s is %llu bytes, more than the %zu allowed",
+                          path, (unsigned long long)st.st_size, max_size);
+    }
+    size_t cap = (size_t)st.st_size + 1;
+    uint8_t *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
+    }
+    size_t len = 0;
+    for (;;) {
+        if (len == cap - 1) {
+            /* The file grew after fstat; read on up to the limit. */
+            if (cap - 1 >= max_size) {
+                uint8_t probe;
+                ssize_t r = read(fd, &probe, 1);
+                if (r > 0) {
+                    close(fd);
+                    unika_govio_free(buf, len);
+                    return unika_fail(err, UNIKA_ERANGE, "%s is more than the %zu bytes allowed",
+                                      path, max_size);
+                }
+                break;
+            }
+            size_t ncap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
+            uint8_t *grown = malloc(ncap);
+            if (!grown) {
+                close(fd);
+                unika_govio_free(buf, len);
+                return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
+            }
+            memcpy(grown, buf, len);
+            unika_govio_free(buf, len);
+            buf = grown;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            close(fd);
+            unika_govio_free(buf, len);
+            return unika_fail(err, UNIKA_EIO, "cannot read %s: %s", path, strerror(e));
+        }
+        if (r == 0) break;
+        len += (size_t)r;
+    }
+    close(fd);
+    buf[len] = '\0';
+    *out = buf;
+    *out_size = len;
+    return 0;
+}
+
+void unika_govio_free(uint8_t *buf, size_t size)
+{
+    if (!buf) return;
+    sodium_memzero(buf, size + 1);
+    free(buf);
+}
+
+int unika_govio_next_line(const char **line, size_t *line_size,
+                          const char *src, size_t src_size, size_t *pos)
+{
+    if (*pos >= src_size) return 0;
+    const char *start = src + *pos;
+    const char *nl = memchr(start, '\n', src_size - *pos);
+    size_t n = nl ? (size_t)(nl - start) : src_size - *pos;
+    *pos += n + (nl ? 1 : 0);
+    if (n && start[n - 1] == '\r') n--;
+    *line = start;
+    *line_size = n;
+    return 1;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int unika_govio_hex_decode(uint8_t *dst, size_t n, const char *src, size_t src_size)
+{
+    if (src_size != 2 * n) return -1;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(src[2 * i]), lo = hexval(src[2 * i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        dst[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+void unika_govio_prefix_path(unika_error *err, const char *path)
+{
+    if (!err || !path) return;
+    size_t cap = sizeof err->message, plen = strlen(path), mlen = strlen(err->message);
+    if (plen + 2 >= cap) return; /* an absurd path: keep the message itself */
+    if (plen + 2 + mlen >= cap) mlen = cap - 1 - plen - 2;
+    memmove(err->message + plen + 2, err->message, mlen);
+    memcpy(err->message, path, plen);
+    err->message[plen] = ':';
+    err->message[plen + 1] = ' ';
+    err->message[plen + 2 + mlen] = '\0';
+}
+
+/* ---- line-oriented "field: value" text ------------------------------------ */
+
+
+/* The version line: "<header> v1". */
+int unika_govio_read_header(unika_govio_reader *r, const char *header, int version_code,
+                            unika_error *err)
+{
+    const char *line;
+    size_t n;
+    r->line_no = 1;
+    if (!unika_govio_next_line(&line, &n, r->src, r->size, &r->pos))
+        return unika_fail(err, r->bad_code, "%s is empty", r->what);
+    size_t h = strlen(header);
+    if (n < h + 2 || memcmp(line, header, h) != 0 || line[h] != ' ' || line[h + 1] != 'v') {
+        if (err) err->line = 1;
+        return unika_fail(err, r->bad_code, "%s: line 1 is not \"%s v1\"", r->what, header);
+    }
+    if (n != h + 3 || line[h + 2] != '1') {
+        if (err) err->line = 1;
+        return unika_fail(err, version_code, "%s: version \"%.*s\" is not supported (only v1)",
+                          r->what, (int)(n - h - 1 > 16 ? 16 : n - h - 1), line + h + 1);
+    }
+    return 0;
+}
+
+/* The next line must be "<field>: <value>"; *value and *value_size point into src. */
+int unika_govio_read_field(unika_govio_reader *r, const char *field, const char **value,
+                           size_t *value_size,
+                      unika_error *err)
+{
+    const char *line;
+    size_t n;
+    r->line_no++;
+    if (!unika_govio_next_line(&line, &n, r->src, r->size, &r->pos)) {
+        if (err) err->line = r->line_no;
+        return unika_fail_at(err, r->bad_code, field, 0,
+                             "%s: line %llu: missing \"%s:\" (file truncated?)", r->what,
+                             (unsigned long long)r->line_no, field);
+    }
+    size_t f = strlen(field);
+    if (n < f + 2 || memcmp(line, field, f) != 0 || line[f] != ':' || line[f + 1] != ' ') {
+        if (err) err->line = r->line_no;
+        return unika_fail_at(err, r->bad_code, field, 0,
+                             "%s: line %llu: expected \"%s: ...\"", r->what,
+                             (unsigned long long)r->line_no, field);
+    }
+    *value = line + f + 2;
+    *value_size = n - f - 2;
+    return 0;
+}
+
+int unika_govio_read_hex_field(unika_govio_reader *r, const char *field, uint8_t *dst, size_t n,
+                               unika_error *err)
+{
+    const char *v = NULL;
+    size_t vn = 0;
+    int rc = unika_govio_read_field(r, field, &v, &vn, err);
+    if (rc < 0) return rc;
+    if (unika_govio_hex_decode(dst, n, v, vn) != 0) {
+        if (err) err->line = r->line_no;
+        return unika_fail_at(err, r->bad_code, field, 0,
+                             "%s: line %llu: \"%s\" must be %zu hex digits", r->what,
+                             (unsigned long long)r->line_no, field, 2 * n);
+    }
+    return 0;
+}
+
+/* Nothing may follow the last field but empty lines at the very end. */
+int unika_govio_read_end(unika_govio_reader *r, unika_error *err)
+{
+    const char *line;
+    size_t n;
+    while (unika_govio_next_line(&line, &n, r->src, r->size, &r->pos)) {
+        r->line_no++;
+        if (n != 0) {
+            if (err) err->line = r->line_no;
+            return unika_fail(err, r->bad_code, "%s: line %llu: unexpected content after the "
+                              "last field", r->what, (unsigned long long)r->line_no);
+        }
+    }
+    return 0;
+}
+
+int unika_govio_reject_nul(const char *src, size_t size, const char *what, int code,
+                           unika_error *err)
+{
+    if (memchr(src, '\0', size)) return unika_fail(err, code, "%s contains a NUL byte", what);
+    return 0;
+}
+

@@ -1,0 +1,422 @@
+/*
+ * pseudonym.c - keyed pseudonyms of normalised identities.
+ *
+ * pseudonym = BLAKE2b-256(key = pseudonym subkey, message = encoding), with
+ *
+ *   encoding = "unika-pseudonym"        15 bytes, ASCII, no NUL
+ *              version                   1 byte, 0x01
+ *              recipe fingerprint       16 bytes
+ *              field count n             1 byte
+ *              n times: field id         1 byte (pinned unika_field number)
+ *                       value length     4 bytes, little-endian
+ *                       value            the normalised bytes (UTF-8)
+ *
+ * Why each part: the length prefixes make the encoding injective, so
+ * ("ab","c") and ("a","bc") never hash the same input; the recipe
+ * fingerprint and field ids put the recipe in the domain, so two recipes
+ * never share a pseudonym even when their values happen to be equal; the
+ * constant prefix and version byte let a future encoding coexist. The key is
+ * the pseudonym subkey, never the partnership key itself (docs/keys.md).
+ *
+ * A record's cells are normalised by the functions of normalize.h; the table
+ * `field_normalisers` says, per recipe field, which columns are read and
+ * how. Everything personal is held only in stack buffers that are wiped.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "identity/key_private.h"
+#include "unika/name_loose.h"
+#include "unika/pseudonym.h"
+
+#define ENC_PREFIX "unika-pseudonym"
+#define ENC_PREFIX_BYTES (sizeof ENC_PREFIX - 1)
+#define ENC_HEADER_BYTES (ENC_PREFIX_BYTES + 1 + UNIKA_FINGERPRINT_BYTES + 1) /* 33 */
+#define ENC_FIELD_OVERHEAD 5 /* id + u32 length */
+/* +1: normalisers write a NUL after the value; the next field overwrites it. */
+#define ENC_MAX (ENC_HEADER_BYTES + UNIKA_RECIPE_MAX_FIELDS * \
+                 (ENC_FIELD_OVERHEAD + UNIKA_PSEUDONYM_VALUE_MAX) + 1)
+
+_Static_assert(UNIKA_NAME_MAX_BYTES <= UNIKA_PSEUDONYM_VALUE_MAX + 1,
+               "a normalised name fits a field value");
+_Static_assert(UNIKA_NAME_LOOSE_MAX_BYTES <= UNIKA_PSEUDONYM_VALUE_MAX + 1,
+               "a loose name key fits a field value");
+_Static_assert(UNIKA_DIGITS_MAX_BYTES <= UNIKA_PSEUDONYM_VALUE_MAX + 1,
+               "digits fit a field value");
+_Static_assert(UNIKA_RECIPE_MAX_FIELDS <= 255, "field count is one byte");
+
+size_t unika_pseudonym_hex_bytes(void) { return UNIKA_PSEUDONYM_HEX_BYTES; }
+size_t unika_record_field_count(void) { return UNIKA_REC_FIELD_COUNT; }
+
+int unika_record_set(unika_record *record, unika_record_field f, const char *src,
+                     size_t src_size)
+{
+    if (!record || (int)f < 0 || f >= UNIKA_REC_FIELD_COUNT) return UNIKA_EINVAL;
+    record->field[f] = src;
+    record->size[f] = src_size;
+    return UNIKA_OK;
+}
+
+/* ---- the encoding and the hash ------------------------------------------- */
+
+static size_t enc_header(uint8_t *enc, const unika_recipe *recipe)
+{
+    memcpy(enc, ENC_PREFIX, ENC_PREFIX_BYTES);
+    enc[ENC_PREFIX_BYTES] = UNIKA_PSEUDONYM_VERSION;
+    memcpy(enc + ENC_PREFIX_BYTES + 1, unika_recipe_fingerprint_ptr(recipe),
+           UNIKA_FINGERPRINT_BYTES);
+    enc[ENC_HEADER_BYTES - 1] = (uint8_t)unika_recipe_field_count(recipe);
+    return ENC_HEADER_BYTES;
+}
+
+static void enc_hash(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const uint8_t *enc, size_t len,
+                     const unika_key *key)
+{
+    crypto_generichash(dst, UNIKA_PSEUDONYM_BYTES, enc, len,
+                       unika_key_pseudonym_subkey(key), 32);
+}
+
+int unika_pseudonym_from_fields(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_key *key,
+                                const unika_recipe *recipe, const char *const *values,
+                                const size_t *sizes, size_t n, unika_error *err)
+{
+    if (!dst) return unika_fail(err, UNIKA_EINVAL, "pseudonym: dst is NULL");
+    memset(dst, 0, UNIKA_PSEUDONYM_BYTES);
+    if (!key || !recipe || (n && (!values || !sizes)))
+        return unika_fail(err, UNIKA_EINVAL, "pseudonym: NULL argument");
+    if (n != unika_recipe_field_count(recipe))
+        return unika_fail(err, UNIKA_ERECIPE, "pseudonym: recipe %s has %zu fields, got %zu",
+                          unika_recipe_name(recipe), unika_recipe_field_count(recipe), n);
+    uint8_t enc[ENC_MAX];
+    size_t pos = enc_header(enc, recipe);
+    int rc = UNIKA_OK;
+    for (size_t i = 0; i < n; i++) {
+        unika_field f = unika_recipe_field_at(recipe, i);
+        const char *fname = unika_field_name(f);
+        if (sizes[i] == 0) {
+            rc = unika_fail_at(err, UNIKA_EEMPTY, fname, 0, "%s: empty value", fname);
+            break;
+        }
+        if (!values[i]) {
+            rc = unika_fail_at(err, UNIKA_EINVAL, fname, 0, "%s: value is NULL", fname);
+            break;
+        }
+        if (sizes[i] > UNIKA_PSEUDONYM_VALUE_MAX) {
+            rc = unika_fail_at(err, UNIKA_ETOOLONG, fname, 0,
+                               "%s: expected at most %d bytes, got %zu", fname,
+                               UNIKA_PSEUDONYM_VALUE_MAX, sizes[i]);
+            break;
+        }
+        enc[pos] = (uint8_t)f;
+        unika_store32_le(enc + pos + 1, (uint32_t)sizes[i]);
+        memcpy(enc + pos + ENC_FIELD_OVERHEAD, values[i], sizes[i]);
+        pos += ENC_FIELD_OVERHEAD + sizes[i];
+    }
+    if (rc == UNIKA_OK) enc_hash(dst, enc, pos, key);
+    sodium_memzero(enc, pos);
+    return rc;
+}
+
+/* ---- normalising a record's cells ------------------------------------------
+ * Each normaliser writes one field's canonical bytes to dst (capacity
+ * UNIKA_PSEUDONYM_VALUE_MAX + 1, a NUL may follow) and sets *len. On failure
+ * err->field names the record column that failed. */
+
+typedef int (*field_normaliser)(uint8_t *dst, size_t *len, const unika_record *rec,
+                                unika_error *err);
+
+#define DST_CAP (UNIKA_PSEUDONYM_VALUE_MAX + 1)
+
+static int has(const unika_record *rec, unika_record_field f)
+{
+    return rec->field[f] != NULL;
+}
+
+static int relabel(int rc, unika_error *err, const char *column)
+{
+    if (rc < 0 && err) snprintf(err->field, sizeof err->field, "%s", column);
+    return rc;
+}
+
+static int missing(unika_error *err, const char *field, const char *columns)
+{
+    return unika_fail_at(err, UNIKA_EFIELD, field, 0,
+                         "%s: the record has no %s column", field, columns);
+}
+
+/* The normalised name: NAME, or "GIVEN_NAME SURNAME" joined (token order is
+ * normalised away, so the join order does not matter). */
+static int normalise_whole_name(char *dst, size_t cap, size_t *len, const unika_record *rec,
+                                unika_error *err)
+{
+    if (has(rec, UNIKA_REC_NAME))
+        return relabel(unika_normalize_name(dst, cap, len, rec->field[UNIKA_REC_NAME],
+                                            rec->size[UNIKA_REC_NAME], err),
+                       err, "name");
+    int g = has(rec, UNIKA_REC_GIVEN_NAME), s = has(rec, UNIKA_REC_SURNAME);
+    if (!g && !s) return missing(err, "name", "name, given_name or surname");
+    if (g != s) { /* only one of the two columns */
+        unika_record_field f = g ? UNIKA_REC_GIVEN_NAME : UNIKA_REC_SURNAME;
+        return relabel(unika_normalize_name(dst, cap, len, rec->field[f], rec->size[f], err),
+                       err, g ? "given_name" : "surname");
+    }
+    size_t gs = rec->size[UNIKA_REC_GIVEN_NAME], ss = rec->size[UNIKA_REC_SURNAME];
+    /* Each size is checked alone first, so the sum cannot wrap around. */
+    if (gs > UNIKA_NAME_MAX_INPUT_BYTES || ss > UNIKA_NAME_MAX_INPUT_BYTES ||
+        gs + 1 + ss > UNIKA_NAME_MAX_INPUT_BYTES)
+        return unika_fail_at(err, UNIKA_ETOOLONG, "given_name+surname", 0,
+                             "given_name+surname: expected at most %d bytes together",
+                             UNIKA_NAME_MAX_INPUT_BYTES);
+    char joined[UNIKA_NAME_MAX_INPUT_BYTES];
+    memcpy(joined, rec->field[UNIKA_REC_GIVEN_NAME], gs);
+    joined[gs] = ' ';
+    memcpy(joined + gs + 1, rec->field[UNIKA_REC_SURNAME], ss);
+    int rc = unika_normalize_name(dst, cap, len, joined, gs + 1 + ss, err);
+    sodium_memzero(joined, gs + 1 + ss);
+    return relabel(rc, err, "given_name+surname");
+}
+
+static int norm_name(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+{
+    return normalise_whole_name((char *)dst, DST_CAP, len, rec, err);
+}
+
+/* The loose key (src/name_loose.c) of the normalised whole name. */
+static int norm_name_loose(uint8_t *dst, size_t *len, const unika_record *rec,
+                           unika_error *err)
+{
+    char name[UNIKA_NAME_MAX_BYTES];
+    size_t name_len = 0;
+    int rc = normalise_whole_name(name, sizeof name, &name_len, rec, err);
+    if (rc == UNIKA_OK) {
+        const char *column = has(rec, UNIKA_REC_NAME) ? "name"
+                           : !has(rec, UNIKA_REC_SURNAME) ? "given_name"
+                           : !has(rec, UNIKA_REC_GIVEN_NAME) ? "surname" : "given_name+surname";
+        rc = relabel(unika_name_loose_key((char *)dst, DST_CAP, len, name, name_len, err),
+                     err, column);
+    }
+    sodium_memzero(name, sizeof name);
+    return rc;
+}
+
+static int norm_country(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+{
+    if (!has(rec, UNIKA_REC_COUNTRY)) return missing(err, "country", "country");
+    return relabel(unika_normalize_name((char *)dst, DST_CAP, len,
+                                        rec->field[UNIKA_REC_COUNTRY],
+                                        rec->size[UNIKA_REC_COUNTRY], err),
+                   err, "country");
+}
+
+/* The birth date at `precision`: from BIRTH_DATE, or for a year alone from
+ * BIRTH_YEAR when BIRTH_DATE is absent or an empty cell. */
+static int norm_birth(uint8_t *dst, size_t *len, const unika_record *rec,
+                      unika_date_precision precision, unika_error *err)
+{
+    const char *field = precision == UNIKA_DATE_YEAR ? "birth_year"
+                      : precision == UNIKA_DATE_MONTH ? "birth_month" : "birth_date";
+    unika_date d;
+    int rc;
+    const char *column;
+    int use_year_column = precision == UNIKA_DATE_YEAR && has(rec, UNIKA_REC_BIRTH_YEAR) &&
+                          (!has(rec, UNIKA_REC_BIRTH_DATE) ||
+                           rec->size[UNIKA_REC_BIRTH_DATE] == 0);
+    if (use_year_column) {
+        column = "birth_year";
+        rc = unika_date_parse(&d, rec->field[UNIKA_REC_BIRTH_YEAR],
+                              rec->size[UNIKA_REC_BIRTH_YEAR], "YYYY", err);
+    } else if (has(rec, UNIKA_REC_BIRTH_DATE)) {
+        column = "birth_date";
+        rc = unika_date_parse(&d, rec->field[UNIKA_REC_BIRTH_DATE],
+                              rec->size[UNIKA_REC_BIRTH_DATE], rec->birth_date_format, err);
+    } else {
+        return missing(err, field, precision == UNIKA_DATE_YEAR ? "birth_date or birth_year"
+                                                                : "birth_date");
+    }
+    if (rc == UNIKA_OK) rc = unika_date_format((char *)dst, DST_CAP, &d, precision, err);
+    if (rc == UNIKA_OK) *len = strlen((const char *)dst);
+    return relabel(rc, err, column);
+}
+
+static int norm_birth_date(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+{
+    return norm_birth(dst, len, rec, UNIKA_DATE_DAY, err);
+}
+
+static int norm_birth_year(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+{
+    return norm_birth(dst, len, rec, UNIKA_DATE_YEAR, err);
+}
+
+static int norm_birth_month(uint8_t *dst, size_t *len, const unika_record *rec,
+                            unika_error *err)
+{
+    return norm_birth(dst, len, rec, UNIKA_DATE_MONTH, err);
+}
+
+static int norm_gender(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+{
+    if (!has(rec, UNIKA_REC_GENDER)) return missing(err, "gender", "gender");
+    unika_gender g;
+    int rc = unika_gender_parse(&g, rec->field[UNIKA_REC_GENDER], rec->size[UNIKA_REC_GENDER],
+                                err);
+    if (rc < 0) return relabel(rc, err, "gender");
+    dst[0] = (uint8_t)unika_gender_code(unika_gender_fold(g))[0];
+    *len = 1;
+    return UNIKA_OK;
+}
+
+static int norm_personnummer(uint8_t *dst, size_t *len, const unika_record *rec,
+                             unika_error *err)
+{
+    if (!has(rec, UNIKA_REC_PERSONNUMMER)) return missing(err, "personnummer", "personnummer");
+    /* The reference date decides the century of 10-digit forms. */
+    const unika_date *ref = NULL;
+    unika_date visit;
+    if (rec->reference.year != 0) {
+        ref = &rec->reference;
+    } else if (has(rec, UNIKA_REC_VISIT_DATE)) {
+        int rc = unika_date_parse(&visit, rec->field[UNIKA_REC_VISIT_DATE],
+                                  rec->size[UNIKA_REC_VISIT_DATE], rec->visit_date_format,
+                                  err);
+        if (rc < 0) return relabel(rc, err, "visit_date");
+        ref = &visit;
+    }
+    unika_pnr_kind kind;
+    int rc = unika_personnummer_normalize((char *)dst, &kind, rec->field[UNIKA_REC_PERSONNUMMER],
+                                          rec->size[UNIKA_REC_PERSONNUMMER], ref, err);
+    if (rc == UNIKA_OK) *len = 12;
+    return relabel(rc, err, "personnummer");
+}
+
+static int norm_dossier(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+{
+    if (!has(rec, UNIKA_REC_DOSSIER)) return missing(err, "dossier", "dossier");
+    int rc = unika_dossier_normalize((char *)dst, rec->field[UNIKA_REC_DOSSIER],
+                                     rec->size[UNIKA_REC_DOSSIER], err);
+    if (rc == UNIKA_OK) *len = 8;
+    return relabel(rc, err, "dossier");
+}
+
+static int norm_digits(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+{
+    if (!has(rec, UNIKA_REC_DIGITS)) return missing(err, "digits", "digits");
+    return relabel(unika_digits_normalize((char *)dst, DST_CAP, len,
+                                          rec->field[UNIKA_REC_DIGITS],
+                                          rec->size[UNIKA_REC_DIGITS], err),
+                   err, "digits");
+}
+
+/* Recipe field -> how to get it from a record. A new field is one function
+ * and one entry here (NULL would mean "not computable from a record"). */
+static const field_normaliser field_normalisers[UNIKA_FIELD_MAX + 1] = {
+    [UNIKA_FIELD_NAME] = norm_name,
+    [UNIKA_FIELD_NAME_LOOSE] = norm_name_loose,
+    [UNIKA_FIELD_BIRTH_DATE] = norm_birth_date,
+    [UNIKA_FIELD_BIRTH_YEAR] = norm_birth_year,
+    [UNIKA_FIELD_BIRTH_MONTH] = norm_birth_month,
+    [UNIKA_FIELD_GENDER] = norm_gender,
+    [UNIKA_FIELD_COUNTRY] = norm_country,
+    [UNIKA_FIELD_PERSONNUMMER] = norm_personnummer,
+    [UNIKA_FIELD_DOSSIER] = norm_dossier,
+    [UNIKA_FIELD_DIGITS] = norm_digits,
+};
+
+int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_key *key,
+                                const unika_recipe *recipe, const unika_record *record,
+                                unika_error *err)
+{
+    if (!dst) return unika_fail(err, UNIKA_EINVAL, "pseudonym: dst is NULL");
+    memset(dst, 0, UNIKA_PSEUDONYM_BYTES);
+    if (!key || !recipe || !record)
+        return unika_fail(err, UNIKA_EINVAL, "pseudonym: NULL argument");
+    uint8_t enc[ENC_MAX];
+    size_t pos = enc_header(enc, recipe);
+    size_t n = unika_recipe_field_count(recipe);
+    int rc = UNIKA_OK;
+    for (size_t i = 0; i < n && rc == UNIKA_OK; i++) {
+        unika_field f = unika_recipe_field_at(recipe, i);
+        field_normaliser fn = field_normalisers[f];
+        if (!fn) {
+            rc = unika_fail_at(err, UNIKA_EFIELD, unika_field_name(f), 0,
+                               "%s: this build cannot compute the field from a record",
+                               unika_field_name(f));
+            break;
+        }
+        size_t len = 0;
+        rc = fn(enc + pos + ENC_FIELD_OVERHEAD, &len, record, err);
+        if (rc < 0) break;
+        if (len == 0 || len > UNIKA_PSEUDONYM_VALUE_MAX) { /* normalisers promise otherwise */
+            rc = unika_fail_at(err, UNIKA_EINTERNAL, unika_field_name(f), 0,
+                               "%s: normalised value has an unexpected length",
+                               unika_field_name(f));
+            break;
+        }
+        enc[pos] = (uint8_t)f;
+        unika_store32_le(enc + pos + 1, (uint32_t)len);
+        pos += ENC_FIELD_OVERHEAD + len;
+    }
+    if (rc == UNIKA_OK) enc_hash(dst, enc, pos, key);
+    /* Wipe what was written, including a failed field's partial bytes. */
+    sodium_memzero(enc, rc == UNIKA_OK ? pos : sizeof enc);
+    return rc;
+}
+
+int unika_pseudonym_batch(uint8_t *dst, int *status, size_t *n_failed, const unika_key *key,
+                          const unika_recipe *recipe, const unika_record *records, size_t n,
+                          unika_error *err)
+{
+    if (n_failed) *n_failed = 0;
+    if (!key || !recipe || (n && (!dst || !records)))
+        return unika_fail(err, UNIKA_EINVAL, "pseudonym batch: NULL argument");
+    int first = UNIKA_OK;
+    size_t failed = 0;
+    unika_error one = {0};
+    for (size_t i = 0; i < n; i++) {
+        int rc = unika_pseudonym_from_record(dst + i * UNIKA_PSEUDONYM_BYTES, key, recipe,
+                                             &records[i], first == UNIKA_OK ? &one : NULL);
+        if (status) status[i] = rc;
+        if (rc == UNIKA_OK) continue;
+        failed++;
+        if (first == UNIKA_OK) {
+            first = rc;
+            if (err) {
+                uint64_t line = err->line, column = err->column;
+                *err = one;
+                err->line = line;
+                err->column = column;
+                /* Keep the prefix whole; the detail may lose its tail. */
+                snprintf(err->message, sizeof err->message, "record %zu: %.200s", i,
+                         one.message);
+            }
+        }
+    }
+    if (n_failed) *n_failed = failed;
+    return first;
+}
+
+/* ---- text form --------------------------------------------------------- */
+
+void unika_pseudonym_to_hex(char dst[UNIKA_PSEUDONYM_HEX_BYTES],
+                            const uint8_t pseudonym[UNIKA_PSEUDONYM_BYTES])
+{
+    unika_hex_encode(dst, pseudonym, UNIKA_PSEUDONYM_BYTES);
+}
+
+int unika_pseudonym_from_hex(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const char *src,
+                             size_t src_size, unika_error *err)
+{
+    if (!dst || !src) return unika_fail(err, UNIKA_EINVAL, "pseudonym hex: NULL argument");
+    size_t bin_len = 0;
+    const char *end = NULL;
+    uint8_t tmp[UNIKA_PSEUDONYM_BYTES];
+    if (src_size != 2 * UNIKA_PSEUDONYM_BYTES ||
+        sodium_hex2bin(tmp, sizeof tmp, src, src_size, NULL, &bin_len, &end) != 0 ||
+        bin_len != UNIKA_PSEUDONYM_BYTES || end != src + src_size)
+        return unika_fail(err, UNIKA_EINVAL, "pseudonym: expected %d hex digits",
+                          2 * UNIKA_PSEUDONYM_BYTES);
+    memcpy(dst, tmp, sizeof tmp);
+    return UNIKA_OK;
+}

@@ -1,0 +1,671 @@
+/*
+ * profile.c - partner profiles: parse the profile text, bind it to a CSV
+ * header, and turn each CSV record into canonical values.
+ *
+ * Why: the recipe is the partnership's agreement on what identifies a
+ * person; the profile is each partner's statement of where those fields sit
+ * in its own export and how it writes them. Keeping the two apart means a
+ * partner can change export systems without touching the agreement, and the
+ * mapping is a reviewable file rather than code. docs/profiles.md specifies
+ * the format; every error names the profile line or the CSV line and column.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "unika/profile.h"
+
+typedef struct gender_code {
+    char *code; /* as written in the profile, trimmed */
+    unika_gender gender;
+} gender_code;
+
+struct unika_profile {
+    char *source;
+    char *name;
+    char delimiter;
+    char *header[UNIKA_COLUMN_COUNT];      /* mapped CSV header names, or NULL */
+    char *date_format[2];                  /* for date, birth_date; NULL = by shape */
+    gender_code genders[UNIKA_PROFILE_MAX_GENDER_CODES];
+    size_t ngenders;
+    long index[UNIKA_COLUMN_COUNT];        /* bound CSV positions, -1 if none */
+    size_t header_fields;                  /* field count of the bound header */
+    int bound;
+};
+
+static const char *const column_names[UNIKA_COLUMN_COUNT] = {
+    "date", "name", "given_name", "surname", "birth_date", "birth_year",
+    "gender", "country", "personnummer", "dossier", "id_auto",
+};
+
+static const char *const value_names[UNIKA_VALUE_COUNT] = {
+    "date", "name", "birth", "gender", "country", "personnummer", "dossier",
+};
+
+const char *unika_profile_column_name(unika_profile_column c)
+{
+    return (unsigned)c < UNIKA_COLUMN_COUNT ? column_names[c] : NULL;
+}
+
+const char *unika_value_name(unika_value v)
+{
+    return (unsigned)v < UNIKA_VALUE_COUNT ? value_names[v] : NULL;
+}
+
+/* ---- small text helpers ------------------------------------------------ */
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && is_space(**s)) { (*s)++; (*n)--; }
+    while (*n && is_space((*s)[*n - 1])) (*n)--;
+}
+
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int equal_nocase(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn) return 0;
+    for (size_t i = 0; i < an; i++)
+        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+void unika_profile_free(unika_profile *p)
+{
+    if (!p) return;
+    free(p->source);
+    free(p->name);
+    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) free(p->header[i]);
+    free(p->date_format[0]);
+    free(p->date_format[1]);
+    for (size_t i = 0; i < p->ngenders; i++) free(p->genders[i].code);
+    free(p);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static int profile_fail(unika_error *err, int code, const char *source, size_t line,
+                        const char *fmt, ...)
+{
+    char what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (err) {
+        err->line = line;
+        err->column = 0;
+    }
+    return unika_fail(err, code, "%s:%zu: %s", source ? source : "profile", line, what);
+}
+
+static int parse_delimiter(char *out, const char *v, size_t n)
+{
+    static const struct { const char *word; char c; } words[] = {
+        {"comma", ','}, {"semicolon", ';'}, {"tab", '\t'}, {"pipe", '|'}, {"\\t", '\t'},
+    };
+    if (n == 1 && unika_csv_delimiter_valid(v[0]) && !is_space(v[0])) {
+        *out = v[0];
+        return 0;
+    }
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(words); i++)
+        if (equal_nocase(v, n, words[i].word, strlen(words[i].word))) {
+            *out = words[i].c;
+            return 0;
+        }
+    return -1;
+}
+
+static int parse_gender_target(unika_gender *out, const char *v, size_t n)
+{
+    static const struct { const char *word; unika_gender g; } words[] = {
+        {"M", UNIKA_GENDER_MALE},   {"male", UNIKA_GENDER_MALE},
+        {"F", UNIKA_GENDER_FEMALE}, {"female", UNIKA_GENDER_FEMALE},
+        {"X", UNIKA_GENDER_OTHER},  {"other", UNIKA_GENDER_OTHER},
+        {"U", UNIKA_GENDER_UNKNOWN}, {"unknown", UNIKA_GENDER_UNKNOWN},
+    };
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(words); i++)
+        if (equal_nocase(v, n, words[i].word, strlen(words[i].word))) {
+            *out = words[i].g;
+            return 0;
+        }
+    return -1;
+}
+
+/* A date format is checked by formatting a known date with it and parsing
+ * that back: the date parser is the one authority on what a format means. */
+static int check_date_format(const char *fmt)
+{
+    char sample[UNIKA_DATE_FORMAT_MAX_BYTES * 2];
+    size_t o = 0;
+    for (const char *f = fmt; *f && o + 5 < sizeof sample;) {
+        if (strncmp(f, "YYYY", 4) == 0) { memcpy(sample + o, "2001", 4); o += 4; f += 4; }
+        else if (strncmp(f, "MM", 2) == 0) { memcpy(sample + o, "02", 2); o += 2; f += 2; }
+        else if (strncmp(f, "DD", 2) == 0) { memcpy(sample + o, "03", 2); o += 2; f += 2; }
+        else sample[o++] = *f++;
+    }
+    unika_date d;
+    if (unika_date_parse(&d, sample, o, fmt, NULL) < 0) return -1;
+    return d.year == 2001 && d.month == 2 && d.day == 3 ? 0 : -1;
+}
+
+static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, size_t vn,
+                   size_t line, unika_error *err)
+{
+    const char *src = p->source;
+    if (vn == 0)
+        return profile_fail(err, UNIKA_EPROFILE, src, line, "key '%.*s' has no value",
+                            (int)kn, key);
+    if (equal_nocase(key, kn, "name", 4)) {
+        if (p->name) return profile_fail(err, UNIKA_EPROFILE, src, line, "'name' repeated");
+        return (p->name = dup_n(v, vn)) ? 0 : unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    }
+    if (equal_nocase(key, kn, "delimiter", 9)) {
+        if (parse_delimiter(&p->delimiter, v, vn) < 0)
+            return profile_fail(err, UNIKA_EPROFILE, src, line,
+                                "delimiter must be one ASCII character other than quote "
+                                "or space, or comma, semicolon, tab, pipe");
+        return 0;
+    }
+    if (kn > 7 && equal_nocase(key, 7, "column.", 7)) {
+        for (int c = 0; c < UNIKA_COLUMN_COUNT; c++) {
+            if (!equal_nocase(key + 7, kn - 7, column_names[c], strlen(column_names[c])))
+                continue;
+            if (p->header[c])
+                return profile_fail(err, UNIKA_EPROFILE, src, line, "column.%s repeated",
+                                    column_names[c]);
+            return (p->header[c] = dup_n(v, vn)) ? 0
+                                                 : unika_fail(err, UNIKA_ENOMEM, "out of memory");
+        }
+        return profile_fail(err, UNIKA_EPROFILE, src, line,
+                            "unknown field '%.*s' (docs/profiles.md lists them)",
+                            (int)(kn - 7 > 32 ? 32 : kn - 7), key + 7);
+    }
+    if (kn > 12 && equal_nocase(key, 12, "date_format.", 12)) {
+        int which = equal_nocase(key + 12, kn - 12, "date", 4) ? 0
+                  : equal_nocase(key + 12, kn - 12, "birth_date", 10) ? 1 : -1;
+        if (which < 0)
+            return profile_fail(err, UNIKA_EPROFILE, src, line,
+                                "date_format applies to date or birth_date only");
+        if (p->date_format[which])
+            return profile_fail(err, UNIKA_EPROFILE, src, line, "%.*s repeated", (int)kn, key);
+        if (vn >= UNIKA_DATE_FORMAT_MAX_BYTES)
+            return profile_fail(err, UNIKA_EPROFILE, src, line, "date format too long");
+        p->date_format[which] = dup_n(v, vn);
+        if (!p->date_format[which]) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+        if (check_date_format(p->date_format[which]) < 0)
+            return profile_fail(err, UNIKA_EPROFILE, src, line,
+                                "invalid date format (use YYYY, MM, DD and punctuation)");
+        return 0;
+    }
+    if (kn > 7 && equal_nocase(key, 7, "gender.", 7)) {
+        unika_gender g;
+        if (parse_gender_target(&g, v, vn) < 0)
+            return profile_fail(err, UNIKA_EPROFILE, src, line,
+                                "gender code must map to M, F, X or U");
+        for (size_t i = 0; i < p->ngenders; i++)
+            if (equal_nocase(p->genders[i].code, strlen(p->genders[i].code), key + 7, kn - 7))
+                return profile_fail(err, UNIKA_EPROFILE, src, line, "gender code repeated");
+        if (p->ngenders == UNIKA_PROFILE_MAX_GENDER_CODES)
+            return profile_fail(err, UNIKA_EPROFILE, src, line, "more than %d gender codes",
+                                UNIKA_PROFILE_MAX_GENDER_CODES);
+        gender_code *gc = &p->genders[p->ngenders];
+        if (!(gc->code = dup_n(key + 7, kn - 7))) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+        gc->gender = g;
+        p->ngenders++;
+        return 0;
+    }
+    return profile_fail(err, UNIKA_EPROFILE, src, line, "unknown key '%.*s'",
+                        (int)(kn > 40 ? 40 : kn), key);
+}
+
+int unika_profile_parse(unika_profile **out, const char *src, size_t n, const char *source,
+                        unika_error *err)
+{
+    if (!out || (!src && n)) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
+    *out = NULL;
+    if (n > UNIKA_PROFILE_MAX_BYTES)
+        return unika_fail(err, UNIKA_EPROFILE, "%s: larger than %u bytes",
+                          source ? source : "profile", UNIKA_PROFILE_MAX_BYTES);
+    size_t bad = unika_utf8_valid(src, n);
+    if (bad) return unika_fail(err, UNIKA_EUTF8, "%s: invalid UTF-8 at byte %zu",
+                               source ? source : "profile", bad);
+    unika_profile *p = calloc(1, sizeof *p);
+    if (!p) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    p->delimiter = ',';
+    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) p->index[i] = -1;
+    if (source && !(p->source = dup_n(source, strlen(source)))) {
+        unika_profile_free(p);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    }
+
+    size_t line = 0;
+    const char *s = src, *end = src + n;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
+    while (s < end) {
+        line++;
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *e = nl ? nl : end;
+        const char *l = s;
+        size_t ln = (size_t)(e - s);
+        s = nl ? nl + 1 : end;
+        trim(&l, &ln);
+        if (ln == 0 || l[0] == '#') continue;
+        if (memchr(l, '\0', ln)) {
+            unika_profile_free(p);
+            return profile_fail(err, UNIKA_EPROFILE, source, line, "NUL byte");
+        }
+        const char *eq = memchr(l, '=', ln);
+        if (!eq) {
+            unika_profile_free(p);
+            return profile_fail(err, UNIKA_EPROFILE, source, line, "expected 'key = value'");
+        }
+        const char *k = l, *v = eq + 1;
+        size_t kn = (size_t)(eq - l), vn = ln - kn - 1;
+        trim(&k, &kn);
+        trim(&v, &vn);
+        /* `delimiter = "` style quoting is not supported; a value in double
+         * quotes is taken without them so column names may keep spaces. */
+        if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') { v++; vn -= 2; }
+        int rc = set_key(p, k, kn, v, vn, line, err);
+        if (rc < 0) {
+            unika_profile_free(p);
+            return rc;
+        }
+    }
+
+    const char *why = NULL;
+    int any = 0;
+    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) any |= p->header[i] != NULL;
+    if (!any) why = "maps no column";
+    else if (p->header[UNIKA_COLUMN_NAME] &&
+             (p->header[UNIKA_COLUMN_GIVEN_NAME] || p->header[UNIKA_COLUMN_SURNAME]))
+        why = "maps both column.name and a split name (given_name/surname)";
+    else if (p->header[UNIKA_COLUMN_ID_AUTO] &&
+             (p->header[UNIKA_COLUMN_PERSONNUMMER] || p->header[UNIKA_COLUMN_DOSSIER]))
+        why = "maps column.id_auto together with column.personnummer or column.dossier";
+    else if (p->date_format[0] && !p->header[UNIKA_COLUMN_DATE])
+        why = "has date_format.date but no column.date";
+    else if (p->date_format[1] && !p->header[UNIKA_COLUMN_BIRTH_DATE])
+        why = "has date_format.birth_date but no column.birth_date";
+    else if (p->ngenders && !p->header[UNIKA_COLUMN_GENDER])
+        why = "maps gender codes but no column.gender";
+    if (why) {
+        int rc = unika_fail(err, UNIKA_EPROFILE, "%s: profile %s", source ? source : "profile", why);
+        if (err) err->line = 0;
+        unika_profile_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int unika_profile_load(unika_profile **out, const char *path, unika_error *err)
+{
+    if (!out || !path) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return unika_fail(err, errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO, "%s: %s", path,
+                          strerror(errno));
+    char *buf = malloc(UNIKA_PROFILE_MAX_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    }
+    size_t n = fread(buf, 1, UNIKA_PROFILE_MAX_BYTES + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    int rc;
+    if (bad) rc = unika_fail(err, UNIKA_EIO, "%s: read failed", path);
+    else rc = unika_profile_parse(out, buf, n, path, err);
+    free(buf);
+    return rc;
+}
+
+char unika_profile_delimiter(const unika_profile *p)
+{
+    return p ? p->delimiter : ',';
+}
+
+const char *unika_profile_name(const unika_profile *p)
+{
+    return p && p->name ? p->name : "";
+}
+
+const char *unika_profile_header(const unika_profile *p, unika_profile_column c)
+{
+    return p && (unsigned)c < UNIKA_COLUMN_COUNT ? p->header[c] : NULL;
+}
+
+unsigned unika_profile_provides(const unika_profile *p)
+{
+    if (!p) return 0;
+    unsigned m = 0;
+    char *const *h = p->header;
+    if (h[UNIKA_COLUMN_DATE]) m |= 1u << UNIKA_VALUE_DATE;
+    if (h[UNIKA_COLUMN_NAME] || h[UNIKA_COLUMN_GIVEN_NAME] || h[UNIKA_COLUMN_SURNAME])
+        m |= 1u << UNIKA_VALUE_NAME;
+    if (h[UNIKA_COLUMN_BIRTH_DATE] || h[UNIKA_COLUMN_BIRTH_YEAR]) m |= 1u << UNIKA_VALUE_BIRTH;
+    if (h[UNIKA_COLUMN_GENDER]) m |= 1u << UNIKA_VALUE_GENDER;
+    if (h[UNIKA_COLUMN_COUNTRY]) m |= 1u << UNIKA_VALUE_COUNTRY;
+    if (h[UNIKA_COLUMN_PERSONNUMMER] || h[UNIKA_COLUMN_ID_AUTO])
+        m |= 1u << UNIKA_VALUE_PERSONNUMMER;
+    if (h[UNIKA_COLUMN_DOSSIER] || h[UNIKA_COLUMN_ID_AUTO]) m |= 1u << UNIKA_VALUE_DOSSIER;
+    return m;
+}
+
+/* ---- binding -------------------------------------------------------------- */
+
+int unika_profile_bind(unika_profile *p, const unika_csv *csv, unika_error *err)
+{
+    if (!p || !csv) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
+    size_t nf = unika_csv_field_count(csv);
+    if (nf == 0) return unika_fail(err, UNIKA_EINVAL, "profile: no header record to bind to");
+    p->bound = 0;
+    for (int c = 0; c < UNIKA_COLUMN_COUNT; c++) {
+        p->index[c] = -1;
+        if (!p->header[c]) continue;
+        const char *want = p->header[c];
+        for (size_t i = 0; i < nf; i++) {
+            size_t len;
+            const char *h = unika_csv_field(csv, i, &len);
+            trim(&h, &len);
+            if (!equal_nocase(h, len, want, strlen(want))) continue;
+            if (p->index[c] >= 0) {
+                if (err) { err->line = unika_csv_line(csv); err->column = i + 1; }
+                return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
+                                     "header line %llu: column '%s' (%s) appears twice",
+                                     (unsigned long long)unika_csv_line(csv), want,
+                                     column_names[c]);
+            }
+            p->index[c] = (long)i;
+        }
+        if (p->index[c] < 0) {
+            if (err) { err->line = unika_csv_line(csv); err->column = 0; }
+            if (nf == 1)
+                return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
+                                     "header line %llu: missing column '%s' (%s); the header "
+                                     "has a single field, so the file's delimiter is probably "
+                                     "not the profile's '%c'",
+                                     (unsigned long long)unika_csv_line(csv), want,
+                                     column_names[c], p->delimiter == '\t' ? 'T' : p->delimiter);
+            return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
+                                 "header line %llu: missing column '%s' (%s)",
+                                 (unsigned long long)unika_csv_line(csv), want, column_names[c]);
+        }
+    }
+    p->header_fields = nf;
+    p->bound = 1;
+    return 0;
+}
+
+long unika_profile_column_index(const unika_profile *p, unika_profile_column c)
+{
+    if (!p || !p->bound || (unsigned)c >= UNIKA_COLUMN_COUNT) return -1;
+    return p->index[c];
+}
+
+/* ---- extraction ------------------------------------------------------------ */
+
+/* Rewrites a normaliser's failure so it says where: CSV line, column, header
+ * name and canonical field. The normaliser's message never holds the value. */
+static int cell_fail(unika_error *err, int rc, const unika_csv *csv, long col,
+                     const char *field)
+{
+    if (!err) return rc;
+    char inner[UNIKA_ERROR_MESSAGE_BYTES];
+    /* Normalisers open with their own field name ("birth_date: ..."); the
+     * wrapper names the field itself, and a date parser's name would be
+     * wrong for a visit date. */
+    const char *m = err->message;
+    size_t fl = strlen(err->field);
+    if (fl && strncmp(m, err->field, fl) == 0 && m[fl] == ':' && m[fl + 1] == ' ') m += fl + 2;
+    snprintf(inner, sizeof inner, "%s", m);
+    uint64_t pos = err->position;
+    const char *hdr = unika_csv_header_name(csv, (size_t)col);
+    err->line = unika_csv_line(csv);
+    err->column = (uint64_t)col + 1;
+    if (hdr)
+        return unika_fail_at(err, rc, field, pos, "line %llu, column %ld (%s, %s): %s",
+                             (unsigned long long)err->line, col + 1, hdr, field, inner);
+    return unika_fail_at(err, rc, field, pos, "line %llu, column %ld (%s): %s",
+                         (unsigned long long)err->line, col + 1, field, inner);
+}
+
+static const char *cell(const unika_csv *csv, long col, size_t *n)
+{
+    if (col < 0) { *n = 0; return NULL; }
+    const char *s = unika_csv_field(csv, (size_t)col, n);
+    trim(&s, n);
+    return *n ? s : NULL;
+}
+
+/* The canonical text of a date at its precision, written by hand: this runs
+ * for every row, and a printf costs more than the rest of the cell. */
+static size_t write_date(char *buf, const unika_date *d)
+{
+    int y = d->year;
+    buf[0] = (char)('0' + y / 1000 % 10);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    size_t n = 4;
+    if (d->month) {
+        buf[4] = '-';
+        buf[5] = (char)('0' + d->month / 10);
+        buf[6] = (char)('0' + d->month % 10);
+        n = 7;
+        if (d->day) {
+            buf[7] = '-';
+            buf[8] = (char)('0' + d->day / 10);
+            buf[9] = (char)('0' + d->day % 10);
+            n = 10;
+        }
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static int digits_at(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Fast path for the two shapes nearly every export uses, ISO dates and bare
+ * years: 1 and *d set when `s` has the shape and is a valid date, else 0 and
+ * the general parser decides (and words any error). */
+static int quick_date(unika_date *d, const char *s, size_t n, const char *fmt)
+{
+    if (n == 10 && s[4] == '-' && s[7] == '-' && (!fmt || !strcmp(fmt, "YYYY-MM-DD"))) {
+        d->year = digits_at(s, 4);
+        d->month = digits_at(s + 5, 2);
+        d->day = digits_at(s + 8, 2);
+    } else if (n == 4 && (!fmt || !strcmp(fmt, "YYYY"))) {
+        d->year = digits_at(s, 4);
+        d->month = d->day = 0;
+    } else {
+        return 0;
+    }
+    return d->year >= 0 && d->month >= 0 && d->day >= 0 && unika_date_valid(d);
+}
+
+static int parse_date_cell(unika_date *d, char *buf, const unika_profile *p, const unika_csv *csv,
+                           long col, const char *fmt, const char *field, int need_day,
+                           const char **text, size_t *size, unika_error *err)
+{
+    size_t n;
+    const char *s = cell(csv, col, &n);
+    if (!s) return 0;
+    if (!quick_date(d, s, n, fmt)) {
+        int rc = unika_date_parse(d, s, n, fmt, err);
+        if (rc < 0) return cell_fail(err, rc, csv, col, field);
+    }
+    if (need_day && !d->day) {
+        unika_fail(err, UNIKA_EDATE, "a visit date needs year, month and day");
+        return cell_fail(err, UNIKA_EDATE, csv, col, field);
+    }
+    *size = write_date(buf, d);
+    *text = buf;
+    (void)p;
+    return 0;
+}
+
+static size_t count_digits(const char *s, size_t n)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++) d += s[i] >= '0' && s[i] <= '9';
+    return d;
+}
+
+int unika_profile_extract(unika_profile_record *r, const unika_profile *p, const unika_csv *csv,
+                          unsigned need, unika_error *err)
+{
+    if (!r || !p || !csv) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
+    if (!p->bound) return unika_fail(err, UNIKA_EINVAL, "profile: not bound to a header");
+    for (int v = 0; v < UNIKA_VALUE_COUNT; v++) {
+        r->text[v] = NULL;
+        r->size[v] = 0;
+    }
+    size_t nf = unika_csv_field_count(csv);
+    if (nf != p->header_fields) {
+        if (err) {
+            err->line = unika_csv_line(csv);
+            err->column = (nf < p->header_fields ? nf : p->header_fields) + 1;
+        }
+        return unika_fail_at(err, UNIKA_ECSV, "", 0,
+                             "line %llu: record has %zu fields, the header has %zu",
+                             (unsigned long long)unika_csv_line(csv), nf, p->header_fields);
+    }
+    const long *ix = p->index;
+    int rc;
+    size_t n;
+    const char *s;
+
+    /* The visit date is also the reference for 10-digit personnummer. */
+    if (need & ((1u << UNIKA_VALUE_DATE) | (1u << UNIKA_VALUE_PERSONNUMMER))) {
+        rc = parse_date_cell(&r->visit, r->date_buf, p, csv, ix[UNIKA_COLUMN_DATE],
+                             p->date_format[0], "date", 1, &r->text[UNIKA_VALUE_DATE],
+                             &r->size[UNIKA_VALUE_DATE], err);
+        if (rc < 0) return rc;
+    }
+    if (need & (1u << UNIKA_VALUE_NAME)) {
+        if (ix[UNIKA_COLUMN_NAME] >= 0) {
+            r->text[UNIKA_VALUE_NAME] = cell(csv, ix[UNIKA_COLUMN_NAME], &r->size[UNIKA_VALUE_NAME]);
+        } else {
+            size_t gn, sn, o = 0;
+            const char *g = cell(csv, ix[UNIKA_COLUMN_GIVEN_NAME], &gn);
+            const char *su = cell(csv, ix[UNIKA_COLUMN_SURNAME], &sn);
+            if (gn + sn + 2 > sizeof r->name_buf) {
+                unika_fail(err, UNIKA_ETOOLONG, "given name and surname together are too long");
+                return cell_fail(err, UNIKA_ETOOLONG, csv, ix[UNIKA_COLUMN_GIVEN_NAME], "name");
+            }
+            if (g) { memcpy(r->name_buf, g, gn); o = gn; }
+            if (su) {
+                if (o) r->name_buf[o++] = ' ';
+                memcpy(r->name_buf + o, su, sn);
+                o += sn;
+            }
+            r->name_buf[o] = '\0';
+            if (o) {
+                r->text[UNIKA_VALUE_NAME] = r->name_buf;
+                r->size[UNIKA_VALUE_NAME] = o;
+            }
+        }
+    }
+    if (need & (1u << UNIKA_VALUE_BIRTH)) {
+        rc = parse_date_cell(&r->birth, r->birth_buf, p, csv, ix[UNIKA_COLUMN_BIRTH_DATE],
+                             p->date_format[1], "birth_date", 0, &r->text[UNIKA_VALUE_BIRTH],
+                             &r->size[UNIKA_VALUE_BIRTH], err);
+        if (rc < 0) return rc;
+        if (!r->text[UNIKA_VALUE_BIRTH]) {
+            rc = parse_date_cell(&r->birth, r->birth_buf, p, csv, ix[UNIKA_COLUMN_BIRTH_YEAR],
+                                 "YYYY", "birth_year", 0, &r->text[UNIKA_VALUE_BIRTH],
+                                 &r->size[UNIKA_VALUE_BIRTH], err);
+            if (rc < 0) return rc;
+        }
+    }
+    if ((need & (1u << UNIKA_VALUE_GENDER)) && ix[UNIKA_COLUMN_GENDER] >= 0) {
+        long col = ix[UNIKA_COLUMN_GENDER];
+        s = cell(csv, col, &n);
+        int found = 0;
+        for (size_t i = 0; s && i < p->ngenders && !found; i++)
+            if (equal_nocase(s, n, p->genders[i].code, strlen(p->genders[i].code))) {
+                r->gender = p->genders[i].gender;
+                found = 1;
+            }
+        if (!found) {
+            rc = unika_gender_parse(&r->gender, s ? s : "", n, err);
+            if (rc < 0) return cell_fail(err, rc, csv, col, "gender");
+        }
+        r->text[UNIKA_VALUE_GENDER] = unika_gender_code(r->gender);
+        r->size[UNIKA_VALUE_GENDER] = strlen(r->text[UNIKA_VALUE_GENDER]);
+    }
+    if (need & (1u << UNIKA_VALUE_COUNTRY))
+        r->text[UNIKA_VALUE_COUNTRY] = cell(csv, ix[UNIKA_COLUMN_COUNTRY],
+                                            &r->size[UNIKA_VALUE_COUNTRY]);
+    if (need & ((1u << UNIKA_VALUE_PERSONNUMMER) | (1u << UNIKA_VALUE_DOSSIER))) {
+        long col = ix[UNIKA_COLUMN_ID_AUTO];
+        if (col < 0) {
+            if (need & (1u << UNIKA_VALUE_PERSONNUMMER))
+                r->text[UNIKA_VALUE_PERSONNUMMER] = cell(csv, ix[UNIKA_COLUMN_PERSONNUMMER],
+                                                         &r->size[UNIKA_VALUE_PERSONNUMMER]);
+            if (need & (1u << UNIKA_VALUE_DOSSIER))
+                r->text[UNIKA_VALUE_DOSSIER] = cell(csv, ix[UNIKA_COLUMN_DOSSIER],
+                                                    &r->size[UNIKA_VALUE_DOSSIER]);
+        } else if ((s = cell(csv, col, &n)) != NULL) {
+            /* One column, two kinds of number: the digit count decides, so
+             * the classification never depends on whether a check digit
+             * happens to pass. */
+            size_t d = count_digits(s, n);
+            if (d == 10 || d == 12) {
+                const unika_date *ref = r->text[UNIKA_VALUE_DATE] ? &r->visit : NULL;
+                rc = unika_personnummer_normalize(r->pnr_buf, NULL, s, n, ref, err);
+                if (rc < 0) return cell_fail(err, rc, csv, col, "personnummer");
+                r->text[UNIKA_VALUE_PERSONNUMMER] = r->pnr_buf;
+                r->size[UNIKA_VALUE_PERSONNUMMER] = strlen(r->pnr_buf);
+            } else if (d == 8) {
+                rc = unika_dossier_normalize(r->dossier_buf, s, n, err);
+                if (rc < 0) return cell_fail(err, rc, csv, col, "dossier");
+                r->text[UNIKA_VALUE_DOSSIER] = r->dossier_buf;
+                r->size[UNIKA_VALUE_DOSSIER] = strlen(r->dossier_buf);
+            } else {
+                unika_fail(err, UNIKA_EDIGITS,
+                           "neither a personnummer (10 or 12 digits) nor a dossier number (8 digits)");
+                return cell_fail(err, UNIKA_EDIGITS, csv, col, "id_auto");
+            }
+            if (!(need & (1u << UNIKA_VALUE_PERSONNUMMER))) r->text[UNIKA_VALUE_PERSONNUMMER] = NULL;
+            if (!(need & (1u << UNIKA_VALUE_DOSSIER))) r->text[UNIKA_VALUE_DOSSIER] = NULL;
+        }
+    }
+    if (!(need & (1u << UNIKA_VALUE_DATE))) r->text[UNIKA_VALUE_DATE] = NULL;
+    return 0;
+}

@@ -21,6 +21,7 @@
 #define CLI_OK 0
 #define CLI_INPUT 1 /* a problem with an input, or a refusal */
 #define CLI_USAGE 2 /* bad command line */
+#define CLI_NOMEM 3 /* out of memory: nothing is wrong with the inputs */
 
 /* Version of the --json output schemas (docs/cli.md). */
 #define CLI_JSON_VERSION 1
@@ -50,7 +51,8 @@ __attribute__((format(printf, 1, 2)))
 void cli_errorf(const char *fmt, ...);
 
 /* Prints "unika <cmd>: <file>: <err->message>\n" (file may be NULL) and
- * returns CLI_INPUT. The library's messages never hold identifier values. */
+ * returns CLI_INPUT (CLI_NOMEM for UNIKA_ENOMEM). The library's messages
+ * never hold identifier values. */
 int cli_fail(const char *file, const unika_error *err);
 
 /* Prints a usage error and the hint "try 'unika <cmd> --help'"; returns CLI_USAGE. */
@@ -67,6 +69,26 @@ int cli_wants_help(int argc, char **argv);
  * instead of dying with them on disk. */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
+
+/* ---- memory ------------------------------------------------------------------ */
+
+/* The command's allocation helpers: on failure they print "out of memory"
+ * and exit with CLI_NOMEM (a command holds no state that must be undone
+ * then: outputs are temporary files until committed, and their names are
+ * removed by the operating system's view of an unfinished rename). */
+void *cli_xmalloc(size_t n);
+void *cli_xcalloc(size_t n, size_t size);
+void *cli_xrealloc(void *p, size_t n);
+char *cli_xstrdup(const char *s);
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+char *cli_xprintf(const char *fmt, ...);
+/* Prints "out of memory" and exits with CLI_NOMEM. */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+void cli_out_of_memory(void);
 
 /* ---- files ----------------------------------------------------------------- */
 

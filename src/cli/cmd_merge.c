@@ -186,7 +186,7 @@ int cmd_merge(int argc, char **argv)
     size_t loaded = 0;
     if (!in || !signers) {
         cli_errorf("out of memory");
-        rc = CLI_INPUT;
+        rc = CLI_NOMEM;
         goto done;
     }
     /* Before any work: a refused signing key must not leave an unsigned OUT. */
@@ -209,7 +209,7 @@ int cmd_merge(int argc, char **argv)
     size_t *idx = malloc(n * sizeof *idx);
     if (!idx) {
         cli_errorf("out of memory");
-        rc = CLI_INPUT;
+        rc = CLI_NOMEM;
         goto done;
     }
     for (size_t i = 0; i < n; i++) idx[i] = i;

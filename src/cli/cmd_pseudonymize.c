@@ -150,7 +150,7 @@ int cmd_pseudonymize(int argc, char **argv)
     keep = calloc(nf, sizeof *keep);
     if (!keep) {
         cli_errorf("out of memory");
-        rc = CLI_INPUT;
+        rc = CLI_NOMEM;
         goto done;
     }
     size_t first_dropped = nf;

@@ -114,6 +114,7 @@ int cmd_box_keygen(int argc, char **argv)
     unika_error err = {0};
     if (!sec || !pub) {
         cli_errorf("out of memory");
+        status = CLI_NOMEM;
         goto done;
     }
     if (!force && (cli_exists(sec) || cli_exists(pub))) {
@@ -218,10 +219,7 @@ int cmd_seal(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         const char *name = base_name(argv[i]);
         char *out = join(a.dir, name, strlen(name), SEALED_SUFFIX);
-        if (!out) {
-            cli_errorf("out of memory");
-            return CLI_INPUT;
-        }
+        if (!out) cli_out_of_memory();
         unika_error e = {0};
         if (!a.force && cli_exists(out)) {
             cli_errorf("%s: already exists (use --force to replace it)", out);
@@ -268,7 +266,7 @@ int cmd_open(int argc, char **argv)
         char *out = join(a.dir, name, n - suffix_n, "");
         if (!out) {
             cli_errorf("out of memory");
-            status = CLI_INPUT;
+            status = CLI_NOMEM;
             break;
         }
         unika_error e = {0};

@@ -119,6 +119,7 @@ int cmd_sign_keygen(int argc, char **argv)
     int status = CLI_INPUT;
     if (!sec || !pub) {
         cli_errorf("out of memory");
+        status = CLI_NOMEM;
         goto done;
     }
     if (!a.force && (cli_exists(sec) || cli_exists(pub))) {

@@ -54,7 +54,56 @@ int cli_fail(const char *file, const unika_error *err)
                                              : unika_strerror(err ? err->code : UNIKA_EINTERNAL);
     if (file) cli_errorf("%s: %s", file, msg);
     else cli_errorf("%s", msg);
-    return CLI_INPUT;
+    return err && err->code == UNIKA_ENOMEM ? CLI_NOMEM : CLI_INPUT;
+}
+
+/* ---- memory ------------------------------------------------------------------ */
+
+void cli_out_of_memory(void)
+{
+    cli_errorf("out of memory");
+    exit(CLI_NOMEM);
+}
+
+void *cli_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) cli_out_of_memory();
+    return p;
+}
+
+void *cli_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) cli_out_of_memory();
+    return p;
+}
+
+void *cli_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) cli_out_of_memory();
+    return q;
+}
+
+char *cli_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(cli_xmalloc(n), s, n);
+}
+
+char *cli_xprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) cli_out_of_memory();
+    char *s = cli_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 int cli_usage_error(const char *fmt, ...)

@@ -56,18 +56,6 @@ typedef struct {
     unsigned long min_count;
 } comparison;
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        cli_errorf("out of memory");
-        exit(CLI_INPUT);
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s) { return strcpy(xmalloc(strlen(s) + 1), s); }
-
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const group *)a)->name, ((const group *)b)->name);
@@ -83,7 +71,7 @@ static int by_string(const void *a, const void *b)
  * fingerprint. */
 static void group_inputs(comparison *c)
 {
-    c->g = xmalloc(c->n * sizeof *c->g);
+    c->g = cli_xmalloc(c->n * sizeof *c->g);
     c->ng = 0;
     for (size_t i = 0; i < c->n; i++) {
         const uint8_t *fp = unika_sketch_recipe_fingerprint(c->in[i].sketch);
@@ -94,11 +82,11 @@ static void group_inputs(comparison *c)
             memset(g, 0, sizeof *g);
             g->fp = fp;
             unika_fingerprint_to_hex(g->fp_hex, fp);
-            g->idx = xmalloc(c->n * sizeof *g->idx);
+            g->idx = cli_xmalloc(c->n * sizeof *g->idx);
             const char *label = unika_sketch_get_label(c->in[i].sketch, "recipe");
             char buf[64];
             if (!label) snprintf(buf, sizeof buf, "unlabelled-%.8s", g->fp_hex);
-            g->name = xstrdup(label ? label : buf);
+            g->name = cli_xstrdup(label ? label : buf);
         }
         c->g[k].idx[c->g[k].n++] = i;
     }
@@ -106,7 +94,7 @@ static void group_inputs(comparison *c)
         for (size_t b = a + 1; b < c->ng; b++)
             if (!strcmp(c->g[a].name, c->g[b].name)) {
                 for (size_t k = a; k <= b; k += b - a) {
-                    char *named = xmalloc(strlen(c->g[k].name) + 12);
+                    char *named = cli_xmalloc(strlen(c->g[k].name) + 12);
                     sprintf(named, "%s-%.8s", c->g[k].name, c->g[k].fp_hex);
                     free(c->g[k].name);
                     c->g[k].name = named;
@@ -120,10 +108,10 @@ static void group_inputs(comparison *c)
 static void list_figures(comparison *c)
 {
     size_t cap = 1 + c->n * (sizeof BREAKDOWN / sizeof BREAKDOWN[0]);
-    c->f = xmalloc(cap * sizeof *c->f);
+    c->f = cli_xmalloc(cap * sizeof *c->f);
     c->nf = 0;
-    c->f[c->nf++] = (figure){NULL, NULL, xstrdup("total")};
-    const char **values = xmalloc(c->n * sizeof *values);
+    c->f[c->nf++] = (figure){NULL, NULL, cli_xstrdup("total")};
+    const char **values = cli_xmalloc(c->n * sizeof *values);
     for (size_t b = 0; b < (sizeof BREAKDOWN / sizeof BREAKDOWN[0]); b++) {
         size_t nv = 0;
         for (size_t i = 0; i < c->n; i++) {
@@ -133,7 +121,7 @@ static void list_figures(comparison *c)
         qsort(values, nv, sizeof *values, by_string);
         for (size_t i = 0; i < nv; i++) {
             if (i && !strcmp(values[i], values[i - 1])) continue;
-            char *id = xmalloc(strlen(BREAKDOWN[b]) + strlen(values[i]) + 2);
+            char *id = cli_xmalloc(strlen(BREAKDOWN[b]) + strlen(values[i]) + 2);
             sprintf(id, "%s=%s", BREAKDOWN[b], values[i]);
             c->f[c->nf++] = (figure){BREAKDOWN[b], values[i], id};
         }
@@ -145,8 +133,8 @@ static void list_figures(comparison *c)
  * carry the figure's label value. */
 static int estimate_all(comparison *c)
 {
-    c->c = xmalloc(c->nf * c->ng * sizeof *c->c);
-    size_t *sel = xmalloc(c->n * sizeof *sel);
+    c->c = cli_xmalloc(c->nf * c->ng * sizeof *c->c);
+    size_t *sel = cli_xmalloc(c->n * sizeof *sel);
     int rc = CLI_OK;
     for (size_t fi = 0; fi < c->nf && !rc; fi++) {
         const figure *f = &c->f[fi];
@@ -429,7 +417,7 @@ int rp_compare_recipes(char *const *args, size_t nargs, int format, const char *
     comparison c;
     memset(&c, 0, sizeof c);
     c.min_count = min_count;
-    c.in = xmalloc(np * sizeof *c.in);
+    c.in = cli_xmalloc(np * sizeof *c.in);
     for (size_t i = 0; i < np && !rc; i++) {
         rc = rp_load(&c.in[c.n], paths[i]);
         if (!rc) c.n++;

@@ -52,7 +52,7 @@ int rp_load(rp_input *in, const char *path)
     if (!buf) {
         close(fd);
         cli_errorf("%s: out of memory", path);
-        return CLI_INPUT;
+        return CLI_NOMEM;
     }
     while (got < size) {
         ssize_t r = read(fd, buf + got, size - got);
@@ -84,7 +84,7 @@ int rp_load(rp_input *in, const char *path)
     if (!in->path) {
         unika_sketch_free(s);
         cli_errorf("%s: out of memory", path);
-        return CLI_INPUT;
+        return CLI_NOMEM;
     }
     in->sketch = s;
     in->file_size = size;
@@ -193,7 +193,7 @@ int rp_collect(char ***out, size_t *n, char *const *args, size_t nargs)
             if (!rc) qsort(l.v + before, l.n - before, sizeof *l.v, cmp_str);
         } else if (pl_push(&l, args[i]) < 0) {
             cli_errorf("out of memory");
-            rc = CLI_INPUT;
+            rc = CLI_NOMEM;
         }
     }
     if (rc) {

@@ -305,6 +305,160 @@ START_TEST(secondary_refusals)
 }
 END_TEST
 
+/* ---- the whole step: unika_release_apply() ------------------------------------------ */
+
+/* A union figure over inputs idx[0..n) with an exact-looking estimate. */
+static unika_release_figure fig(const size_t *idx, size_t n, double estimate, int whole)
+{
+    unika_release_figure f;
+    memset(&f, 0, sizeof f);
+    f.inputs_a = idx;
+    f.n_a = n;
+    f.whole = whole;
+    f.estimate.estimate = estimate;
+    f.estimate.ci_low = estimate - 3;
+    f.estimate.ci_high = estimate + 3;
+    return f;
+}
+
+static const size_t in0[] = {0}, in1[] = {1}, in01[] = {0, 1};
+
+/* gender F = 6, M = 18, total 24 (whole); the by-org table shows the total
+ * again (same inputs: one number). */
+static void gender_table(unika_release_figure f[4], unika_release_table *t, size_t cells[2])
+{
+    f[0] = fig(in0, 1, 6, 0);
+    f[1] = fig(in1, 1, 18, 0);
+    f[2] = fig(in01, 2, 24, 1);
+    f[3] = fig(in01, 2, 24, 0); /* a twin of the total, not itself whole */
+    cells[0] = 0;
+    cells[1] = 1;
+    memset(t, 0, sizeof *t);
+    t->kind = UNIKA_RELEASE_ONE_WAY;
+    t->rows = 2;
+    t->cols = 1;
+    t->cells = cells;
+    t->total = 2;
+}
+
+START_TEST(apply_thresholds_secondary_and_shown_text)
+{
+    unika_release_figure f[4];
+    unika_release_table t;
+    size_t cells[2];
+    gender_table(f, &t, cells);
+    unika_release_params p = {7, 1, UNIKA_ROUND_NONE, UNIKA_NOISE_NONE, 0, NULL, NULL, 0};
+    p.raw_estimates = unika_release_publishes_raw(&p);
+    ck_assert_int_eq(p.raw_estimates, 1);
+    unika_error err = {0};
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), 0);
+    ck_assert_int_eq(f[0].state, P);
+    ck_assert_str_eq(f[0].shown, "<7");
+    ck_assert_int_eq(f[1].state, X); /* F = 24 - 18 otherwise */
+    ck_assert_str_eq(f[1].shown, "..");
+    ck_assert_int_eq(f[2].state, S);
+    ck_assert_str_eq(f[2].shown, "24");
+    ck_assert_uint_eq(f[3].cls, 2); /* the twin is the total's class */
+    ck_assert_int_eq(f[3].value, 24);
+}
+END_TEST
+
+/* Each parameter changes what is shown: the rule that report and verify
+ * both follow is this one call. */
+START_TEST(apply_follows_every_parameter)
+{
+    unika_release_figure f[4];
+    unika_release_table t;
+    size_t cells[2];
+    unika_error err = {0};
+    /* secondary off: M is shown */
+    gender_table(f, &t, cells);
+    unika_release_params p = {7, 0, UNIKA_ROUND_NONE, UNIKA_NOISE_NONE, 0, NULL, NULL, 1};
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), 0);
+    ck_assert_str_eq(f[1].shown, "18");
+    /* threshold 5: nothing withheld */
+    gender_table(f, &t, cells);
+    p.min_count = 5;
+    p.secondary = 1;
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), 0);
+    ck_assert_str_eq(f[0].shown, "6");
+    ck_assert_str_eq(f[1].shown, "18");
+    /* sdc: 6 -> 5, 18 -> 20; the total is whole, so its twin is rounded
+     * to 10 as well: 24 -> 20, interval widened outwards to the base */
+    gender_table(f, &t, cells);
+    p.rounding = UNIKA_ROUND_SDC;
+    p.raw_estimates = unika_release_publishes_raw(&p);
+    ck_assert_int_eq(p.raw_estimates, 0);
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), 0);
+    ck_assert_str_eq(f[0].shown, "5");
+    ck_assert_str_eq(f[1].shown, "20");
+    ck_assert_str_eq(f[2].shown, "20");
+    ck_assert_uint_eq(f[3].base, 10);
+    ck_assert(f[3].value_ci_low == 20 && f[3].value_ci_high == 30);
+    /* base 5 */
+    gender_table(f, &t, cells);
+    p.rounding = UNIKA_ROUND_BASE5;
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), 0);
+    ck_assert_str_eq(f[2].shown, "25");
+    /* ckm noise: the value is the parts' composition */
+    unika_key *k = NULL;
+    ck_assert_int_eq(unika_key_generate(&k, NULL), 0);
+    gender_table(f, &t, cells);
+    p.rounding = UNIKA_ROUND_NONE;
+    p.noise = UNIKA_NOISE_CKM;
+    p.noise_key = k;
+    p.release_id = "r1";
+    p.raw_estimates = unika_release_publishes_raw(&p);
+    for (int i = 0; i < 4; i++) ck_assert_int_eq(unika_release_cell_union(&f[i], NULL, &err), 0);
+    f[1].cell[1] ^= 1; /* distinct content for M */
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), 0);
+    uint64_t u;
+    int64_t noise;
+    ck_assert_int_eq(unika_release_uniform(&u, k, "r1", f[1].cell, f[1].cell_size, &err), 0);
+    ck_assert_int_eq(unika_release_noise(&noise, UNIKA_NOISE_CKM, 0, u, &err), 0);
+    ck_assert_int_eq(f[1].value, 18 + noise);
+    /* noise without a key or with a bad epsilon is refused before anything */
+    p.noise_key = NULL;
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), UNIKA_EINVAL);
+    p.noise_key = k;
+    p.noise = UNIKA_NOISE_GEOMETRIC;
+    p.epsilon = 100;
+    ck_assert_int_eq(unika_release_apply(f, 4, &t, 1, &p, &err), UNIKA_ERANGE);
+    unika_key_free(k);
+}
+END_TEST
+
+/* The difference rule: |A| - |A ∩ B| < threshold withholds the overlap. */
+START_TEST(apply_difference_rule_and_overlap_relation)
+{
+    static const size_t a[] = {0}, b[] = {1}, ab[] = {0, 1};
+    unika_release_figure f[4] = {fig(a, 1, 22, 0), fig(b, 1, 7, 0), fig(ab, 2, 24, 1)};
+    f[3] = fig(a, 1, 5, 0);
+    f[3].overlap = 1;
+    f[3].inputs_b = b;
+    f[3].n_b = 1;
+    size_t pair = 3, rows[2] = {0, 1};
+    unika_release_table t[2] = {{UNIKA_RELEASE_ONE_WAY, 2, 1, rows, NULL, NULL, 2},
+                                {UNIKA_RELEASE_OVERLAP, 1, 0, &pair, NULL, NULL, NO}};
+    unika_release_params p = {3, 1, UNIKA_ROUND_NONE, UNIKA_NOISE_NONE, 0, NULL, NULL, 1};
+    unika_error err = {0};
+    ck_assert_int_eq(unika_release_apply(f, 4, t, 2, &p, &err), 0);
+    ck_assert_int_eq(f[3].state, X); /* 7 - 5 = 2 < 3 */
+    /* then the overlap relation withholds B (the smallest other), and the
+     * one-way table A with it; the total stays */
+    ck_assert_str_eq(f[1].shown, "..");
+    ck_assert_str_eq(f[0].shown, "..");
+    ck_assert_str_eq(f[2].shown, "24");
+    p.secondary = 0;
+    ck_assert_int_eq(unika_release_apply(f, 4, t, 2, &p, &err), 0);
+    ck_assert_str_eq(f[3].shown, "5");
+    /* a table naming a figure that does not exist */
+    pair = 4;
+    ck_assert_int_eq(unika_release_apply(f, 4, t, 2, &p, &err), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_release_apply(NULL, 4, t, 2, &p, &err), UNIKA_EINVAL);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("release");
@@ -324,6 +478,9 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, secondary_overlap_relation_without_total);
     tcase_add_test(tc, secondary_leaves_safe_tables_alone);
     tcase_add_test(tc, secondary_refusals);
+    tcase_add_test(tc, apply_thresholds_secondary_and_shown_text);
+    tcase_add_test(tc, apply_follows_every_parameter);
+    tcase_add_test(tc, apply_difference_rule_and_overlap_relation);
     suite_add_tcase(s, tc);
     return s;
 }

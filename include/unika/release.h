@@ -16,6 +16,12 @@
  *
  * docs/report.md ("Release step") specifies every rule byte by byte.
  *
+ * The whole step, for `unika report` and for the auditor's `unika verify`
+ * alike, is unika_release_apply() over a neutral description of the
+ * figures (what each counts, its estimate) and of the tables that relate
+ * them; the functions before it are its parts, public so that each rule
+ * can be tested and re-applied on its own.
+ *
  *   int64_t v = 97;
  *   unsigned b = unika_release_base(UNIKA_ROUND_SDC, v, 0);    (5)
  *   int64_t shown = unika_release_round(v, b);                 (95)
@@ -26,6 +32,8 @@
 #include "common.h"
 #include "error.h"
 #include "key.h"
+#include "sketch.h"
+#include "sketch_io.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -109,6 +117,110 @@ UNIKA_API int unika_release_secondary(uint8_t *state, size_t n, const double *es
                                       const size_t *cls, const size_t *offset,
                                       const size_t *members, const size_t *total, size_t nrel,
                                       unika_error *err);
+
+/* ---- the whole release step over a table description ---------------------- */
+
+/* A figure's content id for the noise draw: 'U' + a digest (a union) or
+ * 'I' + two digests in byte order (an intersection). */
+#define UNIKA_RELEASE_CELL_MAX (1 + 2 * UNIKA_DIGEST_BYTES)
+/* Longest shown text ("<N", "..", or the number), with its NUL. */
+#define UNIKA_RELEASE_SHOWN_BYTES 40
+
+/* One published figure. The caller fills the first part; unika_release_apply()
+ * fills the second. Input numbers are the caller's (e.g. positions in its
+ * list of input files), ascending: two figures over the same inputs are the
+ * same number shown twice and are released as one. */
+typedef struct unika_release_figure {
+    int overlap;                /* 0: |A| (a union of inputs), 1: |A ∩ B| */
+    int whole;                  /* a whole-period total (sdc rounds it to 10) */
+    const size_t *inputs_a;     /* the inputs of A, ascending */
+    size_t n_a;
+    const size_t *inputs_b;     /* overlaps: the inputs of B, ascending */
+    size_t n_b;
+    unika_estimate estimate;    /* of the union, or of the intersection */
+    uint8_t cell[UNIKA_RELEASE_CELL_MAX]; /* content id; needed with noise only */
+    size_t cell_size;
+    /* set by unika_release_apply() */
+    uint8_t state;              /* UNIKA_RELEASE_SHOWN, _PRIMARY or _SECONDARY */
+    size_t cls;                 /* index of the first figure that is the same number */
+    int64_t value;              /* the published number (noise, rounding); 0 if withheld */
+    unsigned base;              /* its rounding base; 1 if withheld */
+    double value_ci_low;        /* the published 95% interval: moved by the noise and */
+    double value_ci_high;       /* widened outwards to the base; 0 if withheld */
+    char shown[UNIKA_RELEASE_SHOWN_BYTES]; /* "<N", "..", or the number as shown */
+} unika_release_figure;
+
+typedef enum unika_release_table_kind {
+    UNIKA_RELEASE_ONE_WAY = 0, /* rows cells, one column; total = their union */
+    UNIKA_RELEASE_TWO_WAY = 1, /* rows x cols cells, row and column totals, total */
+    UNIKA_RELEASE_OVERLAP = 2  /* rows overlap figures |A ∩ B| (no total) */
+} unika_release_table_kind;
+
+/* A table: which figures it shows (indices into the figure array). */
+typedef struct unika_release_table {
+    unika_release_table_kind kind;
+    size_t rows, cols;          /* cols is ignored for one-way and overlap tables */
+    const size_t *cells;        /* rows (x cols, row-major) figure indices */
+    const size_t *row_totals;   /* two-way: rows figure indices */
+    const size_t *col_totals;   /* two-way: cols figure indices */
+    size_t total;               /* the table's total, or SIZE_MAX */
+} unika_release_table;
+
+/* The publication's parameters (docs/report.md, "Release step"). */
+typedef struct unika_release_params {
+    unsigned long min_count;    /* figures below it are withheld as "<N"; 0 = off */
+    int secondary;              /* secondary suppression and the difference rule */
+    unika_rounding rounding;
+    unika_noise noise;
+    double epsilon;             /* UNIKA_NOISE_GEOMETRIC only */
+    const unika_key *noise_key; /* required with noise */
+    const char *release_id;     /* required with noise */
+    int raw_estimates;          /* shown text is the raw estimate, not the value:
+                                   unika_release_publishes_raw() of the parameters */
+} unika_release_params;
+
+/*! unika_release_publishes_raw() :
+ *  @return 1 when nothing perturbs or rounds the figures (rounding none,
+ *  noise none): only then are raw estimates published, since otherwise the
+ *  exact figure would sit next to its rounded one. */
+UNIKA_API int unika_release_publishes_raw(const unika_release_params *params);
+
+/*! unika_release_cell_union() / unika_release_cell_intersection() :
+ *  A figure's content id for the noise: 'U' and the BLAKE2b-256 digest of
+ *  the union's precision byte and classic HLL registers (of a single 0 byte
+ *  for an empty union, u = NULL); for |A ∩ B|, 'I' and both digests in byte
+ *  order (A ∩ B = B ∩ A). The same people give the same noise whichever
+ *  files hold them.
+ *  @return 0 with fig->cell and fig->cell_size set; UNIKA_EINVAL; UNIKA_ENOMEM. */
+UNIKA_API UNIKA_NODISCARD int unika_release_cell_union(unika_release_figure *fig,
+                                                       const unika_sketch *u,
+                                                       unika_error *err);
+UNIKA_API UNIKA_NODISCARD int unika_release_cell_intersection(unika_release_figure *fig,
+                                                              const unika_sketch *a,
+                                                              const unika_sketch *b,
+                                                              unika_error *err);
+
+/*! unika_release_apply() :
+ *  The release step, in order: figures that are the same number (same
+ *  inputs) form one class; primary suppression (estimate < min_count);
+ *  with `secondary`, the difference rule (an overlap shown beside a side
+ *  |A| with |A| - |A ∩ B| < min_count is withheld) and secondary
+ *  suppression (unika_release_secondary()) over every relation the tables
+ *  define: a one-way table's cells and total; a two-way table's rows,
+ *  columns and both margins; and, for each overlap whose sides |A|, |B| and
+ *  union |A ∪ B| are figures too, {A ∩ B, A, B, A ∪ B}; then, for every
+ *  figure still shown, noise (drawn from its cell), rounding (whole-period
+ *  base if any figure of its class is whole) and the shown text.
+ *  @return 0 with the second part of every figure set;
+ *          UNIKA_EINVAL (NULL arrays with n or ntables > 0, a figure index
+ *            out of range, noise without key or release id, an unknown rule);
+ *          UNIKA_ETOOLONG (release id); UNIKA_ERANGE (epsilon);
+ *          UNIKA_ENOMEM. */
+UNIKA_API UNIKA_NODISCARD int unika_release_apply(unika_release_figure *figures, size_t n,
+                                                  const unika_release_table *tables,
+                                                  size_t ntables,
+                                                  const unika_release_params *params,
+                                                  unika_error *err);
 
 #ifdef __cplusplus
 }

@@ -89,18 +89,12 @@ typedef struct figure {
     const char *olabel;         /* intersections: A = olabel=oa, B = olabel=ob */
     char *oa, *ob;
     size_t *ia, na, *ib, nb;    /* inputs of the union (A), of B */
-    unika_estimate e;
     int sparse;                 /* intersections: both operands sparse (exact) */
     int suppressed;             /* withheld: state is primary or secondary */
-    uint8_t state;              /* UNIKA_RELEASE_SHOWN, _PRIMARY or _SECONDARY */
-    size_t cls;                 /* figures with the same inputs share a class */
-    int whole;                  /* a whole-period total: every filter value is ANY */
-    uint8_t cell[1 + 2 * UNIKA_DIGEST_BYTES]; /* content id for the noise */
-    size_t cell_size;
-    long long value;            /* published number (noise and rounding applied) */
-    unsigned base;              /* its rounding base */
-    double vlo, vhi;            /* published 95% interval (not for exact figures) */
-    char shown[40];
+    /* What the release step sees and sets (unika/release.h): the estimate,
+     * whether it is a whole-period total, the content id for the noise;
+     * the state, published value, interval and shown text. */
+    unika_release_figure r;
 } figure;
 
 typedef struct table {
@@ -140,32 +134,6 @@ typedef struct report {
     size_t n_secondary;
 } report;
 
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        cli_errorf("out of memory");
-        exit(CLI_INPUT);
-    }
-    return q;
-}
-
-static char *xstrdup(const char *s) { return strcpy(xrealloc(NULL, strlen(s) + 1), s); }
-
-static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = xrealloc(NULL, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* ---- selecting inputs ------------------------------------------------------------ */
 
 /* The value of `label` for input i at `grain` (periods rolled up), or NULL. */
@@ -191,7 +159,7 @@ static int matches(const report *r, size_t i, size_t nf, const char *const *fk,
 static size_t *select_inputs(const report *r, size_t nf, const char *const *fk, char *const *fv,
                              rp_grain grain, size_t *count)
 {
-    size_t *idx = xrealloc(NULL, r->n * sizeof *idx), n = 0;
+    size_t *idx = cli_xrealloc(NULL, r->n * sizeof *idx), n = 0;
     for (size_t i = 0; i < r->n; i++)
         if (matches(r, i, nf, fk, fv, grain)) idx[n++] = i;
     *count = n;
@@ -209,8 +177,8 @@ static char **distinct_values(const report *r, const char *label, rp_grain grain
         size_t k = 0;
         while (k < n && strcmp(v[k], x)) k++;
         if (k < n) continue;
-        v = xrealloc(v, (n + 1) * sizeof *v);
-        v[n++] = xstrdup(x);
+        v = cli_xrealloc(v, (n + 1) * sizeof *v);
+        v[n++] = cli_xstrdup(x);
     }
     for (size_t a = 1; a < n; a++) /* insertion sort: a few dozen values */
         for (size_t b = a; b > 0 && strcmp(v[b - 1], v[b]) > 0; b--) {
@@ -223,34 +191,6 @@ static char **distinct_values(const report *r, const char *label, rp_grain grain
 }
 
 /* ---- figures ---------------------------------------------------------------------- */
-
-/* Primary suppression; the rest of the release step runs once every
- * figure exists (release_apply). */
-static void finish(report *r, figure *f)
-{
-    if (r->min_count && f->e.estimate < (double)r->min_count) f->state = UNIKA_RELEASE_PRIMARY;
-}
-
-/* The content id of a union for the noise: the BLAKE2b-256 digest of its
- * precision byte and classic HLL registers (a 0 byte for an empty union),
- * so the same people give the same noise whichever files hold them. */
-static int content_digest(uint8_t out[UNIKA_DIGEST_BYTES], const unika_sketch *u)
-{
-    if (!u) {
-        static const uint8_t empty = 0;
-        (void)unika_file_digest(out, &empty, 1);
-        return 0;
-    }
-    unsigned p = unika_sketch_precision(u);
-    size_t m = (size_t)1 << p;
-    uint8_t *buf = xrealloc(NULL, m + 1);
-    buf[0] = (uint8_t)p;
-    unika_error err = {0};
-    int rc = unika_sketch_hll_registers(buf + 1, m, u, &err);
-    if (rc == 0) (void)unika_file_digest(out, buf, m + 1);
-    free(buf);
-    return rc < 0 ? cli_fail(NULL, &err) : 0;
-}
 
 /* The union of the selected inputs' sketches (NULL when none: counts 0). */
 static int union_of(unika_sketch **u, const report *r, const size_t *idx, size_t n)
@@ -281,10 +221,10 @@ static int estimate_of(unika_estimate *e, const unika_sketch *u)
 
 static char *filter_id(const char *table_id, size_t nf, const char *const *fk, char *const *fv)
 {
-    if (!nf) return xstrdup(table_id);
-    char *id = xprintf("%s/%s=%s", table_id, fk[0], fv[0]);
+    if (!nf) return cli_xstrdup(table_id);
+    char *id = cli_xprintf("%s/%s=%s", table_id, fk[0], fv[0]);
     for (size_t k = 1; k < nf; k++) {
-        char *t = xprintf("%s,%s=%s", id, fk[k], fv[k]);
+        char *t = cli_xprintf("%s,%s=%s", id, fk[k], fv[k]);
         free(id);
         id = t;
     }
@@ -295,7 +235,7 @@ static figure *new_figure(report *r, size_t *at)
 {
     if (r->nf == r->capf) {
         r->capf = r->capf ? 2 * r->capf : 64;
-        r->f = xrealloc(r->f, r->capf * sizeof *r->f);
+        r->f = cli_xrealloc(r->f, r->capf * sizeof *r->f);
     }
     figure *f = &r->f[r->nf];
     memset(f, 0, sizeof *f);
@@ -313,22 +253,20 @@ static int add_union(report *r, size_t *at, const char *table_id, size_t nf,
     f->grain = grain;
     for (size_t k = 0; k < nf; k++) {
         f->fk[k] = fk[k];
-        f->fv[k] = xstrdup(fv[k]);
+        f->fv[k] = cli_xstrdup(fv[k]);
     }
     f->id = filter_id(table_id, nf, f->fk, f->fv);
     f->ia = select_inputs(r, nf, f->fk, f->fv, grain, &f->na);
-    f->whole = 1;
-    for (size_t k = 0; k < nf; k++) f->whole &= !strcmp(fv[k], ANY);
+    f->r.whole = 1;
+    for (size_t k = 0; k < nf; k++) f->r.whole &= !strcmp(fv[k], ANY);
     unika_sketch *u = NULL;
     int rc = union_of(&u, r, f->ia, f->na);
-    if (!rc) rc = estimate_of(&f->e, u);
+    if (!rc) rc = estimate_of(&f->r.estimate, u);
     if (!rc && r->noise != UNIKA_NOISE_NONE) {
-        f->cell[0] = 'U';
-        f->cell_size = 1 + UNIKA_DIGEST_BYTES;
-        rc = content_digest(f->cell + 1, u);
+        unika_error err = {0};
+        if (unika_release_cell_union(&f->r, u, &err) < 0) rc = cli_fail(NULL, &err);
     }
     unika_sketch_free(u);
-    if (!rc) finish(r, f);
     return rc;
 }
 
@@ -338,12 +276,12 @@ static int add_intersection(report *r, size_t *at, const char *table_id, const c
 {
     figure *f = new_figure(r, at);
     f->table = table_id;
-    f->inter = 1;
+    f->r.overlap = 1;
     f->grain = grain;
     f->olabel = label;
-    f->oa = xstrdup(a);
-    f->ob = xstrdup(b);
-    f->id = xprintf("%s/%s=%s&%s=%s", table_id, label, a, label, b);
+    f->oa = cli_xstrdup(a);
+    f->ob = cli_xstrdup(b);
+    f->id = cli_xprintf("%s/%s=%s&%s=%s", table_id, label, a, label, b);
     const char *fk[1] = {label};
     char *fa[1] = {f->oa}, *fb[1] = {f->ob};
     f->ia = select_inputs(r, 1, fk, fa, grain, &f->na);
@@ -353,27 +291,19 @@ static int add_intersection(report *r, size_t *at, const char *table_id, const c
     if (!rc) rc = union_of(&ub, r, f->ib, f->nb);
     if (!rc) {
         if (!ua || !ub) {
-            zero(&f->e);
+            zero(&f->r.estimate);
         } else {
             unika_error err = {0};
-            if (unika_sketch_intersection(&f->e, ua, ub, &err) < 0) rc = cli_fail(NULL, &err);
+            if (unika_sketch_intersection(&f->r.estimate, ua, ub, &err) < 0) rc = cli_fail(NULL, &err);
             f->sparse = unika_sketch_is_sparse(ua) && unika_sketch_is_sparse(ub);
         }
     }
     if (!rc && r->noise != UNIKA_NOISE_NONE) {
-        /* A ∩ B = B ∩ A: the two digests in byte order. */
-        uint8_t da[UNIKA_DIGEST_BYTES], db[UNIKA_DIGEST_BYTES];
-        rc = content_digest(da, ua);
-        if (!rc) rc = content_digest(db, ub);
-        int swap = memcmp(da, db, sizeof da) > 0;
-        f->cell[0] = 'I';
-        memcpy(f->cell + 1, swap ? db : da, UNIKA_DIGEST_BYTES);
-        memcpy(f->cell + 1 + UNIKA_DIGEST_BYTES, swap ? da : db, UNIKA_DIGEST_BYTES);
-        f->cell_size = 1 + 2 * UNIKA_DIGEST_BYTES;
+        unika_error err = {0};
+        if (unika_release_cell_intersection(&f->r, ua, ub, &err) < 0) rc = cli_fail(NULL, &err);
     }
     unika_sketch_free(ua);
     unika_sketch_free(ub);
-    if (!rc) finish(r, f);
     return rc;
 }
 
@@ -383,12 +313,12 @@ static table *new_table(report *r, const char *id, const char *title)
 {
     if (r->nt == r->capt) {
         r->capt = r->capt ? 2 * r->capt : 16;
-        r->t = xrealloc(r->t, r->capt * sizeof *r->t);
+        r->t = cli_xrealloc(r->t, r->capt * sizeof *r->t);
     }
     table *t = &r->t[r->nt++];
     memset(t, 0, sizeof *t);
-    t->id = xstrdup(id);
-    t->title = xstrdup(title);
+    t->id = cli_xstrdup(id);
+    t->title = cli_xstrdup(title);
     t->total = NONE;
     return t;
 }
@@ -409,7 +339,7 @@ static void note_excluded(report *r, table *t)
         if (!matches(r, i, nf, fk, fv, t->grain)) out++;
     if (!out) return;
     int period = !strcmp(t->rlabel, "period") || (t->clabel && !strcmp(t->clabel, "period"));
-    t->note = xprintf("%zu of %zu input files are left out of this table: they lack the %s%s%s "
+    t->note = cli_xprintf("%zu of %zu input files are left out of this table: they lack the %s%s%s "
                       "label%s%s.",
                       out, r->n, t->rlabel, t->clabel ? " or the " : "", t->clabel ? t->clabel : "",
                       period && t->grain != RP_ALL ? ", or their period is coarser than " : "",
@@ -433,7 +363,7 @@ static int build_table(report *r, const char *id, const char *title, const char 
     if (clabel) t->cols = distinct_values(r, clabel, grain, &t->nc);
     if (!t->nr || (clabel && !t->nc)) return 0; /* nothing to show; the note says why */
     size_t ncol = clabel ? t->nc : 1;
-    t->cell = xrealloc(NULL, t->nr * ncol * sizeof *t->cell);
+    t->cell = cli_xrealloc(NULL, t->nr * ncol * sizeof *t->cell);
     const char *fk[2] = {rlabel, clabel};
     const char *fv[2];
     int rc = 0;
@@ -444,8 +374,8 @@ static int build_table(report *r, const char *id, const char *title, const char 
             rc = add_union(r, &t->cell[i * ncol + j], tid, clabel ? 2 : 1, fk, fv, grain);
         }
     if (clabel && !rc) {
-        t->rtot = xrealloc(NULL, t->nr * sizeof *t->rtot);
-        t->ctot = xrealloc(NULL, t->nc * sizeof *t->ctot);
+        t->rtot = cli_xrealloc(NULL, t->nr * sizeof *t->rtot);
+        t->ctot = cli_xrealloc(NULL, t->nc * sizeof *t->ctot);
         for (size_t i = 0; i < t->nr && !rc; i++) {
             fv[0] = t->rows[i];
             fv[1] = ANY;
@@ -477,7 +407,7 @@ static int build_total(report *r)
 static int build_overlap(report *r, const char *label, rp_grain grain)
 {
     if (strcmp(label, "period")) grain = RP_ALL;
-    char *id = xprintf("overlap_%s", label), *title = xprintf("Overlaps between %ss", label);
+    char *id = cli_xprintf("overlap_%s", label), *title = cli_xprintf("Overlaps between %ss", label);
     table *t = new_table(r, id, title);
     free(id);
     free(title);
@@ -486,10 +416,10 @@ static int build_overlap(report *r, const char *label, rp_grain grain)
     t->grain = grain;
     t->rows = distinct_values(r, label, grain, &t->nr);
     if (t->nr < 2) {
-        t->note = xprintf("Fewer than two values of %s: no overlaps to show.", label);
+        t->note = cli_xprintf("Fewer than two values of %s: no overlaps to show.", label);
         return 0;
     }
-    t->pairs = xrealloc(NULL, t->nr * (t->nr - 1) / 2 * sizeof *t->pairs);
+    t->pairs = cli_xrealloc(NULL, t->nr * (t->nr - 1) / 2 * sizeof *t->pairs);
     int rc = 0;
     for (size_t a = 0; a < t->nr && !rc; a++)
         for (size_t b = a + 1; b < t->nr && !rc; b++)
@@ -510,8 +440,8 @@ static int build_default(report *r, rp_grain grain)
 {
     int rc = build_total(r);
     for (int g = grain; g <= RP_YEAR && !rc; g++) {
-        char *id = xprintf("by_%s", rp_grain_name((rp_grain)g));
-        char *title = xprintf("By %s", label_title("period", (rp_grain)g));
+        char *id = cli_xprintf("by_%s", rp_grain_name((rp_grain)g));
+        char *title = cli_xprintf("By %s", label_title("period", (rp_grain)g));
         rc = build_table(r, id, title, "period", NULL, (rp_grain)g);
         free(id);
         free(title);
@@ -537,14 +467,14 @@ static int build_default(report *r, rp_grain grain)
         }
     /* The keys point into the inputs' labels, which live as long as the report. */
     for (size_t c = 0; c < nc && !rc; c++) {
-        char *id = xprintf("by_%s", cats[c]), *title = xprintf("By %s", cats[c]);
+        char *id = cli_xprintf("by_%s", cats[c]), *title = cli_xprintf("By %s", cats[c]);
         rc = build_table(r, id, title, cats[c], NULL, RP_ALL);
         free(id);
         free(title);
     }
     if (!rc && grain != RP_ALL && has_label(r, "org")) {
-        char *id = xprintf("%s_x_org", rp_grain_name(grain));
-        char *title = xprintf("By %s and organisation", label_title("period", grain));
+        char *id = cli_xprintf("%s_x_org", rp_grain_name(grain));
+        char *title = cli_xprintf("By %s and organisation", label_title("period", grain));
         rc = build_table(r, id, title, "period", "org", grain);
         free(id);
         free(title);
@@ -555,187 +485,78 @@ static int build_default(report *r, rp_grain grain)
 
 /* ---- the release step ------------------------------------------------------------- */
 
-/* Raw estimates are published only when nothing perturbs or rounds them:
- * otherwise the exact figure would sit next to its rounded one. */
+static unika_release_params release_params(const report *r)
+{
+    unika_release_params p = {r->min_count, r->secondary, r->rounding, r->noise, r->epsilon,
+                              r->noise_key, r->release_id, 0};
+    p.raw_estimates = unika_release_publishes_raw(&p);
+    return p;
+}
+
+/* Raw estimates are published only when nothing perturbs or rounds them. */
 static int raw_published(const report *r)
 {
-    return r->rounding == UNIKA_ROUND_NONE && r->noise == UNIKA_NOISE_NONE;
+    unika_release_params p = release_params(r);
+    return p.raw_estimates;
 }
 
-static int same_set(const size_t *a, size_t na, const size_t *b, size_t nb)
+/* The report's tables as the release step sees them: which figures each
+ * shows (the "total" table has no relation to others). */
+static unika_release_table *release_tables(const report *r, size_t *nt)
 {
-    return na == nb && (!na || !memcmp(a, b, na * sizeof *a));
-}
-
-/* Two figures are the same number when they are the same union (or the
- * same pair of unions) of the same files: input lists are ascending. */
-static int same_figure(const figure *a, const figure *b)
-{
-    if (a->inter != b->inter) return 0;
-    if (!a->inter) return same_set(a->ia, a->na, b->ia, b->na);
-    return (same_set(a->ia, a->na, b->ia, b->na) && same_set(a->ib, a->nb, b->ib, b->nb)) ||
-           (same_set(a->ia, a->na, b->ib, b->nb) && same_set(a->ib, a->nb, b->ia, b->na));
-}
-
-/* The first union figure over exactly these inputs, or NONE. */
-static size_t find_union(const report *r, const size_t *idx, size_t n)
-{
-    for (size_t i = 0; i < r->nf; i++)
-        if (!r->f[i].inter && same_set(r->f[i].ia, r->f[i].na, idx, n)) return i;
-    return NONE;
-}
-
-typedef struct relations {
-    size_t *offset, *members, *total;
-    size_t n, nm;
-} relations;
-
-static void rel_add(relations *rl, const size_t *m, size_t nm, size_t stride, size_t total)
-{
-    rl->offset = xrealloc(rl->offset, (rl->n + 2) * sizeof *rl->offset);
-    rl->total = xrealloc(rl->total, (rl->n + 1) * sizeof *rl->total);
-    rl->members = xrealloc(rl->members, (rl->nm + nm) * sizeof *rl->members);
-    if (!rl->n) rl->offset[0] = 0;
-    for (size_t k = 0; k < nm; k++) rl->members[rl->nm++] = m[k * stride];
-    rl->total[rl->n] = total;
-    rl->offset[++rl->n] = rl->nm;
-}
-
-/* Every "total = union of cells" relation the report publishes, in table
- * order: one-way tables; two-way rows, columns and both margins; and for
- * each overlap A ∩ B whose sides |A|, |B| and union |A ∪ B| are figures of
- * the report, the relation |A ∩ B| = |A| + |B| - |A ∪ B|. */
-static void build_relations(relations *rl, const report *r)
-{
+    unika_release_table *out = cli_xrealloc(NULL, (r->nt ? r->nt : 1) * sizeof *out);
+    *nt = 0;
     for (size_t ti = 0; ti < r->nt; ti++) {
         const table *t = &r->t[ti];
+        unika_release_table *x = &out[*nt];
+        memset(x, 0, sizeof *x);
+        x->total = t->total;
         if (t->overlap) {
-            for (size_t k = 0; k < t->np; k++) {
-                const figure *o = &r->f[t->pairs[k]];
-                size_t *u = xrealloc(NULL, (o->na + o->nb + 1) * sizeof *u), nu = 0, a = 0, b = 0;
-                while (a < o->na || b < o->nb) {
-                    size_t x = b >= o->nb || (a < o->na && o->ia[a] <= o->ib[b]) ? o->ia[a] : o->ib[b];
-                    if (a < o->na && o->ia[a] == x) a++;
-                    if (b < o->nb && o->ib[b] == x) b++;
-                    u[nu++] = x;
-                }
-                size_t m[4] = {t->pairs[k], find_union(r, o->ia, o->na),
-                               find_union(r, o->ib, o->nb), find_union(r, u, nu)};
-                free(u);
-                if (m[1] != NONE && m[2] != NONE && m[3] != NONE) rel_add(rl, m, 4, 1, NONE);
-            }
+            x->kind = UNIKA_RELEASE_OVERLAP;
+            x->rows = t->np;
+            x->cells = t->pairs;
+        } else if (t->rlabel && t->cell) {
+            x->kind = t->clabel ? UNIKA_RELEASE_TWO_WAY : UNIKA_RELEASE_ONE_WAY;
+            x->rows = t->nr;
+            x->cols = t->clabel ? t->nc : 1;
+            x->cells = t->cell;
+            x->row_totals = t->rtot;
+            x->col_totals = t->ctot;
+        } else {
             continue;
         }
-        if (!t->rlabel || !t->cell) continue;
-        if (!t->clabel) {
-            rel_add(rl, t->cell, t->nr, 1, t->total);
-            continue;
-        }
-        for (size_t i = 0; i < t->nr; i++) rel_add(rl, t->cell + i * t->nc, t->nc, 1, t->rtot[i]);
-        for (size_t j = 0; j < t->nc; j++) rel_add(rl, t->cell + j, t->nr, t->nc, t->ctot[j]);
-        rel_add(rl, t->rtot, t->nr, 1, t->total);
-        rel_add(rl, t->ctot, t->nc, 1, t->total);
+        (*nt)++;
     }
+    return out;
 }
 
-/* Differences: with |A| shown, an overlap shown beside it gives |A \ B|
- * (people seen by A only). When that is below the threshold, the overlap
- * is withheld too. */
-static void difference_rule(report *r)
-{
-    if (!r->min_count) return;
-    for (size_t ti = 0; ti < r->nt; ti++) {
-        const table *t = &r->t[ti];
-        for (size_t k = 0; t->overlap && k < t->np; k++) {
-            figure *o = &r->f[t->pairs[k]];
-            if (o->state != UNIKA_RELEASE_SHOWN) continue;
-            size_t side[2] = {find_union(r, o->ia, o->na), find_union(r, o->ib, o->nb)};
-            for (int s = 0; s < 2; s++) {
-                const figure *a = side[s] == NONE ? NULL : &r->f[side[s]];
-                if (a && a->state == UNIKA_RELEASE_SHOWN &&
-                    a->e.estimate - o->e.estimate < (double)r->min_count)
-                    o->state = UNIKA_RELEASE_SECONDARY;
-            }
-        }
-    }
-}
-
-static int publish(report *r, figure *f, int whole)
-{
-    f->suppressed = f->state != UNIKA_RELEASE_SHOWN;
-    if (f->suppressed) {
-        if (f->state == UNIKA_RELEASE_PRIMARY) snprintf(f->shown, sizeof f->shown, "<%lu", r->min_count);
-        else snprintf(f->shown, sizeof f->shown, "..");
-        return 0;
-    }
-    int64_t noise = 0;
-    if (r->noise != UNIKA_NOISE_NONE) {
-        uint64_t u;
-        unika_error err = {0};
-        if (unika_release_uniform(&u, r->noise_key, r->release_id, f->cell, f->cell_size, &err) < 0 ||
-            unika_release_noise(&noise, r->noise, r->epsilon, u, &err) < 0)
-            return cli_fail(NULL, &err);
-    }
-    int64_t v = (int64_t)rint(f->e.estimate) + noise;
-    if (v < 0) v = 0;
-    f->base = unika_release_base(r->rounding, v, whole);
-    f->value = unika_release_round(v, f->base);
-    /* The interval travels with the noise and is widened outwards to the
-     * rounding base, so it never pins the unrounded figure down. */
-    double b = (double)f->base;
-    f->vlo = floor((f->e.ci_low + (double)noise) / b) * b;
-    f->vhi = ceil((f->e.ci_high + (double)noise) / b) * b;
-    if (f->vlo < 0) f->vlo = 0;
-    if (raw_published(r)) snprintf(f->shown, sizeof f->shown, "%.0f", f->e.estimate);
-    else snprintf(f->shown, sizeof f->shown, "%lld", f->value);
-    return 0;
-}
-
-/* Secondary suppression, noise and rounding, in that order, once every
- * figure and its primary state exist. */
+/* The library's release step (unika_release_apply(), the same that `unika
+ * verify` re-applies) over every figure, once all exist. */
 static int release_apply(report *r)
 {
+    unika_release_figure *rf = cli_xrealloc(NULL, (r->nf ? r->nf : 1) * sizeof *rf);
     for (size_t i = 0; i < r->nf; i++) {
-        r->f[i].cls = i;
-        for (size_t j = 0; j < i; j++)
-            if (same_figure(&r->f[i], &r->f[j])) {
-                r->f[i].cls = r->f[j].cls;
-                break;
-            }
+        figure *f = &r->f[i];
+        f->r.inputs_a = f->ia;
+        f->r.n_a = f->na;
+        f->r.inputs_b = f->ib;
+        f->r.n_b = f->nb;
+        rf[i] = f->r;
     }
-    if (r->secondary && r->nf) {
-        difference_rule(r);
-        relations rl = {0};
-        build_relations(&rl, r);
-        uint8_t *state = xrealloc(NULL, r->nf);
-        double *est = xrealloc(NULL, r->nf * sizeof *est);
-        size_t *cls = xrealloc(NULL, r->nf * sizeof *cls);
-        for (size_t i = 0; i < r->nf; i++) {
-            state[i] = r->f[i].state;
-            est[i] = r->f[i].e.estimate;
-            cls[i] = r->f[i].cls;
-        }
-        unika_error err = {0};
-        int rc = unika_release_secondary(state, r->nf, est, cls, rl.offset, rl.members, rl.total,
-                                         rl.n, &err);
-        for (size_t i = 0; rc >= 0 && i < r->nf; i++) r->f[i].state = state[i];
-        free(state);
-        free(est);
-        free(cls);
-        free(rl.offset);
-        free(rl.members);
-        free(rl.total);
-        if (rc < 0) return cli_fail(NULL, &err);
+    size_t nt;
+    unika_release_table *tables = release_tables(r, &nt);
+    unika_release_params p = release_params(r);
+    unika_error err = {0};
+    int rc = unika_release_apply(rf, r->nf, tables, nt, &p, &err);
+    free(tables);
+    for (size_t i = 0; rc == 0 && i < r->nf; i++) {
+        figure *f = &r->f[i];
+        f->r = rf[i];
+        f->suppressed = f->r.state != UNIKA_RELEASE_SHOWN;
+        if (f->r.state == UNIKA_RELEASE_SECONDARY) r->n_secondary++;
     }
-    for (size_t i = 0; i < r->nf; i++) {
-        int whole = 0; /* one number, one rounding rule: whole if any twin is */
-        for (size_t j = 0; j < r->nf && !whole; j++)
-            whole = r->f[j].cls == r->f[i].cls && r->f[j].whole;
-        int rc = publish(r, &r->f[i], whole);
-        if (rc) return rc;
-        if (r->f[i].state == UNIKA_RELEASE_SECONDARY) r->n_secondary++;
-    }
-    return 0;
+    free(rf);
+    return rc < 0 ? cli_fail(NULL, &err) : 0;
 }
 
 /* ---- output: markdown --------------------------------------------------------------- */
@@ -752,9 +573,9 @@ static void md_text(FILE *o, const char *v)
 static void md_interval(FILE *o, const report *r, const figure *f)
 {
     if (f->suppressed) fputs("–", o);
-    else if (f->e.exact) fputs("exact", o);
-    else if (raw_published(r)) fprintf(o, "%.0f–%.0f", f->e.ci_low, f->e.ci_high);
-    else fprintf(o, "%.0f–%.0f", f->vlo, f->vhi);
+    else if (f->r.estimate.exact) fputs("exact", o);
+    else if (raw_published(r)) fprintf(o, "%.0f–%.0f", f->r.estimate.ci_low, f->r.estimate.ci_high);
+    else fprintf(o, "%.0f–%.0f", f->r.value_ci_low, f->r.value_ci_high);
 }
 
 static void md_note(FILE *o, const report *r, const table *t)
@@ -767,7 +588,7 @@ static void md_note(FILE *o, const report *r, const table *t)
                 r->min_count, r->min_count);
     int secondary = 0;
     for (size_t i = 0; i < r->nf && !secondary; i++)
-        secondary = r->f[i].table == t->id && r->f[i].state == UNIKA_RELEASE_SECONDARY;
+        secondary = r->f[i].table == t->id && r->f[i].r.state == UNIKA_RELEASE_SECONDARY;
     if (secondary)
         fputs("Figures shown as .. are withheld so that a figure below the threshold cannot be\n"
               "recovered from its row, column, total or overlap (secondary suppression).\n",
@@ -819,7 +640,7 @@ static void md_release(FILE *o, const report *r)
     fprintf(o, "- Inputs: %zu sketch file%s, manifest %s (BLAKE2b-256 of their digests in byte "
                "order):\n\n",
             r->n, r->n == 1 ? "" : "s", r->manifest);
-    size_t *at = xrealloc(NULL, r->n * sizeof *at);
+    size_t *at = cli_xrealloc(NULL, r->n * sizeof *at);
     for (size_t i = 0; i < r->n; i++) at[i] = i;
     for (size_t a = 1; a < r->n; a++)
         for (size_t b = a; b > 0 && strcmp(r->in[at[b - 1]].digest_hex, r->in[at[b]].digest_hex) > 0; b--) {
@@ -862,7 +683,7 @@ static void write_markdown(FILE *o, const report *r)
                     md_text(o, f->oa);
                     fputs(" | ", o);
                     md_text(o, f->ob);
-                    fprintf(o, " | %s | ", f->shown);
+                    fprintf(o, " | %s | ", f->r.shown);
                     md_interval(o, r, f);
                     fputs(" |\n", o);
                 }
@@ -872,7 +693,7 @@ static void write_markdown(FILE *o, const report *r)
         }
         if (!t->rlabel) { /* the whole-period total */
             const figure *f = &r->f[t->total];
-            fprintf(o, "| | unique | 95%% interval |\n|---|---:|---|\n| total | %s | ", f->shown);
+            fprintf(o, "| | unique | 95%% interval |\n|---|---:|---|\n| total | %s | ", f->r.shown);
             md_interval(o, r, f);
             fputs(" |\n", o);
             md_note(o, r, t);
@@ -889,7 +710,7 @@ static void write_markdown(FILE *o, const report *r)
                 const figure *f = &r->f[i < t->nr ? t->cell[i] : t->total];
                 fputs("| ", o);
                 md_text(o, i < t->nr ? t->rows[i] : "**total**");
-                fprintf(o, " | %s | ", f->shown);
+                fprintf(o, " | %s | ", f->r.shown);
                 md_interval(o, r, f);
                 fputs(" |\n", o);
             }
@@ -910,7 +731,7 @@ static void write_markdown(FILE *o, const report *r)
                 for (size_t j = 0; j <= t->nc; j++) {
                     size_t k = i < t->nr ? (j < t->nc ? t->cell[i * t->nc + j] : t->rtot[i])
                                          : (j < t->nc ? t->ctot[j] : t->total);
-                    fprintf(o, " %s |", r->f[k].shown);
+                    fprintf(o, " %s |", r->f[k].r.shown);
                 }
                 fputc('\n', o);
             }
@@ -955,14 +776,14 @@ static void csv_row(FILE *o, const report *r, const table *t, const figure *f, c
     fputc(',', o);
     csv_field(o, col);
     fputc(',', o);
-    csv_field(o, f->shown);
+    csv_field(o, f->r.shown);
     if (f->suppressed || !raw_published(r)) fputs(",,,,", o);
-    else fprintf(o, ",%.6f,%.6f,%.6f,%.6f", f->e.estimate, f->e.std_error, f->e.ci_low, f->e.ci_high);
-    fprintf(o, ",%s,%s,%s", f->e.exact ? "true" : "false", f->suppressed ? "true" : "false",
-            state_names[f->state]);
+    else fprintf(o, ",%.6f,%.6f,%.6f,%.6f", f->r.estimate.estimate, f->r.estimate.std_error, f->r.estimate.ci_low, f->r.estimate.ci_high);
+    fprintf(o, ",%s,%s,%s", f->r.estimate.exact ? "true" : "false", f->suppressed ? "true" : "false",
+            state_names[f->r.state]);
     if (f->suppressed) fputs(",,,,\n", o);
-    else if (f->e.exact) fprintf(o, ",%lld,%u,,\n", f->value, f->base);
-    else fprintf(o, ",%lld,%u,%.0f,%.0f\n", f->value, f->base, f->vlo, f->vhi);
+    else if (f->r.estimate.exact) fprintf(o, ",%lld,%u,,\n", (long long)f->r.value, f->r.base);
+    else fprintf(o, ",%lld,%u,%.0f,%.0f\n", (long long)f->r.value, f->r.base, f->r.value_ci_low, f->r.value_ci_high);
 }
 
 /* Trailing comment lines: the header stays the first line, and readers
@@ -981,7 +802,7 @@ static void csv_release(FILE *o, const report *r)
             r->recipe_name ? r->recipe_name : "unlabelled", rfp, kfp);
     fputs("# linkage error is not in the intervals: see docs/linkage.md\n", o);
     fprintf(o, "# manifest=%s inputs=%zu\n", r->manifest, r->n);
-    size_t *at = xrealloc(NULL, r->n * sizeof *at);
+    size_t *at = cli_xrealloc(NULL, r->n * sizeof *at);
     for (size_t i = 0; i < r->n; i++) at[i] = i;
     for (size_t a = 1; a < r->n; a++)
         for (size_t b = a; b > 0 && strcmp(r->in[at[b - 1]].digest_hex, r->in[at[b]].digest_hex) > 0; b--) {
@@ -1027,7 +848,7 @@ static void write_csv(FILE *o, const report *r)
 static void json_inputs(cli_json *j, const char *key, const report *r, const size_t *idx, size_t n)
 {
     /* Digests in byte order, so the same files give the same JSON. */
-    const char **d = xrealloc(NULL, (n ? n : 1) * sizeof *d);
+    const char **d = cli_xrealloc(NULL, (n ? n : 1) * sizeof *d);
     for (size_t i = 0; i < n; i++) d[i] = r->in[idx[i]].digest_hex;
     for (size_t a = 1; a < n; a++)
         for (size_t b = a; b > 0 && strcmp(d[b - 1], d[b]) > 0; b--) {
@@ -1047,34 +868,34 @@ static void json_figure(cli_json *j, const report *r, const figure *f)
     cj_obj(j, NULL);
     cj_str(j, "id", f->id);
     cj_str(j, "table", f->table);
-    cj_str(j, "kind", f->inter ? "intersection" : "union");
+    cj_str(j, "kind", f->r.overlap ? "intersection" : "union");
     cj_obj(j, "filter");
     for (size_t k = 0; k < f->nf; k++) cj_str(j, f->fk[k], f->fv[k]);
     cj_obj_end(j);
     cj_str(j, "period_grain", rp_grain_name(f->grain));
-    if (f->inter) {
+    if (f->r.overlap) {
         cj_obj(j, "overlap");
         cj_str(j, "label", f->olabel);
         cj_str(j, "a", f->oa);
         cj_str(j, "b", f->ob);
         cj_obj_end(j);
     }
-    cj_str(j, "shown", f->shown);
+    cj_str(j, "shown", f->r.shown);
     cj_bool(j, "suppressed", f->suppressed);
-    cj_str(j, "suppression", state_names[f->state]);
+    cj_str(j, "suppression", state_names[f->r.state]);
     if (f->suppressed) {
         cj_null(j, "value");
         cj_null(j, "rounding_base");
     } else {
-        cj_int(j, "value", f->value);
-        cj_int(j, "rounding_base", f->base);
+        cj_int(j, "value", f->r.value);
+        cj_int(j, "rounding_base", f->r.base);
     }
-    if (f->suppressed || f->e.exact) {
+    if (f->suppressed || f->r.estimate.exact) {
         cj_null(j, "value_ci_low");
         cj_null(j, "value_ci_high");
     } else {
-        cj_int(j, "value_ci_low", (long long)f->vlo);
-        cj_int(j, "value_ci_high", (long long)f->vhi);
+        cj_int(j, "value_ci_low", (long long)f->r.value_ci_low);
+        cj_int(j, "value_ci_high", (long long)f->r.value_ci_high);
     }
     if (f->suppressed || !raw_published(r)) {
         cj_null(j, "estimate");
@@ -1082,16 +903,16 @@ static void json_figure(cli_json *j, const report *r, const figure *f)
         cj_null(j, "ci_low");
         cj_null(j, "ci_high");
     } else {
-        rp_json_num(j, "estimate", f->e.estimate);
-        rp_json_num(j, "std_error", f->e.std_error);
-        rp_json_num(j, "ci_low", f->e.ci_low);
-        rp_json_num(j, "ci_high", f->e.ci_high);
+        rp_json_num(j, "estimate", f->r.estimate.estimate);
+        rp_json_num(j, "std_error", f->r.estimate.std_error);
+        rp_json_num(j, "ci_low", f->r.estimate.ci_low);
+        rp_json_num(j, "ci_high", f->r.estimate.ci_high);
     }
-    cj_bool(j, "exact", f->e.exact);
-    if (f->inter) {
+    cj_bool(j, "exact", f->r.estimate.exact);
+    if (f->r.overlap) {
         json_inputs(j, "inputs_a", r, f->ia, f->na);
         json_inputs(j, "inputs_b", r, f->ib, f->nb);
-        size_t *all = xrealloc(NULL, (f->na + f->nb + 1) * sizeof *all);
+        size_t *all = cli_xrealloc(NULL, (f->na + f->nb + 1) * sizeof *all);
         memcpy(all, f->ia, f->na * sizeof *all);
         memcpy(all + f->na, f->ib, f->nb * sizeof *all);
         json_inputs(j, "inputs", r, all, f->na + f->nb);
@@ -1267,8 +1088,8 @@ static int parse_noise(int *mech, double *eps, const char *s)
  * same files name the same release whatever order they were given in. */
 static void manifest_digest(report *r)
 {
-    uint8_t *buf = xrealloc(NULL, r->n * UNIKA_DIGEST_BYTES), d[UNIKA_DIGEST_BYTES];
-    const char **hex = xrealloc(NULL, r->n * sizeof *hex);
+    uint8_t *buf = cli_xrealloc(NULL, r->n * UNIKA_DIGEST_BYTES), d[UNIKA_DIGEST_BYTES];
+    const char **hex = cli_xrealloc(NULL, r->n * sizeof *hex);
     for (size_t i = 0; i < r->n; i++) hex[i] = r->in[i].digest_hex;
     for (size_t a = 1; a < r->n; a++)
         for (size_t b = a; b > 0 && strcmp(hex[b - 1], hex[b]) > 0; b--) {
@@ -1418,7 +1239,7 @@ int cmd_report(int argc, char **argv)
     size_t np = 0;
     int rc = rp_collect(&paths, &np, argv + optind, (size_t)(argc - optind));
     if (rc) return rc;
-    r.in = xrealloc(NULL, np * sizeof *r.in);
+    r.in = cli_xrealloc(NULL, np * sizeof *r.in);
     unika_recipe *want = NULL;
     if (recipe && unika_recipe_parse(&want, recipe, strlen(recipe), &err) < 0) {
         cli_errorf("--recipe %s: %s", recipe, err.message);
@@ -1465,10 +1286,10 @@ int cmd_report(int argc, char **argv)
         } else {
             rc = build_total(&r);
             if (!rc && rows) {
-                char *id = cols ? xprintf("%s_x_%s", rows, cols) : xprintf("by_%s", rows);
-                char *title = cols ? xprintf("By %s and %s", label_title(rows, (rp_grain)grain),
+                char *id = cols ? cli_xprintf("%s_x_%s", rows, cols) : cli_xprintf("by_%s", rows);
+                char *title = cols ? cli_xprintf("By %s and %s", label_title(rows, (rp_grain)grain),
                                              label_title(cols, (rp_grain)grain))
-                                   : xprintf("By %s", label_title(rows, (rp_grain)grain));
+                                   : cli_xprintf("By %s", label_title(rows, (rp_grain)grain));
                 rc = build_table(&r, id, title, rows, cols, (rp_grain)grain);
                 free(id);
                 free(title);

@@ -21,8 +21,11 @@
  *      noise key), rounding; every published number must come out the same.
  *
  * The selection and recomputation are written here again, from the report
- * format (docs/report.md), rather than calling the report command's code: an
- * audit that ran the same code path would only check that it ran twice.
+ * format (docs/report.md) and the signed files, rather than calling the
+ * report command's code: the audit takes no number from the report. The
+ * release rules, on the other hand, exist once, in the library
+ * (unika_release_apply()), which `unika report` calls too: a rule written
+ * twice could drift and make an honest report fail its own audit.
  * No key is needed. Exit 0 only when every check passes.
  */
 #include <getopt.h>
@@ -266,12 +269,8 @@ typedef struct selection {
 
 static void select_inputs(selection *s, const audit *a, const jr_node *filter, rp_grain grain)
 {
-    s->idx = malloc((a->n ? a->n : 1) * sizeof *s->idx);
+    s->idx = cli_xmalloc((a->n ? a->n : 1) * sizeof *s->idx);
     s->n = 0;
-    if (!s->idx) {
-        cli_errorf("out of memory");
-        exit(CLI_INPUT);
-    }
     for (size_t i = 0; i < a->n; i++)
         if (a->in[i].sketch && matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
 }
@@ -373,41 +372,12 @@ typedef struct vfig {
     const jr_node *json;
     const char *id;
     int ok;              /* recomputed; compared in phase 2 */
-    int inter;           /* an overlap |A ∩ B| */
-    int whole;           /* a union with no constraint: a whole-period total */
     selection sa, sb;    /* inputs of the union (A), of B */
-    unika_estimate e;
-    uint8_t cell[1 + 2 * UNIKA_DIGEST_BYTES]; /* content id for the noise */
-    size_t cell_size;
     char who[300];       /* signers, for the log */
-    uint8_t state;       /* UNIKA_RELEASE_* */
-    size_t cls;          /* figures with the same inputs are one number */
+    /* The recomputed estimate and content id, then what the library's
+     * release step makes of them (unika_release_apply()). */
+    unika_release_figure r;
 } vfig;
-
-/* The content id of a union for the noise draw (docs/report.md, "Release
- * step"): BLAKE2b-256 of its precision byte and classic HLL registers, or
- * of a single 0 byte for an empty union. */
-static int content_digest(uint8_t out[UNIKA_DIGEST_BYTES], const unika_sketch *u,
-                          unika_error *err)
-{
-    if (!u) {
-        static const uint8_t empty = 0;
-        return unika_file_digest(out, &empty, 1);
-    }
-    unsigned p = unika_sketch_precision(u);
-    size_t m = (size_t)1 << p;
-    uint8_t *buf = malloc(m + 1);
-    if (!buf) {
-        err->code = UNIKA_ENOMEM;
-        snprintf(err->message, sizeof err->message, "out of memory");
-        return UNIKA_ENOMEM;
-    }
-    buf[0] = (uint8_t)p;
-    int rc = unika_sketch_hll_registers(buf + 1, m, u, err);
-    if (rc == 0) rc = unika_file_digest(out, buf, m + 1);
-    free(buf);
-    return rc;
-}
 
 /* Phase 1: the inputs the figure's filter selects are the ones it cites,
  * all trusted, and their union (or the intersection of two unions) is
@@ -423,25 +393,25 @@ static void recompute_figure(audit *a, vfig *v, int noise)
                   v->id);
         return;
     }
-    v->inter = !strcmp(kind, "intersection");
-    if (!v->inter && strcmp(kind, "union")) {
+    v->r.overlap = !strcmp(kind, "intersection");
+    if (!v->r.overlap && strcmp(kind, "union")) {
         fail_line(a, "%s: unknown figure kind \"%s\"", v->id, kind);
         return;
     }
-    memset(&v->e, 0, sizeof v->e);
-    v->e.exact = 1;
+    memset(&v->r.estimate, 0, sizeof v->r.estimate);
+    v->r.estimate.exact = 1;
     unika_sketch *ua = NULL, *ub = NULL;
     unika_error err = {0};
     int ok = 1;
-    if (!v->inter) {
+    if (!v->r.overlap) {
         const jr_node *filter = jr_get(f, "filter");
         if (!filter || filter->type != JR_OBJECT) {
             fail_line(a, "%s: malformed figure (no filter)", v->id);
             return;
         }
-        v->whole = 1;
+        v->r.whole = 1;
         for (size_t k = 0; k < filter->n; k++)
-            v->whole &= filter->items[k]->type == JR_STRING && !strcmp(filter->items[k]->text, "*");
+            v->r.whole &= filter->items[k]->type == JR_STRING && !strcmp(filter->items[k]->text, "*");
         select_inputs(&v->sa, a, filter, (rp_grain)grain);
         ok = same_inputs(a, v->id, "inputs", jr_get(f, "inputs"), &v->sa) &&
              all_trusted(a, v->id, &v->sa);
@@ -449,17 +419,13 @@ static void recompute_figure(audit *a, vfig *v, int noise)
             fail_line(a, "%s: cannot merge its inputs: %s", v->id, err.message);
             ok = 0;
         }
-        if (ok && ua && unika_sketch_estimate(&v->e, ua, UNIKA_ESTIMATOR_ML, &err) < 0) {
+        if (ok && ua && unika_sketch_estimate(&v->r.estimate, ua, UNIKA_ESTIMATOR_ML, &err) < 0) {
             fail_line(a, "%s: cannot estimate: %s", v->id, err.message);
             ok = 0;
         }
-        if (ok && noise) {
-            v->cell[0] = 'U';
-            v->cell_size = 1 + UNIKA_DIGEST_BYTES;
-            if (content_digest(v->cell + 1, ua, &err) < 0) {
-                fail_line(a, "%s: %s", v->id, err.message);
-                ok = 0;
-            }
+        if (ok && noise && unika_release_cell_union(&v->r, ua, &err) < 0) {
+            fail_line(a, "%s: %s", v->id, err.message);
+            ok = 0;
         }
         signers_of(v->who, sizeof v->who, a, &v->sa);
     } else {
@@ -484,23 +450,13 @@ static void recompute_figure(audit *a, vfig *v, int noise)
             fail_line(a, "%s: cannot merge its inputs: %s", v->id, err.message);
             ok = 0;
         }
-        if (ok && ua && ub && unika_sketch_intersection(&v->e, ua, ub, &err) < 0) {
+        if (ok && ua && ub && unika_sketch_intersection(&v->r.estimate, ua, ub, &err) < 0) {
             fail_line(a, "%s: cannot estimate the overlap: %s", v->id, err.message);
             ok = 0;
         }
-        if (ok && noise) {
-            /* A ∩ B = B ∩ A: the two content digests in byte order. */
-            uint8_t da[UNIKA_DIGEST_BYTES], db[UNIKA_DIGEST_BYTES];
-            if (content_digest(da, ua, &err) < 0 || content_digest(db, ub, &err) < 0) {
-                fail_line(a, "%s: %s", v->id, err.message);
-                ok = 0;
-            } else {
-                int swap = memcmp(da, db, sizeof da) > 0;
-                v->cell[0] = 'I';
-                memcpy(v->cell + 1, swap ? db : da, UNIKA_DIGEST_BYTES);
-                memcpy(v->cell + 1 + UNIKA_DIGEST_BYTES, swap ? da : db, UNIKA_DIGEST_BYTES);
-                v->cell_size = 1 + 2 * UNIKA_DIGEST_BYTES;
-            }
+        if (ok && noise && unika_release_cell_intersection(&v->r, ua, ub, &err) < 0) {
+            fail_line(a, "%s: %s", v->id, err.message);
+            ok = 0;
         }
         char wa[128], wb[128];
         signers_of(wa, sizeof wa, a, &v->sa);
@@ -509,11 +465,16 @@ static void recompute_figure(audit *a, vfig *v, int noise)
     }
     unika_sketch_free(ua);
     unika_sketch_free(ub);
+    v->r.inputs_a = v->sa.idx;
+    v->r.n_a = v->sa.n;
+    v->r.inputs_b = v->sb.idx;
+    v->r.n_b = v->sb.n;
     v->ok = ok;
 }
 
 /* ---- phase 2: the release step, re-applied -------------------------------------------- */
 
+/* The release parameters the report states (header_checks()). */
 typedef struct release {
     int secondary;           /* secondary suppression on */
     int raw;                 /* raw estimates published */
@@ -524,27 +485,6 @@ typedef struct release {
     unika_key *noise_key;
 } release;
 
-static int same_sel(const selection *x, const selection *y)
-{
-    return x->n == y->n && (!x->n || !memcmp(x->idx, y->idx, x->n * sizeof *x->idx));
-}
-
-static int same_figure(const vfig *x, const vfig *y)
-{
-    if (x->inter != y->inter) return 0;
-    if (!x->inter) return same_sel(&x->sa, &y->sa);
-    return (same_sel(&x->sa, &y->sa) && same_sel(&x->sb, &y->sb)) ||
-           (same_sel(&x->sa, &y->sb) && same_sel(&x->sb, &y->sa));
-}
-
-/* The first union figure over exactly this selection, or SIZE_MAX. */
-static size_t find_union(const vfig *v, size_t n, const selection *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i].ok && !v[i].inter && same_sel(&v[i].sa, s)) return i;
-    return SIZE_MAX;
-}
-
 static size_t figure_index(const vfig *v, size_t n, const jr_node *id)
 {
     if (!id || id->type != JR_STRING) return SIZE_MAX;
@@ -553,140 +493,80 @@ static size_t figure_index(const vfig *v, size_t n, const jr_node *id)
     return SIZE_MAX;
 }
 
-typedef struct relations {
-    size_t *offset, *members, *total;
-    size_t n, nm;
-    int bad; /* a table names a figure that does not exist */
-} relations;
+/* The report's tables (docs/report.md) as the release step sees them,
+ * with every figure id resolved; `bad` when a table names a figure that
+ * does not exist or is malformed. */
+typedef struct vtables {
+    unika_release_table *t;
+    size_t n;
+    size_t **owned;
+    size_t nowned;
+    int bad;
+} vtables;
 
-static void rel_add(relations *rl, const size_t *m, size_t nm, size_t total)
+static size_t *vt_array(vtables *vt, size_t n)
 {
-    for (size_t k = 0; k < nm; k++)
-        if (m[k] == SIZE_MAX) rl->bad = 1;
-    if (rl->bad) return;
-    size_t *offset = realloc(rl->offset, (rl->n + 2) * sizeof *offset);
-    size_t *tot = offset ? realloc(rl->total, (rl->n + 1) * sizeof *tot) : NULL;
-    if (offset) rl->offset = offset;
-    if (tot) rl->total = tot;
-    size_t *members = tot ? realloc(rl->members, (rl->nm + nm + 1) * sizeof *members) : NULL;
-    if (!members) {
-        cli_errorf("out of memory");
-        exit(CLI_INPUT);
-    }
-    rl->members = members;
-    if (!rl->n) rl->offset[0] = 0;
-    for (size_t k = 0; k < nm; k++) rl->members[rl->nm++] = m[k];
-    rl->total[rl->n] = total;
-    rl->offset[++rl->n] = rl->nm;
+    size_t *p = cli_xmalloc((n ? n : 1) * sizeof *p);
+    vt->owned = cli_xrealloc(vt->owned, (vt->nowned + 1) * sizeof *vt->owned);
+    vt->owned[vt->nowned++] = p;
+    return p;
 }
 
-/* The report's "total = union of cells" relations, from its tables
- * (docs/report.md): one-way tables; two-way rows, columns and both
- * margins; and for each overlap whose sides and union are figures of the
- * report, {A ∩ B, A, B, A ∪ B}. */
-static void build_relations(relations *rl, const jr_node *tables, const vfig *v, size_t n,
-                            const audit *a)
+/* The figure indices of a JSON array of ids into dst; 0 if any is unknown. */
+static int vt_ids(size_t *dst, const jr_node *ids, size_t n, const vfig *v, size_t nv)
 {
-    for (size_t ti = 0; tables && ti < tables->n; ti++) {
-        const jr_node *t = tables->items[ti];
-        const char *kind = jr_str(t, "kind");
-        if (!kind) continue;
-        if (!strcmp(kind, "overlap")) {
-            const jr_node *pairs = jr_get(t, "pairs");
-            for (size_t k = 0; pairs && pairs->type == JR_ARRAY && k < pairs->n; k++) {
-                size_t o = figure_index(v, n, pairs->items[k]);
-                if (o == SIZE_MAX || !v[o].ok) {
-                    rl->bad = 1;
-                    continue;
-                }
-                selection u = {malloc((a->n ? a->n : 1) * sizeof *u.idx), 0};
-                if (!u.idx) {
-                    cli_errorf("out of memory");
-                    exit(CLI_INPUT);
-                }
-                for (size_t i = 0, x = 0, y = 0; i < a->n; i++) {
-                    int in_a = x < v[o].sa.n && v[o].sa.idx[x] == i;
-                    int in_b = y < v[o].sb.n && v[o].sb.idx[y] == i;
-                    x += in_a;
-                    y += in_b;
-                    if (in_a || in_b) u.idx[u.n++] = i;
-                }
-                size_t m[4] = {o, find_union(v, n, &v[o].sa), find_union(v, n, &v[o].sb),
-                               find_union(v, n, &u)};
-                free(u.idx);
-                if (m[1] != SIZE_MAX && m[2] != SIZE_MAX && m[3] != SIZE_MAX)
-                    rel_add(rl, m, 4, SIZE_MAX);
-            }
-            continue;
-        }
-        const jr_node *cells = jr_get(t, "cells");
-        if (!cells || cells->type != JR_ARRAY || !cells->n) continue;
-        size_t nr = cells->n, nc = cells->items[0]->type == JR_ARRAY ? cells->items[0]->n : 0;
-        size_t total = figure_index(v, n, jr_get(t, "total"));
-        size_t *grid = malloc((nr * nc + 1) * sizeof *grid);
-        size_t *line = malloc((nr + nc + 1) * sizeof *line);
-        if (!grid || !line) {
-            cli_errorf("out of memory");
-            exit(CLI_INPUT);
-        }
-        for (size_t i = 0; i < nr; i++)
-            for (size_t j = 0; j < nc; j++) {
-                const jr_node *row = cells->items[i];
-                grid[i * nc + j] = row->type == JR_ARRAY && row->n == nc
-                                       ? figure_index(v, n, row->items[j]) : SIZE_MAX;
-            }
-        if (!strcmp(kind, "one-way")) {
-            for (size_t i = 0; i < nr; i++) line[i] = grid[i * nc];
-            rel_add(rl, line, nr, total);
-        } else if (!strcmp(kind, "two-way")) {
-            const jr_node *rt = jr_get(t, "row_totals"), *ct = jr_get(t, "col_totals");
-            if (!rt || !ct || rt->type != JR_ARRAY || ct->type != JR_ARRAY || rt->n != nr ||
-                ct->n != nc) {
-                rl->bad = 1;
-            } else {
-                size_t *rtot = malloc(nr * sizeof *rtot), *ctot = malloc(nc * sizeof *ctot);
-                if (!rtot || !ctot) {
-                    cli_errorf("out of memory");
-                    exit(CLI_INPUT);
-                }
-                for (size_t i = 0; i < nr; i++) rtot[i] = figure_index(v, n, rt->items[i]);
-                for (size_t j = 0; j < nc; j++) ctot[j] = figure_index(v, n, ct->items[j]);
-                for (size_t i = 0; i < nr; i++) rel_add(rl, grid + i * nc, nc, rtot[i]);
-                for (size_t j = 0; j < nc; j++) {
-                    for (size_t i = 0; i < nr; i++) line[i] = grid[i * nc + j];
-                    rel_add(rl, line, nr, ctot[j]);
-                }
-                rel_add(rl, rtot, nr, total);
-                rel_add(rl, ctot, nc, total);
-                free(rtot);
-                free(ctot);
-            }
-        }
-        free(grid);
-        free(line);
-    }
+    int ok = ids && ids->type == JR_ARRAY && ids->n == n;
+    for (size_t i = 0; ok && i < n; i++) ok = (dst[i] = figure_index(v, nv, ids->items[i])) != SIZE_MAX;
+    return ok;
 }
 
-/* Overlaps: |A| - |A ∩ B| (people seen by A only) below the threshold
- * would disclose a small number, so such an overlap is withheld too. */
-static void difference_rule(vfig *v, size_t n, const jr_node *tables, unsigned long min_count)
+static void vt_table(vtables *vt, const jr_node *t, const vfig *v, size_t n)
 {
-    if (!min_count) return;
-    for (size_t ti = 0; tables && ti < tables->n; ti++) {
-        const jr_node *t = tables->items[ti];
-        const char *kind = jr_str(t, "kind");
+    const char *kind = jr_str(t, "kind");
+    if (!kind) return;
+    unika_release_table x = {UNIKA_RELEASE_ONE_WAY, 0, 1, NULL, NULL, NULL, SIZE_MAX};
+    if (!strcmp(kind, "overlap")) {
         const jr_node *pairs = jr_get(t, "pairs");
-        if (!kind || strcmp(kind, "overlap") || !pairs || pairs->type != JR_ARRAY) continue;
-        for (size_t k = 0; k < pairs->n; k++) {
-            size_t o = figure_index(v, n, pairs->items[k]);
-            if (o == SIZE_MAX || !v[o].ok || v[o].state != UNIKA_RELEASE_SHOWN) continue;
-            size_t side[2] = {find_union(v, n, &v[o].sa), find_union(v, n, &v[o].sb)};
-            for (int s = 0; s < 2; s++)
-                if (side[s] != SIZE_MAX && v[side[s]].state == UNIKA_RELEASE_SHOWN &&
-                    v[side[s]].e.estimate - v[o].e.estimate < (double)min_count)
-                    v[o].state = UNIKA_RELEASE_SECONDARY;
+        if (!pairs || pairs->type != JR_ARRAY) return;
+        x.kind = UNIKA_RELEASE_OVERLAP;
+        x.rows = pairs->n;
+        size_t *cells = vt_array(vt, x.rows);
+        if (!vt_ids(cells, pairs, x.rows, v, n)) vt->bad = 1;
+        x.cells = cells;
+    } else {
+        int two = !strcmp(kind, "two-way");
+        const jr_node *rows = jr_get(t, "cells");
+        if ((!two && strcmp(kind, "one-way")) || !rows || rows->type != JR_ARRAY || !rows->n)
+            return;
+        x.kind = two ? UNIKA_RELEASE_TWO_WAY : UNIKA_RELEASE_ONE_WAY;
+        x.rows = rows->n;
+        x.cols = rows->items[0]->type == JR_ARRAY ? rows->items[0]->n : 0;
+        size_t *cells = vt_array(vt, x.rows * (two ? x.cols : 1));
+        for (size_t i = 0; i < x.rows; i++) {
+            size_t *row = two ? cells + i * x.cols : vt_array(vt, x.cols);
+            if (!x.cols || !vt_ids(row, rows->items[i], x.cols, v, n)) vt->bad = 1;
+            else if (!two) cells[i] = row[0];
+        }
+        x.cells = cells;
+        x.total = figure_index(v, n, jr_get(t, "total"));
+        if (two) {
+            size_t *rt = vt_array(vt, x.rows), *ct = vt_array(vt, x.cols);
+            if (!vt_ids(rt, jr_get(t, "row_totals"), x.rows, v, n) ||
+                !vt_ids(ct, jr_get(t, "col_totals"), x.cols, v, n))
+                vt->bad = 1;
+            x.row_totals = rt;
+            x.col_totals = ct;
         }
     }
+    vt->t = cli_xrealloc(vt->t, (vt->n + 1) * sizeof *vt->t);
+    vt->t[vt->n++] = x;
+}
+
+static void vt_free(vtables *vt)
+{
+    for (size_t i = 0; i < vt->nowned; i++) free(vt->owned[i]);
+    free(vt->owned);
+    free(vt->t);
 }
 
 static const char *state_name(uint8_t s)
@@ -712,98 +592,118 @@ static int int_field(audit *a, const vfig *v, const char *key, int want_null, lo
     return 0;
 }
 
-/* Phase 2 for one figure: publish it as the report's rules say and compare. */
-static void compare_figure(audit *a, const vfig *v, const release *rel, int whole)
+/* The raw estimate, its error and interval: published exactly when the
+ * release rules publish raw estimates. */
+static int raw_fields(audit *a, const vfig *v, int withheld, const release *rel)
 {
-    const jr_node *f = v->json;
-    int suppressed = v->state != UNIKA_RELEASE_SHOWN;
-    char want_shown[48];
-    long long value = 0, vlo = 0, vhi = 0;
-    unsigned base = 1;
-    if (v->state == UNIKA_RELEASE_PRIMARY) {
-        snprintf(want_shown, sizeof want_shown, "<%lu", a->min_count);
-    } else if (v->state == UNIKA_RELEASE_SECONDARY) {
-        snprintf(want_shown, sizeof want_shown, "..");
-    } else {
-        int64_t noise = 0;
-        if (rel->noise != UNIKA_NOISE_NONE) {
-            uint64_t u;
-            unika_error err = {0};
-            if (unika_release_uniform(&u, rel->noise_key, rel->release_id, v->cell, v->cell_size,
-                                      &err) < 0 ||
-                unika_release_noise(&noise, rel->noise, rel->epsilon, u, &err) < 0) {
-                fail_line(a, "%s: cannot draw its noise: %s", v->id, err.message);
-                return;
-            }
-        }
-        int64_t x = (int64_t)rint(v->e.estimate) + noise;
-        if (x < 0) x = 0;
-        base = unika_release_base(rel->rounding, x, whole);
-        value = unika_release_round(x, base);
-        double b = (double)base;
-        vlo = (long long)(floor((v->e.ci_low + (double)noise) / b) * b);
-        vhi = (long long)(ceil((v->e.ci_high + (double)noise) / b) * b);
-        if (vlo < 0) vlo = 0;
-        if (rel->raw) snprintf(want_shown, sizeof want_shown, "%.0f", v->e.estimate);
-        else snprintf(want_shown, sizeof want_shown, "%lld", value);
-    }
-    const char *shown = jr_str(f, "shown");
-    const jr_node *supp = jr_get(f, "suppressed");
-    const char *state = jr_str(f, "suppression");
-    int is_suppressed = supp && supp->type == JR_TRUE;
-    if (is_suppressed != suppressed || strcmp(shown, want_shown) ||
-        (state && strcmp(state, state_name(v->state)))) {
-        fail_line(a, "%s: the report shows \"%s\"%s%s, the signed files give \"%s\"%s%s "
-                  "(estimate %.2f)", v->id, shown, is_suppressed ? ", withheld as " : "",
-                  is_suppressed ? (state ? state : "suppressed") : "", want_shown,
-                  suppressed ? ", withheld as " : "", suppressed ? state_name(v->state) : "",
-                  v->e.estimate);
-        return;
-    }
-    if (!int_field(a, v, "value", suppressed, value) ||
-        !int_field(a, v, "rounding_base", suppressed, base) ||
-        !int_field(a, v, "value_ci_low", suppressed || v->e.exact, vlo) ||
-        !int_field(a, v, "value_ci_high", suppressed || v->e.exact, vhi))
-        return;
     static const char *const fields[] = {"estimate", "std_error", "ci_low", "ci_high"};
-    const double got[] = {v->e.estimate, v->e.std_error, v->e.ci_low, v->e.ci_high};
+    const unika_estimate *e = &v->r.estimate;
+    const double got[] = {e->estimate, e->std_error, e->ci_low, e->ci_high};
     for (size_t k = 0; k < 4; k++) {
-        const jr_node *node = jr_get(f, fields[k]);
-        if (suppressed || !rel->raw) {
+        const jr_node *node = jr_get(v->json, fields[k]);
+        if (withheld || !rel->raw) {
             if (!node || node->type == JR_NULL) continue;
             fail_line(a, "%s: the report publishes the raw %s, which its release rules withhold",
                       v->id, fields[k]);
-            return;
+            return 0;
         }
         if (!node || node->type != JR_NUMBER || !close_enough(node->number, got[k])) {
             fail_line(a, "%s: %s is %s in the report, the signed files give %.17g", v->id,
                       fields[k], node && node->type == JR_NUMBER ? node->text : "missing",
                       got[k]);
-            return;
+            return 0;
         }
     }
+    return 1;
+}
+
+/* Phase 2 for one figure: what the release step made of the recomputed
+ * estimate, against what the report shows. */
+static void compare_figure(audit *a, const vfig *v, const release *rel)
+{
+    const jr_node *f = v->json;
+    const unika_release_figure *r = &v->r;
+    int suppressed = r->state != UNIKA_RELEASE_SHOWN;
+    long long vlo = (long long)r->value_ci_low, vhi = (long long)r->value_ci_high;
+    const char *shown = jr_str(f, "shown");
+    const jr_node *supp = jr_get(f, "suppressed");
+    const char *state = jr_str(f, "suppression");
+    int is_suppressed = supp && supp->type == JR_TRUE;
+    if (is_suppressed != suppressed || strcmp(shown, r->shown) ||
+        (state && strcmp(state, state_name(r->state)))) {
+        fail_line(a, "%s: the report shows \"%s\"%s%s, the signed files give \"%s\"%s%s "
+                  "(estimate %.2f)", v->id, shown, is_suppressed ? ", withheld as " : "",
+                  is_suppressed ? (state ? state : "suppressed") : "", r->shown,
+                  suppressed ? ", withheld as " : "", suppressed ? state_name(r->state) : "",
+                  r->estimate.estimate);
+        return;
+    }
+    if (!int_field(a, v, "value", suppressed, (long long)r->value) ||
+        !int_field(a, v, "rounding_base", suppressed, r->base) ||
+        !int_field(a, v, "value_ci_low", suppressed || r->estimate.exact, vlo) ||
+        !int_field(a, v, "value_ci_high", suppressed || r->estimate.exact, vhi) ||
+        !raw_fields(a, v, suppressed, rel))
+        return;
     const jr_node *exact = jr_get(f, "exact");
-    if (exact && (exact->type == JR_TRUE) != (v->e.exact != 0)) {
+    if (exact && (exact->type == JR_TRUE) != (r->estimate.exact != 0)) {
         fail_line(a, "%s: the report calls it %s, the signed files give an %s count", v->id,
                   exact->type == JR_TRUE ? "exact" : "estimated",
-                  v->e.exact ? "exact" : "estimated");
+                  r->estimate.exact ? "exact" : "estimated");
         return;
     }
     size_t n_files = v->sa.n + v->sb.n;
-    if (v->state == UNIKA_RELEASE_PRIMARY)
+    if (r->state == UNIKA_RELEASE_PRIMARY)
         ok_line(a, "%s: %s (below %lu) from %zu signed file(s) [%s]", v->id, shown, a->min_count,
                 n_files, v->who);
-    else if (v->state == UNIKA_RELEASE_SECONDARY)
+    else if (r->state == UNIKA_RELEASE_SECONDARY)
         ok_line(a, "%s: %s (withheld: secondary suppression) from %zu signed file(s) [%s]", v->id,
                 shown, n_files, v->who);
-    else if (v->e.exact)
+    else if (r->estimate.exact)
         ok_line(a, "%s: %s (exact) from %zu signed file(s) [%s]", v->id, shown, n_files, v->who);
     else if (rel->raw)
         ok_line(a, "%s: %s (95%% %.0f-%.0f) from %zu signed file(s) [%s]", v->id, shown,
-                v->e.ci_low, v->e.ci_high, n_files, v->who);
+                r->estimate.ci_low, r->estimate.ci_high, n_files, v->who);
     else
         ok_line(a, "%s: %s (95%% %lld-%lld) from %zu signed file(s) [%s]", v->id, shown, vlo, vhi,
                 n_files, v->who);
+}
+
+/* Phase 2: the library's release step (the one `unika report` ran) over the
+ * recomputed figures. Secondary suppression needs every figure; when some
+ * could not be recomputed, or the tables are malformed, the others are
+ * released without it (and the audit has failed already). Returns 0, or -1
+ * when the step cannot run at all. */
+static int release_figures(audit *a, vfig *v, size_t n, const jr_node *tables,
+                           const release *rel)
+{
+    unika_release_params p = {a->min_count, rel->secondary, rel->rounding, rel->noise,
+                              rel->epsilon, rel->noise_key, rel->release_id, rel->raw};
+    size_t nok = 0;
+    for (size_t i = 0; i < n; i++) nok += v[i].ok;
+    vtables vt = {0};
+    if (p.secondary && n && nok < n) {
+        fail_line(a, "secondary suppression cannot be re-applied: some figures could not be "
+                  "recomputed");
+        p.secondary = 0;
+    } else if (p.secondary && n) {
+        for (size_t ti = 0; tables && ti < tables->n; ti++) vt_table(&vt, tables->items[ti], v, n);
+        if (vt.bad) {
+            fail_line(a, "the report's tables name figures it does not contain");
+            p.secondary = 0;
+        }
+    }
+    unika_release_figure *rf = cli_xmalloc((nok ? nok : 1) * sizeof *rf);
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (v[i].ok) rf[k++] = v[i].r;
+    unika_error err = {0};
+    int rc = unika_release_apply(rf, nok, p.secondary ? vt.t : NULL, p.secondary ? vt.n : 0, &p,
+                                 &err);
+    if (rc < 0) fail_line(a, "the release step cannot be re-applied: %s", err.message);
+    for (size_t i = 0, k = 0; rc == 0 && i < n; i++)
+        if (v[i].ok) v[i].r = rf[k++];
+    free(rf);
+    vt_free(&vt);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Phases 1 and 2 over every figure; returns how many failed. */
@@ -811,79 +711,20 @@ static size_t check_figures(audit *a, const jr_node *figures, const jr_node *tab
                             const release *rel)
 {
     size_t n = figures->n, failed = 0;
-    vfig *v = calloc(n ? n : 1, sizeof *v);
-    if (!v) {
-        cli_errorf("out of memory");
-        exit(CLI_INPUT);
-    }
-    size_t *own = calloc(n ? n : 1, sizeof *own); /* failures logged per figure */
-    if (!own) {
-        cli_errorf("out of memory");
-        exit(CLI_INPUT);
-    }
+    vfig *v = cli_xcalloc(n ? n : 1, sizeof *v);
+    size_t *own = cli_xcalloc(n ? n : 1, sizeof *own); /* failures logged per figure */
     for (size_t i = 0; i < n; i++) {
         v[i].json = figures->items[i];
         v[i].id = jr_str(v[i].json, "id") ? jr_str(v[i].json, "id") : "(figure without id)";
         size_t before = a->failures;
         recompute_figure(a, &v[i], rel->noise != UNIKA_NOISE_NONE);
         own[i] = a->failures - before;
-        /* Primary suppression: below the threshold. */
-        v[i].state = v[i].ok && a->min_count && v[i].e.estimate < (double)a->min_count
-                         ? UNIKA_RELEASE_PRIMARY : UNIKA_RELEASE_SHOWN;
-        v[i].cls = i;
-        for (size_t j = 0; j < i; j++)
-            if (v[j].ok && v[i].ok && same_figure(&v[i], &v[j])) {
-                v[i].cls = v[j].cls;
-                break;
-            }
     }
-    int all_ok = 1;
-    for (size_t i = 0; i < n; i++) all_ok &= v[i].ok;
-    if (rel->secondary && n) {
-        if (!all_ok) {
-            fail_line(a, "secondary suppression cannot be re-applied: some figures could not be "
-                      "recomputed");
-        } else {
-            difference_rule(v, n, tables, a->min_count);
-            relations rl = {0};
-            build_relations(&rl, tables, v, n, a);
-            uint8_t *state = malloc(n);
-            double *est = malloc(n * sizeof *est);
-            size_t *cls = malloc(n * sizeof *cls);
-            if (!state || !est || !cls) {
-                cli_errorf("out of memory");
-                exit(CLI_INPUT);
-            }
-            for (size_t i = 0; i < n; i++) {
-                state[i] = v[i].state;
-                est[i] = v[i].e.estimate;
-                cls[i] = v[i].cls;
-            }
-            unika_error err = {0};
-            if (rl.bad) {
-                fail_line(a, "the report's tables name figures it does not contain");
-            } else if (unika_release_secondary(state, n, est, cls, rl.offset, rl.members,
-                                               rl.total, rl.n, &err) < 0) {
-                fail_line(a, "secondary suppression cannot be re-applied: %s", err.message);
-            } else {
-                for (size_t i = 0; i < n; i++) v[i].state = state[i];
-            }
-            free(state);
-            free(est);
-            free(cls);
-            free(rl.offset);
-            free(rl.members);
-            free(rl.total);
-        }
-    }
+    int released = release_figures(a, v, n, tables, rel) == 0;
     for (size_t i = 0; i < n; i++) {
         size_t before = a->failures;
-        if (v[i].ok) {
-            int whole = 0; /* one number, one rounding rule: whole if any twin is */
-            for (size_t j = 0; j < n && !whole; j++) whole = v[j].cls == v[i].cls && v[j].whole;
-            compare_figure(a, &v[i], rel, whole);
-        }
-        if (own[i] || a->failures != before) failed++;
+        if (v[i].ok && released) compare_figure(a, &v[i], rel);
+        if (own[i] || a->failures != before || !released) failed++;
         free(v[i].sa.idx);
         free(v[i].sb.idx);
     }
@@ -1063,11 +904,7 @@ int cmd_verify(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.quiet = quiet;
     a.n = np;
-    a.in = calloc(np ? np : 1, sizeof *a.in);
-    if (!a.in) {
-        cli_errorf("out of memory");
-        exit(CLI_INPUT);
-    }
+    a.in = cli_xcalloc(np ? np : 1, sizeof *a.in);
     printf("audit of %s against %s: %zu partner(s) on the roster, %zu file(s) given\n",
            report_path, roster_path, unika_roster_partner_count(roster), np);
     int header_ok = header_checks(&a, &rel, root, roster) == 0;

@@ -180,6 +180,37 @@ expect "another noise key is named" 1 \
     "FAIL  the report's noise key is $("$UNIKA" key fingerprint noise.key), --noise-key is $("$UNIKA" key fingerprint other-noise.key)" -- \
     "$UNIKA" verify --noise-key other-noise.key --roster r.roster --report noisy.json cells
 
+# ---- one release step for both: each parameter changes the report, and verify follows ----------
+# report and verify call the same library function (unika_release_apply): for
+# every parameter below the published figures differ from the default report's,
+# and verify reproduces each report exactly; a report whose stamped parameter
+# is edited afterwards (figures untouched) fails.
+shown_of() { python3 -c 'import json,sys; print(" ".join(f["shown"] for f in json.load(open(sys.argv[1]))["figures"]))' "$1"; }
+base_shown=$(shown_of report.json)
+i=0
+for params in "--min-count 40" "--min-count 40 --secondary off" "--round base5" "--round base10" \
+              "--round sdc" "--noise ckm --noise-key noise.key --release-id p1" \
+              "--noise geometric:0.5 --noise-key noise.key --release-id p1"; do
+    i=$((i + 1))
+    # shellcheck disable=SC2086
+    "$UNIKA" report --format json $params -o "param$i.json" cells || exit 1
+    cases=$((cases + 1))
+    [ "$(shown_of "param$i.json")" != "$base_shown" ] || fail "report $params: the figures did not change"
+    expect "report $params: verify follows" 0 \
+        "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
+        "$UNIKA" verify --noise-key noise.key --roster r.roster --report "param$i.json" cells
+done
+python3 - <<'PY'
+import json
+r = json.load(open("param4.json"))             # made with --round base10
+r["release"]["rounding"] = r["suppression"]["rounding"] = "base5"
+json.dump(r, open("restamped.json", "w"), indent=2)
+PY
+expect "a report whose rounding is restamped fails" 1 \
+    "release: threshold 5, secondary suppression on, rounding base5, noise none" \
+    "FAIL  by_half-year/period=2018H1: the report shows \"280\", the signed files give \"275\"" -- \
+    "$UNIKA" verify --roster r.roster --report restamped.json cells
+
 # ---- refusals -----------------------------------------------------------------------------------
 printf '{"schema": "unika-report", "version": 1,\n  "figures": [1,]}\n' >broken.json
 expect "malformed JSON names line and column" 1 \

@@ -109,7 +109,7 @@ static void overlap_table(int T, uint64_t seed0)
         double s[2] = {0}, q[2] = {0}, se = 0, cov[2] = {0}, ie_q = 0, ie_se = 0;
         for (int t = 0; t < T; t++) {
             uint64_t seed = seed0 ^ 0x5eed0000ULL ^ ((uint64_t)k << 40) ^
-                            ((uint64_t)t * 0xd1b54a32d192ed03ULL);
+                            ((uint64_t)(unsigned)t * 0xd1b54a32d192ed03ULL);
             unika_sketch *a = NULL, *b = NULL, *u = NULL;
             int rc;
             if ((rc = unika_sketch_new(&a, 12, FP, FP, NULL)) < 0) die("new", rc);
@@ -188,7 +188,7 @@ static void synthetic_table(int T, uint64_t seed0)
             if (rc < 0) die("new", rc);
             s->registers = malloc(m); /* a dense state, filled by hand */
             if (!s->registers) die("malloc", UNIKA_ENOMEM);
-            for (size_t i = 0; i < m; i++) s->registers[i] = synthetic_register(NSY[k] / m, 65 - (int)p, &rs);
+            for (size_t i = 0; i < m; i++) s->registers[i] = synthetic_register(NSY[k] / (double)m, 65 - (int)p, &rs);
             if ((rc = unika_sketch_check_state(s, NULL)) < 0) die("check_state", rc);
             for (int w = 0; w < 2; w++) {
                 unika_estimate e;
@@ -272,7 +272,7 @@ int main(int argc, char **argv)
             memset(st, 0, sizeof st);
             for (int t = 0; t < T; t++) {
                 uint64_t seed = seed0 ^ ((uint64_t)p << 56) ^ ((uint64_t)ni << 48) ^
-                                ((uint64_t)t * 0xd1b54a32d192ed03ULL);
+                                ((uint64_t)(unsigned)t * 0xd1b54a32d192ed03ULL);
                 unika_sketch *s = merged_trial(p, n, seed);
                 size_t bytes = 0;
                 int rc = unika_sketch_serialized_size(&bytes, s);

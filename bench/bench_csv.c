@@ -22,14 +22,14 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static double cpu(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int main(int argc, char **argv)
@@ -89,8 +89,8 @@ int main(int argc, char **argv)
     printf("  records       %llu (%llu fields)\n", rows, fields);
     printf("  bytes         %llu\n", bytes);
     printf("  wall          %.3f s, cpu %.3f s\n", wall, used);
-    printf("  records/s     %.0f (cpu time)\n", rows / used);
-    printf("  MB/s          %.0f (cpu time)\n", bytes / used / 1e6);
+    printf("  records/s     %.0f (cpu time)\n", (double)rows / used);
+    printf("  MB/s          %.0f (cpu time)\n", (double)bytes / used / 1e6);
     printf("  ns/record     %.1f (cpu time)\n", used * 1e9 / (double)rows);
     unika_csv_free(csv);
     if (fd >= 0) close(fd);

@@ -411,7 +411,7 @@ static tally measure(const name_set *s, key_fn fn)
     for (size_t i = 0; i < s->n; i++)
         for (size_t j = i + 1; j < s->n; j++) {
             int differ = strcmp(keys[i], keys[j]) != 0;
-            if (s->group[i] == s->group[j]) t.same++, t.split += differ;
+            if (s->group[i] == s->group[j]) t.same++, t.split += (size_t)differ;
             else t.diff++, t.merged += !differ;
         }
     /* every adjacent transposition inside the name, as the generator's typo

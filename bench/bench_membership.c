@@ -160,8 +160,8 @@ static advantage advantage_of(const counts *c)
 {
     advantage a;
     double n = (double)c->trials, l1, u1, l0, u0;
-    a.tpr = c->in_members / n;
-    a.fpr = c->in_nonmembers / n;
+    a.tpr = (double)c->in_members / n;
+    a.fpr = (double)c->in_nonmembers / n;
     a.adv = a.tpr - a.fpr;
     wilson((double)c->in_members, n, &l1, &u1);
     wilson((double)c->in_nonmembers, n, &l0, &u0);

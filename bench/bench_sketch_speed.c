@@ -22,7 +22,7 @@ static double now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: the machine is shared */
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 static uint64_t splitmix64(uint64_t *s)
@@ -81,11 +81,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < reps; i++)
         if ((rc = unika_sketch_add(s, key, ps + (i & (NP - 1)) * UNIKA_PSEUDONYM_BYTES, NULL)) < 0)
             die("add", rc);
-    double t_add = (now_ns() - t0) / reps;
+    double t_add = (now_ns() - t0) / (double)reps;
     t0 = now_ns();
     for (size_t i = 0; i < reps; i += NP)
         if ((rc = unika_sketch_add_batch(s, key, ps, NP, NULL)) < 0) die("add_batch", rc);
-    double t_batch = (now_ns() - t0) / ((reps + NP - 1) / NP * NP);
+    double t_batch = (now_ns() - t0) / (double)((reps + NP - 1) / NP * NP);
     uint64_t sink = 0;
     t0 = now_ns();
     for (size_t i = 0; i < reps; i++) {
@@ -93,16 +93,16 @@ int main(int argc, char **argv)
         if (unika_sketch_hash(&h, key, ps + (i & (NP - 1)) * UNIKA_PSEUDONYM_BYTES) < 0) die("hash", 0);
         sink ^= h;
     }
-    double t_hash = (now_ns() - t0) / reps;
+    double t_hash = (now_ns() - t0) / (double)reps;
     /* register update alone: precomputed hashes */
     t0 = now_ns();
     for (size_t i = 0; i < reps; i++)
         if (unika_sketch_add_hash(s, hs[i & (NH - 1)], NULL) < 0) die("add_hash", 0);
-    double t_upd = (now_ns() - t0) / reps;
+    double t_upd = (now_ns() - t0) / (double)reps;
     t0 = now_ns();
     for (size_t i = 0; i < reps; i += NH)
         if ((rc = unika_sketch_add_hashes(s, hs, NH, NULL)) < 0) die("add_hashes", rc);
-    double t_upd_batch = (now_ns() - t0) / ((reps + NH - 1) / NH * NH);
+    double t_upd_batch = (now_ns() - t0) / (double)((reps + NH - 1) / NH * NH);
     unika_sketch_free(s);
     /* sparse adds: fill p = 12 sketches to 1,000 people, from empty */
     size_t sparse_sk = (size_t)(2000 * scale) + 1;
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
             if (unika_sketch_add_hash(t, hs[(k * 1000 + i) & (NH - 1)], NULL) < 0) die("add_hash", 0);
         unika_sketch_free(t);
     }
-    double t_sparse = (now_ns() - t0) / (sparse_sk * 1000.0);
+    double t_sparse = (now_ns() - t0) / ((double)sparse_sk * 1000.0);
 
     printf("add (pseudonym -> SipHash-2-4 -> register), p=12 dense  %7.2f ns/add\n", t_add);
     printf("add_batch, same                                         %7.2f ns/add\n", t_batch);
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
         t0 = now_ns();
         for (size_t i = 0; i < n; i++)
             if ((rc = unika_sketch_merge(dst, src, NULL)) < 0) die("merge", rc);
-        double t = (now_ns() - t0) / n;
+        double t = (now_ns() - t0) / (double)n;
         printf("merge dense p=%u <- p=%u (n = 10^6 each)                  %9.0f ns/merge  (%.2f ns/src register)\n",
                mp[k][0], mp[k][1], t, t / (double)((size_t)1 << mp[k][1]));
         unika_sketch_free(dst);
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < n; i++)
                 if ((rc = unika_sketch_estimate(&e, t, (unika_estimator)w, NULL)) < 0) die("estimate", rc);
             printf("estimate %-4s p=12, n = %-8llu (with SE and interval)   %7.2f us\n",
-                   w ? "FGRA" : "ML", (unsigned long long)ens[k], (now_ns() - t0) / n / 1e3);
+                   w ? "FGRA" : "ML", (unsigned long long)ens[k], (now_ns() - t0) / (double)n / 1e3);
         }
         unika_sketch_free(t);
     }
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         if (unika_sketch_estimate(&e, sp, UNIKA_ESTIMATOR_ML, NULL) < 0) die("estimate", 0);
     printf("estimate sparse p=12, n = 1000 (token count + correction) %7.2f us\n",
-           (now_ns() - t0) / n / 1e3);
+           (now_ns() - t0) / (double)n / 1e3);
     unika_sketch_free(sp);
 
     if (sink == 42) printf(" ");

@@ -60,7 +60,7 @@ START_TEST(small_counts_are_exact)
         unika_sketch *s = random_sketch(12, n, &seed);
         unika_estimate e = estimate(s, UNIKA_ESTIMATOR_ML);
         if (!(llround(e.estimate) == (long long)n && e.exact == 1 && e.ci_low == (double)n &&
-              e.ci_low <= e.estimate && e.estimate <= e.ci_high && e.ci_high < n + 0.01 &&
+              e.ci_low <= e.estimate && e.estimate <= e.ci_high && e.ci_high < (double)n + 0.01 &&
               e.std_error < 0.1))
             ck_abort_msg("n = %llu: estimate %.4f [%.1f, %.1f]", (unsigned long long)n,
                          e.estimate, e.ci_low, e.ci_high);
@@ -127,7 +127,7 @@ START_TEST(accuracy_at_fixed_seeds)
      *   coverage >= 0.88 (binomial sd 1.5% around 0.95). */
     for (int w = 0; w < 2; w++) {
         double sigma = unika_sketch_rse(12, (unika_estimator)w), r[4];
-        run_trials(r, 12, 10000, 200, (unika_estimator)w, 1000 + w);
+        run_trials(r, 12, 10000, 200, (unika_estimator)w, (uint64_t)(1000 + w));
         ck_assert_msg(fabs(r[0]) < 5 * sigma / sqrt(200), "est %d mean error %.4f%%", w, 100 * r[0]);
         ck_assert_msg(r[1] <= sigma && r[1] >= 0.5 * sigma, "est %d RMSE %.4f%%", w, 100 * r[1]);
         ck_assert_msg(fabs(r[2] / r[1] - 1) < 0.25, "est %d SE %.4f%% vs RMSE %.4f%%", w,

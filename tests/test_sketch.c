@@ -150,8 +150,8 @@ static void assert_matches_set(const unika_sketch *s, unsigned p, const uint8_t 
             if (seen[i]) {
                 unsigned u = 63;
                 while (!(seen[i] >> u & 1)) u--;
-                want = (uint8_t)(4 * u + 2 * (u >= 2 && (seen[i] >> (u - 1) & 1)) +
-                                 (u >= 3 && (seen[i] >> (u - 2) & 1)));
+                want = (uint8_t)(4 * u + 2 * (unsigned)(u >= 2 && (seen[i] >> (u - 1) & 1)) +
+                                 (unsigned)(u >= 3 && (seen[i] >> (u - 2) & 1)));
             }
             if (s->registers[i] != want) ck_abort_msg("register %zu: %u, want %u", i, s->registers[i], want);
         }
@@ -654,7 +654,7 @@ START_TEST(register_index_is_uniform_under_siphash)
         count[h & (m - 1)]++;
         ranks[ref_rank(h, 12)]++;
     }
-    double chi = 0, expected = (double)N / m;
+    double chi = 0, expected = (double)N / (double)m;
     size_t even = 0;
     for (size_t i = 0; i < m; i++) {
         chi += (count[i] - expected) * (count[i] - expected) / expected;
@@ -663,19 +663,19 @@ START_TEST(register_index_is_uniform_under_siphash)
     ck_assert_msg(chi < 4095 + 6 * 90.5, "index chi-square %.1f", chi);
     ck_assert_msg(chi > 4095 - 6 * 90.5, "index chi-square %.1f too good", chi);
     /* Even share: binomial sd sqrt(N)/2 = 320; allow 6 sd. */
-    ck_assert(fabs((double)even - N / 2.0) < 6 * 320);
+    ck_assert(fabs((double)even - (double)N / 2.0) < 6 * 320);
     /* Rank distribution: P(rank = k) = 2^-k. Classes 1..12 and ">= 13":
      * chi-square with 12 degrees of freedom, mean 12, sd 4.9; allow 45. */
     double chr = 0, tail = 0;
     for (int k = 1; k <= 65; k++) {
         if (k <= 12) {
-            double e = N * ldexp(1.0, -k);
+            double e = (double)N * ldexp(1.0, -k);
             chr += (ranks[k] - e) * (ranks[k] - e) / e;
         } else {
             tail += ranks[k];
         }
     }
-    double et = N * ldexp(1.0, -12);
+    double et = (double)N * ldexp(1.0, -12);
     chr += (tail - et) * (tail - et) / et;
     ck_assert_msg(chr < 45, "rank chi-square %.1f", chr);
     free(count);

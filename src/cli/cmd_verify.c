@@ -679,7 +679,7 @@ static int release_figures(audit *a, vfig *v, size_t n, const jr_node *tables,
     unika_release_params p = {a->min_count, rel->secondary, rel->rounding, rel->noise,
                               rel->epsilon, rel->noise_key, rel->release_id, rel->raw};
     size_t nok = 0;
-    for (size_t i = 0; i < n; i++) nok += v[i].ok;
+    for (size_t i = 0; i < n; i++) nok += v[i].ok != 0;
     vtables vt = {0};
     if (p.secondary && n && nok < n) {
         fail_line(a, "secondary suppression cannot be re-applied: some figures could not be "

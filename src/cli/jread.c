@@ -80,7 +80,7 @@ static int hex4(parser *p, unsigned *out)
 {
     if (p->n - p->i < 4) return -1;
     unsigned v = 0;
-    for (int k = 0; k < 4; k++) {
+    for (size_t k = 0; k < 4; k++) {
         char c = p->s[p->i + k];
         v <<= 4;
         if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');

@@ -528,7 +528,7 @@ UNIKA_NOINLINE_ static size_t dense_register_invalid(const uint8_t *r, size_t n,
     uint8_t maxv = (uint8_t)(4u * (65u - p) + 3u);
     uint8_t badv[16] = {0}, anyv[16] = {0};
     for (size_t i = 0; i < n; i += 16) {
-        for (int j = 0; j < 16; j++) {
+        for (size_t j = 0; j < 16; j++) {
             uint8_t v = r[i + j];
             badv[j] |= (uint8_t)((v > maxv) |
                                  ((v < 12) & (v != 0) & (v != 4) & (v != 8) & (v != 10)));

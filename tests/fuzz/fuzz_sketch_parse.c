@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(fixed, data, size);
     for (int i = 0; i < 4; i++) fixed[16 + i] = (uint8_t)(size >> (8 * i)); /* total_size */
     uint64_t h = XXH64(fixed, size - CHECKSUM, 0);
-    for (int i = 0; i < 8; i++) fixed[size - CHECKSUM + i] = (uint8_t)(h >> (8 * i));
+    for (size_t i = 0; i < 8; i++) fixed[size - CHECKSUM + i] = (uint8_t)(h >> (8 * i));
     check_one(fixed, size);
     free(fixed);
     return 0;

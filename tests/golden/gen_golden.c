@@ -96,7 +96,7 @@ static blob copy_blob(blob b)
 static void refix(blob b)
 {
     uint64_t h = XXH64(b.bytes, b.size - 8, 0);
-    for (int i = 0; i < 8; i++) b.bytes[b.size - 8 + i] = (uint8_t)(h >> (8 * i));
+    for (size_t i = 0; i < 8; i++) b.bytes[b.size - 8 + i] = (uint8_t)(h >> (8 * i));
 }
 
 static void put16(uint8_t *p, unsigned v)

@@ -261,7 +261,7 @@ static int soundex_of(char *dst, const char *raw)
     int rc = unika_normalize_name(norm, sizeof norm, &n, raw, strlen(raw), NULL);
     if (rc < 0) return rc;
     char codes[64][5];
-    const char *ptr[64];
+    const char *ptr[64] = {0};
     size_t k = 0, i = 0;
     while (i < n && k < 64) {
         size_t j = i;
@@ -362,7 +362,7 @@ static int metaphone_of(char *dst, const char *raw)
     int rc = unika_normalize_name(norm, sizeof norm, &n, raw, strlen(raw), NULL);
     if (rc < 0) return rc;
     static char codes[64][128];
-    const char *ptr[64];
+    const char *ptr[64] = {0};
     size_t k = 0, i = 0;
     while (i < n && k < 64) {
         size_t j = i;

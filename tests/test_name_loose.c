@@ -236,7 +236,7 @@ START_TEST(key_is_sorted_symbols_of_tokens)
         for (size_t j = 0; j < GROUP_MAX && MEET[i].names[j]; j++) {
             char k[UNIKA_NAME_LOOSE_MAX_BYTES], t[UNIKA_NAME_LOOSE_MAX_BYTES];
             loose_of(MEET[i].names[j], k, t);
-            char letters[UNIKA_NAME_LOOSE_MAX_BYTES];
+            char letters[UNIKA_NAME_LOOSE_MAX_BYTES] = {0};
             size_t n = 0;
             for (const char *c = t; *c; c++)
                 if (*c != ' ') letters[n++] = *c;
@@ -274,7 +274,7 @@ START_TEST(random_normalised_names_stay_in_bounds)
     static const char alphabet[] = "aabcddeghhijkllmnooprsstuuvwxyz9";
     uint64_t state = 20171;
     for (int it = 0; it < 20000; it++) {
-        char in[UNIKA_NAME_LOOSE_MAX_BYTES];
+        char in[UNIKA_NAME_LOOSE_MAX_BYTES] = {0};
         size_t n = 1 + unika_test_splitmix64(&state) % 60;
         for (size_t i = 0; i < n; i++) {
             uint64_t r = unika_test_splitmix64(&state);

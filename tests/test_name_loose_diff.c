@@ -423,7 +423,7 @@ static int ref_tokens(char *dst, size_t dst_capacity, size_t *dst_len,
     if (rc < 0) return rc;
     skeletons sk;
     name_skeletons(&sk, normalized_name, len);
-    span sp[PIECES_MAX];
+    span sp[PIECES_MAX] = {{0}};
     for (size_t k = 0; k < sk.count; k++) sp[k] = (span){sk.buf + sk.off[k], sk.len[k]};
     qsort(sp, sk.count, sizeof sp[0], cmp_span);
     char out[IN_MAX + PIECES_MAX];

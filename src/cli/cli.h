@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/fileio.h" /* the one atomic writer, shared with the library */
 #include "unika.h"
 
 /* Exit codes (docs/cli.md). */
@@ -96,18 +97,14 @@ void cli_out_of_memory(void);
  * buffer, or a UNIKA_E* code with err filled. */
 int cli_read_file(char **out, size_t *size, const char *path, size_t max_size, unika_error *err);
 
-/* An output file written atomically: a temporary file beside `path`, then
- * fflush + fsync + link (no --force: never replaces) or rename (--force),
- * then fsync of the directory. Until committed, `path` is untouched; an
- * aborted output leaves nothing behind. */
-typedef struct cli_out {
-    char *path;
-    char *tmp;
-    FILE *fp;
-    int force;
-} cli_out;
+/* An output file written atomically: the library's one writer
+ * (src/common/fileio.h: a temporary file beside `path`, then flush, fsync,
+ * link (no --force: never replaces) or rename (--force), fsync of the
+ * directory). Until committed, `path` is untouched; an aborted output
+ * leaves nothing behind. Write to o->fp. */
+typedef unika_atomic_file cli_out;
 
-/* Refuses early (UNIKA_EEXIST) when `path` exists and !force. */
+/* Refuses early (UNIKA_EEXIST, "use --force") when `path` exists and !force. */
 int cli_out_open(cli_out *o, const char *path, int force, unsigned mode, unika_error *err);
 int cli_out_commit(cli_out *o, unika_error *err);
 void cli_out_abort(cli_out *o);

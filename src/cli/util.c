@@ -201,79 +201,20 @@ int cli_out_open(cli_out *o, const char *path, int force, unsigned mode, unika_e
     memset(o, 0, sizeof *o);
     if (!force && cli_exists(path))
         return set_err(err, UNIKA_EEXIST, "%s: already exists (use --force to replace it)", path);
-    char *dir = cli_dirname(path);
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    size_t n = strlen(dir) + strlen(base) + 32;
-    o->tmp = malloc(n);
-    o->path = strdup(path);
-    if (!dir || !o->tmp || !o->path) {
-        free(dir);
-        cli_out_abort(o);
-        return set_err(err, UNIKA_ENOMEM, "out of memory");
-    }
-    snprintf(o->tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
-    free(dir);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(o->tmp);
-        o->tmp = NULL;
-        cli_out_abort(o);
-        return set_err(err, UNIKA_EIO, "%s: cannot create a temporary file: %s", path,
-                       strerror(e));
-    }
-    if (fchmod(fd, (mode_t)mode) < 0 || !(o->fp = fdopen(fd, "wb"))) {
-        int e = errno;
-        close(fd);
-        cli_out_abort(o);
-        return set_err(err, UNIKA_EIO, "%s: %s", path, strerror(e));
-    }
-    o->force = force;
-    return 0;
+    return unika_atomic_open(o, path, mode, force, err);
 }
 
 int cli_out_commit(cli_out *o, unika_error *err)
 {
-    int e = 0;
-    if (fflush(o->fp) != 0 || ferror(o->fp)) e = errno ? errno : EIO;
-    if (!e && fsync(fileno(o->fp)) < 0) e = errno;
-    if (fclose(o->fp) != 0 && !e) e = errno;
-    o->fp = NULL;
-    if (e) {
-        cli_out_abort(o);
-        return set_err(err, UNIKA_EIO, "%s: write failed: %s", o->path, strerror(e));
-    }
-    if (o->force) {
-        if (rename(o->tmp, o->path) < 0) e = errno;
-    } else {
-        if (link(o->tmp, o->path) < 0) e = errno;
-        else unlink(o->tmp);
-    }
-    if (e) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s", o->path);
-        cli_out_abort(o);
-        return set_err(err, e == EEXIST ? UNIKA_EEXIST : UNIKA_EIO, "%s: %s", path,
-                       e == EEXIST ? "already exists (use --force to replace it)" : strerror(e));
-    }
-    free(o->tmp);
-    o->tmp = NULL;
-    char *dir = cli_dirname(o->path);
-    int rc = dir ? cli_fsync_dir(dir, err) : 0;
-    free(dir);
-    free(o->path);
-    o->path = NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", o->path ? o->path : "");
+    int rc = unika_atomic_commit(o, err);
+    if (rc == UNIKA_EEXIST)
+        set_err(err, UNIKA_EEXIST, "%s: already exists (use --force to replace it)", path);
     return rc;
 }
 
-void cli_out_abort(cli_out *o)
-{
-    if (o->fp) fclose(o->fp);
-    if (o->tmp) unlink(o->tmp);
-    free(o->tmp);
-    free(o->path);
-    memset(o, 0, sizeof *o);
-}
+void cli_out_abort(cli_out *o) { unika_atomic_abort(o); }
 
 /* ---- JSON ------------------------------------------------------------------ */
 

@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "common/common.h"
 #include "common/fileio.h"
 
@@ -25,23 +23,9 @@ static int fsync_parent_dir(const char *path)
     if (fd < 0) return -1;
     int rc = fsync(fd);
     /* Some file systems cannot fsync a directory; the data itself is synced. */
-    if (rc != 0 && (errno == EINVAL || errno == EBADF)) rc = 0;
+    if (rc != 0 && (errno == EINVAL || errno == EBADF || errno == EROFS)) rc = 0;
     close(fd);
     return rc;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 static int exists_error(unika_error *err, const char *path)
@@ -49,60 +33,104 @@ static int exists_error(unika_error *err, const char *path)
     return unika_fail(err, UNIKA_EEXIST, "%s already exists (not overwritten)", path);
 }
 
-int unika_write_file_atomic(const char *path, const void *src, size_t src_size,
-                            unsigned mode, int overwrite, unika_error *err)
+int unika_atomic_open(unika_atomic_file *f, const char *path, unsigned mode, int overwrite,
+                      unika_error *err)
 {
-    if (!path || !*path || (!src && src_size))
-        return unika_fail(err, UNIKA_EINVAL, "write: NULL or empty path or data");
+    if (!f) return unika_fail(err, UNIKA_EINVAL, "write: NULL argument");
+    memset(f, 0, sizeof *f);
+    if (!path || !*path) return unika_fail(err, UNIKA_EINVAL, "write: NULL or empty path");
     struct stat st;
     if (!overwrite && lstat(path, &st) == 0) return exists_error(err, path);
-
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 32);
-    if (!tmp) return unika_fail(err, UNIKA_ENOMEM, "out of memory writing %s", path);
-    int fd = -1;
-    for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
-        snprintf(tmp, plen + 32, "%s.tmp-%08x", path, randombytes_random());
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
-        if (fd < 0 && errno != EEXIST) break;
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(path) + 32;
+    f->path = strdup(path);
+    f->tmp = malloc(n);
+    if (!f->path || !f->tmp) {
+        unika_atomic_abort(f);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory writing %s", path);
     }
+    snprintf(f->tmp, n, "%.*s.%s.tmp-XXXXXX", (int)dir_len, path, path + dir_len);
+    int fd = mkstemp(f->tmp);
     if (fd < 0) {
         int e = errno;
-        free(tmp);
+        free(f->tmp);
+        f->tmp = NULL;
+        unika_atomic_abort(f);
         return unika_fail(err, e == ENOENT ? UNIKA_ENOENT : UNIKA_EIO,
                           "cannot create a temporary file beside %s: %s", path, strerror(e));
     }
-    const char *step = "write";
-    /* open() applies the umask; the mode promised must hold regardless. */
-    if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, src, src_size) != 0) goto io_error;
-    step = "sync";
-    if (fsync(fd) != 0) goto io_error;
-    int closed = close(fd);
-    fd = -1;
-    if (closed != 0) goto io_error;
-    step = overwrite ? "rename into place" : "link into place";
-    if (overwrite) {
-        if (rename(tmp, path) != 0) goto io_error;
-    } else {
-        if (link(tmp, path) != 0) {
-            if (errno != EEXIST) goto io_error;
-            unlink(tmp);
-            free(tmp);
-            return exists_error(err, path);
-        }
-        unlink(tmp);
-    }
-    free(tmp);
-    if (fsync_parent_dir(path) != 0)
-        return unika_fail(err, UNIKA_EIO, "cannot sync the directory of %s: %s", path,
-                          strerror(errno));
-    return UNIKA_OK;
-
-io_error: {
+    /* mkstemp() made it 0600; the mode promised must hold whatever the umask. */
+    if (fchmod(fd, (mode_t)mode) != 0 || !(f->fp = fdopen(fd, "wb"))) {
         int e = errno;
-        if (fd >= 0) close(fd);
-        unlink(tmp);
-        free(tmp);
-        return unika_fail(err, UNIKA_EIO, "cannot %s %s: %s", step, path, strerror(e));
+        close(fd);
+        unika_atomic_abort(f);
+        return unika_fail(err, UNIKA_EIO, "cannot write %s: %s", path, strerror(e));
     }
+    f->overwrite = overwrite;
+    return UNIKA_OK;
+}
+
+static void release(unika_atomic_file *f)
+{
+    free(f->tmp);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+}
+
+int unika_atomic_commit(unika_atomic_file *f, unika_error *err)
+{
+    if (!f || !f->fp || !f->tmp) return unika_fail(err, UNIKA_EINVAL, "write: file not open");
+    const char *step = "write";
+    int e = 0;
+    if (fflush(f->fp) != 0 || ferror(f->fp)) e = errno ? errno : EIO;
+    if (!e && fsync(fileno(f->fp)) != 0) {
+        e = errno;
+        step = "sync";
+    }
+    if (fclose(f->fp) != 0 && !e) e = errno;
+    f->fp = NULL;
+    if (!e) {
+        step = f->overwrite ? "rename into place" : "link into place";
+        if (f->overwrite ? rename(f->tmp, f->path) != 0 : link(f->tmp, f->path) != 0) e = errno;
+    }
+    if (e == EEXIST && !f->overwrite) {
+        int rc = exists_error(err, f->path);
+        unika_atomic_abort(f);
+        return rc;
+    }
+    if (e) {
+        int rc = unika_fail(err, UNIKA_EIO, "cannot %s %s: %s", step, f->path, strerror(e));
+        unika_atomic_abort(f);
+        return rc;
+    }
+    if (!f->overwrite) unlink(f->tmp);
+    int synced = fsync_parent_dir(f->path) == 0;
+    int rc = synced ? UNIKA_OK
+                    : unika_fail(err, UNIKA_EIO, "cannot sync the directory of %s: %s", f->path,
+                                 strerror(errno));
+    release(f);
+    return rc;
+}
+
+void unika_atomic_abort(unika_atomic_file *f)
+{
+    if (!f) return;
+    if (f->fp) fclose(f->fp);
+    if (f->tmp) unlink(f->tmp);
+    release(f);
+}
+
+int unika_write_file_atomic(const char *path, const void *src, size_t src_size,
+                            unsigned mode, int overwrite, unika_error *err)
+{
+    if (!src && src_size) return unika_fail(err, UNIKA_EINVAL, "write: NULL data");
+    unika_atomic_file f;
+    int rc = unika_atomic_open(&f, path, mode, overwrite, err);
+    if (rc < 0) return rc;
+    if (src_size && fwrite(src, 1, src_size, f.fp) != src_size) {
+        rc = unika_fail(err, UNIKA_EIO, "cannot write %s: %s", path, strerror(errno));
+        unika_atomic_abort(&f);
+        return rc;
+    }
+    return unika_atomic_commit(&f, err);
 }

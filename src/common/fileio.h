@@ -1,25 +1,57 @@
 /*
- * common/fileio.h - the library's one way to write a file. Never installed.
+ * common/fileio.h - the one way unika writes a file. Never installed.
  *
- * Keys, sketches, signatures, rosters and sealed envelopes are all written
- * the same way, so none can ever be seen half-written: a temporary file
- * beside the target (same file system, so the move is atomic) is created
- * with its final mode from the start (a secret is never readable by others,
- * not even for a moment), written, fsync'ed and moved into place, and then
- * the directory is fsync'ed so the new name survives a crash. Without
- * `overwrite` the move is link(2), which refuses a target that appeared in
- * the meantime instead of replacing it.
+ * Keys, sketches, signatures, rosters, sealed envelopes (the library) and
+ * reports, pseudonym files, rejects and JSON summaries (the command, which
+ * links this module like zstd's programs reuse lib/common) are all written
+ * the same way, so none can ever be seen half-written:
+ *   - a temporary file ".<name>.tmp-XXXXXX" beside the target (same file
+ *     system, so the move is atomic; hidden, so a glob over the directory
+ *     never picks it up) is created by mkstemp(3), 0600 from the first
+ *     moment, then given its final mode (a secret is never readable by
+ *     others, not even for a moment);
+ *   - the content is written (streamed through a FILE *, or in one piece);
+ *   - on commit: flushed, fsync'ed, closed, moved into place, and the
+ *     directory fsync'ed so the new name survives a crash. Without
+ *     `overwrite` the move is link(2), which refuses a target that appeared
+ *     in the meantime instead of replacing it (UNIKA_EEXIST);
+ *   - on abort (or any failure) the temporary file is removed.
  */
-#ifndef UNIKA_INTERNAL_FILEIO_H
-#define UNIKA_INTERNAL_FILEIO_H
+#ifndef UNIKA_COMMON_FILEIO_H
+#define UNIKA_COMMON_FILEIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "unika/error.h"
 
-/* Writes src/src_size to path with `mode` (0600 for secrets, 0644 otherwise).
- * @return 0, UNIKA_EINVAL, UNIKA_EEXIST (path exists and !overwrite),
- *         UNIKA_ENOMEM or UNIKA_EIO; no temporary file is left on failure. */
+typedef struct unika_atomic_file {
+    char *path;    /* the target */
+    char *tmp;     /* the temporary file, NULL once moved or removed */
+    FILE *fp;      /* write the content here */
+    int overwrite;
+} unika_atomic_file;
+
+/* Creates the temporary file. With !overwrite, a target that exists
+ * already is refused here (UNIKA_EEXIST) before anything is written.
+ * @return 0; UNIKA_EINVAL; UNIKA_EEXIST; UNIKA_ENOENT (no such directory);
+ *         UNIKA_ENOMEM; UNIKA_EIO. On failure nothing is left behind. */
+int unika_atomic_open(unika_atomic_file *f, const char *path, unsigned mode, int overwrite,
+                      unika_error *err);
+
+/* Flushes, syncs and moves the file into place; frees f's memory.
+ * @return 0; UNIKA_EEXIST (the target appeared meanwhile, !overwrite);
+ *         UNIKA_EIO (a write, sync or move failed: the temporary file is
+ *         removed, the target untouched). */
+int unika_atomic_commit(unika_atomic_file *f, unika_error *err);
+
+/* Removes the temporary file and frees f's memory. Safe on a zeroed or
+ * already committed f. */
+void unika_atomic_abort(unika_atomic_file *f);
+
+/* Writes src/src_size to path with `mode` (0600 for secrets, 0644 otherwise)
+ * in one call: open, write, commit.
+ * @return as unika_atomic_open() and unika_atomic_commit(). */
 int unika_write_file_atomic(const char *path, const void *src, size_t src_size,
                             unsigned mode, int overwrite, unika_error *err);
 

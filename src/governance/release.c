@@ -166,7 +166,7 @@ int unika_release_secondary(uint8_t *state, size_t n, const double *estimate, co
                 if (state[i] != UNIKA_RELEASE_SHOWN) {
                     withheld++;
                 } else if (best == SIZE_MAX || estimate[i] < estimate[best] ||
-                           (estimate[i] == estimate[best] && i < best)) {
+                           (i < best && estimate[i] == estimate[best])) {
                     best = i;
                 }
             }

@@ -169,7 +169,7 @@ static int normalise_whole_name(char *dst, size_t cap, size_t *len, const unika_
         return unika_fail_at(err, UNIKA_ETOOLONG, "given_name+surname", 0,
                              "given_name+surname: expected at most %d bytes together",
                              UNIKA_NAME_MAX_INPUT_BYTES);
-    char joined[UNIKA_NAME_MAX_INPUT_BYTES];
+    char joined[UNIKA_NAME_MAX_INPUT_BYTES + 1]; /* + 1: cppcheck cannot see gs < MAX */
     memcpy(joined, rec->field[UNIKA_REC_GIVEN_NAME], gs);
     joined[gs] = ' ';
     memcpy(joined + gs + 1, rec->field[UNIKA_REC_SURNAME], ss);

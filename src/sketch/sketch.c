@@ -664,7 +664,7 @@ int unika_sketch_check_state(const struct unika_sketch *s, unika_error *err)
         unsigned maxv = 4u * (65u - s->p) + 3u, bad = 0, any = 0;
         size_t i = 0;
 #if defined(__GNUC__)
-        v16u8 vbad = {0}, vany = {0}, vmax, c0 = {0}, c4, c8, c10, c12;
+        v16u8 vbad = {0}, vany = {0}, vmax = {0}, c0 = {0}, c4 = {0}, c8 = {0}, c10 = {0}, c12 = {0};
         for (int k = 0; k < 16; k++) {
             vmax[k] = (uint8_t)maxv;
             c4[k] = 4;

@@ -7,7 +7,7 @@
 # commands are deterministic), and `unika inspect` accepts every file.
 # ingest writes its sketches into a staging directory DIR.unika-tmp-XXXXXX
 # beside DIR and renames it into place (docs/cli.md); merge writes a
-# temporary OUT.tmp-XXXXXX (or .OUT.tmp-XXXXXX) beside OUT and renames it. A process killed by SIGKILL cannot remove
+# temporary .OUT.tmp-XXXXXX beside OUT and renames it. A process killed by SIGKILL cannot remove
 # those, so a killed run may leave one behind: that is allowed (it never
 # has DIR's or OUT's name, and the next run does not trip over it), and
 # each is removed before the next round.

@@ -444,7 +444,7 @@ static int ref_key(char *dst, size_t dst_capacity, size_t *dst_len,
     skeletons sk;
     name_skeletons(&sk, normalized_name, len);
     /* One unit per symbol: ASCII byte or whole UTF-8 character. */
-    span sp[IN_MAX + PIECES_MAX];
+    span sp[IN_MAX + PIECES_MAX] = {{0}};
     size_t count = 0;
     for (size_t k = 0; k < sk.count; k++) {
         const char *p = sk.buf + sk.off[k];

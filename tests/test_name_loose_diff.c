@@ -313,7 +313,7 @@ static void split_word(pieces *out, const char *w, size_t n, int depth)
 
 static int validate(const char *s, size_t n, unika_error *err)
 {
-    size_t bad = unika_utf8_invalid_at((const uint8_t *)s, n);
+    size_t bad = unika_utf8_valid((const uint8_t *)s, n);
     if (bad)
         return unika_fail_at(err, UNIKA_EUTF8, FIELD, bad, "name: invalid UTF-8 at byte %zu",
                              bad);

@@ -50,6 +50,13 @@ UNIKA_API unsigned unika_version_number(void);
  *  @return "MAJOR.MINOR.PATCH" of the library actually linked (static string). */
 UNIKA_API const char *unika_version_string(void);
 
+/*! unika_utf8_valid() :
+ *  Checks that src/src_size is well-formed UTF-8 (no overlong forms, no
+ *  surrogates, nothing above U+10FFFF): the one validator every module uses.
+ *  @return 0 if valid; otherwise the 1-based byte offset of the first byte
+ *          of the first invalid sequence. */
+UNIKA_API size_t unika_utf8_valid(const void *src, size_t src_size);
+
 /*! unika_init() :
  *  Initialises libsodium and unika's own state. Call it once before any other
  *  function; further calls are cheap. Thread-safe.

@@ -133,12 +133,6 @@ UNIKA_API uint64_t unika_csv_bytes_consumed(const unika_csv *csv);
  *          UNIKA_CSV_HEADER is set and the header has been read, else NULL. */
 UNIKA_API const char *unika_csv_header_name(const unika_csv *csv, size_t i);
 
-/*! unika_utf8_valid() :
- *  Checks that src/src_size is well-formed UTF-8 (no overlong forms, no
- *  surrogates, nothing above U+10FFFF).
- *  @return 0 if valid; otherwise the 1-based byte offset of the first byte
- *          of the first invalid sequence. */
-UNIKA_API size_t unika_utf8_valid(const void *src, size_t src_size);
 
 #ifdef __cplusplus
 }

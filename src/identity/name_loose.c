@@ -435,7 +435,7 @@ static int validate_words(parts *words, int *wide, const char *s, size_t n,
         }
     }
     /* Invalid UTF-8 is reported first, wherever it is. */
-    size_t bad_utf8 = high ? unika_utf8_invalid_at((const uint8_t *)s, n) : 0;
+    size_t bad_utf8 = high ? unika_utf8_valid((const uint8_t *)s, n) : 0;
     if (bad_utf8)
         return unika_fail_at(err, UNIKA_EUTF8, FIELD, bad_utf8,
                              "name: invalid UTF-8 at byte %zu", bad_utf8);

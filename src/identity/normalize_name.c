@@ -33,33 +33,6 @@
 
 static const char FIELD[] = "name";
 
-/* ---- strict UTF-8 ------------------------------------------------------ */
-
-size_t unika_utf8_invalid_at(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        if (c < 0x80) { i++; continue; }
-        size_t need;
-        uint8_t lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-        if (c >= 0xC2 && c <= 0xDF) need = 1;
-        else if (c == 0xE0) { need = 2; lo = 0xA0; }           /* no overlong */
-        else if (c == 0xED) { need = 2; hi = 0x9F; }           /* no surrogate */
-        else if (c >= 0xE1 && c <= 0xEF) need = 2;
-        else if (c == 0xF0) { need = 3; lo = 0x90; }           /* no overlong */
-        else if (c >= 0xF1 && c <= 0xF3) need = 3;
-        else if (c == 0xF4) { need = 3; hi = 0x8F; }           /* <= U+10FFFF */
-        else return i + 1; /* continuation byte, C0/C1 overlong lead, F5..FF */
-        if (n - i <= need) return i + 1; /* truncated */
-        if (s[i + 1] < lo || s[i + 1] > hi) return i + 1;
-        for (size_t k = 2; k <= need; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return i + 1;
-        i += need + 1;
-    }
-    return 0;
-}
-
 int unika_field_prepare(const char *field, const char *src, size_t src_size,
                         size_t max_size, size_t *begin, size_t *end, unika_error *err)
 {
@@ -68,7 +41,7 @@ int unika_field_prepare(const char *field, const char *src, size_t src_size,
         return unika_fail_at(err, UNIKA_ETOOLONG, field, 0,
                              "%s: longer than %zu bytes", field, max_size);
     const uint8_t *s = (const uint8_t *)src;
-    size_t bad = unika_utf8_invalid_at(s, src_size);
+    size_t bad = unika_utf8_valid(s, src_size);
     if (bad)
         return unika_fail_at(err, UNIKA_EUTF8, field, bad, "%s: invalid UTF-8 at byte %zu",
                              field, bad);
@@ -210,7 +183,7 @@ static int name_ascii(name_builder *b, const uint8_t *s, size_t begin, size_t en
             *saw_visible = 1;
         } else if (!unika_is_ascii_space(c)) {
             /* invalid UTF-8 anywhere takes precedence, as on the Unicode path */
-            size_t bad = unika_utf8_invalid_at(s + i, end - i);
+            size_t bad = unika_utf8_valid(s + i, end - i);
             if (bad)
                 return unika_fail_at(err, UNIKA_EUTF8, FIELD, i + bad,
                                      "name: invalid UTF-8 at byte %zu", i + bad);
@@ -246,7 +219,7 @@ static int name_check_raw(const uint8_t *s, size_t begin, size_t end, int *saw_v
     for (size_t i = begin; i < end;) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(end - i), &cp);
-        if (n <= 0) /* cannot happen after unika_utf8_invalid_at() */
+        if (n <= 0) /* cannot happen after unika_utf8_valid() */
             return unika_fail_at(err, UNIKA_EUTF8, FIELD, i + 1,
                                  "name: invalid UTF-8 at byte %zu", i + 1);
         pos++;
@@ -360,7 +333,7 @@ int unika_normalize_name(char *dst, size_t dst_capacity, size_t *dst_len, const 
     int saw_visible = 0;
     int rc = name_ascii(&b, s, begin, end, &saw_visible, err);
     if (rc == 1) {
-        size_t bad = unika_utf8_invalid_at(s, src_size);
+        size_t bad = unika_utf8_valid(s, src_size);
         if (bad)
             return unika_fail_at(err, UNIKA_EUTF8, FIELD, bad, "name: invalid UTF-8 at byte %zu",
                                  bad);

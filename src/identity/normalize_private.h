@@ -11,12 +11,6 @@
 
 #include "unika/error.h"
 
-/* Strict UTF-8 check (RFC 3629: no overlong forms, no surrogates, nothing
- * above U+10FFFF, no truncated sequence). Returns 0 when `src` is valid,
- * otherwise the 1-based byte offset of the first byte of the first invalid
- * sequence. Defined in normalize_name.c. */
-size_t unika_utf8_invalid_at(const uint8_t *src, size_t src_size);
-
 /* 1-based character (code point) position of the byte at `byte_index` in
  * valid UTF-8 `src`: the number of non-continuation bytes up to and
  * including it. */

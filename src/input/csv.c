@@ -565,39 +565,3 @@ const char *unika_csv_header_name(const unika_csv *c, size_t i)
     if (!c || !c->header || i >= c->hcount) return NULL;
     return c->header + c->hstart[i];
 }
-
-/* ---- UTF-8 ------------------------------------------------------------- */
-
-size_t unika_utf8_valid(const void *src, size_t n)
-{
-    const uint8_t *s = src;
-    size_t i = 0;
-    while (i < n) {
-        /* ASCII fast path: 8 bytes at a time while no high bit is set. */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ULL) break;
-            i += 8;
-        }
-        if (i >= n) break;
-        uint8_t b = s[i];
-        if (b < 0x80) { i++; continue; }
-        size_t need;
-        uint32_t cp;
-        if (b >= 0xC2 && b <= 0xDF) { need = 1; cp = b & 0x1F; }
-        else if (b >= 0xE0 && b <= 0xEF) { need = 2; cp = b & 0x0F; }
-        else if (b >= 0xF0 && b <= 0xF4) { need = 3; cp = b & 0x07; }
-        else return i + 1; /* continuation byte, overlong C0/C1, or F5..FF */
-        if (need > n - i - 1) return i + 1; /* truncated sequence */
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) return i + 1;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return i + 1;
-        i += need + 1;
-    }
-    return 0;
-}

@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "common/common.h"
+#include "common/utf8.h"
 #include "sketch/sketch_io_private.h"
 #include "sketch/sketch_private.h"
 
@@ -65,35 +66,6 @@ size_t unika_label_key_check(const uint8_t *key, size_t len, const char **what)
     return 0;
 }
 
-/* Decodes one UTF-8 sequence at s[0..len) strictly (no overlongs, no
- * surrogates, nothing above U+10FFFF); returns its length or 0 if invalid. */
-static size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
-{
-    uint8_t c = s[0];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0; /* continuation byte, C0/C1 overlong lead, or F5..FF */
-    }
-    if (len < n) return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-    *cp = v;
-    return n;
-}
-
 size_t unika_label_value_check(const uint8_t *value, size_t len, size_t max, const char **what)
 {
     const char *dummy;
@@ -101,7 +73,7 @@ size_t unika_label_value_check(const uint8_t *value, size_t len, size_t max, con
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(value + i, len - i, &cp);
+        size_t n = unika_utf8_decode(value + i, len - i, &cp);
         if (n == 0) {
             *what = "is not valid UTF-8";
             return i + 1;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "common/fileio.h" /* the one atomic writer, shared with the library */
+#include "common/hex.h"    /* the one hex codec */
 #include "unika.h"
 
 /* Exit codes (docs/cli.md). */

@@ -79,7 +79,7 @@ int cmd_inspect(int argc, char **argv)
             const char *labels, *signer;
             if (unika_sketch_source_at(s, i, &d, &labels, &signer) < 0) continue;
             char hex[RP_DIGEST_HEX_BYTES];
-            rp_hex(hex, d, UNIKA_DIGEST_BYTES);
+            unika_hex_encode(hex, d, UNIKA_DIGEST_BYTES);
             cj_obj(&j, NULL);
             cj_str(&j, "digest", hex);
             cj_obj(&j, "labels");
@@ -121,7 +121,7 @@ int cmd_inspect(int argc, char **argv)
             const char *labels, *signer;
             if (unika_sketch_source_at(s, i, &d, &labels, &signer) < 0) continue;
             char hex[RP_DIGEST_HEX_BYTES];
-            rp_hex(hex, d, UNIKA_DIGEST_BYTES);
+            unika_hex_encode(hex, d, UNIKA_DIGEST_BYTES);
             printf("    %s  ", hex);
             for (const char *q = labels; *q; q++) putchar(*q == '\n' ? ' ' : *q);
             printf("  signer: %s\n", signer[0] ? signer : "(unsigned)");

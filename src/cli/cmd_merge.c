@@ -83,7 +83,7 @@ static void print_summary(const char *out_path, const rp_input *in, size_t n, ch
                           int json)
 {
     char hex[RP_DIGEST_HEX_BYTES], fp[UNIKA_FINGERPRINT_HEX_BYTES];
-    rp_hex(hex, digest, UNIKA_DIGEST_BYTES);
+    unika_hex_encode(hex, digest, UNIKA_DIGEST_BYTES);
     if (!json) {
         printf("%s: union of %zu sketch%s, p=%u, %s\n", out_path, n, n == 1 ? "" : "es",
                unika_sketch_precision(u), unika_sketch_is_sparse(u) ? "sparse" : "dense");

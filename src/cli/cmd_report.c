@@ -1104,7 +1104,7 @@ static void manifest_digest(report *r)
             buf[i * UNIKA_DIGEST_BYTES + k] = (uint8_t)v;
         }
     (void)unika_file_digest(d, buf, r->n * UNIKA_DIGEST_BYTES);
-    rp_hex(r->manifest, d, UNIKA_DIGEST_BYTES);
+    unika_hex_encode(r->manifest, d, UNIKA_DIGEST_BYTES);
     free(buf);
     free(hex);
 }

@@ -312,13 +312,6 @@ static int roster_check(int argc, char **argv)
     return failed ? CLI_INPUT : CLI_OK;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 static int roster_make(int argc, char **argv)
 {
@@ -347,16 +340,9 @@ static int roster_make(int argc, char **argv)
     if (!out) return cli_usage_error("-o ROSTER is required");
     if (optind >= argc) return cli_usage_error("no PARTNER.pub given");
     uint8_t fp[UNIKA_FINGERPRINT_BYTES];
-    if (strlen(fp_hex) != 2 * UNIKA_FINGERPRINT_BYTES)
+    if (unika_hex_decode(fp, sizeof fp, fp_hex, strlen(fp_hex)) != 0)
         return cli_usage_error("--key-fingerprint must be %d hex digits",
                                2 * UNIKA_FINGERPRINT_BYTES);
-    for (size_t i = 0; i < UNIKA_FINGERPRINT_BYTES; i++) {
-        int hi = hexval(fp_hex[2 * i]), lo = hexval(fp_hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return cli_usage_error("--key-fingerprint must be %d hex digits",
-                                   2 * UNIKA_FINGERPRINT_BYTES);
-        fp[i] = (uint8_t)(hi << 4 | lo);
-    }
     unika_error err = {0};
     unika_roster *roster = NULL;
     if (unika_roster_new(&roster, fp, &err) < 0) return cli_fail(NULL, &err);

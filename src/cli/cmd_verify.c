@@ -109,26 +109,6 @@ static void fail_line(audit *a, const char *fmt, ...)
     a->failures++;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Exactly 2n hex digits into dst; -1 on anything else. */
-static int hex_to_bytes(uint8_t *dst, size_t n, const char *hex)
-{
-    if (!hex || strlen(hex) != 2 * n) return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return -1;
-        dst[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
-}
-
 /* ---- 1-2: the files ------------------------------------------------------------ */
 
 static void check_file(audit *a, vinput *v, const unika_roster *roster)
@@ -141,7 +121,7 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
         return;
     }
     (void)unika_file_digest(v->digest, (const uint8_t *)bytes, size);
-    rp_hex(v->hex, v->digest, UNIKA_DIGEST_BYTES);
+    unika_hex_encode(v->hex, v->digest, UNIKA_DIGEST_BYTES);
     /* The signature first: a changed byte is reported as a change after
      * signing, whatever else it breaks. An untrusted file is still parsed,
      * so the figures resting on it can say so. */
@@ -174,8 +154,8 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
     if (a->has_recipe &&
         memcmp(unika_sketch_recipe_fingerprint(v->sketch), a->recipe_fp, UNIKA_FINGERPRINT_BYTES)) {
         char got[UNIKA_FINGERPRINT_HEX_BYTES], want[UNIKA_FINGERPRINT_HEX_BYTES];
-        rp_hex(got, unika_sketch_recipe_fingerprint(v->sketch), UNIKA_FINGERPRINT_BYTES);
-        rp_hex(want, a->recipe_fp, UNIKA_FINGERPRINT_BYTES);
+        unika_hex_encode(got, unika_sketch_recipe_fingerprint(v->sketch), UNIKA_FINGERPRINT_BYTES);
+        unika_hex_encode(want, a->recipe_fp, UNIKA_FINGERPRINT_BYTES);
         fail_line(a, "%s: made with recipe %s, but the report's recipe is %s", v->path, got,
                   want);
         return;
@@ -748,7 +728,7 @@ static int header_checks(audit *a, release *rel, const jr_node *root,
     const char *key_hex = jr_str(root, "key_fingerprint");
     uint8_t key_fp[UNIKA_FINGERPRINT_BYTES];
     unika_error err = {0};
-    if (hex_to_bytes(key_fp, sizeof key_fp, key_hex) < 0) {
+    if (!key_hex || unika_hex_decode(key_fp, sizeof key_fp, key_hex, strlen(key_hex)) < 0) {
         fail_line(a, "the report has no valid key_fingerprint");
     } else if (unika_roster_check_key_fingerprint(roster, key_fp, &err) < 0) {
         fail_line(a, "the report was %s", err.message);
@@ -756,7 +736,8 @@ static int header_checks(audit *a, release *rel, const jr_node *root,
         ok_line(a, "report made under the roster's partnership key %s", key_hex);
     }
     const char *recipe_hex = jr_str(root, "recipe_fingerprint");
-    if (hex_to_bytes(a->recipe_fp, sizeof a->recipe_fp, recipe_hex) < 0) {
+    if (!recipe_hex ||
+        unika_hex_decode(a->recipe_fp, sizeof a->recipe_fp, recipe_hex, strlen(recipe_hex)) < 0) {
         fail_line(a, "the report has no valid recipe_fingerprint");
         return -1;
     }

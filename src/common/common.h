@@ -72,7 +72,7 @@ __attribute__((format(printf, 5, 6)))
 int unika_fail_at(unika_error *err, int code, const char *field, uint64_t position,
                   const char *fmt, ...);
 
-/* Lowercase hex of `n` bytes into `dst` (2n+1 bytes, NUL-terminated). */
-void unika_hex_encode(char *dst, const uint8_t *src, size_t n);
+/* Hex: common/hex.h. */
+#include "common/hex.h"
 
 #endif /* UNIKA_INTERNAL_COMMON_H */

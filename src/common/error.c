@@ -68,12 +68,3 @@ int unika_fail_at(unika_error *err, int code, const char *field, uint64_t positi
     return rc;
 }
 
-void unika_hex_encode(char *dst, const uint8_t *src, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        dst[2 * i] = digits[src[i] >> 4];
-        dst[2 * i + 1] = digits[src[i] & 15];
-    }
-    dst[2 * n] = '\0';
-}

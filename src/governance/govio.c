@@ -125,24 +125,6 @@ int unika_govio_next_line(const char **line, size_t *line_size,
     return 1;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-int unika_govio_hex_decode(uint8_t *dst, size_t n, const char *src, size_t src_size)
-{
-    if (src_size != 2 * n) return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(src[2 * i]), lo = hexval(src[2 * i + 1]);
-        if (hi < 0 || lo < 0) return -1;
-        dst[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
-}
 
 void unika_govio_prefix_path(unika_error *err, const char *path)
 {
@@ -215,7 +197,7 @@ int unika_govio_read_hex_field(unika_govio_reader *r, const char *field, uint8_t
     size_t vn = 0;
     int rc = unika_govio_read_field(r, field, &v, &vn, err);
     if (rc < 0) return rc;
-    if (unika_govio_hex_decode(dst, n, v, vn) != 0) {
+    if (unika_hex_decode(dst, n, v, vn) != 0) {
         if (err) err->line = r->line_no;
         return unika_fail_at(err, r->bad_code, field, 0,
                              "%s: line %llu: \"%s\" must be %zu hex digits", r->what,

@@ -32,9 +32,6 @@ int unika_govio_next_line(const char **line, size_t *line_size,
 /* Prefixes err->message with "<path>: " (truncating the end if needed). */
 void unika_govio_prefix_path(unika_error *err, const char *path);
 
-/* Parses exactly 2*n hex digits (either case) into dst. Returns 0 or -1. */
-int unika_govio_hex_decode(uint8_t *dst, size_t n, const char *src, size_t src_size);
-
 /* Line-oriented "field: value" text in a fixed order (key, signature and
  * envelope-key files). Every failure sets err->line and names `what`. */
 typedef struct {

@@ -154,7 +154,7 @@ static int parse_named_key(char name[UNIKA_SIGNER_NAME_MAX + 1], uint8_t key[32]
     size_t kn = n - name_n - 1, tn = strlen(tag);
     if (kn < tn + 1 || memcmp(k, tag, tn) != 0 || k[tn] != ':')
         return at_line(err, line, UNIKA_EROSTER, "the key must start with \"%s:\"", tag);
-    if (unika_govio_hex_decode(key, 32, k + tn + 1, kn - tn - 1) != 0)
+    if (unika_hex_decode(key, 32, k + tn + 1, kn - tn - 1) != 0)
         return at_line(err, line, UNIKA_EROSTER,
                        "the %s key must be 64 hex digits", tag);
     return 0;
@@ -211,7 +211,7 @@ int unika_roster_parse(unika_roster **out, const char *src, size_t src_size, uni
                              "a second partnership-key line");
                 goto fail;
             }
-            if (unika_govio_hex_decode(r->key_fp, UNIKA_FINGERPRINT_BYTES, v, vn) != 0) {
+            if (unika_hex_decode(r->key_fp, UNIKA_FINGERPRINT_BYTES, v, vn) != 0) {
                 rc = at_line(err, line_no, UNIKA_EROSTER,
                              "partnership-key must be 32 hex digits");
                 goto fail;

@@ -207,29 +207,13 @@ void unika_fingerprint_to_hex(char dst[UNIKA_FINGERPRINT_HEX_BYTES],
     unika_hex_encode(dst, fp, UNIKA_FINGERPRINT_BYTES);
 }
 
-/* Exactly 2*n hex digits -> n bytes; 0 or -1. Not constant time: used for
- * fingerprints, which are public. */
-static int hex_decode_exact(uint8_t *dst, size_t n, const char *src, size_t src_size)
-{
-    if (src_size != 2 * n) return -1;
-    for (size_t i = 0; i < src_size; i++) {
-        char c = src[i];
-        int v = (c >= '0' && c <= '9') ? c - '0'
-              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-              : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-        if (v < 0) return -1;
-        if (i % 2 == 0) dst[i / 2] = (uint8_t)(v << 4);
-        else dst[i / 2] |= (uint8_t)v;
-    }
-    return 0;
-}
 
 int unika_fingerprint_from_hex(uint8_t dst[UNIKA_FINGERPRINT_BYTES], const char *src,
                                size_t src_size, unika_error *err)
 {
     if (!dst || !src) return unika_fail(err, UNIKA_EINVAL, "fingerprint: NULL argument");
     uint8_t tmp[UNIKA_FINGERPRINT_BYTES];
-    if (hex_decode_exact(tmp, sizeof tmp, src, src_size) != 0)
+    if (unika_hex_decode(tmp, sizeof tmp, src, src_size) != 0)
         return unika_fail(err, UNIKA_EINVAL, "fingerprint: expected %d hex digits",
                           2 * UNIKA_FINGERPRINT_BYTES);
     memcpy(dst, tmp, sizeof tmp);
@@ -324,7 +308,7 @@ static int parse_keyfile(unika_key *key, const char *text, size_t n, unika_error
     uint8_t stored_fp[UNIKA_FINGERPRINT_BYTES];
     if (expect(text, n, &pos, "fingerprint ") != 0 || pos + 2 * UNIKA_FINGERPRINT_BYTES >= n ||
         text[pos + 2 * UNIKA_FINGERPRINT_BYTES] != '\n' ||
-        hex_decode_exact(stored_fp, sizeof stored_fp, text + pos,
+        unika_hex_decode(stored_fp, sizeof stored_fp, text + pos,
                          2 * UNIKA_FINGERPRINT_BYTES) != 0)
         return unika_fail_at(err, UNIKA_EKEYFILE, "key file", 3,
                              "key file line 3: expected \"fingerprint \" and %d hex digits",

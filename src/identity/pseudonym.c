@@ -409,12 +409,8 @@ int unika_pseudonym_from_hex(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const char *src
                              size_t src_size, unika_error *err)
 {
     if (!dst || !src) return unika_fail(err, UNIKA_EINVAL, "pseudonym hex: NULL argument");
-    size_t bin_len = 0;
-    const char *end = NULL;
     uint8_t tmp[UNIKA_PSEUDONYM_BYTES];
-    if (src_size != 2 * UNIKA_PSEUDONYM_BYTES ||
-        sodium_hex2bin(tmp, sizeof tmp, src, src_size, NULL, &bin_len, &end) != 0 ||
-        bin_len != UNIKA_PSEUDONYM_BYTES || end != src + src_size)
+    if (unika_hex_decode(tmp, sizeof tmp, src, src_size) != 0)
         return unika_fail(err, UNIKA_EINVAL, "pseudonym: expected %d hex digits",
                           2 * UNIKA_PSEUDONYM_BYTES);
     memcpy(dst, tmp, sizeof tmp);

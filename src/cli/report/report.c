@@ -79,7 +79,7 @@ int rp_load(rp_input *in, const char *path)
     in->payload_count = le32(buf + 24);
     (void)unika_file_digest(in->digest, buf, size);
     free(buf);
-    rp_hex(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
+    unika_hex_encode(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
     in->path = strdup(path);
     if (!in->path) {
         unika_sketch_free(s);
@@ -259,15 +259,6 @@ int rp_union(unika_sketch **out, const rp_input *in, const size_t *idx, size_t n
 
 /* ---- output helpers ------------------------------------------------------------------ */
 
-void rp_hex(char *dst, const uint8_t *src, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        dst[2 * i] = digits[src[i] >> 4];
-        dst[2 * i + 1] = digits[src[i] & 15];
-    }
-    dst[2 * n] = '\0';
-}
 
 void rp_json_num(cli_json *j, const char *key, double value)
 {

@@ -59,9 +59,6 @@ int rp_union(unika_sketch **out, const rp_input *in, const size_t *idx, size_t n
 
 /* ---- small shared output helpers ---------------------------------------------- */
 
-/* Lower-case hex of n bytes into dst (2n + 1 bytes). */
-void rp_hex(char *dst, const uint8_t *src, size_t n);
-
 /* A number with 17 significant digits, so the JSON round-trips the double
  * exactly (cj_num keeps 10, enough for display, not for an audit). */
 void rp_json_num(cli_json *j, const char *key, double value);

@@ -249,7 +249,7 @@ int unika_key_save(const unika_key *key, const char *path, unsigned flags, unika
     size_t pos = 0;
     memcpy(text, KEYFILE_MAGIC "1\nkey ", sizeof KEYFILE_MAGIC - 1 + 6);
     pos += sizeof KEYFILE_MAGIC - 1 + 6;
-    sodium_bin2hex(text + pos, 2 * UNIKA_KEY_BYTES + 1, key->master, UNIKA_KEY_BYTES);
+    unika_hex_encode(text + pos, key->master, UNIKA_KEY_BYTES);
     pos += 2 * UNIKA_KEY_BYTES;
     memcpy(text + pos, "\nfingerprint ", 13);
     pos += 13;
@@ -298,8 +298,7 @@ static int parse_keyfile(unika_key *key, const char *text, size_t n, unika_error
     size_t key_hex_end = 0;
     if (expect(text, n, &pos, "key ") != 0 || pos + 2 * UNIKA_KEY_BYTES >= n ||
         text[pos + 2 * UNIKA_KEY_BYTES] != '\n' ||
-        sodium_hex2bin(key->master, UNIKA_KEY_BYTES, text + pos, 2 * UNIKA_KEY_BYTES, NULL,
-                       NULL, NULL) != 0)
+        unika_hex_decode(key->master, UNIKA_KEY_BYTES, text + pos, 2 * UNIKA_KEY_BYTES) != 0)
         return unika_fail_at(err, UNIKA_EKEYFILE, "key file", 2,
                              "key file line 2: expected \"key \" and %d hex digits",
                              2 * UNIKA_KEY_BYTES);

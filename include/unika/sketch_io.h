@@ -247,6 +247,32 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_save(const unika_sketch *s, const cha
 UNIKA_API UNIKA_NODISCARD int unika_sketch_load(unika_sketch **out, const char *path,
                                                 unika_error *err);
 
+/* What a sketch file's fixed header says (docs/format.md, section 4), for
+ * tools that show it (`unika inspect`), with the file's size and digest:
+ * read through the library, so no caller decodes header bytes itself. */
+typedef struct unika_sketch_file {
+    size_t size;                          /* bytes */
+    uint8_t digest[UNIKA_DIGEST_BYTES];   /* BLAKE2b-256 of those bytes */
+    unsigned format_version;              /* `version` */
+    unsigned kind;                        /* 1 sparse, 2 dense */
+    unsigned encoding;
+    uint32_t payload_count;               /* tokens (sparse) or registers (dense) */
+} unika_sketch_file;
+
+/*! unika_sketch_file_info() :
+ *  The fixed header fields of sketch file bytes that unika_sketch_parse()
+ *  accepted, with their size and digest.
+ *  @return 0; UNIKA_EINVAL (NULL, or fewer bytes than a header). */
+UNIKA_API int unika_sketch_file_info(unika_sketch_file *info, const uint8_t *src,
+                                     size_t src_size, unika_error *err);
+
+/*! unika_sketch_load_file() :
+ *  As unika_sketch_load(), also filling `info` (may be NULL) from the same
+ *  read. Messages start with the path ("<path>: ...").
+ *  @return as unika_sketch_load. */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_load_file(unika_sketch **out, unika_sketch_file *info,
+                                                     const char *path, unika_error *err);
+
 /*! unika_sketch_load_digest() :
  *  As unika_sketch_load, also giving the BLAKE2b-256 digest of the file's
  *  bytes (`digest` may be NULL), computed from the same read, so the digest

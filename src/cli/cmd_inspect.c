@@ -47,9 +47,9 @@ int cmd_inspect(int argc, char **argv)
 
     const unika_sketch *s = in.sketch;
     unsigned p = unika_sketch_precision(s);
-    const char *kind = in.kind == 1 ? "sparse" : "dense";
+    const char *kind = in.info.kind == 1 ? "sparse" : "dense";
     /* Payload bytes: 4 per sparse token, 1 per dense register. */
-    size_t payload_bytes = in.kind == 1 ? 4 * (size_t)in.payload_count : in.payload_count;
+    size_t payload_bytes = in.info.kind == 1 ? 4 * (size_t)in.info.payload_count : in.info.payload_count;
     char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
     unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(s));
     unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(s));
@@ -63,14 +63,14 @@ int cmd_inspect(int argc, char **argv)
         cj_str(&j, "command", "inspect");
         cj_str(&j, "path", in.path);
         cj_str(&j, "digest", in.digest_hex);
-        cj_int(&j, "file_size", (long long)in.file_size);
-        cj_int(&j, "format_version", in.format_version);
+        cj_int(&j, "file_size", (long long)in.info.size);
+        cj_int(&j, "format_version", in.info.format_version);
         cj_str(&j, "kind", kind);
         cj_int(&j, "precision", p);
-        cj_int(&j, "encoding", in.encoding);
+        cj_int(&j, "encoding", in.info.encoding);
         cj_str(&j, "key_fingerprint", kfp);
         cj_str(&j, "recipe_fingerprint", rfp);
-        cj_int(&j, "payload_count", in.payload_count);
+        cj_int(&j, "payload_count", in.info.payload_count);
         cj_int(&j, "payload_bytes", (long long)payload_bytes);
         rp_json_labels(&j, "labels", s);
         cj_arr(&j, "provenance");
@@ -106,12 +106,12 @@ int cmd_inspect(int argc, char **argv)
         cj_end(&j);
     } else {
         printf("%s\n", in.path);
-        printf("  format       unika sketch v%u, encoding %u\n", in.format_version, in.encoding);
+        printf("  format       unika sketch v%u, encoding %u\n", in.info.format_version, in.info.encoding);
         printf("  kind         %s, p=%u (%u registers)\n", kind, p, 1u << p);
-        printf("  payload      %u %s%s, %zu bytes\n", (unsigned)in.payload_count,
-               in.kind == 1 ? "token" : "register", in.payload_count == 1 ? "" : "s",
+        printf("  payload      %u %s%s, %zu bytes\n", (unsigned)in.info.payload_count,
+               in.info.kind == 1 ? "token" : "register", in.info.payload_count == 1 ? "" : "s",
                payload_bytes);
-        printf("  file         %zu bytes, blake2b-256 %s\n", in.file_size, in.digest_hex);
+        printf("  file         %zu bytes, blake2b-256 %s\n", in.info.size, in.digest_hex);
         printf("  key          %s\n  recipe       %s\n", kfp, rfp);
         printf("  labels       ");
         rp_print_labels(stdout, s);

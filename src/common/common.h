@@ -72,6 +72,9 @@ __attribute__((format(printf, 5, 6)))
 int unika_fail_at(unika_error *err, int code, const char *field, uint64_t position,
                   const char *fmt, ...);
 
+/* Prefixes err->message with "<path>: " (truncating the end if needed). */
+void unika_prefix_path(unika_error *err, const char *path);
+
 /* Hex: common/hex.h. */
 #include "common/hex.h"
 

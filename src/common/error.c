@@ -68,3 +68,15 @@ int unika_fail_at(unika_error *err, int code, const char *field, uint64_t positi
     return rc;
 }
 
+void unika_prefix_path(unika_error *err, const char *path)
+{
+    if (!err || !path) return;
+    size_t cap = sizeof err->message, plen = strlen(path), mlen = strlen(err->message);
+    if (plen + 2 >= cap) return; /* an absurd path: keep the message itself */
+    if (plen + 2 + mlen >= cap) mlen = cap - 1 - plen - 2;
+    memmove(err->message + plen + 2, err->message, mlen);
+    memcpy(err->message, path, plen);
+    err->message[plen] = ':';
+    err->message[plen + 1] = ' ';
+    err->message[plen + 2 + mlen] = '\0';
+}

@@ -126,18 +126,6 @@ int unika_govio_next_line(const char **line, size_t *line_size,
 }
 
 
-void unika_govio_prefix_path(unika_error *err, const char *path)
-{
-    if (!err || !path) return;
-    size_t cap = sizeof err->message, plen = strlen(path), mlen = strlen(err->message);
-    if (plen + 2 >= cap) return; /* an absurd path: keep the message itself */
-    if (plen + 2 + mlen >= cap) mlen = cap - 1 - plen - 2;
-    memmove(err->message + plen + 2, err->message, mlen);
-    memcpy(err->message, path, plen);
-    err->message[plen] = ':';
-    err->message[plen + 1] = ' ';
-    err->message[plen + 2 + mlen] = '\0';
-}
 
 /* ---- line-oriented "field: value" text ------------------------------------ */
 

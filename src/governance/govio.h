@@ -29,9 +29,6 @@ void unika_govio_free(uint8_t *buf, size_t size);
 int unika_govio_next_line(const char **line, size_t *line_size,
                           const char *src, size_t src_size, size_t *pos);
 
-/* Prefixes err->message with "<path>: " (truncating the end if needed). */
-void unika_govio_prefix_path(unika_error *err, const char *path);
-
 /* Line-oriented "field: value" text in a fixed order (key, signature and
  * envelope-key files). Every failure sets err->line and names `what`. */
 typedef struct {

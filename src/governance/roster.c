@@ -121,7 +121,7 @@ static void relabel(unika_error *err, uint64_t line)
     if (!err) return;
     char prefix[48];
     snprintf(prefix, sizeof prefix, "roster line %llu", (unsigned long long)line);
-    unika_govio_prefix_path(err, prefix);
+    unika_prefix_path(err, prefix);
     err->line = line;
 }
 
@@ -275,7 +275,7 @@ int unika_roster_load(unika_roster **out, const char *path, unika_error *err)
                           path, UNIKA_ROSTER_MAX_BYTES);
     if (rc < 0) return rc;
     rc = unika_roster_parse(out, (const char *)buf, size, err);
-    if (rc < 0) unika_govio_prefix_path(err, path);
+    if (rc < 0) unika_prefix_path(err, path);
     unika_govio_free(buf, size);
     return rc;
 }
@@ -421,7 +421,7 @@ int unika_roster_verify_file(const unika_sign_public **signer, const unika_roste
     rc = roster_entry(&pub, roster, &sig, err);
     if (rc == 0) rc = unika_signature_verify_file(&sig, pub, path, err);
     if (rc < 0) {
-        if (rc != UNIKA_ENOENT) unika_govio_prefix_path(err, path);
+        if (rc != UNIKA_ENOENT) unika_prefix_path(err, path);
         return rc;
     }
     if (signer) *signer = pub;

@@ -147,7 +147,7 @@ int unika_box_key_load(unika_box_key **out, const char *path, unsigned flags, un
     *out = k;
     return 0;
 fail:
-    unika_govio_prefix_path(err, path);
+    unika_prefix_path(err, path);
     unika_govio_free(buf, size);
     unika_box_key_free(k);
     return rc;
@@ -181,7 +181,7 @@ int unika_box_public_load(uint8_t dst[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *p
         (rc = unika_govio_read_header(&r, PUBLIC_HEADER, UNIKA_EKEYVERSION, err)) < 0 ||
         (rc = unika_govio_read_hex_field(&r, "x25519", dst, UNIKA_BOX_PUBLIC_KEY_BYTES, err)) < 0 ||
         (rc = unika_govio_read_end(&r, err)) < 0) {
-        unika_govio_prefix_path(err, path);
+        unika_prefix_path(err, path);
         memset(dst, 0, UNIKA_BOX_PUBLIC_KEY_BYTES);
     }
     unika_govio_free(buf, size);
@@ -364,7 +364,7 @@ int unika_seal_file(const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *sr
         rc = unika_write_file_atomic(dst_path, out, n, 0644,
                                (flags & UNIKA_SEAL_OVERWRITE) != 0, err);
     else
-        unika_govio_prefix_path(err, src_path);
+        unika_prefix_path(err, src_path);
     free(out);
     return rc;
 }
@@ -392,7 +392,7 @@ int unika_open_file(const unika_box_key *key, const char *src_path, const char *
         rc = unika_write_file_atomic(dst_path, out, n, 0600,
                                (flags & UNIKA_SEAL_OVERWRITE) != 0, err);
     else
-        unika_govio_prefix_path(err, src_path);
+        unika_prefix_path(err, src_path);
     sodium_memzero(out, cap);
     free(out);
     return rc;

@@ -269,7 +269,7 @@ int unika_sign_public_load(unika_sign_public *dst, const char *path, unika_error
         return unika_fail(err, UNIKA_EKEYFILE, "%s is too large to be a public key", path);
     if (rc < 0) return rc;
     rc = unika_sign_public_parse(dst, (const char *)buf, size, err);
-    if (rc < 0) unika_govio_prefix_path(err, path);
+    if (rc < 0) unika_prefix_path(err, path);
     unika_govio_free(buf, size);
     return rc;
 }
@@ -470,7 +470,7 @@ int unika_signature_load(unika_signature *dst, const char *path, unika_error *er
         return unika_fail(err, UNIKA_ESIGFILE, "%s is too large to be a signature file", path);
     if (rc < 0) return rc;
     rc = unika_signature_parse(dst, (const char *)buf, size, err);
-    if (rc < 0) unika_govio_prefix_path(err, path);
+    if (rc < 0) unika_prefix_path(err, path);
     unika_govio_free(buf, size);
     return rc;
 }

@@ -575,57 +575,92 @@ int unika_sketch_save(const unika_sketch *s, const char *path, unsigned flags, u
 
 int unika_sketch_load(unika_sketch **out, const char *path, unika_error *err)
 {
-    return unika_sketch_load_digest(out, NULL, path, err);
+    return unika_sketch_load_file(out, NULL, path, err);
 }
 
 int unika_sketch_load_digest(unika_sketch **out, uint8_t digest[UNIKA_DIGEST_BYTES],
                              const char *path, unika_error *err)
 {
-    if (!out || !path) return unika_fail(err, UNIKA_EINVAL, "load: NULL argument");
+    unika_sketch_file info;
+    int rc = unika_sketch_load_file(out, &info, path, err);
+    if (rc == 0 && digest) memcpy(digest, info.digest, UNIKA_DIGEST_BYTES);
+    return rc;
+}
+
+int unika_sketch_file_info(unika_sketch_file *info, const uint8_t *src, size_t src_size,
+                           unika_error *err)
+{
+    if (!info || !src || src_size < HEADER_BYTES)
+        return unika_fail(err, UNIKA_EINVAL, "sketch file info: NULL or shorter than a header");
+    info->size = src_size;
+    (void)unika_file_digest(info->digest, src, src_size);
+    info->format_version = unika_load16_le(src + 8);
+    info->kind = src[10];
+    info->encoding = src[12];
+    info->payload_count = unika_load32_le(src + 24);
+    return UNIKA_OK;
+}
+
+/* Reads the whole regular file (at most UNIKA_SKETCH_FILE_MAX bytes). */
+static int read_sketch_file(uint8_t **buf, size_t *size, const char *path, unika_error *err)
+{
     /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int code = errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO;
-        return unika_fail(err, code, "cannot open %s: %s", path, strerror(errno));
+        return unika_fail(err, code, "%s: %s", path, strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
+        return unika_fail(err, UNIKA_EIO, "%s: not a regular file", path);
     }
     /* Refuse before reading: no valid sketch is larger. */
     if ((uintmax_t)st.st_size > UNIKA_SKETCH_FILE_MAX) {
         close(fd);
         return unika_fail_at(err, UNIKA_EFORMAT, "total_size", 0,
-                             "%s is %jd bytes; a sketch file has at most %zu", path,
-                             (intmax_t)st.st_size, (size_t)UNIKA_SKETCH_FILE_MAX);
+                             "%s: %jd bytes, larger than any sketch file can be (%zu): not a "
+                             "sketch", path, (intmax_t)st.st_size, (size_t)UNIKA_SKETCH_FILE_MAX);
     }
     /* One byte more than stat says, to notice a file that grew meanwhile. */
     size_t cap = (size_t)st.st_size + 1, n = 0;
-    uint8_t *buf = malloc(cap);
-    if (!buf) {
+    *buf = malloc(cap);
+    if (!*buf) {
         close(fd);
-        return unika_fail(err, UNIKA_ENOMEM, "out of memory for %s", path);
+        return unika_fail(err, UNIKA_ENOMEM, "%s: out of memory", path);
     }
     while (n < cap) {
-        ssize_t r = read(fd, buf + n, cap - n);
+        ssize_t r = read(fd, *buf + n, cap - n);
         if (r < 0) {
             if (errno == EINTR) continue;
             int saved = errno;
-            free(buf);
+            free(*buf);
             close(fd);
-            return unika_fail(err, UNIKA_EIO, "cannot read %s: %s", path, strerror(saved));
+            return unika_fail(err, UNIKA_EIO, "%s: read failed: %s", path, strerror(saved));
         }
         if (r == 0) break;
         n += (size_t)r;
     }
     close(fd);
     if (n == cap) {
-        free(buf);
-        return unika_fail(err, UNIKA_EIO, "%s changed while being read", path);
+        free(*buf);
+        return unika_fail(err, UNIKA_EIO, "%s: changed while being read", path);
     }
-    int rc = unika_sketch_parse(out, buf, n, err);
-    if (rc == 0 && digest) unika_file_digest(digest, buf, n);
+    *size = n;
+    return UNIKA_OK;
+}
+
+int unika_sketch_load_file(unika_sketch **out, unika_sketch_file *info, const char *path,
+                           unika_error *err)
+{
+    if (!out || !path) return unika_fail(err, UNIKA_EINVAL, "load: NULL argument");
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    int rc = read_sketch_file(&buf, &n, path, err);
+    if (rc < 0) return rc;
+    rc = unika_sketch_parse(out, buf, n, err);
+    if (rc < 0) unika_prefix_path(err, path);
+    if (rc == 0 && info) (void)unika_sketch_file_info(info, buf, n, NULL);
     free(buf);
     return rc;
 }

@@ -20,66 +20,14 @@
 
 /* ---- loading ------------------------------------------------------------------ */
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int rp_load(rp_input *in, const char *path)
 {
     memset(in, 0, sizeof *in);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        cli_errorf("%s: %s", path, strerror(errno));
-        return CLI_INPUT;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        cli_errorf("%s: not a regular file", path);
-        close(fd);
-        return CLI_INPUT;
-    }
-    /* Refuse before reading: no valid sketch file is larger. */
-    if ((uint64_t)st.st_size > UNIKA_SKETCH_FILE_MAX) {
-        cli_errorf("%s: %lld bytes, larger than any sketch file can be (%zu): not a sketch",
-                   path, (long long)st.st_size, (size_t)UNIKA_SKETCH_FILE_MAX);
-        close(fd);
-        return CLI_INPUT;
-    }
-    size_t size = (size_t)st.st_size, got = 0;
-    uint8_t *buf = malloc(size ? size : 1);
-    if (!buf) {
-        close(fd);
-        cli_errorf("%s: out of memory", path);
-        return CLI_NOMEM;
-    }
-    while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (got != size) {
-        free(buf);
-        cli_errorf("%s: read failed", path);
-        return CLI_INPUT;
-    }
     unika_error err = {0};
+    unika_sketch_file info;
     unika_sketch *s = NULL;
-    if (unika_sketch_parse(&s, buf, size, &err) < 0) {
-        free(buf);
-        return cli_fail(path, &err);
-    }
-    /* The parser accepted the file, so the fixed header (docs/format.md) is there. */
-    in->format_version = le16(buf + 8);
-    in->kind = buf[10];
-    in->encoding = buf[12];
-    in->payload_count = le32(buf + 24);
-    (void)unika_file_digest(in->digest, buf, size);
-    free(buf);
-    unika_hex_encode(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
+    /* The library's loader: its messages start with the path. */
+    if (unika_sketch_load_file(&s, &info, path, &err) < 0) return cli_fail(NULL, &err);
     in->path = strdup(path);
     if (!in->path) {
         unika_sketch_free(s);
@@ -87,7 +35,9 @@ int rp_load(rp_input *in, const char *path)
         return CLI_NOMEM;
     }
     in->sketch = s;
-    in->file_size = size;
+    in->info = info;
+    memcpy(in->digest, info.digest, UNIKA_DIGEST_BYTES);
+    unika_hex_encode(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
     return 0;
 }
 

@@ -21,21 +21,20 @@ int cmd_report(int argc, char **argv);
 
 #define RP_DIGEST_HEX_BYTES (2 * UNIKA_DIGEST_BYTES + 1)
 
-/* One sketch file as read: its bytes' BLAKE2b-256 digest (what provenance
- * records and report figures cite), the parsed sketch, and the raw header
- * fields `inspect` shows. */
+/* One sketch file as the library read it (unika_sketch_load_file()): its
+ * bytes' BLAKE2b-256 digest (what provenance records and report figures
+ * cite), the parsed sketch, and the header fields `inspect` shows. */
 typedef struct rp_input {
     char *path;
     uint8_t digest[UNIKA_DIGEST_BYTES];
     char digest_hex[RP_DIGEST_HEX_BYTES];
     unika_sketch *sketch;
-    size_t file_size;
-    unsigned format_version, kind, encoding;
-    uint32_t payload_count;
+    unika_sketch_file info;
 } rp_input;
 
-/* Reads and parses `path`. On failure prints "unika <cmd>: <path>: <reason>"
- * (the parser names the field and byte) and returns CLI_INPUT. */
+/* Reads and parses `path` with the library's loader. On failure prints
+ * "unika <cmd>: <path>: <reason>" (the parser names the field and byte)
+ * and returns CLI_INPUT (CLI_NOMEM when out of memory). */
 int rp_load(rp_input *in, const char *path);
 void rp_input_free(rp_input *in);
 void rp_inputs_free(rp_input *in, size_t n);

@@ -87,9 +87,9 @@ int main(int argc, char **argv)
         size_t sizes[8];
         if (csv_cells(lines[n], cells, sizes, 8) < 4) continue;
         memset(&recs[n], 0, sizeof recs[n]);
-        unika_record_set(&recs[n], UNIKA_REC_NAME, cells[1], sizes[1]);
-        unika_record_set(&recs[n], UNIKA_REC_BIRTH_DATE, cells[2], sizes[2]);
-        unika_record_set(&recs[n], UNIKA_REC_GENDER, cells[3], sizes[3]);
+        unika_record_set(&recs[n], UNIKA_COLUMN_NAME, cells[1], sizes[1]);
+        unika_record_set(&recs[n], UNIKA_COLUMN_BIRTH_DATE, cells[2], sizes[2]);
+        unika_record_set(&recs[n], UNIKA_COLUMN_GENDER, cells[3], sizes[3]);
         n++;
     }
     fclose(f);
@@ -117,13 +117,13 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         unika_date d;
         unika_gender g;
-        if (unika_normalize_name(names[i], sizeof names[i], &name_len[i], recs[i].field[1],
+        if (unika_normalize_name(names[i], sizeof names[i], &name_len[i], recs[i].cell[1],
                                  recs[i].size[1], NULL) < 0 ||
-            unika_date_parse(&d, recs[i].field[UNIKA_REC_BIRTH_DATE],
-                             recs[i].size[UNIKA_REC_BIRTH_DATE], NULL, NULL) < 0 ||
+            unika_date_parse(&d, recs[i].cell[UNIKA_COLUMN_BIRTH_DATE],
+                             recs[i].size[UNIKA_COLUMN_BIRTH_DATE], NULL, NULL) < 0 ||
             unika_date_format(years[i], sizeof years[i], &d, UNIKA_DATE_YEAR, NULL) < 0 ||
-            unika_gender_parse(&g, recs[i].field[UNIKA_REC_GENDER],
-                               recs[i].size[UNIKA_REC_GENDER], NULL) < 0) {
+            unika_gender_parse(&g, recs[i].cell[UNIKA_COLUMN_GENDER],
+                               recs[i].size[UNIKA_COLUMN_GENDER], NULL) < 0) {
             failed++;
             names[i][0] = 'x';
             name_len[i] = 1;
@@ -173,15 +173,15 @@ int main(int argc, char **argv)
             size_t len;
             unika_date d;
             unika_gender g;
-            if (unika_normalize_name(name, sizeof name, &len, recs[i].field[1], recs[i].size[1],
+            if (unika_normalize_name(name, sizeof name, &len, recs[i].cell[1], recs[i].size[1],
                                      NULL) == 0)
                 sink ^= (uint8_t)name[0];
-            if (unika_date_parse(&d, recs[i].field[UNIKA_REC_BIRTH_DATE],
-                                 recs[i].size[UNIKA_REC_BIRTH_DATE], NULL, NULL) == 0 &&
+            if (unika_date_parse(&d, recs[i].cell[UNIKA_COLUMN_BIRTH_DATE],
+                                 recs[i].size[UNIKA_COLUMN_BIRTH_DATE], NULL, NULL) == 0 &&
                 unika_date_format(year, sizeof year, &d, UNIKA_DATE_YEAR, NULL) == 0)
                 sink ^= (uint8_t)year[3];
-            if (unika_gender_parse(&g, recs[i].field[UNIKA_REC_GENDER],
-                                   recs[i].size[UNIKA_REC_GENDER], NULL) == 0)
+            if (unika_gender_parse(&g, recs[i].cell[UNIKA_COLUMN_GENDER],
+                                   recs[i].size[UNIKA_COLUMN_GENDER], NULL) == 0)
                 sink ^= (uint8_t)g;
         }
     report("normalisation alone", now() - t, ops);

@@ -46,9 +46,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "count_people: line %lu: expected name;birth date;gender\n", n);
             continue;
         }
-        unika_record_set(&rec, UNIKA_REC_NAME, line, strlen(line));
-        unika_record_set(&rec, UNIKA_REC_BIRTH_DATE, birth, strlen(birth));
-        unika_record_set(&rec, UNIKA_REC_GENDER, gender, strlen(gender));
+        unika_record_set(&rec, UNIKA_COLUMN_NAME, line, strlen(line));
+        unika_record_set(&rec, UNIKA_COLUMN_BIRTH_DATE, birth, strlen(birth));
+        unika_record_set(&rec, UNIKA_COLUMN_GENDER, gender, strlen(gender));
         if (unika_pseudonym_from_record(pseudonym, key, recipe, &rec, &err)
             || unika_sketch_add(sketch, key, pseudonym, &err)) {
             /* The message names the field, never its value. */

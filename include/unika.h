@@ -21,6 +21,7 @@
 #include "unika/normalize.h"
 #include "unika/name_loose.h"
 #include "unika/recipe.h"
+#include "unika/record.h"
 #include "unika/pseudonym.h"
 #include "unika/sketch.h"
 #include "unika/sketch_io.h"

@@ -50,7 +50,7 @@ static void of_fields(uint8_t out[32], const unika_key *k, const unika_recipe *r
                   e.message);
 }
 
-static void set(unika_record *rec, unika_record_field f, const char *s)
+static void set(unika_record *rec, unika_column f, const char *s)
 {
     ck_assert_int_eq(unika_record_set(rec, f, s, strlen(s)), 0);
 }
@@ -59,10 +59,10 @@ START_TEST(sizes_match_macros)
 {
     ck_assert_uint_eq(unika_pseudonym_bytes(), UNIKA_PSEUDONYM_BYTES);
     ck_assert_uint_eq(unika_pseudonym_hex_bytes(), UNIKA_PSEUDONYM_HEX_BYTES);
-    ck_assert_uint_eq(unika_record_field_count(), UNIKA_REC_FIELD_COUNT);
+    ck_assert_uint_eq(unika_record_column_count(), UNIKA_COLUMN_COUNT);
     unika_record rec = {0};
-    ck_assert_int_eq(unika_record_set(&rec, UNIKA_REC_FIELD_COUNT, "x", 1), UNIKA_EINVAL);
-    ck_assert_int_eq(unika_record_set(NULL, UNIKA_REC_NAME, "x", 1), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_record_set(&rec, UNIKA_COLUMN_COUNT, "x", 1), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_record_set(NULL, UNIKA_COLUMN_NAME, "x", 1), UNIKA_EINVAL);
 }
 END_TEST
 
@@ -208,12 +208,12 @@ START_TEST(record_equals_its_normalised_fields)
     };
     for (size_t i = 0; i < UNIKA_ARRAY_LEN(cases); i++) {
         unika_record rec = {0};
-        if (cases[i].name) set(&rec, UNIKA_REC_NAME, cases[i].name);
-        if (cases[i].given) set(&rec, UNIKA_REC_GIVEN_NAME, cases[i].given);
-        if (cases[i].surname) set(&rec, UNIKA_REC_SURNAME, cases[i].surname);
-        if (cases[i].birth_date) set(&rec, UNIKA_REC_BIRTH_DATE, cases[i].birth_date);
-        if (cases[i].birth_year) set(&rec, UNIKA_REC_BIRTH_YEAR, cases[i].birth_year);
-        set(&rec, UNIKA_REC_GENDER, cases[i].gender);
+        if (cases[i].name) set(&rec, UNIKA_COLUMN_NAME, cases[i].name);
+        if (cases[i].given) set(&rec, UNIKA_COLUMN_GIVEN_NAME, cases[i].given);
+        if (cases[i].surname) set(&rec, UNIKA_COLUMN_SURNAME, cases[i].surname);
+        if (cases[i].birth_date) set(&rec, UNIKA_COLUMN_BIRTH_DATE, cases[i].birth_date);
+        if (cases[i].birth_year) set(&rec, UNIKA_COLUMN_BIRTH_YEAR, cases[i].birth_year);
+        set(&rec, UNIKA_COLUMN_GENDER, cases[i].gender);
         rec.birth_date_format = cases[i].format;
         unika_error e = {0};
         ck_assert_msg(unika_pseudonym_from_record(got, key, r, &rec, &e) == 0, "case %zu: %s",
@@ -235,8 +235,8 @@ START_TEST(record_fields_of_every_kind)
     static const char *genders[] = {"annat", "", "okänt", "X", "u"};
     for (size_t i = 0; i < UNIKA_ARRAY_LEN(genders); i++) {
         unika_record rec = {0};
-        set(&rec, UNIKA_REC_NAME, "Ali");
-        set(&rec, UNIKA_REC_GENDER, genders[i]);
+        set(&rec, UNIKA_COLUMN_NAME, "Ali");
+        set(&rec, UNIKA_COLUMN_GENDER, genders[i]);
         ck_assert_int_eq(unika_pseudonym_from_record(got, key, g, &rec, &e), 0);
         ck_assert_mem_eq(got, want, 32);
     }
@@ -247,15 +247,15 @@ START_TEST(record_fields_of_every_kind)
     const char *vp[] = {"198112189876"};
     of_fields(want, key, p, vp, 1);
     unika_record rec = {0};
-    set(&rec, UNIKA_REC_PERSONNUMMER, "811218-9876");
-    set(&rec, UNIKA_REC_VISIT_DATE, "2017-09-09");
+    set(&rec, UNIKA_COLUMN_PERSONNUMMER, "811218-9876");
+    set(&rec, UNIKA_COLUMN_DATE, "2017-09-09");
     ck_assert_int_eq(unika_pseudonym_from_record(got, key, p, &rec, &e), 0);
     ck_assert_mem_eq(got, want, 32);
-    rec.field[UNIKA_REC_VISIT_DATE] = NULL;
+    rec.cell[UNIKA_COLUMN_DATE] = NULL;
     rec.reference = (unika_date){2020, 1, 1};
     ck_assert_int_eq(unika_pseudonym_from_record(got, key, p, &rec, &e), 0);
     ck_assert_mem_eq(got, want, 32);
-    set(&rec, UNIKA_REC_PERSONNUMMER, "19811218-9876");
+    set(&rec, UNIKA_COLUMN_PERSONNUMMER, "19811218-9876");
     rec.reference = (unika_date){0, 0, 0};
     ck_assert_int_eq(unika_pseudonym_from_record(got, key, p, &rec, &e), 0);
     ck_assert_mem_eq(got, want, 32);
@@ -266,10 +266,10 @@ START_TEST(record_fields_of_every_kind)
     const char *vm[] = {"58789885", "0012345", "afghanistan", "2005-01", "2005-01-31"};
     of_fields(want, key, m, vm, 5);
     unika_record rm = {0};
-    set(&rm, UNIKA_REC_DOSSIER, "58-789885/2");
-    set(&rm, UNIKA_REC_DIGITS, "001-23 45");
-    set(&rm, UNIKA_REC_COUNTRY, "AFGHANISTAN");
-    set(&rm, UNIKA_REC_BIRTH_DATE, "31/01/2005");
+    set(&rm, UNIKA_COLUMN_DOSSIER, "58-789885/2");
+    set(&rm, UNIKA_COLUMN_DIGITS, "001-23 45");
+    set(&rm, UNIKA_COLUMN_COUNTRY, "AFGHANISTAN");
+    set(&rm, UNIKA_COLUMN_BIRTH_DATE, "31/01/2005");
     ck_assert_msg(unika_pseudonym_from_record(got, key, m, &rm, &e) == 0, "%s", e.message);
     ck_assert_mem_eq(got, want, 32);
     unika_recipe_free(m);
@@ -281,34 +281,34 @@ START_TEST(record_failures_name_the_column)
 {
     static const struct {
         const char *recipe;
-        unika_record_field col[3];
+        unika_column col[3];
         const char *val[3];
         int n;
         int code;
         const char *field;
     } cases[] = {
-        {"strict", {UNIKA_REC_NAME, UNIKA_REC_BIRTH_DATE, UNIKA_REC_GENDER},
+        {"strict", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_GENDER},
          {"Zainab Haidari", "2005-02-30", "F"}, 3, UNIKA_EDATE, "birth_date"},
-        {"strict", {UNIKA_REC_NAME, UNIKA_REC_BIRTH_DATE, UNIKA_REC_GENDER},
+        {"strict", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_GENDER},
          {"Zainab Haidari", "2005-02-03", "helicopter"}, 3, UNIKA_EGENDER, "gender"},
-        {"strict", {UNIKA_REC_NAME, UNIKA_REC_BIRTH_DATE, UNIKA_REC_GENDER},
+        {"strict", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_GENDER},
          {"", "2005-02-03", "F"}, 3, UNIKA_EEMPTY, "name"},
-        {"strict", {UNIKA_REC_GIVEN_NAME, UNIKA_REC_SURNAME, UNIKA_REC_GENDER},
+        {"strict", {UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME, UNIKA_COLUMN_GENDER},
          {"Zainab", "Haidari\xff", "F"}, 3, UNIKA_EUTF8, "given_name+surname"},
-        {"strict", {UNIKA_REC_NAME, UNIKA_REC_GENDER}, {"Zainab Haidari", "F"}, 2,
+        {"strict", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_GENDER}, {"Zainab Haidari", "F"}, 2,
          UNIKA_EFIELD, "birth_year"},
-        {"strict", {UNIKA_REC_NAME, UNIKA_REC_BIRTH_YEAR}, {"Zainab Haidari", "2005"}, 2,
+        {"strict", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_BIRTH_YEAR}, {"Zainab Haidari", "2005"}, 2,
          UNIKA_EFIELD, "gender"},
-        {"strict", {UNIKA_REC_BIRTH_YEAR, UNIKA_REC_GENDER}, {"2005", "F"}, 2,
+        {"strict", {UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_GENDER}, {"2005", "F"}, 2,
          UNIKA_EFIELD, "name"},
-        {"strict", {UNIKA_REC_NAME, UNIKA_REC_BIRTH_YEAR, UNIKA_REC_GENDER},
+        {"strict", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_GENDER},
          {"Zainab Haidari", "05", "F"}, 3, UNIKA_EDATE, "birth_year"},
-        {"pnr", {UNIKA_REC_PERSONNUMMER}, {"19811218-9875"}, 1, UNIKA_ECHECKDIGIT,
+        {"pnr", {UNIKA_COLUMN_PERSONNUMMER}, {"19811218-9875"}, 1, UNIKA_ECHECKDIGIT,
          "personnummer"},
-        {"pnr", {UNIKA_REC_PERSONNUMMER, UNIKA_REC_VISIT_DATE}, {"811218-9876", "yesterday"},
+        {"pnr", {UNIKA_COLUMN_PERSONNUMMER, UNIKA_COLUMN_DATE}, {"811218-9876", "yesterday"},
          2, UNIKA_EDATE, "visit_date"},
-        {"dossier", {UNIKA_REC_DOSSIER}, {"1234-567"}, 1, UNIKA_EDOSSIER, "dossier"},
-        {"name+country", {UNIKA_REC_NAME, UNIKA_REC_COUNTRY}, {"Zainab", ""}, 2,
+        {"dossier", {UNIKA_COLUMN_DOSSIER}, {"1234-567"}, 1, UNIKA_EDOSSIER, "dossier"},
+        {"name+country", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_COUNTRY}, {"Zainab", ""}, 2,
          UNIKA_EEMPTY, "country"},
     };
     for (size_t i = 0; i < UNIKA_ARRAY_LEN(cases); i++) {
@@ -342,9 +342,9 @@ START_TEST(batch_equals_single)
     unika_record recs[N];
     memset(recs, 0, sizeof recs);
     for (int i = 0; i < N; i++) {
-        set(&recs[i], UNIKA_REC_NAME, names[i]);
-        set(&recs[i], UNIKA_REC_BIRTH_DATE, dates[i]);
-        set(&recs[i], UNIKA_REC_GENDER, genders[i]);
+        set(&recs[i], UNIKA_COLUMN_NAME, names[i]);
+        set(&recs[i], UNIKA_COLUMN_BIRTH_DATE, dates[i]);
+        set(&recs[i], UNIKA_COLUMN_GENDER, genders[i]);
     }
     uint8_t out[N * 32];
     memset(out, 0xee, sizeof out);
@@ -395,18 +395,18 @@ START_TEST(loose_recipe_uses_the_loose_key)
         uint8_t want[32], got[32];
         of_fields(want, key, r, v, 3);
         unika_record rec = {0};
-        set(&rec, UNIKA_REC_NAME, names[i]);
-        set(&rec, UNIKA_REC_BIRTH_YEAR, "2002");
-        set(&rec, UNIKA_REC_GENDER, "male");
+        set(&rec, UNIKA_COLUMN_NAME, names[i]);
+        set(&rec, UNIKA_COLUMN_BIRTH_YEAR, "2002");
+        set(&rec, UNIKA_COLUMN_GENDER, "male");
         unika_error e = {0};
         ck_assert_msg(unika_pseudonym_from_record(got, key, r, &rec, &e) == 0, "%s", e.message);
         ck_assert_mem_eq(got, want, 32);
     }
     /* Failures still name the column. */
     unika_record rec = {0};
-    set(&rec, UNIKA_REC_GIVEN_NAME, "\xc3");
-    set(&rec, UNIKA_REC_BIRTH_YEAR, "2002");
-    set(&rec, UNIKA_REC_GENDER, "male");
+    set(&rec, UNIKA_COLUMN_GIVEN_NAME, "\xc3");
+    set(&rec, UNIKA_COLUMN_BIRTH_YEAR, "2002");
+    set(&rec, UNIKA_COLUMN_GENDER, "male");
     uint8_t got[32];
     unika_error e = {0};
     ck_assert_int_eq(unika_pseudonym_from_record(got, key, r, &rec, &e), UNIKA_EUTF8);
@@ -425,17 +425,17 @@ START_TEST(random_cells_fail_cleanly)
     unika_recipe *rs[UNIKA_ARRAY_LEN(recipes)];
     for (size_t i = 0; i < UNIKA_ARRAY_LEN(recipes); i++) rs[i] = recipe(recipes[i]);
     uint64_t seed = 20261123;
-    char cells[UNIKA_REC_FIELD_COUNT][32];
+    char cells[UNIKA_COLUMN_COUNT][32];
     size_t ok = 0, failed = 0;
     for (int iter = 0; iter < 20000; iter++) {
         unika_record rec = {0};
-        for (int f = 0; f < UNIKA_REC_FIELD_COUNT; f++) {
+        for (int f = 0; f < UNIKA_COLUMN_COUNT; f++) {
             uint64_t r = unika_test_splitmix64(&seed);
             if (r % 5 == 0) continue; /* column absent */
             size_t len = (size_t)(r >> 8) % 25;
             for (size_t j = 0; j < len; j++)
                 cells[f][j] = alphabet[unika_test_splitmix64(&seed) % (sizeof alphabet - 1)];
-            rec.field[f] = cells[f];
+            rec.cell[f] = cells[f];
             rec.size[f] = len;
         }
         unika_recipe *r = rs[unika_test_splitmix64(&seed) % UNIKA_ARRAY_LEN(rs)];
@@ -455,11 +455,11 @@ START_TEST(random_cells_fail_cleanly)
     ck_assert_uint_gt(failed, 0);
     /* Sizes that would overflow a sum are refused before any byte is read. */
     unika_record rec = {0};
-    rec.field[UNIKA_REC_GIVEN_NAME] = "a";
-    rec.size[UNIKA_REC_GIVEN_NAME] = SIZE_MAX;
-    set(&rec, UNIKA_REC_SURNAME, "b");
-    set(&rec, UNIKA_REC_BIRTH_YEAR, "2001");
-    set(&rec, UNIKA_REC_GENDER, "m");
+    rec.cell[UNIKA_COLUMN_GIVEN_NAME] = "a";
+    rec.size[UNIKA_COLUMN_GIVEN_NAME] = SIZE_MAX;
+    set(&rec, UNIKA_COLUMN_SURNAME, "b");
+    set(&rec, UNIKA_COLUMN_BIRTH_YEAR, "2001");
+    set(&rec, UNIKA_COLUMN_GENDER, "m");
     uint8_t got[32];
     unika_error e = {0};
     ck_assert_int_eq(unika_pseudonym_from_record(got, key, rs[0], &rec, &e), UNIKA_ETOOLONG);
@@ -487,15 +487,12 @@ static size_t split_tabs(char *line, char **cols, size_t max)
     return n;
 }
 
-static unika_record_field column_index(const char *name)
+static unika_column column_index(const char *name)
 {
-    static const char *cols[UNIKA_REC_FIELD_COUNT] = {
-        "visit_date", "name", "given_name", "surname", "birth_date", "birth_year",
-        "gender", "country", "personnummer", "dossier", "digits"};
-    for (int i = 0; i < UNIKA_REC_FIELD_COUNT; i++)
-        if (!strcmp(cols[i], name)) return (unika_record_field)i;
+    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++)
+        if (!strcmp(unika_column_name((unika_column)i), name)) return (unika_column)i;
     ck_abort_msg("unknown column %s in vectors", name);
-    return UNIKA_REC_FIELD_COUNT;
+    return UNIKA_COLUMN_COUNT;
 }
 
 START_TEST(known_answer_vectors)

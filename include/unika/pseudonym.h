@@ -10,9 +10,9 @@
  * be tested against guessed names.
  *
  *   unika_record rec = {0};
- *   unika_record_set(&rec, UNIKA_REC_NAME, "Hosein Amiri", 12);
- *   unika_record_set(&rec, UNIKA_REC_BIRTH_DATE, "2005-01-01", 10);
- *   unika_record_set(&rec, UNIKA_REC_GENDER, "male", 4);
+ *   unika_record_set(&rec, UNIKA_COLUMN_NAME, "Hosein Amiri", 12);
+ *   unika_record_set(&rec, UNIKA_COLUMN_BIRTH_DATE, "2005-01-01", 10);
+ *   unika_record_set(&rec, UNIKA_COLUMN_GENDER, "male", 4);
  *   uint8_t p[UNIKA_PSEUDONYM_BYTES];
  *   if (unika_pseudonym_from_record(p, key, recipe, &rec, &err) < 0)
  *       fprintf(stderr, "%s: %s\n", err.field, err.message);  // never the value
@@ -28,55 +28,17 @@
 #include "key.h"
 #include "normalize.h"
 #include "recipe.h"
+#include "record.h"
 
 #define UNIKA_PSEUDONYM_HEX_BYTES (2 * UNIKA_PSEUDONYM_BYTES + 1) /* with NUL */
 #define UNIKA_PSEUDONYM_VERSION 1     /* of the encoding in docs/pseudonyms.md */
 #define UNIKA_PSEUDONYM_VALUE_MAX 256 /* longest normalised field value, bytes */
-
-/* Columns a partner's record may have. Indexes into unika_record; not
- * pinned (not part of any encoding). */
-typedef enum unika_record_field {
-    UNIKA_REC_VISIT_DATE = 0, /* reference date for 10-digit personnummer */
-    UNIKA_REC_NAME,           /* the whole name, any token order */
-    UNIKA_REC_GIVEN_NAME,     /* used with UNIKA_REC_SURNAME when NAME is absent */
-    UNIKA_REC_SURNAME,
-    UNIKA_REC_BIRTH_DATE,     /* full date, or year-month, or year */
-    UNIKA_REC_BIRTH_YEAR,     /* used for birth_year when BIRTH_DATE is absent */
-    UNIKA_REC_GENDER,
-    UNIKA_REC_COUNTRY,
-    UNIKA_REC_PERSONNUMMER,
-    UNIKA_REC_DOSSIER,
-    UNIKA_REC_DIGITS,
-    UNIKA_REC_FIELD_COUNT
-} unika_record_field;
-
-/*
- * A raw record: the cells of one row as the partner's system wrote them.
- * field[i] == NULL means the source has no such column; a non-NULL field
- * with size 0 is an empty cell (for gender, "unknown"; for other fields an
- * error). Zero-initialise, then set what the source has. Nothing is copied:
- * the pointers must stay valid during the call.
- */
-typedef struct unika_record {
-    const char *field[UNIKA_REC_FIELD_COUNT];
-    size_t size[UNIKA_REC_FIELD_COUNT];
-    const char *birth_date_format; /* unika_date_parse() format; NULL = by shape */
-    const char *visit_date_format; /* likewise for UNIKA_REC_VISIT_DATE */
-    unika_date reference;          /* for 10-digit personnummer; {0} = take the
-                                      visit date, if there is one */
-} unika_record;
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 UNIKA_API size_t unika_pseudonym_hex_bytes(void);
-UNIKA_API size_t unika_record_field_count(void);
-
-/*! unika_record_set() : sets record->field[f] = src, record->size[f] = src_size.
- *  @return 0; UNIKA_EINVAL if record is NULL or f is out of range. */
-UNIKA_API int unika_record_set(unika_record *record, unika_record_field f, const char *src,
-                               size_t src_size);
 
 /*! unika_pseudonym_from_fields() :
  *  The pseudonym of values that are ALREADY normalised, one per recipe
@@ -96,20 +58,41 @@ UNIKA_API UNIKA_NODISCARD int unika_pseudonym_from_fields(uint8_t dst[UNIKA_PSEU
                                                           const size_t *sizes, size_t n,
                                                           unika_error *err);
 
-/*! unika_pseudonym_from_record() :
- *  Normalises the record's cells as the recipe asks (docs/pseudonyms.md,
- *  "From a record") and returns their pseudonym:
- *   name         unika_normalize_name(NAME), or of "GIVEN_NAME SURNAME" when
- *                NAME is absent (token order does not matter);
+/*! unika_pseudonym_from_values() :
+ *  The pseudonym of a record's values (unika/record.h, each parsed once by
+ *  unika_values_from_record() or unika_profile_read()), each recipe field
+ *  normalised from them (docs/pseudonyms.md, "From a record"):
+ *   name         unika_normalize_name(NAME) (given name and surname joined
+ *                when split: token order does not matter);
  *   name_loose   the loose key of that normalised name;
- *   birth_date   BIRTH_DATE as YYYY-MM-DD;  birth_month  as YYYY-MM;
- *   birth_year   YYYY of BIRTH_DATE, or of BIRTH_YEAR when BIRTH_DATE is absent;
+ *   birth_date   the birth as YYYY-MM-DD;  birth_month  as YYYY-MM;
+ *   birth_year   its YYYY (from BIRTH_DATE, or BIRTH_YEAR when that is absent
+ *                or empty);
  *   gender       "M", "F" or "X" (unika_gender_fold: other and unknown are one);
  *   country      unika_normalize_name(COUNTRY);
- *   personnummer 12 digits; 10-digit forms need `reference` or a VISIT_DATE;
+ *   personnummer 12 digits; 10-digit forms need the reference or a visit date;
  *   dossier, digits  as their normalisers.
+ *  The values must include what unika_recipe_needs() names (and the visit
+ *  date, when the source has one, for personnummer).
  *  @return 0 and dst filled, or the normaliser's error with err->field set to
- *          the record column that failed ("birth_date", "given_name+surname",
+ *          the column the value came from ("birth_date", "given_name+surname",
+ *          "visit_date", ...) and err->line, err->column to its place in the
+ *          CSV file (0 when the values did not come from one):
+ *          UNIKA_EFIELD if the record lacks a column the recipe needs;
+ *          UNIKA_EINVAL on NULL arguments; every normaliser error
+ *          (UNIKA_EUTF8, UNIKA_EEMPTY, UNIKA_ENAME, UNIKA_EDATE, ...).
+ *  On failure dst is zeroed. */
+UNIKA_API UNIKA_NODISCARD int unika_pseudonym_from_values(uint8_t dst[UNIKA_PSEUDONYM_BYTES],
+                                                          const unika_key *key,
+                                                          const unika_recipe *recipe,
+                                                          const unika_values *values,
+                                                          unika_error *err);
+
+/*! unika_pseudonym_from_record() :
+ *  unika_values_from_record() of what the recipe needs, then
+ *  unika_pseudonym_from_values(): the pseudonym of a record's raw cells.
+ *  @return 0 and dst filled, or the error with err->field set to the record
+ *          column that failed ("birth_date", "given_name+surname",
  *          "visit_date", ...):
  *          UNIKA_EFIELD if the record lacks a column the recipe needs;
  *          UNIKA_EINVAL on NULL arguments; every normaliser error

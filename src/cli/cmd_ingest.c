@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <dirent.h>
 #include <unistd.h>
 
+#include "ingest/cells.h"
 #include "ingest/ingest.h"
 #include "unika/sign.h"
 #include "unika/sketch.h"
@@ -60,29 +60,15 @@ static const char *const grain_names[] = {"half-year", "year", "month", "all"};
 
 enum by_kind { BY_GENDER, BY_AGE_GROUP, BY_COUNTRY, BY_BIRTH_YEAR };
 static const char *const by_names[] = {"gender", "age_group", "country", "birth_year"};
-#define MAX_BY 4
+#define MAX_BY CLI_MAX_BY
 #define MAX_RECIPES 8
 #define MAX_BANDS 32
-/* Open cells, each a sketch held until the end (~2 KiB when small, 2^p when
- * dense): --by country on a dirty or hostile file would otherwise grow
- * memory and output files with the rows (docs/resources.md). */
-#define MAX_CELLS 16384
-#define ID_BITS ((1u << UNIKA_VALUE_PERSONNUMMER) | (1u << UNIKA_VALUE_DOSSIER))
+#define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
 
 typedef struct band {
     int lo, hi; /* hi < 0: open-ended */
     char label[24];
 } band;
-
-typedef struct cell {
-    size_t recipe;
-    char *period;
-    char *values[MAX_BY];
-    char *file;
-    unika_sketch *sketch;
-    uint64_t rows;
-    uint64_t hash;
-} cell;
 
 typedef struct ingest {
     /* options */
@@ -102,10 +88,13 @@ typedef struct ingest {
     unika_sign_key *signer; /* --sign, else NULL */
     unika_recipe *recipes[MAX_RECIPES];
     unika_profile *profile;
-    cell *cells;
-    size_t ncells, cap;
-    size_t *table; /* open addressing: index + 1, 0 = empty */
-    size_t table_size;
+    cli_cells cells;
+    /* per row */
+    unsigned need_row, need_recipe[MAX_RECIPES];
+    cli_input in;
+    unika_values values;
+    char period[16], by_value[MAX_BY][UNIKA_LABEL_VALUE_MAX + 1];
+    char *by_ptr[MAX_BY];
     uint64_t rows_read, rows_rejected;
     uint64_t used[MAX_RECIPES], rejected[MAX_RECIPES];
     cli_rejects rejects;
@@ -251,157 +240,6 @@ static int parse_args(ingest *g, int argc, char **argv)
     return 0;
 }
 
-/* ---- cells ---------------------------------------------------------------- */
-
-static uint64_t fnv1a(uint64_t h, const char *s)
-{
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return (h ^ 0x1f) * 0x100000001b3ULL; /* separator, so ("ab","c") != ("a","bc") */
-}
-
-static uint64_t cell_hash(size_t recipe, const char *period, char *const *values, size_t nby)
-{
-    uint64_t h = 0xcbf29ce484222325ULL ^ recipe;
-    h = fnv1a(h, period);
-    for (size_t i = 0; i < nby; i++) h = fnv1a(h, values[i]);
-    return h;
-}
-
-static int cell_matches(const cell *c, size_t recipe, const char *period, char *const *values,
-                        size_t nby)
-{
-    if (c->recipe != recipe || strcmp(c->period, period)) return 0;
-    for (size_t i = 0; i < nby; i++)
-        if (strcmp(c->values[i], values[i])) return 0;
-    return 1;
-}
-
-static int table_grow(ingest *g)
-{
-    size_t size = g->table_size ? g->table_size * 2 : 256;
-    size_t *t = calloc(size, sizeof *t);
-    if (!t) return -1;
-    for (size_t i = 0; i < g->ncells; i++) {
-        size_t k = g->cells[i].hash & (size - 1);
-        while (t[k]) k = (k + 1) & (size - 1);
-        t[k] = i + 1;
-    }
-    free(g->table);
-    g->table = t;
-    g->table_size = size;
-    return 0;
-}
-
-/* Keeps [A-Za-z0-9.+-] and writes '-' for anything else, so a file name
- * never holds a separator, a space or a path character. */
-static void slug(char *dst, size_t cap, const char *src)
-{
-    size_t o = 0;
-    for (; *src && o + 1 < cap; src++) {
-        char ch = *src;
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                 ch == '.' || ch == '+' || ch == '-';
-        dst[o++] = ok ? ch : '-';
-    }
-    dst[o] = '\0';
-}
-
-static char *cell_file_name(const ingest *g, const cell *c)
-{
-    char buf[2048], part[600];
-    size_t o = (size_t)snprintf(buf, sizeof buf, "%s", g->org);
-    if (g->nrecipes > 1) {
-        slug(part, sizeof part, unika_recipe_name(g->recipes[c->recipe]));
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s", part);
-    }
-    o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s", c->period);
-    for (size_t i = 0; i < g->nby && o < sizeof buf; i++) {
-        slug(part, sizeof part, c->values[i]);
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s-%s", by_names[g->by[i]], part);
-    }
-    if (o < sizeof buf) snprintf(buf + o, sizeof buf - o, ".uks");
-    return strdup(buf);
-}
-
-/* Finds or creates the cell; NULL with err set on failure. */
-static cell *cell_get(ingest *g, size_t recipe, const char *period, char *const *values,
-                      unika_error *err)
-{
-    uint64_t h = cell_hash(recipe, period, values, g->nby);
-    if (g->table_size) {
-        size_t k = h & (g->table_size - 1);
-        while (g->table[k]) {
-            cell *c = &g->cells[g->table[k] - 1];
-            if (c->hash == h && cell_matches(c, recipe, period, values, g->nby)) return c;
-            k = (k + 1) & (g->table_size - 1);
-        }
-    }
-    if (g->ncells == MAX_CELLS) {
-        cli_set_error(err, UNIKA_ERANGE, NULL,
-                      "more than %d cells (recipe x period x --by values): use a coarser "
-                      "--period or fewer --by fields", MAX_CELLS);
-        return NULL;
-    }
-    if ((g->ncells + 1) * 2 > g->table_size && table_grow(g) < 0) goto nomem;
-    if (g->ncells == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 64;
-        cell *p = realloc(g->cells, cap * sizeof *p);
-        if (!p) goto nomem;
-        g->cells = p;
-        g->cap = cap;
-    }
-    cell *c = &g->cells[g->ncells];
-    memset(c, 0, sizeof *c);
-    c->recipe = recipe;
-    c->hash = h;
-    c->period = strdup(period);
-    int bad = !c->period;
-    for (size_t i = 0; i < g->nby; i++) bad |= !(c->values[i] = strdup(values[i]));
-    if (bad) goto nomem_cell;
-    int rc = unika_sketch_new(&c->sketch, g->precision, unika_key_fingerprint_ptr(g->key),
-                              unika_recipe_fingerprint_ptr(g->recipes[recipe]), err);
-    if (rc < 0) goto fail_cell;
-    if ((rc = unika_sketch_set_label(c->sketch, "org", g->org, err)) < 0 ||
-        (rc = unika_sketch_set_label(c->sketch, "period", period, err)) < 0 ||
-        (rc = unika_sketch_set_label(c->sketch, "recipe", unika_recipe_name(g->recipes[recipe]),
-                                     err)) < 0)
-        goto fail_cell;
-    for (size_t i = 0; i < g->nby; i++)
-        if ((rc = unika_sketch_set_label(c->sketch, by_names[g->by[i]], values[i], err)) < 0)
-            goto fail_cell;
-    if (!(c->file = cell_file_name(g, c))) goto nomem_cell;
-    g->ncells++;
-    size_t k = h & (g->table_size - 1);
-    while (g->table[k]) k = (k + 1) & (g->table_size - 1);
-    g->table[k] = g->ncells;
-    return c;
-
-nomem_cell:
-    cli_set_error(err, UNIKA_ENOMEM, NULL, "out of memory");
-fail_cell:
-    free(c->period);
-    for (size_t i = 0; i < g->nby; i++) free(c->values[i]);
-    unika_sketch_free(c->sketch);
-    free(c->file);
-    return NULL;
-nomem:
-    cli_set_error(err, UNIKA_ENOMEM, NULL, "out of memory");
-    return NULL;
-}
-
-static void cells_free(ingest *g)
-{
-    for (size_t i = 0; i < g->ncells; i++) {
-        cell *c = &g->cells[i];
-        free(c->period);
-        for (size_t k = 0; k < g->nby; k++) free(c->values[k]);
-        free(c->file);
-        unika_sketch_free(c->sketch);
-    }
-    free(g->cells);
-    free(g->table);
-}
-
 /* ---- per-row categories ------------------------------------------------------ */
 
 /* Hand-formatted: it runs for every row. */
@@ -473,154 +311,6 @@ static void country_value(char *dst, size_t cap, const char *src, size_t n)
     dst[o] = '\0';
 }
 
-/* ---- output ----------------------------------------------------------------- */
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n > k && !strcmp(s + n - k, suffix);
-}
-
-/* 1 if `dir` holds anything but regular *.uks files and their *.uks.sig
- * signatures (or cannot be read): what an earlier run may have written. */
-static int dir_has_foreign(const char *dir, int *empty)
-{
-    DIR *d = opendir(dir);
-    if (!d) return 1;
-    struct dirent *e;
-    int foreign = 0;
-    *empty = 1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        *empty = 0;
-        char path[PATH_MAX];
-        struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (!(ends_with(e->d_name, ".uks") || ends_with(e->d_name, ".uks.sig")) ||
-            lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
-            foreign = 1;
-    }
-    closedir(d);
-    return foreign;
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char path[PATH_MAX];
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-/* Refuses early, before any row is read, when DIR cannot be the output. */
-static int check_out_dir(const ingest *g)
-{
-    struct stat st;
-    if (stat(g->out_dir, &st) < 0) return 0;
-    if (!S_ISDIR(st.st_mode)) {
-        cli_errorf("%s: exists and is not a directory", g->out_dir);
-        return CLI_INPUT;
-    }
-    int empty = 0;
-    int foreign = dir_has_foreign(g->out_dir, &empty);
-    if (empty) return 0;
-    if (!g->force) {
-        cli_errorf("%s: exists and is not empty (use --force to replace its sketches)",
-                   g->out_dir);
-        return CLI_INPUT;
-    }
-    if (foreign) {
-        cli_errorf("%s: holds files other than .uks sketches and their .sig files; refusing "
-                   "to replace it even with --force", g->out_dir);
-        return CLI_INPUT;
-    }
-    return 0;
-}
-
-static int cell_file_cmp(const void *a, const void *b)
-{
-    return strcmp(((const cell *)a)->file, ((const cell *)b)->file);
-}
-
-static int write_cells(ingest *g)
-{
-    /* Sorted by file name: the summary is stable and equal names are adjacent. */
-    qsort(g->cells, g->ncells, sizeof *g->cells, cell_file_cmp);
-    for (size_t i = 1; i < g->ncells; i++)
-        if (!strcmp(g->cells[i].file, g->cells[i - 1].file)) {
-            cli_errorf("two categories map to the same file name %s; nothing written",
-                       g->cells[i].file);
-            return CLI_INPUT;
-        }
-
-    size_t n = strlen(g->out_dir);
-    while (n > 1 && g->out_dir[n - 1] == '/') n--;
-    char final[PATH_MAX], stage[PATH_MAX], old[PATH_MAX];
-    snprintf(final, sizeof final, "%.*s", (int)n, g->out_dir);
-    if (cli_path_join(stage, sizeof stage, final, ".unika-tmp-", "XXXXXX") < 0 || !mkdtemp(stage)) {
-        cli_errorf("%s: cannot create a staging directory beside it: %s", final, strerror(errno));
-        return CLI_INPUT;
-    }
-    unika_error err = {0};
-    char path[PATH_MAX];
-    for (size_t i = 0; i < g->ncells; i++) {
-        if (cli_interrupted) {
-            cli_errorf("interrupted");
-            remove_tree(stage);
-            return CLI_INPUT;
-        }
-        if (cli_path_join(path, sizeof path, stage, "/", g->cells[i].file) < 0) {
-            cli_errorf("%s: path too long", g->cells[i].file);
-            remove_tree(stage);
-            return CLI_INPUT;
-        }
-        if (unika_sketch_save(g->cells[i].sketch, path, 0, &err) < 0) {
-            remove_tree(stage);
-            return cli_fail(NULL, &err);
-        }
-        /* Signed inside the staging directory: DIR appears signed or not at all. */
-        if (g->signer && unika_sign_file(g->signer, path, NULL, 0, &err) < 0) {
-            cli_errorf("%s: cannot sign: %s", g->cells[i].file, err.message);
-            remove_tree(stage);
-            return CLI_INPUT;
-        }
-    }
-    if (cli_fsync_dir(stage, &err) < 0) {
-        remove_tree(stage);
-        return cli_fail(NULL, &err);
-    }
-    /* Swap into place. An empty or absent DIR is replaced atomically; a DIR
-     * of old sketches (--force) is first moved aside, then removed. */
-    old[0] = '\0';
-    if (rename(stage, final) < 0) {
-        if (errno != ENOTEMPTY && errno != EEXIST) {
-            cli_errorf("%s: cannot move the sketches into place: %s", final, strerror(errno));
-            remove_tree(stage);
-            return CLI_INPUT;
-        }
-        if (cli_path_join(old, sizeof old, final, ".unika-old-", "XXXXXX") < 0 || !mkdtemp(old) || rename(final, old) < 0 || rename(stage, final) < 0) {
-            cli_errorf("%s: cannot replace the old sketches: %s", final, strerror(errno));
-            remove_tree(stage);
-            return CLI_INPUT;
-        }
-        remove_tree(old);
-    }
-    char *parent = cli_dirname(final);
-    if (parent) {
-        cli_fsync_dir(parent, NULL);
-        free(parent);
-    }
-    return 0;
-}
-
 /* ---- the run ------------------------------------------------------------------ */
 
 static void summary(ingest *g, const cli_input *in)
@@ -637,10 +327,10 @@ static void summary(ingest *g, const cli_input *in)
                     (unsigned long long)g->used[r], (unsigned long long)g->rejected[r]);
     }
     cli_rejects_print(&g->rejects, f);
-    for (size_t i = 0; i < g->ncells; i++)
-        fprintf(f, "  %s: %llu row%s\n", g->cells[i].file, (unsigned long long)g->cells[i].rows,
-                g->cells[i].rows == 1 ? "" : "s");
-    fprintf(f, "unika ingest: wrote %zu sketch%s to %s", g->ncells, g->ncells == 1 ? "" : "es",
+    for (size_t i = 0; i < g->cells.ncells; i++)
+        fprintf(f, "  %s: %llu row%s\n", g->cells.cells[i].file, (unsigned long long)g->cells.cells[i].rows,
+                g->cells.cells[i].rows == 1 ? "" : "s");
+    fprintf(f, "unika ingest: wrote %zu sketch%s to %s", g->cells.ncells, g->cells.ncells == 1 ? "" : "es",
             g->out_dir);
     if (g->signer) fprintf(f, ", signed by %s", unika_sign_key_name(g->signer));
     fputc('\n', f);
@@ -682,8 +372,8 @@ static void summary_json(ingest *g, const cli_input *in)
     cj_arr_end(&j);
     cli_rejects_json(&g->rejects, &j);
     cj_arr(&j, "cells");
-    for (size_t i = 0; i < g->ncells; i++) {
-        const cell *c = &g->cells[i];
+    for (size_t i = 0; i < g->cells.ncells; i++) {
+        const cli_cell *c = &g->cells.cells[i];
         cj_obj(&j, NULL);
         cj_str(&j, "file", c->file);
         cj_str(&j, "recipe", unika_recipe_name(g->recipes[c->recipe]));
@@ -708,7 +398,9 @@ static void summary_json(ingest *g, const cli_input *in)
     cj_end(&j);
 }
 
-static int run(ingest *g)
+/* Recipes, output place, keys and profile, and what a row must yield: all
+ * checked before the first row is read. */
+static int prepare(ingest *g)
 {
     unika_error err = {0};
     int rc;
@@ -722,7 +414,7 @@ static int run(ingest *g)
             if (unika_recipe_equal(g->recipes[q], g->recipes[r]))
                 return cli_usage_error("recipe %s given twice", unika_recipe_name(g->recipes[r]));
     }
-    if ((rc = check_out_dir(g))) return rc;
+    if ((rc = cli_cells_check_dir(g->out_dir, g->force))) return rc;
     if (g->rejects_path) {
         /* DIR is replaced as a whole, so the rejects file cannot live in it. */
         char *rdir = cli_dirname(g->rejects_path);
@@ -747,188 +439,183 @@ static int run(ingest *g)
     if (unika_profile_load(&g->profile, g->profile_path, &err) < 0) return cli_fail(NULL, &err);
 
     /* What each recipe, the period and the categories need from a row. */
-    unsigned need_row = 0, need_recipe[MAX_RECIPES];
     for (size_t r = 0; r < g->nrecipes; r++) {
-        const char *missing = NULL;
-        long need = cli_recipe_needs(g->recipes[r], &missing);
-        if (need < 0) {
-            cli_errorf("recipe %s uses '%s', which no profile column provides",
-                       unika_recipe_name(g->recipes[r]), missing);
-            return CLI_INPUT;
-        }
+        unsigned need;
+        if ((rc = cli_recipe_needs(&need, g->recipes[r]))) return rc;
         char why[128];
         snprintf(why, sizeof why, "recipe %s", unika_recipe_name(g->recipes[r]));
-        if ((rc = cli_profile_check(g->profile, g->profile_path, (unsigned)need, why))) return rc;
-        need_recipe[r] = (unsigned)need;
-        need_row |= (unsigned)need;
+        if ((rc = cli_profile_check(g->profile, g->profile_path, need, why))) return rc;
+        g->need_recipe[r] = need;
+        g->need_row |= need;
     }
     if (g->grain != GRAIN_ALL) {
-        if ((rc = cli_profile_check(g->profile, g->profile_path, 1u << UNIKA_VALUE_DATE,
-                                    "--period")))
+        if ((rc = cli_profile_check(g->profile, g->profile_path, BIT(DATE), "--period")))
             return rc;
-        need_row |= 1u << UNIKA_VALUE_DATE;
+        g->need_row |= BIT(DATE);
     }
     for (size_t i = 0; i < g->nby; i++) {
-        unsigned need = g->by[i] == BY_GENDER     ? 1u << UNIKA_VALUE_GENDER
-                      : g->by[i] == BY_COUNTRY    ? 1u << UNIKA_VALUE_COUNTRY
-                      : g->by[i] == BY_BIRTH_YEAR ? 1u << UNIKA_VALUE_BIRTH
-                      : (1u << UNIKA_VALUE_BIRTH) | (1u << UNIKA_VALUE_DATE);
+        unsigned need = g->by[i] == BY_GENDER     ? BIT(GENDER)
+                      : g->by[i] == BY_COUNTRY    ? BIT(COUNTRY)
+                      : g->by[i] == BY_BIRTH_YEAR ? BIT(BIRTH_DATE)
+                      : BIT(BIRTH_DATE) | BIT(DATE);
         char why[64];
         snprintf(why, sizeof why, "--by %s", by_names[g->by[i]]);
         if ((rc = cli_profile_check(g->profile, g->profile_path, need, why))) return rc;
-        need_row |= need;
+        g->need_row |= need;
     }
-    unsigned provided = unika_profile_provides(g->profile);
     /* A visit date, when the profile has one, lets 10-digit numbers find their century. */
-    if (need_row & (1u << UNIKA_VALUE_PERSONNUMMER)) need_row |= provided & (1u << UNIKA_VALUE_DATE);
+    if (g->need_row & BIT(PERSONNUMMER))
+        g->need_row |= unika_profile_provides(g->profile) & BIT(DATE);
+    return 0;
+}
 
-    cli_input in;
-    if ((rc = cli_input_open(&in, g->input, g->profile))) return rc;
-    cli_catch_interrupts();
+/* The row's period and --by values; a row that cannot have them is
+ * rejected (err set, with its line and column). */
+static int categories(ingest *g, uint64_t line, unika_error *err)
+{
+    const unika_values *v = &g->values;
+    unsigned set = v->has & ~v->empty;
+    if (g->grain != GRAIN_ALL && !(set & BIT(DATE))) {
+        int rc = cli_set_error(err, UNIKA_EEMPTY, "date", "line %llu: the visit date is empty",
+                               (unsigned long long)line);
+        err->column = v->column[UNIKA_COLUMN_DATE];
+        return rc;
+    }
+    period_of(g->period, g->grain, &v->visit);
+    for (size_t i = 0; i < g->nby; i++) {
+        char *out = g->by_value[i];
+        switch (g->by[i]) {
+        case BY_GENDER: copy_value(out, unika_gender_code(unika_gender_fold(v->gender))); break;
+        case BY_COUNTRY:
+            if (set & BIT(COUNTRY))
+                country_value(out, sizeof g->by_value[i], v->text[UNIKA_COLUMN_COUNTRY],
+                              v->size[UNIKA_COLUMN_COUNTRY]);
+            else copy_value(out, "unknown");
+            break;
+        case BY_BIRTH_YEAR:
+            if (set & BIT(BIRTH_DATE)) {
+                put_digits(out, v->birth.year, 4);
+                out[4] = '\0';
+            } else {
+                copy_value(out, "unknown");
+            }
+            break;
+        default: { /* age_group */
+            if ((set & (BIT(BIRTH_DATE) | BIT(DATE))) != (BIT(BIRTH_DATE) | BIT(DATE))) {
+                copy_value(out, "unknown");
+                break;
+            }
+            int age = age_at(&v->visit, &v->birth);
+            if (age < 0) {
+                int rc = cli_set_error(err, UNIKA_EDATE, "birth_date",
+                                       "line %llu: born after the visit date",
+                                       (unsigned long long)line);
+                err->column = v->column[UNIKA_COLUMN_BIRTH_DATE];
+                return rc;
+            }
+            size_t b = 0;
+            while (b + 1 < g->nbands && g->bands[b].hi >= 0 && age > g->bands[b].hi) b++;
+            copy_value(out, g->bands[b].label);
+        }
+        }
+    }
+    return 0;
+}
+
+static void reject(ingest *g, size_t q, uint64_t line, const unika_error *err)
+{
+    g->rejected[q]++;
+    cli_rejects_add(&g->rejects, unika_recipe_name(g->recipes[q]), line, err->column, err);
+}
+
+/* One row: its values (identifiers apart: a bad personnummer must reject
+ * the row only for the recipes that use it), its cell, and per recipe its
+ * pseudonym into the cell's sketch. */
+static int ingest_row(void *ctx, uint64_t line)
+{
+    ingest *g = ctx;
+    unika_error err = {0}, id_err = {0};
+    int bad = unika_profile_read(&g->values, g->profile, g->in.csv,
+                                 g->need_row & ~UNIKA_COLUMNS_ID, &err);
+    if (bad == UNIKA_ECSV) return cli_fail(g->in.path, &err);
+    int id_bad = !bad && (g->need_row & UNIKA_COLUMNS_ID)
+                     ? unika_profile_read(&g->values, g->profile, g->in.csv,
+                                          g->need_row & UNIKA_COLUMNS_ID, &id_err)
+                     : 0;
+    if (!bad) bad = categories(g, line, &err);
+    if (bad) {
+        /* The message already names line, column and field. */
+        g->rows_rejected++;
+        for (size_t q = 0; q < g->nrecipes; q++) reject(g, q, line, &err);
+        return CLI_OK;
+    }
+    int row_rejected = 0;
+    uint8_t pseudonym[UNIKA_PSEUDONYM_BYTES];
+    for (size_t q = 0; q < g->nrecipes; q++) {
+        if (id_bad && (g->need_recipe[q] & UNIKA_COLUMNS_ID)) {
+            row_rejected = 1;
+            reject(g, q, line, &id_err);
+            continue;
+        }
+        if (unika_pseudonym_from_values(pseudonym, g->key, g->recipes[q], &g->values, &err) < 0) {
+            /* The pseudonym step names the field and its column: add the line. */
+            if (err.column)
+                cli_error_prefix(&err, "line %llu, column %llu (%s): ", (unsigned long long)line,
+                                 (unsigned long long)err.column, err.field);
+            else
+                cli_error_prefix(&err, "line %llu (%s): ", (unsigned long long)line, err.field);
+            row_rejected = 1;
+            reject(g, q, line, &err);
+            continue;
+        }
+        cli_cell *c = cli_cell_get(&g->cells, q, g->period, g->by_ptr, &err);
+        if (!c || unika_sketch_add(c->sketch, g->key, pseudonym, &err) < 0)
+            return cli_fail(NULL, &err);
+        c->rows++;
+        g->used[q]++;
+    }
+    g->rows_rejected += (uint64_t)row_rejected;
+    return CLI_OK;
+}
+
+static int run(ingest *g)
+{
+    int rc = prepare(g);
+    if (rc) return rc;
+    cli_cells *cs = &g->cells;
+    cs->org = g->org;
+    cs->precision = g->precision;
+    cs->key = g->key;
+    cs->recipes = g->recipes;
+    cs->nrecipes = g->nrecipes;
+    cs->nby = g->nby;
+    for (size_t i = 0; i < g->nby; i++) {
+        cs->by_names[i] = by_names[g->by[i]];
+        g->by_ptr[i] = g->by_value[i];
+    }
+    cli_input *in = &g->in;
+    if ((rc = cli_input_open(in, g->input, g->profile))) return rc;
+    unika_error err = {0};
     cli_out rej = {0};
     if (g->rejects_path) {
         if (cli_out_open(&rej, g->rejects_path, g->force, 0600, &err) < 0) {
-            cli_input_close(&in);
+            cli_input_close(in);
             return cli_fail(NULL, &err);
         }
         g->rejects.detail = rej.fp;
         fputs("line,column,field,recipe,code,message\n", rej.fp);
     }
-
-    cli_progress prog;
-    cli_progress_start(&prog, in.size);
-    unika_profile_record pr, pid;
-    unika_record rec;
-    unika_error id_err = {0};
-    uint8_t pseudonym[UNIKA_PSEUDONYM_BYTES];
-    char period[16], values[MAX_BY][UNIKA_LABEL_VALUE_MAX + 1];
-    char *value_ptr[MAX_BY];
-    for (size_t i = 0; i < MAX_BY; i++) value_ptr[i] = values[i];
-    rc = CLI_OK;
-    for (;;) {
-        if (cli_interrupted) {
-            cli_errorf("interrupted");
-            rc = CLI_INPUT;
-            break;
-        }
-        int r = unika_csv_next(in.csv, &err);
-        if (r == 0) break;
-        if (r < 0) { rc = cli_fail(in.path, &err); break; }
-        g->rows_read++;
-        if ((g->rows_read & 0xffff) == 0)
-            cli_progress_tick(&prog, g->rows_read, unika_csv_bytes_consumed(in.csv));
-        uint64_t line = unika_csv_line(in.csv);
-
-        /* Identifiers are read apart: a bad personnummer must reject the row
-         * only for the recipes that use it. */
-        int bad = unika_profile_extract(&pr, g->profile, in.csv, need_row & ~ID_BITS, &err);
-        int id_bad = 0;
-        if (!bad && (need_row & ID_BITS))
-            id_bad = unika_profile_extract(&pid, g->profile, in.csv,
-                                           need_row & (ID_BITS | (1u << UNIKA_VALUE_DATE)), &id_err);
-        if (bad == UNIKA_ECSV) { rc = cli_fail(in.path, &err); break; }
-        if (!bad && g->grain != GRAIN_ALL && !pr.text[UNIKA_VALUE_DATE]) {
-            bad = cli_set_error(&err, UNIKA_EEMPTY, "date", "line %llu: the visit date is empty",
-                                (unsigned long long)line);
-            err.column = cli_column_of_field(g->profile, "date");
-        }
-        if (!bad) {
-            period_of(period, g->grain, &pr.visit);
-            for (size_t i = 0; i < g->nby && !bad; i++) {
-                switch (g->by[i]) {
-                case BY_GENDER:
-                    copy_value(values[i], unika_gender_code(unika_gender_fold(pr.gender)));
-                    break;
-                case BY_COUNTRY:
-                    if (pr.text[UNIKA_VALUE_COUNTRY])
-                        country_value(values[i], sizeof values[i], pr.text[UNIKA_VALUE_COUNTRY],
-                                      pr.size[UNIKA_VALUE_COUNTRY]);
-                    else copy_value(values[i], "unknown");
-                    break;
-                case BY_BIRTH_YEAR:
-                    if (pr.text[UNIKA_VALUE_BIRTH]) {
-                        put_digits(values[i], pr.birth.year, 4);
-                        values[i][4] = '\0';
-                    } else {
-                        copy_value(values[i], "unknown");
-                    }
-                    break;
-                default: { /* age_group */
-                    if (!pr.text[UNIKA_VALUE_BIRTH] || !pr.text[UNIKA_VALUE_DATE]) {
-                        copy_value(values[i], "unknown");
-                        break;
-                    }
-                    int age = age_at(&pr.visit, &pr.birth);
-                    if (age < 0) {
-                        bad = cli_set_error(&err, UNIKA_EDATE, "birth_date",
-                                            "line %llu: born after the visit date",
-                                            (unsigned long long)line);
-                        err.column = cli_column_of_field(g->profile, "birth");
-                        break;
-                    }
-                    size_t b = 0;
-                    while (b + 1 < g->nbands && g->bands[b].hi >= 0 && age > g->bands[b].hi) b++;
-                    copy_value(values[i], g->bands[b].label);
-                }
-                }
-            }
-        }
-        if (bad) {
-            /* The profile's message already names line, column and field. */
-            g->rows_rejected++;
-            for (size_t q = 0; q < g->nrecipes; q++) {
-                g->rejected[q]++;
-                cli_rejects_add(&g->rejects, unika_recipe_name(g->recipes[q]), line, err.column, &err);
-            }
-            continue;
-        }
-
-        int row_rejected = 0;
-        for (size_t q = 0; q < g->nrecipes; q++) {
-            if (id_bad && (need_recipe[q] & ID_BITS)) {
-                g->rejected[q]++;
-                row_rejected = 1;
-                cli_rejects_add(&g->rejects, unika_recipe_name(g->recipes[q]), line, id_err.column,
-                                &id_err);
-                continue;
-            }
-            cli_record_from_profile(&rec, &pr, provided & (need_recipe[q] | (1u << UNIKA_VALUE_DATE)));
-            if (need_recipe[q] & ID_BITS) cli_record_ids(&rec, &pid, provided & need_recipe[q]);
-            if (unika_pseudonym_from_record(pseudonym, g->key, g->recipes[q], &rec, &err) < 0) {
-                /* The pseudonym step knows the field, not the line: add it. */
-                uint64_t col = cli_column_of_field(g->profile, err.field);
-                if (col)
-                    cli_error_prefix(&err, "line %llu, column %llu (%s): ", (unsigned long long)line,
-                                     (unsigned long long)col, err.field);
-                else
-                    cli_error_prefix(&err, "line %llu (%s): ", (unsigned long long)line, err.field);
-                g->rejected[q]++;
-                row_rejected = 1;
-                cli_rejects_add(&g->rejects, unika_recipe_name(g->recipes[q]), line, col, &err);
-                continue;
-            }
-            cell *c = cell_get(g, q, period, value_ptr, &err);
-            if (!c || unika_sketch_add(c->sketch, g->key, pseudonym, &err) < 0) {
-                rc = cli_fail(NULL, &err);
-                break;
-            }
-            c->rows++;
-            g->used[q]++;
-        }
-        g->rows_rejected += (uint64_t)row_rejected;
-        if (rc) break;
-    }
-    cli_progress_end(&prog);
-    cli_input_close(&in);
-    if (rc == CLI_OK) rc = write_cells(g);
+    rc = cli_rows_each(in, ingest_row, g, &g->rows_read);
+    cli_input_close(in);
+    if (rc == CLI_OK) rc = cli_cells_write(cs, g->out_dir, g->signer);
     if (rc == CLI_OK && g->rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc != CLI_OK) {
         if (rej.tmp) cli_out_abort(&rej);
         cli_errorf("nothing written");
         return rc;
     }
-    summary(g, &in);
-    if (g->json) summary_json(g, &in);
+    summary(g, in);
+    if (g->json) summary_json(g, in);
     return CLI_OK;
 }
 
@@ -942,7 +629,7 @@ int cmd_ingest(int argc, char **argv)
     memset(&g, 0, sizeof g);
     int rc = parse_args(&g, argc, argv);
     if (!rc) rc = run(&g);
-    cells_free(&g);
+    cli_cells_free(&g.cells);
     cli_rejects_free(&g.rejects);
     for (size_t r = 0; r < g.nrecipes; r++) unika_recipe_free(g.recipes[r]);
     unika_profile_free(g.profile);

@@ -36,10 +36,30 @@ static const char help[] =
     "and reported by line. Malformed input is refused and nothing is written.\n"
     "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
 
-static const unika_profile_column identifying[] = {
+static const unika_column identifying[] = {
     UNIKA_COLUMN_NAME, UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME, UNIKA_COLUMN_BIRTH_DATE,
     UNIKA_COLUMN_PERSONNUMMER, UNIKA_COLUMN_DOSSIER, UNIKA_COLUMN_ID_AUTO,
 };
+
+typedef struct pseudonymize {
+    /* options */
+    const char *key_path, *recipe_text, *profile_path, *key_fp, *out_path, *column;
+    const char *rejects_path, *input;
+    int force;
+    /* state */
+    unika_recipe *recipe;
+    unika_key *key;
+    unika_profile *profile;
+    cli_input in;
+    cli_out out, rej;
+    cli_rejects rejects;
+    unsigned need_row;
+    unika_values values;
+    long *keep;           /* per input column: copied (1) or dropped (0) */
+    size_t nf, first_dropped;
+    char delim;
+    uint64_t rows, rejected;
+} pseudonymize;
 
 /* Writes one CSV field, quoted when it holds the delimiter, a quote or a
  * line break (RFC 4180). */
@@ -60,12 +80,34 @@ static void put_field(FILE *f, const char *s, size_t n, char delim)
     fputc('"', f);
 }
 
-int cmd_pseudonymize(int argc, char **argv)
+/* The current CSV record through the column plan: kept columns as they are,
+ * `pcell` in the place of the first dropped one (or at the end). */
+static void write_row(pseudonymize *ps, const char *pcell)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return CLI_OK;
+    FILE *f = ps->out.fp;
+    int first = 1;
+    for (size_t i = 0; i < ps->nf; i++) {
+        if (i == ps->first_dropped) {
+            if (!first) fputc(ps->delim, f);
+            put_field(f, pcell, strlen(pcell), ps->delim);
+            first = 0;
+        }
+        if (!ps->keep[i]) continue;
+        size_t n;
+        const char *s = unika_csv_field(ps->in.csv, i, &n);
+        if (!first) fputc(ps->delim, f);
+        put_field(f, s, n, ps->delim);
+        first = 0;
     }
+    if (ps->first_dropped == ps->nf) { /* nothing identifying mapped: append */
+        if (!first) fputc(ps->delim, f);
+        put_field(f, pcell, strlen(pcell), ps->delim);
+    }
+    fputs("\r\n", f);
+}
+
+static int parse_args(pseudonymize *ps, int argc, char **argv)
+{
     static const struct option opts[] = {
         {"key", required_argument, NULL, 'k'},
         {"recipe", required_argument, NULL, 'r'},
@@ -77,183 +119,149 @@ int cmd_pseudonymize(int argc, char **argv)
         {"key-fingerprint", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
-    const char *key_path = NULL, *recipe_text = UNIKA_RECIPE_DEFAULT, *profile_path = NULL;
-    const char *key_fp = NULL, *out_path = NULL, *column = "pseudonym", *rejects_path = NULL;
-    int force = 0, c, recipes = 0;
+    ps->recipe_text = UNIKA_RECIPE_DEFAULT;
+    ps->column = "pseudonym";
+    int c, recipes = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":k:r:p:o:", opts, NULL)) != -1) {
         switch (c) {
-        case 'k': key_path = optarg; break;
-        case 'r': recipe_text = optarg; recipes++; break;
-        case 'p': profile_path = optarg; break;
-        case 'o': out_path = optarg; break;
-        case 'c': column = optarg; break;
-        case 'R': rejects_path = optarg; break;
-        case 'f': force = 1; break;
-        case 'K': key_fp = optarg; break;
+        case 'k': ps->key_path = optarg; break;
+        case 'r': ps->recipe_text = optarg; recipes++; break;
+        case 'p': ps->profile_path = optarg; break;
+        case 'o': ps->out_path = optarg; break;
+        case 'c': ps->column = optarg; break;
+        case 'R': ps->rejects_path = optarg; break;
+        case 'f': ps->force = 1; break;
+        case 'K': ps->key_fp = optarg; break;
         case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind != 1) return cli_usage_error("expected exactly one INPUT.csv");
-    if (!key_path) return cli_usage_error("--key K is required");
-    if (!profile_path) return cli_usage_error("--profile P is required");
-    if (!out_path) return cli_usage_error("-o OUT.csv is required");
+    if (!ps->key_path) return cli_usage_error("--key K is required");
+    if (!ps->profile_path) return cli_usage_error("--profile P is required");
+    if (!ps->out_path) return cli_usage_error("-o OUT.csv is required");
     if (recipes > 1) return cli_usage_error("one --recipe only: a file gets one pseudonym column");
-    if (!*column) return cli_usage_error("--column must not be empty");
-    const char *input = argv[optind];
+    if (!*ps->column) return cli_usage_error("--column must not be empty");
+    ps->input = argv[optind];
+    return 0;
+}
 
+/* Recipe, outputs, key, profile and input, checked before any row is read. */
+static int prepare(pseudonymize *ps)
+{
     unika_error err = {0};
-    unika_recipe *recipe = NULL;
-    if (unika_recipe_parse(&recipe, recipe_text, strlen(recipe_text), &err) < 0) {
-        cli_errorf("--recipe %s: %s", recipe_text, err.message);
+    if (unika_recipe_parse(&ps->recipe, ps->recipe_text, strlen(ps->recipe_text), &err) < 0) {
+        cli_errorf("--recipe %s: %s", ps->recipe_text, err.message);
         return CLI_USAGE;
     }
-    int rc = CLI_OK;
-    unika_key *key = NULL;
-    unika_profile *profile = NULL;
-    cli_input in = {0};
-    cli_out out = {0}, rej = {0};
-    cli_rejects rejects = {0};
-    long *keep = NULL;
-    const char *missing = NULL;
-    long need = cli_recipe_needs(recipe, &missing);
-
-    if (!force && (cli_exists(out_path) || (rejects_path && cli_exists(rejects_path)))) {
+    if (!ps->force &&
+        (cli_exists(ps->out_path) || (ps->rejects_path && cli_exists(ps->rejects_path)))) {
         cli_errorf("%s: already exists (use --force to replace it)",
-                   cli_exists(out_path) ? out_path : rejects_path);
-        rc = CLI_INPUT;
-        goto done;
+                   cli_exists(ps->out_path) ? ps->out_path : ps->rejects_path);
+        return CLI_INPUT;
     }
-    if (need < 0) {
-        cli_errorf("recipe %s uses '%s', which no profile column provides",
-                   unika_recipe_name(recipe), missing);
-        rc = CLI_INPUT;
-        goto done;
-    }
-    if ((rc = cli_load_key(&key, key_path, key_fp))) goto done;
-    if (unika_profile_load(&profile, profile_path, &err) < 0) {
-        rc = cli_fail(NULL, &err);
-        goto done;
-    }
+    unsigned need;
+    int rc = cli_recipe_needs(&need, ps->recipe);
+    if (!rc) rc = cli_load_key(&ps->key, ps->key_path, ps->key_fp);
+    if (rc) return rc;
+    if (unika_profile_load(&ps->profile, ps->profile_path, &err) < 0) return cli_fail(NULL, &err);
     char why[128];
-    snprintf(why, sizeof why, "recipe %s", unika_recipe_name(recipe));
-    if ((rc = cli_profile_check(profile, profile_path, (unsigned)need, why))) goto done;
-    unsigned provided = unika_profile_provides(profile);
-    unsigned need_row = (unsigned)need | (provided & (1u << UNIKA_VALUE_DATE));
-    if ((rc = cli_input_open(&in, input, profile))) goto done;
-    cli_catch_interrupts();
+    snprintf(why, sizeof why, "recipe %s", unika_recipe_name(ps->recipe));
+    if ((rc = cli_profile_check(ps->profile, ps->profile_path, need, why))) return rc;
+    ps->need_row = need | (unika_profile_provides(ps->profile) &
+                           UNIKA_COLUMN_BIT(UNIKA_COLUMN_DATE));
+    if ((rc = cli_input_open(&ps->in, ps->input, ps->profile))) return rc;
 
     /* Which input columns survive, and where the pseudonym goes. */
-    size_t nf = unika_csv_field_count(in.csv);
-    keep = calloc(nf, sizeof *keep);
-    if (!keep) {
-        cli_errorf("out of memory");
-        rc = CLI_NOMEM;
-        goto done;
-    }
-    size_t first_dropped = nf;
-    for (size_t i = 0; i < nf; i++) keep[i] = 1;
+    ps->nf = unika_csv_field_count(ps->in.csv);
+    ps->keep = cli_xcalloc(ps->nf, sizeof *ps->keep);
+    ps->first_dropped = ps->nf;
+    for (size_t i = 0; i < ps->nf; i++) ps->keep[i] = 1;
     for (size_t k = 0; k < sizeof identifying / sizeof *identifying; k++) {
-        long ix = unika_profile_column_index(profile, identifying[k]);
+        long ix = unika_profile_column_index(ps->profile, identifying[k]);
         if (ix < 0) continue;
-        keep[ix] = 0;
-        if ((size_t)ix < first_dropped) first_dropped = (size_t)ix;
+        ps->keep[ix] = 0;
+        if ((size_t)ix < ps->first_dropped) ps->first_dropped = (size_t)ix;
     }
-    if (cli_out_open(&out, out_path, force, 0600, &err) < 0 ||
-        (rejects_path && cli_out_open(&rej, rejects_path, force, 0600, &err) < 0)) {
-        rc = cli_fail(NULL, &err);
-        goto done;
+    if (cli_out_open(&ps->out, ps->out_path, ps->force, 0600, &err) < 0 ||
+        (ps->rejects_path && cli_out_open(&ps->rej, ps->rejects_path, ps->force, 0600, &err) < 0))
+        return cli_fail(NULL, &err);
+    if (ps->rejects_path) {
+        ps->rejects.detail = ps->rej.fp;
+        fputs("line,column,field,recipe,code,message\n", ps->rej.fp);
     }
-    if (rejects_path) {
-        rejects.detail = rej.fp;
-        fputs("line,column,field,recipe,code,message\n", rej.fp);
-    }
-    char delim = unika_profile_delimiter(profile);
+    ps->delim = unika_profile_delimiter(ps->profile);
+    return 0;
+}
 
-    /* The header, then the rows, through the same column plan. */
-    uint64_t rows = 0, rejected = 0;
-    unika_profile_record pr;
-    unika_record rec;
-    uint8_t ps[UNIKA_PSEUDONYM_BYTES];
+/* One row: its values and pseudonym (the library's two calls), then the
+ * row through the column plan; a row without a pseudonym keeps an empty one. */
+static int pseudonymize_row(void *ctx, uint64_t line)
+{
+    pseudonymize *ps = ctx;
+    unika_error err = {0};
+    uint8_t p[UNIKA_PSEUDONYM_BYTES];
     char hex[UNIKA_PSEUDONYM_HEX_BYTES];
-    cli_progress prog;
-    cli_progress_start(&prog, in.size);
-    for (int header = 1;; header = 0) {
-        const char *pcell = column;
-        if (!header) {
-            if (cli_interrupted) {
-                cli_errorf("interrupted");
-                rc = CLI_INPUT;
-                break;
-            }
-            int r = unika_csv_next(in.csv, &err);
-            if (r == 0) break;
-            if (r < 0) { rc = cli_fail(in.path, &err); break; }
-            rows++;
-            if ((rows & 0xffff) == 0) cli_progress_tick(&prog, rows, unika_csv_bytes_consumed(in.csv));
-            uint64_t line = unika_csv_line(in.csv);
-            int bad = unika_profile_extract(&pr, profile, in.csv, need_row, &err);
-            if (bad == UNIKA_ECSV) { rc = cli_fail(in.path, &err); break; }
-            if (!bad) {
-                cli_record_from_profile(&rec, &pr, provided & need_row);
-                bad = unika_pseudonym_from_record(ps, key, recipe, &rec, &err);
-                if (bad) {
-                    err.column = cli_column_of_field(profile, err.field);
-                    cli_error_prefix(&err, "line %llu (%s): ", (unsigned long long)line, err.field);
-                }
-            }
-            if (bad) {
-                rejected++;
-                cli_rejects_add(&rejects, unika_recipe_name(recipe), line, err.column, &err);
-                pcell = "";
-            } else {
-                unika_pseudonym_to_hex(hex, ps);
-                pcell = hex;
-            }
-        }
-        int first = 1;
-        for (size_t i = 0; i < nf; i++) {
-            if (i == first_dropped) {
-                if (!first) fputc(delim, out.fp);
-                put_field(out.fp, pcell, strlen(pcell), delim);
-                first = 0;
-            }
-            if (!keep[i]) continue;
-            size_t n;
-            const char *s = unika_csv_field(in.csv, i, &n);
-            if (!first) fputc(delim, out.fp);
-            put_field(out.fp, s, n, delim);
-            first = 0;
-        }
-        if (first_dropped == nf) { /* nothing identifying mapped: append */
-            if (!first) fputc(delim, out.fp);
-            put_field(out.fp, pcell, strlen(pcell), delim);
-        }
-        fputs("\r\n", out.fp);
+    int bad = unika_profile_read(&ps->values, ps->profile, ps->in.csv, ps->need_row, &err);
+    if (bad == UNIKA_ECSV) return cli_fail(ps->in.path, &err);
+    if (!bad) {
+        bad = unika_pseudonym_from_values(p, ps->key, ps->recipe, &ps->values, &err);
+        if (bad) cli_error_prefix(&err, "line %llu (%s): ", (unsigned long long)line, err.field);
     }
-    cli_progress_end(&prog);
-    if (rc == CLI_OK && cli_out_commit(&out, &err) < 0) rc = cli_fail(NULL, &err);
-    if (rc == CLI_OK && rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
-    if (rc == CLI_OK) {
-        fprintf(stderr, "unika pseudonymize: %s: %llu rows read, %llu pseudonymised, %llu rejected\n",
-                in.path, (unsigned long long)rows, (unsigned long long)(rows - rejected),
-                (unsigned long long)rejected);
-        cli_rejects_print(&rejects, stderr);
-        fprintf(stderr, "unika pseudonymize: wrote %s\n", out_path);
+    const char *pcell = hex;
+    if (bad) {
+        ps->rejected++;
+        cli_rejects_add(&ps->rejects, unika_recipe_name(ps->recipe), line, err.column, &err);
+        pcell = "";
     } else {
-        cli_errorf("nothing written");
+        unika_pseudonym_to_hex(hex, p);
     }
+    write_row(ps, pcell);
+    return CLI_OK;
+}
 
-done:
-    if (out.tmp) cli_out_abort(&out);
-    if (rej.tmp) cli_out_abort(&rej);
-    cli_input_close(&in);
-    free(keep);
-    cli_rejects_free(&rejects);
-    unika_profile_free(profile);
-    unika_recipe_free(recipe);
-    unika_key_free(key);
+static int run(pseudonymize *ps)
+{
+    int rc = prepare(ps);
+    if (rc) return rc;
+    write_row(ps, ps->column); /* the header, through the same column plan */
+    rc = cli_rows_each(&ps->in, pseudonymize_row, ps, &ps->rows);
+    unika_error err = {0};
+    if (rc == CLI_OK && cli_out_commit(&ps->out, &err) < 0) rc = cli_fail(NULL, &err);
+    if (rc == CLI_OK && ps->rejects_path && cli_out_commit(&ps->rej, &err) < 0)
+        rc = cli_fail(NULL, &err);
+    if (rc != CLI_OK) {
+        cli_errorf("nothing written");
+        return rc;
+    }
+    fprintf(stderr, "unika pseudonymize: %s: %llu rows read, %llu pseudonymised, %llu rejected\n",
+            ps->in.path, (unsigned long long)ps->rows,
+            (unsigned long long)(ps->rows - ps->rejected), (unsigned long long)ps->rejected);
+    cli_rejects_print(&ps->rejects, stderr);
+    fprintf(stderr, "unika pseudonymize: wrote %s\n", ps->out_path);
+    return CLI_OK;
+}
+
+int cmd_pseudonymize(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return CLI_OK;
+    }
+    pseudonymize ps;
+    memset(&ps, 0, sizeof ps);
+    int rc = parse_args(&ps, argc, argv);
+    if (rc) return rc;
+    rc = run(&ps);
+    if (ps.out.tmp) cli_out_abort(&ps.out);
+    if (ps.rej.tmp) cli_out_abort(&ps.rej);
+    cli_input_close(&ps.in);
+    free(ps.keep);
+    cli_rejects_free(&ps.rejects);
+    unika_profile_free(ps.profile);
+    unika_recipe_free(ps.recipe);
+    unika_key_free(ps.key);
     return rc;
 }

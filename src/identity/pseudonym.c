@@ -18,9 +18,10 @@
  * constant prefix and version byte let a future encoding coexist. The key is
  * the pseudonym subkey, never the partnership key itself (docs/keys.md).
  *
- * A record's cells are normalised by the functions of normalize.h; the table
- * `field_normalisers` says, per recipe field, which columns are read and
- * how. Everything personal is held only in stack buffers that are wiped.
+ * A record's values (unika/record.h: parsed once, in record.c) become the
+ * recipe's normalised fields here; the table `field_normalisers` says, per
+ * recipe field, which value is read and how. Everything personal is held
+ * only in stack buffers that are wiped.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -48,16 +49,6 @@ _Static_assert(UNIKA_DIGITS_MAX_BYTES <= UNIKA_PSEUDONYM_VALUE_MAX + 1,
 _Static_assert(UNIKA_RECIPE_MAX_FIELDS <= 255, "field count is one byte");
 
 size_t unika_pseudonym_hex_bytes(void) { return UNIKA_PSEUDONYM_HEX_BYTES; }
-size_t unika_record_field_count(void) { return UNIKA_REC_FIELD_COUNT; }
-
-int unika_record_set(unika_record *record, unika_record_field f, const char *src,
-                     size_t src_size)
-{
-    if (!record || (int)f < 0 || f >= UNIKA_REC_FIELD_COUNT) return UNIKA_EINVAL;
-    record->field[f] = src;
-    record->size[f] = src_size;
-    return UNIKA_OK;
-}
 
 /* ---- the encoding and the hash ------------------------------------------- */
 
@@ -124,15 +115,13 @@ int unika_pseudonym_from_fields(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_
  * UNIKA_PSEUDONYM_VALUE_MAX + 1, a NUL may follow) and sets *len. On failure
  * err->field names the record column that failed. */
 
-typedef int (*field_normaliser)(uint8_t *dst, size_t *len, const unika_record *rec,
-                                unika_error *err);
+/* Writes a field's normalised value; on failure *where names the value the
+ * error is about, when it is not the field's own (the visit date). */
+typedef int (*field_normaliser)(uint8_t *dst, size_t *len, const unika_values *v,
+                                unika_column *where, unika_error *err);
 
 #define DST_CAP (UNIKA_PSEUDONYM_VALUE_MAX + 1)
-
-static int has(const unika_record *rec, unika_record_field f)
-{
-    return rec->field[f] != NULL;
-}
+#define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
 
 static int relabel(int rc, unika_error *err, const char *column)
 {
@@ -146,191 +135,192 @@ static int missing(unika_error *err, const char *field, const char *columns)
                          "%s: the record has no %s column", field, columns);
 }
 
-/* The normalised name: NAME, or "GIVEN_NAME SURNAME" joined (token order is
- * normalised away, so the join order does not matter). */
-static int normalise_whole_name(char *dst, size_t cap, size_t *len, const unika_record *rec,
-                                unika_error *err)
+/* The value's text, "" for an empty cell (the normaliser then says "empty"). */
+static const char *text_of(const unika_values *v, unika_column c, size_t *n)
 {
-    if (has(rec, UNIKA_REC_NAME))
-        return relabel(unika_normalize_name(dst, cap, len, rec->field[UNIKA_REC_NAME],
-                                            rec->size[UNIKA_REC_NAME], err),
-                       err, "name");
-    int g = has(rec, UNIKA_REC_GIVEN_NAME), s = has(rec, UNIKA_REC_SURNAME);
-    if (!g && !s) return missing(err, "name", "name, given_name or surname");
-    if (g != s) { /* only one of the two columns */
-        unika_record_field f = g ? UNIKA_REC_GIVEN_NAME : UNIKA_REC_SURNAME;
-        return relabel(unika_normalize_name(dst, cap, len, rec->field[f], rec->size[f], err),
-                       err, g ? "given_name" : "surname");
-    }
-    size_t gs = rec->size[UNIKA_REC_GIVEN_NAME], ss = rec->size[UNIKA_REC_SURNAME];
-    /* Each size is checked alone first, so the sum cannot wrap around. */
-    if (gs > UNIKA_NAME_MAX_INPUT_BYTES || ss > UNIKA_NAME_MAX_INPUT_BYTES ||
-        gs + 1 + ss > UNIKA_NAME_MAX_INPUT_BYTES)
-        return unika_fail_at(err, UNIKA_ETOOLONG, "given_name+surname", 0,
-                             "given_name+surname: expected at most %d bytes together",
-                             UNIKA_NAME_MAX_INPUT_BYTES);
-    char joined[UNIKA_NAME_MAX_INPUT_BYTES + 1]; /* + 1: cppcheck cannot see gs < MAX */
-    memcpy(joined, rec->field[UNIKA_REC_GIVEN_NAME], gs);
-    joined[gs] = ' ';
-    memcpy(joined + gs + 1, rec->field[UNIKA_REC_SURNAME], ss);
-    int rc = unika_normalize_name(dst, cap, len, joined, gs + 1 + ss, err);
-    sodium_memzero(joined, gs + 1 + ss);
-    return relabel(rc, err, "given_name+surname");
+    int set = !(v->empty & UNIKA_COLUMN_BIT(c)) && v->text[c];
+    *n = set ? v->size[c] : 0;
+    return set ? v->text[c] : "";
 }
 
-static int norm_name(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+static int normalise_name(char *dst, size_t cap, size_t *len, const unika_values *v,
+                          unika_error *err)
 {
-    return normalise_whole_name((char *)dst, DST_CAP, len, rec, err);
+    if (!(v->has & BIT(NAME))) return missing(err, "name", "name, given_name or surname");
+    size_t n;
+    const char *s = text_of(v, UNIKA_COLUMN_NAME, &n);
+    return relabel(unika_normalize_name(dst, cap, len, s, n, err), err,
+                   v->label[UNIKA_COLUMN_NAME]);
 }
 
-/* The loose key (src/name_loose.c) of the normalised whole name. */
-static int norm_name_loose(uint8_t *dst, size_t *len, const unika_record *rec,
-                           unika_error *err)
+static int norm_name(uint8_t *dst, size_t *len, const unika_values *v,
+                     unika_column *where, unika_error *err)
+{
+    return normalise_name((char *)dst, DST_CAP, len, v, err);
+}
+
+/* The loose key (src/identity/name_loose.c) of the normalised whole name. */
+static int norm_name_loose(uint8_t *dst, size_t *len, const unika_values *v,
+                           unika_column *where, unika_error *err)
 {
     char name[UNIKA_NAME_MAX_BYTES];
     size_t name_len = 0;
-    int rc = normalise_whole_name(name, sizeof name, &name_len, rec, err);
-    if (rc == UNIKA_OK) {
-        const char *column = has(rec, UNIKA_REC_NAME) ? "name"
-                           : !has(rec, UNIKA_REC_SURNAME) ? "given_name"
-                           : !has(rec, UNIKA_REC_GIVEN_NAME) ? "surname" : "given_name+surname";
-        rc = relabel(unika_name_loose_key((char *)dst, DST_CAP, len, name, name_len, err),
-                     err, column);
-    }
+    int rc = normalise_name(name, sizeof name, &name_len, v, err);
+    if (rc == UNIKA_OK)
+        rc = relabel(unika_name_loose_key((char *)dst, DST_CAP, len, name, name_len, err), err,
+                     v->label[UNIKA_COLUMN_NAME]);
     sodium_memzero(name, sizeof name);
     return rc;
 }
 
-static int norm_country(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+static int norm_country(uint8_t *dst, size_t *len, const unika_values *v,
+                        unika_column *where, unika_error *err)
 {
-    if (!has(rec, UNIKA_REC_COUNTRY)) return missing(err, "country", "country");
-    return relabel(unika_normalize_name((char *)dst, DST_CAP, len,
-                                        rec->field[UNIKA_REC_COUNTRY],
-                                        rec->size[UNIKA_REC_COUNTRY], err),
-                   err, "country");
+    if (!(v->has & BIT(COUNTRY))) return missing(err, "country", "country");
+    size_t n;
+    const char *s = text_of(v, UNIKA_COLUMN_COUNTRY, &n);
+    return relabel(unika_normalize_name((char *)dst, DST_CAP, len, s, n, err), err, "country");
 }
 
-/* The birth date at `precision`: from BIRTH_DATE, or for a year alone from
- * BIRTH_YEAR when BIRTH_DATE is absent or an empty cell. */
-static int norm_birth(uint8_t *dst, size_t *len, const unika_record *rec,
+/* An empty cell's error, worded as its parser words it. */
+static int empty_date(unika_error *err, const char *label)
+{
+    unika_date d;
+    return relabel(unika_date_parse(&d, "", 0, NULL, err), err, label);
+}
+
+/* The birth date at `precision`, formatted from the parsed date. */
+static int norm_birth(uint8_t *dst, size_t *len, const unika_values *v,
                       unika_date_precision precision, unika_error *err)
 {
-    const char *field = precision == UNIKA_DATE_YEAR ? "birth_year"
-                      : precision == UNIKA_DATE_MONTH ? "birth_month" : "birth_date";
-    unika_date d;
-    int rc;
-    const char *column;
-    int use_year_column = precision == UNIKA_DATE_YEAR && has(rec, UNIKA_REC_BIRTH_YEAR) &&
-                          (!has(rec, UNIKA_REC_BIRTH_DATE) ||
-                           rec->size[UNIKA_REC_BIRTH_DATE] == 0);
-    if (use_year_column) {
-        column = "birth_year";
-        rc = unika_date_parse(&d, rec->field[UNIKA_REC_BIRTH_YEAR],
-                              rec->size[UNIKA_REC_BIRTH_YEAR], "YYYY", err);
-    } else if (has(rec, UNIKA_REC_BIRTH_DATE)) {
-        column = "birth_date";
-        rc = unika_date_parse(&d, rec->field[UNIKA_REC_BIRTH_DATE],
-                              rec->size[UNIKA_REC_BIRTH_DATE], rec->birth_date_format, err);
-    } else {
+    if (!(v->has & BIT(BIRTH_DATE))) {
+        const char *field = precision == UNIKA_DATE_YEAR ? "birth_year"
+                          : precision == UNIKA_DATE_MONTH ? "birth_month" : "birth_date";
         return missing(err, field, precision == UNIKA_DATE_YEAR ? "birth_date or birth_year"
                                                                 : "birth_date");
     }
-    if (rc == UNIKA_OK) rc = unika_date_format((char *)dst, DST_CAP, &d, precision, err);
+    const char *label = v->label[UNIKA_COLUMN_BIRTH_DATE];
+    if (v->empty & BIT(BIRTH_DATE)) return empty_date(err, label);
+    int rc = unika_date_format((char *)dst, DST_CAP, &v->birth, precision, err);
     if (rc == UNIKA_OK) *len = strlen((const char *)dst);
-    return relabel(rc, err, column);
+    return relabel(rc, err, label);
 }
 
-static int norm_birth_date(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+static int norm_birth_date(uint8_t *dst, size_t *len, const unika_values *v,
+                           unika_column *where, unika_error *err)
 {
-    return norm_birth(dst, len, rec, UNIKA_DATE_DAY, err);
+    return norm_birth(dst, len, v, UNIKA_DATE_DAY, err);
 }
 
-static int norm_birth_year(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+static int norm_birth_year(uint8_t *dst, size_t *len, const unika_values *v,
+                           unika_column *where, unika_error *err)
 {
-    return norm_birth(dst, len, rec, UNIKA_DATE_YEAR, err);
+    return norm_birth(dst, len, v, UNIKA_DATE_YEAR, err);
 }
 
-static int norm_birth_month(uint8_t *dst, size_t *len, const unika_record *rec,
-                            unika_error *err)
+static int norm_birth_month(uint8_t *dst, size_t *len, const unika_values *v,
+                            unika_column *where, unika_error *err)
 {
-    return norm_birth(dst, len, rec, UNIKA_DATE_MONTH, err);
+    return norm_birth(dst, len, v, UNIKA_DATE_MONTH, err);
 }
 
-static int norm_gender(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+static int norm_gender(uint8_t *dst, size_t *len, const unika_values *v,
+                       unika_column *where, unika_error *err)
 {
-    if (!has(rec, UNIKA_REC_GENDER)) return missing(err, "gender", "gender");
-    unika_gender g;
-    int rc = unika_gender_parse(&g, rec->field[UNIKA_REC_GENDER], rec->size[UNIKA_REC_GENDER],
-                                err);
-    if (rc < 0) return relabel(rc, err, "gender");
-    dst[0] = (uint8_t)unika_gender_code(unika_gender_fold(g))[0];
+    if (!(v->has & BIT(GENDER))) return missing(err, "gender", "gender");
+    dst[0] = (uint8_t)unika_gender_code(unika_gender_fold(v->gender))[0];
     *len = 1;
     return UNIKA_OK;
 }
 
-static int norm_personnummer(uint8_t *dst, size_t *len, const unika_record *rec,
-                             unika_error *err)
+static int norm_personnummer(uint8_t *dst, size_t *len, const unika_values *v,
+                             unika_column *where, unika_error *err)
 {
-    if (!has(rec, UNIKA_REC_PERSONNUMMER)) return missing(err, "personnummer", "personnummer");
-    /* The reference date decides the century of 10-digit forms. */
+    if (!(v->has & BIT(PERSONNUMMER))) return missing(err, "personnummer", "personnummer");
+    /* The reference date decides the century of 10-digit forms: the
+     * record's own, else the visit date, which must then be there. */
     const unika_date *ref = NULL;
-    unika_date visit;
-    if (rec->reference.year != 0) {
-        ref = &rec->reference;
-    } else if (has(rec, UNIKA_REC_VISIT_DATE)) {
-        int rc = unika_date_parse(&visit, rec->field[UNIKA_REC_VISIT_DATE],
-                                  rec->size[UNIKA_REC_VISIT_DATE], rec->visit_date_format,
-                                  err);
-        if (rc < 0) return relabel(rc, err, "visit_date");
-        ref = &visit;
+    if (v->reference.year != 0) {
+        ref = &v->reference;
+    } else if (v->has & BIT(DATE)) {
+        if (v->empty & BIT(DATE)) {
+            *where = UNIKA_COLUMN_DATE;
+            return empty_date(err, "visit_date");
+        }
+        ref = &v->visit;
+    }
+    size_t n;
+    const char *s = text_of(v, UNIKA_COLUMN_PERSONNUMMER, &n);
+    if (v->normalised & BIT(PERSONNUMMER)) { /* an id_auto number, normalised when read */
+        memcpy(dst, s, 12);
+        *len = 12;
+        return UNIKA_OK;
     }
     unika_pnr_kind kind;
-    int rc = unika_personnummer_normalize((char *)dst, &kind, rec->field[UNIKA_REC_PERSONNUMMER],
-                                          rec->size[UNIKA_REC_PERSONNUMMER], ref, err);
+    int rc = unika_personnummer_normalize((char *)dst, &kind, s, n, ref, err);
     if (rc == UNIKA_OK) *len = 12;
     return relabel(rc, err, "personnummer");
 }
 
-static int norm_dossier(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+static int norm_dossier(uint8_t *dst, size_t *len, const unika_values *v,
+                        unika_column *where, unika_error *err)
 {
-    if (!has(rec, UNIKA_REC_DOSSIER)) return missing(err, "dossier", "dossier");
-    int rc = unika_dossier_normalize((char *)dst, rec->field[UNIKA_REC_DOSSIER],
-                                     rec->size[UNIKA_REC_DOSSIER], err);
+    if (!(v->has & BIT(DOSSIER))) return missing(err, "dossier", "dossier");
+    size_t n;
+    const char *s = text_of(v, UNIKA_COLUMN_DOSSIER, &n);
+    if (v->normalised & BIT(DOSSIER)) {
+        memcpy(dst, s, 8);
+        *len = 8;
+        return UNIKA_OK;
+    }
+    int rc = unika_dossier_normalize((char *)dst, s, n, err);
     if (rc == UNIKA_OK) *len = 8;
     return relabel(rc, err, "dossier");
 }
 
-static int norm_digits(uint8_t *dst, size_t *len, const unika_record *rec, unika_error *err)
+static int norm_digits(uint8_t *dst, size_t *len, const unika_values *v,
+                       unika_column *where, unika_error *err)
 {
-    if (!has(rec, UNIKA_REC_DIGITS)) return missing(err, "digits", "digits");
-    return relabel(unika_digits_normalize((char *)dst, DST_CAP, len,
-                                          rec->field[UNIKA_REC_DIGITS],
-                                          rec->size[UNIKA_REC_DIGITS], err),
-                   err, "digits");
+    if (!(v->has & BIT(DIGITS))) return missing(err, "digits", "digits");
+    size_t n;
+    const char *s = text_of(v, UNIKA_COLUMN_DIGITS, &n);
+    return relabel(unika_digits_normalize((char *)dst, DST_CAP, len, s, n, err), err, "digits");
 }
 
-/* Recipe field -> how to get it from a record. A new field is one function
+/* Recipe field -> how to get it from a record's values, and which value it
+ * reads (for the CSV column an error names). A new field is one function
  * and one entry here (NULL would mean "not computable from a record"). */
-static const field_normaliser field_normalisers[UNIKA_FIELD_MAX + 1] = {
-    [UNIKA_FIELD_NAME] = norm_name,
-    [UNIKA_FIELD_NAME_LOOSE] = norm_name_loose,
-    [UNIKA_FIELD_BIRTH_DATE] = norm_birth_date,
-    [UNIKA_FIELD_BIRTH_YEAR] = norm_birth_year,
-    [UNIKA_FIELD_BIRTH_MONTH] = norm_birth_month,
-    [UNIKA_FIELD_GENDER] = norm_gender,
-    [UNIKA_FIELD_COUNTRY] = norm_country,
-    [UNIKA_FIELD_PERSONNUMMER] = norm_personnummer,
-    [UNIKA_FIELD_DOSSIER] = norm_dossier,
-    [UNIKA_FIELD_DIGITS] = norm_digits,
+static const struct {
+    field_normaliser fn;
+    unika_column value;
+} field_normalisers[UNIKA_FIELD_MAX + 1] = {
+    [UNIKA_FIELD_NAME] = {norm_name, UNIKA_COLUMN_NAME},
+    [UNIKA_FIELD_NAME_LOOSE] = {norm_name_loose, UNIKA_COLUMN_NAME},
+    [UNIKA_FIELD_BIRTH_DATE] = {norm_birth_date, UNIKA_COLUMN_BIRTH_DATE},
+    [UNIKA_FIELD_BIRTH_YEAR] = {norm_birth_year, UNIKA_COLUMN_BIRTH_DATE},
+    [UNIKA_FIELD_BIRTH_MONTH] = {norm_birth_month, UNIKA_COLUMN_BIRTH_DATE},
+    [UNIKA_FIELD_GENDER] = {norm_gender, UNIKA_COLUMN_GENDER},
+    [UNIKA_FIELD_COUNTRY] = {norm_country, UNIKA_COLUMN_COUNTRY},
+    [UNIKA_FIELD_PERSONNUMMER] = {norm_personnummer, UNIKA_COLUMN_PERSONNUMMER},
+    [UNIKA_FIELD_DOSSIER] = {norm_dossier, UNIKA_COLUMN_DOSSIER},
+    [UNIKA_FIELD_DIGITS] = {norm_digits, UNIKA_COLUMN_DIGITS},
 };
 
-int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_key *key,
-                                const unika_recipe *recipe, const unika_record *record,
+/* Where a failed field's value sits in the source: line and column. */
+static void locate(unika_error *err, const unika_values *v, unika_column value)
+{
+    if (!err) return;
+    err->line = v->line;
+    err->column = v->column[value];
+}
+
+int unika_pseudonym_from_values(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_key *key,
+                                const unika_recipe *recipe, const unika_values *values,
                                 unika_error *err)
 {
     if (!dst) return unika_fail(err, UNIKA_EINVAL, "pseudonym: dst is NULL");
     memset(dst, 0, UNIKA_PSEUDONYM_BYTES);
-    if (!key || !recipe || !record)
+    if (!key || !recipe || !values)
         return unika_fail(err, UNIKA_EINVAL, "pseudonym: NULL argument");
     uint8_t enc[ENC_MAX];
     size_t pos = enc_header(enc, recipe);
@@ -338,7 +328,7 @@ int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_
     int rc = UNIKA_OK;
     for (size_t i = 0; i < n && rc == UNIKA_OK; i++) {
         unika_field f = unika_recipe_field_at(recipe, i);
-        field_normaliser fn = field_normalisers[f];
+        field_normaliser fn = field_normalisers[f].fn;
         if (!fn) {
             rc = unika_fail_at(err, UNIKA_EFIELD, unika_field_name(f), 0,
                                "%s: this build cannot compute the field from a record",
@@ -346,8 +336,12 @@ int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_
             break;
         }
         size_t len = 0;
-        rc = fn(enc + pos + ENC_FIELD_OVERHEAD, &len, record, err);
-        if (rc < 0) break;
+        unika_column where = field_normalisers[f].value;
+        rc = fn(enc + pos + ENC_FIELD_OVERHEAD, &len, values, &where, err);
+        if (rc < 0) {
+            locate(err, values, where);
+            break;
+        }
         if (len == 0 || len > UNIKA_PSEUDONYM_VALUE_MAX) { /* normalisers promise otherwise */
             rc = unika_fail_at(err, UNIKA_EINTERNAL, unika_field_name(f), 0,
                                "%s: normalised value has an unexpected length",
@@ -361,6 +355,34 @@ int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_
     if (rc == UNIKA_OK) enc_hash(dst, enc, pos, key);
     /* Wipe what was written, including a failed field's partial bytes. */
     sodium_memzero(enc, rc == UNIKA_OK ? pos : sizeof enc);
+    return rc;
+}
+
+int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_key *key,
+                                const unika_recipe *recipe, const unika_record *record,
+                                unika_error *err)
+{
+    if (!dst) return unika_fail(err, UNIKA_EINVAL, "pseudonym: dst is NULL");
+    memset(dst, 0, UNIKA_PSEUDONYM_BYTES);
+    if (!key || !recipe || !record)
+        return unika_fail(err, UNIKA_EINVAL, "pseudonym: NULL argument");
+    unsigned need = unika_recipe_needs(recipe);
+    if (need & BIT(PERSONNUMMER)) need |= BIT(DATE); /* the century of 10-digit forms */
+    unika_values v;
+    v.has = v.empty = v.normalised = 0;
+    memset(v.column, 0, sizeof v.column);
+    v.line = 0;
+    unika_column failed = UNIKA_COLUMN_COUNT;
+    int rc = unika_values_from_record(&v, record, need, &failed, err);
+    /* A parser names its own field ("birth_date"); the error names the
+     * column the cell came from ("birth_year", "visit_date"). The joined
+     * name and an id_auto number name themselves. */
+    if (rc < 0 && failed != UNIKA_COLUMN_GIVEN_NAME && failed != UNIKA_COLUMN_ID_AUTO)
+        relabel(rc, err, v.label[failed == UNIKA_COLUMN_BIRTH_YEAR ? UNIKA_COLUMN_BIRTH_DATE : failed]);
+    if (rc == UNIKA_OK) rc = unika_pseudonym_from_values(dst, key, recipe, &v, err);
+    sodium_memzero(v.name_buf, sizeof v.name_buf);
+    sodium_memzero(v.pnr_buf, sizeof v.pnr_buf);
+    sodium_memzero(v.dossier_buf, sizeof v.dossier_buf);
     return rc;
 }
 

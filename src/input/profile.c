@@ -1,6 +1,7 @@
 /*
  * profile.c - partner profiles: parse the profile text, bind it to a CSV
- * header, and turn each CSV record into canonical values.
+ * header, and read each CSV record into its values (through
+ * unika_values_from_record(), src/identity/record.c, which parses them).
  *
  * Why: the recipe is the partnership's agreement on what identifies a
  * person; the profile is each partner's statement of where those fields sit
@@ -17,10 +18,7 @@
 #include "common/common.h"
 #include "unika/profile.h"
 
-typedef struct gender_code {
-    char *code; /* as written in the profile, trimmed */
-    unika_gender gender;
-} gender_code;
+#define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
 
 struct unika_profile {
     char *source;
@@ -28,30 +26,36 @@ struct unika_profile {
     char delimiter;
     char *header[UNIKA_COLUMN_COUNT];      /* mapped CSV header names, or NULL */
     char *date_format[2];                  /* for date, birth_date; NULL = by shape */
-    gender_code genders[UNIKA_PROFILE_MAX_GENDER_CODES];
+    unika_gender_map genders[UNIKA_PROFILE_MAX_GENDER_CODES]; /* codes trimmed */
     size_t ngenders;
     long index[UNIKA_COLUMN_COUNT];        /* bound CSV positions, -1 if none */
+    uint64_t value_column[UNIKA_COLUMN_COUNT]; /* 1-based CSV column of each value */
     size_t header_fields;                  /* field count of the bound header */
     int bound;
 };
 
-static const char *const column_names[UNIKA_COLUMN_COUNT] = {
-    "date", "name", "given_name", "surname", "birth_date", "birth_year",
-    "gender", "country", "personnummer", "dossier", "id_auto",
-};
-
-static const char *const value_names[UNIKA_VALUE_COUNT] = {
-    "date", "name", "birth", "gender", "country", "personnummer", "dossier",
-};
-
-const char *unika_profile_column_name(unika_profile_column c)
+/* The profile file's names for the columns (`column.<name>`): the record's
+ * names, except that profiles call the visit date `date`; digits cannot be
+ * mapped (NULL). */
+static const char *column_key(int c)
 {
-    return (unsigned)c < UNIKA_COLUMN_COUNT ? column_names[c] : NULL;
+    if (c == UNIKA_COLUMN_DATE) return "date";
+    if (c == UNIKA_COLUMN_DIGITS) return NULL;
+    return unika_column_name((unika_column)c);
 }
 
-const char *unika_value_name(unika_value v)
+const char *unika_profile_value_name(unika_column c)
 {
-    return (unsigned)v < UNIKA_VALUE_COUNT ? value_names[v] : NULL;
+    switch (c) {
+    case UNIKA_COLUMN_DATE: return "date";
+    case UNIKA_COLUMN_NAME: return "name";
+    case UNIKA_COLUMN_BIRTH_DATE: return "birth";
+    case UNIKA_COLUMN_GENDER:
+    case UNIKA_COLUMN_COUNTRY:
+    case UNIKA_COLUMN_PERSONNUMMER:
+    case UNIKA_COLUMN_DOSSIER: return unika_column_name(c);
+    default: return NULL;
+    }
 }
 
 /* ---- small text helpers ------------------------------------------------ */
@@ -100,7 +104,7 @@ void unika_profile_free(unika_profile *p)
     for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) free(p->header[i]);
     free(p->date_format[0]);
     free(p->date_format[1]);
-    for (size_t i = 0; i < p->ngenders; i++) free(p->genders[i].code);
+    for (size_t i = 0; i < p->ngenders; i++) free((char *)p->genders[i].code);
     free(p);
 }
 
@@ -192,11 +196,10 @@ static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, 
     }
     if (kn > 7 && equal_nocase(key, 7, "column.", 7)) {
         for (int c = 0; c < UNIKA_COLUMN_COUNT; c++) {
-            if (!equal_nocase(key + 7, kn - 7, column_names[c], strlen(column_names[c])))
-                continue;
+            const char *name = column_key(c);
+            if (!name || !equal_nocase(key + 7, kn - 7, name, strlen(name))) continue;
             if (p->header[c])
-                return profile_fail(err, UNIKA_EPROFILE, src, line, "column.%s repeated",
-                                    column_names[c]);
+                return profile_fail(err, UNIKA_EPROFILE, src, line, "column.%s repeated", name);
             return (p->header[c] = dup_n(v, vn)) ? 0
                                                  : unika_fail(err, UNIKA_ENOMEM, "out of memory");
         }
@@ -232,7 +235,7 @@ static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, 
         if (p->ngenders == UNIKA_PROFILE_MAX_GENDER_CODES)
             return profile_fail(err, UNIKA_EPROFILE, src, line, "more than %d gender codes",
                                 UNIKA_PROFILE_MAX_GENDER_CODES);
-        gender_code *gc = &p->genders[p->ngenders];
+        unika_gender_map *gc = &p->genders[p->ngenders];
         if (!(gc->code = dup_n(key + 7, kn - 7))) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
         gc->gender = g;
         p->ngenders++;
@@ -356,7 +359,7 @@ const char *unika_profile_name(const unika_profile *p)
     return p && p->name ? p->name : "";
 }
 
-const char *unika_profile_header(const unika_profile *p, unika_profile_column c)
+const char *unika_profile_header(const unika_profile *p, unika_column c)
 {
     return p && (unsigned)c < UNIKA_COLUMN_COUNT ? p->header[c] : NULL;
 }
@@ -366,19 +369,41 @@ unsigned unika_profile_provides(const unika_profile *p)
     if (!p) return 0;
     unsigned m = 0;
     char *const *h = p->header;
-    if (h[UNIKA_COLUMN_DATE]) m |= 1u << UNIKA_VALUE_DATE;
+    if (h[UNIKA_COLUMN_DATE]) m |= BIT(DATE);
     if (h[UNIKA_COLUMN_NAME] || h[UNIKA_COLUMN_GIVEN_NAME] || h[UNIKA_COLUMN_SURNAME])
-        m |= 1u << UNIKA_VALUE_NAME;
-    if (h[UNIKA_COLUMN_BIRTH_DATE] || h[UNIKA_COLUMN_BIRTH_YEAR]) m |= 1u << UNIKA_VALUE_BIRTH;
-    if (h[UNIKA_COLUMN_GENDER]) m |= 1u << UNIKA_VALUE_GENDER;
-    if (h[UNIKA_COLUMN_COUNTRY]) m |= 1u << UNIKA_VALUE_COUNTRY;
-    if (h[UNIKA_COLUMN_PERSONNUMMER] || h[UNIKA_COLUMN_ID_AUTO])
-        m |= 1u << UNIKA_VALUE_PERSONNUMMER;
-    if (h[UNIKA_COLUMN_DOSSIER] || h[UNIKA_COLUMN_ID_AUTO]) m |= 1u << UNIKA_VALUE_DOSSIER;
+        m |= BIT(NAME);
+    if (h[UNIKA_COLUMN_BIRTH_DATE] || h[UNIKA_COLUMN_BIRTH_YEAR]) m |= BIT(BIRTH_DATE);
+    if (h[UNIKA_COLUMN_GENDER]) m |= BIT(GENDER);
+    if (h[UNIKA_COLUMN_COUNTRY]) m |= BIT(COUNTRY);
+    if (h[UNIKA_COLUMN_PERSONNUMMER] || h[UNIKA_COLUMN_ID_AUTO]) m |= BIT(PERSONNUMMER);
+    if (h[UNIKA_COLUMN_DOSSIER] || h[UNIKA_COLUMN_ID_AUTO]) m |= BIT(DOSSIER);
     return m;
 }
 
 /* ---- binding -------------------------------------------------------------- */
+
+/* The first of the columns (-1 ends the list) the profile maps, 1-based; 0 if none. */
+static uint64_t first_mapped(const unika_profile *p, const int *columns)
+{
+    for (; *columns >= 0; columns++)
+        if (p->index[*columns] >= 0) return (uint64_t)p->index[*columns] + 1;
+    return 0;
+}
+
+/* Where each value comes from in the bound file, for messages. */
+static void value_columns(unika_profile *p)
+{
+    static const int name[] = {UNIKA_COLUMN_NAME, UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME, -1};
+    static const int birth[] = {UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_BIRTH_YEAR, -1};
+    static const int pnr[] = {UNIKA_COLUMN_PERSONNUMMER, UNIKA_COLUMN_ID_AUTO, -1};
+    static const int dossier[] = {UNIKA_COLUMN_DOSSIER, UNIKA_COLUMN_ID_AUTO, -1};
+    for (int c = 0; c < UNIKA_COLUMN_COUNT; c++)
+        p->value_column[c] = p->index[c] >= 0 ? (uint64_t)p->index[c] + 1 : 0;
+    p->value_column[UNIKA_COLUMN_NAME] = first_mapped(p, name);
+    p->value_column[UNIKA_COLUMN_BIRTH_DATE] = first_mapped(p, birth);
+    p->value_column[UNIKA_COLUMN_PERSONNUMMER] = first_mapped(p, pnr);
+    p->value_column[UNIKA_COLUMN_DOSSIER] = first_mapped(p, dossier);
+}
 
 int unika_profile_bind(unika_profile *p, const unika_csv *csv, unika_error *err)
 {
@@ -400,7 +425,7 @@ int unika_profile_bind(unika_profile *p, const unika_csv *csv, unika_error *err)
                 return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
                                      "header line %llu: column '%s' (%s) appears twice",
                                      (unsigned long long)unika_csv_line(csv), want,
-                                     column_names[c]);
+                                     column_key(c));
             }
             p->index[c] = (long)i;
         }
@@ -412,18 +437,19 @@ int unika_profile_bind(unika_profile *p, const unika_csv *csv, unika_error *err)
                                      "has a single field, so the file's delimiter is probably "
                                      "not the profile's '%c'",
                                      (unsigned long long)unika_csv_line(csv), want,
-                                     column_names[c], p->delimiter == '\t' ? 'T' : p->delimiter);
+                                     column_key(c), p->delimiter == '\t' ? 'T' : p->delimiter);
             return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
                                  "header line %llu: missing column '%s' (%s)",
-                                 (unsigned long long)unika_csv_line(csv), want, column_names[c]);
+                                 (unsigned long long)unika_csv_line(csv), want, column_key(c));
         }
     }
     p->header_fields = nf;
     p->bound = 1;
+    value_columns(p);
     return 0;
 }
 
-long unika_profile_column_index(const unika_profile *p, unika_profile_column c)
+long unika_profile_column_index(const unika_profile *p, unika_column c)
 {
     if (!p || !p->bound || (unsigned)c >= UNIKA_COLUMN_COUNT) return -1;
     return p->index[c];
@@ -456,105 +482,30 @@ static int cell_fail(unika_error *err, int rc, const unika_csv *csv, long col,
                          (unsigned long long)err->line, col + 1, field, inner);
 }
 
+/* A cell, trimmed; "" (not NULL) when empty. */
 static const char *cell(const unika_csv *csv, long col, size_t *n)
 {
-    if (col < 0) { *n = 0; return NULL; }
     const char *s = unika_csv_field(csv, (size_t)col, n);
     trim(&s, n);
-    return *n ? s : NULL;
+    return s ? s : "";
 }
 
-/* The canonical text of a date at its precision, written by hand: this runs
- * for every row, and a printf costs more than the rest of the cell. */
-static size_t write_date(char *buf, const unika_date *d)
+/* The profile's name for the field whose cell failed. */
+static const char *failed_field(unika_column c, const unika_error *err)
 {
-    int y = d->year;
-    buf[0] = (char)('0' + y / 1000 % 10);
-    buf[1] = (char)('0' + y / 100 % 10);
-    buf[2] = (char)('0' + y / 10 % 10);
-    buf[3] = (char)('0' + y % 10);
-    size_t n = 4;
-    if (d->month) {
-        buf[4] = '-';
-        buf[5] = (char)('0' + d->month / 10);
-        buf[6] = (char)('0' + d->month % 10);
-        n = 7;
-        if (d->day) {
-            buf[7] = '-';
-            buf[8] = (char)('0' + d->day / 10);
-            buf[9] = (char)('0' + d->day % 10);
-            n = 10;
-        }
+    switch (c) {
+    case UNIKA_COLUMN_DATE: return "date";
+    case UNIKA_COLUMN_GIVEN_NAME: return "name";
+    case UNIKA_COLUMN_ID_AUTO: return err ? err->field : "id_auto"; /* as its parser says */
+    default: return unika_column_name(c);
     }
-    buf[n] = '\0';
-    return n;
 }
 
-static int digits_at(const char *s, size_t n)
+int unika_profile_read(unika_values *v, const unika_profile *p, const unika_csv *csv,
+                       unsigned need, unika_error *err)
 {
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-/* Fast path for the two shapes nearly every export uses, ISO dates and bare
- * years: 1 and *d set when `s` has the shape and is a valid date, else 0 and
- * the general parser decides (and words any error). */
-static int quick_date(unika_date *d, const char *s, size_t n, const char *fmt)
-{
-    if (n == 10 && s[4] == '-' && s[7] == '-' && (!fmt || !strcmp(fmt, "YYYY-MM-DD"))) {
-        d->year = digits_at(s, 4);
-        d->month = digits_at(s + 5, 2);
-        d->day = digits_at(s + 8, 2);
-    } else if (n == 4 && (!fmt || !strcmp(fmt, "YYYY"))) {
-        d->year = digits_at(s, 4);
-        d->month = d->day = 0;
-    } else {
-        return 0;
-    }
-    return d->year >= 0 && d->month >= 0 && d->day >= 0 && unika_date_valid(d);
-}
-
-static int parse_date_cell(unika_date *d, char *buf, const unika_profile *p, const unika_csv *csv,
-                           long col, const char *fmt, const char *field, int need_day,
-                           const char **text, size_t *size, unika_error *err)
-{
-    size_t n;
-    const char *s = cell(csv, col, &n);
-    if (!s) return 0;
-    if (!quick_date(d, s, n, fmt)) {
-        int rc = unika_date_parse(d, s, n, fmt, err);
-        if (rc < 0) return cell_fail(err, rc, csv, col, field);
-    }
-    if (need_day && !d->day) {
-        unika_fail(err, UNIKA_EDATE, "a visit date needs year, month and day");
-        return cell_fail(err, UNIKA_EDATE, csv, col, field);
-    }
-    *size = write_date(buf, d);
-    *text = buf;
-    (void)p;
-    return 0;
-}
-
-static size_t count_digits(const char *s, size_t n)
-{
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++) d += s[i] >= '0' && s[i] <= '9';
-    return d;
-}
-
-int unika_profile_extract(unika_profile_record *r, const unika_profile *p, const unika_csv *csv,
-                          unsigned need, unika_error *err)
-{
-    if (!r || !p || !csv) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
+    if (!v || !p || !csv) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
     if (!p->bound) return unika_fail(err, UNIKA_EINVAL, "profile: not bound to a header");
-    for (int v = 0; v < UNIKA_VALUE_COUNT; v++) {
-        r->text[v] = NULL;
-        r->size[v] = 0;
-    }
     size_t nf = unika_csv_field_count(csv);
     if (nf != p->header_fields) {
         if (err) {
@@ -565,107 +516,26 @@ int unika_profile_extract(unika_profile_record *r, const unika_profile *p, const
                              "line %llu: record has %zu fields, the header has %zu",
                              (unsigned long long)unika_csv_line(csv), nf, p->header_fields);
     }
-    const long *ix = p->index;
-    int rc;
-    size_t n;
-    const char *s;
-
-    /* The visit date is also the reference for 10-digit personnummer. */
-    if (need & ((1u << UNIKA_VALUE_DATE) | (1u << UNIKA_VALUE_PERSONNUMMER))) {
-        rc = parse_date_cell(&r->visit, r->date_buf, p, csv, ix[UNIKA_COLUMN_DATE],
-                             p->date_format[0], "date", 1, &r->text[UNIKA_VALUE_DATE],
-                             &r->size[UNIKA_VALUE_DATE], err);
-        if (rc < 0) return rc;
+    unika_record rec;
+    memset(&rec, 0, sizeof rec);
+    for (int c = 0; c < UNIKA_COLUMN_COUNT; c++)
+        if (p->index[c] >= 0) rec.cell[c] = cell(csv, p->index[c], &rec.size[c]);
+    rec.visit_date_format = p->date_format[0];
+    rec.birth_date_format = p->date_format[1];
+    rec.gender_codes = p->genders;
+    rec.n_gender_codes = p->ngenders;
+    unika_column failed = UNIKA_COLUMN_COUNT;
+    int rc = unika_values_from_record(v, &rec, need, &failed, err);
+    /* Where each value sits, and the profile's names for them: a name is
+     * "name" however it is split, a birth "birth_date" whatever its column. */
+    v->line = unika_csv_line(csv);
+    memcpy(v->column, p->value_column, sizeof v->column);
+    v->label[UNIKA_COLUMN_NAME] = "name";
+    v->label[UNIKA_COLUMN_BIRTH_DATE] = "birth_date";
+    if (rc < 0) {
+        char field[UNIKA_ERROR_FIELD_BYTES];
+        snprintf(field, sizeof field, "%s", failed_field(failed, err));
+        return cell_fail(err, rc, csv, p->index[failed], field);
     }
-    if (need & (1u << UNIKA_VALUE_NAME)) {
-        if (ix[UNIKA_COLUMN_NAME] >= 0) {
-            r->text[UNIKA_VALUE_NAME] = cell(csv, ix[UNIKA_COLUMN_NAME], &r->size[UNIKA_VALUE_NAME]);
-        } else {
-            size_t gn, sn, o = 0;
-            const char *g = cell(csv, ix[UNIKA_COLUMN_GIVEN_NAME], &gn);
-            const char *su = cell(csv, ix[UNIKA_COLUMN_SURNAME], &sn);
-            if (gn + sn + 2 > sizeof r->name_buf) {
-                unika_fail(err, UNIKA_ETOOLONG, "given name and surname together are too long");
-                return cell_fail(err, UNIKA_ETOOLONG, csv, ix[UNIKA_COLUMN_GIVEN_NAME], "name");
-            }
-            if (g) { memcpy(r->name_buf, g, gn); o = gn; }
-            if (su) {
-                if (o) r->name_buf[o++] = ' ';
-                memcpy(r->name_buf + o, su, sn);
-                o += sn;
-            }
-            r->name_buf[o] = '\0';
-            if (o) {
-                r->text[UNIKA_VALUE_NAME] = r->name_buf;
-                r->size[UNIKA_VALUE_NAME] = o;
-            }
-        }
-    }
-    if (need & (1u << UNIKA_VALUE_BIRTH)) {
-        rc = parse_date_cell(&r->birth, r->birth_buf, p, csv, ix[UNIKA_COLUMN_BIRTH_DATE],
-                             p->date_format[1], "birth_date", 0, &r->text[UNIKA_VALUE_BIRTH],
-                             &r->size[UNIKA_VALUE_BIRTH], err);
-        if (rc < 0) return rc;
-        if (!r->text[UNIKA_VALUE_BIRTH]) {
-            rc = parse_date_cell(&r->birth, r->birth_buf, p, csv, ix[UNIKA_COLUMN_BIRTH_YEAR],
-                                 "YYYY", "birth_year", 0, &r->text[UNIKA_VALUE_BIRTH],
-                                 &r->size[UNIKA_VALUE_BIRTH], err);
-            if (rc < 0) return rc;
-        }
-    }
-    if ((need & (1u << UNIKA_VALUE_GENDER)) && ix[UNIKA_COLUMN_GENDER] >= 0) {
-        long col = ix[UNIKA_COLUMN_GENDER];
-        s = cell(csv, col, &n);
-        int found = 0;
-        for (size_t i = 0; s && i < p->ngenders && !found; i++)
-            if (equal_nocase(s, n, p->genders[i].code, strlen(p->genders[i].code))) {
-                r->gender = p->genders[i].gender;
-                found = 1;
-            }
-        if (!found) {
-            rc = unika_gender_parse(&r->gender, s ? s : "", n, err);
-            if (rc < 0) return cell_fail(err, rc, csv, col, "gender");
-        }
-        r->text[UNIKA_VALUE_GENDER] = unika_gender_code(r->gender);
-        r->size[UNIKA_VALUE_GENDER] = strlen(r->text[UNIKA_VALUE_GENDER]);
-    }
-    if (need & (1u << UNIKA_VALUE_COUNTRY))
-        r->text[UNIKA_VALUE_COUNTRY] = cell(csv, ix[UNIKA_COLUMN_COUNTRY],
-                                            &r->size[UNIKA_VALUE_COUNTRY]);
-    if (need & ((1u << UNIKA_VALUE_PERSONNUMMER) | (1u << UNIKA_VALUE_DOSSIER))) {
-        long col = ix[UNIKA_COLUMN_ID_AUTO];
-        if (col < 0) {
-            if (need & (1u << UNIKA_VALUE_PERSONNUMMER))
-                r->text[UNIKA_VALUE_PERSONNUMMER] = cell(csv, ix[UNIKA_COLUMN_PERSONNUMMER],
-                                                         &r->size[UNIKA_VALUE_PERSONNUMMER]);
-            if (need & (1u << UNIKA_VALUE_DOSSIER))
-                r->text[UNIKA_VALUE_DOSSIER] = cell(csv, ix[UNIKA_COLUMN_DOSSIER],
-                                                    &r->size[UNIKA_VALUE_DOSSIER]);
-        } else if ((s = cell(csv, col, &n)) != NULL) {
-            /* One column, two kinds of number: the digit count decides, so
-             * the classification never depends on whether a check digit
-             * happens to pass. */
-            size_t d = count_digits(s, n);
-            if (d == 10 || d == 12) {
-                const unika_date *ref = r->text[UNIKA_VALUE_DATE] ? &r->visit : NULL;
-                rc = unika_personnummer_normalize(r->pnr_buf, NULL, s, n, ref, err);
-                if (rc < 0) return cell_fail(err, rc, csv, col, "personnummer");
-                r->text[UNIKA_VALUE_PERSONNUMMER] = r->pnr_buf;
-                r->size[UNIKA_VALUE_PERSONNUMMER] = strlen(r->pnr_buf);
-            } else if (d == 8) {
-                rc = unika_dossier_normalize(r->dossier_buf, s, n, err);
-                if (rc < 0) return cell_fail(err, rc, csv, col, "dossier");
-                r->text[UNIKA_VALUE_DOSSIER] = r->dossier_buf;
-                r->size[UNIKA_VALUE_DOSSIER] = strlen(r->dossier_buf);
-            } else {
-                unika_fail(err, UNIKA_EDIGITS,
-                           "neither a personnummer (10 or 12 digits) nor a dossier number (8 digits)");
-                return cell_fail(err, UNIKA_EDIGITS, csv, col, "id_auto");
-            }
-            if (!(need & (1u << UNIKA_VALUE_PERSONNUMMER))) r->text[UNIKA_VALUE_PERSONNUMMER] = NULL;
-            if (!(need & (1u << UNIKA_VALUE_DOSSIER))) r->text[UNIKA_VALUE_DOSSIER] = NULL;
-        }
-    }
-    if (!(need & (1u << UNIKA_VALUE_DATE))) r->text[UNIKA_VALUE_DATE] = NULL;
     return 0;
 }

@@ -1,47 +1,51 @@
 /*
- * fuzz_profile.c - partner profiles, and extraction of rows through them.
+ * fuzz_profile.c - partner profiles, and reading rows through them.
  *
  * Input: profile text, optionally followed by a line "%%" and CSV text. The
  * profile is parsed; if it is accepted and CSV follows, the CSV is read with
- * the profile's delimiter, the header bound and every row extracted with
- * all values asked for. Invariants: a failure records its code and message;
- * an accepted profile has a valid delimiter and a non-NULL name; every
- * extracted value is non-empty without NUL, rewritten ones (dates, gender)
- * NUL-terminated at their size, dates valid and canonical, the gender in
- * the enum and its text the gender's code.
+ * the profile's delimiter, the header bound and every row read
+ * (unika_profile_read) with all values asked for. Invariants: a failure
+ * records its code and message; an accepted profile has a valid delimiter
+ * and a non-NULL name; every value read is present or absent as its masks
+ * say, text values without NUL, dates valid (a visit date full), the gender
+ * in the enum, id_auto numbers normalised to 12 or 8 digits.
  */
 #include "fuzz_common.h"
 
 static const char SEPARATOR[] = "\n%%\n";
 
-static void check_record(const unika_profile_record *r)
+#define VALUES (UNIKA_COLUMN_BIT(UNIKA_COLUMN_DATE) | UNIKA_COLUMN_BIT(UNIKA_COLUMN_NAME) |      \
+                UNIKA_COLUMN_BIT(UNIKA_COLUMN_BIRTH_DATE) | UNIKA_COLUMN_BIT(UNIKA_COLUMN_GENDER) | \
+                UNIKA_COLUMN_BIT(UNIKA_COLUMN_COUNTRY) | UNIKA_COLUMNS_ID)
+
+static void check_values(const unika_values *v)
 {
-    /* Values are (pointer, size) pairs: an "as written" value (name,
+    /* Text values are (pointer, size) pairs: an "as written" value (name,
      * country, ids) points into the CSV field, trimmed, so it need not end
-     * in NUL at its size; it must hold no NUL. Rewritten values (dates,
-     * gender code) are NUL-terminated strings. */
-    for (int v = 0; v < UNIKA_VALUE_COUNT; v++) {
-        if (!r->text[v]) continue;
-        FUZZ_REQUIRE(r->size[v] > 0, "empty value not NULL");
-        FUZZ_REQUIRE(memchr(r->text[v], '\0', r->size[v]) == NULL, "NUL inside a value");
+     * in NUL at its size; it must hold no NUL, and is empty exactly when
+     * the empty bit says so. Parsed values (dates, gender) are valid. */
+    FUZZ_REQUIRE((v->has & ~VALUES) == 0, "a value the read was not asked for");
+    FUZZ_REQUIRE((v->empty & ~v->has) == 0, "empty but absent");
+    static const unika_column text[] = {UNIKA_COLUMN_NAME, UNIKA_COLUMN_COUNTRY,
+                                        UNIKA_COLUMN_PERSONNUMMER, UNIKA_COLUMN_DOSSIER};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        unika_column c = text[i];
+        if (!(v->has & UNIKA_COLUMN_BIT(c)) || (v->empty & UNIKA_COLUMN_BIT(c))) continue;
+        FUZZ_REQUIRE(v->text[c] && v->size[c] > 0, "non-empty value without text");
+        FUZZ_REQUIRE(memchr(v->text[c], '\0', v->size[c]) == NULL, "NUL inside a value");
     }
-    static const unika_value rewritten[] = {UNIKA_VALUE_DATE, UNIKA_VALUE_BIRTH, UNIKA_VALUE_GENDER};
-    for (size_t i = 0; i < sizeof rewritten / sizeof rewritten[0]; i++) {
-        unika_value v = rewritten[i];
-        if (r->text[v])
-            FUZZ_REQUIRE(strlen(r->text[v]) == r->size[v], "rewritten value not NUL-terminated");
-    }
-    if (r->text[UNIKA_VALUE_DATE]) {
-        FUZZ_REQUIRE(unika_date_valid(&r->visit) && r->visit.day != 0, "visit date not full");
-        FUZZ_REQUIRE(r->size[UNIKA_VALUE_DATE] == 10, "visit date text not YYYY-MM-DD");
-    }
-    if (r->text[UNIKA_VALUE_BIRTH]) FUZZ_REQUIRE(unika_date_valid(&r->birth), "birth invalid");
-    if (r->text[UNIKA_VALUE_GENDER]) {
-        FUZZ_REQUIRE(r->gender >= UNIKA_GENDER_UNKNOWN && r->gender <= UNIKA_GENDER_OTHER,
+    unsigned set = v->has & ~v->empty;
+    if (set & UNIKA_COLUMN_BIT(UNIKA_COLUMN_DATE))
+        FUZZ_REQUIRE(unika_date_valid(&v->visit) && v->visit.day != 0, "visit date not full");
+    if (set & UNIKA_COLUMN_BIT(UNIKA_COLUMN_BIRTH_DATE))
+        FUZZ_REQUIRE(unika_date_valid(&v->birth), "birth invalid");
+    if (v->has & UNIKA_COLUMN_BIT(UNIKA_COLUMN_GENDER))
+        FUZZ_REQUIRE(v->gender >= UNIKA_GENDER_UNKNOWN && v->gender <= UNIKA_GENDER_OTHER,
                      "gender out of enum");
-        FUZZ_REQUIRE(strcmp(r->text[UNIKA_VALUE_GENDER], unika_gender_code(r->gender)) == 0,
-                     "gender text is not the gender's code");
-    }
+    if (v->normalised & UNIKA_COLUMN_BIT(UNIKA_COLUMN_PERSONNUMMER))
+        FUZZ_REQUIRE(v->size[UNIKA_COLUMN_PERSONNUMMER] == 12, "personnummer not 12 digits");
+    if (v->normalised & UNIKA_COLUMN_BIT(UNIKA_COLUMN_DOSSIER))
+        FUZZ_REQUIRE(v->size[UNIKA_COLUMN_DOSSIER] == 8, "dossier not 8 digits");
 }
 
 static void run_csv(unika_profile *p, const uint8_t *src, size_t n)
@@ -58,16 +62,17 @@ static void run_csv(unika_profile *p, const uint8_t *src, size_t n)
         if (rc < 0) fuzz_check_error(rc, &e);
         else {
             for (int c = 0; c < UNIKA_COLUMN_COUNT; c++) {
-                long idx = unika_profile_column_index(p, (unika_profile_column)c);
+                long idx = unika_profile_column_index(p, (unika_column)c);
                 FUZZ_REQUIRE(idx < (long)unika_csv_field_count(csv), "bound column past the header");
             }
-            unika_profile_record rec;
+            static unika_values values;
             while (unika_csv_next(csv, &e) == 1) {
-                memset(&rec, 0xA5, sizeof rec);
+                memset(&values, 0xA5, sizeof values);
+                values.has = values.empty = values.normalised = 0;
                 unika_error re = {0};
-                rc = unika_profile_extract(&rec, p, csv, UNIKA_VALUE_MASK_ALL, &re);
+                rc = unika_profile_read(&values, p, csv, VALUES, &re);
                 if (rc < 0) fuzz_check_error(rc, &re);
-                else check_record(&rec);
+                else check_values(&values);
             }
         }
     }
@@ -101,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_REQUIRE(p != NULL && unika_profile_name(p) != NULL, "no profile or name");
         FUZZ_REQUIRE(unika_csv_delimiter_valid(unika_profile_delimiter(p)), "bad delimiter");
         unsigned provides = unika_profile_provides(p);
-        FUZZ_REQUIRE((provides & ~UNIKA_VALUE_MASK_ALL) == 0, "provides unknown values");
+        FUZZ_REQUIRE((provides & ~VALUES) == 0, "provides unknown values");
         if (csv) run_csv(p, csv, csv_n);
         unika_profile_free(p);
     }

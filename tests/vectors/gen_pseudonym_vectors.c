@@ -207,9 +207,6 @@ static void generate(void)
             const char *const *v = record_vectors[i];
             unika_recipe *r = recipe_of(v[0]);
             unika_record rec = {0};
-            static const char *cols[UNIKA_REC_FIELD_COUNT] = {
-                "visit_date", "name", "given_name", "surname", "birth_date", "birth_year",
-                "gender", "country", "personnummer", "dossier", "digits"};
             for (size_t c = 1; v[c]; c++) {
                 const char *eq = strchr(v[c], '=');
                 size_t cl = (size_t)(eq - v[c]);
@@ -218,12 +215,14 @@ static void generate(void)
                     continue;
                 }
                 int found = 0;
-                for (int f = 0; f < UNIKA_REC_FIELD_COUNT; f++)
-                    if (strlen(cols[f]) == cl && !strncmp(cols[f], v[c], cl)) {
-                        rec.field[f] = eq + 1;
+                for (int f = 0; f < UNIKA_COLUMN_COUNT; f++) {
+                    const char *name = unika_column_name((unika_column)f);
+                    if (strlen(name) == cl && !strncmp(name, v[c], cl)) {
+                        rec.cell[f] = eq + 1;
                         rec.size[f] = strlen(eq + 1);
                         found = 1;
                     }
+                }
                 if (!found) die("unknown column");
             }
             uint8_t p[32];

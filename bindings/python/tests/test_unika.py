@@ -255,6 +255,10 @@ class Pseudonyms(unittest.TestCase):
                     {"visit_date": "2017.09.09", "visit_date_format": "YYYY.MM.DD"}):
             self.assertEqual(unika.pseudonymize(self.key, pnr,
                                                 dict(ref, personnummer=b"811218-9876")), want)
+        # An id_auto cell is a personnummer or a dossier number by its digit count.
+        self.assertEqual(unika.pseudonymize(self.key, pnr, {"id_auto": "19811218-9876"}), want)
+        self.assertEqual(unika.pseudonymize(self.key, unika.Recipe("dossier"), {"id_auto": "58-789885"}),
+                         unika.pseudonymize(self.key, unika.Recipe("dossier"), {"dossier": "58789885"}))
 
     def test_batch_reports_each_record(self):
         recs = [{"name": "Hosein Amiri", "birth_date": "2005-01-01", "gender": "m"},

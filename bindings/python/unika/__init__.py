@@ -79,13 +79,14 @@ class _Date(Structure):
 
 
 _REC_COLUMNS = ("visit_date", "name", "given_name", "surname", "birth_date", "birth_year",
-                "gender", "country", "personnummer", "dossier", "digits")  # unika_record_field
+                "gender", "country", "personnummer", "dossier", "digits",
+                "id_auto")  # unika_column, in order (unika_column_name() checks it)
 
 
 class _Record(Structure):
-    _fields_ = [("field", c_char_p * len(_REC_COLUMNS)), ("size", c_size_t * len(_REC_COLUMNS)),
+    _fields_ = [("cell", c_char_p * len(_REC_COLUMNS)), ("size", c_size_t * len(_REC_COLUMNS)),
                 ("birth_date_format", c_char_p), ("visit_date_format", c_char_p),
-                ("reference", _Date)]
+                ("reference", _Date), ("gender_codes", c_void_p), ("n_gender_codes", c_size_t)]
 
 
 class _Estimate(Structure):
@@ -111,7 +112,8 @@ _SIGNATURES = {
     "unika_personnummer_bytes": (c_size_t, []),
     "unika_dossier_bytes": (c_size_t, []),
     "unika_digits_max_bytes": (c_size_t, []),
-    "unika_record_field_count": (c_size_t, []),
+    "unika_record_column_count": (c_size_t, []),
+    "unika_column_name": (c_char_p, [c_int]),
     "unika_sketch_p_default": (c_uint, []),
     "unika_digest_bytes": (c_size_t, []),
     "unika_key_generate": (c_int, [_PP, _E]),
@@ -206,9 +208,10 @@ _NAME_MAX = _c.unika_name_max_bytes()
 _PNR_BYTES = _c.unika_personnummer_bytes()
 _DOSSIER_BYTES = _c.unika_dossier_bytes()
 _DIGITS_MAX = _c.unika_digits_max_bytes()
-if _c.unika_record_field_count() != len(_REC_COLUMNS):
-    raise ImportError("unika: the library's record has %d columns, the binding knows %d"
-                      % (_c.unika_record_field_count(), len(_REC_COLUMNS)))
+if _c.unika_record_column_count() != len(_REC_COLUMNS) or any(
+        _c.unika_column_name(i).decode() != c for i, c in enumerate(_REC_COLUMNS)):
+    raise ImportError("unika: the library's record columns differ from the binding's %r"
+                      % (_REC_COLUMNS,))
 
 
 # ---- errors ----------------------------------------------------------------------------
@@ -408,7 +411,7 @@ class Recipe(_Handle):
 _NCOL = len(_REC_COLUMNS)
 _SLOT = dict({c: i for i, c in enumerate(_REC_COLUMNS)},
              birth_date_format=_NCOL, visit_date_format=_NCOL + 1)
-_REC_FMT = "@%dP%dNPP3i" % (_NCOL, _NCOL)
+_REC_FMT = "@%dP%dNPP3iPN" % (_NCOL, _NCOL)
 _REC_FMT += "%dx" % (ctypes.sizeof(_Record) - struct.calcsize(_REC_FMT))
 if struct.calcsize(_REC_FMT) != ctypes.sizeof(_Record) or \
         _Record.reference.offset != struct.calcsize(_REC_FMT.split("3i")[0]):
@@ -449,7 +452,7 @@ def _records(recs):
                 f[i], f[_NCOL + i] = base + off, n  # never NULL: "" is (pointer, 0)
             else:
                 f[i + _NCOL] = base + off
-        packed.append(pack(*f, *ref))
+        packed.append(pack(*f, *ref, 0, 0))  # no gender codes of the source's own
     arr = ctypes.create_string_buffer(b"".join(packed), len(packed) * ctypes.sizeof(_Record))
     return ctypes.cast(arr, POINTER(_Record)), (arr, blob)
 
@@ -457,7 +460,7 @@ def _records(recs):
 def pseudonymize(key, recipe, record):
     """The 32-byte pseudonym of one raw record: a dict whose keys are columns
     (visit_date, name, given_name, surname, birth_date, birth_year, gender, country,
-    personnummer, dossier, digits) plus optional birth_date_format, visit_date_format
+    personnummer, dossier, digits, id_auto) plus optional birth_date_format, visit_date_format
     and reference (a date for 10-digit personnummer). A None value is an absent
     column; "" is an empty cell."""
     r, _keep = _records([record])

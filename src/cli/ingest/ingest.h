@@ -1,6 +1,11 @@
 /*
  * ingest.h - shared by `unika ingest` and `unika pseudonymize`: reading a
- * partner CSV through a profile, and turning a row into a pseudonym record.
+ * partner CSV through a profile, the one row loop, what a recipe needs from
+ * a profile, rejected-row bookkeeping, the progress line.
+ *
+ * A row's values and pseudonyms come from the library in one call each
+ * (unika_profile_read(), unika_pseudonym_from_values()); nothing here
+ * parses a cell.
  */
 #ifndef UNIKA_CLI_INGEST_H
 #define UNIKA_CLI_INGEST_H
@@ -24,28 +29,22 @@ typedef struct cli_input {
 int cli_input_open(cli_input *in, const char *path, unika_profile *profile);
 void cli_input_close(cli_input *in);
 
-/* The profile values a recipe needs (mask of 1u << UNIKA_VALUE_*), or -1
- * with the offending field's name in *missing when a field cannot come from
- * a profile at all (digits). */
-long cli_recipe_needs(const unika_recipe *recipe, const char **missing);
+/* The value columns (UNIKA_COLUMN_BIT mask) a recipe needs from a profile;
+ * prints why and returns CLI_INPUT when no profile can provide one (digits),
+ * 0 otherwise. */
+int cli_recipe_needs(unsigned *need, const unika_recipe *recipe);
 
 /* Checks that the profile provides `need`; prints which value is missing
  * (naming `why`) and returns CLI_INPUT if not. */
 int cli_profile_check(const unika_profile *profile, const char *profile_path, unsigned need,
                       const char *why);
 
-/* Fills a pseudonym record from a profile record: every value the profile
- * provides is set ("" for an empty cell, so the pseudonym step reports it as
- * empty rather than absent). */
-void cli_record_from_profile(unika_record *rec, const unika_profile_record *pr,
-                             unsigned provided);
-
-/* Sets the record's personnummer and dossier from a separate extraction. */
-void cli_record_ids(unika_record *rec, const unika_profile_record *ids, unsigned provided);
-
-/* The profile column that best explains a pseudonym error's field name,
- * as a 1-based CSV column (0 when unknown). */
-uint64_t cli_column_of_field(const unika_profile *profile, const char *field);
+/* The one row loop: for each data row of `in` (until the end, an error, or
+ * an interrupt), counts it in *rows, ticks the progress line and calls
+ * fn(ctx, line). Returns CLI_OK, fn's non-zero code, or the code of a CSV
+ * error (printed, naming the file). */
+typedef int (*cli_row_fn)(void *ctx, uint64_t line);
+int cli_rows_each(cli_input *in, cli_row_fn fn, void *ctx, uint64_t *rows);
 
 /* Loads a key file (refusing open permissions) and, when expect_hex is not
  * NULL, checks its fingerprint; prints and returns CLI_INPUT on failure. */

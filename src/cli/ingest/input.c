@@ -58,101 +58,58 @@ void cli_input_close(cli_input *in)
     in->fp = NULL;
 }
 
-long cli_recipe_needs(const unika_recipe *recipe, const char **missing)
+int cli_recipe_needs(unsigned *need, const unika_recipe *recipe)
 {
-    unsigned need = 0;
-    for (size_t i = 0; i < unika_recipe_field_count(recipe); i++) {
-        switch (unika_recipe_field_at(recipe, i)) {
-        case UNIKA_FIELD_NAME:
-        case UNIKA_FIELD_NAME_LOOSE: need |= 1u << UNIKA_VALUE_NAME; break;
-        case UNIKA_FIELD_BIRTH_DATE:
-        case UNIKA_FIELD_BIRTH_YEAR:
-        case UNIKA_FIELD_BIRTH_MONTH: need |= 1u << UNIKA_VALUE_BIRTH; break;
-        case UNIKA_FIELD_GENDER: need |= 1u << UNIKA_VALUE_GENDER; break;
-        case UNIKA_FIELD_COUNTRY: need |= 1u << UNIKA_VALUE_COUNTRY; break;
-        case UNIKA_FIELD_PERSONNUMMER:
-            /* the visit date is the reference century for 10-digit numbers */
-            need |= (1u << UNIKA_VALUE_PERSONNUMMER);
-            break;
-        case UNIKA_FIELD_DOSSIER: need |= 1u << UNIKA_VALUE_DOSSIER; break;
-        default:
-            if (missing) *missing = unika_field_name(unika_recipe_field_at(recipe, i));
-            return -1;
-        }
+    *need = unika_recipe_needs(recipe);
+    if (*need & UNIKA_COLUMN_BIT(UNIKA_COLUMN_DIGITS)) {
+        cli_errorf("recipe %s uses '%s', which no profile column provides",
+                   unika_recipe_name(recipe), unika_field_name(UNIKA_FIELD_DIGITS));
+        return CLI_INPUT;
     }
-    return (long)need;
+    return 0;
 }
 
 int cli_profile_check(const unika_profile *profile, const char *profile_path, unsigned need,
                       const char *why)
 {
     unsigned lacking = need & ~unika_profile_provides(profile);
-    for (int v = 0; v < UNIKA_VALUE_COUNT; v++)
-        if (lacking & (1u << v)) {
+    for (int c = 0; c < UNIKA_COLUMN_COUNT; c++)
+        if (lacking & UNIKA_COLUMN_BIT(c)) {
             cli_errorf("%s: the profile maps no column for '%s', which %s needs", profile_path,
-                       unika_value_name((unika_value)v), why);
+                       unika_profile_value_name((unika_column)c), why);
             return CLI_INPUT;
         }
     return 0;
 }
 
-void cli_record_from_profile(unika_record *rec, const unika_profile_record *pr, unsigned provided)
-{
-    static const struct { unika_value v; unika_record_field f; } map[] = {
-        {UNIKA_VALUE_DATE, UNIKA_REC_VISIT_DATE},
-        {UNIKA_VALUE_NAME, UNIKA_REC_NAME},
-        {UNIKA_VALUE_BIRTH, UNIKA_REC_BIRTH_DATE},
-        {UNIKA_VALUE_GENDER, UNIKA_REC_GENDER},
-        {UNIKA_VALUE_COUNTRY, UNIKA_REC_COUNTRY},
-        {UNIKA_VALUE_PERSONNUMMER, UNIKA_REC_PERSONNUMMER},
-        {UNIKA_VALUE_DOSSIER, UNIKA_REC_DOSSIER},
-    };
-    memset(rec, 0, sizeof *rec);
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-        if (!(provided & (1u << map[i].v))) continue;
-        const char *t = pr->text[map[i].v];
-        rec->field[map[i].f] = t ? t : "";
-        rec->size[map[i].f] = t ? pr->size[map[i].v] : 0;
-    }
-}
+/* ---- the row loop ---------------------------------------------------------- */
 
-void cli_record_ids(unika_record *rec, const unika_profile_record *ids, unsigned provided)
+int cli_rows_each(cli_input *in, cli_row_fn fn, void *ctx, uint64_t *rows)
 {
-    if (provided & (1u << UNIKA_VALUE_PERSONNUMMER)) {
-        const char *t = ids->text[UNIKA_VALUE_PERSONNUMMER];
-        rec->field[UNIKA_REC_PERSONNUMMER] = t ? t : "";
-        rec->size[UNIKA_REC_PERSONNUMMER] = t ? ids->size[UNIKA_VALUE_PERSONNUMMER] : 0;
-    }
-    if (provided & (1u << UNIKA_VALUE_DOSSIER)) {
-        const char *t = ids->text[UNIKA_VALUE_DOSSIER];
-        rec->field[UNIKA_REC_DOSSIER] = t ? t : "";
-        rec->size[UNIKA_REC_DOSSIER] = t ? ids->size[UNIKA_VALUE_DOSSIER] : 0;
-    }
-}
-
-uint64_t cli_column_of_field(const unika_profile *profile, const char *field)
-{
-    static const struct { const char *field; unika_profile_column c[3]; } map[] = {
-        {"name", {UNIKA_COLUMN_NAME, UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME}},
-        {"given_name+surname", {UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME, UNIKA_COLUMN_NAME}},
-        {"birth_date", {UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_BIRTH_DATE}},
-        {"birth_year", {UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_BIRTH_YEAR}},
-        {"birth", {UNIKA_COLUMN_BIRTH_DATE, UNIKA_COLUMN_BIRTH_YEAR, UNIKA_COLUMN_BIRTH_DATE}},
-        {"gender", {UNIKA_COLUMN_GENDER, UNIKA_COLUMN_GENDER, UNIKA_COLUMN_GENDER}},
-        {"country", {UNIKA_COLUMN_COUNTRY, UNIKA_COLUMN_COUNTRY, UNIKA_COLUMN_COUNTRY}},
-        {"personnummer", {UNIKA_COLUMN_PERSONNUMMER, UNIKA_COLUMN_ID_AUTO, UNIKA_COLUMN_PERSONNUMMER}},
-        {"dossier", {UNIKA_COLUMN_DOSSIER, UNIKA_COLUMN_ID_AUTO, UNIKA_COLUMN_DOSSIER}},
-        {"date", {UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE}},
-        {"visit_date", {UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE, UNIKA_COLUMN_DATE}},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-        if (strcmp(field, map[i].field) != 0) continue;
-        for (int k = 0; k < 3; k++) {
-            long ix = unika_profile_column_index(profile, map[i].c[k]);
-            if (ix >= 0) return (uint64_t)ix + 1;
+    cli_progress prog;
+    cli_progress_start(&prog, in->size);
+    cli_catch_interrupts();
+    int rc = CLI_OK;
+    unika_error err = {0};
+    for (;;) {
+        if (cli_interrupted) {
+            cli_errorf("interrupted");
+            rc = CLI_INPUT;
+            break;
         }
+        int r = unika_csv_next(in->csv, &err);
+        if (r == 0) break;
+        if (r < 0) {
+            rc = cli_fail(in->path, &err);
+            break;
+        }
+        ++*rows;
+        if ((*rows & 0xffff) == 0)
+            cli_progress_tick(&prog, *rows, unika_csv_bytes_consumed(in->csv));
+        if ((rc = fn(ctx, unika_csv_line(in->csv))) != CLI_OK) break;
     }
-    return 0;
+    cli_progress_end(&prog);
+    return rc;
 }
 
 int cli_load_key(unika_key **key, const char *path, const char *expect_hex)

@@ -1,0 +1,519 @@
+/*
+ * model.c - building `unika report`'s figure model (model.h).
+ *
+ * Every figure of a report is the estimate of a UNION of the cells a label
+ * filter selects: a row total is the union of the row's cells, a yearly
+ * figure the union of its half-years. Distinct counts do not add up (a
+ * person seen in two half-years is one person in the year), so a sum would
+ * overcount; that is why nothing here is ever summed.
+ *
+ * Each figure keeps its filter and the digests of the input files it was
+ * computed from, so that an auditor (`unika verify`) can recompute it. The
+ * release step (docs/report.md) is the library's unika_release_apply(),
+ * over the figures and the tables that relate them; this file only
+ * describes them to it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/model.h"
+
+const char *const rm_noise_names[] = {"none", "ckm", "geometric"};
+const char *const rm_rounding_names[] = {"none", "base5", "base10", "sdc"};
+const char *const rm_state_names[] = {"none", "primary", "secondary"};
+
+/* ---- selecting inputs ------------------------------------------------------------ */
+
+/* The value of `label` for input i at `grain` (periods rolled up), or NULL. */
+static const char *value_of(const report *r, size_t i, const char *label, rp_grain grain,
+                            char *buf, size_t cap)
+{
+    const char *v = unika_sketch_get_label(r->in[i].sketch, label);
+    if (!v || strcmp(label, "period")) return v;
+    return rp_period_at(buf, cap, v, grain) == 0 ? buf : NULL;
+}
+
+static int matches(const report *r, size_t i, size_t nf, const char *const *fk,
+                   char *const *fv, rp_grain grain)
+{
+    char buf[UNIKA_LABEL_VALUE_MAX + 1];
+    for (size_t k = 0; k < nf; k++) {
+        const char *v = value_of(r, i, fk[k], grain, buf, sizeof buf);
+        if (!v || (strcmp(fv[k], ANY) && strcmp(fv[k], v))) return 0;
+    }
+    return 1;
+}
+
+static size_t *select_inputs(const report *r, size_t nf, const char *const *fk, char *const *fv,
+                             rp_grain grain, size_t *count)
+{
+    size_t *idx = cli_xrealloc(NULL, r->n * sizeof *idx), n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (matches(r, i, nf, fk, fv, grain)) idx[n++] = i;
+    *count = n;
+    return idx;
+}
+
+/* Sorted distinct values of `label` among the inputs that match the filter. */
+static char **distinct_values(const report *r, const char *label, rp_grain grain, size_t *count)
+{
+    char **v = NULL, buf[UNIKA_LABEL_VALUE_MAX + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const char *x = value_of(r, i, label, grain, buf, sizeof buf);
+        if (!x) continue;
+        size_t k = 0;
+        while (k < n && strcmp(v[k], x)) k++;
+        if (k < n) continue;
+        v = cli_xrealloc(v, (n + 1) * sizeof *v);
+        v[n++] = cli_xstrdup(x);
+    }
+    for (size_t a = 1; a < n; a++) /* insertion sort: a few dozen values */
+        for (size_t b = a; b > 0 && strcmp(v[b - 1], v[b]) > 0; b--) {
+            char *t = v[b];
+            v[b] = v[b - 1];
+            v[b - 1] = t;
+        }
+    *count = n;
+    return v;
+}
+
+/* ---- figures ---------------------------------------------------------------------- */
+
+/* The union of the selected inputs' sketches (NULL when none: counts 0). */
+static int union_of(unika_sketch **u, const report *r, const size_t *idx, size_t n)
+{
+    *u = NULL;
+    if (!n) return 0;
+    unika_error err = {0};
+    if (rp_union(u, r->in, idx, n, &err) < 0) return cli_fail(NULL, &err);
+    return 0;
+}
+
+static void zero(unika_estimate *e)
+{
+    memset(e, 0, sizeof *e);
+    e->exact = 1;
+}
+
+static int estimate_of(unika_estimate *e, const unika_sketch *u)
+{
+    unika_error err = {0};
+    if (!u) {
+        zero(e);
+        return 0;
+    }
+    if (unika_sketch_estimate(e, u, UNIKA_ESTIMATOR_ML, &err) < 0) return cli_fail(NULL, &err);
+    return 0;
+}
+
+static char *filter_id(const char *table_id, size_t nf, const char *const *fk, char *const *fv)
+{
+    if (!nf) return cli_xstrdup(table_id);
+    char *id = cli_xprintf("%s/%s=%s", table_id, fk[0], fv[0]);
+    for (size_t k = 1; k < nf; k++) {
+        char *t = cli_xprintf("%s,%s=%s", id, fk[k], fv[k]);
+        free(id);
+        id = t;
+    }
+    return id;
+}
+
+static figure *new_figure(report *r, size_t *at)
+{
+    if (r->nf == r->capf) {
+        r->capf = r->capf ? 2 * r->capf : 64;
+        r->f = cli_xrealloc(r->f, r->capf * sizeof *r->f);
+    }
+    figure *f = &r->f[r->nf];
+    memset(f, 0, sizeof *f);
+    *at = r->nf++;
+    return f;
+}
+
+/* Adds the figure |union of the inputs matching the filter|. */
+static int add_union(report *r, size_t *at, const char *table_id, size_t nf,
+                     const char *const *fk, const char *const *fv, rp_grain grain)
+{
+    figure *f = new_figure(r, at);
+    f->table = table_id;
+    f->nf = nf;
+    f->grain = grain;
+    for (size_t k = 0; k < nf; k++) {
+        f->fk[k] = fk[k];
+        f->fv[k] = cli_xstrdup(fv[k]);
+    }
+    f->id = filter_id(table_id, nf, f->fk, f->fv);
+    f->ia = select_inputs(r, nf, f->fk, f->fv, grain, &f->na);
+    f->r.whole = 1;
+    for (size_t k = 0; k < nf; k++) f->r.whole &= !strcmp(fv[k], ANY);
+    unika_sketch *u = NULL;
+    int rc = union_of(&u, r, f->ia, f->na);
+    if (!rc) rc = estimate_of(&f->r.estimate, u);
+    if (!rc && r->noise != UNIKA_NOISE_NONE) {
+        unika_error err = {0};
+        if (unika_release_cell_union(&f->r, u, &err) < 0) rc = cli_fail(NULL, &err);
+    }
+    unika_sketch_free(u);
+    return rc;
+}
+
+/* Adds |A ∩ B|, A = inputs with label=a, B = label=b (whole period). */
+static int add_intersection(report *r, size_t *at, const char *table_id, const char *label,
+                            const char *a, const char *b, rp_grain grain)
+{
+    figure *f = new_figure(r, at);
+    f->table = table_id;
+    f->r.overlap = 1;
+    f->grain = grain;
+    f->olabel = label;
+    f->oa = cli_xstrdup(a);
+    f->ob = cli_xstrdup(b);
+    f->id = cli_xprintf("%s/%s=%s&%s=%s", table_id, label, a, label, b);
+    const char *fk[1] = {label};
+    char *fa[1] = {f->oa}, *fb[1] = {f->ob};
+    f->ia = select_inputs(r, 1, fk, fa, grain, &f->na);
+    f->ib = select_inputs(r, 1, fk, fb, grain, &f->nb);
+    unika_sketch *ua = NULL, *ub = NULL;
+    int rc = union_of(&ua, r, f->ia, f->na);
+    if (!rc) rc = union_of(&ub, r, f->ib, f->nb);
+    if (!rc) {
+        if (!ua || !ub) {
+            zero(&f->r.estimate);
+        } else {
+            unika_error err = {0};
+            if (unika_sketch_intersection(&f->r.estimate, ua, ub, &err) < 0) rc = cli_fail(NULL, &err);
+            f->sparse = unika_sketch_is_sparse(ua) && unika_sketch_is_sparse(ub);
+        }
+    }
+    if (!rc && r->noise != UNIKA_NOISE_NONE) {
+        unika_error err = {0};
+        if (unika_release_cell_intersection(&f->r, ua, ub, &err) < 0) rc = cli_fail(NULL, &err);
+    }
+    unika_sketch_free(ua);
+    unika_sketch_free(ub);
+    return rc;
+}
+
+/* ---- tables ---------------------------------------------------------------------- */
+
+static table *new_table(report *r, const char *id, const char *title)
+{
+    if (r->nt == r->capt) {
+        r->capt = r->capt ? 2 * r->capt : 16;
+        r->t = cli_xrealloc(r->t, r->capt * sizeof *r->t);
+    }
+    table *t = &r->t[r->nt++];
+    memset(t, 0, sizeof *t);
+    t->id = cli_xstrdup(id);
+    t->title = cli_xstrdup(title);
+    t->total = NONE;
+    return t;
+}
+
+const char *rm_label_title(const char *label, rp_grain g)
+{
+    if (strcmp(label, "period")) return label;
+    return g == RP_HALF ? "half-year" : g == RP_YEAR ? "year" : g == RP_MONTH ? "month" : "period";
+}
+
+/* Inputs a table leaves out: those lacking one of its labels. */
+static void note_excluded(report *r, table *t)
+{
+    size_t nf = t->clabel ? 2 : 1, out = 0;
+    const char *fk[2] = {t->rlabel, t->clabel};
+    char *fv[2] = {ANY, ANY};
+    for (size_t i = 0; i < r->n; i++)
+        if (!matches(r, i, nf, fk, fv, t->grain)) out++;
+    if (!out) return;
+    int period = !strcmp(t->rlabel, "period") || (t->clabel && !strcmp(t->clabel, "period"));
+    t->note = cli_xprintf("%zu of %zu input files are left out of this table: they lack the %s%s%s "
+                      "label%s%s.",
+                      out, r->n, t->rlabel, t->clabel ? " or the " : "", t->clabel ? t->clabel : "",
+                      period && t->grain != RP_ALL ? ", or their period is coarser than " : "",
+                      period && t->grain != RP_ALL ? rp_grain_name(t->grain) : "");
+}
+
+/* A table of rows (x cols), with totals as unions. */
+int rm_build_table(report *r, const char *id, const char *title, const char *rlabel,
+                       const char *clabel, rp_grain grain)
+{
+    /* The grain only matters to a period filter; without one the figure
+     * covers the whole period, and says so. */
+    if (strcmp(rlabel, "period") && (!clabel || strcmp(clabel, "period"))) grain = RP_ALL;
+    table *t = new_table(r, id, title);
+    t->rlabel = rlabel;
+    t->clabel = clabel;
+    t->grain = grain;
+    const char *tid = t->id;
+    note_excluded(r, t);
+    t->rows = distinct_values(r, rlabel, grain, &t->nr);
+    if (clabel) t->cols = distinct_values(r, clabel, grain, &t->nc);
+    if (!t->nr || (clabel && !t->nc)) return 0; /* nothing to show; the note says why */
+    size_t ncol = clabel ? t->nc : 1;
+    t->cell = cli_xrealloc(NULL, t->nr * ncol * sizeof *t->cell);
+    const char *fk[2] = {rlabel, clabel};
+    const char *fv[2];
+    int rc = 0;
+    for (size_t i = 0; i < t->nr && !rc; i++)
+        for (size_t j = 0; j < ncol && !rc; j++) {
+            fv[0] = t->rows[i];
+            fv[1] = clabel ? t->cols[j] : NULL;
+            rc = add_union(r, &t->cell[i * ncol + j], tid, clabel ? 2 : 1, fk, fv, grain);
+        }
+    if (clabel && !rc) {
+        t->rtot = cli_xrealloc(NULL, t->nr * sizeof *t->rtot);
+        t->ctot = cli_xrealloc(NULL, t->nc * sizeof *t->ctot);
+        for (size_t i = 0; i < t->nr && !rc; i++) {
+            fv[0] = t->rows[i];
+            fv[1] = ANY;
+            rc = add_union(r, &t->rtot[i], tid, 2, fk, fv, grain);
+        }
+        for (size_t j = 0; j < t->nc && !rc; j++) {
+            fv[0] = ANY;
+            fv[1] = t->cols[j];
+            rc = add_union(r, &t->ctot[j], tid, 2, fk, fv, grain);
+        }
+    }
+    if (!rc) {
+        fv[0] = ANY;
+        fv[1] = ANY;
+        rc = add_union(r, &t->total, tid, clabel ? 2 : 1, fk, fv, grain);
+    }
+    return rc;
+}
+
+int rm_build_total(report *r)
+{
+    table *t = new_table(r, "total", "Whole period");
+    t->grain = RP_ALL;
+    return add_union(r, &t->total, t->id, 0, NULL, NULL, RP_ALL);
+}
+
+/* Overlaps between the values of `label`: for org or gender over the whole
+ * period; between periods (people seen in both) at `grain`. */
+int rm_build_overlap(report *r, const char *label, rp_grain grain)
+{
+    if (strcmp(label, "period")) grain = RP_ALL;
+    char *id = cli_xprintf("overlap_%s", label), *title = cli_xprintf("Overlaps between %ss", label);
+    table *t = new_table(r, id, title);
+    free(id);
+    free(title);
+    t->overlap = 1;
+    t->rlabel = t->clabel = label;
+    t->grain = grain;
+    t->rows = distinct_values(r, label, grain, &t->nr);
+    if (t->nr < 2) {
+        t->note = cli_xprintf("Fewer than two values of %s: no overlaps to show.", label);
+        return 0;
+    }
+    t->pairs = cli_xrealloc(NULL, t->nr * (t->nr - 1) / 2 * sizeof *t->pairs);
+    int rc = 0;
+    for (size_t a = 0; a < t->nr && !rc; a++)
+        for (size_t b = a + 1; b < t->nr && !rc; b++)
+            rc = add_intersection(r, &t->pairs[t->np++], t->id, label, t->rows[a], t->rows[b],
+                                  grain);
+    return rc;
+}
+
+static int has_label(const report *r, const char *label)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (unika_sketch_get_label(r->in[i].sketch, label)) return 1;
+    return 0;
+}
+
+/* The partnership's standard set (docs/report.md, "Default report"). */
+int rm_build_default(report *r, rp_grain grain)
+{
+    int rc = rm_build_total(r);
+    for (int g = grain; g <= RP_YEAR && !rc; g++) {
+        char *id = cli_xprintf("by_%s", rp_grain_name((rp_grain)g));
+        char *title = cli_xprintf("By %s", rm_label_title("period", (rp_grain)g));
+        rc = rm_build_table(r, id, title, "period", NULL, (rp_grain)g);
+        free(id);
+        free(title);
+    }
+    if (!rc && has_label(r, "org")) rc = rm_build_table(r, "by_org", "By organisation", "org", NULL, RP_ALL);
+    /* Every category label the cells carry (gender, age_group, ...). */
+    const char *cats[UNIKA_LABELS_MAX];
+    size_t nc = 0;
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t k = 0; k < unika_sketch_label_count(r->in[i].sketch); k++) {
+            const char *key, *v;
+            if (unika_sketch_label_at(r->in[i].sketch, k, &key, &v) < 0) continue;
+            if (!strcmp(key, "org") || !strcmp(key, "period") || !strcmp(key, "recipe")) continue;
+            size_t j = 0;
+            while (j < nc && strcmp(cats[j], key)) j++;
+            if (j == nc && nc < UNIKA_LABELS_MAX) cats[nc++] = key;
+        }
+    for (size_t a = 1; a < nc; a++)
+        for (size_t b = a; b > 0 && strcmp(cats[b - 1], cats[b]) > 0; b--) {
+            const char *t = cats[b];
+            cats[b] = cats[b - 1];
+            cats[b - 1] = t;
+        }
+    /* The keys point into the inputs' labels, which live as long as the report. */
+    for (size_t c = 0; c < nc && !rc; c++) {
+        char *id = cli_xprintf("by_%s", cats[c]), *title = cli_xprintf("By %s", cats[c]);
+        rc = rm_build_table(r, id, title, cats[c], NULL, RP_ALL);
+        free(id);
+        free(title);
+    }
+    if (!rc && grain != RP_ALL && has_label(r, "org")) {
+        char *id = cli_xprintf("%s_x_org", rp_grain_name(grain));
+        char *title = cli_xprintf("By %s and organisation", rm_label_title("period", grain));
+        rc = rm_build_table(r, id, title, "period", "org", grain);
+        free(id);
+        free(title);
+    }
+    if (!rc && has_label(r, "org")) rc = rm_build_overlap(r, "org", RP_ALL);
+    return rc;
+}
+
+/* ---- the release step ------------------------------------------------------------- */
+
+static unika_release_params release_params(const report *r)
+{
+    unika_release_params p = {r->min_count, r->secondary, r->rounding, r->noise, r->epsilon,
+                              r->noise_key, r->release_id, 0};
+    p.raw_estimates = unika_release_publishes_raw(&p);
+    return p;
+}
+
+/* Raw estimates are published only when nothing perturbs or rounds them. */
+int rm_raw_published(const report *r)
+{
+    unika_release_params p = release_params(r);
+    return p.raw_estimates;
+}
+
+/* The report's tables as the release step sees them: which figures each
+ * shows (the "total" table has no relation to others). */
+static unika_release_table *release_tables(const report *r, size_t *nt)
+{
+    unika_release_table *out = cli_xrealloc(NULL, (r->nt ? r->nt : 1) * sizeof *out);
+    *nt = 0;
+    for (size_t ti = 0; ti < r->nt; ti++) {
+        const table *t = &r->t[ti];
+        unika_release_table *x = &out[*nt];
+        memset(x, 0, sizeof *x);
+        x->total = t->total;
+        if (t->overlap) {
+            x->kind = UNIKA_RELEASE_OVERLAP;
+            x->rows = t->np;
+            x->cells = t->pairs;
+        } else if (t->rlabel && t->cell) {
+            x->kind = t->clabel ? UNIKA_RELEASE_TWO_WAY : UNIKA_RELEASE_ONE_WAY;
+            x->rows = t->nr;
+            x->cols = t->clabel ? t->nc : 1;
+            x->cells = t->cell;
+            x->row_totals = t->rtot;
+            x->col_totals = t->ctot;
+        } else {
+            continue;
+        }
+        (*nt)++;
+    }
+    return out;
+}
+
+/* The library's release step (unika_release_apply(), the same that `unika
+ * verify` re-applies) over every figure, once all exist. */
+int rm_release_apply(report *r)
+{
+    unika_release_figure *rf = cli_xrealloc(NULL, (r->nf ? r->nf : 1) * sizeof *rf);
+    for (size_t i = 0; i < r->nf; i++) {
+        figure *f = &r->f[i];
+        f->r.inputs_a = f->ia;
+        f->r.n_a = f->na;
+        f->r.inputs_b = f->ib;
+        f->r.n_b = f->nb;
+        rf[i] = f->r;
+    }
+    size_t nt;
+    unika_release_table *tables = release_tables(r, &nt);
+    unika_release_params p = release_params(r);
+    unika_error err = {0};
+    int rc = unika_release_apply(rf, r->nf, tables, nt, &p, &err);
+    free(tables);
+    for (size_t i = 0; rc == 0 && i < r->nf; i++) {
+        figure *f = &r->f[i];
+        f->r = rf[i];
+        f->suppressed = f->r.state != UNIKA_RELEASE_SHOWN;
+        if (f->r.state == UNIKA_RELEASE_SECONDARY) r->n_secondary++;
+    }
+    free(rf);
+    return rc < 0 ? cli_fail(NULL, &err) : 0;
+}
+
+
+const char *rm_rounding_text(unika_rounding g)
+{
+    switch (g) {
+    case UNIKA_ROUND_BASE5: return "every figure to the nearest 5 (ties up)";
+    case UNIKA_ROUND_BASE10: return "every figure to the nearest 10 (ties up)";
+    case UNIKA_ROUND_SDC:
+        return "figures below 100 to the nearest 5, others and whole-period totals to the "
+               "nearest 10 (ties up)";
+    default: return "none";
+    }
+}
+
+/* The manifest: BLAKE2b-256 of the inputs' digests, in byte order, so the
+ * same files name the same release whatever order they were given in. */
+void rm_manifest(report *r)
+{
+    uint8_t *buf = cli_xrealloc(NULL, r->n * UNIKA_DIGEST_BYTES), d[UNIKA_DIGEST_BYTES];
+    const char **hex = cli_xrealloc(NULL, r->n * sizeof *hex);
+    for (size_t i = 0; i < r->n; i++) hex[i] = r->in[i].digest_hex;
+    for (size_t a = 1; a < r->n; a++)
+        for (size_t b = a; b > 0 && strcmp(hex[b - 1], hex[b]) > 0; b--) {
+            const char *t = hex[b];
+            hex[b] = hex[b - 1];
+            hex[b - 1] = t;
+        }
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t k = 0; k < UNIKA_DIGEST_BYTES; k++) {
+            unsigned v;
+            sscanf(hex[i] + 2 * k, "%2x", &v);
+            buf[i * UNIKA_DIGEST_BYTES + k] = (uint8_t)v;
+        }
+    (void)unika_file_digest(d, buf, r->n * UNIKA_DIGEST_BYTES);
+    unika_hex_encode(r->manifest, d, UNIKA_DIGEST_BYTES);
+    free(buf);
+    free(hex);
+}
+
+void rm_report_free(report *r)
+{
+    for (size_t i = 0; i < r->nf; i++) {
+        figure *f = &r->f[i];
+        free(f->id);
+        for (size_t k = 0; k < f->nf; k++) free(f->fv[k]);
+        free(f->oa);
+        free(f->ob);
+        free(f->ia);
+        free(f->ib);
+    }
+    free(r->f);
+    for (size_t i = 0; i < r->nt; i++) {
+        table *t = &r->t[i];
+        for (size_t k = 0; k < t->nr; k++) free(t->rows[k]);
+        for (size_t k = 0; k < t->nc; k++) free(t->cols[k]);
+        free(t->rows);
+        free(t->cols);
+        free(t->cell);
+        free(t->rtot);
+        free(t->ctot);
+        free(t->pairs);
+        free(t->note);
+        free(t->id);
+        free(t->title);
+    }
+    free(r->t);
+    rp_inputs_free(r->in, r->n);
+    unika_key_free(r->noise_key);
+}

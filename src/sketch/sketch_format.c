@@ -219,11 +219,23 @@ int unika_sketch_serialize(uint8_t *dst, size_t dst_capacity, size_t *written,
 static size_t dense_register_invalid(const uint8_t *r, size_t n, unsigned p, unsigned *any);
 static int token_invalid(uint32_t token);
 
-int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
-                       unika_error *err)
-{
-    if (!out || (!src && src_size)) return unika_fail(err, UNIKA_EINVAL, "parse: NULL argument");
+/* What the fixed header says, once checked. */
+typedef struct frame {
+    unsigned kind, p, n_labels, n_sources;
+    uint32_t total, payload_count;
+    size_t end;           /* first byte of the checksum */
+    size_t payload_bytes;
+    size_t meta_end;      /* first byte of the payload */
+} frame;
 
+static int oom(unika_error *err)
+{
+    return unika_fail(err, UNIKA_ENOMEM, "out of memory while parsing a sketch");
+}
+
+/* Magic, version, sizes and checksum: the framing, before any field. */
+static int parse_frame(frame *f, const uint8_t *src, size_t src_size, unika_error *err)
+{
     /* Magic: compare what is there first, so "abc" is EMAGIC, a cut magic ETRUNCATED. */
     size_t have = src_size < sizeof MAGIC ? src_size : sizeof MAGIC;
     for (size_t i = 0; i < have; i++) {
@@ -243,7 +255,7 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
         REJECT(UNIKA_ETRUNCATED, "header", src_size,
                "file truncated: %zu bytes, the header alone has %d", src_size, HEADER_BYTES);
 
-    uint32_t total = unika_load32_le(src + OFF_TOTAL_SIZE);
+    uint32_t total = f->total = unika_load32_le(src + OFF_TOTAL_SIZE);
     if (total < HEADER_BYTES + CHECKSUM_BYTES || total > UNIKA_SKETCH_FILE_MAX)
         REJECT(UNIKA_EFORMAT, "total_size", OFF_TOTAL_SIZE,
                "total_size: expected %d..%zu, got %u", HEADER_BYTES + CHECKSUM_BYTES,
@@ -255,13 +267,21 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
         REJECT(UNIKA_EFORMAT, "trailing", total, "%zu trailing bytes after the checksum",
                src_size - total);
 
-    size_t end = total - CHECKSUM_BYTES; /* first byte of the checksum */
+    size_t end = f->end = total - CHECKSUM_BYTES; /* first byte of the checksum */
     uint64_t want = unika_load64_le(src + end), got = XXH64(src, end, 0);
     if (want != got)
         REJECT(UNIKA_ECHECKSUM, "checksum", end,
                "checksum: expected %016llx (XXH64 of bytes 0..%zu), stored %016llx",
                (unsigned long long)got, end - 1, (unsigned long long)want);
 
+    return UNIKA_OK;
+}
+
+/* The fixed header's fields, in file order, and the payload's size. */
+static int parse_header(frame *f, const uint8_t *src, unika_error *err)
+{
+    uint32_t total = f->total;
+    size_t end = f->end;
     /* Header fields, in file order. */
     unsigned kind = src[OFF_KIND], p = src[OFF_P];
     if (kind != KIND_SPARSE && kind != KIND_DENSE)
@@ -307,14 +327,25 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
         REJECT(UNIKA_EFORMAT, "payload_count", OFF_PAYLOAD_COUNT,
                "payload_count: %zu payload bytes do not fit in total_size %u", payload_bytes,
                (unsigned)total);
-    size_t meta_end = end - payload_bytes;
 
-    unika_sketch *s = NULL;
-    int rc = unika_sketch_new(&s, p, src + OFF_KEY_FP, src + OFF_RECIPE_FP, err);
-    if (rc < 0) return rc;
+    f->kind = kind;
+    f->p = p;
+    f->n_labels = n_labels;
+    f->n_sources = n_sources;
+    f->payload_count = payload_count;
+    f->payload_bytes = payload_bytes;
+    f->meta_end = end - payload_bytes;
+    return UNIKA_OK;
+}
 
+/* The labels: lengths within the section, keys and values valid, keys sorted. */
+static int parse_labels(unika_sketch *s, const uint8_t *src, size_t *at, const frame *f,
+                        unika_error *err)
+{
     const char *what;
-    size_t pos = HEADER_BYTES;
+    size_t pos = *at, meta_end = f->meta_end;
+    unsigned n_labels = f->n_labels;
+    int rc;
     const uint8_t *prev_key = NULL;
     size_t prev_key_len = 0;
     for (unsigned i = 0; i < n_labels; i++) {
@@ -322,33 +353,33 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
             rc = unika_fail_at(err, UNIKA_EFORMAT, "label", pos + 1,
                                "label %u: header runs past the labels' end at byte %zu", i,
                                meta_end);
-            goto fail;
+            return rc;
         }
         size_t kl = src[pos], vl = unika_load16_le(src + pos + 1);
         if (kl == 0 || kl > UNIKA_LABEL_KEY_MAX) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "label.key_len", pos + 1,
                                "label %u key length: expected 1..%d, got %zu", i,
                                UNIKA_LABEL_KEY_MAX, kl);
-            goto fail;
+            return rc;
         }
         if (vl > UNIKA_LABEL_VALUE_MAX) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "label.value_len", pos + 2,
                                "label %u value length: expected <= %d, got %zu", i,
                                UNIKA_LABEL_VALUE_MAX, vl);
-            goto fail;
+            return rc;
         }
         if (meta_end - pos - LABEL_FIXED < kl + vl) {
             rc = unika_fail_at(err, UNIKA_EFORMAT, "label.value_len", pos + 2,
                                "label %u: %zu bytes run past the labels' end at byte %zu", i,
                                kl + vl, meta_end);
-            goto fail;
+            return rc;
         }
         const uint8_t *k = src + pos + LABEL_FIXED, *v = k + kl;
         size_t bad = unika_label_key_check(k, kl, &what);
         if (bad) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "label.key", (uint64_t)(k - src) + bad,
                                "label %u key %s", i, what);
-            goto fail;
+            return rc;
         }
         if (prev_key) {
             int c = memcmp(prev_key, k, prev_key_len < kl ? prev_key_len : kl);
@@ -356,20 +387,32 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
                 rc = unika_fail_at(err, UNIKA_ELABEL, "label.key", (uint64_t)(k - src) + 1,
                                    "label %u key is not after the previous one (sorted, "
                                    "no duplicates)", i);
-                goto fail;
+                return rc;
             }
         }
         bad = unika_label_value_check(v, vl, UNIKA_LABEL_VALUE_MAX, &what);
         if (bad) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "label.value", (uint64_t)(v - src) + bad,
                                "label %u value %s", i, what);
-            goto fail;
+            return rc;
         }
-        if (unika_meta_append_label(s->meta, k, kl, v, vl)) goto oom;
+        if (unika_meta_append_label(s->meta, k, kl, v, vl)) return oom(err);
         prev_key = k, prev_key_len = kl;
         pos += LABEL_FIXED + kl + vl;
     }
 
+    *at = pos;
+    return UNIKA_OK;
+}
+
+/* The provenance records: lengths, text, and strictly increasing order. */
+static int parse_sources(unika_sketch *s, const uint8_t *src, size_t *at, const frame *f,
+                         unika_error *err)
+{
+    const char *what;
+    size_t pos = *at, meta_end = f->meta_end;
+    unsigned n_sources = f->n_sources;
+    int rc;
     const uint8_t *prev_rec = NULL;
     size_t prev_ll = 0, prev_sl = 0;
     for (unsigned i = 0; i < n_sources; i++) {
@@ -377,14 +420,14 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
             rc = unika_fail_at(err, UNIKA_EFORMAT, "source", pos + 1,
                                "source %u: record runs past the records' end at byte %zu", i,
                                meta_end);
-            goto fail;
+            return rc;
         }
         const uint8_t *rec = src + pos;
         size_t ll = unika_load16_le(rec + 32), sl = rec[34];
         if (rec[35] != 0) {
             rc = unika_fail_at(err, UNIKA_EFORMAT, "source.reserved", pos + 36,
                                "source %u: reserved byte must be 0", i);
-            goto fail;
+            return rc;
         }
         if (ll > UNIKA_SOURCE_LABELS_MAX || sl > UNIKA_SIGNER_MAX) {
             int labels_bad = ll > UNIKA_SOURCE_LABELS_MAX;
@@ -393,26 +436,26 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
                                "source %u: %s length %zu exceeds %d", i,
                                labels_bad ? "labels" : "signer", labels_bad ? ll : sl,
                                labels_bad ? UNIKA_SOURCE_LABELS_MAX : UNIKA_SIGNER_MAX);
-            goto fail;
+            return rc;
         }
         if (meta_end - pos - SOURCE_FIXED < ll + sl) {
             rc = unika_fail_at(err, UNIKA_EFORMAT, "source.labels_len", pos + 33,
                                "source %u: %zu bytes run past the records' end at byte %zu", i,
                                ll + sl, meta_end);
-            goto fail;
+            return rc;
         }
         const uint8_t *labels = rec + SOURCE_FIXED, *signer = labels + ll;
         size_t bad = unika_label_string_check(labels, ll, &what);
         if (bad) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "source.labels", (uint64_t)(labels - src) + bad,
                                "source %u labels %s", i, what);
-            goto fail;
+            return rc;
         }
         bad = unika_label_value_check(signer, sl, UNIKA_SIGNER_MAX, &what);
         if (bad) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "source.signer", (uint64_t)(signer - src) + bad,
                                "source %u signer %s", i, what);
-            goto fail;
+            return rc;
         }
         if (prev_rec) { /* strictly increasing by (digest, labels, signer) */
             int c = memcmp(prev_rec, rec, UNIKA_DIGEST_BYTES);
@@ -429,20 +472,25 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
                 rc = unika_fail_at(err, UNIKA_EFORMAT, "source.digest", pos + 1,
                                    "source %u is not after the previous record (sorted, no "
                                    "duplicates)", i);
-                goto fail;
+                return rc;
             }
         }
-        if (unika_meta_append_source(s->meta, rec, labels, ll, signer, sl)) goto oom;
+        if (unika_meta_append_source(s->meta, rec, labels, ll, signer, sl)) return oom(err);
         prev_rec = rec, prev_ll = ll, prev_sl = sl;
         pos += SOURCE_FIXED + ll + sl;
     }
-    if (pos != meta_end) {
-        rc = unika_fail_at(err, UNIKA_EFORMAT, "payload", pos + 1,
-                           "%zu unexplained bytes between the records and the payload",
-                           meta_end - pos);
-        goto fail;
-    }
+    *at = pos;
+    return UNIKA_OK;
+}
 
+/* The registers (dense) or tokens (sparse) at src[pos..). */
+static int parse_payload(unika_sketch *s, const uint8_t *src, size_t pos, const frame *f,
+                         unika_error *err)
+{
+    unsigned kind = f->kind, p = f->p;
+    uint32_t payload_count = f->payload_count;
+    size_t payload_bytes = f->payload_bytes;
+    int rc;
     if (kind == KIND_DENSE) {
         unsigned any;
         size_t bad = dense_register_invalid(src + pos, payload_bytes, p, &any);
@@ -450,15 +498,15 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
             rc = unika_fail_at(err, UNIKA_EFORMAT, "register", pos + bad,
                                "register %zu: value %u is impossible at p=%u", bad - 1,
                                src[pos + bad - 1], p);
-            goto fail;
+            return rc;
         }
         if (any == 0) { /* an empty sketch is sparse */
             rc = unika_fail_at(err, UNIKA_EFORMAT, "register", pos + 1,
                                "a dense sketch with every register empty is not canonical");
-            goto fail;
+            return rc;
         }
         uint8_t *regs = malloc(payload_bytes);
-        if (!regs) goto oom;
+        if (!regs) return oom(err);
         memcpy(regs, src + pos, payload_bytes);
         free(s->tokens);
         s->tokens = NULL;
@@ -466,7 +514,7 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
         s->registers = regs;
     } else if (payload_count > 0) {
         uint32_t *tokens = malloc(payload_count * sizeof *tokens);
-        if (!tokens) goto oom;
+        if (!tokens) return oom(err);
         for (uint32_t i = 0; i < payload_count; i++) {
             uint32_t t = unika_load32_le(src + pos + 4 * (size_t)i);
             const char *fault = token_invalid(t) ? "is not a valid token"
@@ -476,7 +524,7 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
                 free(tokens);
                 rc = unika_fail_at(err, UNIKA_EFORMAT, "token", pos + 4 * (size_t)i + 1,
                                    "token %u %s", (unsigned)i, fault);
-                goto fail;
+                return rc;
             }
             tokens[i] = t;
         }
@@ -484,17 +532,37 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
         s->tokens = tokens;
         s->n_tokens = s->cap_tokens = payload_count;
     }
+    return UNIKA_OK;
+}
+
+int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
+                       unika_error *err)
+{
+    if (!out || (!src && src_size)) return unika_fail(err, UNIKA_EINVAL, "parse: NULL argument");
+    frame f = {0};
+    int rc = parse_frame(&f, src, src_size, err);
+    if (rc == UNIKA_OK) rc = parse_header(&f, src, err);
+    if (rc < 0) return rc;
+    unika_sketch *s = NULL;
+    rc = unika_sketch_new(&s, f.p, src + OFF_KEY_FP, src + OFF_RECIPE_FP, err);
+    if (rc < 0) return rc;
+    size_t pos = HEADER_BYTES;
+    rc = parse_labels(s, src, &pos, &f, err);
+    if (rc == UNIKA_OK) rc = parse_sources(s, src, &pos, &f, err);
+    if (rc == UNIKA_OK && pos != f.meta_end)
+        rc = unika_fail_at(err, UNIKA_EFORMAT, "payload", pos + 1,
+                           "%zu unexplained bytes between the records and the payload",
+                           f.meta_end - pos);
+    if (rc == UNIKA_OK) rc = parse_payload(s, src, pos, &f, err);
+    if (rc < 0) {
+        unika_sketch_free(s);
+        return rc;
+    }
     /* The checks above imply the sketch module's own invariants
      * (unika_sketch_check_state); tests/test_format.c verifies that on
      * every file it parses, so the parse need not scan the registers twice. */
     *out = s;
     return UNIKA_OK;
-
-oom:
-    rc = unika_fail(err, UNIKA_ENOMEM, "out of memory while parsing a sketch");
-fail:
-    unika_sketch_free(s);
-    return rc;
 }
 
 /* ---- payload validity (docs/sketch.md defines the encoding) ---------------- */

@@ -133,7 +133,16 @@ static void print_summary(const char *out_path, const rp_input *in, size_t n, ch
     cj_end(&j);
 }
 
-int cmd_merge(int argc, char **argv)
+typedef struct merge_opts {
+    const char *out_path, *roster_path, *sign_path;
+    int force, json;
+    char *const *args;
+    size_t nargs;
+    char out_sig[4096];
+} merge_opts;
+
+/* The options, and OUT (and OUT.sig) refused before any work; -1 after --help. */
+static int parse_args(merge_opts *o, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
@@ -141,112 +150,89 @@ int cmd_merge(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {"sign", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
-    const char *out_path = NULL, *roster_path = NULL, *sign_path = NULL;
-    int force = 0, json = 0, c;
+    memset(o, 0, sizeof *o);
+    int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': out_path = optarg; break;
-        case 'f': force = 1; break;
-        case 'j': json = 1; break;
-        case 'R': roster_path = optarg; break;
-        case 'S': sign_path = optarg; break;
-        case 'h': fputs(usage_text, stdout); return CLI_OK;
+        case 'o': o->out_path = optarg; break;
+        case 'f': o->force = 1; break;
+        case 'j': o->json = 1; break;
+        case 'R': o->roster_path = optarg; break;
+        case 'S': o->sign_path = optarg; break;
+        case 'h': fputs(usage_text, stdout); return -1;
         default: return cli_usage_error("unknown option or missing value: %s", argv[optind - 1]);
         }
     }
-    if (!out_path) return cli_usage_error("-o OUT is required");
+    if (!o->out_path) return cli_usage_error("-o OUT is required");
     if (optind >= argc) return cli_usage_error("no input sketch files");
+    o->args = argv + optind;
+    o->nargs = (size_t)(argc - optind);
     /* Refuse before doing any work; unika_sketch_save checks again atomically. */
-    if (!force && cli_exists(out_path)) {
-        cli_errorf("%s: already exists (use --force to replace it)", out_path);
+    if (!o->force && cli_exists(o->out_path)) {
+        cli_errorf("%s: already exists (use --force to replace it)", o->out_path);
         return CLI_INPUT;
     }
-    char out_sig[4096];
-    if (unika_signature_path(out_sig, sizeof out_sig, out_path) < 0) {
-        cli_errorf("%s: path too long", out_path);
+    if (unika_signature_path(o->out_sig, sizeof o->out_sig, o->out_path) < 0) {
+        cli_errorf("%s: path too long", o->out_path);
         return CLI_INPUT;
     }
-    if (!force && cli_exists(out_sig)) {
-        cli_errorf("%s: already exists (use --force to replace it)", out_sig);
+    if (!o->force && cli_exists(o->out_sig)) {
+        cli_errorf("%s: already exists (use --force to replace it)", o->out_sig);
         return CLI_INPUT;
     }
+    return 0;
+}
 
-    char **paths = NULL;
-    size_t n = 0;
-    int rc = rp_collect(&paths, &n, argv + optind, (size_t)(argc - optind));
-    if (rc) return rc;
-    rp_input *in = calloc(n, sizeof *in);
-    char (*signers)[UNIKA_SIGNER_NAME_MAX + 1] = calloc(n, sizeof *signers);
-    unika_roster *roster = NULL;
-    unika_sign_key *sign_key = NULL;
-    unika_sketch *u = NULL;
+/* The union of every input, with one provenance record each. */
+static int merged(unika_sketch **u, const rp_input *in, size_t n,
+                  char (*signers)[UNIKA_SIGNER_NAME_MAX + 1])
+{
     unika_error err = {0};
-    size_t loaded = 0;
-    if (!in || !signers) {
-        cli_errorf("out of memory");
-        rc = CLI_NOMEM;
-        goto done;
-    }
-    /* Before any work: a refused signing key must not leave an unsigned OUT. */
-    if (sign_path && unika_sign_key_load(&sign_key, sign_path, 0, &err) < 0) {
-        rc = cli_fail(sign_path, &err);
-        goto done;
-    }
-    if (roster_path && unika_roster_load(&roster, roster_path, &err) < 0) {
-        rc = cli_fail(roster_path, &err);
-        goto done;
-    }
-    for (; loaded < n; loaded++)
-        if ((rc = rp_load(&in[loaded], paths[loaded]))) goto done;
-    if ((rc = rp_check_origin(in, n))) goto done;
-    /* A fixed order (by digest) for the merge, the provenance and the report. */
-    qsort(in, n, sizeof *in, cmp_digest);
-    for (size_t i = 0; i < n; i++)
-        if ((rc = signer_of(signers[i], &in[i], roster))) goto done;
-
-    size_t *idx = malloc(n * sizeof *idx);
-    if (!idx) {
-        cli_errorf("out of memory");
-        rc = CLI_NOMEM;
-        goto done;
-    }
+    size_t *idx = cli_xmalloc(n * sizeof *idx);
     for (size_t i = 0; i < n; i++) idx[i] = i;
-    int lrc = rp_union(&u, in, idx, n, &err);
+    int rc = rp_union(u, in, idx, n, &err);
     free(idx);
-    if (lrc < 0) {
-        rc = cli_fail(NULL, &err);
-        goto done;
-    }
+    if (rc < 0) return cli_fail(NULL, &err);
     for (size_t i = 0; i < n; i++) {
         char labels[UNIKA_SOURCE_LABELS_MAX + 1];
         size_t len = 0;
         if (unika_sketch_labels_canonical(labels, sizeof labels, &len, in[i].sketch, &err) < 0 ||
-            unika_sketch_add_source(u, in[i].digest, labels, signers[i], &err) < 0) {
-            rc = cli_fail(in[i].path, &err);
-            goto done;
-        }
+            unika_sketch_add_source(*u, in[i].digest, labels, signers[i], &err) < 0)
+            return cli_fail(in[i].path, &err);
     }
-    if (unika_sketch_save(u, out_path, force ? UNIKA_SAVE_OVERWRITE : 0, &err) < 0) {
-        rc = cli_fail(out_path, &err);
-        goto done;
-    }
-    if (sign_key) {
-        if (unika_sign_file(sign_key, out_path, out_sig, force ? UNIKA_SIGN_OVERWRITE : 0,
-                            &err) < 0) {
-            /* OUT without its signature is not what was asked for. */
-            remove(out_path);
-            cli_errorf("%s: cannot sign, so removed: %s", out_path, err.message);
-            rc = CLI_INPUT;
-            goto done;
-        }
-    } else if (cli_exists(out_sig)) {
-        /* Only reachable with --force: the old signature covers the old bytes. */
-        remove(out_sig);
-    }
+    return CLI_OK;
+}
 
-    /* The digest of what was written: serialising again gives the same bytes. */
+/* OUT, and with a signing key OUT.sig; a stale OUT.sig is removed. */
+static int write_signed(const unika_sketch *u, const merge_opts *o, unika_sign_key *sign_key)
+{
+    unika_error err = {0};
+    if (unika_sketch_save(u, o->out_path, o->force ? UNIKA_SAVE_OVERWRITE : 0, &err) < 0)
+        return cli_fail(o->out_path, &err);
+    if (sign_key) {
+        if (unika_sign_file(sign_key, o->out_path, o->out_sig,
+                            o->force ? UNIKA_SIGN_OVERWRITE : 0, &err) < 0) {
+            /* OUT without its signature is not what was asked for. */
+            remove(o->out_path);
+            cli_errorf("%s: cannot sign, so removed: %s", o->out_path, err.message);
+            return CLI_INPUT;
+        }
+    } else if (cli_exists(o->out_sig)) {
+        /* Only reachable with --force: the old signature covers the old bytes. */
+        remove(o->out_sig);
+    }
+    return CLI_OK;
+}
+
+/* The summary, with the digest of what was written (serialising again
+ * gives the same bytes). */
+static int summarise(const merge_opts *o, const rp_input *in, size_t n,
+                     char (*signers)[UNIKA_SIGNER_NAME_MAX + 1], const unika_sketch *u,
+                     const unika_sign_key *sign_key)
+{
+    unika_error err = {0};
     size_t size = 0;
     uint8_t digest[UNIKA_DIGEST_BYTES];
     uint8_t *bytes = NULL;
@@ -255,17 +241,45 @@ int cmd_merge(int argc, char **argv)
         unika_sketch_serialize(bytes, size, NULL, u, &err) < 0 ||
         unika_sketch_estimate(&e, u, UNIKA_ESTIMATOR_ML, &err) < 0) {
         free(bytes);
-        cli_errorf("%s: written, but could not be summarised", out_path);
-        rc = CLI_INPUT;
-        goto done;
+        cli_errorf("%s: written, but could not be summarised", o->out_path);
+        return CLI_INPUT;
     }
     (void)unika_file_digest(digest, bytes, size);
     free(bytes);
-    print_summary(out_path, in, n, signers, u, digest, &e,
-                  sign_key ? unika_sign_key_name(sign_key) : NULL, out_sig, json);
-    rc = CLI_OK;
+    print_summary(o->out_path, in, n, signers, u, digest, &e,
+                  sign_key ? unika_sign_key_name(sign_key) : NULL, o->out_sig, o->json);
+    return CLI_OK;
+}
 
-done:
+static int run(const merge_opts *o)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = rp_collect(&paths, &n, o->args, o->nargs);
+    if (rc) return rc;
+    rp_input *in = cli_xcalloc(n, sizeof *in);
+    char (*signers)[UNIKA_SIGNER_NAME_MAX + 1] = cli_xcalloc(n, sizeof *signers);
+    unika_roster *roster = NULL;
+    unika_sign_key *sign_key = NULL;
+    unika_sketch *u = NULL;
+    unika_error err = {0};
+    size_t loaded = 0;
+    /* Before any work: a refused signing key must not leave an unsigned OUT. */
+    if (o->sign_path && unika_sign_key_load(&sign_key, o->sign_path, 0, &err) < 0)
+        rc = cli_fail(o->sign_path, &err);
+    else if (o->roster_path && unika_roster_load(&roster, o->roster_path, &err) < 0)
+        rc = cli_fail(o->roster_path, &err);
+    for (; !rc && loaded < n; loaded++) rc = rp_load(&in[loaded], paths[loaded]);
+    if (rc && loaded) loaded--; /* the failed load freed its own input */
+    if (!rc) rc = rp_check_origin(in, n);
+    if (!rc) {
+        /* A fixed order (by digest) for the merge, the provenance and the report. */
+        qsort(in, n, sizeof *in, cmp_digest);
+        for (size_t i = 0; i < n && !rc; i++) rc = signer_of(signers[i], &in[i], roster);
+    }
+    if (!rc) rc = merged(&u, in, n, signers);
+    if (!rc) rc = write_signed(u, o, sign_key);
+    if (!rc) rc = summarise(o, in, n, signers, u, sign_key);
     unika_sketch_free(u);
     unika_sign_key_free(sign_key);
     unika_roster_free(roster);
@@ -274,4 +288,12 @@ done:
     rp_inputs_free(in, loaded);
     free(signers);
     return rc;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    merge_opts o;
+    int rc = parse_args(&o, argc, argv);
+    if (rc) return rc < 0 ? CLI_OK : rc;
+    return run(&o);
 }

@@ -380,9 +380,11 @@ int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_
     if (rc < 0 && failed != UNIKA_COLUMN_GIVEN_NAME && failed != UNIKA_COLUMN_ID_AUTO)
         relabel(rc, err, v.label[failed == UNIKA_COLUMN_BIRTH_YEAR ? UNIKA_COLUMN_BIRTH_DATE : failed]);
     if (rc == UNIKA_OK) rc = unika_pseudonym_from_values(dst, key, recipe, &v, err);
-    sodium_memzero(v.name_buf, sizeof v.name_buf);
-    sodium_memzero(v.pnr_buf, sizeof v.pnr_buf);
-    sodium_memzero(v.dossier_buf, sizeof v.dossier_buf);
+    /* Wipe the copies the values hold: a joined name, normalised ids. */
+    if ((v.has & BIT(NAME)) && v.text[UNIKA_COLUMN_NAME] == v.name_buf)
+        sodium_memzero(v.name_buf, v.size[UNIKA_COLUMN_NAME] + 1);
+    if (v.normalised & BIT(PERSONNUMMER)) sodium_memzero(v.pnr_buf, sizeof v.pnr_buf);
+    if (v.normalised & BIT(DOSSIER)) sodium_memzero(v.dossier_buf, sizeof v.dossier_buf);
     return rc;
 }
 

@@ -49,6 +49,108 @@ static unika_sketch *filled(unsigned p, const uint8_t *key_fp, uint64_t n, uint6
     return s;
 }
 
+/* Merges of dense sketches, of equal and of different precisions. */
+static void bench_merges(const uint8_t *kfp, double scale)
+{
+    int rc;
+    double t0;
+    /* merges */
+    printf("\n");
+    const unsigned mp[][2] = {{12, 12}, {14, 14}, {12, 14}, {10, 14}};
+    for (size_t k = 0; k < sizeof mp / sizeof mp[0]; k++) {
+        unika_sketch *dst = filled(mp[k][0], kfp, 1000000, 11), *src = filled(mp[k][1], kfp, 1000000, 12);
+        size_t n = (size_t)(20000 * scale) >> (mp[k][1] - 12);
+        if (n == 0) n = 1;
+        t0 = now_ns();
+        for (size_t i = 0; i < n; i++)
+            if ((rc = unika_sketch_merge(dst, src, NULL)) < 0) die("merge", rc);
+        double t = (now_ns() - t0) / (double)n;
+        printf("merge dense p=%u <- p=%u (n = 10^6 each)                  %9.0f ns/merge  (%.2f ns/src register)\n",
+               mp[k][0], mp[k][1], t, t / (double)((size_t)1 << mp[k][1]));
+        unika_sketch_free(dst);
+        unika_sketch_free(src);
+    }
+
+}
+
+/* Parse + merge 1,000 serialised p = 12 sketches (dense, 10^4 each). */
+static void bench_parse_merge(const uint8_t *kfp, double scale)
+{
+    int rc;
+    double t0;
+    /* parse + merge 1,000 serialised p = 12 sketches (dense, 10^4 each) */
+    const size_t NS = 1000;
+    uint8_t **files = malloc(NS * sizeof *files);
+    size_t *sizes = malloc(NS * sizeof *sizes);
+    for (size_t k = 0; k < NS; k++) {
+        unika_sketch *t = filled(12, kfp, 10000, 100 + k);
+        if ((rc = unika_sketch_serialized_size(&sizes[k], t)) < 0) die("serialized_size", rc);
+        files[k] = malloc(sizes[k]);
+        if ((rc = unika_sketch_serialize(files[k], sizes[k], NULL, t, NULL)) < 0) die("serialize", rc);
+        unika_sketch_free(t);
+    }
+    /* Parse all, then merge all, timing the two loops as wholes (a timer
+     * call per sketch would cost as much as a merge). Best of `rounds`. */
+    int rounds = (int)(10 * scale) + 1;
+    double best_parse = 1e30, best_merge = 1e30;
+    unika_sketch **parsed = malloc(NS * sizeof *parsed);
+    for (int r = 0; r < rounds; r++) {
+        unika_sketch *acc = NULL;
+        if ((rc = unika_sketch_new(&acc, 12, kfp, FP, NULL)) < 0) die("new", rc);
+        t0 = now_ns();
+        for (size_t k = 0; k < NS; k++)
+            if ((rc = unika_sketch_parse(&parsed[k], files[k], sizes[k], NULL)) < 0) die("parse", rc);
+        double t1 = now_ns();
+        for (size_t k = 0; k < NS; k++)
+            if ((rc = unika_sketch_merge(acc, parsed[k], NULL)) < 0) die("merge", rc);
+        double t2 = now_ns();
+        if (t1 - t0 < best_parse) best_parse = t1 - t0;
+        if (t2 - t1 < best_merge) best_merge = t2 - t1;
+        for (size_t k = 0; k < NS; k++) unika_sketch_free(parsed[k]);
+        unika_sketch_free(acc);
+    }
+    free(parsed);
+    printf("parse + merge 1,000 serialised p=12 sketches (%zu B each)  %7.3f ms  (parse %.3f, merge %.3f)\n",
+           sizes[0], (best_parse + best_merge) / 1e6, best_parse / 1e6, best_merge / 1e6);
+    for (size_t k = 0; k < NS; k++) free(files[k]);
+    free(files);
+    free(sizes);
+
+}
+
+/* Estimates, dense and sparse. */
+static void bench_estimates(const uint8_t *kfp, double scale)
+{
+    int rc;
+    double t0;
+    /* estimates */
+    printf("\n");
+    const uint64_t ens[] = {3000, 1000000};
+    for (size_t k = 0; k < 2; k++) {
+        unika_sketch *t = filled(12, kfp, ens[k], 99);
+        for (int w = 0; w < 2; w++) {
+            size_t n = (size_t)(20000 * scale) + 1;
+            unika_estimate e;
+            t0 = now_ns();
+            for (size_t i = 0; i < n; i++)
+                if ((rc = unika_sketch_estimate(&e, t, (unika_estimator)w, NULL)) < 0) die("estimate", rc);
+            printf("estimate %-4s p=12, n = %-8llu (with SE and interval)   %7.2f us\n",
+                   w ? "FGRA" : "ML", (unsigned long long)ens[k], (now_ns() - t0) / (double)n / 1e3);
+        }
+        unika_sketch_free(t);
+    }
+    unika_sketch *sp = filled(12, kfp, 1000, 98);
+    size_t n = (size_t)(200000 * scale) + 1;
+    unika_estimate e;
+    t0 = now_ns();
+    for (size_t i = 0; i < n; i++)
+        if (unika_sketch_estimate(&e, sp, UNIKA_ESTIMATOR_ML, NULL) < 0) die("estimate", 0);
+    printf("estimate sparse p=12, n = 1000 (token count + correction) %7.2f us\n",
+           (now_ns() - t0) / (double)n / 1e3);
+    unika_sketch_free(sp);
+
+}
+
 int main(int argc, char **argv)
 {
     double scale = argc > 1 ? atof(argv[1]) : 1.0;
@@ -123,87 +225,9 @@ int main(int argc, char **argv)
     printf("register update, add_hashes (array of hashes)           %7.2f ns/add\n", t_upd_batch);
     printf("sparse phase: new p=12 sketch + 1,000 add_hash          %7.2f ns/add\n", t_sparse);
 
-    /* merges */
-    printf("\n");
-    const unsigned mp[][2] = {{12, 12}, {14, 14}, {12, 14}, {10, 14}};
-    for (size_t k = 0; k < sizeof mp / sizeof mp[0]; k++) {
-        unika_sketch *dst = filled(mp[k][0], kfp, 1000000, 11), *src = filled(mp[k][1], kfp, 1000000, 12);
-        size_t n = (size_t)(20000 * scale) >> (mp[k][1] - 12);
-        if (n == 0) n = 1;
-        t0 = now_ns();
-        for (size_t i = 0; i < n; i++)
-            if ((rc = unika_sketch_merge(dst, src, NULL)) < 0) die("merge", rc);
-        double t = (now_ns() - t0) / (double)n;
-        printf("merge dense p=%u <- p=%u (n = 10^6 each)                  %9.0f ns/merge  (%.2f ns/src register)\n",
-               mp[k][0], mp[k][1], t, t / (double)((size_t)1 << mp[k][1]));
-        unika_sketch_free(dst);
-        unika_sketch_free(src);
-    }
-
-    /* parse + merge 1,000 serialised p = 12 sketches (dense, 10^4 each) */
-    const size_t NS = 1000;
-    uint8_t **files = malloc(NS * sizeof *files);
-    size_t *sizes = malloc(NS * sizeof *sizes);
-    for (size_t k = 0; k < NS; k++) {
-        unika_sketch *t = filled(12, kfp, 10000, 100 + k);
-        if ((rc = unika_sketch_serialized_size(&sizes[k], t)) < 0) die("serialized_size", rc);
-        files[k] = malloc(sizes[k]);
-        if ((rc = unika_sketch_serialize(files[k], sizes[k], NULL, t, NULL)) < 0) die("serialize", rc);
-        unika_sketch_free(t);
-    }
-    /* Parse all, then merge all, timing the two loops as wholes (a timer
-     * call per sketch would cost as much as a merge). Best of `rounds`. */
-    int rounds = (int)(10 * scale) + 1;
-    double best_parse = 1e30, best_merge = 1e30;
-    unika_sketch **parsed = malloc(NS * sizeof *parsed);
-    for (int r = 0; r < rounds; r++) {
-        unika_sketch *acc = NULL;
-        if ((rc = unika_sketch_new(&acc, 12, kfp, FP, NULL)) < 0) die("new", rc);
-        t0 = now_ns();
-        for (size_t k = 0; k < NS; k++)
-            if ((rc = unika_sketch_parse(&parsed[k], files[k], sizes[k], NULL)) < 0) die("parse", rc);
-        double t1 = now_ns();
-        for (size_t k = 0; k < NS; k++)
-            if ((rc = unika_sketch_merge(acc, parsed[k], NULL)) < 0) die("merge", rc);
-        double t2 = now_ns();
-        if (t1 - t0 < best_parse) best_parse = t1 - t0;
-        if (t2 - t1 < best_merge) best_merge = t2 - t1;
-        for (size_t k = 0; k < NS; k++) unika_sketch_free(parsed[k]);
-        unika_sketch_free(acc);
-    }
-    free(parsed);
-    printf("parse + merge 1,000 serialised p=12 sketches (%zu B each)  %7.3f ms  (parse %.3f, merge %.3f)\n",
-           sizes[0], (best_parse + best_merge) / 1e6, best_parse / 1e6, best_merge / 1e6);
-    for (size_t k = 0; k < NS; k++) free(files[k]);
-    free(files);
-    free(sizes);
-
-    /* estimates */
-    printf("\n");
-    const uint64_t ens[] = {3000, 1000000};
-    for (size_t k = 0; k < 2; k++) {
-        unika_sketch *t = filled(12, kfp, ens[k], 99);
-        for (int w = 0; w < 2; w++) {
-            size_t n = (size_t)(20000 * scale) + 1;
-            unika_estimate e;
-            t0 = now_ns();
-            for (size_t i = 0; i < n; i++)
-                if ((rc = unika_sketch_estimate(&e, t, (unika_estimator)w, NULL)) < 0) die("estimate", rc);
-            printf("estimate %-4s p=12, n = %-8llu (with SE and interval)   %7.2f us\n",
-                   w ? "FGRA" : "ML", (unsigned long long)ens[k], (now_ns() - t0) / (double)n / 1e3);
-        }
-        unika_sketch_free(t);
-    }
-    unika_sketch *sp = filled(12, kfp, 1000, 98);
-    size_t n = (size_t)(200000 * scale) + 1;
-    unika_estimate e;
-    t0 = now_ns();
-    for (size_t i = 0; i < n; i++)
-        if (unika_sketch_estimate(&e, sp, UNIKA_ESTIMATOR_ML, NULL) < 0) die("estimate", 0);
-    printf("estimate sparse p=12, n = 1000 (token count + correction) %7.2f us\n",
-           (now_ns() - t0) / (double)n / 1e3);
-    unika_sketch_free(sp);
-
+    bench_merges(kfp, scale);
+    bench_parse_merge(kfp, scale);
+    bench_estimates(kfp, scale);
     if (sink == 42) printf(" ");
     free(ps);
     free(hs);

@@ -122,58 +122,9 @@ static void add(const char *name, blob b)
     n_files++;
 }
 
-static void make_all(void)
+/* Files damaged in one way each (offsets: docs/format.md). */
+static void make_bad(blob good_small, blob good_dense4)
 {
-    unika_error e = {0};
-    static const char *const labels_a[] = {"org", "rodakorset", "period", "2024-H1", "gender",
-                                           "f", NULL};
-    static const char *const labels_b[] = {"org", "stadsmissionen", "period", "2024-H1",
-                                           "gender", "f", NULL};
-    static const char *const labels_dense[] = {"org", "rodakorset", NULL};
-
-    /* Good files. */
-    unika_sketch *small = build(12, KEY_FP, RECIPE_FP, SEED_SMALL, 5, labels_a);
-    blob good_small = serialize(small);
-    add("good/sparse_p12_small.uks", good_small);
-
-    unika_sketch *empty = build(12, KEY_FP, RECIPE_FP, 0, 0, NULL);
-    add("good/sparse_p12_empty.uks", serialize(empty));
-
-    unika_sketch *dense4 = build(4, KEY_FP, RECIPE_FP, SEED_DENSE, 40, labels_dense);
-    if (unika_sketch_is_sparse(dense4)) die("p=4 sketch of 40 hashes should be dense", NULL);
-    blob good_dense4 = serialize(dense4);
-    add("good/dense_p4.uks", good_dense4);
-
-    unika_sketch *dense12 = build(12, KEY_FP, RECIPE_FP, SEED_DENSE12, 3000, labels_a);
-    add("good/dense_p12.uks", serialize(dense12));
-
-    /* A merged sketch with provenance: the union of two partners' files. */
-    unika_sketch *other = build(12, KEY_FP, RECIPE_FP, SEED_OTHER, 7, labels_b);
-    blob good_other = serialize(other);
-    add("good/sparse_p12_other_org.uks", good_other);
-    unika_sketch *merged = NULL;
-    if (unika_sketch_copy(&merged, small, &e) < 0 || unika_sketch_merge(merged, other, &e) < 0)
-        die("merge", &e);
-    const unika_sketch *inputs[2] = {small, other};
-    const blob *input_bytes[2] = {&good_small, &good_other};
-    const char *signers[2] = {"rodakorset", "stadsmissionen"};
-    for (int i = 0; i < 2; i++) {
-        uint8_t digest[UNIKA_DIGEST_BYTES];
-        char labels[UNIKA_SOURCE_LABELS_MAX + 1];
-        if (unika_file_digest(digest, input_bytes[i]->bytes, input_bytes[i]->size) < 0 ||
-            unika_sketch_labels_canonical(labels, sizeof labels, NULL, inputs[i], &e) < 0 ||
-            unika_sketch_add_source(merged, digest, labels, signers[i], &e) < 0)
-            die("provenance", &e);
-    }
-    blob good_merged = serialize(merged);
-    add("good/merged_with_sources.uks", good_merged);
-
-    /* Valid files under another key / recipe: parse, but fail the origin check. */
-    unika_sketch *okey = build(12, OTHER_KEY_FP, RECIPE_FP, SEED_SMALL, 5, labels_a);
-    add("origin/other_key.uks", serialize(okey));
-    unika_sketch *orecipe = build(12, KEY_FP, OTHER_RECIPE_FP, SEED_SMALL, 5, labels_a);
-    add("origin/other_recipe.uks", serialize(orecipe));
-
     /* Bad files, each damaged in one way. Offsets: docs/format.md. In
      * good_small the labels start at 64 with gender (key 6, value 1), then
      * org (3, 10), then period (6, 7); the 5 tokens start at 106. */
@@ -273,6 +224,12 @@ static void make_all(void)
     refix(b);
     add("bad/register_impossible.uks", b);
 
+}
+
+/* Provenance damage, in the merged file. */
+static void make_bad_sources(blob good_merged)
+{
+    blob b;
     /* Provenance damage, in good_merged: labels 64..89, record 0 at 90
      * (labels_len at 122, signer_len 124, reserved 125, labels from 126,
      * 92 bytes in all), record 1 at 182 (84 bytes), tokens from 266. */
@@ -301,6 +258,63 @@ static void make_all(void)
     put16(b.bytes + 22, 4097);
     refix(b);
     add("bad/source_count_too_large.uks", b);
+
+}
+
+static void make_all(void)
+{
+    unika_error e = {0};
+    static const char *const labels_a[] = {"org", "rodakorset", "period", "2024-H1", "gender",
+                                           "f", NULL};
+    static const char *const labels_b[] = {"org", "stadsmissionen", "period", "2024-H1",
+                                           "gender", "f", NULL};
+    static const char *const labels_dense[] = {"org", "rodakorset", NULL};
+
+    /* Good files. */
+    unika_sketch *small = build(12, KEY_FP, RECIPE_FP, SEED_SMALL, 5, labels_a);
+    blob good_small = serialize(small);
+    add("good/sparse_p12_small.uks", good_small);
+
+    unika_sketch *empty = build(12, KEY_FP, RECIPE_FP, 0, 0, NULL);
+    add("good/sparse_p12_empty.uks", serialize(empty));
+
+    unika_sketch *dense4 = build(4, KEY_FP, RECIPE_FP, SEED_DENSE, 40, labels_dense);
+    if (unika_sketch_is_sparse(dense4)) die("p=4 sketch of 40 hashes should be dense", NULL);
+    blob good_dense4 = serialize(dense4);
+    add("good/dense_p4.uks", good_dense4);
+
+    unika_sketch *dense12 = build(12, KEY_FP, RECIPE_FP, SEED_DENSE12, 3000, labels_a);
+    add("good/dense_p12.uks", serialize(dense12));
+
+    /* A merged sketch with provenance: the union of two partners' files. */
+    unika_sketch *other = build(12, KEY_FP, RECIPE_FP, SEED_OTHER, 7, labels_b);
+    blob good_other = serialize(other);
+    add("good/sparse_p12_other_org.uks", good_other);
+    unika_sketch *merged = NULL;
+    if (unika_sketch_copy(&merged, small, &e) < 0 || unika_sketch_merge(merged, other, &e) < 0)
+        die("merge", &e);
+    const unika_sketch *inputs[2] = {small, other};
+    const blob *input_bytes[2] = {&good_small, &good_other};
+    const char *signers[2] = {"rodakorset", "stadsmissionen"};
+    for (int i = 0; i < 2; i++) {
+        uint8_t digest[UNIKA_DIGEST_BYTES];
+        char labels[UNIKA_SOURCE_LABELS_MAX + 1];
+        if (unika_file_digest(digest, input_bytes[i]->bytes, input_bytes[i]->size) < 0 ||
+            unika_sketch_labels_canonical(labels, sizeof labels, NULL, inputs[i], &e) < 0 ||
+            unika_sketch_add_source(merged, digest, labels, signers[i], &e) < 0)
+            die("provenance", &e);
+    }
+    blob good_merged = serialize(merged);
+    add("good/merged_with_sources.uks", good_merged);
+
+    /* Valid files under another key / recipe: parse, but fail the origin check. */
+    unika_sketch *okey = build(12, OTHER_KEY_FP, RECIPE_FP, SEED_SMALL, 5, labels_a);
+    add("origin/other_key.uks", serialize(okey));
+    unika_sketch *orecipe = build(12, KEY_FP, OTHER_RECIPE_FP, SEED_SMALL, 5, labels_a);
+    add("origin/other_recipe.uks", serialize(orecipe));
+
+    make_bad(good_small, good_dense4);
+    make_bad_sources(good_merged);
 
     unika_sketch_free(small);
     unika_sketch_free(empty);

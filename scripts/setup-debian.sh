@@ -3,7 +3,7 @@
 # Idempotent; run as root (or through sudo).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsodium-dev libxxhash-dev check
-          libutf8proc-dev python3)
+          libutf8proc-dev python3 cppcheck clang)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -131,6 +131,8 @@ typedef struct cli_json {
 } cli_json;
 
 void cj_init(cli_json *j, FILE *f);
+/* The comma, newline, indentation and "key": before a value (key NULL in arrays). */
+void cj_key(cli_json *j, const char *key);
 void cj_obj(cli_json *j, const char *key);
 void cj_obj_end(cli_json *j);
 void cj_arr(cli_json *j, const char *key);

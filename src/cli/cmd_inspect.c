@@ -23,6 +23,101 @@ static const char usage_text[] =
     "\n"
     "Exit codes: 0 ok, 1 an unreadable or invalid file, 2 usage.\n";
 
+/* Provenance record i: its digest in hex, labels and signer; 0 or -1. */
+static int source_of(char hex[RP_DIGEST_HEX_BYTES], const char **labels, const char **signer,
+                     const unika_sketch *s, size_t i)
+{
+    const uint8_t *d;
+    if (unika_sketch_source_at(s, i, &d, labels, signer) < 0) return -1;
+    unika_hex_encode(hex, d, UNIKA_DIGEST_BYTES);
+    return 0;
+}
+
+/* Canonical labels ("k=v" lines in key order) as a JSON object. */
+static void json_label_lines(cli_json *j, const char *key, const char *labels)
+{
+    cj_obj(j, key);
+    const char *q = labels;
+    while (*q) {
+        const char *nl = strchr(q, '\n'), *end = nl ? nl : q + strlen(q);
+        const char *eq = memchr(q, '=', (size_t)(end - q));
+        if (eq) {
+            char k[UNIKA_LABEL_KEY_MAX + 1], v[UNIKA_LABEL_VALUE_MAX + 1];
+            snprintf(k, sizeof k, "%.*s", (int)(eq - q), q);
+            snprintf(v, sizeof v, "%.*s", (int)(end - eq - 1), eq + 1);
+            cj_str(j, k, v);
+        }
+        q = nl ? nl + 1 : end;
+    }
+    cj_obj_end(j);
+}
+
+static void print_json(const rp_input *in, const char *kind, size_t payload_bytes,
+                       const char *kfp, const char *rfp)
+{
+    const unika_sketch *s = in->sketch;
+    cli_json j;
+    cj_init(&j, stdout);
+    cj_obj(&j, NULL);
+    cj_int(&j, "version", CLI_JSON_VERSION);
+    cj_str(&j, "command", "inspect");
+    cj_str(&j, "path", in->path);
+    cj_str(&j, "digest", in->digest_hex);
+    cj_int(&j, "file_size", (long long)in->info.size);
+    cj_int(&j, "format_version", in->info.format_version);
+    cj_str(&j, "kind", kind);
+    cj_int(&j, "precision", unika_sketch_precision(s));
+    cj_int(&j, "encoding", in->info.encoding);
+    cj_str(&j, "key_fingerprint", kfp);
+    cj_str(&j, "recipe_fingerprint", rfp);
+    cj_int(&j, "payload_count", in->info.payload_count);
+    cj_int(&j, "payload_bytes", (long long)payload_bytes);
+    rp_json_labels(&j, "labels", s);
+    cj_arr(&j, "provenance");
+    for (size_t i = 0; i < unika_sketch_source_count(s); i++) {
+        char hex[RP_DIGEST_HEX_BYTES];
+        const char *labels, *signer;
+        if (source_of(hex, &labels, &signer, s, i) < 0) continue;
+        cj_obj(&j, NULL);
+        cj_str(&j, "digest", hex);
+        json_label_lines(&j, "labels", labels);
+        if (signer[0]) cj_str(&j, "signer", signer);
+        else cj_null(&j, "signer");
+        cj_obj_end(&j);
+    }
+    cj_arr_end(&j);
+    cj_obj_end(&j);
+    cj_end(&j);
+}
+
+static void print_text(const rp_input *in, const char *kind, size_t payload_bytes,
+                       const char *kfp, const char *rfp)
+{
+    const unika_sketch *s = in->sketch;
+    unsigned p = unika_sketch_precision(s);
+    size_t nsrc = unika_sketch_source_count(s);
+    printf("%s\n", in->path);
+    printf("  format       unika sketch v%u, encoding %u\n", in->info.format_version,
+           in->info.encoding);
+    printf("  kind         %s, p=%u (%u registers)\n", kind, p, 1u << p);
+    printf("  payload      %u %s%s, %zu bytes\n", (unsigned)in->info.payload_count,
+           in->info.kind == 1 ? "token" : "register", in->info.payload_count == 1 ? "" : "s",
+           payload_bytes);
+    printf("  file         %zu bytes, blake2b-256 %s\n", in->info.size, in->digest_hex);
+    printf("  key          %s\n  recipe       %s\n", kfp, rfp);
+    printf("  labels       ");
+    rp_print_labels(stdout, s);
+    printf("\n  provenance   %zu record%s\n", nsrc, nsrc == 1 ? "" : "s");
+    for (size_t i = 0; i < nsrc; i++) {
+        char hex[RP_DIGEST_HEX_BYTES];
+        const char *labels, *signer;
+        if (source_of(hex, &labels, &signer, s, i) < 0) continue;
+        printf("    %s  ", hex);
+        for (const char *q = labels; *q; q++) putchar(*q == '\n' ? ' ' : *q);
+        printf("  signer: %s\n", signer[0] ? signer : "(unsigned)");
+    }
+}
+
 int cmd_inspect(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -44,89 +139,16 @@ int cmd_inspect(int argc, char **argv)
     rp_input in;
     int rc = rp_load(&in, argv[optind]);
     if (rc) return rc;
-
     const unika_sketch *s = in.sketch;
-    unsigned p = unika_sketch_precision(s);
     const char *kind = in.info.kind == 1 ? "sparse" : "dense";
     /* Payload bytes: 4 per sparse token, 1 per dense register. */
-    size_t payload_bytes = in.info.kind == 1 ? 4 * (size_t)in.info.payload_count : in.info.payload_count;
+    size_t payload_bytes =
+        in.info.kind == 1 ? 4 * (size_t)in.info.payload_count : in.info.payload_count;
     char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
     unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(s));
     unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(s));
-    size_t nsrc = unika_sketch_source_count(s);
-
-    if (json) {
-        cli_json j;
-        cj_init(&j, stdout);
-        cj_obj(&j, NULL);
-        cj_int(&j, "version", CLI_JSON_VERSION);
-        cj_str(&j, "command", "inspect");
-        cj_str(&j, "path", in.path);
-        cj_str(&j, "digest", in.digest_hex);
-        cj_int(&j, "file_size", (long long)in.info.size);
-        cj_int(&j, "format_version", in.info.format_version);
-        cj_str(&j, "kind", kind);
-        cj_int(&j, "precision", p);
-        cj_int(&j, "encoding", in.info.encoding);
-        cj_str(&j, "key_fingerprint", kfp);
-        cj_str(&j, "recipe_fingerprint", rfp);
-        cj_int(&j, "payload_count", in.info.payload_count);
-        cj_int(&j, "payload_bytes", (long long)payload_bytes);
-        rp_json_labels(&j, "labels", s);
-        cj_arr(&j, "provenance");
-        for (size_t i = 0; i < nsrc; i++) {
-            const uint8_t *d;
-            const char *labels, *signer;
-            if (unika_sketch_source_at(s, i, &d, &labels, &signer) < 0) continue;
-            char hex[RP_DIGEST_HEX_BYTES];
-            unika_hex_encode(hex, d, UNIKA_DIGEST_BYTES);
-            cj_obj(&j, NULL);
-            cj_str(&j, "digest", hex);
-            cj_obj(&j, "labels");
-            /* Canonical labels: "k=v" lines in key order. */
-            const char *q = labels;
-            while (*q) {
-                const char *nl = strchr(q, '\n'), *end = nl ? nl : q + strlen(q);
-                const char *eq = memchr(q, '=', (size_t)(end - q));
-                if (eq) {
-                    char k[UNIKA_LABEL_KEY_MAX + 1], v[UNIKA_LABEL_VALUE_MAX + 1];
-                    snprintf(k, sizeof k, "%.*s", (int)(eq - q), q);
-                    snprintf(v, sizeof v, "%.*s", (int)(end - eq - 1), eq + 1);
-                    cj_str(&j, k, v);
-                }
-                q = nl ? nl + 1 : end;
-            }
-            cj_obj_end(&j);
-            if (signer[0]) cj_str(&j, "signer", signer);
-            else cj_null(&j, "signer");
-            cj_obj_end(&j);
-        }
-        cj_arr_end(&j);
-        cj_obj_end(&j);
-        cj_end(&j);
-    } else {
-        printf("%s\n", in.path);
-        printf("  format       unika sketch v%u, encoding %u\n", in.info.format_version, in.info.encoding);
-        printf("  kind         %s, p=%u (%u registers)\n", kind, p, 1u << p);
-        printf("  payload      %u %s%s, %zu bytes\n", (unsigned)in.info.payload_count,
-               in.info.kind == 1 ? "token" : "register", in.info.payload_count == 1 ? "" : "s",
-               payload_bytes);
-        printf("  file         %zu bytes, blake2b-256 %s\n", in.info.size, in.digest_hex);
-        printf("  key          %s\n  recipe       %s\n", kfp, rfp);
-        printf("  labels       ");
-        rp_print_labels(stdout, s);
-        printf("\n  provenance   %zu record%s\n", nsrc, nsrc == 1 ? "" : "s");
-        for (size_t i = 0; i < nsrc; i++) {
-            const uint8_t *d;
-            const char *labels, *signer;
-            if (unika_sketch_source_at(s, i, &d, &labels, &signer) < 0) continue;
-            char hex[RP_DIGEST_HEX_BYTES];
-            unika_hex_encode(hex, d, UNIKA_DIGEST_BYTES);
-            printf("    %s  ", hex);
-            for (const char *q = labels; *q; q++) putchar(*q == '\n' ? ' ' : *q);
-            printf("  signer: %s\n", signer[0] ? signer : "(unsigned)");
-        }
-    }
+    if (json) print_json(&in, kind, payload_bytes, kfp, rfp);
+    else print_text(&in, kind, payload_bytes, kfp, rfp);
     rp_input_free(&in);
     return CLI_OK;
 }

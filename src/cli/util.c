@@ -242,7 +242,7 @@ void cj_init(cli_json *j, FILE *f)
     j->f = f;
 }
 
-static void cj_key(cli_json *j, const char *key)
+void cj_key(cli_json *j, const char *key)
 {
     if (j->count[j->depth]++) fputc(',', j->f);
     if (j->depth) {

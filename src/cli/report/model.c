@@ -464,27 +464,30 @@ const char *rm_rounding_text(unika_rounding g)
 
 /* The manifest: BLAKE2b-256 of the inputs' digests, in byte order, so the
  * same files name the same release whatever order they were given in. */
+size_t *rm_inputs_by_digest(const report *r)
+{
+    size_t *at = cli_xrealloc(NULL, (r->n ? r->n : 1) * sizeof *at);
+    for (size_t i = 0; i < r->n; i++) at[i] = i;
+    for (size_t a = 1; a < r->n; a++)
+        for (size_t b = a; b > 0 && memcmp(r->in[at[b - 1]].digest, r->in[at[b]].digest,
+                                           UNIKA_DIGEST_BYTES) > 0; b--) {
+            size_t t = at[b];
+            at[b] = at[b - 1];
+            at[b - 1] = t;
+        }
+    return at;
+}
+
 void rm_manifest(report *r)
 {
     uint8_t *buf = cli_xrealloc(NULL, r->n * UNIKA_DIGEST_BYTES), d[UNIKA_DIGEST_BYTES];
-    const char **hex = cli_xrealloc(NULL, r->n * sizeof *hex);
-    for (size_t i = 0; i < r->n; i++) hex[i] = r->in[i].digest_hex;
-    for (size_t a = 1; a < r->n; a++)
-        for (size_t b = a; b > 0 && strcmp(hex[b - 1], hex[b]) > 0; b--) {
-            const char *t = hex[b];
-            hex[b] = hex[b - 1];
-            hex[b - 1] = t;
-        }
+    size_t *at = rm_inputs_by_digest(r);
     for (size_t i = 0; i < r->n; i++)
-        for (size_t k = 0; k < UNIKA_DIGEST_BYTES; k++) {
-            unsigned v;
-            sscanf(hex[i] + 2 * k, "%2x", &v);
-            buf[i * UNIKA_DIGEST_BYTES + k] = (uint8_t)v;
-        }
+        memcpy(buf + i * UNIKA_DIGEST_BYTES, r->in[at[i]].digest, UNIKA_DIGEST_BYTES);
     (void)unika_file_digest(d, buf, r->n * UNIKA_DIGEST_BYTES);
     unika_hex_encode(r->manifest, d, UNIKA_DIGEST_BYTES);
     free(buf);
-    free(hex);
+    free(at);
 }
 
 void rm_report_free(report *r)

@@ -85,7 +85,10 @@ int rm_build_table(report *r, const char *id, const char *title, const char *rla
 int rm_build_overlap(report *r, const char *label, rp_grain grain);
 /* "half-year", "year", "month" for period at that grain, else the label. */
 const char *rm_label_title(const char *label, rp_grain g);
-/* The manifest: digest of the inputs' digests (order-free). */
+/* The inputs' indices in byte order of their digests (free() it). */
+size_t *rm_inputs_by_digest(const report *r);
+/* The manifest: BLAKE2b-256 of the inputs' digests in byte order, so the
+ * same files name the same release whatever order they were given in. */
 void rm_manifest(report *r);
 void rm_report_free(report *r);
 

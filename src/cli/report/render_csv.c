@@ -66,14 +66,7 @@ static void csv_release(FILE *o, const report *r)
             r->recipe_name ? r->recipe_name : "unlabelled", rfp, kfp);
     fputs("# linkage error is not in the intervals: see docs/linkage.md\n", o);
     fprintf(o, "# manifest=%s inputs=%zu\n", r->manifest, r->n);
-    size_t *at = cli_xrealloc(NULL, r->n * sizeof *at);
-    for (size_t i = 0; i < r->n; i++) at[i] = i;
-    for (size_t a = 1; a < r->n; a++)
-        for (size_t b = a; b > 0 && strcmp(r->in[at[b - 1]].digest_hex, r->in[at[b]].digest_hex) > 0; b--) {
-            size_t t = at[b];
-            at[b] = at[b - 1];
-            at[b - 1] = t;
-        }
+    size_t *at = rm_inputs_by_digest(r);
     for (size_t i = 0; i < r->n; i++) fprintf(o, "# input %s\n", r->in[at[i]].digest_hex);
     free(at);
 }

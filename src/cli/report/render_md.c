@@ -75,14 +75,7 @@ static void md_release(FILE *o, const report *r)
     fprintf(o, "- Inputs: %zu sketch file%s, manifest %s (BLAKE2b-256 of their digests in byte "
                "order):\n\n",
             r->n, r->n == 1 ? "" : "s", r->manifest);
-    size_t *at = cli_xrealloc(NULL, r->n * sizeof *at);
-    for (size_t i = 0; i < r->n; i++) at[i] = i;
-    for (size_t a = 1; a < r->n; a++)
-        for (size_t b = a; b > 0 && strcmp(r->in[at[b - 1]].digest_hex, r->in[at[b]].digest_hex) > 0; b--) {
-            size_t t = at[b];
-            at[b] = at[b - 1];
-            at[b - 1] = t;
-        }
+    size_t *at = rm_inputs_by_digest(r);
     for (size_t i = 0; i < r->n; i++) {
         fprintf(o, "  - %s ", r->in[at[i]].digest_hex);
         md_text(o, r->in[at[i]].path);

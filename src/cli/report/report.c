@@ -209,19 +209,9 @@ int rp_union(unika_sketch **out, const rp_input *in, const size_t *idx, size_t n
 
 /* ---- output helpers ------------------------------------------------------------------ */
 
-
 void rp_json_num(cli_json *j, const char *key, double value)
 {
-    /* Same comma and indentation bookkeeping as util.c's writer. */
-    if (j->count[j->depth]++) fputc(',', j->f);
-    if (j->depth) {
-        fputc('\n', j->f);
-        for (int i = 0; i < j->depth; i++) fputs("  ", j->f);
-    }
-    if (key) {
-        cli_json_string(j->f, key);
-        fputs(": ", j->f);
-    }
+    cj_key(j, key);
     if (value != value || value > 1e300 || value < -1e300) fputs("null", j->f);
     else fprintf(j->f, "%.17g", value);
 }

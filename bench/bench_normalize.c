@@ -31,7 +31,7 @@ static const char *const NAMES[] = {
 static const char *const UNICODE_NAMES[] = {
     "Jos\xc3\xa9 M\xc3\xbcller", "\xc3\x85sa \xc3\x85ngstr\xc3\xb6m",
     "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xd8\xb9\xd9\x84\xdb\x8c",
-    "O\xe2\x80\x99" "Brien, Se\xc3\xa1n",
+    ("O\xe2\x80\x99" "Brien, Se\xc3\xa1n"), /* split so \x99 does not eat the B */
 };
 static const char *const DATES[] = {"2005-01-04", "20050104", "04/01/2005", "1999"};
 static const char *const GENDERS[] = {"man", "M", "female", "pojke", "ok\xc3\xa4nt", ""};

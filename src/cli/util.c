@@ -127,6 +127,8 @@ int cli_wants_help(int argc, char **argv)
 }
 
 static int set_err(unika_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int set_err(unika_error *err, int code, const char *fmt, ...)
 {
     if (!err) return code;
     va_list ap;

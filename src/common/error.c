@@ -33,6 +33,9 @@ void unika_error_clear(unika_error *err)
     if (err) memset(err, 0, sizeof *err);
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 0)))
+#endif
 static int fail_v(unika_error *err, int code, const char *field, uint64_t position,
                   const char *fmt, va_list ap)
 {

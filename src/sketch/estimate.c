@@ -360,10 +360,10 @@ static void fgra_estimate(double *n_hat, double *var, const uint32_t c[256], uns
         double y = fgra_small_range_y(c0, c4, c8, c10, m);
         double z = y * y * y * y;
         double t1 = exp2(-FGRA_TAU), t2 = exp2(-2 * FGRA_TAU);
-        if (c0) s += c0 * fgra_sigma(z);
-        if (c4) s += c4 * fgra_g(4, z, t1, t2);
-        if (c8) s += c8 * fgra_g(8, z, t1, t2);
-        if (c10) s += c10 * fgra_g(10, z, t1, t2);
+        if (c0 != 0) s += c0 * fgra_sigma(z);
+        if (c4 != 0) s += c4 * fgra_g(4, z, t1, t2);
+        if (c8 != 0) s += c8 * fgra_g(8, z, t1, t2);
+        if (c10 != 0) s += c10 * fgra_g(10, z, t1, t2);
     }
     if (c0 == m) { *n_hat = 0; *var = 0; return; }
     double n = fgra_factor(m) * pow(s, -1 / FGRA_TAU);

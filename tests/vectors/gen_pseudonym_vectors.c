@@ -74,6 +74,7 @@ static const char *const record_vectors[][7] = {
 static char *out;
 static size_t out_len, out_cap;
 
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
 {
     va_list ap;

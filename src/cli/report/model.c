@@ -329,7 +329,7 @@ static int has_label(const report *r, const char *label)
 int rm_build_default(report *r, rp_grain grain)
 {
     int rc = rm_build_total(r);
-    for (int g = grain; g <= RP_YEAR && !rc; g++) {
+    for (int g = (int)grain; g <= RP_YEAR && !rc; g++) {
         char *id = cli_xprintf("by_%s", rp_grain_name((rp_grain)g));
         char *title = cli_xprintf("By %s", rm_label_title("period", (rp_grain)g));
         rc = rm_build_table(r, id, title, "period", NULL, (rp_grain)g);

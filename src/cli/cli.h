@@ -3,9 +3,11 @@
  *
  * Each subcommand lives in src/cli/cmd_<name>.c, exports one
  * `int cmd_<name>(int argc, char **argv)` (argv[0] is the subcommand's name)
- * and is registered by one line in main.c's table. It prints its own
- * --help, reads keys from files only, writes outputs atomically (util.c),
- * and returns one of the exit codes below. Errors go to stderr and name the
+ * and is registered by one line in main.c's table; it is an options
+ * struct, parse_args and run, what several commands share living in
+ * ingest/, report/ and audit/. It prints its own --help, reads keys from
+ * files only, writes outputs atomically (the library's writer, below), and
+ * returns one of the exit codes below. Errors go to stderr and name the
  * file, line, column and field, never an identifier's value.
  */
 #ifndef UNIKA_CLI_H

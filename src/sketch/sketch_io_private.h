@@ -9,16 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/label.h"
 #include "sketch/sketch_private.h"
 #include "unika/sketch_io.h"
 
-/* Each check returns 0 when the bytes are acceptable, otherwise the 1-based
- * byte position of the first offending byte (length + 1 when the length
- * itself is wrong, e.g. an empty key). `what` (may be NULL) gets a static
- * description of the fault for error messages. */
-size_t unika_label_key_check(const uint8_t *key, size_t len, const char **what);
-size_t unika_label_value_check(const uint8_t *value, size_t len, size_t max, const char **what);
-/* A whole canonical label string ("k=v\nk=v", keys strictly increasing). */
+/* Label keys and values: common/label.h. A whole canonical label string
+ * ("k=v\nk=v", keys strictly increasing), with the same return convention. */
 size_t unika_label_string_check(const uint8_t *s, size_t len, const char **what);
 
 /* Appends a label / record that the caller has already checked and knows to

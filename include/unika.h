@@ -23,6 +23,7 @@
 #include "unika/recipe.h"
 #include "unika/record.h"
 #include "unika/pseudonym.h"
+#include "unika/matchkey.h"
 #include "unika/sketch.h"
 #include "unika/sketch_io.h"
 #include "unika/csv.h"

@@ -8,13 +8,15 @@
  *
  *   pseudonym subkey (32 B) = crypto_kdf_derive_from_key(id 1, ctx "unika-v1")
  *   sketch subkey    (16 B) = crypto_kdf_derive_from_key(id 2, ctx "unika-v1")
+ *   match-key subkeys (32 B each) = crypto_kdf_derive_from_key(id 3..10,
+ *                                   ctx "unika-v1"), one per match-key domain
  *   fingerprint      (16 B) = BLAKE2b-128(key = master, personal "unika-key-fp-v1",
  *                                         message "unika-fingerprint")
  *
  * crypto_kdf (BLAKE2b with the subkey id as salt and the context as
  * personalisation) gives independent subkeys per id; the fingerprint's
- * distinct personalisation keeps it out of that family. Ids 3 and up are free
- * for future purposes.
+ * distinct personalisation keeps it out of that family. Ids 11 and up are
+ * free for future purposes.
  *
  * Everything derived from the key lives in one sodium_malloc() block, made
  * read-only once filled, and wiped by sodium_free(). Stack copies of secret
@@ -39,6 +41,7 @@
 #define SUBKEY_ID_PSEUDONYM 1
 #define SUBKEY_ID_SKETCH 2
 #define SKETCH_SUBKEY_BYTES 16                 /* crypto_shorthash_KEYBYTES */
+#define SUBKEY_ID_MATCHKEY_FIRST 3             /* domain d has id 3 + d - 1 */
 #define FINGERPRINT_PERSONAL "unika-key-fp-v1" /* 15 chars + NUL = 16 bytes */
 #define FINGERPRINT_MESSAGE "unika-fingerprint"
 #define SALT_PERSONAL "unika-pw-salt-v1"       /* exactly 16 bytes, no NUL needed */
@@ -52,6 +55,7 @@ struct unika_key {
     uint8_t master[UNIKA_KEY_BYTES];
     uint8_t pseudonym[32];
     uint8_t sketch[SKETCH_SUBKEY_BYTES];
+    uint8_t matchkey[UNIKA_KEY_MATCHKEY_DOMAINS][UNIKA_KEY_MATCHKEY_SUBKEY_BYTES];
     uint8_t fingerprint[UNIKA_FINGERPRINT_BYTES];
 };
 
@@ -71,6 +75,11 @@ size_t unika_fingerprint_hex_bytes(void) { return UNIKA_FINGERPRINT_HEX_BYTES; }
 /* Fills everything derived from key->master, then seals the block read-only. */
 static int key_finish(unika_key *key, unika_error *err)
 {
+    for (unsigned d = 0; d < UNIKA_KEY_MATCHKEY_DOMAINS; d++)
+        if (crypto_kdf_derive_from_key(key->matchkey[d], sizeof key->matchkey[d],
+                                       SUBKEY_ID_MATCHKEY_FIRST + d, KDF_CONTEXT,
+                                       key->master) != 0)
+            return unika_fail(err, UNIKA_EINTERNAL, "subkey derivation failed");
     if (crypto_kdf_derive_from_key(key->pseudonym, sizeof key->pseudonym,
                                    SUBKEY_ID_PSEUDONYM, KDF_CONTEXT, key->master) != 0 ||
         crypto_kdf_derive_from_key(key->sketch, sizeof key->sketch,
@@ -200,6 +209,11 @@ int unika_key_equal(const unika_key *a, const unika_key *b)
 const uint8_t *unika_key_pseudonym_subkey(const struct unika_key *key) { return key->pseudonym; }
 const uint8_t *unika_key_sketch_subkey(const struct unika_key *key) { return key->sketch; }
 const uint8_t *unika_key_fingerprint_bytes(const struct unika_key *key) { return key->fingerprint; }
+
+const uint8_t *unika_key_matchkey_subkey(const struct unika_key *key, unsigned domain)
+{
+    return domain >= 1 && domain <= UNIKA_KEY_MATCHKEY_DOMAINS ? key->matchkey[domain - 1] : NULL;
+}
 
 void unika_fingerprint_to_hex(char dst[UNIKA_FINGERPRINT_HEX_BYTES],
                               const uint8_t fp[UNIKA_FINGERPRINT_BYTES])

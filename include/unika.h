@@ -24,6 +24,7 @@
 #include "unika/record.h"
 #include "unika/pseudonym.h"
 #include "unika/matchkey.h"
+#include "unika/matchkey_file.h"
 #include "unika/sketch.h"
 #include "unika/sketch_io.h"
 #include "unika/csv.h"

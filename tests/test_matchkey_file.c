@@ -108,7 +108,7 @@ static uint8_t *file_of(size_t n, size_t people, const size_t *perm, size_t *siz
 {
     unika_mkfile_options o = options();
     unika_mkwriter *w = NULL;
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), 0);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), 0);
     row *r = malloc(sizeof *r);
     for (size_t i = 0; i < n; i++) {
         make_row(r, perm ? perm[i] : i, people);
@@ -240,7 +240,7 @@ START_TEST(path_and_memory_agree)
     uint8_t *buf = file_of(500, 120, NULL, &size);
     unika_mkfile_options o = options();
     unika_mkwriter *w = NULL;
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), 0);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), 0);
     row *r = malloc(sizeof *r);
     for (size_t i = 0; i < 500; i++) {
         make_row(r, i, 120);
@@ -325,7 +325,7 @@ START_TEST(empty_file)
     o.age_bands = NULL;
     o.period = UNIKA_MK_PERIOD_ALL;
     unika_mkwriter *w = NULL;
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), 0);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), 0);
     size_t size;
     ck_assert_int_eq(unika_mkwriter_serialize(NULL, 0, &size, w, NULL), 0);
     ck_assert_uint_eq(size, 64 + strlen("rodakorset") + 8);
@@ -349,7 +349,7 @@ START_TEST(undated_visits)
     o.by_count = 0;
     o.period = UNIKA_MK_PERIOD_ALL;
     unika_mkwriter *w = NULL;
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), 0);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), 0);
     row r;
     make_row(&r, 1, 10);
     unika_mkvisit v = {0, 0, {NULL}, 3};
@@ -390,19 +390,19 @@ START_TEST(writer_refusals)
     unika_mkfile_options o = options();
     unika_mkwriter *w = NULL;
     o.org = ".hidden";
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), UNIKA_EINVAL);
     o = options();
     o.by[1] = "gender";
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), UNIKA_EINVAL);
     o = options();
     o.by[1] = "Age";
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), UNIKA_EINVAL);
     o = options();
     o.period = (unika_mk_period)9;
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), UNIKA_EINVAL);
     ck_assert_ptr_null(w);
     o = options();
-    ck_assert_int_eq(unika_mkwriter_new(&w, key, &o, NULL), 0);
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), 0);
 
     row r;
     make_row(&r, 3, 10);

@@ -13,7 +13,7 @@
  *   unika_mkfile_options o = {0};
  *   o.org = "rodakorset"; o.period = UNIKA_MK_PERIOD_HALF_YEAR;
  *   o.by_count = 1; o.by[0] = "age_group"; o.age_bands = "0-17,18-20,21-24,25-";
- *   unika_mkwriter *w; unika_mkwriter_new(&w, key, &o, &err);
+ *   unika_mkwriter *w; unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, &err);
  *   for each row:
  *       unika_matchkeys_derive(&mk, key, &in, &err);
  *       unika_mkvisit v = {2024, 3, {"18-20"}, 1};
@@ -133,12 +133,15 @@ UNIKA_API const char *unika_mk_period_name(unika_mk_period period);
 /* ---- writing --------------------------------------------------------------- */
 
 /*! unika_mkwriter_new() :
- *  A writer for the partnership key `key` (only its fingerprint is kept).
- *  The options' strings are copied.
+ *  A writer for match keys made under the partnership key whose fingerprint
+ *  is key_fp (unika_key_fingerprint_ptr()): the writer needs no key, so a
+ *  linker or a test can rewrite a file it has read. The options' strings
+ *  are copied.
  *  @return 0 and *out set; UNIKA_EINVAL (NULL, a bad org, period, by name,
  *          a by name twice, age bands too long or with control characters);
  *          UNIKA_ENOMEM. */
-UNIKA_API UNIKA_NODISCARD int unika_mkwriter_new(unika_mkwriter **out, const unika_key *key,
+UNIKA_API UNIKA_NODISCARD int unika_mkwriter_new(unika_mkwriter **out,
+                                                 const uint8_t key_fp[UNIKA_FINGERPRINT_BYTES],
                                                  const unika_mkfile_options *options,
                                                  unika_error *err);
 
@@ -220,7 +223,8 @@ UNIKA_API const unika_mkfile_header *unika_mkreader_header(const unika_mkreader 
  *          count and checksum have been confirmed; or an error, after which
  *          the reader only fails: UNIKA_EFORMAT (a field out of bounds, keys
  *          or visits out of order, profiles out of order or repeated,
- *          counts that do not add up), UNIKA_ETRUNCATED, UNIKA_ECHECKSUM
+ *          counts that do not add up, a --by value no visit uses),
+ *          UNIKA_ETRUNCATED, UNIKA_ECHECKSUM
  *          (the file changed since it was opened), UNIKA_EIO, UNIKA_ENOMEM. */
 UNIKA_API UNIKA_NODISCARD int unika_mkreader_next(unika_mkreader *r, unika_mkprofile *profile,
                                                   unika_error *err);

@@ -285,17 +285,17 @@ static int check_options(const unika_mkfile_options *o, unika_error *err)
     return 0;
 }
 
-int unika_mkwriter_new(unika_mkwriter **out, const unika_key *key,
+int unika_mkwriter_new(unika_mkwriter **out, const uint8_t key_fp[UNIKA_FINGERPRINT_BYTES],
                        const unika_mkfile_options *options, unika_error *err)
 {
     if (!out) return unika_fail(err, UNIKA_EINVAL, "match-key writer: out is NULL");
     *out = NULL;
-    if (!key || !options) return unika_fail(err, UNIKA_EINVAL, "match-key writer: NULL argument");
+    if (!key_fp || !options) return unika_fail(err, UNIKA_EINVAL, "match-key writer: NULL argument");
     int rc = check_options(options, err);
     if (rc < 0) return rc;
     unika_mkwriter *w = calloc(1, sizeof *w);
     if (!w) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a match-key writer");
-    memcpy(w->key_fp, unika_key_fingerprint_ptr(key), UNIKA_FINGERPRINT_BYTES);
+    memcpy(w->key_fp, key_fp, UNIKA_FINGERPRINT_BYTES);
     w->period = options->period;
     w->by_count = options->by_count;
     int bad = !(w->org = dup_text(options->org));

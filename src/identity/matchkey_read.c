@@ -39,6 +39,7 @@ struct unika_mkreader {
     unika_mkfile_header h;
     char *text;          /* org, bands, by names and values, NUL-terminated */
     const char **values;
+    uint8_t *value_used; /* a bit per value: some visit uses it */
     uint64_t profiles_start, next_index, rows_seen;
     int failed, done;
     char failure[UNIKA_ERROR_MESSAGE_BYTES];
@@ -282,7 +283,10 @@ static int reader_new(unika_mkreader **out, uint64_t size, const uint8_t *first,
     size_t text = 256 + 256 + UNIKA_MK_MAX_BY * 65 +
                   (vc <= UNIKA_MK_VALUES_MAX ? vc : 0) * (UNIKA_MK_VALUE_MAX + 1);
     if (r && !(r->text = malloc(text))) { free(r); r = NULL; }
-    if (r && !(r->values = calloc(vc <= UNIKA_MK_VALUES_MAX && vc ? vc : 1, sizeof *r->values))) {
+    size_t slots = vc <= UNIKA_MK_VALUES_MAX && vc ? vc : 1;
+    if (r && (!(r->values = calloc(slots, sizeof *r->values)) ||
+              !(r->value_used = calloc(slots / 8 + 1, 1)))) {
+        free(r->values);
         free(r->text);
         free(r);
         r = NULL;
@@ -415,6 +419,7 @@ void unika_mkreader_free(unika_mkreader *r)
     free(r->prev);
     free(r->text);
     free(r->values);
+    free(r->value_used);
     free(r);
 }
 
@@ -428,6 +433,10 @@ static int finish(unika_mkreader *r, unika_error *err)
                        "%llu bytes after the last of %llu profiles",
                        (unsigned long long)(r->size - MK_CHECKSUM_BYTES - r->pos),
                        (unsigned long long)r->h.profile_count);
+    for (size_t i = 0; i < r->h.value_count; i++)
+        if (!(r->value_used[i / 8] & (1u << (i % 8))))
+            return fail_at(r, err, UNIKA_EFORMAT, "value", MK_HEADER_BYTES,
+                           "value %zu is used by no visit", i);
     if (r->rows_seen != r->h.row_count)
         return fail_at(r, err, UNIKA_EFORMAT, "row_count", MK_OFF_ROW_COUNT,
                        "row_count: the header says %llu, the visits add up to %llu",
@@ -494,11 +503,14 @@ static int check_visits(unika_mkreader *r, size_t off, size_t n, uint64_t *rows,
         if (v[3] != 0)
             return fail_at(r, err, UNIKA_EFORMAT, "visit.reserved", at + 3,
                            "visit reserved byte is not zero");
-        for (size_t f = 0; f < r->h.by_count; f++)
-            if (unika_load16_le(v + 4 + 2 * f) >= r->h.value_count)
+        for (size_t f = 0; f < r->h.by_count; f++) {
+            unsigned x = unika_load16_le(v + 4 + 2 * f);
+            if (x >= r->h.value_count)
                 return fail_at(r, err, UNIKA_EFORMAT, "visit.value", at + 4 + 2 * f,
-                               "visit value index %u, the file has %zu values",
-                               unika_load16_le(v + 4 + 2 * f), r->h.value_count);
+                               "visit value index %u, the file has %zu values", x,
+                               r->h.value_count);
+            r->value_used[x / 8] |= (uint8_t)(1u << (x % 8));
+        }
         if (count == 0)
             return fail_at(r, err, UNIKA_EFORMAT, "visit.rows", at + 4 + 2 * r->h.by_count,
                            "visit of 0 rows");
@@ -565,6 +577,7 @@ int unika_mkreader_rewind(unika_mkreader *r, unika_error *err)
         return unika_fail(err, r->failed, "match-key file: failed earlier: %s", r->failure);
     r->next_index = r->rows_seen = 0;
     r->prev_len = 0;
+    memset(r->value_used, 0, r->h.value_count / 8 + 1);
     r->done = 0;
     if (!r->fp) {
         r->pos = r->profiles_start;

@@ -270,6 +270,100 @@ START_TEST(padding_hides_the_count)
 }
 END_TEST
 
+/* A match-key file of `people` people, each with a realistic record (a
+ * three-word name, a full birth date, a country, a dossier number for one
+ * in two) and 8 visits over two years, by gender and age group. */
+static uint8_t *matchkey_file(size_t people, size_t *n)
+{
+    static const char *const w1[] = {"mohammad", "ali", "hosein", "fatima", "zahra", "samir",
+                                     "abdullahi", "semere", "maryam", "yusuf", "hamid"};
+    static const char *const w2[] = {"reza", "jawad", "cumar", "tesfay", "karim", "nasir",
+                                     "ibrahim", "sakina", "ahmad"};
+    static const char *const w3[] = {"amiri", "haidari", "ahmadi", "hosseini", "jama",
+                                     "ghebremariam", "mohammadi", "sultani", "qasemi", "karimi",
+                                     "osman", "rahimi", "yusufzai"};
+    uint8_t kb[32] = {1};
+    unika_key *key = NULL;
+    ck_assert_int_eq(unika_key_from_bytes(&key, kb, NULL), 0);
+    unika_mkfile_options o;
+    memset(&o, 0, sizeof o);
+    o.org = "stadsmissionen";
+    o.period = UNIKA_MK_PERIOD_HALF_YEAR;
+    o.by_count = 2;
+    o.by[0] = "gender";
+    o.by[1] = "age_group";
+    o.age_bands = "0-17,18-20,21-24,25-";
+    unika_mkwriter *w = NULL;
+    ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), 0);
+    unika_matchkeys *mk = malloc(sizeof *mk);
+    for (size_t p = 0; p < people; p++) {
+        char name[96], dossier[9];
+        snprintf(name, sizeof name, "%s %s %s%zu", w1[p % 11], w2[(p / 11) % 9],
+                 w3[(p / 99) % 13], p / 1287);
+        snprintf(dossier, sizeof dossier, "%08zu", 10000000 + p * 7);
+        unika_matchkey_input in;
+        memset(&in, 0, sizeof in);
+        in.name = name;
+        in.name_size = strlen(name);
+        in.birth = (unika_date){1997 + (int)(p % 10), (int)(p % 12) + 1, (int)(p % 28) + 1};
+        in.country = p % 3 ? "afghanistan" : "somalia";
+        in.country_size = strlen(in.country);
+        in.dossier = p % 2 ? dossier : NULL;
+        in.gender = p % 10 ? UNIKA_GENDER_MALE : UNIKA_GENDER_FEMALE;
+        unika_error e = {0};
+        ck_assert_msg(unika_matchkeys_derive(mk, key, &in, &e) == 0, "%s", e.message);
+        for (int v = 0; v < 8; v++) {
+            unika_mkvisit visit = {2018 + v / 4, 1 + (int)((p + (size_t)v * 3) % 12),
+                                   {p % 10 ? "M" : "F", v < 4 ? "0-17" : "18-20"}, 1};
+            ck_assert_int_eq(unika_mkwriter_add(w, mk, &visit, NULL), 0);
+        }
+    }
+    free(mk);
+    ck_assert_int_eq(unika_mkwriter_serialize(NULL, 0, n, w, NULL), 0);
+    uint8_t *buf = malloc(*n);
+    ck_assert_int_eq(unika_mkwriter_serialize(buf, *n, n, w, NULL), 0);
+    unika_mkwriter_free(w);
+    unika_key_free(key);
+    return buf;
+}
+
+/* Match-key files: partners of 10 and of 2,000 people seal to one size,
+ * the first class (4 MiB); a larger file to the next power of two. */
+START_TEST(matchkey_files_share_a_size_class)
+{
+    unika_box_key *k = new_box();
+    uint8_t pk[32];
+    unika_box_key_public(pk, k);
+    static const size_t people[] = {10, 2000};
+    size_t sizes[2];
+    for (size_t i = 0; i < 2; i++) {
+        size_t n, env_n, out_n;
+        uint8_t *f = matchkey_file(people[i], &n);
+        uint8_t *env = seal_buf(pk, f, n, &env_n);
+        sizes[i] = env_n;
+        ck_assert_uint_eq(env_n, UNIKA_SEAL_OVERHEAD + UNIKA_SEAL_PAD_MATCHKEYS);
+        uint8_t *back = malloc(env_n);
+        unika_error e = {0};
+        ck_assert_msg(unika_open(back, env_n, &out_n, k, env, env_n, &e) == 0, "%s", e.message);
+        ck_assert_uint_eq(out_n, n);
+        ck_assert_int_eq(memcmp(back, f, n), 0);
+        free(back);
+        free(env);
+        free(f);
+    }
+    ck_assert_uint_eq(sizes[0], sizes[1]);
+    /* A file past the first class: the next power of two. */
+    size_t n;
+    uint8_t *big = matchkey_file(12000, &n);
+    ck_assert_uint_gt(n, UNIKA_SEAL_PAD_MATCHKEYS);
+    size_t s = UNIKA_SEAL_PAD_MATCHKEYS;
+    while (s < n + 8) s *= 2;
+    ck_assert_uint_eq(unika_seal_size(big, n), UNIKA_SEAL_OVERHEAD + s);
+    free(big);
+    unika_box_key_free(k);
+}
+END_TEST
+
 START_TEST(forged_padding_is_refused)
 {
     unika_box_key *k = new_box();
@@ -445,6 +539,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, wrong_recipient);
     tcase_add_test(tc, damage_is_named);
     tcase_add_test(tc, padding_hides_the_count);
+    tcase_add_test(tc, matchkey_files_share_a_size_class);
     tcase_add_test(tc, forged_padding_is_refused);
     tcase_add_test(tc, key_files_and_sealed_files);
     suite_add_tcase(s, tc);

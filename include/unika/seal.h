@@ -24,8 +24,12 @@
  * (at least UNIKA_SEAL_PAD_MIN for any file). Every sketch of precision p
  * whose labels and provenance take under about 2^p bytes seals to the same
  * size, whatever its count; what remains visible is p and, beyond that,
- * the power of two of the label/provenance volume. Version 1 (unpadded)
- * envelopes are refused with a message saying so.
+ * the power of two of the label/provenance volume. A match-key file
+ * (unika/matchkey_file.h) is padded to at least UNIKA_SEAL_PAD_MATCHKEYS,
+ * then to powers of two: a size class per doubling, the first holding the
+ * file of a partner of several thousand people (docs/security.md, "Size
+ * classes"). Version 1 (unpadded) envelopes are refused with a message
+ * saying so.
  *
  *   uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES];
  *   unika_box_public_load(pk, "aggregator.pub", &err);
@@ -48,6 +52,8 @@
 #define UNIKA_SEAL_HEADER_BYTES 36
 #define UNIKA_SEAL_OVERHEAD (UNIKA_SEAL_HEADER_BYTES + 48) /* header + crypto_box_SEALBYTES */
 #define UNIKA_SEAL_PAD_MIN 4096                               /* smallest padded size */
+#define UNIKA_SEAL_PAD_MATCHKEYS ((size_t)1 << 22)            /* smallest class of a
+                                                                 match-key file: 4 MiB */
 #define UNIKA_SEAL_PAD_MAX ((size_t)1 << 30)                  /* largest padded size */
 #define UNIKA_SEAL_MAX_FILE (UNIKA_SEAL_PAD_MAX - 8)          /* ~1 GiB: sketches are small */
 

@@ -1,10 +1,11 @@
 /*
  * cmd_seal.c - `unika box-keygen`, `unika seal` and `unika open`.
  *
- * The aggregator makes a box key pair once (box-keygen) and publishes the
- * public half. Each partner seals its sketches (and their .sig files) to it
- * before they leave the partner; only the aggregator can open them, so no
- * other partner, who holds the partnership key, ever sees a raw sketch.
+ * The aggregator (or the linker) makes a box key pair once (box-keygen) and
+ * publishes the public half. Each partner seals its sketches or match-key
+ * files (and their .sig files) to it before they leave the partner; only
+ * the key's holder can open them, so no other partner, who holds the
+ * partnership key, ever sees a raw sketch or match key.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,8 +33,9 @@ static const char seal_help[] =
     "DIR/<name of FILE>.sealed. Only the holder of the aggregator's secret key\n"
     "can open it; seal FILE.sig files too so that signatures travel along.\n"
     "Each file is padded before sealing (a sketch of precision p to 2^(p+1)\n"
-    "bytes, anything else to at least 4 KiB), so an envelope's size does not\n"
-    "tell how many people a sketch counts (docs/security.md).\n"
+    "bytes, a match-key file to a size class of 4 MiB, 8 MiB, ..., anything\n"
+    "else to at least 4 KiB), so an envelope's size does not tell how many\n"
+    "people a sketch counts or a partner saw (docs/security.md).\n"
     "DIR is created (mode 0700) if missing. Existing outputs are kept unless --force.\n";
 
 static const char open_help[] =

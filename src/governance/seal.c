@@ -36,6 +36,9 @@ static const uint8_t MAGIC[8] = {0x8F, 'U', 'N', 'K', 'S', 'E', 'A', 'L'};
 /* The sketch file magic (docs/format.md): only used to find a sketch's
  * precision, which sets its padding floor. */
 static const uint8_t SKETCH_MAGIC[8] = {0x81, 0x55, 0x4B, 0x53, 0x0D, 0x0A, 0x1A, 0x0A};
+/* The match-key file magic (docs/matchkeys.md): its floor is a size class
+ * that holds a whole partner's file. */
+static const uint8_t MATCHKEY_MAGIC[8] = {0x81, 0x55, 0x4D, 0x4B, 0x0D, 0x0A, 0x1A, 0x0A};
 #define ENVELOPE_VERSION 2
 #define LENGTH_BYTES 8 /* the true length, first inside the sealed plaintext */
 
@@ -191,11 +194,15 @@ int unika_box_public_load(uint8_t dst[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *p
 /* ---- envelopes ------------------------------------------------------------------ */
 
 /* The padding floor: 2^(p+1) for a sketch of precision p (its largest form,
- * 2^p payload bytes plus header and labels, fits with room to spare),
- * never below UNIKA_SEAL_PAD_MIN. */
+ * 2^p payload bytes plus header and labels, fits with room to spare);
+ * UNIKA_SEAL_PAD_MATCHKEYS for a match-key file, whose size grows with the
+ * people a partner saw (docs/security.md, "Size classes"); never below
+ * UNIKA_SEAL_PAD_MIN. */
 static size_t pad_floor(const uint8_t *src, size_t n)
 {
     size_t floor = UNIKA_SEAL_PAD_MIN;
+    if (n >= sizeof MATCHKEY_MAGIC && memcmp(src, MATCHKEY_MAGIC, sizeof MATCHKEY_MAGIC) == 0)
+        return UNIKA_SEAL_PAD_MATCHKEYS;
     if (n >= 12 && memcmp(src, SKETCH_MAGIC, sizeof SKETCH_MAGIC) == 0 && src[11] >= 4 &&
         src[11] <= 18 && ((size_t)2 << src[11]) > floor)
         floor = (size_t)2 << src[11];

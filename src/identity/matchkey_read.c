@@ -345,18 +345,24 @@ int unika_mkreader_open_memory(unika_mkreader **out, const uint8_t *src, size_t 
 /* Step 8 from a file: XXH64 of everything before the last 8 bytes. */
 static int file_checksum(unika_mkreader *r, unika_error *err)
 {
+    enum { CHUNK = 1 << 16 };
     uint64_t end = r->size - MK_CHECKSUM_BYTES, done = 0;
-    uint8_t chunk[1 << 16], stored[MK_CHECKSUM_BYTES];
+    uint8_t stored[MK_CHECKSUM_BYTES];
     XXH64_reset(r->hash, 0);
     if (fseek(r->fp, 0, SEEK_SET) != 0)
         return fail_at(r, err, UNIKA_EIO, "checksum", 0, "cannot seek: %s", strerror(errno));
+    uint8_t *chunk = malloc(CHUNK);
+    if (!chunk) return fail_at(r, err, UNIKA_ENOMEM, "checksum", 0, "out of memory");
     while (done < end) {
-        size_t n = end - done < sizeof chunk ? (size_t)(end - done) : sizeof chunk;
-        if (fread(chunk, 1, n, r->fp) != n)
+        size_t n = end - done < CHUNK ? (size_t)(end - done) : CHUNK;
+        if (fread(chunk, 1, n, r->fp) != n) {
+            free(chunk);
             return fail_at(r, err, UNIKA_EIO, "checksum", done, "read failed");
+        }
         XXH64_update(r->hash, chunk, n);
         done += n;
     }
+    free(chunk);
     if (fread(stored, 1, sizeof stored, r->fp) != sizeof stored)
         return fail_at(r, err, UNIKA_EIO, "checksum", end, "read failed");
     uint64_t want = unika_load64_le(stored), got = XXH64_digest(r->hash);

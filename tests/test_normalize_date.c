@@ -89,7 +89,49 @@ static const date_reject REJECT[] = {
     {"20051", 0, "YYYY1", UNIKA_EDATEFORMAT, 5},
     {"2005", 0, "", UNIKA_EDATEFORMAT, 0},
     {"2005", 0, "YYYY\xc3\xa4", UNIKA_EDATEFORMAT, 5},
+    /* alternatives: each pattern checked, positions in the whole format */
+    {"2005", 0, "YYYY-MM-DD | ", UNIKA_EDATEFORMAT, 13},
+    {"2005", 0, "| YYYY", UNIKA_EDATEFORMAT, 1},
+    {"2005", 0, "YYYY || YYYYMMDD", UNIKA_EDATEFORMAT, 7},
+    {"2005", 0, "YYYY | DD.YYYY", UNIKA_EDATEFORMAT, 0},
+    {"2005", 0, "YYYY | MM-YY", UNIKA_EDATEFORMAT, 11},
+    {"2005", 0, "YYYY|YYYY|YYYY|YYYY|YYYY|YYYY|YYYY|YYYY|YYYY", UNIKA_EDATEFORMAT, 41},
+    {"2005-13", 0, "YYYY-MM-DD | YYYY-MM | YYYY", UNIKA_EDATE, 6},
+    {"05/2005", 0, "YYYY-MM-DD | YYYY", UNIKA_EDATE, 3},
+    /* the first pattern whose shape fits decides: never reinterpreted */
+    {"13/04/2005", 0, "MM/DD/YYYY | DD/MM/YYYY", UNIKA_EDATE, 1},
 };
+
+/* Several patterns per column: the first whose shape fits. */
+START_TEST(alternatives)
+{
+    static const struct {
+        const char *in, *format;
+        int y, m, d;
+    } cases[] = {
+        {"2005-03-14", "YYYY-MM-DD | YYYY", 2005, 3, 14},
+        {"2005", "YYYY-MM-DD | YYYY", 2005, 0, 0},
+        {" 2005 ", "YYYY-MM-DD|YYYY", 2005, 0, 0},
+        {"2005-03", "YYYY-MM-DD | YYYY-MM | YYYY", 2005, 3, 0},
+        {"14.03.2005", "YYYY-MM-DD | DD.MM.YYYY | YYYY", 2005, 3, 14},
+        {"04/03/2005", "DD/MM/YYYY | MM/DD/YYYY", 2005, 3, 4},
+        {"14 03 2005", "DD MM YYYY | YYYY", 2005, 3, 14}, /* a space inside a pattern */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        unika_date d;
+        unika_error e = {0};
+        int rc = unika_date_parse(&d, cases[i].in, strlen(cases[i].in), cases[i].format, &e);
+        ck_assert_msg(rc == 0, "%s with %s: %s", cases[i].in, cases[i].format, e.message);
+        ck_assert_int_eq(d.year, cases[i].y);
+        ck_assert_int_eq(d.month, cases[i].m);
+        ck_assert_int_eq(d.day, cases[i].d);
+    }
+    unika_date d;
+    unika_error e = {0};
+    ck_assert_int_eq(unika_date_parse(&d, "2005x", 5, "YYYY-MM-DD | YYYY", &e), UNIKA_EDATE);
+    ck_assert_ptr_nonnull(strstr(e.message, "none of the formats"));
+}
+END_TEST
 
 START_TEST(accepts)
 {
@@ -228,6 +270,7 @@ Suite *unika_test_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, accepts, 0, (int)(sizeof ACCEPT / sizeof ACCEPT[0]));
     tcase_add_loop_test(tc, rejects, 0, (int)(sizeof REJECT / sizeof REJECT[0]));
+    tcase_add_test(tc, alternatives);
     tcase_add_test(tc, formats_to_precision);
     tcase_add_test(tc, parse_format_round_trip);
     tcase_add_test(tc, buffers_and_arguments);

@@ -112,14 +112,20 @@ typedef enum unika_date_precision {
  *  the tokens YYYY, MM, DD and literal punctuation or spaces, e.g.
  *  "DD.MM.YYYY"; YYYY is required, DD requires MM. MM and DD take one or two
  *  digits when a literal or the end follows them, exactly two otherwise.
+ *  A format may list up to 8 patterns separated by '|' (spaces around each
+ *  '|' are ignored), e.g. "YYYY-MM-DD | YYYY" for a column that holds a
+ *  full date at some rows and a bare year at others: the first pattern
+ *  whose shape fits decides, and a date impossible under it is an error
+ *  (never reinterpreted by a later pattern).
  *  @return 0, or
  *          UNIKA_EINVAL      out or src NULL;
  *          UNIKA_EUTF8       invalid UTF-8;
  *          UNIKA_EEMPTY      empty or whitespace-only;
  *          UNIKA_ETOOLONG    src_size > 64;
  *          UNIKA_EDATEFORMAT bad format string;
- *          UNIKA_EDATE       does not match the format (position = first
- *                            mismatching character), year outside
+ *          UNIKA_EDATE       does not match the format, or none of its
+ *                            patterns (position = the furthest mismatching
+ *                            character), year outside
  *                            [UNIKA_DATE_YEAR_MIN, UNIKA_DATE_YEAR_MAX], or an
  *                            impossible date (Feb 30, Feb 29 of a non-leap
  *                            year, month 13).

@@ -42,16 +42,14 @@ int unika_date_valid(const unika_date *d)
     return d->day >= 0 && d->day <= unika_days_in_month(d->year, d->month);
 }
 
-/* Compiles `format`; returns 0 or UNIKA_EDATEFORMAT naming the position. */
-static int compile(date_pattern *p, const char *format, unika_error *err)
+/* Compiles one pattern, format[from, len); returns 0 or UNIKA_EDATEFORMAT
+ * naming the 1-based position in the whole format string. */
+static int compile(date_pattern *p, const char *format, size_t from, size_t len,
+                   unika_error *err)
 {
-    size_t len = strnlen(format, UNIKA_DATE_FORMAT_MAX_BYTES + 1);
-    if (len > UNIKA_DATE_FORMAT_MAX_BYTES)
-        return unika_fail_at(err, UNIKA_EDATEFORMAT, FIELD, 0,
-                             "date format longer than %d bytes", UNIKA_DATE_FORMAT_MAX_BYTES);
     int seen[3] = {0, 0, 0};
     p->n = 0;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = from; i < len;) {
         int kind;
         size_t width;
         if (strncmp(format + i, "YYYY", 4) == 0) kind = EL_YEAR, width = 4;
@@ -61,7 +59,7 @@ static int compile(date_pattern *p, const char *format, unika_error *err)
             uint8_t c = (uint8_t)format[i];
             /* letters and digits would be ambiguous (a half token, a digit
              * literal inside a number); controls and non-ASCII are mistakes */
-            if (c <= ' ' ? c != ' ' : (c >= 0x7F || (c >= '0' && c <= '9') ||
+            if (c <= ' ' ? c != ' ' : (c >= 0x7F || c == '|' || (c >= '0' && c <= '9') ||
                                        ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
                 return unika_fail_at(err, UNIKA_EDATEFORMAT, FIELD, i + 1,
                                      "date format: unexpected character at position %zu "
@@ -85,6 +83,41 @@ static int compile(date_pattern *p, const char *format, unika_error *err)
     if (seen[EL_DAY] && !seen[EL_MONTH])
         return unika_fail_at(err, UNIKA_EDATEFORMAT, FIELD, 0, "date format: DD without MM");
     return 0;
+}
+
+/* Patterns of one format string: "A", or alternatives "A | B | ..." tried in
+ * order (spaces around each '|' are not part of a pattern). */
+#define DATE_MAX_PATTERNS 8
+typedef struct date_patterns {
+    date_pattern p[DATE_MAX_PATTERNS];
+    size_t n;
+} date_patterns;
+
+static int compile_all(date_patterns *ps, const char *format, unika_error *err)
+{
+    size_t len = strnlen(format, UNIKA_DATE_FORMAT_MAX_BYTES + 1);
+    if (len > UNIKA_DATE_FORMAT_MAX_BYTES)
+        return unika_fail_at(err, UNIKA_EDATEFORMAT, FIELD, 0,
+                             "date format longer than %d bytes", UNIKA_DATE_FORMAT_MAX_BYTES);
+    ps->n = 0;
+    for (size_t start = 0;;) {
+        const char *bar = memchr(format + start, '|', len - start);
+        size_t stop = bar ? (size_t)(bar - format) : len, a = start, b = stop;
+        if (bar || start) { /* trim the spaces that set the alternatives apart */
+            while (a < b && format[a] == ' ') a++;
+            while (b > a && format[b - 1] == ' ') b--;
+            if (a == b)
+                return unika_fail_at(err, UNIKA_EDATEFORMAT, FIELD, start + 1,
+                                     "date format: an empty pattern at position %zu", start + 1);
+        }
+        if (ps->n == DATE_MAX_PATTERNS)
+            return unika_fail_at(err, UNIKA_EDATEFORMAT, FIELD, start + 1,
+                                 "date format: more than %d patterns", DATE_MAX_PATTERNS);
+        int rc = compile(&ps->p[ps->n++], format, a, b, err);
+        if (rc) return rc;
+        if (!bar) return 0;
+        start = stop + 1;
+    }
 }
 
 /*
@@ -143,35 +176,35 @@ int unika_date_parse(unika_date *out, const char *src, size_t src_size, const ch
     if (!out) return unika_fail_at(err, UNIKA_EINVAL, FIELD, 0, "birth_date: output is NULL");
     out->year = out->month = out->day = 0;
     size_t begin, end;
-    date_pattern p;
+    date_patterns ps;
     int rc;
-    if (format && (rc = compile(&p, format, err)) != 0) return rc;
+    if (format && (rc = compile_all(&ps, format, err)) != 0) return rc;
     rc = unika_field_prepare(FIELD, src, src_size, DATE_MAX_INPUT_BYTES, &begin, &end, err);
     if (rc) return rc;
     const uint8_t *s = (const uint8_t *)src;
 
+    /* The first pattern whose shape fits decides; its checks below are not
+     * retried with the next (a date is never reinterpreted to make it valid). */
+    const date_pattern *pats = format ? ps.p : AUTO_PATTERNS, *pat = NULL;
+    size_t npats = format ? ps.n : UNIKA_ARRAY_LEN(AUTO_PATTERNS);
     unika_date d = {0, 0, 0};
     size_t where[3] = {begin, begin, begin};
     size_t fail_at = begin;
-    int matched = 0;
-    const date_pattern *pat = &p;
-    if (format) {
-        matched = match(pat, s, begin, end, &d, where, &fail_at) == 0;
-    } else {
-        for (size_t f = 0; f < UNIKA_ARRAY_LEN(AUTO_PATTERNS) && !matched; f++) {
-            size_t at = begin;
-            pat = &AUTO_PATTERNS[f];
-            matched = match(pat, s, begin, end, &d, where, &at) == 0;
-            if (!matched && at > fail_at) fail_at = at;
-        }
+    for (size_t f = 0; f < npats && !pat; f++) {
+        size_t at = begin;
+        if (match(&pats[f], s, begin, end, &d, where, &at) == 0) pat = &pats[f];
+        else if (at > fail_at) fail_at = at;
     }
-    if (!matched) {
+    if (!pat) {
         uint64_t pos = fail_at < end ? unika_char_position(s, fail_at)
                                      : unika_char_position(s, end - 1) + 1;
         return unika_fail_at(err, UNIKA_EDATE, FIELD, pos,
-                             format ? "birth_date: does not match the format at position %llu"
-                                    : "birth_date: not YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, "
-                                      "YYYY-MM or YYYY (position %llu)",
+                             !format ? "birth_date: not YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, "
+                                       "YYYY-MM or YYYY (position %llu)"
+                             : npats == 1 ? "birth_date: does not match the format at "
+                                            "position %llu"
+                                          : "birth_date: matches none of the formats "
+                                            "(position %llu)",
                              (unsigned long long)pos);
     }
     if (d.year < UNIKA_DATE_YEAR_MIN || d.year > UNIKA_DATE_YEAR_MAX)

@@ -25,6 +25,11 @@ static const struct bad_profile {
     {"column.name = n\ndelimiter = \"\n", 2, "delimiter"},
     {"column.date = d\ndate_format.date = YY-MM\n", 2, "invalid date format"},
     {"column.date = d\ndate_format.visit = YYYY\n", 2, "date or birth_date"},
+    {"column.date = d\ndate_format.date = YYYY-MM-DD | YYYY\n", 2, "each a full date"},
+    {"column.birth_date = b\ndate_format.birth_date = MM/DD/YYYY | DD/MM/YYYY\n", 2,
+     "none taking another's dates"},
+    {"column.birth_date = b\ndate_format.birth_date = YYYY-MM-DD | \n", 2,
+     "invalid date format"},
     {"column.gender = g\ngender.m = boy\n", 2, "M, F, X or U"},
     {"column.gender = g\ngender.m = M\ngender.M = F\n", 3, "repeated"},
     {"column.name =\n", 1, "no value"},
@@ -150,6 +155,43 @@ static unika_profile *load_example(const char *partner)
     ck_assert_msg(rc == 0, "%s: %s", path, err.message);
     return p;
 }
+
+/* Röda Korset records a full birth date for some and only the year for
+ * others, in one column: its profile lists both patterns. */
+START_TEST(full_dates_and_bare_years_in_one_column)
+{
+    unika_profile *p = load_example("rodakorset");
+    unika_error err = {0};
+    unika_csv *csv = NULL;
+    unika_csv_options opt;
+    unika_csv_options_init(&opt);
+    const char *text =
+        "visit_date,full_name,birth_date,sex,origin,migration_board_id,swedish_id\n"
+        "2019-03-04,Hosein Amiri,2005-01-04,male,Afghanistan,,\n"
+        "2019-03-05,Hosein Amiri,2005,male,Afghanistan,,\n"
+        "2019-03-06,Hosein Amiri,2005-02-30,male,Afghanistan,,\n"
+        "2019-03-07,Hosein Amiri,05/2005,male,Afghanistan,,\n";
+    ck_assert_int_eq(unika_csv_new_memory(&csv, text, strlen(text), &opt, &err), 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_bind(p, csv, &err), 0);
+    unika_values v;
+    memset(&v, 0, sizeof v);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_read(&v, p, csv, ALL, &err), 0);
+    ck_assert_str_eq(vt(&v, UNIKA_COLUMN_BIRTH_DATE), "2005-01-04");
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_read(&v, p, csv, ALL, &err), 0);
+    ck_assert_str_eq(vt(&v, UNIKA_COLUMN_BIRTH_DATE), "2005");
+    ck_assert_int_eq(v.birth.month, 0);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_read(&v, p, csv, ALL, &err), UNIKA_EDATE);
+    ck_assert_int_eq(unika_csv_next(csv, &err), 1);
+    ck_assert_int_eq(unika_profile_read(&v, p, csv, ALL, &err), UNIKA_EDATE);
+    ck_assert_ptr_nonnull(strstr(err.message, "none of the formats"));
+    unika_csv_free(csv);
+    unika_profile_free(p);
+}
+END_TEST
 
 START_TEST(binding_refuses_missing_columns)
 {
@@ -410,6 +452,7 @@ Suite *unika_test_suite(void)
                         sizeof bad_profiles / sizeof bad_profiles[0]);
     tcase_add_test(tc, profile_route_equals_record_route);
     tcase_add_test(tc, profile_text_features);
+    tcase_add_test(tc, full_dates_and_bare_years_in_one_column);
     tcase_add_test(tc, binding_refuses_missing_columns);
     tcase_add_test(tc, rows_with_wrong_field_count_are_refused);
     tcase_add_test(tc, id_auto_classifies_by_digit_count);

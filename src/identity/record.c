@@ -69,17 +69,34 @@ static int digits_at(const char *s, size_t n)
     return v;
 }
 
+/* Whether pattern `pat` is the first of format `fmt` ("A | B ..."), or,
+ * with `any`, one of them. */
+static int has_pattern(const char *fmt, const char *pat, int any)
+{
+    size_t n = strlen(pat);
+    for (const char *f = fmt;;) {
+        while (*f == ' ') f++;
+        const char *bar = strchr(f, '|'), *end = bar ? bar : f + strlen(f);
+        while (end > f && end[-1] == ' ') end--;
+        if ((size_t)(end - f) == n && !memcmp(f, pat, n)) return 1;
+        if (!bar || !any) return 0;
+        f = bar + 1;
+    }
+}
+
 /* Fast path for the two shapes nearly every export uses, ISO dates and bare
  * years: 1 and *d set when `s` has the shape and is a valid date, else 0 and
  * the general parser decides (and words any error). This runs for every
- * row: a general parse costs more than the rest of the cell. */
+ * row: a general parse costs more than the rest of the cell. An ISO date
+ * is what the format means when its first pattern is YYYY-MM-DD; four
+ * digits fit only a pattern that is YYYY alone (any other needs more). */
 static int quick_date(unika_date *d, const char *s, size_t n, const char *fmt)
 {
-    if (n == 10 && s[4] == '-' && s[7] == '-' && (!fmt || !strcmp(fmt, "YYYY-MM-DD"))) {
+    if (n == 10 && s[4] == '-' && s[7] == '-' && (!fmt || has_pattern(fmt, "YYYY-MM-DD", 0))) {
         d->year = digits_at(s, 4);
         d->month = digits_at(s + 5, 2);
         d->day = digits_at(s + 8, 2);
-    } else if (n == 4 && (!fmt || !strcmp(fmt, "YYYY"))) {
+    } else if (n == 4 && (!fmt || has_pattern(fmt, "YYYY", 1))) {
         d->year = digits_at(s, 4);
         d->month = d->day = 0;
     } else {

@@ -159,21 +159,35 @@ static int parse_gender_target(unika_gender *out, const char *v, size_t n)
     return -1;
 }
 
-/* A date format is checked by formatting a known date with it and parsing
- * that back: the date parser is the one authority on what a format means. */
-static int check_date_format(const char *fmt)
+/* A date format is checked by formatting a known date with each of its
+ * patterns ("A | B": unika_date_parse()) and parsing that back with the
+ * whole format: the date parser is the one authority on what a format
+ * means. Each pattern must read its own sample as 2001-02-03 (to its
+ * precision), so no pattern takes dates another one means otherwise
+ * ("MM/DD/YYYY | DD/MM/YYYY" is refused), and a visit date pattern must
+ * have a day. */
+static int check_date_format(const char *fmt, int full_date)
 {
-    char sample[UNIKA_DATE_FORMAT_MAX_BYTES * 2];
-    size_t o = 0;
-    for (const char *f = fmt; *f && o + 5 < sizeof sample;) {
-        if (strncmp(f, "YYYY", 4) == 0) { memcpy(sample + o, "2001", 4); o += 4; f += 4; }
-        else if (strncmp(f, "MM", 2) == 0) { memcpy(sample + o, "02", 2); o += 2; f += 2; }
-        else if (strncmp(f, "DD", 2) == 0) { memcpy(sample + o, "03", 2); o += 2; f += 2; }
-        else sample[o++] = *f++;
+    for (const char *f = fmt;;) {
+        const char *bar = strchr(f, '|'), *end = bar ? bar : f + strlen(f);
+        char sample[UNIKA_DATE_FORMAT_MAX_BYTES * 2];
+        size_t o = 0;
+        int want_month = 0, want_day = 0;
+        while (f < end && *f == ' ') f++;
+        while (f < end && o + 5 < sizeof sample) {
+            if (strncmp(f, "YYYY", 4) == 0) { memcpy(sample + o, "2001", 4); o += 4; f += 4; }
+            else if (strncmp(f, "MM", 2) == 0) { memcpy(sample + o, "02", 2); o += 2; f += 2; want_month = 1; }
+            else if (strncmp(f, "DD", 2) == 0) { memcpy(sample + o, "03", 2); o += 2; f += 2; want_day = 1; }
+            else sample[o++] = *f++;
+        }
+        unika_date d;
+        if (unika_date_parse(&d, sample, o, fmt, NULL) < 0 || d.year != 2001 ||
+            d.month != (want_month ? 2 : 0) || d.day != (want_day ? 3 : 0) ||
+            (full_date && !want_day))
+            return -1;
+        if (!bar) return 0;
+        f = bar + 1;
     }
-    unika_date d;
-    if (unika_date_parse(&d, sample, o, fmt, NULL) < 0) return -1;
-    return d.year == 2001 && d.month == 2 && d.day == 3 ? 0 : -1;
 }
 
 static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, size_t vn,
@@ -219,9 +233,15 @@ static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, 
             return profile_fail(err, UNIKA_EPROFILE, src, line, "date format too long");
         p->date_format[which] = dup_n(v, vn);
         if (!p->date_format[which]) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-        if (check_date_format(p->date_format[which]) < 0)
+        if (check_date_format(p->date_format[which], which == 0) < 0)
             return profile_fail(err, UNIKA_EPROFILE, src, line,
-                                "invalid date format (use YYYY, MM, DD and punctuation)");
+                                which == 0 ? "invalid date format for the visit date (use "
+                                             "YYYY, MM, DD and punctuation; patterns "
+                                             "separated by '|', each a full date, none "
+                                             "taking another's dates)"
+                                           : "invalid date format (use YYYY, MM, DD and "
+                                             "punctuation; patterns separated by '|', none "
+                                             "taking another's dates)");
         return 0;
     }
     if (kn > 7 && equal_nocase(key, 7, "gender.", 7)) {

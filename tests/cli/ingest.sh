@@ -154,6 +154,23 @@ check "rejects file inside DIR" 2 "" "unika ingest: --rejects emptydir/rej.csv: 
 check "rejects file exists" 1 "" "unika ingest: rej.csv: already exists (use --force to replace it)" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o o7 --rejects rej.csv
 
+# ---- dates as partners record them: a full date at some rows, a year at others ----
+# Röda Korset's profile lists both patterns; loose needs only the year and
+# uses every row, dob needs the day and rejects the bare years by name.
+printf '%s\n' 'visit_date,full_name,birth_date,sex,origin,migration_board_id,swedish_id' \
+    '2019-03-04,Hosein Amiri,2005-03-14,male,Afghanistan,,' \
+    '2019-03-05,Nasir Haidari,1997,male,Marocko,,' \
+    '2019-03-06,Zahra Ahmadi,2001,female,Afghanistan,,' >years.csv
+check "loose ingests bare years" 0 "" "unika ingest: years.csv: 3 rows read, 3 used, 0 rejected
+  rc_2019H1.uks: 3 rows
+unika ingest: wrote 1 sketch to y1" -- \
+    $UNIKA ingest --key k --profile rodakorset.profile --org rc years.csv -o y1
+check "dob rejects them, by name" 0 "" "unika ingest: years.csv: 3 rows read, 1 used, 2 rejected
+  rejected 2 (recipe dob): birth_date: invalid date [UNIKA_EDATE], lines 3, 4
+  rc_2019H1.uks: 1 row
+unika ingest: wrote 1 sketch to y2" -- \
+    $UNIKA ingest --key k --profile rodakorset.profile --org rc -r dob years.csv -o y2
+
 # ---- usage errors: exit 2 ----------------------------------------------------------
 check "identifying --by refused" 2 "" "unika ingest: --by name: refused, it identifies people (its values would become labels and file names)
 try 'unika ingest --help'" -- $UNIKA ingest --key k --profile demo.profile --org demo --by name small.csv -o u1

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ingest/categories.h"
 #include "ingest/cells.h"
 #include "ingest/ingest.h"
 #include "unika/sign.h"
@@ -55,20 +56,9 @@ static const char help[] =
     "values are unusable is rejected and reported by line on stderr.\n"
     "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
 
-enum period_grain { GRAIN_HALF, GRAIN_YEAR, GRAIN_MONTH, GRAIN_ALL };
-static const char *const grain_names[] = {"half-year", "year", "month", "all"};
-
-enum by_kind { BY_GENDER, BY_AGE_GROUP, BY_COUNTRY, BY_BIRTH_YEAR };
-static const char *const by_names[] = {"gender", "age_group", "country", "birth_year"};
 #define MAX_BY CLI_MAX_BY
 #define MAX_RECIPES 8
-#define MAX_BANDS 32
 #define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
-
-typedef struct band {
-    int lo, hi; /* hi < 0: open-ended */
-    char label[24];
-} band;
 
 typedef struct ingest {
     /* options */
@@ -76,11 +66,7 @@ typedef struct ingest {
     const char *sign_path;
     const char *recipe_text[MAX_RECIPES];
     size_t nrecipes;
-    int grain;
-    int by[MAX_BY];
-    size_t nby;
-    band bands[MAX_BANDS];
-    size_t nbands;
+    cli_categories cat;
     unsigned precision;
     int json, force;
     /* state */
@@ -93,7 +79,7 @@ typedef struct ingest {
     unsigned need_row, need_recipe[MAX_RECIPES];
     cli_input in;
     unika_values values;
-    char period[16], by_value[MAX_BY][UNIKA_LABEL_VALUE_MAX + 1];
+    char period[16], by_value[MAX_BY][CLI_VALUE_BYTES];
     char *by_ptr[MAX_BY];
     uint64_t rows_read, rows_rejected;
     uint64_t used[MAX_RECIPES], rejected[MAX_RECIPES];
@@ -101,49 +87,6 @@ typedef struct ingest {
 } ingest;
 
 /* ---- option parsing -------------------------------------------------------- */
-
-static int parse_bands(ingest *g, const char *spec)
-{
-    g->nbands = 0;
-    int next = 0;
-    const char *s = spec;
-    while (*s) {
-        if (g->nbands == MAX_BANDS) return -1;
-        char *end;
-        if (*s < '0' || *s > '9') return -1;
-        long lo = strtol(s, &end, 10);
-        if (lo != next || (*end != '-' && *end != '+')) return -1;
-        band *b = &g->bands[g->nbands++];
-        b->lo = (int)lo;
-        s = end + 1;
-        if (*end == '+' || *s == ',' || *s == '\0') { /* "25-" or "25+": open */
-            if (*end == '-' && *s >= '0' && *s <= '9') return -1;
-            b->hi = -1;
-            snprintf(b->label, sizeof b->label, "%d+", b->lo);
-            return *s == '\0' ? 0 : -1; /* open band must be last */
-        }
-        long hi = strtol(s, &end, 10);
-        if (end == s || hi < lo || hi > 150) return -1;
-        b->hi = (int)hi;
-        snprintf(b->label, sizeof b->label, "%d-%d", b->lo, b->hi);
-        next = (int)hi + 1;
-        s = end;
-        if (*s == ',') s++;
-        else if (*s) return -1;
-    }
-    return -1; /* the last band must be open-ended, so every age has one */
-}
-
-static int valid_org(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64 || s[0] == '.') return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              *s == '.' || *s == '-' || *s == '_'))
-            return 0;
-    return 1;
-}
 
 static int parse_args(ingest *g, int argc, char **argv)
 {
@@ -164,9 +107,8 @@ static int parse_args(ingest *g, int argc, char **argv)
         {"sign", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
-    const char *bands = "0-17,18-20,21-24,25-";
     g->precision = UNIKA_SKETCH_P_DEFAULT;
-    g->grain = GRAIN_HALF;
+    cli_categories_init(&g->cat);
     int c;
     opterr = 0;
     optind = 1;
@@ -179,34 +121,13 @@ static int parse_args(ingest *g, int argc, char **argv)
             break;
         case 'p': g->profile_path = optarg; break;
         case 'O': g->org = optarg; break;
-        case 'P': {
-            int k;
-            for (k = 0; k < 4 && strcmp(optarg, grain_names[k]); k++) {}
-            if (k == 4) return cli_usage_error("--period must be half-year, year, month or all");
-            g->grain = k;
+        case 'P':
+            if (cli_categories_period(&g->cat, optarg)) return CLI_USAGE;
             break;
-        }
-        case 'b': {
-            int k;
-            for (k = 0; k < 4 && strcmp(optarg, by_names[k]); k++) {}
-            if (k == 4) {
-                static const char *const identifying[] = {"name", "given_name", "surname",
-                    "birth_date", "personnummer", "dossier", "id_auto", "name_loose",
-                    "birth_month", "digits"};
-                for (size_t i = 0; i < sizeof identifying / sizeof *identifying; i++)
-                    if (!strcmp(optarg, identifying[i]))
-                        return cli_usage_error("--by %s: refused, it identifies people "
-                                               "(its values would become labels and file names)",
-                                               optarg);
-                return cli_usage_error("--by must be gender, age_group, country or birth_year");
-            }
-            for (size_t i = 0; i < g->nby; i++)
-                if (g->by[i] == k) return cli_usage_error("--by %s given twice", optarg);
-            if (g->nby == MAX_BY) return cli_usage_error("at most %d --by fields", MAX_BY);
-            g->by[g->nby++] = k;
+        case 'b':
+            if (cli_categories_by(&g->cat, optarg)) return CLI_USAGE;
             break;
-        }
-        case 'a': bands = optarg; break;
+        case 'a': g->cat.bands_text = optarg; break;
         case 'x': {
             unsigned long p;
             if (cli_parse_uint(&p, optarg, UNIKA_SKETCH_P_MIN, UNIKA_SKETCH_P_MAX) < 0)
@@ -230,85 +151,12 @@ static int parse_args(ingest *g, int argc, char **argv)
     if (!g->key_path) return cli_usage_error("--key K is required");
     if (!g->profile_path) return cli_usage_error("--profile P is required");
     if (!g->org) return cli_usage_error("--org NAME is required");
-    if (!valid_org(g->org))
+    if (!cli_valid_org(g->org))
         return cli_usage_error("--org must be 1..64 letters, digits, '.', '-' or '_', not starting with '.'");
     if (!g->out_dir) return cli_usage_error("-o DIR is required");
-    if (parse_bands(g, bands) < 0)
-        return cli_usage_error("--age-bands must be ascending, contiguous bands from 0, the last "
-                               "open-ended, e.g. 0-17,18-20,21-24,25-");
+    if (cli_categories_bands(&g->cat)) return CLI_USAGE;
     if (!g->nrecipes) g->recipe_text[g->nrecipes++] = UNIKA_RECIPE_DEFAULT;
     return 0;
-}
-
-/* ---- per-row categories ------------------------------------------------------ */
-
-/* Hand-formatted: it runs for every row. */
-static void put_digits(char *dst, int v, int width)
-{
-    for (int i = width - 1; i >= 0; i--, v /= 10) dst[i] = (char)('0' + v % 10);
-}
-
-static void period_of(char *dst, int grain, const unika_date *d)
-{
-    switch (grain) {
-    case GRAIN_HALF:
-        put_digits(dst, d->year, 4);
-        dst[4] = 'H';
-        dst[5] = d->month <= 6 ? '1' : '2';
-        dst[6] = '\0';
-        break;
-    case GRAIN_YEAR:
-        put_digits(dst, d->year, 4);
-        dst[4] = '\0';
-        break;
-    case GRAIN_MONTH:
-        put_digits(dst, d->year, 4);
-        dst[4] = '-';
-        put_digits(dst + 5, d->month, 2);
-        dst[7] = '\0';
-        break;
-    default: memcpy(dst, "all", 4);
-    }
-}
-
-/* Copies a short constant category value (< 32 bytes) without printf. */
-static void copy_value(char *dst, const char *src)
-{
-    size_t n = strlen(src);
-    memcpy(dst, src, n + 1);
-}
-
-/* Age in whole years at the visit. A birth known only to the year is taken
- * as 1 July (the middle of the year); only to the month, as its 15th. */
-static int age_at(const unika_date *visit, const unika_date *birth)
-{
-    int bm = birth->month ? birth->month : 7;
-    int bd = birth->day ? birth->day : (birth->month ? 15 : 1);
-    int age = visit->year - birth->year;
-    if (visit->month < bm || (visit->month == bm && visit->day < bd)) age--;
-    return age;
-}
-
-/* Country as a category: ASCII letters lowered, spaces, tabs and control
- * characters collapsed to single spaces, anything else kept, so
- * "Afghanistan" and " afghanistan" are one value. A label value has at most
- * cap - 1 bytes; a longer one is cut on a UTF-8 character boundary. */
-static void country_value(char *dst, size_t cap, const char *src, size_t n)
-{
-    size_t o = 0;
-    int space = 0, cut = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)src[i];
-        if (ch <= ' ' || ch == 0x7f) { space = o > 0; continue; }
-        if (o + (space ? 2 : 1) >= cap) { cut = 1; break; }
-        if (space) dst[o++] = ' ';
-        space = 0;
-        dst[o++] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-    }
-    if (cut) /* drop a partial multi-byte character */
-        while (o && ((unsigned char)dst[o - 1] & 0xC0) == 0x80) o--;
-    if (cut && o && (unsigned char)dst[o - 1] >= 0xC0) o--;
-    dst[o] = '\0';
 }
 
 /* ---- the run ------------------------------------------------------------------ */
@@ -347,9 +195,9 @@ static void summary_json(ingest *g, const cli_input *in)
     cj_str(&j, "input", in->path);
     cj_str(&j, "output", g->out_dir);
     cj_str(&j, "org", g->org);
-    cj_str(&j, "period", grain_names[g->grain]);
+    cj_str(&j, "period", cli_grain_names[g->cat.grain]);
     cj_arr(&j, "by");
-    for (size_t i = 0; i < g->nby; i++) cj_str(&j, NULL, by_names[g->by[i]]);
+    for (size_t i = 0; i < g->cat.nby; i++) cj_str(&j, NULL, cli_by_names[g->cat.by[i]]);
     cj_arr_end(&j);
     cj_int(&j, "precision", g->precision);
     if (g->signer) cj_str(&j, "signer", unika_sign_key_name(g->signer));
@@ -448,77 +296,11 @@ static int prepare(ingest *g)
         g->need_recipe[r] = need;
         g->need_row |= need;
     }
-    if (g->grain != GRAIN_ALL) {
-        if ((rc = cli_profile_check(g->profile, g->profile_path, BIT(DATE), "--period")))
-            return rc;
-        g->need_row |= BIT(DATE);
-    }
-    for (size_t i = 0; i < g->nby; i++) {
-        unsigned need = g->by[i] == BY_GENDER     ? BIT(GENDER)
-                      : g->by[i] == BY_COUNTRY    ? BIT(COUNTRY)
-                      : g->by[i] == BY_BIRTH_YEAR ? BIT(BIRTH_DATE)
-                      : BIT(BIRTH_DATE) | BIT(DATE);
-        char why[64];
-        snprintf(why, sizeof why, "--by %s", by_names[g->by[i]]);
-        if ((rc = cli_profile_check(g->profile, g->profile_path, need, why))) return rc;
-        g->need_row |= need;
-    }
+    if ((rc = cli_categories_need(&g->cat, g->profile, g->profile_path, &g->need_row)))
+        return rc;
     /* A visit date, when the profile has one, lets 10-digit numbers find their century. */
     if (g->need_row & BIT(PERSONNUMMER))
         g->need_row |= unika_profile_provides(g->profile) & BIT(DATE);
-    return 0;
-}
-
-/* The row's period and --by values; a row that cannot have them is
- * rejected (err set, with its line and column). */
-static int categories(ingest *g, uint64_t line, unika_error *err)
-{
-    const unika_values *v = &g->values;
-    unsigned set = v->has & ~v->empty;
-    if (g->grain != GRAIN_ALL && !(set & BIT(DATE))) {
-        int rc = cli_set_error(err, UNIKA_EEMPTY, "date", "line %llu: the visit date is empty",
-                               (unsigned long long)line);
-        err->column = v->column[UNIKA_COLUMN_DATE];
-        return rc;
-    }
-    period_of(g->period, g->grain, &v->visit);
-    for (size_t i = 0; i < g->nby; i++) {
-        char *out = g->by_value[i];
-        switch (g->by[i]) {
-        case BY_GENDER: copy_value(out, unika_gender_code(unika_gender_fold(v->gender))); break;
-        case BY_COUNTRY:
-            if (set & BIT(COUNTRY))
-                country_value(out, sizeof g->by_value[i], v->text[UNIKA_COLUMN_COUNTRY],
-                              v->size[UNIKA_COLUMN_COUNTRY]);
-            else copy_value(out, "unknown");
-            break;
-        case BY_BIRTH_YEAR:
-            if (set & BIT(BIRTH_DATE)) {
-                put_digits(out, v->birth.year, 4);
-                out[4] = '\0';
-            } else {
-                copy_value(out, "unknown");
-            }
-            break;
-        default: { /* age_group */
-            if ((set & (BIT(BIRTH_DATE) | BIT(DATE))) != (BIT(BIRTH_DATE) | BIT(DATE))) {
-                copy_value(out, "unknown");
-                break;
-            }
-            int age = age_at(&v->visit, &v->birth);
-            if (age < 0) {
-                int rc = cli_set_error(err, UNIKA_EDATE, "birth_date",
-                                       "line %llu: born after the visit date",
-                                       (unsigned long long)line);
-                err->column = v->column[UNIKA_COLUMN_BIRTH_DATE];
-                return rc;
-            }
-            size_t b = 0;
-            while (b + 1 < g->nbands && g->bands[b].hi >= 0 && age > g->bands[b].hi) b++;
-            copy_value(out, g->bands[b].label);
-        }
-        }
-    }
     return 0;
 }
 
@@ -542,7 +324,7 @@ static int ingest_row(void *ctx, uint64_t line)
                      ? unika_profile_read(&g->values, g->profile, g->in.csv,
                                           g->need_row & UNIKA_COLUMNS_ID, &id_err)
                      : 0;
-    if (!bad) bad = categories(g, line, &err);
+    if (!bad) bad = cli_categories_of(&g->cat, &g->values, line, g->period, g->by_value, &err);
     if (bad) {
         /* The message already names line, column and field. */
         g->rows_rejected++;
@@ -588,9 +370,9 @@ static int run(ingest *g)
     cs->key = g->key;
     cs->recipes = g->recipes;
     cs->nrecipes = g->nrecipes;
-    cs->nby = g->nby;
-    for (size_t i = 0; i < g->nby; i++) {
-        cs->by_names[i] = by_names[g->by[i]];
+    cs->nby = g->cat.nby;
+    for (size_t i = 0; i < g->cat.nby; i++) {
+        cs->by_names[i] = cli_by_names[g->cat.by[i]];
         g->by_ptr[i] = g->by_value[i];
     }
     cli_input *in = &g->in;

@@ -7,8 +7,8 @@
 #define UNIKA_CLI_CELLS_H
 
 #include "cli.h"
+#include "ingest/categories.h"
 
-#define CLI_MAX_BY 4
 /* Open cells, each a sketch held until the end (~2 KiB when small, 2^p when
  * dense): --by country on a dirty or hostile file would otherwise grow
  * memory and output files with the rows (docs/resources.md). */

@@ -29,6 +29,7 @@
 
 #include "common/common.h"
 #include "identity/key_private.h"
+#include "identity/values_private.h"
 #include "unika/name_loose.h"
 #include "unika/pseudonym.h"
 
@@ -135,22 +136,11 @@ static int missing(unika_error *err, const char *field, const char *columns)
                          "%s: the record has no %s column", field, columns);
 }
 
-/* The value's text, "" for an empty cell (the normaliser then says "empty"). */
-static const char *text_of(const unika_values *v, unika_column c, size_t *n)
-{
-    int set = !(v->empty & UNIKA_COLUMN_BIT(c)) && v->text[c];
-    *n = set ? v->size[c] : 0;
-    return set ? v->text[c] : "";
-}
-
 static int normalise_name(char *dst, size_t cap, size_t *len, const unika_values *v,
                           unika_error *err)
 {
     if (!(v->has & BIT(NAME))) return missing(err, "name", "name, given_name or surname");
-    size_t n;
-    const char *s = text_of(v, UNIKA_COLUMN_NAME, &n);
-    return relabel(unika_normalize_name(dst, cap, len, s, n, err), err,
-                   v->label[UNIKA_COLUMN_NAME]);
+    return unika_values_name(dst, cap, len, v, err);
 }
 
 static int norm_name(uint8_t *dst, size_t *len, const unika_values *v,
@@ -177,9 +167,7 @@ static int norm_country(uint8_t *dst, size_t *len, const unika_values *v,
                         unika_column *where, unika_error *err)
 {
     if (!(v->has & BIT(COUNTRY))) return missing(err, "country", "country");
-    size_t n;
-    const char *s = text_of(v, UNIKA_COLUMN_COUNTRY, &n);
-    return relabel(unika_normalize_name((char *)dst, DST_CAP, len, s, n, err), err, "country");
+    return unika_values_country((char *)dst, DST_CAP, len, v, err);
 }
 
 /* An empty cell's error, worded as its parser words it. */
@@ -237,54 +225,25 @@ static int norm_personnummer(uint8_t *dst, size_t *len, const unika_values *v,
                              unika_column *where, unika_error *err)
 {
     if (!(v->has & BIT(PERSONNUMMER))) return missing(err, "personnummer", "personnummer");
-    /* The reference date decides the century of 10-digit forms: the
-     * record's own, else the visit date, which must then be there. */
-    const unika_date *ref = NULL;
-    if (v->reference.year != 0) {
-        ref = &v->reference;
-    } else if (v->has & BIT(DATE)) {
-        if (v->empty & BIT(DATE)) {
-            *where = UNIKA_COLUMN_DATE;
-            return empty_date(err, "visit_date");
-        }
-        ref = &v->visit;
-    }
-    size_t n;
-    const char *s = text_of(v, UNIKA_COLUMN_PERSONNUMMER, &n);
-    if (v->normalised & BIT(PERSONNUMMER)) { /* an id_auto number, normalised when read */
-        memcpy(dst, s, 12);
-        *len = 12;
-        return UNIKA_OK;
-    }
-    unika_pnr_kind kind;
-    int rc = unika_personnummer_normalize((char *)dst, &kind, s, n, ref, err);
+    int rc = unika_values_personnummer((char *)dst, v, where, err);
     if (rc == UNIKA_OK) *len = 12;
-    return relabel(rc, err, "personnummer");
+    return rc;
 }
 
 static int norm_dossier(uint8_t *dst, size_t *len, const unika_values *v,
                         unika_column *where, unika_error *err)
 {
     if (!(v->has & BIT(DOSSIER))) return missing(err, "dossier", "dossier");
-    size_t n;
-    const char *s = text_of(v, UNIKA_COLUMN_DOSSIER, &n);
-    if (v->normalised & BIT(DOSSIER)) {
-        memcpy(dst, s, 8);
-        *len = 8;
-        return UNIKA_OK;
-    }
-    int rc = unika_dossier_normalize((char *)dst, s, n, err);
+    int rc = unika_values_dossier((char *)dst, v, err);
     if (rc == UNIKA_OK) *len = 8;
-    return relabel(rc, err, "dossier");
+    return rc;
 }
 
 static int norm_digits(uint8_t *dst, size_t *len, const unika_values *v,
                        unika_column *where, unika_error *err)
 {
     if (!(v->has & BIT(DIGITS))) return missing(err, "digits", "digits");
-    size_t n;
-    const char *s = text_of(v, UNIKA_COLUMN_DIGITS, &n);
-    return relabel(unika_digits_normalize((char *)dst, DST_CAP, len, s, n, err), err, "digits");
+    return unika_values_digits((char *)dst, DST_CAP, len, v, err);
 }
 
 /* Recipe field -> how to get it from a record's values, and which value it
@@ -305,14 +264,6 @@ static const struct {
     [UNIKA_FIELD_DOSSIER] = {norm_dossier, UNIKA_COLUMN_DOSSIER},
     [UNIKA_FIELD_DIGITS] = {norm_digits, UNIKA_COLUMN_DIGITS},
 };
-
-/* Where a failed field's value sits in the source: line and column. */
-static void locate(unika_error *err, const unika_values *v, unika_column value)
-{
-    if (!err) return;
-    err->line = v->line;
-    err->column = v->column[value];
-}
 
 int unika_pseudonym_from_values(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_key *key,
                                 const unika_recipe *recipe, const unika_values *values,
@@ -339,7 +290,7 @@ int unika_pseudonym_from_values(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_
         unika_column where = field_normalisers[f].value;
         rc = fn(enc + pos + ENC_FIELD_OVERHEAD, &len, values, &where, err);
         if (rc < 0) {
-            locate(err, values, where);
+            unika_values_locate(err, values, where);
             break;
         }
         if (len == 0 || len > UNIKA_PSEUDONYM_VALUE_MAX) { /* normalisers promise otherwise */

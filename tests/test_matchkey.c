@@ -379,6 +379,94 @@ START_TEST(longest_name_fits)
 }
 END_TEST
 
+/* ---- from a record's values ---------------------------------------------------- */
+
+#define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
+
+static void values_of(unika_values *v, const char *const *cells)
+{
+    static unika_record rec;
+    memset(&rec, 0, sizeof rec);
+    for (size_t i = 0; cells[i]; i += 2) {
+        int c = 0;
+        while (c < UNIKA_COLUMN_COUNT && strcmp(unika_column_name((unika_column)c), cells[i])) c++;
+        ck_assert_int_lt(c, UNIKA_COLUMN_COUNT);
+        ck_assert_int_eq(unika_record_set(&rec, (unika_column)c, cells[i + 1],
+                                          strlen(cells[i + 1])), 0);
+    }
+    memset(v, 0, sizeof *v);
+    unika_error e = {0};
+    ck_assert_msg(unika_values_from_record(v, &rec, UNIKA_MATCHKEY_COLUMNS | BIT(DATE), NULL,
+                                           &e) == 0, "%s", e.message);
+}
+
+static int same_keys(const unika_matchkeys *a, const unika_matchkeys *b)
+{
+    return a->count == b->count && a->flags == b->flags && a->gender == b->gender &&
+           !memcmp(a->keys, b->keys, a->count * sizeof a->keys[0]);
+}
+
+/* Raw cells give the keys of their normalised values. */
+START_TEST(from_values_normalises)
+{
+    static const char *const cells[] = {
+        "visit_date", "2017-09-09", "given_name", "Hosein", "surname", "AMIRI",
+        "birth_date", "2005-03-14", "gender", "pojke", "country", " Afghanistan",
+        "personnummer", "050314-2382", "dossier", "58-789885/1", NULL};
+    unika_values v;
+    values_of(&v, cells);
+    static unika_matchkeys got;
+    unika_error e = {0};
+    ck_assert_msg(unika_matchkeys_from_values(&got, key, &v, 0, NULL, &e) == 0, "%s", e.message);
+    unika_matchkey_input in = *input("amiri hosein", 2005, 3, 14);
+    in.country = "afghanistan";
+    in.country_size = 11;
+    in.personnummer = "200503142382";
+    in.dossier = "58789885";
+    ck_assert(same_keys(&got, derive(&in)));
+    /* Skipped values are left out, the rest kept. */
+    ck_assert_int_eq(unika_matchkeys_from_values(&got, key, &v, BIT(PERSONNUMMER) | BIT(COUNTRY),
+                                                 NULL, &e), 0);
+    in.personnummer = NULL;
+    in.country = NULL;
+    ck_assert(same_keys(&got, derive(&in)));
+}
+END_TEST
+
+START_TEST(from_values_names_the_failed_value)
+{
+    static const char *const bad_pnr[] = {"visit_date", "2017-09-09", "name", "Hosein Amiri",
+                                          "personnummer", "050314-2383", NULL};
+    unika_values v;
+    values_of(&v, bad_pnr);
+    static unika_matchkeys got;
+    unika_error e = {0};
+    unika_column failed = UNIKA_COLUMN_COUNT;
+    ck_assert_int_eq(unika_matchkeys_from_values(&got, key, &v, 0, &failed, &e),
+                     UNIKA_ECHECKDIGIT);
+    ck_assert_int_eq(failed, UNIKA_COLUMN_PERSONNUMMER);
+    ck_assert_str_eq(e.field, "personnummer");
+    ck_assert_uint_eq(got.count, 0);
+    /* Dropping it keeps the name. */
+    ck_assert_int_eq(unika_matchkeys_from_values(&got, key, &v, BIT(PERSONNUMMER), &failed, &e),
+                     0);
+    ck_assert_uint_eq(count_type(&got, UNIKA_MK_NAME), 1);
+    /* A bare year and an empty gender; no identity at all is refused. */
+    static const char *const year_only[] = {"name", "Sakina Sultani", "birth_year", "2000",
+                                            "gender", "", NULL};
+    values_of(&v, year_only);
+    ck_assert_int_eq(unika_matchkeys_from_values(&got, key, &v, 0, NULL, &e), 0);
+    ck_assert_uint_eq(got.flags, UNIKA_MK_PRECISION_YEAR);
+    ck_assert_int_eq(got.gender, UNIKA_GENDER_UNKNOWN);
+    ck_assert_int_eq(unika_matchkeys_from_values(&got, key, &v, BIT(NAME), &failed, &e),
+                     UNIKA_EFIELD);
+    static const char *const no_name[] = {"name", "", "birth_date", "2001-02-03", NULL};
+    values_of(&v, no_name);
+    ck_assert_int_eq(unika_matchkeys_from_values(&got, key, &v, 0, NULL, &e), UNIKA_EFIELD);
+    ck_assert_int_eq(unika_matchkeys_from_values(&got, NULL, &v, 0, NULL, &e), UNIKA_EINVAL);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("matchkey");
@@ -396,6 +484,8 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, domains_are_separate);
     tcase_add_test(tc, refusals_by_name);
     tcase_add_test(tc, longest_name_fits);
+    tcase_add_test(tc, from_values_normalises);
+    tcase_add_test(tc, from_values_names_the_failed_value);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -39,6 +39,7 @@
 #include "error.h"
 #include "key.h"
 #include "normalize.h"
+#include "record.h"
 
 #define UNIKA_MATCHKEY_VERSION 1 /* of the types, domains and encoding below */
 #define UNIKA_MATCHKEY_BYTES 16  /* keyed BLAKE2b-128 */
@@ -96,7 +97,7 @@ typedef struct unika_matchkeys {
 /*
  * A record's identifying values, ALREADY NORMALISED (unika/normalize.h).
  * NULL (or a zero birth year) means the record does not have the value.
- * unika_matchkeys_from_values() fills one from a profile row.
+ * unika_matchkeys_from_values() normalises a profile row's values into one.
  */
 typedef struct unika_matchkey_input {
     const char *name;         /* unika_normalize_name() of the whole name */
@@ -165,6 +166,37 @@ UNIKA_API UNIKA_NODISCARD int unika_matchkeys_derive(unika_matchkeys *out,
                                                      const unika_key *key,
                                                      const unika_matchkey_input *in,
                                                      unika_error *err);
+
+/* The value columns match keys are made of (unika_matchkeys_from_values()). */
+#define UNIKA_MATCHKEY_COLUMNS                                                  \
+    (UNIKA_COLUMN_BIT(UNIKA_COLUMN_NAME) | UNIKA_COLUMN_BIT(UNIKA_COLUMN_BIRTH_DATE) | \
+     UNIKA_COLUMN_BIT(UNIKA_COLUMN_GENDER) | UNIKA_COLUMN_BIT(UNIKA_COLUMN_COUNTRY) |  \
+     UNIKA_COLUMNS_ID)
+
+/*! unika_matchkeys_from_values() :
+ *  The match keys of a record's values (unika_profile_read() for a CSV
+ *  row, unika_values_from_record() for a record a program fills): the name,
+ *  personnummer (10-digit forms against the record's reference date, else
+ *  its visit date), dossier number and country normalised as
+ *  docs/normalisation.md says, the birth date and gender as parsed, then
+ *  unika_matchkeys_derive(). Absent and empty values are left out, and so
+ *  are the value columns in `skip` (a UNIKA_COLUMN_BIT mask): a caller that
+ *  could not read a value (a wrong check digit) passes it there and keeps
+ *  the record's other keys.
+ *  @param failed  may be NULL; on a value's error, its value column
+ *  @return 0 and *out filled;
+ *          UNIKA_EINVAL (NULL arguments);
+ *          UNIKA_EFIELD when no identifying value is left (name,
+ *            personnummer, samordningsnummer, dossier);
+ *          a normaliser's error (UNIKA_ENAME, UNIKA_EUTF8, UNIKA_ETOOLONG,
+ *            UNIKA_EPERSONNUMMER, UNIKA_ECHECKDIGIT, UNIKA_EDOSSIER, ...)
+ *            with err->field the value's label (e.g. "given_name+surname")
+ *            and err->line, err->column where the values say it was read. */
+UNIKA_API UNIKA_NODISCARD int unika_matchkeys_from_values(unika_matchkeys *out,
+                                                          const unika_key *key,
+                                                          const unika_values *values,
+                                                          unsigned skip, unika_column *failed,
+                                                          unika_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,82 @@
+/*
+ * matchkey_values.c - the match keys of a record's values
+ * (unika_matchkeys_from_values(), unika/matchkey.h).
+ *
+ * The values a profile row or a program gives (unika/record.h) are
+ * normalised by the same rules as a pseudonym's fields (values.c), then
+ * matchkey.c derives the keys. Every identifying value is optional here: a
+ * match key file holds whatever a record has, and the resolver decides
+ * what agrees. The personal text lives in stack buffers, wiped on return.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "identity/values_private.h"
+#include "unika/matchkey.h"
+
+#define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
+
+typedef struct normalised {
+    char name[UNIKA_NAME_MAX_BYTES], country[UNIKA_NAME_MAX_BYTES];
+    char pnr[UNIKA_PERSONNUMMER_BYTES], dossier[UNIKA_DOSSIER_BYTES];
+} normalised;
+
+/* The values in `use` into in (pointing into nb); on a value's error its
+ * column in *failed. */
+static int normalise(unika_matchkey_input *in, normalised *nb, const unika_values *v,
+                     unsigned use, unika_column *failed, unika_error *err)
+{
+    int rc = UNIKA_OK;
+    size_t n;
+    if (use & BIT(NAME)) {
+        *failed = UNIKA_COLUMN_NAME;
+        if ((rc = unika_values_name(nb->name, sizeof nb->name, &n, v, err)) < 0) return rc;
+        in->name = nb->name;
+        in->name_size = n;
+    }
+    if (use & BIT(BIRTH_DATE)) in->birth = v->birth;
+    if (use & BIT(COUNTRY)) {
+        *failed = UNIKA_COLUMN_COUNTRY;
+        if ((rc = unika_values_country(nb->country, sizeof nb->country, &n, v, err)) < 0)
+            return rc;
+        in->country = nb->country;
+        in->country_size = n;
+    }
+    if (use & BIT(PERSONNUMMER)) {
+        *failed = UNIKA_COLUMN_PERSONNUMMER;
+        if ((rc = unika_values_personnummer(nb->pnr, v, failed, err)) < 0) return rc;
+        in->personnummer = nb->pnr;
+    }
+    if (use & BIT(DOSSIER)) {
+        *failed = UNIKA_COLUMN_DOSSIER;
+        if ((rc = unika_values_dossier(nb->dossier, v, err)) < 0) return rc;
+        in->dossier = nb->dossier;
+    }
+    return rc;
+}
+
+int unika_matchkeys_from_values(unika_matchkeys *out, const unika_key *key,
+                                const unika_values *values, unsigned skip, unika_column *failed,
+                                unika_error *err)
+{
+    unika_column dummy;
+    if (!failed) failed = &dummy;
+    if (!out) return unika_fail(err, UNIKA_EINVAL, "match keys: out is NULL");
+    out->count = 0;
+    if (!key || !values) return unika_fail(err, UNIKA_EINVAL, "match keys: NULL argument");
+    unsigned use = values->has & ~values->empty & ~skip & UNIKA_MATCHKEY_COLUMNS;
+    unika_matchkey_input in;
+    memset(&in, 0, sizeof in);
+    in.gender = (use & BIT(GENDER)) ? values->gender : UNIKA_GENDER_UNKNOWN;
+    normalised nb;
+    int rc = normalise(&in, &nb, values, use, failed, err);
+    if (rc == UNIKA_OK) {
+        *failed = UNIKA_COLUMN_BIRTH_DATE; /* derivation checks the date; the rest is normal */
+        rc = unika_matchkeys_derive(out, key, &in, err);
+        if (rc == UNIKA_EFIELD) *failed = UNIKA_COLUMN_NAME;
+    }
+    if (rc < 0) unika_values_locate(err, values, *failed);
+    sodium_memzero(&nb, sizeof nb);
+    return rc;
+}

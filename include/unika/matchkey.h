@@ -173,6 +173,25 @@ UNIKA_API UNIKA_NODISCARD int unika_matchkeys_derive(unika_matchkeys *out,
      UNIKA_COLUMN_BIT(UNIKA_COLUMN_GENDER) | UNIKA_COLUMN_BIT(UNIKA_COLUMN_COUNTRY) |  \
      UNIKA_COLUMNS_ID)
 
+/* Room for the normalised text an unika_matchkey_input points into. */
+typedef struct unika_matchkey_text {
+    char name[UNIKA_NAME_MAX_BYTES], country[UNIKA_NAME_MAX_BYTES];
+    char personnummer[UNIKA_PERSONNUMMER_BYTES], dossier[UNIKA_DOSSIER_BYTES];
+} unika_matchkey_text;
+
+/*! unika_matchkey_input_from_values() :
+ *  The first half of unika_matchkeys_from_values(): the record's values
+ *  normalised into *in, its text in *text (wipe it when done: it is
+ *  personal data). For a caller that wants the normalised values, e.g. to
+ *  derive the keys of a repeated record once.
+ *  @return 0; UNIKA_EINVAL; a normaliser's error, as below. */
+UNIKA_API UNIKA_NODISCARD int unika_matchkey_input_from_values(unika_matchkey_input *in,
+                                                               unika_matchkey_text *text,
+                                                               const unika_values *values,
+                                                               unsigned skip,
+                                                               unika_column *failed,
+                                                               unika_error *err);
+
 /*! unika_matchkeys_from_values() :
  *  The match keys of a record's values (unika_profile_read() for a CSV
  *  row, unika_values_from_record() for a record a program fills): the name,

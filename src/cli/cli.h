@@ -42,6 +42,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_pseudonymize(int argc, char **argv);
+int cmd_matchkeys(int argc, char **argv);
 
 /* ---- messages -------------------------------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matchkeys/inspect.h"
 #include "report/report.h"
 
 static const char usage_text[] =
@@ -18,6 +19,9 @@ static const char usage_text[] =
     "record per input of a merge: BLAKE2b-256 digest, labels, signer), payload and\n"
     "file size, and the file's own BLAKE2b-256 digest. Never the registers or\n"
     "tokens. The file is checked completely first (checksum included).\n"
+    "For a match-key file (.umk): its organisation, key fingerprint, period and\n"
+    "--by fields, and in aggregate its profiles, rows, visit months, birth\n"
+    "precisions, genders and keys per type. Never a key.\n"
     "\n"
     "      --json   JSON output (docs/report.md)\n"
     "\n"
@@ -136,6 +140,7 @@ int cmd_inspect(int argc, char **argv)
         }
     }
     if (argc - optind != 1) return cli_usage_error("expected exactly one FILE");
+    if (cli_is_matchkey_file(argv[optind])) return cli_inspect_matchkeys(argv[optind], json);
     rp_input in;
     int rc = rp_load(&in, argv[optind]);
     if (rc) return rc;

@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"key", "show a key file's fingerprint (unika key fingerprint FILE)", cmd_key},
     {"ingest", "turn a partner's CSV into sketches, one per period and category", cmd_ingest},
     {"pseudonymize", "replace a CSV's identifying columns by one pseudonym column", cmd_pseudonymize},
+    {"matchkeys", "turn a partner's CSV into its match-key file, for the linker", cmd_matchkeys},
     {"merge", "merge sketch files into their union, recording provenance", cmd_merge},
     {"estimate", "estimate the people counted in sketch files, with 95% intervals", cmd_estimate},
     {"inspect", "show a sketch file's header, labels and provenance", cmd_inspect},

@@ -17,14 +17,9 @@
 
 #define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
 
-typedef struct normalised {
-    char name[UNIKA_NAME_MAX_BYTES], country[UNIKA_NAME_MAX_BYTES];
-    char pnr[UNIKA_PERSONNUMMER_BYTES], dossier[UNIKA_DOSSIER_BYTES];
-} normalised;
-
 /* The values in `use` into in (pointing into nb); on a value's error its
  * column in *failed. */
-static int normalise(unika_matchkey_input *in, normalised *nb, const unika_values *v,
+static int normalise(unika_matchkey_input *in, unika_matchkey_text *nb, const unika_values *v,
                      unsigned use, unika_column *failed, unika_error *err)
 {
     int rc = UNIKA_OK;
@@ -45,14 +40,29 @@ static int normalise(unika_matchkey_input *in, normalised *nb, const unika_value
     }
     if (use & BIT(PERSONNUMMER)) {
         *failed = UNIKA_COLUMN_PERSONNUMMER;
-        if ((rc = unika_values_personnummer(nb->pnr, v, failed, err)) < 0) return rc;
-        in->personnummer = nb->pnr;
+        if ((rc = unika_values_personnummer(nb->personnummer, v, failed, err)) < 0) return rc;
+        in->personnummer = nb->personnummer;
     }
     if (use & BIT(DOSSIER)) {
         *failed = UNIKA_COLUMN_DOSSIER;
         if ((rc = unika_values_dossier(nb->dossier, v, err)) < 0) return rc;
         in->dossier = nb->dossier;
     }
+    return rc;
+}
+
+int unika_matchkey_input_from_values(unika_matchkey_input *in, unika_matchkey_text *text,
+                                     const unika_values *values, unsigned skip,
+                                     unika_column *failed, unika_error *err)
+{
+    unika_column dummy;
+    if (!failed) failed = &dummy;
+    if (!in || !text || !values) return unika_fail(err, UNIKA_EINVAL, "match keys: NULL argument");
+    memset(in, 0, sizeof *in);
+    unsigned use = values->has & ~values->empty & ~skip & UNIKA_MATCHKEY_COLUMNS;
+    in->gender = (use & BIT(GENDER)) ? values->gender : UNIKA_GENDER_UNKNOWN;
+    int rc = normalise(in, text, values, use, failed, err);
+    if (rc < 0) unika_values_locate(err, values, *failed);
     return rc;
 }
 
@@ -65,18 +75,15 @@ int unika_matchkeys_from_values(unika_matchkeys *out, const unika_key *key,
     if (!out) return unika_fail(err, UNIKA_EINVAL, "match keys: out is NULL");
     out->count = 0;
     if (!key || !values) return unika_fail(err, UNIKA_EINVAL, "match keys: NULL argument");
-    unsigned use = values->has & ~values->empty & ~skip & UNIKA_MATCHKEY_COLUMNS;
     unika_matchkey_input in;
-    memset(&in, 0, sizeof in);
-    in.gender = (use & BIT(GENDER)) ? values->gender : UNIKA_GENDER_UNKNOWN;
-    normalised nb;
-    int rc = normalise(&in, &nb, values, use, failed, err);
+    unika_matchkey_text text;
+    int rc = unika_matchkey_input_from_values(&in, &text, values, skip, failed, err);
     if (rc == UNIKA_OK) {
-        *failed = UNIKA_COLUMN_BIRTH_DATE; /* derivation checks the date; the rest is normal */
         rc = unika_matchkeys_derive(out, key, &in, err);
-        if (rc == UNIKA_EFIELD) *failed = UNIKA_COLUMN_NAME;
+        /* derivation checks the birth date; no identity is about the name */
+        *failed = rc == UNIKA_EFIELD ? UNIKA_COLUMN_NAME : UNIKA_COLUMN_BIRTH_DATE;
+        if (rc < 0) unika_values_locate(err, values, *failed);
     }
-    if (rc < 0) unika_values_locate(err, values, *failed);
-    sodium_memzero(&nb, sizeof nb);
+    sodium_memzero(&text, sizeof text);
     return rc;
 }

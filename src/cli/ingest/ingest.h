@@ -74,13 +74,18 @@ typedef struct cli_rejects {
     cli_reason *reasons;
     size_t n, cap;
     uint64_t total; /* rejections (a row rejected by two recipes counts twice) */
+    /* How the summary words them: "rejected 2 (recipe loose): ..." by default;
+     * with `verb` "dropped" and no_recipe, "dropped 2: ..." (unika matchkeys). */
+    const char *verb;
+    int no_recipe;
     FILE *detail;   /* NULL without --rejects */
 } cli_rejects;
 
 void cli_rejects_add(cli_rejects *r, const char *recipe, uint64_t line, uint64_t column,
                      const unika_error *err);
 void cli_rejects_print(const cli_rejects *r, FILE *f);
-void cli_rejects_json(const cli_rejects *r, cli_json *j);
+void cli_rejects_json(const cli_rejects *r, cli_json *j); /* under "rejects" */
+void cli_rejects_json_as(const cli_rejects *r, cli_json *j, const char *key);
 void cli_rejects_free(cli_rejects *r);
 
 #endif

@@ -227,9 +227,10 @@ void cli_rejects_print(const cli_rejects *r, FILE *f)
     if (r->n > 1) qsort(r->reasons, r->n, sizeof *r->reasons, reason_cmp);
     for (size_t i = 0; i < r->n; i++) {
         const cli_reason *x = &r->reasons[i];
-        fprintf(f, "  rejected %llu (recipe %s): %s%s%s [%s], line", (unsigned long long)x->count,
-                x->recipe, x->field, x->field[0] ? ": " : "", unika_strerror(x->code),
-                unika_err_name(x->code));
+        fprintf(f, "  %s %llu", r->verb ? r->verb : "rejected", (unsigned long long)x->count);
+        if (!r->no_recipe) fprintf(f, " (recipe %s)", x->recipe);
+        fprintf(f, ": %s%s%s [%s], line", x->field, x->field[0] ? ": " : "",
+                unika_strerror(x->code), unika_err_name(x->code));
         fputs(x->count > 1 ? "s" : "", f);
         for (uint64_t k = 0; k < x->count && k < 5; k++)
             fprintf(f, "%s %llu", k ? "," : "", (unsigned long long)x->lines[k]);
@@ -239,7 +240,12 @@ void cli_rejects_print(const cli_rejects *r, FILE *f)
 
 void cli_rejects_json(const cli_rejects *r, cli_json *j)
 {
-    cj_arr(j, "rejects");
+    cli_rejects_json_as(r, j, "rejects");
+}
+
+void cli_rejects_json_as(const cli_rejects *r, cli_json *j, const char *key)
+{
+    cj_arr(j, key);
     for (size_t i = 0; i < r->n; i++) {
         const cli_reason *x = &r->reasons[i];
         cj_obj(j, NULL);

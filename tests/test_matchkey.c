@@ -122,7 +122,7 @@ END_TEST
 START_TEST(a_full_record)
 {
     unika_matchkey_input in = *input("abdul rahman hosseini", 2004, 3, 14);
-    in.personnummer = "200403142385";
+    in.personnummer = "200403142383";
     in.dossier = "58789885";
     in.country = "afghanistan";
     in.country_size = strlen(in.country);
@@ -155,7 +155,7 @@ START_TEST(a_full_record)
     ck_assert(has_value(mk, UNIKA_MK_TOKEN_DELETE, v));
     hash(v, UNIKA_MK_BIRTH_MONTH_DAY, "03-14");
     ck_assert(has_value(mk, UNIKA_MK_BIRTH_MONTH_DAY, v));
-    hash(v, UNIKA_MK_PERSONNUMMER, "200403142385");
+    hash(v, UNIKA_MK_PERSONNUMMER, "200403142383");
     ck_assert(has_value(mk, UNIKA_MK_PERSONNUMMER, v));
 }
 END_TEST
@@ -467,6 +467,32 @@ START_TEST(from_values_names_the_failed_value)
 }
 END_TEST
 
+/* A raw record (no CSV): the same keys as its values; a bad value is an
+ * error naming its column; a 10-digit number takes its century from the
+ * reference date. */
+START_TEST(from_record)
+{
+    unika_record rec;
+    memset(&rec, 0, sizeof rec);
+    ck_assert_int_eq(unika_record_set(&rec, UNIKA_COLUMN_NAME, "Hosein Amiri", 12), 0);
+    ck_assert_int_eq(unika_record_set(&rec, UNIKA_COLUMN_BIRTH_YEAR, "2005", 4), 0);
+    ck_assert_int_eq(unika_record_set(&rec, UNIKA_COLUMN_PERSONNUMMER, "0503142382", 10), 0);
+    rec.reference = (unika_date){2017, 9, 9};
+    static unika_matchkeys got;
+    unika_error e = {0};
+    ck_assert_msg(unika_matchkeys_from_record(&got, key, &rec, &e) == 0, "%s", e.message);
+    unika_matchkey_input in = *input("amiri hosein", 2005, 0, 0);
+    in.gender = UNIKA_GENDER_UNKNOWN;
+    in.personnummer = "200503142382";
+    ck_assert(same_keys(&got, derive(&in)));
+    ck_assert_int_eq(unika_record_set(&rec, UNIKA_COLUMN_BIRTH_YEAR, "20x5", 4), 0);
+    ck_assert_int_eq(unika_matchkeys_from_record(&got, key, &rec, &e), UNIKA_EDATE);
+    ck_assert_str_eq(e.field, "birth_year");
+    ck_assert_uint_eq(got.count, 0);
+    ck_assert_uint_eq(unika_matchkeys_size(), sizeof(unika_matchkeys));
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("matchkey");
@@ -486,6 +512,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, longest_name_fits);
     tcase_add_test(tc, from_values_normalises);
     tcase_add_test(tc, from_values_names_the_failed_value);
+    tcase_add_test(tc, from_record);
     suite_add_tcase(s, tc);
     return s;
 }

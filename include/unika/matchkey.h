@@ -217,6 +217,25 @@ UNIKA_API UNIKA_NODISCARD int unika_matchkeys_from_values(unika_matchkeys *out,
                                                           unsigned skip, unika_column *failed,
                                                           unika_error *err);
 
+/*! unika_matchkeys_from_record() :
+ *  The match keys of a raw record a program fills (unika_record_set(), as
+ *  for unika_pseudonym_from_record()): its values parsed
+ *  (unika_values_from_record()), then unika_matchkeys_from_values(). Every
+ *  value the record has is used; one that does not parse or normalise is
+ *  an error naming its column (leave out, or pass NULL for, what should not
+ *  be used). A 10-digit personnummer takes its century from `reference`,
+ *  else the visit date.
+ *  @return 0 and *out filled; UNIKA_EINVAL; UNIKA_EFIELD (no identity);
+ *          a parser's or normaliser's error with err->field the column. */
+UNIKA_API UNIKA_NODISCARD int unika_matchkeys_from_record(unika_matchkeys *out,
+                                                          const unika_key *key,
+                                                          const unika_record *record,
+                                                          unika_error *err);
+
+/*! unika_matchkeys_size() : sizeof(unika_matchkeys), for bindings that lay
+ *  it out themselves. */
+UNIKA_API size_t unika_matchkeys_size(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -87,3 +87,21 @@ int unika_matchkeys_from_values(unika_matchkeys *out, const unika_key *key,
     sodium_memzero(&text, sizeof text);
     return rc;
 }
+
+int unika_matchkeys_from_record(unika_matchkeys *out, const unika_key *key,
+                                const unika_record *record, unika_error *err)
+{
+    if (!out) return unika_fail(err, UNIKA_EINVAL, "match keys: out is NULL");
+    out->count = 0;
+    if (!key || !record) return unika_fail(err, UNIKA_EINVAL, "match keys: NULL argument");
+    unsigned need = UNIKA_MATCHKEY_COLUMNS;
+    if (record->cell[UNIKA_COLUMN_PERSONNUMMER] || record->cell[UNIKA_COLUMN_ID_AUTO])
+        need |= BIT(DATE); /* the century of 10-digit forms */
+    unika_values v;
+    int rc = unika_values_read(&v, record, need, err);
+    if (rc == UNIKA_OK) rc = unika_matchkeys_from_values(out, key, &v, 0, NULL, err);
+    unika_values_wipe(&v);
+    return rc;
+}
+
+size_t unika_matchkeys_size(void) { return sizeof(unika_matchkeys); }

@@ -320,22 +320,9 @@ int unika_pseudonym_from_record(uint8_t dst[UNIKA_PSEUDONYM_BYTES], const unika_
     unsigned need = unika_recipe_needs(recipe);
     if (need & BIT(PERSONNUMMER)) need |= BIT(DATE); /* the century of 10-digit forms */
     unika_values v;
-    v.has = v.empty = v.normalised = 0;
-    memset(v.column, 0, sizeof v.column);
-    v.line = 0;
-    unika_column failed = UNIKA_COLUMN_COUNT;
-    int rc = unika_values_from_record(&v, record, need, &failed, err);
-    /* A parser names its own field ("birth_date"); the error names the
-     * column the cell came from ("birth_year", "visit_date"). The joined
-     * name and an id_auto number name themselves. */
-    if (rc < 0 && failed != UNIKA_COLUMN_GIVEN_NAME && failed != UNIKA_COLUMN_ID_AUTO)
-        relabel(rc, err, v.label[failed == UNIKA_COLUMN_BIRTH_YEAR ? UNIKA_COLUMN_BIRTH_DATE : failed]);
+    int rc = unika_values_read(&v, record, need, err);
     if (rc == UNIKA_OK) rc = unika_pseudonym_from_values(dst, key, recipe, &v, err);
-    /* Wipe the copies the values hold: a joined name, normalised ids. */
-    if ((v.has & BIT(NAME)) && v.text[UNIKA_COLUMN_NAME] == v.name_buf)
-        sodium_memzero(v.name_buf, v.size[UNIKA_COLUMN_NAME] + 1);
-    if (v.normalised & BIT(PERSONNUMMER)) sodium_memzero(v.pnr_buf, sizeof v.pnr_buf);
-    if (v.normalised & BIT(DOSSIER)) sodium_memzero(v.dossier_buf, sizeof v.dossier_buf);
+    unika_values_wipe(&v);
     return rc;
 }
 

@@ -2,6 +2,7 @@
  * values.c - a record's values to normalised text (values_private.h), for
  * pseudonyms and match keys alike.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +86,30 @@ int unika_values_digits(char *dst, size_t cap, size_t *len, const unika_values *
     size_t n;
     const char *s = text_of(v, UNIKA_COLUMN_DIGITS, &n);
     return relabel(unika_digits_normalize(dst, cap, len, s, n, err), err, "digits");
+}
+
+int unika_values_read(unika_values *v, const unika_record *r, unsigned need, unika_error *err)
+{
+    v->has = v->empty = v->normalised = 0;
+    memset(v->column, 0, sizeof v->column);
+    v->line = 0;
+    unika_column failed = UNIKA_COLUMN_COUNT;
+    int rc = unika_values_from_record(v, r, need, &failed, err);
+    /* A parser names its own field ("birth_date"); the error names the
+     * column the cell came from ("birth_year", "visit_date"). The joined
+     * name and an id_auto number name themselves. */
+    if (rc < 0 && failed != UNIKA_COLUMN_GIVEN_NAME && failed != UNIKA_COLUMN_ID_AUTO)
+        relabel(rc, err, v->label[failed == UNIKA_COLUMN_BIRTH_YEAR ? UNIKA_COLUMN_BIRTH_DATE
+                                                                    : failed]);
+    return rc;
+}
+
+void unika_values_wipe(unika_values *v)
+{
+    if ((v->has & BIT(NAME)) && v->text[UNIKA_COLUMN_NAME] == v->name_buf)
+        sodium_memzero(v->name_buf, v->size[UNIKA_COLUMN_NAME] + 1);
+    if (v->normalised & BIT(PERSONNUMMER)) sodium_memzero(v->pnr_buf, sizeof v->pnr_buf);
+    if (v->normalised & BIT(DOSSIER)) sodium_memzero(v->dossier_buf, sizeof v->dossier_buf);
 }
 
 void unika_values_locate(unika_error *err, const unika_values *v, unika_column value)

@@ -18,6 +18,14 @@
 
 #include "unika/record.h"
 
+/* unika_values_from_record() for a record a program fills (no CSV): the
+ * values in `need`, an error naming the column its cell came from
+ * ("birth_year", "visit_date"). Wipe *v with unika_values_wipe() after. */
+int unika_values_read(unika_values *v, const unika_record *r, unsigned need, unika_error *err);
+
+/* Wipes the copies the values hold: a joined name, normalised numbers. */
+void unika_values_wipe(unika_values *v);
+
 /* unika_normalize_name() of the whole name (cap >= UNIKA_NAME_MAX_BYTES). */
 int unika_values_name(char *dst, size_t cap, size_t *len, const unika_values *v,
                       unika_error *err);

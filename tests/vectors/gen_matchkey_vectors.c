@@ -53,7 +53,7 @@ static const char *const derive_vectors[][6] = {
     {"", "0-0-0", "U", "198112189876", "", ""},
     {"mohammad reza", "2003-4-3", "X", "197010632391", "", "eritrea"},
     {"\xd8\xb1\xd8\xb6\xd8\xa7 \xd9\x85\xd8\xad\xd9\x85\xd8\xaf", "2003-12-31", "M", "", "", ""},
-    {"abdul rahman hosseini", "2004-3-14", "M", "200403142385", "", "somalia"},
+    {"abdul rahman hosseini", "2004-3-14", "M", "200403142383", "", "somalia"},
 };
 
 /* ---- output ------------------------------------------------------------ */

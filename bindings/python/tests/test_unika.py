@@ -309,6 +309,109 @@ class Pseudonyms(unittest.TestCase):
         self.assertGreaterEqual(counts["record"], 10)
 
 
+MK_VECTORS = os.path.join(SOURCE_DIR, "tests", "vectors", "matchkeys.txt")
+
+
+class MatchKeys(unittest.TestCase):
+    def setUp(self):
+        self.key = unika.Key.from_bytes(TEST_KEY)
+
+    def test_known_answer_vectors(self):
+        """tests/vectors/matchkeys.txt: every hash, and every record's keys, from the
+        binding as from the C generator."""
+        key, checked, record, want = None, 0, None, []
+
+        def check_record():
+            if record is None:
+                return
+            name = record.pop("name")
+            rec = {"name": name or None, "birth_date": None, "gender": record["gender"],
+                   "country": record["country"] or None,
+                   "personnummer": record["personnummer"] or None,
+                   "dossier": record["dossier"] or None}
+            y, m, d = (int(x) for x in record["birth"].split("-"))
+            if y:
+                rec["birth_date"] = "%04d" % y + ("-%02d" % m if m else "") + \
+                                    ("-%02d" % d if d else "")
+            got = unika.matchkeys(key, rec)
+            self.assertEqual([(t, v.hex()) for t, v in got.keys], want)
+            self.assertEqual(got.precision, ("none", "year", "month", "day")[int(record["flags"]) & 3])
+
+        with open(MK_VECTORS, encoding="utf-8") as f:
+            for line in f:
+                if not line.strip() or line[0] == "#":
+                    continue
+                kind, *rest = line.rstrip("\n").split("\t")
+                if kind == "key":
+                    check_record()
+                    record = None
+                    key = unika.Key.from_bytes(bytes.fromhex(rest[0]))
+                    self.assertEqual(key.fingerprint_hex, rest[1])
+                elif kind == "hash":
+                    self.assertEqual(unika.matchkey_hash(key, rest[0], rest[1]).hex(), rest[2])
+                    checked += 1
+                elif kind == "derive":
+                    check_record()
+                    record = dict(cell.split("=", 1) for cell in rest)
+                    want = []
+                    checked += 1
+                elif kind == "mk":
+                    want.append((rest[0], rest[2]))
+                else:
+                    self.fail("unknown vector line kind %r" % kind)
+        check_record()
+        self.assertGreaterEqual(checked, 30)
+
+    def test_raw_record_and_refusals(self):
+        mk = unika.matchkeys(self.key, {"given_name": "Hosein", "surname": "AMIRI",
+                                        "birth_date": "2005-01-01", "gender": "pojke",
+                                        "dossier": "58-789885/1"})
+        self.assertEqual((mk.gender, mk.precision, mk.jan1), ("M", "year", True))
+        types = [t for t, _ in mk.keys]
+        self.assertIn("dossier", types)
+        self.assertNotIn("birth_month_day", types)
+        self.assertEqual(types, sorted(types, key=lambda t: list(unika.MATCHKEY_TYPES.values()).index(t)))
+        self.assertTrue(all(len(v) == 16 for _, v in mk.keys))
+        # The same person spelled otherwise shares the name key.
+        other = unika.matchkeys(self.key, {"name": "Amiri, Hossein", "birth_year": "2005"})
+        self.assertEqual(dict(mk.keys)["name"], dict(other.keys)["name"])
+        with self.assertRaises(unika.UnikaError) as cm:
+            unika.matchkeys(self.key, {"name": "Hosein", "personnummer": "811218-9875",
+                                       "reference": "2017-01-01"})
+        self.assertEqual((cm.exception.name, cm.exception.field),
+                         ("UNIKA_ECHECKDIGIT", "personnummer"))
+        with self.assertRaises(unika.UnikaError) as cm:
+            unika.matchkeys(self.key, {"birth_date": "2001-02-03", "country": "Syrien"})
+        self.assertEqual(cm.exception.name, "UNIKA_EFIELD")
+        with self.assertRaises(KeyError):
+            unika.matchkey_hash(self.key, "shoe_size", "42")
+
+    def test_cli_file_holds_the_binding_keys(self):
+        """A record's keys from the binding are the ones `unika matchkeys` writes."""
+        if not CLI:
+            self.skipTest("the unika command is not built")
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            raw = bytes(range(32))
+            with open(os.path.join(d, "k"), "w") as f:
+                f.write("unika-key v1\nkey %s\nfingerprint %s\n"
+                        % (raw.hex(), unika.Key.from_bytes(raw).fingerprint_hex))
+            os.chmod(os.path.join(d, "k"), 0o600)
+            with open(os.path.join(d, "p.profile"), "w") as f:
+                f.write("column.name = name\ncolumn.birth_date = dob\ncolumn.dossier = d\n")
+            with open(os.path.join(d, "in.csv"), "w") as f:
+                f.write("name,dob,d\nSamir Al-Khalil,1999-05-10,79417419\n")
+            subprocess.run([CLI, "matchkeys", "--key", "k", "--profile", "p.profile", "--org",
+                            "x", "--period", "all", "in.csv", "-o", "x.umk"], cwd=d,
+                           check=True, capture_output=True)
+            data = read_bytes(os.path.join(d, "x.umk"))
+        mk = unika.matchkeys(unika.Key.from_bytes(raw), {"name": "Samir Al-Khalil",
+                                                        "birth_date": "1999-05-10",
+                                                        "dossier": "79417419"})
+        for _, v in mk.keys:
+            self.assertIn(v, data)
+
+
 def random_pseudonyms(rng, n):
     return [rng.getrandbits(256).to_bytes(32, "little") for _ in range(n)]
 

@@ -32,6 +32,7 @@ from ctypes import (POINTER, Structure, byref, c_char, c_char_p, c_double, c_int
 __all__ = ["UnikaError", "Key", "Recipe", "Sketch", "Estimate", "Date", "Personnummer",
            "BatchResult", "pseudonymize", "pseudonymize_fields", "pseudonymize_batch",
            "normalize_name", "parse_date", "personnummer", "dossier", "digits", "gender",
+           "MatchKeys", "matchkeys", "matchkey_hash", "MATCHKEY_TYPES",
            "version", "EXPECTED_MAJOR"]
 
 EXPECTED_MAJOR = 0  # the library's major version this binding was written for
@@ -94,6 +95,12 @@ class _Estimate(Structure):
                 ("ci_high", c_double), ("exact", c_int)]
 
 
+class _MatchKeys(Structure):
+    # unika_matchkeys (matchkey.h); its size is checked against unika_matchkeys_size().
+    _fields_ = [("key_fp", ctypes.c_uint8 * 16), ("gender", c_int), ("flags", c_uint),
+                ("count", c_size_t), ("keys", (ctypes.c_uint8 * 17) * 512)]
+
+
 _u8p = POINTER(ctypes.c_uint8)
 _E = POINTER(_Error)
 _PP = POINTER(c_void_p)
@@ -150,6 +157,14 @@ _SIGNATURES = {
     "unika_gender_parse": (c_int, [POINTER(c_int), c_char_p, c_size_t, _E]),
     "unika_gender_code": (c_char_p, [c_int]),
     "unika_gender_fold": (c_int, [c_int]),
+    "unika_matchkey_bytes": (c_size_t, []),
+    "unika_matchkeys_max": (c_size_t, []),
+    "unika_matchkeys_size": (c_size_t, []),
+    "unika_matchkey_type_name": (c_char_p, [c_uint]),
+    "unika_matchkey_type_domain": (c_uint, [c_uint]),
+    "unika_matchkey_hash": (c_int, [c_char_p, c_void_p, c_uint, c_char_p, c_size_t, _E]),
+    "unika_matchkeys_from_record": (c_int, [POINTER(_MatchKeys), c_void_p, POINTER(_Record),
+                                            _E]),
     "unika_sketch_new": (c_int, [_PP, c_uint, c_char_p, c_char_p, _E]),
     "unika_sketch_free": (None, [c_void_p]),
     "unika_sketch_add": (c_int, [c_void_p, c_void_p, c_char_p, _E]),
@@ -208,6 +223,16 @@ _NAME_MAX = _c.unika_name_max_bytes()
 _PNR_BYTES = _c.unika_personnummer_bytes()
 _DOSSIER_BYTES = _c.unika_dossier_bytes()
 _DIGITS_MAX = _c.unika_digits_max_bytes()
+MATCHKEY_BYTES = _c.unika_matchkey_bytes()
+if (MATCHKEY_BYTES, _c.unika_matchkeys_max(), _c.unika_matchkeys_size()) != \
+        (16, 512, ctypes.sizeof(_MatchKeys)):
+    raise ImportError("unika: the library's unika_matchkeys differs from the binding's")
+MATCHKEY_TYPES = {}
+for _t in range(1, 256):
+    _n = _c.unika_matchkey_type_name(_t)
+    if _n is None:
+        break
+    MATCHKEY_TYPES[_t] = _n.decode()
 if _c.unika_record_column_count() != len(_REC_COLUMNS) or any(
         _c.unika_column_name(i).decode() != c for i, c in enumerate(_REC_COLUMNS)):
     raise ImportError("unika: the library's record columns differ from the binding's %r"
@@ -504,6 +529,44 @@ def pseudonymize_batch(key, recipe, records):
           for i in range(n)]
     first = UnikaError._from(rc, err) if rc < 0 else None
     return BatchResult(ps, list(status[:n]), failed.value, first)
+
+
+# ---- match keys ------------------------------------------------------------------------
+
+MatchKeys = namedtuple("MatchKeys", "gender precision jan1 keys")
+MatchKeys.__doc__ = """A record's match keys (docs/matchkeys.md): gender "M", "F", "X" or
+"U" as recorded; precision of the birth date the keys carry ("none", "year", "month",
+"day"); jan1 True when a 1 January date was taken as a year; keys a list of
+(type name, 16 bytes), sorted as the library sorts them (type, then bytes)."""
+
+_PRECISIONS = ("none", "year", "month", "day")
+
+
+def matchkeys(key, record):
+    """Every match key of one raw record: a dict of columns as for pseudonymize()
+    (name or given_name/surname, birth_date or birth_year, gender, country,
+    personnummer, dossier or id_auto, visit_date or reference for a 10-digit
+    personnummer, birth_date_format). Every value given is used; one that does not
+    parse raises UnikaError naming its column. A record without a name and without
+    a number raises UNIKA_EFIELD."""
+    r, _keep = _records([record])
+    out = _MatchKeys()
+    _call(_c.unika_matchkeys_from_record, byref(out), key._h, r)
+    keys = [(MATCHKEY_TYPES[out.keys[i][0]], bytes(out.keys[i])[1:]) for i in range(out.count)]
+    return MatchKeys(_c.unika_gender_code(out.gender).decode(), _PRECISIONS[out.flags & 3],
+                     bool(out.flags & 4), keys)
+
+
+def matchkey_hash(key, type_name, value):
+    """One match key: the keyed BLAKE2b-128 of `value` as the domain of `type_name`
+    encodes it (e.g. "birth_year", "2002"); the primitive of the known-answer vectors."""
+    types = {v: k for k, v in MATCHKEY_TYPES.items()}
+    if type_name not in types:
+        raise KeyError("unika: unknown match-key type %r" % (type_name,))
+    v = _b(value)
+    out = ctypes.create_string_buffer(MATCHKEY_BYTES)
+    _call(_c.unika_matchkey_hash, out, key._h, types[type_name], v, len(v))
+    return out.raw
 
 
 # ---- normalisers -----------------------------------------------------------------------

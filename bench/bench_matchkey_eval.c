@@ -306,11 +306,11 @@ int main(int argc, char **argv)
                          : t == COMBO_NYMG ? "name+year+month_day+gender"
                                            : unika_matchkey_type_name(t);
         printf("%-26s %8.0f %8.0f %6.1f%% %8.3f ", name, s->records, s->values,
-               s->incidences ? 100 * s->shared / s->incidences : 0,
-               s->incidences ? s->others / s->incidences : 0);
-        if (s->pairs) printf("%6.1f%%", 100 * s->agree / s->pairs);
+               s->incidences > 0 ? 100 * s->shared / s->incidences : 0,
+               s->incidences > 0 ? s->others / s->incidences : 0);
+        if (s->pairs > 0) printf("%6.1f%%", 100 * s->agree / s->pairs);
         else printf("%7s", "-");
-        if (s->agree_shift) printf(" %9.1f%%", 100 * s->agree_shift / s->pairs);
+        if (s->agree_shift > 0) printf(" %9.1f%%", 100 * s->agree_shift / s->pairs);
         printf("\n");
     }
     for (size_t i = 0; i < nrecs; i++) free(recs[i].k);

@@ -61,6 +61,7 @@ static const char *const derive_vectors[][6] = {
 static char *out;
 static size_t out_len, out_cap;
 
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
 {
     va_list ap;

@@ -14,6 +14,7 @@
 
 #include "unika/common.h"
 #include "unika/error.h"
+#include "unika/alloc.h"
 #include "unika/sign.h"
 #include "unika/roster.h"
 #include "unika/seal.h"

@@ -78,4 +78,16 @@ void unika_prefix_path(unika_error *err, const char *path);
 /* Hex: common/hex.h. */
 #include "common/hex.h"
 
+/*
+ * The heap, through the host's allocator when it set one (unika/alloc.h,
+ * common/alloc.c). Every module uses these, never malloc/free directly,
+ * except for sodium_malloc() key memory and buffers utf8proc allocates
+ * itself. unika_realloc needs the old size: a host allocator has no realloc.
+ */
+void *unika_malloc(size_t size);
+void *unika_calloc(size_t n, size_t size);
+void *unika_realloc(void *p, size_t old_size, size_t new_size);
+void unika_free(void *p);
+char *unika_strndup(const char *s, size_t n);
+
 #endif /* UNIKA_INTERNAL_COMMON_H */

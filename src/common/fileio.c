@@ -16,10 +16,11 @@
 static int fsync_parent_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    char *dir = unika_strndup(slash ? path : ".", n);
     if (!dir) return -1;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
+    unika_free(dir);
     if (fd < 0) return -1;
     int rc = fsync(fd);
     /* Some file systems cannot fsync a directory; the data itself is synced. */
@@ -43,8 +44,8 @@ int unika_atomic_open(unika_atomic_file *f, const char *path, unsigned mode, int
     if (!overwrite && lstat(path, &st) == 0) return exists_error(err, path);
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(path) + 32;
-    f->path = strdup(path);
-    f->tmp = malloc(n);
+    f->path = unika_strndup(path, strlen(path));
+    f->tmp = unika_malloc(n);
     if (!f->path || !f->tmp) {
         unika_atomic_abort(f);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory writing %s", path);
@@ -53,7 +54,7 @@ int unika_atomic_open(unika_atomic_file *f, const char *path, unsigned mode, int
     int fd = mkstemp(f->tmp);
     if (fd < 0) {
         int e = errno;
-        free(f->tmp);
+        unika_free(f->tmp);
         f->tmp = NULL;
         unika_atomic_abort(f);
         return unika_fail(err, e == ENOENT ? UNIKA_ENOENT : UNIKA_EIO,
@@ -72,8 +73,8 @@ int unika_atomic_open(unika_atomic_file *f, const char *path, unsigned mode, int
 
 static void release(unika_atomic_file *f)
 {
-    free(f->tmp);
-    free(f->path);
+    unika_free(f->tmp);
+    unika_free(f->path);
     memset(f, 0, sizeof *f);
 }
 

@@ -54,7 +54,7 @@ int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t m
                           path, (unsigned long long)st.st_size, max_size);
     }
     size_t cap = (size_t)st.st_size + 1;
-    uint8_t *buf = malloc(cap);
+    uint8_t *buf = unika_malloc(cap);
     if (!buf) {
         close(fd);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
@@ -75,7 +75,7 @@ int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t m
                 break;
             }
             size_t ncap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
-            uint8_t *grown = malloc(ncap);
+            uint8_t *grown = unika_malloc(ncap);
             if (!grown) {
                 close(fd);
                 unika_govio_free(buf, len);
@@ -108,7 +108,7 @@ void unika_govio_free(uint8_t *buf, size_t size)
 {
     if (!buf) return;
     sodium_memzero(buf, size + 1);
-    free(buf);
+    unika_free(buf);
 }
 
 int unika_govio_next_line(const char **line, size_t *line_size,

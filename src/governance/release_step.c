@@ -40,12 +40,12 @@ static int content_digest(uint8_t out[UNIKA_DIGEST_BYTES], const unika_sketch *u
     }
     unsigned p = unika_sketch_precision(u);
     size_t m = (size_t)1 << p;
-    uint8_t *buf = malloc(m + 1);
+    uint8_t *buf = unika_malloc(m + 1);
     if (!buf) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     buf[0] = (uint8_t)p;
     int rc = unika_sketch_hll_registers(buf + 1, m, u, err);
     if (rc == 0) rc = unika_file_digest(out, buf, m + 1);
-    free(buf);
+    unika_free(buf);
     return rc;
 }
 
@@ -111,10 +111,10 @@ static int rel_add(relations *rl, const size_t *m, size_t nm, size_t stride, siz
 {
     if (rl->n + 2 > rl->cap_n) {
         size_t cap = rl->cap_n ? 2 * rl->cap_n : 16;
-        size_t *o = realloc(rl->offset, cap * sizeof *o);
+        size_t *o = unika_realloc(rl->offset, rl->cap_n * sizeof *o, cap * sizeof *o);
         if (!o) return UNIKA_ENOMEM;
         rl->offset = o;
-        size_t *t = realloc(rl->total, cap * sizeof *t);
+        size_t *t = unika_realloc(rl->total, rl->cap_n * sizeof *t, cap * sizeof *t);
         if (!t) return UNIKA_ENOMEM;
         rl->total = t;
         rl->cap_n = cap;
@@ -122,7 +122,7 @@ static int rel_add(relations *rl, const size_t *m, size_t nm, size_t stride, siz
     if (rl->nm + nm > rl->cap_m) {
         size_t cap = rl->cap_m ? 2 * rl->cap_m : 64;
         while (cap < rl->nm + nm) cap *= 2;
-        size_t *p = realloc(rl->members, cap * sizeof *p);
+        size_t *p = unika_realloc(rl->members, rl->cap_m * sizeof *p, cap * sizeof *p);
         if (!p) return UNIKA_ENOMEM;
         rl->members = p;
         rl->cap_m = cap;
@@ -138,7 +138,7 @@ static int rel_add(relations *rl, const size_t *m, size_t nm, size_t stride, siz
 static int overlap_relation(relations *rl, const unika_release_figure *f, size_t n, size_t o)
 {
     const unika_release_figure *x = &f[o];
-    size_t *u = malloc((x->n_a + x->n_b + 1) * sizeof *u), nu = 0, a = 0, b = 0;
+    size_t *u = unika_malloc((x->n_a + x->n_b + 1) * sizeof *u), nu = 0, a = 0, b = 0;
     if (!u) return UNIKA_ENOMEM;
     while (a < x->n_a || b < x->n_b) {
         size_t v = b >= x->n_b || (a < x->n_a && x->inputs_a[a] <= x->inputs_b[b])
@@ -149,7 +149,7 @@ static int overlap_relation(relations *rl, const unika_release_figure *f, size_t
     }
     size_t m[4] = {o, find_union(f, n, x->inputs_a, x->n_a), find_union(f, n, x->inputs_b, x->n_b),
                    find_union(f, n, u, nu)};
-    free(u);
+    unika_free(u);
     if (m[1] == NONE || m[2] == NONE || m[3] == NONE) return 0;
     return rel_add(rl, m, 4, 1, NONE);
 }
@@ -208,9 +208,9 @@ static int secondary(unika_release_figure *f, size_t n, const unika_release_tabl
                      size_t nt, unika_error *err)
 {
     relations rl = {0};
-    uint8_t *state = malloc(n);
-    double *est = malloc(n * sizeof *est);
-    size_t *cls = malloc(n * sizeof *cls);
+    uint8_t *state = unika_malloc(n);
+    double *est = unika_malloc(n * sizeof *est);
+    size_t *cls = unika_malloc(n * sizeof *cls);
     int rc = state && est && cls ? build_relations(&rl, f, n, tables, nt) : UNIKA_ENOMEM;
     if (rc == UNIKA_ENOMEM) {
         rc = unika_fail(err, UNIKA_ENOMEM, "out of memory");
@@ -224,12 +224,12 @@ static int secondary(unika_release_figure *f, size_t n, const unika_release_tabl
                                      err);
         for (size_t i = 0; rc >= 0 && i < n; i++) f[i].state = state[i];
     }
-    free(state);
-    free(est);
-    free(cls);
-    free(rl.offset);
-    free(rl.members);
-    free(rl.total);
+    unika_free(state);
+    unika_free(est);
+    unika_free(cls);
+    unika_free(rl.offset);
+    unika_free(rl.members);
+    unika_free(rl.total);
     return rc < 0 ? rc : 0;
 }
 

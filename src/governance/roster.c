@@ -37,7 +37,7 @@ int unika_roster_new(unika_roster **out, const uint8_t key_fp[UNIKA_FINGERPRINT_
 {
     if (!out || !key_fp) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     *out = NULL;
-    unika_roster *r = calloc(1, sizeof *r);
+    unika_roster *r = unika_calloc(1, sizeof *r);
     if (!r) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a roster");
     memcpy(r->key_fp, key_fp, UNIKA_FINGERPRINT_BYTES);
     *out = r;
@@ -47,8 +47,8 @@ int unika_roster_new(unika_roster **out, const uint8_t key_fp[UNIKA_FINGERPRINT_
 void unika_roster_free(unika_roster *roster)
 {
     if (!roster) return;
-    free(roster->partners);
-    free(roster);
+    unika_free(roster->partners);
+    unika_free(roster);
 }
 
 const unika_sign_public *unika_roster_find(const unika_roster *roster, const char *name)
@@ -78,7 +78,8 @@ int unika_roster_add_partner(unika_roster *roster, const unika_sign_public *pub,
                           UNIKA_ROSTER_MAX_PARTNERS);
     if (roster->n_partners == roster->cap_partners) {
         size_t cap = roster->cap_partners ? 2 * roster->cap_partners : 8;
-        unika_sign_public *grown = realloc(roster->partners, cap * sizeof *grown);
+        unika_sign_public *grown = unika_realloc(
+            roster->partners, roster->cap_partners * sizeof *grown, cap * sizeof *grown);
         if (!grown) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the roster");
         roster->partners = grown;
         roster->cap_partners = cap;
@@ -179,7 +180,7 @@ int unika_roster_parse(unika_roster **out, const char *src, size_t src_size, uni
                           UNIKA_ROSTER_MAX_BYTES);
     if (src_size && memchr(src, '\0', src_size))
         return unika_fail(err, UNIKA_EROSTER, "roster contains a NUL byte");
-    unika_roster *r = calloc(1, sizeof *r);
+    unika_roster *r = unika_calloc(1, sizeof *r);
     if (!r) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a roster");
     size_t pos = 0;
     uint64_t line_no = 0;
@@ -315,14 +316,14 @@ int unika_roster_save(const unika_roster *roster, const char *path, unsigned fla
 {
     if (!roster || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     if (flags & ~UNIKA_SIGN_OVERWRITE) return unika_fail(err, UNIKA_EINVAL, "unknown flags");
-    char *text = malloc(UNIKA_ROSTER_MAX_BYTES);
+    char *text = unika_malloc(UNIKA_ROSTER_MAX_BYTES);
     if (!text) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     size_t n;
     int rc = unika_roster_format(text, UNIKA_ROSTER_MAX_BYTES, &n, roster, err);
     if (rc == 0)
         rc = unika_write_file_atomic(path, text, n, 0644,
                                (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
-    free(text);
+    unika_free(text);
     return rc;
 }
 

@@ -360,7 +360,7 @@ int unika_seal_file(const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *sr
     int rc = unika_govio_read(&in, &in_size, src_path, UNIKA_SEAL_MAX_FILE, 0, err);
     if (rc < 0) return rc;
     size_t cap = unika_seal_size(in, in_size), n = 0;
-    uint8_t *out = malloc(cap ? cap : 1);
+    uint8_t *out = unika_malloc(cap ? cap : 1);
     if (!out) {
         unika_govio_free(in, in_size);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory sealing %s", src_path);
@@ -372,7 +372,7 @@ int unika_seal_file(const uint8_t pk[UNIKA_BOX_PUBLIC_KEY_BYTES], const char *sr
                                (flags & UNIKA_SEAL_OVERWRITE) != 0, err);
     else
         unika_prefix_path(err, src_path);
-    free(out);
+    unika_free(out);
     return rc;
 }
 
@@ -388,7 +388,7 @@ int unika_open_file(const unika_box_key *key, const char *src_path, const char *
     if (rc < 0) return rc;
     /* The content is at most the padded size less the length field. */
     size_t cap = in_size > UNIKA_SEAL_OVERHEAD + 8 ? in_size - UNIKA_SEAL_OVERHEAD - 8 : 1, n = 0;
-    uint8_t *out = malloc(cap);
+    uint8_t *out = unika_malloc(cap);
     if (!out) {
         unika_govio_free(in, in_size);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory opening %s", src_path);
@@ -401,6 +401,6 @@ int unika_open_file(const unika_box_key *key, const char *src_path, const char *
     else
         unika_prefix_path(err, src_path);
     sodium_memzero(out, cap);
-    free(out);
+    unika_free(out);
     return rc;
 }

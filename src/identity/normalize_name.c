@@ -275,7 +275,7 @@ static int name_unicode(name_builder *b, const uint8_t *s, size_t begin, size_t 
     if (n > NAME_STACK_CODEPOINTS) {
         /* Only pathological inputs decompose this far (the raw input is at
          * most 1024 bytes): fall back to the heap. */
-        cps = malloc((size_t)n * sizeof *cps);
+        cps = unika_malloc((size_t)n * sizeof *cps);
         if (!cps) return unika_fail_at(err, UNIKA_ENOMEM, FIELD, 0, "name: out of memory");
         utf8proc_ssize_t again = utf8proc_decompose(s + begin, (utf8proc_ssize_t)(end - begin),
                                                     cps, n, NAME_UTF8PROC_OPTIONS);
@@ -283,7 +283,7 @@ static int name_unicode(name_builder *b, const uint8_t *s, size_t begin, size_t 
     }
     if (n >= 0) n = utf8proc_normalize_utf32(cps, n, NAME_UTF8PROC_OPTIONS);
     if (n < 0) {
-        if (cps != stack) free(cps);
+        if (cps != stack) unika_free(cps);
         return unika_fail_at(err, UNIKA_EINTERNAL, FIELD, 0, "name: utf8proc: %s",
                              utf8proc_errmsg(n));
     }
@@ -299,7 +299,7 @@ static int name_unicode(name_builder *b, const uint8_t *s, size_t begin, size_t 
             b->in_token = 0;
         }
     }
-    if (cps != stack) free(cps);
+    if (cps != stack) unika_free(cps);
     return 0;
 }
 

@@ -109,7 +109,7 @@ static int recipe_make(unika_recipe **out, const unika_field *fields, size_t n,
                                      "recipe: field %s appears twice",
                                      field_names[fields[i]]);
     }
-    unika_recipe *r = calloc(1, sizeof *r);
+    unika_recipe *r = unika_calloc(1, sizeof *r);
     if (!r) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     r->n = n;
     memcpy(r->fields, fields, n * sizeof *fields);
@@ -238,7 +238,7 @@ int unika_recipe_default(unika_recipe **out, unika_error *err)
 
 void unika_recipe_free(unika_recipe *recipe)
 {
-    free(recipe);
+    unika_free(recipe);
 }
 
 const char *unika_recipe_name(const unika_recipe *recipe)

@@ -88,7 +88,7 @@ static int csv_new(unika_csv **out, const unika_csv_options *opt, unika_error *e
                           "csv: delimiter must be an ASCII character other than quote, CR, LF or NUL");
     if (!o.max_field_bytes || !o.max_fields || !o.max_record_bytes)
         return unika_fail(err, UNIKA_EINVAL, "csv: bounds must be positive");
-    unika_csv *c = calloc(1, sizeof *c);
+    unika_csv *c = unika_calloc(1, sizeof *c);
     if (!c) return unika_fail(err, UNIKA_ENOMEM, "csv: out of memory");
     c->opt = o;
     c->line = 1;
@@ -99,9 +99,9 @@ static int csv_new(unika_csv **out, const unika_csv_options *opt, unika_error *e
     c->special[0] = 1;
     c->rec_cap = 4096;
     c->fcap = 64;
-    c->rec = malloc(c->rec_cap);
-    c->fstart = malloc(c->fcap * sizeof *c->fstart);
-    c->flen = malloc(c->fcap * sizeof *c->flen);
+    c->rec = unika_malloc(c->rec_cap);
+    c->fstart = unika_malloc(c->fcap * sizeof *c->fstart);
+    c->flen = unika_malloc(c->fcap * sizeof *c->flen);
     if (!c->rec || !c->fstart || !c->flen) {
         unika_csv_free(c);
         return unika_fail(err, UNIKA_ENOMEM, "csv: out of memory");
@@ -119,7 +119,7 @@ static int csv_new_reading(unika_csv **out, int kind, int fd, FILE *fp,
     c->src_kind = kind;
     c->fd = fd;
     c->fp = fp;
-    c->own = malloc(UNIKA_CSV_BUFFER_BYTES);
+    c->own = unika_malloc(UNIKA_CSV_BUFFER_BYTES);
     if (!c->own) {
         unika_csv_free(c);
         *out = NULL;
@@ -166,13 +166,13 @@ int unika_csv_new_memory(unika_csv **out, const void *src, size_t src_size,
 void unika_csv_free(unika_csv *csv)
 {
     if (!csv) return;
-    free(csv->own);
-    free(csv->rec);
-    free(csv->fstart);
-    free(csv->flen);
-    free(csv->header);
-    free(csv->hstart);
-    free(csv);
+    unika_free(csv->own);
+    unika_free(csv->rec);
+    unika_free(csv->fstart);
+    unika_free(csv->flen);
+    unika_free(csv->header);
+    unika_free(csv->hstart);
+    unika_free(csv);
 }
 
 /* ---- input ------------------------------------------------------------- */
@@ -267,7 +267,7 @@ static int grow_record(unika_csv *c, size_t need, unika_error *err)
 {
     size_t cap = c->rec_cap;
     while (cap < need) cap *= 2;
-    char *p = realloc(c->rec, cap);
+    char *p = unika_realloc(c->rec, c->rec_cap, cap);
     if (!p) return fail_here(c, err, UNIKA_ENOMEM, 0, "out of memory");
     c->rec = p;
     c->rec_cap = cap;
@@ -306,9 +306,9 @@ static int begin_field(unika_csv *c, unika_error *err)
     }
     if (c->nfields == c->fcap) {
         size_t cap = c->fcap * 2;
-        size_t *s = realloc(c->fstart, cap * sizeof *s);
+        size_t *s = unika_realloc(c->fstart, c->fcap * sizeof *s, cap * sizeof *s);
         if (s) c->fstart = s;
-        size_t *l = s ? realloc(c->flen, cap * sizeof *l) : NULL;
+        size_t *l = s ? unika_realloc(c->flen, c->fcap * sizeof *l, cap * sizeof *l) : NULL;
         if (!s || !l) return fail_here(c, err, UNIKA_ENOMEM, 0, "out of memory");
         c->flen = l;
         c->fcap = cap;
@@ -432,8 +432,8 @@ static int check_utf8(unika_csv *c, unika_error *err)
 
 static int keep_header(unika_csv *c, unika_error *err)
 {
-    c->header = malloc(c->rec_len ? c->rec_len : 1);
-    c->hstart = malloc(c->nfields * sizeof *c->hstart);
+    c->header = unika_malloc(c->rec_len ? c->rec_len : 1);
+    c->hstart = unika_malloc(c->nfields * sizeof *c->hstart);
     if (!c->header || !c->hstart) return fail_here(c, err, UNIKA_ENOMEM, 0, "out of memory");
     memcpy(c->header, c->rec, c->rec_len);
     memcpy(c->hstart, c->fstart, c->nfields * sizeof *c->hstart);

@@ -86,7 +86,7 @@ static int equal_nocase(const char *a, size_t an, const char *b, size_t bn)
 
 static char *dup_n(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    char *d = unika_malloc(n + 1);
     if (d) {
         memcpy(d, s, n);
         d[n] = '\0';
@@ -99,13 +99,13 @@ static char *dup_n(const char *s, size_t n)
 void unika_profile_free(unika_profile *p)
 {
     if (!p) return;
-    free(p->source);
-    free(p->name);
-    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) free(p->header[i]);
-    free(p->date_format[0]);
-    free(p->date_format[1]);
-    for (size_t i = 0; i < p->ngenders; i++) free((char *)p->genders[i].code);
-    free(p);
+    unika_free(p->source);
+    unika_free(p->name);
+    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) unika_free(p->header[i]);
+    unika_free(p->date_format[0]);
+    unika_free(p->date_format[1]);
+    for (size_t i = 0; i < p->ngenders; i++) unika_free((char *)p->genders[i].code);
+    unika_free(p);
 }
 
 #if defined(__GNUC__)
@@ -276,7 +276,7 @@ int unika_profile_parse(unika_profile **out, const char *src, size_t n, const ch
     size_t bad = unika_utf8_valid(src, n);
     if (bad) return unika_fail(err, UNIKA_EUTF8, "%s: invalid UTF-8 at byte %zu",
                                source ? source : "profile", bad);
-    unika_profile *p = calloc(1, sizeof *p);
+    unika_profile *p = unika_calloc(1, sizeof *p);
     if (!p) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     p->delimiter = ',';
     for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) p->index[i] = -1;
@@ -354,7 +354,7 @@ int unika_profile_load(unika_profile **out, const char *path, unika_error *err)
     if (!f)
         return unika_fail(err, errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO, "%s: %s", path,
                           strerror(errno));
-    char *buf = malloc(UNIKA_PROFILE_MAX_BYTES + 1);
+    char *buf = unika_malloc(UNIKA_PROFILE_MAX_BYTES + 1);
     if (!buf) {
         fclose(f);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory");
@@ -365,7 +365,7 @@ int unika_profile_load(unika_profile **out, const char *path, unika_error *err)
     int rc;
     if (bad) rc = unika_fail(err, UNIKA_EIO, "%s: read failed", path);
     else rc = unika_profile_parse(out, buf, n, path, err);
-    free(buf);
+    unika_free(buf);
     return rc;
 }
 

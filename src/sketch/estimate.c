@@ -669,7 +669,7 @@ static int joint_ml(double est[3], double cov[3][3], const uint8_t *ra, const ui
                     unsigned p)
 {
     const double m = (double)((size_t)1 << p);
-    joint_ctx *c = malloc(sizeof *c);
+    joint_ctx *c = unika_malloc(sizeof *c);
     if (!c) return -2;
     c->K = 65 - (int)p;
     joint_histogram(c->N, ra, rb, (size_t)m, c->K);
@@ -703,7 +703,7 @@ static int joint_ml(double est[3], double cov[3][3], const uint8_t *ra, const ui
     double H[3][3], Hi[3][3];
     joint_info(c, tt, H);
     int ok = inv3(Hi, H);
-    free(c);
+    unika_free(c);
     if (!ok) return -1;
     /* On a boundary report it exactly (A = B gives |A \ B| = 0, not 1e-7). */
     double xe = x <= tiny ? 0 : (x >= hi - tiny ? hi : x);
@@ -732,18 +732,18 @@ static int overlap_common(unika_estimate *out, const unika_sketch *a, const unik
     double na = e[0].estimate, nb = e[1].estimate, nu = e[2].estimate;
     unsigned p = a->p < b->p ? a->p : b->p;
     size_t m = (size_t)1 << p;
-    uint8_t *ra = malloc(m), *rb = malloc(m);
+    uint8_t *ra = unika_malloc(m), *rb = unika_malloc(m);
     if (!ra || !rb) {
-        free(ra);
-        free(rb);
+        unika_free(ra);
+        unika_free(rb);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for an overlap estimate");
     }
     unika_sketch_registers_at(ra, p, a);
     unika_sketch_registers_at(rb, p, b);
     double est[3], cov[3][3];
     int jr = joint_ml(est, cov, ra, rb, p);
-    free(ra);
-    free(rb);
+    unika_free(ra);
+    unika_free(rb);
     if (jr == -2) return unika_fail(err, UNIKA_ENOMEM, "out of memory for an overlap estimate");
     int i = difference ? 0 : 2;
     double va = e[0].std_error * e[0].std_error, vb = e[1].std_error * e[1].std_error,

@@ -219,7 +219,7 @@ static size_t union_sorted(uint32_t *out, const uint32_t *a, size_t na, const ui
 /* Dense registers of precision p from a token list (NULL on ENOMEM). */
 static uint8_t *dense_from_tokens(unsigned p, const uint32_t *tokens, size_t n)
 {
-    uint8_t *regs = calloc((size_t)1 << p, 1);
+    uint8_t *regs = unika_calloc((size_t)1 << p, 1);
     if (!regs) return NULL;
     for (size_t i = 0; i < n; i++) reg_apply_token(regs, p, tokens[i]);
     return regs;
@@ -231,7 +231,7 @@ static int go_dense(unika_sketch *s, const uint32_t *tokens, size_t n, unika_err
     uint8_t *regs = dense_from_tokens(s->p, tokens, n);
     if (!regs) return unika_fail(err, UNIKA_ENOMEM, "out of memory for %zu sketch registers",
                                  (size_t)1 << s->p);
-    free(s->tokens);
+    unika_free(s->tokens);
     s->tokens = NULL;
     s->n_tokens = s->cap_tokens = 0;
     s->registers = regs;
@@ -248,7 +248,7 @@ static int sparse_insert(unika_sketch *s, uint32_t t, unika_error *err)
         uint8_t *regs = dense_from_tokens(s->p, s->tokens, s->n_tokens);
         if (!regs) return unika_fail(err, UNIKA_ENOMEM, "out of memory for sketch registers");
         reg_apply_token(regs, s->p, t);
-        free(s->tokens);
+        unika_free(s->tokens);
         s->tokens = NULL;
         s->n_tokens = s->cap_tokens = 0;
         s->registers = regs;
@@ -257,7 +257,8 @@ static int sparse_insert(unika_sketch *s, uint32_t t, unika_error *err)
     if (s->n_tokens == s->cap_tokens) {
         size_t cap = s->cap_tokens ? 2 * s->cap_tokens : 16;
         if (cap > UNIKA_SKETCH_SPARSE_MAX(s->p)) cap = UNIKA_SKETCH_SPARSE_MAX(s->p);
-        uint32_t *grown = realloc(s->tokens, cap * sizeof *grown);
+        uint32_t *grown = unika_realloc(s->tokens, s->cap_tokens * sizeof *grown,
+                                        cap * sizeof *grown);
         if (!grown) return unika_fail(err, UNIKA_ENOMEM, "out of memory for sketch tokens");
         s->tokens = grown;
         s->cap_tokens = cap;
@@ -276,15 +277,15 @@ static int add_tokens(unika_sketch *s, const uint32_t *tokens, size_t n, unika_e
         for (size_t i = 0; i < n; i++) reg_apply_token(s->registers, s->p, tokens[i]);
         return 0;
     }
-    uint32_t *u = malloc((s->n_tokens + n) * sizeof *u);
+    uint32_t *u = unika_malloc((s->n_tokens + n) * sizeof *u);
     if (!u) return unika_fail(err, UNIKA_ENOMEM, "out of memory for sketch tokens");
     size_t nu = union_sorted(u, s->tokens, s->n_tokens, tokens, n);
     if (nu > UNIKA_SKETCH_SPARSE_MAX(s->p)) {
         int rc = go_dense(s, u, nu, err);
-        free(u);
+        unika_free(u);
         return rc;
     }
-    free(s->tokens);
+    unika_free(s->tokens);
     s->cap_tokens = s->n_tokens + n; /* what u was allocated with */
     s->tokens = u;
     s->n_tokens = nu;
@@ -331,11 +332,11 @@ int unika_sketch_new(unika_sketch **out, unsigned p, const uint8_t key_fp[UNIKA_
     *out = NULL;
     int rc = check_p(p, err);
     if (rc < 0) return rc;
-    unika_sketch *s = calloc(1, sizeof *s);
+    unika_sketch *s = unika_calloc(1, sizeof *s);
     if (!s) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a sketch");
     s->meta = unika_sketch_meta_new();
     if (!s->meta) {
-        free(s);
+        unika_free(s);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for a sketch");
     }
     s->p = p;
@@ -348,17 +349,17 @@ int unika_sketch_new(unika_sketch **out, unsigned p, const uint8_t key_fp[UNIKA_
 void unika_sketch_free(unika_sketch *s)
 {
     if (!s) return;
-    free(s->tokens);
-    free(s->registers);
+    unika_free(s->tokens);
+    unika_free(s->registers);
     unika_sketch_meta_free(s->meta);
-    free(s);
+    unika_free(s);
 }
 
 void unika_sketch_clear(unika_sketch *s)
 {
     if (!s) return;
-    free(s->tokens);
-    free(s->registers);
+    unika_free(s->tokens);
+    unika_free(s->registers);
     s->tokens = NULL;
     s->registers = NULL;
     s->n_tokens = s->cap_tokens = 0;
@@ -368,7 +369,7 @@ int unika_sketch_copy(unika_sketch **out, const unika_sketch *s, unika_error *er
 {
     if (!out || !s) return unika_fail(err, UNIKA_EINVAL, "unika_sketch_copy: NULL argument");
     *out = NULL;
-    unika_sketch *c = calloc(1, sizeof *c);
+    unika_sketch *c = unika_calloc(1, sizeof *c);
     if (!c) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a sketch");
     c->p = s->p;
     memcpy(c->key_fp, s->key_fp, UNIKA_FINGERPRINT_BYTES);
@@ -376,11 +377,11 @@ int unika_sketch_copy(unika_sketch **out, const unika_sketch *s, unika_error *er
     c->meta = unika_sketch_meta_copy(s->meta);
     if (!c->meta) goto nomem;
     if (s->registers) {
-        c->registers = malloc((size_t)1 << s->p);
+        c->registers = unika_malloc((size_t)1 << s->p);
         if (!c->registers) goto nomem;
         memcpy(c->registers, s->registers, (size_t)1 << s->p);
     } else if (s->n_tokens) {
-        c->tokens = malloc(s->n_tokens * sizeof *c->tokens);
+        c->tokens = unika_malloc(s->n_tokens * sizeof *c->tokens);
         if (!c->tokens) goto nomem;
         memcpy(c->tokens, s->tokens, s->n_tokens * sizeof *c->tokens);
         c->n_tokens = c->cap_tokens = s->n_tokens;
@@ -536,7 +537,7 @@ int unika_sketch_reduce(unika_sketch *s, unsigned p, unika_error *err)
         if (s->n_tokens > UNIKA_SKETCH_SPARSE_MAX(p)) {
             uint8_t *regs = dense_from_tokens(p, s->tokens, s->n_tokens);
             if (!regs) return unika_fail(err, UNIKA_ENOMEM, "out of memory for sketch registers");
-            free(s->tokens);
+            unika_free(s->tokens);
             s->tokens = NULL;
             s->n_tokens = s->cap_tokens = 0;
             s->registers = regs;
@@ -544,10 +545,10 @@ int unika_sketch_reduce(unika_sketch *s, unsigned p, unika_error *err)
         s->p = p;
         return 0;
     }
-    uint8_t *regs = calloc((size_t)1 << p, 1);
+    uint8_t *regs = unika_calloc((size_t)1 << p, 1);
     if (!regs) return unika_fail(err, UNIKA_ENOMEM, "out of memory for sketch registers");
     reduce_into(regs, p, s->registers, s->p);
-    free(s->registers);
+    unika_free(s->registers);
     s->registers = regs;
     s->p = p;
     return 0;
@@ -572,17 +573,17 @@ int unika_sketch_merge(unika_sketch *dst, const unika_sketch *src, unika_error *
 
     if (!in_place) {
         if (!dst->registers && !src->registers) {
-            toks = malloc((dst->n_tokens + src->n_tokens + 1) * sizeof *toks);
+            toks = unika_malloc((dst->n_tokens + src->n_tokens + 1) * sizeof *toks);
             if (!toks) goto nomem;
             ntoks = union_sorted(toks, dst->tokens, dst->n_tokens, src->tokens, src->n_tokens);
             if (ntoks > UNIKA_SKETCH_SPARSE_MAX(p)) {
                 regs = dense_from_tokens(p, toks, ntoks);
-                free(toks);
+                unika_free(toks);
                 toks = NULL;
                 if (!regs) goto nomem;
             }
         } else {
-            regs = calloc((size_t)1 << p, 1);
+            regs = unika_calloc((size_t)1 << p, 1);
             if (!regs) goto nomem;
             const unika_sketch *side[2] = {dst, src};
             for (int k = 0; k < 2; k++) {
@@ -598,20 +599,20 @@ int unika_sketch_merge(unika_sketch *dst, const unika_sketch *src, unika_error *
         reduce_into(dst->registers, p, src->registers, src->p);
         return 0;
     }
-    free(dst->tokens);
-    free(dst->registers);
+    unika_free(dst->tokens);
+    unika_free(dst->registers);
     dst->p = p;
     dst->registers = regs;
     dst->tokens = toks;
     dst->n_tokens = dst->cap_tokens = toks ? ntoks : 0;
     if (toks && ntoks == 0) {  /* keep "no allocation when empty" simple */
-        free(toks);
+        unika_free(toks);
         dst->tokens = NULL;
     }
     return 0;
 nomem:
-    free(regs);
-    free(toks);
+    unika_free(regs);
+    unika_free(toks);
     return unika_fail(err, UNIKA_ENOMEM, "out of memory merging sketches");
 }
 

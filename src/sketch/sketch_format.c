@@ -505,15 +505,15 @@ static int parse_payload(unika_sketch *s, const uint8_t *src, size_t pos, const 
                                "a dense sketch with every register empty is not canonical");
             return rc;
         }
-        uint8_t *regs = malloc(payload_bytes);
+        uint8_t *regs = unika_malloc(payload_bytes);
         if (!regs) return oom(err);
         memcpy(regs, src + pos, payload_bytes);
-        free(s->tokens);
+        unika_free(s->tokens);
         s->tokens = NULL;
         s->n_tokens = s->cap_tokens = 0;
         s->registers = regs;
     } else if (payload_count > 0) {
-        uint32_t *tokens = malloc(payload_count * sizeof *tokens);
+        uint32_t *tokens = unika_malloc(payload_count * sizeof *tokens);
         if (!tokens) return oom(err);
         for (uint32_t i = 0; i < payload_count; i++) {
             uint32_t t = unika_load32_le(src + pos + 4 * (size_t)i);
@@ -521,14 +521,14 @@ static int parse_payload(unika_sketch *s, const uint8_t *src, size_t pos, const 
                                 : i > 0 && t <= tokens[i - 1] ? "is not greater than the one before"
                                 : NULL;
             if (fault) {
-                free(tokens);
+                unika_free(tokens);
                 rc = unika_fail_at(err, UNIKA_EFORMAT, "token", pos + 4 * (size_t)i + 1,
                                    "token %u %s", (unsigned)i, fault);
                 return rc;
             }
             tokens[i] = t;
         }
-        free(s->tokens);
+        unika_free(s->tokens);
         s->tokens = tokens;
         s->n_tokens = s->cap_tokens = payload_count;
     }
@@ -626,18 +626,18 @@ int unika_sketch_save(const unika_sketch *s, const char *path, unsigned flags, u
     size_t size;
     int rc = unika_sketch_serialized_size(&size, s);
     if (rc < 0) return unika_sketch_serialize(NULL, 0, NULL, s, err); /* names the fault */
-    uint8_t *buf = malloc(size);
+    uint8_t *buf = unika_malloc(size);
     if (!buf) return unika_fail(err, UNIKA_ENOMEM, "out of memory for %zu bytes", size);
     rc = unika_sketch_serialize(buf, size, &size, s, err);
     if (rc < 0) {
-        free(buf);
+        unika_free(buf);
         return rc;
     }
 
     /* 0644: a sketch is not secret from the machine's other users, unlike a
      * key file; it is still pseudonymised personal data (docs/format.md). */
     rc = unika_write_file_atomic(path, buf, size, 0644, overwrite, err);
-    free(buf);
+    unika_free(buf);
     return rc;
 }
 
@@ -692,7 +692,7 @@ static int read_sketch_file(uint8_t **buf, size_t *size, const char *path, unika
     }
     /* One byte more than stat says, to notice a file that grew meanwhile. */
     size_t cap = (size_t)st.st_size + 1, n = 0;
-    *buf = malloc(cap);
+    *buf = unika_malloc(cap);
     if (!*buf) {
         close(fd);
         return unika_fail(err, UNIKA_ENOMEM, "%s: out of memory", path);
@@ -702,7 +702,7 @@ static int read_sketch_file(uint8_t **buf, size_t *size, const char *path, unika
         if (r < 0) {
             if (errno == EINTR) continue;
             int saved = errno;
-            free(*buf);
+            unika_free(*buf);
             close(fd);
             return unika_fail(err, UNIKA_EIO, "%s: read failed: %s", path, strerror(saved));
         }
@@ -711,7 +711,7 @@ static int read_sketch_file(uint8_t **buf, size_t *size, const char *path, unika
     }
     close(fd);
     if (n == cap) {
-        free(*buf);
+        unika_free(*buf);
         return unika_fail(err, UNIKA_EIO, "%s: changed while being read", path);
     }
     *size = n;
@@ -729,6 +729,6 @@ int unika_sketch_load_file(unika_sketch **out, unika_sketch_file *info, const ch
     rc = unika_sketch_parse(out, buf, n, err);
     if (rc < 0) unika_prefix_path(err, path);
     if (rc == 0 && info) (void)unika_sketch_file_info(info, buf, n, NULL);
-    free(buf);
+    unika_free(buf);
     return rc;
 }

@@ -96,32 +96,32 @@ size_t unika_label_string_check(const uint8_t *s, size_t len, const char **what)
 
 unika_sketch_meta *unika_sketch_meta_new(void)
 {
-    return calloc(1, sizeof(unika_sketch_meta));
+    return unika_calloc(1, sizeof(unika_sketch_meta));
 }
 
 static void source_clear(source_rec *r)
 {
-    free(r->labels);
-    free(r->signer);
+    unika_free(r->labels);
+    unika_free(r->signer);
 }
 
 void unika_sketch_meta_free(unika_sketch_meta *meta)
 {
     if (!meta) return;
     for (size_t i = 0; i < meta->n_labels; i++) {
-        free(meta->keys[i]);
-        free(meta->values[i]);
+        unika_free(meta->keys[i]);
+        unika_free(meta->values[i]);
     }
-    free(meta->keys);
-    free(meta->values);
+    unika_free(meta->keys);
+    unika_free(meta->values);
     for (size_t i = 0; i < meta->n_sources; i++) source_clear(&meta->sources[i]);
-    free(meta->sources);
-    free(meta);
+    unika_free(meta->sources);
+    unika_free(meta);
 }
 
 static char *dup_bytes(const uint8_t *src, size_t len)
 {
-    char *s = malloc(len + 1);
+    char *s = unika_malloc(len + 1);
     if (!s) return NULL;
     if (len) memcpy(s, src, len);
     s[len] = '\0';
@@ -133,11 +133,11 @@ static char *dup_bytes(const uint8_t *src, size_t len)
 static int labels_reserve(unika_sketch_meta *m)
 {
     if (m->keys) return UNIKA_OK;
-    m->keys = calloc(UNIKA_LABELS_MAX, sizeof(char *));
-    m->values = calloc(UNIKA_LABELS_MAX, sizeof(char *));
+    m->keys = unika_calloc(UNIKA_LABELS_MAX, sizeof(char *));
+    m->values = unika_calloc(UNIKA_LABELS_MAX, sizeof(char *));
     if (!m->keys || !m->values) {
-        free(m->keys);
-        free(m->values);
+        unika_free(m->keys);
+        unika_free(m->values);
         m->keys = m->values = NULL;
         return UNIKA_ENOMEM;
     }
@@ -149,7 +149,7 @@ static int sources_reserve(unika_sketch_meta *m, size_t n)
     if (n <= m->cap_sources) return UNIKA_OK;
     size_t cap = m->cap_sources ? m->cap_sources : 4;
     while (cap < n) cap *= 2;
-    source_rec *r = realloc(m->sources, cap * sizeof *r);
+    source_rec *r = unika_realloc(m->sources, m->cap_sources * sizeof *r, cap * sizeof *r);
     if (!r) return UNIKA_ENOMEM;
     m->sources = r;
     m->cap_sources = cap;
@@ -183,8 +183,8 @@ int unika_meta_append_label(unika_sketch_meta *m, const uint8_t *key, size_t key
     if (labels_reserve(m)) return UNIKA_ENOMEM;
     char *k = dup_bytes(key, key_len), *v = dup_bytes(value, value_len);
     if (!k || !v) {
-        free(k);
-        free(v);
+        unika_free(k);
+        unika_free(v);
         return UNIKA_ENOMEM;
     }
     m->keys[m->n_labels] = k;
@@ -271,7 +271,7 @@ int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src
     source_rec *merged = NULL;
     size_t n = 0;
     if (src->n_sources > 0) {
-        merged = malloc((dst->n_sources + src->n_sources) * sizeof *merged);
+        merged = unika_malloc((dst->n_sources + src->n_sources) * sizeof *merged);
         if (!merged) return UNIKA_ENOMEM;
         size_t i = 0, j = 0;
         while (i < dst->n_sources || j < src->n_sources) {
@@ -288,7 +288,7 @@ int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src
                     if (d < dst->n_sources && merged[k].labels == dst->sources[d].labels) d++;
                     else source_clear(&merged[k]);
                 }
-                free(merged);
+                unika_free(merged);
                 return UNIKA_ENOMEM;
             }
         }
@@ -305,14 +305,14 @@ int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src
             dst->values[kept] = dst->values[i];
             kept++;
         } else {
-            free(dst->keys[i]);
-            free(dst->values[i]);
+            unika_free(dst->keys[i]);
+            unika_free(dst->values[i]);
         }
     }
     dst->n_labels = kept;
 
     if (merged) {
-        free(dst->sources);
+        unika_free(dst->sources);
         dst->sources = merged;
         dst->n_sources = dst->cap_sources = n;
     }
@@ -364,12 +364,12 @@ int unika_sketch_set_label(unika_sketch *s, const char *key, const char *value,
     char *v = dup_bytes((const uint8_t *)value, value_len);
     char *k = found ? NULL : dup_bytes((const uint8_t *)key, key_len);
     if (!v || (!found && !k)) {
-        free(v);
-        free(k);
+        unika_free(v);
+        unika_free(k);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for labels");
     }
     if (found) {
-        free(m->values[at]);
+        unika_free(m->values[at]);
         m->values[at] = v;
         return UNIKA_OK;
     }
@@ -395,8 +395,8 @@ int unika_sketch_remove_label(unika_sketch *s, const char *key, unika_error *err
     size_t at;
     if (!label_find(m, key, &at))
         return unika_fail_at(err, UNIKA_ENOENT, "label key", 0, "no label '%.64s'", key);
-    free(m->keys[at]);
-    free(m->values[at]);
+    unika_free(m->keys[at]);
+    unika_free(m->values[at]);
     memmove(m->keys + at, m->keys + at + 1, (m->n_labels - at - 1) * sizeof(char *));
     memmove(m->values + at, m->values + at + 1, (m->n_labels - at - 1) * sizeof(char *));
     m->n_labels--;

@@ -1,0 +1,224 @@
+/*
+ * module.c - the extension's set-up and what every function shares: the
+ * allocator hook, the partnership key setting, error codes, recipes, and
+ * sketch bytes <-> sketch objects.
+ *
+ * The key: `unika.key_file` names a key file on the server (PGC_SUSET: only
+ * a superuser may set it, in postgresql.conf, ALTER ROLE/DATABASE ... SET or
+ * a session; its value is shown to superusers only). Each backend and each
+ * parallel worker loads the file the first time a function needs the key,
+ * with the library's checks (mode 0600, fingerprint), into the library's
+ * key object: libsodium's guarded, locked memory, read-only once made,
+ * wiped when freed. No SQL function returns or logs key bytes; only the
+ * fingerprint is shown. A new value of the setting drops the loaded key at
+ * once (wiped), and the next call loads the new file.
+ */
+#include "unika_pg.h"
+
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+static char *key_file_setting = NULL; /* the GUC's value, owned by guc.c */
+static unika_key *loaded_key = NULL;  /* protected memory, not palloc */
+static char loaded_path[MAXPGPATH];
+
+/* ---- allocator: palloc in CurrentMemoryContext, never unwinding ---------- */
+
+static void *upg_alloc(void *opaque, size_t size)
+{
+    if (size > MaxAllocSize) return NULL; /* palloc would raise, not return NULL */
+    return MemoryContextAllocExtended(CurrentMemoryContext, size, MCXT_ALLOC_NO_OOM);
+}
+
+static void upg_free(void *opaque, void *address)
+{
+    pfree(address);
+}
+
+/* ---- the key ---------------------------------------------------------------- */
+
+static void drop_key(void)
+{
+    unika_key_free(loaded_key); /* wipes */
+    loaded_key = NULL;
+    loaded_path[0] = '\0';
+}
+
+static void key_file_assign(const char *newval, void *extra)
+{
+    /* Runs inside GUC processing, so it must not fail: it only forgets. */
+    if (loaded_key && (!newval || strcmp(newval, loaded_path) != 0)) drop_key();
+}
+
+static void wipe_at_exit(int code, Datum arg)
+{
+    drop_key();
+}
+
+const unika_key *upg_key(void)
+{
+    unika_error err = {0};
+    unika_key *key = NULL;
+    int rc;
+
+    if (!key_file_setting || !key_file_setting[0])
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("unika.key_file is not set"),
+                        errhint("A superuser names the partnership key file in the setting "
+                                "unika.key_file (docs/postgresql.md).")));
+    if (loaded_key && strcmp(loaded_path, key_file_setting) == 0) return loaded_key;
+    drop_key();
+    if (strlen(key_file_setting) >= sizeof loaded_path)
+        ereport(ERROR, (errcode(ERRCODE_NAME_TOO_LONG), errmsg("unika.key_file is too long")));
+    rc = unika_key_load(&key, key_file_setting, 0, &err);
+    if (rc < 0) {
+        /* The path is shown to superusers only, as the setting is. */
+        if (!superuser()) {
+            snprintf(err.message, sizeof err.message,
+                     "the key file named by unika.key_file cannot be used: %s",
+                     unika_strerror(rc));
+        }
+        upg_raise(rc, &err, "unika.key_file");
+    }
+    loaded_key = key;
+    strlcpy(loaded_path, key_file_setting, sizeof loaded_path);
+    return loaded_key;
+}
+
+/* ---- errors ----------------------------------------------------------------- */
+
+int upg_sqlstate(int code)
+{
+    switch (code) {
+    case UNIKA_EINVAL: return ERRCODE_INVALID_PARAMETER_VALUE;
+    case UNIKA_ENOMEM: return ERRCODE_OUT_OF_MEMORY;
+    case UNIKA_EIO: return ERRCODE_IO_ERROR;
+    case UNIKA_ENOENT: return ERRCODE_UNDEFINED_FILE;
+    case UNIKA_ERANGE: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+    case UNIKA_EBUFFER:
+    case UNIKA_EINTERNAL: return ERRCODE_INTERNAL_ERROR;
+    default:
+        break;
+    }
+    if (code <= -30 && code > -1000) {
+        /* Every unika-specific code has its own SQLSTATE: class UK, then
+         * the code's number, e.g. UNIKA_EKEYMISMATCH (-71) is UK071. */
+        int n = -code;
+        return MAKE_SQLSTATE('U', 'K', '0' + n / 100, '0' + n / 10 % 10, '0' + n % 10);
+    }
+    return ERRCODE_INTERNAL_ERROR;
+}
+
+void upg_raise(int code, const unika_error *err, const char *what)
+{
+    const char *msg = err && err->message[0] ? err->message : unika_strerror(code);
+    size_t n = strlen(what);
+    /* Library messages often start with the field's name: not twice. */
+    if (strncmp(msg, what, n) == 0 && msg[n] == ':') what = "unika";
+    ereport(ERROR, (errcode(upg_sqlstate(code)),
+                    errmsg("%s: %s", what, msg),
+                    errdetail("%s (%d): %s.", unika_err_name(code), code, unika_strerror(code))));
+}
+
+/* ---- recipes: parsed once per call site --------------------------------------- */
+
+typedef struct recipe_cache {
+    unika_recipe *recipe;  /* in fn_mcxt */
+    int len;
+    char text[FLEXIBLE_ARRAY_MEMBER];
+} recipe_cache;
+
+const unika_recipe *upg_recipe(FunctionCallInfo fcinfo, text *recipe)
+{
+    recipe_cache *c = fcinfo->flinfo->fn_extra;
+    int len = VARSIZE_ANY_EXHDR(recipe);
+    const char *src = VARDATA_ANY(recipe);
+    unika_error err = {0};
+    unika_recipe *r = NULL;
+    MemoryContext old;
+    int rc;
+
+    if (c && c->len == len && memcmp(c->text, src, len) == 0) return c->recipe;
+    old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+    rc = unika_recipe_parse(&r, src, (size_t)len, &err);
+    if (rc == 0) {
+        if (c) {
+            unika_recipe_free(c->recipe);
+            pfree(c);
+        }
+        c = palloc(offsetof(recipe_cache, text) + len);
+        c->recipe = r;
+        c->len = len;
+        memcpy(c->text, src, len);
+        fcinfo->flinfo->fn_extra = c;
+    }
+    MemoryContextSwitchTo(old);
+    if (rc < 0) upg_raise(rc, &err, "recipe");
+    return r;
+}
+
+/* ---- sketch bytes ---------------------------------------------------------------- */
+
+unika_sketch *upg_parse(const struct varlena *v)
+{
+    unika_sketch *s = NULL;
+    unika_error err = {0};
+    int rc = unika_sketch_parse(&s, (const uint8_t *)VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), &err);
+    if (rc < 0) upg_raise(rc, &err, "unika_sketch");
+    return s;
+}
+
+struct varlena *upg_serialize(const unika_sketch *s)
+{
+    size_t size = 0;
+    unika_error err = {0};
+    struct varlena *v;
+    int rc = unika_sketch_serialized_size(&size, s);
+    if (rc < 0) upg_raise(rc, NULL, "unika_sketch: cannot serialise");
+    v = palloc(VARHDRSZ + size);
+    SET_VARSIZE(v, VARHDRSZ + size);
+    rc = unika_sketch_serialize((uint8_t *)VARDATA(v), size, NULL, s, &err);
+    if (rc < 0) upg_raise(rc, &err, "unika_sketch");
+    return v;
+}
+
+text *upg_hex_text(const uint8_t *bytes, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    text *t = palloc(VARHDRSZ + 2 * n);
+    char *d = VARDATA(t);
+    SET_VARSIZE(t, VARHDRSZ + 2 * n);
+    for (size_t i = 0; i < n; i++) {
+        d[2 * i] = digits[bytes[i] >> 4];
+        d[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    return t;
+}
+
+/* ---- set-up ------------------------------------------------------------------------ */
+
+void _PG_init(void)
+{
+    static const unika_allocator pg_allocator = {upg_alloc, upg_free, NULL};
+
+    if (unika_init() < 0)
+        ereport(ERROR, (errcode(ERRCODE_SYSTEM_ERROR), errmsg("unika: libsodium cannot start")));
+    /* Before the library allocates anything in this process. */
+    if (unika_set_allocator(&pg_allocator) < 0)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("unika: allocator refused")));
+    DefineCustomStringVariable("unika.key_file",
+                               "Partnership key file (unika keygen) used by unika's "
+                               "pseudonym and sketch-building functions.",
+                               "Only superusers may set it; the key itself is never shown.",
+                               &key_file_setting, "", PGC_SUSET,
+                               GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE, NULL, key_file_assign,
+                               NULL);
+    MarkGUCPrefixReserved("unika");
+    on_proc_exit(wipe_at_exit, (Datum)0);
+}

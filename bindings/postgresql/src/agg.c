@@ -94,10 +94,11 @@ Datum unika_sketch_agg_trans(PG_FUNCTION_ARGS)
     const unika_recipe *recipe;
     const unika_key *key;
     bytea *pseudonym;
-    unika_error err = {0};
+    unika_error err; /* not zeroed: 320 bytes per row; filled on failure */
     MemoryContext old;
     int rc;
 
+    err.message[0] = '\0';
     if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (PG_NARGS() > 3 && PG_ARGISNULL(3))) {
         if (!s) PG_RETURN_NULL();
         PG_RETURN_POINTER(s);

@@ -61,7 +61,8 @@ static void wipe_at_exit(int code, Datum arg)
     drop_key();
 }
 
-const unika_key *upg_key(void)
+/* The slow path of upg_key(): load the file. */
+static const unika_key *load_key(void)
 {
     unika_error err = {0};
     unika_key *key = NULL;
@@ -72,8 +73,6 @@ const unika_key *upg_key(void)
                         errmsg("unika.key_file is not set"),
                         errhint("A superuser names the partnership key file in the setting "
                                 "unika.key_file (docs/postgresql.md).")));
-    if (loaded_key && strcmp(loaded_path, key_file_setting) == 0) return loaded_key;
-    drop_key();
     if (strlen(key_file_setting) >= sizeof loaded_path)
         ereport(ERROR, (errcode(ERRCODE_NAME_TOO_LONG), errmsg("unika.key_file is too long")));
     rc = unika_key_load(&key, key_file_setting, 0, &err);
@@ -89,6 +88,15 @@ const unika_key *upg_key(void)
     loaded_key = key;
     strlcpy(loaded_path, key_file_setting, sizeof loaded_path);
     return loaded_key;
+}
+
+const unika_key *upg_key(void)
+{
+    /* The assign hook drops the key whenever the setting changes, so a
+     * loaded key is the setting's. This runs for every aggregated row:
+     * nothing else here. */
+    if (likely(loaded_key != NULL)) return loaded_key;
+    return load_key();
 }
 
 /* ---- errors ----------------------------------------------------------------- */
@@ -134,18 +142,15 @@ typedef struct recipe_cache {
     char text[FLEXIBLE_ARRAY_MEMBER];
 } recipe_cache;
 
-const unika_recipe *upg_recipe(FunctionCallInfo fcinfo, text *recipe)
+/* The slow path of upg_recipe(): parse and cache. */
+static const unika_recipe *parse_recipe(FunctionCallInfo fcinfo, const char *src, int len)
 {
     recipe_cache *c = fcinfo->flinfo->fn_extra;
-    int len = VARSIZE_ANY_EXHDR(recipe);
-    const char *src = VARDATA_ANY(recipe);
     unika_error err = {0};
     unika_recipe *r = NULL;
-    MemoryContext old;
+    MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
     int rc;
 
-    if (c && c->len == len && memcmp(c->text, src, len) == 0) return c->recipe;
-    old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
     rc = unika_recipe_parse(&r, src, (size_t)len, &err);
     if (rc == 0) {
         if (c) {
@@ -161,6 +166,16 @@ const unika_recipe *upg_recipe(FunctionCallInfo fcinfo, text *recipe)
     MemoryContextSwitchTo(old);
     if (rc < 0) upg_raise(rc, &err, "recipe");
     return r;
+}
+
+const unika_recipe *upg_recipe(FunctionCallInfo fcinfo, text *recipe)
+{
+    /* Runs for every aggregated row: a comparison with the cached text. */
+    recipe_cache *c = fcinfo->flinfo->fn_extra;
+    int len = VARSIZE_ANY_EXHDR(recipe);
+    const char *src = VARDATA_ANY(recipe);
+    if (likely(c && c->len == len && memcmp(c->text, src, len) == 0)) return c->recipe;
+    return parse_recipe(fcinfo, src, len);
 }
 
 /* ---- sketch bytes ---------------------------------------------------------------- */

@@ -87,8 +87,10 @@ static bytea *bytea_of(const uint8_t *bytes, size_t n)
 Datum unika_pseudonym_fn(PG_FUNCTION_ARGS)
 {
     uint8_t p[UNIKA_PSEUDONYM_BYTES];
-    unika_error err = {0};
-    int rc = pseudonym_of(p, fcinfo, "unika_pseudonym", &err);
+    unika_error err; /* filled on failure: not 320 bytes zeroed per row */
+    int rc;
+    err.message[0] = '\0';
+    rc = pseudonym_of(p, fcinfo, "unika_pseudonym", &err);
     if (rc < 0) upg_raise(rc, &err, "unika_pseudonym");
     PG_RETURN_BYTEA_P(bytea_of(p, sizeof p));
 }
@@ -104,8 +106,10 @@ static int value_error(int code)
 Datum unika_try_pseudonym_fn(PG_FUNCTION_ARGS)
 {
     uint8_t p[UNIKA_PSEUDONYM_BYTES];
-    unika_error err = {0};
-    int rc = pseudonym_of(p, fcinfo, "unika_try_pseudonym", &err);
+    unika_error err; /* as above */
+    int rc;
+    err.message[0] = '\0';
+    rc = pseudonym_of(p, fcinfo, "unika_try_pseudonym", &err);
     if (rc < 0 && value_error(rc)) PG_RETURN_NULL();
     if (rc < 0) upg_raise(rc, &err, "unika_try_pseudonym");
     PG_RETURN_BYTEA_P(bytea_of(p, sizeof p));

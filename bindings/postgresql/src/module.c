@@ -138,12 +138,12 @@ void upg_raise(int code, const unika_error *err, const char *what)
 
 typedef struct recipe_cache {
     unika_recipe *recipe;  /* in fn_mcxt */
-    int len;
+    size_t len;
     char text[FLEXIBLE_ARRAY_MEMBER];
 } recipe_cache;
 
 /* The slow path of upg_recipe(): parse and cache. */
-static const unika_recipe *parse_recipe(FunctionCallInfo fcinfo, const char *src, int len)
+static const unika_recipe *parse_recipe(FunctionCallInfo fcinfo, const char *src, size_t len)
 {
     recipe_cache *c = fcinfo->flinfo->fn_extra;
     unika_error err = {0};
@@ -151,7 +151,7 @@ static const unika_recipe *parse_recipe(FunctionCallInfo fcinfo, const char *src
     MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
     int rc;
 
-    rc = unika_recipe_parse(&r, src, (size_t)len, &err);
+    rc = unika_recipe_parse(&r, src, len, &err);
     if (rc == 0) {
         if (c) {
             unika_recipe_free(c->recipe);
@@ -172,7 +172,7 @@ const unika_recipe *upg_recipe(FunctionCallInfo fcinfo, text *recipe)
 {
     /* Runs for every aggregated row: a comparison with the cached text. */
     recipe_cache *c = fcinfo->flinfo->fn_extra;
-    int len = VARSIZE_ANY_EXHDR(recipe);
+    size_t len = VARSIZE_ANY_EXHDR(recipe);
     const char *src = VARDATA_ANY(recipe);
     if (likely(c && c->len == len && memcmp(c->text, src, len) == 0)) return c->recipe;
     return parse_recipe(fcinfo, src, len);

@@ -134,8 +134,8 @@ Datum unika_pseudonym_normalised_fn(PG_FUNCTION_ARGS)
                         errmsg("unika_pseudonym_normalised: the values are NULL")));
     arr = PG_GETARG_ARRAYTYPE_P(1);
     deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-    values = palloc(sizeof *values * (n ? n : 1));
-    sizes = palloc(sizeof *sizes * (n ? n : 1));
+    values = palloc(sizeof *values * (size_t)(n ? n : 1));
+    sizes = palloc(sizeof *sizes * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
         text *t;
         if (nulls[i])

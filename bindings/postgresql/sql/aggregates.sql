@@ -83,6 +83,12 @@ SELECT sqlstate_of($$SELECT unika_union_agg(s) FROM (SELECT s FROM other_key UNI
                     SELECT unika_sketch_agg(p, 'loose') FROM ids) x$$) AS key_mismatch;
 SELECT unika_difference(o.s, m.s) FROM other_key o,
        (SELECT unika_sketch_agg(p, 'loose') AS s FROM ids) m;
+-- A file holds at most 4,096 provenance records: unika_merge_agg of 4,097
+-- distinct sketches is refused (54000), unika_union_agg records none.
+CREATE TABLE many AS SELECT unika_sketch_agg(sha256(int4send(i)), 'loose') AS s
+FROM generate_series(1, 4097) i GROUP BY i;
+SELECT unika_merge_agg(s) FROM many;
+SELECT round(unika_estimate(unika_union_agg(s))) AS union_of_4097 FROM many;
 -- Aggregates used as window functions (FINALFUNC_MODIFY = READ_ONLY).
 SELECT i, round(unika_estimate(unika_sketch_agg(p, 'loose') OVER (ORDER BY i))::numeric, 6) AS running
 FROM ids WHERE i <= 5 ORDER BY i;

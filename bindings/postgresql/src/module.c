@@ -108,6 +108,8 @@ int upg_sqlstate(int code)
     case UNIKA_ENOMEM: return ERRCODE_OUT_OF_MEMORY;
     case UNIKA_EIO: return ERRCODE_IO_ERROR;
     case UNIKA_ENOENT: return ERRCODE_UNDEFINED_FILE;
+    case UNIKA_EEXIST: return ERRCODE_DUPLICATE_FILE;
+    case UNIKA_ESODIUM: return ERRCODE_SYSTEM_ERROR;
     case UNIKA_ERANGE: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
     case UNIKA_EBUFFER:
     case UNIKA_EINTERNAL: return ERRCODE_INTERNAL_ERROR;
@@ -195,7 +197,13 @@ struct varlena *upg_serialize(const unika_sketch *s)
     unika_error err = {0};
     struct varlena *v;
     int rc = unika_sketch_serialized_size(&size, s);
-    if (rc < 0) upg_raise(rc, NULL, "unika_sketch: cannot serialise");
+    if (rc == UNIKA_ERANGE) {
+        snprintf(err.message, sizeof err.message,
+                 "more than %d provenance records: the file format cannot hold this union "
+                 "(unika_union_agg records none)", UNIKA_SOURCES_MAX);
+        upg_raise(rc, &err, "unika_sketch");
+    }
+    if (rc < 0) upg_raise(rc, NULL, "unika_sketch");
     v = palloc(VARHDRSZ + size);
     SET_VARSIZE(v, VARHDRSZ + size);
     rc = unika_sketch_serialize((uint8_t *)VARDATA(v), size, NULL, s, &err);

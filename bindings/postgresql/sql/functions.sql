@@ -60,6 +60,10 @@ FROM cells;
 SELECT * FROM unika_recipe_info('strict');
 SELECT * FROM unika_recipe_info('name+birth_month+country');
 SELECT * FROM unika_recipe_info('nonsense');
+-- Gender codes as recipes and `ingest --by gender` use them.
+SELECT unika_gender('kvinna') AS kvinna, unika_gender('POJKE') AS pojke, unika_gender('') AS empty,
+       unika_gender('okänt') AS okaent, unika_gender('annat') AS annat, unika_gender(NULL) IS NULL AS null_;
+SELECT unika_gender('alien');
 -- Mixing recipes is refused by name (SQLSTATE UK072).
 SELECT unika_union(a.s, b.s) FROM cells a, cells b
 WHERE a.file = 'uppsok_loose_2018H1_gender-M.uks' AND b.file = 'uppsok_strict_2018H1_gender-M.uks';

@@ -40,6 +40,12 @@ EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE;
 END $$;
 SELECT name, refusal(bytes) FROM bad ORDER BY name;
+-- Binary input is checked like any other: a damaged file arriving through
+-- COPY BINARY (the same path as the binary protocol) is refused.
+\set badcopy :fixtures '/bad.copy'
+COPY (SELECT bytes FROM bad WHERE name = 'flipped_checksum.uks') TO :'badcopy' WITH (FORMAT binary);
+CREATE TABLE recv_in (s unika_sketch);
+COPY recv_in FROM :'badcopy' WITH (FORMAT binary);
 -- Truncated and tampered sketches, with the message and detail.
 SELECT substr(bytes, 1, length(bytes) - 1)::unika_sketch FROM golden
 WHERE name = 'dense_p12.uks';

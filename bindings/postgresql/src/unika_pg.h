@@ -22,6 +22,10 @@
 
 #include "unika.h"
 
+/* The helpers below are the extension's own: not exported from the module
+ * (only the SQL-callable functions are). */
+#pragma GCC visibility push(hidden)
+
 /* The SQLSTATE of a library error code. */
 int upg_sqlstate(int code);
 
@@ -45,5 +49,7 @@ struct varlena *upg_serialize(const unika_sketch *s);
 
 /* Lowercase hex text of n bytes. */
 text *upg_hex_text(const uint8_t *bytes, size_t n);
+
+#pragma GCC visibility pop
 
 #endif /* UNIKA_PG_H */

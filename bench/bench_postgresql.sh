@@ -33,7 +33,7 @@ build=$root/build
 unika=$build/src/cli/unika
 [ -x "$unika" ] || cmake --build "$build" --target unika_cli >/dev/null
 
-work=$(mktemp -d /tmp/unika-pg-bench.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/unika-pg-bench.XXXXXX")
 trap 'pg_stop; rm -rf "$work"' EXIT
 pg_build "$work"
 mkdir -p "$work/fx"

@@ -15,7 +15,7 @@ source "$here/server.sh"
 pg_check_installed
 [ -x "$unika" ] || { echo "postgresql: $unika not built" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/unika-pg-test.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/unika-pg-test.XXXXXX")
 keep=${UNIKA_PG_KEEP:-}
 cleanup() {
   pg_stop

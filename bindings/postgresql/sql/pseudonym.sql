@@ -105,3 +105,9 @@ SELECT unika_pseudonym('strict', name => NULL, given_name => 'Samir', surname =>
                        birth_year => '1999', gender => 'M')
      = unika_pseudonym('strict', name => 'Samir Al-Khalil', birth_year => '1999', gender => 'M')
        AS null_is_absent;
+-- A non-superuser cannot name a key file before the module is loaded either:
+-- the placeholder is refused when the module defines the setting.
+\c - unika_analyst
+SET unika.key_file = '/tmp/planted.key';
+SELECT unika_key_fingerprint() = 'bcaf03323836dd45928be6354baaf418' AS configured_key_kept;
+\c - postgres

@@ -104,7 +104,8 @@ CREATE FUNCTION unika_pseudonym(recipe text, name text DEFAULT NULL,
                                 personnummer text DEFAULT NULL, dossier text DEFAULT NULL,
                                 digits text DEFAULT NULL, visit_date text DEFAULT NULL,
                                 birth_date_format text DEFAULT NULL,
-                                visit_date_format text DEFAULT NULL)
+                                visit_date_format text DEFAULT NULL,
+                                id_auto text DEFAULT NULL)
     RETURNS bytea
     AS 'MODULE_PATHNAME', 'unika_pseudonym_fn' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION unika_try_pseudonym(recipe text, name text DEFAULT NULL,
@@ -114,15 +115,18 @@ CREATE FUNCTION unika_try_pseudonym(recipe text, name text DEFAULT NULL,
                                     personnummer text DEFAULT NULL, dossier text DEFAULT NULL,
                                     digits text DEFAULT NULL, visit_date text DEFAULT NULL,
                                     birth_date_format text DEFAULT NULL,
-                                    visit_date_format text DEFAULT NULL)
+                                    visit_date_format text DEFAULT NULL,
+                                    id_auto text DEFAULT NULL)
     RETURNS bytea
     AS 'MODULE_PATHNAME', 'unika_try_pseudonym_fn' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION unika_pseudonym_normalised(recipe text, VARIADIC "values" text[])
     RETURNS bytea
     AS 'MODULE_PATHNAME', 'unika_pseudonym_normalised_fn' LANGUAGE C STABLE PARALLEL SAFE;
 REVOKE EXECUTE ON FUNCTION
-    unika_pseudonym(text, text, text, text, text, text, text, text, text, text, text, text, text, text),
-    unika_try_pseudonym(text, text, text, text, text, text, text, text, text, text, text, text, text, text),
+    unika_pseudonym(text, text, text, text, text, text, text, text, text, text, text, text, text,
+                    text, text),
+    unika_try_pseudonym(text, text, text, text, text, text, text, text, text, text, text, text,
+                        text, text, text),
     unika_pseudonym_normalised(text, text[])
     FROM PUBLIC;
 

@@ -23,6 +23,11 @@ SELECT unika_pseudonym('loose', given_name => 'Samir', surname => 'Al-Khalil',
                        birth_date => '19990510', birth_date_format => 'YYYYMMDD', gender => '')
      = unika_pseudonym('loose', name => 'Samir Al-Khalil', birth_year => '1999', gender => 'okänt')
        AS same_person;
+-- One column holding a personnummer or a dossier number (a profile's
+-- column.id_auto): the digit count decides, as ingest decides.
+SELECT unika_pseudonym('dossier', id_auto => '5939-8547') = unika_pseudonym('dossier', dossier => '59398547')
+         AS id_auto_dossier,
+       unika_try_pseudonym('dossier', id_auto => '123') IS NULL AS id_auto_neither;
 -- Already normalised values, one per recipe field.
 SELECT unika_pseudonym_normalised('strict', 'al khalil samir', '1999', 'M')
      = unika_pseudonym('strict', name => 'Samir Al-Khalil', birth_year => '1999', gender => 'm')
@@ -86,7 +91,7 @@ SELECT unika_pseudonym('loose', name => 'A B', birth_year => '2001', gender => '
 SELECT unika_key_fingerprint() IS NOT NULL AS fingerprint_only;
 RESET ROLE;
 GRANT EXECUTE ON FUNCTION unika_pseudonym(text, text, text, text, text, text, text, text, text,
-                                          text, text, text, text, text) TO unika_analyst;
+                                          text, text, text, text, text, text) TO unika_analyst;
 SET ROLE unika_analyst;
 SELECT unika_pseudonym('loose', name => 'A B', birth_year => '2001', gender => 'F') = p AS granted
 FROM p_ours;

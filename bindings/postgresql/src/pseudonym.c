@@ -5,7 +5,7 @@
  *
  *   unika_pseudonym(recipe, name, birth_date, gender, given_name, surname,
  *                   birth_year, country, personnummer, dossier, digits,
- *                   visit_date, birth_date_format, visit_date_format)
+ *                   visit_date, birth_date_format, visit_date_format, id_auto)
  *       normalises the record as the recipe asks; raises on unusable values
  *   unika_try_pseudonym(... the same ...)
  *       NULL instead of an error for unusable values (a row `unika ingest`
@@ -41,6 +41,7 @@ static const unika_column ARG_FIELD[] = {
 #define N_FIELDS ((int)(sizeof ARG_FIELD / sizeof ARG_FIELD[0]))
 #define ARG_BIRTH_FORMAT (1 + N_FIELDS)
 #define ARG_VISIT_FORMAT (2 + N_FIELDS)
+#define ARG_ID_AUTO (3 + N_FIELDS) /* appended last, so earlier calls keep their meaning */
 
 static const unika_recipe *recipe_arg(FunctionCallInfo fcinfo, const char *name)
 {
@@ -70,6 +71,11 @@ static int pseudonym_of(uint8_t dst[UNIKA_PSEUDONYM_BYTES], FunctionCallInfo fci
         t = PG_GETARG_TEXT_PP(1 + i);
         rec.cell[ARG_FIELD[i]] = VARDATA_ANY(t);
         rec.size[ARG_FIELD[i]] = VARSIZE_ANY_EXHDR(t);
+    }
+    if (PG_NARGS() > ARG_ID_AUTO && !PG_ARGISNULL(ARG_ID_AUTO)) {
+        text *t = PG_GETARG_TEXT_PP(ARG_ID_AUTO);
+        rec.cell[UNIKA_COLUMN_ID_AUTO] = VARDATA_ANY(t);
+        rec.size[UNIKA_COLUMN_ID_AUTO] = VARSIZE_ANY_EXHDR(t);
     }
     rec.birth_date_format = cstring_arg(fcinfo, ARG_BIRTH_FORMAT);
     rec.visit_date_format = cstring_arg(fcinfo, ARG_VISIT_FORMAT);

@@ -41,11 +41,11 @@ typedef struct plan {
 
 static void plan_free(plan *p)
 {
-    free(p->values);
-    free(p->vrank);
-    free(p->profiles);
-    free(p->prank);
-    free(p->cells);
+    unika_free(p->values);
+    unika_free(p->vrank);
+    unika_free(p->profiles);
+    unika_free(p->prank);
+    unika_free(p->cells);
     memset(p, 0, sizeof *p);
 }
 
@@ -81,8 +81,8 @@ static int cell_cmp(const void *a, const void *b)
 /* Ranks the values the cells use. */
 static int plan_values(plan *p, const unika_mkwriter *w)
 {
-    p->vrank = malloc((w->nvalues ? w->nvalues : 1) * sizeof *p->vrank);
-    p->values = malloc((w->nvalues ? w->nvalues : 1) * sizeof *p->values);
+    p->vrank = unika_malloc((w->nvalues ? w->nvalues : 1) * sizeof *p->vrank);
+    p->values = unika_malloc((w->nvalues ? w->nvalues : 1) * sizeof *p->values);
     if (!p->vrank || !p->values) return UNIKA_ENOMEM;
     for (size_t i = 0; i < w->nvalues; i++) p->vrank[i] = 0;
     for (size_t c = 0; c < w->ncells; c++)
@@ -98,9 +98,9 @@ static int plan_build(plan *p, const unika_mkwriter *w, unika_error *err)
 {
     memset(p, 0, sizeof *p);
     size_t np = w->nprofiles ? w->nprofiles : 1;
-    p->profiles = malloc(np * sizeof *p->profiles);
-    p->prank = malloc(np * sizeof *p->prank);
-    p->cells = malloc((w->ncells ? w->ncells : 1) * sizeof *p->cells);
+    p->profiles = unika_malloc(np * sizeof *p->profiles);
+    p->prank = unika_malloc(np * sizeof *p->prank);
+    p->cells = unika_malloc((w->ncells ? w->ncells : 1) * sizeof *p->cells);
     if (!p->profiles || !p->prank || !p->cells || plan_values(p, w) < 0) goto nomem;
     uint64_t size = MK_HEADER_BYTES + strlen(w->org) + (w->bands ? strlen(w->bands) : 0) +
                     MK_CHECKSUM_BYTES;

@@ -130,7 +130,7 @@ static int table_reserve(table *t, size_t n, const void *entries, size_t stride,
 {
     if ((n + 1) * 2 <= t->size) return 0;
     size_t size = t->size ? t->size * 2 : 1024;
-    uint32_t *slot = calloc(size, sizeof *slot);
+    uint32_t *slot = unika_calloc(size, sizeof *slot);
     if (!slot) return UNIKA_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         uint64_t h;
@@ -139,7 +139,7 @@ static int table_reserve(table *t, size_t n, const void *entries, size_t stride,
         while (slot[k]) k = (k + 1) & (size - 1);
         slot[k] = (uint32_t)(i + 1);
     }
-    free(t->slot);
+    unika_free(t->slot);
     t->slot = slot;
     t->size = size;
     return 0;
@@ -149,7 +149,7 @@ static int grow(void **array, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap) return 0;
     size_t c = *cap ? *cap * 2 : 256;
-    void *p = realloc(*array, c * elem);
+    void *p = unika_realloc(*array, *cap * elem, c * elem);
     if (!p) return UNIKA_ENOMEM;
     *array = p;
     *cap = c;
@@ -171,7 +171,7 @@ static long value_id(unika_mkwriter *w, const char *s, size_t len)
         table_reserve(&w->vtab, w->nvalues, w->values, sizeof *w->values,
                       offsetof(mk_value, hash)))
         return UNIKA_ENOMEM;
-    char *copy = malloc(len + 1);
+    char *copy = unika_malloc(len + 1);
     if (!copy) return UNIKA_ENOMEM;
     memcpy(copy, s, len);
     copy[len] = '\0';
@@ -198,7 +198,7 @@ static long profile_id(unika_mkwriter *w, const uint8_t *id, size_t n)
         table_reserve(&w->ptab, w->nprofiles, w->profiles, sizeof *w->profiles,
                       offsetof(mk_profile, hash)))
         return UNIKA_ENOMEM;
-    uint8_t *copy = malloc(n);
+    uint8_t *copy = unika_malloc(n);
     if (!copy) return UNIKA_ENOMEM;
     memcpy(copy, id, n);
     w->profiles[w->nprofiles] = (mk_profile){copy, n, h, 0};
@@ -254,7 +254,7 @@ static int cell_add(unika_mkwriter *w, mk_cell *c, unika_error *err)
 
 static char *dup_text(const char *s)
 {
-    return s ? strdup(s) : NULL;
+    return s ? unika_strndup(s, strlen(s)) : NULL;
 }
 
 static int check_options(const unika_mkfile_options *o, unika_error *err)
@@ -293,7 +293,7 @@ int unika_mkwriter_new(unika_mkwriter **out, const uint8_t key_fp[UNIKA_FINGERPR
     if (!key_fp || !options) return unika_fail(err, UNIKA_EINVAL, "match-key writer: NULL argument");
     int rc = check_options(options, err);
     if (rc < 0) return rc;
-    unika_mkwriter *w = calloc(1, sizeof *w);
+    unika_mkwriter *w = unika_calloc(1, sizeof *w);
     if (!w) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a match-key writer");
     memcpy(w->key_fp, key_fp, UNIKA_FINGERPRINT_BYTES);
     w->period = options->period;
@@ -406,18 +406,18 @@ uint64_t unika_mkwriter_row_count(const unika_mkwriter *w) { return w ? w->rows 
 void unika_mkwriter_free(unika_mkwriter *w)
 {
     if (!w) return;
-    free(w->org);
-    free(w->bands);
-    for (size_t f = 0; f < UNIKA_MK_MAX_BY; f++) free(w->by[f]);
-    for (size_t i = 0; i < w->nvalues; i++) free(w->values[i].s);
-    free(w->values);
-    free(w->vtab.slot);
-    for (size_t i = 0; i < w->nprofiles; i++) free(w->profiles[i].id);
-    free(w->profiles);
-    free(w->ptab.slot);
-    free(w->cells);
-    free(w->ctab.slot);
-    free(w);
+    unika_free(w->org);
+    unika_free(w->bands);
+    for (size_t f = 0; f < UNIKA_MK_MAX_BY; f++) unika_free(w->by[f]);
+    for (size_t i = 0; i < w->nvalues; i++) unika_free(w->values[i].s);
+    unika_free(w->values);
+    unika_free(w->vtab.slot);
+    for (size_t i = 0; i < w->nprofiles; i++) unika_free(w->profiles[i].id);
+    unika_free(w->profiles);
+    unika_free(w->ptab.slot);
+    unika_free(w->cells);
+    unika_free(w->ctab.slot);
+    unika_free(w);
 }
 
 /* The serialising half: matchkey_emit.c. */

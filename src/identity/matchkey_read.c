@@ -85,7 +85,7 @@ static int take(unika_mkreader *r, size_t n, size_t *off, const char *field, uni
         if (r->used + n > r->cap) {
             size_t cap = r->cap ? r->cap : 4096;
             while (cap < r->used + n) cap *= 2;
-            uint8_t *b = realloc(r->buf, cap);
+            uint8_t *b = unika_realloc(r->buf, r->cap, cap);
             if (!b) return fail_at(r, err, UNIKA_ENOMEM, field, r->pos, "out of memory");
             r->buf = b;
             r->cap = cap;
@@ -276,19 +276,19 @@ static int reader_new(unika_mkreader **out, uint64_t size, const uint8_t *first,
     probe.size = size;
     int rc = check_framing(&probe, first, size, err);
     if (rc < 0) return rc;
-    unika_mkreader *r = calloc(1, sizeof *r);
+    unika_mkreader *r = unika_calloc(1, sizeof *r);
     size_t vc = unika_load32_le(first + MK_OFF_VALUE_COUNT);
     if (r) *r = probe;
     /* Bounded by the header's own fields, so never more than ~17 MB: */
     size_t text = 256 + 256 + UNIKA_MK_MAX_BY * 65 +
                   (vc <= UNIKA_MK_VALUES_MAX ? vc : 0) * (UNIKA_MK_VALUE_MAX + 1);
-    if (r && !(r->text = malloc(text))) { free(r); r = NULL; }
+    if (r && !(r->text = unika_malloc(text))) { unika_free(r); r = NULL; }
     size_t slots = vc <= UNIKA_MK_VALUES_MAX && vc ? vc : 1;
-    if (r && (!(r->values = calloc(slots, sizeof *r->values)) ||
-              !(r->value_used = calloc(slots / 8 + 1, 1)))) {
-        free(r->values);
-        free(r->text);
-        free(r);
+    if (r && (!(r->values = unika_calloc(slots, sizeof *r->values)) ||
+              !(r->value_used = unika_calloc(slots / 8 + 1, 1)))) {
+        unika_free(r->values);
+        unika_free(r->text);
+        unika_free(r);
         r = NULL;
     }
     if (!r) return unika_fail(err, UNIKA_ENOMEM, "out of memory opening a match-key file");
@@ -351,18 +351,18 @@ static int file_checksum(unika_mkreader *r, unika_error *err)
     XXH64_reset(r->hash, 0);
     if (fseek(r->fp, 0, SEEK_SET) != 0)
         return fail_at(r, err, UNIKA_EIO, "checksum", 0, "cannot seek: %s", strerror(errno));
-    uint8_t *chunk = malloc(CHUNK);
+    uint8_t *chunk = unika_malloc(CHUNK);
     if (!chunk) return fail_at(r, err, UNIKA_ENOMEM, "checksum", 0, "out of memory");
     while (done < end) {
         size_t n = end - done < CHUNK ? (size_t)(end - done) : CHUNK;
         if (fread(chunk, 1, n, r->fp) != n) {
-            free(chunk);
+            unika_free(chunk);
             return fail_at(r, err, UNIKA_EIO, "checksum", done, "read failed");
         }
         XXH64_update(r->hash, chunk, n);
         done += n;
     }
-    free(chunk);
+    unika_free(chunk);
     if (fread(stored, 1, sizeof stored, r->fp) != sizeof stored)
         return fail_at(r, err, UNIKA_EIO, "checksum", end, "read failed");
     uint64_t want = unika_load64_le(stored), got = XXH64_digest(r->hash);
@@ -421,12 +421,12 @@ void unika_mkreader_free(unika_mkreader *r)
     if (!r) return;
     if (r->fp) fclose(r->fp);
     if (r->hash) XXH64_freeState(r->hash);
-    free(r->buf);
-    free(r->prev);
-    free(r->text);
-    free(r->values);
-    free(r->value_used);
-    free(r);
+    unika_free(r->buf);
+    unika_free(r->prev);
+    unika_free(r->text);
+    unika_free(r->values);
+    unika_free(r->value_used);
+    unika_free(r);
 }
 
 /* ---- profiles ---------------------------------------------------------------------- */
@@ -480,7 +480,7 @@ static int check_identity(unika_mkreader *r, size_t key_count, unika_error *err)
                            c == 0 && r->prev_len == len ? "repeated" : "out of order");
     }
     if (len > r->prev_cap) {
-        uint8_t *p = realloc(r->prev, len);
+        uint8_t *p = unika_realloc(r->prev, r->prev_cap, len);
         if (!p) return fail_at(r, err, UNIKA_ENOMEM, "profile", r->start, "out of memory");
         r->prev = p;
         r->prev_cap = len;

@@ -102,14 +102,14 @@ int unika_gender_parse(unika_gender *out, const char *src, size_t src_size, unik
                                           UTF8PROC_STABLE | UTF8PROC_COMPAT |
                                               UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
         if (m < 0) {
-            free(folded);
+            free(folded); /* alloc: not the host's (utf8proc_map's buffer) */
             return m == UTF8PROC_ERROR_NOMEM
                        ? unika_fail_at(err, UNIKA_ENOMEM, FIELD, 0, "gender: out of memory")
                        : unika_fail_at(err, UNIKA_EGENDER, FIELD, 0,
                                        "gender: cannot be normalised");
         }
         found = lookup(out, folded, (size_t)m);
-        free(folded);
+        free(folded); /* alloc: not the host's (utf8proc_map's buffer) */
     }
     if (!found) {
         *out = UNIKA_GENDER_UNKNOWN;

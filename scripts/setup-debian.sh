@@ -6,12 +6,24 @@ packages=(build-essential cmake pkg-config libsodium-dev libxxhash-dev check
           libutf8proc-dev python3 cppcheck clang
           # the PostgreSQL extension (bindings/postgresql, docs/postgresql.md)
           postgresql-15 postgresql-server-dev-15 postgresql-15-hll)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
+# The Python package's tests: an offline `pip install --no-build-isolation`
+# into a throwaway venv (setuptools, wheel, pip, venv), and its optional
+# NumPy and pandas paths. Installed without their recommends (which would
+# bring scipy, matplotlib and numba).
+python_packages=(python3-setuptools python3-wheel python3-pip python3-venv
+                 python3-numpy python3-pandas)
+missing() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+mapfile -t need < <(missing "${packages[@]}")
+mapfile -t need_py < <(missing "${python_packages[@]}")
+if ((${#need[@]} + ${#need_py[@]})); then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  install=($SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq)
+  ((${#need[@]} == 0)) || "${install[@]}" "${need[@]}"
+  ((${#need_py[@]} == 0)) || "${install[@]}" --no-install-recommends "${need_py[@]}"
 fi

@@ -3,32 +3,25 @@ implementation's checked-in known answers (tests/vectors, tests/golden) and
 with the `unika` command (when $UNIKA_CLI names it).
 
 Run from bindings/python:  UNIKA_LIBRARY=.../libunika.so python3 -m unittest discover -s tests
+(CTest runs it so: ctest -R python_binding).
 """
 import hashlib
 import json
 import os
 import random
-import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 import unittest
 
-import unika
+from support import CLI, SOURCE_DIR, TEST_KEY, TempDirCase, unika
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_DIR = os.environ.get("UNIKA_SOURCE_DIR") or os.path.normpath(
-    os.path.join(HERE, "..", "..", ".."))
 VECTORS = os.path.join(SOURCE_DIR, "tests", "vectors", "pseudonyms.txt")
 GOLDEN = os.path.join(SOURCE_DIR, "tests", "golden")
-CLI = os.environ.get("UNIKA_CLI")
 
 # gen_golden.c's fixed inputs: the fingerprints every golden file carries.
 GOLDEN_KEY_FP = "3f9a5107c26e8814d92b70e54a0cb396"
 GOLDEN_RECIPE_FP = "5e11a07d23f49c680be7453ad1826f19"
-
-TEST_KEY = bytes(range(32))
 
 
 def read_bytes(path):
@@ -40,41 +33,13 @@ def golden(name):
     return read_bytes(os.path.join(GOLDEN, name))
 
 
-class TempDirCase(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="unika-py-")
-        self.addCleanup(shutil.rmtree, self.dir)
-
-    def path(self, name):
-        return os.path.join(self.dir, name)
-
-
 class Import(unittest.TestCase):
     def test_sizes_and_version_come_from_the_library(self):
         self.assertEqual(unika.FINGERPRINT_BYTES, 16)
         self.assertEqual(unika.PSEUDONYM_BYTES, 32)
         self.assertEqual(unika.KEY_BYTES, 32)
         self.assertEqual(int(unika.version().split(".")[0]), unika.EXPECTED_MAJOR)
-
-
-class Loading(unittest.TestCase):
-    """The lookup order, each in a fresh interpreter."""
-
-    def import_with(self, **env):
-        base = {k: v for k, v in os.environ.items()
-                if k not in ("UNIKA_LIBRARY", "UNIKA_BUILD_DIR")}
-        base.update(env, PYTHONPATH=os.path.dirname(HERE), PYTHONDONTWRITEBYTECODE="1")
-        return subprocess.run([sys.executable, "-c", "import unika; print(unika.version())"],
-                              env=base, capture_output=True, text=True)
-
-    def test_explicit_library_is_used_and_a_wrong_one_refused(self):
-        r = self.import_with(UNIKA_LIBRARY="/nonexistent/libunika.so")
-        self.assertNotEqual(r.returncode, 0)
-        self.assertIn("set UNIKA_LIBRARY", r.stderr)
-        lib = os.environ.get("UNIKA_LIBRARY")
-        if lib:  # as under CTest: the build directory holds libunika.so.<major>*
-            r = self.import_with(UNIKA_BUILD_DIR=os.path.dirname(lib))
-            self.assertEqual((r.returncode, r.stdout.strip()), (0, unika.version()), r.stderr)
+        self.assertEqual(unika.__version__, unika.version())
 
 
 class Errors(unittest.TestCase):
@@ -390,7 +355,6 @@ class MatchKeys(unittest.TestCase):
         """A record's keys from the binding are the ones `unika matchkeys` writes."""
         if not CLI:
             self.skipTest("the unika command is not built")
-        import tempfile
         with tempfile.TemporaryDirectory() as d:
             raw = bytes(range(32))
             with open(os.path.join(d, "k"), "w") as f:

@@ -4,7 +4,6 @@ sketches built in worker processes union to the single-process bytes."""
 import copy
 import gc
 import multiprocessing
-import os
 import pickle
 import threading
 import unittest

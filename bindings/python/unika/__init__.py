@@ -22,8 +22,9 @@ name the field and position but never the value. Python strings cannot be
 wiped, so a key given to Key.from_bytes() stays in the caller's memory.
 """
 from ._loader import EXPECTED_MAJOR, LibraryInfo
-from ._capi import (DIGEST_BYTES, FINGERPRINT_BYTES, FOUND_BY, KEY_BYTES, LIBRARY_PATH,
-                    MATCHKEY_BYTES, PSEUDONYM_BYTES, UnikaError, version)
+from ._capi import (DIGEST_BYTES, FINGERPRINT_BYTES, KEY_BYTES, MATCHKEY_BYTES,
+                    PSEUDONYM_BYTES, UnikaError, version)
+from ._capi import FOUND_BY as _FOUND_BY, LIBRARY_PATH as _LIBRARY_PATH
 from ._keys import Key, Recipe
 from ._normalize import (Date, Personnummer, digits, dossier, gender, normalize_name,
                          parse_date, personnummer)
@@ -55,7 +56,23 @@ __all__ = [
 
 __version__ = version()
 
+# What the names that cannot carry a docstring hold (docs/bindings.md's
+# reference is generated from these and from the docstrings).
+_CONSTANT_DOCS = {
+    "EXPECTED_MAJOR": "The library major version this binding is written for (0): the ABI "
+                      "and the file formats change only with it.",
+    "FINGERPRINT_BYTES": "Bytes of a key or recipe fingerprint (16), from the library.",
+    "PSEUDONYM_BYTES": "Bytes of a pseudonym (32), from the library.",
+    "KEY_BYTES": "Bytes of a partnership key (32), from the library.",
+    "DIGEST_BYTES": "Bytes of a provenance digest, BLAKE2b-256 (32), from the library.",
+    "MATCHKEY_BYTES": "Bytes of a match key (16), from the library.",
+    "COLUMNS": "The names a record may hold: the library's columns (unika_column_name()) "
+               "in order, then birth_date_format, visit_date_format and reference.",
+    "MATCHKEY_TYPES": "Match-key type number -> name, as the library names them "
+                      "(unika_matchkey_type_name()).",
+}
+
 
 def library() -> LibraryInfo:
     """Which libunika this process loaded: LibraryInfo(path, found_by, version)."""
-    return LibraryInfo(LIBRARY_PATH, FOUND_BY, version())
+    return LibraryInfo(_LIBRARY_PATH, _FOUND_BY, version())

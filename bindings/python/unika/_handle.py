@@ -53,7 +53,7 @@ class Handle:
         return not getattr(self, "_cell", None)
 
     def close(self) -> None:
-        """Frees the C object now (a key is wiped). Further use raises ValueError;
+        """Frees the C object now (a key's bytes are wiped). Further use raises ValueError;
         closing again does nothing."""
         cell: Optional[List[int]] = getattr(self, "_cell", None)
         if not cell:

@@ -8,7 +8,7 @@ from ctypes import byref, c_char_p, c_size_t
 from typing import (Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
                     Tuple)
 
-from ._capi import (DIGEST_BYTES, FINGERPRINT_BYTES, PSEUDONYM_BYTES, UnikaError, _Error,
+from ._capi import (DIGEST_BYTES, FINGERPRINT_BYTES, PSEUDONYM_BYTES, UnikaError,
                     _Estimate, _u8p, c, call, new_handle, to_bytes)
 from ._handle import Handle
 from ._keys import Fingerprint, Key, PathLike, Recipe, fingerprint
@@ -121,7 +121,9 @@ class Sketch(Handle):
         """The sketch file's bytes (docs/format.md): the same state gives the same
         bytes."""
         h, n = self._h, c_size_t()
-        c.unika_sketch_serialize(None, 0, byref(n), h, byref(_Error()))  # sizes it
+        rc = c.unika_sketch_serialized_size(byref(n), h)
+        if rc < 0:
+            raise UnikaError(rc)
         buf = ctypes.create_string_buffer(max(1, n.value))
         call(c.unika_sketch_serialize, buf, n.value, byref(n), h)
         return buf.raw[:n.value]

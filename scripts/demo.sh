@@ -47,7 +47,9 @@ fail() { printf '\ndemo.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 step "build (Release) in out/build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DUNIKA_BUILD_TESTS=OFF \
     -DUNIKA_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target unika_cli >/dev/null
+# libunika.so too (about 6 s more): the Python package in bindings/python
+# then imports from this checkout with no setting (docs/bindings.md).
+cmake --build "$build" -j"$(nproc)" --target unika_cli unika >/dev/null
 unika=$build/src/cli/unika
 "$unika" --version >&2
 

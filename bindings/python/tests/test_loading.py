@@ -120,6 +120,15 @@ class Lookup(TempDirCase):
         info, err = self.run_import(UNIKA_LIBRARY=os.path.join(d, "libunika.so.0"))
         self.assertIn("major version 1, this binding needs 0", err)
 
+    @unittest.skipUnless(CC, "no C compiler to build a library that lacks functions")
+    def test_a_library_lacking_a_function_is_named(self):
+        with open(self.path("old.c"), "w") as f:
+            f.write("unsigned unika_version_number(void) { return 1; }\n")
+        lib = self.path("libunika.so.0")
+        subprocess.run([CC, "-shared", "-fPIC", "-o", lib, self.path("old.c")], check=True)
+        info, err = self.run_import(UNIKA_LIBRARY=lib)
+        self.assertIn("%s lacks unika_version_string (too old a library?)" % lib, err)
+
 
 if __name__ == "__main__":
     unittest.main()

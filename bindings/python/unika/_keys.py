@@ -109,7 +109,15 @@ class Recipe(Handle):
         if name_or_fields is None:
             name_or_fields = c.unika_recipe_default_name()
         elif not isinstance(name_or_fields, (str, bytes)):
-            name_or_fields = "+".join(name_or_fields)
+            try:
+                fields = list(name_or_fields)
+            except TypeError:
+                fields = [None]
+            if not fields or not all(isinstance(f, str) for f in fields):
+                raise TypeError("unika: a recipe is a name, fields joined by '+', or a "
+                                "sequence of field names, not %s"
+                                % type(name_or_fields).__name__)
+            name_or_fields = "+".join(fields)
         text = to_bytes(name_or_fields, "recipe")
         self._adopt(new_handle(c.unika_recipe_parse, text, len(text)))
 

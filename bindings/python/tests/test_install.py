@@ -49,9 +49,16 @@ def clean_env(**extra):
 
 def copy_repository(dst):
     """The files a clone would have (tracked, and new files not ignored), as
-    they are in the working tree; no build directory, nothing ignored."""
-    files = subprocess.run(["git", "-C", SOURCE_DIR, "ls-files", "-z", "--cached", "--others",
-                            "--exclude-standard"], check=True, capture_output=True).stdout
+    they are in the working tree; no build directory, nothing ignored. Outside
+    a git work tree (an unpacked release), the tree less build output."""
+    try:
+        files = subprocess.run(["git", "-C", SOURCE_DIR, "ls-files", "-z", "--cached",
+                                "--others", "--exclude-standard"], check=True,
+                               capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        shutil.copytree(SOURCE_DIR, dst, ignore=shutil.ignore_patterns(
+            ".git", "build*", "out", "__pycache__", "*.egg-info"))
+        return
     for rel in filter(None, files.decode().split("\0")):
         src = os.path.join(SOURCE_DIR, rel)
         if os.path.isfile(src):  # a tracked file deleted in the working tree is gone

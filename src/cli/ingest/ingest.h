@@ -60,12 +60,15 @@ void cli_progress_start(cli_progress *p, uint64_t total_bytes);
 void cli_progress_tick(cli_progress *p, uint64_t rows, uint64_t bytes);
 void cli_progress_end(cli_progress *p);
 
-/* Rejected rows, grouped by (recipe, code, field) for the summary, with the
- * details streamed to an optional --rejects file. */
+/* Rejected rows, grouped by (recipe, field, code, detail) for the summary,
+ * with each row streamed to an optional --rejects file. */
 typedef struct cli_reason {
     char recipe[64];
     int code;
     char field[UNIKA_ERROR_FIELD_BYTES];
+    /* The library's message without its place (line, column, character):
+     * "expected YYYY-MM-DD", "no such day in that month". */
+    char detail[UNIKA_ERROR_MESSAGE_BYTES];
     uint64_t count;
     uint64_t lines[5];
 } cli_reason;

@@ -34,6 +34,7 @@ int cli_input_open(cli_input *in, const char *path, unika_profile *profile)
     unika_csv_options opt;
     unika_csv_options_init(&opt);
     opt.delimiter = unika_profile_delimiter(profile);
+    opt.encoding = unika_profile_encoding(profile);
     unika_error err = {0};
     int rc = unika_csv_new_fd(&in->csv, fileno(in->fp), &opt, &err);
     if (rc == 0) rc = unika_csv_next(in->csv, &err);
@@ -171,15 +172,57 @@ void cli_progress_end(cli_progress *p)
 
 /* ---- rejects --------------------------------------------------------------- */
 
+/* Skips `phrase` and the number after it at s, if there; returns the end. */
+static const char *skip_number_after(const char *s, const char *phrase)
+{
+    size_t n = strlen(phrase);
+    if (strncmp(s, phrase, n) != 0 || s[n] < '0' || s[n] > '9') return s;
+    s += n;
+    while (*s >= '0' && *s <= '9') s++;
+    return s;
+}
+
+/* The message without where it happened: no "line 7, column 1 (datum,
+ * date): " opening, no "(position 3)", "at position 3" or "(no match at
+ * character 3)", so rows rejected for the same reason group together. */
+static void reason_detail(char *dst, size_t cap, const char *m)
+{
+    if (!strncmp(m, "line ", 5)) {
+        const char *p = m + 5;
+        while (*p >= '0' && *p <= '9') p++;
+        const char *open = strstr(m, "): ");
+        if (p[0] == ':' && p[1] == ' ') m = p + 2;
+        else if (open) m = open + 3;
+    }
+    size_t o = 0;
+    while (*m && o + 1 < cap) {
+        const char *after = skip_number_after(m, " (position ");
+        if (after == m) after = skip_number_after(m, " (no match at character ");
+        if (after != m && *after == ')') {
+            m = after + 1;
+            continue;
+        }
+        after = skip_number_after(m, " at position ");
+        if (after != m) {
+            m = after;
+            continue;
+        }
+        dst[o++] = *m++;
+    }
+    dst[o] = '\0';
+}
+
 void cli_rejects_add(cli_rejects *r, const char *recipe, uint64_t line, uint64_t column,
                      const unika_error *err)
 {
     r->total++;
     const char *field = err->field[0] ? err->field : "";
+    char detail[UNIKA_ERROR_MESSAGE_BYTES];
+    reason_detail(detail, sizeof detail, err->message);
     cli_reason *x = NULL;
     for (size_t i = 0; i < r->n; i++)
         if (r->reasons[i].code == err->code && !strcmp(r->reasons[i].field, field) &&
-            !strcmp(r->reasons[i].recipe, recipe)) {
+            !strcmp(r->reasons[i].recipe, recipe) && !strcmp(r->reasons[i].detail, detail)) {
             x = &r->reasons[i];
             break;
         }
@@ -195,6 +238,7 @@ void cli_rejects_add(cli_rejects *r, const char *recipe, uint64_t line, uint64_t
         memset(x, 0, sizeof *x);
         snprintf(x->recipe, sizeof x->recipe, "%s", recipe);
         snprintf(x->field, sizeof x->field, "%s", field);
+        snprintf(x->detail, sizeof x->detail, "%s", detail);
         x->code = err->code;
     }
     if (x->count < 5) x->lines[x->count] = line;
@@ -219,7 +263,9 @@ static int reason_cmp(const void *a, const void *b)
     int c = strcmp(x->recipe, y->recipe);
     if (c) return c;
     c = strcmp(x->field, y->field);
-    return c ? c : (x->code < y->code ? -1 : x->code > y->code);
+    if (c) return c;
+    if (x->code != y->code) return x->code < y->code ? -1 : 1;
+    return strcmp(x->detail, y->detail);
 }
 
 void cli_rejects_print(const cli_rejects *r, FILE *f)
@@ -230,7 +276,7 @@ void cli_rejects_print(const cli_rejects *r, FILE *f)
         fprintf(f, "  %s %llu", r->verb ? r->verb : "rejected", (unsigned long long)x->count);
         if (!r->no_recipe) fprintf(f, " (recipe %s)", x->recipe);
         fprintf(f, ": %s%s%s [%s], line", x->field, x->field[0] ? ": " : "",
-                unika_strerror(x->code), unika_err_name(x->code));
+                x->detail[0] ? x->detail : unika_strerror(x->code), unika_err_name(x->code));
         fputs(x->count > 1 ? "s" : "", f);
         for (uint64_t k = 0; k < x->count && k < 5; k++)
             fprintf(f, "%s %llu", k ? "," : "", (unsigned long long)x->lines[k]);
@@ -253,6 +299,7 @@ void cli_rejects_json_as(const cli_rejects *r, cli_json *j, const char *key)
         cj_str(j, "code", unika_err_name(x->code));
         cj_str(j, "field", x->field);
         cj_str(j, "reason", unika_strerror(x->code));
+        cj_str(j, "detail", x->detail);
         cj_int(j, "count", (long long)x->count);
         cj_arr(j, "first_lines");
         for (uint64_t k = 0; k < x->count && k < 5; k++) cj_int(j, NULL, (long long)x->lines[k]);

@@ -531,16 +531,17 @@ static int missing_column(const unika_profile *p, const unika_csv *csv, int c, l
                              "profile's '%c'", line, want, column_key(c),
                              p->delimiter == '\t' ? 'T' : p->delimiter);
     char msg[UNIKA_ERROR_MESSAGE_BYTES];
-    int n = snprintf(msg, sizeof msg, "header line %llu: missing column '%s' (%s)", line, want,
-                     column_key(c));
+    snprintf(msg, sizeof msg, "header line %llu: missing column '%s' (%s)", line, want,
+             column_key(c));
+    size_t n = strlen(msg); /* not snprintf's count: a long name is cut */
     if (unika_profile_header_is_data(csv)) {
-        snprintf(msg + n, sizeof msg - (size_t)n, "; the first line holds numbers, as data "
-                 "does: the file needs its header line");
+        snprintf(msg + n, sizeof msg - n, "; the first line holds numbers, as data does: the "
+                 "file needs its header line");
     } else {
         if (near >= 0) {
             size_t len;
             const char *h = header_cell(csv, (size_t)near, &len);
-            snprintf(msg + n, sizeof msg - (size_t)n, "; did you mean '%.*s'?", (int)len, h);
+            snprintf(msg + n, sizeof msg - n, "; did you mean '%.*s'?", (int)len, h);
         }
         append_header(msg, sizeof msg, csv, near >= 0);
     }

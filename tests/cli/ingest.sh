@@ -41,7 +41,8 @@ check "half-years with rejects" 0 "" "unika ingest: small.csv: 7 rows read, 5 us
   demo_2019H1.uks: 2 rows
   demo_2019H2.uks: 2 rows
   demo_2020H1.uks: 1 row
-unika ingest: wrote 3 sketches to o1" -- \
+unika ingest: wrote 3 sketches to o1
+unika ingest: summary rows_read=7 rows_used=5 rows_rejected=2 max_rejected=none exit=0" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o o1 --rejects rej.csv
 assert "DIR holds exactly the sketches" test "$(ls -A o1 | tr '\n' ' ')" = "demo_2019H1.uks demo_2019H2.uks demo_2020H1.uks "
 assert "no staging directory left" test "$(ls -d o1.* 2>/dev/null)" = ""
@@ -169,12 +170,14 @@ printf '%s\n' 'visit_date,full_name,birth_date,sex,origin,migration_board_id,swe
     '2019-03-06,Zahra Ahmadi,2001,female,Afghanistan,,' >years.csv
 check "loose ingests bare years" 0 "" "unika ingest: years.csv: 3 rows read, 3 used, 0 rejected
   rc_2019H1.uks: 3 rows
-unika ingest: wrote 1 sketch to y1" -- \
+unika ingest: wrote 1 sketch to y1
+unika ingest: summary rows_read=3 rows_used=3 rows_rejected=0 max_rejected=none exit=0" -- \
     $UNIKA ingest --key k --profile rodakorset.profile --org rc years.csv -o y1
 check "dob rejects them, by name" 0 "" "unika ingest: years.csv: 3 rows read, 1 used, 2 rejected
   rejected 2 (recipe dob): birth_date: month unknown [UNIKA_EDATE], lines 3, 4
   rc_2019H1.uks: 1 row
-unika ingest: wrote 1 sketch to y2" -- \
+unika ingest: wrote 1 sketch to y2
+unika ingest: summary rows_read=3 rows_used=1 rows_rejected=2 max_rejected=none exit=0" -- \
     $UNIKA ingest --key k --profile rodakorset.profile --org rc -r dob years.csv -o y2
 
 # ---- usage errors: exit 2 ----------------------------------------------------------

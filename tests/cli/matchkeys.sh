@@ -68,7 +68,8 @@ check "rejects and drops, by name" 0 "" "unika matchkeys: small.csv: 6 rows read
   dropped 1: birth_date: no such day in that month [UNIKA_EDATE], line 4
   dropped 1: personnummer: check digit does not match [UNIKA_ECHECKDIGIT], line 3
   3 profiles
-unika matchkeys: wrote small.umk (362 bytes)" -- \
+unika matchkeys: wrote small.umk (362 bytes)
+unika matchkeys: summary rows_read=6 rows_used=4 rows_rejected=2 values_dropped=2 max_rejected=none exit=0" -- \
     mk --profile demo.profile --org demo small.csv -o small.umk --rejects rej.csv
 check "the rejects file: line, column, field, action, never the value" 0 'line,column,field,action,code,message
 3,5,personnummer,dropped,UNIKA_ECHECKDIGIT,"line 3, column 5 (personnummer): check digit does not match"

@@ -20,7 +20,8 @@ printf 'name = small\ndelimiter = ;\ncolumn.date = datum\ncolumn.name = namn\nco
 
 check "pseudonymize" 0 "" "unika pseudonymize: small.csv: 5 rows read, 4 pseudonymised, 1 rejected
   rejected 1 (recipe loose): name: empty [UNIKA_EEMPTY], line 6
-unika pseudonymize: wrote out.csv" -- \
+unika pseudonymize: wrote out.csv
+unika pseudonymize: summary rows_read=5 rows_used=4 rows_rejected=1 max_rejected=none exit=0" -- \
     $UNIKA pseudonymize --key k --profile small.profile small.csv -o out.csv
 check "output rows" 0 'datum;pseudonym;fodelsear;kon
 2019-06-30;HEX;2001;pojke

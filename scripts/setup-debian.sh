@@ -4,6 +4,8 @@
 set -euo pipefail
 packages=(build-essential g++ cmake pkg-config libsodium-dev libxxhash-dev check
           libutf8proc-dev python3 cppcheck clang
+          # man pages and shell completions, as installed (tests/install, tests/cli)
+          man-db zsh
           # the PostgreSQL extension (bindings/postgresql, docs/postgresql.md)
           postgresql-15 postgresql-server-dev-15 postgresql-15-hll)
 # The Python package's tests: an offline `pip install --no-build-isolation`

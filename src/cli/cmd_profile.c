@@ -331,6 +331,7 @@ int cmd_profile(int argc, char **argv)
     }
     if (!is_check)
         return cli_usage_error("unknown profile operation '%s' (expected 'check')", argv[1]);
+    cli_prog = "profile check";
     check k;
     memset(&k, 0, sizeof k);
     k.reasons.no_recipe = 1;

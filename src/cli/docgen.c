@@ -296,15 +296,18 @@ void cli_print_bash_completion(FILE *f)
 
 /* ---- zsh ------------------------------------------------------------------------- */
 
-/* The help's first clause, for a description in brackets: quotes doubled
- * for the single-quoted word, brackets and colons escaped. */
+/* The help's first clause (up to ". ", ": " or "; "), for a
+ * description in brackets: quotes closed and reopened for the
+ * single-quoted word, brackets and colons escaped. */
 static void zsh_description(FILE *f, const char *help)
 {
-    size_t n = strcspn(help, ".:;(");
-    if (n > 60) {
-        n = 60;
-        while (n > 0 && help[n] != ' ') n--;
+    size_t n = strlen(help);
+    static const char *const ends[] = {". ", ": ", "; "};
+    for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+        const char *at = strstr(help, ends[e]);
+        if (at && (size_t)(at - help) < n) n = (size_t)(at - help);
     }
+    while (n && (help[n - 1] == '.' || help[n - 1] == ' ')) n--;
     for (size_t i = 0; i < n; i++) {
         char c = help[i];
         if (c == '\'') fputs("'\\''", f);

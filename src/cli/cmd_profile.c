@@ -98,6 +98,7 @@ typedef struct check {
     unika_profile *profile;
     cli_input in;
     uint64_t rows, bad_rows, ok[NVALUES], empty[NVALUES], bad[NVALUES], question_marks;
+    uint64_t other_kind[NVALUES]; /* id_auto: the number is the other identifier */
     cli_rejects reasons; /* by field and reason */
     unika_values v;
 } check;
@@ -209,6 +210,19 @@ static int deeper(check *k, unika_column c, uint64_t line, int date_ok, unika_er
     return rc;
 }
 
+/* An id_auto cell that holds the other identifier reads as an empty one. */
+static int is_other_kind(const check *k, unika_column c)
+{
+    if (c != UNIKA_COLUMN_PERSONNUMMER && c != UNIKA_COLUMN_DOSSIER) return 0;
+    long ix = unika_profile_column_index(k->profile, UNIKA_COLUMN_ID_AUTO);
+    if (ix < 0) return 0;
+    size_t n;
+    const char *cell = unika_csv_field(k->in.csv, (size_t)ix, &n);
+    while (n && (cell[n - 1] == ' ' || cell[n - 1] == '\t')) n--;
+    while (n && (*cell == ' ' || *cell == '\t')) cell++, n--;
+    return n > 0;
+}
+
 static int check_row(void *ctx, uint64_t line)
 {
     check *k = ctx;
@@ -223,7 +237,8 @@ static int check_row(void *ctx, uint64_t line)
         int rc = unika_profile_read(&k->v, k->profile, k->in.csv, bit, &e);
         if (rc == UNIKA_ECSV) return cli_fail(k->in.path, &e);
         if (rc == 0 && (k->v.empty & bit)) {
-            k->empty[i]++;
+            if (is_other_kind(k, VALUES[i].column)) k->other_kind[i]++;
+            else k->empty[i]++;
             continue;
         }
         if (rc == 0) rc = deeper(k, VALUES[i].column, line, date_ok, &e);
@@ -249,6 +264,9 @@ static void show_values(check *k)
         if (!(provides & UNIKA_COLUMN_BIT(VALUES[i].column))) continue;
         say("  %-13s %llu parse", VALUES[i].label, (unsigned long long)k->ok[i]);
         if (k->empty[i]) say(", %llu empty", (unsigned long long)k->empty[i]);
+        if (k->other_kind[i])
+            say(", %llu %s (id_auto)", (unsigned long long)k->other_kind[i],
+                VALUES[i].column == UNIKA_COLUMN_DOSSIER ? "a personnummer" : "a dossier number");
         if (k->bad[i]) say(", %llu do not", (unsigned long long)k->bad[i]);
         say("\n");
         for (size_t r = 0; r < k->reasons.n; r++) {

@@ -131,6 +131,10 @@ unika profile check: utf8.profile fits the columns of dmy.csv, but values of 8 r
     "$UNIKA" profile check utf8.profile dmy.csv
 check_has "--rows 3 checks three" 4 "" -- "$UNIKA" profile check --rows 3 utf8.profile dmy.csv
 assert "three rows" grep -qF "  date          0 parse, 3 do not" out.txt
+# A gender code the profile does not know: the message names the profile's.
+sed '3s/;man;/;robot;/' excel.utf8.csv >robot.csv
+check_has "a gender code the profile lacks" 4 "" -- "$UNIKA" profile check utf8.profile robot.csv
+assert "the profile's codes are named" grep -qF "      1: expected man, kvinna, annat (the profile's codes) or a built-in code [UNIKA_EGENDER], line 3" out.txt
 # Rows 2 and 3 keep ISO dates: 6 of 8 rows rejected.
 { head -3 excel.utf8.csv; tail -n +4 dmy.csv; } >mixed.csv
 check "over --max-rejected 50%: exit 4, no sketch, the rejects file" 4 "" "unika ingest: mixed.csv: 8 rows read, 2 used, 6 rejected

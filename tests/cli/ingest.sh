@@ -180,6 +180,14 @@ unika ingest: wrote 1 sketch to y2
 unika ingest: summary rows_read=3 rows_used=1 rows_rejected=2 max_rejected=none exit=0" -- \
     $UNIKA ingest --key k --profile rodakorset.profile --org rc -r dob years.csv -o y2
 
+# ---- a file of a header only (issue 13: qsort(NULL, 0) under UBSan) --------------------
+head -n 1 small.csv >header-only.csv
+check "a header-only file writes an empty DIR" 0 "" "unika ingest: header-only.csv: 0 rows read, 0 used, 0 rejected
+unika ingest: wrote 0 sketches to h0
+unika ingest: summary rows_read=0 rows_used=0 rows_rejected=0 max_rejected=none exit=0" -- \
+    $UNIKA ingest --key k --profile demo.profile --org demo header-only.csv -o h0
+assert "the empty DIR exists and holds nothing" test -d h0 -a -z "$(ls -A h0)"
+
 # ---- usage errors: exit 2 ----------------------------------------------------------
 check "identifying --by refused" 2 "" "unika ingest: --by name: refused, it identifies people (its values would become labels and file names)
 try 'unika ingest --help'" -- $UNIKA ingest --key k --profile demo.profile --org demo --by name small.csv -o u1

@@ -238,8 +238,10 @@ static int cell_file_cmp(const void *a, const void *b)
 
 int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer)
 {
-    /* Sorted by file name: the summary is stable and equal names are adjacent. */
-    qsort(g->cells, g->ncells, sizeof *g->cells, cell_file_cmp);
+    /* Sorted by file name: the summary is stable and equal names are adjacent.
+     * A file of a header only has no cell (and no array: qsort(NULL, 0) is
+     * undefined behaviour). */
+    if (g->ncells > 1) qsort(g->cells, g->ncells, sizeof *g->cells, cell_file_cmp);
     for (size_t i = 1; i < g->ncells; i++)
         if (!strcmp(g->cells[i].file, g->cells[i - 1].file)) {
             cli_errorf("two categories map to the same file name %s; nothing written",

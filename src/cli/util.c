@@ -142,10 +142,15 @@ static int set_err(unika_error *err, int code, const char *fmt, ...)
 int cli_read_file(char **out, size_t *size, const char *path, size_t max_size, unika_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return set_err(err, errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO, "%s: %s", path,
-                       strerror(errno));
+    /* Regular files only: a FIFO would hang the read (docs/cli.md). */
+    int fd = unika_open_regular(path);
+    if (fd == -2) return set_err(err, UNIKA_EIO, "%s: not a regular file", path);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return set_err(err, e == ENOENT ? UNIKA_ENOENT : UNIKA_EIO, "%s: %s", path, strerror(e));
+    }
     char *buf = malloc(max_size + 1);
     if (!buf) {
         fclose(f);

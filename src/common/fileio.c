@@ -121,6 +121,27 @@ void unika_atomic_abort(unika_atomic_file *f)
     release(f);
 }
 
+int unika_open_regular(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return -2;
+    }
+    /* Regular files ignore O_NONBLOCK; clear it anyway for whoever reads on. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
+
 int unika_write_file_atomic(const char *path, const void *src, size_t src_size,
                             unsigned mode, int overwrite, unika_error *err)
 {

@@ -49,6 +49,13 @@ int unika_atomic_commit(unika_atomic_file *f, unika_error *err);
  * already committed f. */
 void unika_atomic_abort(unika_atomic_file *f);
 
+/* Opens `path` for reading, and only if it is a regular file. The open is
+ * non-blocking, so a FIFO (whose open would wait for a writer) or a device
+ * can never hang a reader; it is refused after fstat(2) instead.
+ * @return a file descriptor (O_CLOEXEC) >= 0; -1 with errno set when the
+ *         open failed; -2 when `path` is not a regular file (nothing open). */
+int unika_open_regular(const char *path);
+
 /* Writes src/src_size to path with `mode` (0600 for secrets, 0644 otherwise)
  * in one call: open, write, commit.
  * @return as unika_atomic_open() and unika_atomic_commit(). */

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "common/common.h"
+#include "common/fileio.h"
 #include "governance/govio.h"
 
 int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t max_size,
@@ -26,7 +27,8 @@ int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t m
     if (!out || !out_size || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     *out = NULL;
     *out_size = 0;
-    int fd = open(path, O_RDONLY);
+    int fd = unika_open_regular(path);
+    if (fd == -2) return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
     if (fd < 0) {
         int e = errno;
         if (e == ENOENT) return unika_fail(err, UNIKA_ENOENT, "%s does not exist", path);
@@ -37,10 +39,6 @@ int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t m
         int e = errno;
         close(fd);
         return unika_fail(err, UNIKA_EIO, "cannot stat %s: %s", path, strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
     }
     if (refuse_open_perms && (st.st_mode & 077)) {
         close(fd);

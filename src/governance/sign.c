@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -306,9 +307,13 @@ static int sign_digest(unika_signature *dst, const unika_sign_key *key, unika_er
 static int digest_file(uint8_t digest[UNIKA_SIGN_DIGEST_BYTES], const char *path,
                        unika_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    /* A FIFO or device would block the digest forever: regular files only. */
+    int fd = unika_open_regular(path);
+    if (fd == -2) return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
         int e = errno;
+        if (fd >= 0) close(fd);
         if (e == ENOENT) return unika_fail(err, UNIKA_ENOENT, "%s does not exist", path);
         return unika_fail(err, UNIKA_EIO, "cannot open %s: %s", path, strerror(e));
     }

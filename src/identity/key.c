@@ -346,7 +346,8 @@ int unika_key_load(unika_key **out, const char *path, unsigned flags, unika_erro
     if (flags & ~UNIKA_KEY_ALLOW_OPEN_PERMISSIONS)
         return unika_fail(err, UNIKA_EINVAL, "unika_key_load: unknown flags 0x%x", flags);
 
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = unika_open_regular(path);
+    if (fd == -2) return unika_fail(err, UNIKA_EKEYFILE, "key file is not a regular file");
     if (fd < 0) {
         int e = errno;
         return unika_fail(err, e == ENOENT ? UNIKA_ENOENT : UNIKA_EIO,

@@ -672,16 +672,18 @@ int unika_sketch_file_info(unika_sketch_file *info, const uint8_t *src, size_t s
 /* Reads the whole regular file (at most UNIKA_SKETCH_FILE_MAX bytes). */
 static int read_sketch_file(uint8_t **buf, size_t *size, const char *path, unika_error *err)
 {
-    /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    /* Opening a FIFO must not hang: it is refused, like any non-regular file. */
+    int fd = unika_open_regular(path);
+    if (fd == -2) return unika_fail(err, UNIKA_EIO, "%s: not a regular file", path);
     if (fd < 0) {
         int code = errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO;
         return unika_fail(err, code, "%s: %s", path, strerror(errno));
     }
     struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
         close(fd);
-        return unika_fail(err, UNIKA_EIO, "%s: not a regular file", path);
+        return unika_fail(err, UNIKA_EIO, "%s: %s", path, strerror(e));
     }
     /* Refuse before reading: no valid sketch is larger. */
     if ((uintmax_t)st.st_size > UNIKA_SKETCH_FILE_MAX) {

@@ -199,6 +199,43 @@ check_has "inspect: a directory" 1 "not a regular file" -- "$UNIKA" inspect in/e
 nothing_left "merge: directory without sketches"
 rmdir in/empty-dir
 
+# ---- a FIFO given as a sketch (or signature) file is refused, never waited on ------
+# (issue 13: inspect, estimate, merge, report and verify hung on open(2)). Each
+# command runs under `timeout`: exit 124 would be the hang.
+mkfifo in/pipe.uks
+cp "$GOOD/sparse_p12_small.uks" in/real.uks
+fifo_refused() {
+    local name=$1
+    shift
+    cases=$((cases + 1))
+    timeout 20 "$@" >out.txt 2>err.txt
+    local rc=$?
+    if [ "$rc" != 1 ] || ! cat out.txt err.txt | grep -q "not a regular file"; then
+        report_failure "FIFO: $name" "$rc" 1
+    fi
+}
+fifo_refused "inspect" "$UNIKA" inspect in/pipe.uks
+fifo_refused "estimate" "$UNIKA" estimate in/pipe.uks
+fifo_refused "merge" "$UNIKA" merge -o merged.uks in/real.uks in/pipe.uks
+fifo_refused "report" "$UNIKA" report in/real.uks in/pipe.uks
+nothing_left "FIFO: merge and report write nothing"
+mkdir fifo && cd fifo || exit 1
+"$UNIKA" sign-keygen --name t -o t >/dev/null
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" inspect --json ../in/real.uks |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["key_fingerprint"])')" -o r.roster t.pub >/dev/null
+cp ../in/real.uks a.uks
+"$UNIKA" sign --key t.sec a.uks >/dev/null
+"$UNIKA" report --format json -o r.json a.uks
+mkfifo b.uks
+cp a.uks.sig b.uks.sig
+fifo_refused "verify (a FIFO sketch)" "$UNIKA" verify --roster r.roster --report r.json a.uks b.uks
+fifo_refused "roster check (a FIFO file)" "$UNIKA" roster check r.roster b.uks
+rm a.uks.sig && mkfifo a.uks.sig
+fifo_refused "roster check (a FIFO signature)" "$UNIKA" roster check r.roster a.uks
+mkfifo p.json
+fifo_refused "verify (a FIFO report)" "$UNIKA" verify --roster r.roster --report p.json a.uks
+cd .. && rm -rf fifo in/pipe.uks in/real.uks
+
 # ---- small text files over their bound are refused before parsing ------------
 # (docs/resources.md): a profile over 64 KiB, a key file over 512 bytes, a
 # roster over 64 KiB. Each is read into a bounded buffer, never whole.

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "matchkeys/inspect.h"
@@ -17,8 +18,14 @@ static const unsigned char MAGIC[8] = {0x81, 0x55, 0x4D, 0x4B, 0x0D, 0x0A, 0x1A,
 int cli_is_matchkey_file(const char *path)
 {
     unsigned char head[8];
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
+    /* Not a regular file (a FIFO would hang here): not a match-key file,
+     * and the sketch loader refuses it by name. */
+    int fd = unika_open_regular(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return 0;
+    }
     int is = fread(head, 1, sizeof head, f) == sizeof head && !memcmp(head, MAGIC, sizeof head);
     fclose(f);
     return is;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd_gov.h"
@@ -67,8 +68,9 @@ const cli_spec cli_spec_open = {
     "open", "open files sealed for the aggregator",
     "--key AGGREGATOR.sec [--force] [--allow-open-permissions] FILE.sealed... -o DIR",
     "Opens each sealed FILE.sealed into DIR/FILE (mode 0600), printing one line per file "
-    "(not with --quiet). Fails, writing nothing for that file, if it was sealed for another "
-    "key, was truncated, or was altered. Exit 1 if any file fails.",
+    "(not with --quiet). All or nothing: if any envelope was sealed for another key, was "
+    "truncated or altered, or its output exists (without --force), nothing is written and the "
+    "exit status is 1.",
     open_options, CLI_FILE, 0, NULL, NULL};
 
 static int ensure_dir(const char *dir)
@@ -237,6 +239,114 @@ int cmd_seal(int argc, char **argv)
     return status;
 }
 
+/* The output name of a sealed input (DIR/<name without .sealed>), or NULL
+ * after a message when the name does not end in .sealed. */
+static char *opened_name(const char *dir, const char *sealed)
+{
+    size_t suffix_n = strlen(SEALED_SUFFIX);
+    const char *name = base_name(sealed);
+    size_t n = strlen(name);
+    if (n <= suffix_n || strcmp(name + n - suffix_n, SEALED_SUFFIX) != 0) {
+        cli_errorf("%s: not a .sealed file name", sealed);
+        return NULL;
+    }
+    char *out = join(dir, name, n - suffix_n, "");
+    if (!out) cli_out_of_memory();
+    return out;
+}
+
+/* Step 1 of open: every output name, checked before anything is decrypted
+ * (a .sealed name, not given twice, not existing without --force). */
+static int plan_outputs(char **outs, char *const *in, size_t n, const transfer_args *a)
+{
+    int status = CLI_OK;
+    for (size_t i = 0; i < n; i++) {
+        outs[i] = opened_name(a->dir, in[i]);
+        if (!outs[i]) {
+            status = CLI_INPUT;
+            continue;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (outs[k] && !strcmp(outs[k], outs[i])) {
+                cli_errorf("%s: given twice (as %s and %s)", outs[i], in[k], in[i]);
+                status = CLI_INPUT;
+            }
+        if (!a->force && cli_exists(outs[i])) {
+            cli_errorf("%s: already exists (use --force to replace it)", outs[i]);
+            status = CLI_INPUT;
+        }
+    }
+    return status;
+}
+
+/* Step 3: the opened files move from the staging directory into DIR. A
+ * move that fails undoes the moves before it (without --force nothing was
+ * replaced, so undoing restores DIR exactly). */
+static int move_into_place(char **staged, char **outs, size_t n, const transfer_args *a)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = a->force ? rename(staged[i], outs[i]) : link(staged[i], outs[i]);
+        if (rc == 0) continue;
+        int e = errno;
+        cli_errorf("%s: cannot move into place: %s; nothing opened", outs[i], strerror(e));
+        for (size_t k = 0; k < i && !a->force; k++) unlink(outs[k]);
+        return CLI_INPUT;
+    }
+    unika_error err = {0};
+    if (cli_fsync_dir(a->dir, &err) < 0) return cli_fail(NULL, &err);
+    return CLI_OK;
+}
+
+/* Removes the staging directory and what is left in it. */
+static void remove_staging(const char *stage, char **staged, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (staged[i]) unlink(staged[i]);
+    rmdir(stage);
+}
+
+/* All or nothing: every envelope is opened into a staging directory inside
+ * DIR first; only when all opened are they moved into place, so one bad
+ * envelope in a batch leaves DIR as it was. */
+static int open_batch(const unika_box_key *key, char *const *in, size_t n, const transfer_args *a)
+{
+    char **outs = cli_xcalloc(n, sizeof *outs), **staged = cli_xcalloc(n, sizeof *staged);
+    char stage[4096];
+    int status = plan_outputs(outs, in, n, a);
+    int staged_dir = 0;
+    if (status == CLI_OK) {
+        if (cli_path_join(stage, sizeof stage, a->dir, "/", ".unika-open-XXXXXX") < 0 ||
+            !mkdtemp(stage)) {
+            cli_errorf("%s: cannot create a staging directory: %s", a->dir, strerror(errno));
+            status = CLI_INPUT;
+        } else {
+            staged_dir = 1;
+        }
+    }
+    for (size_t i = 0; status == CLI_OK && i < n; i++) {
+        staged[i] = cli_xprintf("%s/%zu", stage, i);
+        unika_error e = {0};
+        if (unika_open_file(key, in[i], staged[i], 0, &e) < 0) {
+            cli_fail(NULL, &e);
+            if (n > 1)
+                cli_errorf("nothing opened: one envelope that does not open stops the whole "
+                           "batch of %zu", n);
+            status = e.code == UNIKA_ENOMEM ? CLI_NOMEM : CLI_INPUT;
+        }
+    }
+    if (status == CLI_OK) status = move_into_place(staged, outs, n, a);
+    if (status == CLI_OK && !cli_quiet)
+        for (size_t i = 0; i < n; i++) printf("%s -> %s\n", in[i], outs[i]);
+    if (staged_dir) remove_staging(stage, staged, n);
+    for (size_t i = 0; i < n; i++) {
+        free(outs[i]);
+        free(staged[i]);
+    }
+    free(outs);
+    free(staged);
+    return status;
+}
+
 int cmd_open(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -251,38 +361,8 @@ int cmd_open(int argc, char **argv)
     if (unika_box_key_load(&key, a.keyfile, a.open_perm ? UNIKA_SEAL_ALLOW_OPEN_PERMISSIONS : 0,
                            &err) < 0)
         return cli_fail(NULL, &err);
-    if (ensure_dir(a.dir) < 0) {
-        unika_box_key_free(key);
-        return CLI_INPUT;
-    }
-    int status = CLI_OK;
-    size_t suffix_n = strlen(SEALED_SUFFIX);
-    for (int i = optind; i < argc; i++) {
-        const char *name = base_name(argv[i]);
-        size_t n = strlen(name);
-        if (n <= suffix_n || strcmp(name + n - suffix_n, SEALED_SUFFIX) != 0) {
-            cli_errorf("%s: not a .sealed file name", argv[i]);
-            status = CLI_INPUT;
-            continue;
-        }
-        char *out = join(a.dir, name, n - suffix_n, "");
-        if (!out) {
-            cli_errorf("out of memory");
-            status = CLI_NOMEM;
-            break;
-        }
-        unika_error e = {0};
-        if (!a.force && cli_exists(out)) {
-            cli_errorf("%s: already exists (use --force to replace it)", out);
-            status = CLI_INPUT;
-        } else if (unika_open_file(key, argv[i], out, a.force ? UNIKA_SEAL_OVERWRITE : 0, &e) < 0) {
-            cli_fail(NULL, &e);
-            status = CLI_INPUT;
-        } else {
-            if (!cli_quiet) printf("%s -> %s\n", argv[i], out);
-        }
-        free(out);
-    }
+    int status = ensure_dir(a.dir) < 0 ? CLI_INPUT
+                                       : open_batch(key, argv + optind, (size_t)(argc - optind), &a);
     unika_box_key_free(key);
     return status;
 }

@@ -175,6 +175,24 @@ head -c 50 out/a.uks.sealed >short.uks.sealed
 check "a truncated envelope is named" 1 "" \
     "unika open: short.uks.sealed: envelope truncated: 14 sealed bytes, 4144 expected" -- \
     "$UNIKA" open --key agg.sec short.uks.sealed -o in3
+# All or nothing: one bad envelope in a batch, and not even the good ones are written.
+check "a batch with one bad envelope opens nothing" 1 "" \
+    "unika open: t.uks.sealed: the sealed bytes were altered or damaged (authentication failed)
+unika open: nothing opened: one envelope that does not open stops the whole batch of 3" -- \
+    "$UNIKA" open --key agg.sec out/a.uks.sealed t.uks.sealed out/a.uks.sig.sealed -o batch
+assert "nothing of the batch is written" [ -z "$(ls -A batch)" ]
+"$UNIKA" seal --to agg.pub b.uks -o out >/dev/null
+check "an existing output stops the batch before any decryption" 1 "" \
+    "unika open: in/a.uks: already exists (use --force to replace it)" -- \
+    "$UNIKA" open --key agg.sec out/b.uks.sealed out/a.uks.sealed -o in
+assert "the batch did not write its other file" [ ! -e in/b.uks ]
+mkdir twice && cp out/a.uks.sealed twice/
+check "one output name given twice is refused" 1 "" \
+    "unika open: batch2/a.uks: given twice (as out/a.uks.sealed and twice/a.uks.sealed)" -- \
+    "$UNIKA" open --key agg.sec out/a.uks.sealed twice/a.uks.sealed -o batch2
+assert "no staging directory is left" [ -z "$(ls -A batch)$(ls -A batch2)$(ls -A in | grep -v '^a\.uks')" ]
+check "a good batch opens every file" 0 "out/a.uks.sealed -> batch/a.uks
+out/a.uks.sig.sealed -> batch/a.uks.sig" "" -- "$UNIKA" open --key agg.sec out/a.uks.sealed out/a.uks.sig.sealed -o batch
 check "open keeps existing outputs" 1 "" "unika open: in/a.uks: already exists (use --force to replace it)" -- \
     "$UNIKA" open --key agg.sec out/a.uks.sealed -o in
 check "open wants .sealed names" 1 "" "unika open: a.uks: not a .sealed file name" -- \

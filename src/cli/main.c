@@ -10,6 +10,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 #include "cli.h"
 #include "cmd_gov.h"
@@ -123,8 +127,28 @@ static int completion(int argc, char **argv)
     return CLI_OK;
 }
 
+/* No core dump may ever hold a key: the partnership key, a signing, box or
+ * release key, or a passphrase lives in this process's memory for most
+ * commands. The core size limit goes to 0 (hard limit too, so a child or a
+ * later setrlimit cannot raise it), and on Linux the process is made
+ * non-dumpable, which also stops other processes of the same user from
+ * attaching a debugger or reading /proc/PID/mem. Done for every command
+ * before anything is read: simpler than tracking which command holds a key.
+ * Failures are ignored: the keys' own protections (sodium_malloc, wiping)
+ * remain, and a system that refuses both calls refuses dumps some other way
+ * or not at all (docs/security.md, "Secrets in memory"). */
+static void protect_process(void)
+{
+    struct rlimit none = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &none);
+#if defined(__linux__) && defined(PR_SET_DUMPABLE)
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    protect_process();
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;

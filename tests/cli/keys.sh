@@ -73,4 +73,62 @@ check "key without operation" 2 "" "$($UNIKA key 2>&1 >/dev/null)" -- $UNIKA key
 check "key unknown operation" 2 "" "unika key: unknown key operation 'show' (expected 'fingerprint')
 try 'unika key --help'" -- $UNIKA key show k1
 
+# ---- no core dump may hold a key (issue 13) ------------------------------------------
+# `ingest` reads its rows from a FIFO that stays silent, so it waits with the
+# partnership key in memory; meanwhile its core size limit must be 0 and the
+# process not dumpable (PR_SET_DUMPABLE 0: the kernel then gives its /proc
+# files to root, which a process of another user can see).
+printf 'name = t\ncolumn.date = date\ncolumn.name = name\ncolumn.birth_date = birth\ncolumn.gender = gender\n' >t.profile
+# waiting PID: true once PID sleeps (blocked on its input) with its core limit at 0.
+waiting() {
+    local i
+    for i in $(seq 1 500); do
+        if grep -q '^Max core file size *0 *0 ' "/proc/$1/limits" 2>/dev/null &&
+           [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = S ]; then return 0; fi
+        sleep 0.02
+    done
+    return 1
+}
+mkfifo rows.fifo
+exec 8<>rows.fifo
+$UNIKA ingest --key k1 --profile t.profile --org t - -o held <rows.fifo 2>/dev/null 8>&- &
+pid=$!
+assert "a command holding a key has a core size limit of 0 (soft and hard)" waiting $pid
+printf 'date,name,birth,gender\n2019-01-01,Ali Reza,2001-01-01,M\n' >rows.fifo
+exec 8>&-
+wait $pid
+assert "the held command then finished normally" test -s held/t_2019H1.uks
+if [ "$(id -u)" != 0 ]; then
+    exec 8<>rows.fifo
+    $UNIKA ingest --key k1 --profile t.profile --org t - -o held2 <rows.fifo 2>/dev/null 8>&- &
+    pid=$!
+    waiting $pid
+    assert "the process is not dumpable (its /proc files belong to root)" \
+        test "$(stat -c %u /proc/$pid/environ)" = 0
+    printf 'date,name,birth,gender\n' >rows.fifo
+    exec 8>&-
+    wait $pid
+elif command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups \
+        test -x "$UNIKA" 2>/dev/null; then
+    # As root every /proc file is root's anyway: run the command as nobody.
+    nb=$(mktemp -d "${TMPDIR:-/tmp}/unika-cli-nobody-XXXXXX")
+    chmod 755 "$nb"
+    cp k1 t.profile "$nb/" && chown 65534:65534 "$nb" "$nb/k1"
+    mkfifo "$nb/rows.fifo" && chmod 666 "$nb/rows.fifo"
+    exec 8<>"$nb/rows.fifo"
+    (cd "$nb" && exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$UNIKA" ingest --key k1 --profile t.profile --org t - -o held <rows.fifo 2>/dev/null) 8>&- &
+    pid=$!
+    waiting $pid
+    assert "the process is not dumpable (run as nobody, its /proc files belong to root)" \
+        test "$(stat -c %u /proc/$pid/environ)" = 0
+    assert "the command really runs as nobody" test "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)" = 65534
+    printf 'date,name,birth,gender\n' >"$nb/rows.fifo"
+    exec 8>&-
+    wait $pid
+    rm -rf "$nb"
+else
+    echo "skipped: the dumpable check (running as root, and setpriv cannot run $UNIKA as nobody)"
+fi
+
 finish

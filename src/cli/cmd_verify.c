@@ -41,7 +41,7 @@ const cli_spec cli_spec_verify = {
     "'ok' or 'FAIL' with the reason. No key is needed (docs/audit.md).",
     options, CLI_FILE, 0, "1 also when any signature, input or figure failed", NULL};
 
-#define REPORT_MAX ((size_t)256 << 20) /* a report's JSON: 256 MiB at most */
+#define REPORT_MAX ((size_t)64 << 20) /* a report's JSON: 64 MiB at most */
 
 typedef struct verify_opts {
     const char *roster_path, *report_path, *noise_path;
@@ -72,8 +72,9 @@ static int parse_args(verify_opts *o, int argc, char **argv)
     return 0;
 }
 
-/* The report's JSON, parsed; prints and returns NULL on failure (*rc set). */
-static jr_node *read_report(const char *path, int *rc)
+/* The report's JSON, parsed by the one strict reader (common/json.h);
+ * prints and returns NULL on failure (*rc set). */
+static unika_json *read_report(const char *path, int *rc)
 {
     unika_error err = {0};
     char *text = NULL;
@@ -82,12 +83,12 @@ static jr_node *read_report(const char *path, int *rc)
         *rc = cli_fail(NULL, &err);
         return NULL;
     }
-    char jerr[160];
-    jr_node *root = jr_parse(text, size, jerr, sizeof jerr);
+    unika_json *root = NULL;
+    int prc = unika_json_parse(&root, text, size, &err);
     free(text);
-    if (!root) {
-        cli_errorf("%s: not valid JSON: %s", path, jerr);
-        *rc = CLI_INPUT;
+    if (prc < 0) {
+        cli_errorf("%s: not a report verify can read: %s", path, err.message);
+        *rc = prc == UNIKA_ENOMEM ? CLI_NOMEM : CLI_INPUT;
     }
     return root;
 }
@@ -97,7 +98,7 @@ static int run(const verify_opts *o)
     unika_error err = {0};
     audit_options ao = {o->report_path, o->roster_path, o->quiet, NULL};
     unika_roster *roster = NULL;
-    jr_node *root = NULL;
+    unika_json *root = NULL;
     char **paths = NULL;
     size_t np = 0;
     int rc = CLI_OK;
@@ -107,7 +108,7 @@ static int run(const verify_opts *o)
     if (!rc) root = read_report(o->report_path, &rc);
     if (!rc) rc = rp_collect(&paths, &np, o->args, o->nargs);
     if (!rc) rc = audit_run(root, roster, paths, np, &ao) ? CLI_INPUT : CLI_OK;
-    jr_free(root);
+    unika_json_free(root);
     unika_roster_free(roster);
     unika_key_free(ao.noise_key);
     return rc;

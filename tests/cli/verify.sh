@@ -214,7 +214,7 @@ expect "a report whose rounding is restamped fails" 1 \
 # ---- refusals -----------------------------------------------------------------------------------
 printf '{"schema": "unika-report", "version": 1,\n  "figures": [1,]}\n' >broken.json
 expect "malformed JSON names line and column" 1 \
-    "unika verify: broken.json: not valid JSON: line 2, column 17: unexpected character" -- \
+    "unika verify: broken.json: not a report verify can read: JSON line 2, column 17: an unexpected character" -- \
     "$UNIKA" verify --roster r.roster --report broken.json cells
 expect "--roster is required" 2 "unika verify: --roster ROSTER is required" -- \
     "$UNIKA" verify --report report.json cells

@@ -123,23 +123,23 @@ static vinput *find_digest(audit *a, const char *hex)
 
 /* ---- 3: the report's inputs -------------------------------------------------------- */
 
-static void describe_input(char *dst, size_t cap, const jr_node *rec)
+static void describe_input(char *dst, size_t cap, const unika_json *rec)
 {
-    const char *path = jr_str(rec, "path");
+    const char *path = unika_json_str(rec, "path");
     int off = snprintf(dst, cap, "%s", path ? path : "(no path)");
-    const jr_node *labels = jr_get(rec, "labels");
-    if (labels && labels->type == JR_OBJECT)
+    const unika_json *labels = unika_json_get(rec, "labels");
+    if (labels && labels->type == UNIKA_JSON_OBJECT)
         for (size_t k = 0; k < labels->n && off > 0 && (size_t)off < cap; k++)
-            if (labels->items[k]->type == JR_STRING)
+            if (labels->items[k]->type == UNIKA_JSON_STRING)
                 off += snprintf(dst + off, cap - (size_t)off, "%s%s=%s", k ? "," : " ",
                                 labels->keys[k], labels->items[k]->text);
 }
 
-static void check_inputs(audit *a, const jr_node *inputs)
+static void check_inputs(audit *a, const unika_json *inputs)
 {
     for (size_t k = 0; k < inputs->n; k++) {
-        const jr_node *rec = inputs->items[k];
-        const char *hex = jr_str(rec, "digest");
+        const unika_json *rec = inputs->items[k];
+        const char *hex = unika_json_str(rec, "digest");
         char what[512];
         describe_input(what, sizeof what, rec);
         if (!hex) {
@@ -154,12 +154,12 @@ static void check_inputs(audit *a, const jr_node *inputs)
         }
         v->cited = 1;
         /* The labels the report shows must be the file's own. */
-        const jr_node *labels = jr_get(rec, "labels");
-        int same = labels && labels->type == JR_OBJECT &&
+        const unika_json *labels = unika_json_get(rec, "labels");
+        int same = labels && labels->type == UNIKA_JSON_OBJECT &&
                    labels->n == unika_sketch_label_count(v->sketch);
         for (size_t i = 0; same && i < labels->n; i++) {
             const char *val = unika_sketch_get_label(v->sketch, labels->keys[i]);
-            same = labels->items[i]->type == JR_STRING && val &&
+            same = labels->items[i]->type == UNIKA_JSON_STRING && val &&
                    !strcmp(val, labels->items[i]->text);
         }
         if (!same)
@@ -175,11 +175,11 @@ static void check_inputs(audit *a, const jr_node *inputs)
 /* ---- 4: the figures ------------------------------------------------------------------ */
 
 /* Does input v match the filter at `grain`? "*" means "has the label". */
-static int matches(const vinput *v, const jr_node *filter, rp_grain grain)
+static int matches(const vinput *v, const unika_json *filter, rp_grain grain)
 {
     for (size_t k = 0; filter && k < filter->n; k++) {
         const char *key = filter->keys[k];
-        const char *want = filter->items[k]->type == JR_STRING ? filter->items[k]->text : NULL;
+        const char *want = filter->items[k]->type == UNIKA_JSON_STRING ? filter->items[k]->text : NULL;
         const char *have = unika_sketch_get_label(v->sketch, key);
         char rolled[UNIKA_LABEL_VALUE_MAX + 1];
         if (!want || !have) return 0;
@@ -196,7 +196,7 @@ typedef struct selection {
     size_t *idx, n;
 } selection;
 
-static void select_inputs(selection *s, const audit *a, const jr_node *filter, rp_grain grain)
+static void select_inputs(selection *s, const audit *a, const unika_json *filter, rp_grain grain)
 {
     s->idx = cli_xmalloc((a->n ? a->n : 1) * sizeof *s->idx);
     s->n = 0;
@@ -221,10 +221,10 @@ static int union_of(unika_sketch **out, const audit *a, const selection *s, unik
 }
 
 /* Compares the digests the figure cites with those the filter selects. */
-static int same_inputs(audit *a, const char *id, const char *which, const jr_node *cited,
+static int same_inputs(audit *a, const char *id, const char *which, const unika_json *cited,
                        const selection *s)
 {
-    if (!cited || cited->type != JR_ARRAY) {
+    if (!cited || cited->type != UNIKA_JSON_ARRAY) {
         fail_line(a, "%s: the report lists no %s", id, which);
         return 0;
     }
@@ -234,11 +234,11 @@ static int same_inputs(audit *a, const char *id, const char *which, const jr_nod
         const char *hex = a->in[s->idx[k]].hex;
         int found = 0;
         for (size_t c = 0; c < cited->n && !found; c++)
-            found = cited->items[c]->type == JR_STRING && !strcmp(cited->items[c]->text, hex);
+            found = cited->items[c]->type == UNIKA_JSON_STRING && !strcmp(cited->items[c]->text, hex);
         if (!found && !missing++) first_missing = a->in[s->idx[k]].path;
     }
     for (size_t c = 0; c < cited->n; c++) {
-        const char *hex = cited->items[c]->type == JR_STRING ? cited->items[c]->text : "";
+        const char *hex = cited->items[c]->type == UNIKA_JSON_STRING ? cited->items[c]->text : "";
         int found = 0;
         for (size_t k = 0; k < s->n && !found; k++) found = !strcmp(a->in[s->idx[k]].hex, hex);
         if (found) continue;
@@ -298,7 +298,7 @@ static void signers_of(char *dst, size_t cap, const audit *a, const selection *s
 
 /* One figure of the report, recomputed (phase 1), then released (phase 2). */
 typedef struct vfig {
-    const jr_node *json;
+    const unika_json *json;
     const char *id;
     int ok;              /* recomputed; compared in phase 2 */
     selection sa, sb;    /* inputs of the union (A), of B */
@@ -313,11 +313,11 @@ typedef struct vfig {
  * estimated again. Failures are logged here; numbers are compared later. */
 static void recompute_figure(audit *a, vfig *v, int noise)
 {
-    const jr_node *f = v->json;
-    const char *kind = jr_str(f, "kind");
-    const char *grain_name = jr_str(f, "period_grain");
+    const unika_json *f = v->json;
+    const char *kind = unika_json_str(f, "kind");
+    const char *grain_name = unika_json_str(f, "period_grain");
     int grain = grain_name ? rp_grain_from_name(grain_name) : -1;
-    if (!kind || grain < 0 || !jr_str(f, "shown") || !jr_get(f, "suppressed")) {
+    if (!kind || grain < 0 || !unika_json_str(f, "shown") || !unika_json_get(f, "suppressed")) {
         fail_line(a, "%s: malformed figure (kind, period_grain, shown or suppressed missing)",
                   v->id);
         return;
@@ -333,16 +333,16 @@ static void recompute_figure(audit *a, vfig *v, int noise)
     unika_error err = {0};
     int ok = 1;
     if (!v->r.overlap) {
-        const jr_node *filter = jr_get(f, "filter");
-        if (!filter || filter->type != JR_OBJECT) {
+        const unika_json *filter = unika_json_get(f, "filter");
+        if (!filter || filter->type != UNIKA_JSON_OBJECT) {
             fail_line(a, "%s: malformed figure (no filter)", v->id);
             return;
         }
         v->r.whole = 1;
         for (size_t k = 0; k < filter->n; k++)
-            v->r.whole &= filter->items[k]->type == JR_STRING && !strcmp(filter->items[k]->text, "*");
+            v->r.whole &= filter->items[k]->type == UNIKA_JSON_STRING && !strcmp(filter->items[k]->text, "*");
         select_inputs(&v->sa, a, filter, (rp_grain)grain);
-        ok = same_inputs(a, v->id, "inputs", jr_get(f, "inputs"), &v->sa) &&
+        ok = same_inputs(a, v->id, "inputs", unika_json_get(f, "inputs"), &v->sa) &&
              all_trusted(a, v->id, &v->sa);
         if (ok && union_of(&ua, a, &v->sa, &err) < 0) {
             fail_line(a, "%s: cannot merge its inputs: %s", v->id, err.message);
@@ -358,22 +358,23 @@ static void recompute_figure(audit *a, vfig *v, int noise)
         }
         signers_of(v->who, sizeof v->who, a, &v->sa);
     } else {
-        const jr_node *ov = jr_get(f, "overlap");
-        const char *label = jr_str(ov, "label"), *va = jr_str(ov, "a"), *vb = jr_str(ov, "b");
+        const unika_json *ov = unika_json_get(f, "overlap");
+        const char *label = unika_json_str(ov, "label"), *va = unika_json_str(ov, "a"), *vb = unika_json_str(ov, "b");
         if (!label || !va || !vb) {
             fail_line(a, "%s: malformed overlap figure", v->id);
             return;
         }
         /* A = inputs with label = a, B = label = b, as filters of one key. */
-        jr_node sva = {JR_STRING, 0, (char *)va, 0, NULL, NULL};
-        jr_node svb = {JR_STRING, 0, (char *)vb, 0, NULL, NULL};
+        unika_json sva = {.type = UNIKA_JSON_STRING, .text = (char *)va};
+        unika_json svb = {.type = UNIKA_JSON_STRING, .text = (char *)vb};
         char *keys[1] = {(char *)label};
-        jr_node *ia[1] = {&sva}, *ib[1] = {&svb};
-        jr_node fa = {JR_OBJECT, 0, NULL, 1, keys, ia}, fb = {JR_OBJECT, 0, NULL, 1, keys, ib};
+        unika_json *ia[1] = {&sva}, *ib[1] = {&svb};
+        unika_json fa = {.type = UNIKA_JSON_OBJECT, .n = 1, .keys = keys, .items = ia};
+        unika_json fb = {.type = UNIKA_JSON_OBJECT, .n = 1, .keys = keys, .items = ib};
         select_inputs(&v->sa, a, &fa, (rp_grain)grain);
         select_inputs(&v->sb, a, &fb, (rp_grain)grain);
-        ok = same_inputs(a, v->id, "inputs_a", jr_get(f, "inputs_a"), &v->sa);
-        ok = same_inputs(a, v->id, "inputs_b", jr_get(f, "inputs_b"), &v->sb) && ok;
+        ok = same_inputs(a, v->id, "inputs_a", unika_json_get(f, "inputs_a"), &v->sa);
+        ok = same_inputs(a, v->id, "inputs_b", unika_json_get(f, "inputs_b"), &v->sb) && ok;
         ok = ok && all_trusted(a, v->id, &v->sa) && all_trusted(a, v->id, &v->sb);
         if (ok && (union_of(&ua, a, &v->sa, &err) < 0 || union_of(&ub, a, &v->sb, &err) < 0)) {
             fail_line(a, "%s: cannot merge its inputs: %s", v->id, err.message);
@@ -414,9 +415,9 @@ typedef struct release {
     unika_key *noise_key;
 } release;
 
-static size_t figure_index(const vfig *v, size_t n, const jr_node *id)
+static size_t figure_index(const vfig *v, size_t n, const unika_json *id)
 {
-    if (!id || id->type != JR_STRING) return SIZE_MAX;
+    if (!id || id->type != UNIKA_JSON_STRING) return SIZE_MAX;
     for (size_t i = 0; i < n; i++)
         if (!strcmp(v[i].id, id->text)) return i;
     return SIZE_MAX;
@@ -442,21 +443,21 @@ static size_t *vt_array(vtables *vt, size_t n)
 }
 
 /* The figure indices of a JSON array of ids into dst; 0 if any is unknown. */
-static int vt_ids(size_t *dst, const jr_node *ids, size_t n, const vfig *v, size_t nv)
+static int vt_ids(size_t *dst, const unika_json *ids, size_t n, const vfig *v, size_t nv)
 {
-    int ok = ids && ids->type == JR_ARRAY && ids->n == n;
+    int ok = ids && ids->type == UNIKA_JSON_ARRAY && ids->n == n;
     for (size_t i = 0; ok && i < n; i++) ok = (dst[i] = figure_index(v, nv, ids->items[i])) != SIZE_MAX;
     return ok;
 }
 
-static void vt_table(vtables *vt, const jr_node *t, const vfig *v, size_t n)
+static void vt_table(vtables *vt, const unika_json *t, const vfig *v, size_t n)
 {
-    const char *kind = jr_str(t, "kind");
+    const char *kind = unika_json_str(t, "kind");
     if (!kind) return;
     unika_release_table x = {UNIKA_RELEASE_ONE_WAY, 0, 1, NULL, NULL, NULL, SIZE_MAX};
     if (!strcmp(kind, "overlap")) {
-        const jr_node *pairs = jr_get(t, "pairs");
-        if (!pairs || pairs->type != JR_ARRAY) return;
+        const unika_json *pairs = unika_json_get(t, "pairs");
+        if (!pairs || pairs->type != UNIKA_JSON_ARRAY) return;
         x.kind = UNIKA_RELEASE_OVERLAP;
         x.rows = pairs->n;
         size_t *cells = vt_array(vt, x.rows);
@@ -464,12 +465,12 @@ static void vt_table(vtables *vt, const jr_node *t, const vfig *v, size_t n)
         x.cells = cells;
     } else {
         int two = !strcmp(kind, "two-way");
-        const jr_node *rows = jr_get(t, "cells");
-        if ((!two && strcmp(kind, "one-way")) || !rows || rows->type != JR_ARRAY || !rows->n)
+        const unika_json *rows = unika_json_get(t, "cells");
+        if ((!two && strcmp(kind, "one-way")) || !rows || rows->type != UNIKA_JSON_ARRAY || !rows->n)
             return;
         x.kind = two ? UNIKA_RELEASE_TWO_WAY : UNIKA_RELEASE_ONE_WAY;
         x.rows = rows->n;
-        x.cols = rows->items[0]->type == JR_ARRAY ? rows->items[0]->n : 0;
+        x.cols = rows->items[0]->type == UNIKA_JSON_ARRAY ? rows->items[0]->n : 0;
         size_t *cells = vt_array(vt, x.rows * (two ? x.cols : 1));
         for (size_t i = 0; i < x.rows; i++) {
             size_t *row = two ? cells + i * x.cols : vt_array(vt, x.cols);
@@ -477,11 +478,11 @@ static void vt_table(vtables *vt, const jr_node *t, const vfig *v, size_t n)
             else if (!two) cells[i] = row[0];
         }
         x.cells = cells;
-        x.total = figure_index(v, n, jr_get(t, "total"));
+        x.total = figure_index(v, n, unika_json_get(t, "total"));
         if (two) {
             size_t *rt = vt_array(vt, x.rows), *ct = vt_array(vt, x.cols);
-            if (!vt_ids(rt, jr_get(t, "row_totals"), x.rows, v, n) ||
-                !vt_ids(ct, jr_get(t, "col_totals"), x.cols, v, n))
+            if (!vt_ids(rt, unika_json_get(t, "row_totals"), x.rows, v, n) ||
+                !vt_ids(ct, unika_json_get(t, "col_totals"), x.cols, v, n))
                 vt->bad = 1;
             x.row_totals = rt;
             x.col_totals = ct;
@@ -507,17 +508,17 @@ static const char *state_name(uint8_t s)
 /* Compares a JSON integer field (or null) with what it should be. */
 static int int_field(audit *a, const vfig *v, const char *key, int want_null, long long want)
 {
-    const jr_node *node = jr_get(v->json, key);
+    const unika_json *node = unika_json_get(v->json, key);
     if (!node) return 1; /* older reports lack the release fields */
     if (want_null) {
-        if (node->type == JR_NULL) return 1;
+        if (node->type == UNIKA_JSON_NULL) return 1;
         fail_line(a, "%s: %s is %s in the report, but the figure is not published", v->id, key,
-                  node->type == JR_NUMBER ? node->text : "set");
+                  node->type == UNIKA_JSON_NUMBER ? node->text : "set");
         return 0;
     }
-    if (node->type == JR_NUMBER && node->number == (double)want) return 1;
+    if (node->type == UNIKA_JSON_NUMBER && node->number == (double)want) return 1;
     fail_line(a, "%s: %s is %s in the report, the signed files give %lld", v->id, key,
-              node->type == JR_NUMBER ? node->text : "missing", want);
+              node->type == UNIKA_JSON_NUMBER ? node->text : "missing", want);
     return 0;
 }
 
@@ -529,16 +530,16 @@ static int raw_fields(audit *a, const vfig *v, int withheld, const release *rel)
     const unika_estimate *e = &v->r.estimate;
     const double got[] = {e->estimate, e->std_error, e->ci_low, e->ci_high};
     for (size_t k = 0; k < 4; k++) {
-        const jr_node *node = jr_get(v->json, fields[k]);
+        const unika_json *node = unika_json_get(v->json, fields[k]);
         if (withheld || !rel->raw) {
-            if (!node || node->type == JR_NULL) continue;
+            if (!node || node->type == UNIKA_JSON_NULL) continue;
             fail_line(a, "%s: the report publishes the raw %s, which its release rules withhold",
                       v->id, fields[k]);
             return 0;
         }
-        if (!node || node->type != JR_NUMBER || !close_enough(node->number, got[k])) {
+        if (!node || node->type != UNIKA_JSON_NUMBER || !close_enough(node->number, got[k])) {
             fail_line(a, "%s: %s is %s in the report, the signed files give %.17g", v->id,
-                      fields[k], node && node->type == JR_NUMBER ? node->text : "missing",
+                      fields[k], node && node->type == UNIKA_JSON_NUMBER ? node->text : "missing",
                       got[k]);
             return 0;
         }
@@ -550,14 +551,14 @@ static int raw_fields(audit *a, const vfig *v, int withheld, const release *rel)
  * estimate, against what the report shows. */
 static void compare_figure(audit *a, const vfig *v, const release *rel)
 {
-    const jr_node *f = v->json;
+    const unika_json *f = v->json;
     const unika_release_figure *r = &v->r;
     int suppressed = r->state != UNIKA_RELEASE_SHOWN;
     long long vlo = (long long)r->value_ci_low, vhi = (long long)r->value_ci_high;
-    const char *shown = jr_str(f, "shown");
-    const jr_node *supp = jr_get(f, "suppressed");
-    const char *state = jr_str(f, "suppression");
-    int is_suppressed = supp && supp->type == JR_TRUE;
+    const char *shown = unika_json_str(f, "shown");
+    const unika_json *supp = unika_json_get(f, "suppressed");
+    const char *state = unika_json_str(f, "suppression");
+    int is_suppressed = supp && supp->type == UNIKA_JSON_TRUE;
     if (is_suppressed != suppressed || strcmp(shown, r->shown) ||
         (state && strcmp(state, state_name(r->state)))) {
         fail_line(a, "%s: the report shows \"%s\"%s%s, the signed files give \"%s\"%s%s "
@@ -573,10 +574,10 @@ static void compare_figure(audit *a, const vfig *v, const release *rel)
         !int_field(a, v, "value_ci_high", suppressed || r->estimate.exact, vhi) ||
         !raw_fields(a, v, suppressed, rel))
         return;
-    const jr_node *exact = jr_get(f, "exact");
-    if (exact && (exact->type == JR_TRUE) != (r->estimate.exact != 0)) {
+    const unika_json *exact = unika_json_get(f, "exact");
+    if (exact && (exact->type == UNIKA_JSON_TRUE) != (r->estimate.exact != 0)) {
         fail_line(a, "%s: the report calls it %s, the signed files give an %s count", v->id,
-                  exact->type == JR_TRUE ? "exact" : "estimated",
+                  exact->type == UNIKA_JSON_TRUE ? "exact" : "estimated",
                   r->estimate.exact ? "exact" : "estimated");
         return;
     }
@@ -602,7 +603,7 @@ static void compare_figure(audit *a, const vfig *v, const release *rel)
  * could not be recomputed, or the tables are malformed, the others are
  * released without it (and the audit has failed already). Returns 0, or -1
  * when the step cannot run at all. */
-static int release_figures(audit *a, vfig *v, size_t n, const jr_node *tables,
+static int release_figures(audit *a, vfig *v, size_t n, const unika_json *tables,
                            const release *rel)
 {
     unika_release_params p = {a->min_count, rel->secondary, rel->rounding, rel->noise,
@@ -636,7 +637,7 @@ static int release_figures(audit *a, vfig *v, size_t n, const jr_node *tables,
 }
 
 /* Phases 1 and 2 over every figure; returns how many failed. */
-static size_t check_figures(audit *a, const jr_node *figures, const jr_node *tables,
+static size_t check_figures(audit *a, const unika_json *figures, const unika_json *tables,
                             const release *rel)
 {
     size_t n = figures->n, failed = 0;
@@ -644,7 +645,7 @@ static size_t check_figures(audit *a, const jr_node *figures, const jr_node *tab
     size_t *own = cli_xcalloc(n ? n : 1, sizeof *own); /* failures logged per figure */
     for (size_t i = 0; i < n; i++) {
         v[i].json = figures->items[i];
-        v[i].id = jr_str(v[i].json, "id") ? jr_str(v[i].json, "id") : "(figure without id)";
+        v[i].id = unika_json_str(v[i].json, "id") ? unika_json_str(v[i].json, "id") : "(figure without id)";
         size_t before = a->failures;
         recompute_figure(a, &v[i], rel->noise != UNIKA_NOISE_NONE);
         own[i] = a->failures - before;
@@ -664,17 +665,17 @@ static size_t check_figures(audit *a, const jr_node *figures, const jr_node *tab
 
 /* ---- the command -------------------------------------------------------------------- */
 
-static int header_checks(audit *a, release *rel, const jr_node *root,
+static int header_checks(audit *a, release *rel, const unika_json *root,
                          const unika_roster *roster)
 {
-    const char *schema = jr_str(root, "schema");
+    const char *schema = unika_json_str(root, "schema");
     int ok;
-    double version = jr_num(root, "version", &ok);
+    double version = unika_json_num(root, "version", &ok);
     if (!schema || strcmp(schema, "unika-report") || !ok || version != 1) {
         fail_line(a, "the report is not a unika-report version 1 JSON document");
         return -1;
     }
-    const char *key_hex = jr_str(root, "key_fingerprint");
+    const char *key_hex = unika_json_str(root, "key_fingerprint");
     uint8_t key_fp[UNIKA_FINGERPRINT_BYTES];
     unika_error err = {0};
     if (!key_hex || unika_hex_decode(key_fp, sizeof key_fp, key_hex, strlen(key_hex)) < 0) {
@@ -684,26 +685,26 @@ static int header_checks(audit *a, release *rel, const jr_node *root,
     } else {
         ok_line(a, "report made under the roster's partnership key %s", key_hex);
     }
-    const char *recipe_hex = jr_str(root, "recipe_fingerprint");
+    const char *recipe_hex = unika_json_str(root, "recipe_fingerprint");
     if (!recipe_hex ||
         unika_hex_decode(a->recipe_fp, sizeof a->recipe_fp, recipe_hex, strlen(recipe_hex)) < 0) {
         fail_line(a, "the report has no valid recipe_fingerprint");
         return -1;
     }
     a->has_recipe = 1;
-    const char *estimator = jr_str(root, "estimator");
+    const char *estimator = unika_json_str(root, "estimator");
     if (!estimator || strcmp(estimator, "ml")) {
         fail_line(a, "the report's estimator \"%s\" is not one verify can recompute (ml)",
                   estimator ? estimator : "(none)");
         return -1;
     }
-    double conf = jr_num(root, "confidence", &ok);
+    double conf = unika_json_num(root, "confidence", &ok);
     if (!ok || conf != 0.95) {
         fail_line(a, "the report's confidence level is not 0.95");
         return -1;
     }
-    const jr_node *supp = jr_get(root, "suppression");
-    double mc = jr_num(supp, "min_count", &ok);
+    const unika_json *supp = unika_json_get(root, "suppression");
+    double mc = unika_json_num(supp, "min_count", &ok);
     if (!ok || mc < 0 || mc != floor(mc) || mc > 1e9) {
         fail_line(a, "the report states no valid suppression.min_count");
         return -1;
@@ -712,9 +713,9 @@ static int header_checks(audit *a, release *rel, const jr_node *root,
     /* The release step (docs/report.md): read from "release" when present;
      * reports made before it existed have none and were neither rounded
      * nor perturbed. */
-    const jr_node *relj = jr_get(root, "release");
-    const char *rounding = relj ? jr_str(relj, "rounding") : jr_str(supp, "rounding");
-    const char *noise = relj ? jr_str(relj, "noise") : NULL;
+    const unika_json *relj = unika_json_get(root, "release");
+    const char *rounding = relj ? unika_json_str(relj, "rounding") : unika_json_str(supp, "rounding");
+    const char *noise = relj ? unika_json_str(relj, "noise") : NULL;
     static const char *const round_names[] = {"none", "base5", "base10", "sdc"};
     static const char *const noise_names[] = {"none", "ckm", "geometric"};
     int ri = -1, ni = noise ? -1 : 0;
@@ -729,19 +730,19 @@ static int header_checks(audit *a, release *rel, const jr_node *root,
     }
     rel->rounding = (unika_rounding)ri;
     rel->noise = (unika_noise)ni;
-    const jr_node *sec = relj ? jr_get(relj, "secondary") : jr_get(supp, "secondary");
-    rel->secondary = sec && sec->type == JR_TRUE;
-    const jr_node *raw = relj ? jr_get(relj, "raw_estimates") : NULL;
-    rel->raw = raw ? raw->type == JR_TRUE
+    const unika_json *sec = relj ? unika_json_get(relj, "secondary") : unika_json_get(supp, "secondary");
+    rel->secondary = sec && sec->type == UNIKA_JSON_TRUE;
+    const unika_json *raw = relj ? unika_json_get(relj, "raw_estimates") : NULL;
+    rel->raw = raw ? raw->type == UNIKA_JSON_TRUE
                    : rel->rounding == UNIKA_ROUND_NONE && rel->noise == UNIKA_NOISE_NONE;
     if (rel->noise != UNIKA_NOISE_NONE) {
-        rel->epsilon = jr_num(relj, "epsilon", &ok);
+        rel->epsilon = unika_json_num(relj, "epsilon", &ok);
         if (rel->noise == UNIKA_NOISE_GEOMETRIC && !ok) {
             fail_line(a, "the report's geometric noise states no epsilon");
             return -1;
         }
-        rel->release_id = jr_str(relj, "release_id");
-        const char *nfp = jr_str(relj, "noise_key_fingerprint");
+        rel->release_id = unika_json_str(relj, "release_id");
+        const char *nfp = unika_json_str(relj, "noise_key_fingerprint");
         char have[UNIKA_FINGERPRINT_HEX_BYTES];
         if (!rel->release_id || !nfp) {
             fail_line(a, "the report's noise states no release_id or noise_key_fingerprint");
@@ -760,12 +761,12 @@ static int header_checks(audit *a, release *rel, const jr_node *root,
     }
     ok_line(a, "report: recipe %s (%s), estimator ml, 95%% intervals; release: threshold %lu, "
             "secondary suppression %s, rounding %s, noise %s", recipe_hex,
-            jr_str(root, "recipe") ? jr_str(root, "recipe") : "unnamed", a->min_count,
+            unika_json_str(root, "recipe") ? unika_json_str(root, "recipe") : "unnamed", a->min_count,
             rel->secondary ? "on" : "off", round_names[ri], noise_names[ni]);
     return 0;
 }
 
-size_t audit_run(const jr_node *root, const unika_roster *roster, char **paths, size_t np,
+size_t audit_run(const unika_json *root, const unika_roster *roster, char **paths, size_t np,
                  const audit_options *o)
 {
     release rel;
@@ -784,17 +785,17 @@ size_t audit_run(const jr_node *root, const unika_roster *roster, char **paths, 
         check_file(&a, &a.in[i], roster);
     }
     free(paths);
-    const jr_node *inputs = jr_get(root, "inputs"), *figures = jr_get(root, "figures");
+    const unika_json *inputs = unika_json_get(root, "inputs"), *figures = unika_json_get(root, "figures");
     size_t nfig = 0, fig_fail = 0;
     if (header_ok) {
-        if (!inputs || inputs->type != JR_ARRAY || !figures || figures->type != JR_ARRAY) {
+        if (!inputs || inputs->type != UNIKA_JSON_ARRAY || !figures || figures->type != UNIKA_JSON_ARRAY) {
             fail_line(&a, "the report has no inputs or figures array");
         } else {
             check_inputs(&a, inputs);
             nfig = figures->n;
-            const jr_node *tables = jr_get(root, "tables");
+            const unika_json *tables = unika_json_get(root, "tables");
             fig_fail = check_figures(&a, figures,
-                                     tables && tables->type == JR_ARRAY ? tables : NULL, &rel);
+                                     tables && tables->type == UNIKA_JSON_ARRAY ? tables : NULL, &rel);
         }
     }
     printf("%zu of %zu figure(s) reproduced from the signed files; %zu problem(s): %s\n",

@@ -24,7 +24,7 @@
 #define UNIKA_CLI_AUDIT_H
 
 #include "cli.h"
-#include "jread.h"
+#include "common/json.h"
 
 typedef struct audit_options {
     const char *report_path, *roster_path; /* for the log */
@@ -35,7 +35,7 @@ typedef struct audit_options {
 /* Audits the parsed report `root` against the roster and the sketch files
  * paths[0..np) (taken over: freed here), printing one line per check and
  * the summary to stdout. Returns the number of problems found. */
-size_t audit_run(const jr_node *root, const unika_roster *roster, char **paths, size_t np,
+size_t audit_run(const unika_json *root, const unika_roster *roster, char **paths, size_t np,
                  const audit_options *o);
 
 #endif

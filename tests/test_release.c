@@ -206,6 +206,48 @@ END_TEST
 #define X UNIKA_RELEASE_SECONDARY
 #define NO SIZE_MAX
 
+/* Known answer computed independently (Python hashlib: the pseudonym subkey
+ * is BLAKE2b(key = bytes 00..1f, salt = le64(1), person = "unika-v1"), the
+ * commitment BLAKE2b-256 keyed with it, person "unika-inputs-v1", over
+ * u32le(2) || 01*32 || aa*32). */
+START_TEST(commitment_known_answer_and_set_semantics)
+{
+    uint8_t raw[32];
+    for (int i = 0; i < 32; i++) raw[i] = (uint8_t)i;
+    unika_key *k = NULL, *other = NULL;
+    unika_error err = {0};
+    ck_assert_int_eq(unika_key_from_bytes(&k, raw, &err), 0);
+    ck_assert_int_eq(unika_key_generate(&other, NULL), 0);
+    uint8_t d[4][32], c1[32], c2[32], want[32];
+    memset(d[0], 0xaa, 32);
+    memset(d[1], 0x01, 32);
+    memcpy(d[2], d[0], 32);
+    memset(d[3], 0x02, 32);
+    ck_assert_int_eq(unika_test_hex_decode(want, 32,
+        "06f165ad490580a7a83d25feda511e88ecfe33e44e63f45735b8fcde0b05aa7b"), 32);
+    ck_assert_int_eq(unika_release_commitment(c1, k, &d[0][0], 2, &err), 0);
+    ck_assert_mem_eq(c1, want, 32);
+    /* A set: order and repeats do not matter... */
+    ck_assert_int_eq(unika_release_commitment(c2, k, &d[1][0], 2, &err), 0); /* 01, aa */
+    ck_assert_mem_eq(c2, want, 32);
+    ck_assert_int_eq(unika_release_commitment(c2, k, &d[0][0], 3, &err), 0); /* aa, 01, aa */
+    ck_assert_mem_eq(c2, want, 32);
+    /* ...one more file, or another key, does. */
+    ck_assert_int_eq(unika_release_commitment(c2, k, &d[0][0], 4, &err), 0);
+    ck_assert(memcmp(c2, want, 32) != 0);
+    ck_assert_int_eq(unika_release_commitment(c2, other, &d[0][0], 2, &err), 0);
+    ck_assert(memcmp(c2, want, 32) != 0);
+    ck_assert_int_eq(unika_test_hex_decode(want, 32,
+        "c15875291c2feacde410299316bae9380bd9dcd5892ab5c96c23ba65b46d4a47"), 32);
+    ck_assert_int_eq(unika_release_commitment(c2, k, NULL, 0, &err), 0);
+    ck_assert_mem_eq(c2, want, 32);
+    ck_assert_int_eq(unika_release_commitment(c2, NULL, &d[0][0], 2, &err), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_release_commitment(c2, k, NULL, 2, &err), UNIKA_EINVAL);
+    unika_key_free(k);
+    unika_key_free(other);
+}
+END_TEST
+
 START_TEST(secondary_one_way_smallest_other)
 {
     /* cells 0..2 = {3, 10, 8}, total 3 = 20; cell 0 below 5. */
@@ -471,6 +513,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, geometric_inverse_cdf_points);
     tcase_add_test(tc, noise_refusals);
     tcase_add_test(tc, uniform_is_keyed_and_deterministic);
+    tcase_add_test(tc, commitment_known_answer_and_set_semantics);
     tcase_add_test(tc, secondary_one_way_smallest_other);
     tcase_add_test(tc, secondary_ties_take_the_lowest_index);
     tcase_add_test(tc, secondary_two_way_iterates);

@@ -88,6 +88,25 @@ UNIKA_API UNIKA_NODISCARD int unika_release_uniform(uint64_t *out, const unika_k
                                                     const uint8_t *cell, size_t cell_size,
                                                     unika_error *err);
 
+/*! unika_release_commitment() :
+ *  The published commitment to a report's input files: BLAKE2b-256 keyed
+ *  with the release key's pseudonym subkey (personalisation
+ *  "unika-inputs-v1", zero-padded to 16 bytes) over
+ *      u32le(m) || d_1 || ... || d_m
+ *  where d_1 < ... < d_m are the distinct BLAKE2b-256 digests of the input
+ *  files in byte order (`digests` holds n of them, any order, repeats
+ *  allowed). A report publishes this instead of the digests themselves: an
+ *  unkeyed digest of a small cell's sketch lets anyone who holds the
+ *  partnership key test guessed sets of people against it; without the
+ *  release key the commitment tests nothing. An auditor who holds the
+ *  release key recomputes it from the signed files (docs/security.md).
+ *  @return 0 with out set; UNIKA_EINVAL (NULL argument); UNIKA_ERANGE (more
+ *          than 2^27 inputs); UNIKA_ENOMEM. */
+UNIKA_API UNIKA_NODISCARD int unika_release_commitment(uint8_t out[UNIKA_DIGEST_BYTES],
+                                                       const unika_key *release_key,
+                                                       const uint8_t *digests, size_t n,
+                                                       unika_error *err);
+
 /*! unika_release_noise() :
  *  The noise F^-1(x) of the mechanism for the draw u, where x = (u >> 11)
  *  * 2^-53 in [0, 1) and F^-1(x) = min{k : F(k) > x}. `epsilon` is used by

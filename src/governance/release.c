@@ -11,6 +11,7 @@
 #include "unika/release.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include "identity/key_private.h"
 
 #define NOISE_PERSONAL "unika-noise-v1"
+#define INPUTS_PERSONAL "unika-inputs-v1"
 
 unsigned unika_release_base(unika_rounding rule, int64_t value, int whole_period_total)
 {
@@ -66,6 +68,45 @@ int unika_release_uniform(uint64_t *out, const unika_key *noise_key, const char 
     *out = unika_load64_le(digest);
     sodium_memzero(&st, sizeof st);
     return 0;
+}
+
+static int cmp_digest(const void *a, const void *b)
+{
+    return memcmp(a, b, UNIKA_DIGEST_BYTES);
+}
+
+int unika_release_commitment(uint8_t out[UNIKA_DIGEST_BYTES], const unika_key *release_key,
+                             const uint8_t *digests, size_t n, unika_error *err)
+{
+    if (!out || !release_key || (!digests && n))
+        return unika_fail(err, UNIKA_EINVAL, "unika_release_commitment: NULL argument");
+    if (n > UINT32_MAX / UNIKA_DIGEST_BYTES)
+        return unika_fail(err, UNIKA_ERANGE, "release commitment: too many inputs");
+    /* A sorted, duplicate-free copy: the set, whatever order it came in. */
+    uint8_t *d = unika_malloc(n ? n * UNIKA_DIGEST_BYTES : 1);
+    if (!d) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the release commitment");
+    if (n) memcpy(d, digests, n * UNIKA_DIGEST_BYTES);
+    qsort(d, n, UNIKA_DIGEST_BYTES, cmp_digest);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!m || memcmp(d + (m - 1) * UNIKA_DIGEST_BYTES, d + i * UNIKA_DIGEST_BYTES,
+                         UNIKA_DIGEST_BYTES))
+            memmove(d + m++ * UNIKA_DIGEST_BYTES, d + i * UNIKA_DIGEST_BYTES, UNIKA_DIGEST_BYTES);
+    /* Keyed like the noise, under its own personalisation: without the
+     * release key nobody can test a guessed set of files against it. */
+    uint8_t personal[crypto_generichash_blake2b_PERSONALBYTES] = {0}, count[4];
+    memcpy(personal, INPUTS_PERSONAL, sizeof INPUTS_PERSONAL - 1);
+    unika_store32_le(count, (uint32_t)m);
+    crypto_generichash_blake2b_state st;
+    int bad = crypto_generichash_blake2b_init_salt_personal(
+                  &st, unika_key_pseudonym_subkey(release_key), 32, UNIKA_DIGEST_BYTES, NULL,
+                  personal) != 0 ||
+              crypto_generichash_blake2b_update(&st, count, sizeof count) != 0 ||
+              (m && crypto_generichash_blake2b_update(&st, d, m * UNIKA_DIGEST_BYTES) != 0) ||
+              crypto_generichash_blake2b_final(&st, out, UNIKA_DIGEST_BYTES) != 0;
+    sodium_memzero(&st, sizeof st);
+    unika_free(d);
+    return bad ? unika_fail(err, UNIKA_EINTERNAL, "release commitment hash failed") : 0;
 }
 
 /* x in [0, 1) with 53 exact bits. */

@@ -45,6 +45,7 @@
 #include "unika/alloc.h"
 #include "unika/sign.h"
 #include "unika/roster.h"
+#include "unika/manifest.h"
 #include "unika/seal.h"
 #include "unika/key.h"
 #include "unika/normalize.h"

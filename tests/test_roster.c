@@ -1,7 +1,9 @@
 /*
  * test_roster.c - the partnership roster: canonical text round trip,
- * line-numbered parse errors, lookups, and verification that names the
- * signer or says exactly why not.
+ * line-numbered parse errors, lookups, verification that names the signer
+ * or says exactly why not, the coordinator's signature against a pinned
+ * fingerprint (unsigned, edited and re-signed rosters refused), and the
+ * organisations a key may sign for.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@ static const char *KEY_B =
 
 typedef struct {
     unika_sign_key *sk[3];
+    unika_sign_key *coordinator;
+    uint8_t pin[UNIKA_FINGERPRINT_BYTES]; /* the coordinator's key fingerprint */
     unika_roster *roster;
 } fixture;
 
@@ -30,6 +34,11 @@ static void fixture_make(fixture *f)
     static const char *names[] = {"raddabarnen", "rodakorset", "stadsmissionen"};
     unika_error e = {0};
     ck_assert_int_eq(unika_roster_new(&f->roster, FP, &e), 0);
+    ck_assert_int_eq(unika_sign_key_generate(&f->coordinator, "steering", &e), 0);
+    unika_sign_public cpub;
+    unika_sign_key_public(&cpub, f->coordinator);
+    ck_assert_int_eq(unika_sign_public_fingerprint(f->pin, &cpub), 0);
+    ck_assert_int_eq(unika_roster_set_coordinator(f->roster, &cpub, &e), 0);
     for (int i = 0; i < 3; i++) {
         ck_assert_int_eq(unika_sign_key_generate(&f->sk[i], names[i], &e), 0);
         unika_sign_public pub;
@@ -41,6 +50,7 @@ static void fixture_make(fixture *f)
 static void fixture_free(fixture *f)
 {
     for (int i = 0; i < 3; i++) unika_sign_key_free(f->sk[i]);
+    unika_sign_key_free(f->coordinator);
     unika_roster_free(f->roster);
 }
 
@@ -59,7 +69,8 @@ START_TEST(build_format_parse_round_trip)
     ck_assert_int_eq(unika_roster_format(text, sizeof text, &n, f.roster, &e), 0);
     ck_assert_int_eq(unika_roster_format(text, 40, NULL, f.roster, &e), UNIKA_EBUFFER);
     ck_assert_int_eq(unika_roster_format(text, sizeof text, &n, f.roster, &e), 0);
-    ck_assert_int_eq(strncmp(text, "unika-roster v1\npartnership-key: 3f0c0102", 41), 0);
+    ck_assert_int_eq(strncmp(text, "unika-roster v2\nserial: 1\npartnership-key: 3f0c0102", 51), 0);
+    ck_assert_ptr_nonnull(strstr(text, "\ncoordinator: steering ed25519:"));
 
     unika_roster *back = NULL;
     ck_assert_msg(unika_roster_parse(&back, text, n, &e) == 0, "%s", e.message);
@@ -86,11 +97,16 @@ START_TEST(build_format_parse_round_trip)
     /* Comments, blank lines, CRLF and trailing blanks are tolerated. */
     char loose[UNIKA_ROSTER_MAX_BYTES];
     snprintf(loose, sizeof loose,
-             "# agreed at the steering group\r\n\r\nunika-roster v1  \r\n"
-             "partnership-key: %s\r\n# partners\r\npartner: a %s\r\n", FP_HEX, KEY_A);
+             "# agreed at the steering group\r\n\r\nunika-roster v2  \r\nserial: 7\r\n"
+             "partnership-key: %s\r\ncoordinator: c %s\r\n# partners\r\npartner: a %s\r\n",
+             FP_HEX, KEY_B, KEY_A);
     unika_roster *r2 = NULL;
     ck_assert_msg(unika_roster_parse(&r2, loose, strlen(loose), &e) == 0, "%s", e.message);
     ck_assert_uint_eq(unika_roster_partner_count(r2), 1);
+    ck_assert_uint_eq(unika_roster_serial(r2), 7);
+    ck_assert_str_eq(unika_roster_coordinator(r2)->name, "c");
+    ck_assert_str_eq(unika_roster_signer_role(r2, 0), "partner");
+    ck_assert_str_eq(unika_roster_signer_orgs(r2, 0), "a"); /* a partner signs for itself */
     unika_roster_free(r2);
     unika_roster_free(back);
     fixture_free(&f);
@@ -99,30 +115,39 @@ END_TEST
 
 START_TEST(parse_errors_name_their_line)
 {
-    char fp_line[64];
-    snprintf(fp_line, sizeof fp_line, "partnership-key: %s\n", FP_HEX);
-    char a[128], b[128], a_again[128], b_named_a[128];
+    char head[160];
+    snprintf(head, sizeof head, "unika-roster v2\nserial: 1\npartnership-key: %s\n", FP_HEX);
+    char c[128], a[128], a_again[128], b_named_a[128], c_as_partner[128];
+    snprintf(c, sizeof c, "coordinator: c %s\n", KEY_B);
     snprintf(a, sizeof a, "partner: a %s\n", KEY_A);
-    snprintf(b, sizeof b, "partner: b %s\n", KEY_B);
     snprintf(a_again, sizeof a_again, "partner: a %s\n", KEY_B);
     snprintf(b_named_a, sizeof b_named_a, "partner: b %s\n", KEY_A);
+    snprintf(c_as_partner, sizeof c_as_partner, "partner: c %s\n",
+             "ed25519:8a1f000000000000000000000000000000000000000000000000000000000003");
+    char fp_only[96];
+    snprintf(fp_only, sizeof fp_only, "unika-roster v2\npartnership-key: %s\n", FP_HEX);
     struct { const char *parts[5]; int rc; uint64_t line; const char *says; } cases[] = {
         {{""}, UNIKA_EROSTER, 0, "empty"},
-        {{"unika-roster v2\n"}, UNIKA_EVERSION, 1, "version"},
-        {{"# c\nroster\n"}, UNIKA_EROSTER, 2, "unika-roster v1"},
-        {{"unika-roster v1\n", a}, UNIKA_EROSTER, 0, "partnership-key"},
-        {{"unika-roster v1\n", fp_line}, UNIKA_EROSTER, 0, "no partner"},
-        {{"unika-roster v1\n", fp_line, fp_line, a}, UNIKA_EROSTER, 3, "second"},
-        {{"unika-roster v1\npartnership-key: 3f0c\n"}, UNIKA_EROSTER, 2, "32 hex"},
-        {{"unika-roster v1\n", fp_line, a, a_again}, UNIKA_EROSTER, 4, "already"},
-        {{"unika-roster v1\n", fp_line, a, b_named_a}, UNIKA_EROSTER, 4, "same public key"},
-        {{"unika-roster v1\n", fp_line, "partner: a\n"}, UNIKA_EROSTER, 3, "NAME"},
-        {{"unika-roster v1\n", fp_line, "partner: r\xc3\xa4 x\n"}, UNIKA_ENAME, 3, "character 2"},
-        {{"unika-roster v1\n", fp_line, "partner: a rsa:00\n"}, UNIKA_EROSTER, 3, "ed25519:"},
-        {{"unika-roster v1\n", fp_line, "partner: a ed25519:00\n"}, UNIKA_EROSTER, 3, "64 hex"},
-        {{"unika-roster v1\n", fp_line, a, "member: b\n"}, UNIKA_EROSTER, 4, "unknown line"},
-        {{"unika-roster v1\n", fp_line, a, "aggregator: x ed25519:00\n"}, UNIKA_EROSTER, 4,
-         "x25519:"},
+        {{"unika-roster v1\n"}, UNIKA_EVERSION, 1, "unsigned v1 roster is no longer read"},
+        {{"unika-roster v3\n"}, UNIKA_EVERSION, 1, "only v2"},
+        {{"# c\nroster\n"}, UNIKA_EROSTER, 2, "unika-roster v2"},
+        {{fp_only, c, a}, UNIKA_EROSTER, 0, "no serial"},
+        {{"unika-roster v2\nserial: 1\n", c, a}, UNIKA_EROSTER, 0, "partnership-key"},
+        {{head, a}, UNIKA_EROSTER, 0, "no coordinator"},
+        {{head, c}, UNIKA_EROSTER, 0, "no signing key"},
+        {{head, "serial: 2\n", c, a}, UNIKA_EROSTER, 4, "second serial"},
+        {{"unika-roster v2\nserial: 0\n"}, UNIKA_EROSTER, 2, "serial must be"},
+        {{head, c, c}, UNIKA_EROSTER, 5, "second coordinator"},
+        {{"unika-roster v2\nserial: 1\npartnership-key: 3f0c\n"}, UNIKA_EROSTER, 3, "32 hex"},
+        {{head, c, a, a_again}, UNIKA_EROSTER, 6, "already"},
+        {{head, c, a, b_named_a}, UNIKA_EROSTER, 6, "same public key"},
+        {{head, c, c_as_partner}, UNIKA_EROSTER, 5, "already on the roster"},
+        {{head, c, "partner: a\n"}, UNIKA_EROSTER, 5, "NAME"},
+        {{head, c, "partner: r\xc3\xa4 x\n"}, UNIKA_ENAME, 5, "character 2"},
+        {{head, c, "partner: a rsa:00\n"}, UNIKA_EROSTER, 5, "ed25519:"},
+        {{head, c, "partner: a ed25519:00\n"}, UNIKA_EROSTER, 5, "64 hex"},
+        {{head, c, a, "member: b\n"}, UNIKA_EROSTER, 6, "unknown line"},
+        {{head, c, a, "aggregator: x ed25519:00\n"}, UNIKA_EROSTER, 6, "x25519:"},
     };
     for (size_t i = 0; i < UNIKA_ARRAY_LEN(cases); i++) {
         char text[1024] = "";
@@ -140,6 +165,28 @@ START_TEST(parse_errors_name_their_line)
             snprintf(where, sizeof where, "line %llu", (unsigned long long)cases[i].line);
             ck_assert_msg(strstr(e.message, where), "case %zu: %s", i, e.message);
         }
+    }
+    /* orgs= */
+    struct { const char *orgs; int rc; const char *says; } o[] = {
+        {" orgs=a,b", 0, NULL},
+        {" orgs=", UNIKA_EROSTER, "orgs= must list"},
+        {" orgs=a,,b", UNIKA_EROSTER, "empty or overlong"},
+        {" orgs=a,b,", UNIKA_EROSTER, "ends with a comma"},
+        {" orgs=a,a", UNIKA_EROSTER, "twice"},
+        {" orgs=a b", UNIKA_EROSTER, "separated by commas"},
+        {" orgs=.a", UNIKA_ENAME, "character 1"},
+        {" members=a", UNIKA_EROSTER, "expected orgs="},
+    };
+    for (size_t i = 0; i < UNIKA_ARRAY_LEN(o); i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "%s%spartner: a %s%s\n", head, c, KEY_A, o[i].orgs);
+        unika_roster *r = NULL;
+        unika_error e = {0};
+        int rc = unika_roster_parse(&r, text, strlen(text), &e);
+        ck_assert_msg(rc == o[i].rc, "orgs case %zu: %d %s", i, rc, e.message);
+        if (!rc) ck_assert_str_eq(unika_roster_signer_orgs(r, 0), "a,b");
+        else ck_assert_msg(strstr(e.message, o[i].says), "orgs case %zu: %s", i, e.message);
+        unika_roster_free(r);
     }
 }
 END_TEST
@@ -210,10 +257,12 @@ START_TEST(verify_files_and_save_load)
     snprintf(rpath, sizeof rpath, "%s/partnership.roster", dir);
     snprintf(data, sizeof data, "%s/cell.uks", dir);
     snprintf(sigpath, sizeof sigpath, "%s/cell.uks.sig", dir);
-    ck_assert_int_eq(unika_roster_save(f.roster, rpath, 0, &e), 0);
-    ck_assert_int_eq(unika_roster_save(f.roster, rpath, 0, &e), UNIKA_EEXIST);
+    /* Only the coordinator's key signs it. */
+    ck_assert_int_eq(unika_roster_save(f.roster, rpath, f.sk[0], 0, &e), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_roster_save(f.roster, rpath, f.coordinator, 0, &e), 0);
+    ck_assert_int_eq(unika_roster_save(f.roster, rpath, f.coordinator, 0, &e), UNIKA_EEXIST);
     unika_roster *r = NULL;
-    ck_assert_int_eq(unika_roster_load(&r, rpath, &e), 0);
+    ck_assert_msg(unika_roster_load(&r, rpath, f.pin, &e) == 0, "%s", e.message);
 
     FILE *fh = fopen(data, "wb");
     fputs("sketch", fh);
@@ -230,16 +279,108 @@ START_TEST(verify_files_and_save_load)
     fclose(fh);
     ck_assert_int_eq(unika_roster_verify_file(&who, r, data, NULL, &e), UNIKA_ESIGNATURE);
     ck_assert_ptr_nonnull(strstr(e.message, data)); /* names the file */
-
-    fh = fopen(rpath, "ab");
-    fputs("partner: \n", fh);
-    fclose(fh);
-    unika_roster *bad = NULL;
-    ck_assert_int_eq(unika_roster_load(&bad, rpath, &e), UNIKA_EROSTER);
-    ck_assert_uint_eq(e.line, 6);
-    ck_assert_ptr_nonnull(strstr(e.message, rpath));
     unika_roster_free(r);
     unika_roster_free(NULL);
+    fixture_free(&f);
+}
+END_TEST
+
+/* The attacks on the roster itself: each is refused by unika_roster_load(). */
+START_TEST(only_the_pinned_coordinator_makes_a_roster)
+{
+    char dir[] = "/tmp/unika-test-roster-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    fixture f;
+    fixture_make(&f);
+    unika_error e = {0};
+    char rpath[128], sigpath[160];
+    snprintf(rpath, sizeof rpath, "%s/r.roster", dir);
+    snprintf(sigpath, sizeof sigpath, "%s/r.roster.sig", dir);
+    ck_assert_int_eq(unika_roster_save(f.roster, rpath, f.coordinator, 0, &e), 0);
+    unika_roster *r = NULL;
+
+    /* Unsigned: refused, by name. */
+    ck_assert_int_eq(rename(sigpath, "/tmp/unika-test-roster-sig-aside"), 0);
+    ck_assert_int_eq(unika_roster_load(&r, rpath, f.pin, &e), UNIKA_ECOORDINATOR);
+    ck_assert_ptr_nonnull(strstr(e.message, "not signed"));
+    ck_assert_int_eq(rename("/tmp/unika-test-roster-sig-aside", sigpath), 0);
+
+    /* Edited after signing: an aggregator adds its key as a partner. */
+    FILE *fh = fopen(rpath, "ab");
+    fputs("partner: intruder ed25519:8a1f000000000000000000000000000000000000000000000000000000000009\n",
+          fh);
+    fclose(fh);
+    ck_assert_int_eq(unika_roster_load(&r, rpath, f.pin, &e), UNIKA_ESIGNATURE);
+    ck_assert_ptr_nonnull(strstr(e.message, "changed after \"steering\" signed it"));
+
+    /* Re-signed: made again by someone with a coordinator key of their own. */
+    unika_sign_key *forger = NULL;
+    unika_sign_public fpub;
+    ck_assert_int_eq(unika_sign_key_generate(&forger, "steering", &e), 0);
+    unika_sign_key_public(&fpub, forger);
+    ck_assert_int_eq(unika_roster_set_coordinator(f.roster, &fpub, &e), 0);
+    ck_assert_int_eq(unika_roster_save(f.roster, rpath, forger, UNIKA_SIGN_OVERWRITE, &e), 0);
+    ck_assert_int_eq(unika_roster_load(&r, rpath, f.pin, &e), UNIKA_ECOORDINATOR);
+    ck_assert_ptr_nonnull(strstr(e.message, "but the pinned coordinator is"));
+    /* ... which its maker's own pin would accept: the pin is what decides. */
+    uint8_t forger_pin[UNIKA_FINGERPRINT_BYTES];
+    ck_assert_int_eq(unika_sign_public_fingerprint(forger_pin, &fpub), 0);
+    ck_assert_int_eq(unika_roster_load(&r, rpath, forger_pin, &e), 0);
+    unika_roster_free(r);
+    r = NULL;
+
+    /* Signed by a partner instead of the roster's coordinator. */
+    ck_assert_int_eq(unika_sign_file(f.sk[1], rpath, NULL, UNIKA_SIGN_OVERWRITE, &e), 0);
+    ck_assert_int_eq(unika_roster_load(&r, rpath, forger_pin, &e), UNIKA_ECOORDINATOR);
+    ck_assert_ptr_nonnull(strstr(e.message, "not by its coordinator"));
+    ck_assert_ptr_null(r);
+    unika_sign_key_free(forger);
+    fixture_free(&f);
+}
+END_TEST
+
+/* Issue 13: Rädda Barnen's key signed a sketch labelled org=rodakorset. */
+START_TEST(a_key_signs_for_its_organisations_only)
+{
+    fixture f;
+    fixture_make(&f);
+    unika_error e = {0};
+    const unika_sign_public *rb = unika_roster_find(f.roster, "raddabarnen");
+    const char *own[] = {"raddabarnen"}, *other[] = {"rodakorset"}, *both[] = {"raddabarnen",
+                                                                             "rodakorset"};
+    ck_assert_int_eq(unika_roster_authorize(f.roster, rb, own, 1, &e), 0);
+    ck_assert_int_eq(unika_roster_authorize(f.roster, rb, other, 1, &e), UNIKA_ESIGNSCOPE);
+    ck_assert_ptr_nonnull(strstr(e.message, "\"raddabarnen\", whose key may sign for org "
+                                            "raddabarnen only, but the file is labelled "
+                                            "org=rodakorset"));
+    ck_assert_int_eq(unika_roster_authorize(f.roster, rb, both, 2, &e), UNIKA_ESIGNSCOPE);
+    ck_assert_int_eq(unika_roster_authorize(f.roster, rb, NULL, 0, &e), UNIKA_ESIGNSCOPE);
+    ck_assert_ptr_nonnull(strstr(e.message, "names no organisation"));
+    /* A key listed for several organisations signs for each. */
+    unika_sign_key *sm = NULL;
+    unika_sign_public pub;
+    ck_assert_int_eq(unika_sign_key_generate(&sm, "stockholm", &e), 0);
+    unika_sign_key_public(&pub, sm);
+    ck_assert_int_eq(unika_roster_add_signer(f.roster, "partner", &pub, "stadsmissionen,uppsok", &e), 0);
+    ck_assert_int_eq(unika_roster_add_signer(f.roster, "linker", &pub, "x", &e), UNIKA_EROSTER);
+    const unika_sign_public *s = unika_roster_find(f.roster, "stockholm");
+    const char *up[] = {"uppsok", "stadsmissionen"};
+    ck_assert_int_eq(unika_roster_authorize(f.roster, s, up, 2, &e), 0);
+    ck_assert_int_eq(unika_roster_authorize(f.roster, s, own, 1, &e), UNIKA_ESIGNSCOPE);
+
+    /* A sketch: its org label and its provenance records' orgs count. */
+    uint8_t kfp[UNIKA_FINGERPRINT_BYTES] = {1}, rfp[UNIKA_FINGERPRINT_BYTES] = {2};
+    unika_sketch *sk = NULL;
+    ck_assert_int_eq(unika_sketch_new(&sk, 12, kfp, rfp, &e), 0);
+    ck_assert_int_eq(unika_roster_authorize_sketch(f.roster, rb, sk, &e), UNIKA_ESIGNSCOPE);
+    ck_assert_int_eq(unika_sketch_set_label(sk, "org", "raddabarnen", &e), 0);
+    ck_assert_int_eq(unika_roster_authorize_sketch(f.roster, rb, sk, &e), 0);
+    uint8_t d[UNIKA_DIGEST_BYTES] = {1};
+    ck_assert_int_eq(unika_sketch_add_source(sk, d, "org=rodakorset\nperiod=2019H1", "", &e), 0);
+    ck_assert_int_eq(unika_roster_authorize_sketch(f.roster, rb, sk, &e), UNIKA_ESIGNSCOPE);
+    ck_assert_ptr_nonnull(strstr(e.message, "org=rodakorset"));
+    unika_sketch_free(sk);
+    unika_sign_key_free(sm);
     fixture_free(&f);
 }
 END_TEST
@@ -309,6 +450,8 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, parse_errors_name_their_line);
     tcase_add_test(tc, verify_names_the_signer_or_the_reason);
     tcase_add_test(tc, verify_files_and_save_load);
+    tcase_add_test(tc, only_the_pinned_coordinator_makes_a_roster);
+    tcase_add_test(tc, a_key_signs_for_its_organisations_only);
     tcase_add_test(tc, random_damage_is_refused_or_canonical);
     suite_add_tcase(s, tc);
     return s;

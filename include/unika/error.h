@@ -65,7 +65,10 @@
     X(ESEAL,       -123, "sealed box could not be opened")                           \
     X(ESIGNKEY,    -124, "signature made with a key other than the roster's")         \
     X(ESIGFILE,    -125, "malformed signature file")                                  \
-    X(ESEALAUTH,   -126, "sealed envelope altered or damaged")
+    X(ESEALAUTH,   -126, "sealed envelope altered or damaged")                        \
+    X(ESIGNSCOPE,  -127, "signer may not sign for this organisation")                 \
+    X(ECOORDINATOR,-128, "roster not signed by the pinned coordinator")               \
+    X(EMANIFEST,   -129, "malformed or conflicting partner manifest")
 
 #ifdef __cplusplus
 extern "C" {

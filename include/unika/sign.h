@@ -90,6 +90,15 @@ UNIKA_API int unika_signer_name_check(const char *name, unika_error *err);
 UNIKA_API void unika_sign_key_id(char dst[UNIKA_SIGN_KEY_ID_HEX_BYTES],
                                  const uint8_t key[UNIKA_SIGN_PUBLIC_KEY_BYTES]);
 
+/*! unika_sign_public_fingerprint() :
+ *  The fingerprint of a public signing key, the short form partners and
+ *  auditors pin (the coordinator's above all, unika/roster.h):
+ *  BLAKE2b-128 (unkeyed, personalisation "unika-signkey-v1") of the 32-byte
+ *  Ed25519 public key; 32 hex digits with unika_fingerprint_to_hex().
+ *  @return 0; UNIKA_EINVAL on NULL. */
+UNIKA_API int unika_sign_public_fingerprint(uint8_t out[UNIKA_FINGERPRINT_BYTES],
+                                            const unika_sign_public *pub);
+
 /*! unika_sign_key_generate() :
  *  Makes a new Ed25519 key pair from a random 32-byte seed, for the partner
  *  `name` (checked with unika_signer_name_check()). unika_init() first.

@@ -49,7 +49,7 @@ int cmd_matchkeys(int argc, char **argv);
 extern const cli_spec cli_spec_keygen, cli_spec_key, cli_spec_profile, cli_spec_ingest,
     cli_spec_pseudonymize, cli_spec_matchkeys, cli_spec_merge, cli_spec_estimate,
     cli_spec_inspect, cli_spec_report, cli_spec_sign_keygen, cli_spec_sign, cli_spec_roster,
-    cli_spec_box_keygen, cli_spec_seal, cli_spec_open, cli_spec_verify;
+    cli_spec_manifest, cli_spec_box_keygen, cli_spec_seal, cli_spec_open, cli_spec_verify;
 
 /* ---- messages -------------------------------------------------------------- */
 
@@ -169,6 +169,24 @@ void cli_error_prefix(unika_error *err, const char *fmt, ...);
 
 /* dst = a + sep + b; -1 if it does not fit. */
 int cli_path_join(char *dst, size_t cap, const char *a, const char *sep, const char *b);
+
+/* ---- the roster ------------------------------------------------------------ */
+
+/* Loads the roster at `path`, accepting it only if the coordinator whose key
+ * fingerprint `pin` gives signed it (pin.c): `pin` is 32 hex digits, or a
+ * file, either the coordinator's public key (PREFIX.pub of `unika
+ * sign-keygen`) or a pin file whose first line that is not a comment holds
+ * the 32 hex digits. Prints the reason and returns CLI_INPUT (CLI_USAGE
+ * when pin is NULL) on failure. */
+int cli_roster_load(unika_roster **out, const char *path, const char *pin);
+
+/* The --coordinator option every command that reads a roster shares (its
+ * entry in the command's option table, returning `id`). */
+#define CLI_COORDINATOR_OPT(id)                                                             \
+    {"coordinator", 0, "FP|FILE", (id),                                                     \
+     "The coordinator's key fingerprint (32 hex digits), or its public key or a pin file: " \
+     "the roster counts only if that key signed it (docs/security.md).",                    \
+     CLI_FILE, 0}
 
 /* ---- small parsers --------------------------------------------------------- */
 

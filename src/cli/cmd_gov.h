@@ -12,5 +12,6 @@ int cmd_box_keygen(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
 int cmd_open(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_manifest(int argc, char **argv);
 
 #endif

@@ -32,7 +32,8 @@ const cli_spec cli_spec_keygen = {
     keygen_options, NULL, 0, NULL, NULL};
 
 static const cli_opt key_fingerprint_options[] = {
-    {"json", 0, NULL, 'j', "Print {\"version\", \"fingerprint\", \"file\"} on stdout.", NULL, 0},
+    {"json", 0, NULL, 'j', "Print {\"version\", \"fingerprint\", \"file\"} on stdout, and "
+     "\"signing_key\" (its name) for a public signing key.", NULL, 0},
     {"allow-open-permissions", 0, NULL, 'a', "Accept a key file that group or others may read.",
      NULL, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
@@ -43,8 +44,9 @@ static const cli_spec key_fingerprint = {
     "[--json] [--allow-open-permissions] FILE",
     "Loads the key file, checking its stored fingerprint, and prints the fingerprint (32 hex "
     "digits). The fingerprint is public: every sketch carries it, so partners compare it "
-    "before ingesting. A key file readable by group or others is refused unless "
-    "--allow-open-permissions is given.",
+    "before ingesting. FILE may also be a public signing key (PREFIX.pub of 'unika "
+    "sign-keygen'): the coordinator's is the fingerprint every party pins (--coordinator). A "
+    "key file readable by group or others is refused unless --allow-open-permissions is given.",
     key_fingerprint_options, CLI_FILE, 0, NULL, NULL};
 
 static const cli_spec *const key_operations[] = {&key_fingerprint, NULL};
@@ -156,6 +158,29 @@ int cmd_key(int argc, char **argv)
     const char *file = argv[1 + optind];
     unika_error err = {0};
     unika_key *key = NULL;
+    /* A public signing key (PREFIX.pub of sign-keygen): the fingerprint that
+     * partners and auditors pin for the coordinator (docs/security.md). */
+    unika_sign_public pub;
+    if (unika_sign_public_load(&pub, file, &err) == 0) {
+        uint8_t fp[UNIKA_FINGERPRINT_BYTES];
+        char hex[UNIKA_FINGERPRINT_HEX_BYTES];
+        (void)unika_sign_public_fingerprint(fp, &pub);
+        unika_fingerprint_to_hex(hex, fp);
+        if (json) {
+            cli_json j;
+            cj_init(&j, stdout);
+            cj_obj(&j, NULL);
+            cj_int(&j, "version", CLI_JSON_VERSION);
+            cj_str(&j, "file", file);
+            cj_str(&j, "signing_key", pub.name);
+            cj_str(&j, "fingerprint", hex);
+            cj_obj_end(&j);
+            cj_end(&j);
+        } else {
+            printf("%s\n", hex);
+        }
+        return CLI_OK;
+    }
     if (unika_key_load(&key, file, open_perm ? UNIKA_KEY_ALLOW_OPEN_PERMISSIONS : 0, &err) < 0)
         return cli_fail(file, &err);
     print_fingerprint(key, file, json);

@@ -23,16 +23,18 @@ static const cli_opt options[] = {
     {"force", 0, NULL, 'f', "Replace OUT (and OUT.sig) if it exists; an old OUT.sig that no "
      "longer matches is removed.", NULL, 0},
     {"sign", 0, "KEY.sec", 'S', "Sign OUT with this signing key: writes OUT.sig.", CLI_FILE, 0},
-    {"roster", 0, "R", 'R', "Verify each IN.sig against the roster R and refuse on a failure; "
-     "without it a signature is checked only against its own key, so the recorded signer is "
-     "the one the file claims.", CLI_FILE, 0},
+    {"roster", 0, "R", 'R', "Verify each IN.sig against the roster R, and that its signer may "
+     "sign for IN's organisations (refuse an unsigned IN or any failure); without it a "
+     "signature is checked only against its own key, so the recorded signer is the one the "
+     "file claims.", CLI_FILE, 0},
+    CLI_COORDINATOR_OPT('c'),
     {"json", 0, NULL, 'j', "Print the summary as JSON (docs/report.md).", NULL, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
 };
 
 const cli_spec cli_spec_merge = {
     "merge", "merge sketch files into their union, recording provenance",
-    "-o OUT [--force] [--json] [--roster R] [--sign KEY.sec] IN...",
+    "-o OUT [--force] [--json] [--roster R --coordinator FP|FILE] [--sign KEY.sec] IN...",
     "Writes the union of the sketch files IN (files, or directories searched for *.uks) to "
     "OUT. All inputs must come from one partnership key and one recipe; otherwise nothing is "
     "written and both files and fingerprints are named. Sketches of different precision "
@@ -58,13 +60,22 @@ static int signer_of(char signer[UNIKA_SIGNER_NAME_MAX + 1], const rp_input *in,
         cli_errorf("%s: path too long", in->path);
         return CLI_INPUT;
     }
-    if (!cli_exists(sig_path)) return 0;
     unika_error err = {0};
+    if (!cli_exists(sig_path)) {
+        if (!roster) return 0;
+        cli_errorf("%s: not signed: %s does not exist (with --roster every input must be "
+                   "signed)", in->path, sig_path);
+        return CLI_INPUT;
+    }
     unika_signature sig;
     if (unika_signature_load(&sig, sig_path, &err) < 0) return cli_fail(sig_path, &err);
     if (roster) {
         const unika_sign_public *who = NULL;
+        /* The roster's messages name the file; the authorisation's do not. */
         if (unika_roster_verify_file(&who, roster, in->path, sig_path, &err) < 0)
+            return cli_fail(strncmp(err.message, in->path, strlen(in->path)) ? in->path : NULL,
+                            &err);
+        if (unika_roster_authorize_sketch(roster, who, in->sketch, &err) < 0)
             return cli_fail(in->path, &err);
         snprintf(signer, UNIKA_SIGNER_NAME_MAX + 1, "%s", who->name);
     } else {
@@ -136,7 +147,7 @@ static void print_summary(const char *out_path, const rp_input *in, size_t n, ch
 }
 
 typedef struct merge_opts {
-    const char *out_path, *roster_path, *sign_path;
+    const char *out_path, *roster_path, *sign_path, *pin;
     int force, json;
     char *const *args;
     size_t nargs;
@@ -155,10 +166,12 @@ static int parse_args(merge_opts *o, int argc, char **argv)
         case 'j': o->json = 1; break;
         case 'R': o->roster_path = optarg; break;
         case 'S': o->sign_path = optarg; break;
+        case 'c': o->pin = optarg; break;
         default: return cli_opt_exit(c);
         }
     }
     if (!o->out_path) return cli_usage_error("-o OUT is required");
+    if (o->pin && !o->roster_path) return cli_usage_error("--coordinator goes with --roster");
     if (optind >= argc) return cli_usage_error("no input sketch files");
     o->args = argv + optind;
     o->nargs = (size_t)(argc - optind);
@@ -260,8 +273,8 @@ static int run(const merge_opts *o)
     /* Before any work: a refused signing key must not leave an unsigned OUT. */
     if (o->sign_path && unika_sign_key_load(&sign_key, o->sign_path, 0, &err) < 0)
         rc = cli_fail(o->sign_path, &err);
-    else if (o->roster_path && unika_roster_load(&roster, o->roster_path, &err) < 0)
-        rc = cli_fail(o->roster_path, &err);
+    else if (o->roster_path)
+        rc = cli_roster_load(&roster, o->roster_path, o->pin);
     for (; !rc && loaded < n; loaded++) rc = rp_load(&in[loaded], paths[loaded]);
     if (rc && loaded) loaded--; /* the failed load freed its own input */
     if (!rc) rc = rp_check_origin(in, n);

@@ -17,6 +17,7 @@
 
 #include "report/compare.h"
 #include "report/model.h"
+#include "report/render.h"
 
 static const cli_opt options[] = {
     {"rows", 0, "LABEL", 'r', "One row per value of LABEL (org, period, gender, ...).", NULL, 0},
@@ -33,17 +34,25 @@ static const cli_opt options[] = {
     {"round", 0, "R", 'U', "none (the default), base5, base10 or sdc (counts below 100 to 5, "
      "others and whole-period totals to 10).", "none base5 base10 sdc", 0},
     {"noise", 0, "M", 'N', "none (the default), ckm (-2..+2) or geometric:EPS: deterministic "
-     "noise drawn with --noise-key.", "none ckm geometric:", 0},
-    {"noise-key", 0, "FILE", 'K', "The release noise key (a 0600 key from 'unika keygen', never "
-     "the partnership key).", CLI_FILE, 0},
+     "noise drawn with the release key.", "none ckm geometric:", 0},
+    {"release-key", 0, "FILE", 'K', "The release key (a 0600 key from 'unika keygen', never the "
+     "partnership key; the aggregator keeps it and gives it to the auditor): keys the "
+     "commitment to the input files, which a report publishes instead of their digests, and "
+     "the noise. Without it the report cannot be audited.", CLI_FILE, 0},
+    {"noise-key", 0, "FILE", 'K', "An older name for --release-key.", CLI_FILE, 0},
     {"release-id", 0, "ID", 'I', "Names the publication; part of every noise draw (default: "
-     "derived from the input files' digests).", NULL, 0},
-    {"release", 0, NULL, 'P', "Preset for publication: --secondary on and, unless given, "
-     "--min-count 5 and --round sdc.", NULL, 0},
+     "from the commitment to the input files).", NULL, 0},
+    {"release", 0, NULL, 'P', "Preset for publication: needs --release-key; --secondary on "
+     "and, unless given, --min-count 5 and --round sdc.", NULL, 0},
     {"compare-recipes", 0, NULL, 'C', "Instead of tables: the total, per org and per gender, "
      "for each recipe among the files, side by side.", NULL, 0},
-    {"format", 0, "F", 'F', "markdown (the default), csv or json (docs/report.md).",
-     "markdown csv json", 0},
+    {"format", 0, "F", 'F', "markdown (the default), csv or json (docs/report.md); markdown "
+     "and csv are rendered from the JSON.", "markdown csv json", 0},
+    {"from", 0, "REPORT.json", 'M', "Render an existing report's JSON (the audited one) instead "
+     "of reading sketch files.", CLI_FILE, 0},
+    {"roster", 0, "R", 'X', "Refuse any input that is not signed by a key the roster R lets "
+     "sign for its organisations (with --coordinator).", CLI_FILE, 0},
+    CLI_COORDINATOR_OPT('Y'),
     {"output", 'o', "FILE", 'o', "Write to FILE (atomically) instead of stdout.", CLI_FILE, 0},
     {"force", 0, NULL, 'f', "Replace an existing FILE.", NULL, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
@@ -51,14 +60,15 @@ static const cli_opt options[] = {
 
 const cli_spec cli_spec_report = {
     "report", "tables of unique people by label, with unions as totals, and overlaps",
-    "[options] FILE...|DIR...",
+    "[options] FILE...|DIR...\n--from REPORT.json --format markdown|csv [-o FILE [--force]]",
     "Tables of unique individuals from cell sketches (the files 'unika ingest' writes, or "
     "merged files), with row, column and grand totals computed as unions, never sums. "
     "Without --rows/--cols/--overlap it prints the partnership's standard set: whole period, "
     "by half-year, by year, by org, by gender (and any other category label), half-year x "
     "org, org overlaps. No key is needed.\n\n"
-    "Every release parameter, the recipe, the key fingerprint and the input digests are "
-    "stamped on the output (docs/report.md, \"Release step\").",
+    "Every release parameter, the recipe, the key fingerprint and the commitment to the inputs "
+    "are stamped on the output (docs/report.md, \"Release step\"); markdown and CSV end with "
+    "the digest of the JSON they were rendered from.",
     options, CLI_FILE, 0, NULL, NULL};
 
 /* ---- the command ------------------------------------------------------------------------ */
@@ -94,7 +104,8 @@ static int parse_noise(int *mech, double *eps, const char *s)
 
 
 typedef struct report_opts {
-    const char *rows, *cols, *overlap, *recipe, *out_path, *noise_key_path, *release_id;
+    const char *rows, *cols, *overlap, *recipe, *out_path, *release_key_path, *release_id, *from;
+    const char *roster, *pin;
     int fmt, grain, force, secondary, rounding, preset, min_count_given, compare, noise;
     double epsilon;
     unsigned long min_count;
@@ -135,7 +146,10 @@ static int parse_option(report_opts *o, int c)
             return cli_usage_error("--noise must be none, ckm or geometric:EPS with EPS from "
                                    "0.01 to 20");
         break;
-    case 'K': o->noise_key_path = optarg; break;
+    case 'K': o->release_key_path = optarg; break;
+    case 'M': o->from = optarg; break;
+    case 'X': o->roster = optarg; break;
+    case 'Y': o->pin = optarg; break;
     case 'I':
         if (!*optarg || strlen(optarg) > UNIKA_RELEASE_ID_MAX || strpbrk(optarg, "\r\n"))
             return cli_usage_error("--release-id must be 1 to %d bytes on one line",
@@ -170,12 +184,25 @@ static int parse_args(report_opts *o, int argc, char **argv)
         if (c < 0) return cli_opt_exit(c);
         if ((rc = parse_option(o, c))) return rc;
     }
+    if (o->pin && !o->roster) return cli_usage_error("--coordinator goes with --roster");
+    if (o->from) {
+        if (optind < argc)
+            return cli_usage_error("--from renders an existing report: no sketch files");
+        if (o->fmt == FMT_JSON)
+            return cli_usage_error("--from renders a report's JSON as markdown or csv");
+        if (o->rows || o->cols || o->overlap || o->recipe || o->preset || o->rounding >= 0 ||
+            o->release_key_path || o->noise != UNIKA_NOISE_NONE || o->release_id || o->compare ||
+            o->min_count_given || o->roster)
+            return cli_usage_error("--from takes only --format, -o and --force: the report's "
+                                   "JSON fixes everything else");
+        return 0;
+    }
     if (optind >= argc) return cli_usage_error("no sketch files or directories");
     o->args = argv + optind;
     o->nargs = (size_t)(argc - optind);
     if (o->compare) {
         if (o->rows || o->cols || o->overlap || o->recipe || o->preset || o->rounding >= 0 ||
-            o->noise_key_path || o->noise != UNIKA_NOISE_NONE || o->release_id)
+            o->release_key_path || o->noise != UNIKA_NOISE_NONE || o->release_id || o->roster)
             return cli_usage_error("--compare-recipes takes only --min-count, --format, -o and "
                                    "--force");
         return 0;
@@ -189,25 +216,28 @@ static int parse_args(report_opts *o, int argc, char **argv)
     if (o->rows && o->cols && !strcmp(o->rows, o->cols))
         return cli_usage_error("--rows and --cols name the same label");
     if (o->preset) {
+        if (!o->release_key_path)
+            return cli_usage_error("--release needs --release-key FILE: a published report "
+                                   "commits to its inputs under it, so that it can be audited");
         o->secondary = 1;
         if (!o->min_count_given) o->min_count = 5;
         if (o->rounding < 0) o->rounding = UNIKA_ROUND_SDC;
     }
     if (o->rounding < 0) o->rounding = UNIKA_ROUND_NONE;
-    if (o->noise != UNIKA_NOISE_NONE && !o->noise_key_path)
-        return cli_usage_error("--noise needs --noise-key FILE");
-    if (o->noise == UNIKA_NOISE_NONE && o->noise_key_path)
-        return cli_usage_error("--noise-key is only used with --noise ckm or geometric:EPS");
+    if (o->noise != UNIKA_NOISE_NONE && !o->release_key_path)
+        return cli_usage_error("--noise needs --release-key FILE");
+    if (o->release_id && !o->release_key_path)
+        return cli_usage_error("--release-id needs --release-key FILE");
     return 0;
 }
 
 /* The input files (those of --recipe only, when given), checked to share
- * one key and recipe, and never the noise key's. */
+ * one key and recipe, and never the release key's. */
 static int load_inputs(report *r, const report_opts *o, unika_recipe **want)
 {
     unika_error err = {0};
     char **paths = NULL;
-    size_t np = 0;
+    size_t np = 0, skipped = 0;
     int rc = rp_collect(&paths, &np, o->args, o->nargs);
     if (rc) return rc;
     r->in = cli_xrealloc(NULL, np * sizeof *r->in);
@@ -220,7 +250,7 @@ static int load_inputs(report *r, const report_opts *o, unika_recipe **want)
         if ((rc = rp_load(&in, paths[i]))) break;
         if (*want && memcmp(unika_sketch_recipe_fingerprint(in.sketch),
                             unika_recipe_fingerprint_ptr(*want), UNIKA_FINGERPRINT_BYTES)) {
-            r->skipped_recipe++;
+            skipped++;
             rp_input_free(&in);
             continue;
         }
@@ -232,58 +262,92 @@ static int load_inputs(report *r, const report_opts *o, unika_recipe **want)
         cli_errorf("no sketch file made with recipe %s among the %zu given", o->recipe, np);
         rc = CLI_INPUT;
     }
+    /* The analyst's note, not the report's: a count of files is a count of cells. */
+    if (!rc && skipped) cli_errorf("note: %zu file(s) of other recipes left out", skipped);
     if (!rc) rc = rp_check_origin(r->in, r->n);
     if (rc == CLI_INPUT && !o->recipe && r->n > 1 &&
         memcmp(unika_sketch_recipe_fingerprint(r->in[0].sketch),
                unika_sketch_recipe_fingerprint(r->in[r->n - 1].sketch), UNIKA_FINGERPRINT_BYTES))
         cli_errorf("hint: choose one recipe with --recipe NAME");
-    if (!rc && r->noise_key &&
-        !memcmp(unika_key_fingerprint_ptr(r->noise_key),
+    if (!rc && r->release_key &&
+        !memcmp(unika_key_fingerprint_ptr(r->release_key),
                 unika_sketch_key_fingerprint(r->in[0].sketch), UNIKA_FINGERPRINT_BYTES)) {
-        cli_errorf("%s: refusing the partnership key as the noise key: whoever holds it could "
-                   "recompute the noise (make a release key with unika keygen)",
-                   o->noise_key_path);
+        cli_errorf("%s: refusing the partnership key as the release key: every partner holds "
+                   "it, and with it could recompute the noise and test guesses against the "
+                   "commitment (make a release key with unika keygen)", o->release_key_path);
         rc = CLI_INPUT;
     }
     return rc;
 }
 
-/* The tables: the standard set, or the total and what --rows/--cols/--overlap ask. */
-static int build(report *r, const report_opts *o)
+/* With --roster: every input signed, unchanged, by a key the roster lets
+ * sign for the input's organisations, under the roster's partnership key. */
+static int check_signed(const report *r, const report_opts *o)
 {
-    rp_grain grain = (rp_grain)o->grain;
-    if (!o->rows && !o->overlap) return rm_build_default(r, grain);
-    int rc = rm_build_total(r);
-    if (!rc && o->rows) {
-        const char *rows = o->rows, *cols = o->cols;
-        char *id = cols ? cli_xprintf("%s_x_%s", rows, cols) : cli_xprintf("by_%s", rows);
-        char *title = cols ? cli_xprintf("By %s and %s", rm_label_title(rows, grain),
-                                         rm_label_title(cols, grain))
-                           : cli_xprintf("By %s", rm_label_title(rows, grain));
-        rc = rm_build_table(r, id, title, rows, cols, grain);
-        free(id);
-        free(title);
+    unika_roster *roster = NULL;
+    int rc = cli_roster_load(&roster, o->roster, o->pin);
+    for (size_t i = 0; !rc && i < r->n; i++) {
+        const unika_sign_public *who = NULL;
+        unika_error err = {0};
+        const rp_input *in = &r->in[i];
+        if (unika_roster_verify_file(&who, roster, in->path, NULL, &err) < 0)
+            rc = cli_fail(strncmp(err.message, in->path, strlen(in->path)) ? in->path : NULL, &err);
+        else if (unika_roster_authorize_sketch(roster, who, in->sketch, &err) < 0 ||
+                 unika_roster_check_key_fingerprint(roster, unika_sketch_key_fingerprint(in->sketch),
+                                                    &err) < 0)
+            rc = cli_fail(in->path, &err);
     }
-    if (!rc && o->overlap) rc = rm_build_overlap(r, o->overlap, grain);
+    unika_roster_free(roster);
     return rc;
 }
 
-/* The report in its format, to stdout or atomically to -o. */
-static int render(const report *r, const report_opts *o)
+/* `bytes` (a report's JSON) in the format asked for, to stdout or atomically
+ * to -o: JSON as it is, anything else rendered from exactly these bytes. */
+static int emit(const char *bytes, size_t n, const report_opts *o)
 {
     unika_error err = {0};
-    cli_out out;
-    FILE *f = stdout;
-    if (o->out_path) {
-        if (cli_out_open(&out, o->out_path, o->force, 0644, &err) < 0) return cli_fail(NULL, &err);
-        f = out.fp;
+    char *out = NULL;
+    size_t out_n = n;
+    const char *data = bytes;
+    if (o->fmt != FMT_JSON) {
+        unika_json *root = NULL;
+        rd_doc d;
+        memset(&d, 0, sizeof d);
+        int rc = unika_json_parse(&root, bytes, n, &err);
+        if (rc == 0) rc = rd_open(&d, root, (const uint8_t *)bytes, n, &err);
+        if (rc == 0) {
+            const rm_renderer *r = rm_renderer_find(o->fmt == FMT_CSV ? "csv" : "markdown");
+            rc = rm_render(&out, &out_n, r, &d, "") ? UNIKA_ENOMEM : 0;
+        }
+        rd_close(&d);
+        unika_json_free(root);
+        if (rc < 0) {
+            free(out);
+            return cli_fail(o->from, &err);
+        }
+        data = out;
     }
-    if (o->fmt == FMT_MARKDOWN) rm_write_markdown(f, r);
-    else if (o->fmt == FMT_CSV) rm_write_csv(f, r);
-    else rm_write_json(f, r);
-    if (o->out_path && cli_out_commit(&out, &err) < 0) return cli_fail(NULL, &err);
-    if (!o->out_path && fflush(stdout) != 0) return CLI_INPUT;
-    return CLI_OK;
+    int rc = CLI_OK;
+    if (o->out_path) {
+        if (unika_write_file_atomic(o->out_path, data, out_n, 0644, o->force, &err) < 0)
+            rc = cli_fail(NULL, &err);
+    } else if (fwrite(data, 1, out_n, stdout) != out_n || fflush(stdout) != 0) {
+        rc = CLI_INPUT;
+    }
+    free(out);
+    return rc;
+}
+
+/* --from: an existing report's JSON, rendered. */
+static int run_from(const report_opts *o)
+{
+    unika_error err = {0};
+    char *bytes = NULL;
+    size_t n = 0;
+    if (cli_read_file(&bytes, &n, o->from, RP_REPORT_MAX, &err) < 0) return cli_fail(NULL, &err);
+    int rc = emit(bytes, n, o);
+    free(bytes);
+    return rc;
 }
 
 static int run(const report_opts *o)
@@ -297,31 +361,40 @@ static int run(const report_opts *o)
         cli_errorf("%s: already exists (use --force to replace it)", o->out_path);
         return CLI_INPUT;
     }
+    if (o->from) return run_from(o);
     unika_error err = {0};
+    unika_key *release_key = NULL;
+    if (o->release_key_path && unika_key_load(&release_key, o->release_key_path, 0, &err) < 0)
+        return cli_fail(o->release_key_path, &err);
     report r;
     memset(&r, 0, sizeof r);
+    r.req = (rm_request){o->rows, o->cols, o->overlap, (rp_grain)o->grain};
     r.min_count = o->min_count;
     r.secondary = o->secondary;
     r.rounding = (unika_rounding)o->rounding;
     r.noise = (unika_noise)o->noise;
     r.epsilon = o->epsilon;
-    if (o->noise_key_path && unika_key_load(&r.noise_key, o->noise_key_path, 0, &err) < 0)
-        return cli_fail(o->noise_key_path, &err);
-    if (r.noise_key) unika_fingerprint_to_hex(r.noise_fp, unika_key_fingerprint_ptr(r.noise_key));
+    r.release_key = release_key;
+    if (o->release_id) snprintf(r.release_id, sizeof r.release_id, "%s", o->release_id);
     unika_recipe *want = NULL;
     int rc = load_inputs(&r, o, &want);
+    if (!rc && o->roster) rc = check_signed(&r, o);
     if (!rc) {
-        rm_manifest(&r);
-        snprintf(r.release_id, sizeof r.release_id, "%s%.16s", o->release_id ? "" : "inputs-",
-                 o->release_id ? o->release_id : r.manifest);
-        r.recipe_name = want ? unika_recipe_name(want)
-                             : unika_sketch_get_label(r.in[0].sketch, "recipe");
-        rc = build(&r, o);
+        r.recipe_name = unika_sketch_get_label(r.in[0].sketch, "recipe");
+        rc = rm_commit(&r);
     }
+    if (!rc) rc = rm_build(&r);
     if (!rc) rc = rm_release_apply(&r);
-    if (!rc) rc = render(&r, o);
+    char *json = NULL;
+    size_t n = 0;
+    if (!rc) {
+        json = rm_json_text(&r, &n);
+        rc = emit(json, n, o);
+    }
+    free(json);
     unika_recipe_free(want);
     rm_report_free(&r);
+    unika_key_free(release_key);
     return rc;
 }
 

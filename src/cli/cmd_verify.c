@@ -4,14 +4,17 @@
  *
  * Public money follows the partnership's figures, so an auditor must be able
  * to check each one without trusting the analyst who produced it. This file
- * reads the options, the roster, the report and the noise key; the checks
- * themselves, and why they are written apart from `unika report`'s code
- * while the release rules are shared, are in audit/audit.h.
- * No key is needed. Exit 0 only when every check passes.
+ * reads the options, the roster (against the pinned coordinator), the
+ * report and the release key; the checks themselves, and why they are
+ * written apart from `unika report`'s code while the release rules are
+ * shared, are in audit/audit.h. No partnership key is needed. Exit 0 only
+ * when every check passes.
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit/audit.h"
 #include "cmd_gov.h"
@@ -22,102 +25,165 @@
 static const cli_opt options[] = {
     {"roster", 0, "ROSTER", 'r', "The partnership roster (unika roster make). Required.",
      CLI_FILE, 0},
+    CLI_COORDINATOR_OPT('c'),
     {"report", 0, "FILE", 'R', "The report's JSON (unika report --format json). Required.",
      CLI_FILE, 0},
+    {"release-key", 0, "FILE", 'K', "The release key the report names (the aggregator gives it "
+     "to the auditor): opens the commitment to the inputs and recomputes the noise.", CLI_FILE,
+     0},
+    {"noise-key", 0, "FILE", 'K', "An older name for --release-key.", CLI_FILE, 0},
+    {"rendering", 0, "FILE", 'x', "A rendering of the report to check: rendered again from the "
+     "audited JSON and compared byte for byte.", CLI_FILE, CLI_REPEAT},
+    {"manifest", 0, "FILE", 'm', "A partner's signed manifest (*.manifest files in the "
+     "directories given are read too).", CLI_FILE, CLI_REPEAT},
+    {"without-manifests", 0, NULL, 'W', "Do not check the deliveries' completeness (a file left "
+     "out, or replaced by an older version, goes unnoticed).", NULL, 0},
     {"quiet", 'q', NULL, 'q', "Print only the failures and the summary line.", NULL, 0},
-    {"noise-key", 0, "FILE", 'K', "The release noise key, when the report's figures carry "
-     "noise (unika report --noise); never the partnership key.", CLI_FILE, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
 };
 
 const cli_spec cli_spec_verify = {
     "verify", "audit a report: signatures, inputs, and every figure recomputed",
-    "--roster ROSTER --report REPORT.json [--noise-key FILE] [--quiet] SKETCH...|DIR...",
+    "--roster ROSTER --coordinator FP|FILE --report REPORT.json [--release-key FILE]\n"
+    "[--rendering FILE]... [--manifest FILE]... [--without-manifests] [--quiet] "
+    "SKETCH...|DIR...",
     "Audits a report (the JSON of 'unika report --format json') against the partners' "
-    "signed sketch files: checks every signature against the roster, that all files share "
-    "the roster's partnership key and the report's recipe, that the report cites exactly the "
-    "files given, and recomputes every figure (estimate, standard error, 95% interval, "
-    "suppression) from the files. Prints an audit log: one line per file and per figure, "
-    "'ok' or 'FAIL' with the reason. No key is needed (docs/audit.md).",
-    options, CLI_FILE, 0, "1 also when any signature, input or figure failed", NULL};
+    "signed sketch files: the roster counts only if the pinned coordinator signed it; every "
+    "file must be signed by a key the roster lets sign for the file's organisations, under "
+    "the roster's partnership key and the report's recipe; each partner's signed manifest "
+    "must list exactly its files given (none left out, none superseded); the files must open "
+    "the report's commitment to its inputs; and every figure (estimate, interval, "
+    "suppression, noise, rounding) is recomputed from the files, and the whole JSON rebuilt "
+    "and compared byte for byte. Each --rendering (the markdown or CSV the board reads) is "
+    "rendered again from the audited JSON and compared byte for byte. Prints an audit log: "
+    "one line per check, 'ok' or 'FAIL' with the reason. No partnership key is needed "
+    "(docs/audit.md).",
+    options, CLI_FILE, 0, "1 also when any check failed", NULL};
 
-#define REPORT_MAX ((size_t)64 << 20) /* a report's JSON: 64 MiB at most */
 
 typedef struct verify_opts {
-    const char *roster_path, *report_path, *noise_path;
-    int quiet;
+    const char *roster_path, *report_path, *release_path, *pin;
+    int quiet, without_manifests;
+    char **renderings, **manifests;
+    size_t nrenderings, nmanifests;
     char *const *args;
     size_t nargs;
 } verify_opts;
 
+static void push(char ***v, size_t *n, const char *s)
+{
+    *v = cli_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = cli_xstrdup(s);
+}
+
 /* The options; CLI_DONE after --help (printed). */
 static int parse_args(verify_opts *o, int argc, char **argv)
 {
-    memset(o, 0, sizeof *o);
     int c;
     while ((c = cli_getopt(&cli_spec_verify, argc, argv)) != -1) {
         switch (c) {
         case 'r': o->roster_path = optarg; break;
+        case 'c': o->pin = optarg; break;
         case 'R': o->report_path = optarg; break;
         case 'q': o->quiet = 1; break;
-        case 'K': o->noise_path = optarg; break;
+        case 'K': o->release_path = optarg; break;
+        case 'x': push(&o->renderings, &o->nrenderings, optarg); break;
+        case 'm': push(&o->manifests, &o->nmanifests, optarg); break;
+        case 'W': o->without_manifests = 1; break;
         default: return cli_opt_exit(c);
         }
     }
     if (!o->roster_path) return cli_usage_error("--roster ROSTER is required");
     if (!o->report_path) return cli_usage_error("--report REPORT.json is required");
+    if (o->without_manifests && o->nmanifests)
+        return cli_usage_error("--manifest and --without-manifests exclude each other");
     if (optind >= argc) return cli_usage_error("no sketch files or directories");
     o->args = argv + optind;
     o->nargs = (size_t)(argc - optind);
     return 0;
 }
 
-/* The report's JSON, parsed by the one strict reader (common/json.h);
- * prints and returns NULL on failure (*rc set). */
-static unika_json *read_report(const char *path, int *rc)
+/* Adds every *.manifest below dir (hidden entries skipped), in byte order. */
+static void find_manifests(verify_opts *o, const char *dir, int depth)
 {
-    unika_error err = {0};
-    char *text = NULL;
-    size_t size = 0;
-    if (cli_read_file(&text, &size, path, REPORT_MAX, &err) < 0) {
-        *rc = cli_fail(NULL, &err);
-        return NULL;
+    DIR *d = depth <= 16 ? opendir(dir) : NULL;
+    if (!d) return;
+    char **found = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char *p = cli_xprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        size_t len = strlen(e->d_name);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) find_manifests(o, p, depth + 1);
+        else if (len > 9 && !strcmp(e->d_name + len - 9, ".manifest")) push(&found, &n, p);
+        free(p);
     }
-    unika_json *root = NULL;
-    int prc = unika_json_parse(&root, text, size, &err);
-    free(text);
-    if (prc < 0) {
-        cli_errorf("%s: not a report verify can read: %s", path, err.message);
-        *rc = prc == UNIKA_ENOMEM ? CLI_NOMEM : CLI_INPUT;
+    closedir(d);
+    for (size_t a = 1; a < n; a++) /* a handful: insertion sort */
+        for (size_t b = a; b > 0 && strcmp(found[b - 1], found[b]) > 0; b--) {
+            char *t = found[b];
+            found[b] = found[b - 1];
+            found[b - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) {
+        push(&o->manifests, &o->nmanifests, found[i]);
+        free(found[i]);
     }
-    return root;
+    free(found);
 }
 
-static int run(const verify_opts *o)
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static int run(verify_opts *o)
 {
     unika_error err = {0};
-    audit_options ao = {o->report_path, o->roster_path, o->quiet, NULL};
+    unika_key *release_key = NULL;
     unika_roster *roster = NULL;
+    char **paths = NULL, *bytes = NULL;
+    size_t np = 0, n = 0;
     unika_json *root = NULL;
-    char **paths = NULL;
-    size_t np = 0;
-    int rc = CLI_OK;
-    if (o->noise_path && unika_key_load(&ao.noise_key, o->noise_path, 0, &err) < 0)
-        return cli_fail(o->noise_path, &err);
-    if (unika_roster_load(&roster, o->roster_path, &err) < 0) rc = cli_fail(NULL, &err);
-    if (!rc) root = read_report(o->report_path, &rc);
+    if (o->release_path && unika_key_load(&release_key, o->release_path, 0, &err) < 0)
+        return cli_fail(o->release_path, &err);
+    int rc = cli_roster_load(&roster, o->roster_path, o->pin);
+    if (!rc && cli_read_file(&bytes, &n, o->report_path, RP_REPORT_MAX, &err) < 0)
+        rc = cli_fail(NULL, &err);
+    if (!rc && unika_json_parse(&root, bytes, n, &err) < 0) {
+        cli_errorf("%s: not a report verify can read: %s", o->report_path, err.message);
+        rc = err.code == UNIKA_ENOMEM ? CLI_NOMEM : CLI_INPUT;
+    }
     if (!rc) rc = rp_collect(&paths, &np, o->args, o->nargs);
-    if (!rc) rc = audit_run(root, roster, paths, np, &ao) ? CLI_INPUT : CLI_OK;
+    if (!rc && !o->without_manifests)
+        for (size_t i = 0; i < o->nargs; i++) {
+            struct stat st;
+            if (stat(o->args[i], &st) == 0 && S_ISDIR(st.st_mode)) find_manifests(o, o->args[i], 0);
+        }
+    if (!rc) {
+        audit_options ao = {o->report_path, o->roster_path, o->quiet, release_key,
+                            o->renderings, o->nrenderings, o->manifests, o->nmanifests,
+                            o->without_manifests};
+        audit_report rep = {root, bytes, n};
+        rc = audit_run(&rep, roster, paths, np, &ao) ? CLI_INPUT : CLI_OK;
+    }
     unika_json_free(root);
+    free(bytes);
     unika_roster_free(roster);
-    unika_key_free(ao.noise_key);
+    unika_key_free(release_key);
     return rc;
 }
 
 int cmd_verify(int argc, char **argv)
 {
     verify_opts o;
+    memset(&o, 0, sizeof o);
     int rc = parse_args(&o, argc, argv);
-    if (rc) return rc < 0 ? CLI_OK : rc;
-    return run(&o);
+    if (!rc) rc = run(&o);
+    free_list(o.renderings, o.nrenderings);
+    free_list(o.manifests, o.nmanifests);
+    return rc < 0 ? CLI_OK : rc;
 }

@@ -23,8 +23,8 @@
 /* The commands in `unika --help` order: C name (spec cli_spec_<x>, function cmd_<x>). */
 #define COMMANDS(X)                                                                       \
     X(keygen) X(key) X(profile) X(ingest) X(pseudonymize) X(matchkeys) X(merge)          \
-    X(estimate) X(inspect) X(report) X(sign_keygen) X(sign) X(roster) X(box_keygen)       \
-    X(seal) X(open) X(verify)
+    X(estimate) X(inspect) X(report) X(sign_keygen) X(sign) X(roster) X(manifest)   \
+    X(box_keygen) X(seal) X(open) X(verify)
 
 #define SPEC_PTR(x) &cli_spec_##x,
 #define RUN_PTR(x) cmd_##x,
@@ -66,9 +66,10 @@ static void version(void)
         {"partnership key file", "unika-key v1", "docs/keys.md"},
         {"signing keys, signatures", "unika-sign-*-key v1, unika-signature v1",
          "docs/security.md"},
-        {"roster", "unika-roster v1", "docs/security.md"},
+        {"roster", "unika-roster v2 (v1 refused)", "docs/security.md"},
+        {"partner manifest", "unika-manifest v1", "docs/security.md"},
         {"sealed envelope", "version 2 (version 1 refused)", "docs/security.md"},
-        {"report JSON", "schema unika-report 1; unika-compare-recipes 1", "docs/report.md"},
+        {"report JSON", "schema unika-report 2; unika-compare-recipes 1", "docs/report.md"},
         {"--json output", "version 1", "docs/cli.md"},
         {"partner profile", "encodings utf-8, windows-1252, utf-16", "docs/profiles.md"},
     };

@@ -1,12 +1,15 @@
 /*
- * roster.c - the partnership roster: parse, build, look up, verify against.
+ * roster.c - the partnership roster: build, parse, format, look up.
  *
  * Why a roster: a signature only says "the holder of this key signed"; the
- * roster is what turns a key into a partner's name that an auditor can
- * read in a report. It also pins the partnership key by fingerprint, so a
- * sketch made under any other key is caught before its figures are used.
- * The file is plain text so the partners can read what they agree to, and
- * every parse error names its line.
+ * roster is what turns a key into a name an auditor can read in a report,
+ * and says for which organisations that key may speak, so that one
+ * partner's key cannot vouch for a file labelled with another's name. It
+ * also pins the partnership key by fingerprint, so a sketch made under any
+ * other key is caught before its figures are used. The file is plain text
+ * so the partners can read what they agree to, every parse error names its
+ * line, and the coordinator signs it (roster_trust.c) so that whoever
+ * hands it over need not be trusted.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,21 +19,29 @@
 #include <sodium.h>
 
 #include "common/common.h"
-#include "common/fileio.h"
 #include "governance/govio.h"
+#include "governance/roster_private.h"
 #include "unika/key.h"
-#include "unika/roster.h"
 
-#define ROSTER_HEADER "unika-roster v1"
+#define ROSTER_HEADER "unika-roster v2"
+#define SERIAL_MAX 9007199254740992ull /* 2^53: exact in every JSON reader */
 
-struct unika_roster {
-    uint8_t key_fp[UNIKA_FINGERPRINT_BYTES];
-    unika_sign_public *partners;
-    size_t n_partners, cap_partners;
-    int has_aggregator;
-    char aggregator_name[UNIKA_SIGNER_NAME_MAX + 1];
-    uint8_t aggregator_key[UNIKA_BOX_PUBLIC_KEY_BYTES];
+/* The roles a roster line can give a signing key: the line's keyword, and
+ * whether, without orgs=, the key signs for the organisation of its own
+ * name. Every role signs data files for its organisations only
+ * (unika_roster_authorize()). Adding a role is one line: the linker, which
+ * resolves the partners' match-key files into persons (issue 11), would be
+ * {"linker", 0}, its organisations always listed. */
+typedef struct roster_role {
+    const char *name;
+    int own_org_default;
+} roster_role;
+
+static const roster_role ROLES[] = {
+    {"partner", 1},
 };
+
+#define N_ROLES (sizeof ROLES / sizeof ROLES[0])
 
 int unika_roster_new(unika_roster **out, const uint8_t key_fp[UNIKA_FINGERPRINT_BYTES],
                      unika_error *err)
@@ -40,6 +51,7 @@ int unika_roster_new(unika_roster **out, const uint8_t key_fp[UNIKA_FINGERPRINT_
     unika_roster *r = unika_calloc(1, sizeof *r);
     if (!r) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a roster");
     memcpy(r->key_fp, key_fp, UNIKA_FINGERPRINT_BYTES);
+    r->serial = 1;
     *out = r;
     return 0;
 }
@@ -47,9 +59,22 @@ int unika_roster_new(unika_roster **out, const uint8_t key_fp[UNIKA_FINGERPRINT_
 void unika_roster_free(unika_roster *roster)
 {
     if (!roster) return;
+    for (size_t i = 0; i < roster->n_partners; i++) unika_free(roster->signers[i].orgs);
+    unika_free(roster->signers);
     unika_free(roster->partners);
     unika_free(roster);
 }
+
+int unika_roster_set_serial(unika_roster *roster, uint64_t serial, unika_error *err)
+{
+    if (!roster) return unika_fail(err, UNIKA_EINVAL, "NULL roster");
+    if (serial < 1 || serial > SERIAL_MAX)
+        return unika_fail(err, UNIKA_ERANGE, "a roster's serial is 1 to 2^53");
+    roster->serial = serial;
+    return 0;
+}
+
+uint64_t unika_roster_serial(const unika_roster *roster) { return roster ? roster->serial : 0; }
 
 const unika_sign_public *unika_roster_find(const unika_roster *roster, const char *name)
 {
@@ -59,33 +84,120 @@ const unika_sign_public *unika_roster_find(const unika_roster *roster, const cha
     return NULL;
 }
 
+size_t unika_roster_signer_index(const unika_roster *roster, const unika_sign_public *pub)
+{
+    for (size_t i = 0; roster && pub && i < roster->n_partners; i++)
+        if (&roster->partners[i] == pub || !strcmp(roster->partners[i].name, pub->name))
+            return i;
+    return SIZE_MAX;
+}
+
+/* A name or key already taken, by a signer or the coordinator. */
+static int taken(const unika_roster *r, const unika_sign_public *pub, unika_error *err)
+{
+    const unika_sign_public *c = r->has_coordinator ? &r->coordinator : NULL;
+    if (unika_roster_find(r, pub->name) || (c && !strcmp(c->name, pub->name)))
+        return unika_fail(err, UNIKA_EROSTER, "\"%s\" is already on the roster", pub->name);
+    for (size_t i = 0; i <= r->n_partners; i++) {
+        const unika_sign_public *o = i < r->n_partners ? &r->partners[i] : c;
+        if (o && !memcmp(o->key, pub->key, sizeof pub->key))
+            return unika_fail(err, UNIKA_EROSTER, "\"%s\" has the same public key as \"%s\"",
+                              pub->name, o->name);
+    }
+    return 0;
+}
+
+/* orgs: "a,b,c" of organisation names, none repeated; a malloc'd copy. */
+static int copy_orgs(char **out, const char *orgs, unika_error *err)
+{
+    size_t n = strlen(orgs), count = 0;
+    if (!n) return unika_fail(err, UNIKA_EROSTER, "orgs= lists no organisation");
+    for (const char *p = orgs; *p;) {
+        size_t len = strcspn(p, ",");
+        char one[UNIKA_SIGNER_NAME_MAX + 2];
+        if (len == 0 || len > UNIKA_SIGNER_NAME_MAX)
+            return unika_fail(err, UNIKA_EROSTER, "orgs= holds an empty or overlong name");
+        memcpy(one, p, len);
+        one[len] = '\0';
+        int rc = unika_signer_name_check(one, err);
+        if (rc < 0) return rc;
+        for (const char *q = orgs; q < p; q += strcspn(q, ",") + 1)
+            if (strcspn(q, ",") == len && !memcmp(q, p, len))
+                return unika_fail(err, UNIKA_EROSTER, "orgs= lists \"%s\" twice", one);
+        if (++count > UNIKA_ROSTER_MAX_ORGS)
+            return unika_fail(err, UNIKA_EROSTER, "orgs= lists more than %d organisations",
+                              UNIKA_ROSTER_MAX_ORGS);
+        p += len;
+        if (*p == ',' && !*++p) return unika_fail(err, UNIKA_EROSTER, "orgs= ends with a comma");
+    }
+    *out = unika_malloc(n + 1);
+    if (!*out) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the roster");
+    memcpy(*out, orgs, n + 1);
+    return 0;
+}
+
+static int grow(unika_roster *r, unika_error *err)
+{
+    if (r->n_partners < r->cap_partners) return 0;
+    size_t cap = r->cap_partners ? 2 * r->cap_partners : 8;
+    unika_sign_public *p = unika_realloc(r->partners, r->cap_partners * sizeof *p, cap * sizeof *p);
+    if (p) r->partners = p;
+    roster_signer *s = p ? unika_realloc(r->signers, r->cap_partners * sizeof *s, cap * sizeof *s)
+                         : NULL;
+    if (!s) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the roster");
+    r->signers = s;
+    r->cap_partners = cap;
+    return 0;
+}
+
+int unika_roster_add_signer(unika_roster *roster, const char *role, const unika_sign_public *pub,
+                            const char *orgs, unika_error *err)
+{
+    if (!roster || !role || !pub) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    size_t k = 0;
+    while (k < N_ROLES && strcmp(ROLES[k].name, role)) k++;
+    if (k == N_ROLES) return unika_fail(err, UNIKA_EROSTER, "no role \"%.32s\"", role);
+    int rc = unika_signer_name_check(pub->name, err);
+    if (rc < 0 || (rc = taken(roster, pub, err)) < 0) return rc;
+    if (roster->n_partners >= UNIKA_ROSTER_MAX_PARTNERS)
+        return unika_fail(err, UNIKA_EROSTER, "a roster holds at most %d signing keys",
+                          UNIKA_ROSTER_MAX_PARTNERS);
+    if (!orgs && !ROLES[k].own_org_default)
+        return unika_fail(err, UNIKA_EROSTER, "a %s must list its organisations (orgs=)", role);
+    char *copy = NULL;
+    if ((rc = copy_orgs(&copy, orgs ? orgs : pub->name, err)) < 0) return rc;
+    if ((rc = grow(roster, err)) < 0) {
+        unika_free(copy);
+        return rc;
+    }
+    roster->partners[roster->n_partners] = *pub;
+    roster->signers[roster->n_partners] = (roster_signer){k, copy};
+    roster->n_partners++;
+    return 0;
+}
+
 int unika_roster_add_partner(unika_roster *roster, const unika_sign_public *pub,
                              unika_error *err)
+{
+    return unika_roster_add_signer(roster, "partner", pub, NULL, err);
+}
+
+int unika_roster_set_coordinator(unika_roster *roster, const unika_sign_public *pub,
+                                 unika_error *err)
 {
     if (!roster || !pub) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     int rc = unika_signer_name_check(pub->name, err);
     if (rc < 0) return rc;
-    if (unika_roster_find(roster, pub->name))
-        return unika_fail(err, UNIKA_EROSTER, "partner \"%s\" is already on the roster",
-                          pub->name);
-    for (size_t i = 0; i < roster->n_partners; i++)
-        if (memcmp(roster->partners[i].key, pub->key, sizeof pub->key) == 0)
-            return unika_fail(err, UNIKA_EROSTER,
-                              "partner \"%s\" has the same public key as \"%s\"", pub->name,
-                              roster->partners[i].name);
-    if (roster->n_partners >= UNIKA_ROSTER_MAX_PARTNERS)
-        return unika_fail(err, UNIKA_EROSTER, "a roster holds at most %d partners",
-                          UNIKA_ROSTER_MAX_PARTNERS);
-    if (roster->n_partners == roster->cap_partners) {
-        size_t cap = roster->cap_partners ? 2 * roster->cap_partners : 8;
-        unika_sign_public *grown = unika_realloc(
-            roster->partners, roster->cap_partners * sizeof *grown, cap * sizeof *grown);
-        if (!grown) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the roster");
-        roster->partners = grown;
-        roster->cap_partners = cap;
-    }
-    roster->partners[roster->n_partners++] = *pub;
+    roster->has_coordinator = 0; /* a replaced coordinator does not clash with itself */
+    if ((rc = taken(roster, pub, err)) < 0) return rc;
+    roster->coordinator = *pub;
+    roster->has_coordinator = 1;
     return 0;
+}
+
+const unika_sign_public *unika_roster_coordinator(const unika_roster *roster)
+{
+    return roster && roster->has_coordinator ? &roster->coordinator : NULL;
 }
 
 int unika_roster_set_aggregator(unika_roster *roster, const char *name,
@@ -117,13 +229,14 @@ static int at_line(unika_error *err, uint64_t line, int code, const char *fmt, .
 }
 
 /* Puts "roster line N: " before a message another function wrote. */
-static void relabel(unika_error *err, uint64_t line)
+static int relabel(unika_error *err, uint64_t line, int rc)
 {
-    if (!err) return;
+    if (!err) return rc;
     char prefix[48];
     snprintf(prefix, sizeof prefix, "roster line %llu", (unsigned long long)line);
     unika_prefix_path(err, prefix);
     err->line = line;
+    return rc;
 }
 
 /* Missing content has no line of its own: line 0. */
@@ -133,10 +246,11 @@ static int missing(unika_error *err, const char *what)
     return unika_fail(err, UNIKA_EROSTER, "roster %s", what);
 }
 
-/* "<name> <tag>:<64 hex>" into name and key. */
+/* "<name> <tag>:<64 hex>[ orgs=...]" into name, key and *orgs (NULL when
+ * absent; a pointer into v, NUL-terminated in place by the caller's copy). */
 static int parse_named_key(char name[UNIKA_SIGNER_NAME_MAX + 1], uint8_t key[32],
-                           const char *v, size_t n, const char *tag, uint64_t line,
-                           unika_error *err)
+                           const char *v, size_t n, const char *tag, char *orgs,
+                           size_t orgs_cap, uint64_t line, unika_error *err)
 {
     const char *sp = memchr(v, ' ', n);
     if (!sp) return at_line(err, line, UNIKA_EROSTER, "expected \"NAME %s:HEX\"", tag);
@@ -146,18 +260,27 @@ static int parse_named_key(char name[UNIKA_SIGNER_NAME_MAX + 1], uint8_t key[32]
     memcpy(tmp, v, name_n);
     tmp[name_n] = '\0';
     int rc = unika_signer_name_check(tmp, err);
-    if (rc < 0) {
-        relabel(err, line);
-        return rc;
-    }
+    if (rc < 0) return relabel(err, line, rc);
     memcpy(name, tmp, name_n + 1);
-    const char *k = sp + 1;
-    size_t kn = n - name_n - 1, tn = strlen(tag);
+    const char *k = sp + 1, *end = v + n;
+    const char *sp2 = memchr(k, ' ', (size_t)(end - k));
+    size_t kn = (size_t)((sp2 ? sp2 : end) - k), tn = strlen(tag);
     if (kn < tn + 1 || memcmp(k, tag, tn) != 0 || k[tn] != ':')
         return at_line(err, line, UNIKA_EROSTER, "the key must start with \"%s:\"", tag);
     if (unika_hex_decode(key, 32, k + tn + 1, kn - tn - 1) != 0)
-        return at_line(err, line, UNIKA_EROSTER,
-                       "the %s key must be 64 hex digits", tag);
+        return at_line(err, line, UNIKA_EROSTER, "the %s key must be 64 hex digits", tag);
+    if (orgs) orgs[0] = '\0';
+    if (!sp2) return 0;
+    const char *o = sp2 + 1;
+    size_t on = (size_t)(end - o);
+    if (!orgs || on < 5 || memcmp(o, "orgs=", 5) != 0)
+        return at_line(err, line, UNIKA_EROSTER, "unexpected text after the key%s",
+                       orgs ? " (expected orgs=ORG,ORG...)" : "");
+    if (on - 5 == 0 || on - 5 >= orgs_cap || memchr(o + 5, ' ', on - 5))
+        return at_line(err, line, UNIKA_EROSTER, "orgs= must list organisation names "
+                       "separated by commas");
+    memcpy(orgs, o + 5, on - 5);
+    orgs[on - 5] = '\0';
     return 0;
 }
 
@@ -169,6 +292,107 @@ static int starts_with(const char *line, size_t n, const char *prefix, const cha
     *rest = line + p;
     *rest_n = n - p;
     return 1;
+}
+
+/* The header line: v2 only, with a message saying why v1 is gone. */
+static int parse_header(const char *line, size_t n, uint64_t line_no, unika_error *err)
+{
+    if (n == strlen(ROSTER_HEADER) && memcmp(line, ROSTER_HEADER, n) == 0) return 0;
+    if (n == 15 && memcmp(line, "unika-roster v1", 15) == 0)
+        return at_line(err, line_no, UNIKA_EVERSION,
+                       "an unsigned v1 roster is no longer read: make a signed v2 roster "
+                       "(unika roster make --sign COORDINATOR.sec)");
+    if (n > 14 && memcmp(line, "unika-roster v", 14) == 0)
+        return at_line(err, line_no, UNIKA_EVERSION, "unsupported roster version (only v2)");
+    return at_line(err, line_no, UNIKA_EROSTER, "expected \"unika-roster v2\"");
+}
+
+static int parse_serial(unika_roster *r, const char *v, size_t n, uint64_t line_no,
+                        unika_error *err)
+{
+    uint64_t s = 0;
+    int ok = n >= 1 && n <= 16 && v[0] != '0';
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = v[i] >= '0' && v[i] <= '9';
+        s = s * 10 + (uint64_t)(v[i] - '0');
+    }
+    if (!ok || s > SERIAL_MAX)
+        return at_line(err, line_no, UNIKA_EROSTER, "serial must be a whole number from 1 "
+                       "to 2^53");
+    r->serial = s;
+    return 0;
+}
+
+typedef struct seen {
+    uint64_t header, serial, key, coordinator, aggregator;
+} seen;
+
+/* A signing-key line "<role>: NAME ed25519:HEX [orgs=...]"; 1 when `line`
+ * is one (*rc set), 0 when its keyword is no role. */
+static int parse_signer(unika_roster *r, const char *line, size_t n, uint64_t line_no, int *rc,
+                        unika_error *err)
+{
+    for (size_t k = 0; k < N_ROLES; k++) {
+        char prefix[40];
+        snprintf(prefix, sizeof prefix, "%s: ", ROLES[k].name);
+        const char *v;
+        size_t vn;
+        if (!starts_with(line, n, prefix, &v, &vn)) continue;
+        unika_sign_public pub;
+        memset(&pub, 0, sizeof pub);
+        char orgs[UNIKA_ROSTER_MAX_ORGS * (UNIKA_SIGNER_NAME_MAX + 1) + 1];
+        *rc = parse_named_key(pub.name, pub.key, v, vn, "ed25519", orgs, sizeof orgs, line_no,
+                              err);
+        if (*rc == 0) {
+            *rc = unika_roster_add_signer(r, ROLES[k].name, &pub, orgs[0] ? orgs : NULL, err);
+            if (*rc < 0) relabel(err, line_no, *rc);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_line(unika_roster *r, seen *s, const char *line, size_t n, uint64_t line_no,
+                      unika_error *err)
+{
+    const char *v;
+    size_t vn;
+    int rc = 0;
+    if (!s->header) {
+        if ((rc = parse_header(line, n, line_no, err)) == 0) s->header = line_no;
+        return rc;
+    }
+    if (starts_with(line, n, "serial: ", &v, &vn)) {
+        if (s->serial) return at_line(err, line_no, UNIKA_EROSTER, "a second serial line");
+        s->serial = line_no;
+        return parse_serial(r, v, vn, line_no, err);
+    }
+    if (starts_with(line, n, "partnership-key: ", &v, &vn)) {
+        if (s->key) return at_line(err, line_no, UNIKA_EROSTER, "a second partnership-key line");
+        s->key = line_no;
+        if (unika_hex_decode(r->key_fp, UNIKA_FINGERPRINT_BYTES, v, vn) != 0)
+            return at_line(err, line_no, UNIKA_EROSTER, "partnership-key must be 32 hex digits");
+        return 0;
+    }
+    if (starts_with(line, n, "coordinator: ", &v, &vn)) {
+        if (s->coordinator) return at_line(err, line_no, UNIKA_EROSTER, "a second coordinator line");
+        s->coordinator = line_no;
+        unika_sign_public pub;
+        memset(&pub, 0, sizeof pub);
+        if ((rc = parse_named_key(pub.name, pub.key, v, vn, "ed25519", NULL, 0, line_no, err)) < 0)
+            return rc;
+        return (rc = unika_roster_set_coordinator(r, &pub, err)) < 0 ? relabel(err, line_no, rc) : 0;
+    }
+    if (starts_with(line, n, "aggregator: ", &v, &vn)) {
+        if (s->aggregator) return at_line(err, line_no, UNIKA_EROSTER, "a second aggregator line");
+        s->aggregator = line_no;
+        r->has_aggregator = 1;
+        return parse_named_key(r->aggregator_name, r->aggregator_key, v, vn, "x25519", NULL, 0,
+                               line_no, err);
+    }
+    if (parse_signer(r, line, n, line_no, &rc, err)) return rc;
+    return at_line(err, line_no, UNIKA_EROSTER, "unknown line (expected serial:, "
+                   "partnership-key:, coordinator:, partner: or aggregator:)");
 }
 
 int unika_roster_parse(unika_roster **out, const char *src, size_t src_size, unika_error *err)
@@ -184,107 +408,39 @@ int unika_roster_parse(unika_roster **out, const char *src, size_t src_size, uni
     if (!r) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a roster");
     size_t pos = 0;
     uint64_t line_no = 0;
-    int seen_header = 0, seen_fp = 0, rc = 0;
-    uint64_t aggregator_line = 0;
-    const char *line, *v;
-    size_t n, vn;
-    while (unika_govio_next_line(&line, &n, src, src_size, &pos)) {
+    seen s = {0};
+    int rc = 0;
+    const char *line;
+    size_t n;
+    while (rc == 0 && unika_govio_next_line(&line, &n, src, src_size, &pos)) {
         line_no++;
         while (n && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--; /* trailing blanks */
         if (n == 0 || line[0] == '#') continue;
-        if (!seen_header) {
-            if (n == strlen(ROSTER_HEADER) && memcmp(line, ROSTER_HEADER, n) == 0) {
-                seen_header = 1;
-                continue;
-            }
-            if (n > 14 && memcmp(line, "unika-roster v", 14) == 0) {
-                rc = at_line(err, line_no, UNIKA_EVERSION,
-                             "unsupported roster version (only v1)");
-            } else {
-                rc = at_line(err, line_no, UNIKA_EROSTER,
-                             "expected \"unika-roster v1\"");
-            }
-            goto fail;
-        }
-        if (starts_with(line, n, "partnership-key: ", &v, &vn)) {
-            if (seen_fp) {
-                rc = at_line(err, line_no, UNIKA_EROSTER,
-                             "a second partnership-key line");
-                goto fail;
-            }
-            if (unika_hex_decode(r->key_fp, UNIKA_FINGERPRINT_BYTES, v, vn) != 0) {
-                rc = at_line(err, line_no, UNIKA_EROSTER,
-                             "partnership-key must be 32 hex digits");
-                goto fail;
-            }
-            seen_fp = 1;
-        } else if (starts_with(line, n, "partner: ", &v, &vn)) {
-            unika_sign_public pub;
-            memset(&pub, 0, sizeof pub);
-            if ((rc = parse_named_key(pub.name, pub.key, v, vn, "ed25519", line_no, err)) < 0)
-                goto fail;
-            if ((rc = unika_roster_add_partner(r, &pub, err)) < 0) {
-                relabel(err, line_no);
-                goto fail;
-            }
-        } else if (starts_with(line, n, "aggregator: ", &v, &vn)) {
-            if (aggregator_line) {
-                rc = at_line(err, line_no, UNIKA_EROSTER,
-                             "a second aggregator line");
-                goto fail;
-            }
-            if ((rc = parse_named_key(r->aggregator_name, r->aggregator_key, v, vn, "x25519",
-                                      line_no, err)) < 0)
-                goto fail;
-            r->has_aggregator = 1;
-            aggregator_line = line_no;
-        } else {
-            rc = at_line(err, line_no, UNIKA_EROSTER,
-                         "unknown line (expected partnership-key:, partner: "
-                         "or aggregator:)");
-            goto fail;
-        }
+        rc = parse_line(r, &s, line, n, line_no, err);
     }
-    if (!seen_header) {
-        rc = missing(err, "is empty");
-        goto fail;
+    if (rc == 0) {
+        if (!s.header) rc = missing(err, "is empty");
+        else if (!s.serial) rc = missing(err, "has no serial line");
+        else if (!s.key) rc = missing(err, "has no partnership-key line");
+        else if (!s.coordinator) rc = missing(err, "has no coordinator line");
+        else if (r->n_partners == 0) rc = missing(err, "lists no signing key (partner: lines)");
     }
-    if (!seen_fp) {
-        rc = missing(err, "has no partnership-key line");
-        goto fail;
-    }
-    if (r->n_partners == 0) {
-        rc = missing(err, "lists no partner");
-        goto fail;
+    if (rc < 0) {
+        unika_roster_free(r);
+        return rc;
     }
     *out = r;
     return 0;
-fail:
-    unika_roster_free(r);
-    return rc;
 }
 
-int unika_roster_load(unika_roster **out, const char *path, unika_error *err)
-{
-    if (!out || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
-    *out = NULL;
-    uint8_t *buf;
-    size_t size;
-    int rc = unika_govio_read(&buf, &size, path, UNIKA_ROSTER_MAX_BYTES, 0, err);
-    if (rc == UNIKA_ERANGE)
-        return unika_fail(err, UNIKA_EROSTER, "%s is larger than %d bytes, too large for a roster",
-                          path, UNIKA_ROSTER_MAX_BYTES);
-    if (rc < 0) return rc;
-    rc = unika_roster_parse(out, (const char *)buf, size, err);
-    if (rc < 0) unika_prefix_path(err, path);
-    unika_govio_free(buf, size);
-    return rc;
-}
+/* ---- formatting ----------------------------------------------------------------- */
 
 int unika_roster_format(char *dst, size_t dst_capacity, size_t *written,
                         const unika_roster *roster, unika_error *err)
 {
     if (!dst || !roster) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    if (!roster->has_coordinator)
+        return unika_fail(err, UNIKA_EINVAL, "a roster needs a coordinator");
     char fp[2 * UNIKA_FINGERPRINT_BYTES + 1], key[2 * 32 + 1];
     size_t off = 0;
     int n;
@@ -297,10 +453,15 @@ int unika_roster_format(char *dst, size_t dst_capacity, size_t *written,
         off += (size_t)n;                                                             \
     } while (0)
     unika_hex_encode(fp, roster->key_fp, UNIKA_FINGERPRINT_BYTES);
-    APPEND(ROSTER_HEADER "\npartnership-key: %s\n", fp);
+    unika_hex_encode(key, roster->coordinator.key, 32);
+    APPEND(ROSTER_HEADER "\nserial: %llu\npartnership-key: %s\ncoordinator: %s ed25519:%s\n",
+           (unsigned long long)roster->serial, fp, roster->coordinator.name, key);
     for (size_t i = 0; i < roster->n_partners; i++) {
+        const roster_signer *s = &roster->signers[i];
+        int own = ROLES[s->role].own_org_default && !strcmp(s->orgs, roster->partners[i].name);
         unika_hex_encode(key, roster->partners[i].key, 32);
-        APPEND("partner: %s ed25519:%s\n", roster->partners[i].name, key);
+        APPEND("%s: %s ed25519:%s%s%s\n", ROLES[s->role].name, roster->partners[i].name, key,
+               own ? "" : " orgs=", own ? "" : s->orgs);
     }
     if (roster->has_aggregator) {
         unika_hex_encode(key, roster->aggregator_key, 32);
@@ -311,21 +472,7 @@ int unika_roster_format(char *dst, size_t dst_capacity, size_t *written,
     return 0;
 }
 
-int unika_roster_save(const unika_roster *roster, const char *path, unsigned flags,
-                      unika_error *err)
-{
-    if (!roster || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
-    if (flags & ~UNIKA_SIGN_OVERWRITE) return unika_fail(err, UNIKA_EINVAL, "unknown flags");
-    char *text = unika_malloc(UNIKA_ROSTER_MAX_BYTES);
-    if (!text) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-    size_t n;
-    int rc = unika_roster_format(text, UNIKA_ROSTER_MAX_BYTES, &n, roster, err);
-    if (rc == 0)
-        rc = unika_write_file_atomic(path, text, n, 0644,
-                               (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
-    unika_free(text);
-    return rc;
-}
+/* ---- lookups ---------------------------------------------------------------------- */
 
 const uint8_t *unika_roster_key_fingerprint(const unika_roster *roster)
 {
@@ -355,6 +502,16 @@ const unika_sign_public *unika_roster_partner_at(const unika_roster *roster, siz
     return roster && i < roster->n_partners ? &roster->partners[i] : NULL;
 }
 
+const char *unika_roster_signer_role(const unika_roster *roster, size_t i)
+{
+    return roster && i < roster->n_partners ? ROLES[roster->signers[i].role].name : NULL;
+}
+
+const char *unika_roster_signer_orgs(const unika_roster *roster, size_t i)
+{
+    return roster && i < roster->n_partners ? roster->signers[i].orgs : NULL;
+}
+
 int unika_roster_aggregator(const char **name_out, uint8_t key_dst[UNIKA_BOX_PUBLIC_KEY_BYTES],
                             const unika_roster *roster, unika_error *err)
 {
@@ -363,68 +520,5 @@ int unika_roster_aggregator(const char **name_out, uint8_t key_dst[UNIKA_BOX_PUB
         return unika_fail(err, UNIKA_ENOENT, "the roster names no aggregator");
     if (name_out) *name_out = roster->aggregator_name;
     if (key_dst) memcpy(key_dst, roster->aggregator_key, UNIKA_BOX_PUBLIC_KEY_BYTES);
-    return 0;
-}
-
-/* The signer must be on the roster, under the roster's key, before the
- * bytes are even looked at: an unknown signer is the clearer message. */
-static int roster_entry(const unika_sign_public **entry, const unika_roster *roster,
-                        const unika_signature *sig, unika_error *err)
-{
-    const unika_sign_public *pub = unika_roster_find(roster, sig->signer);
-    if (!pub) {
-        char names[160] = "";
-        size_t off = 0;
-        for (size_t i = 0; i < roster->n_partners && off < sizeof names; i++) {
-            int n = snprintf(names + off, sizeof names - off, "%s%s", i ? ", " : "",
-                             roster->partners[i].name);
-            if (n < 0) break;
-            off += (size_t)n;
-        }
-        return unika_fail(err, UNIKA_ESIGNER,
-                          "signer \"%s\" is not on the roster (partners: %s)", sig->signer, names);
-    }
-    *entry = pub;
-    return 0;
-}
-
-int unika_roster_verify(const unika_sign_public **signer, const unika_roster *roster,
-                        const unika_signature *sig, const uint8_t *src, size_t src_size,
-                        unika_error *err)
-{
-    if (signer) *signer = NULL;
-    if (!roster || !sig || (!src && src_size))
-        return unika_fail(err, UNIKA_EINVAL, "NULL argument");
-    const unika_sign_public *pub;
-    int rc = roster_entry(&pub, roster, sig, err);
-    if (rc < 0) return rc;
-    rc = unika_signature_verify(sig, pub, src, src_size, err);
-    if (rc < 0) return rc;
-    if (signer) *signer = pub;
-    return 0;
-}
-
-int unika_roster_verify_file(const unika_sign_public **signer, const unika_roster *roster,
-                             const char *path, const char *sig_path, unika_error *err)
-{
-    if (signer) *signer = NULL;
-    if (!roster || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
-    char def[4096];
-    if (!sig_path) {
-        if (unika_signature_path(def, sizeof def, path) != 0)
-            return unika_fail(err, UNIKA_EINVAL, "path too long");
-        sig_path = def;
-    }
-    unika_signature sig;
-    int rc = unika_signature_load(&sig, sig_path, err);
-    if (rc < 0) return rc;
-    const unika_sign_public *pub;
-    rc = roster_entry(&pub, roster, &sig, err);
-    if (rc == 0) rc = unika_signature_verify_file(&sig, pub, path, err);
-    if (rc < 0) {
-        if (rc != UNIKA_ENOENT) unika_prefix_path(err, path);
-        return rc;
-    }
-    if (signer) *signer = pub;
     return 0;
 }

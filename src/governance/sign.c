@@ -275,6 +275,17 @@ int unika_sign_public_load(unika_sign_public *dst, const char *path, unika_error
     return rc;
 }
 
+int unika_sign_public_fingerprint(uint8_t out[UNIKA_FINGERPRINT_BYTES],
+                                  const unika_sign_public *pub)
+{
+    if (!out || !pub) return UNIKA_EINVAL;
+    static const uint8_t personal[crypto_generichash_blake2b_PERSONALBYTES] = "unika-signkey-v1";
+    return crypto_generichash_blake2b_salt_personal(out, UNIKA_FINGERPRINT_BYTES, pub->key,
+                                                    sizeof pub->key, NULL, 0, NULL, personal) == 0
+               ? 0
+               : UNIKA_EINTERNAL;
+}
+
 /* ---- the signed message ---------------------------------------------------- */
 
 /* message = DOMAIN_TAG || u32le(len(name)) || name || digest */

@@ -221,19 +221,22 @@ fifo_refused "report" "$UNIKA" report in/real.uks in/pipe.uks
 nothing_left "FIFO: merge and report write nothing"
 mkdir fifo && cd fifo || exit 1
 "$UNIKA" sign-keygen --name t -o t >/dev/null
+"$UNIKA" sign-keygen --name c -o c >/dev/null
 "$UNIKA" roster make --key-fingerprint "$("$UNIKA" inspect --json ../in/real.uks |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["key_fingerprint"])')" -o r.roster t.pub >/dev/null
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["key_fingerprint"])')" --sign c.sec \
+    -o r.roster t.pub >/dev/null
+PIN=$("$UNIKA" key fingerprint c.pub)
 cp ../in/real.uks a.uks
 "$UNIKA" sign --key t.sec a.uks >/dev/null
 "$UNIKA" report --format json -o r.json a.uks
 mkfifo b.uks
 cp a.uks.sig b.uks.sig
-fifo_refused "verify (a FIFO sketch)" "$UNIKA" verify --roster r.roster --report r.json a.uks b.uks
-fifo_refused "roster check (a FIFO file)" "$UNIKA" roster check r.roster b.uks
+fifo_refused "verify (a FIFO sketch)" "$UNIKA" verify --roster r.roster --coordinator "$PIN" --report r.json a.uks b.uks
+fifo_refused "roster check (a FIFO file)" "$UNIKA" roster check --coordinator "$PIN" r.roster b.uks
 rm a.uks.sig && mkfifo a.uks.sig
-fifo_refused "roster check (a FIFO signature)" "$UNIKA" roster check r.roster a.uks
+fifo_refused "roster check (a FIFO signature)" "$UNIKA" roster check --coordinator "$PIN" r.roster a.uks
 mkfifo p.json
-fifo_refused "verify (a FIFO report)" "$UNIKA" verify --roster r.roster --report p.json a.uks
+fifo_refused "verify (a FIFO report)" "$UNIKA" verify --roster r.roster --coordinator "$PIN" --report p.json a.uks
 cd .. && rm -rf fifo in/pipe.uks in/real.uks
 
 # ---- small text files over their bound are refused before parsing ------------
@@ -250,7 +253,7 @@ nothing_left "ingest: key file over 512 bytes"
 rm -f in/big.key
 head -c 100000 /dev/zero | tr '\0' a >in/big.roster
 check_has "roster check: roster over 64 KiB" 1 "larger than 65536 bytes, too large for a roster" -- \
-    "$UNIKA" roster check in/big.roster in/good.csv
+    "$UNIKA" roster check --coordinator 00000000000000000000000000000000 in/big.roster in/good.csv
 rm -f in/big.roster
 
 # ---- a full disk: a file size limit, so writes fail with EFBIG -------------------

@@ -121,14 +121,20 @@ assert "--version: the program's version first" grep -Eq '^unika [0-9]+\.[0-9]+\
 line_of() { grep -F "$1" version.txt; }
 assert "--version: key file" sh -c "echo '$(line_of "partnership key file")' | grep -qF \"$(head -1 k)\""
 assert "--version: signature" sh -c "echo '$(line_of "signatures")' | grep -qF \"$(head -1 q.csv.sig)\""
-"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" -o r.roster signer.pub >/dev/null
+"$UNIKA" sign-keygen --name coord -o coord >/dev/null
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" --sign coord.sec -o r.roster signer.pub >/dev/null
+assert "roster made" test -s r.roster
 assert "--version: roster" sh -c "echo '$(line_of "roster")' | grep -qF \"$(grep -m1 '^unika-roster' r.roster)\""
+"$UNIKA" manifest --key signer.sec --sequence 1 --empty -o q.manifest >/dev/null
+assert "manifest made" test -s q.manifest
+assert "--version: manifest" sh -c "echo '$(line_of "partner manifest")' | grep -qF \"$(grep -m1 '^unika-manifest' q.manifest)\""
 "$UNIKA" inspect --json qd/q_2019H1.uks >i.json
 assert "--version: sketch format" sh -c "echo '$(line_of "sketch file")' | grep -qF \"format $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["format_version"])' i.json)\""
 "$UNIKA" box-keygen -o box >/dev/null
 "$UNIKA" seal --to box.pub -o sealed qd/q_2019H1.uks >/dev/null
 assert "--version: sealed envelope" sh -c "echo '$(line_of "sealed envelope")' | grep -qF \"version $(od -An -tu2 -j8 -N2 sealed/q_2019H1.uks.sealed | tr -d ' ')\""
 "$UNIKA" report --format json qd >rep.json
+assert "report made" test -s rep.json
 assert "--version: report schema" sh -c "echo '$(line_of "report JSON")' | grep -qF \"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["schema"], d["version"])' rep.json)\""
 "$UNIKA" matchkeys --key k --profile q.profile --org q q.csv -o q.umk 2>/dev/null
 "$UNIKA" inspect --json q.umk >m.json

@@ -73,6 +73,7 @@ check "sign-keygen --json" 0 '{
   "name": "stadsmissionen",
   "ed25519": "HEX",
   "key_id": "HEX",
+  "fingerprint": "HEX",
   "secret": "sm.sec",
   "public": "sm.pub"
 }' "" -- "$UNIKA" sign-keygen --name stadsmissionen -o sm --json
@@ -83,15 +84,30 @@ assert "secret box key is 0600" [ "$(mode_of agg.sec)" = 600 ]
 assert "public box key is 0644" [ "$(mode_of agg.pub)" = 644 ]
 
 # ---- roster ------------------------------------------------------------------------
-check "roster make" 0 "r.roster: 2 partner(s) and the aggregator" "" -- \
-    "$UNIKA" roster make --key-fingerprint "$FP" --aggregator analyst=agg.pub -o r.roster rk.pub rb.pub
+# The coordinator's key signs the roster; everyone pins its fingerprint.
+"$UNIKA" sign-keygen --name steering -o coord >/dev/null
+PIN=$("$UNIKA" key fingerprint coord.pub)
+check "key fingerprint of a public signing key" 0 "HEX" "" -- "$UNIKA" key fingerprint coord.pub
+check "roster make" 0 "r.roster: 2 partner(s) and the aggregator, serial 1, signed by coordinator steering -> r.roster.sig" "" -- \
+    "$UNIKA" roster make --key-fingerprint "$FP" --sign coord.sec --aggregator analyst=agg.pub -o r.roster rk.pub rb.pub
+assert "roster is v2" grep -qx "unika-roster v2" r.roster
 assert "roster names the key" grep -qx "partnership-key: $FP" r.roster
+assert "roster names the coordinator" grep -q "^coordinator: steering ed25519:" r.roster
 assert "roster lists rodakorset" grep -q "^partner: rodakorset ed25519:" r.roster
+assert "roster is signed" grep -qx "signer: steering" r.roster.sig
 check "roster make refuses a duplicate partner" 1 "" \
-    "unika roster: rk.pub: partner \"rodakorset\" is already on the roster" -- \
-    "$UNIKA" roster make --key-fingerprint "$FP" -o r2.roster rk.pub rk.pub
+    "unika roster: rk.pub: \"rodakorset\" is already on the roster" -- \
+    "$UNIKA" roster make --key-fingerprint "$FP" --sign coord.sec -o r2.roster rk.pub rk.pub
 check "roster make checks the fingerprint" 2 "" "unika roster: --key-fingerprint must be 32 hex digits
-try 'unika roster --help'" -- "$UNIKA" roster make --key-fingerprint abc -o r2.roster rk.pub
+try 'unika roster --help'" -- "$UNIKA" roster make --key-fingerprint abc --sign coord.sec -o r2.roster rk.pub
+check "roster make needs the coordinator's key" 2 "" "unika roster: --sign COORDINATOR.sec is required: a roster counts only when its coordinator signed it
+try 'unika roster --help'" -- "$UNIKA" roster make --key-fingerprint "$FP" -o r2.roster rk.pub
+check "roster make --orgs" 0 "r3.roster: 2 partner(s), serial 4, signed by coordinator steering -> r3.roster.sig" "" -- \
+    "$UNIKA" roster make --key-fingerprint "$FP" --sign coord.sec --serial 4 --orgs rodakorset=rodakorset,uppsok -o r3.roster rk.pub rb.pub
+assert "--orgs is written" grep -q "^partner: rodakorset ed25519:[0-9a-f]* orgs=rodakorset,uppsok$" r3.roster
+assert "a partner's own org is the default" grep -q "^partner: raddabarnen ed25519:[0-9a-f]*$" r3.roster
+check "--orgs for a partner not given" 2 "" "unika roster: --orgs nobody=x: no PARTNER.pub of that name is given
+try 'unika roster --help'" -- "$UNIKA" roster make --key-fingerprint "$FP" --sign coord.sec --orgs nobody=x -o r4.roster rk.pub
 
 # ---- signing and checking ---------------------------------------------------------------
 printf 'sketch bytes of rodakorset\n' >a.uks
@@ -109,7 +125,7 @@ check "sign --force replaces it" 0 "a.uks: signed by rodakorset -> a.uks.sig" ""
     "$UNIKA" sign --force --key rk.sec a.uks
 check "an untouched set verifies" 0 "ok    a.uks: signed by rodakorset (key HEX)
 ok    b.uks: signed by raddabarnen (key HEX)
-2 of 2 file(s) verified against r.roster" "" -- "$UNIKA" roster check r.roster a.uks b.uks
+2 of 2 file(s) verified against r.roster" "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster a.uks b.uks
 
 cp b.uks b.orig
 printf 'X' | dd of=b.uks bs=1 seek=3 conv=notrunc 2>/dev/null
@@ -118,14 +134,15 @@ FAIL  b.uks: the file changed after \"raddabarnen\" signed it (its BLAKE2b-512 d
 FAIL  c.uks: signer \"barnrattsbyran\" is not on the roster (partners: rodakorset, raddabarnen)
 FAIL  d.uks: signed as \"rodakorset\" with key HEX, but \"rodakorset\"'s key is HEX
 FAIL  e.uks: not signed: e.uks.sig does not exist
-1 of 5 file(s) verified against r.roster" "" -- "$UNIKA" roster check r.roster a.uks b.uks c.uks d.uks e.uks
+1 of 5 file(s) verified against r.roster" "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster a.uks b.uks c.uks d.uks e.uks
 cp b.orig b.uks
 sed -i -E 's/^signature: 0/signature: 1/;t;s/^signature: ./signature: 0/' b.uks.sig
 check "an altered signature is named" 1 "FAIL  b.uks: the signature bytes do not verify under \"raddabarnen\"'s key (the signature file was altered)
-0 of 1 file(s) verified against r.roster" "" -- "$UNIKA" roster check r.roster b.uks
+0 of 1 file(s) verified against r.roster" "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster b.uks
 check "roster check --json" 1 '{
   "version": 1,
   "roster": "r.roster",
+  "serial": 1,
   "files": [
     {
       "file": "a.uks",
@@ -141,10 +158,18 @@ check "roster check --json" 1 '{
     }
   ],
   "failed": 1
-}' "" -- "$UNIKA" roster check --json r.roster a.uks c.uks
-printf 'unika-roster v1\npartnership-key: %s\npartner: x\n' "$FP" >bad.roster
+}' "" -- "$UNIKA" roster check --json --coordinator "$PIN" r.roster a.uks c.uks
+printf 'unika-roster v2\nserial: 1\npartnership-key: %s\npartner: x\n' "$FP" >bad.roster
+"$UNIKA" sign --key coord.sec bad.roster >/dev/null
 check "a malformed roster names its line" 1 "" \
-    "unika roster: bad.roster: roster line 3: expected \"NAME ed25519:HEX\"" -- "$UNIKA" roster check bad.roster a.uks
+    "unika roster: bad.roster: roster line 4: expected \"NAME ed25519:HEX\"" -- "$UNIKA" roster check --coordinator "$PIN" bad.roster a.uks
+check "roster check needs the pinned coordinator" 2 "" "unika roster: a roster needs --coordinator FINGERPRINT|FILE: it counts only when the coordinator you pinned signed it
+try 'unika roster --help'" -- "$UNIKA" roster check r.roster a.uks
+printf 'unika-roster v1\npartnership-key: %s\npartner: rodakorset ed25519:%s\n' "$FP" \
+    "$(sed -n 's/^ed25519: //p' rk.pub)" >v1.roster
+check "an unsigned v1 roster is no longer read" 1 "" \
+    "unika roster: v1.roster: roster line 1: an unsigned v1 roster is no longer read: make a signed v2 roster (unika roster make --sign COORDINATOR.sec)" -- \
+    "$UNIKA" roster check --coordinator "$PIN" v1.roster a.uks
 
 chmod 644 rk.sec
 check "a 0644 signing key is refused" 1 "" \
@@ -161,7 +186,7 @@ out/a.uks.sig.sealed -> in/a.uks.sig" "" -- "$UNIKA" open --key agg.sec out/a.uk
 assert "opened file equals the original" cmp -s a.uks in/a.uks
 assert "opened file is 0600" [ "$(mode_of in/a.uks)" = 600 ]
 check "the opened file still verifies" 0 "ok    in/a.uks: signed by rodakorset (key HEX)
-1 of 1 file(s) verified against r.roster" "" -- "$UNIKA" roster check r.roster in/a.uks
+1 of 1 file(s) verified against r.roster" "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster in/a.uks
 check "another box key cannot open" 1 "" \
     "unika open: out/a.uks.sealed: sealed for recipient HEX, but this box key is HEX" -- \
     "$UNIKA" open --key other.sec out/a.uks.sealed -o in2

@@ -115,13 +115,15 @@ assert "undated rows" grep -q "^  months       none: 4 undated rows$" <("$UNIKA"
 
 # ---- --sign, a roster, seal and open -----------------------------------------------------
 "$UNIKA" sign-keygen --name rodakorset -o rk >/dev/null
-"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" -o r.roster rk.pub >/dev/null
+"$UNIKA" sign-keygen --name steering -o coord >/dev/null
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" --sign coord.sec -o r.roster rk.pub >/dev/null
+PIN=$("$UNIKA" key fingerprint coord.pub)
 check_has "--sign" 0 "wrote signed.umk (400730 bytes), signed by rodakorset" -- \
     mk --profile rodakorset.profile --org rodakorset --by gender --by age_group --sign rk.sec rodakorset.csv -o signed.umk
 assert "signed and unsigned files are the same bytes" cmp -s signed.umk rodakorset.umk
-check_has "the signature verifies against the roster" 0 "" -- "$UNIKA" roster check r.roster signed.umk
+check_has "the signature verifies against the roster" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster signed.umk
 printf '\x00' | dd of=signed.umk bs=1 seek=100 conv=notrunc 2>/dev/null
-check_has "a changed file fails its signature" 1 "" -- "$UNIKA" roster check r.roster signed.umk
+check_has "a changed file fails its signature" 1 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster signed.umk
 "$UNIKA" box-keygen -o linker >/dev/null
 check_has "seal a match-key file" 0 "" -- "$UNIKA" seal --to linker.pub uppsok.umk stadsmissionen.umk -o sealed
 assert "every sealed file is 4 MiB + 84 bytes, whatever the partner's size" \

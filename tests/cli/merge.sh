@@ -156,20 +156,37 @@ check_has "a file changed after signing is refused" 1 "unika merge: signed/beta_
     $UNIKA merge -o bad.uks signed
 assert "nothing written after a signature failure" test ! -e bad.uks
 
-# With the roster: a partner on it is named; one who is not is refused.
+# With the roster (signed by the pinned coordinator): a partner on it is
+# named; one who is not is refused; an unsigned input is refused; a partner
+# signing for another organisation is refused (issue 13).
 "$UNIKA" sign-keygen --name alpha -o alpha >/dev/null
-"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" -o roster beta.pub >/dev/null
+"$UNIKA" sign-keygen --name steering -o coord >/dev/null
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" --sign coord.sec -o roster beta.pub >/dev/null
+PIN=$("$UNIKA" key fingerprint coord.pub)
 check "merge --roster names the partner" 0 "mr.uks: union of 4 sketches, p=12, sparse
   estimate 14 (95% 14..14, exact)
   labels kept: org=beta recipe=loose
-  blake2b-256 HEX" "" -- $UNIKA merge --roster roster -o mr.uks cells/beta
+  blake2b-256 HEX" "" -- $UNIKA merge --roster roster --coordinator "$PIN" -o mr.uks cells/beta
 "$UNIKA" inspect mr.uks >out.txt
 assert "roster-verified signer recorded" grep -q "gender=F org=beta period=2020H2 recipe=loose  signer: beta" out.txt
+check_has "merge --roster needs the pinned coordinator" 2 "a roster needs --coordinator" -- \
+    $UNIKA merge --roster roster -o bad.uks cells/beta
+check_has "merge --roster refuses an unsigned input" 1 \
+    "unika merge: cells/alpha/alpha_2019H1_gender-M.uks: not signed" -- \
+    $UNIKA merge --roster roster --coordinator "$PIN" -o bad.uks cells/alpha/alpha_2019H1_gender-M.uks cells/beta
 "$UNIKA" sign --key alpha.sec cells/alpha/alpha_2019H1_gender-F.uks >/dev/null 2>&1
 check_has "merge --roster refuses a signer not on the roster" 1 \
-    "unika merge: cells/alpha/alpha_2019H1_gender-F.uks:" -- $UNIKA merge --roster roster -o bad.uks cells
-assert "nothing written after a roster refusal" test ! -e bad.uks
+    "unika merge: cells/alpha/alpha_2019H1_gender-F.uks: signer \"alpha\" is not on the roster" -- \
+    $UNIKA merge --roster roster --coordinator "$PIN" -o bad.uks cells/alpha/alpha_2019H1_gender-F.uks cells/beta
 rm cells/alpha/alpha_2019H1_gender-F.uks.sig
+# beta's key signs a sketch labelled org=alpha: a signature, but not beta's to give.
+cp cells/alpha/alpha_2019H1_gender-F.uks forged.uks
+"$UNIKA" sign --key beta.sec forged.uks >/dev/null
+check_has "merge --roster refuses a cross-organisation signature" 1 \
+    "forged.uks: signed by \"beta\", whose key may sign for org beta only, but the file is labelled org=alpha" -- \
+    $UNIKA merge --roster roster --coordinator "$PIN" -o bad.uks forged.uks cells/beta
+assert "nothing written after a roster refusal" test ! -e bad.uks
+rm forged.uks forged.uks.sig
 
 # Different precisions merge at the lowest.
 ingest_partner k alpha p10 --precision 10

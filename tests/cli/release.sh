@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # release.sh - `unika report`'s release step: secondary suppression (rows,
 # one-way tables, overlaps, differences), rounding at its boundaries, the
-# deterministic keyed noise, the stamped parameters and manifest, and
-# withheld values absent from every format.
+# deterministic keyed noise, the stamped parameters and the keyed commitment
+# to the inputs (never their digests), and withheld values absent from every
+# format.
 #   usage: release.sh path/to/unika
 . "$(dirname "$0")/testlib.bash"
 . "$SRC/tests/cli/analyst_data.bash"
@@ -108,8 +109,9 @@ check "none: 2995" 0 "| total | 2995 | exact |" "" -- bash -c "$UNIKA report big
 
 # Rounded releases publish no unrounded estimate, and their interval is
 # widened to the rounding base.
-"$UNIKA" report --release --rows org --format json r >rel.json
-"$UNIKA" report --release --rows org --format csv r >rel.csv
+"$UNIKA" keygen -o release.key >/dev/null
+"$UNIKA" report --release --release-key release.key --rows org --format json r >rel.json
+"$UNIKA" report --release --release-key release.key --rows org --format csv r >rel.csv
 assert "json: no raw estimate in a rounded release" \
     test "$(json_get rel.json 'sorted(set(str(f["estimate"]) + str(f["std_error"]) + str(f["ci_low"]) + str(f["ci_high"]) for f in r["figures"]))')" = "['NoneNoneNoneNone']"
 assert "json: values are the rounded ones" \
@@ -165,13 +167,17 @@ assert "noise: the file order does not" \
 assert "geometric: stamped with its epsilon" test "$(json_get g.json 'r["release"]["noise"], r["release"]["epsilon"]')" = "('geometric', 0.5)"
 assert "noise: raw estimates withheld" \
     test "$(json_get n1.json 'set(f["estimate"] for f in r["figures"])')" = "{None}"
-check "noise needs a key" 2 "" "unika report: --noise needs --noise-key FILE
+check "noise needs a key" 2 "" "unika report: --noise needs --release-key FILE
 try 'unika report --help'" -- $UNIKA report --noise ckm cells
-check "a key needs noise" 2 "" "unika report: --noise-key is only used with --noise ckm or geometric:EPS
-try 'unika report --help'" -- $UNIKA report --noise-key noise.key cells
+check "a release id needs a key" 2 "" "unika report: --release-id needs --release-key FILE
+try 'unika report --help'" -- $UNIKA report --release-id pub cells
+check "--release needs a release key" 2 "" "unika report: --release needs --release-key FILE: a published report commits to its inputs under it, so that it can be audited
+try 'unika report --help'" -- $UNIKA report --release cells
+assert "--noise-key is the older name of --release-key" \
+    test "$(shown n1.json)" = "$("$UNIKA" report --format json --noise ckm --release-key noise.key cells >n6.json; shown n6.json)"
 check "bad epsilon" 2 "" "unika report: --noise must be none, ckm or geometric:EPS with EPS from 0.01 to 20
 try 'unika report --help'" -- $UNIKA report --noise geometric:0 --noise-key noise.key cells
-check "the partnership key is refused as noise key" 1 "" "unika report: k: refusing the partnership key as the noise key: whoever holds it could recompute the noise (make a release key with unika keygen)" -- \
+check "the partnership key is refused as release key" 1 "" "unika report: k: refusing the partnership key as the release key: every partner holds it, and with it could recompute the noise and test guesses against the commitment (make a release key with unika keygen)" -- \
     $UNIKA report --noise ckm --noise-key k cells
 cp noise.key open.key && chmod 644 open.key
 check_has "an open noise key file is refused" 1 "open.key" -- $UNIKA report --noise ckm --noise-key open.key cells
@@ -186,33 +192,48 @@ secret=$(sed -n 's/^key //p' noise.key)
 "$UNIKA" report --release --noise ckm --noise-key noise.key --release-id pub-2026 --format json cells >s.json
 "$UNIKA" report --release --noise ckm --noise-key noise.key --release-id pub-2026 --format csv cells >s.csv
 "$UNIKA" report --release --noise ckm --noise-key noise.key --release-id pub-2026 cells >s.md
-manifest=$(for f in cells/*/*.uks; do b2sum -l 256 "$f" | cut -c1-64; done | sort | xxd -r -p | b2sum -l 256 | cut -c1-64)
+# The commitment, computed here independently (Python hashlib): BLAKE2b-256
+# keyed with the release key's pseudonym subkey (crypto_kdf id 1, "unika-v1"),
+# personalisation "unika-inputs-v1", over u32le(n) and the sorted digests.
+commitment=$(python3 - noise.key cells/*/*.uks <<'PY'
+import hashlib, struct, sys
+hexkey = [l.split()[1] for l in open(sys.argv[1]) if l.startswith("key ")][0]
+sub = hashlib.blake2b(b"", digest_size=32, key=bytes.fromhex(hexkey), salt=struct.pack("<Q", 1) + bytes(8),
+                      person=b"unika-v1" + bytes(8)).digest()
+d = sorted({hashlib.blake2b(open(f, "rb").read(), digest_size=32).digest() for f in sys.argv[2:]})
+print(hashlib.blake2b(struct.pack("<I", len(d)) + b"".join(d), digest_size=32, key=sub,
+                      person=b"unika-inputs-v1\0").hexdigest())
+PY
+)
 assert "json: release object" test "$(json_get s.json 'sorted(r["release"].items())')" = \
-    "[('epsilon', None), ('linkage', \"not in the intervals; docs/linkage.md gives the recipe's measured split and false-merge rates\"), ('manifest', '$manifest'), ('noise', 'ckm'), ('noise_key_fingerprint', '$nfp'), ('raw_estimates', False), ('release_id', 'pub-2026'), ('rounding', 'sdc'), ('secondary', True), ('secondary_withheld', $(json_get s.json 'r["release"]["secondary_withheld"]')), ('threshold', 5)]"
-assert "json: suppression object agrees" test "$(json_get s.json 'r["suppression"]["min_count"], r["suppression"]["secondary"], r["suppression"]["rounding"]')" = "(5, True, 'sdc')"
+    "[('epsilon', None), ('inputs_commitment', '$commitment'), ('linkage', \"not in the intervals; docs/linkage.md gives the recipe's measured split and false-merge rates\"), ('noise', 'ckm'), ('raw_estimates', False), ('release_id', 'pub-2026'), ('release_key_fingerprint', '$nfp'), ('rounding', 'sdc'), ('secondary', True), ('secondary_withheld', $(json_get s.json 'r["release"]["secondary_withheld"]')), ('threshold', 5)]"
+assert "json: no suppression object in version 2 (release holds every parameter)" \
+    test "$(json_get s.json '"suppression" in r, "inputs" in r')" = "(False, False)"
 assert "json: key fingerprint and recipe" test "$(json_get s.json 'r["key_fingerprint"], r["recipe"]')" = "('$kfp', 'loose')"
-assert "csv: parameters in trailing comments" grep -qxF "# release: threshold=5 secondary=on rounding=sdc noise=ckm noise_key_fingerprint=$nfp release_id=pub-2026 secondary_withheld=$(json_get s.json 'r["release"]["secondary_withheld"]')" s.csv
+assert "csv: parameters in trailing comments" grep -qxF "# release: threshold=5 secondary=on rounding=sdc noise=ckm release_key_fingerprint=$nfp release_id=pub-2026 secondary_withheld=$(json_get s.json 'r["release"]["secondary_withheld"]')" s.csv
 assert "csv: recipe and key" grep -qE "^# recipe=loose recipe_fingerprint=[0-9a-f]{32} key_fingerprint=$kfp estimator=ml confidence=0.95$" s.csv
-assert "csv: manifest" grep -qxF "# manifest=$manifest inputs=10" s.csv
+assert "csv: the commitment" grep -qxF "# inputs_commitment=$commitment" s.csv
 assert "csv: the header is still the first line" test "$(head -c 12 s.csv)" = "table,figure"
-assert "markdown: footer" grep -qxF -- "- Noise: ckm (-2..+2 with probabilities .05 .20 .50 .20 .05), noise key $nfp." s.md
+assert "markdown: footer" grep -qxF -- "- Noise: ckm (-2..+2 with probabilities .05 .20 .50 .20 .05), release key $nfp." s.md
 assert "markdown: release id" grep -qxF -- "- Release id: pub-2026." s.md
 assert "markdown: rounding" grep -qxF -- "- Rounding: figures below 100 to the nearest 5, others and whole-period totals to the nearest 10 (ties up)." s.md
 assert "markdown: linkage note names the recipe" grep -qF -- "- Linkage: figures count distinct pseudonyms of recipe loose" s.md
-assert "markdown: manifest" grep -qF -- "manifest $manifest" s.md
+assert "markdown: the commitment" grep -qxF -- "  $commitment." s.md
 for f in cells/*/*.uks; do
     d=$(b2sum -l 256 "$f" | cut -c1-64)
     for out in s.md s.csv s.json; do
-        assert "$out lists input $f" grep -qF "$d" $out
+        assert "$out does not list input $f" test -z "$(grep -F "$d" $out)"
     done
 done
 for out in s.md s.csv s.json; do
-    assert "$out never holds the noise key" test -z "$(grep -F "$secret" $out)"
+    assert "$out never holds the release key" test -z "$(grep -F "$secret" $out)"
 done
 assert "--release-id is checked" test "$("$UNIKA" report --release-id "" cells 2>&1 >/dev/null | head -1)" = \
     "unika report: --release-id must be 1 to 128 bytes on one line"
-# Without --release-id the id is derived from the inputs: the same files, the same id.
-assert "default release id from the manifest" \
-    test "$(json_get plain.json 'r["release"]["release_id"]')" = "inputs-${manifest:0:16}"
+# Without --release-id the id is derived from the commitment: the same files, the same id.
+"$UNIKA" report --format json --release-key noise.key cells >keyed.json
+assert "default release id from the commitment" \
+    test "$(json_get keyed.json 'r["release"]["release_id"]')" = "inputs-${commitment:0:16}"
+assert "no release key, no release id" test "$(json_get plain.json 'r["release"]["release_id"]')" = None
 
 finish

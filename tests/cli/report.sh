@@ -25,7 +25,7 @@ Figures shown as .. are withheld so that a figure below the threshold cannot be
 recovered from its row, column, total or overlap (secondary suppression)."
 check "default report" 0 "# Unique individuals
 
-10 sketch files; key HEX; recipe loose (HEX); maximum-likelihood estimates.
+Key HEX; recipe loose (HEX); maximum-likelihood estimates.
 Totals are unions of the cells' sketches, never sums: people seen in several
 cells are counted once, so the cells of a row or column need not add up to
 its total. Intervals are 95% intervals of the sketch error only (not of
@@ -151,7 +151,9 @@ check "month rows" 0 "| month | unique | 95% interval |
 # Half-year cells cannot be split into months: they are left out, and the note says so.
 "$UNIKA" report --rows period --period-grain month cells month >out.txt
 assert "coarser periods are named in a note" \
-    grep -qF "10 of 20 input files are left out of this table: they lack the period label, or their period is coarser than month." out.txt
+    grep -qF "Input files that lack the period label, or whose period is coarser than month, are left out of this table." out.txt
+assert "the note counts no files (a count of files is a count of cells)" \
+    sh -c '! grep -q "of 20 input files" out.txt'
 
 # Overlaps between periods: people seen in both years (alpha 0..2, beta 20..21).
 check "overlap between years" 0 "| year | year | in both | 95% interval |
@@ -159,37 +161,76 @@ check "overlap between years" 0 "| year | year | in both | 95% interval |
 | 2019 | 2020 | 5 | exact |" "" -- \
     bash -c "$UNIKA report --overlap period --period-grain year month | sed -n '/^| year/,/^| 2019/p'"
 
-# ---- JSON: versioned, every figure with its filter and input digests.
+# ---- JSON: versioned, every figure with its filter; the inputs only as a
+# commitment keyed with the release key (issue 13: no digest of any input
+# file, no path, no cell finer than the tables).
+"$UNIKA" keygen -o rel.key >/dev/null
 "$UNIKA" report --format json cells >r.json
 assert "json schema" grep -q '^  "schema": "unika-report",$' r.json
-assert "json version" grep -q '^  "version": 1,$' r.json
-assert "json suppression parameters" grep -q '^    "min_count": 5,$' r.json
+assert "json version" grep -q '^  "version": 2,$' r.json
+assert "json threshold" grep -q '^    "threshold": 5,$' r.json
+assert "without a release key: no commitment" grep -q '^    "inputs_commitment": null,$' r.json
 figure() { # ID -> that figure's JSON object
     awk -v id="$1" '$0 ~ "^    {$" {buf=""; on=1} on {buf=buf $0 "\n"} $0 ~ "^    }" && on {if (index(buf, "\"id\": \"" id "\",")) printf "%s", buf; on=0}' r.json
 }
 figure "by_year/period=2019" >f.txt
 assert "a figure names its filter" grep -q '"period": "2019"' f.txt
 assert "a figure names its grain" grep -q '"period_grain": "year"' f.txt
-assert "2019 comes from 6 input files" test "$(grep -cE '^        "[0-9a-f]{64}"' f.txt)" = 6
-for file in cells/alpha/alpha_2019H1_gender-F.uks cells/beta/beta_2019H1_gender-M.uks; do
-    d=$(b2sum -l 256 "$file" | cut -c1-64)
-    assert "2019 cites $file by digest" grep -q "\"$d\"" f.txt
-done
-d=$(b2sum -l 256 cells/beta/beta_2020H2_gender-M.uks | cut -c1-64)
-assert "2019 does not cite a 2020 file" test -z "$(grep "\"$d\"" f.txt)"
+assert "a figure cites no input digest" test -z "$(grep -E '[0-9a-f]{64}' f.txt)"
 figure "overlap_org/org=alpha&org=beta" >f.txt
 assert "an overlap is an intersection" grep -q '"kind": "intersection"' f.txt
 assert "a suppressed overlap withholds its value" grep -q '"estimate": null' f.txt
-assert "an overlap lists both sides' inputs" grep -q '"inputs_b": \[' f.txt
+"$UNIKA" report --release-key rel.key --format json cells >rk.json
+assert "with a release key: the commitment" grep -qE '^    "inputs_commitment": "[0-9a-f]{64}",$' rk.json
+assert "with a release key: its fingerprint" \
+    grep -qx "    \"release_key_fingerprint\": \"$("$UNIKA" key fingerprint rel.key)\"," rk.json
+for file in cells/alpha/alpha_2019H1_gender-F.uks cells/beta/beta_2019H1_gender-M.uks; do
+    d=$(b2sum -l 256 "$file" | cut -c1-64)
+    for fmt in json csv markdown; do
+        "$UNIKA" report --release-key rel.key --format $fmt cells >pub.$fmt
+        assert "the $fmt report carries no digest of $file" sh -c "! grep -q $d pub.$fmt"
+        assert "the $fmt report names no input file" sh -c '! grep -q "gender-[FM]\.uks" pub.'$fmt
+    done
+done
+check "the partnership key is refused as the release key" 1 "" \
+    "unika report: k: refusing the partnership key as the release key: every partner holds it, and with it could recompute the noise and test guesses against the commitment (make a release key with unika keygen)" -- \
+    $UNIKA report --release-key k --format json cells
+
+# ---- every other format is rendered from the JSON, and says from which ---------------
+"$UNIKA" report --release-key rel.key --format json -o audited.json cells
+src=$(b2sum -l 256 audited.json | cut -c1-64)
+for fmt in markdown csv; do
+    "$UNIKA" report --release-key rel.key --format $fmt -o direct.$fmt cells
+    "$UNIKA" report --from audited.json --format $fmt -o from.$fmt
+    assert "$fmt: made from the files = rendered from their JSON" cmp -s direct.$fmt from.$fmt
+    assert "$fmt: stamped with the JSON's digest" grep -q "unika-rendering v1 format=$fmt source=$src" from.$fmt
+done
+assert "markdown stamp is an HTML comment on the last line" \
+    test "$(tail -n 1 from.markdown)" = "<!-- unika-rendering v1 format=markdown source=$src -->"
+assert "csv stamp is a comment on the last line" \
+    test "$(tail -n 1 from.csv)" = "# unika-rendering v1 format=csv source=$src"
+check "--from takes no sketch files" 2 "" "unika report: --from renders an existing report: no sketch files
+try 'unika report --help'" -- $UNIKA report --from audited.json cells
+check "--from renders markdown or csv" 2 "" "unika report: --from renders a report's JSON as markdown or csv
+try 'unika report --help'" -- $UNIKA report --from audited.json --format json
+python3 -c "import json; r=json.load(open('audited.json')); r['version']=1; json.dump(r, open('v1.json','w'))"
+check "--from refuses another schema version by name" 1 "" \
+    "unika report: v1.json: version: this is unika-report version 1; this unika reads version 2 only (version 1 reports published unkeyed digests of their input files: make the report again)" -- \
+    $UNIKA report --from v1.json --format csv
+python3 -c "import json; r=json.load(open('audited.json')); r['release']['threshold']=-1; json.dump(r, open('neg.json','w'))"
+check "--from refuses a negative threshold by name" 1 "" \
+    "unika report: neg.json: release.threshold: must be a whole number from 0 to 2^53" -- \
+    $UNIKA report --from neg.json --format csv
 
 # ---- recipes: mixed recipes are refused unless one is chosen.
 ingest_partner k beta dob/beta --recipe dob
 check "mixed recipes refused" 1 "" "unika report: refusing to combine sketches made with different recipes: cells/alpha/alpha_2019H1_gender-F.uks has recipe fingerprint HEX (loose), dob/beta/beta_2019H1_gender-F.uks has HEX (dob)
 unika report: hint: choose one recipe with --recipe NAME" -- $UNIKA report cells/alpha dob
 check "--recipe picks one" 0 "| **total** | 14 | exact |" "" -- \
-    bash -c "$UNIKA report --recipe dob --rows org cells dob | grep '^| \*\*total' | tail -1"
-"$UNIKA" report --recipe dob --rows org cells dob >out.txt
-assert "skipped files are counted" grep -qF "10 files of other recipes were left out." out.txt
+    bash -c "$UNIKA report --recipe dob --rows org cells dob 2>/dev/null | grep '^| \*\*total' | tail -1"
+"$UNIKA" report --recipe dob --rows org cells dob >out.txt 2>err.txt
+assert "skipped files are counted, for the analyst only" grep -qF "unika report: note: 10 file(s) of other recipes left out" err.txt
+assert "and not in the report" sh -c '! grep -q "other recipes" out.txt'
 check "--recipe with no such files" 1 "" "unika report: no sketch file made with recipe pnr among the 10 given" -- \
     $UNIKA report --recipe pnr cells
 "$UNIKA" keygen -o other.key >/dev/null

@@ -11,7 +11,11 @@
 "$UNIKA" sign-keygen --name rodakorset -o rk >/dev/null
 "$UNIKA" sign-keygen --name analyst -o an >/dev/null
 "$UNIKA" sign-keygen --name barnrattsbyran -o outsider >/dev/null
-"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" -o r.roster rk.pub an.pub >/dev/null
+"$UNIKA" sign-keygen --name steering -o coord >/dev/null
+# The analyst signs merges of rodakorset's cells: the roster must say it may.
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" --sign coord.sec \
+    --orgs analyst=rodakorset -o r.roster rk.pub an.pub >/dev/null
+PIN=$("$UNIKA" key fingerprint coord.pub)
 cp "$SRC"/examples/iop-visits/rodakorset.csv "$SRC"/examples/profiles/rodakorset.profile .
 ingest() { "$UNIKA" ingest --key k --profile rodakorset.profile --org rodakorset --by gender "$@"; }
 
@@ -23,7 +27,7 @@ assert "one .sig per .uks and nothing else" test "$(ls cells | wc -l)" = $((2 * 
 missing=0
 for f in cells/*.uks; do [ -f "$f.sig" ] || missing=1; done
 assert "every sketch has its signature" test "$missing" = 0
-check_has "the signed cells verify against the roster" 0 "" -- "$UNIKA" roster check r.roster cells/*.uks
+check_has "the signed cells verify against the roster" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster cells/*.uks
 assert "roster check names every file ok" test "$(grep -c '^ok    cells/.*: signed by rodakorset' out.txt)" = "$nuks"
 assert "roster check summary" grep -qx "$nuks of $nuks file(s) verified against r.roster" out.txt
 assert "no staging directories left" test "$(ls -d cells.unika-* 2>/dev/null)" = ""
@@ -36,7 +40,7 @@ assert "unsigned ingest writes no .sig" test "$(ls cu | grep -c '\.sig$')" = 0
 
 # The readers ignore .sig files in a directory and use them beside the sketch.
 check_has "report reads a signed DIR" 0 "" -- "$UNIKA" report --format json -o rep.json cells
-check_has "merge --roster over a signed DIR" 0 "" -- "$UNIKA" merge --json --roster r.roster -o all.uks cells
+check_has "merge --roster over a signed DIR" 0 "" -- "$UNIKA" merge --json --roster r.roster --coordinator $PIN -o all.uks cells
 assert "merge records the signer of every input" \
     test "$(grep -c '"signer": "rodakorset"' out.txt)" = "$nuks"
 
@@ -45,7 +49,7 @@ check_has "ingest --force replaces a signed DIR" 0 "wrote" -- \
     ingest --sign rk.sec --period year rodakorset.csv -o cells --force
 assert "the replaced DIR holds only the new run" \
     test "$(ls cells | grep -vc '_20[0-9][0-9]_gender-.\.uks\(\.sig\)\?$')" = 0
-check_has "signatures of the new run verify" 0 "" -- "$UNIKA" roster check r.roster cells/*.uks
+check_has "signatures of the new run verify" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster cells/*.uks
 check_has "ingest --force without --sign drops the old signatures" 0 "wrote" -- \
     ingest --period year rodakorset.csv -o cells --force
 assert "no .sig left after an unsigned run" test "$(ls cells | grep -c '\.sig$')" = 0
@@ -71,7 +75,7 @@ assert "no DIR after a missing key" test ! -e failed3
 ingest --sign rk.sec rodakorset.csv -o c2 2>/dev/null
 check_has "merge --sign" 0 "" -- "$UNIKA" merge --sign an.sec -o m.uks c2
 assert "merge prints the signature" grep -qx "  signed by analyst -> m.uks.sig" out.txt
-check_has "the merged file verifies against the roster" 0 "" -- "$UNIKA" roster check r.roster m.uks
+check_has "the merged file verifies against the roster" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster m.uks
 assert "roster check names the merge's signer" grep -qE '^ok    m\.uks: signed by analyst \(key [0-9a-f]{16}\)$' out.txt
 "$UNIKA" merge --json --sign an.sec -o mj.uks c2 >mj.json
 assert "merge --json names signer and signature" \
@@ -81,11 +85,11 @@ check "merge keeps an existing OUT.sig" 1 "" "unika merge: m2.uks.sig: already e
 assert "and writes no OUT" test ! -e m2.uks
 rm -f m2.uks.sig
 check_has "merge --force --sign replaces OUT and OUT.sig" 0 "" -- "$UNIKA" merge --force --sign an.sec -o m.uks c2/*_2019H1_*.uks
-check_has "the replaced signature verifies" 0 "" -- "$UNIKA" roster check r.roster m.uks
+check_has "the replaced signature verifies" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster m.uks
 check_has "merge --force without --sign removes the stale OUT.sig" 0 "" -- "$UNIKA" merge --force -o m.uks c2
 assert "no stale signature" test ! -e m.uks.sig
 check_has "merge of a merged, signed file keeps its signer" 0 "" -- \
-    bash -c "$UNIKA merge --sign an.sec -o mm.uks c2 && $UNIKA merge --json --roster r.roster -o mm2.uks mm.uks"
+    bash -c "$UNIKA merge --sign an.sec -o mm.uks c2 && $UNIKA merge --json --roster r.roster --coordinator $PIN -o mm2.uks mm.uks"
 assert "signer recorded from the roster" grep -q '"signer": "analyst"' out.txt
 chmod 644 an.sec
 check_has "merge refuses an open signing key, writes nothing" 1 "group or others may access" -- \
@@ -94,7 +98,7 @@ chmod 600 an.sec
 assert "no OUT after a refused key" test ! -e m3.uks
 check_has "merge signed by a partner not on the roster fails roster check" 0 "" -- \
     "$UNIKA" merge --sign outsider.sec -o mo.uks c2
-check_has "roster check names the unknown signer" 1 "" -- "$UNIKA" roster check r.roster mo.uks
+check_has "roster check names the unknown signer" 1 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster mo.uks
 assert "unknown signer message" grep -q 'signer "barnrattsbyran" is not on the roster' out.txt
 
 finish

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # verify.sh - CLI tests for `unika verify` on the bundled example data:
 # an untouched set verifies; a tampered sketch byte, a signer not on the
-# roster, a hand-edited report figure, a missing input and a sketch made
-# under another key each fail with their own clear reason.
+# roster, a hand-edited report figure, a missing input, a sketch made under
+# another key, a report made from fewer files and one made without a release
+# key each fail with their own clear reason; every release parameter is
+# followed. The attacks of issue 13 are in attacks.sh.
 #
 #   usage: verify.sh [path/to/unika]     (or UNIKA=... in the environment)
 set -u
@@ -38,9 +40,13 @@ expect() {
     done
 }
 
-# ---- a partnership: a derived (so reproducible) key, four signed partners -----------
+# ---- a partnership: a derived (so reproducible) key, four signed partners, a -------
+# coordinator who signs the roster, a manifest per partner, a release key.
 printf 'correct horse battery staple orbit lantern quarry\n' >pass.txt
 "$UNIKA" keygen -o p.key --passphrase-file pass.txt --salt unika-verify-test >/dev/null || exit 1
+"$UNIKA" keygen -o rel.key >/dev/null || exit 1
+"$UNIKA" sign-keygen --name steering -o coord >/dev/null || exit 1
+PIN=$("$UNIKA" key fingerprint coord.pub)
 partners="raddabarnen rodakorset stadsmissionen uppsok"
 mkdir cells
 for org in $partners; do
@@ -48,25 +54,32 @@ for org in $partners; do
     "$UNIKA" ingest --key p.key --profile "$examples/profiles/$org.profile" --org "$org" \
         --by gender "$examples/iop-visits/$org.csv" -o "cells/$org" 2>/dev/null || exit 1
     "$UNIKA" sign --key "$org.sec" cells/"$org"/*.uks >/dev/null || exit 1
+    "$UNIKA" manifest --key "$org.sec" --sequence 1 -o "cells/$org.manifest" "cells/$org" >/dev/null || exit 1
 done
-"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint p.key)" -o r.roster \
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint p.key)" --sign coord.sec -o r.roster \
     raddabarnen.pub rodakorset.pub stadsmissionen.pub uppsok.pub >/dev/null || exit 1
-"$UNIKA" report --format json -o report.json cells || exit 1
+"$UNIKA" report --release-key rel.key --format json -o report.json cells || exit 1
 nfig=$(grep -c '"kind": "\(union\|intersection\)"' report.json)
 total=$(python3 -c 'import json,sys; r=json.load(open("report.json")); print([f["shown"] for f in r["figures"] if f["id"]=="total"][0])')
+V() { "$UNIKA" verify --roster "$R" --coordinator "$PIN" --release-key "$KEY" "$@"; }
+R=r.roster KEY=rel.key
 
-fresh() { rm -rf t && mkdir t && cp -r cells report.json t/ && cd t || exit 1; }
+fresh() { rm -rf t && mkdir t && cp -r cells report.json t/ && cd t || exit 1; R=../r.roster KEY=../rel.key; }
+back() { cd .. || exit 1; R=r.roster KEY=rel.key; }
 
 # ---- the untouched set ------------------------------------------------------------------
 expect "an untouched set verifies" 0 \
     "ok    report made under the roster's partnership key" \
-    "ok    cells/rodakorset/rodakorset_2019H1_gender-F.uks: signed by rodakorset; partnership key and recipe as the report's" \
+    "ok    cells/rodakorset/rodakorset_2019H1_gender-F.uks: signed by rodakorset, who may sign for its organisation; partnership key and recipe as the report's" \
+    "ok    manifest cells/rodakorset.manifest: rodakorset's delivery for all, #1: its 40 file(s) in the report's periods are all given" \
+    "ok    the 156 file(s) given open the report's commitment to its inputs" \
     "ok    total: $total (95% " \
+    "ok    the whole report (tables, titles, labels, notes and every figure) is, byte for byte" \
     "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
-    "$UNIKA" verify --roster r.roster --report report.json cells
+    V --report report.json cells
 expect "--quiet prints failures and the summary only" 0 \
     "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
-    "$UNIKA" verify --quiet --roster r.roster --report report.json cells
+    V --quiet --report report.json cells
 cases=$((cases + 1))
 [ "$(wc -l <out.txt)" = 2 ] || fail "--quiet printed $(wc -l <out.txt) lines"
 
@@ -76,9 +89,9 @@ f=cells/rodakorset/rodakorset_2019H1_gender-F.uks
 printf '\001' | dd of=$f bs=1 seek=$(( $(stat -c %s $f) - 20 )) conv=notrunc 2>/dev/null
 expect "a tampered sketch fails" 1 \
     "FAIL  $f: the file changed after \"rodakorset\" signed it" \
-    "FAIL  total: rests on 1 cited file(s) that were not given or not readable" \
-    "VERIFICATION FAILED" -- "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
-cd ..
+    "FAIL  $f: not the file rodakorset's manifest #1 for all (cells/rodakorset.manifest) lists under that name" \
+    "VERIFICATION FAILED" -- V --quiet --report report.json cells
+back
 
 # ---- a sketch signed by a partner not on the roster ----------------------------------------
 fresh
@@ -88,8 +101,8 @@ f=cells/uppsok/uppsok_2020H1_gender-M.uks
 expect "a signer not on the roster fails" 1 \
     "FAIL  $f: signer \"barnrattsbyran\" is not on the roster (partners: raddabarnen, rodakorset, stadsmissionen, uppsok)" \
     "FAIL  total: rests on $f, which failed verification" \
-    "VERIFICATION FAILED" -- "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
-cd ..
+    "VERIFICATION FAILED" -- V --quiet --report report.json cells
+back
 
 # ---- a report figure edited by hand ---------------------------------------------------------
 fresh
@@ -107,18 +120,17 @@ expect "an edited figure fails" 1 \
     "FAIL  total: the report shows \"$((total + 100))\", the signed files give \"$total\"" \
     "FAIL  by_org/org=rodakorset: ci_high is " \
     "$((nfig - 2)) of $nfig figure(s) reproduced from the signed files; 2 problem(s): VERIFICATION FAILED" -- \
-    "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
-cd ..
+    V --quiet --report report.json cells
+back
 
-# ---- a missing input ------------------------------------------------------------------------
+# ---- a missing input: the commitment does not open, the manifest names it --------------------
 fresh
 rm cells/uppsok/uppsok_2020H1_gender-M.uks cells/uppsok/uppsok_2020H1_gender-M.uks.sig
 expect "a missing input fails" 1 \
-    "FAIL  missing input: the report cites " \
-    "(cells/uppsok/uppsok_2020H1_gender-M.uks gender=M,org=uppsok,period=2020H1" \
-    "FAIL  total: rests on 1 cited file(s) that were not given or not readable" -- \
-    "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
-cd ..
+    "FAIL  withheld: uppsok's manifest #1 for all (cells/uppsok.manifest) lists uppsok_2020H1_gender-M.uks (period 2020H1, digest " \
+    "FAIL  the 155 file(s) given do not open the report's commitment to its inputs" -- \
+    V --quiet --report report.json cells
+back
 
 # ---- a sketch made under another key, signed by a rightful partner ------------------------------
 fresh
@@ -131,20 +143,32 @@ cp other/uppsok_2020H1_gender-M.uks $f
 expect "a sketch under another key fails" 1 \
     "FAIL  $f: signed by uppsok, made under key " \
     ", but the roster's partnership key is $("$UNIKA" key fingerprint ../p.key)" -- \
-    "$UNIKA" verify --quiet --roster ../r.roster --report report.json cells
-cd ..
+    V --quiet --report report.json cells
+back
 
-# ---- a file the report leaves out -------------------------------------------------------------
+# ---- a file the report leaves out: the files given do not open its commitment -------------------
 fresh
-"$UNIKA" report --format json -o partial.json cells/raddabarnen cells/rodakorset cells/stadsmissionen
+"$UNIKA" report --release-key ../rel.key --format json -o partial.json cells/raddabarnen cells/rodakorset cells/stadsmissionen
 expect "a file the report leaves out fails" 1 \
-    "FAIL  cells/uppsok/uppsok_2017H2_gender-F.uks: not among the report's inputs" \
-    "FAIL  total: its filter selects 39 file(s) the report does not cite in inputs" -- \
-    "$UNIKA" verify --quiet --roster ../r.roster --report partial.json cells
-cd ..
+    "FAIL  the 156 file(s) given do not open the report's commitment to its inputs" -- \
+    V --quiet --report partial.json cells
+expect "the same report, given only its own files and the manifests, names the partner left out" 1 \
+    "FAIL  withheld: uppsok's manifest #1 for all (cells/uppsok.manifest) lists " -- \
+    V --quiet --report partial.json --manifest cells/uppsok.manifest \
+    cells/raddabarnen cells/rodakorset cells/stadsmissionen
+back
+
+# ---- without a release key, a report cannot be audited ---------------------------------------
+"$UNIKA" report --format json -o unkeyed.json cells || exit 1
+expect "a report made without a release key fails" 1 \
+    "FAIL  the report commits to no input files (it was made without --release-key): nothing ties it to the files given, so it cannot be audited" -- \
+    V --quiet --report unkeyed.json cells
+expect "a keyed report needs its release key" 1 \
+    "FAIL  the report's inputs are keyed with release key $("$UNIKA" key fingerprint rel.key): give it (--release-key) to check them" -- \
+    "$UNIKA" verify --quiet --roster r.roster --coordinator "$PIN" --report report.json cells
 
 # ---- the release step: thresholds, secondary suppression, rounding, noise ---------------------
-"$UNIKA" report --format json --release --rows period --cols gender -o released.json cells || exit 1
+"$UNIKA" report --format json --release --release-key rel.key --rows period --cols gender -o released.json cells || exit 1
 withheld=$(python3 -c 'import json; r=json.load(open("released.json")); print(sum(f["suppression"] == "secondary" for f in r["figures"]), sum(f["suppression"] == "primary" for f in r["figures"]))')
 cases=$((cases + 1))
 case "$withheld" in "0 "*|*" 0") fail "the released table withholds nothing ($withheld): no test of suppression";; esac
@@ -152,33 +176,33 @@ nrel=$(grep -c '"kind": "\(union\|intersection\)"' released.json)
 expect "a released table (threshold, secondary suppression, sdc rounding) verifies" 0 \
     "release: threshold 5, secondary suppression on, rounding sdc, noise none" \
     "$nrel of $nrel figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
-    "$UNIKA" verify --roster r.roster --report released.json cells
+    V --report released.json cells
 python3 - <<'PY'
 import json
 r = json.load(open("released.json"))
 f = next(f for f in r["figures"] if f["suppression"] == "secondary")
 f.update(suppression="none", suppressed=False, shown="40", value=40, rounding_base=5)
+r["release"]["secondary_withheld"] -= 1
 open("revealed.id", "w").write(f["id"])
 json.dump(r, open("revealed.json", "w"), indent=2)
 PY
 expect "a withheld figure revealed by hand fails" 1 \
     "FAIL  $(cat revealed.id): the report shows \"40\", the signed files give \"..\", withheld as secondary" -- \
-    "$UNIKA" verify --quiet --roster r.roster --report revealed.json cells
+    V --quiet --report revealed.json cells
 
-"$UNIKA" keygen -o noise.key >/dev/null
-"$UNIKA" keygen -o other-noise.key >/dev/null
-"$UNIKA" report --format json --release --noise ckm --noise-key noise.key --release-id 2024-final \
+"$UNIKA" keygen -o other-key.key >/dev/null
+"$UNIKA" report --format json --release --noise ckm --release-key rel.key --release-id 2024-final \
     -o noisy.json cells || exit 1
-expect "a perturbed report verifies with its noise key" 0 \
+expect "a perturbed report verifies with its release key" 0 \
     "release: threshold 5, secondary suppression on, rounding sdc, noise ckm" \
     "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
-    "$UNIKA" verify --noise-key noise.key --roster r.roster --report noisy.json cells
-expect "a perturbed report needs the noise key" 1 \
-    "FAIL  the report's figures carry noise: give the release noise key (--noise-key) to recompute them" -- \
-    "$UNIKA" verify --roster r.roster --report noisy.json cells
-expect "another noise key is named" 1 \
-    "FAIL  the report's noise key is $("$UNIKA" key fingerprint noise.key), --noise-key is $("$UNIKA" key fingerprint other-noise.key)" -- \
-    "$UNIKA" verify --noise-key other-noise.key --roster r.roster --report noisy.json cells
+    V --report noisy.json cells
+expect "a perturbed report needs the release key" 1 \
+    "FAIL  the report's inputs and noise are keyed with release key $("$UNIKA" key fingerprint rel.key): give it (--release-key) to check them" -- \
+    "$UNIKA" verify --roster r.roster --coordinator "$PIN" --report noisy.json cells
+expect "another release key is named" 1 \
+    "FAIL  the report's release key is $("$UNIKA" key fingerprint rel.key), --release-key is $("$UNIKA" key fingerprint other-key.key)" -- \
+    "$UNIKA" verify --release-key other-key.key --roster r.roster --coordinator "$PIN" --report noisy.json cells
 
 # ---- one release step for both: each parameter changes the report, and verify follows ----------
 # report and verify call the same library function (unika_release_apply): for
@@ -189,33 +213,32 @@ shown_of() { python3 -c 'import json,sys; print(" ".join(f["shown"] for f in jso
 base_shown=$(shown_of report.json)
 i=0
 for params in "--min-count 40" "--min-count 40 --secondary off" "--round base5" "--round base10" \
-              "--round sdc" "--noise ckm --noise-key noise.key --release-id p1" \
-              "--noise geometric:0.5 --noise-key noise.key --release-id p1"; do
+              "--round sdc" "--noise ckm --release-id p1" "--noise geometric:0.5 --release-id p1"; do
     i=$((i + 1))
     # shellcheck disable=SC2086
-    "$UNIKA" report --format json $params -o "param$i.json" cells || exit 1
+    "$UNIKA" report --format json --release-key rel.key $params -o "param$i.json" cells || exit 1
     cases=$((cases + 1))
     [ "$(shown_of "param$i.json")" != "$base_shown" ] || fail "report $params: the figures did not change"
     expect "report $params: verify follows" 0 \
         "$nfig of $nfig figure(s) reproduced from the signed files; 0 problem(s): verified" -- \
-        "$UNIKA" verify --noise-key noise.key --roster r.roster --report "param$i.json" cells
+        V --report "param$i.json" cells
 done
 python3 - <<'PY'
 import json
 r = json.load(open("param4.json"))             # made with --round base10
-r["release"]["rounding"] = r["suppression"]["rounding"] = "base5"
+r["release"]["rounding"] = "base5"
 json.dump(r, open("restamped.json", "w"), indent=2)
 PY
 expect "a report whose rounding is restamped fails" 1 \
     "release: threshold 5, secondary suppression on, rounding base5, noise none" \
     "FAIL  by_half-year/period=2018H1: the report shows \"280\", the signed files give \"275\"" -- \
-    "$UNIKA" verify --roster r.roster --report restamped.json cells
+    V --report restamped.json cells
 
 # ---- refusals -----------------------------------------------------------------------------------
-printf '{"schema": "unika-report", "version": 1,\n  "figures": [1,]}\n' >broken.json
+printf '{"schema": "unika-report", "version": 2,\n  "figures": [1,]}\n' >broken.json
 expect "malformed JSON names line and column" 1 \
     "unika verify: broken.json: not a report verify can read: JSON line 2, column 17: an unexpected character" -- \
-    "$UNIKA" verify --roster r.roster --report broken.json cells
+    V --report broken.json cells
 expect "--roster is required" 2 "unika verify: --roster ROSTER is required" -- \
     "$UNIKA" verify --report report.json cells
 

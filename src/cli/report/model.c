@@ -219,7 +219,9 @@ const char *rm_label_title(const char *label, rp_grain g)
     return g == RP_HALF ? "half-year" : g == RP_YEAR ? "year" : g == RP_MONTH ? "month" : "period";
 }
 
-/* Inputs a table leaves out: those lacking one of its labels. */
+/* Inputs a table leaves out: those lacking one of its labels. The note
+ * says that some are, not how many: a count of input files is a count of
+ * cells, finer than the tables a report releases. */
 static void note_excluded(report *r, table *t)
 {
     size_t nf = t->clabel ? 2 : 1, out = 0;
@@ -229,11 +231,12 @@ static void note_excluded(report *r, table *t)
         if (!matches(r, i, nf, fk, fv, t->grain)) out++;
     if (!out) return;
     int period = !strcmp(t->rlabel, "period") || (t->clabel && !strcmp(t->clabel, "period"));
-    t->note = cli_xprintf("%zu of %zu input files are left out of this table: they lack the %s%s%s "
-                      "label%s%s.",
-                      out, r->n, t->rlabel, t->clabel ? " or the " : "", t->clabel ? t->clabel : "",
-                      period && t->grain != RP_ALL ? ", or their period is coarser than " : "",
-                      period && t->grain != RP_ALL ? rp_grain_name(t->grain) : "");
+    int coarse = period && t->grain != RP_ALL;
+    t->note = cli_xprintf("Input files that lack the %s%s%s label%s%s%s are left out of this "
+                          "table.",
+                          t->rlabel, t->clabel ? " or the " : "", t->clabel ? t->clabel : "",
+                          coarse ? ", or whose period is coarser than " : "",
+                          coarse ? rp_grain_name(t->grain) : "", coarse ? "," : "");
 }
 
 /* A table of rows (x cols), with totals as unions. */
@@ -378,7 +381,7 @@ int rm_build_default(report *r, rp_grain grain)
 static unika_release_params release_params(const report *r)
 {
     unika_release_params p = {r->min_count, r->secondary, r->rounding, r->noise, r->epsilon,
-                              r->noise_key, r->release_id, 0};
+                              r->release_key, r->release_id, 0};
     p.raw_estimates = unika_release_publishes_raw(&p);
     return p;
 }
@@ -462,32 +465,40 @@ const char *rm_rounding_text(unika_rounding g)
     }
 }
 
-/* The manifest: BLAKE2b-256 of the inputs' digests, in byte order, so the
- * same files name the same release whatever order they were given in. */
-size_t *rm_inputs_by_digest(const report *r)
+int rm_commit(report *r)
 {
-    size_t *at = cli_xrealloc(NULL, (r->n ? r->n : 1) * sizeof *at);
-    for (size_t i = 0; i < r->n; i++) at[i] = i;
-    for (size_t a = 1; a < r->n; a++)
-        for (size_t b = a; b > 0 && memcmp(r->in[at[b - 1]].digest, r->in[at[b]].digest,
-                                           UNIKA_DIGEST_BYTES) > 0; b--) {
-            size_t t = at[b];
-            at[b] = at[b - 1];
-            at[b - 1] = t;
-        }
-    return at;
+    r->commitment[0] = '\0';
+    if (!r->release_key) return 0;
+    unika_fingerprint_to_hex(r->release_fp, unika_key_fingerprint_ptr(r->release_key));
+    uint8_t *d = cli_xrealloc(NULL, (r->n ? r->n : 1) * UNIKA_DIGEST_BYTES), c[UNIKA_DIGEST_BYTES];
+    for (size_t i = 0; i < r->n; i++)
+        memcpy(d + i * UNIKA_DIGEST_BYTES, r->in[i].digest, UNIKA_DIGEST_BYTES);
+    unika_error err = {0};
+    int rc = unika_release_commitment(c, r->release_key, d, r->n, &err);
+    free(d);
+    if (rc < 0) return cli_fail(NULL, &err);
+    unika_hex_encode(r->commitment, c, UNIKA_DIGEST_BYTES);
+    if (!r->release_id[0]) snprintf(r->release_id, sizeof r->release_id, "inputs-%.16s", r->commitment);
+    return 0;
 }
 
-void rm_manifest(report *r)
+int rm_build(report *r)
 {
-    uint8_t *buf = cli_xrealloc(NULL, r->n * UNIKA_DIGEST_BYTES), d[UNIKA_DIGEST_BYTES];
-    size_t *at = rm_inputs_by_digest(r);
-    for (size_t i = 0; i < r->n; i++)
-        memcpy(buf + i * UNIKA_DIGEST_BYTES, r->in[at[i]].digest, UNIKA_DIGEST_BYTES);
-    (void)unika_file_digest(d, buf, r->n * UNIKA_DIGEST_BYTES);
-    unika_hex_encode(r->manifest, d, UNIKA_DIGEST_BYTES);
-    free(buf);
-    free(at);
+    const rm_request *q = &r->req;
+    if (!q->rows && !q->overlap) return rm_build_default(r, q->grain);
+    int rc = rm_build_total(r);
+    if (!rc && q->rows) {
+        const char *rows = q->rows, *cols = q->cols;
+        char *id = cols ? cli_xprintf("%s_x_%s", rows, cols) : cli_xprintf("by_%s", rows);
+        char *title = cols ? cli_xprintf("By %s and %s", rm_label_title(rows, q->grain),
+                                         rm_label_title(cols, q->grain))
+                           : cli_xprintf("By %s", rm_label_title(rows, q->grain));
+        rc = rm_build_table(r, id, title, rows, cols, q->grain);
+        free(id);
+        free(title);
+    }
+    if (!rc && q->overlap) rc = rm_build_overlap(r, q->overlap, q->grain);
+    return rc;
 }
 
 void rm_report_free(report *r)
@@ -518,5 +529,4 @@ void rm_report_free(report *r)
     }
     free(r->t);
     rp_inputs_free(r->in, r->n);
-    unika_key_free(r->noise_key);
 }

@@ -49,6 +49,13 @@ typedef struct table {
     char *note;
 } table;
 
+/* What chose the tables, recorded in the JSON as "request" so that `unika
+ * verify` can build the same report again from the signed files. */
+typedef struct rm_request {
+    const char *rows, *cols, *overlap; /* NULL: not asked (all NULL: the standard set) */
+    rp_grain grain;                    /* --period-grain */
+} rm_request;
+
 typedef struct report {
     rp_input *in;
     size_t n;
@@ -56,25 +63,30 @@ typedef struct report {
     size_t nf, capf;
     table *t;
     size_t nt, capt;
+    rm_request req;
     unsigned long min_count;
-    size_t skipped_recipe;
-    const char *recipe_name;
+    const char *recipe_name; /* the inputs' recipe label, or NULL */
     /* the release step (docs/report.md, "Release step") */
     int secondary;
     unika_rounding rounding;
     unika_noise noise;
     double epsilon;
-    unika_key *noise_key;
-    char noise_fp[UNIKA_FINGERPRINT_HEX_BYTES];
-    char release_id[UNIKA_RELEASE_ID_MAX + 1];
-    char manifest[RP_DIGEST_HEX_BYTES];
+    /* The release key (the caller's: not freed here) keys the commitment to
+     * the inputs and the noise; NULL without one (no commitment, no noise). */
+    const unika_key *release_key;
+    char release_fp[UNIKA_FINGERPRINT_HEX_BYTES];  /* "" without a release key */
+    char release_id[UNIKA_RELEASE_ID_MAX + 1];      /* "" when there is none */
+    char commitment[RP_DIGEST_HEX_BYTES];           /* "" without a release key */
     size_t n_secondary;
 } report;
 
 
 /* ---- building (model.c) ---------------------------------------------------------- */
 
-/* The partnership's standard set (docs/report.md, "Default report"). */
+/* The tables r->req asks for: the partnership's standard set (docs/report.md,
+ * "Default report"), or the total and the --rows/--cols/--overlap tables. */
+int rm_build(report *r);
+/* The partnership's standard set. */
 int rm_build_default(report *r, rp_grain grain);
 /* The whole-period total. */
 int rm_build_total(report *r);
@@ -85,11 +97,10 @@ int rm_build_table(report *r, const char *id, const char *title, const char *rla
 int rm_build_overlap(report *r, const char *label, rp_grain grain);
 /* "half-year", "year", "month" for period at that grain, else the label. */
 const char *rm_label_title(const char *label, rp_grain g);
-/* The inputs' indices in byte order of their digests (free() it). */
-size_t *rm_inputs_by_digest(const report *r);
-/* The manifest: BLAKE2b-256 of the inputs' digests in byte order, so the
- * same files name the same release whatever order they were given in. */
-void rm_manifest(report *r);
+/* With a release key: the keyed commitment to the inputs
+ * (unika_release_commitment()) and, unless one was given, the release id
+ * "inputs-" + its first 16 hex digits. Without one: nothing. */
+int rm_commit(report *r);
 void rm_report_free(report *r);
 
 /* ---- the release step (model.c) -------------------------------------------------- */
@@ -106,8 +117,10 @@ const char *rm_rounding_text(unika_rounding g);
 
 /* ---- renderers (render_*.c) ------------------------------------------------------ */
 
-void rm_write_markdown(FILE *o, const report *r);
-void rm_write_csv(FILE *o, const report *r);
+/* The report's JSON (schema unika-report, version 2): the one document that
+ * is audited, and from which every other format is rendered (render.h). */
 void rm_write_json(FILE *o, const report *r);
+/* The same into a malloc'd buffer of *n bytes (exits when out of memory). */
+char *rm_json_text(const report *r, size_t *n);
 
 #endif /* UNIKA_CLI_REPORT_MODEL_H */

@@ -1,13 +1,12 @@
 /*
- * render_md.c - `unika report` as markdown (docs/report.md).
+ * render_md.c - `unika report` as markdown, rendered from the report's JSON
+ * (render.h; docs/report.md).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/model.h"
-
+#include "report/render.h"
 
 /* A label value in a markdown table: '|' would end the cell. */
 static void md_text(FILE *o, const char *v)
@@ -18,155 +17,185 @@ static void md_text(FILE *o, const char *v)
     }
 }
 
-static void md_interval(FILE *o, const report *r, const figure *f)
+/* The i-th id of an array of ids, as its figure (rd_open checked both). */
+static const unika_json *fig_at(const rd_doc *d, const unika_json *ids, size_t i)
 {
-    if (f->suppressed) fputs("–", o);
-    else if (f->r.estimate.exact) fputs("exact", o);
-    else if (rm_raw_published(r)) fprintf(o, "%.0f–%.0f", f->r.estimate.ci_low, f->r.estimate.ci_high);
-    else fprintf(o, "%.0f–%.0f", f->r.value_ci_low, f->r.value_ci_high);
+    return rd_figure(d, ids->items[i]->text);
 }
 
-static void md_note(FILE *o, const report *r, const table *t)
+static void md_interval(FILE *o, const rd_doc *d, const unika_json *f)
 {
-    int empty = t->total == NONE && !t->np;
-    if (t->note) fprintf(o, empty ? "%s\n" : "\n%s\n", t->note);
-    if (r->min_count && !empty)
+    if (rd_true(f, "suppressed")) fputs("–", o);
+    else if (rd_true(f, "exact")) fputs("exact", o);
+    else if (rd_true(d->release, "raw_estimates"))
+        fprintf(o, "%.0f–%.0f", rd_num(f, "ci_low"), rd_num(f, "ci_high"));
+    else fprintf(o, "%.0f–%.0f", rd_num(f, "value_ci_low"), rd_num(f, "value_ci_high"));
+}
+
+static void md_note(FILE *o, const rd_doc *d, const unika_json *t)
+{
+    const unika_json *pairs = unika_json_get(t, "pairs");
+    int empty = !unika_json_get(t, "total") && !(pairs && pairs->n);
+    const char *note = unika_json_str(t, "note");
+    if (note) fprintf(o, empty ? "%s\n" : "\n%s\n", note);
+    unsigned long n = (unsigned long)rd_num(d->release, "threshold");
+    if (n && !empty)
         fprintf(o, "\nFigures below %lu are shown as <%lu (primary suppression, also applied to "
-                   "totals and overlaps).\n",
-                r->min_count, r->min_count);
+                   "totals and overlaps).\n", n, n);
     int secondary = 0;
-    for (size_t i = 0; i < r->nf && !secondary; i++)
-        secondary = r->f[i].table == t->id && r->f[i].r.state == UNIKA_RELEASE_SECONDARY;
+    for (size_t i = 0; i < d->figures->n && !secondary; i++) {
+        const unika_json *f = d->figures->items[i];
+        secondary = !strcmp(rd_str(f, "table"), rd_str(t, "id")) &&
+                    !strcmp(rd_str(f, "suppression"), "secondary");
+    }
     if (secondary)
         fputs("Figures shown as .. are withheld so that a figure below the threshold cannot be\n"
               "recovered from its row, column, total or overlap (secondary suppression).\n",
               o);
 }
 
-
-
-/* The footer: every parameter of the release step and the manifest. */
-static void md_release(FILE *o, const report *r)
+/* The footer: every parameter of the release step, and the commitment to
+ * the inputs (never the inputs themselves: docs/security.md). */
+static void md_release(FILE *o, const rd_doc *d)
 {
+    const unika_json *rel = d->release;
+    unsigned long n = (unsigned long)rd_num(rel, "threshold");
+    size_t withheld = (size_t)rd_num(rel, "secondary_withheld");
+    const char *noise = rd_str(rel, "noise"), *key = unika_json_str(rel, "release_key_fingerprint");
     fputs("\n## Release\n\n", o);
-    if (r->min_count) fprintf(o, "- Threshold: figures below %lu shown as <%lu.\n", r->min_count,
-                              r->min_count);
+    if (n) fprintf(o, "- Threshold: figures below %lu shown as <%lu.\n", n, n);
     else fputs("- Threshold: none.\n", o);
     fprintf(o, "- Secondary suppression: %s (%zu figure%s withheld as ..).\n",
-            r->secondary ? "on" : "off", r->n_secondary, r->n_secondary == 1 ? "" : "s");
-    fprintf(o, "- Rounding: %s.\n", rm_rounding_text(r->rounding));
-    if (r->noise == UNIKA_NOISE_NONE) fputs("- Noise: none.\n", o);
-    else if (r->noise == UNIKA_NOISE_CKM)
-        fprintf(o, "- Noise: ckm (-2..+2 with probabilities .05 .20 .50 .20 .05), noise key %s.\n",
-                r->noise_fp);
-    else
-        fprintf(o, "- Noise: geometric, epsilon %g per figure, noise key %s.\n", r->epsilon,
-                r->noise_fp);
-    fprintf(o, "- Release id: %s.\n", r->release_id);
-    if (!rm_raw_published(r))
+            rd_true(rel, "secondary") ? "on" : "off", withheld, withheld == 1 ? "" : "s");
+    fprintf(o, "- Rounding: %s.\n", rm_doc_rounding_text(rd_str(rel, "rounding")));
+    if (!strcmp(noise, "ckm"))
+        fprintf(o, "- Noise: ckm (-2..+2 with probabilities .05 .20 .50 .20 .05), release key "
+                   "%s.\n", key);
+    else if (!strcmp(noise, "geometric"))
+        fprintf(o, "- Noise: geometric, epsilon %g per figure, release key %s.\n",
+                rd_num(rel, "epsilon"), key);
+    else fputs("- Noise: none.\n", o);
+    if (unika_json_str(rel, "release_id"))
+        fprintf(o, "- Release id: %s.\n", rd_str(rel, "release_id"));
+    if (!rd_true(rel, "raw_estimates"))
         fputs("- Intervals: 95% intervals of the sketch error, moved with the noise and widened\n"
               "  to the rounding base; unrounded estimates are not published.\n",
               o);
+    const char *recipe = unika_json_str(d->root, "recipe");
     fprintf(o, "- Linkage: figures count distinct pseudonyms of recipe %s; people whose records\n"
                "  differ in the recipe's fields are counted twice, and different people with the\n"
                "  same fields once. That error is not in the intervals: docs/linkage.md gives\n"
-               "  its measured size per recipe.\n",
-            r->recipe_name ? r->recipe_name : "unlabelled");
-    fprintf(o, "- Inputs: %zu sketch file%s, manifest %s (BLAKE2b-256 of their digests in byte "
-               "order):\n\n",
-            r->n, r->n == 1 ? "" : "s", r->manifest);
-    size_t *at = rm_inputs_by_digest(r);
-    for (size_t i = 0; i < r->n; i++) {
-        fprintf(o, "  - %s ", r->in[at[i]].digest_hex);
-        md_text(o, r->in[at[i]].path);
-        fputc('\n', o);
-    }
-    free(at);
+               "  its measured size per recipe.\n", recipe ? recipe : "unlabelled");
+    if (key)
+        fprintf(o, "- Inputs: committed to under release key %s, as the keyed BLAKE2b-256 of\n"
+                   "  the input files' digests (an auditor who holds the release key checks it\n"
+                   "  against the partners' signed files with unika verify):\n"
+                   "  %s.\n",
+                key, rd_str(rel, "inputs_commitment"));
+    else
+        fputs("- Inputs: not committed (the report was made without a release key), so it\n"
+              "  cannot be audited.\n", o);
 }
 
-void rm_write_markdown(FILE *o, const report *r)
+static void md_overlap(FILE *o, const rd_doc *d, const unika_json *t)
 {
-    char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
-    unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(r->in[0].sketch));
-    unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(r->in[0].sketch));
+    const unika_json *pairs = unika_json_get(t, "pairs");
+    if (!pairs->n) return;
+    const char *lt = rm_doc_label_title(rd_str(t, "rows_label"), rd_str(t, "period_grain"));
+    fprintf(o, "| %s | %s | in both | 95%% interval |\n|---|---|---:|---|\n", lt, lt);
+    for (size_t k = 0; k < pairs->n; k++) {
+        const unika_json *f = fig_at(d, pairs, k), *ov = unika_json_get(f, "overlap");
+        fputs("| ", o);
+        md_text(o, rd_str(ov, "a"));
+        fputs(" | ", o);
+        md_text(o, rd_str(ov, "b"));
+        fprintf(o, " | %s | ", rd_str(f, "shown"));
+        md_interval(o, d, f);
+        fputs(" |\n", o);
+    }
+}
+
+static void md_one_way(FILE *o, const rd_doc *d, const unika_json *t)
+{
+    const unika_json *rows = unika_json_get(t, "rows"), *cells = unika_json_get(t, "cells");
+    fprintf(o, "| %s | unique | 95%% interval |\n|---|---:|---|\n",
+            rm_doc_label_title(rd_str(t, "rows_label"), rd_str(t, "period_grain")));
+    for (size_t i = 0; i <= rows->n; i++) {
+        const unika_json *f = i < rows->n ? fig_at(d, cells->items[i], 0)
+                                          : rd_figure(d, rd_str(t, "total"));
+        fputs("| ", o);
+        md_text(o, i < rows->n ? rows->items[i]->text : "**total**");
+        fprintf(o, " | %s | ", rd_str(f, "shown"));
+        md_interval(o, d, f);
+        fputs(" |\n", o);
+    }
+}
+
+static void md_two_way(FILE *o, const rd_doc *d, const unika_json *t)
+{
+    const unika_json *rows = unika_json_get(t, "rows"), *cols = unika_json_get(t, "cols");
+    const unika_json *cells = unika_json_get(t, "cells");
+    const unika_json *rt = unika_json_get(t, "row_totals"), *ct = unika_json_get(t, "col_totals");
+    fprintf(o, "| %s |", rm_doc_label_title(rd_str(t, "rows_label"), rd_str(t, "period_grain")));
+    for (size_t j = 0; j < cols->n; j++) {
+        fputc(' ', o);
+        md_text(o, cols->items[j]->text);
+        fputs(" |", o);
+    }
+    fputs(" **total** |\n|---|", o);
+    for (size_t j = 0; j <= cols->n; j++) fputs("---:|", o);
+    fputc('\n', o);
+    for (size_t i = 0; i <= rows->n; i++) {
+        fputs("| ", o);
+        md_text(o, i < rows->n ? rows->items[i]->text : "**total**");
+        fputs(" |", o);
+        for (size_t j = 0; j <= cols->n; j++) {
+            const unika_json *f = i < rows->n ? (j < cols->n ? fig_at(d, cells->items[i], j)
+                                                             : fig_at(d, rt, i))
+                                              : (j < cols->n ? fig_at(d, ct, j)
+                                                             : rd_figure(d, rd_str(t, "total")));
+            fprintf(o, " %s |", rd_str(f, "shown"));
+        }
+        fputc('\n', o);
+    }
+    fputs("\nIntervals of every figure are in the CSV and JSON formats.\n", o);
+}
+
+void rm_write_markdown(FILE *o, const rd_doc *d, const char *options, const char *stamp)
+{
+    (void)options;
+    const char *recipe = unika_json_str(d->root, "recipe");
     fprintf(o, "# Unique individuals\n\n");
-    fprintf(o, "%zu sketch file%s; key %s; recipe %s (%s); maximum-likelihood estimates.\n",
-            r->n, r->n == 1 ? "" : "s", kfp, r->recipe_name ? r->recipe_name : "unlabelled", rfp);
-    if (r->skipped_recipe)
-        fprintf(o, "%zu files of other recipes were left out.\n", r->skipped_recipe);
+    fprintf(o, "Key %s; recipe %s (%s); maximum-likelihood estimates.\n",
+            rd_str(d->root, "key_fingerprint"), recipe ? recipe : "unlabelled",
+            rd_str(d->root, "recipe_fingerprint"));
     fprintf(o, "Totals are unions of the cells' sketches, never sums: people seen in several\n"
                "cells are counted once, so the cells of a row or column need not add up to\n"
                "its total. Intervals are 95%% intervals of the sketch error only (not of\n"
                "record linkage); \"exact\" figures are counted, not estimated.\n");
-    for (size_t ti = 0; ti < r->nt; ti++) {
-        const table *t = &r->t[ti];
-        fprintf(o, "\n## %s\n\n", t->title);
-        if (t->overlap) {
-            if (t->np) {
-                const char *lt = rm_label_title(t->rlabel, t->grain);
-                fprintf(o, "| %s | %s | in both | 95%% interval |\n|---|---|---:|---|\n", lt, lt);
-                for (size_t k = 0; k < t->np; k++) {
-                    const figure *f = &r->f[t->pairs[k]];
-                    fputs("| ", o);
-                    md_text(o, f->oa);
-                    fputs(" | ", o);
-                    md_text(o, f->ob);
-                    fprintf(o, " | %s | ", f->r.shown);
-                    md_interval(o, r, f);
-                    fputs(" |\n", o);
-                }
-            }
-            md_note(o, r, t);
-            continue;
-        }
-        if (!t->rlabel) { /* the whole-period total */
-            const figure *f = &r->f[t->total];
-            fprintf(o, "| | unique | 95%% interval |\n|---|---:|---|\n| total | %s | ", f->r.shown);
-            md_interval(o, r, f);
+    for (size_t ti = 0; ti < d->tables->n; ti++) {
+        const unika_json *t = d->tables->items[ti];
+        const char *kind = rd_str(t, "kind");
+        fprintf(o, "\n## %s\n\n", rd_str(t, "title"));
+        if (!strcmp(kind, "overlap")) {
+            md_overlap(o, d, t);
+        } else if (!strcmp(kind, "total")) {
+            const unika_json *f = rd_figure(d, rd_str(t, "total"));
+            fprintf(o, "| | unique | 95%% interval |\n|---|---:|---|\n| total | %s | ",
+                    rd_str(f, "shown"));
+            md_interval(o, d, f);
             fputs(" |\n", o);
-            md_note(o, r, t);
-            continue;
+        } else if (unika_json_get(t, "total")) {
+            if (!strcmp(kind, "one-way")) md_one_way(o, d, t);
+            else md_two_way(o, d, t);
         }
-        if (t->total == NONE) {
-            md_note(o, r, t);
-            continue;
-        }
-        if (!t->clabel) {
-            fprintf(o, "| %s | unique | 95%% interval |\n|---|---:|---|\n",
-                    rm_label_title(t->rlabel, t->grain));
-            for (size_t i = 0; i <= t->nr; i++) {
-                const figure *f = &r->f[i < t->nr ? t->cell[i] : t->total];
-                fputs("| ", o);
-                md_text(o, i < t->nr ? t->rows[i] : "**total**");
-                fprintf(o, " | %s | ", f->r.shown);
-                md_interval(o, r, f);
-                fputs(" |\n", o);
-            }
-        } else {
-            fprintf(o, "| %s |", rm_label_title(t->rlabel, t->grain));
-            for (size_t j = 0; j < t->nc; j++) {
-                fputc(' ', o);
-                md_text(o, t->cols[j]);
-                fputs(" |", o);
-            }
-            fputs(" **total** |\n|---|", o);
-            for (size_t j = 0; j <= t->nc; j++) fputs("---:|", o);
-            fputc('\n', o);
-            for (size_t i = 0; i <= t->nr; i++) {
-                fputs("| ", o);
-                md_text(o, i < t->nr ? t->rows[i] : "**total**");
-                fputs(" |", o);
-                for (size_t j = 0; j <= t->nc; j++) {
-                    size_t k = i < t->nr ? (j < t->nc ? t->cell[i * t->nc + j] : t->rtot[i])
-                                         : (j < t->nc ? t->ctot[j] : t->total);
-                    fprintf(o, " %s |", r->f[k].r.shown);
-                }
-                fputc('\n', o);
-            }
-            fputs("\nIntervals of every figure are in the CSV and JSON formats.\n", o);
-        }
-        md_note(o, r, t);
+        md_note(o, d, t);
     }
-    md_release(o, r);
+    md_release(o, d);
+    fprintf(o, "\n<!-- %s -->\n", stamp);
 }
 
+int rm_markdown_stamp(const char *bytes, size_t n, char *dst, size_t cap)
+{
+    return rm_text_stamp(bytes, n, "<!-- ", " -->", dst, cap);
+}

@@ -20,6 +20,7 @@ int cmd_report(int argc, char **argv);
 /* ---- sketch files ------------------------------------------------------------ */
 
 #define RP_DIGEST_HEX_BYTES (2 * UNIKA_DIGEST_BYTES + 1)
+#define RP_REPORT_MAX ((size_t)64 << 20) /* a report's JSON: 64 MiB at most */
 
 /* One sketch file as the library read it (unika_sketch_load_file()): its
  * bytes' BLAKE2b-256 digest (what provenance records and report figures

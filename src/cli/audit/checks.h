@@ -1,0 +1,54 @@
+/*
+ * checks.h - what the parts of the audit share (audit.c: the report's
+ * header, the files and the commitment; figures.c: every figure recomputed;
+ * rebuild.c: the whole JSON and the renderings compared byte for byte;
+ * manifests.c: the partners' manifests). Never used outside audit/.
+ */
+#ifndef UNIKA_CLI_AUDIT_CHECKS_H
+#define UNIKA_CLI_AUDIT_CHECKS_H
+
+#include "audit/audit.h"
+#include "report/doc.h"
+#include "report/report.h"
+
+typedef struct vinput {
+    char *path;
+    uint8_t digest[UNIKA_DIGEST_BYTES];
+    char hex[RP_DIGEST_HEX_BYTES];
+    unika_sketch *sketch; /* NULL when unreadable */
+    char signer[UNIKA_SIGNER_NAME_MAX + 1];
+    int trusted;          /* signature, authority, key and recipe all verified */
+} vinput;
+
+typedef struct audit {
+    vinput *in;
+    size_t n;
+    int quiet;
+    size_t failures;
+    const rd_doc *doc;
+    uint8_t recipe_fp[UNIKA_FINGERPRINT_BYTES];
+    unsigned long min_count;
+} audit;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void audit_ok(const audit *a, const char *fmt, ...);
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void audit_fail(audit *a, const char *fmt, ...);
+
+/* Step 5: every figure; returns how many failed. */
+size_t audit_figures(audit *a, const unika_key *release_key);
+
+/* Step 6: the report built again from the trusted files, compared byte for byte. */
+void audit_rebuild(audit *a, const audit_report *rep, const unika_key *release_key);
+
+/* Step 7: each rendering, rendered again from the audited JSON and compared. */
+void audit_renderings(audit *a, char *const *paths, size_t n);
+
+/* Step 3: the partners' manifests against the files given. */
+void audit_manifests(audit *a, const unika_roster *roster, char *const *paths, size_t n);
+
+#endif

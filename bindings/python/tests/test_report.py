@@ -1,6 +1,6 @@
 """Reading `unika report --format json` into Python objects and pandas
 DataFrames: the reader agrees with the command's CSV of the same report, and
-every figure is recomputed from the sketch files its inputs name."""
+every figure is recomputed from the sketch files its filter selects."""
 import csv
 import hashlib
 import json
@@ -66,9 +66,12 @@ class Reports(unittest.TestCase):
         cls.cells = os.path.join(cls.dir, "cells")
         os.makedirs(cls.cells)
         cells(cls.cells)
+        release_key = os.path.join(cls.dir, "release.key")
+        subprocess.run([CLI, "keygen", "-o", release_key], check=True, capture_output=True)
+        rel = ["--release", "--release-key", release_key]
         for name, args in (("plain.json", ["--format", "json"]), ("plain.csv", ["--format", "csv"]),
-                           ("release.json", ["--format", "json", "--release"]),
-                           ("release.csv", ["--format", "csv", "--release"])):
+                           ("release.json", ["--format", "json", *rel]),
+                           ("release.csv", ["--format", "csv", *rel])):
             subprocess.run([CLI, "report", *args, "-o", os.path.join(cls.dir, name), cls.cells],
                            check=True, capture_output=True)
 
@@ -81,9 +84,9 @@ class Reports(unittest.TestCase):
 
     def test_structure(self):
         r = self.read("plain.json")
-        self.assertEqual((r.schema, r.version, r.recipe, r.estimator), ("unika-report", 1,
+        self.assertEqual((r.schema, r.version, r.recipe, r.estimator), ("unika-report", 2,
                                                                         "strict", "ml"))
-        self.assertEqual(len(r.inputs), 13)
+        self.assertEqual(r.request["period_grain"], "half-year")
         self.assertEqual([t.id for t in r.tables][:1], ["total"])
         self.assertIn("half-year_x_org", [t.id for t in r.tables])
         t = r.table("by_org")
@@ -94,7 +97,6 @@ class Reports(unittest.TestCase):
         ov = r.figure("overlap_org/org=raddabarnen&org=rodakorset")
         self.assertEqual((ov.kind, ov.overlap), ("intersection", unika.Overlap(
             "org", "raddabarnen", "rodakorset")))
-        self.assertTrue(ov.inputs_a and ov.inputs_b)
         with self.assertRaises(KeyError):
             r.figure("nope")
         with self.assertRaises(KeyError) as cm:
@@ -121,23 +123,40 @@ class Reports(unittest.TestCase):
                         self.assertEqual(got, want, (name, row["figure"], field))
 
     def test_every_figure_recomputed_from_its_sketch_files(self):
-        by_digest = {}
-        for f in os.listdir(self.cells):
-            with open(os.path.join(self.cells, f), "rb") as fh:
-                data = fh.read()
-            by_digest[hashlib.blake2b(data, digest_size=32).hexdigest()] = data
-        r = self.read("plain.json")
-        self.assertEqual({i.digest for i in r.inputs}, set(by_digest))
+        """The files a figure rests on are selected again with its filter
+        (docs/report.md, "Recomputing a figure"), as unika verify does."""
+        sketches = [unika.Sketch.from_bytes(open(os.path.join(self.cells, f), "rb").read())
+                    for f in sorted(os.listdir(self.cells))]
 
-        def union(digests):
-            return unika.union(unika.Sketch.from_bytes(by_digest[d]) for d in digests)
+        def rolled(period, grain):
+            return {"half-year": period, "year": period[:4], "all": "all"}[grain]
+
+        def selected(filt, grain):
+            out = []
+            for s in sketches:
+                labels = s.labels
+                ok = True
+                for k, v in filt.items():
+                    have = labels.get(k)
+                    if have is not None and k == "period":
+                        have = rolled(have, grain)
+                    ok = ok and have is not None and (v == "*" or v == have)
+                if ok:
+                    out.append(s)
+            return out
+        r = self.read("plain.json")
         checked = 0
         for f in r.figures:
             if f.suppressed:
                 self.assertIsNone(f.estimate)
                 continue
-            e = (union(f.inputs_a).intersection(union(f.inputs_b)) if f.kind == "intersection"
-                 else union(f.inputs).estimate())
+            if f.kind == "intersection":
+                ov = f.overlap
+                a = unika.union(selected({ov.label: ov.a}, f.period_grain))
+                b = unika.union(selected({ov.label: ov.b}, f.period_grain))
+                e = a.intersection(b)
+            else:
+                e = unika.union(selected(f.filter, f.period_grain)).estimate()
             self.assertEqual((f.estimate, f.std_error, f.ci_low, f.ci_high, f.exact), tuple(e),
                              f.id)
             self.assertEqual(f.shown, "%.0f" % e.estimate)
@@ -169,20 +188,28 @@ class Reports(unittest.TestCase):
             return doc
         cases = [
             (lambda d: d.update(schema="unika-compare-recipes"), "schema 'unika-compare-recipes'"),
-            (lambda d: d.update(version=2), "version 2"),
+            (lambda d: d.update(version=1), "version 1"),
             (lambda d: d["figures"][0].pop("estimate"), "figure 'total' lacks 'estimate'"),
             (lambda d: d["figures"][1].update(exact="yes"), "'exact' is \"yes\", not true or false"),
             (lambda d: d["figures"][0].update(value=1.5), "'value' is 1.5, not an integer or null"),
-            (lambda d: d["figures"][0].update(inputs=[1]), "'inputs' must be a list of strings"),
             (lambda d: d["tables"][1].update(total="missing"), "names figure 'missing'"),
             (lambda d: d["figures"].append(d["figures"][0]), "not unique"),
             (lambda d: d.pop("tables"), "document lacks 'tables'"),
-            (lambda d: d["inputs"].__setitem__(0, "x"), "inputs[0] is not a JSON object"),
+            (lambda d: d["figures"].__setitem__(0, "x"), "figures[0] is not a JSON object"),
         ]
         for change, message in cases:
             with self.assertRaises(ValueError) as cm:
                 unika.Report.from_json(broken(change))
             self.assertIn(message, str(cm.exception))
+        with open(os.path.join(self.dir, "plain.json"), encoding="utf-8") as f:
+            text = f.read()
+        dup = text.rstrip()[:-1] + ', "figures": []}'
+        with self.assertRaises(ValueError) as cm:
+            unika.Report.from_json(dup)
+        self.assertIn("gives the key 'figures' twice", str(cm.exception))
+        with self.assertRaises(ValueError) as cm:
+            unika.Report.from_json(text.replace('"confidence": 0.95', '"confidence": NaN'))
+        self.assertIn("NaN is not JSON", str(cm.exception))
         with self.assertRaises(ValueError):
             unika.Report.from_json("[1, 2]")
         with self.assertRaises(ValueError):  # json.JSONDecodeError is a ValueError

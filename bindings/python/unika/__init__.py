@@ -32,7 +32,7 @@ from ._records import (COLUMNS, BatchResult, pseudonymize, pseudonymize_batch,
                        pseudonymize_columns, pseudonymize_fields)
 from ._matchkeys import MATCHKEY_TYPES, MatchKeys, matchkey_hash, matchkeys, matchkeys_derive
 from ._sketch import AddResult, Estimate, Sketch, union
-from ._report import Figure, Overlap, Report, ReportInput, Table, read_report
+from ._report import Figure, Overlap, Report, Table, read_report
 
 __all__ = [
     # the library
@@ -51,7 +51,7 @@ __all__ = [
     "normalize_name", "parse_date", "personnummer", "dossier", "digits", "gender", "Date",
     "Personnummer",
     # reports
-    "read_report", "Report", "Table", "Figure", "Overlap", "ReportInput",
+    "read_report", "Report", "Table", "Figure", "Overlap",
 ]
 
 __version__ = version()

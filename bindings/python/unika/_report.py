@@ -1,6 +1,12 @@
-"""Reading the report JSON (schema "unika-report", version 1; docs/report.md,
+"""Reading the report JSON (schema "unika-report", version 2; docs/report.md,
 "Formats") into Python objects, and into pandas DataFrames where pandas is
 installed. Pure Python: a report needs no key and no sketch to be read.
+
+The reader is as strict as `unika verify`'s (src/common/json.c) where it
+matters: an object with the same key twice is refused (Python's json module
+would keep the last value, verify's reader the first: an audited report
+could then say one thing to the auditor and another to this reader), and so
+are NaN and Infinity.
 """
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
-SCHEMA, VERSION = "unika-report", 1
+SCHEMA, VERSION = "unika-report", 2
 
 # The CSV columns of a report (docs/report.md), which Report.rows() mirrors.
 ROW_FIELDS = ("table", "figure", "row_label", "row", "col_label", "col", "shown", "estimate",
@@ -60,19 +66,23 @@ def _names(types: Any) -> str:
                        .get(t.__name__, t.__name__) for t in _tuple(types))
 
 
+def _unique(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    """json.loads' object hook: a key given twice is an error, not the last one."""
+    out: Dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError("unika: the report gives the key %r twice in one object: readers "
+                             "disagree on which value counts" % (k,))
+        out[k] = v
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError("unika: %s is not JSON" % name)
+
+
 def _float(v: Optional[Union[int, float]]) -> Optional[float]:
     return None if v is None else float(v)
-
-
-@dataclass(frozen=True)
-class ReportInput:
-    """One sketch file the report read: its BLAKE2b-256 digest (hex), path,
-    precision and labels."""
-
-    digest: str
-    path: str
-    precision: int
-    labels: Dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -90,9 +100,10 @@ class Figure:
     "intersection"; shown is the text published ("<5", ".." when withheld);
     value and its interval are what was published after rounding and noise;
     estimate, std_error, ci_low and ci_high are the raw sketch estimate (None
-    when withheld or when the release publishes no raw estimates); inputs are
-    the digests of the files the figure unions (inputs_a and inputs_b the two
-    sides of an overlap)."""
+    when withheld or when the release publishes no raw estimates). Which input
+    files a figure rests on is not published (version 1 listed their digests,
+    which let a partnership-key holder test guessed small cells): an auditor
+    selects them again from the signed files with the figure's filter."""
 
     id: str
     table: str
@@ -111,9 +122,6 @@ class Figure:
     ci_low: Optional[float]
     ci_high: Optional[float]
     exact: bool
-    inputs: Tuple[str, ...]
-    inputs_a: Tuple[str, ...] = ()
-    inputs_b: Tuple[str, ...] = ()
     overlap: Optional[Overlap] = None
 
     @classmethod
@@ -140,9 +148,7 @@ class Figure:
             std_error=_float(r.get("std_error", _NUM, null=True)),
             ci_low=_float(r.get("ci_low", _NUM, null=True)),
             ci_high=_float(r.get("ci_high", _NUM, null=True)),
-            exact=r.get("exact", bool), inputs=r.strings("inputs"),
-            inputs_a=r.strings("inputs_a", ()), inputs_b=r.strings("inputs_b", ()),
-            overlap=ov)
+            exact=r.get("exact", bool), overlap=ov)
 
 
 @dataclass(frozen=True)
@@ -228,9 +234,11 @@ def _pandas() -> Any:
 @dataclass(frozen=True)
 class Report:
     """A report as `unika report --format json` writes it (schema
-    "unika-report", version 1): the release parameters, the inputs, the tables
-    and the figures. Read one with Report.load(path) or Report.from_json(text);
-    look figures up with figure(id) and tables with table(id)."""
+    "unika-report", version 2): the request that chose the tables, the release
+    parameters (with the commitment to the inputs, keyed with the release
+    key), the tables and the figures. Read one with Report.load(path) or
+    Report.from_json(text); look figures up with figure(id) and tables with
+    table(id)."""
 
     schema: str
     version: int
@@ -241,35 +249,31 @@ class Report:
     recipe: Optional[str]
     estimator: str
     confidence: float
-    suppression: Dict[str, Any]
+    request: Dict[str, Any]
     release: Dict[str, Any]
-    inputs: Tuple[ReportInput, ...]
     tables: Tuple[Table, ...]
     figures: Tuple[Figure, ...]
 
     @classmethod
     def from_json(cls, data: Union[str, bytes, Mapping[str, Any]]) -> "Report":
         """A report from its JSON text, or from the object json.loads() made of it.
-        Raises ValueError naming the first field that does not fit the schema."""
-        obj = json.loads(data) if isinstance(data, (str, bytes)) else data
+        Raises ValueError naming the first field that does not fit the schema,
+        or a key given twice in one object (JSON text only)."""
+        obj = json.loads(data, object_pairs_hook=_unique, parse_constant=_no_constant) \
+            if isinstance(data, (str, bytes)) else data
         r = _Reader(obj, "document")
         schema, version = r.get("schema", str), r.get("version", int)
         if (schema, version) != (SCHEMA, VERSION):
             raise ValueError("unika: not a unika report of a version this package reads: "
                              "schema %r version %d (expected %r version %d)"
                              % (schema, version, SCHEMA, VERSION))
-        inputs = []
-        for i, inp in enumerate(r.get("inputs", list)):
-            ri = _Reader(inp, "inputs[%d]" % i)
-            inputs.append(ReportInput(ri.get("digest", str), ri.get("path", str),
-                                      ri.get("precision", int), dict(ri.get("labels", dict))))
         tables = tuple(Table._read(t, i) for i, t in enumerate(r.get("tables", list)))
         figures = tuple(Figure._read(f, i) for i, f in enumerate(r.get("figures", list)))
         report = cls(schema, version, r.get("generator", str), r.get("generator_version", str),
                      r.get("key_fingerprint", str), r.get("recipe_fingerprint", str),
                      r.get("recipe", str, null=True, default=None), r.get("estimator", str),
-                     float(r.get("confidence", _NUM)), dict(r.get("suppression", dict)),
-                     dict(r.get("release", dict)), tuple(inputs), tables, figures)
+                     float(r.get("confidence", _NUM)), dict(r.get("request", dict)),
+                     dict(r.get("release", dict)), tables, figures)
         report._check_ids()
         return report
 

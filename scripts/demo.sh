@@ -5,23 +5,30 @@
 # From a fresh clone (after scripts/setup-debian.sh): builds the `unika`
 # command (Release), then
 #   setup       the partners make one partnership key and a signing key each,
-#               the aggregator a box key; the roster lists them all;
+#               the aggregator a box key and a release key; the coordinator
+#               signs the roster that lists them all, and everyone pins the
+#               coordinator's key fingerprint;
 #   partners    (the only holders of the partnership key) each ingest their
 #               own visit log of examples/iop-visits/ (the default recipe and,
 #               in the same pass, `strict`; half-year cells split by gender),
-#               signing every sketch (--sign), and seal sketches and
+#               signing every sketch (--sign), sign a manifest of their
+#               delivery per recipe, and seal sketches, manifests and
 #               signatures to the aggregator;
-#   aggregator  (box key only, never the partnership key) opens the sealed
-#               files, checks every signature against the roster, merges, and
-#               reports the default recipe (whole period, by half-year, by
-#               year, by partner, by gender, half-year x partner, overlaps);
+#   aggregator  (box and release keys only, never the partnership key) opens
+#               the sealed files, checks every signature against the signed
+#               roster, merges, and reports the default recipe (whole period,
+#               by half-year, by year, by partner, by gender, half-year x
+#               partner, overlaps) as JSON, and renders the markdown and CSV
+#               from that JSON;
 #               the report is compared with the synthetic data's truth
 #               (examples/iop-visits/truth.json), and the recipes with each
 #               other (report --compare-recipes against the truth);
-#   auditor     (nothing secret) recomputes every figure of the report from
-#               the signed sketches with `unika verify`, which must pass;
-#               then one partner's sketch is altered after signing, and
-#               verify must fail and say why.
+#   auditor     (the release key, from the aggregator) recomputes every figure
+#               of the report from the signed sketches and checks the
+#               partners' manifests and the markdown and CSV renderings with
+#               `unika verify`, which must pass; then one partner's sketch is
+#               altered after signing, and a figure of the markdown edited,
+#               and verify must fail and say why.
 # Exit status 0 only if every step behaved as expected.
 #
 # Everything goes to out/demo/ (out/ is ignored by git), one directory per
@@ -30,10 +37,12 @@
 # hands the auditor the signed sketches and the report:
 #   out/build/                     the build
 #   out/demo/partners/             partnership.key (0600) and <org>/: signing key, cells
+#   out/demo/coordinator/          the coordinator's signing key (it signs the roster)
 #   out/demo/transfer/             the sealed files, partners -> aggregator
-#   out/demo/aggregator/           box key, opened cells, merge, compare.{md,json}
-#   out/demo/public/               public keys, partnership.roster, report.{md,csv,json}
-#   out/demo/auditor/              the signed cells it was given, audit logs
+#   out/demo/aggregator/           box key, release key, opened cells, merge, compare.{md,json}
+#   out/demo/public/               public keys, coordinator.pin, partnership.roster(.sig),
+#                                  report.{md,csv,json}
+#   out/demo/auditor/              the signed cells and manifests it was given, audit logs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -56,13 +65,13 @@ unika=$build/src/cli/unika
 rm -rf "$out"
 mkdir -p "$out"
 cd "$out" # paths below are relative to out/demo, so the logs stay readable
-mkdir -p partners transfer aggregator public auditor
+mkdir -p partners coordinator transfer aggregator public auditor
 partners=(raddabarnen rodakorset stadsmissionen uppsok)
 recipe=$(sed -n 's/^#define UNIKA_RECIPE_DEFAULT "\(.*\)"/\1/p' "$root/include/unika/recipe.h")
 recipes=(-r "$recipe")
 [ "$recipe" = strict ] || recipes+=(-r strict)
 
-step "setup: the partnership key (partners only), a signing key per partner, the aggregator's box key, the roster"
+step "setup: the partnership key (partners only), a signing key per partner, the aggregator's box and release keys, the signed roster"
 # Derived from a passphrase and the partnership's salt (Argon2id), as
 # partners re-create a shared key without sending it; a fixed demo
 # passphrase makes every pseudonym, sketch and figure below reproducible.
@@ -80,13 +89,23 @@ for org in "${partners[@]}"; do
     pubs+=("public/$org.pub")
 done
 "$unika" box-keygen -o aggregator/aggregator >/dev/null
+# The release key keys the report's commitment to its inputs (and any noise):
+# the aggregator keeps it and gives it to the auditor, never to the partners.
+"$unika" keygen -o aggregator/release.key >/dev/null
 cp aggregator/aggregator.pub public/
-"$unika" roster make -o public/partnership.roster \
+# The coordinator (the steering group) signs the roster; partners, aggregator
+# and auditor pin its key's fingerprint, received once out of band.
+"$unika" sign-keygen --name steering -o coordinator/steering >/dev/null
+cp coordinator/steering.pub public/coordinator.pub
+printf '# the coordinator of the IOP partnership, read aloud at the steering group\n%s\n' \
+    "$("$unika" key fingerprint public/coordinator.pub)" >public/coordinator.pin
+"$unika" roster make -o public/partnership.roster --sign coordinator/steering.sec \
     --key-fingerprint "$("$unika" key fingerprint partners/partnership.key)" \
     --aggregator analyst=public/aggregator.pub "${pubs[@]}" >/dev/null
 grep -v '^#' public/partnership.roster | cut -c1-60 | sed 's/$/.../' >&2
+printf 'coordinator fingerprint (pinned by every party): %s\n' "$(grep -v '^#' public/coordinator.pin)" >&2
 
-step "partners: ingest (recipe $recipe, and strict for comparison, in one pass; half-years, by gender), sign (--sign), seal to the aggregator"
+step "partners: ingest (recipe $recipe, and strict for comparison, in one pass; half-years, by gender), sign (--sign), sign a manifest per recipe, seal to the aggregator"
 for org in "${partners[@]}"; do
     dir=partners/$org
     "$unika" ingest --key partners/partnership.key --sign "$dir/$org.sec" \
@@ -96,6 +115,15 @@ for org in "${partners[@]}"; do
         fail "$org could not ingest its visit log"
     }
     head -n 1 "$dir/ingest.log" >&2
+    # The complete list of what the partner delivers, signed, one per recipe:
+    # the auditor names any file of it left out or replaced by an old version.
+    for r in "${recipes[@]}"; do
+        [ "$r" = -r ] && continue
+        files=("$dir"/cells/*_"${r}"_*.uks)
+        [ "${#recipes[@]}" -gt 2 ] || files=("$dir"/cells/*.uks)
+        "$unika" manifest --key "$dir/$org.sec" --sequence 1 -o "$dir/cells/${org}_$r.manifest" \
+            "${files[@]}" >/dev/null
+    done
     "$unika" seal --to public/aggregator.pub "$dir"/cells/* -o transfer >/dev/null
     cells=("$dir"/cells/*.uks)
     sizes=$(for f in "${cells[@]}"; do stat -c %s "transfer/${f##*/}.sealed"; done | sort -u | tr '\n' ' ')
@@ -103,21 +131,28 @@ for org in "${partners[@]}"; do
         "$org" "${#cells[@]}" "$sizes" >&2
 done
 
-step "aggregator (box key only, no partnership key): open, check every signature, merge, report"
+step "aggregator (box and release keys, no partnership key): open, check every signature, merge, report"
 "$unika" open --key aggregator/aggregator.sec transfer/*.sealed -o aggregator/cells >/dev/null
-"$unika" roster check public/partnership.roster aggregator/cells/*.uks >aggregator/roster-check.log ||
+pin=public/coordinator.pin
+"$unika" roster check --coordinator $pin public/partnership.roster aggregator/cells/*.uks \
+    aggregator/cells/*.manifest >aggregator/roster-check.log ||
     { cat aggregator/roster-check.log >&2; fail "a partner's signature did not verify"; }
 printf '  %s\n' "$(tail -n 1 aggregator/roster-check.log)" >&2
 # The report covers one recipe: its cells (and their signatures) are the report's inputs.
 mkdir -p aggregator/report-cells
 pattern="*_${recipe}_*.uks"
 [ "${#recipes[@]}" -gt 2 ] || pattern="*.uks"
-for f in aggregator/cells/$pattern; do cp "$f" "$f.sig" aggregator/report-cells/; done
-"$unika" merge --roster public/partnership.roster -o aggregator/all-partners.uks \
+for f in aggregator/cells/$pattern aggregator/cells/*_"$recipe".manifest; do
+    cp "$f" "$f.sig" aggregator/report-cells/
+done
+"$unika" merge --roster public/partnership.roster --coordinator $pin -o aggregator/all-partners.uks \
     aggregator/report-cells | sed -n '1,2s/^/  /p' >&2
-"$unika" report --recipe "$recipe" -o public/report.json --format json aggregator/report-cells
-"$unika" report --recipe "$recipe" -o public/report.csv --format csv aggregator/report-cells
-"$unika" report --recipe "$recipe" -o public/report.md aggregator/report-cells
+# The JSON is the one audited document; markdown and CSV are rendered from it.
+"$unika" report --recipe "$recipe" --release-key aggregator/release.key \
+    --roster public/partnership.roster --coordinator $pin \
+    -o public/report.json --format json aggregator/report-cells
+"$unika" report --from public/report.json --format csv -o public/report.csv
+"$unika" report --from public/report.json --format markdown -o public/report.md
 cat public/report.md
 
 step "the report against the truth of the synthetic data"
@@ -199,12 +234,18 @@ for f in cmp["figures"]:
 print("\nbias = (estimate - truth) / truth; 'in 95%': the truth lies in the sketch's interval.")
 EOF
 
-step "auditor (nothing secret): recompute every figure of the report from the signed sketches"
+step "auditor (the release key, from the aggregator): recompute every figure from the signed sketches, check the manifests and the renderings"
 mkdir -p auditor/cells
 cp aggregator/report-cells/* auditor/cells/
-cp public/report.json public/partnership.roster auditor/
-if "$unika" verify --roster auditor/partnership.roster --report auditor/report.json \
-    auditor/cells >auditor/audit.log; then
+cp aggregator/release.key auditor/
+cp public/report.json public/report.md public/report.csv public/partnership.roster \
+    public/partnership.roster.sig public/coordinator.pin auditor/
+audit() {
+    "$unika" verify --roster auditor/partnership.roster --coordinator auditor/coordinator.pin \
+        --release-key auditor/release.key --report auditor/report.json "$@"
+}
+if audit --rendering auditor/report.md --rendering auditor/report.csv auditor/cells \
+    >auditor/audit.log; then
     tail -n 1 auditor/audit.log
 else
     grep -m 5 '^FAIL' auditor/audit.log >&2 || true
@@ -219,14 +260,23 @@ victims=(auditor/tampered/rodakorset_*.uks)
 victim=${victims[0]}
 size=$(stat -c %s "$victim")
 printf '\001' | dd of="$victim" bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null
-if "$unika" verify --roster auditor/partnership.roster --report auditor/report.json \
-    auditor/tampered >auditor/audit-tampered.log; then
+if audit auditor/tampered >auditor/audit-tampered.log; then
     fail "verify accepted a sketch altered after signing"
 fi
 grep -m 3 '^FAIL' auditor/audit-tampered.log
 tail -n 1 auditor/audit-tampered.log
 
+step "auditor, after the whole-period total of the board's markdown was edited: the audit must fail"
+total=$(sed -n 's/^| total | \([0-9]*\) | .*/\1/p' auditor/report.md)
+sed "s/^| total | $total | /| total | $((total + 50)) | /" auditor/report.md >auditor/report-edited.md
+if audit --rendering auditor/report-edited.md auditor/cells >auditor/audit-edited.log; then
+    fail "verify accepted an edited markdown rendering"
+fi
+grep -m 1 '^FAIL' auditor/audit-edited.log
+tail -n 1 auditor/audit-edited.log
+
 printf '\nThe partnership key never left partners/: the aggregator opened, checked, merged and\n' >&2
-printf 'reported with its box key and the public roster; the auditor reproduced every figure.\n' >&2
+printf 'reported with its box and release keys and the signed roster; the auditor reproduced\n' >&2
+printf 'every figure, every partner delivery and both renderings.\n' >&2
 printf 'Report files: out/demo/public/report.{md,csv,json}; audit logs: out/demo/auditor/\n' >&2
 printf 'demo.sh: all steps behaved as expected\n' >&2

@@ -13,6 +13,8 @@
 #include "testutil.h"
 #include "unika.h"
 
+static const uint8_t RFP[UNIKA_FINGERPRINT_BYTES] = {0x93, 0x8c, 0x23};
+
 static void digest_of(uint8_t d[32], int i)
 {
     memset(d, 0, 32);
@@ -24,7 +26,7 @@ START_TEST(round_trip_in_digest_order)
 {
     unika_manifest *m = NULL;
     unika_error e = {0};
-    ck_assert_int_eq(unika_manifest_new(&m, "rodakorset", "2019", 2, &e), 0);
+    ck_assert_int_eq(unika_manifest_new(&m, "rodakorset", "2019", RFP, 2, &e), 0);
     uint8_t d[32];
     digest_of(d, 9);
     ck_assert_int_eq(unika_manifest_add(m, d, "2019H2", "rk_2019H2_gender-F.uks", &e), 0);
@@ -37,8 +39,9 @@ START_TEST(round_trip_in_digest_order)
     size_t n = 0;
     ck_assert_int_eq(unika_manifest_format(text, 20, &n, m, &e), UNIKA_EBUFFER);
     ck_assert_int_eq(unika_manifest_format(text, unika_manifest_text_bytes(m), &n, m, &e), 0);
-    ck_assert_int_eq(strncmp(text, "unika-manifest v1\nsigner: rodakorset\nperiod: 2019\n"
-                                   "sequence: 2\nfile: 03", 70), 0);
+    const char *want = "unika-manifest v1\nsigner: rodakorset\nperiod: 2019\n"
+                       "recipe: 938c2300000000000000000000000000\nsequence: 2\nfile: 03";
+    ck_assert_int_eq(strncmp(text, want, strlen(want)), 0);
     unika_manifest *back = NULL;
     ck_assert_msg(unika_manifest_parse(&back, text, n, &e) == 0, "%s", e.message);
     ck_assert_str_eq(unika_manifest_signer(back), "rodakorset");
@@ -65,8 +68,9 @@ START_TEST(parse_errors_name_their_line)
 {
     const char *z = "0000000000000000000000000000000000000000000000000000000000000000";
     const char *one = "0100000000000000000000000000000000000000000000000000000000000000";
-    char ok_head[] = "unika-manifest v1\nsigner: a\nperiod: all\nsequence: 1\n";
-    char unsorted[512], twice[512], short_hex[256];
+    char ok_head[] = "unika-manifest v1\nsigner: a\nperiod: all\n"
+                     "recipe: 938c2300000000000000000000000000\nsequence: 1\n";
+    char unsorted[640], twice[640], short_hex[320];
     snprintf(unsorted, sizeof unsorted, "%sfile: %s 2019 b.uks\nfile: %s 2019 a.uks\n", ok_head,
              one, z);
     snprintf(twice, sizeof twice, "%sfile: %s 2019 b.uks\nfile: %s 2019 a.uks\n", ok_head, z, z);
@@ -74,14 +78,17 @@ START_TEST(parse_errors_name_their_line)
     struct { const char *text; int rc; uint64_t line; const char *says; } cases[] = {
         {"", UNIKA_EMANIFEST, 0, "empty"},
         {"unika-manifest v2\n", UNIKA_EVERSION, 1, "only v1"},
-        {"unika-manifest v1\nsigner: a b\nperiod: all\nsequence: 1\n", UNIKA_ENAME, 0, "character"},
+        {"unika-manifest v1\nsigner: a b\nperiod: all\nrecipe: 938c2300000000000000000000000000\n"
+         "sequence: 1\n", UNIKA_ENAME, 0, "character"},
         {"unika-manifest v1\nsigner: a\nsequence: 1\n", UNIKA_EMANIFEST, 3, "period"},
-        {"unika-manifest v1\nsigner: a\nperiod: all\nsequence: 0\n", UNIKA_EMANIFEST, 4, "sequence"},
-        {"unika-manifest v1\nsigner: a\nperiod: all\nsequence: 1\nextra\n", UNIKA_EMANIFEST, 5,
-         "expected \"file: ...\""},
-        {unsorted, UNIKA_EMANIFEST, 6, "digest order"},
-        {twice, UNIKA_EMANIFEST, 6, "digest order"},
-        {short_hex, UNIKA_EMANIFEST, 5, "64 hex digits"},
+        {"unika-manifest v1\nsigner: a\nperiod: all\nsequence: 1\n", UNIKA_EMANIFEST, 4, "recipe"},
+        {"unika-manifest v1\nsigner: a\nperiod: all\nrecipe: 938c2300000000000000000000000000\n"
+         "sequence: 0\n", UNIKA_EMANIFEST, 5, "sequence"},
+        {"unika-manifest v1\nsigner: a\nperiod: all\nrecipe: 938c2300000000000000000000000000\n"
+         "sequence: 1\nextra\n", UNIKA_EMANIFEST, 6, "expected \"file: ...\""},
+        {unsorted, UNIKA_EMANIFEST, 7, "digest order"},
+        {twice, UNIKA_EMANIFEST, 7, "digest order"},
+        {short_hex, UNIKA_EMANIFEST, 6, "64 hex digits"},
     };
     for (size_t i = 0; i < UNIKA_ARRAY_LEN(cases); i++) {
         unika_manifest *m = NULL;
@@ -123,7 +130,7 @@ START_TEST(load_checks_the_signature_against_the_roster)
     unika_manifest *m = NULL, *back = NULL;
     uint8_t d[32];
     digest_of(d, 1);
-    ck_assert_int_eq(unika_manifest_new(&m, "rodakorset", "all", 1, &e), 0);
+    ck_assert_int_eq(unika_manifest_new(&m, "rodakorset", "all", RFP, 1, &e), 0);
     ck_assert_int_eq(unika_manifest_add(m, d, "2019H1", "a.uks", &e), 0);
     ck_assert_int_eq(unika_manifest_save(m, path, rb, 0, &e), UNIKA_EINVAL); /* not its key */
     ck_assert_int_eq(unika_manifest_save(m, path, rk, 0, &e), 0);

@@ -11,15 +11,17 @@
  *   unika-manifest v1
  *   signer: rodakorset
  *   period: 2019                    (the delivery's period: all, YYYY, YYYYH1, YYYY-MM)
+ *   recipe: 938c23d0...             (the files' recipe fingerprint, 32 hex digits)
  *   sequence: 2                     (a correction is delivered with a higher one)
  *   file: <64 hex> 2019H1 rodakorset_2019H1_gender-F.uks
  *   file: <64 hex> 2019H2 rodakorset_2019H2_gender-F.uks
  *
  * and MANIFEST.sig beside it. Each `file:` line is a file's BLAKE2b-256
  * digest, its period label and its name; lines are sorted by digest, each
- * digest once. `unika verify` then checks, per partner and period, that
- * the files it is given are exactly those of the latest manifest
- * (audit/manifests.c).
+ * digest once. One manifest covers one recipe: a partner that ingests with
+ * two recipes signs two. `unika verify` then checks, per partner, period
+ * and recipe, that the files it is given are exactly those of the latest
+ * manifest (audit/manifests.c).
  */
 #ifndef UNIKA_MANIFEST_H
 #define UNIKA_MANIFEST_H
@@ -48,12 +50,14 @@ typedef struct unika_manifest_file {
 
 /*! unika_manifest_new() :
  *  An empty manifest of `signer` (a signer name) for `period` (1 to 15
- *  bytes of ASCII letters, digits and '-'), sequence 1 to 2^53.
+ *  bytes of ASCII letters, digits and '-') and the recipe with fingerprint
+ *  `recipe_fp`, sequence 1 to 2^53.
  *  @return 0 and *out set; UNIKA_EINVAL; UNIKA_ENAME; UNIKA_EMANIFEST (a
  *          bad period or sequence); UNIKA_ENOMEM. */
 UNIKA_API UNIKA_NODISCARD int unika_manifest_new(unika_manifest **out, const char *signer,
-                                                 const char *period, uint64_t sequence,
-                                                 unika_error *err);
+                                                 const char *period,
+                                                 const uint8_t recipe_fp[UNIKA_FINGERPRINT_BYTES],
+                                                 uint64_t sequence, unika_error *err);
 
 /*! unika_manifest_add() :
  *  Lists a file: its digest, period label (as for the manifest's period)
@@ -103,6 +107,7 @@ UNIKA_API void unika_manifest_free(unika_manifest *m);
 
 UNIKA_API const char *unika_manifest_signer(const unika_manifest *m);
 UNIKA_API const char *unika_manifest_period(const unika_manifest *m);
+UNIKA_API const uint8_t *unika_manifest_recipe(const unika_manifest *m); /* 16 bytes */
 UNIKA_API uint64_t unika_manifest_sequence(const unika_manifest *m);
 UNIKA_API size_t unika_manifest_count(const unika_manifest *m);
 /*! unika_manifest_file_at() : the i-th file in digest order, NULL past the end. */

@@ -23,6 +23,7 @@
 struct unika_manifest {
     char signer[UNIKA_SIGNER_NAME_MAX + 1];
     char period[UNIKA_MANIFEST_PERIOD_MAX + 1];
+    uint8_t recipe[UNIKA_FINGERPRINT_BYTES];
     uint64_t sequence;
     unika_manifest_file *files;
     size_t n, cap;
@@ -54,9 +55,11 @@ static int name_ok(const char *s)
 }
 
 int unika_manifest_new(unika_manifest **out, const char *signer, const char *period,
-                       uint64_t sequence, unika_error *err)
+                       const uint8_t recipe_fp[UNIKA_FINGERPRINT_BYTES], uint64_t sequence,
+                       unika_error *err)
 {
-    if (!out || !signer || !period) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    if (!out || !signer || !period || !recipe_fp)
+        return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     *out = NULL;
     int rc = unika_signer_name_check(signer, err);
     if (rc < 0) return rc;
@@ -67,6 +70,7 @@ int unika_manifest_new(unika_manifest **out, const char *signer, const char *per
     if (!m) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a manifest");
     snprintf(m->signer, sizeof m->signer, "%s", signer);
     snprintf(m->period, sizeof m->period, "%s", period);
+    memcpy(m->recipe, recipe_fp, UNIKA_FINGERPRINT_BYTES);
     m->sequence = sequence;
     *out = m;
     return 0;
@@ -127,7 +131,7 @@ int unika_manifest_add(unika_manifest *m, const uint8_t digest[32], const char *
 
 size_t unika_manifest_text_bytes(const unika_manifest *m)
 {
-    return m ? 128 + UNIKA_SIGNER_NAME_MAX + UNIKA_MANIFEST_PERIOD_MAX +
+    return m ? 192 + UNIKA_SIGNER_NAME_MAX + UNIKA_MANIFEST_PERIOD_MAX +
                    m->n * (8 + 64 + UNIKA_MANIFEST_PERIOD_MAX + UNIKA_MANIFEST_NAME_MAX)
              : 0;
 }
@@ -138,8 +142,10 @@ int unika_manifest_format(char *dst, size_t dst_capacity, size_t *written,
     if (!dst || !m) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     char hex[65];
     size_t off = 0;
-    int n = snprintf(dst, dst_capacity, HEADER " v1\nsigner: %s\nperiod: %s\nsequence: %llu\n",
-                     m->signer, m->period, (unsigned long long)m->sequence);
+    unika_hex_encode(hex, m->recipe, UNIKA_FINGERPRINT_BYTES);
+    int n = snprintf(dst, dst_capacity,
+                     HEADER " v1\nsigner: %s\nperiod: %s\nrecipe: %s\nsequence: %llu\n",
+                     m->signer, m->period, hex, (unsigned long long)m->sequence);
     for (size_t i = 0; n >= 0 && i <= m->n; i++) {
         off += (size_t)n;
         if (off >= dst_capacity || i == m->n) break;
@@ -182,7 +188,7 @@ static int read_sequence(unika_manifest *m, const char *v, size_t n, unika_error
         ok = v[i] >= '0' && v[i] <= '9';
         s = s * 10 + (uint64_t)(v[i] - '0');
     }
-    if (!ok || s > SEQUENCE_MAX) return bad(err, 4, "the sequence is a whole number from 1 to 2^53", NULL);
+    if (!ok || s > SEQUENCE_MAX) return bad(err, 5, "the sequence is a whole number from 1 to 2^53", NULL);
     m->sequence = s;
     return 0;
 }
@@ -195,12 +201,14 @@ int unika_manifest_parse(unika_manifest **out, const char *src, size_t src_size,
     unika_govio_reader r = {src, src_size, 0, 0, "manifest", UNIKA_EMANIFEST};
     const char *signer, *period, *seq;
     size_t sn, pn, qn;
+    uint8_t recipe[UNIKA_FINGERPRINT_BYTES];
     char name[UNIKA_SIGNER_NAME_MAX + 1], per[UNIKA_MANIFEST_PERIOD_MAX + 1];
     int rc;
     if ((rc = unika_govio_reject_nul(src, src_size, r.what, UNIKA_EMANIFEST, err)) < 0 ||
         (rc = unika_govio_read_header(&r, HEADER, UNIKA_EVERSION, err)) < 0 ||
         (rc = unika_govio_read_field(&r, "signer", &signer, &sn, err)) < 0 ||
         (rc = unika_govio_read_field(&r, "period", &period, &pn, err)) < 0 ||
+        (rc = unika_govio_read_hex_field(&r, "recipe", recipe, sizeof recipe, err)) < 0 ||
         (rc = unika_govio_read_field(&r, "sequence", &seq, &qn, err)) < 0)
         return rc;
     if (sn > UNIKA_SIGNER_NAME_MAX || pn > UNIKA_MANIFEST_PERIOD_MAX)
@@ -210,7 +218,7 @@ int unika_manifest_parse(unika_manifest **out, const char *src, size_t src_size,
     memcpy(per, period, pn);
     per[pn] = '\0';
     unika_manifest *m = NULL;
-    if ((rc = unika_manifest_new(&m, name, per, 1, err)) < 0) return rc;
+    if ((rc = unika_manifest_new(&m, name, per, recipe, 1, err)) < 0) return rc;
     if ((rc = read_sequence(m, seq, qn, err)) < 0) goto fail;
     const char *line;
     size_t n;
@@ -287,6 +295,7 @@ int unika_manifest_load(unika_manifest **out, const char *path, const unika_rost
 
 const char *unika_manifest_signer(const unika_manifest *m) { return m ? m->signer : NULL; }
 const char *unika_manifest_period(const unika_manifest *m) { return m ? m->period : NULL; }
+const uint8_t *unika_manifest_recipe(const unika_manifest *m) { return m ? m->recipe : NULL; }
 uint64_t unika_manifest_sequence(const unika_manifest *m) { return m ? m->sequence : 0; }
 size_t unika_manifest_count(const unika_manifest *m) { return m ? m->n : 0; }
 

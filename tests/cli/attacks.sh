@@ -198,6 +198,19 @@ check_has "--without-manifests says what goes unchecked" 0 "" -- \
     --report short.json short/cells >out.txt
 assert "and says so in the log" grep -qF "a file left out or replaced by an older signed version would go unnoticed" out.txt
 
+# A manifest covers one recipe: another recipe's delivery is not this report's.
+"$UNIKA" manifest --key beta.sec --sequence 1 --empty --recipe strict -o beta-strict.manifest >/dev/null
+"$UNIKA" verify --roster r.roster --coordinator "$PIN" --release-key rel.key --report pub.json \
+    --manifest beta-strict.manifest cells >out.txt 2>err.txt
+assert "another recipe's manifest is set aside, named" grep -qxF \
+    "ok    manifest beta-strict.manifest: beta's delivery of another recipe: not this report's" out.txt
+check "an empty manifest names its recipe" 2 "" "unika manifest: --empty needs --recipe NAME
+try 'unika manifest --help'" -- "$UNIKA" manifest --key beta.sec --sequence 1 --empty -o x.manifest
+mkdir -p mixed && cp cells/beta/beta_2019H1_gender-M.uks* mixed/
+ingest_partner k beta mixed/strict -r strict --sign beta.sec
+check_has "one manifest, one recipe" 1 "made with another recipe than the files before it" -- \
+    "$UNIKA" manifest --key beta.sec --sequence 3 -o mixed.manifest mixed
+
 # ---- 5. a report with a second "figures" key -------------------------------------------------
 python3 - <<'PY'
 import json

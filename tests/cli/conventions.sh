@@ -125,7 +125,7 @@ assert "--version: signature" sh -c "echo '$(line_of "signatures")' | grep -qF \
 "$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" --sign coord.sec -o r.roster signer.pub >/dev/null
 assert "roster made" test -s r.roster
 assert "--version: roster" sh -c "echo '$(line_of "roster")' | grep -qF \"$(grep -m1 '^unika-roster' r.roster)\""
-"$UNIKA" manifest --key signer.sec --sequence 1 --empty -o q.manifest >/dev/null
+"$UNIKA" manifest --key signer.sec --sequence 1 --empty --recipe strict -o q.manifest >/dev/null
 assert "manifest made" test -s q.manifest
 assert "--version: manifest" sh -c "echo '$(line_of "partner manifest")' | grep -qF \"$(grep -m1 '^unika-manifest' q.manifest)\""
 "$UNIKA" inspect --json qd/q_2019H1.uks >i.json

@@ -176,8 +176,15 @@ void audit_manifests(audit *a, const unika_roster *roster, char *const *paths, s
     for (size_t i = 0; i < n; i++) {
         unika_error err = {0};
         v[i].path = paths[i];
-        if (unika_manifest_load(&v[i].m, paths[i], roster, &err) < 0)
+        if (unika_manifest_load(&v[i].m, paths[i], roster, &err) < 0) {
             audit_fail(a, "manifest %s: %s", paths[i], err.message);
+        } else if (memcmp(unika_manifest_recipe(v[i].m), a->recipe_fp, UNIKA_FINGERPRINT_BYTES)) {
+            /* Another recipe's delivery: the report's files are not in it. */
+            audit_ok(a, "manifest %s: %s's delivery of another recipe: not this report's",
+                     paths[i], unika_manifest_signer(v[i].m));
+            unika_manifest_free(v[i].m);
+            v[i].m = NULL;
+        }
     }
     (void)pick_latest(a, v, n);
     check_listed(a, v, n);

@@ -54,7 +54,12 @@ static void put_str(buf *b, const char *s)
 
 static void print(buf *b, const unika_json *j, int depth)
 {
-    FUZZ_REQUIRE(depth < UNIKA_JSON_DEPTH_MAX, "nesting deeper than the limit accepted");
+    /* At most UNIKA_JSON_DEPTH_MAX arrays and objects inside each other: a
+     * container at depth 0..31, a scalar inside the innermost at 32. */
+    FUZZ_REQUIRE(depth <= UNIKA_JSON_DEPTH_MAX, "nesting deeper than the limit accepted");
+    FUZZ_REQUIRE(depth < UNIKA_JSON_DEPTH_MAX ||
+                     (j->type != UNIKA_JSON_ARRAY && j->type != UNIKA_JSON_OBJECT),
+                 "a container deeper than the limit accepted");
     char num[64];
     switch (j->type) {
     case UNIKA_JSON_NULL: put(b, "null", 4); break;

@@ -67,6 +67,14 @@ static const char *const record_vectors[][7] = {
     {"dossier", "dossier=58-789885/1", NULL},
     {"name+birth_year+gender+country", "name=Mohammad Hosseini", "birth_date=2002-03-15",
      "gender=male", "country=Afghanistan", NULL},
+    /* loose (docs/pseudonyms.md, section 6), appended once its rules were specified:
+     * the first three are one person written three ways, one pseudonym. */
+    {"loose", "name=Mohammad Hosseini", "birth_date=2002-03-15", "gender=male", NULL},
+    {"loose", "name=HOSSEINI, Muhammad", "birth_date=2002", "gender=M", NULL},
+    {"loose", "given_name=Maxamed", "surname=Xuseini", "birth_year=2002", "gender=pojke", NULL},
+    {"loose", "name=Abd al-Rahman Al-Hassan", "birth_date=1999-01-01", "gender=man", NULL},
+    {"loose", "name=Cabdiraxmaan Xasan", "birth_year=1999", "gender=M", NULL},
+    {"loose", "name=Aya", "birth_date=2010-05-05", "gender=", NULL},
 };
 
 /* ---- output ------------------------------------------------------------ */

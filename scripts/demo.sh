@@ -25,10 +25,11 @@
 #               other (report --compare-recipes against the truth);
 #   auditor     (the release key, from the aggregator) recomputes every figure
 #               of the report from the signed sketches and checks the
-#               partners' manifests and the markdown and CSV renderings with
-#               `unika verify`, which must pass; then one partner's sketch is
-#               altered after signing, and a figure of the markdown edited,
-#               and verify must fail and say why.
+#               partners' manifests and every rendering (markdown, CSV, and the
+#               board's HTML, xlsx and Swedish CSV) with `unika verify`, which
+#               must pass; then one partner's sketch is altered after signing,
+#               and a figure of the markdown edited, and verify must fail and
+#               say why.
 # Exit status 0 only if every step behaved as expected.
 #
 # Everything goes to out/demo/ (out/ is ignored by git), one directory per
@@ -41,7 +42,9 @@
 #   out/demo/transfer/             the sealed files, partners -> aggregator
 #   out/demo/aggregator/           box key, release key, opened cells, merge, compare.{md,json}
 #   out/demo/public/               public keys, coordinator.pin, partnership.roster(.sig),
-#                                  report.{md,csv,json}
+#                                  report.{md,csv,json}; the board's report.sv.html,
+#                                  report.sv.pdf (with Chromium), report.xlsx,
+#                                  report.sv.csv + report.sv.stamp.csv
 #   out/demo/auditor/              the signed cells and manifests it was given, audit logs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -155,6 +158,38 @@ done
 "$unika" report --from public/report.json --format markdown -o public/report.md
 cat public/report.md
 
+step "the board's files, rendered from the report's JSON (Swedish; display names from examples/iop.partnership)"
+# Rendered from public/report.json, the file the auditor checks below, never
+# from the sketches: what the board reads is what was audited.
+board=(--from public/report.json --partnership "$examples/iop.partnership" --lang sv)
+"$unika" report "${board[@]}" --format html -o public/report.sv.html
+"$unika" report "${board[@]}" --format csv-sv -o public/report.sv.csv
+if "$unika" report "${board[@]}" --format xlsx -o public/report.xlsx 2>aggregator/xlsx.log; then
+    printf '  public/report.xlsx (%s bytes)\n' "$(stat -c %s public/report.xlsx)" >&2
+else
+    printf '  no workbook: %s\n' "$(cat aggregator/xlsx.log)" >&2
+fi
+printf '  public/report.sv.html (%s bytes), public/report.sv.csv with public/report.sv.stamp.csv\n' \
+    "$(stat -c %s public/report.sv.html)" >&2
+if command -v chromium >/dev/null; then
+    # The flags that keep a headless Chromium off the network (c.md).
+    chrome=(chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+            --disable-background-networking --disable-component-update --disable-sync
+            --user-data-dir="$out/aggregator/chromium")
+    if timeout 120 "${chrome[@]}" --no-pdf-header-footer --print-to-pdf="$out/public/report.sv.pdf" \
+        "file://$out/public/report.sv.html" >aggregator/chromium.log 2>&1 &&
+        timeout 120 "${chrome[@]}" --hide-scrollbars --window-size=800,1250 \
+            --screenshot="$out/public/report.sv.png" "file://$out/public/report.sv.html" \
+            >>aggregator/chromium.log 2>&1; then
+        printf '  public/report.sv.pdf (%s bytes), public/report.sv.png (the README image)\n' \
+            "$(stat -c %s public/report.sv.pdf)" >&2
+    else
+        printf '  no PDF: chromium failed (aggregator/chromium.log)\n' >&2
+    fi
+else
+    printf '  no PDF: chromium is not installed (scripts/setup-debian.sh installs it)\n' >&2
+fi
+
 step "the report against the truth of the synthetic data"
 python3 - public/report.json "$examples/iop-visits/truth.json" <<'EOF'
 import json, sys
@@ -253,6 +288,22 @@ else
     fail "the audit of an untouched report failed"
 fi
 
+step "auditor: the board's files are the audited JSON's renderings, byte for byte"
+board_files=(public/report.sv.html public/report.sv.csv public/report.sv.stamp.csv)
+[ -e public/report.xlsx ] && board_files+=(public/report.xlsx)
+cp "${board_files[@]}" "$examples/iop.partnership" auditor/
+renderings=()
+for f in "${board_files[@]}"; do
+    [ "${f##*/}" = report.sv.stamp.csv ] || renderings+=(--rendering "auditor/${f##*/}")
+done
+if "$unika" verify --quiet --roster auditor/partnership.roster --report auditor/report.json \
+    --partnership auditor/iop.partnership "${renderings[@]}" auditor/cells >auditor/audit-board.log; then
+    printf '  %s\n' "$(tail -n 1 auditor/audit-board.log)"
+else
+    cat auditor/audit-board.log >&2
+    fail "the board's files are not the renderings of the audited report"
+fi
+
 step "auditor, after one partner's sketch was altered (one byte) after signing: the audit must fail"
 mkdir -p auditor/tampered
 cp auditor/cells/* auditor/tampered/
@@ -277,6 +328,7 @@ tail -n 1 auditor/audit-edited.log
 
 printf '\nThe partnership key never left partners/: the aggregator opened, checked, merged and\n' >&2
 printf 'reported with its box and release keys and the signed roster; the auditor reproduced\n' >&2
-printf 'every figure, every partner delivery and both renderings.\n' >&2
-printf 'Report files: out/demo/public/report.{md,csv,json}; audit logs: out/demo/auditor/\n' >&2
+printf 'every figure, every partner delivery and every rendering.\n' >&2
+printf 'Report files: out/demo/public/report.{md,csv,json}; for the board: report.sv.{html,pdf,csv},\n' >&2
+printf 'report.xlsx; audit logs: out/demo/auditor/\n' >&2
 printf 'demo.sh: all steps behaved as expected\n' >&2

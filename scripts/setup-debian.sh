@@ -7,7 +7,10 @@ packages=(build-essential g++ cmake pkg-config libsodium-dev libxxhash-dev check
           # man pages and shell completions, as installed (tests/install, tests/cli)
           man-db zsh
           # the PostgreSQL extension (bindings/postgresql, docs/postgresql.md)
-          postgresql-15 postgresql-server-dev-15 postgresql-15-hll)
+          postgresql-15 postgresql-server-dev-15 postgresql-15-hll
+          # the board's formats (docs/report.md): the xlsx writer, and the
+          # browser that tests the HTML report and prints it to PDF
+          libxlsxwriter-dev chromium fonts-dejavu-core)
 # The Python package's tests: an offline `pip install --no-build-isolation`
 # into a throwaway venv (setuptools, wheel, pip, venv), and its optional
 # NumPy and pandas paths. Installed without their recommends (which would

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/board.h"
 #include "report/compare.h"
 #include "report/model.h"
 #include "report/render.h"
@@ -46,8 +47,14 @@ static const cli_opt options[] = {
      "and, unless given, --min-count 5 and --round sdc.", NULL, 0},
     {"compare-recipes", 0, NULL, 'C', "Instead of tables: the total, per org and per gender, "
      "for each recipe among the files, side by side.", NULL, 0},
-    {"format", 0, "F", 'F', "markdown (the default), csv or json (docs/report.md); markdown "
-     "and csv are rendered from the JSON.", "markdown csv json", 0},
+    {"format", 0, "F", 'F', "markdown (the default), csv or json (docs/report.md); for the "
+     "board: html, xlsx or csv-sv (Swedish Excel's dialect, with a .stamp.csv beside it). "
+     "Every format but json is rendered from the report's JSON.",
+     "markdown csv json html xlsx csv-sv", 0},
+    {"lang", 0, "L", 'L', "The board's formats in sv or en (default: the partnership file's "
+     "language, else sv).", "sv en", 0},
+    {"partnership", 0, "FILE", 'A', "Display names and the language of the board's formats "
+     "(docs/partnership.md).", CLI_FILE, 0},
     {"from", 0, "REPORT.json", 'M', "Render an existing report's JSON (the audited one) instead "
      "of reading sketch files.", CLI_FILE, 0},
     {"roster", 0, "R", 'X', "Refuse any input that is not signed by a key the roster R lets "
@@ -60,7 +67,9 @@ static const cli_opt options[] = {
 
 const cli_spec cli_spec_report = {
     "report", "tables of unique people by label, with unions as totals, and overlaps",
-    "[options] FILE...|DIR...\n--from REPORT.json --format markdown|csv [-o FILE [--force]]",
+    "[options] FILE...|DIR...\n"
+    "--from REPORT.json --format markdown|csv|html|xlsx|csv-sv [--lang sv|en] "
+    "[--partnership FILE] [-o FILE [--force]]",
     "Tables of unique individuals from cell sketches (the files 'unika ingest' writes, or "
     "merged files), with row, column and grand totals computed as unions, never sums. "
     "Without --rows/--cols/--overlap it prints the partnership's standard set: whole period, "
@@ -106,7 +115,8 @@ static int parse_noise(int *mech, double *eps, const char *s)
 typedef struct report_opts {
     const char *rows, *cols, *overlap, *recipe, *out_path, *release_key_path, *release_id, *from;
     const char *roster, *pin;
-    int fmt, grain, force, secondary, rounding, preset, min_count_given, compare, noise;
+    const char *board, *partnership; /* a board format (report/board.h), its names */
+    int fmt, grain, force, secondary, rounding, preset, min_count_given, compare, noise, lang;
     double epsilon;
     unsigned long min_count;
     char *const *args; /* the sketch files and directories */
@@ -162,8 +172,14 @@ static int parse_option(report_opts *o, int c)
         if (!strcmp(optarg, "markdown")) o->fmt = FMT_MARKDOWN;
         else if (!strcmp(optarg, "csv")) o->fmt = FMT_CSV;
         else if (!strcmp(optarg, "json")) o->fmt = FMT_JSON;
-        else return cli_usage_error("--format must be markdown, csv or json");
+        else if (bd_format_known(optarg)) o->fmt = FMT_MARKDOWN, o->board = optarg;
+        else return cli_usage_error("--format must be markdown, csv, json, html, xlsx or csv-sv");
         break;
+    case 'L':
+        if ((o->lang = bd_lang_from_name(optarg)) < 0)
+            return cli_usage_error("--lang: unknown language '%s' (sv or en)", optarg);
+        break;
+    case 'A': o->partnership = optarg; break;
     default: return cli_usage_error("unknown option or missing value: %s", optarg ? optarg : "");
     }
     return 0;
@@ -179,22 +195,28 @@ static int parse_args(report_opts *o, int argc, char **argv)
     o->rounding = -1;
     o->noise = UNIKA_NOISE_NONE;
     o->min_count = 5;
+    o->lang = -1;
     int c, rc;
     while ((c = cli_getopt(&cli_spec_report, argc, argv)) != -1) {
         if (c < 0) return cli_opt_exit(c);
         if ((rc = parse_option(o, c))) return rc;
     }
     if (o->pin && !o->roster) return cli_usage_error("--coordinator goes with --roster");
+    if ((o->lang >= 0 || o->partnership) && !o->board)
+        return cli_usage_error("--lang and --partnership go with --format html, xlsx or csv-sv");
+    if (o->board && !o->out_path && strcmp(o->board, "html"))
+        return cli_usage_error("--format %s needs -o FILE", o->board);
     if (o->from) {
         if (optind < argc)
             return cli_usage_error("--from renders an existing report: no sketch files");
         if (o->fmt == FMT_JSON)
-            return cli_usage_error("--from renders a report's JSON as markdown or csv");
+            return cli_usage_error("--from renders a report's JSON as markdown, csv, html, "
+                                   "xlsx or csv-sv");
         if (o->rows || o->cols || o->overlap || o->recipe || o->preset || o->rounding >= 0 ||
             o->release_key_path || o->noise != UNIKA_NOISE_NONE || o->release_id || o->compare ||
             o->min_count_given || o->roster)
-            return cli_usage_error("--from takes only --format, -o and --force: the report's "
-                                   "JSON fixes everything else");
+            return cli_usage_error("--from takes only --format, --lang, --partnership, -o and "
+                                   "--force: the report's JSON fixes everything else");
         return 0;
     }
     if (optind >= argc) return cli_usage_error("no sketch files or directories");
@@ -202,7 +224,8 @@ static int parse_args(report_opts *o, int argc, char **argv)
     o->nargs = (size_t)(argc - optind);
     if (o->compare) {
         if (o->rows || o->cols || o->overlap || o->recipe || o->preset || o->rounding >= 0 ||
-            o->release_key_path || o->noise != UNIKA_NOISE_NONE || o->release_id || o->roster)
+            o->release_key_path || o->noise != UNIKA_NOISE_NONE || o->release_id || o->roster ||
+            o->board)
             return cli_usage_error("--compare-recipes takes only --min-count, --format, -o and "
                                    "--force");
         return 0;
@@ -305,6 +328,11 @@ static int check_signed(const report *r, const report_opts *o)
  * to -o: JSON as it is, anything else rendered from exactly these bytes. */
 static int emit(const char *bytes, size_t n, const report_opts *o)
 {
+    if (o->board) { /* the board's formats (report/board.h) */
+        bd_request q = {o->board, o->lang, o->partnership, o->out_path, o->force,
+                        o->from ? o->from : "the report's JSON"};
+        return bd_render_json(&q, bytes, n);
+    }
     unika_error err = {0};
     char *out = NULL;
     size_t out_n = n;

@@ -18,6 +18,7 @@
 
 #include "audit/audit.h"
 #include "cmd_gov.h"
+#include "report/board.h"
 #include "report/report.h"
 #include "unika/key.h"
 #include "unika/roster.h"
@@ -32,8 +33,11 @@ static const cli_opt options[] = {
      "to the auditor): opens the commitment to the inputs and recomputes the noise.", CLI_FILE,
      0},
     {"noise-key", 0, "FILE", 'K', "An older name for --release-key.", CLI_FILE, 0},
-    {"rendering", 0, "FILE", 'x', "A rendering of the report to check: rendered again from the "
-     "audited JSON and compared byte for byte.", CLI_FILE, CLI_REPEAT},
+    {"rendering", 0, "FILE", 'x', "A rendering of the report to check (markdown, CSV, or the "
+     "board's HTML, xlsx or Swedish CSV): rendered again from the audited JSON and compared "
+     "byte for byte.", CLI_FILE, CLI_REPEAT},
+    {"partnership", 0, "FILE", 'A', "The partnership file a board rendering's stamp names "
+     "(docs/partnership.md).", CLI_FILE, 0},
     {"manifest", 0, "FILE", 'm', "A partner's signed manifest (*.manifest files in the "
      "directories given are read too).", CLI_FILE, CLI_REPEAT},
     {"without-manifests", 0, NULL, 'W', "Do not check the deliveries' completeness (a file left "
@@ -45,8 +49,8 @@ static const cli_opt options[] = {
 const cli_spec cli_spec_verify = {
     "verify", "audit a report: signatures, inputs, and every figure recomputed",
     "--roster ROSTER --coordinator FP|FILE --report REPORT.json [--release-key FILE]\n"
-    "[--rendering FILE]... [--manifest FILE]... [--without-manifests] [--quiet] "
-    "SKETCH...|DIR...",
+    "[--rendering FILE]... [--partnership FILE] [--manifest FILE]... [--without-manifests] "
+    "[--quiet] SKETCH...|DIR...",
     "Audits a report (the JSON of 'unika report --format json') against the partners' "
     "signed sketch files: the roster counts only if the pinned coordinator signed it; every "
     "file must be signed by a key the roster lets sign for the file's organisations, under "
@@ -54,7 +58,8 @@ const cli_spec cli_spec_verify = {
     "must list exactly its files given (none left out, none superseded); the files must open "
     "the report's commitment to its inputs; and every figure (estimate, interval, "
     "suppression, noise, rounding) is recomputed from the files, and the whole JSON rebuilt "
-    "and compared byte for byte. Each --rendering (the markdown or CSV the board reads) is "
+    "and compared byte for byte. Each --rendering (the markdown, CSV, HTML, xlsx or Swedish "
+    "CSV a reader sees) is "
     "rendered again from the audited JSON and compared byte for byte. Prints an audit log: "
     "one line per check, 'ok' or 'FAIL' with the reason. No partnership key is needed "
     "(docs/audit.md).",
@@ -62,7 +67,7 @@ const cli_spec cli_spec_verify = {
 
 
 typedef struct verify_opts {
-    const char *roster_path, *report_path, *release_path, *pin;
+    const char *roster_path, *report_path, *release_path, *pin, *partnership_path;
     int quiet, without_manifests;
     char **renderings, **manifests;
     size_t nrenderings, nmanifests;
@@ -88,6 +93,7 @@ static int parse_args(verify_opts *o, int argc, char **argv)
         case 'q': o->quiet = 1; break;
         case 'K': o->release_path = optarg; break;
         case 'x': push(&o->renderings, &o->nrenderings, optarg); break;
+        case 'A': o->partnership_path = optarg; break;
         case 'm': push(&o->manifests, &o->nmanifests, optarg); break;
         case 'W': o->without_manifests = 1; break;
         default: return cli_opt_exit(c);
@@ -148,8 +154,14 @@ static int run(verify_opts *o)
     char **paths = NULL, *bytes = NULL;
     size_t np = 0, n = 0;
     unika_json *root = NULL;
+    bd_partnership partnership;
+    memset(&partnership, 0, sizeof partnership);
     if (o->release_path && unika_key_load(&release_key, o->release_path, 0, &err) < 0)
         return cli_fail(o->release_path, &err);
+    if (o->partnership_path && bd_partnership_load(&partnership, o->partnership_path, &err) < 0) {
+        unika_key_free(release_key);
+        return cli_fail(NULL, &err);
+    }
     int rc = cli_roster_load(&roster, o->roster_path, o->pin);
     if (!rc && cli_read_file(&bytes, &n, o->report_path, RP_REPORT_MAX, &err) < 0)
         rc = cli_fail(NULL, &err);
@@ -166,12 +178,13 @@ static int run(verify_opts *o)
     if (!rc) {
         audit_options ao = {o->report_path, o->roster_path, o->quiet, release_key,
                             o->renderings, o->nrenderings, o->manifests, o->nmanifests,
-                            o->without_manifests};
+                            o->without_manifests, o->partnership_path ? &partnership : NULL};
         audit_report rep = {root, bytes, n};
         rc = audit_run(&rep, roster, paths, np, &ao) ? CLI_INPUT : CLI_OK;
     }
     unika_json_free(root);
     free(bytes);
+    bd_partnership_free(&partnership);
     unika_roster_free(roster);
     unika_key_free(release_key);
     return rc;

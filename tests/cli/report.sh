@@ -211,7 +211,7 @@ assert "csv stamp is a comment on the last line" \
     test "$(tail -n 1 from.csv)" = "# unika-rendering v1 format=csv source=$src"
 check "--from takes no sketch files" 2 "" "unika report: --from renders an existing report: no sketch files
 try 'unika report --help'" -- $UNIKA report --from audited.json cells
-check "--from renders markdown or csv" 2 "" "unika report: --from renders a report's JSON as markdown or csv
+check "--from renders markdown or csv" 2 "" "unika report: --from renders a report's JSON as markdown, csv, html, xlsx or csv-sv
 try 'unika report --help'" -- $UNIKA report --from audited.json --format json
 python3 -c "import json; r=json.load(open('audited.json')); r['version']=1; json.dump(r, open('v1.json','w'))"
 check "--from refuses another schema version by name" 1 "" \
@@ -245,7 +245,7 @@ check "report -o refuses an existing file" 1 "" "unika report: r.md: already exi
     $UNIKA report -o r.md cells
 check "report -o --force" 0 "" "" -- $UNIKA report -o r.md --force --format csv cells
 assert "replaced by the CSV" grep -q "^table,figure," r.md
-check "bad format" 2 "" "unika report: --format must be markdown, csv or json
+check "bad format" 2 "" "unika report: --format must be markdown, csv, json, html, xlsx or csv-sv
 try 'unika report --help'" -- $UNIKA report --format xml cells
 check "bad grain" 2 "" "unika report: --period-grain must be half-year, year, month or all
 try 'unika report --help'" -- $UNIKA report --period-grain quarter cells

@@ -21,8 +21,9 @@
  *   6. the whole JSON is, byte for byte, the one the signed files give with
  *      the report's recorded request and release parameters (so nothing a
  *      reader sees, a title, a label, a note, is unaudited);
- *   7. every rendering given (markdown, CSV, ...) is, byte for byte, the
- *      audited JSON rendered again with the options its stamp records.
+ *   7. every rendering given (markdown, CSV, and the board's HTML, xlsx and
+ *      Swedish CSV) is, byte for byte, the audited JSON rendered again with
+ *      the options its stamp records (report/render.h, report/board.h).
  *
  * The selection and recomputation of step 5 are written here again, from
  * the report format (docs/report.md) and the signed files, rather than
@@ -45,6 +46,7 @@ typedef struct audit_options {
     char *const *manifests;                /* the partners' manifests (--manifest, or found) */
     size_t nmanifests;
     int without_manifests;                 /* --without-manifests: completeness unchecked */
+    const struct bd_partnership *partnership; /* --partnership: a board rendering's names */
 } audit_options;
 
 /* The report: its parsed JSON and the bytes it was parsed from. */

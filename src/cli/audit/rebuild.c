@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "audit/checks.h"
+#include "report/board.h"
 #include "report/model.h"
 #include "report/render.h"
 #include "unika/key.h"
@@ -119,13 +120,22 @@ static const rm_renderer *stamped(const char *bytes, size_t n, char *format, cha
     return NULL;
 }
 
-static void check_rendering(audit *a, const char *path)
+static void check_rendering(audit *a, const char *path, const bd_partnership *p)
 {
     unika_error err = {0};
-    char *bytes = NULL;
+    char *bytes = NULL, *msg = NULL;
     size_t n = 0;
     if (cli_read_file(&bytes, &n, path, RP_REPORT_MAX, &err) < 0) {
         audit_fail(a, "rendering %s: cannot read: %s", path, err.message);
+        return;
+    }
+    /* the board's formats (HTML, xlsx, the Swedish CSV with its stamp file) */
+    int board = bd_check_rendering(path, bytes, n, a->doc, p, &msg);
+    if (board >= 0) {
+        if (board) audit_ok(a, "rendering %s: %s", path, msg);
+        else audit_fail(a, "rendering %s: %s", path, msg);
+        free(msg);
+        free(bytes);
         return;
     }
     char format[32], options[RM_STAMP_MAX], source[RP_DIGEST_HEX_BYTES];
@@ -157,7 +167,7 @@ static void check_rendering(audit *a, const char *path)
     free(bytes);
 }
 
-void audit_renderings(audit *a, char *const *paths, size_t n)
+void audit_renderings(audit *a, char *const *paths, size_t n, const bd_partnership *p)
 {
-    for (size_t i = 0; i < n; i++) check_rendering(a, paths[i]);
+    for (size_t i = 0; i < n; i++) check_rendering(a, paths[i], p);
 }

@@ -71,6 +71,11 @@ static const member FIGURE[] = {
     {"value_ci_low", T_COUNT, 1, 1}, {"value_ci_high", T_COUNT, 1, 1},
     {"estimate", T_NUMBER, 1, 1}, {"std_error", T_NUMBER, 1, 1}, {"ci_low", T_NUMBER, 1, 1},
     {"ci_high", T_NUMBER, 1, 1}, {"exact", T_BOOL, 0, 1},
+    /* counts under linkage error (docs/linkage.md), optional: the range between
+     * making every unsure link and none, the resolution's deterministic count,
+     * how the figure was counted (the board's formats show them) */
+    {"linkage_low", T_NUMBER, 1, 0}, {"linkage_high", T_NUMBER, 1, 0},
+    {"deterministic", T_NUMBER, 1, 0}, {"mode", T_OBJECT, 1, 0},
 };
 static const member OVERLAP[] = {
     {"label", T_LABEL, 0, 1}, {"a", T_STRING, 0, 1}, {"b", T_STRING, 0, 1},
@@ -308,10 +313,14 @@ static int check_figure(const unika_json *f, size_t i, const unika_json *rel, un
                                           "ci_high"};
     char want[32];
     snprintf(want, sizeof want, "<%.0f", rd_num(rel, "threshold"));
+    static const char *const linkage[] = {"linkage_low", "linkage_high", "deterministic"};
     if (suppressed) {
         for (size_t k = 0; k < N(numbers); k++)
             if (!rd_null(f, numbers[k]))
                 return bad(err, path, "withheld, but its %s is published", numbers[k]);
+        for (size_t k = 0; k < N(linkage); k++)
+            if (!rd_null(f, linkage[k]))
+                return bad(err, path, "withheld, but its %s is published", linkage[k]);
         if (strcmp(shown, strcmp(state, "primary") ? ".." : want))
             return bad(err, path, "withheld as %s, but shown as \"%.20s\"", state, shown);
         return 0;

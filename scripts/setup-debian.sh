@@ -11,12 +11,13 @@ packages=(build-essential g++ cmake pkg-config libsodium-dev libxxhash-dev check
           # the board's formats (docs/report.md): the xlsx writer, and the
           # browser that tests the HTML report and prints it to PDF
           libxlsxwriter-dev chromium fonts-dejavu-core)
-# The Python package's tests: an offline `pip install --no-build-isolation`
-# into a throwaway venv (setuptools, wheel, pip, venv), and its optional
-# NumPy and pandas paths. Installed without their recommends (which would
-# bring scipy, matplotlib and numba).
+# Installed without their recommends: the Python package's tests (an offline
+# `pip install --no-build-isolation` into a throwaway venv: setuptools, wheel,
+# pip, venv; its optional NumPy and pandas paths; recommends would bring scipy,
+# matplotlib and numba), and the spreadsheet that reads the board's workbook
+# and Swedish CSV back in tests/cli/board.sh (LibreOffice Calc, headless).
 python_packages=(python3-setuptools python3-wheel python3-pip python3-venv
-                 python3-numpy python3-pandas)
+                 python3-numpy python3-pandas libreoffice-calc-nogui)
 missing() {
   local p
   for p in "$@"; do

@@ -116,6 +116,32 @@ fi
 check "linkage: csv-sv" 0 "" "" -- "$UNIKA" report --from link.json --format csv-sv -o link.csv
 assert "linkage: csv-sv columns" bash -c "head -n 1 link.csv | grep -q 'Länkning, lägst;Länkning, högst;Deterministisk länkning'"
 
+# ---- a real spreadsheet: LibreOffice Calc (Debian's libreoffice-calc-nogui) opens the
+# workbook, and the Swedish CSV in a Swedish locale (1053), and says what it read.
+calc() { # OUTDIR [soffice options...] FILE
+    local out=$1
+    shift
+    timeout 180 soffice --headless -env:UserInstallation="file://$work/lo-profile" \
+        --convert-to fods --outdir "$out" "$@" >calc.log 2>&1
+}
+if ! command -v soffice >/dev/null; then
+    echo "SKIP: the spreadsheet checks: LibreOffice is not installed (scripts/setup-debian.sh installs it)"
+elif calc calc-probe small.sv.csv && [ -s calc-probe/small.sv.fods ]; then
+    sv_csv='Text - txt - csv (StarCalc):59,34,76,1,,1053,false,true'
+    if [ -e big.sv.xlsx ]; then
+        calc calc big.sv.xlsx
+        check_py "Calc reads the workbook: numbers are numbers" calc-xlsx big.json calc/big.sv.fods
+        calc calc small.sv.xlsx
+        check_py "Calc reads the small workbook, <3 and .. as text" calc-xlsx small.json calc/small.sv.fods
+    fi
+    calc calc --infilter="$sv_csv" link.csv
+    check_py "Calc reads the Swedish CSV: numbers, decimal commas" calc-csvsv link.json calc/link.fods
+    calc calc --infilter="$sv_csv" small.sv.csv
+    check_py "Calc reads the small Swedish CSV" calc-csvsv small.json calc/small.sv.fods
+else
+    echo "SKIP: the spreadsheet checks: LibreOffice could not start: $(tail -n 3 calc.log)"
+fi
+
 # ---- the page in a browser
 chromium_dom() { # HTML OUT: Chromium's DOM of HTML with the probe script
     $CHECK probe "$1" "$1.probe.html"
@@ -134,6 +160,14 @@ if [ "$browser" = 1 ]; then
     check_py "small: page in Chromium" html small.json small.dom.html small.sv.html small-raw.json
     chromium_dom big.sv.html big.dom.html
     check_py "big: page in Chromium" html big.json big.dom.html big.sv.html
+    # the checker itself: a page with one figure changed must fail it
+    sed 's|<span class="v">1\xc2\xa0|<span class="v">9\xc2\xa0|' big.sv.html >wrong.html
+    chromium_dom wrong.html wrong.dom.html
+    cases=$((cases + 1))
+    if $CHECK html big.json wrong.dom.html wrong.html >py.txt 2>&1 || ! grep -q "cell shows" py.txt; then
+        failures=$((failures + 1))
+        echo "FAIL: the checker passed a page with a changed figure"
+    fi
     assert "big: thousands grouped with U+00A0" grep -q '1 [0-9][0-9][0-9]' big.dom.html
     # counts under linkage error (link.json, above): drawn and tabled
     check "linkage: html" 0 "" "" -- "$UNIKA" report --from link.json --format html \

@@ -8,6 +8,8 @@ were rendered from (tests/cli/board.sh). Standard library only.
   board_check.py csvsv JSON CSV STAMP      the Swedish CSV and its stamp file
   board_check.py linkage JSON OUT          a copy of JSON with linkage fields
   board_check.py names HTML XLSX CSV NAME...  display names present in all three
+  board_check.py calc-xlsx JSON FODS       the workbook as LibreOffice Calc read it
+  board_check.py calc-csvsv JSON FODS      the Swedish CSV as Calc read it (Swedish locale)
 
 Each check prints what differs and exits 1; 0 when everything matches.
 """
@@ -380,6 +382,67 @@ def cmd_xlsx_linkage(jpath, path):
                 fail(f"{name} row {i + 1}: linkage cells {got}, the JSON {want}")
 
 
+# ---- as a real spreadsheet read them (LibreOffice Calc, converted to flat ODF) -----
+
+ODF = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+       "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+       "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+
+
+def read_fods(path):
+    """{sheet name: {(row, col): ('n', float) | ('s', text)}}, as Calc typed each cell."""
+    def q(ns, name):
+        return "{%s}%s" % (ODF[ns], name)
+    book = {}
+    for sheet in ET.parse(path).getroot().iter(q("table", "table")):
+        cells, r = {}, 0
+        for row in sheet.iter(q("table", "table-row")):
+            c = 0
+            for cell in row:
+                reps = int(cell.get(q("table", "number-columns-repeated"), "1"))
+                kind = cell.get(q("office", "value-type"))
+                text = "\n".join("".join(p.itertext()) for p in cell.findall(q("text", "p")))
+                for _ in range(min(reps, 64)):
+                    if kind == "float":
+                        cells[(r, c)] = ("n", float(cell.get(q("office", "value"))))
+                    elif text:
+                        cells[(r, c)] = ("s", text)
+                    c += 1
+            r += int(row.get(q("table", "number-rows-repeated"), "1"))
+        book[sheet.get(q("table", "name"))] = cells
+    return book
+
+
+def cmd_calc_xlsx(jpath, fods):
+    report = json.load(open(jpath, encoding="utf-8"))
+    fig = figures(report)
+    book = read_fods(fods)
+    names = list(book)
+    if len(names) != len(report["tables"]) + 1:
+        fail(f"Calc sees {len(names)} sheets for {len(report['tables'])} tables and the release sheet")
+        return
+    for t, name in zip(report["tables"], names):
+        check_sheet(t, book[name], fig, "Calc: " + name)
+
+
+def cmd_calc_csvsv(jpath, fods):
+    report = json.load(open(jpath, encoding="utf-8"))
+    (cells,) = read_fods(fods).values()
+    nrows = 1 + max(r for r, _ in cells)
+    if nrows != len(report["figures"]) + 1:
+        fail(f"Calc reads {nrows} rows for {len(report['figures'])} figures and the header")
+    got = sorted(cells.get((r, 3)) for r in range(1, nrows))
+    want = sorted(("s", f["shown"]) if f["suppressed"] else ("n", float(f["value"]))
+                  for f in report["figures"])
+    if got != want:
+        fail("Calc does not read the value column as the JSON's figures, numbers as numbers")
+    for col, key in ((8, "linkage_low"), (9, "linkage_high"), (10, "deterministic")):
+        want = sorted(float(f[key]) for f in report["figures"] if key in f)
+        got = sorted(v[1] for r in range(1, nrows) if (v := cells.get((r, col))) and v[0] == "n")
+        if got != want:
+            fail(f"Calc does not read column {col} ({key}) as the JSON's numbers (decimal comma)")
+
+
 def cmd_names(page, xlsx, csvpath, *names):
     """The names in the page, the workbook and the Swedish CSV with its stamp file."""
     text = open(page, encoding="utf-8").read()
@@ -398,7 +461,8 @@ def cmd_names(page, xlsx, csvpath, *names):
 
 def main(argv):
     cmds = {"probe": cmd_probe, "html": cmd_html, "xlsx": cmd_xlsx, "csvsv": cmd_csvsv,
-            "linkage": cmd_linkage, "linkage-html": cmd_linkage_html, "xlsx-linkage": cmd_xlsx_linkage, "names": cmd_names}
+            "linkage": cmd_linkage, "linkage-html": cmd_linkage_html, "xlsx-linkage": cmd_xlsx_linkage,
+            "calc-xlsx": cmd_calc_xlsx, "calc-csvsv": cmd_calc_csvsv, "names": cmd_names}
     cmds[argv[1]](*argv[2:])
     for f in failures[:40]:
         print("  " + f)

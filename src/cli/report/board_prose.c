@@ -172,7 +172,7 @@ void bd_appendix_html(FILE *o, const bd_ctx *c)
     row(o, "unika", c->d->version);
     char n[32];
     snprintf(n, sizeof n, "%zu", c->d->ninputs);
-    row(o, sv ? "Antal indatafiler" : "Input files", n);
+    if (c->d->ninputs) row(o, sv ? "Antal indatafiler" : "Input files", n);
     fputs("</table>\n<details><summary>", o);
     fputs(sv ? "Utgivningens parametrar" : "Release parameters", o);
     fputs("</summary><table>\n", o);

@@ -345,7 +345,8 @@ static int emit(const char *bytes, size_t n, const report_opts *o)
         if (rc == 0) rc = rd_open(&d, root, (const uint8_t *)bytes, n, &err);
         if (rc == 0) {
             const rm_renderer *r = rm_renderer_find(o->fmt == FMT_CSV ? "csv" : "markdown");
-            rc = rm_render(&out, &out_n, r, &d, "") ? UNIKA_ENOMEM : 0;
+            rm_source src = {&d, "", NULL};
+            rc = rm_render(&out, &out_n, NULL, NULL, r, &src, &err);
         }
         rd_close(&d);
         unika_json_free(root);

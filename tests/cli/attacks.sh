@@ -246,7 +246,7 @@ check_has "an edited CSV rendering fails" 1 "" -- verify --report pub.json --ren
 assert "verify names the CSV line" grep -qF "FAIL  rendering edited.csv: not the csv rendering of the audited report, first at line 2:" out.txt
 head -n -1 pub.md >nostamp.md
 check_has "a rendering without its stamp fails" 1 "" -- verify --report pub.json --rendering nostamp.md cells
-assert "and says so" grep -qF "FAIL  rendering nostamp.md: carries no unika rendering stamp on its last line" out.txt
+assert "and says so" grep -qF "FAIL  rendering nostamp.md: carries no unika rendering stamp where its format keeps one" out.txt
 "$UNIKA" report --release-key rel.key --min-count 3 --format json -o other.json cells
 "$UNIKA" report --from other.json --format markdown -o other.md
 check_has "a rendering of another report fails" 1 "" -- verify --report pub.json --rendering other.md cells

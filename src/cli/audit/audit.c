@@ -199,7 +199,8 @@ size_t audit_run(const audit_report *rep, const unika_roster *roster, char **pat
             fig_fail = audit_figures(&a, o->release_key);
             if (a.failures == before) audit_rebuild(&a, rep, o->release_key);
         }
-        audit_renderings(&a, o->renderings, o->nrenderings, o->partnership);
+        a.partnership = o->partnership;
+        audit_renderings(&a, o->renderings, o->nrenderings);
     }
     printf("%zu of %zu figure(s) reproduced from the signed files; %zu problem(s): %s\n",
            nfig - fig_fail, nfig, a.failures, a.failures ? "VERIFICATION FAILED" : "verified");

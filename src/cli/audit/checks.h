@@ -28,6 +28,7 @@ typedef struct audit {
     const rd_doc *doc;
     uint8_t recipe_fp[UNIKA_FINGERPRINT_BYTES];
     unsigned long min_count;
+    const struct bd_partnership *partnership; /* --partnership, for the board's renderings */
 } audit;
 
 #if defined(__GNUC__)
@@ -45,9 +46,10 @@ size_t audit_figures(audit *a, const unika_key *release_key);
 /* Step 6: the report built again from the trusted files, compared byte for byte. */
 void audit_rebuild(audit *a, const audit_report *rep, const unika_key *release_key);
 
-/* Step 7: each rendering, rendered again from the audited JSON and compared
- * (the board's formats with the partnership file p, which may be NULL). */
-void audit_renderings(audit *a, char *const *paths, size_t n, const struct bd_partnership *p);
+/* Step 7: each rendering (markdown, CSV and the board's formats alike),
+ * rendered again from the audited JSON with the partnership file the audit
+ * was given (a->partnership) and compared byte for byte. */
+void audit_renderings(audit *a, char *const *paths, size_t n);
 
 /* Step 3: the partners' manifests against the files given. */
 void audit_manifests(audit *a, const unika_roster *roster, char *const *paths, size_t n);

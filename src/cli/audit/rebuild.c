@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "audit/checks.h"
-#include "report/board.h"
 #include "report/model.h"
 #include "report/render.h"
 #include "unika/key.h"
@@ -106,68 +105,132 @@ void audit_rebuild(audit *a, const audit_report *rep, const unika_key *release_k
 
 /* ---- step 7: the renderings ---------------------------------------------------------- */
 
-/* The renderer whose stamp syntax the bytes carry, with the stamp's parts. */
+/* The renderer whose stamp syntax the bytes carry, with the stamp's parts:
+ * the one whose format the stamp names when several syntaxes match (an
+ * HTML page and a markdown file both end in an HTML comment). */
 static const rm_renderer *stamped(const char *bytes, size_t n, char *format, char *options,
                                   char source[RP_DIGEST_HEX_BYTES])
 {
     char stamp[RM_STAMP_MAX];
+    const rm_renderer *first = NULL;
     for (size_t i = 0; rm_renderer_at(i); i++) {
         const rm_renderer *r = rm_renderer_at(i);
-        if (r->find_stamp(bytes, n, stamp, sizeof stamp) == 0 &&
-            rm_stamp_parse(stamp, format, 32, options, RM_STAMP_MAX, source) == 0)
-            return r;
+        if (r->find_stamp(bytes, n, stamp, sizeof stamp) != 0 ||
+            rm_stamp_parse(stamp, format, 32, options, RM_STAMP_MAX, source) != 0)
+            continue;
+        if (rm_renderer_find(format) == r) return r;
+        if (!first) first = r;
     }
-    return NULL;
+    if (first) { /* parse it again: the loop's last parse may be another's */
+        first->find_stamp(bytes, n, stamp, sizeof stamp);
+        rm_stamp_parse(stamp, format, 32, options, RM_STAMP_MAX, source);
+    }
+    return first;
 }
 
-static void check_rendering(audit *a, const char *path, const bd_partnership *p)
+/* A rendering as given: the file's bytes and, for a format with a companion
+ * (the Swedish CSV's stamp file), the other file of the pair, whichever of
+ * the two `path` names. `stamped` is the file that carries the stamp. */
+typedef struct given {
+    char *main, *comp;
+    size_t mn, cn;
+    const char *stamped;
+    size_t sn;
+} given;
+
+static int read_given(audit *a, const char *path, given *g)
 {
     unika_error err = {0};
-    char *bytes = NULL, *msg = NULL;
+    char *bytes = NULL;
     size_t n = 0;
+    memset(g, 0, sizeof *g);
     if (cli_read_file(&bytes, &n, path, RP_REPORT_MAX, &err) < 0) {
         audit_fail(a, "rendering %s: cannot read: %s", path, err.message);
-        return;
+        return -1;
     }
-    /* the board's formats (HTML, xlsx, the Swedish CSV with its stamp file) */
-    int board = bd_check_rendering(path, bytes, n, a->doc, p, &msg);
-    if (board >= 0) {
-        if (board) audit_ok(a, "rendering %s: %s", path, msg);
-        else audit_fail(a, "rendering %s: %s", path, msg);
-        free(msg);
-        free(bytes);
-        return;
-    }
+    g->main = bytes, g->mn = n, g->stamped = bytes, g->sn = n;
     char format[32], options[RM_STAMP_MAX], source[RP_DIGEST_HEX_BYTES];
-    const rm_renderer *r = stamped(bytes, n, format, options, source);
+    for (size_t i = 0; rm_renderer_at(i); i++) {
+        const rm_renderer *r = rm_renderer_at(i);
+        if (!r->companion) continue;
+        size_t pl = strlen(path), sl = strlen(r->companion_suffix);
+        int is_comp = pl > sl && !strcmp(path + pl - sl, r->companion_suffix);
+        if (!is_comp && stamped(bytes, n, format, options, source)) continue;
+        char *other = rm_companion_path(r, path, is_comp), *ob = NULL;
+        size_t on = 0;
+        int rc = cli_read_file(&ob, &on, other, RP_REPORT_MAX, &err);
+        free(other);
+        if (rc < 0 && !is_comp) continue; /* no companion beside it: not this format's */
+        if (rc < 0) {
+            audit_fail(a, "rendering %s: %s (the other file of a %s rendering)", path,
+                       err.message, r->format);
+            free(bytes);
+            return -1;
+        }
+        if (is_comp) g->main = ob, g->mn = on, g->comp = bytes, g->cn = n;
+        else g->comp = ob, g->cn = on;
+        g->stamped = g->comp, g->sn = g->cn;
+        break;
+    }
+    return 0;
+}
+
+static void free_given(given *g)
+{
+    free(g->main);
+    free(g->comp);
+}
+
+/* The audited JSON rendered again as the stamp says, compared with g. */
+static void compare_given(audit *a, const char *path, const given *g, const rm_renderer *r,
+                          const char *format, const char *options)
+{
+    unika_error err = {0};
+    rm_source s = {a->doc, options, a->partnership};
+    char *again = NULL, *comp = NULL;
+    size_t m = 0, cm = 0;
+    char where[256];
+    if (rm_render(&again, &m, &comp, &cm, r, &s, &err) != 0) {
+        audit_fail(a, "rendering %s: cannot render it again: %s", path, err.message);
+    } else if (g->comp && (cm != g->cn || memcmp(comp, g->comp, cm))) {
+        first_difference(where, sizeof where, g->comp, g->cn, comp, cm);
+        audit_fail(a, "rendering %s: its stamp file is not the %s rendering's, %s", path,
+                   format, where);
+    } else if (m == g->mn && !memcmp(again, g->main, m)) {
+        audit_ok(a, "rendering %s: the %s rendering of the audited report, byte for byte", path,
+                 format);
+    } else {
+        first_difference(where, sizeof where, g->main, g->mn, again, m);
+        audit_fail(a, "rendering %s: not the %s rendering of the audited report, %s", path,
+                   format, where);
+    }
+    free(again);
+    free(comp);
+}
+
+static void check_rendering(audit *a, const char *path)
+{
+    given g;
+    if (read_given(a, path, &g) < 0) return;
+    char format[32], options[RM_STAMP_MAX], source[RP_DIGEST_HEX_BYTES];
+    const rm_renderer *r = stamped(g.stamped, g.sn, format, options, source);
     const rm_renderer *named = r ? rm_renderer_find(format) : NULL;
-    char *again = NULL;
-    size_t m = 0;
     if (!r) {
-        audit_fail(a, "rendering %s: carries no unika rendering stamp on its last line: it is "
-                   "not a rendering of a report, or was cut or edited at its end", path);
+        audit_fail(a, "rendering %s: carries no unika rendering stamp where its format keeps "
+                   "one: it is not a rendering of a report, or was cut or edited there", path);
     } else if (named != r) {
         audit_fail(a, "rendering %s: its stamp names format \"%s\", which this unika does not "
                    "render in that syntax", path, format);
     } else if (strcmp(source, a->doc->source)) {
         audit_fail(a, "rendering %s: rendered from another report (JSON %.16s…), not from the "
                    "audited one (%.16s…)", path, source, a->doc->source);
-    } else if (rm_render(&again, &m, r, a->doc, options) != 0) {
-        audit_fail(a, "rendering %s: out of memory rendering it again", path);
-    } else if (m == n && !memcmp(again, bytes, n)) {
-        audit_ok(a, "rendering %s: the %s rendering of the audited report, byte for byte", path,
-                 format);
     } else {
-        char where[256];
-        first_difference(where, sizeof where, bytes, n, again, m);
-        audit_fail(a, "rendering %s: not the %s rendering of the audited report, %s", path,
-                   format, where);
+        compare_given(a, path, &g, r, format, options);
     }
-    free(again);
-    free(bytes);
+    free_given(&g);
 }
 
-void audit_renderings(audit *a, char *const *paths, size_t n, const bd_partnership *p)
+void audit_renderings(audit *a, char *const *paths, size_t n)
 {
-    for (size_t i = 0; i < n; i++) check_rendering(a, paths[i], p);
+    for (size_t i = 0; i < n; i++) check_rendering(a, paths[i]);
 }

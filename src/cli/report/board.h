@@ -125,9 +125,6 @@ typedef struct bd_ctx {
  * period it names occurs in the report, and every organisation of the
  * report has a display name. 0, or UNIKA_EINVAL with err naming the label. */
 int bd_check_partnership(const bd_partnership *p, const bd_doc *d, unika_error *err);
-/* The stamp of a rendering: "unika-rendering v1 format=F lang=L
- * [partnership=<64 hex>] source=<64 hex>" (malloc'd). */
-char *bd_stamp(const char *format, const bd_ctx *c);
 
 /* A message in the context's language: the Swedish and English texts of
  * every fixed string live in one table in board_text.c. */
@@ -192,26 +189,11 @@ typedef struct bd_request {
 
 /* 1 for html, xlsx, csv-sv. */
 int bd_format_known(const char *format);
-/* The rendering of c in `format`, in memory (*out malloc'd, *n bytes). */
-int bd_render(char **out, size_t *n, const char *format, const bd_ctx *c, unika_error *err);
-/* The stamp file of a Swedish CSV whose bytes are table[0..table_n). */
-int bd_render_csv_sv_stamp(char **out, size_t *n, const bd_ctx *c, const char *table,
-                           size_t table_n, unika_error *err);
-/* "report.sv.csv" -> "report.sv.stamp.csv" (malloc'd). */
-char *bd_stamp_path(const char *table_path);
 /* Reads the partnership file, renders the JSON bytes and writes the result
  * (and a Swedish CSV's stamp file) atomically. Prints errors; returns a
  * CLI_* exit code. */
 int bd_render_json(const bd_request *q, const char *json, size_t n);
 
-/* Step 7 of `unika verify` for the board's formats (board_verify.c, called
- * by audit/rebuild.c): renders the audited document again as the stamp of
- * the rendering bytes[0..n) (read from `path`) says and compares byte for
- * byte; a Swedish CSV with its stamp file (either may be named). Returns
- * -1 when the bytes are no board rendering (markdown, CSV: the generic
- * check's), else 1 (ok) or 0 (failed), with *msg saying why (malloc'd). */
-int bd_check_rendering(const char *path, const char *bytes, size_t n, const rd_doc *audited,
-                       const bd_partnership *p, char **msg);
 
 /* The charts (board_svg.c): one inline <svg> per table, drawn from the
  * document only. */

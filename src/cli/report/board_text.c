@@ -274,13 +274,6 @@ int bd_check_partnership(const bd_partnership *p, const bd_doc *d, unika_error *
     return rc;
 }
 
-char *bd_stamp(const char *format, const bd_ctx *c)
-{
-    return cli_xprintf("unika-rendering v1 format=%s lang=%s%s%s source=%s", format,
-                       bd_lang_name(c->lang), c->p ? " partnership=" : "", c->p ? c->p->digest : "",
-                       c->d->source);
-}
-
 const char *bd_scalar_text(const unika_json *v)
 {
     switch (v->type) {

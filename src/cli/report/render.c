@@ -7,8 +7,11 @@
 #include "report/render.h"
 
 static const rm_renderer renderers[] = {
-    {"markdown", rm_write_markdown, rm_markdown_stamp},
-    {"csv", rm_write_csv, rm_csv_stamp},
+    {"markdown", rm_write_markdown, rm_markdown_stamp, NULL, NULL},
+    {"csv", rm_write_csv, rm_csv_stamp, NULL, NULL},
+    {"html", bd_write_html_for, bd_html_stamp, NULL, NULL},
+    {"xlsx", bd_write_xlsx_for, bd_xlsx_stamp, NULL, NULL},
+    {"csv-sv", bd_write_csv_sv_for, bd_csv_sv_stamp, "stamp.csv", bd_write_csv_sv_companion},
 };
 
 #define STAMP_HEAD "unika-rendering v1 format="
@@ -25,22 +28,68 @@ const rm_renderer *rm_renderer_at(size_t i)
     return i < sizeof renderers / sizeof renderers[0] ? &renderers[i] : NULL;
 }
 
-int rm_render(char **out, size_t *n, const rm_renderer *r, const rd_doc *d, const char *options)
+/* One write into a malloc'd buffer: 0, or the writer's code (err set). */
+static int to_memory(char **out, size_t *n, const rm_renderer *r, const rm_source *s,
+                     const char *stamp, const char *main, size_t mn, unika_error *err)
 {
-    char stamp[RM_STAMP_MAX];
-    snprintf(stamp, sizeof stamp, STAMP_HEAD "%s%s%s source=%s", r->format,
-             options && *options ? " " : "", options ? options : "", d->source);
     *out = NULL;
     *n = 0;
     FILE *f = open_memstream(out, n);
-    if (!f) return CLI_NOMEM;
-    r->write(f, d, options ? options : "", stamp);
-    if (fclose(f) != 0) {
+    if (!f) return cli_set_error(err, UNIKA_ENOMEM, "", "out of memory");
+    int rc = main ? r->companion(f, s, stamp, main, mn, err) : r->write(f, s, stamp, err);
+    if (fclose(f) != 0 && !rc) rc = cli_set_error(err, UNIKA_ENOMEM, "", "out of memory");
+    if (rc) {
         free(*out);
         *out = NULL;
-        return CLI_NOMEM;
+        *n = 0;
     }
-    return 0;
+    return rc;
+}
+
+int rm_render(char **out, size_t *n, char **comp, size_t *cn, const rm_renderer *r,
+              const rm_source *s, unika_error *err)
+{
+    char stamp[RM_STAMP_MAX];
+    snprintf(stamp, sizeof stamp, STAMP_HEAD "%s%s%s source=%s", r->format,
+             s->options[0] ? " " : "", s->options, s->d->source);
+    if (comp) *comp = NULL, *cn = 0;
+    int rc = to_memory(out, n, r, s, stamp, NULL, 0, err);
+    if (!rc && comp && r->companion) {
+        rc = to_memory(comp, cn, r, s, stamp, *out, *n, err);
+        if (rc) {
+            free(*out);
+            *out = NULL;
+            *n = 0;
+        }
+    }
+    return rc;
+}
+
+char *rm_companion_path(const rm_renderer *r, const char *path, int is_companion)
+{
+    size_t n = strlen(path), sl = strlen(r->companion_suffix);
+    if (is_companion) /* X.stamp.csv -> X.csv */
+        return cli_xprintf("%.*s.csv", (int)(n > sl + 1 ? n - sl - 1 : n), path);
+    if (n > 4 && !strcmp(path + n - 4, ".csv"))
+        return cli_xprintf("%.*s.%s", (int)(n - 4), path, r->companion_suffix);
+    return cli_xprintf("%s.%s", path, r->companion_suffix);
+}
+
+int rm_option(const char *options, const char *key, char *dst, size_t cap)
+{
+    size_t kl = strlen(key);
+    dst[0] = '\0';
+    for (const char *p = options; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len > kl && !memcmp(p, key, kl) && p[kl] == '=') {
+            if (len - kl - 1 >= cap) return -1;
+            memcpy(dst, p + kl + 1, len - kl - 1);
+            dst[len - kl - 1] = '\0';
+            return 0;
+        }
+        p += len + (p[len] == ' ');
+    }
+    return -1;
 }
 
 int rm_stamp_parse(const char *stamp, char *format, size_t fcap, char *options, size_t ocap,

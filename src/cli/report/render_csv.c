@@ -115,15 +115,19 @@ static void csv_table(FILE *o, const rd_doc *d, const unika_json *t)
     csv_row(o, d, t, rd_figure(d, total->text), "total", two ? "total" : "");
 }
 
-void rm_write_csv(FILE *o, const rd_doc *d, const char *options, const char *stamp)
+int rm_write_csv(FILE *o, const rm_source *s, const char *stamp, unika_error *err)
 {
-    (void)options;
+    if (s->options[0])
+        return cli_set_error(err, UNIKA_EFORMAT, "", "the csv format takes no options, not \"%s\"",
+                             s->options);
+    const rd_doc *d = s->d;
     fputs("table,figure,row_label,row,col_label,col,shown,estimate,std_error,ci_low,ci_high,"
           "exact,suppressed,suppression,value,rounding_base,value_ci_low,value_ci_high\n",
           o);
     for (size_t ti = 0; ti < d->tables->n; ti++) csv_table(o, d, d->tables->items[ti]);
     csv_release(o, d);
     fprintf(o, "# %s\n", stamp);
+    return 0;
 }
 
 int rm_csv_stamp(const char *bytes, size_t n, char *dst, size_t cap)

@@ -161,9 +161,12 @@ static void md_two_way(FILE *o, const rd_doc *d, const unika_json *t)
     fputs("\nIntervals of every figure are in the CSV and JSON formats.\n", o);
 }
 
-void rm_write_markdown(FILE *o, const rd_doc *d, const char *options, const char *stamp)
+int rm_write_markdown(FILE *o, const rm_source *s, const char *stamp, unika_error *err)
 {
-    (void)options;
+    if (s->options[0])
+        return cli_set_error(err, UNIKA_EFORMAT, "", "the markdown format takes no options, not \"%s\"",
+                             s->options);
+    const rd_doc *d = s->d;
     const char *recipe = unika_json_str(d->root, "recipe");
     fprintf(o, "# Unique individuals\n\n");
     fprintf(o, "Key %s; recipe %s (%s); maximum-likelihood estimates.\n",
@@ -193,6 +196,7 @@ void rm_write_markdown(FILE *o, const rd_doc *d, const char *options, const char
     }
     md_release(o, d);
     fprintf(o, "\n<!-- %s -->\n", stamp);
+    return 0;
 }
 
 int rm_markdown_stamp(const char *bytes, size_t n, char *dst, size_t cap)

@@ -68,7 +68,7 @@ check "rejects and drops, by name" 0 "" "unika matchkeys: small.csv: 6 rows read
   dropped 1: birth_date: invalid date [UNIKA_EDATE], line 4
   dropped 1: personnummer: check digit does not match [UNIKA_ECHECKDIGIT], line 3
   3 profiles
-unika matchkeys: wrote small.umk (362 bytes)" -- \
+unika matchkeys: wrote small.umk (376 bytes)" -- \
     mk --profile demo.profile --org demo small.csv -o small.umk --rejects rej.csv
 check "the rejects file: line, column, field, action, never the value" 0 'line,column,field,action,code,message
 3,5,personnummer,dropped,UNIKA_ECHECKDIGIT,"line 3, column 5 (personnummer): check digit does not match"
@@ -115,7 +115,7 @@ assert "undated rows" grep -q "^  months       none: 4 undated rows$" <("$UNIKA"
 # ---- --sign, a roster, seal and open -----------------------------------------------------
 "$UNIKA" sign-keygen --name rodakorset -o rk >/dev/null
 "$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" -o r.roster rk.pub >/dev/null
-check_has "--sign" 0 "wrote signed.umk (400730 bytes), signed by rodakorset" -- \
+check_has "--sign" 0 "wrote signed.umk (421165 bytes), signed by rodakorset" -- \
     mk --profile rodakorset.profile --org rodakorset --by gender --by age_group --sign rk.sec rodakorset.csv -o signed.umk
 assert "signed and unsigned files are the same bytes" cmp -s signed.umk rodakorset.umk
 check_has "the signature verifies against the roster" 0 "" -- "$UNIKA" roster check r.roster signed.umk

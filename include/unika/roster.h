@@ -11,7 +11,12 @@
  *   partnership-key: 3f0c...                      (32 hex digits)
  *   partner: raddabarnen ed25519:8a1f...          (64 hex digits)
  *   partner: rodakorset ed25519:03a1...
+ *   linker: linker ed25519:77c0...                (optional, at most one)
  *   aggregator: analyst x25519:5b2e...            (optional, at most one)
+ *
+ * The linker (`unika link`) signs the cells and the manifest of a
+ * resolution with its own Ed25519 key; its name is no partner's, so a file
+ * it signed verifies as the linker's, never as a partner's.
  *
  * Verifying a signed file against the roster says which partner signed it,
  * or exactly why not: the signer is not on the roster, the signature was
@@ -64,6 +69,18 @@ UNIKA_API int unika_roster_set_aggregator(unika_roster *roster, const char *name
                                           const uint8_t key[UNIKA_BOX_PUBLIC_KEY_BYTES],
                                           unika_error *err);
 
+/*! unika_roster_set_linker() :
+ *  Names the linker and its signing public key (replacing any before).
+ *  @return 0; UNIKA_EINVAL; UNIKA_ENAME; UNIKA_EROSTER (a partner's name or
+ *          key). */
+UNIKA_API int unika_roster_set_linker(unika_roster *roster, const unika_sign_public *pub,
+                                      unika_error *err);
+
+/*! unika_roster_linker() : the linker's entry, or NULL when the roster
+ *  names none (or roster is NULL). Signatures by it verify through
+ *  unika_roster_verify() like a partner's. */
+UNIKA_API const unika_sign_public *unika_roster_linker(const unika_roster *roster);
+
 /*! unika_roster_parse() :
  *  Parses roster text. Blank lines and lines starting with '#' are ignored;
  *  the first other line must be "unika-roster v1"; exactly one
@@ -83,7 +100,7 @@ UNIKA_API UNIKA_NODISCARD int unika_roster_load(unika_roster **out, const char *
 
 /*! unika_roster_format() :
  *  Writes the roster's canonical text (header, partnership key, partners
- *  in the order added, aggregator) into dst, NUL-terminated; *written (may
+ *  in the order added, linker, aggregator) into dst, NUL-terminated; *written (may
  *  be NULL) gets its length. Parsing the text gives the same roster.
  *  @return 0; UNIKA_EINVAL; UNIKA_EBUFFER (UNIKA_ROSTER_MAX_BYTES suffices). */
 UNIKA_API int unika_roster_format(char *dst, size_t dst_capacity, size_t *written,

@@ -40,6 +40,7 @@ static const char sign_help[] =
 static const char roster_help[] =
     "usage: unika roster check [--json] ROSTER FILE...\n"
     "       unika roster make --key-fingerprint HEX [--aggregator NAME=BOX.pub]\n"
+    "                         [--linker LINKER.pub]\n"
     "                         -o ROSTER [--force] PARTNER.pub...\n"
     "\n"
     "check: verifies each FILE against FILE.sig and the roster, and prints per\n"
@@ -48,7 +49,8 @@ static const char roster_help[] =
     "  Exit 1 if any file fails.\n"
     "make: writes a roster naming the partnership key (its fingerprint, from\n"
     "  'unika key fingerprint'), each partner's public signing key, and\n"
-    "  optionally the aggregator's public box key.\n";
+    "  optionally the aggregator's public box key and the linker's public\n"
+    "  signing key (from 'unika sign-keygen --name linker').\n";
 
 static int parse_common(int argc, char **argv, const char *shortopts,
                         const struct option *opts, int (*handle)(int c, void *ctx), void *ctx)
@@ -318,11 +320,12 @@ static int roster_make(int argc, char **argv)
     static const struct option opts[] = {
         {"key-fingerprint", required_argument, NULL, 'k'},
         {"aggregator", required_argument, NULL, 'g'},
+        {"linker", required_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
-    const char *fp_hex = NULL, *agg = NULL, *out = NULL;
+    const char *fp_hex = NULL, *agg = NULL, *out = NULL, *linker = NULL;
     int force = 0, c;
     opterr = 0;
     optind = 1;
@@ -330,6 +333,7 @@ static int roster_make(int argc, char **argv)
         switch (c) {
         case 'k': fp_hex = optarg; break;
         case 'g': agg = optarg; break;
+        case 'l': linker = optarg; break;
         case 'o': out = optarg; break;
         case 'f': force = 1; break;
         case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -352,6 +356,14 @@ static int roster_make(int argc, char **argv)
         if (unika_sign_public_load(&pub, argv[i], &err) < 0 ||
             unika_roster_add_partner(roster, &pub, &err) < 0) {
             cli_fail(argv[i], &err);
+            goto done;
+        }
+    }
+    if (linker) {
+        unika_sign_public pub;
+        if (unika_sign_public_load(&pub, linker, &err) < 0 ||
+            unika_roster_set_linker(roster, &pub, &err) < 0) {
+            cli_fail(linker, &err);
             goto done;
         }
     }
@@ -380,8 +392,8 @@ static int roster_make(int argc, char **argv)
         cli_fail(NULL, &err);
         goto done;
     }
-    printf("%s: %zu partner(s)%s\n", out, unika_roster_partner_count(roster),
-           agg ? " and the aggregator" : "");
+    printf("%s: %zu partner(s)%s%s\n", out, unika_roster_partner_count(roster),
+           linker ? ", the linker" : "", agg ? " and the aggregator" : "");
     status = CLI_OK;
 done:
     unika_roster_free(roster);

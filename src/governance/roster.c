@@ -30,6 +30,8 @@ struct unika_roster {
     int has_aggregator;
     char aggregator_name[UNIKA_SIGNER_NAME_MAX + 1];
     uint8_t aggregator_key[UNIKA_BOX_PUBLIC_KEY_BYTES];
+    int has_linker;
+    unika_sign_public linker;
 };
 
 int unika_roster_new(unika_roster **out, const uint8_t key_fp[UNIKA_FINGERPRINT_BYTES],
@@ -65,8 +67,12 @@ int unika_roster_add_partner(unika_roster *roster, const unika_sign_public *pub,
     if (!roster || !pub) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     int rc = unika_signer_name_check(pub->name, err);
     if (rc < 0) return rc;
-    if (unika_roster_find(roster, pub->name))
+    if (unika_roster_find(roster, pub->name) ||
+        (roster->has_linker && !strcmp(roster->linker.name, pub->name)))
         return unika_fail(err, UNIKA_EROSTER, "partner \"%s\" is already on the roster",
+                          pub->name);
+    if (roster->has_linker && !memcmp(roster->linker.key, pub->key, sizeof pub->key))
+        return unika_fail(err, UNIKA_EROSTER, "partner \"%s\" has the linker's public key",
                           pub->name);
     for (size_t i = 0; i < roster->n_partners; i++)
         if (memcmp(roster->partners[i].key, pub->key, sizeof pub->key) == 0)
@@ -98,6 +104,30 @@ int unika_roster_set_aggregator(unika_roster *roster, const char *name,
     memcpy(roster->aggregator_key, key, UNIKA_BOX_PUBLIC_KEY_BYTES);
     roster->has_aggregator = 1;
     return 0;
+}
+
+int unika_roster_set_linker(unika_roster *roster, const unika_sign_public *pub,
+                           unika_error *err)
+{
+    if (!roster || !pub) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    int rc = unika_signer_name_check(pub->name, err);
+    if (rc < 0) return rc;
+    for (size_t i = 0; i < roster->n_partners; i++) {
+        if (!strcmp(roster->partners[i].name, pub->name))
+            return unika_fail(err, UNIKA_EROSTER, "the linker \"%s\" has a partner's name",
+                              pub->name);
+        if (!memcmp(roster->partners[i].key, pub->key, sizeof pub->key))
+            return unika_fail(err, UNIKA_EROSTER, "the linker has partner \"%s\"'s public key",
+                              roster->partners[i].name);
+    }
+    roster->linker = *pub;
+    roster->has_linker = 1;
+    return 0;
+}
+
+const unika_sign_public *unika_roster_linker(const unika_roster *roster)
+{
+    return roster && roster->has_linker ? &roster->linker : NULL;
 }
 
 /* ---- parsing ---------------------------------------------------------------- */
@@ -185,7 +215,7 @@ int unika_roster_parse(unika_roster **out, const char *src, size_t src_size, uni
     size_t pos = 0;
     uint64_t line_no = 0;
     int seen_header = 0, seen_fp = 0, rc = 0;
-    uint64_t aggregator_line = 0;
+    uint64_t aggregator_line = 0, linker_line = 0;
     const char *line, *v;
     size_t n, vn;
     while (unika_govio_next_line(&line, &n, src, src_size, &pos)) {
@@ -238,10 +268,24 @@ int unika_roster_parse(unika_roster **out, const char *src, size_t src_size, uni
                 goto fail;
             r->has_aggregator = 1;
             aggregator_line = line_no;
+        } else if (starts_with(line, n, "linker: ", &v, &vn)) {
+            unika_sign_public pub;
+            memset(&pub, 0, sizeof pub);
+            if (linker_line) {
+                rc = at_line(err, line_no, UNIKA_EROSTER, "a second linker line");
+                goto fail;
+            }
+            if ((rc = parse_named_key(pub.name, pub.key, v, vn, "ed25519", line_no, err)) < 0)
+                goto fail;
+            if ((rc = unika_roster_set_linker(r, &pub, err)) < 0) {
+                relabel(err, line_no);
+                goto fail;
+            }
+            linker_line = line_no;
         } else {
             rc = at_line(err, line_no, UNIKA_EROSTER,
-                         "unknown line (expected partnership-key:, partner: "
-                         "or aggregator:)");
+                         "unknown line (expected partnership-key:, partner:, "
+                         "linker: or aggregator:)");
             goto fail;
         }
     }
@@ -301,6 +345,10 @@ int unika_roster_format(char *dst, size_t dst_capacity, size_t *written,
     for (size_t i = 0; i < roster->n_partners; i++) {
         unika_hex_encode(key, roster->partners[i].key, 32);
         APPEND("partner: %s ed25519:%s\n", roster->partners[i].name, key);
+    }
+    if (roster->has_linker) {
+        unika_hex_encode(key, roster->linker.key, 32);
+        APPEND("linker: %s ed25519:%s\n", roster->linker.name, key);
     }
     if (roster->has_aggregator) {
         unika_hex_encode(key, roster->aggregator_key, 32);
@@ -372,6 +420,8 @@ static int roster_entry(const unika_sign_public **entry, const unika_roster *ros
                         const unika_signature *sig, unika_error *err)
 {
     const unika_sign_public *pub = unika_roster_find(roster, sig->signer);
+    if (!pub && roster->has_linker && !strcmp(roster->linker.name, sig->signer))
+        pub = &roster->linker;
     if (!pub) {
         char names[160] = "";
         size_t off = 0;

@@ -130,6 +130,13 @@ extern "C" {
 /*! unika_mk_period_name() : "half-year", "year", "month", "all"; NULL otherwise. */
 UNIKA_API const char *unika_mk_period_name(unika_mk_period period);
 
+/*! unika_mk_period_label() :
+ *  The label of the period a visit month falls in, as `ingest --period`
+ *  names its cells and `link` its persons' cells: "2019H1" (half-year),
+ *  "2019" (year), "2019-03" (month), "all". dst holds 16 bytes; an unknown
+ *  period gives "". The one rule for period labels. */
+UNIKA_API void unika_mk_period_label(char dst[16], unika_mk_period period, int year, int month);
+
 /* ---- writing --------------------------------------------------------------- */
 
 /*! unika_mkwriter_new() :

@@ -37,6 +37,36 @@ const char *unika_mk_period_name(unika_mk_period period)
                ? PERIOD_NAMES[period] : NULL;
 }
 
+/* Hand-formatted: `ingest` calls it for every row. */
+static void put_digits(char *dst, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10) dst[i] = (char)('0' + v % 10);
+}
+
+void unika_mk_period_label(char dst[16], unika_mk_period period, int year, int month)
+{
+    switch (period) {
+    case UNIKA_MK_PERIOD_HALF_YEAR:
+        put_digits(dst, year, 4);
+        dst[4] = 'H';
+        dst[5] = month <= 6 ? '1' : '2';
+        dst[6] = '\0';
+        break;
+    case UNIKA_MK_PERIOD_YEAR:
+        put_digits(dst, year, 4);
+        dst[4] = '\0';
+        break;
+    case UNIKA_MK_PERIOD_MONTH:
+        put_digits(dst, year, 4);
+        dst[4] = '-';
+        put_digits(dst + 5, month, 2);
+        dst[7] = '\0';
+        break;
+    case UNIKA_MK_PERIOD_ALL: memcpy(dst, "all", 4); break;
+    default: dst[0] = '\0';
+    }
+}
+
 /* ---- checks shared with the reader ------------------------------------------ */
 
 size_t unika_mk_org_check(const uint8_t *s, size_t len)

@@ -122,6 +122,24 @@ int cli_fsync_dir(const char *dir, unika_error *err);
 /* Directory part of `path` ("." if none); malloc'd. */
 char *cli_dirname(const char *path);
 
+/* ---- output directories (stage.c) ----------------------------------------- */
+
+/* A directory of outputs that appears whole or not at all: write into the
+ * staging directory cli_stage_begin() makes beside DIR (stage has
+ * PATH_MAX bytes), then cli_stage_commit() swaps it into place (an old DIR
+ * is replaced), or cli_stage_abort() removes it. Both print their errors;
+ * begin returns -1, commit CLI_INPUT (or CLI_NOMEM) on failure. */
+int cli_stage_begin(char *stage, const char *out_dir);
+int cli_stage_commit(const char *stage, const char *out_dir, const char *what);
+void cli_stage_abort(const char *stage);
+
+/* Refuses early (prints, returns CLI_INPUT) when DIR cannot be the output:
+ * not a directory; not empty without force; holding anything but regular
+ * files whose names end in one of `kinds` (NULL-terminated), even with
+ * force. `what` names those files in the message. */
+int cli_stage_check_dir(const char *out_dir, int force, const char *const *kinds,
+                        const char *what);
+
 /* ---- JSON ------------------------------------------------------------------ */
 
 /* A minimal streaming JSON writer with comma bookkeeping. Keys are NULL
@@ -162,6 +180,15 @@ void cli_error_prefix(unika_error *err, const char *fmt, ...);
 
 /* dst = a + sep + b; -1 if it does not fit. */
 int cli_path_join(char *dst, size_t cap, const char *a, const char *sep, const char *b);
+
+/* Keeps [A-Za-z0-9.+-] of src and writes '-' for anything else, so a
+ * label value in a file name never holds a separator, a space or a path
+ * character. */
+void cli_slug(char *dst, size_t cap, const char *src);
+
+/* BLAKE2b-256 of a file's bytes, read in a stream (unika_file_digest() of
+ * the whole file). Returns 0 or a UNIKA_E* code with err filled. */
+int cli_file_digest(uint8_t out[UNIKA_DIGEST_BYTES], const char *path, unika_error *err);
 
 /* ---- small parsers --------------------------------------------------------- */
 

@@ -46,6 +46,9 @@ static const char help[] =
     "      --rejects FILE   write each rejected row and dropped value's line, column,\n"
     "                       field and reason (CSV, never the value) to FILE\n"
     "      --sign PARTNER.sec  sign the file with the partner's signing key: OUT.umk.sig\n"
+    "      --debug-profiles FILE  for evaluation: each used row's line and the digest of\n"
+    "                       its profile (CSV; `link --debug-clusters` has the same\n"
+    "                       digests: no value, a keyed-hash digest)\n"
     "      --json           print the summary as JSON on stdout (docs/cli.md)\n"
     "      --force          replace an existing OUT.umk (and OUT.umk.sig, --rejects FILE)\n"
     "  -o, --output OUT.umk the match-key file\n"
@@ -63,6 +66,8 @@ static const unsigned ID_STEPS[] = {BIT(NAME), BIT(BIRTH_DATE), BIT(COUNTRY),
 typedef struct mkcmd {
     /* options */
     const char *key_path, *key_fp, *profile_path, *org, *out, *rejects_path, *input, *sign_path;
+    const char *debug_path;
+    FILE *debug;
     cli_categories cat;
     int json, force;
     /* state */
@@ -99,6 +104,7 @@ static int parse_args(mkcmd *g, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"key-fingerprint", required_argument, NULL, 'K'},
         {"sign", required_argument, NULL, 'S'},
+        {"debug-profiles", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
     cli_categories_init(&g->cat);
@@ -123,6 +129,7 @@ static int parse_args(mkcmd *g, int argc, char **argv)
         case 'o': g->out = optarg; break;
         case 'K': g->key_fp = optarg; break;
         case 'S': g->sign_path = optarg; break;
+        case 'D': g->debug_path = optarg; break;
         case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -296,6 +303,14 @@ static int matchkeys_row(void *ctx, uint64_t line)
     v.rows = 1;
     if (unika_mkwriter_add(g->writer, &g->keys, &v, &err) < 0) return cli_fail(NULL, &err);
     g->rows_used++;
+    if (g->debug) {
+        uint8_t d[16];
+        char hex[33];
+        (void)unika_mkprofile_id_digest(d, &g->keys);
+        unika_hex_encode(hex, d, sizeof d);
+        hex[32] = '\0';
+        fprintf(g->debug, "%llu,%s\n", (unsigned long long)line, hex);
+    }
     return CLI_OK;
 }
 
@@ -415,12 +430,24 @@ static int run(mkcmd *g)
         g->rejected.detail = g->dropped.detail = rej.fp;
         fputs("line,column,field,action,code,message\n", rej.fp);
     }
+    cli_out dbg = {0};
+    if (g->debug_path) {
+        if (cli_out_open(&dbg, g->debug_path, g->force, 0644, &err) < 0) {
+            if (rej.tmp) cli_out_abort(&rej);
+            cli_input_close(&g->in);
+            return cli_fail(NULL, &err);
+        }
+        g->debug = dbg.fp;
+        fputs("line,profile_digest\n", dbg.fp);
+    }
     rc = cli_rows_each(&g->in, matchkeys_row, g, &g->rows_read);
     cli_input_close(&g->in);
     if (rc == CLI_OK) rc = write_outputs(g);
     if (rc == CLI_OK && g->rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
+    if (rc == CLI_OK && g->debug_path && cli_out_commit(&dbg, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc != CLI_OK) {
         if (rej.tmp) cli_out_abort(&rej);
+        if (dbg.tmp) cli_out_abort(&dbg);
         cli_errorf("nothing written");
         return rc;
     }

@@ -18,6 +18,8 @@ static const cli_command commands[] = {
     {"ingest", "turn a partner's CSV into sketches, one per period and category", cmd_ingest},
     {"pseudonymize", "replace a CSV's identifying columns by one pseudonym column", cmd_pseudonymize},
     {"matchkeys", "turn a partner's CSV into its match-key file, for the linker", cmd_matchkeys},
+    {"link-keygen", "create the linker's secret seed", cmd_link_keygen},
+    {"link", "resolve the partners' match-key files into persons: cells and a manifest", cmd_link},
     {"merge", "merge sketch files into their union, recording provenance", cmd_merge},
     {"estimate", "estimate the people counted in sketch files, with 95% intervals", cmd_estimate},
     {"inspect", "show a sketch file's header, labels and provenance", cmd_inspect},
@@ -29,6 +31,7 @@ static const cli_command commands[] = {
     {"seal", "seal files so only the aggregator can open them", cmd_seal},
     {"open", "open files sealed for the aggregator", cmd_open},
     {"verify", "audit a report: signatures, inputs, and every figure recomputed", cmd_verify},
+    {"verify-link", "audit a resolution: re-run it from the signed match-key files", cmd_verify_link},
 };
 
 static void usage(FILE *f)

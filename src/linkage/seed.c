@@ -13,7 +13,7 @@
  * the resolution byte for byte; anything else: another key, so cells of
  * two resolutions never merge.
  *
- * The seed file, mode 0600, 127 bytes:
+ * The seed file, mode 0600, 134 bytes:
  *   unika-link-seed v1\n
  *   seed <64 lowercase hex digits>\n
  *   fingerprint <32 lowercase hex digits>\n

@@ -81,7 +81,9 @@ static char *outputs_of(const unika_linkage *lk, size_t *size)
     for (size_t i = 0; i < n; i++) {
         size_t s;
         ck_assert_int_eq(unika_sketch_serialized_size(&s, cells[i]), 0);
-        all = realloc(all, total + s + 1);
+        char *grown = realloc(all, total + s + 1);
+        ck_assert_ptr_nonnull(grown);
+        all = grown;
         ck_assert_int_eq(unika_sketch_serialize((uint8_t *)all + total, s, &s, cells[i], NULL), 0);
         unika_file_digest(out[i].digest, (uint8_t *)all + total, s);
         total += s;
@@ -94,7 +96,9 @@ static char *outputs_of(const unika_linkage *lk, size_t *size)
     char *json = NULL;
     size_t js;
     ck_assert_int_eq(unika_linkage_manifest(lk, out, n, &json, &js, NULL), 0);
-    all = realloc(all, total + js + 1);
+    char *grown = realloc(all, total + js + 1);
+    ck_assert_ptr_nonnull(grown);
+    all = grown;
     memcpy(all + total, json, js);
     *size = total + js;
     free(json);

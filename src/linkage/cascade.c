@@ -283,7 +283,7 @@ static int names_similar(pass_ctx *x, uint32_t a, uint32_t b)
     size_t na;
     if (name_set(x, a, &na) < 0) return -1;
     if (na == 0) return 1;
-    qsort(x->set, na, sizeof *x->set, u32_cmp);
+    lk_qsort(x->set, na, sizeof *x->set, u32_cmp);
     const unika_linkage *lk = x->lk;
     int any = 0;
     uint32_t m = b;
@@ -399,13 +399,13 @@ static int do_group(pass_ctx *x, const lk_rec *g, size_t n, unika_link_pass_stat
         grow((void **)&x->ranked, &x->cap_ranked, n, sizeof *x->ranked) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) x->roots[i] = lk_find(&lk->c, g[i].p);
-    qsort(x->roots, n, sizeof *x->roots, u32_cmp);
+    lk_qsort(x->roots, n, sizeof *x->roots, u32_cmp);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (!u || x->roots[i] != x->ranked[u - 1].root)
             x->ranked[u++] = (ranked){lk->c.rows[x->roots[i]], x->roots[i]};
     if (u < 2) return 0;
-    qsort(x->ranked, u, sizeof *x->ranked, ranked_cmp);
+    lk_qsort(x->ranked, u, sizeof *x->ranked, ranked_cmp);
     uint32_t head = x->ranked[0].root;
     for (size_t i = 1; i < u; i++) {
         uint32_t r = x->ranked[i].root;
@@ -427,7 +427,7 @@ static int run_pass(unika_linkage *lk, pass_ctx *x, unsigned pass, unika_error *
         int rc = keys_of(x, i, err);
         if (rc < 0) return rc == -1 ? unika_fail(err, UNIKA_ENOMEM, "out of memory") : rc;
     }
-    qsort(x->rec, x->n, sizeof *x->rec, rec_cmp);
+    lk_qsort(x->rec, x->n, sizeof *x->rec, rec_cmp);
     unika_link_pass_stats *st = &lk->stats.pass[pass];
     for (size_t i = 0; i < x->n;) {
         size_t j = i + 1;

@@ -133,7 +133,7 @@ int lk_cells_of_draw(const unika_linkage *lk, const uint32_t *person, unsigned d
         return rc;
     }
     for (size_t c = 0; c < lk->ncells; c++) order[c] = (cell_order){lk, (uint32_t)c};
-    qsort(order, lk->ncells, sizeof *order, cell_cmp);
+    lk_qsort(order, lk->ncells, sizeof *order, cell_cmp);
     unika_sketch **sorted = malloc((lk->ncells ? lk->ncells : 1) * sizeof *sorted);
     if (!sorted) {
         free_cells(sk, lk->ncells);

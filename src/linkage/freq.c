@@ -73,7 +73,7 @@ static int fcount_cmp(const void *a, const void *b)
 /* Sorts and sums equal keys. */
 static void finish(acc *a, lk_count_table *t)
 {
-    qsort(a->e, a->n, sizeof *a->e, count_cmp);
+    lk_qsort(a->e, a->n, sizeof *a->e, count_cmp);
     size_t w = 0;
     for (size_t i = 0; i < a->n; i++) {
         if (w && !count_cmp(&a->e[i], &a->e[w - 1])) a->e[w - 1].n += a->e[i].n;
@@ -85,7 +85,7 @@ static void finish(acc *a, lk_count_table *t)
 
 static void ffinish(facc *a, lk_fcount **e, size_t *n)
 {
-    qsort(a->e, a->n, sizeof *a->e, fcount_cmp);
+    lk_qsort(a->e, a->n, sizeof *a->e, fcount_cmp);
     size_t w = 0;
     for (size_t i = 0; i < a->n; i++) {
         if (w && !fcount_cmp(&a->e[i], &a->e[w - 1])) a->e[w - 1].n += a->e[i].n;
@@ -126,7 +126,7 @@ static int u32_cmp(const void *a, const void *b)
 
 static size_t distinct(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
-    qsort(base, n, size, cmp);
+    lk_qsort(base, n, size, cmp);
     char *b = base;
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
@@ -164,7 +164,7 @@ static int names_of_cluster(unika_linkage *lk, uint32_t r, scratch *s, acc *pair
         if (rc < 0) return rc;
         if (grow((void **)&s->typos, &s->cap_typos, s->ntypos + s->none, sizeof *s->typos) < 0)
             goto nomem;
-        memcpy(s->typos + s->ntypos, s->one, s->none * sizeof *s->one);
+        lk_copy(s->typos + s->ntypos, s->one, s->none * sizeof *s->one);
         s->ntypos += s->none;
         m = lk->c.next[m];
     } while (m != r);

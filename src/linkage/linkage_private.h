@@ -24,10 +24,24 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "unika/linkage.h"
 
 #define LK_NONE UINT32_MAX        /* an absent id, root or candidate */
+
+/* qsort and memcpy that accept an empty (possibly NULL) array, which the
+ * C library's may not. */
+static inline void lk_qsort(void *base, size_t n, size_t size,
+                            int (*cmp)(const void *, const void *))
+{
+    if (n > 1) qsort(base, n, size, cmp);
+}
+static inline void lk_copy(void *dst, const void *src, size_t bytes)
+{
+    if (bytes) memcpy(dst, src, bytes);
+}
 #define LK_SPAN_NONE UINT16_MAX   /* lo of a profile without dated visits */
 
 /* ---- values ------------------------------------------------------------- */

@@ -316,7 +316,7 @@ static int take_visits(unika_linkage *lk, file_ctx *f, lk_profile *q, const unik
         c.hash = cell_hash(&c);
         if ((f->cells[i] = cell_id(lk, &c, err)) == LK_NONE) return err ? err->code : UNIKA_ENOMEM;
     }
-    qsort(f->cells, p->visit_count, sizeof *f->cells, u32_cmp);
+    lk_qsort(f->cells, p->visit_count, sizeof *f->cells, u32_cmp);
     size_t n = 0;
     for (size_t i = 0; i < p->visit_count; i++)
         if (!n || f->cells[i] != f->cells[n - 1]) f->cells[n++] = f->cells[i];
@@ -324,7 +324,7 @@ static int take_visits(unika_linkage *lk, file_ctx *f, lk_profile *q, const unik
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the visits");
     q->cell = (uint32_t)lk->ncells_of;
     q->ncell = (uint32_t)n;
-    memcpy(lk->cells_of + lk->ncells_of, f->cells, n * sizeof *f->cells);
+    if (n) memcpy(lk->cells_of + lk->ncells_of, f->cells, n * sizeof *f->cells);
     lk->ncells_of += n;
     return 0;
 }
@@ -463,14 +463,15 @@ static int order_files(unika_linkage *lk, unika_error *err)
         return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     }
     memcpy(sorted, lk->files, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, file_cmp);
+    lk_qsort(sorted, n, sizeof *sorted, file_cmp);
     uint64_t first = 0;
     for (size_t i = 0; i < n; i++) {
         size_t old = 0;
         while (strcmp(lk->files[old].org, sorted[i].org)) old++;
         to[old] = (uint16_t)i;
-        memcpy(moved + first, lk->profiles + lk->files[old].first,
-               lk->files[old].profiles * sizeof *moved);
+        if (lk->files[old].profiles)
+            memcpy(moved + first, lk->profiles + lk->files[old].first,
+                   lk->files[old].profiles * sizeof *moved);
         sorted[i].first = first;
         first += sorted[i].profiles;
     }

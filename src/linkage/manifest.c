@@ -215,8 +215,8 @@ static int outputs(out *o, const unika_link_output *files, size_t n)
 {
     unika_link_output *sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted) return -1;
-    memcpy(sorted, files, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, output_cmp);
+    lk_copy(sorted, files, n * sizeof *sorted);
+    lk_qsort(sorted, n, sizeof *sorted, output_cmp);
     open_(o, "outputs", "[");
     for (size_t i = 0; i < n; i++) {
         open_(o, NULL, "{");

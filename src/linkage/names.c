@@ -25,8 +25,8 @@ static int u32_cmp(const void *a, const void *b)
 /* The profile's tokens sorted by id, into buf (ntok entries). */
 static void sorted_tokens(const unika_linkage *lk, const lk_profile *p, uint32_t *buf)
 {
-    memcpy(buf, lk->tokens + p->tok, p->ntok * sizeof *buf);
-    qsort(buf, p->ntok, sizeof *buf, u32_cmp);
+    lk_copy(buf, lk->tokens + p->tok, p->ntok * sizeof *buf);
+    lk_qsort(buf, p->ntok, sizeof *buf, u32_cmp);
 }
 
 static int pair_cmp(const void *a, const void *b)
@@ -53,7 +53,7 @@ size_t lk_pairs_of(const unika_linkage *lk, const lk_profile *p, uint32_t (*out)
             out[n][1] = t[j];
             n++;
         }
-    qsort(out, n, sizeof *out, pair_cmp);
+    lk_qsort(out, n, sizeof *out, pair_cmp);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
         if (!w || pair_cmp(out[i], out[w - 1])) {
@@ -119,7 +119,7 @@ static uint32_t rest_id(lk_rest *r, const uint32_t *v, size_t n)
     cap = r->cap;
     if (grow_u32(&r->len, &cap, r->count + 1) < 0) return LK_NONE;
     r->cap = cap;
-    memcpy(r->pool + r->npool, v, n * sizeof *v);
+    lk_copy(r->pool + r->npool, v, n * sizeof *v);
     r->off[r->count] = (uint32_t)r->npool;
     r->len[r->count] = (uint32_t)n;
     r->npool += n;
@@ -174,14 +174,14 @@ int lk_typos_of(unika_linkage *lk, const lk_profile *p, lk_typo **out, size_t *n
         size_t m = 0;
         for (size_t j = 0; j < p->ntok; j++)
             if (j != i) rest[m++] = t[j];
-        qsort(rest, m, sizeof *rest, u32_cmp);
+        lk_qsort(rest, m, sizeof *rest, u32_cmp);
         uint32_t id = rest_id(&lk->rest, rest, m);
         if (id == LK_NONE || push(out, n, cap, id, t[i]) < 0) goto nomem;
         for (size_t k = 0; k < p->ndel; k++)
             if (lk->dels[p->del + k].word == i && push(out, n, cap, id, lk->dels[p->del + k].id) < 0)
                 goto nomem;
     }
-    qsort(*out, *n, sizeof **out, typo_cmp);
+    lk_qsort(*out, *n, sizeof **out, typo_cmp);
     size_t w = 0;
     for (size_t i = 0; i < *n; i++)
         if (!w || typo_cmp(&(*out)[i], &(*out)[w - 1])) (*out)[w++] = (*out)[i];

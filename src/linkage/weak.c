@@ -75,7 +75,7 @@ static int strong_clusters(unika_linkage *lk, held **index, size_t *nindex, unik
             m = lk->c.next[m];
         } while (m != r);
     }
-    qsort(h, n, sizeof *h, held_cmp);
+    lk_qsort(h, n, sizeof *h, held_cmp);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
         if (!w || held_cmp(&h[i], &h[w - 1])) h[w++] = h[i];
@@ -126,7 +126,7 @@ static int form_units(unika_linkage *lk, unika_error *err)
         lk->unit_of[i] = LK_NONE;
         if (!lk_strong(p)) w[nw++] = (weak_rec){p->file, p->name, p->year, p->gender, i};
     }
-    qsort(w, nw, sizeof *w, weak_cmp);
+    lk_qsort(w, nw, sizeof *w, weak_cmp);
     lk->nunits = 0;
     for (size_t i = 0; i < nw;) {
         size_t j = i;
@@ -270,7 +270,7 @@ static int place_units(unika_linkage *lk, const held *h, size_t nh, unika_error 
             o[no++] = (orphan){u->name, u->year, u->gender, i};
         }
     }
-    qsort(o, no, sizeof *o, orphan_cmp);
+    lk_qsort(o, no, sizeof *o, orphan_cmp);
     for (size_t i = 0; i < no;) {
         size_t j = i, n = 0;
         while (j < no && o[j].name == o[i].name && o[j].year == o[i].year &&

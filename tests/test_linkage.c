@@ -90,9 +90,8 @@ static char *outputs_of(const unika_linkage *lk, size_t *size)
         names[i] = malloc(32);
         snprintf(names[i], 32, "cell%zu.uks", i);
         out[i].file = names[i];
-        unika_sketch_free(cells[i]);
     }
-    free(cells);
+    unika_link_cells_free(cells, n);
     char *json = NULL;
     size_t js;
     ck_assert_int_eq(unika_linkage_manifest(lk, out, n, &json, &js, NULL), 0);
@@ -101,7 +100,7 @@ static char *outputs_of(const unika_linkage *lk, size_t *size)
     all = grown;
     memcpy(all + total, json, js);
     *size = total + js;
-    free(json);
+    unika_link_manifest_free(json);
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     free(out);
@@ -406,11 +405,11 @@ START_TEST(empty_input)
     size_t n = 9;
     ck_assert_int_eq(unika_linkage_cells(lk, 0, &cells, &n, NULL), 0);
     ck_assert_uint_eq(n, 0);
-    free(cells);
+    unika_link_cells_free(cells, n);
     char *json = NULL;
     ck_assert_int_eq(unika_linkage_manifest(lk, NULL, 0, &json, NULL, NULL), 0);
     ck_assert_ptr_nonnull(strstr(json, "\"persons\": 0"));
-    free(json);
+    unika_link_manifest_free(json);
     free(b);
     unika_key_free(key);
     unika_linkage_free(lk);

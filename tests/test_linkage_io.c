@@ -160,8 +160,7 @@ START_TEST(cells_count_persons)
     unika_sketch_free(partner);
     unika_key_free(k);
     unika_sketch_free(total);
-    for (size_t i = 0; i < n; i++) unika_sketch_free(cells[i]);
-    free(cells);
+    unika_link_cells_free(cells, n);
     unika_linkage_free(lk);
     unika_link_seed_free(s);
 }
@@ -201,7 +200,7 @@ START_TEST(manifest_names_everything)
     unika_link_output bad = {"d/x.uks", {0}};
     char *j2 = NULL;
     ck_assert_int_eq(unika_linkage_manifest(lk, &bad, 1, &j2, NULL, NULL), UNIKA_EINVAL);
-    free(json);
+    unika_link_manifest_free(json);
     unika_linkage_free(lk);
     unika_link_seed_free(s);
 }

@@ -200,14 +200,17 @@ UNIKA_API const char *unika_link_recipe_name(void); /* "link-v1" */
  *  The cell sketches of the resolution's own persons (draw 0): one per
  *  (org, period, --by values) any visit falls in, sorted by their labels,
  *  labelled org, period, recipe, the --by fields and draw=0, made under
- *  the resolution key. The caller frees each with unika_sketch_free() and
- *  the array with free().
+ *  the resolution key. Free them with unika_link_cells_free().
  *  @return 0; UNIKA_EINVAL (before resolve; a draw other than 0: the
  *          estimator's draws come through the library's private API);
  *          UNIKA_ENOMEM. */
 UNIKA_API UNIKA_NODISCARD int unika_linkage_cells(const unika_linkage *lk, unsigned draw,
                                                   unika_sketch ***cells, size_t *count,
                                                   unika_error *err);
+
+/*! unika_link_cells_free() : frees the sketches and the array of
+ *  unika_linkage_cells(); NULL is accepted. */
+UNIKA_API void unika_link_cells_free(unika_sketch **cells, size_t count);
 
 /* One output file the manifest lists, by name and digest. */
 typedef struct unika_link_output {
@@ -221,12 +224,15 @@ typedef struct unika_link_output {
  *  organisation and signer, the algorithm and its parameters, the counts
  *  of every pass, the weak units, the deterministic count and its range,
  *  the resolution fingerprint and the `outputs` (name and digest, sorted
- *  by name). *json is malloc'd (NUL-terminated), the caller frees it.
+ *  by name). *json is NUL-terminated; free it with unika_link_manifest_free().
  *  @return 0; UNIKA_EINVAL (before resolve); UNIKA_ENOMEM. */
 UNIKA_API UNIKA_NODISCARD int unika_linkage_manifest(const unika_linkage *lk,
                                                      const unika_link_output *outputs,
                                                      size_t output_count, char **json,
                                                      size_t *size, unika_error *err);
+
+/*! unika_link_manifest_free() : frees the text of unika_linkage_manifest(). */
+UNIKA_API void unika_link_manifest_free(char *json);
 
 /* Where one input profile went, for evaluation (`unika link
  * --debug-clusters`): indexes only, no key and no personal data. */

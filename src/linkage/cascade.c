@@ -40,16 +40,16 @@ int lk_clusters_init(unika_linkage *lk, unika_error *err)
 {
     lk_clusters *c = &lk->c;
     size_t n = lk->nprofiles ? lk->nprofiles : 1;
-    c->parent = malloc(n * sizeof *c->parent);
-    c->next = malloc(n * sizeof *c->next);
-    c->rows = malloc(n * sizeof *c->rows);
-    c->size = malloc(n * sizeof *c->size);
-    c->pnr = malloc(n * sizeof *c->pnr);
-    c->snr = malloc(n * sizeof *c->snr);
-    c->dos = malloc(n * sizeof *c->dos);
-    c->gender = malloc(n);
-    c->lo = malloc(n * sizeof *c->lo);
-    c->hi = malloc(n * sizeof *c->hi);
+    c->parent = unika_malloc(n * sizeof *c->parent);
+    c->next = unika_malloc(n * sizeof *c->next);
+    c->rows = unika_malloc(n * sizeof *c->rows);
+    c->size = unika_malloc(n * sizeof *c->size);
+    c->pnr = unika_malloc(n * sizeof *c->pnr);
+    c->snr = unika_malloc(n * sizeof *c->snr);
+    c->dos = unika_malloc(n * sizeof *c->dos);
+    c->gender = unika_malloc(n);
+    c->lo = unika_malloc(n * sizeof *c->lo);
+    c->hi = unika_malloc(n * sizeof *c->hi);
     if (!c->parent || !c->next || !c->rows || !c->size || !c->pnr || !c->snr || !c->dos ||
         !c->gender || !c->lo || !c->hi)
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the clusters");
@@ -70,16 +70,16 @@ int lk_clusters_init(unika_linkage *lk, unika_error *err)
 
 void lk_clusters_free(lk_clusters *c)
 {
-    free(c->parent);
-    free(c->next);
-    free(c->rows);
-    free(c->size);
-    free(c->pnr);
-    free(c->snr);
-    free(c->dos);
-    free(c->gender);
-    free(c->lo);
-    free(c->hi);
+    unika_free(c->parent);
+    unika_free(c->next);
+    unika_free(c->rows);
+    unika_free(c->size);
+    unika_free(c->pnr);
+    unika_free(c->snr);
+    unika_free(c->dos);
+    unika_free(c->gender);
+    unika_free(c->lo);
+    unika_free(c->hi);
     memset(c, 0, sizeof *c);
 }
 
@@ -175,7 +175,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     if (need <= *cap) return 0;
     size_t c = *cap ? *cap : 1024;
     while (c < need) c *= 2;
-    void *q = realloc(*p, c * elem);
+    void *q = unika_realloc(*p, *cap * elem, c * elem);
     if (!q) return -1;
     *p = q;
     *cap = c;
@@ -445,7 +445,7 @@ int lk_cascade(unika_linkage *lk, unika_error *err)
     pass_ctx x;
     memset(&x, 0, sizeof x);
     x.lk = lk;
-    x.pairs = malloc(MAX_PAIRS * sizeof *x.pairs);
+    x.pairs = unika_malloc(MAX_PAIRS * sizeof *x.pairs);
     int rc = x.pairs ? 0 : unika_fail(err, UNIKA_ENOMEM, "out of memory");
     for (unsigned pass = 0; rc == 0 && pass < UNIKA_LINK_PASSES; pass++) {
         /* The evidence passes weigh agreement by the frequencies of keyed
@@ -453,12 +453,12 @@ int lk_cascade(unika_linkage *lk, unika_error *err)
         if (pass == UNIKA_LINK_PASS_PAIR) rc = lk_freq_build(lk, err);
         if (rc == 0) rc = run_pass(lk, &x, pass, err);
     }
-    free(x.rec);
-    free(x.roots);
-    free(x.ranked);
-    free(x.set);
-    free(x.pairs);
-    free(x.typos);
+    unika_free(x.rec);
+    unika_free(x.roots);
+    unika_free(x.ranked);
+    unika_free(x.set);
+    unika_free(x.pairs);
+    unika_free(x.typos);
     return rc;
 }
 

@@ -77,36 +77,36 @@ static int person_hashes(const unika_linkage *lk, const uint32_t *person, uint64
                          unika_error *err)
 {
     size_t n = lk->nprofiles ? lk->nprofiles : 1;
-    uint64_t *h = malloc(n * sizeof *h);
-    uint8_t *done = calloc(n, 1);
+    uint64_t *h = unika_malloc(n * sizeof *h);
+    uint8_t *done = unika_calloc(n, 1);
     if (!h || !done) {
-        free(h), free(done);
+        unika_free(h), unika_free(done);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the persons");
     }
     for (size_t p = 0; p < lk->nprofiles; p++) {
         uint32_t q = person[p];
         if (q >= lk->nprofiles) {
-            free(h), free(done);
+            unika_free(h), unika_free(done);
             return unika_fail(err, UNIKA_EINVAL, "profile %zu: person %u is not a profile", p, q);
         }
         if (done[q]) continue;
         uint8_t ps[32];
         lk_person_pseudonym(lk, q, ps);
         if (unika_sketch_hash(&h[q], lk->reskey, ps) < 0) {
-            free(h), free(done);
+            unika_free(h), unika_free(done);
             return unika_fail(err, UNIKA_EINTERNAL, "no resolution key");
         }
         done[q] = 1;
     }
-    free(done);
+    unika_free(done);
     *out = h;
     return 0;
 }
 
-static void free_cells(unika_sketch **sk, size_t n)
+void unika_link_cells_free(unika_sketch **cells, size_t count)
 {
-    for (size_t i = 0; sk && i < n; i++) unika_sketch_free(sk[i]);
-    free(sk);
+    for (size_t i = 0; cells && i < count; i++) unika_sketch_free(cells[i]);
+    unika_free(cells);
 }
 
 int lk_cells_of_draw(const unika_linkage *lk, const uint32_t *person, unsigned draw,
@@ -117,8 +117,8 @@ int lk_cells_of_draw(const unika_linkage *lk, const uint32_t *person, unsigned d
     uint64_t *h = NULL;
     int rc = person_hashes(lk, person, &h, err);
     if (rc < 0) return rc;
-    unika_sketch **sk = calloc(lk->ncells ? lk->ncells : 1, sizeof *sk);
-    cell_order *order = malloc((lk->ncells ? lk->ncells : 1) * sizeof *order);
+    unika_sketch **sk = unika_calloc(lk->ncells ? lk->ncells : 1, sizeof *sk);
+    cell_order *order = unika_malloc((lk->ncells ? lk->ncells : 1) * sizeof *order);
     if (!sk || !order) rc = unika_fail(err, UNIKA_ENOMEM, "out of memory for the cells");
     for (size_t c = 0; rc == 0 && c < lk->ncells; c++) rc = cell_sketch(lk, c, draw, &sk[c], err);
     for (size_t p = 0; rc == 0 && p < lk->nprofiles; p++) {
@@ -126,23 +126,23 @@ int lk_cells_of_draw(const unika_linkage *lk, const uint32_t *person, unsigned d
         for (size_t k = 0; rc == 0 && k < q->ncell; k++)
             rc = unika_sketch_add_hash(sk[lk->cells_of[q->cell + k]], h[person[p]], err);
     }
-    free(h);
+    unika_free(h);
     if (rc < 0) {
-        free_cells(sk, lk->ncells);
-        free(order);
+        unika_link_cells_free(sk, lk->ncells);
+        unika_free(order);
         return rc;
     }
     for (size_t c = 0; c < lk->ncells; c++) order[c] = (cell_order){lk, (uint32_t)c};
     lk_qsort(order, lk->ncells, sizeof *order, cell_cmp);
-    unika_sketch **sorted = malloc((lk->ncells ? lk->ncells : 1) * sizeof *sorted);
+    unika_sketch **sorted = unika_malloc((lk->ncells ? lk->ncells : 1) * sizeof *sorted);
     if (!sorted) {
-        free_cells(sk, lk->ncells);
-        free(order);
+        unika_link_cells_free(sk, lk->ncells);
+        unika_free(order);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the cells");
     }
     for (size_t c = 0; c < lk->ncells; c++) sorted[c] = sk[order[c].c];
-    free(sk);
-    free(order);
+    unika_free(sk);
+    unika_free(order);
     *cells = sorted;
     *count = lk->ncells;
     return 0;

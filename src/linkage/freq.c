@@ -32,7 +32,7 @@ static int push(acc *a, uint32_t k0, uint32_t k1, uint32_t k2)
 {
     if (a->n == a->cap) {
         size_t c = a->cap ? a->cap * 2 : 1024;
-        lk_count *q = realloc(a->e, c * sizeof *q);
+        lk_count *q = unika_realloc(a->e, a->cap * sizeof *q, c * sizeof *q);
         if (!q) return -1;
         a->e = q;
         a->cap = c;
@@ -45,7 +45,7 @@ static int fpush(facc *a, uint32_t k0, uint32_t k1, double w)
 {
     if (a->n == a->cap) {
         size_t c = a->cap ? a->cap * 2 : 256;
-        lk_fcount *q = realloc(a->e, c * sizeof *q);
+        lk_fcount *q = unika_realloc(a->e, a->cap * sizeof *q, c * sizeof *q);
         if (!q) return -1;
         a->e = q;
         a->cap = c;
@@ -111,7 +111,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     if (need <= *cap) return 0;
     size_t c = *cap ? *cap : 256;
     while (c < need) c *= 2;
-    void *q = realloc(*p, c * elem);
+    void *q = unika_realloc(*p, *cap * elem, c * elem);
     if (!q) return -1;
     *p = q;
     *cap = c;
@@ -248,10 +248,10 @@ int lk_freq_build(unika_linkage *lk, unika_error *err)
     int rc = 0;
     for (uint32_t r = 0; rc == 0 && r < lk->nprofiles; r++)
         if (lk->c.parent[r] == r && cluster_strong(lk, r)) rc = count_cluster(lk, r, &s, &t, err);
-    free(s.pairs);
-    free(s.typos);
-    free(s.one);
-    free(s.v);
+    unika_free(s.pairs);
+    unika_free(s.typos);
+    unika_free(s.one);
+    unika_free(s.v);
     lk_fcount *cty = NULL;
     size_t ncty = 0;
     finish(&t.pair, &lk->freq.pair);
@@ -264,17 +264,17 @@ int lk_freq_build(unika_linkage *lk, unika_error *err)
     for (size_t i = 0; i < ncty; i++) total += cty[i].n;
     for (size_t i = 0; i < ncty && total > 0; i++) sq += (cty[i].n / total) * (cty[i].n / total);
     lk->freq.cty_agree = sq;
-    free(cty);
+    unika_free(cty);
     return rc;
 }
 
 void lk_freq_free(lk_freq *f)
 {
-    free(f->pair.e);
-    free(f->name.e);
-    free(f->typo.e);
-    free(f->year);
-    free(f->md);
+    unika_free(f->pair.e);
+    unika_free(f->name.e);
+    unika_free(f->typo.e);
+    unika_free(f->year);
+    unika_free(f->md);
     memset(f, 0, sizeof *f);
 }
 

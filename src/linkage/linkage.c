@@ -94,5 +94,5 @@ void unika_linkage_free(unika_linkage *lk)
     lk_load_free(lk);
     unika_key_free(lk->reskey);
     sodium_memzero(lk->reskey_bytes, sizeof lk->reskey_bytes);
-    free(lk);
+    unika_free(lk);
 }

@@ -23,7 +23,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     size_t c = *cap ? *cap : 256;
     while (c < need) c *= 2;
     if (c > SIZE_MAX / elem) return -1;
-    void *q = realloc(*p, c * elem);
+    void *q = unika_realloc(*p, *cap * elem, c * elem);
     if (!q) return -1;
     *p = q;
     *cap = c;
@@ -43,14 +43,14 @@ static uint64_t value_hash(const uint8_t *v)
 
 static int intern_rehash(lk_intern *t, size_t size)
 {
-    uint32_t *slot = calloc(size, sizeof *slot);
+    uint32_t *slot = unika_calloc(size, sizeof *slot);
     if (!slot) return -1;
     for (uint32_t i = 0; i < t->count; i++) {
         size_t k = (size_t)value_hash(t->values + 16 * (size_t)i) & (size - 1);
         while (slot[k]) k = (k + 1) & (size - 1);
         slot[k] = i + 1;
     }
-    free(t->slot);
+    unika_free(t->slot);
     t->slot = slot;
     t->size = size;
     return 0;
@@ -92,7 +92,7 @@ static uint32_t string_id(unika_linkage *lk, const char *s)
 {
     if ((lk->nstrings + 1) * 2 > lk->string_slots) {
         size_t size = lk->string_slots ? lk->string_slots * 2 : 256;
-        uint32_t *slot = calloc(size, sizeof *slot);
+        uint32_t *slot = unika_calloc(size, sizeof *slot);
         if (!slot) return LK_NONE;
         for (size_t i = 0; i < lk->nstrings; i++) {
             size_t k = fnv(0xcbf29ce484222325ULL, lk->strings[i], strlen(lk->strings[i])) &
@@ -100,7 +100,7 @@ static uint32_t string_id(unika_linkage *lk, const char *s)
             while (slot[k]) k = (k + 1) & (size - 1);
             slot[k] = (uint32_t)i + 1;
         }
-        free(lk->string_slot);
+        unika_free(lk->string_slot);
         lk->string_slot = slot;
         lk->string_slots = size;
     }
@@ -110,9 +110,9 @@ static uint32_t string_id(unika_linkage *lk, const char *s)
         if (!strcmp(lk->strings[id], s)) return id;
         k = (k + 1) & (lk->string_slots - 1);
     }
-    char *copy = strdup(s);
+    char *copy = unika_strndup(s, strlen(s));
     if (!copy || GROW(lk->strings, lk->cap_strings, lk->nstrings + 1) < 0) {
-        free(copy);
+        unika_free(copy);
         return LK_NONE;
     }
     lk->strings[lk->nstrings] = copy;
@@ -132,14 +132,14 @@ static uint32_t cell_id(unika_linkage *lk, const lk_cell *c, unika_error *err)
 {
     if ((lk->ncells + 1) * 2 > lk->cell_slots) {
         size_t size = lk->cell_slots ? lk->cell_slots * 2 : 256;
-        uint32_t *slot = calloc(size, sizeof *slot);
+        uint32_t *slot = unika_calloc(size, sizeof *slot);
         if (!slot) goto nomem;
         for (size_t i = 0; i < lk->ncells; i++) {
             size_t k = lk->cells[i].hash & (size - 1);
             while (slot[k]) k = (k + 1) & (size - 1);
             slot[k] = (uint32_t)i + 1;
         }
-        free(lk->cell_slot);
+        unika_free(lk->cell_slot);
         lk->cell_slot = slot;
         lk->cell_slots = size;
     }
@@ -238,7 +238,7 @@ static int check_header(unika_linkage *lk, file_ctx *f, const uint8_t *digest, u
 
 static int map_values(unika_linkage *lk, file_ctx *f, unika_error *err)
 {
-    f->value_id = malloc((f->h->value_count ? f->h->value_count : 1) * sizeof *f->value_id);
+    f->value_id = unika_malloc((f->h->value_count ? f->h->value_count : 1) * sizeof *f->value_id);
     if (!f->value_id) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     for (size_t i = 0; i < f->h->value_count; i++)
         if ((f->value_id[i] = string_id(lk, unika_mkreader_value(f->r, i))) == LK_NONE)
@@ -416,7 +416,8 @@ int unika_linkage_add(unika_linkage *lk, unika_mkreader *r,
     f.file = (uint16_t)lk->nfiles;
     int rc = check_header(lk, &f, digest, err);
     if (rc == 0) {
-        lk_file *files = realloc(lk->files, (lk->nfiles + 1) * sizeof *lk->files);
+        lk_file *files = unika_realloc(lk->files, lk->nfiles * sizeof *lk->files,
+                                       (lk->nfiles + 1) * sizeof *lk->files);
         if (!files) rc = unika_fail(err, UNIKA_ENOMEM, "out of memory");
         else lk->files = files;
     }
@@ -424,8 +425,8 @@ int unika_linkage_add(unika_linkage *lk, unika_mkreader *r,
     size_t np = lk->nprofiles, nt = lk->ntokens, nd = lk->ndels, nc = lk->ncells_of;
     uint64_t count = 0, rows = 0;
     if (rc == 0) rc = read_file(lk, &f, &count, &rows, err);
-    free(f.value_id);
-    free(f.cells);
+    unika_free(f.value_id);
+    unika_free(f.cells);
     if (rc < 0) {
         rollback(lk, np, nt, nd, nc);
         return rc;
@@ -455,11 +456,11 @@ static int file_cmp(const void *a, const void *b)
 static int order_files(unika_linkage *lk, unika_error *err)
 {
     size_t n = lk->nfiles;
-    uint16_t *to = malloc(n * sizeof *to);
-    lk_profile *moved = malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *moved);
-    lk_file *sorted = malloc(n * sizeof *sorted);
+    uint16_t *to = unika_malloc(n * sizeof *to);
+    lk_profile *moved = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *moved);
+    lk_file *sorted = unika_malloc(n * sizeof *sorted);
     if (!to || !moved || !sorted) {
-        free(to), free(moved), free(sorted);
+        unika_free(to), unika_free(moved), unika_free(sorted);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     }
     memcpy(sorted, lk->files, n * sizeof *sorted);
@@ -477,12 +478,12 @@ static int order_files(unika_linkage *lk, unika_error *err)
     }
     for (size_t p = 0; p < lk->nprofiles; p++) moved[p].file = to[moved[p].file];
     for (size_t c = 0; c < lk->ncells; c++) lk->cells[c].file = to[lk->cells[c].file];
-    free(lk->profiles);
-    free(lk->files);
+    unika_free(lk->profiles);
+    unika_free(lk->files);
     lk->profiles = moved;
     lk->cap_profiles = lk->nprofiles;
     lk->files = sorted;
-    free(to);
+    unika_free(to);
     return 0;
 }
 
@@ -497,7 +498,7 @@ static uint32_t renumber(uint32_t *map, uint32_t *next, uint32_t id)
  * values is not needed after this and is freed. */
 static int renumber_ids(unika_linkage *lk, unika_error *err)
 {
-    uint32_t *map = malloc(((size_t)lk->values.count + 1) * sizeof *map);
+    uint32_t *map = unika_malloc(((size_t)lk->values.count + 1) * sizeof *map);
     if (!map) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     memset(map, 0xff, ((size_t)lk->values.count + 1) * sizeof *map);
     uint32_t next = 0;
@@ -512,9 +513,9 @@ static int renumber_ids(unika_linkage *lk, unika_error *err)
         for (size_t k = 0; k < p->ndel; k++)
             lk->dels[p->del + k].id = renumber(map, &next, lk->dels[p->del + k].id);
     }
-    free(map);
-    free(lk->values.values);
-    free(lk->values.slot);
+    unika_free(map);
+    unika_free(lk->values.values);
+    unika_free(lk->values.slot);
     memset(&lk->values, 0, sizeof lk->values);
     lk->values.count = next;
     return 0;
@@ -575,11 +576,11 @@ int unika_linkage_new(unika_linkage **out, const unika_link_params *p, unika_err
     *out = NULL;
     int rc = check_params(p, err);
     if (rc < 0) return rc;
-    unika_linkage *lk = calloc(1, sizeof *lk);
+    unika_linkage *lk = unika_calloc(1, sizeof *lk);
     if (!lk) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     lk->params = *p;
     for (size_t i = 0; i < p->by_count; i++) {
-        if (!(lk->by[i] = strdup(p->by[i]))) {
+        if (!(lk->by[i] = unika_strndup(p->by[i], strlen(p->by[i])))) {
             unika_linkage_free(lk);
             return unika_fail(err, UNIKA_ENOMEM, "out of memory");
         }
@@ -591,17 +592,17 @@ int unika_linkage_new(unika_linkage **out, const unika_link_params *p, unika_err
 
 void lk_load_free(unika_linkage *lk)
 {
-    free(lk->files);
-    free(lk->profiles);
-    free(lk->tokens);
-    free(lk->dels);
-    free(lk->cells_of);
-    free(lk->values.values);
-    free(lk->values.slot);
-    free(lk->cells);
-    free(lk->cell_slot);
-    for (size_t i = 0; i < lk->nstrings; i++) free(lk->strings[i]);
-    free(lk->strings);
-    free(lk->string_slot);
-    for (size_t i = 0; i < UNIKA_MK_MAX_BY; i++) free(lk->by[i]);
+    unika_free(lk->files);
+    unika_free(lk->profiles);
+    unika_free(lk->tokens);
+    unika_free(lk->dels);
+    unika_free(lk->cells_of);
+    unika_free(lk->values.values);
+    unika_free(lk->values.slot);
+    unika_free(lk->cells);
+    unika_free(lk->cell_slot);
+    for (size_t i = 0; i < lk->nstrings; i++) unika_free(lk->strings[i]);
+    unika_free(lk->strings);
+    unika_free(lk->string_slot);
+    for (size_t i = 0; i < UNIKA_MK_MAX_BY; i++) unika_free(lk->by[i]);
 }

@@ -51,7 +51,7 @@ static void put(out *o, const char *fmt, ...)
         }
         size_t cap = o->cap ? o->cap * 2 : 4096;
         while (cap < o->n + (size_t)k + 1) cap *= 2;
-        char *q = realloc(o->s, cap);
+        char *q = unika_realloc(o->s, o->cap, cap);
         if (!q) {
             o->failed = 1;
             return;
@@ -213,7 +213,7 @@ static int output_cmp(const void *a, const void *b)
 
 static int outputs(out *o, const unika_link_output *files, size_t n)
 {
-    unika_link_output *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    unika_link_output *sorted = unika_malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted) return -1;
     lk_copy(sorted, files, n * sizeof *sorted);
     lk_qsort(sorted, n, sizeof *sorted, output_cmp);
@@ -225,9 +225,11 @@ static int outputs(out *o, const unika_link_output *files, size_t n)
         close_(o, "}");
     }
     close_(o, "]");
-    free(sorted);
+    unika_free(sorted);
     return 0;
 }
+
+void unika_link_manifest_free(char *json) { unika_free(json); }
 
 int unika_linkage_manifest(const unika_linkage *lk, const unika_link_output *files, size_t n,
                            char **json, size_t *size, unika_error *err)
@@ -259,7 +261,7 @@ int unika_linkage_manifest(const unika_linkage *lk, const unika_link_output *fil
     close_(&o, "}");
     put(&o, "\n");
     if (o.failed) {
-        free(o.s);
+        unika_free(o.s);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the manifest");
     }
     *json = o.s;

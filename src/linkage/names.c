@@ -75,14 +75,14 @@ static uint64_t list_hash(const uint32_t *v, size_t n)
 
 static int rest_rehash(lk_rest *r, size_t size)
 {
-    uint32_t *slot = calloc(size, sizeof *slot);
+    uint32_t *slot = unika_calloc(size, sizeof *slot);
     if (!slot) return -1;
     for (size_t i = 0; i < r->count; i++) {
         size_t k = (size_t)list_hash(r->pool + r->off[i], r->len[i]) & (size - 1);
         while (slot[k]) k = (k + 1) & (size - 1);
         slot[k] = (uint32_t)i + 1;
     }
-    free(r->slot);
+    unika_free(r->slot);
     r->slot = slot;
     r->size = size;
     return 0;
@@ -93,7 +93,7 @@ static int grow_u32(uint32_t **p, size_t *cap, size_t need)
     if (need <= *cap) return 0;
     size_t c = *cap ? *cap * 2 : 1024;
     while (c < need) c *= 2;
-    uint32_t *q = realloc(*p, c * sizeof *q);
+    uint32_t *q = unika_realloc(*p, *cap * sizeof *q, c * sizeof *q);
     if (!q) return -1;
     *p = q;
     *cap = c;
@@ -129,10 +129,10 @@ static uint32_t rest_id(lk_rest *r, const uint32_t *v, size_t n)
 
 void lk_rest_free(unika_linkage *lk)
 {
-    free(lk->rest.pool);
-    free(lk->rest.off);
-    free(lk->rest.len);
-    free(lk->rest.slot);
+    unika_free(lk->rest.pool);
+    unika_free(lk->rest.off);
+    unika_free(lk->rest.len);
+    unika_free(lk->rest.slot);
     memset(&lk->rest, 0, sizeof lk->rest);
 }
 
@@ -142,7 +142,7 @@ static int push(lk_typo **out, size_t *n, size_t *cap, uint32_t rest, uint32_t d
 {
     if (*n == *cap) {
         size_t c = *cap ? *cap * 2 : 64;
-        lk_typo *q = realloc(*out, c * sizeof *q);
+        lk_typo *q = unika_realloc(*out, *cap * sizeof *q, c * sizeof *q);
         if (!q) return -1;
         *out = q;
         *cap = c;

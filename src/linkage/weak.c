@@ -47,7 +47,7 @@ static int strong_clusters(unika_linkage *lk, held **index, size_t *nindex, unik
 {
     size_t n = 0, cap = 0, ns = 0;
     held *h = NULL;
-    lk_strong_cluster *s = malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *s);
+    lk_strong_cluster *s = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *s);
     if (!s) goto nomem;
     for (uint32_t r = 0; r < lk->nprofiles; r++) {
         if (lk->c.parent[r] != r) continue;
@@ -66,7 +66,7 @@ static int strong_clusters(unika_linkage *lk, held **index, size_t *nindex, unik
             if (p->name != LK_NONE) {
                 if (n == cap) {
                     cap = cap ? cap * 2 : 1024;
-                    held *q = realloc(h, cap * sizeof *q);
+                    held *q = unika_realloc(h, n * sizeof *q, cap * sizeof *q);
                     if (!q) goto nomem;
                     h = q;
                 }
@@ -85,8 +85,8 @@ static int strong_clusters(unika_linkage *lk, held **index, size_t *nindex, unik
     *nindex = w;
     return 0;
 nomem:
-    free(s);
-    free(h);
+    unika_free(s);
+    unika_free(h);
     return unika_fail(err, UNIKA_ENOMEM, "out of memory for the strong clusters");
 }
 
@@ -112,12 +112,12 @@ static int form_units(unika_linkage *lk, unika_error *err)
 {
     size_t nw = 0;
     for (uint32_t i = 0; i < lk->nprofiles; i++) nw += !lk_strong(&lk->profiles[i]);
-    weak_rec *w = malloc((nw ? nw : 1) * sizeof *w);
-    lk->unit_members = malloc((nw ? nw : 1) * sizeof *lk->unit_members);
-    lk->units = malloc((nw ? nw : 1) * sizeof *lk->units);
-    lk->unit_of = malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *lk->unit_of);
+    weak_rec *w = unika_malloc((nw ? nw : 1) * sizeof *w);
+    lk->unit_members = unika_malloc((nw ? nw : 1) * sizeof *lk->unit_members);
+    lk->units = unika_malloc((nw ? nw : 1) * sizeof *lk->units);
+    lk->unit_of = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *lk->unit_of);
     if (!w || !lk->unit_members || !lk->units || !lk->unit_of) {
-        free(w);
+        unika_free(w);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the weak units");
     }
     nw = 0;
@@ -154,7 +154,7 @@ static int form_units(unika_linkage *lk, unika_error *err)
         lk->nunits++;
         i = j;
     }
-    free(w);
+    unika_free(w);
     return 0;
 }
 
@@ -247,11 +247,11 @@ static int orphan_cmp(const void *a, const void *b)
 
 static int place_units(unika_linkage *lk, const held *h, size_t nh, unika_error *err)
 {
-    orphan *o = malloc((lk->nunits ? lk->nunits : 1) * sizeof *o);
-    uint32_t *ids = malloc((lk->nfiles + 1) * sizeof *ids);
-    uint32_t *parent = malloc((lk->nfiles + 1) * sizeof *parent);
+    orphan *o = unika_malloc((lk->nunits ? lk->nunits : 1) * sizeof *o);
+    uint32_t *ids = unika_malloc((lk->nfiles + 1) * sizeof *ids);
+    uint32_t *parent = unika_malloc((lk->nfiles + 1) * sizeof *parent);
     if (!o || !ids || !parent) {
-        free(o), free(ids), free(parent);
+        unika_free(o), unika_free(ids), unika_free(parent);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the weak units");
     }
     size_t no = 0;
@@ -279,9 +279,9 @@ static int place_units(unika_linkage *lk, const held *h, size_t nh, unika_error 
         join_across(lk, ids, n, parent);
         i = j;
     }
-    free(o);
-    free(ids);
-    free(parent);
+    unika_free(o);
+    unika_free(ids);
+    unika_free(parent);
     return 0;
 }
 
@@ -289,7 +289,7 @@ static int place_units(unika_linkage *lk, const held *h, size_t nh, unika_error 
 
 static int persons_and_counts(unika_linkage *lk, unika_error *err)
 {
-    lk->person = malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *lk->person);
+    lk->person = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *lk->person);
     if (!lk->person) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the persons");
     unika_link_stats *st = &lk->stats;
     for (uint32_t i = 0; i < lk->nprofiles; i++) {
@@ -323,17 +323,17 @@ int lk_weak(unika_linkage *lk, unika_error *err)
     int rc = strong_clusters(lk, &h, &nh, err);
     if (rc == 0) rc = form_units(lk, err);
     if (rc == 0) rc = place_units(lk, h, nh, err);
-    free(h);
+    unika_free(h);
     return rc < 0 ? rc : persons_and_counts(lk, err);
 }
 
 void lk_weak_free(unika_linkage *lk)
 {
-    free(lk->strong);
-    free(lk->units);
-    free(lk->unit_members);
-    free(lk->unit_of);
-    free(lk->person);
+    unika_free(lk->strong);
+    unika_free(lk->units);
+    unika_free(lk->unit_members);
+    unika_free(lk->unit_of);
+    unika_free(lk->person);
     lk->strong = NULL;
     lk->units = NULL;
     lk->unit_members = lk->unit_of = lk->person = NULL;

@@ -1,8 +1,8 @@
 """Match keys (docs/matchkeys.md): every identifying trace of a record, each
 keyed on its own, for a resolver that groups records into persons.
 
-The resolution itself (linkage) is not in the library yet; see the end of
-this module for where its binding goes.
+The resolution itself (include/unika/linkage.h, `unika link`) has no binding
+yet; see the end of this module for where it goes.
 """
 from __future__ import annotations
 
@@ -99,8 +99,9 @@ def matchkey_hash(key: Key, type_name: str, value: Union[str, bytes]) -> bytes:
 
 
 # ---- linkage ---------------------------------------------------------------------------
-# The resolver that groups match keys into persons (and reads match-key files,
-# include/unika/matchkey_file.h) gets its binding here when its C API lands:
+# The resolver that groups match keys into persons (include/unika/linkage.h,
+# reading match-key files through include/unika/matchkey_file.h) gets its
+# binding here:
 # declare each function in _capi._SIGNATURES, wrap it below with type hints
 # and a docstring, export it from __init__.py, and regenerate the reference
 # in docs/bindings.md (python3 bindings/python/gen_reference.py).

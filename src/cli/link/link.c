@@ -115,9 +115,8 @@ int cli_link_make_outputs(cli_link_outputs *o, const unika_linkage *lk,
         v[i].name = cell_name(cells[i], params);
         if (rc == CLI_OK && serialize(&v[i].bytes, &v[i].size, cells[i], &err) < 0)
             rc = cli_fail(v[i].name, &err);
-        unika_sketch_free(cells[i]);
     }
-    free(cells);
+    unika_link_cells_free(cells, n);
     qsort(v, n, sizeof *v, named_cmp);
     for (size_t i = 1; rc == CLI_OK && i < n; i++)
         if (!strcmp(v[i].name, v[i - 1].name)) {
@@ -153,6 +152,6 @@ void cli_link_outputs_free(cli_link_outputs *o)
     free(o->bytes);
     free(o->size);
     free(o->out);
-    free(o->manifest);
+    unika_link_manifest_free(o->manifest);
     memset(o, 0, sizeof *o);
 }

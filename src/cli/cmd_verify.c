@@ -36,6 +36,11 @@ static const char usage_text[] =
     "      --quiet             print only failures and the summary\n"
     "      --noise-key FILE    the release noise key, when the report's figures carry\n"
     "                          noise (unika report --noise); never the partnership key\n"
+    "      --link-manifest M   the report is over a linker's cells: M is the\n"
+    "                          manifest.json `unika link` wrote beside them, signed by\n"
+    "                          the roster's linker; the cells must be the linker's,\n"
+    "                          under its resolution fingerprint (re-run the resolution\n"
+    "                          itself with `unika verify-link`)\n"
     "\n"
     "Exit codes: 0 every check passed, 1 any signature, input or figure failed,\n"
     "2 usage.\n";
@@ -43,7 +48,7 @@ static const char usage_text[] =
 #define REPORT_MAX ((size_t)256 << 20) /* a report's JSON: 256 MiB at most */
 
 typedef struct verify_opts {
-    const char *roster_path, *report_path, *noise_path;
+    const char *roster_path, *report_path, *noise_path, *manifest_path;
     int quiet;
     char *const *args;
     size_t nargs;
@@ -57,6 +62,7 @@ static int parse_args(verify_opts *o, int argc, char **argv)
         {"report", required_argument, NULL, 'R'},
         {"quiet", no_argument, NULL, 'q'},
         {"noise-key", required_argument, NULL, 'K'},
+        {"link-manifest", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -70,6 +76,7 @@ static int parse_args(verify_opts *o, int argc, char **argv)
         case 'R': o->report_path = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'K': o->noise_path = optarg; break;
+        case 'M': o->manifest_path = optarg; break;
         case 'h': fputs(usage_text, stdout); return -1;
         case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -103,10 +110,35 @@ static jr_node *read_report(const char *path, int *rc)
     return root;
 }
 
+/* The resolution fingerprint of a manifest the roster's linker signed. */
+static int link_manifest(uint8_t fp[UNIKA_FINGERPRINT_BYTES], const char *path,
+                         const unika_roster *roster)
+{
+    unika_error err = {0};
+    const unika_sign_public *who = NULL;
+    if (unika_roster_verify_file(&who, roster, path, NULL, &err) < 0) {
+        cli_errorf("%s: %s", path, err.message);
+        return CLI_INPUT;
+    }
+    if (who != unika_roster_linker(roster)) {
+        cli_errorf("%s: signed by \"%s\", not by the roster's linker", path, who->name);
+        return CLI_INPUT;
+    }
+    int rc = CLI_OK;
+    jr_node *m = read_report(path, &rc);
+    const char *hex = m ? jr_str(m, "resolution_fingerprint") : NULL;
+    if (m && (!hex || unika_hex_decode(fp, UNIKA_FINGERPRINT_BYTES, hex, strlen(hex)) < 0)) {
+        cli_errorf("%s: no resolution_fingerprint", path);
+        rc = CLI_INPUT;
+    }
+    jr_free(m);
+    return rc;
+}
+
 static int run(const verify_opts *o)
 {
     unika_error err = {0};
-    audit_options ao = {o->report_path, o->roster_path, o->quiet, NULL};
+    audit_options ao = {o->report_path, o->roster_path, o->quiet, NULL, NULL};
     unika_roster *roster = NULL;
     jr_node *root = NULL;
     char **paths = NULL;
@@ -115,6 +147,9 @@ static int run(const verify_opts *o)
     if (o->noise_path && unika_key_load(&ao.noise_key, o->noise_path, 0, &err) < 0)
         return cli_fail(o->noise_path, &err);
     if (unika_roster_load(&roster, o->roster_path, &err) < 0) rc = cli_fail(NULL, &err);
+    uint8_t resolution[UNIKA_FINGERPRINT_BYTES];
+    if (!rc && o->manifest_path && !(rc = link_manifest(resolution, o->manifest_path, roster)))
+        ao.resolution_fp = resolution;
     if (!rc) root = read_report(o->report_path, &rc);
     if (!rc) rc = rp_collect(&paths, &np, o->args, o->nargs);
     if (!rc) rc = audit_run(root, roster, paths, np, &ao) ? CLI_INPUT : CLI_OK;

@@ -153,4 +153,16 @@ fails "... but claim 0.05" "resolution fingerprint: the manifest says" tau $UMK
 fails "... its cells do not follow" "differs from the re-run" tau $UMK
 rm -f tau/manifest.json.sig
 fails "an unsigned manifest" "manifest.json: not signed" tau $UMK
+
+# ---- the report over the linker's cells, audited ---------------------------------
+"$UNIKA" report --format json -o linked.json out 2>/dev/null
+check_has "verify a report over the linker's cells" 0 "" -- \
+    "$UNIKA" verify --roster r.roster --report linked.json --link-manifest out/manifest.json out
+assert "... every figure reproduced" grep -q "0 problem(s): verified" out.txt
+check_has "without the manifest, the cells are not under the partnership key" 1 "" -- \
+    "$UNIKA" verify --roster r.roster --report linked.json out
+cp -r out mixed && cp out3/uppsok_2019H1_gender-M_draw-0.uks out3/uppsok_2019H1_gender-M_draw-0.uks.sig mixed/
+check_has "a cell of another resolution" 1 "" -- \
+    "$UNIKA" verify --roster r.roster --report linked.json --link-manifest out/manifest.json mixed
+assert "... is named" grep -q "not a cell of the linker's resolution" out.txt
 finish

@@ -32,6 +32,7 @@ typedef struct audit {
     uint8_t recipe_fp[UNIKA_FINGERPRINT_BYTES];
     int has_recipe;
     unsigned long min_count;
+    const uint8_t *resolution_fp; /* a report over a linker's cells */
 } audit;
 
 static void ok_line(const audit *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -95,8 +96,18 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
         return;
     }
     if (!trusted) return;
-    if (unika_roster_check_key_fingerprint(roster, unika_sketch_key_fingerprint(v->sketch),
-                                           &err) < 0) {
+    if (a->resolution_fp) { /* a linker's cell: the linker's, under the resolution's key */
+        const unika_sign_public *linker = unika_roster_linker(roster);
+        if (who != linker ||
+            memcmp(unika_sketch_key_fingerprint(v->sketch), a->resolution_fp, UNIKA_FINGERPRINT_BYTES)) {
+            char got[UNIKA_FINGERPRINT_HEX_BYTES];
+            unika_fingerprint_to_hex(got, unika_sketch_key_fingerprint(v->sketch));
+            fail_line(a, "%s: signed by %s under key %s: not a cell of the linker's resolution",
+                      v->path, v->signer, got);
+            return;
+        }
+    } else if (unika_roster_check_key_fingerprint(roster, unika_sketch_key_fingerprint(v->sketch),
+                                                  &err) < 0) {
         fail_line(a, "%s: signed by %s, %s", v->path, v->signer, err.message);
         return;
     }
@@ -679,6 +690,11 @@ static int header_checks(audit *a, release *rel, const jr_node *root,
     unika_error err = {0};
     if (!key_hex || unika_hex_decode(key_fp, sizeof key_fp, key_hex, strlen(key_hex)) < 0) {
         fail_line(a, "the report has no valid key_fingerprint");
+    } else if (a->resolution_fp) {
+        if (memcmp(key_fp, a->resolution_fp, UNIKA_FINGERPRINT_BYTES))
+            fail_line(a, "the report's key %s is not the linker's resolution fingerprint", key_hex);
+        else
+            ok_line(a, "report made from the linker's cells, resolution %s", key_hex);
     } else if (unika_roster_check_key_fingerprint(roster, key_fp, &err) < 0) {
         fail_line(a, "the report was %s", err.message);
     } else {
@@ -774,6 +790,7 @@ size_t audit_run(const jr_node *root, const unika_roster *roster, char **paths, 
     audit a;
     memset(&a, 0, sizeof a);
     a.quiet = o->quiet;
+    a.resolution_fp = o->resolution_fp;
     a.n = np;
     a.in = cli_xcalloc(np ? np : 1, sizeof *a.in);
     printf("audit of %s against %s: %zu partner(s) on the roster, %zu file(s) given\n",

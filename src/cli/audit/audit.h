@@ -4,7 +4,9 @@
  *
  *   1. every sketch file is signed by a partner on the roster, unchanged;
  *   2. every sketch was made under the roster's partnership key, and all
- *      share the report's recipe;
+ *      share the report's recipe; for a report over a linker's cells (the
+ *      resolution fingerprint of a manifest the linker signed), every cell
+ *      is the linker's, under that resolution's key;
  *   3. every input the report cites was supplied, and every file supplied
  *      is cited (a report that silently leaves out a partner's file fails);
  *   4. every figure: the files its filter selects are exactly the files it
@@ -30,6 +32,7 @@ typedef struct audit_options {
     const char *report_path, *roster_path; /* for the log */
     int quiet;                             /* failures and the summary only */
     unika_key *noise_key;                  /* NULL without --noise-key */
+    const uint8_t *resolution_fp;          /* --link-manifest's, or NULL */
 } audit_options;
 
 /* Audits the parsed report `root` against the roster and the sketch files

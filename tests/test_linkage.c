@@ -211,7 +211,8 @@ START_TEST(no_chain_through_identifiers)
     static lt_row rows[5 * BLOCKS];
     static char pnr[BLOCKS + 1][13], snr[BLOCKS][13], d1[BLOCKS][9], d2[BLOCKS][9];
     static const char *const orgs[] = {"a", "b", "c", "d", "e"};
-    for (int i = 0; i <= BLOCKS; i++) snprintf(pnr[i], 13, "2000%02d%02d%04d", 1 + i % 12, 1 + i, i);
+    for (int i = 0; i <= BLOCKS; i++)
+        snprintf(pnr[i], 13, "2000%02d%02d%04d", 1 + i % 12, 1 + i, i);
     for (int i = 0; i < BLOCKS; i++) {
         snprintf(snr[i], 13, "2000%02d%02d%04d", 1 + i % 12, 61 + i, i);
         snprintf(d1[i], 9, "%08d", 40000000 + i);

@@ -336,9 +336,11 @@ START_TEST(memory_grows_with_profiles_only)
         uint8_t digest[UNIKA_DIGEST_BYTES] = {1};
         unika_link_seed *s = NULL;
         unika_error ce = {0};
-        int ok = unika_linkage_new(&lk, &p, NULL) == 0 && unika_mkreader_open(&r, path, NULL) == 0 &&
+        int ok = unika_linkage_new(&lk, &p, NULL) == 0 &&
+                 unika_mkreader_open(&r, path, NULL) == 0 &&
                  unika_linkage_add(lk, r, digest, "big", &ce) == 0 &&
-                 unika_link_seed_generate(&s, NULL) == 0 && unika_linkage_resolve(lk, s, NULL) == 0 &&
+                 unika_link_seed_generate(&s, NULL) == 0 &&
+                 unika_linkage_resolve(lk, s, NULL) == 0 &&
                  unika_linkage_stats(lk)->profiles > PEOPLE * 9 / 10;
         unika_sketch **cells = NULL;
         size_t n = 0;

@@ -120,7 +120,8 @@ static int parse_number(linkcmd *g, int c, const char *v)
     }
     unsigned long n;
     if (c == 'm') {
-        if (cli_parse_uint(&n, v, 2, 1u << 20)) return cli_usage_error("--max-cluster must be 2..1048576");
+        if (cli_parse_uint(&n, v, 2, 1u << 20))
+            return cli_usage_error("--max-cluster must be 2..1048576");
         g->params.max_cluster = (unsigned)n;
     } else {
         if (cli_parse_uint(&n, v, UNIKA_SKETCH_P_MIN, UNIKA_SKETCH_P_MAX))
@@ -218,7 +219,8 @@ static int write_outputs(const cli_link_outputs *o, const char *stage,
             cli_errorf("%s: path too long", name);
             return CLI_INPUT;
         }
-        if (unika_write_file_atomic(path, bytes, size, 0644, 0, &err) < 0) return cli_fail(name, &err);
+        if (unika_write_file_atomic(path, bytes, size, 0644, 0, &err) < 0)
+            return cli_fail(name, &err);
         if (unika_sign_file(signer, path, NULL, 0, &err) < 0) {
             cli_errorf("%s: cannot sign: %s", name, err.message);
             return CLI_INPUT;

@@ -243,7 +243,8 @@ static void first_difference(vl *v, const char *name, const char *a, size_t na, 
         i++;
     }
     const char *ea = memchr(a + start, '\n', na - start), *eb = memchr(b + start, '\n', nb - start);
-    int la = (int)((ea ? (size_t)(ea - a) : na) - start), lb = (int)((eb ? (size_t)(eb - b) : nb) - start);
+    int la = (int)((ea ? (size_t)(ea - a) : na) - start);
+    int lb = (int)((eb ? (size_t)(eb - b) : nb) - start);
     fail_line(v, "%s: line %zu differs from the re-run: has \"%.*s\", the re-run gives \"%.*s\"",
               name, line, la > 120 ? 120 : la, a + start, lb > 120 ? 120 : lb, b + start);
 }

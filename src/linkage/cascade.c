@@ -226,9 +226,12 @@ static int keys_of(pass_ctx *x, uint32_t i, unika_error *err)
 {
     const lk_profile *p = &x->lk->profiles[i];
     switch (x->pass) {
-    case UNIKA_LINK_PASS_PERSONNUMMER: return p->pnr == LK_NONE ? 0 : add(x, i, p->pnr, 0, 0, 0, 0);
-    case UNIKA_LINK_PASS_SAMORDNINGSNUMMER: return p->snr == LK_NONE ? 0 : add(x, i, p->snr, 0, 0, 0, 0);
-    case UNIKA_LINK_PASS_DOSSIER: return p->dos == LK_NONE ? 0 : add(x, i, p->dos, 0, 0, 0, 0);
+    case UNIKA_LINK_PASS_PERSONNUMMER:
+        return p->pnr == LK_NONE ? 0 : add(x, i, p->pnr, 0, 0, 0, 0);
+    case UNIKA_LINK_PASS_SAMORDNINGSNUMMER:
+        return p->snr == LK_NONE ? 0 : add(x, i, p->snr, 0, 0, 0, 0);
+    case UNIKA_LINK_PASS_DOSSIER:
+        return p->dos == LK_NONE ? 0 : add(x, i, p->dos, 0, 0, 0, 0);
     default: break;
     }
     if (!lk_real_date(p) || p->name == LK_NONE) return 0;

@@ -130,7 +130,8 @@ static size_t distinct(void *base, size_t n, size_t size, int (*cmp)(const void 
     char *b = base;
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
-        if (!w || cmp(b + i * size, b + (w - 1) * size)) memmove(b + w++ * size, b + i * size, size);
+        if (!w || cmp(b + i * size, b + (w - 1) * size))
+            memmove(b + w++ * size, b + i * size, size);
     return w;
 }
 

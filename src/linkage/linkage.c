@@ -39,7 +39,6 @@ int unika_linkage_resolve(unika_linkage *lk, const unika_link_seed *seed, unika_
     if (rc == 0) rc = lk_cascade(lk, err);
     if (rc == 0) rc = lk_weak(lk, err);
     if (rc == 0) rc = lk_resolution_key(lk, seed, err);
-    lk_rest_free(lk);
     if (rc < 0) return rc;
     unika_link_stats *st = &lk->stats;
     st->files = lk->nfiles;

@@ -158,6 +158,14 @@ typedef struct lk_freq {
 
 enum { LK_UNIT_LINKED = 1, LK_UNIT_AMBIGUOUS = 2, LK_UNIT_JOINED = 3, LK_UNIT_ALONE = 4 };
 
+/* A (name, birth year) a strong cluster holds through one of its profiles,
+ * under the cluster's gender; sorted by (name, year, gender, root), distinct:
+ * the index weak units find their candidates in (lk_held_cmp). */
+typedef struct lk_held {
+    uint32_t name, year, gender, root;
+} lk_held;
+int lk_held_cmp(const void *a, const void *b);
+
 /* Summary of a strong cluster. */
 typedef struct lk_strong_cluster {
     uint32_t root;
@@ -212,6 +220,7 @@ struct unika_linkage {
     lk_freq freq;
     lk_rest rest;
     lk_strong_cluster *strong; size_t nstrong;
+    lk_held *held; size_t nheld;
     lk_unit *units; size_t nunits;
     uint32_t *unit_members;
     uint32_t *unit_of;            /* per profile: its unit, or LK_NONE (strong) */

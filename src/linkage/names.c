@@ -178,7 +178,8 @@ int lk_typos_of(unika_linkage *lk, const lk_profile *p, lk_typo **out, size_t *n
         uint32_t id = rest_id(&lk->rest, rest, m);
         if (id == LK_NONE || push(out, n, cap, id, t[i]) < 0) goto nomem;
         for (size_t k = 0; k < p->ndel; k++)
-            if (lk->dels[p->del + k].word == i && push(out, n, cap, id, lk->dels[p->del + k].id) < 0)
+            if (lk->dels[p->del + k].word == i &&
+                push(out, n, cap, id, lk->dels[p->del + k].id) < 0)
                 goto nomem;
     }
     lk_qsort(*out, *n, sizeof **out, typo_cmp);

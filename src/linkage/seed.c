@@ -130,7 +130,8 @@ static int read_small(int fd, char *text, size_t cap, size_t *n, unika_error *er
     for (;;) {
         ssize_t r = read(fd, text + *n, cap - *n);
         if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return unika_fail(err, UNIKA_EIO, "cannot read the seed file: %s", strerror(errno));
+        if (r < 0)
+            return unika_fail(err, UNIKA_EIO, "cannot read the seed file: %s", strerror(errno));
         if (r == 0) return 0;
         *n += (size_t)r;
         if (*n == cap) return unika_fail(err, UNIKA_EKEYFILE, "the seed file is too large");

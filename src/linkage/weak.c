@@ -26,13 +26,9 @@
 #include "common/common.h"
 #include "linkage/linkage_private.h"
 
-typedef struct held {
-    uint32_t name, year, gender, root;
-} held;
-
-static int held_cmp(const void *a, const void *b)
+int lk_held_cmp(const void *a, const void *b)
 {
-    const held *x = a, *y = b;
+    const lk_held *x = a, *y = b;
     if (x->name != y->name) return x->name < y->name ? -1 : 1;
     if (x->year != y->year) return x->year < y->year ? -1 : 1;
     if (x->gender != y->gender) return x->gender < y->gender ? -1 : 1;
@@ -43,10 +39,11 @@ static int held_cmp(const void *a, const void *b)
 
 /* The strong clusters, and the (name, year, gender) keys they hold,
  * sorted and distinct. */
-static int strong_clusters(unika_linkage *lk, held **index, size_t *nindex, unika_error *err)
+static int strong_clusters(unika_linkage *lk, lk_held **index, size_t *nindex,
+                           unika_error *err)
 {
     size_t n = 0, cap = 0, ns = 0;
-    held *h = NULL;
+    lk_held *h = NULL;
     lk_strong_cluster *s = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *s);
     if (!s) goto nomem;
     for (uint32_t r = 0; r < lk->nprofiles; r++) {
@@ -66,19 +63,19 @@ static int strong_clusters(unika_linkage *lk, held **index, size_t *nindex, unik
             if (p->name != LK_NONE) {
                 if (n == cap) {
                     cap = cap ? cap * 2 : 1024;
-                    held *q = unika_realloc(h, n * sizeof *q, cap * sizeof *q);
+                    lk_held *q = unika_realloc(h, n * sizeof *q, cap * sizeof *q);
                     if (!q) goto nomem;
                     h = q;
                 }
-                h[n++] = (held){p->name, p->year, lk->c.gender[r], r};
+                h[n++] = (lk_held){p->name, p->year, lk->c.gender[r], r};
             }
             m = lk->c.next[m];
         } while (m != r);
     }
-    lk_qsort(h, n, sizeof *h, held_cmp);
+    lk_qsort(h, n, sizeof *h, lk_held_cmp);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
-        if (!w || held_cmp(&h[i], &h[w - 1])) h[w++] = h[i];
+        if (!w || lk_held_cmp(&h[i], &h[w - 1])) h[w++] = h[i];
     lk->strong = s;
     lk->nstrong = ns;
     *index = h;
@@ -163,14 +160,14 @@ static int form_units(unika_linkage *lk, unika_error *err)
 /* The strong clusters of gender g holding (name, year) whose visits
  * overlap the unit's: counted into u, the smallest root kept. Returns
  * whether any such cluster holds the key at all. */
-static int candidates_of(const unika_linkage *lk, lk_unit *u, uint32_t g, const held *h,
+static int candidates_of(const unika_linkage *lk, lk_unit *u, uint32_t g, const lk_held *h,
                          size_t nh)
 {
-    held key = {u->name, u->year, g, 0};
+    lk_held key = {u->name, u->year, g, 0};
     size_t lo = 0, hi = nh;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (held_cmp(&h[mid], &key) < 0) lo = mid + 1;
+        if (lk_held_cmp(&h[mid], &key) < 0) lo = mid + 1;
         else hi = mid;
     }
     int any = 0;
@@ -187,7 +184,7 @@ static int candidates_of(const unika_linkage *lk, lk_unit *u, uint32_t g, const 
 
 /* The strong clusters holding the unit's (name, year) under a gender that
  * agrees with its own (equal, or either unknown). */
-static int candidates(const unika_linkage *lk, lk_unit *u, const held *h, size_t nh)
+static int candidates(const unika_linkage *lk, lk_unit *u, const lk_held *h, size_t nh)
 {
     int any = 0;
     for (uint32_t g = 0; g <= UNIKA_GENDER_OTHER; g++)
@@ -245,7 +242,7 @@ static int orphan_cmp(const void *a, const void *b)
     return 0;
 }
 
-static int place_units(unika_linkage *lk, const held *h, size_t nh, unika_error *err)
+static int place_units(unika_linkage *lk, const lk_held *h, size_t nh, unika_error *err)
 {
     orphan *o = unika_malloc((lk->nunits ? lk->nunits : 1) * sizeof *o);
     uint32_t *ids = unika_malloc((lk->nfiles + 1) * sizeof *ids);
@@ -318,17 +315,16 @@ static int persons_and_counts(unika_linkage *lk, unika_error *err)
 
 int lk_weak(unika_linkage *lk, unika_error *err)
 {
-    held *h = NULL;
-    size_t nh = 0;
-    int rc = strong_clusters(lk, &h, &nh, err);
+    int rc = strong_clusters(lk, &lk->held, &lk->nheld, err);
     if (rc == 0) rc = form_units(lk, err);
-    if (rc == 0) rc = place_units(lk, h, nh, err);
-    unika_free(h);
+    if (rc == 0) rc = place_units(lk, lk->held, lk->nheld, err);
     return rc < 0 ? rc : persons_and_counts(lk, err);
 }
 
 void lk_weak_free(unika_linkage *lk)
 {
+    unika_free(lk->held);
+    lk->held = NULL;
     unika_free(lk->strong);
     unika_free(lk->units);
     unika_free(lk->unit_members);

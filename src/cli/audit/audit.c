@@ -98,8 +98,8 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
     if (!trusted) return;
     if (a->resolution_fp) { /* a linker's cell: the linker's, under the resolution's key */
         const unika_sign_public *linker = unika_roster_linker(roster);
-        if (who != linker ||
-            memcmp(unika_sketch_key_fingerprint(v->sketch), a->resolution_fp, UNIKA_FINGERPRINT_BYTES)) {
+        if (who != linker || memcmp(unika_sketch_key_fingerprint(v->sketch), a->resolution_fp,
+                                    UNIKA_FINGERPRINT_BYTES)) {
             char got[UNIKA_FINGERPRINT_HEX_BYTES];
             unika_fingerprint_to_hex(got, unika_sketch_key_fingerprint(v->sketch));
             fail_line(a, "%s: signed by %s under key %s: not a cell of the linker's resolution",

@@ -119,6 +119,7 @@ static void read_partner(const char *dir, const char *profiles, const char *part
     unika_csv_options o;
     unika_csv_options_init(&o);
     o.delimiter = unika_profile_delimiter(p);
+    o.encoding = unika_profile_encoding(p);
     unika_csv *csv = NULL;
     if (unika_csv_new_fd(&csv, fileno(f), &o, &e) < 0 || unika_csv_next(csv, &e) != 1 ||
         unika_profile_bind(p, csv, &e) < 0)

@@ -2,8 +2,10 @@
 # Installs what unika needs to build, test and benchmark on Debian 12.
 # Idempotent; run as root (or through sudo).
 set -euo pipefail
-packages=(build-essential cmake pkg-config libsodium-dev libxxhash-dev check
+packages=(build-essential g++ cmake pkg-config libsodium-dev libxxhash-dev check
           libutf8proc-dev python3 cppcheck clang
+          # man pages and shell completions, as installed (tests/install, tests/cli)
+          man-db zsh
           # the PostgreSQL extension (bindings/postgresql, docs/postgresql.md)
           postgresql-15 postgresql-server-dev-15 postgresql-15-hll)
 # The Python package's tests: an offline `pip install --no-build-isolation`

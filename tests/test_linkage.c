@@ -58,8 +58,9 @@ static lt_row *population(size_t *n, char (*text)[3][32])
         if ((r >> 40) % 6 == 0) { /* a typo'd variant: one letter dropped in a word */
             lt_row *w = &rows[k++];
             *w = rows[k - 2];
-            snprintf(text[p][0] + 16, 16, "%s", name);
-            char *t = text[p][0] + 16;
+            char *t = text[p][0] + 16; /* the name fits in the first 16 bytes */
+            memcpy(t, name, 16);
+            t[15] = '\0';
             size_t len = strlen(t);
             if (len > 4) memmove(t + 1, t + 2, len - 1);
             w->name = t;

@@ -129,7 +129,12 @@ START_TEST(alternatives)
     unika_date d;
     unika_error e = {0};
     ck_assert_int_eq(unika_date_parse(&d, "2005x", 5, "YYYY-MM-DD | YYYY", &e), UNIKA_EDATE);
-    ck_assert_ptr_nonnull(strstr(e.message, "none of the formats"));
+    ck_assert_str_eq(e.message, "birth_date: expected YYYY-MM-DD or YYYY (no match at character 5)");
+    ck_assert_int_eq(unika_date_parse(&d, "05/03/2005", 10, "YYYY-MM-DD", &e), UNIKA_EDATE);
+    ck_assert_str_eq(e.message, "birth_date: expected YYYY-MM-DD (no match at character 3)");
+    ck_assert_int_eq(unika_date_parse(&d, "5 mars 2005", 11, NULL, &e), UNIKA_EDATE);
+    ck_assert_str_eq(e.message, "birth_date: expected YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, "
+                                "YYYY-MM or YYYY (no match at character 2)");
 }
 END_TEST
 

@@ -39,6 +39,11 @@
 extern "C" {
 #endif
 
+/* Opaque types that several headers take, declared once here: C99 and
+ * C++ forbid repeating a typedef that C11 would allow. */
+typedef struct unika_key unika_key;       /* unika/key.h */
+typedef struct unika_sketch unika_sketch; /* unika/sketch.h */
+
 UNIKA_API size_t unika_fingerprint_bytes(void);
 UNIKA_API size_t unika_pseudonym_bytes(void);
 

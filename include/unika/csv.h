@@ -51,6 +51,19 @@
 #define UNIKA_CSV_MAX_RECORD_BYTES 1048576u  /* bytes per record, unescaped */
 #define UNIKA_CSV_BUFFER_BYTES 262144u       /* read size */
 
+/* Character encodings of the input (unika_csv_options.encoding). Whatever
+ * the input's, the reader returns UTF-8 (docs/csv.md, "Encodings"). */
+typedef enum unika_encoding {
+    UNIKA_ENCODING_UTF8 = 0,        /* the default; a byte-order mark is skipped */
+    UNIKA_ENCODING_WINDOWS1252 = 1, /* Excel's "CSV (semicolon delimited)" on
+                                       Swedish Windows; 5 undefined bytes */
+    UNIKA_ENCODING_UTF16 = 2,       /* byte order from the byte-order mark, or
+                                       from the NUL bytes of the first line */
+    UNIKA_ENCODING_UTF16LE = 3,     /* Excel's "Unicode text" is this, with a BOM */
+    UNIKA_ENCODING_UTF16BE = 4
+} unika_encoding;
+#define UNIKA_ENCODING_COUNT 5
+
 /* Flags for unika_csv_options.flags. */
 #define UNIKA_CSV_HEADER 1u        /* first record is a header: its names fill
                                       err->field in later errors */
@@ -63,6 +76,7 @@ typedef struct unika_csv_options {
     size_t max_field_bytes;  /* default UNIKA_CSV_MAX_FIELD_BYTES */
     size_t max_fields;       /* default UNIKA_CSV_MAX_FIELDS */
     size_t max_record_bytes; /* default UNIKA_CSV_MAX_RECORD_BYTES */
+    unsigned encoding;       /* unika_encoding of the input; default UTF-8 */
 } unika_csv_options;
 
 #ifdef __cplusplus
@@ -73,6 +87,17 @@ typedef struct unika_csv unika_csv;
 
 /*! unika_csv_options_init() : fills `opt` with the defaults above. */
 UNIKA_API void unika_csv_options_init(unika_csv_options *opt);
+
+/*! unika_encoding_name() :
+ *  @return "utf-8", "windows-1252", "utf-16", "utf-16le" or "utf-16be" (the
+ *          names a profile's `encoding` takes), or NULL for another value. */
+UNIKA_API const char *unika_encoding_name(unsigned encoding);
+
+/*! unika_encoding_from_name() :
+ *  Parses an encoding's name: those of unika_encoding_name(), ASCII
+ *  case-insensitive, and "utf8", "cp1252".
+ *  @return 0 and *out set, or UNIKA_EINVAL for an unknown name. */
+UNIKA_API int unika_encoding_from_name(unsigned *out, const char *name, size_t name_size);
 
 /*! unika_csv_delimiter_valid() :
  *  @return 1 if `c` may be used as a delimiter, 0 if not. */
@@ -103,6 +128,14 @@ UNIKA_API void unika_csv_free(unika_csv *csv);
 /*! unika_csv_next() :
  *  Reads the next record. Its fields stay valid until the next call.
  *  @return 1 when a record was read; 0 at the end of the input;
+ *          UNIKA_EENCODING before the first record when the input is not
+ *            text in the expected encoding: a spreadsheet (.xlsx, .xls,
+ *            .ods), UTF-16 when UTF-8 or Windows-1252 was expected, UTF-8
+ *            when Windows-1252 was, and so on; the message names what the
+ *            file is and the one-line fix (sticky). Also, for one record, a
+ *            byte Windows-1252 does not define or a UTF-16 surrogate
+ *            without its pair, named by line, column and position (not
+ *            sticky, like UNIKA_EUTF8);
  *          UNIKA_ECSV for malformed CSV (unclosed quote, quote in an unquoted
  *            field, text after a closing quote, bare CR, NUL byte, a field,
  *            record or field count over its bound). The reader then stays
@@ -125,7 +158,14 @@ UNIKA_API const char *unika_csv_field(const unika_csv *csv, size_t i, size_t *si
 /*! unika_csv_line() : the 1-based line on which the current record starts. */
 UNIKA_API uint64_t unika_csv_line(const unika_csv *csv);
 
-/*! unika_csv_bytes_consumed() : input bytes consumed so far (for progress). */
+/*! unika_csv_encoding() :
+ *  @return the input's encoding as read: the option's, except that
+ *          UNIKA_ENCODING_UTF16 becomes UNIKA_ENCODING_UTF16LE or _UTF16BE
+ *          once the first record has been read. */
+UNIKA_API unsigned unika_csv_encoding(const unika_csv *csv);
+
+/*! unika_csv_bytes_consumed() : input bytes consumed so far (for progress;
+ *  when the input is decoded, counted in whole blocks). */
 UNIKA_API uint64_t unika_csv_bytes_consumed(const unika_csv *csv);
 
 /*! unika_csv_header_name() :

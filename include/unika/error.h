@@ -59,6 +59,7 @@
     X(ECSV,        -100, "malformed CSV")                                             \
     X(EPROFILE,    -101, "invalid profile")                                           \
     X(ECOLUMN,     -102, "missing column")                                            \
+    X(EENCODING,   -103, "not text in the expected encoding")                         \
     X(ESIGNATURE,  -120, "signature invalid")                                         \
     X(EROSTER,     -121, "invalid roster")                                            \
     X(ESIGNER,     -122, "signer not on roster")                                      \

@@ -45,8 +45,6 @@
 extern "C" {
 #endif
 
-typedef struct unika_key unika_key;
-
 UNIKA_API size_t unika_key_bytes(void);
 UNIKA_API size_t unika_fingerprint_hex_bytes(void);
 

@@ -19,7 +19,8 @@
  *
  * Use:
  *   unika_profile_load(&p, "raddabarnen.profile", &err);
- *   csv options: delimiter = unika_profile_delimiter(p)
+ *   csv options: delimiter = unika_profile_delimiter(p),
+ *                encoding = unika_profile_encoding(p)
  *   unika_csv_next(csv)                     -> the header record
  *   unika_profile_bind(p, csv, &err);       -> UNIKA_ECOLUMN names a missing column
  *   while (unika_csv_next(csv) == 1) {
@@ -81,6 +82,10 @@ UNIKA_API void unika_profile_free(unika_profile *profile);
 /*! unika_profile_delimiter() : the CSV delimiter the profile states (',' by default). */
 UNIKA_API char unika_profile_delimiter(const unika_profile *profile);
 
+/*! unika_profile_encoding() : the CSV's encoding the profile states
+ *  (unika_encoding, unika/csv.h; UNIKA_ENCODING_UTF8 by default). */
+UNIKA_API unsigned unika_profile_encoding(const unika_profile *profile);
+
 /*! unika_profile_name() : the profile's `name`, or "" when it has none. */
 UNIKA_API const char *unika_profile_name(const unika_profile *profile);
 
@@ -109,9 +114,29 @@ UNIKA_API unsigned unika_profile_provides(const unika_profile *profile);
  *  @return 0; UNIKA_EINVAL on NULL arguments or when csv holds no record;
  *          UNIKA_ECOLUMN if a mapped column is missing (err->field is the
  *            column's header name; when the header is a single field the
- *            message says the delimiter is probably wrong) or appears twice. */
+ *            message says the delimiter is probably wrong, otherwise it
+ *            suggests the closest header name and lists the header, unless
+ *            the header looks like data) or appears twice. */
 UNIKA_API UNIKA_NODISCARD int unika_profile_bind(unika_profile *profile, const unika_csv *csv,
                                                  unika_error *err);
+
+/*! unika_profile_find_column() :
+ *  Where the profile's `column` is in the header record `csv` has just read
+ *  (trimmed, ASCII case-insensitive), without binding.
+ *  @return its 0-based index; -1 when the profile does not map `column`;
+ *          -2 when the header lacks it: then *near (when not NULL) is the
+ *            0-based index of the header's name closest to the profile's by
+ *            edit distance, if it is close enough to suggest ("did you
+ *            mean"), else -1; -3 when it appears twice (*near is then its
+ *            second place). */
+UNIKA_API long unika_profile_find_column(const unika_profile *profile, const unika_csv *csv,
+                                         unika_column column, long *near);
+
+/*! unika_profile_header_is_data() :
+ *  @return 1 when the record `csv` has just read looks like a row of data
+ *          rather than a header (a cell with four digits in a row: a date, a
+ *          year, a number), so that no message may show its cells; else 0. */
+UNIKA_API int unika_profile_header_is_data(const unika_csv *csv);
 
 /*! unika_profile_column_index() :
  *  @return the 0-based CSV column of `column` after unika_profile_bind(),

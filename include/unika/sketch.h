@@ -37,9 +37,6 @@
 extern "C" {
 #endif
 
-typedef struct unika_sketch unika_sketch;
-typedef struct unika_key unika_key;
-
 #define UNIKA_SKETCH_P_MIN 4
 #define UNIKA_SKETCH_P_MAX 18
 #define UNIKA_SKETCH_P_DEFAULT 12

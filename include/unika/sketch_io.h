@@ -34,9 +34,6 @@
 extern "C" {
 #endif
 
-/* Declared again in unika/sketch.h; C11 allows the identical repetition. */
-typedef struct unika_sketch unika_sketch;
-
 /* ---- bounds (docs/format.md, "Bounds"); each has a function twin ------- */
 #define UNIKA_SKETCH_FORMAT_VERSION 1   /* the version this library writes */
 #define UNIKA_LABELS_MAX 64             /* labels per sketch */

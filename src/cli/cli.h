@@ -3,9 +3,10 @@
  *
  * Each subcommand lives in src/cli/cmd_<name>.c, exports one
  * `int cmd_<name>(int argc, char **argv)` (argv[0] is the subcommand's name)
- * and is registered by one line in main.c's table; it is an options
- * struct, parse_args and run, what several commands share living in
- * ingest/, report/ and audit/. It prints its own --help, reads keys from
+ * and its option table `cli_spec_<name>` (spec.h), and is registered by one
+ * line in main.c's table; it is an options struct, parse_args and run,
+ * what several commands share living in ingest/, report/ and audit/. Its
+ * --help, man page and completions come from its table; it reads keys from
  * files only, writes outputs atomically (the library's writer, below), and
  * returns one of the exit codes below. Errors go to stderr and name the
  * file, line, column and field, never an identifier's value.
@@ -19,30 +20,37 @@
 
 #include "common/fileio.h" /* the one atomic writer, shared with the library */
 #include "common/hex.h"    /* the one hex codec */
+#include "spec.h"          /* the option tables */
 #include "unika.h"
 
 /* Exit codes (docs/cli.md). */
 #define CLI_OK 0
-#define CLI_INPUT 1 /* a problem with an input, or a refusal */
-#define CLI_USAGE 2 /* bad command line */
-#define CLI_NOMEM 3 /* out of memory: nothing is wrong with the inputs */
+#define CLI_INPUT 1    /* a problem with an input, or a refusal */
+#define CLI_USAGE 2    /* bad command line */
+#define CLI_NOMEM 3    /* out of memory: nothing is wrong with the inputs */
+#define CLI_REJECTED 4 /* more rows rejected than --max-rejected allows */
+/* What a command returns when it is done early and well (after --help):
+ * main() exits 0. Never an exit code itself. */
+#define CLI_DONE (-1)
 
 /* Version of the --json output schemas (docs/cli.md). */
 #define CLI_JSON_VERSION 1
 
 typedef int (*cli_command_fn)(int argc, char **argv);
 
-typedef struct cli_command {
-    const char *name;
-    const char *summary; /* one line for `unika --help` */
-    cli_command_fn run;
-} cli_command;
-
 int cmd_keygen(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_pseudonymize(int argc, char **argv);
 int cmd_matchkeys(int argc, char **argv);
+
+/* Each command's option table (spec.h), defined beside its cmd_<name>(). */
+extern const cli_spec cli_spec_keygen, cli_spec_key, cli_spec_profile, cli_spec_ingest,
+    cli_spec_pseudonymize, cli_spec_matchkeys, cli_spec_merge, cli_spec_estimate,
+    cli_spec_inspect, cli_spec_report, cli_spec_sign_keygen, cli_spec_sign, cli_spec_roster,
+    cli_spec_box_keygen, cli_spec_seal, cli_spec_open, cli_spec_verify, cli_spec_link_keygen,
+    cli_spec_link, cli_spec_verify_link;
 
 /* ---- messages -------------------------------------------------------------- */
 

@@ -4,38 +4,32 @@
  * says about itself (labels, key and recipe fingerprints), so that a reader
  * can tell which figure is which and whether two files may be combined.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
 
-static const char usage_text[] =
-    "usage: unika estimate [--json] [--estimator ml|fgra] FILE...\n"
-    "\n"
-    "Prints, for each sketch FILE (or each *.uks below a directory), the estimated\n"
-    "number of distinct people, its standard error and 95% interval, whether it is\n"
-    "exact (a sparse sketch counts its tokens), the labels, and the key and recipe\n"
-    "fingerprints. No key is needed.\n"
-    "\n"
-    "      --estimator E  ml (default, maximum likelihood) or fgra (closed form)\n"
-    "      --json         JSON output (docs/report.md)\n"
-    "\n"
-    "Exit codes: 0 ok, 1 an unreadable or invalid file, 2 usage.\n";
+static const cli_opt options[] = {
+    {"estimator", 0, "E", 'e', "ml (the default: maximum likelihood) or fgra (closed form).",
+     "ml fgra", 0},
+    {"json", 0, NULL, 'j', "JSON output (docs/report.md).", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_estimate = {
+    "estimate", "estimate the people counted in sketch files, with 95% intervals",
+    "[--json] [--estimator ml|fgra] FILE...",
+    "Prints, for each sketch FILE (or each *.uks below a directory), the estimated number of "
+    "distinct people, its standard error and 95% interval, whether it is exact (a sparse "
+    "sketch counts its tokens), the labels, and the key and recipe fingerprints. No key is "
+    "needed.",
+    options, CLI_FILE, 0, NULL, NULL};
 
 int cmd_estimate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"estimator", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int json = 0, c;
     unika_estimator which = UNIKA_ESTIMATOR_ML;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_estimate, argc, argv)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
         case 'e':
@@ -43,8 +37,7 @@ int cmd_estimate(int argc, char **argv)
             else if (!strcmp(optarg, "fgra")) which = UNIKA_ESTIMATOR_FGRA;
             else return cli_usage_error("--estimator must be ml or fgra");
             break;
-        case 'h': fputs(usage_text, stdout); return CLI_OK;
-        default: return cli_usage_error("unknown option or missing value: %s", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (optind >= argc) return cli_usage_error("no sketch files");

@@ -11,7 +11,6 @@
  * exists is complete and signed. docs/cli.md specifies names and labels.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,36 +24,53 @@
 #include "unika/sketch.h"
 #include "unika/sketch_io.h"
 
-static const char help[] =
-    "usage: unika ingest --key K --profile P --org NAME [options] INPUT.csv -o DIR\n"
-    "\n"
-    "Reads a partner's visit log (INPUT.csv, or - for stdin) through its profile,\n"
-    "pseudonymises each row under the partnership key, and writes one sketch per\n"
-    "(recipe, period, category) cell into DIR as <org>[_<recipe>]_<period>[_<by>-<value>...].uks.\n"
-    "\n"
-    "  -k, --key K          the partnership key file (never on the command line)\n"
-    "      --key-fingerprint HEX  refuse unless the key has this fingerprint\n"
-    "  -r, --recipe R       recipe name or field list (repeatable; default " UNIKA_RECIPE_DEFAULT ")\n"
-    "  -p, --profile P      the partner profile (docs/profiles.md)\n"
-    "      --org NAME       organisation label: letters, digits, '.', '-', '_' (max 64)\n"
-    "      --period G       half-year (default), year, month or all\n"
-    "      --by FIELD       split cells by gender, age_group, country or birth_year\n"
-    "                       (repeatable, at most 4)\n"
-    "      --age-bands B    age_group bands, default 0-17,18-20,21-24,25-\n"
-    "      --precision P    sketch precision 4..18 (default 12)\n"
-    "      --rejects FILE   write each rejected row's line, column, field and reason\n"
-    "                       (CSV, never the value) to FILE\n"
-    "      --sign PARTNER.sec  sign each sketch with the partner's signing key:\n"
-    "                       FILE.uks.sig beside each FILE.uks in DIR\n"
-    "      --json           print the summary as JSON on stdout (docs/cli.md)\n"
-    "      --force          replace an existing DIR that holds only .uks (and\n"
-    "                       .uks.sig) files, and an existing --rejects FILE\n"
-    "  -o, --output DIR     the output directory (created; must not exist or be empty)\n"
-    "\n"
-    "A malformed file (bad CSV, invalid UTF-8, a missing column, a row with the\n"
-    "wrong number of fields) is refused whole and nothing is written. A row whose\n"
-    "values are unusable is rejected and reported by line on stderr.\n"
-    "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
+static const cli_opt options[] = {
+    {"key", 'k', "K", 'k', "The partnership key file (keys are never given on the command "
+     "line).", CLI_FILE, 0},
+    {"key-fingerprint", 0, "HEX", 'K', "Refuse (exit 1) unless the key has this fingerprint, "
+     "32 hex digits: the guard against another key.", NULL, 0},
+    {"profile", 'p', "P", 'p', "The partner profile: columns, delimiter, encoding, date formats "
+     "(docs/profiles.md). 'unika profile check' tests one without the key.", CLI_FILE, 0},
+    {"org", 0, "NAME", 'O', "The organisation's label and file-name prefix: 1 to 64 letters, "
+     "digits, '.', '-' or '_', not starting with '.'.", NULL, 0},
+    {"recipe", 'r', "R", 'r', "A recipe name or field list (docs/pseudonyms.md). Repeatable, "
+     "up to 8; default " UNIKA_RECIPE_DEFAULT ".", "loose strict dob pnr dossier", CLI_REPEAT},
+    {"period", 0, "G", 'P', "Cells by half-year (the default), year, month, or all.",
+     "half-year year month all", 0},
+    {"by", 0, "FIELD", 'b', "Split cells by gender, age_group, country or birth_year. "
+     "Repeatable, up to 4, in the order given.", "gender age_group country birth_year",
+     CLI_REPEAT},
+    {"age-bands", 0, "B", 'a', "The bands of age_group, from 0, contiguous, ending open; "
+     "default 0-17,18-20,21-24,25-.", NULL, 0},
+    {"precision", 0, "P", 'x', "Sketch precision 4 to 18 (default 12).", NULL, 0},
+    {"rejects", 0, "FILE", 'R', "Write each rejected row's line, column, field, recipe and "
+     "reason to FILE (CSV, mode 0600, never a value).", CLI_FILE, 0},
+    {"max-rejected", 0, "N|P%", 'M', "Fail with exit status 4, writing no sketch, when more "
+     "than N rows, or more than P percent of the rows read, are rejected (by any recipe). "
+     "The rejects file is still written.", NULL, 0},
+    {"sign", 0, "PARTNER.sec", 'S', "Sign each sketch with the partner's signing key: "
+     "FILE.uks.sig beside each FILE.uks.", CLI_FILE, 0},
+    {"json", 0, NULL, 'j', "Print the summary as JSON on stdout (docs/cli.md).", NULL, 0},
+    {"force", 0, NULL, 'f', "Replace an existing DIR that holds only .uks and .uks.sig files, "
+     "and an existing rejects file.", NULL, 0},
+    {"output", 'o', "DIR", 'o', "The output directory: created, or empty.", CLI_DIR, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_ingest = {
+    "ingest", "turn a partner's CSV into sketches, one per period and category",
+    "--key K --profile P --org NAME [options] INPUT.csv -o DIR",
+    "Reads a partner's visit log (INPUT.csv, or - for stdin) through its profile, "
+    "pseudonymises each row under the partnership key, and writes one sketch per (recipe, "
+    "period, category) cell into DIR as <org>[_<recipe>]_<period>[_<by>-<value>...].uks.\n\n"
+    "A malformed file is refused whole and nothing is written: bad CSV, a spreadsheet or a "
+    "file in another encoding than the profile's, a missing column, a row with another "
+    "number of fields than the header. A row whose values cannot be used is rejected and "
+    "reported by line and reason on stderr, never with its values. The last line on stderr "
+    "is a summary for scripts: 'unika ingest: summary rows_read=N rows_used=N "
+    "rows_rejected=N max_rejected=LIMIT exit=CODE'.",
+    options, CLI_FILE, CLI_PROGRESS,
+    "4 more rows rejected than --max-rejected allows (nothing written)", NULL};
 
 #define MAX_BY CLI_MAX_BY
 #define MAX_RECIPES 8
@@ -84,35 +100,17 @@ typedef struct ingest {
     uint64_t rows_read, rows_rejected;
     uint64_t used[MAX_RECIPES], rejected[MAX_RECIPES];
     cli_rejects rejects;
+    cli_limit limit; /* --max-rejected */
 } ingest;
 
 /* ---- option parsing -------------------------------------------------------- */
 
 static int parse_args(ingest *g, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"recipe", required_argument, NULL, 'r'},
-        {"profile", required_argument, NULL, 'p'},
-        {"org", required_argument, NULL, 'O'},
-        {"period", required_argument, NULL, 'P'},
-        {"by", required_argument, NULL, 'b'},
-        {"age-bands", required_argument, NULL, 'a'},
-        {"precision", required_argument, NULL, 'x'},
-        {"rejects", required_argument, NULL, 'R'},
-        {"json", no_argument, NULL, 'j'},
-        {"force", no_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"key-fingerprint", required_argument, NULL, 'K'},
-        {"sign", required_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0},
-    };
     g->precision = UNIKA_SKETCH_P_DEFAULT;
     cli_categories_init(&g->cat);
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":k:r:p:o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_ingest, argc, argv)) != -1) {
         switch (c) {
         case 'k': g->key_path = optarg; break;
         case 'r':
@@ -142,8 +140,10 @@ static int parse_args(ingest *g, int argc, char **argv)
         case 'o': g->out_dir = optarg; break;
         case 'K': g->key_fp = optarg; break;
         case 'S': g->sign_path = optarg; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'M':
+            if (cli_limit_parse(&g->limit, optarg) < 0) return CLI_USAGE;
+            break;
+        default: return cli_opt_exit(c);
         }
     }
     if (argc - optind != 1) return cli_usage_error("expected exactly one INPUT.csv");
@@ -161,7 +161,13 @@ static int parse_args(ingest *g, int argc, char **argv)
 
 /* ---- the run ------------------------------------------------------------------ */
 
-static void summary(ingest *g, const cli_input *in)
+/* Rows no recipe rejected. */
+static uint64_t rows_used(const ingest *g)
+{
+    return g->rows_read - g->rows_rejected;
+}
+
+static void summary(ingest *g, const cli_input *in, int over)
 {
     FILE *f = stderr;
     fprintf(f, "unika ingest: %s: %llu rows read", in->path, (unsigned long long)g->rows_read);
@@ -175,6 +181,7 @@ static void summary(ingest *g, const cli_input *in)
                     (unsigned long long)g->used[r], (unsigned long long)g->rejected[r]);
     }
     cli_rejects_print(&g->rejects, f);
+    if (over) return; /* nothing was written */
     for (size_t i = 0; i < g->cells.ncells; i++)
         fprintf(f, "  %s: %llu row%s\n", g->cells.cells[i].file, (unsigned long long)g->cells.cells[i].rows,
                 g->cells.cells[i].rows == 1 ? "" : "s");
@@ -184,7 +191,7 @@ static void summary(ingest *g, const cli_input *in)
     fputc('\n', f);
 }
 
-static void summary_json(ingest *g, const cli_input *in)
+static void summary_json(ingest *g, const cli_input *in, int over)
 {
     char hex[UNIKA_FINGERPRINT_HEX_BYTES];
     cli_json j;
@@ -206,6 +213,9 @@ static void summary_json(ingest *g, const cli_input *in)
     cj_str(&j, "key_fingerprint", hex);
     cj_int(&j, "rows_read", (long long)g->rows_read);
     cj_int(&j, "rows_rejected", (long long)g->rows_rejected);
+    if (g->limit.text) cj_str(&j, "max_rejected", g->limit.text);
+    else cj_null(&j, "max_rejected");
+    cj_bool(&j, "written", !over);
     cj_arr(&j, "recipes");
     for (size_t r = 0; r < g->nrecipes; r++) {
         cj_obj(&j, NULL);
@@ -220,7 +230,7 @@ static void summary_json(ingest *g, const cli_input *in)
     cj_arr_end(&j);
     cli_rejects_json(&g->rejects, &j);
     cj_arr(&j, "cells");
-    for (size_t i = 0; i < g->cells.ncells; i++) {
+    for (size_t i = 0; i < (over ? 0 : g->cells.ncells); i++) {
         const cli_cell *c = &g->cells.cells[i];
         cj_obj(&j, NULL);
         cj_str(&j, "file", c->file);
@@ -389,23 +399,30 @@ static int run(ingest *g)
     }
     rc = cli_rows_each(in, ingest_row, g, &g->rows_read);
     cli_input_close(in);
-    if (rc == CLI_OK) rc = cli_cells_write(cs, g->out_dir, g->signer);
+    /* Too many rejected rows: no sketch, so a scheduled job cannot ship a
+     * count of the few rows that passed; the rejects file says why. */
+    int over = rc == CLI_OK && cli_limit_exceeded(&g->limit, g->rows_rejected, g->rows_read);
+    if (rc == CLI_OK && !over) rc = cli_cells_write(cs, g->out_dir, g->signer);
     if (rc == CLI_OK && g->rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc != CLI_OK) {
         if (rej.tmp) cli_out_abort(&rej);
         cli_errorf("nothing written");
         return rc;
     }
-    summary(g, in);
-    if (g->json) summary_json(g, in);
-    return CLI_OK;
+    rc = over ? CLI_REJECTED : CLI_OK;
+    if (!cli_quiet) summary(g, in, over);
+    if (over) cli_limit_refusal(&g->limit, in->path, g->rows_rejected, g->rows_read,
+                                "no sketch written");
+    cli_summary_line(g->rows_read, rows_used(g), g->rows_rejected, NULL, &g->limit, rc);
+    if (g->json) summary_json(g, in, over);
+    return rc;
 }
 
 int cmd_ingest(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_ingest, stdout);
+        return CLI_DONE;
     }
     ingest g;
     memset(&g, 0, sizeof g);

@@ -4,28 +4,29 @@
  * provenance, sizes), without its registers or tokens. The file is fully
  * parsed and checked first, so what is shown is what a merge would use.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "matchkeys/inspect.h"
 #include "report/report.h"
 
-static const char usage_text[] =
-    "usage: unika inspect [--json] FILE\n"
-    "\n"
-    "Shows a sketch file's header: format version, kind (sparse or dense),\n"
-    "precision p, encoding, key and recipe fingerprints, labels, provenance (one\n"
-    "record per input of a merge: BLAKE2b-256 digest, labels, signer), payload and\n"
-    "file size, and the file's own BLAKE2b-256 digest. Never the registers or\n"
-    "tokens. The file is checked completely first (checksum included).\n"
-    "For a match-key file (.umk): its organisation, key fingerprint, period and\n"
-    "--by fields, and in aggregate its profiles, rows, visit months, birth\n"
-    "precisions, genders and keys per type. Never a key.\n"
-    "\n"
-    "      --json   JSON output (docs/report.md)\n"
-    "\n"
-    "Exit codes: 0 ok, 1 an unreadable or invalid file, 2 usage.\n";
+static const cli_opt options[] = {
+    {"json", 0, NULL, 'j', "JSON output (docs/report.md).", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_inspect = {
+    "inspect", "show a sketch or match-key file's header, labels and provenance",
+    "[--json] FILE",
+    "Shows a sketch file's header: format version, kind (sparse or dense), precision p, "
+    "encoding, key and recipe fingerprints, labels, provenance (one record per input of a "
+    "merge: BLAKE2b-256 digest, labels, signer), payload and file size, and the file's own "
+    "BLAKE2b-256 digest. Never the registers or tokens. The file is checked completely first "
+    "(checksum included).\n\n"
+    "For a match-key file (.umk): its organisation, key fingerprint, period and --by fields, "
+    "and in aggregate its profiles, rows, visit months, birth precisions, genders and keys "
+    "per type. Never a key.",
+    options, CLI_FILE, 0, NULL, NULL};
 
 /* Provenance record i: its digest in hex, labels and signer; 0 or -1. */
 static int source_of(char hex[RP_DIGEST_HEX_BYTES], const char **labels, const char **signer,
@@ -124,19 +125,11 @@ static void print_text(const rp_input *in, const char *kind, size_t payload_byte
 
 int cmd_inspect(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int json = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_inspect, argc, argv)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
-        case 'h': fputs(usage_text, stdout); return CLI_OK;
-        default: return cli_usage_error("unknown option or missing value: %s", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (argc - optind != 1) return cli_usage_error("expected exactly one FILE");

@@ -6,35 +6,52 @@
  * sending the key itself. The key file is written 0600 and never replaced
  * unless --force is given. Only the fingerprint is ever printed.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "unika/key.h"
 
-static const char keygen_help[] =
-    "usage: unika keygen -o FILE [--passphrase-file F --salt S] [--force] [--json]\n"
-    "\n"
-    "Creates a partnership key file (mode 0600) and prints its fingerprint.\n"
-    "\n"
-    "  -o, --output FILE        the key file to write (required)\n"
-    "      --passphrase-file F  derive the key with Argon2id from the passphrase in F\n"
-    "                           (one trailing newline is ignored; at least 20 bytes)\n"
-    "      --salt S             the partnership's public salt text (with --passphrase-file)\n"
-    "      --force              replace FILE if it exists\n"
-    "      --json               print {\"version\", \"fingerprint\", \"file\"} on stdout\n"
-    "\n"
-    "Without --passphrase-file the key is 32 random bytes. Keys are never read\n"
-    "from the command line. Exit codes: 0 ok, 1 refused or failed, 2 usage.\n";
+static const cli_opt keygen_options[] = {
+    {"output", 'o', "FILE", 'o', "The key file to write (mode 0600). Required.", CLI_FILE, 0},
+    {"passphrase-file", 0, "F", 'p', "Derive the key with Argon2id from the passphrase in F "
+     "(at least 20 bytes; one trailing newline is ignored) and the salt, so every partner can "
+     "make the same key without it being sent.", CLI_FILE, 0},
+    {"salt", 0, "S", 's', "The partnership's public salt text, with --passphrase-file.", NULL, 0},
+    {"force", 0, NULL, 'f', "Replace FILE if it exists.", NULL, 0},
+    {"json", 0, NULL, 'j', "Print {\"version\", \"fingerprint\", \"file\"} on stdout.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
 
-static const char key_help[] =
-    "usage: unika key fingerprint [--json] [--allow-open-permissions] FILE\n"
-    "\n"
-    "Prints the fingerprint of the key in FILE (32 hex digits). The fingerprint\n"
-    "is public: sketches carry it, so partners can check they share a key.\n"
-    "A key file readable by group or others is refused unless\n"
-    "--allow-open-permissions is given.\n";
+const cli_spec cli_spec_keygen = {
+    "keygen", "create a new partnership key file",
+    "-o FILE [--passphrase-file F --salt S] [--force] [--json]",
+    "Creates a partnership key file (mode 0600, docs/keys.md) and prints its fingerprint "
+    "(32 hex digits) on stdout. Without --passphrase-file the key is 32 random bytes. Keys "
+    "are never read from the command line.",
+    keygen_options, NULL, 0, NULL, NULL};
+
+static const cli_opt key_fingerprint_options[] = {
+    {"json", 0, NULL, 'j', "Print {\"version\", \"fingerprint\", \"file\"} on stdout.", NULL, 0},
+    {"allow-open-permissions", 0, NULL, 'a', "Accept a key file that group or others may read.",
+     NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+static const cli_spec key_fingerprint = {
+    "key fingerprint", "print a key file's fingerprint",
+    "[--json] [--allow-open-permissions] FILE",
+    "Loads the key file, checking its stored fingerprint, and prints the fingerprint (32 hex "
+    "digits). The fingerprint is public: every sketch carries it, so partners compare it "
+    "before ingesting. A key file readable by group or others is refused unless "
+    "--allow-open-permissions is given.",
+    key_fingerprint_options, CLI_FILE, 0, NULL, NULL};
+
+static const cli_spec *const key_operations[] = {&key_fingerprint, NULL};
+
+const cli_spec cli_spec_key = {
+    "key", "show a key file's fingerprint (unika key fingerprint FILE)", "",
+    "Operations on a partnership key file.", NULL, NULL, 0, NULL, key_operations};
 
 /* Wipes a buffer in a way the compiler may not drop. */
 static void wipe(void *p, size_t n)
@@ -64,30 +81,19 @@ static void print_fingerprint(const unika_key *key, const char *file, int json)
 int cmd_keygen(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(keygen_help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_keygen, stdout);
+        return CLI_DONE;
     }
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"passphrase-file", required_argument, NULL, 'p'},
-        {"salt", required_argument, NULL, 's'},
-        {"force", no_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = NULL, *pass_file = NULL, *salt = NULL;
     int force = 0, json = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_keygen, argc, argv)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'p': pass_file = optarg; break;
         case 's': salt = optarg; break;
         case 'f': force = 1; break;
         case 'j': json = 1; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (optind < argc) return cli_usage_error("unexpected argument '%s'", argv[optind]);
@@ -128,25 +134,22 @@ int cmd_keygen(int argc, char **argv)
 
 int cmd_key(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "fingerprint") && cli_wants_help(argc - 1, argv + 1)) {
+        cli_print_help(&key_fingerprint, stdout);
+        return CLI_DONE;
+    }
     if (cli_wants_help(argc, argv) || argc < 2) {
-        fputs(key_help, argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_USAGE : CLI_OK;
+        cli_print_help(&cli_spec_key, argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_DONE;
     }
     if (strcmp(argv[1], "fingerprint") != 0)
         return cli_usage_error("unknown key operation '%s' (expected 'fingerprint')", argv[1]);
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"allow-open-permissions", no_argument, NULL, 'a'},
-        {NULL, 0, NULL, 0},
-    };
     int json = 0, open_perm = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&key_fingerprint, argc - 1, argv + 1)) != -1) {
         switch (c) {
         case 'j': json = 1; break;
         case 'a': open_perm = 1; break;
-        default: return cli_usage_error("unknown option '%s'", argv[optind]);
+        default: return cli_opt_exit(c);
         }
     }
     if (argc - 1 - optind != 1) return cli_usage_error("expected exactly one key FILE");

@@ -11,66 +11,68 @@
  * Outputs are made in memory, written and signed into a staging directory
  * and moved into place as DIR in one step.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd_gov.h"
 #include "link/link.h"
 
-static const char keygen_help[] =
-    "usage: unika link-keygen -o SEED [--force]\n"
-    "\n"
-    "Creates the linker's secret seed (mode 0600) and prints its fingerprint. The\n"
-    "seed keys the person pseudonyms of every resolution; the linker discloses it\n"
-    "to auditors (who re-run the resolution), never to partners (docs/security.md).\n";
+static const cli_opt keygen_options[] = {
+    {"output", 'o', "SEED", 'o', "The seed file to write (mode 0600). Required.", CLI_FILE, 0},
+    {"force", 0, NULL, 'f', "Replace an existing SEED.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
 
-static const char help[] =
-    "usage: unika link --roster R --seed SEED --sign LINKER.sec [options] FILE.umk... -o DIR\n"
-    "\n"
-    "Resolves the partners' match-key files into persons and writes DIR: one sketch\n"
-    "per organisation, period and --by values (as `ingest` writes them, labelled\n"
-    "draw=0), each signed by the linker, and manifest.json (inputs by digest, the\n"
-    "algorithm and its parameters, what each pass did, the count and its range),\n"
-    "signed too. The cells carry the resolution fingerprint as their key.\n"
-    "\n"
-    "  --roster R           the partnership roster: every FILE.umk must be signed\n"
-    "                       (FILE.umk.sig) by its own organisation, under the\n"
-    "                       roster's partnership key; the linker must be on it\n"
-    "  --seed SEED          the linker's seed (unika link-keygen)\n"
-    "  --sign LINKER.sec    the linker's signing key (the roster's linker)\n"
-    "  --period G           half-year (default), year, month or all\n"
-    "  --by FIELD           a --by field every file has (repeatable, at most 4)\n"
-    "  --tau X              evidence threshold of the evidence passes (default 0.05)\n"
-    "  --max-cluster N      profiles per cluster at most (default 256)\n"
-    "  --precision P        the cells' sketch precision (default 14: exact to 4,096)\n"
-    "  --debug-clusters F   write where each input profile went (CSV: organisation,\n"
-    "                       profile index, cluster, person, kind; no personal data)\n"
-    "  --json               print the summary as JSON on stdout\n"
-    "  --force              replace DIR's earlier outputs\n"
-    "  -o, --output DIR     the output directory\n"
-    "\n"
-    "Sealed files are opened first with `unika open`. Exit codes: 0 ok, 1 a refused\n"
-    "input (nothing written), 2 usage.\n";
+const cli_spec cli_spec_link_keygen = {
+    "link-keygen", "create the linker's secret seed", "-o SEED [--force]",
+    "Creates the linker's secret seed (mode 0600) and prints its fingerprint. The seed keys "
+    "the person pseudonyms of every resolution; the linker discloses it to auditors (who "
+    "re-run the resolution), never to partners (docs/security.md).",
+    keygen_options, NULL, 0, NULL, NULL};
+
+static const cli_opt link_options[] = {
+    {"roster", 0, "R", 'r', "The partnership roster: every FILE.umk must be signed "
+     "(FILE.umk.sig) by its own organisation, under the roster's partnership key; the linker "
+     "must be on it. Required.", CLI_FILE, 0},
+    {"seed", 0, "SEED", 's', "The linker's seed (unika link-keygen). Required.", CLI_FILE, 0},
+    {"sign", 0, "LINKER.sec", 'S', "The linker's signing key (the roster's linker). "
+     "Required.", CLI_FILE, 0},
+    {"period", 0, "G", 'P', "half-year (the default), year, month or all.",
+     "half-year year month all", 0},
+    {"by", 0, "FIELD", 'b', "A --by field every file has. Repeatable, up to 4.",
+     "gender age_group country birth_year", CLI_REPEAT},
+    {"tau", 0, "X", 't', "The evidence threshold of the evidence passes (default 0.05).",
+     NULL, 0},
+    {"max-cluster", 0, "N", 'm', "Profiles per cluster at most (default 256).", NULL, 0},
+    {"precision", 0, "P", 'p', "The cells' sketch precision (default 14: exact to 4,096).",
+     NULL, 0},
+    {"debug-clusters", 0, "F", 'D', "Write where each input profile went (CSV: organisation, "
+     "profile index, cluster, person, kind; no personal data).", CLI_FILE, 0},
+    {"json", 0, NULL, 'j', "Print the summary as JSON on stdout.", NULL, 0},
+    {"force", 0, NULL, 'f', "Replace DIR's earlier outputs.", NULL, 0},
+    {"output", 'o', "DIR", 'o', "The output directory. Required.", CLI_DIR, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_link = {
+    "link", "resolve the partners' match-key files into persons: cells and a manifest",
+    "--roster R --seed SEED --sign LINKER.sec [options] FILE.umk... -o DIR",
+    "Resolves the partners' match-key files into persons and writes DIR: one sketch per "
+    "organisation, period and --by values (as 'ingest' writes them, labelled draw=0), each "
+    "signed by the linker, and manifest.json (inputs by digest, the algorithm and its "
+    "parameters, what each pass did, the count and its range), signed too. The cells carry "
+    "the resolution fingerprint as their key.\n\n"
+    "Sealed files are opened first with 'unika open'. A refused input writes nothing.",
+    link_options, CLI_FILE, 0, NULL, NULL};
 
 int cmd_link_keygen(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(keygen_help, stdout);
-        return CLI_OK;
-    }
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0}};
     const char *out = NULL;
     int force = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_link_keygen, argc, argv)) != -1) {
         if (c == 'o') out = optarg;
         else if (c == 'f') force = 1;
-        else if (c == ':') return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        else return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        else return cli_opt_exit(c);
     }
     if (optind < argc) return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!out) return cli_usage_error("-o SEED is required");
@@ -134,20 +136,9 @@ static int parse_number(linkcmd *g, int c, const char *v)
 
 static int parse_args(linkcmd *g, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"roster", required_argument, NULL, 'r'}, {"seed", required_argument, NULL, 's'},
-        {"sign", required_argument, NULL, 'S'},   {"period", required_argument, NULL, 'P'},
-        {"by", required_argument, NULL, 'b'},     {"tau", required_argument, NULL, 't'},
-        {"max-cluster", required_argument, NULL, 'm'},
-        {"precision", required_argument, NULL, 'p'},
-        {"debug-clusters", required_argument, NULL, 'D'},
-        {"json", no_argument, NULL, 'j'},         {"force", no_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
     unika_link_params_init(&g->params);
     int c, rc;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_link, argc, argv)) != -1) {
         switch (c) {
         case 'r': g->roster_path = optarg; break;
         case 's': g->seed_path = optarg; break;
@@ -167,8 +158,7 @@ static int parse_args(linkcmd *g, int argc, char **argv)
         case 'j': g->json = 1; break;
         case 'f': g->force = 1; break;
         case 'o': g->out = optarg; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (!g->roster_path) return cli_usage_error("--roster R is required");
@@ -317,10 +307,6 @@ static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_si
 
 int cmd_link(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return CLI_OK;
-    }
     linkcmd g;
     memset(&g, 0, sizeof g);
     int rc = parse_args(&g, argc, argv);

@@ -12,7 +12,6 @@
  * is REJECTED. The file (and with --sign its signature) is written
  * atomically only when the whole input has been read; otherwise nothing.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,38 +25,50 @@
 
 #define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
 
-static const char help[] =
-    "usage: unika matchkeys --key K --profile P --org NAME [options] INPUT.csv -o OUT.umk\n"
-    "\n"
-    "Reads a partner's visit log (INPUT.csv, or - for stdin) through its profile and\n"
-    "writes its match-key file OUT.umk: per distinct record (gender, keyed match keys,\n"
-    "birth precision), its rows per visit month and --by cell (docs/matchkeys.md).\n"
-    "The linker resolves the partners' files into persons without any key.\n"
-    "\n"
-    "  -k, --key K          the partnership key file (never on the command line)\n"
-    "      --key-fingerprint HEX  refuse unless the key has this fingerprint\n"
-    "  -p, --profile P      the partner profile (docs/profiles.md)\n"
-    "      --org NAME       organisation label: letters, digits, '.', '-', '_' (max 64)\n"
-    "      --period G       the reporting period the file is meant for: half-year\n"
-    "                       (default), year, month or all (visits are kept by month)\n"
-    "      --by FIELD       cells by gender, age_group, country or birth_year\n"
-    "                       (repeatable, at most 4)\n"
-    "      --age-bands B    age_group bands, default 0-17,18-20,21-24,25-\n"
-    "      --rejects FILE   write each rejected row and dropped value's line, column,\n"
-    "                       field and reason (CSV, never the value) to FILE\n"
-    "      --sign PARTNER.sec  sign the file with the partner's signing key: OUT.umk.sig\n"
-    "      --debug-profiles FILE  for evaluation: each used row's line and the digest of\n"
-    "                       its profile (CSV; `link --debug-clusters` has the same\n"
-    "                       digests: no value, a keyed-hash digest)\n"
-    "      --json           print the summary as JSON on stdout (docs/cli.md)\n"
-    "      --force          replace an existing OUT.umk (and OUT.umk.sig, --rejects FILE)\n"
-    "  -o, --output OUT.umk the match-key file\n"
-    "\n"
-    "A malformed file (bad CSV, invalid UTF-8, a missing column, a row with the\n"
-    "wrong number of fields) is refused whole and nothing is written. A value that\n"
-    "cannot be read is dropped (the row keeps its other keys); a row left without a\n"
-    "name, personnummer, samordningsnummer or dossier number is rejected.\n"
-    "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
+static const cli_opt options[] = {
+    {"key", 'k', "K", 'k', "The partnership key file (keys are never given on the command "
+     "line).", CLI_FILE, 0},
+    {"key-fingerprint", 0, "HEX", 'K', "Refuse (exit 1) unless the key has this fingerprint.",
+     NULL, 0},
+    {"profile", 'p', "P", 'p', "The partner profile (docs/profiles.md).", CLI_FILE, 0},
+    {"org", 0, "NAME", 'O', "The organisation's label: 1 to 64 letters, digits, '.', '-' or "
+     "'_', not starting with '.'.", NULL, 0},
+    {"period", 0, "G", 'P', "The reporting period the file is meant for: half-year (the "
+     "default), year, month or all; visits are kept by month.", "half-year year month all", 0},
+    {"by", 0, "FIELD", 'b', "Cells by gender, age_group, country or birth_year. Repeatable, "
+     "up to 4.", "gender age_group country birth_year", CLI_REPEAT},
+    {"age-bands", 0, "B", 'a', "The bands of age_group; default 0-17,18-20,21-24,25-.", NULL, 0},
+    {"rejects", 0, "FILE", 'R', "Write each rejected row's and dropped value's line, column, "
+     "field and reason to FILE (CSV, never the value).", CLI_FILE, 0},
+    {"max-rejected", 0, "N|P%", 'M', "Fail with exit status 4, writing no OUT.umk, when more "
+     "than N rows, or more than P percent of the rows read, are rejected (dropped values do "
+     "not count). The rejects file is still written.", NULL, 0},
+    {"sign", 0, "PARTNER.sec", 'S', "Sign the file with the partner's signing key: "
+     "OUT.umk.sig.", CLI_FILE, 0},
+    {"json", 0, NULL, 'j', "Print the summary as JSON on stdout (docs/cli.md).", NULL, 0},
+    {"force", 0, NULL, 'f', "Replace an existing OUT.umk (and OUT.umk.sig, the rejects file).",
+     NULL, 0},
+    {"output", 'o', "OUT.umk", 'o', "The match-key file to write.", CLI_FILE, 0},
+    {"debug-profiles", 0, "FILE", 'D', "For evaluation: each used row's line and the digest of "
+     "its profile (CSV; 'link --debug-clusters' has the same digests: no value, a keyed-hash "
+     "digest).", CLI_FILE, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_matchkeys = {
+    "matchkeys", "turn a partner's CSV into its match-key file, for the linker",
+    "--key K --profile P --org NAME [options] INPUT.csv -o OUT.umk",
+    "Reads a partner's visit log (INPUT.csv, or - for stdin) through its profile and writes "
+    "its match-key file OUT.umk: per distinct record (gender, keyed match keys, birth "
+    "precision), its rows per visit month and --by cell (docs/matchkeys.md). The linker "
+    "resolves the partners' files into persons without any key.\n\n"
+    "A malformed file is refused whole and nothing is written, as by ingest. A value that "
+    "cannot be read is dropped (the row keeps its other keys); a row left without a name, "
+    "personnummer, samordningsnummer or dossier number is rejected. The last line on stderr "
+    "is a summary for scripts: 'unika matchkeys: summary rows_read=N rows_used=N "
+    "rows_rejected=N values_dropped=N max_rejected=LIMIT exit=CODE'.",
+    options, CLI_FILE, CLI_PROGRESS,
+    "4 more rows rejected than --max-rejected allows (nothing written)", NULL};
 
 /* Identifying values, read one by one so one bad value costs only itself. */
 static const unsigned ID_STEPS[] = {BIT(NAME), BIT(BIRTH_DATE), BIT(COUNTRY),
@@ -83,6 +94,7 @@ typedef struct mkcmd {
     char period[16], by_value[CLI_MAX_BY][CLI_VALUE_BYTES];
     uint64_t rows_read, rows_used, values_dropped;
     cli_rejects rejected, dropped;
+    cli_limit limit; /* --max-rejected */
     char *sig_path;
     size_t file_size;
 } mkcmd;
@@ -91,27 +103,9 @@ typedef struct mkcmd {
 
 static int parse_args(mkcmd *g, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"profile", required_argument, NULL, 'p'},
-        {"org", required_argument, NULL, 'O'},
-        {"period", required_argument, NULL, 'P'},
-        {"by", required_argument, NULL, 'b'},
-        {"age-bands", required_argument, NULL, 'a'},
-        {"rejects", required_argument, NULL, 'R'},
-        {"json", no_argument, NULL, 'j'},
-        {"force", no_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"key-fingerprint", required_argument, NULL, 'K'},
-        {"sign", required_argument, NULL, 'S'},
-        {"debug-profiles", required_argument, NULL, 'D'},
-        {NULL, 0, NULL, 0},
-    };
     cli_categories_init(&g->cat);
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":k:p:o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_matchkeys, argc, argv)) != -1) {
         switch (c) {
         case 'k': g->key_path = optarg; break;
         case 'p': g->profile_path = optarg; break;
@@ -130,8 +124,10 @@ static int parse_args(mkcmd *g, int argc, char **argv)
         case 'K': g->key_fp = optarg; break;
         case 'S': g->sign_path = optarg; break;
         case 'D': g->debug_path = optarg; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'M':
+            if (cli_limit_parse(&g->limit, optarg) < 0) return CLI_USAGE;
+            break;
+        default: return cli_opt_exit(c);
         }
     }
     if (argc - optind != 1) return cli_usage_error("expected exactly one INPUT.csv");
@@ -360,7 +356,7 @@ static int write_outputs(mkcmd *g)
 
 /* ---- the run ---------------------------------------------------------------------- */
 
-static void summary(mkcmd *g)
+static void summary(mkcmd *g, int over)
 {
     FILE *f = stderr;
     uint64_t rejected = g->rejected.total;
@@ -374,13 +370,14 @@ static void summary(mkcmd *g)
                 g->values_dropped == 1 ? "its" : "their", g->values_dropped == 1 ? "" : "s");
         cli_rejects_print(&g->dropped, f);
     }
+    if (over) return; /* nothing was written */
     fprintf(f, "  %llu profiles\n", (unsigned long long)unika_mkwriter_profile_count(g->writer));
     fprintf(f, "unika matchkeys: wrote %s (%zu bytes)", g->out, g->file_size);
     if (g->signer) fprintf(f, ", signed by %s", unika_sign_key_name(g->signer));
     fputc('\n', f);
 }
 
-static void summary_json(mkcmd *g)
+static void summary_json(mkcmd *g, int over)
 {
     char hex[UNIKA_FINGERPRINT_HEX_BYTES];
     cli_json j;
@@ -404,6 +401,9 @@ static void summary_json(mkcmd *g)
     cj_int(&j, "rows_used", (long long)g->rows_used);
     cj_int(&j, "rows_rejected", (long long)g->rejected.total);
     cj_int(&j, "values_dropped", (long long)g->values_dropped);
+    if (g->limit.text) cj_str(&j, "max_rejected", g->limit.text);
+    else cj_null(&j, "max_rejected");
+    cj_bool(&j, "written", !over);
     cj_int(&j, "profiles", (long long)unika_mkwriter_profile_count(g->writer));
     cj_int(&j, "bytes", (long long)g->file_size);
     cli_rejects_json_as(&g->rejected, &j, "rejects");
@@ -442,7 +442,9 @@ static int run(mkcmd *g)
     }
     rc = cli_rows_each(&g->in, matchkeys_row, g, &g->rows_read);
     cli_input_close(&g->in);
-    if (rc == CLI_OK) rc = write_outputs(g);
+    /* Too many rejected rows: no file, as for ingest (the rejects file says why). */
+    int over = rc == CLI_OK && cli_limit_exceeded(&g->limit, g->rejected.total, g->rows_read);
+    if (rc == CLI_OK && !over) rc = write_outputs(g);
     if (rc == CLI_OK && g->rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc == CLI_OK && g->debug_path && cli_out_commit(&dbg, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc != CLI_OK) {
@@ -451,16 +453,25 @@ static int run(mkcmd *g)
         cli_errorf("nothing written");
         return rc;
     }
-    summary(g);
-    if (g->json) summary_json(g);
-    return CLI_OK;
+    rc = over ? CLI_REJECTED : CLI_OK;
+    if (!cli_quiet) summary(g, over);
+    if (over) {
+        char what[1024];
+        snprintf(what, sizeof what, "%s not written", g->out);
+        cli_limit_refusal(&g->limit, g->in.path, g->rejected.total, g->rows_read, what);
+    }
+    char extra[48];
+    snprintf(extra, sizeof extra, " values_dropped=%llu", (unsigned long long)g->values_dropped);
+    cli_summary_line(g->rows_read, g->rows_used, g->rejected.total, extra, &g->limit, rc);
+    if (g->json) summary_json(g, over);
+    return rc;
 }
 
 int cmd_matchkeys(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_matchkeys, stdout);
+        return CLI_DONE;
     }
     mkcmd *g = cli_xcalloc(1, sizeof *g);
     int rc = parse_args(g, argc, argv);

@@ -17,27 +17,29 @@
 
 #include "report/report.h"
 
-static const char usage_text[] =
-    "usage: unika merge -o OUT [--force] [--json] [--roster R] [--sign KEY.sec] IN...\n"
-    "\n"
-    "Writes the union of the sketch files IN (files, or directories searched for\n"
-    "*.uks) to OUT. All inputs must come from one partnership key and one recipe;\n"
-    "otherwise nothing is written and both files and fingerprints are named.\n"
-    "Sketches of different precision merge at the lowest. OUT keeps the labels\n"
-    "common to all inputs and records each input's BLAKE2b-256 digest, labels and\n"
-    "signer (from IN.sig when present). The same inputs in any order give the\n"
-    "same bytes. No key is needed.\n"
-    "\n"
-    "  -o, --output OUT  the merged sketch file (written atomically)\n"
-    "      --force       replace OUT (and OUT.sig) if it exists; an old OUT.sig\n"
-    "                    that no longer matches is removed\n"
-    "      --sign KEY.sec  sign OUT with this signing key: writes OUT.sig\n"
-    "      --roster R    verify each IN.sig against the roster R (refuse on failure);\n"
-    "                    without it a signature is checked only against its own\n"
-    "                    key, so the recorded signer is the one the file claims\n"
-    "      --json        print the summary as JSON (docs/report.md)\n"
-    "\n"
-    "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
+static const cli_opt options[] = {
+    {"output", 'o', "OUT", 'o', "The merged sketch file (written atomically). Required.",
+     CLI_FILE, 0},
+    {"force", 0, NULL, 'f', "Replace OUT (and OUT.sig) if it exists; an old OUT.sig that no "
+     "longer matches is removed.", NULL, 0},
+    {"sign", 0, "KEY.sec", 'S', "Sign OUT with this signing key: writes OUT.sig.", CLI_FILE, 0},
+    {"roster", 0, "R", 'R', "Verify each IN.sig against the roster R and refuse on a failure; "
+     "without it a signature is checked only against its own key, so the recorded signer is "
+     "the one the file claims.", CLI_FILE, 0},
+    {"json", 0, NULL, 'j', "Print the summary as JSON (docs/report.md).", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_merge = {
+    "merge", "merge sketch files into their union, recording provenance",
+    "-o OUT [--force] [--json] [--roster R] [--sign KEY.sec] IN...",
+    "Writes the union of the sketch files IN (files, or directories searched for *.uks) to "
+    "OUT. All inputs must come from one partnership key and one recipe; otherwise nothing is "
+    "written and both files and fingerprints are named. Sketches of different precision "
+    "merge at the lowest. OUT keeps the labels common to all inputs and records each "
+    "input's BLAKE2b-256 digest, labels and signer (from IN.sig when present). The same "
+    "inputs in any order give the same bytes. No key is needed.",
+    options, CLI_FILE, 0, NULL, NULL};
 
 static int cmp_digest(const void *a, const void *b)
 {
@@ -141,28 +143,19 @@ typedef struct merge_opts {
     char out_sig[4096];
 } merge_opts;
 
-/* The options, and OUT (and OUT.sig) refused before any work; -1 after --help. */
+/* The options, and OUT (and OUT.sig) refused before any work; CLI_DONE after --help. */
 static int parse_args(merge_opts *o, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},         {"roster", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},         {"sign", required_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0},
-    };
     memset(o, 0, sizeof *o);
     int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_merge, argc, argv)) != -1) {
         switch (c) {
         case 'o': o->out_path = optarg; break;
         case 'f': o->force = 1; break;
         case 'j': o->json = 1; break;
         case 'R': o->roster_path = optarg; break;
         case 'S': o->sign_path = optarg; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        default: return cli_usage_error("unknown option or missing value: %s", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (!o->out_path) return cli_usage_error("-o OUT is required");

@@ -9,32 +9,41 @@
  * unmapped columns stay (a table by age or gender still needs them). The
  * pseudonym column takes the place of the first dropped column.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ingest/ingest.h"
 
-static const char help[] =
-    "usage: unika pseudonymize --key K [--recipe R] --profile P INPUT.csv -o OUT.csv\n"
-    "\n"
-    "Writes INPUT.csv's rows to OUT.csv with the columns the profile maps to\n"
-    "name, given_name, surname, birth_date, personnummer, dossier or id_auto\n"
-    "replaced by one column 'pseudonym' (64 hex digits: the keyed pseudonym of\n"
-    "the recipe's fields). Other columns are copied unchanged.\n"
-    "\n"
-    "  -k, --key K          the partnership key file\n"
-    "      --key-fingerprint HEX  refuse unless the key has this fingerprint\n"
-    "  -r, --recipe R       recipe name or field list (default " UNIKA_RECIPE_DEFAULT ")\n"
-    "  -p, --profile P      the partner profile\n"
-    "  -o, --output FILE    the CSV to write (mode 0600; same delimiter, CRLF)\n"
-    "      --column NAME    name of the pseudonym column (default pseudonym)\n"
-    "      --rejects FILE   line, column, field and reason of rows without a pseudonym\n"
-    "      --force          replace existing output files\n"
-    "\n"
-    "A row whose pseudonym cannot be computed is kept with an empty pseudonym\n"
-    "and reported by line. Malformed input is refused and nothing is written.\n"
-    "Exit codes: 0 ok, 1 input problem or refusal, 2 usage.\n";
+static const cli_opt options[] = {
+    {"key", 'k', "K", 'k', "The partnership key file.", CLI_FILE, 0},
+    {"key-fingerprint", 0, "HEX", 'K', "Refuse (exit 1) unless the key has this fingerprint.",
+     NULL, 0},
+    {"recipe", 'r', "R", 'r', "A recipe name or field list (default " UNIKA_RECIPE_DEFAULT
+     "); one only: a file gets one pseudonym column.", "loose strict dob pnr dossier", 0},
+    {"profile", 'p', "P", 'p', "The partner profile (docs/profiles.md).", CLI_FILE, 0},
+    {"output", 'o', "OUT.csv", 'o', "The CSV to write: mode 0600, UTF-8, the input's "
+     "delimiter, CRLF line ends.", CLI_FILE, 0},
+    {"column", 0, "NAME", 'c', "The pseudonym column's name (default pseudonym).", NULL, 0},
+    {"rejects", 0, "FILE", 'R', "Write the line, column, field and reason of each row "
+     "without a pseudonym to FILE (CSV, never a value).", CLI_FILE, 0},
+    {"max-rejected", 0, "N|P%", 'M', "Fail with exit status 4, writing no OUT.csv, when more "
+     "than N rows, or more than P percent of the rows read, get no pseudonym.", NULL, 0},
+    {"force", 0, NULL, 'f', "Replace existing output files.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_pseudonymize = {
+    "pseudonymize", "replace a CSV's identifying columns by one pseudonym column",
+    "--key K [--recipe R] --profile P [options] INPUT.csv -o OUT.csv",
+    "Writes INPUT.csv's rows to OUT.csv with the columns the profile maps to name, "
+    "given_name, surname, birth_date, personnummer, dossier or id_auto replaced by one "
+    "column 'pseudonym' (64 hex digits: the keyed pseudonym of the recipe's fields). Other "
+    "columns are copied unchanged.\n\n"
+    "A row whose pseudonym cannot be computed is kept with an empty pseudonym and reported "
+    "by line. Malformed input is refused and nothing is written. The last line on stderr is "
+    "a summary for scripts, as for ingest.",
+    options, CLI_FILE, CLI_PROGRESS,
+    "4 more rows without a pseudonym than --max-rejected allows (nothing written)", NULL};
 
 static const unika_column identifying[] = {
     UNIKA_COLUMN_NAME, UNIKA_COLUMN_GIVEN_NAME, UNIKA_COLUMN_SURNAME, UNIKA_COLUMN_BIRTH_DATE,
@@ -53,6 +62,7 @@ typedef struct pseudonymize {
     cli_input in;
     cli_out out, rej;
     cli_rejects rejects;
+    cli_limit limit; /* --max-rejected */
     unsigned need_row;
     unika_values values;
     long *keep;           /* per input column: copied (1) or dropped (0) */
@@ -108,23 +118,10 @@ static void write_row(pseudonymize *ps, const char *pcell)
 
 static int parse_args(pseudonymize *ps, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"recipe", required_argument, NULL, 'r'},
-        {"profile", required_argument, NULL, 'p'},
-        {"output", required_argument, NULL, 'o'},
-        {"column", required_argument, NULL, 'c'},
-        {"rejects", required_argument, NULL, 'R'},
-        {"force", no_argument, NULL, 'f'},
-        {"key-fingerprint", required_argument, NULL, 'K'},
-        {NULL, 0, NULL, 0},
-    };
     ps->recipe_text = UNIKA_RECIPE_DEFAULT;
     ps->column = "pseudonym";
     int c, recipes = 0;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":k:r:p:o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_pseudonymize, argc, argv)) != -1) {
         switch (c) {
         case 'k': ps->key_path = optarg; break;
         case 'r': ps->recipe_text = optarg; recipes++; break;
@@ -134,8 +131,10 @@ static int parse_args(pseudonymize *ps, int argc, char **argv)
         case 'R': ps->rejects_path = optarg; break;
         case 'f': ps->force = 1; break;
         case 'K': ps->key_fp = optarg; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'M':
+            if (cli_limit_parse(&ps->limit, optarg) < 0) return CLI_USAGE;
+            break;
+        default: return cli_opt_exit(c);
         }
     }
     if (argc - optind != 1) return cli_usage_error("expected exactly one INPUT.csv");
@@ -229,26 +228,37 @@ static int run(pseudonymize *ps)
     write_row(ps, ps->column); /* the header, through the same column plan */
     rc = cli_rows_each(&ps->in, pseudonymize_row, ps, &ps->rows);
     unika_error err = {0};
-    if (rc == CLI_OK && cli_out_commit(&ps->out, &err) < 0) rc = cli_fail(NULL, &err);
+    int over = rc == CLI_OK && cli_limit_exceeded(&ps->limit, ps->rejected, ps->rows);
+    if (over) cli_out_abort(&ps->out); /* no OUT.csv; the rejects file says why */
+    if (rc == CLI_OK && !over && cli_out_commit(&ps->out, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc == CLI_OK && ps->rejects_path && cli_out_commit(&ps->rej, &err) < 0)
         rc = cli_fail(NULL, &err);
     if (rc != CLI_OK) {
         cli_errorf("nothing written");
         return rc;
     }
-    fprintf(stderr, "unika pseudonymize: %s: %llu rows read, %llu pseudonymised, %llu rejected\n",
-            ps->in.path, (unsigned long long)ps->rows,
-            (unsigned long long)(ps->rows - ps->rejected), (unsigned long long)ps->rejected);
-    cli_rejects_print(&ps->rejects, stderr);
-    fprintf(stderr, "unika pseudonymize: wrote %s\n", ps->out_path);
-    return CLI_OK;
+    rc = over ? CLI_REJECTED : CLI_OK;
+    if (!cli_quiet) {
+        fprintf(stderr, "unika pseudonymize: %s: %llu rows read, %llu pseudonymised, %llu "
+                "rejected\n", ps->in.path, (unsigned long long)ps->rows,
+                (unsigned long long)(ps->rows - ps->rejected), (unsigned long long)ps->rejected);
+        cli_rejects_print(&ps->rejects, stderr);
+        if (!over) fprintf(stderr, "unika pseudonymize: wrote %s\n", ps->out_path);
+    }
+    if (over) {
+        char what[1024];
+        snprintf(what, sizeof what, "%s not written", ps->out_path);
+        cli_limit_refusal(&ps->limit, ps->in.path, ps->rejected, ps->rows, what);
+    }
+    cli_summary_line(ps->rows, ps->rows - ps->rejected, ps->rejected, NULL, &ps->limit, rc);
+    return rc;
 }
 
 int cmd_pseudonymize(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_pseudonymize, stdout);
+        return CLI_DONE;
     }
     pseudonymize ps;
     memset(&ps, 0, sizeof ps);

@@ -18,47 +18,48 @@
 #include "report/compare.h"
 #include "report/model.h"
 
-static const char usage_text[] =
-    "usage: unika report [options] FILE...|DIR...\n"
-    "\n"
-    "Tables of unique individuals from cell sketches (the files `unika ingest`\n"
-    "writes, or merged files), with row, column and grand totals computed as\n"
-    "unions, never sums. Without --rows/--cols/--overlap it prints the\n"
-    "partnership's standard set: whole period, by half-year, by year, by org,\n"
-    "by gender (and any other category label), half-year x org, org overlaps.\n"
-    "No key is needed.\n"
-    "\n"
-    "      --rows LABEL        one row per value of LABEL (org, period, gender, ...)\n"
-    "      --cols LABEL        one column per value of LABEL\n"
-    "      --overlap LABEL     pairwise overlaps between the values of LABEL\n"
-    "      --period-grain G    half-year (default), year, month or all: periods are\n"
-    "                          rolled up to G by merging cells\n"
-    "      --recipe NAME       use only files made with this recipe (otherwise\n"
-    "                          files of different recipes are refused)\n"
-    "      --min-count N       show estimates below N as <N (default 5; 0 = off)\n"
-    "      --secondary on|off  secondary suppression (default on): where a row,\n"
-    "                          column, table or overlap would let a withheld\n"
-    "                          figure be recovered, withhold more (shown as ..)\n"
-    "      --round R           none (default), base5, base10 or sdc (counts below\n"
-    "                          100 to 5, others and whole-period totals to 10)\n"
-    "      --noise M           none (default), ckm (-2..+2) or geometric:EPS:\n"
-    "                          deterministic noise drawn with --noise-key\n"
-    "      --noise-key FILE    the release noise key (a 0600 key from `unika\n"
-    "                          keygen`, never the partnership key)\n"
-    "      --release-id ID     names the publication; part of every noise draw\n"
-    "                          (default: derived from the input files' digests)\n"
-    "      --release           preset for publication: --secondary on and, unless\n"
-    "                          given, --min-count 5 and --round sdc\n"
-    "      --compare-recipes   instead of tables: the total, per org and per gender,\n"
-    "                          for each recipe among the files, side by side\n"
-    "      --format F          markdown (default), csv or json (docs/report.md)\n"
-    "  -o, --output FILE       write to FILE (atomically) instead of stdout\n"
-    "      --force             replace an existing FILE\n"
-    "\n"
-    "Every release parameter, the recipe, the key fingerprint and the input\n"
-    "digests are stamped on the output (docs/report.md, \"Release step\").\n"
-    "\n"
-    "Exit codes: 0 ok, 1 an unreadable, invalid or incompatible file, 2 usage.\n";
+static const cli_opt options[] = {
+    {"rows", 0, "LABEL", 'r', "One row per value of LABEL (org, period, gender, ...).", NULL, 0},
+    {"cols", 0, "LABEL", 'c', "One column per value of LABEL.", NULL, 0},
+    {"overlap", 0, "LABEL", 'O', "Pairwise overlaps between the values of LABEL.", NULL, 0},
+    {"period-grain", 0, "G", 'g', "half-year (the default), year, month or all: periods are "
+     "rolled up to G by merging cells.", "half-year year month all", 0},
+    {"recipe", 0, "NAME", 'R', "Use only files made with this recipe (otherwise files of "
+     "different recipes are refused).", NULL, 0},
+    {"min-count", 0, "N", 'm', "Show estimates below N as <N (default 5; 0 = off).", NULL, 0},
+    {"secondary", 0, "on|off", 'S', "Secondary suppression (default on): where a row, column, "
+     "table or overlap would let a withheld figure be recovered, withhold more (shown as ..).",
+     "on off", 0},
+    {"round", 0, "R", 'U', "none (the default), base5, base10 or sdc (counts below 100 to 5, "
+     "others and whole-period totals to 10).", "none base5 base10 sdc", 0},
+    {"noise", 0, "M", 'N', "none (the default), ckm (-2..+2) or geometric:EPS: deterministic "
+     "noise drawn with --noise-key.", "none ckm geometric:", 0},
+    {"noise-key", 0, "FILE", 'K', "The release noise key (a 0600 key from 'unika keygen', never "
+     "the partnership key).", CLI_FILE, 0},
+    {"release-id", 0, "ID", 'I', "Names the publication; part of every noise draw (default: "
+     "derived from the input files' digests).", NULL, 0},
+    {"release", 0, NULL, 'P', "Preset for publication: --secondary on and, unless given, "
+     "--min-count 5 and --round sdc.", NULL, 0},
+    {"compare-recipes", 0, NULL, 'C', "Instead of tables: the total, per org and per gender, "
+     "for each recipe among the files, side by side.", NULL, 0},
+    {"format", 0, "F", 'F', "markdown (the default), csv or json (docs/report.md).",
+     "markdown csv json", 0},
+    {"output", 'o', "FILE", 'o', "Write to FILE (atomically) instead of stdout.", CLI_FILE, 0},
+    {"force", 0, NULL, 'f', "Replace an existing FILE.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_report = {
+    "report", "tables of unique people by label, with unions as totals, and overlaps",
+    "[options] FILE...|DIR...",
+    "Tables of unique individuals from cell sketches (the files 'unika ingest' writes, or "
+    "merged files), with row, column and grand totals computed as unions, never sums. "
+    "Without --rows/--cols/--overlap it prints the partnership's standard set: whole period, "
+    "by half-year, by year, by org, by gender (and any other category label), half-year x "
+    "org, org overlaps. No key is needed.\n\n"
+    "Every release parameter, the recipe, the key fingerprint and the input digests are "
+    "stamped on the output (docs/report.md, \"Release step\").",
+    options, CLI_FILE, 0, NULL, NULL};
 
 /* ---- the command ------------------------------------------------------------------------ */
 
@@ -154,29 +155,9 @@ static int parse_option(report_opts *o, int c)
     return 0;
 }
 
-/* The options and what they must agree on; -1 after --help (printed). */
+/* The options and what they must agree on; CLI_DONE after --help (printed). */
 static int parse_args(report_opts *o, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"rows", required_argument, NULL, 'r'},
-        {"cols", required_argument, NULL, 'c'},
-        {"overlap", required_argument, NULL, 'O'},
-        {"period-grain", required_argument, NULL, 'g'},
-        {"recipe", required_argument, NULL, 'R'},
-        {"min-count", required_argument, NULL, 'm'},
-        {"secondary", required_argument, NULL, 'S'},
-        {"round", required_argument, NULL, 'U'},
-        {"noise", required_argument, NULL, 'N'},
-        {"noise-key", required_argument, NULL, 'K'},
-        {"release-id", required_argument, NULL, 'I'},
-        {"release", no_argument, NULL, 'P'},
-        {"compare-recipes", no_argument, NULL, 'C'},
-        {"format", required_argument, NULL, 'F'},
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     memset(o, 0, sizeof *o);
     o->fmt = FMT_MARKDOWN;
     o->grain = RP_HALF;
@@ -184,16 +165,9 @@ static int parse_args(report_opts *o, int argc, char **argv)
     o->rounding = -1;
     o->noise = UNIKA_NOISE_NONE;
     o->min_count = 5;
-    optind = 1;
-    opterr = 0;
     int c, rc;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage_text, stdout);
-            return -1;
-        }
-        if (c == '?' || c == ':')
-            return cli_usage_error("unknown option or missing value: %s", argv[optind - 1]);
+    while ((c = cli_getopt(&cli_spec_report, argc, argv)) != -1) {
+        if (c < 0) return cli_opt_exit(c);
         if ((rc = parse_option(o, c))) return rc;
     }
     if (optind >= argc) return cli_usage_error("no sketch files or directories");

@@ -8,7 +8,6 @@
  * partnership key, ever sees a raw sketch or match key.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,32 +18,58 @@
 
 #define SEALED_SUFFIX ".sealed"
 
-static const char box_keygen_help[] =
-    "usage: unika box-keygen -o PREFIX [--force] [--json]\n"
-    "\n"
-    "Creates the aggregator's sealing key pair: PREFIX.sec (secret, mode 0600,\n"
-    "stays with the aggregator) and PREFIX.pub (public, for the partners and\n"
-    "the roster). Prints the public key's fingerprint.\n";
+static const cli_opt box_keygen_options[] = {
+    {"output", 'o', "PREFIX", 'o', "Write PREFIX.sec and PREFIX.pub. Required.", CLI_FILE, 0},
+    {"force", 0, NULL, 'f', "Replace existing files.", NULL, 0},
+    {"json", 0, NULL, 'j', "Print {\"version\", \"fingerprint\", \"x25519\", \"secret\", "
+     "\"public\"}.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
 
-static const char seal_help[] =
-    "usage: unika seal --to AGGREGATOR.pub [--force] FILE... -o DIR\n"
-    "\n"
-    "Seals each FILE for the aggregator (libsodium sealed box) into\n"
-    "DIR/<name of FILE>.sealed. Only the holder of the aggregator's secret key\n"
-    "can open it; seal FILE.sig files too so that signatures travel along.\n"
-    "Each file is padded before sealing (a sketch of precision p to 2^(p+1)\n"
-    "bytes, a match-key file to a size class of 4 MiB, 8 MiB, ..., anything\n"
-    "else to at least 4 KiB), so an envelope's size does not tell how many\n"
-    "people a sketch counts or a partner saw (docs/security.md).\n"
-    "DIR is created (mode 0700) if missing. Existing outputs are kept unless --force.\n";
+const cli_spec cli_spec_box_keygen = {
+    "box-keygen", "create the aggregator's sealing key pair", "-o PREFIX [--force] [--json]",
+    "Creates the aggregator's sealing key pair: PREFIX.sec (secret, mode 0600, stays with the "
+    "aggregator) and PREFIX.pub (public, for the partners and the roster). Prints the public "
+    "key's fingerprint.",
+    box_keygen_options, NULL, 0, NULL, NULL};
 
-static const char open_help[] =
-    "usage: unika open --key AGGREGATOR.sec [--force] [--allow-open-permissions]\n"
-    "                  FILE.sealed... -o DIR\n"
-    "\n"
-    "Opens each sealed FILE.sealed into DIR/FILE (mode 0600). Fails, writing\n"
-    "nothing for that file, if it was sealed for another key, was truncated,\n"
-    "or was altered. Exit 1 if any file fails.\n";
+static const cli_opt seal_options[] = {
+    {"to", 0, "AGGREGATOR.pub", 'k', "The aggregator's public box key. Required.", CLI_FILE, 0},
+    {"output", 'o', "DIR", 'o', "Write DIR/<name of FILE>.sealed; DIR is created (mode 0700) "
+     "if missing. Required.", CLI_DIR, 0},
+    {"force", 0, NULL, 'f', "Replace existing outputs.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_seal = {
+    "seal", "seal files so only the aggregator can open them",
+    "--to AGGREGATOR.pub [--force] FILE... -o DIR",
+    "Seals each FILE for the aggregator (libsodium sealed box) into DIR/<name of "
+    "FILE>.sealed, printing one line per file (not with --quiet). Only the holder of the "
+    "aggregator's secret key can open it; seal FILE.sig files too so that signatures travel "
+    "along. Each file is padded before sealing (a sketch of precision p to 2^(p+1) bytes, a "
+    "match-key file to a size class of 4 MiB, 8 MiB, ..., anything else to at least 4 KiB), "
+    "so an envelope's size does not tell how many people a sketch counts or a partner saw "
+    "(docs/security.md).",
+    seal_options, CLI_FILE, 0, NULL, NULL};
+
+static const cli_opt open_options[] = {
+    {"key", 0, "AGGREGATOR.sec", 'k', "The aggregator's secret box key. Required.", CLI_FILE, 0},
+    {"output", 'o', "DIR", 'o', "Write DIR/FILE (mode 0600); DIR is created if missing. "
+     "Required.", CLI_DIR, 0},
+    {"force", 0, NULL, 'f', "Replace existing outputs.", NULL, 0},
+    {"allow-open-permissions", 0, NULL, 'a', "Accept a secret key that group or others may "
+     "read.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_open = {
+    "open", "open files sealed for the aggregator",
+    "--key AGGREGATOR.sec [--force] [--allow-open-permissions] FILE.sealed... -o DIR",
+    "Opens each sealed FILE.sealed into DIR/FILE (mode 0600), printing one line per file "
+    "(not with --quiet). Fails, writing nothing for that file, if it was sealed for another "
+    "key, was truncated, or was altered. Exit 1 if any file fails.",
+    open_options, CLI_FILE, 0, NULL, NULL};
 
 static int ensure_dir(const char *dir)
 {
@@ -86,26 +111,17 @@ static char *suffixed(const char *prefix, const char *suffix)
 int cmd_box_keygen(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(box_keygen_help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_box_keygen, stdout);
+        return CLI_DONE;
     }
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
     const char *prefix = NULL;
     int force = 0, json = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_box_keygen, argc, argv)) != -1) {
         switch (c) {
         case 'o': prefix = optarg; break;
         case 'f': force = 1; break;
         case 'j': json = 1; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (optind < argc) return cli_usage_error("unexpected argument '%s'", argv[optind]);
@@ -171,31 +187,15 @@ typedef struct {
 
 static int parse_transfer(transfer_args *a, int argc, char **argv, const char *keyopt)
 {
-    static const struct option seal_opts[] = {
-        {"to", required_argument, NULL, 'k'},
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
-    };
-    static const struct option open_opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"allow-open-permissions", no_argument, NULL, 'a'},
-        {NULL, 0, NULL, 0},
-    };
+    const cli_spec *spec = !strcmp(keyopt, "--to") ? &cli_spec_seal : &cli_spec_open;
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", !strcmp(keyopt, "--to") ? seal_opts : open_opts,
-                            NULL)) != -1) {
+    while ((c = cli_getopt(spec, argc, argv)) != -1) {
         switch (c) {
         case 'k': a->keyfile = optarg; break;
         case 'o': a->dir = optarg; break;
         case 'f': a->force = 1; break;
         case 'a': a->open_perm = 1; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (!a->keyfile) return cli_usage_error("%s KEYFILE is required", keyopt);
@@ -207,8 +207,8 @@ static int parse_transfer(transfer_args *a, int argc, char **argv, const char *k
 int cmd_seal(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(seal_help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_seal, stdout);
+        return CLI_DONE;
     }
     transfer_args a = {0};
     int rc = parse_transfer(&a, argc, argv, "--to");
@@ -230,7 +230,7 @@ int cmd_seal(int argc, char **argv)
             cli_fail(NULL, &e);
             status = CLI_INPUT;
         } else {
-            printf("%s -> %s\n", argv[i], out);
+            if (!cli_quiet) printf("%s -> %s\n", argv[i], out);
         }
         free(out);
     }
@@ -240,8 +240,8 @@ int cmd_seal(int argc, char **argv)
 int cmd_open(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(open_help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_open, stdout);
+        return CLI_DONE;
     }
     transfer_args a = {0};
     int rc = parse_transfer(&a, argc, argv, "--key");
@@ -279,7 +279,7 @@ int cmd_open(int argc, char **argv)
             cli_fail(NULL, &e);
             status = CLI_INPUT;
         } else {
-            printf("%s -> %s\n", argv[i], out);
+            if (!cli_quiet) printf("%s -> %s\n", argv[i], out);
         }
         free(out);
     }

@@ -6,7 +6,6 @@
  * over (sign). Anyone holding the roster checks who signed what (roster
  * check); `roster make` writes a roster from the partners' public key files.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,51 +15,89 @@
 #include "unika/seal.h"
 #include "unika/sign.h"
 
-static const char sign_keygen_help[] =
-    "usage: unika sign-keygen --name PARTNER -o PREFIX [--force] [--json]\n"
-    "\n"
-    "Creates a partner's Ed25519 signing key: PREFIX.sec (secret, mode 0600)\n"
-    "and PREFIX.pub (public, to share). Prints the partner's roster line.\n"
-    "\n"
-    "  --name PARTNER     the partner's name on the roster (letters, digits, . _ -)\n"
-    "  -o, --output PREFIX  where to write PREFIX.sec and PREFIX.pub (required)\n"
-    "  --force            replace existing files\n"
-    "  --json             print {\"version\", \"name\", \"ed25519\", \"key_id\",\n"
-    "                     \"secret\", \"public\"}\n";
+static const cli_opt sign_keygen_options[] = {
+    {"name", 0, "PARTNER", 'n', "The partner's name on the roster: letters, digits, '.', '_', "
+     "'-'. Required.", NULL, 0},
+    {"output", 'o', "PREFIX", 'o', "Write PREFIX.sec and PREFIX.pub. Required.", CLI_FILE, 0},
+    {"force", 0, NULL, 'f', "Replace existing files.", NULL, 0},
+    {"json", 0, NULL, 'j', "Print {\"version\", \"name\", \"ed25519\", \"key_id\", "
+     "\"secret\", \"public\"}.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
 
-static const char sign_help[] =
-    "usage: unika sign --key PARTNER.sec [--force] [--allow-open-permissions] FILE...\n"
-    "\n"
-    "Signs each FILE as the key's partner and writes FILE.sig beside it. The\n"
-    "signature covers every byte of the file and the partner's name\n"
-    "(docs/security.md). Existing .sig files are kept unless --force.\n"
-    "A secret key readable by group or others is refused unless\n"
-    "--allow-open-permissions.\n";
+const cli_spec cli_spec_sign_keygen = {
+    "sign-keygen", "create a partner's signing key pair (PREFIX.sec, PREFIX.pub)",
+    "--name PARTNER -o PREFIX [--force] [--json]",
+    "Creates a partner's Ed25519 signing key: PREFIX.sec (secret, mode 0600) and PREFIX.pub "
+    "(public, to share). Prints the partner's roster line.",
+    sign_keygen_options, NULL, 0, NULL, NULL};
 
-static const char roster_help[] =
-    "usage: unika roster check [--json] ROSTER FILE...\n"
-    "       unika roster make --key-fingerprint HEX [--aggregator NAME=BOX.pub]\n"
-    "                         [--linker LINKER.pub]\n"
-    "                         -o ROSTER [--force] PARTNER.pub...\n"
-    "\n"
-    "check: verifies each FILE against FILE.sig and the roster, and prints per\n"
-    "  file who signed it or exactly why not (not signed, signer not on the\n"
-    "  roster, a key other than the roster's, file changed, signature altered).\n"
-    "  Exit 1 if any file fails.\n"
-    "make: writes a roster naming the partnership key (its fingerprint, from\n"
-    "  'unika key fingerprint'), each partner's public signing key, and\n"
-    "  optionally the aggregator's public box key and the linker's public\n"
-    "  signing key (from 'unika sign-keygen --name linker').\n";
+static const cli_opt sign_options[] = {
+    {"key", 0, "PARTNER.sec", 'k', "The partner's secret signing key. Required.", CLI_FILE, 0},
+    {"force", 0, NULL, 'f', "Replace existing .sig files.", NULL, 0},
+    {"allow-open-permissions", 0, NULL, 'a', "Accept a secret key that group or others may "
+     "read.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
 
-static int parse_common(int argc, char **argv, const char *shortopts,
-                        const struct option *opts, int (*handle)(int c, void *ctx), void *ctx)
+const cli_spec cli_spec_sign = {
+    "sign", "sign files as a partner (writes FILE.sig)",
+    "--key PARTNER.sec [--force] [--allow-open-permissions] FILE...",
+    "Signs each FILE as the key's partner and writes FILE.sig beside it, printing one line "
+    "per file (not with --quiet). The signature covers every byte of the file and the "
+    "partner's name (docs/security.md). Existing .sig files are kept unless --force. A secret "
+    "key readable by group or others is refused unless --allow-open-permissions.",
+    sign_options, CLI_FILE, 0, NULL, NULL};
+
+static const cli_opt roster_check_options[] = {
+    {"json", 0, NULL, 'j', "JSON output.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+static const cli_spec roster_check_spec = {
+    "roster check", "check signed files against the roster", "[--json] ROSTER FILE...",
+    "Verifies each FILE against FILE.sig and the roster, and prints per file who signed it "
+    "or exactly why not: not signed, signer not on the roster, a key other than the "
+    "roster's, file changed, signature altered. With --quiet only the failures and the last "
+    "line. Exit 1 if any file fails.",
+    roster_check_options, CLI_FILE, 0, NULL, NULL};
+
+static const cli_opt roster_make_options[] = {
+    {"key-fingerprint", 0, "HEX", 'k', "The partnership key's fingerprint (from 'unika key "
+     "fingerprint'). Required.", NULL, 0},
+    {"aggregator", 0, "NAME=BOX.pub", 'g', "The aggregator's name and public box key.",
+     NULL, 0},
+    {"linker", 0, "LINKER.pub", 'l', "The linker's public signing key (from 'unika "
+     "sign-keygen --name linker').", CLI_FILE, 0},
+    {"output", 'o', "ROSTER", 'o', "The roster to write. Required.", CLI_FILE, 0},
+    {"force", 0, NULL, 'f', "Replace ROSTER if it exists.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+static const cli_spec roster_make_spec = {
+    "roster make", "write a roster",
+    "--key-fingerprint HEX [--aggregator NAME=BOX.pub] [--linker LINKER.pub] -o ROSTER "
+    "[--force] PARTNER.pub...",
+    "Writes a roster naming the partnership key (its fingerprint), each partner's public "
+    "signing key, and optionally the aggregator's public box key and the linker's public "
+    "signing key.",
+    roster_make_options, CLI_FILE, 0, NULL, NULL};
+
+static const cli_spec *const roster_operations[] = {&roster_check_spec, &roster_make_spec,
+                                                    NULL};
+
+const cli_spec cli_spec_roster = {
+    "roster", "check signed files against the roster, or make a roster", "",
+    "The roster names the partnership key and who may sign (docs/security.md).",
+    NULL, NULL, 0, NULL, roster_operations};
+
+/* The spec's options through handle(); 0, or the exit code to stop with. */
+static int parse_common(const cli_spec *spec, int argc, char **argv,
+                        int (*handle)(int c, void *ctx), void *ctx)
 {
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-        if (c == ':') return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        if (c == '?') return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+    while ((c = cli_getopt(spec, argc, argv)) != -1) {
+        if (c < 0) return cli_opt_exit(c);
         int rc = handle(c, ctx);
         if (rc) return rc;
     }
@@ -97,16 +134,11 @@ static char *with_suffix(const char *prefix, const char *suffix)
 int cmd_sign_keygen(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(sign_keygen_help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_sign_keygen, stdout);
+        return CLI_DONE;
     }
-    static const struct option opts[] = {
-        {"name", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},      {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
     keygen_args a = {0};
-    int rc = parse_common(argc, argv, ":o:", opts, keygen_opt, &a);
+    int rc = parse_common(&cli_spec_sign_keygen, argc, argv, keygen_opt, &a);
     if (rc) return rc;
     if (optind < argc) return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!a.name) return cli_usage_error("--name PARTNER is required");
@@ -189,17 +221,11 @@ static int sign_opt(int c, void *ctx)
 int cmd_sign(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
-        fputs(sign_help, stdout);
-        return CLI_OK;
+        cli_print_help(&cli_spec_sign, stdout);
+        return CLI_DONE;
     }
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"force", no_argument, NULL, 'f'},
-        {"allow-open-permissions", no_argument, NULL, 'a'},
-        {NULL, 0, NULL, 0},
-    };
     sign_args a = {0};
-    int rc = parse_common(argc, argv, ":", opts, sign_opt, &a);
+    int rc = parse_common(&cli_spec_sign, argc, argv, sign_opt, &a);
     if (rc) return rc;
     if (!a.key) return cli_usage_error("--key PARTNER.sec is required");
     if (optind >= argc) return cli_usage_error("no FILE to sign");
@@ -227,7 +253,7 @@ int cmd_sign(int argc, char **argv)
             status = CLI_INPUT;
             continue;
         }
-        printf("%s: signed by %s -> %s\n", argv[i], unika_sign_key_name(key), sig);
+        if (!cli_quiet) printf("%s: signed by %s -> %s\n", argv[i], unika_sign_key_name(key), sig);
     }
     unika_sign_key_free(key);
     return status;
@@ -249,13 +275,10 @@ static const char *reason_of(int code)
 
 static int roster_check(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
     int json = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&roster_check_spec, argc, argv)) != -1) {
         if (c == 'j') json = 1;
-        else return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        else return cli_opt_exit(c);
     }
     if (argc - optind < 2) return cli_usage_error("expected ROSTER and at least one FILE");
     const char *rpath = argv[optind];
@@ -291,7 +314,7 @@ static int roster_check(int argc, char **argv)
         } else if (rc == 0) {
             char id[UNIKA_SIGN_KEY_ID_HEX_BYTES];
             unika_sign_key_id(id, who->key);
-            printf("ok    %s: signed by %s (key %s)\n", argv[i], who->name, id);
+            if (!cli_quiet) printf("ok    %s: signed by %s (key %s)\n", argv[i], who->name, id);
         } else {
             /* Library messages usually start with the file's name already. */
             size_t n = strlen(argv[i]);
@@ -317,27 +340,16 @@ static int roster_check(int argc, char **argv)
 
 static int roster_make(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key-fingerprint", required_argument, NULL, 'k'},
-        {"aggregator", required_argument, NULL, 'g'},
-        {"linker", required_argument, NULL, 'l'},
-        {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
-    };
     const char *fp_hex = NULL, *agg = NULL, *out = NULL, *linker = NULL;
     int force = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&roster_make_spec, argc, argv)) != -1) {
         switch (c) {
         case 'k': fp_hex = optarg; break;
         case 'g': agg = optarg; break;
         case 'l': linker = optarg; break;
         case 'o': out = optarg; break;
         case 'f': force = 1; break;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (!fp_hex) return cli_usage_error("--key-fingerprint HEX is required");
@@ -403,18 +415,20 @@ done:
 int cmd_roster(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(roster_help, stderr);
+        cli_print_help(&cli_spec_roster, stderr);
         return CLI_USAGE;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(roster_help, stdout);
-        return CLI_OK;
+    const cli_spec *op = !strcmp(argv[1], "check") ? &roster_check_spec
+                       : !strcmp(argv[1], "make")  ? &roster_make_spec : NULL;
+    if (op && cli_wants_help(argc - 1, argv + 1)) {
+        cli_print_help(op, stdout);
+        return CLI_DONE;
     }
-    if (cli_wants_help(argc - 1, argv + 1)) {
-        fputs(roster_help, stdout);
-        return CLI_OK;
+    if (cli_wants_help(argc, argv)) {
+        cli_print_help(&cli_spec_roster, stdout);
+        return CLI_DONE;
     }
-    if (!strcmp(argv[1], "check")) return roster_check(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "make")) return roster_make(argc - 1, argv + 1);
+    if (op == &roster_check_spec) return roster_check(argc - 1, argv + 1);
+    if (op == &roster_make_spec) return roster_make(argc - 1, argv + 1);
     return cli_usage_error("unknown roster operation '%s' (expected check or make)", argv[1]);
 }

@@ -19,31 +19,32 @@
 #include "unika/key.h"
 #include "unika/roster.h"
 
-static const char usage_text[] =
-    "usage: unika verify --roster ROSTER --report REPORT.json [--noise-key FILE] [--quiet]\n"
-    "                    SKETCH...|DIR...\n"
-    "\n"
-    "Audits a report (the JSON of 'unika report --format json') against the\n"
-    "partners' signed sketch files: checks every signature against the roster,\n"
-    "that all files share the roster's partnership key and the report's recipe,\n"
-    "that the report cites exactly the files given, and recomputes every figure\n"
-    "(estimate, standard error, 95% interval, suppression) from the files.\n"
-    "Prints an audit log: one line per file and per figure, 'ok' or 'FAIL' with\n"
-    "the reason. No key is needed.\n"
-    "\n"
-    "      --roster ROSTER     the partnership roster (unika roster make)\n"
-    "      --report FILE       the report's JSON\n"
-    "      --quiet             print only failures and the summary\n"
-    "      --noise-key FILE    the release noise key, when the report's figures carry\n"
-    "                          noise (unika report --noise); never the partnership key\n"
-    "      --link-manifest M   the report is over a linker's cells: M is the\n"
-    "                          manifest.json `unika link` wrote beside them, signed by\n"
-    "                          the roster's linker; the cells must be the linker's,\n"
-    "                          under its resolution fingerprint (re-run the resolution\n"
-    "                          itself with `unika verify-link`)\n"
-    "\n"
-    "Exit codes: 0 every check passed, 1 any signature, input or figure failed,\n"
-    "2 usage.\n";
+static const cli_opt options[] = {
+    {"roster", 0, "ROSTER", 'r', "The partnership roster (unika roster make). Required.",
+     CLI_FILE, 0},
+    {"report", 0, "FILE", 'R', "The report's JSON (unika report --format json). Required.",
+     CLI_FILE, 0},
+    {"quiet", 'q', NULL, 'q', "Print only the failures and the summary line.", NULL, 0},
+    {"noise-key", 0, "FILE", 'K', "The release noise key, when the report's figures carry "
+     "noise (unika report --noise); never the partnership key.", CLI_FILE, 0},
+    {"link-manifest", 0, "M", 'M', "The report is over a linker's cells: M is the "
+     "manifest.json 'unika link' wrote beside them, signed by the roster's linker; the cells "
+     "must be the linker's, under its resolution fingerprint (re-run the resolution itself "
+     "with 'unika verify-link').", CLI_FILE, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_verify = {
+    "verify", "audit a report: signatures, inputs, and every figure recomputed",
+    "--roster ROSTER --report REPORT.json [--noise-key FILE] [--link-manifest M] [--quiet] "
+    "SKETCH...|DIR...",
+    "Audits a report (the JSON of 'unika report --format json') against the partners' "
+    "signed sketch files: checks every signature against the roster, that all files share "
+    "the roster's partnership key and the report's recipe, that the report cites exactly the "
+    "files given, and recomputes every figure (estimate, standard error, 95% interval, "
+    "suppression) from the files. Prints an audit log: one line per file and per figure, "
+    "'ok' or 'FAIL' with the reason. No key is needed (docs/audit.md).",
+    options, CLI_FILE, 0, "1 also when any signature, input or figure failed", NULL};
 
 #define REPORT_MAX ((size_t)256 << 20) /* a report's JSON: 256 MiB at most */
 
@@ -54,32 +55,19 @@ typedef struct verify_opts {
     size_t nargs;
 } verify_opts;
 
-/* The options; -1 after --help (printed). */
+/* The options; CLI_DONE after --help (printed). */
 static int parse_args(verify_opts *o, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"roster", required_argument, NULL, 'r'},
-        {"report", required_argument, NULL, 'R'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"noise-key", required_argument, NULL, 'K'},
-        {"link-manifest", required_argument, NULL, 'M'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     memset(o, 0, sizeof *o);
     int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_verify, argc, argv)) != -1) {
         switch (c) {
         case 'r': o->roster_path = optarg; break;
         case 'R': o->report_path = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'K': o->noise_path = optarg; break;
         case 'M': o->manifest_path = optarg; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        case ':': return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: return cli_opt_exit(c);
         }
     }
     if (!o->roster_path) return cli_usage_error("--roster ROSTER is required");

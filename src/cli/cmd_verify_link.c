@@ -12,7 +12,6 @@
  * secret needed is the linker's seed, which the linker discloses to its
  * auditors.
  */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,21 +20,23 @@
 #include "jread.h"
 #include "link/link.h"
 
-static const char help[] =
-    "usage: unika verify-link --roster R --seed SEED [--quiet] DIR FILE.umk...\n"
-    "\n"
-    "Audits a resolution: DIR is what `unika link` wrote (cells, manifest.json and\n"
-    "their signatures), FILE.umk... the partners' signed match-key files. Checks\n"
-    "the linker's signatures, that the files given are exactly the manifest's\n"
-    "inputs, re-runs the resolution with the manifest's parameters and the seed,\n"
-    "and compares every cell and the manifest with the re-run, byte for byte.\n"
-    "Prints one line per check, 'ok' or 'FAIL' with the reason, and a summary.\n"
-    "\n"
-    "  --roster R     the partnership roster, naming the linker\n"
-    "  --seed SEED    the linker's seed, disclosed to auditors\n"
-    "  --quiet        print only failures and the summary\n"
-    "\n"
-    "Exit codes: 0 every check passed, 1 any failed, 2 usage.\n";
+static const cli_opt options[] = {
+    {"roster", 0, "R", 'r', "The partnership roster, naming the linker. Required.", CLI_FILE, 0},
+    {"seed", 0, "SEED", 's', "The linker's seed, disclosed to auditors. Required.", CLI_FILE, 0},
+    {"quiet", 'q', NULL, 'q', "Print only the failures and the summary line.", NULL, 0},
+    {NULL, 0, NULL, 0, NULL, NULL, 0},
+};
+
+const cli_spec cli_spec_verify_link = {
+    "verify-link", "audit a resolution: re-run it from the signed match-key files",
+    "--roster R --seed SEED [--quiet] DIR FILE.umk...",
+    "Audits a resolution: DIR is what 'unika link' wrote (cells, manifest.json and their "
+    "signatures), FILE.umk... the partners' signed match-key files. Checks the linker's "
+    "signatures, that the files given are exactly the manifest's inputs, re-runs the "
+    "resolution with the manifest's parameters and the seed, and compares every cell and the "
+    "manifest with the re-run, byte for byte. Prints one line per check, 'ok' or 'FAIL' with "
+    "the reason, and a summary.",
+    options, CLI_FILE, 0, "1 also when any check failed", NULL};
 
 #define MANIFEST_MAX ((size_t)64 << 20)
 
@@ -86,18 +87,12 @@ static void fail_line(vl *v, const char *fmt, ...)
 
 static int parse_args(vl *v, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"roster", required_argument, NULL, 'r'}, {"seed", required_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},        {NULL, 0, NULL, 0}};
     int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((c = cli_getopt(&cli_spec_verify_link, argc, argv)) != -1) {
         if (c == 'r') v->roster_path = optarg;
         else if (c == 's') v->seed_path = optarg;
         else if (c == 'q') v->quiet = 1;
-        else if (c == ':') return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
-        else return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        else return cli_opt_exit(c);
     }
     if (!v->roster_path) return cli_usage_error("--roster R is required");
     if (!v->seed_path) return cli_usage_error("--seed SEED is required");
@@ -332,10 +327,6 @@ static void rerun(vl *v)
 
 int cmd_verify_link(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return CLI_OK;
-    }
     vl v;
     memset(&v, 0, sizeof v);
     int rc = parse_args(&v, argc, argv);

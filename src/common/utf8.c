@@ -33,6 +33,30 @@ size_t unika_utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
     return n;
 }
 
+size_t unika_utf8_encode(uint8_t dst[4], uint32_t cp)
+{
+    if (cp < 0x80) {
+        dst[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        dst[0] = (uint8_t)(0xC0 | (cp >> 6));
+        dst[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        dst[0] = (uint8_t)(0xE0 | (cp >> 12));
+        dst[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        dst[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    dst[0] = (uint8_t)(0xF0 | (cp >> 18));
+    dst[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+    dst[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+    dst[3] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 size_t unika_utf8_valid(const void *src, size_t n)
 {
     const uint8_t *s = src;

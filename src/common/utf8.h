@@ -17,4 +17,8 @@
  * set, or 0 when it is not a strict UTF-8 sequence. */
 size_t unika_utf8_decode(const uint8_t *s, size_t len, uint32_t *cp);
 
+/* Encodes code point cp (at most U+10FFFF, not a surrogate) into dst:
+ * its length, 1..4. */
+size_t unika_utf8_encode(uint8_t dst[4], uint32_t cp);
+
 #endif

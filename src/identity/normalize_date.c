@@ -9,6 +9,7 @@
  * Impossible dates are refused rather than corrected: a pseudonym of a
  * wrong date is worse than a visible error.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/common.h"
@@ -170,6 +171,27 @@ static const date_pattern AUTO_PATTERNS[] = {
     {{EL_YEAR}, {0}, 1},
 };
 
+/* "YYYY-MM-DD or YYYY" from "YYYY-MM-DD | YYYY"; the automatic shapes'
+ * names without a format. */
+static void expected_patterns(char *dst, size_t cap, const char *format)
+{
+    if (!format) {
+        snprintf(dst, cap, "YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, YYYY-MM or YYYY");
+        return;
+    }
+    size_t o = 0;
+    for (const char *f = format; *f && o + 5 < cap;) {
+        const char *bar = strchr(f, '|'), *e = bar ? bar : f + strlen(f);
+        while (f < e && *f == ' ') f++;
+        while (e > f && e[-1] == ' ') e--;
+        if (o) o += (size_t)snprintf(dst + o, cap - o, " or ");
+        o += (size_t)snprintf(dst + o, cap - o, "%.*s", (int)(e - f), f);
+        if (!bar) break;
+        f = bar + 1;
+    }
+    if (o >= cap) dst[cap - 1] = '\0';
+}
+
 int unika_date_parse(unika_date *out, const char *src, size_t src_size, const char *format,
                      unika_error *err)
 {
@@ -198,13 +220,12 @@ int unika_date_parse(unika_date *out, const char *src, size_t src_size, const ch
     if (!pat) {
         uint64_t pos = fail_at < end ? unika_char_position(s, fail_at)
                                      : unika_char_position(s, end - 1) + 1;
+        /* Name the pattern(s) expected, so the partner sees what to fix;
+         * a format is the profile's text, never a value. */
+        char expected[2 * UNIKA_DATE_FORMAT_MAX_BYTES + 64];
+        expected_patterns(expected, sizeof expected, format);
         return unika_fail_at(err, UNIKA_EDATE, FIELD, pos,
-                             !format ? "birth_date: not YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, "
-                                       "YYYY-MM or YYYY (position %llu)"
-                             : npats == 1 ? "birth_date: does not match the format at "
-                                            "position %llu"
-                                          : "birth_date: matches none of the formats "
-                                            "(position %llu)",
+                             "birth_date: expected %s (no match at character %llu)", expected,
                              (unsigned long long)pos);
     }
     if (d.year < UNIKA_DATE_YEAR_MIN || d.year > UNIKA_DATE_YEAR_MAX)

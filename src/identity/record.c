@@ -8,6 +8,7 @@
  * parsed by one function, under one set of rules, whatever the source; the
  * pseudonym step then only normalises names and formats what was parsed.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/common.h"
@@ -225,7 +226,26 @@ static int read_gender(unika_values *v, const unika_record *r, unika_error *err)
             return UNIKA_OK;
         }
     }
-    return unika_gender_parse(&v->gender, s, n, err);
+    int rc = unika_gender_parse(&v->gender, s, n, err);
+    if (rc == UNIKA_EGENDER && r->n_gender_codes) {
+        /* Name the codes the partner's profile expects (its own text,
+         * never the cell's), as a date error names its pattern. */
+        char codes[160];
+        size_t o = 0;
+        for (size_t i = 0; i < r->n_gender_codes && o + 8 < sizeof codes; i++) {
+            const char *code = r->gender_codes[i].code ? r->gender_codes[i].code : "";
+            int w = snprintf(codes + o, sizeof codes - o, "%s%s", i ? ", " : "", code);
+            if (w < 0 || (size_t)w >= sizeof codes - o) {
+                snprintf(codes + o, sizeof codes - o, ", ...");
+                break;
+            }
+            o += (size_t)w;
+        }
+        return unika_fail_at(err, UNIKA_EGENDER, "gender", 0,
+                             "gender: expected %s (the profile's codes) or a built-in code",
+                             codes);
+    }
+    return rc;
 }
 
 static size_t count_digits(const char *s, size_t n)

@@ -18,6 +18,12 @@
  * State across block boundaries: the decoder asks for one byte at a time at
  * the special points (peek/take), and scans runs only inside the current
  * block, so a field split across two reads needs no special case.
+ *
+ * Encodings (input/encoding.h): the first bytes are looked at once, before
+ * the first record, to refuse a spreadsheet or a file in another encoding
+ * than the options say. UTF-8 input is parsed where it was read; any other
+ * is decoded block by block into UTF-8 first, so everything after refill()
+ * sees UTF-8 either way.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,21 +31,35 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "input/encoding.h"
 #include "unika/csv.h"
 
 enum { SRC_FD, SRC_FILE, SRC_MEMORY };
-enum { END_OF_INPUT = -1, READ_ERROR = -2 };
+enum { END_OF_INPUT = -1, READ_ERROR = -2 }; /* READ_ERROR also for a refused block */
 
 struct unika_csv {
     int src_kind;
     int fd;
     FILE *fp;
-    const uint8_t *buf; /* current block (own buffer, or the memory source) */
+    const uint8_t *buf; /* current block (own buffer, the memory source, or decoded) */
     uint8_t *own;       /* read buffer for fd/FILE sources */
     size_t pos, len;
     int eof;
     int read_errno;
     uint64_t consumed; /* bytes before buf[0] */
+
+    /* Decoding (an encoding other than UTF-8): raw blocks are read into
+     * `own` (or taken from the memory source) and decoded into `decoded`. */
+    unsigned encoding;      /* as resolved by the first bytes */
+    int decoding;
+    unika_decoder dec;
+    uint8_t *decoded;
+    const uint8_t *mem;     /* the memory source */
+    size_t mem_len, mem_pos;
+    uint64_t raw_consumed;  /* raw bytes decoded so far */
+    uint64_t raw_lines;     /* line feeds in them (Windows-1252's UTF-8 check) */
+    uint64_t enc_fail_line; /* a block refused as UTF-8 read as Windows-1252 */
+    int raw_eof;            /* the raw source is exhausted */
 
     unika_csv_options opt;
     uint8_t special[256]; /* 1 for bytes that end an unquoted run */
@@ -69,6 +89,7 @@ void unika_csv_options_init(unika_csv_options *opt)
     opt->max_field_bytes = UNIKA_CSV_MAX_FIELD_BYTES;
     opt->max_fields = UNIKA_CSV_MAX_FIELDS;
     opt->max_record_bytes = UNIKA_CSV_MAX_RECORD_BYTES;
+    opt->encoding = UNIKA_ENCODING_UTF8;
 }
 
 int unika_csv_delimiter_valid(char c)
@@ -88,9 +109,12 @@ static int csv_new(unika_csv **out, const unika_csv_options *opt, unika_error *e
                           "csv: delimiter must be an ASCII character other than quote, CR, LF or NUL");
     if (!o.max_field_bytes || !o.max_fields || !o.max_record_bytes)
         return unika_fail(err, UNIKA_EINVAL, "csv: bounds must be positive");
+    if (o.encoding >= UNIKA_ENCODING_COUNT)
+        return unika_fail(err, UNIKA_EINVAL, "csv: unknown encoding %u", o.encoding);
     unika_csv *c = unika_calloc(1, sizeof *c);
     if (!c) return unika_fail(err, UNIKA_ENOMEM, "csv: out of memory");
     c->opt = o;
+    c->encoding = o.encoding;
     c->line = 1;
     c->special[(unsigned char)o.delimiter] = 1;
     c->special['"'] = 1;
@@ -157,8 +181,8 @@ int unika_csv_new_memory(unika_csv **out, const void *src, size_t src_size,
     int rc = csv_new(out, opt, err);
     if (rc < 0) return rc;
     (*out)->src_kind = SRC_MEMORY;
-    (*out)->buf = src ? src : (const uint8_t *)"";
-    (*out)->len = src_size;
+    (*out)->buf = (*out)->mem = src ? src : (const uint8_t *)"";
+    (*out)->len = (*out)->mem_len = src_size;
     (*out)->eof = 1;
     return 0;
 }
@@ -167,6 +191,7 @@ void unika_csv_free(unika_csv *csv)
 {
     if (!csv) return;
     unika_free(csv->own);
+    unika_free(csv->decoded);
     unika_free(csv->rec);
     unika_free(csv->fstart);
     unika_free(csv->flen);
@@ -177,6 +202,70 @@ void unika_csv_free(unika_csv *csv)
 
 /* ---- input ------------------------------------------------------------- */
 
+/* The next raw block: read from the fd or stream into `own`, or the next
+ * slice of the memory source. 1 with *p and *n set, 0 at the end, or
+ * READ_ERROR. */
+static int read_raw(unika_csv *c, const uint8_t **p, size_t *n)
+{
+    if (c->raw_eof) return 0;
+    if (c->src_kind == SRC_MEMORY) {
+        size_t k = c->mem_len - c->mem_pos;
+        if (k > UNIKA_CSV_BUFFER_BYTES) k = UNIKA_CSV_BUFFER_BYTES;
+        *p = c->mem + c->mem_pos;
+        *n = k;
+        c->mem_pos += k;
+        if (!k) c->raw_eof = 1;
+        return k ? 1 : 0;
+    }
+    *p = c->own;
+    for (;;) {
+        if (c->src_kind == SRC_FD) {
+            ssize_t r = read(c->fd, c->own, UNIKA_CSV_BUFFER_BYTES);
+            if (r < 0) {
+                if (errno == EINTR) continue;
+                c->read_errno = errno;
+                return READ_ERROR;
+            }
+            *n = (size_t)r;
+        } else {
+            *n = fread(c->own, 1, UNIKA_CSV_BUFFER_BYTES, c->fp);
+            if (*n == 0 && ferror(c->fp)) {
+                c->read_errno = errno;
+                return READ_ERROR;
+            }
+        }
+        if (*n == 0) c->raw_eof = 1;
+        return *n ? 1 : 0;
+    }
+}
+
+static uint64_t count_lf(const uint8_t *p, size_t n)
+{
+    uint64_t k = 0;
+    for (const uint8_t *q = p, *end = p + n; (q = memchr(q, '\n', (size_t)(end - q))); q++) k++;
+    return k;
+}
+
+/* Decodes raw block p[0..n) into `decoded`, which becomes the current
+ * block. READ_ERROR (with enc_fail_line set) when Windows-1252 input holds
+ * a block that is in fact UTF-8. */
+static int decode_block(unika_csv *c, const uint8_t *p, size_t n)
+{
+    if (c->encoding == UNIKA_ENCODING_WINDOWS1252) {
+        size_t at = unika_cp1252_block_is_utf8(p, n);
+        if (at) {
+            c->enc_fail_line = c->raw_lines + 1 + count_lf(p, at - 1);
+            return READ_ERROR;
+        }
+        c->raw_lines += count_lf(p, n);
+    }
+    c->buf = c->decoded;
+    c->pos = 0;
+    c->len = unika_decode(&c->dec, p, n, c->decoded);
+    c->raw_consumed += n;
+    return 0;
+}
+
 /* Reads the next block; returns 1 if bytes are available, 0 at the end,
  * READ_ERROR on failure. */
 static int refill(unika_csv *c)
@@ -184,26 +273,25 @@ static int refill(unika_csv *c)
     if (c->eof) return 0;
     c->consumed += c->len;
     c->pos = c->len = 0;
+    const uint8_t *p;
+    size_t n;
     for (;;) {
-        if (c->src_kind == SRC_FD) {
-            ssize_t n = read(c->fd, c->own, UNIKA_CSV_BUFFER_BYTES);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                c->read_errno = errno;
-                return READ_ERROR;
-            }
-            if (n == 0) { c->eof = 1; return 0; }
-            c->len = (size_t)n;
+        int r = read_raw(c, &p, &n);
+        if (r == READ_ERROR) return r;
+        if (r == 0) {
+            c->eof = 1;
+            if (!c->decoding) return 0;
+            c->buf = c->decoded;
+            c->len = unika_decode_finish(&c->dec, c->decoded);
+            return c->len ? 1 : 0;
+        }
+        if (!c->decoding) {
+            c->buf = p;
+            c->len = n;
             return 1;
         }
-        size_t n = fread(c->own, 1, UNIKA_CSV_BUFFER_BYTES, c->fp);
-        if (n == 0) {
-            if (ferror(c->fp)) { c->read_errno = errno; return READ_ERROR; }
-            c->eof = 1;
-            return 0;
-        }
-        c->len = n;
-        return 1;
+        if (decode_block(c, p, n) < 0) return READ_ERROR;
+        if (c->len) return 1; /* else the block was half a code unit: read on */
     }
 }
 
@@ -228,7 +316,7 @@ static int top_up(unika_csv *c, size_t want)
                 return READ_ERROR;
             }
         }
-        if (n == 0) c->eof = 1;
+        if (n == 0) c->eof = c->raw_eof = 1;
         c->len += n;
     }
     return 0;
@@ -331,6 +419,18 @@ static int end_field(unika_csv *c, unika_error *err)
 
 static int io_fail(unika_csv *c, unika_error *err)
 {
+    if (c->enc_fail_line) {
+        c->stopped = UNIKA_EENCODING;
+        if (err) {
+            err->line = c->enc_fail_line;
+            err->column = 0;
+        }
+        return unika_fail(err, UNIKA_EENCODING,
+                          "line %llu: the file is UTF-8, not Windows-1252 (read as "
+                          "Windows-1252, \"\xC3\xA5\" would become \"\xC3\x83\xC2\xA5\"): put "
+                          "\"encoding = utf-8\" in the profile",
+                          (unsigned long long)c->enc_fail_line);
+    }
     char msg[128];
     snprintf(msg, sizeof msg, "read failed: %s", strerror(c->read_errno));
     return fail_here(c, err, UNIKA_EIO, 0, msg);
@@ -412,6 +512,65 @@ static int unquoted_body(unika_csv *c, unika_error *err)
     }
 }
 
+/* Before the first record: the first bytes decide whether the input is
+ * text in the expected encoding (input/encoding.h), and a byte-order mark
+ * is skipped. Another encoding than UTF-8 switches to decoding: the rest
+ * of the first block is its first raw block. */
+static int start(unika_csv *c, unika_error *err)
+{
+    /* A pipe may hand over a few bytes at first: top up the first block. */
+    int b = peek(c);
+    if (b == READ_ERROR) return io_fail(c, err);
+    if (b >= 0 && top_up(c, UNIKA_SNIFF_BYTES) < 0) return io_fail(c, err);
+    size_t skip = 0;
+    int rc = unika_encoding_start(c->opt.encoding, c->buf + c->pos, c->len - c->pos,
+                                  &c->encoding, &skip, err);
+    if (rc < 0) {
+        c->stopped = rc;
+        if (err) err->line = err->column = 0;
+        return rc;
+    }
+    c->pos += skip;
+    if (c->encoding == UNIKA_ENCODING_UTF8) return 0;
+    c->decoded = unika_malloc(3 * (size_t)UNIKA_CSV_BUFFER_BYTES + UNIKA_DECODE_SLACK);
+    if (!c->decoded) return fail_here(c, err, UNIKA_ENOMEM, 0, "out of memory");
+    c->decoding = 1;
+    c->dec.enc = c->encoding;
+    const uint8_t *p = c->buf + c->pos;
+    size_t n = c->len - c->pos;
+    c->raw_consumed = c->pos;
+    if (c->src_kind == SRC_MEMORY) { /* decoded a block at a time, like a file */
+        if (n > UNIKA_CSV_BUFFER_BYTES) n = UNIKA_CSV_BUFFER_BYTES;
+        c->mem_pos = c->pos + n;
+        c->eof = 0;
+    } else {
+        c->eof = 0; /* raw_eof says whether the source is exhausted */
+    }
+    if (decode_block(c, p, n) < 0) return io_fail(c, err);
+    return 0;
+}
+
+/* Names a field that is not valid UTF-8: a decoder's marker by what it
+ * stands for (UNIKA_EENCODING); in UTF-8 input, with the hint that the file
+ * looks like Windows-1252 when it does. */
+static int bad_field(unika_csv *c, unika_error *err, size_t i, size_t bad)
+{
+    size_t saved = c->nfields;
+    c->nfields = i; /* so fail_here names column i+1 */
+    const uint8_t *f = (const uint8_t *)c->rec + c->fstart[i];
+    int rc;
+    if (c->decoding && unika_decode_is_mark(f[bad - 1]))
+        rc = fail_here(c, err, UNIKA_EENCODING, bad, unika_decode_mark_reason(f[bad - 1]));
+    else if (!c->decoding && unika_invalid_utf8_looks_cp1252(f, c->flen[i]))
+        rc = fail_here(c, err, UNIKA_EUTF8, bad,
+                       "invalid UTF-8; the file looks like Windows-1252: put \"encoding = "
+                       "windows-1252\" in the profile, or save it as \"CSV UTF-8\"");
+    else
+        rc = fail_here(c, err, UNIKA_EUTF8, bad, "invalid UTF-8");
+    c->nfields = saved;
+    return rc;
+}
+
 static int check_utf8(unika_csv *c, unika_error *err)
 {
     /* One pass over the whole record (its NUL separators are ASCII); only
@@ -419,13 +578,7 @@ static int check_utf8(unika_csv *c, unika_error *err)
     if (unika_utf8_valid(c->rec, c->rec_len) == 0) return 0;
     for (size_t i = 0; i < c->nfields; i++) {
         size_t bad = unika_utf8_valid(c->rec + c->fstart[i], c->flen[i]);
-        if (bad) {
-            size_t saved = c->nfields;
-            c->nfields = i; /* so fail_here names column i+1 */
-            int rc = fail_here(c, err, UNIKA_EUTF8, bad, "invalid UTF-8");
-            c->nfields = saved;
-            return rc;
-        }
+        if (bad) return bad_field(c, err, i, bad);
     }
     return 0;
 }
@@ -452,13 +605,8 @@ int unika_csv_next(unika_csv *c, unika_error *err)
 
     if (!c->started) {
         c->started = 1;
-        /* A UTF-8 byte-order mark opens the file: skip it. A pipe may hand
-         * over fewer than 3 bytes at first, so top up the first block. */
-        int b = peek(c);
-        if (b == READ_ERROR) return io_fail(c, err);
-        if (b == 0xEF && top_up(c, 3) < 0) return io_fail(c, err);
-        if (b >= 0 && c->len - c->pos >= 3 && memcmp(c->buf + c->pos, "\xEF\xBB\xBF", 3) == 0)
-            c->pos += 3;
+        int rc = start(c, err);
+        if (rc < 0) return rc;
     }
 
     /* Skip blank lines. */
@@ -521,7 +669,7 @@ int unika_csv_next(unika_csv *c, unika_error *err)
     }
 
     c->records++;
-    if (!(c->opt.flags & UNIKA_CSV_NO_UTF8_CHECK)) {
+    if (!(c->opt.flags & UNIKA_CSV_NO_UTF8_CHECK) || c->decoding) { /* markers */
         int rc = check_utf8(c, err);
         if (rc < 0) {
             if (c->records == 1 && (c->opt.flags & UNIKA_CSV_HEADER)) c->stopped = rc;
@@ -557,7 +705,13 @@ uint64_t unika_csv_line(const unika_csv *c)
 
 uint64_t unika_csv_bytes_consumed(const unika_csv *c)
 {
-    return c ? c->consumed + c->pos : 0;
+    if (!c) return 0;
+    return c->decoding ? c->raw_consumed : c->consumed + c->pos;
+}
+
+unsigned unika_csv_encoding(const unika_csv *c)
+{
+    return c ? c->encoding : UNIKA_ENCODING_UTF8;
 }
 
 const char *unika_csv_header_name(const unika_csv *c, size_t i)

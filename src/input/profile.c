@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/common.h"
+#include "common/suggest.h"
 #include "unika/profile.h"
 
 #define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
@@ -24,6 +25,8 @@ struct unika_profile {
     char *source;
     char *name;
     char delimiter;
+    unsigned encoding;                     /* unika_encoding of the CSV */
+    int encoding_set;
     char *header[UNIKA_COLUMN_COUNT];      /* mapped CSV header names, or NULL */
     char *date_format[2];                  /* for date, birth_date; NULL = by shape */
     unika_gender_map genders[UNIKA_PROFILE_MAX_GENDER_CODES]; /* codes trimmed */
@@ -201,6 +204,15 @@ static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, 
         if (p->name) return profile_fail(err, UNIKA_EPROFILE, src, line, "'name' repeated");
         return (p->name = dup_n(v, vn)) ? 0 : unika_fail(err, UNIKA_ENOMEM, "out of memory");
     }
+    if (equal_nocase(key, kn, "encoding", 8)) {
+        if (p->encoding_set) return profile_fail(err, UNIKA_EPROFILE, src, line, "'encoding' repeated");
+        if (unika_encoding_from_name(&p->encoding, v, vn) < 0)
+            return profile_fail(err, UNIKA_EPROFILE, src, line,
+                                "encoding must be utf-8, windows-1252, utf-16, utf-16le or "
+                                "utf-16be");
+        p->encoding_set = 1;
+        return 0;
+    }
     if (equal_nocase(key, kn, "delimiter", 9)) {
         if (parse_delimiter(&p->delimiter, v, vn) < 0)
             return profile_fail(err, UNIKA_EPROFILE, src, line,
@@ -374,6 +386,11 @@ char unika_profile_delimiter(const unika_profile *p)
     return p ? p->delimiter : ',';
 }
 
+unsigned unika_profile_encoding(const unika_profile *p)
+{
+    return p ? p->encoding : UNIKA_ENCODING_UTF8;
+}
+
 const char *unika_profile_name(const unika_profile *p)
 {
     return p && p->name ? p->name : "";
@@ -425,6 +442,112 @@ static void value_columns(unika_profile *p)
     p->value_column[UNIKA_COLUMN_DOSSIER] = first_mapped(p, dossier);
 }
 
+/* Header cell i, trimmed. */
+static const char *header_cell(const unika_csv *csv, size_t i, size_t *len)
+{
+    const char *h = unika_csv_field(csv, i, len);
+    trim(&h, len);
+    return h;
+}
+
+long unika_profile_find_column(const unika_profile *p, const unika_csv *csv, unika_column c,
+                               long *near)
+{
+    if (near) *near = -1;
+    if (!p || !csv || (unsigned)c >= UNIKA_COLUMN_COUNT || !p->header[c]) return -1;
+    const char *want = p->header[c];
+    size_t nf = unika_csv_field_count(csv), wn = strlen(want), best_d = (size_t)-1;
+    long found = -2;
+    for (size_t i = 0; i < nf; i++) {
+        size_t len;
+        const char *h = header_cell(csv, i, &len);
+        if (equal_nocase(h, len, want, wn)) {
+            if (found >= 0) {
+                if (near) *near = (long)i;
+                return -3;
+            }
+            found = (long)i;
+            continue;
+        }
+        size_t d = unika_edit_distance(want, wn, h, len);
+        if (d < best_d && unika_suggest_close(want, wn, d)) {
+            best_d = d;
+            if (near) *near = (long)i;
+        }
+    }
+    if (found >= 0 && near) *near = -1;
+    return found;
+}
+
+int unika_profile_header_is_data(const unika_csv *csv)
+{
+    size_t nf = unika_csv_field_count(csv);
+    for (size_t i = 0; i < nf; i++) {
+        size_t len, run = 0;
+        const char *h = unika_csv_field(csv, i, &len);
+        for (size_t k = 0; k < len; k++) {
+            run = h[k] >= '0' && h[k] <= '9' ? run + 1 : 0;
+            if (run == 4) return 1;
+        }
+    }
+    return 0;
+}
+
+/* Appends the header's names to msg (", "-separated, "..." when they do
+ * not all fit). Only for a header that does not look like data. */
+static void append_header(char *msg, size_t cap, const unika_csv *csv, int sentence)
+{
+    size_t nf = unika_csv_field_count(csv), o = strlen(msg);
+    int n = snprintf(msg + o, cap - o, "%s header has %zu column%s: ",
+                     sentence ? " The" : "; the", nf, nf == 1 ? "" : "s");
+    if (n < 0 || (size_t)n >= cap - o) return;
+    o += (size_t)n;
+    for (size_t i = 0; i < nf; i++) {
+        size_t len;
+        const char *h = header_cell(csv, i, &len);
+        const char *sep = i ? ", " : "";
+        if (o + strlen(sep) + len + 5 >= cap) { /* room for ", ..." */
+            snprintf(msg + o, cap - o, "%s...", sep);
+            return;
+        }
+        o += (size_t)snprintf(msg + o, cap - o, "%s%.*s", sep, (int)len, h);
+    }
+}
+
+/* The message for a column the header lacks: the delimiter hint for a
+ * single-field header, else a suggestion and the header's names, unless
+ * the first line looks like data (its cells may be identifiers). */
+static int missing_column(const unika_profile *p, const unika_csv *csv, int c, long near,
+                          unika_error *err)
+{
+    const char *want = p->header[c];
+    unsigned long long line = (unsigned long long)unika_csv_line(csv);
+    size_t nf = unika_csv_field_count(csv);
+    if (err) { err->line = line; err->column = 0; }
+    if (nf == 1)
+        return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
+                             "header line %llu: missing column '%s' (%s); the header has a "
+                             "single field, so the file's delimiter is probably not the "
+                             "profile's '%c'", line, want, column_key(c),
+                             p->delimiter == '\t' ? 'T' : p->delimiter);
+    char msg[UNIKA_ERROR_MESSAGE_BYTES];
+    snprintf(msg, sizeof msg, "header line %llu: missing column '%s' (%s)", line, want,
+             column_key(c));
+    size_t n = strlen(msg); /* not snprintf's count: a long name is cut */
+    if (unika_profile_header_is_data(csv)) {
+        snprintf(msg + n, sizeof msg - n, "; the first line holds numbers, as data does: the "
+                 "file needs its header line");
+    } else {
+        if (near >= 0) {
+            size_t len;
+            const char *h = header_cell(csv, (size_t)near, &len);
+            snprintf(msg + n, sizeof msg - n, "; did you mean '%.*s'?", (int)len, h);
+        }
+        append_header(msg, sizeof msg, csv, near >= 0);
+    }
+    return unika_fail_at(err, UNIKA_ECOLUMN, want, 0, "%s", msg);
+}
+
 int unika_profile_bind(unika_profile *p, const unika_csv *csv, unika_error *err)
 {
     if (!p || !csv) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
@@ -432,35 +555,15 @@ int unika_profile_bind(unika_profile *p, const unika_csv *csv, unika_error *err)
     if (nf == 0) return unika_fail(err, UNIKA_EINVAL, "profile: no header record to bind to");
     p->bound = 0;
     for (int c = 0; c < UNIKA_COLUMN_COUNT; c++) {
-        p->index[c] = -1;
-        if (!p->header[c]) continue;
-        const char *want = p->header[c];
-        for (size_t i = 0; i < nf; i++) {
-            size_t len;
-            const char *h = unika_csv_field(csv, i, &len);
-            trim(&h, &len);
-            if (!equal_nocase(h, len, want, strlen(want))) continue;
-            if (p->index[c] >= 0) {
-                if (err) { err->line = unika_csv_line(csv); err->column = i + 1; }
-                return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
-                                     "header line %llu: column '%s' (%s) appears twice",
-                                     (unsigned long long)unika_csv_line(csv), want,
-                                     column_key(c));
-            }
-            p->index[c] = (long)i;
-        }
-        if (p->index[c] < 0) {
-            if (err) { err->line = unika_csv_line(csv); err->column = 0; }
-            if (nf == 1)
-                return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
-                                     "header line %llu: missing column '%s' (%s); the header "
-                                     "has a single field, so the file's delimiter is probably "
-                                     "not the profile's '%c'",
-                                     (unsigned long long)unika_csv_line(csv), want,
-                                     column_key(c), p->delimiter == '\t' ? 'T' : p->delimiter);
-            return unika_fail_at(err, UNIKA_ECOLUMN, want, 0,
-                                 "header line %llu: missing column '%s' (%s)",
-                                 (unsigned long long)unika_csv_line(csv), want, column_key(c));
+        long near;
+        p->index[c] = unika_profile_find_column(p, csv, (unika_column)c, &near);
+        if (p->index[c] == -2) return missing_column(p, csv, c, near, err);
+        if (p->index[c] == -3) {
+            if (err) { err->line = unika_csv_line(csv); err->column = (uint64_t)near + 1; }
+            return unika_fail_at(err, UNIKA_ECOLUMN, p->header[c], 0,
+                                 "header line %llu: column '%s' (%s) appears twice",
+                                 (unsigned long long)unika_csv_line(csv), p->header[c],
+                                 column_key(c));
         }
     }
     p->header_fields = nf;

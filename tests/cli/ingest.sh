@@ -36,12 +36,13 @@ printf '%s\r\n' 'datum;namn;fodd;kon;land' \
 
 # Without -r: the default recipe, loose (UNIKA_RECIPE_DEFAULT).
 check "half-years with rejects" 0 "" "unika ingest: small.csv: 7 rows read, 5 used, 2 rejected
-  rejected 1 (recipe loose): date: invalid date [UNIKA_EDATE], line 7
-  rejected 1 (recipe loose): name: empty value [UNIKA_EEMPTY], line 8
+  rejected 1 (recipe loose): date: no such day in that month [UNIKA_EDATE], line 7
+  rejected 1 (recipe loose): name: empty [UNIKA_EEMPTY], line 8
   demo_2019H1.uks: 2 rows
   demo_2019H2.uks: 2 rows
   demo_2020H1.uks: 1 row
-unika ingest: wrote 3 sketches to o1" -- \
+unika ingest: wrote 3 sketches to o1
+unika ingest: summary rows_read=7 rows_used=5 rows_rejected=2 max_rejected=none exit=0" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o o1 --rejects rej.csv
 assert "DIR holds exactly the sketches" test "$(ls -A o1 | tr '\n' ' ')" = "demo_2019H1.uks demo_2019H2.uks demo_2020H1.uks "
 assert "no staging directory left" test "$(ls -d o1.* 2>/dev/null)" = ""
@@ -109,13 +110,19 @@ assert "id_auto feeds both identifier recipes" test \
 check "other key" 1 "" "unika ingest: other: key fingerprint: expected $($UNIKA key fingerprint k), got HEX (not the partnership's key)" -- \
     $UNIKA ingest --key other --key-fingerprint "$($UNIKA key fingerprint k)" --profile uppsok.profile --org u uppsok.csv -o r1
 sed -e '1s/;kon\r$/;gender\r/' uppsok.csv >renamed.csv
-check "missing column" 1 "" "unika ingest: renamed.csv: header line 1: missing column 'kon' (gender)" -- \
+check "missing column" 1 "" "unika ingest: renamed.csv: header line 1: missing column 'kon' (gender); the header has 4 columns: datum, namn, fodelsear, gender" -- \
     $UNIKA ingest --key k --profile uppsok.profile --org u renamed.csv -o r2
+sed -e '1s/;namn;/;Nam;/' uppsok.csv >near.csv
+check "missing column: did you mean" 1 "" "unika ingest: near.csv: header line 1: missing column 'namn' (name); did you mean 'Nam'? The header has 4 columns: datum, Nam, fodelsear, kon" -- \
+    $UNIKA ingest --key k --profile uppsok.profile --org u near.csv -o r2
+sed -e '1d' uppsok.csv >headless.csv
+check "a file without its header line: no cell shown" 1 "" "unika ingest: headless.csv: header line 1: missing column 'datum' (date); the first line holds numbers, as data does: the file needs its header line" -- \
+    $UNIKA ingest --key k --profile uppsok.profile --org u headless.csv -o r2
 tr ';' ',' <uppsok.csv >commas.csv
 check "bad delimiter" 1 "" "unika ingest: commas.csv: header line 1: missing column 'datum' (date); the header has a single field, so the file's delimiter is probably not the profile's ';'" -- \
     $UNIKA ingest --key k --profile uppsok.profile --org u commas.csv -o r3
 sed -e '100s/^\([^;]*\);\(.\)/\1;\2\xff/' uppsok.csv >latin1.csv
-check "invalid UTF-8" 1 "" "unika ingest: latin1.csv: line 100, column 2 (namn): invalid UTF-8
+check "invalid UTF-8" 1 "" "unika ingest: latin1.csv: line 100, column 2 (namn): invalid UTF-8; the file looks like Windows-1252: put \"encoding = windows-1252\" in the profile, or save it as \"CSV UTF-8\"
 unika ingest: nothing written" -- \
     $UNIKA ingest --key k --profile uppsok.profile --org u latin1.csv -o r4
 sed -e '200s/;[^;]*\r$/\r/' uppsok.csv >short.csv
@@ -163,12 +170,14 @@ printf '%s\n' 'visit_date,full_name,birth_date,sex,origin,migration_board_id,swe
     '2019-03-06,Zahra Ahmadi,2001,female,Afghanistan,,' >years.csv
 check "loose ingests bare years" 0 "" "unika ingest: years.csv: 3 rows read, 3 used, 0 rejected
   rc_2019H1.uks: 3 rows
-unika ingest: wrote 1 sketch to y1" -- \
+unika ingest: wrote 1 sketch to y1
+unika ingest: summary rows_read=3 rows_used=3 rows_rejected=0 max_rejected=none exit=0" -- \
     $UNIKA ingest --key k --profile rodakorset.profile --org rc years.csv -o y1
 check "dob rejects them, by name" 0 "" "unika ingest: years.csv: 3 rows read, 1 used, 2 rejected
-  rejected 2 (recipe dob): birth_date: invalid date [UNIKA_EDATE], lines 3, 4
+  rejected 2 (recipe dob): birth_date: month unknown [UNIKA_EDATE], lines 3, 4
   rc_2019H1.uks: 1 row
-unika ingest: wrote 1 sketch to y2" -- \
+unika ingest: wrote 1 sketch to y2
+unika ingest: summary rows_read=3 rows_used=1 rows_rejected=2 max_rejected=none exit=0" -- \
     $UNIKA ingest --key k --profile rodakorset.profile --org rc -r dob years.csv -o y2
 
 # ---- usage errors: exit 2 ----------------------------------------------------------

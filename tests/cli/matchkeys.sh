@@ -62,13 +62,14 @@ printf '%s\n' 'datum;namn;fodd;kon;pnr;dossier' \
     '2019-07-03;Omar Hassan;1990-02-02;robot;;' \
     '2019-07-04;;;;;58-789885/1' >small.csv
 check "rejects and drops, by name" 0 "" "unika matchkeys: small.csv: 6 rows read, 4 used, 2 rejected
-  rejected 1: gender: unknown gender code [UNIKA_EGENDER], line 6
-  rejected 1: identity: missing or unknown field [UNIKA_EFIELD], line 5
+  rejected 1: gender: unrecognised code [UNIKA_EGENDER], line 6
+  rejected 1: identity: no identifying value: the record has no name, personnummer, samordningsnummer or dossier number [UNIKA_EFIELD], line 5
   2 values left out, their rows kept:
-  dropped 1: birth_date: invalid date [UNIKA_EDATE], line 4
+  dropped 1: birth_date: no such day in that month [UNIKA_EDATE], line 4
   dropped 1: personnummer: check digit does not match [UNIKA_ECHECKDIGIT], line 3
   3 profiles
-unika matchkeys: wrote small.umk (376 bytes)" -- \
+unika matchkeys: wrote small.umk (376 bytes)
+unika matchkeys: summary rows_read=6 rows_used=4 rows_rejected=2 values_dropped=2 max_rejected=none exit=0" -- \
     mk --profile demo.profile --org demo small.csv -o small.umk --rejects rej.csv
 check "the rejects file: line, column, field, action, never the value" 0 'line,column,field,action,code,message
 3,5,personnummer,dropped,UNIKA_ECHECKDIGIT,"line 3, column 5 (personnummer): check digit does not match"

@@ -19,8 +19,9 @@ printf '%s\r\n' 'datum;namn;fodelsear;kon' \
 printf 'name = small\ndelimiter = ;\ncolumn.date = datum\ncolumn.name = namn\ncolumn.birth_year = fodelsear\ncolumn.gender = kon\ngender.flicka; = F\ngender.pojke = M\n' >small.profile
 
 check "pseudonymize" 0 "" "unika pseudonymize: small.csv: 5 rows read, 4 pseudonymised, 1 rejected
-  rejected 1 (recipe loose): name: empty value [UNIKA_EEMPTY], line 6
-unika pseudonymize: wrote out.csv" -- \
+  rejected 1 (recipe loose): name: empty [UNIKA_EEMPTY], line 6
+unika pseudonymize: wrote out.csv
+unika pseudonymize: summary rows_read=5 rows_used=4 rows_rejected=1 max_rejected=none exit=0" -- \
     $UNIKA pseudonymize --key k --profile small.profile small.csv -o out.csv
 check "output rows" 0 'datum;pseudonym;fodelsear;kon
 2019-06-30;HEX;2001;pojke
@@ -68,7 +69,7 @@ check "too few fields" 1 "" "unika pseudonymize: short.csv: line 2: record has 3
 unika pseudonymize: nothing written" -- \
     $UNIKA pseudonymize --key k --profile small.profile short.csv -o o4.csv
 printf 'datum;namn;fodelsear;kon\r\n2019-06-30;Ali \xe9;2001;pojke\r\n' >latin1.csv
-check "invalid UTF-8" 1 "" "unika pseudonymize: latin1.csv: line 2, column 2 (namn): invalid UTF-8
+check "invalid UTF-8" 1 "" "unika pseudonymize: latin1.csv: line 2, column 2 (namn): invalid UTF-8; the file looks like Windows-1252: put \"encoding = windows-1252\" in the profile, or save it as \"CSV UTF-8\"
 unika pseudonymize: nothing written" -- \
     $UNIKA pseudonymize --key k --profile small.profile latin1.csv -o o5.csv
 for f in o2.csv o3.csv o4.csv o5.csv; do assert "nothing written ($f)" test ! -e $f; done

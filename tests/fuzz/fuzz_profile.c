@@ -53,6 +53,7 @@ static void run_csv(unika_profile *p, const uint8_t *src, size_t n)
     unika_csv_options opt;
     unika_csv_options_init(&opt);
     opt.delimiter = unika_profile_delimiter(p);
+    opt.encoding = unika_profile_encoding(p);
     unika_csv *csv = NULL;
     FUZZ_REQUIRE(unika_csv_new_memory(&csv, n ? (const void *)src : "", n, &opt, NULL) == 0,
                  "csv_new_memory refused the profile's delimiter");

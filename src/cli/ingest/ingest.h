@@ -27,6 +27,8 @@ typedef struct cli_input {
 /* Opens `path` ("-" = stdin), reads the header and binds the profile.
  * Prints the error and returns CLI_INPUT on failure. */
 int cli_input_open(cli_input *in, const char *path, unika_profile *profile);
+/* The same without binding: the header record is read (unika profile check). */
+int cli_input_open_header(cli_input *in, const char *path, const unika_profile *profile);
 void cli_input_close(cli_input *in);
 
 /* The value columns (UNIKA_COLUMN_BIT mask) a recipe needs from a profile;
@@ -50,22 +52,54 @@ int cli_rows_each(cli_input *in, cli_row_fn fn, void *ctx, uint64_t *rows);
  * NULL, checks its fingerprint; prints and returns CLI_INPUT on failure. */
 int cli_load_key(unika_key **key, const char *path, const char *expect_hex);
 
-/* A progress line on stderr, only when stderr is a terminal. */
+/* A progress line on stderr while rows are read: rows, rate and, for a
+ * file, percent and time left. Only when stderr is a terminal, and neither
+ * --quiet nor --no-progress was given. */
 typedef struct cli_progress {
-    int on;
-    double last;
+    int on, shown;
+    double start, last;
     uint64_t total;
 } cli_progress;
 void cli_progress_start(cli_progress *p, uint64_t total_bytes);
 void cli_progress_tick(cli_progress *p, uint64_t rows, uint64_t bytes);
 void cli_progress_end(cli_progress *p);
 
-/* Rejected rows, grouped by (recipe, code, field) for the summary, with the
- * details streamed to an optional --rejects file. */
+/* --max-rejected N|P%: how many rejected rows, or which share of the rows
+ * read, a run may have before it fails with CLI_REJECTED and writes
+ * nothing (its rejects file apart). */
+typedef struct cli_limit {
+    const char *text; /* as given; NULL when there is no limit */
+    int percent;
+    uint64_t n;       /* rows */
+    double p;         /* percent of the rows read */
+} cli_limit;
+
+/* Parses N or P% (0 <= P <= 100); prints a usage error and returns -1 if bad. */
+int cli_limit_parse(cli_limit *l, const char *text);
+
+/* 1 when `rejected` of `read` rows is over the limit. */
+int cli_limit_exceeded(const cli_limit *l, uint64_t rejected, uint64_t read);
+
+/* The refusal: "FILE: R of N rows rejected (P%), more than --max-rejected L
+ * allows: nothing written (OUTPUT)". */
+void cli_limit_refusal(const cli_limit *l, const char *file, uint64_t rejected, uint64_t read,
+                       const char *nothing);
+
+/* The last line on stderr, for scripts (not with --quiet):
+ * "unika CMD: summary rows_read=N rows_used=N rows_rejected=N[ EXTRA]
+ * max_rejected=LIMIT exit=CODE". `extra` is NULL or " key=value...". */
+void cli_summary_line(uint64_t read, uint64_t used, uint64_t rejected, const char *extra,
+                      const cli_limit *l, int exit_code);
+
+/* Rejected rows, grouped by (recipe, field, code, detail) for the summary,
+ * with each row streamed to an optional --rejects file. */
 typedef struct cli_reason {
     char recipe[64];
     int code;
     char field[UNIKA_ERROR_FIELD_BYTES];
+    /* The library's message without its place (line, column, character):
+     * "expected YYYY-MM-DD", "no such day in that month". */
+    char detail[UNIKA_ERROR_MESSAGE_BYTES];
     uint64_t count;
     uint64_t lines[5];
 } cli_reason;

@@ -233,6 +233,23 @@ UNIKA_API UNIKA_NODISCARD int unika_linkage_manifest(const unika_linkage *lk,
 
 /*! unika_link_manifest_free() : frees the text of unika_linkage_manifest(). */
 UNIKA_API void unika_link_manifest_free(char *json);
+/*! unika_linkage_estimates() :
+ *  Counts under linkage error (docs/linkage.md, "The estimator"): for every
+ *  organisation, pair of organisations and all of them, over the whole
+ *  span, each year and each period, for every gender and all, the number
+ *  of distinct people estimated from the resolution (its certain persons
+ *  plus the estimated people behind the records only a name and a birth
+ *  year identify), with a standard error and a 95% interval, beside the
+ *  resolution's own count. Canonical JSON, the same bytes for the same
+ *  resolved linkage on the same platform; *json (NUL-terminated) is freed
+ *  with unika_linkage_estimates_free().
+ *  @return 0; UNIKA_EINVAL (NULL, or not resolved); UNIKA_ELINKAGE (more
+ *          than 64 organisations); UNIKA_ENOMEM. */
+UNIKA_API UNIKA_NODISCARD int unika_linkage_estimates(const unika_linkage *lk, char **json,
+                                                      size_t *size, unika_error *err);
+
+/*! unika_linkage_estimates_free() : frees the text of unika_linkage_estimates(). */
+UNIKA_API void unika_linkage_estimates_free(char *json);
 
 /* Where one input profile went, for evaluation (`unika link
  * --debug-clusters`): indexes only, no key and no personal data. */

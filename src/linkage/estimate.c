@@ -52,7 +52,7 @@ static int push(void **p, size_t *n, size_t *cap, size_t size, const void *item)
 {
     if (*n == *cap) {
         size_t c = *cap ? *cap * 2 : 256;
-        void *q = realloc(*p, c * size);
+        void *q = unika_realloc(*p, *cap * size, c * size);
         if (!q) return -1;
         *p = q;
         *cap = c;
@@ -190,7 +190,7 @@ static uint32_t name_n(const freq *f, uint32_t name, unsigned g)
 static int frequencies(lk_est *e, freq *f)
 {
     memset(f, 0, sizeof *f);
-    f->nc = malloc((e->nckey ? e->nckey : 1) * sizeof *f->nc);
+    f->nc = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *f->nc);
     if (!f->nc) return -1;
     /* distinct names per cluster (keys are sorted by name) */
     for (size_t i = 0; i < e->ncl; i++) {
@@ -225,7 +225,7 @@ static int frequencies(lk_est *e, freq *f)
         if (!w || ys[i] != ys[w - 1]) ys[w++] = ys[i];
     f->years = ys;
     f->nyears = w;
-    f->yshare = calloc(w ? w * 4 : 4, sizeof *f->yshare);
+    f->yshare = unika_calloc(w ? w * 4 : 4, sizeof *f->yshare);
     if (!f->yshare) return -1;
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
@@ -258,7 +258,7 @@ static int frequencies(lk_est *e, freq *f)
 static int mark_rare(lk_est *e)
 {
     typedef struct { uint32_t name, year, gender, c; } hk;
-    hk *h = malloc((e->nckey ? e->nckey : 1) * sizeof *h);
+    hk *h = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *h);
     if (!h) return -1;
     size_t n = 0;
     for (size_t i = 0; i < e->ncl; i++) {
@@ -277,15 +277,15 @@ static int mark_rare(lk_est *e)
                     e->cl[h[a].c].rare = e->cl[h[b].c].rare = 0;
         i = j;
     }
-    free(h);
+    unika_free(h);
     return 0;
 }
 
 static void freq_free(freq *f)
 {
-    free(f->nc);
-    free(f->years);
-    free(f->yshare);
+    unika_free(f->nc);
+    unika_free(f->years);
+    unika_free(f->yshare);
 }
 
 /* ---- weak units ------------------------------------------------------------------------ */
@@ -294,7 +294,7 @@ static int add_units(lk_est *e, const freq *f)
 {
     const unika_linkage *lk = e->lk;
     size_t cap = 0;
-    e->un = calloc(lk->nunits ? lk->nunits : 1, sizeof *e->un);
+    e->un = unika_calloc(lk->nunits ? lk->nunits : 1, sizeof *e->un);
     if (!e->un) return -1;
     for (size_t i = 0; i < lk->nunits; i++) {
         const lk_unit *u = &lk->units[i];
@@ -337,10 +337,10 @@ static int unit_key_cmp(const void *a, const void *b)
 /* The units in (name, year, gender, file) order, for lookups by key. */
 static int sort_units(lk_est *e)
 {
-    unit_key *k = malloc((e->nun ? e->nun : 1) * sizeof *k);
-    e->by_key = malloc((e->nun ? e->nun : 1) * sizeof *e->by_key);
+    unit_key *k = unika_malloc((e->nun ? e->nun : 1) * sizeof *k);
+    e->by_key = unika_malloc((e->nun ? e->nun : 1) * sizeof *e->by_key);
     if (!k || !e->by_key) {
-        free(k);
+        unika_free(k);
         return -1;
     }
     for (size_t i = 0; i < e->nun; i++) {
@@ -349,7 +349,7 @@ static int sort_units(lk_est *e)
     }
     qsort(k, e->nun, sizeof *k, unit_key_cmp);
     for (size_t i = 0; i < e->nun; i++) e->by_key[i] = k[i].idx;
-    free(k);
+    unika_free(k);
     return 0;
 }
 
@@ -378,12 +378,12 @@ int lk_est_new(lk_est **out, const unika_linkage *lk, unika_error *err)
     if (lk->nfiles > LK_EST_MAX_ORGS)
         return unika_fail(err, UNIKA_ELINKAGE, "the estimator takes at most %d organisations, "
                           "got %zu", LK_EST_MAX_ORGS, lk->nfiles);
-    lk_est *e = calloc(1, sizeof *e);
+    lk_est *e = unika_calloc(1, sizeof *e);
     if (!e) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimator");
     e->lk = lk;
     e->nfiles = (unsigned)lk->nfiles;
     size_t caps[4] = {0};
-    e->freq = calloc(1, sizeof *e->freq);
+    e->freq = unika_calloc(1, sizeof *e->freq);
     if (!e->freq) goto nomem;
     for (size_t i = 0; i < lk->nstrong; i++)
         if (add_cluster(e, &lk->strong[i], caps)) goto nomem;
@@ -401,15 +401,15 @@ void lk_est_free(lk_est *e)
 {
     if (!e) return;
     if (e->freq) freq_free(e->freq);
-    free(e->freq);
-    free(e->cl);
-    free(e->ccell);
-    free(e->ckey);
-    free(e->cmain);
-    free(e->un);
-    free(e->uper);
-    free(e->by_key);
-    free(e);
+    unika_free(e->freq);
+    unika_free(e->cl);
+    unika_free(e->ccell);
+    unika_free(e->ckey);
+    unika_free(e->cmain);
+    unika_free(e->un);
+    unika_free(e->uper);
+    unika_free(e->by_key);
+    unika_free(e);
 }
 
 const lk_est_rates *lk_est_rates_of(const lk_est *e) { return &e->rates; }

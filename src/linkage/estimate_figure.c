@@ -86,7 +86,7 @@ static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
             *var = c->o[i].var;
             return 0;
         }
-    double *lam = malloc((e->nun ? e->nun : 1) * 2 * sizeof *lam);
+    double *lam = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *lam);
     if (!lam) return -1;
     double *nname = lam + (e->nun ? e->nun : 1);
     size_t n = 0, unseen = 0;
@@ -113,10 +113,10 @@ static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
         double d = lk_est_ztp_slope(mu) * mu;
         v += lk_est_ztp_var(mu) + d * d / nname[i];
     }
-    free(lam);
+    unika_free(lam);
     if (c->no == c->co) {
         size_t cap = c->co ? c->co * 2 : 64;
-        occ *q = realloc(c->o, cap * sizeof *q);
+        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap * sizeof *q);
         if (!q) return -1;
         c->o = q;
         c->co = cap;
@@ -157,7 +157,7 @@ static size_t patterns(uint64_t orgs, uint64_t **out)
     for (unsigned b = 0; b < 64; b++)
         if (orgs >> b & 1) bit[k++] = (uint8_t)b;
     size_t n = k <= LK_EST_MAX_PATTERN_ORGS ? ((size_t)1 << k) - 1 : k + (size_t)k * (k - 1) / 2;
-    uint64_t *p = malloc(n * sizeof *p);
+    uint64_t *p = unika_malloc(n * sizeof *p);
     if (!p) return 0;
     size_t w = 0;
     if (k <= LK_EST_MAX_PATTERN_ORGS) {
@@ -187,7 +187,7 @@ static int allowed_of(const uint64_t *pats, size_t npat, uint64_t pres, uint32_t
         if ((pats[a] & pres) != pats[a]) continue;
         if (*na == *ca) {
             size_t c = *ca ? *ca * 2 : 1024;
-            uint32_t *q = realloc(*allowed, c * sizeof *q);
+            uint32_t *q = unika_realloc(*allowed, *ca * sizeof *q, c * sizeof *q);
             if (!q) return -1;
             *allowed = q;
             *ca = c;
@@ -207,10 +207,10 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
     pat r = {orgs, s, 0, {0}};
     uint64_t *pats = NULL;
     size_t npat = patterns(orgs, &pats);
-    lk_pat_key *keys = malloc((e->nun ? e->nun : 1) * sizeof *keys);
+    lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * sizeof *keys);
     uint32_t *allowed = NULL;
     size_t na = 0, ca = 0, nk = 0;
-    double *gamma = calloc(npat ? npat : 1, sizeof *gamma);
+    double *gamma = unika_calloc(npat ? npat : 1, sizeof *gamma);
     int rc = -1;
     if (!pats || !keys || !gamma) goto done;
     for (size_t i = 0; i < e->nun;) {
@@ -242,7 +242,7 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
     }
     if (c->np == c->cp) {
         size_t cap = c->cp ? c->cp * 2 : 32;
-        pat *q = realloc(c->p, cap * sizeof *q);
+        pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
         if (!q) goto done;
         c->p = q;
         c->cp = cap;
@@ -251,10 +251,10 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
     *out = &c->p[c->np - 1];
     rc = 0;
 done:
-    free(pats);
-    free(keys);
-    free(allowed);
-    free(gamma);
+    unika_free(pats);
+    unika_free(keys);
+    unika_free(allowed);
+    unika_free(gamma);
     return rc;
 }
 
@@ -296,7 +296,7 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
     scope s = {f->scope, f->code};
     parts p;
     memset(&p, 0, sizeof p);
-    p.inA = malloc((e->ncl ? e->ncl : 1) * sizeof *p.inA);
+    p.inA = unika_malloc((e->ncl ? e->ncl : 1) * sizeof *p.inA);
     if (!p.inA) return -1;
     for (size_t i = 0; i < e->ncl; i++)
         if ((f->genders >> e->cl[i].gender & 1) && cluster_in(e, &e->cl[i], f->orgs, s))
@@ -335,10 +335,10 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;
     if (f->ci_low < (double)p.A) f->ci_low = (double)p.A;   /* the strong clusters are certain */
-    free(p.inA);
+    unika_free(p.inA);
     return 0;
 nomem:
-    free(p.inA);
+    unika_free(p.inA);
     return -1;
 }
 
@@ -346,7 +346,7 @@ nomem:
 static int resolved(const lk_est *e, lk_est_figure *f)
 {
     const unika_linkage *lk = e->lk;
-    uint8_t *seen = calloc(lk->nprofiles ? lk->nprofiles : 1, 1);
+    uint8_t *seen = unika_calloc(lk->nprofiles ? lk->nprofiles : 1, 1);
     if (!seen) return -1;
     scope s = {f->scope, f->code};
     uint64_t n = 0;
@@ -363,7 +363,7 @@ static int resolved(const lk_est *e, lk_est_figure *f)
             n++;
         }
     }
-    free(seen);
+    unika_free(seen);
     f->resolved = n;
     return 0;
 }
@@ -374,8 +374,8 @@ int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++)
         if (figure(e, &c, &fig[i]) || resolved(e, &fig[i])) rc = -1;
-    free(c.o);
-    free(c.p);
+    unika_free(c.o);
+    unika_free(c.p);
     return rc ? unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates") : 0;
 }
 
@@ -391,7 +391,7 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
 {
     const unika_linkage *lk = e->lk;
     /* the periods present, and their years */
-    uint32_t *per = malloc((lk->ncells ? lk->ncells : 1) * sizeof *per);
+    uint32_t *per = unika_malloc((lk->ncells ? lk->ncells : 1) * sizeof *per);
     if (!per) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the figures");
     size_t np = 0;
     for (size_t i = 0; i < lk->ncells; i++) per[np++] = lk->cells[i].period;
@@ -413,16 +413,16 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
         if (lk->params.period != UNIKA_MK_PERIOD_YEAR)
             for (size_t i = 0; i < np && ns < 2 * 4096; i++) sc[ns++] = (scope){LK_SCOPE_PERIOD, per[i]};
     }
-    free(per);
+    unika_free(per);
     uint64_t all = e->nfiles == 64 ? UINT64_MAX : (1ull << e->nfiles) - 1;
     size_t norgs = 1 + e->nfiles + (size_t)e->nfiles * (e->nfiles - 1) / 2;
-    uint64_t *orgs = malloc(norgs * sizeof *orgs);
+    uint64_t *orgs = unika_malloc(norgs * sizeof *orgs);
     static const uint8_t genders[] = {0xF, 1u << UNIKA_GENDER_MALE, 1u << UNIKA_GENDER_FEMALE,
                                       1u << UNIKA_GENDER_OTHER | 1u << UNIKA_GENDER_UNKNOWN};
-    lk_est_figure *f = malloc(norgs * ns * 4 * sizeof *f);
+    lk_est_figure *f = unika_malloc(norgs * ns * 4 * sizeof *f);
     if (!orgs || !f) {
-        free(orgs);
-        free(f);
+        unika_free(orgs);
+        unika_free(f);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the figures");
     }
     size_t k = 0, m = 0;
@@ -440,7 +440,7 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
                 f[m].genders = genders[g];
                 m++;
             }
-    free(orgs);
+    unika_free(orgs);
     *out = f;
     *n = m;
     return 0;

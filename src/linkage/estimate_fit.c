@@ -129,11 +129,11 @@ static void estep(const lk_pat_key *k, const uint32_t *allowed, const uint64_t *
 int lk_est_gamma(const lk_pat_key *keys, size_t n, const uint32_t *allowed, const uint64_t *pats,
                  size_t npat, double lam_all, double *gamma)
 {
-    double *acc = calloc(npat ? npat : 1, sizeof *acc);
-    double *zero = malloc(((size_t)1 << LK_EST_MAX_PRESENT) * sizeof *zero);
+    double *acc = unika_calloc(npat ? npat : 1, sizeof *acc);
+    double *zero = unika_malloc(((size_t)1 << LK_EST_MAX_PRESENT) * sizeof *zero);
     if (!acc || !zero) {
-        free(acc);
-        free(zero);
+        unika_free(acc);
+        unika_free(zero);
         return -1;
     }
     for (size_t a = 0; a < npat; a++) gamma[a] = 0.01;
@@ -152,7 +152,7 @@ int lk_est_gamma(const lk_pat_key *keys, size_t n, const uint32_t *allowed, cons
         }
         if (delta < 1e-7) break;
     }
-    free(acc);
-    free(zero);
+    unika_free(acc);
+    unika_free(zero);
     return 0;
 }

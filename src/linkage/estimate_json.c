@@ -37,7 +37,7 @@ static void put(buf *b, const char *fmt, ...)
     if (b->n + (size_t)k + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->n + (size_t)k + 1) cap *= 2;
-        char *q = realloc(b->s, cap);
+        char *q = unika_realloc(b->s, b->cap, cap);
         if (!q) {
             b->failed = 1;
             return;
@@ -136,7 +136,7 @@ int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out,
     }
     put(&b, "\n  ]\n}\n");
     if (b.failed) {
-        free(b.s);
+        unika_free(b.s);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates file");
     }
     *out = b.s;
@@ -156,7 +156,9 @@ int unika_linkage_estimates(const unika_linkage *lk, char **json, size_t *size, 
     if (rc == 0) rc = lk_est_default_figures(e, &fig, &n, err);
     if (rc == 0) rc = lk_est_run(e, fig, n, err);
     if (rc == 0) rc = lk_est_json(e, fig, n, json, size, err);
-    free(fig);
+    unika_free(fig);
     lk_est_free(e);
     return rc;
 }
+
+void unika_linkage_estimates_free(char *json) { unika_free(json); }

@@ -65,7 +65,7 @@ static void split_rates(const lk_est *e, int skip, int gran, double eps[LK_EST_M
             for (uint32_t k = 0; k < p->ncell; k++) {
                 if (n == cap) {
                     size_t nc = cap ? cap * 2 : 256;
-                    tup *q = realloc(t, nc * sizeof *q);
+                    tup *q = unika_realloc(t, cap * sizeof *q, nc * sizeof *q);
                     if (!q) goto out;
                     t = q;
                     cap = nc;
@@ -86,7 +86,7 @@ static void split_rates(const lk_est *e, int skip, int gran, double eps[LK_EST_M
         }
     }
 out:
-    free(t);
+    unika_free(t);
     double sex = 0, snn = 0;
     for (unsigned f = 0; f < e->nfiles; f++) {
         sex += ex[f];

@@ -117,6 +117,21 @@ int cli_link_make_outputs(cli_link_outputs *o, const unika_linkage *lk,
             rc = cli_fail(v[i].name, &err);
     }
     unika_link_cells_free(cells, n);
+    /* the estimates (docs/linkage.md, "The estimator"), listed and signed like a cell */
+    v = cli_xrealloc(v, (n + 1) * sizeof *v);
+    memset(&v[n], 0, sizeof v[n]);
+    v[n].name = cli_xstrdup(CLI_LINK_ESTIMATES);
+    if (rc == CLI_OK) {
+        char *json = NULL;
+        size_t size = 0;
+        if (unika_linkage_estimates(lk, &json, &size, &err) < 0)
+            rc = cli_fail(CLI_LINK_ESTIMATES, &err);
+        v[n].bytes = cli_xmalloc(size ? size : 1);
+        if (json) memcpy(v[n].bytes, json, size);
+        v[n].size = size;
+        unika_linkage_estimates_free(json);
+    }
+    n++;
     qsort(v, n, sizeof *v, named_cmp);
     for (size_t i = 1; rc == CLI_OK && i < n; i++)
         if (!strcmp(v[i].name, v[i - 1].name)) {

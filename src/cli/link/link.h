@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #define CLI_LINK_MANIFEST "manifest.json"
+#define CLI_LINK_ESTIMATES "estimates.json"
 
 /* One input, once checked. */
 typedef struct cli_link_input {

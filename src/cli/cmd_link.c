@@ -273,10 +273,10 @@ static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells)
             (unsigned long long)st->weak_units, (unsigned long long)st->units_linked,
             (unsigned long long)st->units_ambiguous, (unsigned long long)st->units_joined,
             (unsigned long long)st->units_alone);
-    fprintf(stderr, "unika link: %llu persons (linkage range %llu-%llu); wrote %zu cells and "
-            "%s to %s, signed; resolution %s\n", (unsigned long long)st->persons,
+    fprintf(stderr, "unika link: %llu persons (linkage range %llu-%llu); wrote %zu cells, %s "
+            "and %s to %s, signed; resolution %s\n", (unsigned long long)st->persons,
             (unsigned long long)st->persons_low, (unsigned long long)st->persons_high, cells,
-            CLI_LINK_MANIFEST, g->out, fp);
+            CLI_LINK_ESTIMATES, CLI_LINK_MANIFEST, g->out, fp);
 }
 
 static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_sign_key *signer)
@@ -298,7 +298,7 @@ static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_si
         else rc = cli_stage_commit(stage, g->out, "linkage outputs");
     }
     if (rc == CLI_OK && g->debug_path) rc = write_debug(g->debug_path, lk, g->force);
-    if (rc == CLI_OK) summary(g, lk, o.n);
+    if (rc == CLI_OK) summary(g, lk, o.n - 1); /* the cells: estimates.json is not one */
     cli_link_outputs_free(&o);
     free(info);
     unika_linkage_free(lk);

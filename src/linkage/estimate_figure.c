@@ -323,6 +323,8 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
     double xv;
     f->estimate = combine(e, f, &p, &e->rates, &xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p.A;
+    /* the strong clusters are distinct people for certain: no estimate, nor interval, below */
+    if (f->estimate < (double)p.A) f->estimate = (double)p.A;
     double rep[LK_EST_GROUPS], mean = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) {
         rep[g] = combine(e, f, &p, &e->rep[g], NULL, NULL, NULL, NULL);
@@ -334,7 +336,7 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
     f->se = sqrt(p.var + xv + jk);
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;
-    if (f->ci_low < (double)p.A) f->ci_low = (double)p.A;   /* the strong clusters are certain */
+    if (f->ci_low < (double)p.A) f->ci_low = (double)p.A;
     unika_free(p.inA);
     return 0;
 nomem:

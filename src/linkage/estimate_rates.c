@@ -209,7 +209,7 @@ static void presence(const lk_est *e, int skip, lk_est_rates *r)
             if (!n) continue;
             hit[f]++;
             for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
-                uint32_t t[256];
+                uint32_t t[256] = {0};
                 size_t nt = distinct_periods(e, c, gran, t, 256);
                 for (size_t k = 0; k < nt; k++) {
                     den[gran][f]++;

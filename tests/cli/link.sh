@@ -31,15 +31,28 @@ L() { "$UNIKA" link --roster r.roster --seed linker.seed --sign linker.sec "$@";
 UMK="raddabarnen.umk rodakorset.umk stadsmissionen.umk uppsok.umk"
 
 # ---- the resolution ---------------------------------------------------------------
-check_has "link the four partners" 0 "wrote 156 cells and manifest.json to out, signed" -- \
+check_has "link the four partners" 0 "wrote 156 cells, estimates.json and manifest.json to out, signed" -- \
     L --by gender $UMK -o out --debug-clusters clusters.csv
 assert "a cell per organisation, half-year and gender, and the manifest" \
     test "$(ls out | grep -c '_draw-0\.uks$')" = 156 -a -f out/manifest.json
-assert "every output signed" test "$(ls out | grep -c '\.sig$')" = 157
+assert "every output signed" test "$(ls out | grep -c '\.sig$')" = 158
 check_has "the cells verify as the linker's against the roster" 0 "" -- \
     "$UNIKA" roster check r.roster out/raddabarnen_2019H1_gender-M_draw-0.uks out/manifest.json
 assert "the cells are labelled draw=0" grep -q "draw *= *0" <("$UNIKA" inspect out/uppsok_2019H1_gender-M_draw-0.uks)
 persons=$(grep -o '"persons": [0-9]*' out/manifest.json | grep -o '[0-9]*$')
+assert "the estimates: every figure's interval holds its estimate, the total's resolved count is the manifest's" \
+    python3 -c "
+import json
+e = json.load(open('out/estimates.json')); m = json.load(open('out/manifest.json'))
+assert e['figures'], 'no figures'
+for f in e['figures']:
+    assert f['ci_low'] <= f['estimate'] <= f['ci_high'], f
+    assert f['se'] >= 0, f
+orgs = sorted({o for f in e['figures'] for o in f['orgs']})
+tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == 'all' and f['gender'] == 'all']
+assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
+"
+
 assert "the count lies within 4% of the 3,000 people" test "$persons" -gt 2880 -a "$persons" -lt 3120
 assert "the range holds the count" python3 -c "
 import json; c = json.load(open('out/manifest.json'))['counts']
@@ -142,6 +155,15 @@ fails "a cell changed after the linker signed it" \
 "$UNIKA" sign --force --key linker.sec forged/uppsok_2019H1_gender-M_draw-0.uks >/dev/null
 fails "a forged cell the linker signed" "uppsok_2019H1_gender-M_draw-0.uks: differs from the re-run" \
     forged $UMK
+rm -rf forged && cp -r out forged
+python3 - forged/estimates.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["figures"][0]["estimate"] += 25  # a linker that publishes more people than it found
+json.dump(d, open(sys.argv[1], "w"), indent=1)
+PY
+"$UNIKA" sign --force --key linker.sec forged/estimates.json >/dev/null
+fails "edited estimates the linker signed again" "estimates.json: differs from the re-run" forged $UMK
 rm -rf forged && cp -r out forged
 sed -i "s/\"persons\": $persons/\"persons\": $((persons - 40))/" forged/manifest.json
 "$UNIKA" sign --force --key linker.sec forged/manifest.json >/dev/null

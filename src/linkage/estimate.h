@@ -21,9 +21,10 @@
  *        (typos, a revised year), measured on the strong clusters;
  *   D    the same weak people counted at several partners: key-persons with
  *        partner pattern S are Poisson(gamma_S * lambda_k), gamma fitted by
- *        EM to the partners' presence patterns (time-compatible patterns
- *        only); a person's two records agree on (name, year) with
- *        probability m_pair, measured on the strong clusters, so
+ *        EM to the partners' presence patterns (time is no constraint:
+ *        a person's visits to two partners can lie years apart); a
+ *        person's two records agree on (name, year) with probability
+ *        m_pair, measured on the strong clusters, so
  *        D = sum_S (|S| - 1) gamma_S Lambda / m_pair;
  *   X    strong clusters of A that also have weak records in F (counted in
  *        P already): each with probability 1 - prod_o (1 - r_o psi_o), r_o the

@@ -13,7 +13,7 @@
  * Patterns. Across partners, the key-persons (a person under one key)
  * with partner set S are Poisson(gamma_S * lambda_k), independently for
  * every S. A key is seen at exactly the partners P; only patterns inside
- * P whose partners' records overlap in time are possible (`allowed`). The
+ * P are possible (`allowed`). The
  * E-step needs E[n_S | the union of the patterns is exactly P], by
  * inclusion-exclusion over the subsets J of P:
  *     Pr(union inside J) = exp(-lambda (Gamma - sum_{S allowed, S in J} gamma_S))

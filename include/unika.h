@@ -60,5 +60,6 @@
 #include "unika/csv.h"
 #include "unika/profile.h"
 #include "unika/release.h"
+#include "unika/linkage.h"
 
 #endif /* UNIKA_H */

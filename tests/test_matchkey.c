@@ -267,6 +267,44 @@ START_TEST(one_edit_tokens_meet)
 }
 END_TEST
 
+/* Each deletion names its word: the index of the first TOKEN key with the
+ * word's value; a deletion of two different words is two keys. */
+START_TEST(deletions_name_their_word)
+{
+    unika_matchkeys *m = derive(input("hasan hasan hasib", 0, 0, 0)); /* hsn hsn hsb */
+    uint8_t hsn[16], hsb[16], hs[16];
+    hash(hsn, UNIKA_MK_TOKEN, "hsn");
+    hash(hsb, UNIKA_MK_TOKEN, "hsb");
+    hash(hs, UNIKA_MK_TOKEN_DELETE, "hs");
+    size_t first = 0;
+    while (m->keys[first].type != UNIKA_MK_TOKEN) first++;
+    ck_assert_uint_eq(count_type(m, UNIKA_MK_TOKEN), 3);
+    ck_assert_uint_eq(count_type(m, UNIKA_MK_TOKEN_DELETE), 6); /* sn hn hs, sb hb hs */
+    size_t shared = 0;
+    for (size_t i = 0; i < m->count; i++) {
+        const unika_matchkey *k = &m->keys[i];
+        if (k->type != UNIKA_MK_TOKEN_DELETE) {
+            ck_assert_uint_eq(k->token, 0);
+            continue;
+        }
+        const unika_matchkey *word = &m->keys[first + k->token];
+        ck_assert_uint_eq(word->type, UNIKA_MK_TOKEN);
+        /* the first of equal words: never the second hsn */
+        ck_assert(k->token == 0 || memcmp(word[-1].value, word->value, 16));
+        shared += !memcmp(k->value, hs, 16);
+        if (i > 0 && m->keys[i - 1].type == UNIKA_MK_TOKEN_DELETE)
+            ck_assert(memcmp(m->keys[i - 1].value, k->value, 16) < 0 ||
+                      (!memcmp(m->keys[i - 1].value, k->value, 16) &&
+                       m->keys[i - 1].token < k->token));
+    }
+    ck_assert_uint_eq(shared, 2);
+    /* "hn" is a deletion of hsn only, whatever the order of the words. */
+    unika_matchkeys *o = derive(input("hasib hasan hasan", 0, 0, 0));
+    ck_assert_uint_eq(o->count, m->count);
+    ck_assert_mem_eq(o->keys, m->keys, m->count * sizeof m->keys[0]);
+}
+END_TEST
+
 /* A non-Latin symbol is deleted whole, never a byte of it. */
 START_TEST(non_latin_symbols)
 {
@@ -506,6 +544,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, shifted_years_meet);
     tcase_add_test(tc, swapped_month_day_meets);
     tcase_add_test(tc, one_edit_tokens_meet);
+    tcase_add_test(tc, deletions_name_their_word);
     tcase_add_test(tc, non_latin_symbols);
     tcase_add_test(tc, domains_are_separate);
     tcase_add_test(tc, refusals_by_name);

@@ -179,7 +179,7 @@ START_TEST(round_trip)
     unika_error e = {0};
     ck_assert_msg(unika_mkreader_open_memory(&r, buf, size, &e) == 0, "%s", e.message);
     const unika_mkfile_header *h = unika_mkreader_header(r);
-    ck_assert_uint_eq(h->format_version, 1);
+    ck_assert_uint_eq(h->format_version, 2);
     ck_assert_uint_eq(h->matchkey_version, 1);
     ck_assert_str_eq(h->org, "rodakorset");
     ck_assert_int_eq(h->period, UNIKA_MK_PERIOD_HALF_YEAR);
@@ -426,6 +426,20 @@ START_TEST(writer_refusals)
     bad = r.mk;
     bad.count = 0;
     writer_add_fails(w, &bad, &v, UNIKA_EFORMAT);
+    /* Token indexes: set on a type other than token_delete, past the
+     * tokens, or naming the second of two equal words. */
+    size_t tokens = 0, del = 0;
+    for (size_t i = 0; i < r.mk.count; i++) {
+        tokens += r.mk.keys[i].type == UNIKA_MK_TOKEN;
+        if (r.mk.keys[i].type == UNIKA_MK_TOKEN_DELETE && !del) del = i;
+    }
+    ck_assert_uint_gt(del, 0);
+    bad = r.mk;
+    bad.keys[0].token = 1;
+    writer_add_fails(w, &bad, &v, UNIKA_EFORMAT);
+    bad = r.mk;
+    bad.keys[del].token = (uint8_t)tokens;
+    writer_add_fails(w, &bad, &v, UNIKA_EFORMAT);
     unika_mkvisit bv = v;
     bv.rows = 0;
     writer_add_fails(w, &r.mk, &bv, UNIKA_EINVAL);
@@ -496,7 +510,9 @@ START_TEST(refused_by_name)
     expect(b, n, UNIKA_EMAGIC, "magic", 4);
     memcpy(b, good, n);
     expect(b, 11, UNIKA_ETRUNCATED, "version", 0);
-    b[8] = 2;
+    b[8] = 1; /* the layout before token indexes */
+    expect(b, n, UNIKA_EVERSION, "version", 9);
+    b[8] = 3;
     expect(b, n, UNIKA_EVERSION, "version", 9);
     memcpy(b, good, n);
     b[10] = 2;

@@ -55,6 +55,7 @@
     X(ECHECKSUM,    -76, "checksum mismatch")                                         \
     X(EFORMAT,      -77, "malformed file")                                            \
     X(ELABEL,       -78, "invalid label")                                             \
+    X(ELINKAGE,     -79, "match-key files that cannot be linked together")            \
     X(ECSV,        -100, "malformed CSV")                                             \
     X(EPROFILE,    -101, "invalid profile")                                           \
     X(ECOLUMN,     -102, "missing column")                                            \

@@ -75,14 +75,24 @@ typedef enum unika_matchkey_type {
                                     year precision (docs/matchkeys.md) */
 #define UNIKA_MK_FLAGS_ALL 7u
 
+/*
+ * One match key. `token` ties a TOKEN_DELETE to the word it deletes a
+ * symbol of: the index, among the record's TOKEN keys in their sorted
+ * order, of the first TOKEN key with that word's value (so equal words
+ * share their deletions). A deletion of two different words is two keys.
+ * A resolver needs it to test "these names differ by one edit in one word"
+ * (docs/matchkeys.md). It is 0 for every other type.
+ */
 typedef struct unika_matchkey {
     uint8_t type;                        /* unika_matchkey_type */
     uint8_t value[UNIKA_MATCHKEY_BYTES];
+    uint8_t token;                       /* TOKEN_DELETE: its word's TOKEN index */
 } unika_matchkey;
 
 /*
- * A record's match keys, sorted by (type, value). TOKEN keeps one key per
- * word (a multiset: "mhmd mhmd" gives two); every other type is a set.
+ * A record's match keys, sorted by (type, value, token). TOKEN keeps one key
+ * per word (a multiset: "mhmd mhmd" gives two); TOKEN_DELETE one per
+ * (deletion, word); every other type is a set.
  * Gender is in clear, as recorded (UNKNOWN, MALE, FEMALE, OTHER): it is a
  * cell of every count anyway, and the resolver decides what agrees.
  */

@@ -50,7 +50,7 @@
 #include "key.h"
 #include "matchkey.h"
 
-#define UNIKA_MKFILE_VERSION 1       /* of the layout in docs/matchkeys.md */
+#define UNIKA_MKFILE_VERSION 2       /* of the layout in docs/matchkeys.md */
 #define UNIKA_MK_MAX_BY 4            /* --by fields */
 #define UNIKA_MK_BY_NAME_MAX 64      /* bytes of a --by field name, [a-z0-9_.-] */
 #define UNIKA_MK_VALUE_MAX 256       /* bytes of a --by value (UTF-8, no controls) */
@@ -106,8 +106,8 @@ typedef struct unika_mkfile_header {
 
 /*
  * One profile, as unika_mkreader_next() returns it. `keys` points at
- * key_count entries of UNIKA_MKPROFILE_KEY_BYTES bytes (type, then the 16
- * value bytes), sorted; `visits` at the visit records (docs/matchkeys.md).
+ * key_count entries of UNIKA_MKPROFILE_KEY_BYTES bytes (type, the 16 value
+ * bytes, then the token index of a TOKEN_DELETE), sorted; `visits` at the visit records (docs/matchkeys.md).
  * Both point into the reader's buffer: valid until the next call on the
  * reader. Read them with the accessors below.
  */
@@ -121,7 +121,7 @@ typedef struct unika_mkprofile {
     uint64_t rows;           /* sum of its visits' rows */
     uint64_t index;          /* 0-based position in the file */
 } unika_mkprofile;
-#define UNIKA_MKPROFILE_KEY_BYTES (1 + UNIKA_MATCHKEY_BYTES)
+#define UNIKA_MKPROFILE_KEY_BYTES (2 + UNIKA_MATCHKEY_BYTES)
 
 #ifdef __cplusplus
 extern "C" {
@@ -129,6 +129,13 @@ extern "C" {
 
 /*! unika_mk_period_name() : "half-year", "year", "month", "all"; NULL otherwise. */
 UNIKA_API const char *unika_mk_period_name(unika_mk_period period);
+
+/*! unika_mk_period_label() :
+ *  The label of the period a visit month falls in, as `ingest --period`
+ *  names its cells and `link` its persons' cells: "2019H1" (half-year),
+ *  "2019" (year), "2019-03" (month), "all". dst holds 16 bytes; an unknown
+ *  period gives "". The one rule for period labels. */
+UNIKA_API void unika_mk_period_label(char dst[16], unika_mk_period period, int year, int month);
 
 /* ---- writing --------------------------------------------------------------- */
 

@@ -13,6 +13,8 @@
  *   coordinator: steering ed25519:77b0...         (64 hex digits; signs the roster)
  *   partner: raddabarnen ed25519:8a1f...          (signs for org raddabarnen)
  *   partner: stadsmissionen ed25519:03a1... orgs=stadsmissionen,uppsok
+ *   linker: linker ed25519:77c0... orgs=raddabarnen,stadsmissionen,uppsok
+ *                                                 (optional, at most one)
  *   aggregator: analyst x25519:5b2e...            (optional, at most one)
  *
  * and ROSTER.sig, the coordinator's signature over it (unika/sign.h).
@@ -21,12 +23,14 @@
  * pins (received once, out of band). A roster that is unsigned, changed
  * after signing or signed by another key is refused.
  *
- * Each signing-key line has a role (the line's keyword: `partner`; see
- * ROLES in roster.c, where a new role such as the linker is one line) and
- * the organisations it may sign for (`orgs=`, by default its own name).
- * Verifying a signed file says which key signed it, or exactly why not;
- * unika_roster_authorize() then says whether that key may speak for the
- * organisations the file is labelled with.
+ * Each signing-key line has a role (the line's keyword: `partner` or
+ * `linker`; see ROLES in roster.c) and the organisations it may sign for
+ * (`orgs=`, by default a partner's own name; the linker's always listed:
+ * it signs the cells of a resolution, labelled with the partners'
+ * organisations, with its own key). Verifying a signed file says which key
+ * signed it, or exactly why not; unika_roster_authorize() then says
+ * whether that key may speak for the organisations the file is labelled
+ * with.
  *
  *   unika_roster *r = NULL;
  *   if (unika_roster_load(&r, "partnership.roster", pinned_fp, &err) < 0) report err
@@ -102,6 +106,20 @@ UNIKA_API int unika_roster_set_aggregator(unika_roster *roster, const char *name
                                           const uint8_t key[UNIKA_BOX_PUBLIC_KEY_BYTES],
                                           unika_error *err);
 
+/*! unika_roster_set_linker() :
+ *  Adds the linker (`unika link`) with its signing public key, signing for
+ *  every organisation the partners added so far sign for (add them first).
+ *  Same as unika_roster_add_signer(roster, "linker", pub, ORGS, err).
+ *  @return 0; UNIKA_EINVAL; UNIKA_ENAME; UNIKA_EROSTER (no partner yet, a
+ *          second linker, a name or key already on the roster). */
+UNIKA_API int unika_roster_set_linker(unika_roster *roster, const unika_sign_public *pub,
+                                      unika_error *err);
+
+/*! unika_roster_linker() : the linker's entry, or NULL when the roster
+ *  names none (or roster is NULL). Signatures by it verify through
+ *  unika_roster_verify() like a partner's. */
+UNIKA_API const unika_sign_public *unika_roster_linker(const unika_roster *roster);
+
 /*! unika_roster_parse() :
  *  Parses roster text; it says nothing about who made it (that is
  *  unika_roster_load()'s check). Blank lines and lines starting with '#'
@@ -134,9 +152,9 @@ UNIKA_API UNIKA_NODISCARD int unika_roster_load(unika_roster **out, const char *
 
 /*! unika_roster_format() :
  *  Writes the roster's canonical text (header, serial, partnership key,
- *  coordinator, signing keys in the order added, aggregator) into dst,
- *  NUL-terminated; *written (may be NULL) gets its length. Parsing the
- *  text gives the same roster.
+ *  coordinator, signing keys in the order added — partners, then the
+ *  linker —, aggregator) into dst, NUL-terminated; *written (may be NULL)
+ *  gets its length. Parsing the text gives the same roster.
  *  @return 0; UNIKA_EINVAL (no coordinator); UNIKA_EBUFFER
  *          (UNIKA_ROSTER_MAX_BYTES suffices). */
 UNIKA_API int unika_roster_format(char *dst, size_t dst_capacity, size_t *written,

@@ -49,7 +49,8 @@ int cmd_matchkeys(int argc, char **argv);
 extern const cli_spec cli_spec_keygen, cli_spec_key, cli_spec_profile, cli_spec_ingest,
     cli_spec_pseudonymize, cli_spec_matchkeys, cli_spec_merge, cli_spec_estimate,
     cli_spec_inspect, cli_spec_report, cli_spec_sign_keygen, cli_spec_sign, cli_spec_roster,
-    cli_spec_manifest, cli_spec_box_keygen, cli_spec_seal, cli_spec_open, cli_spec_verify;
+    cli_spec_manifest, cli_spec_box_keygen, cli_spec_seal, cli_spec_open, cli_spec_verify,
+    cli_spec_link_keygen, cli_spec_link, cli_spec_verify_link;
 
 /* ---- messages -------------------------------------------------------------- */
 
@@ -129,6 +130,24 @@ int cli_fsync_dir(const char *dir, unika_error *err);
 /* Directory part of `path` ("." if none); malloc'd. */
 char *cli_dirname(const char *path);
 
+/* ---- output directories (stage.c) ----------------------------------------- */
+
+/* A directory of outputs that appears whole or not at all: write into the
+ * staging directory cli_stage_begin() makes beside DIR (stage has
+ * PATH_MAX bytes), then cli_stage_commit() swaps it into place (an old DIR
+ * is replaced), or cli_stage_abort() removes it. Both print their errors;
+ * begin returns -1, commit CLI_INPUT (or CLI_NOMEM) on failure. */
+int cli_stage_begin(char *stage, const char *out_dir);
+int cli_stage_commit(const char *stage, const char *out_dir, const char *what);
+void cli_stage_abort(const char *stage);
+
+/* Refuses early (prints, returns CLI_INPUT) when DIR cannot be the output:
+ * not a directory; not empty without force; holding anything but regular
+ * files whose names end in one of `kinds` (NULL-terminated), even with
+ * force. `what` names those files in the message. */
+int cli_stage_check_dir(const char *out_dir, int force, const char *const *kinds,
+                        const char *what);
+
 /* ---- JSON ------------------------------------------------------------------ */
 
 /* A minimal streaming JSON writer with comma bookkeeping. Keys are NULL
@@ -187,6 +206,15 @@ int cli_roster_load(unika_roster **out, const char *path, const char *pin);
      "The coordinator's key fingerprint (32 hex digits), or its public key or a pin file: " \
      "the roster counts only if that key signed it (docs/security.md).",                    \
      CLI_FILE, 0}
+
+/* Keeps [A-Za-z0-9.+-] of src and writes '-' for anything else, so a
+ * label value in a file name never holds a separator, a space or a path
+ * character. */
+void cli_slug(char *dst, size_t cap, const char *src);
+
+/* BLAKE2b-256 of a file's bytes, read in a stream (unika_file_digest() of
+ * the whole file). Returns 0 or a UNIKA_E* code with err filled. */
+int cli_file_digest(uint8_t out[UNIKA_DIGEST_BYTES], const char *path, unika_error *err);
 
 /* ---- small parsers --------------------------------------------------------- */
 

@@ -13,5 +13,8 @@ int cmd_seal(int argc, char **argv);
 int cmd_open(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
+int cmd_link_keygen(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_verify_link(int argc, char **argv);
 
 #endif

@@ -49,6 +49,9 @@ static const cli_opt options[] = {
     {"force", 0, NULL, 'f', "Replace an existing OUT.umk (and OUT.umk.sig, the rejects file).",
      NULL, 0},
     {"output", 'o', "OUT.umk", 'o', "The match-key file to write.", CLI_FILE, 0},
+    {"debug-profiles", 0, "FILE", 'D', "For evaluation: each used row's line and the digest of "
+     "its profile (CSV; 'link --debug-clusters' has the same digests: no value, a keyed-hash "
+     "digest).", CLI_FILE, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
 };
 
@@ -74,6 +77,8 @@ static const unsigned ID_STEPS[] = {BIT(NAME), BIT(BIRTH_DATE), BIT(COUNTRY),
 typedef struct mkcmd {
     /* options */
     const char *key_path, *key_fp, *profile_path, *org, *out, *rejects_path, *input, *sign_path;
+    const char *debug_path;
+    FILE *debug;
     cli_categories cat;
     int json, force;
     /* state */
@@ -118,6 +123,7 @@ static int parse_args(mkcmd *g, int argc, char **argv)
         case 'o': g->out = optarg; break;
         case 'K': g->key_fp = optarg; break;
         case 'S': g->sign_path = optarg; break;
+        case 'D': g->debug_path = optarg; break;
         case 'M':
             if (cli_limit_parse(&g->limit, optarg) < 0) return CLI_USAGE;
             break;
@@ -293,6 +299,14 @@ static int matchkeys_row(void *ctx, uint64_t line)
     v.rows = 1;
     if (unika_mkwriter_add(g->writer, &g->keys, &v, &err) < 0) return cli_fail(NULL, &err);
     g->rows_used++;
+    if (g->debug) {
+        uint8_t d[16];
+        char hex[33];
+        (void)unika_mkprofile_id_digest(d, &g->keys);
+        unika_hex_encode(hex, d, sizeof d);
+        hex[32] = '\0';
+        fprintf(g->debug, "%llu,%s\n", (unsigned long long)line, hex);
+    }
     return CLI_OK;
 }
 
@@ -416,14 +430,26 @@ static int run(mkcmd *g)
         g->rejected.detail = g->dropped.detail = rej.fp;
         fputs("line,column,field,action,code,message\n", rej.fp);
     }
+    cli_out dbg = {0};
+    if (g->debug_path) {
+        if (cli_out_open(&dbg, g->debug_path, g->force, 0644, &err) < 0) {
+            if (rej.tmp) cli_out_abort(&rej);
+            cli_input_close(&g->in);
+            return cli_fail(NULL, &err);
+        }
+        g->debug = dbg.fp;
+        fputs("line,profile_digest\n", dbg.fp);
+    }
     rc = cli_rows_each(&g->in, matchkeys_row, g, &g->rows_read);
     cli_input_close(&g->in);
     /* Too many rejected rows: no file, as for ingest (the rejects file says why). */
     int over = rc == CLI_OK && cli_limit_exceeded(&g->limit, g->rejected.total, g->rows_read);
     if (rc == CLI_OK && !over) rc = write_outputs(g);
     if (rc == CLI_OK && g->rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
+    if (rc == CLI_OK && g->debug_path && cli_out_commit(&dbg, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc != CLI_OK) {
         if (rej.tmp) cli_out_abort(&rej);
+        if (dbg.tmp) cli_out_abort(&dbg);
         cli_errorf("nothing written");
         return rc;
     }

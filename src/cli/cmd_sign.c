@@ -78,6 +78,8 @@ static const cli_opt roster_make_options[] = {
      "its own name).", NULL, CLI_REPEAT},
     {"aggregator", 0, "NAME=BOX.pub", 'g', "The aggregator's name and public box key.",
      NULL, 0},
+    {"linker", 0, "LINKER.pub", 'l', "The linker's public signing key (from 'unika "
+     "sign-keygen --name linker').", CLI_FILE, 0},
     {"output", 'o', "ROSTER", 'o', "The roster to write. Required.", CLI_FILE, 0},
     {"force", 0, NULL, 'f', "Replace ROSTER (and ROSTER.sig) if it exists.", NULL, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
@@ -86,10 +88,11 @@ static const cli_opt roster_make_options[] = {
 static const cli_spec roster_make_spec = {
     "roster make", "write a roster signed by the coordinator",
     "--key-fingerprint HEX --sign COORDINATOR.sec [--serial N] [--orgs PARTNER=ORG,ORG]...\n"
-    "[--aggregator NAME=BOX.pub] -o ROSTER [--force] PARTNER.pub...",
+    "[--aggregator NAME=BOX.pub] [--linker LINKER.pub] -o ROSTER [--force] PARTNER.pub...",
     "Writes a roster naming the partnership key (its fingerprint, from 'unika key "
     "fingerprint'), the coordinator (the key given to --sign), each partner's public signing "
     "key and the organisations it may sign for (its own name unless --orgs), optionally the "
+    "linker's public signing key (signing for every partner's organisations) and the "
     "aggregator's public box key; and ROSTER.sig, the coordinator's signature.",
     roster_make_options, CLI_FILE, 0, NULL, NULL};
 
@@ -381,7 +384,7 @@ static int roster_check(int argc, char **argv)
 }
 
 typedef struct make_args {
-    const char *fp_hex, *agg, *out, *sign;
+    const char *fp_hex, *agg, *out, *sign, *linker;
     const char *orgs[UNIKA_ROSTER_MAX_PARTNERS]; /* "NAME=ORG,ORG" */
     size_t norgs;
     unsigned long long serial;
@@ -394,6 +397,7 @@ static int make_opt(make_args *a, int c)
     switch (c) {
     case 'k': a->fp_hex = optarg; break;
     case 'g': a->agg = optarg; break;
+    case 'l': a->linker = optarg; break;
     case 'o': a->out = optarg; break;
     case 'f': a->force = 1; break;
     case 's': a->sign = optarg; break;
@@ -419,6 +423,16 @@ static const char *orgs_for(const make_args *a, const char *name)
     for (size_t i = 0; i < a->norgs; i++)
         if (!strncmp(a->orgs[i], name, n) && a->orgs[i][n] == '=') return a->orgs[i] + n + 1;
     return NULL;
+}
+
+static int add_linker(unika_roster *roster, const char *path)
+{
+    unika_error err = {0};
+    unika_sign_public pub;
+    if (unika_sign_public_load(&pub, path, &err) < 0 ||
+        unika_roster_set_linker(roster, &pub, &err) < 0)
+        return cli_fail(path, &err);
+    return 0;
 }
 
 static int add_aggregator(unika_roster *roster, const char *agg)
@@ -491,6 +505,7 @@ static int roster_make(int argc, char **argv)
         goto done;
     }
     if ((rc = add_partners(roster, &a, argv + optind, argc - optind)) ||
+        (a.linker && (rc = add_linker(roster, a.linker))) ||
         (a.agg && (rc = add_aggregator(roster, a.agg)))) {
         status = rc;
         goto done;
@@ -499,8 +514,9 @@ static int roster_make(int argc, char **argv)
         cli_fail(NULL, &err);
         goto done;
     }
-    printf("%s: %zu partner(s)%s, serial %llu, signed by coordinator %s -> %s.sig\n", a.out,
-           unika_roster_partner_count(roster), a.agg ? " and the aggregator" : "", a.serial,
+    printf("%s: %zu partner(s)%s%s, serial %llu, signed by coordinator %s -> %s.sig\n", a.out,
+           unika_roster_partner_count(roster) - (a.linker ? 1 : 0),
+           a.linker ? ", the linker" : "", a.agg ? " and the aggregator" : "", a.serial,
            cpub.name, a.out);
     status = CLI_OK;
 done:

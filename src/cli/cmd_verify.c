@@ -43,6 +43,11 @@ static const cli_opt options[] = {
     {"without-manifests", 0, NULL, 'W', "Do not check the deliveries' completeness (a file left "
      "out, or replaced by an older version, goes unnoticed).", NULL, 0},
     {"quiet", 'q', NULL, 'q', "Print only the failures and the summary line.", NULL, 0},
+    {"link-manifest", 0, "M", 'M', "The report is over a linker's cells: M is the "
+     "manifest.json 'unika link' wrote beside them, signed by the roster's linker; the cells "
+     "must be the linker's, under its resolution fingerprint, and exactly the manifest's "
+     "(re-run the resolution itself with 'unika verify-link'). Partners' manifests do not "
+     "apply to a linker's cells.", CLI_FILE, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
 };
 
@@ -50,7 +55,7 @@ const cli_spec cli_spec_verify = {
     "verify", "audit a report: signatures, inputs, and every figure recomputed",
     "--roster ROSTER --coordinator FP|FILE --report REPORT.json [--release-key FILE]\n"
     "[--rendering FILE]... [--partnership FILE] [--manifest FILE]... [--without-manifests] "
-    "[--quiet] SKETCH...|DIR...",
+    "[--link-manifest M] [--quiet] SKETCH...|DIR...",
     "Audits a report (the JSON of 'unika report --format json') against the partners' "
     "signed sketch files: the roster counts only if the pinned coordinator signed it; every "
     "file must be signed by a key the roster lets sign for the file's organisations, under "
@@ -68,6 +73,7 @@ const cli_spec cli_spec_verify = {
 
 typedef struct verify_opts {
     const char *roster_path, *report_path, *release_path, *pin, *partnership_path;
+    const char *link_manifest_path;
     int quiet, without_manifests;
     char **renderings, **manifests;
     size_t nrenderings, nmanifests;
@@ -96,6 +102,7 @@ static int parse_args(verify_opts *o, int argc, char **argv)
         case 'A': o->partnership_path = optarg; break;
         case 'm': push(&o->manifests, &o->nmanifests, optarg); break;
         case 'W': o->without_manifests = 1; break;
+        case 'M': o->link_manifest_path = optarg; break;
         default: return cli_opt_exit(c);
         }
     }
@@ -146,6 +153,39 @@ static void free_list(char **v, size_t n)
     free(v);
 }
 
+/* The resolution fingerprint of a manifest the roster's linker signed. */
+static int link_manifest(uint8_t fp[UNIKA_FINGERPRINT_BYTES], const char *path,
+                         const unika_roster *roster)
+{
+    unika_error err = {0};
+    const unika_sign_public *who = NULL;
+    if (unika_roster_verify_file(&who, roster, path, NULL, &err) < 0) {
+        cli_errorf("%s: %s", path, err.message);
+        return CLI_INPUT;
+    }
+    if (who != unika_roster_linker(roster)) {
+        cli_errorf("%s: signed by \"%s\", not by the roster's linker", path, who->name);
+        return CLI_INPUT;
+    }
+    char *text = NULL;
+    size_t size = 0;
+    unika_json *m = NULL;
+    if (cli_read_file(&text, &size, path, RP_REPORT_MAX, &err) < 0 ||
+        unika_json_parse(&m, text, size, &err) < 0) {
+        free(text);
+        return cli_fail(path, &err);
+    }
+    const char *hex = unika_json_str(m, "resolution_fingerprint");
+    int rc = CLI_OK;
+    if (!hex || unika_hex_decode(fp, UNIKA_FINGERPRINT_BYTES, hex, strlen(hex)) != 0) {
+        cli_errorf("%s: no resolution_fingerprint", path);
+        rc = CLI_INPUT;
+    }
+    unika_json_free(m);
+    free(text);
+    return rc;
+}
+
 static int run(verify_opts *o)
 {
     unika_error err = {0};
@@ -169,6 +209,10 @@ static int run(verify_opts *o)
         cli_errorf("%s: not a report verify can read: %s", o->report_path, err.message);
         rc = err.code == UNIKA_ENOMEM ? CLI_NOMEM : CLI_INPUT;
     }
+    uint8_t resolution[UNIKA_FINGERPRINT_BYTES];
+    if (!rc && o->link_manifest_path)
+        rc = link_manifest(resolution, o->link_manifest_path, roster);
+    if (o->link_manifest_path) o->without_manifests = 1; /* the linker's manifest lists its cells */
     if (!rc) rc = rp_collect(&paths, &np, o->args, o->nargs);
     if (!rc && !o->without_manifests)
         for (size_t i = 0; i < o->nargs; i++) {
@@ -178,7 +222,8 @@ static int run(verify_opts *o)
     if (!rc) {
         audit_options ao = {o->report_path, o->roster_path, o->quiet, release_key,
                             o->renderings, o->nrenderings, o->manifests, o->nmanifests,
-                            o->without_manifests, o->partnership_path ? &partnership : NULL};
+                            o->without_manifests, o->partnership_path ? &partnership : NULL,
+                            o->link_manifest_path ? resolution : NULL};
         audit_report rep = {root, bytes, n};
         rc = audit_run(&rep, roster, paths, np, &ao) ? CLI_INPUT : CLI_OK;
     }

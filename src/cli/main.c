@@ -22,9 +22,9 @@
 
 /* The commands in `unika --help` order: C name (spec cli_spec_<x>, function cmd_<x>). */
 #define COMMANDS(X)                                                                       \
-    X(keygen) X(key) X(profile) X(ingest) X(pseudonymize) X(matchkeys) X(merge)          \
-    X(estimate) X(inspect) X(report) X(sign_keygen) X(sign) X(roster) X(manifest)   \
-    X(box_keygen) X(seal) X(open) X(verify)
+    X(keygen) X(key) X(profile) X(ingest) X(pseudonymize) X(matchkeys) X(link_keygen)     \
+    X(link) X(merge) X(estimate) X(inspect) X(report) X(sign_keygen) X(sign) X(roster)    \
+    X(manifest) X(box_keygen) X(seal) X(open) X(verify) X(verify_link)
 
 #define SPEC_PTR(x) &cli_spec_##x,
 #define RUN_PTR(x) cmd_##x,
@@ -61,7 +61,10 @@ static void version(void)
 {
     static const char *const rows[][3] = {
         {"sketch file (.uks)", "format 1", "docs/format.md"},
-        {"match-key file (.umk)", "format 1, match keys 1", "docs/matchkeys.md"},
+        {"match-key file (.umk)", "format 2, match keys 1 (format 1 refused)",
+         "docs/matchkeys.md"},
+        {"linker seed", "unika-link-seed v1", "docs/linkage.md"},
+        {"linkage manifest", "schema unika-linkage-manifest 1", "docs/linkage.md"},
         {"pseudonym encoding", "1; recipes unika-recipe-v1", "docs/pseudonyms.md"},
         {"partnership key file", "unika-key v1", "docs/keys.md"},
         {"signing keys, signatures", "unika-sign-*-key v1, unika-signature v1",

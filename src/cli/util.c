@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 
 const char *cli_prog = "";
@@ -373,4 +375,36 @@ int cli_path_join(char *dst, size_t cap, const char *a, const char *sep, const c
 {
     int n = snprintf(dst, cap, "%s%s%s", a, sep, b);
     return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/* Keeps [A-Za-z0-9.+-] and writes '-' for anything else, so a file name
+ * never holds a separator, a space or a path character. */
+void cli_slug(char *dst, size_t cap, const char *src)
+{
+    size_t o = 0;
+    for (; *src && o + 1 < cap; src++) {
+        char ch = *src;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '.' || ch == '+' || ch == '-';
+        dst[o++] = ok ? ch : '-';
+    }
+    dst[o] = '\0';
+}
+
+int cli_file_digest(uint8_t out[UNIKA_DIGEST_BYTES], const char *path, unika_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cli_set_error(err, errno == ENOENT ? UNIKA_ENOENT : UNIKA_EIO, NULL,
+                             "cannot open: %s", strerror(errno));
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, UNIKA_DIGEST_BYTES);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) crypto_generichash_update(&st, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) return cli_set_error(err, UNIKA_EIO, NULL, "cannot read");
+    crypto_generichash_final(&st, out, UNIKA_DIGEST_BYTES);
+    return 0;
 }

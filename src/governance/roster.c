@@ -29,9 +29,10 @@
 /* The roles a roster line can give a signing key: the line's keyword, and
  * whether, without orgs=, the key signs for the organisation of its own
  * name. Every role signs data files for its organisations only
- * (unika_roster_authorize()). Adding a role is one line: the linker, which
- * resolves the partners' match-key files into persons (issue 11), would be
- * {"linker", 0}, its organisations always listed. */
+ * (unika_roster_authorize()). The linker, which resolves the partners'
+ * match-key files into persons (`unika link`), signs cells labelled with
+ * the partners' organisations: its line always lists them, and there is at
+ * most one. */
 typedef struct roster_role {
     const char *name;
     int own_org_default;
@@ -39,7 +40,10 @@ typedef struct roster_role {
 
 static const roster_role ROLES[] = {
     {"partner", 1},
+    {"linker", 0},
 };
+
+#define ROLE_LINKER 1 /* ROLES[ROLE_LINKER] */
 
 #define N_ROLES (sizeof ROLES / sizeof ROLES[0])
 
@@ -164,6 +168,8 @@ int unika_roster_add_signer(unika_roster *roster, const char *role, const unika_
                           UNIKA_ROSTER_MAX_PARTNERS);
     if (!orgs && !ROLES[k].own_org_default)
         return unika_fail(err, UNIKA_EROSTER, "a %s must list its organisations (orgs=)", role);
+    if (k == ROLE_LINKER && unika_roster_linker(roster))
+        return unika_fail(err, UNIKA_EROSTER, "a second linker (a roster names at most one)");
     char *copy = NULL;
     if ((rc = copy_orgs(&copy, orgs ? orgs : pub->name, err)) < 0) return rc;
     if ((rc = grow(roster, err)) < 0) {
@@ -180,6 +186,51 @@ int unika_roster_add_partner(unika_roster *roster, const unika_sign_public *pub,
                              unika_error *err)
 {
     return unika_roster_add_signer(roster, "partner", pub, NULL, err);
+}
+
+const unika_sign_public *unika_roster_linker(const unika_roster *roster)
+{
+    for (size_t i = 0; roster && i < roster->n_partners; i++)
+        if (roster->signers[i].role == ROLE_LINKER) return &roster->partners[i];
+    return NULL;
+}
+
+/* 1 when the comma-separated `list` holds the name p[0..len). */
+static int lists(const char *list, const char *p, size_t len)
+{
+    for (const char *q = list; *q; q += strcspn(q, ",") + (q[strcspn(q, ",")] == ','))
+        if (strcspn(q, ",") == len && !memcmp(q, p, len)) return 1;
+    return 0;
+}
+
+/* The linker signs for every organisation the partners sign for: those on
+ * the roster now (add the partners first), each once. */
+int unika_roster_set_linker(unika_roster *roster, const unika_sign_public *pub,
+                            unika_error *err)
+{
+    if (!roster || !pub) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    size_t n = 1;
+    for (size_t i = 0; i < roster->n_partners; i++) n += strlen(roster->signers[i].orgs) + 1;
+    char *orgs = unika_calloc(n, 1);
+    if (!orgs) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the roster");
+    size_t off = 0;
+    for (size_t i = 0; i < roster->n_partners; i++) {
+        if (roster->signers[i].role == ROLE_LINKER) continue;
+        for (const char *p = roster->signers[i].orgs; *p;) {
+            size_t len = strcspn(p, ",");
+            if (!lists(orgs, p, len)) {
+                if (off) orgs[off++] = ',';
+                memcpy(orgs + off, p, len);
+                off += len;
+                orgs[off] = '\0';
+            }
+            p += len + (p[len] == ',');
+        }
+    }
+    int rc = off ? unika_roster_add_signer(roster, ROLES[ROLE_LINKER].name, pub, orgs, err)
+                 : unika_fail(err, UNIKA_EROSTER, "the linker needs the partners on the roster first");
+    unika_free(orgs);
+    return rc;
 }
 
 int unika_roster_set_coordinator(unika_roster *roster, const unika_sign_public *pub,

@@ -122,6 +122,7 @@ static void put(unika_matchkeys *out, const unika_key *key, unsigned type, const
 {
     unika_matchkey *k = &out->keys[out->count++];
     k->type = (uint8_t)type;
+    k->token = 0;
     mk_hash(k->value, key, TYPES[type].domain, v, n);
 }
 
@@ -163,11 +164,15 @@ static size_t symbol_len(unsigned char c)
     return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
 }
 
-/* TOKEN for the skeleton t[0..n); TOKEN_DELETE for each one-symbol deletion
- * of it when it has at least 3 symbols (so a deletion keeps 2). */
-static void put_token(unika_matchkeys *out, const unika_key *key, const char *t, size_t n)
+/* TOKEN for the skeleton t[0..n), the word-th of the name; TOKEN_DELETE for
+ * each one-symbol deletion of it when it has at least 3 symbols (so a
+ * deletion keeps 2). Both carry the word's position in `token` until
+ * canonical() turns it into the index of the word's TOKEN key. */
+static void put_token(unika_matchkeys *out, const unika_key *key, const char *t, size_t n,
+                      uint8_t word)
 {
     put(out, key, UNIKA_MK_TOKEN, t, n);
+    out->keys[out->count - 1].token = word;
     size_t start[VALUE_MAX], k = 0;
     for (size_t i = 0; i < n; i += symbol_len((unsigned char)t[i])) start[k++] = i;
     if (k < 3) return;
@@ -177,6 +182,7 @@ static void put_token(unika_matchkeys *out, const unika_key *key, const char *t,
         memcpy(del, t, start[s]);
         memcpy(del + start[s], t + start[s] + len, n - start[s] - len);
         put(out, key, UNIKA_MK_TOKEN_DELETE, del, n - len);
+        out->keys[out->count - 1].token = word;
     }
     sodium_memzero(del, n);
 }
@@ -195,10 +201,11 @@ static int put_name(unika_matchkeys *out, const unika_key *key, const unika_matc
         /* The tokens come first in the types' order (TOKEN < TOKEN_DELETE),
          * so both are collected and sorted after. */
         size_t i = 0;
+        uint8_t word = 0; /* < 128: words of a name under 256 bytes */
         while (i < len) {
             size_t j = i;
             while (j < len && buf[j] != ' ') j++;
-            put_token(out, key, buf + i, j - i);
+            put_token(out, key, buf + i, j - i, word++);
             i = j + 1;
         }
     }
@@ -269,13 +276,32 @@ static int key_cmp(const void *a, const void *b)
 {
     const unika_matchkey *x = a, *y = b;
     if (x->type != y->type) return x->type < y->type ? -1 : 1;
-    return memcmp(x->value, y->value, UNIKA_MATCHKEY_BYTES);
+    int c = memcmp(x->value, y->value, UNIKA_MATCHKEY_BYTES);
+    return c ? c : (x->token > y->token) - (x->token < y->token);
 }
 
-/* Sorts by (type, value) and drops repeated TOKEN_DELETE keys (two words,
- * or two symbols of one word, can give one deletion). */
+/* Sorts by (type, value, token), with `token` turned from a word's position
+ * into its TOKEN key's index (the first of equal words), and drops repeated
+ * TOKEN_DELETE keys (two symbols of one word, or two equal words, can give
+ * one deletion). TOKEN keys sort by value alone: their positions are read
+ * out and cleared before the final sort. */
 static void canonical(unika_matchkeys *out)
 {
+    qsort(out->keys, out->count, sizeof out->keys[0], key_cmp);
+    uint8_t index_of_word[128];
+    size_t first = 0, tokens = 0;
+    while (first < out->count && out->keys[first].type < UNIKA_MK_TOKEN) first++;
+    for (size_t i = first; i < out->count && out->keys[i].type == UNIKA_MK_TOKEN; i++, tokens++) {
+        size_t run = tokens; /* equal words share the index of the first */
+        while (run > 0 && !memcmp(out->keys[first + run - 1].value, out->keys[i].value,
+                                  UNIKA_MATCHKEY_BYTES))
+            run--;
+        index_of_word[out->keys[i].token & 127] = (uint8_t)run;
+        out->keys[i].token = 0;
+    }
+    for (size_t i = first + tokens; i < out->count; i++)
+        if (out->keys[i].type == UNIKA_MK_TOKEN_DELETE)
+            out->keys[i].token = index_of_word[out->keys[i].token & 127];
     qsort(out->keys, out->count, sizeof out->keys[0], key_cmp);
     size_t w = 0;
     for (size_t r = 0; r < out->count; r++) {

@@ -191,6 +191,8 @@ static void emit_all(emitter *e, const unika_mkwriter *w, const plan *p)
     emit_header(e, w, p);
     size_t c = 0;
     uint8_t v[MK_VISIT_FIXED + 2 * UNIKA_MK_MAX_BY] = {0};
+    /* the writer refuses more than UNIKA_MK_MAX_BY fields; said again for the compiler */
+    size_t nby = w->by_count < UNIKA_MK_MAX_BY ? w->by_count : UNIKA_MK_MAX_BY;
     for (size_t r = 0; r < p->nprofiles; r++) {
         emit(e, p->profiles[r]->id, p->profiles[r]->id_len);
         uint8_t count[MK_VISIT_COUNT_BYTES];
@@ -200,9 +202,9 @@ static void emit_all(emitter *e, const unika_mkwriter *w, const plan *p)
             const out_cell *o = &p->cells[c];
             unika_store16_le(v, o->year);
             v[2] = o->month;
-            for (size_t f = 0; f < w->by_count; f++) unika_store16_le(v + 4 + 2 * f, o->value[f]);
-            unika_store32_le(v + 4 + 2 * w->by_count, o->rows);
-            emit(e, v, unika_mk_visit_bytes(w->by_count));
+            for (size_t f = 0; f < nby; f++) unika_store16_le(v + 4 + 2 * f, o->value[f]);
+            unika_store32_le(v + 4 + 2 * nby, o->rows);
+            emit(e, v, unika_mk_visit_bytes(nby));
         }
     }
     uint8_t sum[MK_CHECKSUM_BYTES];

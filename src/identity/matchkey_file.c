@@ -37,6 +37,36 @@ const char *unika_mk_period_name(unika_mk_period period)
                ? PERIOD_NAMES[period] : NULL;
 }
 
+/* Hand-formatted: `ingest` calls it for every row. */
+static void put_digits(char *dst, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10) dst[i] = (char)('0' + v % 10);
+}
+
+void unika_mk_period_label(char dst[16], unika_mk_period period, int year, int month)
+{
+    switch (period) {
+    case UNIKA_MK_PERIOD_HALF_YEAR:
+        put_digits(dst, year, 4);
+        dst[4] = 'H';
+        dst[5] = month <= 6 ? '1' : '2';
+        dst[6] = '\0';
+        break;
+    case UNIKA_MK_PERIOD_YEAR:
+        put_digits(dst, year, 4);
+        dst[4] = '\0';
+        break;
+    case UNIKA_MK_PERIOD_MONTH:
+        put_digits(dst, year, 4);
+        dst[4] = '-';
+        put_digits(dst + 5, month, 2);
+        dst[7] = '\0';
+        break;
+    case UNIKA_MK_PERIOD_ALL: memcpy(dst, "all", 4); break;
+    default: dst[0] = '\0';
+    }
+}
+
 /* ---- checks shared with the reader ------------------------------------------ */
 
 size_t unika_mk_org_check(const uint8_t *s, size_t len)
@@ -57,6 +87,18 @@ static int single_valued(unsigned type)
     return type != UNIKA_MK_TOKEN && type != UNIKA_MK_TOKEN_DELETE;
 }
 
+/* A TOKEN_DELETE's `token` must name a TOKEN key (tokens sort before
+ * deletions) that is the first of its equal words; every other type has 0. */
+static int token_index_bad(const uint8_t *keys, const uint8_t *k, size_t first_token,
+                           size_t tokens)
+{
+    unsigned t = k[1 + UNIKA_MATCHKEY_BYTES];
+    if (k[0] != UNIKA_MK_TOKEN_DELETE) return t != 0;
+    if (t >= tokens) return 1;
+    const uint8_t *word = keys + (first_token + t) * UNIKA_MKPROFILE_KEY_BYTES;
+    return t > 0 && !memcmp(word + 1, word + 1 - UNIKA_MKPROFILE_KEY_BYTES, UNIKA_MATCHKEY_BYTES);
+}
+
 static int identity_fail(const char **what, size_t *at, const char *text, size_t i)
 {
     *what = text;
@@ -74,6 +116,7 @@ int unika_mk_identity_check(unsigned gender, unsigned flags, const uint8_t *keys
     if (key_count == 0 || key_count > UNIKA_MATCHKEYS_MAX)
         return identity_fail(what, at, "key count is not 1..512", key_count);
     unsigned seen[UNIKA_MK_TYPE_MAX + 1] = {0};
+    size_t first_token = 0;
     for (size_t i = 0; i < key_count; i++) {
         const uint8_t *k = keys + i * UNIKA_MKPROFILE_KEY_BYTES;
         if (k[0] < 1 || k[0] > UNIKA_MK_TYPE_MAX)
@@ -81,12 +124,16 @@ int unika_mk_identity_check(unsigned gender, unsigned flags, const uint8_t *keys
         if (i > 0) {
             const uint8_t *p = k - UNIKA_MKPROFILE_KEY_BYTES;
             int c = memcmp(p, k, UNIKA_MKPROFILE_KEY_BYTES);
-            if (c > 0) return identity_fail(what, at, "keys not sorted by (type, value)", i);
+            if (c > 0) return identity_fail(what, at, "keys not sorted by (type, value, token)", i);
             if (c == 0 && k[0] != UNIKA_MK_TOKEN)
                 return identity_fail(what, at, "a key repeated (only tokens may repeat)", i);
         }
         if (seen[k[0]]++ && single_valued(k[0]))
             return identity_fail(what, at, "a single-valued type present twice", i);
+        if (k[0] == UNIKA_MK_TOKEN && seen[k[0]] == 1) first_token = i;
+        if (token_index_bad(keys, k, first_token, seen[UNIKA_MK_TOKEN]))
+            return identity_fail(what, at, "a token index that names no first word of its "
+                                 "value (or is set on another type than token_delete)", i);
     }
     unsigned precision = flags & UNIKA_MK_PRECISION_MASK;
     unsigned years = seen[UNIKA_MK_BIRTH_YEAR] + seen[UNIKA_MK_BIRTH_YEAR_SHIFTED_1] +
@@ -322,6 +369,7 @@ static int identity_of(uint8_t *id, size_t *n, const unika_matchkeys *keys, unik
         uint8_t *k = id + MK_PROFILE_HEAD + i * UNIKA_MKPROFILE_KEY_BYTES;
         k[0] = keys->keys[i].type;
         memcpy(k + 1, keys->keys[i].value, UNIKA_MATCHKEY_BYTES);
+        k[1 + UNIKA_MATCHKEY_BYTES] = keys->keys[i].token;
     }
     *n = MK_PROFILE_HEAD + keys->count * UNIKA_MKPROFILE_KEY_BYTES;
     const char *what;

@@ -127,7 +127,9 @@ static int check_framing(unika_mkreader *r, const uint8_t *h, uint64_t size, uni
     unsigned v = unika_load16_le(h + MK_OFF_VERSION), mv = unika_load16_le(h + MK_OFF_MK_VERSION);
     if (v != UNIKA_MKFILE_VERSION)
         return fail_at(r, err, UNIKA_EVERSION, "version", MK_OFF_VERSION,
-                       "format version: expected %d, got %u", UNIKA_MKFILE_VERSION, v);
+                       "format version: expected %d, got %u%s", UNIKA_MKFILE_VERSION, v,
+                       v == 1 ? " (a file without token indexes: make it again with "
+                                "this version's `unika matchkeys`)" : "");
     if (mv != UNIKA_MATCHKEY_VERSION)
         return fail_at(r, err, UNIKA_EVERSION, "matchkey_version", MK_OFF_MK_VERSION,
                        "match-key version: expected %d, got %u", UNIKA_MATCHKEY_VERSION, mv);
@@ -600,6 +602,7 @@ int unika_mkprofile_key(const unika_mkprofile *p, size_t i, unika_matchkey *out)
     const uint8_t *k = p->keys + i * UNIKA_MKPROFILE_KEY_BYTES;
     out->type = k[0];
     memcpy(out->value, k + 1, UNIKA_MATCHKEY_BYTES);
+    out->token = k[1 + UNIKA_MATCHKEY_BYTES];
     return 0;
 }
 

@@ -144,7 +144,7 @@ assert "no staging directories left" test "$(ls -d r*.unika-* 2>/dev/null)" = ""
 
 # An existing output: refused without --force, replaced with it.
 before=$(cat o1/* | cksum)
-check "output exists without --force" 1 "" "unika ingest: o1: exists and is not empty (use --force to replace its sketches)" -- \
+check "output exists without --force" 1 "" "unika ingest: o1: exists and is not empty (use --force to replace its outputs)" -- \
     $UNIKA ingest --key k --profile demo.profile --org demo small.csv -o o1 --period year
 assert "old output untouched" test "$(cat o1/* | cksum)" = "$before"
 check_has "--force replaces" 0 "wrote 2 sketches to o1" -- \

@@ -68,7 +68,7 @@ check "rejects and drops, by name" 0 "" "unika matchkeys: small.csv: 6 rows read
   dropped 1: birth_date: no such day in that month [UNIKA_EDATE], line 4
   dropped 1: personnummer: check digit does not match [UNIKA_ECHECKDIGIT], line 3
   3 profiles
-unika matchkeys: wrote small.umk (362 bytes)
+unika matchkeys: wrote small.umk (376 bytes)
 unika matchkeys: summary rows_read=6 rows_used=4 rows_rejected=2 values_dropped=2 max_rejected=none exit=0" -- \
     mk --profile demo.profile --org demo small.csv -o small.umk --rejects rej.csv
 check "the rejects file: line, column, field, action, never the value" 0 'line,column,field,action,code,message
@@ -118,7 +118,7 @@ assert "undated rows" grep -q "^  months       none: 4 undated rows$" <("$UNIKA"
 "$UNIKA" sign-keygen --name steering -o coord >/dev/null
 "$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" --sign coord.sec -o r.roster rk.pub >/dev/null
 PIN=$("$UNIKA" key fingerprint coord.pub)
-check_has "--sign" 0 "wrote signed.umk (400730 bytes), signed by rodakorset" -- \
+check_has "--sign" 0 "wrote signed.umk (421165 bytes), signed by rodakorset" -- \
     mk --profile rodakorset.profile --org rodakorset --by gender --by age_group --sign rk.sec rodakorset.csv -o signed.umk
 assert "signed and unsigned files are the same bytes" cmp -s signed.umk rodakorset.umk
 check_has "the signature verifies against the roster" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster signed.umk

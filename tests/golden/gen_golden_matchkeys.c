@@ -1,6 +1,6 @@
 /*
  * gen_golden_matchkeys.c - makes the golden match-key files in
- * tests/golden/good/ (match-key file format v1, docs/matchkeys.md).
+ * tests/golden/good/ (match-key file layout 2, docs/matchkeys.md).
  *
  *     gen_golden_matchkeys --write DIR   writes every file into DIR/good
  *     gen_golden_matchkeys --check DIR   regenerates in memory and compares
@@ -12,6 +12,10 @@
  *
  * THE INPUTS BELOW MUST NOT CHANGE: the files are known answers for every
  * implementation of the format.
+ *
+ * tests/golden/v1/ keeps the same four files in layout 1 (before token
+ * indexes), made from the same inputs: --check also proves that a reader
+ * refuses each of them by version (UNIKA_EVERSION, field "version").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +135,21 @@ static int handle(const char *dir, const char *name, uint8_t *buf, size_t size, 
     return bad;
 }
 
+/* A layout-1 file of tests/golden/v1/ is refused by its version. */
+static int refused_v1(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/v1/%s", dir, name);
+    unika_mkreader *r = NULL;
+    unika_error e = {0};
+    int rc = unika_mkreader_open(&r, path, &e);
+    unika_mkreader_free(r);
+    if (rc == UNIKA_EVERSION && !strcmp(e.field, "version")) return 0;
+    fprintf(stderr, "gen_golden_matchkeys: %s: expected UNIKA_EVERSION (version), got %d: %s\n",
+            path, rc, e.message);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3 || (strcmp(argv[1], "--write") && strcmp(argv[1], "--check"))) {
@@ -148,5 +167,8 @@ int main(int argc, char **argv)
     bad |= handle(argv[2], "mk_undated.umk", b, n, write);
     b = make(NULL, 0, UNIKA_MK_PERIOD_YEAR, 0, &n);
     bad |= handle(argv[2], "mk_empty.umk", b, n, write);
+    static const char *const v1[] = {"mk_small.umk", "mk_partner.umk", "mk_undated.umk",
+                                     "mk_empty.umk"};
+    for (size_t i = 0; !write && i < sizeof v1 / sizeof *v1; i++) bad |= refused_v1(argv[2], v1[i]);
     return bad;
 }

@@ -54,6 +54,8 @@ static const char *const derive_vectors[][6] = {
     {"mohammad reza", "2003-4-3", "X", "197010632391", "", "eritrea"},
     {"\xd8\xb1\xd8\xb6\xd8\xa7 \xd9\x85\xd8\xad\xd9\x85\xd8\xaf", "2003-12-31", "M", "", "", ""},
     {"abdul rahman hosseini", "2004-3-14", "M", "200403142383", "", "somalia"},
+    /* appended with file layout 2: a repeated word, a deletion of two words */
+    {"hasan hasan hasib", "2001-0-0", "M", "", "", ""},
 };
 
 /* ---- output ------------------------------------------------------------ */
@@ -124,6 +126,8 @@ typedef struct spec_key {
     unsigned type;
     char value[256];
     uint8_t hash[16];
+    char word[256];   /* token_delete: the word it deletes a symbol of */
+    unsigned token;   /* token_delete: that word's index among the sorted tokens */
 } spec_key;
 
 typedef struct spec_set {
@@ -132,15 +136,20 @@ typedef struct spec_set {
     unsigned flags;
 } spec_set;
 
-static void spec_put(spec_set *s, const uint8_t key[32], unsigned type, const char *v, size_t n)
+/* word: for a deletion, the word it comes from ("" otherwise); a deletion
+ * is one key per (value, word). */
+static void spec_put(spec_set *s, const uint8_t key[32], unsigned type, const char *v, size_t n,
+                     const char *word, size_t wn)
 {
-    for (size_t i = 0; type == 6 && i < s->n; i++) /* deletions are a set */
-        if (s->k[i].type == 6 && strlen(s->k[i].value) == n && !memcmp(s->k[i].value, v, n))
+    for (size_t i = 0; type == 6 && i < s->n; i++)
+        if (s->k[i].type == 6 && strlen(s->k[i].value) == n && !memcmp(s->k[i].value, v, n) &&
+            strlen(s->k[i].word) == wn && !memcmp(s->k[i].word, word, wn))
             return;
     spec_key *k = &s->k[s->n++];
+    memset(k, 0, sizeof *k);
     k->type = type;
     memcpy(k->value, v, n);
-    k->value[n] = '\0';
+    memcpy(k->word, word, wn);
     spec_hash(k->hash, key, type, v, n);
 }
 
@@ -151,7 +160,7 @@ static void spec_tokens(spec_set *s, const uint8_t key[32], const char *tokens)
     const char *t = tokens;
     while (*t) {
         size_t n = strcspn(t, " ");
-        spec_put(s, key, 5, t, n);
+        spec_put(s, key, 5, t, n, "", 0);
         size_t starts[256], k = 0;
         for (size_t i = 0; i < n; i += sym_len((unsigned char)t[i])) starts[k++] = i;
         for (size_t d = 0; k >= 3 && d < k; d++) {
@@ -159,7 +168,7 @@ static void spec_tokens(spec_set *s, const uint8_t key[32], const char *tokens)
             size_t len = (d + 1 < k ? starts[d + 1] : n) - starts[d];
             memcpy(del, t, starts[d]);
             memcpy(del + starts[d], t + starts[d] + len, n - starts[d] - len);
-            spec_put(s, key, 6, del, n - len);
+            spec_put(s, key, 6, del, n - len, t, n);
         }
         t += n;
         if (*t == ' ') t++;
@@ -178,14 +187,14 @@ static void spec_birth(spec_set *s, const uint8_t key[32], int y, int m, int d)
     char b[16];
     for (int k = 0; k < 3; k++) {
         snprintf(b, sizeof b, "%04d", y + k);
-        spec_put(s, key, 7 + (unsigned)k, b, 4);
+        spec_put(s, key, 7 + (unsigned)k, b, 4, "", 0);
     }
     if (precision != 3) return;
     snprintf(b, sizeof b, "%02d-%02d", m, d);
-    spec_put(s, key, 10, b, 5);
+    spec_put(s, key, 10, b, 5, "", 0);
     if (d <= 12 && d != m) {
         snprintf(b, sizeof b, "%02d-%02d", d, m);
-        spec_put(s, key, 11, b, 5);
+        spec_put(s, key, 11, b, 5, "", 0);
     }
 }
 
@@ -193,7 +202,27 @@ static int spec_cmp(const void *a, const void *b)
 {
     const spec_key *x = a, *y = b;
     if (x->type != y->type) return x->type < y->type ? -1 : 1;
-    return memcmp(x->hash, y->hash, 16);
+    int c = memcmp(x->hash, y->hash, 16);
+    return c ? c : (x->token > y->token) - (x->token < y->token);
+}
+
+/* After sorting by (type, hash): each deletion's word becomes the index of
+ * the first token with that word's value, then the final sort. */
+static void spec_token_indexes(spec_set *s, const uint8_t key[32])
+{
+    size_t first = 0, n = 0;
+    while (first < s->n && s->k[first].type < 5) first++;
+    while (first + n < s->n && s->k[first + n].type == 5) n++;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->k[i].type != 6) continue;
+        uint8_t h[16];
+        spec_hash(h, key, 5, s->k[i].word, strlen(s->k[i].word));
+        size_t t = 0;
+        while (t < n && memcmp(s->k[first + t].hash, h, 16)) t++;
+        if (t == n) die("a deletion without its word");
+        s->k[i].token = (unsigned)t;
+    }
+    qsort(s->k, s->n, sizeof s->k[0], spec_cmp);
 }
 
 static void spec_derive(spec_set *s, const uint8_t key[32], const char *const *v, int date[3])
@@ -201,21 +230,22 @@ static void spec_derive(spec_set *s, const uint8_t key[32], const char *const *v
     memset(s, 0, sizeof *s);
     if (v[3][0]) {
         int day = (v[3][6] - '0') * 10 + (v[3][7] - '0');
-        spec_put(s, key, day > 60 ? 2 : 1, v[3], 12);
+        spec_put(s, key, day > 60 ? 2 : 1, v[3], 12, "", 0);
     }
-    if (v[4][0]) spec_put(s, key, 3, v[4], 8);
+    if (v[4][0]) spec_put(s, key, 3, v[4], 8, "", 0);
     if (v[0][0]) {
         char buf[256];
         size_t n;
         if (unika_name_loose_key(buf, sizeof buf, &n, v[0], strlen(v[0]), NULL) != 0) die("key");
-        spec_put(s, key, 4, buf, n);
+        spec_put(s, key, 4, buf, n, "", 0);
         if (unika_name_loose_tokens(buf, sizeof buf, &n, v[0], strlen(v[0]), NULL) != 0)
             die("tokens");
         spec_tokens(s, key, buf);
     }
     spec_birth(s, key, date[0], date[1], date[2]);
-    if (v[5][0]) spec_put(s, key, 12, v[5], strlen(v[5]));
+    if (v[5][0]) spec_put(s, key, 12, v[5], strlen(v[5]), "", 0);
     qsort(s->k, s->n, sizeof s->k[0], spec_cmp);
+    spec_token_indexes(s, key);
 }
 
 /* ---- the vectors ------------------------------------------------------------ */
@@ -250,26 +280,34 @@ static void derive_line(const uint8_t kb[32], const unika_key *key, const char *
     if (unika_matchkeys_derive(&got, key, &in, &e) != 0) die(e.message);
     if (got.count != want.n || got.flags != want.flags) die("library and spec disagree on a record");
     for (size_t i = 0; i < want.n; i++)
-        if (got.keys[i].type != want.k[i].type || memcmp(got.keys[i].value, want.k[i].hash, 16))
+        if (got.keys[i].type != want.k[i].type || memcmp(got.keys[i].value, want.k[i].hash, 16) ||
+            got.keys[i].token != want.k[i].token)
             die("library and spec disagree on a record's keys");
     emit("derive\tname=%s\tbirth=%s\tgender=%s\tpersonnummer=%s\tdossier=%s\tcountry=%s\t"
          "flags=%u\tkeys=%zu\n", v[0], v[1], v[2], v[3], v[4], v[5], want.flags, want.n);
     for (size_t i = 0; i < want.n; i++) {
         char h[33];
         hex(h, want.k[i].hash, 16);
-        emit("mk\t%s\t%s\t%s\n", TYPE_NAMES[want.k[i].type], want.k[i].value, h);
+        if (want.k[i].type == 6)
+            emit("mk\t%s\t%s\t%s\tword=%u\n", TYPE_NAMES[want.k[i].type], want.k[i].value, h,
+                 want.k[i].token);
+        else
+            emit("mk\t%s\t%s\t%s\n", TYPE_NAMES[want.k[i].type], want.k[i].value, h);
     }
 }
 
 static void generate(void)
 {
-    emit("# unika known-answer vectors for match keys (version 1, docs/matchkeys.md).\n"
+    emit("# unika known-answer vectors for match keys (match-key version 1, match-key file\n"
+         "# layout 2: token indexes; docs/matchkeys.md).\n"
          "# Made by tests/vectors/gen_matchkey_vectors.c; do not edit. Tab-separated:\n"
          "#   key     <key hex>  <key fingerprint hex>        (later lines use this key)\n"
          "#   hash    <type>  <value as hashed>  <match key hex>\n"
          "#   derive  <the record's normalised values>  flags=<n>  keys=<n>\n"
          "#   mk      <type>  <value as hashed>  <match key hex>   (that record's keys,\n"
-         "#           in the order the library returns them: type, then key bytes)\n");
+         "#           in the order the library returns them: type, key bytes, word;\n"
+         "#           a token_delete ends in word=<i>: the index, among the record's\n"
+         "#           token keys in that order, of the word it deletes a symbol of)\n");
     for (int which = 0; which < 2; which++) {
         uint8_t kb[32];
         key_bytes(kb, which);

@@ -299,7 +299,7 @@ class MatchKeys(unittest.TestCase):
                 rec["birth_date"] = "%04d" % y + ("-%02d" % m if m else "") + \
                                     ("-%02d" % d if d else "")
             got = unika.matchkeys(key, rec)
-            self.assertEqual([(t, v.hex()) for t, v in got.keys], want)
+            self.assertEqual([(t, v.hex(), w) for (t, v), w in zip(got.keys, got.words)], want)
             self.assertEqual(got.precision, ("none", "year", "month", "day")[int(record["flags"]) & 3])
 
         with open(MK_VECTORS, encoding="utf-8") as f:
@@ -321,7 +321,8 @@ class MatchKeys(unittest.TestCase):
                     want = []
                     checked += 1
                 elif kind == "mk":
-                    want.append((rest[0], rest[2]))
+                    word = int(rest[3].split("=")[1]) if len(rest) > 3 else None
+                    want.append((rest[0], rest[2], word))
                 else:
                     self.fail("unknown vector line kind %r" % kind)
         check_record()

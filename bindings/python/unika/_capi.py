@@ -46,7 +46,7 @@ class _Estimate(Structure):
 class _MatchKeys(Structure):
     # unika_matchkeys (matchkey.h); its size is checked against unika_matchkeys_size().
     _fields_ = [("key_fp", ctypes.c_uint8 * 16), ("gender", c_int), ("flags", c_uint),
-                ("count", c_size_t), ("keys", (ctypes.c_uint8 * 17) * 512)]
+                ("count", c_size_t), ("keys", (ctypes.c_uint8 * 18) * 512)]
 
 
 class _MatchKeyInput(Structure):

@@ -1,8 +1,8 @@
 """Match keys (docs/matchkeys.md): every identifying trace of a record, each
 keyed on its own, for a resolver that groups records into persons.
 
-The resolution itself (linkage) is not in the library yet; see the end of
-this module for where its binding goes.
+The resolution itself (include/unika/linkage.h, `unika link`) has no binding
+yet; see the end of this module for where it goes.
 """
 from __future__ import annotations
 
@@ -29,18 +29,23 @@ class MatchKeys(NamedTuple):
     """A record's match keys: gender "M", "F", "X" or "U" as recorded; the
     precision of the birth date the keys carry ("none", "year", "month",
     "day"); jan1 True when a 1 January date was taken as a year; keys a list of
-    (type name, 16 bytes), sorted as the library sorts them (type, then bytes)."""
+    (type name, 16 bytes), sorted as the library sorts them (type, bytes, word);
+    words, one per key, the index among the record's token keys of the word a
+    token_delete key deletes a symbol of (None for every other type)."""
 
     gender: str
     precision: str
     jan1: bool
     keys: List[Tuple[str, bytes]]
+    words: List[Optional[int]]
 
 
 def _result(out: _MatchKeys) -> MatchKeys:
-    keys = [(MATCHKEY_TYPES[out.keys[i][0]], bytes(out.keys[i])[1:]) for i in range(out.count)]
+    keys = [(MATCHKEY_TYPES[out.keys[i][0]], bytes(out.keys[i])[1:17]) for i in range(out.count)]
+    words = [out.keys[i][17] if keys[i][0] == "token_delete" else None
+             for i in range(out.count)]
     return MatchKeys(c.unika_gender_code(out.gender).decode(), _PRECISIONS[out.flags & 3],
-                     bool(out.flags & 4), keys)
+                     bool(out.flags & 4), keys, words)
 
 
 def matchkeys(key: Key, record: Record) -> MatchKeys:
@@ -94,8 +99,9 @@ def matchkey_hash(key: Key, type_name: str, value: Union[str, bytes]) -> bytes:
 
 
 # ---- linkage ---------------------------------------------------------------------------
-# The resolver that groups match keys into persons (and reads match-key files,
-# include/unika/matchkey_file.h) gets its binding here when its C API lands:
+# The resolver that groups match keys into persons (include/unika/linkage.h,
+# reading match-key files through include/unika/matchkey_file.h) gets its
+# binding here:
 # declare each function in _capi._SIGNATURES, wrap it below with type hints
 # and a docstring, export it from __init__.py, and regenerate the reference
 # in docs/bindings.md (python3 bindings/python/gen_reference.py).

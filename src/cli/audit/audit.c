@@ -45,7 +45,13 @@ static int check_header(audit *a, const unika_roster *roster, const unika_key *r
     uint8_t key_fp[UNIKA_FINGERPRINT_BYTES];
     unika_error err = {0};
     (void)unika_hex_decode(key_fp, sizeof key_fp, key_hex, strlen(key_hex));
-    if (unika_roster_check_key_fingerprint(roster, key_fp, &err) < 0)
+    if (a->resolution_fp) { /* over a linker's cells: under its resolution's key */
+        if (memcmp(key_fp, a->resolution_fp, UNIKA_FINGERPRINT_BYTES))
+            audit_fail(a, "the report was made under key %s, not the linker's resolution's",
+                       key_hex);
+        else
+            audit_ok(a, "report made under the linker's resolution %s", key_hex);
+    } else if (unika_roster_check_key_fingerprint(roster, key_fp, &err) < 0)
         audit_fail(a, "the report was %s", err.message);
     else
         audit_ok(a, "report made under the roster's partnership key %s", key_hex);
@@ -120,8 +126,18 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
         audit_fail(a, "%s: %s", v->path, err.message);
         return;
     }
-    if (unika_roster_check_key_fingerprint(roster, unika_sketch_key_fingerprint(v->sketch),
-                                           &err) < 0) {
+    if (a->resolution_fp) { /* a linker's cell: the linker's, under the resolution's key */
+        if (who != unika_roster_linker(roster) ||
+            memcmp(unika_sketch_key_fingerprint(v->sketch), a->resolution_fp,
+                   UNIKA_FINGERPRINT_BYTES)) {
+            char got[UNIKA_FINGERPRINT_HEX_BYTES];
+            unika_fingerprint_to_hex(got, unika_sketch_key_fingerprint(v->sketch));
+            audit_fail(a, "%s: signed by %s under key %s: not a cell of the linker's resolution",
+                       v->path, v->signer, got);
+            return;
+        }
+    } else if (unika_roster_check_key_fingerprint(roster, unika_sketch_key_fingerprint(v->sketch),
+                                                  &err) < 0) {
         audit_fail(a, "%s: signed by %s, %s", v->path, v->signer, err.message);
         return;
     }
@@ -174,6 +190,7 @@ size_t audit_run(const audit_report *rep, const unika_roster *roster, char **pat
     audit a;
     memset(&a, 0, sizeof a);
     a.quiet = o->quiet;
+    a.resolution_fp = o->resolution_fp;
     a.n = np;
     a.in = cli_xcalloc(np ? np : 1, sizeof *a.in);
     for (size_t i = 0; i < np; i++) a.in[i].path = paths[i];

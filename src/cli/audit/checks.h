@@ -29,6 +29,7 @@ typedef struct audit {
     uint8_t recipe_fp[UNIKA_FINGERPRINT_BYTES];
     unsigned long min_count;
     const struct bd_partnership *partnership; /* --partnership, for the board's renderings */
+    const uint8_t *resolution_fp; /* a report over a linker's cells: its resolution */
 } audit;
 
 #if defined(__GNUC__)

@@ -135,27 +135,11 @@ static void put_digits(char *dst, int v, int width)
     for (int i = width - 1; i >= 0; i--, v /= 10) dst[i] = (char)('0' + v % 10);
 }
 
+/* The one rule for period labels (unika_mk_period_label); CLI_GRAIN_* are
+ * the file's periods less one. */
 static void period_of(char *dst, int grain, const unika_date *d)
 {
-    switch (grain) {
-    case CLI_GRAIN_HALF:
-        put_digits(dst, d->year, 4);
-        dst[4] = 'H';
-        dst[5] = d->month <= 6 ? '1' : '2';
-        dst[6] = '\0';
-        break;
-    case CLI_GRAIN_YEAR:
-        put_digits(dst, d->year, 4);
-        dst[4] = '\0';
-        break;
-    case CLI_GRAIN_MONTH:
-        put_digits(dst, d->year, 4);
-        dst[4] = '-';
-        put_digits(dst + 5, d->month, 2);
-        dst[7] = '\0';
-        break;
-    default: memcpy(dst, "all", 4);
-    }
+    unika_mk_period_label(dst, (unika_mk_period)(grain + 1), d->year, d->month);
 }
 
 /* Copies a short constant category value (< 32 bytes) without printf. */

@@ -51,31 +51,17 @@ static int table_grow(cli_cells *g)
     return 0;
 }
 
-/* Keeps [A-Za-z0-9.+-] and writes '-' for anything else, so a file name
- * never holds a separator, a space or a path character. */
-static void slug(char *dst, size_t cap, const char *src)
-{
-    size_t o = 0;
-    for (; *src && o + 1 < cap; src++) {
-        char ch = *src;
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                 ch == '.' || ch == '+' || ch == '-';
-        dst[o++] = ok ? ch : '-';
-    }
-    dst[o] = '\0';
-}
-
 static char *cell_file_name(const cli_cells *g, const cli_cell *c)
 {
     char buf[2048], part[600];
     size_t o = (size_t)snprintf(buf, sizeof buf, "%s", g->org);
     if (g->nrecipes > 1) {
-        slug(part, sizeof part, unika_recipe_name(g->recipes[c->recipe]));
+        cli_slug(part, sizeof part, unika_recipe_name(g->recipes[c->recipe]));
         o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s", part);
     }
     o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s", c->period);
     for (size_t i = 0; i < g->nby && o < sizeof buf; i++) {
-        slug(part, sizeof part, c->values[i]);
+        cli_slug(part, sizeof part, c->values[i]);
         o += (size_t)snprintf(buf + o, sizeof buf - o, "_%s-%s", g->by_names[i], part);
     }
     if (o < sizeof buf) snprintf(buf + o, sizeof buf - o, ".uks");
@@ -161,74 +147,11 @@ void cli_cells_free(cli_cells *g)
     free(g->table);
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n > k && !strcmp(s + n - k, suffix);
-}
-
-/* 1 if `dir` holds anything but regular *.uks files and their *.uks.sig
- * signatures (or cannot be read): what an earlier run may have written. */
-static int dir_has_foreign(const char *dir, int *empty)
-{
-    DIR *d = opendir(dir);
-    if (!d) return 1;
-    struct dirent *e;
-    int foreign = 0;
-    *empty = 1;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        *empty = 0;
-        char path[PATH_MAX];
-        struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (!(ends_with(e->d_name, ".uks") || ends_with(e->d_name, ".uks.sig")) ||
-            lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
-            foreign = 1;
-    }
-    closedir(d);
-    return foreign;
-}
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char path[PATH_MAX];
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 /* Refuses early, before any row is read, when DIR cannot be the output. */
 int cli_cells_check_dir(const char *out_dir, int force)
 {
-    struct stat st;
-    if (stat(out_dir, &st) < 0) return 0;
-    if (!S_ISDIR(st.st_mode)) {
-        cli_errorf("%s: exists and is not a directory", out_dir);
-        return CLI_INPUT;
-    }
-    int empty = 0;
-    int foreign = dir_has_foreign(out_dir, &empty);
-    if (empty) return 0;
-    if (!force) {
-        cli_errorf("%s: exists and is not empty (use --force to replace its sketches)",
-                   out_dir);
-        return CLI_INPUT;
-    }
-    if (foreign) {
-        cli_errorf("%s: holds files other than .uks sketches and their .sig files; refusing "
-                   "to replace it even with --force", out_dir);
-        return CLI_INPUT;
-    }
-    return 0;
+    static const char *const kinds[] = {".uks", ".uks.sig", NULL};
+    return cli_stage_check_dir(out_dir, force, kinds, ".uks sketches and their .sig files");
 }
 
 static int cell_file_cmp(const void *a, const void *b)
@@ -249,63 +172,32 @@ int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer)
             return CLI_INPUT;
         }
 
-    size_t n = strlen(out_dir);
-    while (n > 1 && out_dir[n - 1] == '/') n--;
-    char final[PATH_MAX], stage[PATH_MAX], old[PATH_MAX];
-    snprintf(final, sizeof final, "%.*s", (int)n, out_dir);
-    if (cli_path_join(stage, sizeof stage, final, ".unika-tmp-", "XXXXXX") < 0 || !mkdtemp(stage)) {
-        cli_errorf("%s: cannot create a staging directory beside it: %s", final, strerror(errno));
-        return CLI_INPUT;
-    }
+    char stage[PATH_MAX];
+    if (cli_stage_begin(stage, out_dir) < 0) return CLI_INPUT;
     unika_error err = {0};
     char path[PATH_MAX];
     for (size_t i = 0; i < g->ncells; i++) {
         if (cli_interrupted) {
             cli_errorf("interrupted");
-            remove_tree(stage);
+            cli_stage_abort(stage);
             return CLI_INPUT;
         }
         if (cli_path_join(path, sizeof path, stage, "/", g->cells[i].file) < 0) {
             cli_errorf("%s: path too long", g->cells[i].file);
-            remove_tree(stage);
+            cli_stage_abort(stage);
             return CLI_INPUT;
         }
         if (unika_sketch_save(g->cells[i].sketch, path, 0, &err) < 0) {
-            remove_tree(stage);
+            cli_stage_abort(stage);
             return cli_fail(NULL, &err);
         }
         /* Signed inside the staging directory: DIR appears signed or not at all. */
         if (signer && unika_sign_file(signer, path, NULL, 0, &err) < 0) {
             cli_errorf("%s: cannot sign: %s", g->cells[i].file, err.message);
-            remove_tree(stage);
+            cli_stage_abort(stage);
             return CLI_INPUT;
         }
     }
-    if (cli_fsync_dir(stage, &err) < 0) {
-        remove_tree(stage);
-        return cli_fail(NULL, &err);
-    }
-    /* Swap into place. An empty or absent DIR is replaced atomically; a DIR
-     * of old sketches (--force) is first moved aside, then removed. */
-    old[0] = '\0';
-    if (rename(stage, final) < 0) {
-        if (errno != ENOTEMPTY && errno != EEXIST) {
-            cli_errorf("%s: cannot move the sketches into place: %s", final, strerror(errno));
-            remove_tree(stage);
-            return CLI_INPUT;
-        }
-        if (cli_path_join(old, sizeof old, final, ".unika-old-", "XXXXXX") < 0 || !mkdtemp(old) || rename(final, old) < 0 || rename(stage, final) < 0) {
-            cli_errorf("%s: cannot replace the old sketches: %s", final, strerror(errno));
-            remove_tree(stage);
-            return CLI_INPUT;
-        }
-        remove_tree(old);
-    }
-    char *parent = cli_dirname(final);
-    if (parent) {
-        cli_fsync_dir(parent, NULL);
-        free(parent);
-    }
-    return 0;
+    return cli_stage_commit(stage, out_dir, "sketches");
 }
 

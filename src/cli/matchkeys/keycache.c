@@ -106,9 +106,10 @@ int cli_keycache_get(cli_keycache *c, const unika_matchkey_input *in, unika_matc
     out->flags = e->flags;
     out->count = e->count;
     const uint8_t *p = e->id + e->id_len;
-    for (size_t i = 0; i < e->count; i++, p += 1 + UNIKA_MATCHKEY_BYTES) {
+    for (size_t i = 0; i < e->count; i++, p += UNIKA_MKPROFILE_KEY_BYTES) {
         out->keys[i].type = p[0];
         memcpy(out->keys[i].value, p + 1, UNIKA_MATCHKEY_BYTES);
+        out->keys[i].token = p[1 + UNIKA_MATCHKEY_BYTES];
     }
     c->hits++;
     return 1;
@@ -146,13 +147,14 @@ void cli_keycache_put(cli_keycache *c, const unika_matchkey_input *in,
     size_t n = serialise(id, in);
     uint64_t h = fnv1a(id, n);
     size_t k = find(c, id, n, h);
-    uint8_t *blob = c->slot[k] ? NULL : malloc(n + keys->count * (1 + UNIKA_MATCHKEY_BYTES));
+    uint8_t *blob = c->slot[k] ? NULL : malloc(n + keys->count * UNIKA_MKPROFILE_KEY_BYTES);
     if (blob) {
         memcpy(blob, id, n);
         uint8_t *p = blob + n;
-        for (size_t i = 0; i < keys->count; i++, p += 1 + UNIKA_MATCHKEY_BYTES) {
+        for (size_t i = 0; i < keys->count; i++, p += UNIKA_MKPROFILE_KEY_BYTES) {
             p[0] = keys->keys[i].type;
             memcpy(p + 1, keys->keys[i].value, UNIKA_MATCHKEY_BYTES);
+            p[1 + UNIKA_MATCHKEY_BYTES] = keys->keys[i].token;
         }
         c->e[c->n] = (entry){blob, n, h, (uint8_t)keys->gender, (uint8_t)keys->flags,
                              (uint16_t)keys->count};

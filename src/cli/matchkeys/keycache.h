@@ -13,6 +13,7 @@
 #define UNIKA_CLI_KEYCACHE_H
 
 #include "unika/matchkey.h"
+#include "unika/matchkey_file.h"
 
 /* Distinct records remembered at most; beyond it, keys are derived anew. */
 #define CLI_KEYCACHE_MAX ((size_t)1 << 18)

@@ -1,0 +1,415 @@
+/*
+ * estimate.c - the estimator's view of a resolved linkage: strong clusters
+ * with their cells, keys and per-partner main records; weak units with
+ * their periods and key frequencies (estimate.h explains the model).
+ *
+ * Frequencies. lambda(name, year, g) = gt(n) x p(year | g): n the number of
+ * strong clusters of gender g holding the name key, smoothed by Good-Turing
+ * (n* = (n + 1) N_{n+1} / N_n for small n: a name seen once is, on
+ * average, rarer than once per population), times the share of strong
+ * clusters of that gender born that year. Names and birth years are taken
+ * as independent, as record linkage's frequency-based weights take them.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LK_EST_INTERNAL
+#include "common/common.h"
+#include "linkage/estimate.h"
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+int lk_est_overlap(uint16_t alo, uint16_t ahi, uint16_t blo, uint16_t bhi)
+{
+    return lk_overlap(alo, ahi, blo, bhi);
+}
+
+int lk_est_gender_agrees(unsigned a, unsigned b) { return !a || !b || a == b; }
+
+/* A name's jackknife group: its canonical id, scrambled by a multiplicative
+ * hash (Knuth's golden-ratio constant), so that groups mix common and rare
+ * names and are the same on every run. */
+uint8_t lk_est_group(const unika_linkage *lk, uint32_t name)
+{
+    (void)lk;
+    if (name == LK_NONE) return 0;
+    uint32_t x = name * 2654435761u;
+    return (uint8_t)((x >> 16) % LK_EST_GROUPS);
+}
+
+uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code)
+{
+    switch (lk->params.period) {
+    case UNIKA_MK_PERIOD_HALF_YEAR: return code / 2;
+    case UNIKA_MK_PERIOD_MONTH: return code / 12;
+    case UNIKA_MK_PERIOD_YEAR: return code;
+    default: return 0;
+    }
+}
+
+static int push(void **p, size_t *n, size_t *cap, size_t size, const void *item)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 256;
+        void *q = unika_realloc(*p, *cap * size, c * size);
+        if (!q) return -1;
+        *p = q;
+        *cap = c;
+    }
+    memcpy((char *)*p + *n * size, item, size);
+    (*n)++;
+    return 0;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cell_cmp(const void *a, const void *b)
+{
+    const lk_est_cell *x = a, *y = b;
+    if (x->file != y->file) return x->file < y->file ? -1 : 1;
+    return (x->period > y->period) - (x->period < y->period);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const lk_est_key *x = a, *y = b;
+    if (x->name != y->name) return x->name < y->name ? -1 : 1;
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+/* ---- strong clusters ---------------------------------------------------------------- */
+
+static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
+{
+    const unika_linkage *lk = e->lk;
+    lk_est_cluster c = {0};
+    c.root = s->root;
+    c.gender = s->gender;
+    c.lo = s->lo;
+    c.hi = s->hi;
+    c.cell = (uint32_t)e->nccell;
+    c.key = (uint32_t)e->nckey;
+    c.main = (uint32_t)e->ncmain;
+    uint64_t best_rows[LK_EST_MAX_ORGS] = {0};
+    uint32_t best[LK_EST_MAX_ORGS];
+    uint64_t main_rows = 0;
+    uint32_t main_name = LK_NONE;
+    uint32_t m = s->root;
+    do {
+        const lk_profile *p = &lk->profiles[m];
+        c.files |= 1ull << p->file;
+        if (lk_strong(p)) c.at |= 1ull << p->file;
+        for (uint32_t i = 0; i < p->ncell; i++) {
+            const lk_cell *cc = &lk->cells[lk->cells_of[p->cell + i]];
+            lk_est_cell x = {cc->file, cc->period};
+            if (push((void **)&e->ccell, &e->nccell, &caps[0], sizeof x, &x)) return -1;
+        }
+        if (p->name != LK_NONE) {
+            lk_est_key k = {p->name, p->year};
+            if (push((void **)&e->ckey, &e->nckey, &caps[1], sizeof k, &k)) return -1;
+            if (p->rows > best_rows[p->file] || (p->rows == best_rows[p->file] && !best_rows[p->file])) {
+                best_rows[p->file] = p->rows;
+                best[p->file] = m;
+            }
+            if (p->rows > main_rows) {
+                main_rows = p->rows;
+                main_name = p->name;
+            }
+        }
+        m = lk->c.next[m];
+    } while (m != s->root);
+    c.ncell = (uint32_t)(e->nccell - c.cell);
+    qsort(e->ccell + c.cell, c.ncell, sizeof *e->ccell, cell_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < c.ncell; i++)
+        if (!w || cell_cmp(&e->ccell[c.cell + i], &e->ccell[c.cell + w - 1]))
+            e->ccell[c.cell + w++] = e->ccell[c.cell + i];
+    c.ncell = (uint32_t)w;
+    e->nccell = c.cell + w;
+    c.nkey = (uint32_t)(e->nckey - c.key);
+    qsort(e->ckey + c.key, c.nkey, sizeof *e->ckey, key_cmp);
+    w = 0;
+    for (size_t i = 0; i < c.nkey; i++)
+        if (!w || key_cmp(&e->ckey[c.key + i], &e->ckey[c.key + w - 1]))
+            e->ckey[c.key + w++] = e->ckey[c.key + i];
+    c.nkey = (uint32_t)w;
+    e->nckey = c.key + w;
+    for (unsigned f = 0; f < e->nfiles; f++) {
+        if (!best_rows[f]) continue;
+        const lk_profile *p = &lk->profiles[best[f]];
+        lk_est_main x = {(uint16_t)f, p->name, p->year, p->lo, p->hi};
+        if (push((void **)&e->cmain, &e->ncmain, &caps[2], sizeof x, &x)) return -1;
+    }
+    c.nmain = (uint32_t)(e->ncmain - c.main);
+    c.group = lk_est_group(lk, main_name);
+    return push((void **)&e->cl, &e->ncl, &caps[3], sizeof c, &c);
+}
+
+/* ---- frequencies -------------------------------------------------------------------- */
+
+typedef struct name_count {
+    uint32_t name, gender, n;
+} name_count;
+
+static int nc_cmp(const void *a, const void *b)
+{
+    const name_count *x = a, *y = b;
+    if (x->name != y->name) return x->name < y->name ? -1 : 1;
+    return (x->gender > y->gender) - (x->gender < y->gender);
+}
+
+typedef struct lk_est_freq freq;
+struct lk_est_freq {
+    name_count *nc; size_t nnc;
+    double gt[9];                 /* smoothed counts for n = 0..8 */
+    double year_share[4];         /* denominators */
+    uint32_t *years; double *yshare; size_t nyears;  /* (year, gender) shares */
+};
+
+static double gt_of(const freq *f, uint32_t n) { return n < 9 ? f->gt[n] : (double)n; }
+
+static double p_year(const freq *f, uint32_t year, unsigned g)
+{
+    for (size_t i = 0; i < f->nyears; i++)
+        if (f->years[i] == year) return f->yshare[i * 4 + g];
+    return 0.5 / (f->year_share[g] + 1);
+}
+
+static uint32_t name_n(const freq *f, uint32_t name, unsigned g)
+{
+    name_count key = {name, g, 0};
+    name_count *hit = bsearch(&key, f->nc, f->nnc, sizeof key, nc_cmp);
+    return hit ? hit->n : 0;
+}
+
+static int frequencies(lk_est *e, freq *f)
+{
+    memset(f, 0, sizeof *f);
+    f->nc = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *f->nc);
+    if (!f->nc) return -1;
+    /* distinct names per cluster (keys are sorted by name) */
+    for (size_t i = 0; i < e->ncl; i++) {
+        const lk_est_cluster *c = &e->cl[i];
+        for (uint32_t k = 0; k < c->nkey; k++)
+            if (!k || e->ckey[c->key + k].name != e->ckey[c->key + k - 1].name)
+                f->nc[f->nnc++] = (name_count){e->ckey[c->key + k].name, c->gender, 1};
+    }
+    qsort(f->nc, f->nnc, sizeof *f->nc, nc_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < f->nnc; i++) {
+        if (w && !nc_cmp(&f->nc[i], &f->nc[w - 1])) f->nc[w - 1].n++;
+        else f->nc[w++] = f->nc[i];
+    }
+    f->nnc = w;
+    /* Good-Turing: N_n names seen n times */
+    double N[10] = {0};
+    for (size_t i = 0; i < f->nnc; i++)
+        if (f->nc[i].n < 10) N[f->nc[i].n]++;
+    for (unsigned n = 0; n < 9; n++)
+        f->gt[n] = (n && N[n] > 0 && N[n + 1] > 0) ? (n + 1) * N[n + 1] / N[n] : (double)n;
+    /* birth-year shares per gender: a cluster with several years counts 1/k for each */
+    uint32_t *ys = NULL;
+    size_t nys = 0, cap = 0;
+    for (size_t i = 0; i < e->nckey; i++) {
+        uint32_t y = e->ckey[i].year;
+        if (y != LK_NONE && push((void **)&ys, &nys, &cap, sizeof y, &y)) return -1;
+    }
+    if (nys) qsort(ys, nys, sizeof *ys, u32_cmp);
+    w = 0;
+    for (size_t i = 0; i < nys; i++)
+        if (!w || ys[i] != ys[w - 1]) ys[w++] = ys[i];
+    f->years = ys;
+    f->nyears = w;
+    f->yshare = unika_calloc(w ? w * 4 : 4, sizeof *f->yshare);
+    if (!f->yshare) return -1;
+    for (size_t i = 0; i < e->ncl; i++) {
+        const lk_est_cluster *c = &e->cl[i];
+        f->year_share[c->gender] += 1;
+        uint32_t distinct = 0;
+        for (uint32_t k = 0; k < c->nkey; k++) distinct += e->ckey[c->key + k].year != LK_NONE;
+        for (uint32_t k = 0; k < c->nkey; k++) {
+            uint32_t y = e->ckey[c->key + k].year;
+            if (y == LK_NONE) continue;
+            uint32_t *hit = bsearch(&y, f->years, f->nyears, sizeof y, u32_cmp);
+            f->yshare[(size_t)(hit - f->years) * 4 + c->gender] += 1.0 / distinct;
+        }
+    }
+    for (size_t i = 0; i < f->nyears; i++)
+        for (unsigned g = 0; g < 4; g++)
+            f->yshare[i * 4 + g] = (f->yshare[i * 4 + g] + 0.5) / (f->year_share[g] + 1);
+    /* Lambda per gender: every seen name x every year */
+    for (size_t i = 0; i < f->nnc; i++) {
+        double ysum = 0;
+        for (size_t y = 0; y < f->nyears; y++) ysum += f->yshare[y * 4 + f->nc[i].gender];
+        e->lam_total[f->nc[i].gender] += gt_of(f, f->nc[i].n) * ysum;
+    }
+    return 0;
+}
+
+/* A cluster is RARE when no other strong cluster of its gender holds any of
+ * its (name, year) keys: a weak unit with one of them is then its own, up to
+ * namesakes never identified anywhere (docs/linkage.md: the estimator's main
+ * known weakness). */
+static int mark_rare(lk_est *e)
+{
+    typedef struct { uint32_t name, year, gender, c; } hk;
+    hk *h = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *h);
+    if (!h) return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < e->ncl; i++) {
+        e->cl[i].rare = 1;
+        for (uint32_t k = 0; k < e->cl[i].nkey; k++)
+            h[n++] = (hk){e->ckey[e->cl[i].key + k].name, e->ckey[e->cl[i].key + k].year,
+                          e->cl[i].gender, (uint32_t)i};
+    }
+    qsort(h, n, sizeof *h, key_cmp);   /* by (name, year): hk begins like lk_est_key */
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && h[j].name == h[i].name && h[j].year == h[i].year) j++;
+        for (size_t a = i; a < j; a++)
+            for (size_t b = a + 1; b < j; b++)
+                if (h[a].c != h[b].c && h[a].gender == h[b].gender)
+                    e->cl[h[a].c].rare = e->cl[h[b].c].rare = 0;
+        i = j;
+    }
+    unika_free(h);
+    return 0;
+}
+
+static void freq_free(freq *f)
+{
+    unika_free(f->nc);
+    unika_free(f->years);
+    unika_free(f->yshare);
+}
+
+/* ---- weak units ------------------------------------------------------------------------ */
+
+static int add_units(lk_est *e, const freq *f)
+{
+    const unika_linkage *lk = e->lk;
+    size_t cap = 0;
+    e->un = unika_calloc(lk->nunits ? lk->nunits : 1, sizeof *e->un);
+    if (!e->un) return -1;
+    for (size_t i = 0; i < lk->nunits; i++) {
+        const lk_unit *u = &lk->units[i];
+        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, 0.0, 0, lk_est_group(lk, u->name)};
+        for (uint32_t j = 0; j < u->n; j++) {
+            const lk_profile *p = &lk->profiles[lk->unit_members[u->first + j]];
+            for (uint32_t c = 0; c < p->ncell; c++) {
+                uint32_t per = lk->cells[lk->cells_of[p->cell + c]].period;
+                if (push((void **)&e->uper, &e->nuper, &cap, sizeof per, &per)) return -1;
+            }
+        }
+        x.nper = (uint32_t)(e->nuper - x.per);
+        qsort(e->uper + x.per, x.nper, sizeof *e->uper, u32_cmp);
+        size_t w = 0;
+        for (size_t k = 0; k < x.nper; k++)
+            if (!w || e->uper[x.per + k] != e->uper[x.per + w - 1]) e->uper[x.per + w++] = e->uper[x.per + k];
+        x.nper = (uint32_t)w;
+        e->nuper = x.per + w;
+        uint32_t n = u->name == LK_NONE ? 0 : name_n(f, u->name, u->gender);
+        x.lam = n ? gt_of(f, n) * p_year(f, u->year, u->gender) : 0.0;
+        x.nname = n;
+        e->un[e->nun++] = x;
+    }
+    return 0;
+}
+
+typedef struct unit_key {
+    uint32_t name, year, gender, file, idx;
+} unit_key;
+
+static int unit_key_cmp(const void *a, const void *b)
+{
+    const unit_key *x = a, *y = b;
+    if (x->name != y->name) return x->name < y->name ? -1 : 1;
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    if (x->gender != y->gender) return x->gender < y->gender ? -1 : 1;
+    return (x->file > y->file) - (x->file < y->file);
+}
+
+/* The units in (name, year, gender, file) order, for lookups by key. */
+static int sort_units(lk_est *e)
+{
+    unit_key *k = unika_malloc((e->nun ? e->nun : 1) * sizeof *k);
+    e->by_key = unika_malloc((e->nun ? e->nun : 1) * sizeof *e->by_key);
+    if (!k || !e->by_key) {
+        unika_free(k);
+        return -1;
+    }
+    for (size_t i = 0; i < e->nun; i++) {
+        const lk_unit *u = &e->lk->units[i];
+        k[i] = (unit_key){u->name, u->year, u->gender, u->file, (uint32_t)i};
+    }
+    qsort(k, e->nun, sizeof *k, unit_key_cmp);
+    for (size_t i = 0; i < e->nun; i++) e->by_key[i] = k[i].idx;
+    unika_free(k);
+    return 0;
+}
+
+size_t lk_est_find_units(const lk_est *e, uint32_t name, uint32_t year)
+{
+    size_t lo = 0, hi = e->nun;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const lk_unit *u = &e->lk->units[e->by_key[mid]];
+        if (u->name < name || (u->name == name && u->year < year)) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < e->nun) {
+        const lk_unit *u = &e->lk->units[e->by_key[lo]];
+        if (u->name == name && u->year == year) return lo;
+    }
+    return SIZE_MAX;
+}
+
+/* ---- the whole view --------------------------------------------------------------------- */
+
+int lk_est_new(lk_est **out, const unika_linkage *lk, unika_error *err)
+{
+    *out = NULL;
+    if (!lk->resolved) return unika_fail(err, UNIKA_EINVAL, "the linkage is not resolved");
+    if (lk->nfiles > LK_EST_MAX_ORGS)
+        return unika_fail(err, UNIKA_ELINKAGE, "the estimator takes at most %d organisations, "
+                          "got %zu", LK_EST_MAX_ORGS, lk->nfiles);
+    lk_est *e = unika_calloc(1, sizeof *e);
+    if (!e) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimator");
+    e->lk = lk;
+    e->nfiles = (unsigned)lk->nfiles;
+    size_t caps[4] = {0};
+    e->freq = unika_calloc(1, sizeof *e->freq);
+    if (!e->freq) goto nomem;
+    for (size_t i = 0; i < lk->nstrong; i++)
+        if (add_cluster(e, &lk->strong[i], caps)) goto nomem;
+    if (frequencies(e, e->freq) || add_units(e, e->freq) || sort_units(e) || mark_rare(e)) goto nomem;
+    lk_est_measure(e, -1, &e->rates);
+    for (int g = 0; g < LK_EST_GROUPS; g++) lk_est_measure(e, g, &e->rep[g]);
+    *out = e;
+    return 0;
+nomem:
+    lk_est_free(e);
+    return unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimator");
+}
+
+void lk_est_free(lk_est *e)
+{
+    if (!e) return;
+    if (e->freq) freq_free(e->freq);
+    unika_free(e->freq);
+    unika_free(e->cl);
+    unika_free(e->ccell);
+    unika_free(e->ckey);
+    unika_free(e->cmain);
+    unika_free(e->un);
+    unika_free(e->uper);
+    unika_free(e->by_key);
+    unika_free(e);
+}
+
+const lk_est_rates *lk_est_rates_of(const lk_est *e) { return &e->rates; }

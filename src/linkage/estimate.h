@@ -1,0 +1,166 @@
+/*
+ * linkage/estimate.h - counts under linkage error (docs/linkage.md, "The
+ * estimator"). Private to src/linkage/.
+ *
+ * The resolution is certain where identifiers or a full birth date tie
+ * records together (strong clusters). What it cannot place are the WEAK
+ * units: records with a name and a birth year only, where one unit may be
+ * several people with the same name and year, or a person the strong
+ * clusters already hold. No rule can link them; their NUMBER can be
+ * estimated. For a figure F (organisations O, a period T, genders G):
+ *
+ *     count(F) = A + sum_o P_o - D - X
+ *
+ *   A    strong clusters with a record in F (certain);
+ *   P_o  persons behind the weak units of organisation o in F: each present
+ *        unit of key k holds ZTPoisson(alpha_o * lambda_k) people, lambda_k
+ *        the key's frequency among the strong clusters (Good-Turing
+ *        smoothed name counts x the birth-year share), alpha_o fitted by
+ *        maximum likelihood to which keys are present in F at o (occupancy);
+ *        divided by 1 + eps_o, the split units a person leaves at a partner
+ *        (typos, a revised year), measured on the strong clusters;
+ *   D    the same weak people counted at several partners: key-persons with
+ *        partner pattern S are Poisson(gamma_S * lambda_k), gamma fitted by
+ *        EM to the partners' presence patterns (time is no constraint:
+ *        a person's visits to two partners can lie years apart); a
+ *        person's two records agree on (name, year) with probability
+ *        m_pair, measured on the strong clusters, so
+ *        D = sum_S (|S| - 1) gamma_S Lambda / m_pair;
+ *   X    strong clusters of A that also have weak records in F (counted in
+ *        P already): each with probability 1 - prod_o (1 - r_o psi_o), r_o the
+ *        rate at which a strong person has weak records at o, measured on
+ *        strong clusters whose keys no other cluster holds (their weak unit
+ *        is theirs), divided by m_eq0 (the share of a person's records that
+ *        agree exactly with its other records), psi_o the share of a
+ *        person's periods in which its weak records at o fall.
+ *
+ * Its standard error combines the model's own variance (the occupancy and
+ * Bernoulli terms) with a delete-a-group jackknife of the measured rates
+ * over LK_EST_GROUPS groups of names.
+ */
+#ifndef UNIKA_LINKAGE_ESTIMATE_H
+#define UNIKA_LINKAGE_ESTIMATE_H
+
+#include "linkage/linkage_private.h"
+
+#define LK_EST_VERSION 1
+#define LK_EST_GROUPS 10           /* jackknife groups of names */
+#define LK_EST_MAX_ORGS 64         /* organisations in one estimate (a bit mask) */
+#define LK_EST_MAX_PATTERN_ORGS 6  /* beyond, patterns of at most two partners */
+
+enum { LK_SCOPE_ALL = 0, LK_SCOPE_YEAR = 1, LK_SCOPE_PERIOD = 2 };
+enum { LK_GRAN_ALL = 0, LK_GRAN_YEAR = 1, LK_GRAN_PERIOD = 2 };
+
+/* One figure and its estimate. Inputs: orgs (bit i = file i), scope and
+ * code (a year, or a period code of the linkage's --period), genders
+ * (bit g = gender g, 0 unknown .. 3 other). */
+typedef struct lk_est_figure {
+    uint64_t orgs;
+    uint8_t scope, genders;
+    uint32_t code;
+    /* results */
+    double estimate, se, ci_low, ci_high;
+    uint64_t resolved;            /* draw 0's persons in the figure */
+    uint64_t strong;              /* A */
+    double weak, dedup, shared;   /* sum_o P_o, D, X */
+} lk_est_figure;
+
+/* The measured rates (a jackknife replicate has its own). */
+typedef struct lk_est_rates {
+    double m_eq0, m_pair;
+    double r[LK_EST_MAX_ORGS];
+    double eps[3][LK_EST_MAX_ORGS];   /* by LK_GRAN_* */
+    double psi[3][LK_EST_MAX_ORGS];
+    uint64_t rare, eq0_pairs, pairs;  /* the sample sizes behind them */
+} lk_est_rates;
+
+typedef struct lk_est lk_est;
+
+/* Builds the estimator's view of a resolved linkage. */
+int lk_est_new(lk_est **out, const unika_linkage *lk, unika_error *err);
+void lk_est_free(lk_est *e);
+/* The figures a report makes: every organisation, every pair of them and
+ * all together; the whole span, each year, each period; every gender and
+ * all. */
+int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unika_error *err);
+/* Fills the results of n figures. */
+int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err);
+const lk_est_rates *lk_est_rates_of(const lk_est *e);
+/* The estimates as canonical JSON (docs/linkage.md, "The estimates file"). */
+int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out, size_t *size,
+                unika_error *err);
+
+/* estimate_rates.c: the rates, leaving out name group `skip` (-1: none). */
+void lk_est_measure(const lk_est *e, int skip, lk_est_rates *out);
+/* estimate_fit.c */
+double lk_est_alpha(const double *lam, size_t n, double absent_mass);
+double lk_est_ztp_mean(double mu);
+double lk_est_ztp_var(double mu);
+double lk_est_ztp_slope(double mu);   /* d ztp_mean / d mu */
+
+/* ---- the estimator's view (shared by estimate*.c) ---------------------------- */
+#ifdef LK_EST_INTERNAL
+
+typedef struct lk_est_cell {
+    uint16_t file;
+    uint32_t period;
+} lk_est_cell;
+
+typedef struct lk_est_key {
+    uint32_t name, year;
+} lk_est_key;
+
+/* A strong cluster: its cells, its distinct (name, year) keys, and per file
+ * the (name, year, span) of its record with most rows there. */
+typedef struct lk_est_cluster {
+    uint32_t root;
+    uint8_t gender, group, rare;
+    uint16_t lo, hi;
+    uint64_t at;                  /* files where it has a strong record */
+    uint64_t files;               /* files where it has any record */
+    uint32_t cell, ncell;         /* e->ccell[cell .. cell + ncell) */
+    uint32_t key, nkey;           /* e->ckey[key .. key + nkey) */
+    uint32_t main, nmain;         /* e->cmain[main .. main + nmain): one per file */
+} lk_est_cluster;
+
+typedef struct lk_est_main {
+    uint16_t file;
+    uint32_t name, year;
+    uint16_t lo, hi;
+} lk_est_main;
+
+/* A weak unit: its periods and frequency. */
+typedef struct lk_est_unit {
+    uint32_t u;                   /* index into lk->units */
+    uint32_t per, nper;           /* e->uper[per .. per + nper): its period codes */
+    double lam;                   /* expected strong-like persons with its key */
+    uint32_t nname;               /* strong clusters holding its name: lambda's sample size */
+    uint8_t group;
+} lk_est_unit;
+
+struct lk_est {
+    const unika_linkage *lk;
+    unsigned nfiles;
+    lk_est_cluster *cl; size_t ncl;
+    lk_est_cell *ccell; size_t nccell;
+    lk_est_key *ckey; size_t nckey;
+    lk_est_main *cmain; size_t ncmain;
+    lk_est_unit *un; size_t nun;
+    uint32_t *uper; size_t nuper;
+    uint32_t *by_key;             /* units sorted by (name, year, gender, file) */
+    struct lk_est_freq *freq;     /* name counts and birth-year shares (estimate.c) */
+    double lam_total[4];          /* sum of lambda over every key of a gender */
+    lk_est_rates rates;           /* from everything */
+    lk_est_rates rep[LK_EST_GROUPS];
+};
+
+uint8_t lk_est_group(const unika_linkage *lk, uint32_t name);
+uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code);
+/* Units of file f whose key is (name, year) and whose gender agrees with g:
+ * the first index into e->by_key, or SIZE_MAX. */
+size_t lk_est_find_units(const lk_est *e, uint32_t name, uint32_t year);
+int lk_est_gender_agrees(unsigned a, unsigned b);
+int lk_est_overlap(uint16_t alo, uint16_t ahi, uint16_t blo, uint16_t bhi);
+
+#endif /* LK_EST_INTERNAL */
+#endif /* UNIKA_LINKAGE_ESTIMATE_H */

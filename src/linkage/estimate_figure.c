@@ -1,0 +1,449 @@
+/*
+ * estimate_figure.c - one figure's estimate, count = A + sum_o P_o - D - X
+ * (estimate.h), its standard error, and the figures a report makes.
+ *
+ * The fits depend only on which units are present in the figure: the
+ * occupancy alpha on (partner, period, genders), the patterns gamma on
+ * (partners, period). Both are cached, so the jackknife replicates, which
+ * change only the measured rates, cost a few sums each.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LK_EST_INTERNAL
+#include "common/common.h"
+#include "linkage/estimate.h"
+#include "linkage/estimate_fit.h"
+
+/* ---- membership -------------------------------------------------------------------------- */
+
+typedef struct scope {
+    uint8_t kind;
+    uint32_t code;
+} scope;
+
+static int in_scope(const unika_linkage *lk, scope s, uint32_t period)
+{
+    switch (s.kind) {
+    case LK_SCOPE_ALL: return 1;
+    case LK_SCOPE_YEAR: return lk_est_year_of(lk, period) == s.code;
+    default: return period == s.code;
+    }
+}
+
+static int gran_of_scope(scope s)
+{
+    return s.kind == LK_SCOPE_ALL ? LK_GRAN_ALL : s.kind == LK_SCOPE_YEAR ? LK_GRAN_YEAR : LK_GRAN_PERIOD;
+}
+
+static int unit_in(const lk_est *e, size_t i, scope s)
+{
+    const lk_est_unit *u = &e->un[i];
+    for (uint32_t k = 0; k < u->nper; k++)
+        if (in_scope(e->lk, s, e->uper[u->per + k])) return 1;
+    return 0;
+}
+
+static int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
+{
+    for (uint32_t k = 0; k < c->ncell; k++) {
+        const lk_est_cell *x = &e->ccell[c->cell + k];
+        if ((orgs >> x->file & 1) && in_scope(e->lk, s, x->period)) return 1;
+    }
+    return 0;
+}
+
+static double lam_of_genders(const lk_est *e, uint8_t genders)
+{
+    double l = 0;
+    for (unsigned g = 0; g < 4; g++)
+        if (genders >> g & 1) l += e->lam_total[g];
+    return l;
+}
+
+/* ---- occupancy cache: (file, scope, genders) -> sum of means and variances ---------------- */
+
+typedef struct occ {
+    uint16_t file;
+    scope s;
+    uint8_t genders;
+    double mean, var;
+} occ;
+
+typedef struct cache {
+    occ *o; size_t no, co;
+    struct pat *p; size_t np, cp;
+} cache;
+
+static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, double *mean,
+                     double *var)
+{
+    for (size_t i = 0; i < c->no; i++)
+        if (c->o[i].file == f && c->o[i].s.kind == s.kind && c->o[i].s.code == s.code &&
+            c->o[i].genders == genders) {
+            *mean = c->o[i].mean;
+            *var = c->o[i].var;
+            return 0;
+        }
+    double *lam = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *lam);
+    if (!lam) return -1;
+    double *nname = lam + (e->nun ? e->nun : 1);
+    size_t n = 0, unseen = 0;
+    double present = 0;
+    for (size_t i = 0; i < e->nun; i++) {
+        const lk_unit *u = &e->lk->units[e->un[i].u];
+        if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, s)) continue;
+        if (e->un[i].lam > 0) {
+            nname[n] = e->un[i].nname;
+            lam[n++] = e->un[i].lam;
+            present += e->un[i].lam;
+        } else {
+            unseen++;
+        }
+    }
+    double alpha = lk_est_alpha(lam, n, lam_of_genders(e, genders) - present);
+    double m = (double)unseen, v = 0;
+    for (size_t i = 0; i < n; i++) {
+        double mu = alpha * lam[i];
+        m += lk_est_ztp_mean(mu);
+        /* the people behind the unit, and lambda's own error: the name's count
+         * n among the strong clusters is Poisson, so lambda is off by about
+         * lambda / sqrt(n), and the mean by its derivative times that */
+        double d = lk_est_ztp_slope(mu) * mu;
+        v += lk_est_ztp_var(mu) + d * d / nname[i];
+    }
+    unika_free(lam);
+    if (c->no == c->co) {
+        size_t cap = c->co ? c->co * 2 : 64;
+        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap * sizeof *q);
+        if (!q) return -1;
+        c->o = q;
+        c->co = cap;
+    }
+    c->o[c->no++] = (occ){(uint16_t)f, s, genders, m, v};
+    *mean = m;
+    *var = v;
+    return 0;
+}
+
+/* ---- pattern cache: (orgs, scope) -> gamma and the unseen keys' extra, per gender -------- */
+
+typedef struct pat {
+    uint64_t orgs;
+    scope s;
+    double agree_per_lambda;      /* sum_S (|S| - 1) gamma_S */
+    double unseen[4];             /* unseen-name keys seen at several partners: extra, per gender */
+} pat;
+
+typedef struct keyrec {
+    uint32_t name, year, gender;
+    uint32_t first, n;            /* by_key indexes */
+} keyrec;
+
+static unsigned popcount(uint64_t x)
+{
+    unsigned n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+}
+
+/* The patterns of the figure's partners: every non-empty subset when they
+ * are few, the single partners and pairs otherwise. */
+static size_t patterns(uint64_t orgs, uint64_t **out)
+{
+    uint8_t bit[64];
+    unsigned k = 0;
+    for (unsigned b = 0; b < 64; b++)
+        if (orgs >> b & 1) bit[k++] = (uint8_t)b;
+    size_t n = k <= LK_EST_MAX_PATTERN_ORGS ? ((size_t)1 << k) - 1 : k + (size_t)k * (k - 1) / 2;
+    uint64_t *p = unika_malloc(n * sizeof *p);
+    if (!p) return 0;
+    size_t w = 0;
+    if (k <= LK_EST_MAX_PATTERN_ORGS) {
+        for (uint32_t m = 1; m < (1u << k); m++) {
+            uint64_t q = 0;
+            for (unsigned b = 0; b < k; b++)
+                if (m >> b & 1) q |= 1ull << bit[b];
+            p[w++] = q;
+        }
+    } else {
+        for (unsigned a = 0; a < k; a++) p[w++] = 1ull << bit[a];
+        for (unsigned a = 0; a < k; a++)
+            for (unsigned b = a + 1; b < k; b++) p[w++] = 1ull << bit[a] | 1ull << bit[b];
+    }
+    *out = p;
+    return w;
+}
+
+/* The patterns a key can have: every pattern inside the partners it is
+ * seen at. (Time is no constraint: a person's visits to two partners can
+ * lie more than a year apart; requiring overlap halved the people found at
+ * two partners on generator data, docs/linkage.md.) */
+static int allowed_of(const uint64_t *pats, size_t npat, uint64_t pres, uint32_t **allowed,
+                      size_t *na, size_t *ca)
+{
+    for (size_t a = 0; a < npat; a++) {
+        if ((pats[a] & pres) != pats[a]) continue;
+        if (*na == *ca) {
+            size_t c = *ca ? *ca * 2 : 1024;
+            uint32_t *q = unika_realloc(*allowed, *ca * sizeof *q, c * sizeof *q);
+            if (!q) return -1;
+            *allowed = q;
+            *ca = c;
+        }
+        (*allowed)[(*na)++] = (uint32_t)a;
+    }
+    return 0;
+}
+
+static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out)
+{
+    for (size_t i = 0; i < c->np; i++)
+        if (c->p[i].orgs == orgs && c->p[i].s.kind == s.kind && c->p[i].s.code == s.code) {
+            *out = &c->p[i];
+            return 0;
+        }
+    pat r = {orgs, s, 0, {0}};
+    uint64_t *pats = NULL;
+    size_t npat = patterns(orgs, &pats);
+    lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * sizeof *keys);
+    uint32_t *allowed = NULL;
+    size_t na = 0, ca = 0, nk = 0;
+    double *gamma = unika_calloc(npat ? npat : 1, sizeof *gamma);
+    int rc = -1;
+    if (!pats || !keys || !gamma) goto done;
+    for (size_t i = 0; i < e->nun;) {
+        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+        size_t j = i;
+        uint64_t pres = 0;
+        double lam = e->un[e->by_key[i]].lam;
+        for (; j < e->nun; j++) {
+            const lk_unit *u = &e->lk->units[e->by_key[j]];
+            if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
+            if (!(orgs >> u->file & 1) || !unit_in(e, e->by_key[j], s)) continue;
+            pres |= 1ull << u->file;
+        }
+        i = j;
+        if (popcount(pres) < 1) continue;
+        if (lam <= 0) {   /* a name no strong record has: one person at all its partners */
+            r.unseen[u0->gender] += popcount(pres) - 1;
+            continue;
+        }
+        while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1;   /* keep the highest */
+        lk_pat_key k = {lam, pres, (uint32_t)na, 0};
+        if (allowed_of(pats, npat, pres, &allowed, &na, &ca)) goto done;
+        k.nallowed = (uint32_t)(na - k.allowed);
+        keys[nk++] = k;
+    }
+    if (popcount(orgs) >= 2 && nk) {
+        if (lk_est_gamma(keys, nk, allowed, pats, npat, lam_of_genders(e, 0xF), gamma)) goto done;
+        for (size_t a = 0; a < npat; a++) r.agree_per_lambda += (popcount(pats[a]) - 1) * gamma[a];
+    }
+    if (c->np == c->cp) {
+        size_t cap = c->cp ? c->cp * 2 : 32;
+        pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
+        if (!q) goto done;
+        c->p = q;
+        c->cp = cap;
+    }
+    c->p[c->np++] = r;
+    *out = &c->p[c->np - 1];
+    rc = 0;
+done:
+    unika_free(pats);
+    unika_free(keys);
+    unika_free(allowed);
+    unika_free(gamma);
+    return rc;
+}
+
+/* ---- one figure ---------------------------------------------------------------------------- */
+
+typedef struct parts {
+    uint64_t A;
+    double occ_mean[LK_EST_MAX_ORGS], var;
+    double agree, unseen;         /* D's numerator: agree (lambda-weighted) + unseen-name extra */
+    uint32_t *inA; size_t nA;     /* the clusters of A, for X */
+} parts;
+
+static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, const lk_est_rates *r,
+                      double *shared_var, double *weak, double *dedup, double *shared)
+{
+    int gran = gran_of_scope((scope){f->scope, f->code});
+    double w = 0;
+    for (unsigned o = 0; o < e->nfiles; o++)
+        if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + r->eps[gran][o]);
+    double d = (p->agree + p->unseen) / r->m_pair;
+    double x = 0, xv = 0;
+    for (size_t i = 0; i < p->nA; i++) {
+        const lk_est_cluster *c = &e->cl[p->inA[i]];
+        double q = 1;
+        for (unsigned o = 0; o < e->nfiles; o++)
+            if ((f->orgs >> o & 1) && !(c->at >> o & 1)) q *= 1 - r->r[o] * r->psi[gran][o];
+        x += 1 - q;
+        xv += q * (1 - q);
+    }
+    if (shared_var) *shared_var = xv;
+    if (weak) *weak = w;
+    if (dedup) *dedup = d;
+    if (shared) *shared = x;
+    return (double)p->A + w - d - x;
+}
+
+static int figure(lk_est *e, cache *c, lk_est_figure *f)
+{
+    scope s = {f->scope, f->code};
+    parts p;
+    memset(&p, 0, sizeof p);
+    p.inA = unika_malloc((e->ncl ? e->ncl : 1) * sizeof *p.inA);
+    if (!p.inA) return -1;
+    for (size_t i = 0; i < e->ncl; i++)
+        if ((f->genders >> e->cl[i].gender & 1) && cluster_in(e, &e->cl[i], f->orgs, s))
+            p.inA[p.nA++] = (uint32_t)i;
+    p.A = p.nA;
+    int gran = gran_of_scope(s);
+    for (unsigned o = 0; o < e->nfiles; o++) {
+        if (!(f->orgs >> o & 1)) continue;
+        double m, v;
+        if (occupancy(e, c, o, s, f->genders, &m, &v)) goto nomem;
+        p.occ_mean[o] = m;
+        double eps = e->rates.eps[gran][o];
+        /* the occupancy's own variance, and the split units' count: Poisson around eps per person */
+        p.var += v / ((1 + eps) * (1 + eps)) + m * eps / ((1 + eps) * (1 + eps));
+    }
+    if (popcount(f->orgs) >= 2) {
+        const pat *pt;
+        if (pattern_fit(e, c, f->orgs, s, &pt)) goto nomem;
+        p.agree = pt->agree_per_lambda * lam_of_genders(e, f->genders);
+        for (unsigned g = 0; g < 4; g++)
+            if (f->genders >> g & 1) p.unseen += pt->unseen[g];
+        p.var += p.agree / (e->rates.m_pair * e->rates.m_pair);
+    }
+    double xv;
+    f->estimate = combine(e, f, &p, &e->rates, &xv, &f->weak, &f->dedup, &f->shared);
+    f->strong = p.A;
+    /* the strong clusters are distinct people for certain: no estimate, nor interval, below */
+    if (f->estimate < (double)p.A) f->estimate = (double)p.A;
+    double rep[LK_EST_GROUPS], mean = 0;
+    for (int g = 0; g < LK_EST_GROUPS; g++) {
+        rep[g] = combine(e, f, &p, &e->rep[g], NULL, NULL, NULL, NULL);
+        mean += rep[g] / LK_EST_GROUPS;
+    }
+    double jk = 0;
+    for (int g = 0; g < LK_EST_GROUPS; g++) jk += (rep[g] - mean) * (rep[g] - mean);
+    jk *= (double)(LK_EST_GROUPS - 1) / LK_EST_GROUPS;
+    f->se = sqrt(p.var + xv + jk);
+    f->ci_low = f->estimate - 1.959964 * f->se;
+    f->ci_high = f->estimate + 1.959964 * f->se;
+    if (f->ci_low < (double)p.A) f->ci_low = (double)p.A;
+    unika_free(p.inA);
+    return 0;
+nomem:
+    unika_free(p.inA);
+    return -1;
+}
+
+/* Draw 0's persons in the figure: the resolution's own count. */
+static int resolved(const lk_est *e, lk_est_figure *f)
+{
+    const unika_linkage *lk = e->lk;
+    uint8_t *seen = unika_calloc(lk->nprofiles ? lk->nprofiles : 1, 1);
+    if (!seen) return -1;
+    scope s = {f->scope, f->code};
+    uint64_t n = 0;
+    for (size_t i = 0; i < lk->nprofiles; i++) {
+        const lk_profile *p = &lk->profiles[i];
+        if (!(f->orgs >> p->file & 1) || !(f->genders >> p->gender & 1)) continue;
+        int in = 0;
+        for (uint32_t k = 0; k < p->ncell && !in; k++)
+            in = in_scope(lk, s, lk->cells[lk->cells_of[p->cell + k]].period);
+        if (!in) continue;
+        uint32_t who = lk->person[i];
+        if (!seen[who]) {
+            seen[who] = 1;
+            n++;
+        }
+    }
+    unika_free(seen);
+    f->resolved = n;
+    return 0;
+}
+
+int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
+{
+    cache c = {0};
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (figure(e, &c, &fig[i]) || resolved(e, &fig[i])) rc = -1;
+    unika_free(c.o);
+    unika_free(c.p);
+    return rc ? unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates") : 0;
+}
+
+/* ---- the default figures ----------------------------------------------------------------- */
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unika_error *err)
+{
+    const unika_linkage *lk = e->lk;
+    /* the periods present, and their years */
+    uint32_t *per = unika_malloc((lk->ncells ? lk->ncells : 1) * sizeof *per);
+    if (!per) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the figures");
+    size_t np = 0;
+    for (size_t i = 0; i < lk->ncells; i++) per[np++] = lk->cells[i].period;
+    qsort(per, np, sizeof *per, u32_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < np; i++)
+        if (!w || per[i] != per[w - 1]) per[w++] = per[i];
+    np = w;
+    scope sc[1 + 2 * 4096];
+    size_t ns = 0;
+    sc[ns++] = (scope){LK_SCOPE_ALL, 0};
+    if (lk->params.period != UNIKA_MK_PERIOD_ALL) {
+        uint32_t last = UINT32_MAX;
+        for (size_t i = 0; i < np && ns < 4096; i++) {
+            uint32_t y = lk_est_year_of(lk, per[i]);
+            if (y != last) sc[ns++] = (scope){LK_SCOPE_YEAR, y};
+            last = y;
+        }
+        if (lk->params.period != UNIKA_MK_PERIOD_YEAR)
+            for (size_t i = 0; i < np && ns < 2 * 4096; i++) sc[ns++] = (scope){LK_SCOPE_PERIOD, per[i]};
+    }
+    unika_free(per);
+    uint64_t all = e->nfiles == 64 ? UINT64_MAX : (1ull << e->nfiles) - 1;
+    size_t norgs = 1 + e->nfiles + (size_t)e->nfiles * (e->nfiles - 1) / 2;
+    uint64_t *orgs = unika_malloc(norgs * sizeof *orgs);
+    static const uint8_t genders[] = {0xF, 1u << UNIKA_GENDER_MALE, 1u << UNIKA_GENDER_FEMALE,
+                                      1u << UNIKA_GENDER_OTHER | 1u << UNIKA_GENDER_UNKNOWN};
+    lk_est_figure *f = unika_malloc(norgs * ns * 4 * sizeof *f);
+    if (!orgs || !f) {
+        unika_free(orgs);
+        unika_free(f);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory for the figures");
+    }
+    size_t k = 0, m = 0;
+    orgs[k++] = all;
+    for (unsigned a = 0; a < e->nfiles; a++) orgs[k++] = 1ull << a;
+    for (unsigned a = 0; a < e->nfiles; a++)
+        for (unsigned b = a + 1; b < e->nfiles; b++) orgs[k++] = 1ull << a | 1ull << b;
+    for (size_t o = 0; o < k; o++)
+        for (size_t s = 0; s < ns; s++)
+            for (size_t g = 0; g < 4; g++) {
+                memset(&f[m], 0, sizeof f[m]);
+                f[m].orgs = orgs[o];
+                f[m].scope = sc[s].kind;
+                f[m].code = sc[s].code;
+                f[m].genders = genders[g];
+                m++;
+            }
+    unika_free(orgs);
+    *out = f;
+    *n = m;
+    return 0;
+}

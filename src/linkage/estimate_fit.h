@@ -1,0 +1,31 @@
+/*
+ * linkage/estimate_fit.h - the pattern fit of the estimator (estimate_fit.c).
+ * Private to src/linkage/.
+ */
+#ifndef UNIKA_LINKAGE_ESTIMATE_FIT_H
+#define UNIKA_LINKAGE_ESTIMATE_FIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A key is followed across at most this many partners of one figure (the
+ * E-step enumerates the subsets of the partners a key is seen at); a key
+ * seen at more keeps its LK_EST_MAX_PRESENT partners with most rows. */
+#define LK_EST_MAX_PRESENT 12
+
+/* One key for the pattern fit: its lambda, the mask of the figure's
+ * partners where it is present, and its allowed patterns:
+ * allowed[allowed_at .. allowed_at + nallowed) index pats[]. */
+typedef struct lk_pat_key {
+    double lam;
+    uint64_t pres;
+    uint32_t allowed, nallowed;
+} lk_pat_key;
+
+/* EM for gamma[0 .. npat) (patterns pats[], masks over the figure's
+ * partners). lam_all: the lambda of every key of the genders fitted.
+ * Returns 0, or -1 when out of memory. */
+int lk_est_gamma(const lk_pat_key *keys, size_t n, const uint32_t *allowed, const uint64_t *pats,
+                 size_t npat, double lam_all, double *gamma);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * estimate_json.c - the estimates file (docs/linkage.md, "The estimates
+ * file"): canonical JSON, the same bytes for the same linkage. Numbers are
+ * written with three decimals (figures) or six (rates), so that the file
+ * does not depend on the last bits of a platform's exp() and log().
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LK_EST_INTERNAL
+#include "common/common.h"
+#include "common/hex.h"
+#include "linkage/estimate.h"
+
+typedef struct buf {
+    char *s;
+    size_t n, cap;
+    int failed;
+} buf;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void put(buf *b, const char *fmt, ...)
+{
+    if (b->failed) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (b->n + (size_t)k + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + (size_t)k + 1) cap *= 2;
+        char *q = unika_realloc(b->s, b->cap, cap);
+        if (!q) {
+            b->failed = 1;
+            return;
+        }
+        b->s = q;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+/* Labels are organisation slugs and period labels: no character needs escaping
+ * except quotes and backslashes, which a slug never has; escape anyway. */
+static void put_str(buf *b, const char *s)
+{
+    put(b, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') put(b, "\\%c", c);
+        else if (c < 0x20) put(b, "\\u%04x", c);
+        else put(b, "%c", c);
+    }
+    put(b, "\"");
+}
+
+static const char *gender_label(uint8_t genders)
+{
+    switch (genders) {
+    case 0xF: return "all";
+    case 1u << UNIKA_GENDER_MALE: return "M";
+    case 1u << UNIKA_GENDER_FEMALE: return "F";
+    default: return "X";
+    }
+}
+
+static void period_label(const unika_linkage *lk, const lk_est_figure *f, char dst[16])
+{
+    if (f->scope == LK_SCOPE_ALL) snprintf(dst, 16, "all");
+    else if (f->scope == LK_SCOPE_YEAR) snprintf(dst, 16, "%u", (unsigned)f->code);
+    else lk_period_label(dst, lk->params.period, f->code);
+}
+
+static void rates(buf *b, const lk_est *e)
+{
+    const lk_est_rates *r = &e->rates;
+    put(b, "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_pair\": %.6f,\n", r->m_eq0, r->m_pair);
+    put(b, "    \"rare_clusters\": %llu,\n    \"by_org\": {", (unsigned long long)r->rare);
+    for (unsigned f = 0; f < e->nfiles; f++) {
+        put(b, "%s\n      ", f ? "," : "");
+        put_str(b, e->lk->files[f].org);
+        put(b, ": {\"r\": %.6f, \"eps\": [%.6f, %.6f, %.6f], \"psi\": [%.6f, %.6f]}", r->r[f],
+            r->eps[0][f], r->eps[1][f], r->eps[2][f], r->psi[1][f], r->psi[2][f]);
+    }
+    put(b, "\n    }\n  },\n");
+}
+
+static void figure(buf *b, const lk_est *e, const lk_est_figure *f)
+{
+    char per[16];
+    period_label(e->lk, f, per);
+    put(b, "    {\"orgs\": [");
+    int first = 1;
+    for (unsigned o = 0; o < e->nfiles; o++) {
+        if (!(f->orgs >> o & 1)) continue;
+        put(b, "%s", first ? "" : ", ");
+        put_str(b, e->lk->files[o].org);
+        first = 0;
+    }
+    put(b, "], \"period\": ");
+    put_str(b, per);
+    put(b, ", \"gender\": \"%s\", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
+        "\"ci_high\": %.3f, \"resolved\": %llu, \"strong\": %llu, \"weak\": %.3f, "
+        "\"dedup\": %.3f, \"shared\": %.3f}", gender_label(f->genders), f->estimate, f->se,
+        f->ci_low, f->ci_high, (unsigned long long)f->resolved, (unsigned long long)f->strong,
+        f->weak, f->dedup, f->shared);
+}
+
+int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out, size_t *size,
+                unika_error *err)
+{
+    buf b = {0};
+    char fp[2 * UNIKA_FINGERPRINT_BYTES + 1];
+    unika_hex_encode(fp, unika_linkage_fingerprint(e->lk), UNIKA_FINGERPRINT_BYTES);
+    fp[2 * UNIKA_FINGERPRINT_BYTES] = '\0';
+    put(&b, "{\n  \"schema\": \"unika-link-estimates\",\n  \"version\": %d,\n", LK_EST_VERSION);
+    put(&b, "  \"estimator\": {\"name\": \"occupancy\", \"version\": %d, \"jackknife_groups\": %d},\n",
+        LK_EST_VERSION, LK_EST_GROUPS);
+    put(&b, "  \"resolution\": \"%s\",\n", fp);
+    rates(&b, e);
+    put(&b, "  \"figures\": [");
+    for (size_t i = 0; i < n; i++) {
+        put(&b, "%s\n", i ? "," : "");
+        figure(&b, e, &fig[i]);
+    }
+    put(&b, "\n  ]\n}\n");
+    if (b.failed) {
+        unika_free(b.s);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates file");
+    }
+    *out = b.s;
+    *size = b.n;
+    return 0;
+}
+
+int unika_linkage_estimates(const unika_linkage *lk, char **json, size_t *size, unika_error *err)
+{
+    if (!lk || !json || !size) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    *json = NULL;
+    *size = 0;
+    lk_est *e = NULL;
+    lk_est_figure *fig = NULL;
+    size_t n = 0;
+    int rc = lk_est_new(&e, lk, err);
+    if (rc == 0) rc = lk_est_default_figures(e, &fig, &n, err);
+    if (rc == 0) rc = lk_est_run(e, fig, n, err);
+    if (rc == 0) rc = lk_est_json(e, fig, n, json, size, err);
+    unika_free(fig);
+    lk_est_free(e);
+    return rc;
+}
+
+void unika_linkage_estimates_free(char *json) { unika_free(json); }

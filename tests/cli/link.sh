@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# link.sh - the linkage path by role: partners write signed match-key files of
+# examples/iop-visits, the linker resolves them (`unika link`), the analyst
+# reports its cells, the auditor re-runs it (`unika verify-link`). Bad inputs
+# are refused by name with nothing written; tampering fails the audit.
+source "$(dirname "$0")/testlib.bash"
+EX=$SRC/examples
+ORGS="raddabarnen rodakorset stadsmissionen uppsok"
+
+# ---- setup: keys, roster with the linker, the partners' files --------------------
+"$UNIKA" keygen -o pk >/dev/null
+"$UNIKA" keygen -o other.key >/dev/null
+for o in $ORGS linker; do "$UNIKA" sign-keygen --name "$o" -o "$o" >/dev/null; done
+"$UNIKA" sign-keygen --name outsider -o outsider >/dev/null
+"$UNIKA" sign-keygen --name steering -o steering >/dev/null # the coordinator
+PIN=$("$UNIKA" key fingerprint steering.pub)
+fp=$("$UNIKA" key fingerprint pk)
+check_has "a roster with a linker" 0 "" -- "$UNIKA" roster make --key-fingerprint "$fp" --sign steering.sec \
+    --linker linker.pub -o r.roster raddabarnen.pub rodakorset.pub stadsmissionen.pub uppsok.pub
+assert "the roster names the linker, for every partner's organisation" \
+    grep -q '^linker: linker ed25519:[0-9a-f]* orgs=raddabarnen,rodakorset,stadsmissionen,uppsok$' r.roster
+"$UNIKA" roster make --key-fingerprint "$fp" --sign steering.sec -o nolinker.roster raddabarnen.pub rodakorset.pub \
+    stadsmissionen.pub uppsok.pub >/dev/null
+for o in $ORGS; do
+    "$UNIKA" matchkeys --key pk --profile "$EX/profiles/$o.profile" --org "$o" --by gender \
+        --sign "$o.sec" "$EX/iop-visits/$o.csv" -o "$o.umk" 2>/dev/null || echo "matchkeys $o failed"
+done
+check "link-keygen" 0 "HEX" "" -- "$UNIKA" link-keygen -o linker.seed
+assert "the seed is private" test "$(stat -c %a linker.seed)" = 600
+check_has "link-keygen keeps an existing seed" 1 "already exists" -- "$UNIKA" link-keygen -o linker.seed
+"$UNIKA" link-keygen -o other.seed >/dev/null
+
+L() { "$UNIKA" link --roster r.roster --coordinator "$PIN" --seed linker.seed --sign linker.sec "$@"; }
+UMK="raddabarnen.umk rodakorset.umk stadsmissionen.umk uppsok.umk"
+
+# ---- the resolution ---------------------------------------------------------------
+check_has "link the four partners" 0 "wrote 156 cells, estimates.json and manifest.json to out, signed" -- \
+    L --by gender $UMK -o out --debug-clusters clusters.csv
+assert "a cell per organisation, half-year and gender, and the manifest" \
+    test "$(ls out | grep -c '_draw-0\.uks$')" = 156 -a -f out/manifest.json
+assert "every output signed" test "$(ls out | grep -c '\.sig$')" = 158
+check_has "the cells verify as the linker's against the roster" 0 "" -- \
+    "$UNIKA" roster check --coordinator "$PIN" r.roster out/raddabarnen_2019H1_gender-M_draw-0.uks out/manifest.json
+assert "the cells are labelled draw=0" grep -q "draw *= *0" <("$UNIKA" inspect out/uppsok_2019H1_gender-M_draw-0.uks)
+persons=$(grep -o '"persons": [0-9]*' out/manifest.json | grep -o '[0-9]*$')
+assert "the estimates: every figure's interval holds its estimate, the total's resolved count is the manifest's" \
+    python3 -c "
+import json
+e = json.load(open('out/estimates.json')); m = json.load(open('out/manifest.json'))
+assert e['figures'], 'no figures'
+for f in e['figures']:
+    assert f['ci_low'] <= f['estimate'] <= f['ci_high'], f
+    assert f['se'] >= 0, f
+orgs = sorted({o for f in e['figures'] for o in f['orgs']})
+tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == 'all' and f['gender'] == 'all']
+assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
+"
+
+assert "the count lies within 4% of the 3,000 people" test "$persons" -gt 2880 -a "$persons" -lt 3120
+assert "the range holds the count" python3 -c "
+import json; c = json.load(open('out/manifest.json'))['counts']
+assert c['low'] <= c['persons'] <= c['high'], c"
+"$UNIKA" report --format json --min-count 0 -o report.json out 2>/dev/null
+assert "the report's total is the resolution's count (exact at p = 14)" python3 -c "
+import json; r = json.load(open('report.json'))
+t = [f for f in r['figures'] if f['id'] == 'total'][0]
+assert abs(t['estimate'] - $persons) <= 1, (t['estimate'], $persons)"
+assert "the debug output maps every profile, without values" python3 -c "
+import csv; rows = list(csv.DictReader(open('clusters.csv')))
+assert len(rows) > 4000 and set(rows[0]) == {'org', 'profile', 'rows', 'cluster', 'person', 'kind', 'profile_digest'}"
+check_has "the same inputs in another order give the same bytes" 0 "" -- \
+    L --by gender uppsok.umk stadsmissionen.umk raddabarnen.umk rodakorset.umk -o out2
+assert "byte-identical outputs and signatures" diff -r out out2
+check_has "another seed: another resolution fingerprint" 0 "" -- \
+    "$UNIKA" link --roster r.roster --coordinator "$PIN" --seed other.seed --sign linker.sec --by gender $UMK -o out3
+assert "the cells differ" test "$(cksum <out/uppsok_2019H1_gender-M_draw-0.uks)" != \
+    "$(cksum <out3/uppsok_2019H1_gender-M_draw-0.uks)"
+check_has "cells of two resolutions never merge" 1 "different keys" -- \
+    "$UNIKA" merge -o m.uks out/uppsok_2019H1_gender-M_draw-0.uks out3/uppsok_2019H1_gender-M_draw-0.uks
+check_has "an existing output directory is kept" 1 "exists and is not empty" -- L $UMK -o out
+
+# ---- bad inputs: refused by name, nothing written --------------------------------
+refused() { # NAME STDERR FILES...
+    local name=$1 want=$2
+    shift 2
+    check_has "$name" 1 "$want" -- L "$@" -o bad
+    assert "$name: nothing written" test ! -e bad
+}
+refused "a file given twice" "uppsok.umk: the same file as uppsok.umk (given twice)" \
+    uppsok.umk rodakorset.umk uppsok.umk
+"$UNIKA" matchkeys --key pk --profile "$EX/profiles/uppsok.profile" --org uppsok --period year \
+    --sign uppsok.sec "$EX/iop-visits/uppsok.csv" -o uppsok2.umk 2>/dev/null
+refused "two files of one organisation" "a second match-key file of organisation uppsok" \
+    uppsok.umk uppsok2.umk
+"$UNIKA" matchkeys --key other.key --profile "$EX/profiles/uppsok.profile" --org uppsok \
+    --sign uppsok.sec "$EX/iop-visits/uppsok.csv" -o otherkey.umk 2>/dev/null
+refused "another partnership key" "but the roster's partnership key is" rodakorset.umk otherkey.umk
+cp uppsok.umk unsigned.umk
+refused "an unsigned file" "not signed" rodakorset.umk unsigned.umk
+cp uppsok.umk forsaken.umk
+"$UNIKA" sign --key rodakorset.sec forsaken.umk >/dev/null
+refused "a signer not allowed for the organisation" \
+    'signed by "rodakorset", who may not sign for organisation uppsok' rodakorset.umk forsaken.umk
+cp uppsok.umk stranger.umk
+"$UNIKA" sign --key outsider.sec stranger.umk >/dev/null
+refused "a signer not on the roster" 'signer "outsider" is not on the roster' stranger.umk
+head -c 5000 uppsok.umk >truncated.umk
+"$UNIKA" sign --key uppsok.sec truncated.umk >/dev/null
+refused "a truncated file" "truncated.umk: truncated" rodakorset.umk truncated.umk
+cp uppsok.umk v3.umk
+printf '\003' | dd of=v3.umk bs=1 seek=8 conv=notrunc 2>/dev/null
+"$UNIKA" sign --key uppsok.sec v3.umk >/dev/null
+refused "an unknown format version" "format version: expected 2, got 3" v3.umk
+cp "$SRC/tests/golden/v1/mk_small.umk" v1.umk
+refused "the layout before token indexes" "expected 2, got 1" v1.umk
+refused "a --by field the files lack" "has no --by age_group" --by age_group $UMK
+check_has "a roster without a linker" 1 "the roster names no linker" -- \
+    "$UNIKA" link --roster nolinker.roster --coordinator "$PIN" --seed linker.seed --sign linker.sec $UMK -o bad
+check_has "a signing key that is not the roster's linker" 1 'but the roster'"'"'s linker is "linker"' -- \
+    "$UNIKA" link --roster r.roster --coordinator "$PIN" --seed linker.seed --sign uppsok.sec $UMK -o bad
+check_has "the seed is required" 2 "--seed SEED is required" -- \
+    "$UNIKA" link --roster r.roster --coordinator "$PIN" --sign linker.sec $UMK -o bad
+assert "nothing written by the refusals" test ! -e bad
+
+# ---- the audit ---------------------------------------------------------------------
+V() { "$UNIKA" verify-link --roster r.roster --coordinator "$PIN" --seed linker.seed "$@"; }
+check_has "the auditor re-runs the resolution" 0 "" -- V out $UMK
+assert "... and says so" grep -q "the resolution is reproduced" out.txt
+fails() { # NAME STDOUT_SUBSTRING ARGS...
+    local name=$1 want=$2
+    shift 2
+    cases=$((cases + 1))
+    V "$@" >out.txt 2>err.txt
+    local rc=$?
+    if [ "$rc" != 1 ] || ! grep -qF -- "$want" out.txt; then
+        report_failure "$name" "$rc" 1
+        echo "  expected stdout to contain: $want"
+    fi
+}
+fails "a dropped partner file" "missing input: the manifest names organisation uppsok's file" \
+    out raddabarnen.umk rodakorset.umk stadsmissionen.umk
+cp uppsok.umk changed.umk
+"$UNIKA" matchkeys --key pk --profile "$EX/profiles/uppsok.profile" --org uppsok --by gender \
+    --sign uppsok.sec <(head -n 400 "$EX/iop-visits/uppsok.csv") -o changed.umk --force 2>/dev/null
+fails "a changed match-key file, signed again by its partner" \
+    "is not among the manifest's inputs" out raddabarnen.umk rodakorset.umk stadsmissionen.umk changed.umk
+cp uppsok.umk flipped.umk
+cp uppsok.umk.sig flipped.umk.sig
+printf '\001' | dd of=flipped.umk bs=1 seek=300 conv=notrunc 2>/dev/null
+fails "a changed match-key file" "a match-key file was refused" \
+    out raddabarnen.umk rodakorset.umk stadsmissionen.umk flipped.umk
+check_has "... and why" 1 "flipped.umk" -- V out raddabarnen.umk rodakorset.umk stadsmissionen.umk flipped.umk
+fails "the wrong seed" "resolution fingerprint: the manifest says" --seed other.seed out $UMK
+cp -r out forged
+printf '\377' | dd of=forged/uppsok_2019H1_gender-M_draw-0.uks bs=1 seek=120 conv=notrunc 2>/dev/null
+fails "a cell changed after the linker signed it" \
+    "uppsok_2019H1_gender-M_draw-0.uks: the file changed after \"linker\" signed it" forged $UMK
+"$UNIKA" sign --force --key linker.sec forged/uppsok_2019H1_gender-M_draw-0.uks >/dev/null
+fails "a forged cell the linker signed" "uppsok_2019H1_gender-M_draw-0.uks: differs from the re-run" \
+    forged $UMK
+rm -rf forged && cp -r out forged
+python3 - forged/estimates.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["figures"][0]["estimate"] += 25  # a linker that publishes more people than it found
+json.dump(d, open(sys.argv[1], "w"), indent=1)
+PY
+"$UNIKA" sign --force --key linker.sec forged/estimates.json >/dev/null
+fails "edited estimates the linker signed again" "estimates.json: differs from the re-run" forged $UMK
+rm -rf forged && cp -r out forged
+sed -i "s/\"persons\": $persons/\"persons\": $((persons - 40))/" forged/manifest.json
+"$UNIKA" sign --force --key linker.sec forged/manifest.json >/dev/null
+fails "a manifest with another count, signed" "manifest.json: line" forged $UMK
+check_has "a changed parameter: link with tau 0.2" 0 "" -- L --by gender --tau 0.2 $UMK -o tau
+sed -i 's/"tau": 0.2,/"tau": 0.05,/' tau/manifest.json
+"$UNIKA" sign --force --key linker.sec tau/manifest.json >/dev/null
+fails "... but claim 0.05" "resolution fingerprint: the manifest says" tau $UMK
+fails "... its cells do not follow" "differs from the re-run" tau $UMK
+rm -f tau/manifest.json.sig
+fails "an unsigned manifest" "manifest.json: not signed" tau $UMK
+
+# ---- the report over the linker's cells, audited ---------------------------------
+"$UNIKA" keygen -o release.key >/dev/null # the aggregator's release key
+"$UNIKA" report --release-key release.key --format json -o linked.json out 2>/dev/null
+VR() { "$UNIKA" verify --roster r.roster --coordinator "$PIN" --release-key release.key \
+    --report linked.json "$@"; }
+check_has "verify a report over the linker's cells" 0 "" -- VR --link-manifest out/manifest.json out
+assert "... every figure reproduced" grep -q "0 problem(s): verified" out.txt
+check_has "without the manifest, the cells are not under the partnership key" 1 "" -- VR out
+cp -r out mixed && cp out3/uppsok_2019H1_gender-M_draw-0.uks out3/uppsok_2019H1_gender-M_draw-0.uks.sig mixed/
+check_has "a cell of another resolution" 1 "" -- VR --link-manifest out/manifest.json mixed
+assert "... is named" grep -q "not a cell of the linker's resolution" out.txt
+finish

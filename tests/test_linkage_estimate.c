@@ -1,0 +1,250 @@
+/*
+ * test_linkage_estimate.c - the estimator of counts under linkage error
+ * (unika_linkage_estimates, docs/linkage.md "The estimator") on synthetic
+ * partnerships where the number of people behind every ambiguous record is
+ * known by construction.
+ *
+ * The population: people with a name drawn from 30 x 30 word lists with
+ * Zipf (1/rank) frequencies, so that many share a name and a birth year;
+ * 70% are identified (a dossier number and a real birth date), 30% are
+ * known only by name, birth year and gender (1 January dates, no number).
+ * Partners A and B record what they know; partner C (an outreach unit)
+ * records name, birth year and gender only. Who is behind C's records, and
+ * how many people share one of its records, is exactly what no rule can
+ * know and the estimator must.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "linkage_testutil.h"
+
+#define N_PEOPLE 2400
+#define WORDS 30
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+static double unif(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
+
+/* Word i of a list: consonant-vowel-consonant-vowel-consonant, three
+ * distinct consonants, so its loose skeleton is the three consonants. */
+static void word(char out[8], unsigned list, unsigned i)
+{
+    static const char C[] = "bdfklmnprstz";
+    unsigned a = (i * 7 + list) % 12, b = (i * 5 + 3 + list * 2) % 12, c = (i + 7 + list * 5) % 12;
+    if (b == a) b = (b + 1) % 12;
+    if (c == b || c == a) c = (c + 2) % 12;
+    if (c == b || c == a) c = (c + 3) % 12;
+    snprintf(out, 8, "%ca%co%c", C[a], C[b], C[c]);
+}
+
+static unsigned zipf(void)
+{
+    static double cum[WORDS];
+    static int ready;
+    if (!ready) {
+        double s = 0;
+        for (unsigned i = 0; i < WORDS; i++) cum[i] = (s += 1.0 / (i + 1));
+        ready = 1;
+    }
+    double x = unif() * cum[WORDS - 1];
+    for (unsigned i = 0; i < WORDS; i++)
+        if (x < cum[i]) return i;
+    return WORDS - 1;
+}
+
+typedef struct truth {
+    uint64_t total, at[3];
+} truth;
+
+static const char *const ORGS[3] = {"aaa", "bbb", "ccc"};
+
+/* Rows of the synthetic partnership; names and numbers point into text. */
+static lt_row *partnership(uint64_t seed, size_t *n, char (**text)[2][24], truth *t)
+{
+    rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+    lt_row *rows = malloc(N_PEOPLE * 40 * sizeof *rows);
+    *text = malloc(N_PEOPLE * sizeof **text);
+    memset(t, 0, sizeof *t);
+    size_t k = 0;
+    for (unsigned p = 0; p < N_PEOPLE; p++) {
+        char g1[8], s1[8];
+        word(g1, 0, zipf());
+        word(s1, 1, zipf());
+        /* normalised names sort their words */
+        if (strcmp(g1, s1) < 0) snprintf((*text)[p][0], 24, "%s %s", g1, s1);
+        else snprintf((*text)[p][0], 24, "%s %s", s1, g1);
+        int identified = unif() < 0.7;
+        snprintf((*text)[p][1], 24, "%08u", 10000000u + p);
+        unika_gender g = unif() < 0.9 ? UNIKA_GENDER_MALE : UNIKA_GENDER_FEMALE;
+        int y = 1998 + (int)(rnd() % 8), m = 2 + (int)(rnd() % 11), d = 1 + (int)(rnd() % 28);
+        int start = 2018 * 2 + (int)(rnd() % 8), len = 1 + (int)(rnd() % 4);
+        int at[3] = {unif() < 0.5, unif() < 0.4, unif() < 0.3};
+        if (!at[0] && !at[1] && !at[2]) at[0] = 1;
+        t->total++;
+        for (unsigned o = 0; o < 3; o++) {
+            if (!at[o]) continue;
+            t->at[o]++;
+            unsigned visits = 1 + (unsigned)(rnd() % 5);
+            for (unsigned v = 0; v < visits; v++) {
+                int hy = start + (int)(rnd() % (unsigned)len);
+                lt_row r = {ORGS[o], (*text)[p][0], NULL, NULL, y, 1, 1, g, hy / 2,
+                            1 + (hy % 2) * 6 + (int)(rnd() % 6)};
+                if (o < 2 && identified) {
+                    r.dossier = (*text)[p][1];
+                    r.m = m;
+                    r.d = d;
+                } else if (o == 2) {
+                    r.m = r.d = 0;   /* the outreach unit records the year only */
+                }
+                rows[k++] = r;
+            }
+        }
+    }
+    *n = k;
+    return rows;
+}
+
+/* The figure's estimate and standard error from the estimates file. */
+static void figure_of(const char *json, const char *orgs, double *est, double *se, uint64_t *resolved)
+{
+    char pattern[256];
+    snprintf(pattern, sizeof pattern, "{\"orgs\": [%s], \"period\": \"all\", \"gender\": \"all\",", orgs);
+    const char *at = strstr(json, pattern);
+    ck_assert_msg(at != NULL, "no figure %s", orgs);
+    unsigned long long r;
+    ck_assert_int_eq(sscanf(strstr(at, "\"estimate\""), "\"estimate\": %lf, \"se\": %lf", est, se), 2);
+    ck_assert_int_eq(sscanf(strstr(at, "\"resolved\""), "\"resolved\": %llu", &r), 1);
+    *resolved = r;
+}
+
+static char *estimates_of(uint64_t seed, truth *t, size_t *perm_n)
+{
+    size_t n;
+    char(*text)[2][24];
+    lt_row *rows = partnership(seed, &n, &text, t);
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, n, ORGS, 3, NULL, ls, NULL);
+    char *json = NULL;
+    size_t size = 0;
+    unika_error e = {0};
+    ck_assert_msg(unika_linkage_estimates(lk, &json, &size, &e) == 0, "%s", e.message);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+    free(rows);
+    free(text);
+    if (perm_n) *perm_n = n;
+    return json;
+}
+
+/* Over eight independent partnerships (fixed seeds: the test is
+ * deterministic), for partner C, the outreach unit that records only name,
+ * birth year and gender:
+ *   - the estimate is within 4 standard errors of the truth in every one:
+ *     unbiased with the standard error it states, that fails with
+ *     probability 6e-5 per figure (normal tails);
+ *   - it is closer to the truth than the resolution's own count (which takes
+ *     every C record shared by namesakes for one person) in at least 7 of 8.
+ * For the total: within 10% of the truth on average. Measured: about -8%.
+ * This population is harsher than the generator's (30 x 30 Zipf names, 30%
+ * of people never identified): chance namesakes make identified people
+ * look as if they also had weak records, and the total comes out low; on
+ * the generator's data the total is within 3% (docs/linkage.md, "Known
+ * weaknesses"). The bound pins that the bias stays below 10%. */
+START_TEST(estimates_against_truth)
+{
+    int closer = 0;
+    double total_err = 0;
+    for (uint64_t s = 100; s < 108; s++) {
+        truth t;
+        char *json = estimates_of(s, &t, NULL);
+        double est, se;
+        uint64_t res;
+        figure_of(json, "\"ccc\"", &est, &se, &res);
+        ck_assert_msg(fabs(est - (double)t.at[2]) <= 4 * se, "C: %.1f +- %.1f, truth %llu", est, se,
+                      (unsigned long long)t.at[2]);
+        closer += fabs(est - (double)t.at[2]) < fabs((double)res - (double)t.at[2]);
+        figure_of(json, "\"aaa\", \"bbb\", \"ccc\"", &est, &se, &res);
+        total_err += est / (double)t.total - 1;
+        free(json);
+    }
+    ck_assert_msg(closer >= 7, "closer than the resolution in %d of 8", closer);
+    ck_assert_msg(fabs(total_err / 8) <= 0.10, "total off by %.1f%% on average", 100 * total_err / 8);
+}
+END_TEST
+
+/* The same partnership, files in another order: the same bytes. */
+START_TEST(estimates_deterministic)
+{
+    truth t;
+    size_t n;
+    char(*text)[2][24];
+    lt_row *rows = partnership(5, &n, &text, &t);
+    size_t *perm = malloc(n * sizeof *perm);
+    for (size_t i = 0; i < n; i++) perm[i] = n - 1 - i;
+    unika_link_seed *ls = lt_seed();
+    const char *rev[3] = {ORGS[2], ORGS[0], ORGS[1]};
+    unika_linkage *a = lt_link(rows, n, ORGS, 3, NULL, ls, NULL);
+    unika_linkage *b = lt_link(rows, n, rev, 3, NULL, ls, perm);
+    char *ja, *jb;
+    size_t sa, sb;
+    ck_assert_int_eq(unika_linkage_estimates(a, &ja, &sa, NULL), 0);
+    ck_assert_int_eq(unika_linkage_estimates(b, &jb, &sb, NULL), 0);
+    ck_assert_uint_eq(sa, sb);
+    ck_assert(!memcmp(ja, jb, sa));
+    free(ja);
+    free(jb);
+    unika_linkage_free(a);
+    unika_linkage_free(b);
+    unika_link_seed_free(ls);
+    free(perm);
+    free(rows);
+    free(text);
+}
+END_TEST
+
+/* When every record identifies its person, nothing is uncertain: the
+ * estimate is the resolution's count, with no error. */
+START_TEST(identified_only)
+{
+    lt_row rows[6] = {
+        {"aaa", "bafok dolem", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 2},
+        {"bbb", "bafok dolem", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 8},
+        {"aaa", "kapor sutem", NULL, "10000002", 2002, 6, 4, UNIKA_GENDER_FEMALE, 2020, 2},
+        {"bbb", "nador ripek", NULL, "10000003", 2000, 7, 9, UNIKA_GENDER_MALE, 2020, 3},
+        {"aaa", "nador ripek", NULL, "10000003", 2000, 7, 9, UNIKA_GENDER_MALE, 2021, 3},
+        {"bbb", "mafot zebik", NULL, "10000004", 1999, 8, 1, UNIKA_GENDER_MALE, 2021, 9},
+    };
+    const char *orgs[2] = {"aaa", "bbb"};
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, 6, orgs, 2, NULL, ls, NULL);
+    char *json;
+    size_t size;
+    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    double est, se;
+    uint64_t res;
+    figure_of(json, "\"aaa\", \"bbb\"", &est, &se, &res);
+    ck_assert_uint_eq(res, 4);
+    ck_assert(fabs(est - 4) < 1e-9);
+    ck_assert(se < 1e-9);
+    free(json);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+}
+END_TEST
+
+Suite *unika_test_suite(void)
+{
+    Suite *s = suite_create("linkage_estimate");
+    TCase *tc = tcase_create("estimator");
+    tcase_add_test(tc, estimates_against_truth);
+    tcase_add_test(tc, estimates_deterministic);
+    tcase_add_test(tc, identified_only);
+    suite_add_tcase(s, tc);
+    return s;
+}

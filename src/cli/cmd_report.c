@@ -17,6 +17,7 @@
 
 #include "report/board.h"
 #include "report/compare.h"
+#include "report/linkest.h"
 #include "report/model.h"
 #include "report/render.h"
 
@@ -57,6 +58,10 @@ static const cli_opt options[] = {
      "(docs/partnership.md).", CLI_FILE, 0},
     {"from", 0, "REPORT.json", 'M', "Render an existing report's JSON (the audited one) instead "
      "of reading sketch files.", CLI_FILE, 0},
+    {"estimates", 0, "FILE", 'E', "The linker's estimates.json (unika link; docs/linkage.md "
+     "15): over the linker's cells, every figure's estimate and interval become the ones "
+     "corrected for linkage error, the cells' own count staying beside them as "
+     "'deterministic'. A figure the estimates do not cover is refused.", CLI_FILE, 0},
     {"roster", 0, "R", 'X', "Refuse any input that is not signed by a key the roster R lets "
      "sign for its organisations (with --coordinator).", CLI_FILE, 0},
     CLI_COORDINATOR_OPT('Y'),
@@ -114,7 +119,7 @@ static int parse_noise(int *mech, double *eps, const char *s)
 
 typedef struct report_opts {
     const char *rows, *cols, *overlap, *recipe, *out_path, *release_key_path, *release_id, *from;
-    const char *roster, *pin;
+    const char *roster, *pin, *estimates;
     const char *board, *partnership; /* a board format (report/board.h), its names */
     int fmt, grain, force, secondary, rounding, preset, min_count_given, compare, noise, lang;
     double epsilon;
@@ -160,6 +165,7 @@ static int parse_option(report_opts *o, int c)
     case 'M': o->from = optarg; break;
     case 'X': o->roster = optarg; break;
     case 'Y': o->pin = optarg; break;
+    case 'E': o->estimates = optarg; break;
     case 'I':
         if (!*optarg || strlen(optarg) > UNIKA_RELEASE_ID_MAX || strpbrk(optarg, "\r\n"))
             return cli_usage_error("--release-id must be 1 to %d bytes on one line",
@@ -395,8 +401,15 @@ static int run(const report_opts *o)
     unika_key *release_key = NULL;
     if (o->release_key_path && unika_key_load(&release_key, o->release_key_path, 0, &err) < 0)
         return cli_fail(o->release_key_path, &err);
+    rp_linkest est;
+    memset(&est, 0, sizeof est);
+    if (o->estimates && rp_linkest_load(&est, o->estimates) != CLI_OK) {
+        unika_key_free(release_key);
+        return CLI_INPUT;
+    }
     report r;
     memset(&r, 0, sizeof r);
+    r.linkest = o->estimates ? &est : NULL;
     r.req = (rm_request){o->rows, o->cols, o->overlap, (rp_grain)o->grain};
     r.min_count = o->min_count;
     r.secondary = o->secondary;
@@ -408,6 +421,7 @@ static int run(const report_opts *o)
     unika_recipe *want = NULL;
     int rc = load_inputs(&r, o, &want);
     if (!rc && o->roster) rc = check_signed(&r, o);
+    if (!rc && r.linkest) rc = rp_linkest_check_cells(r.linkest, r.in, r.n, o->estimates);
     if (!rc) {
         r.recipe_name = unika_sketch_get_label(r.in[0].sketch, "recipe");
         rc = rm_commit(&r);
@@ -423,6 +437,7 @@ static int run(const report_opts *o)
     free(json);
     unika_recipe_free(want);
     rm_report_free(&r);
+    rp_linkest_free(&est);
     unika_key_free(release_key);
     return rc;
 }

@@ -19,6 +19,7 @@
 #include "audit/audit.h"
 #include "cmd_gov.h"
 #include "report/board.h"
+#include "report/linkest.h"
 #include "report/report.h"
 #include "unika/key.h"
 #include "unika/roster.h"
@@ -43,6 +44,10 @@ static const cli_opt options[] = {
     {"without-manifests", 0, NULL, 'W', "Do not check the deliveries' completeness (a file left "
      "out, or replaced by an older version, goes unnoticed).", NULL, 0},
     {"quiet", 'q', NULL, 'q', "Print only the failures and the summary line.", NULL, 0},
+    {"estimates", 0, "FILE", 'E', "The linker's estimates.json a report corrected for linkage "
+     "error names (unika report --estimates): it must be the one the report names and, with "
+     "--link-manifest, the one the linker's manifest lists (else signed by the linker); every "
+     "corrected figure is derived again from it.", CLI_FILE, 0},
     {"link-manifest", 0, "M", 'M', "The report is over a linker's cells: M is the "
      "manifest.json 'unika link' wrote beside them, signed by the roster's linker; the cells "
      "must be the linker's, under its resolution fingerprint, and exactly the manifest's "
@@ -55,7 +60,7 @@ const cli_spec cli_spec_verify = {
     "verify", "audit a report: signatures, inputs, and every figure recomputed",
     "--roster ROSTER --coordinator FP|FILE --report REPORT.json [--release-key FILE]\n"
     "[--rendering FILE]... [--partnership FILE] [--manifest FILE]... [--without-manifests] "
-    "[--link-manifest M] [--quiet] SKETCH...|DIR...",
+    "[--link-manifest M [--estimates FILE]] [--quiet] SKETCH...|DIR...",
     "Audits a report (the JSON of 'unika report --format json') against the partners' "
     "signed sketch files: the roster counts only if the pinned coordinator signed it; every "
     "file must be signed by a key the roster lets sign for the file's organisations, under "
@@ -73,7 +78,7 @@ const cli_spec cli_spec_verify = {
 
 typedef struct verify_opts {
     const char *roster_path, *report_path, *release_path, *pin, *partnership_path;
-    const char *link_manifest_path;
+    const char *link_manifest_path, *estimates_path;
     int quiet, without_manifests;
     char **renderings, **manifests;
     size_t nrenderings, nmanifests;
@@ -103,6 +108,7 @@ static int parse_args(verify_opts *o, int argc, char **argv)
         case 'm': push(&o->manifests, &o->nmanifests, optarg); break;
         case 'W': o->without_manifests = 1; break;
         case 'M': o->link_manifest_path = optarg; break;
+        case 'E': o->estimates_path = optarg; break;
         default: return cli_opt_exit(c);
         }
     }
@@ -153,9 +159,10 @@ static void free_list(char **v, size_t n)
     free(v);
 }
 
-/* The resolution fingerprint of a manifest the roster's linker signed. */
-static int link_manifest(uint8_t fp[UNIKA_FINGERPRINT_BYTES], const char *path,
-                         const unika_roster *roster)
+/* The resolution fingerprint of a manifest the roster's linker signed, and
+ * the digest it lists for estimates.json ("" when none). */
+static int link_manifest(uint8_t fp[UNIKA_FINGERPRINT_BYTES], char est_hex[RP_DIGEST_HEX_BYTES],
+                         const char *path, const unika_roster *roster)
 {
     unika_error err = {0};
     const unika_sign_public *who = NULL;
@@ -176,6 +183,14 @@ static int link_manifest(uint8_t fp[UNIKA_FINGERPRINT_BYTES], const char *path,
         return cli_fail(path, &err);
     }
     const char *hex = unika_json_str(m, "resolution_fingerprint");
+    const unika_json *outs = unika_json_get(m, "outputs");
+    est_hex[0] = '\0';
+    for (size_t i = 0; outs && outs->type == UNIKA_JSON_ARRAY && i < outs->n; i++) {
+        const char *file = unika_json_str(outs->items[i], "file");
+        const char *d = unika_json_str(outs->items[i], "digest");
+        if (file && d && !strcmp(file, "estimates.json") && strlen(d) == RP_DIGEST_HEX_BYTES - 1)
+            memcpy(est_hex, d, RP_DIGEST_HEX_BYTES);
+    }
     int rc = CLI_OK;
     if (!hex || unika_hex_decode(fp, UNIKA_FINGERPRINT_BYTES, hex, strlen(hex)) != 0) {
         cli_errorf("%s: no resolution_fingerprint", path);
@@ -184,6 +199,37 @@ static int link_manifest(uint8_t fp[UNIKA_FINGERPRINT_BYTES], const char *path,
     unika_json_free(m);
     free(text);
     return rc;
+}
+
+/* The linker's estimates a corrected report names: given exactly when the
+ * report names some, the same bytes, and the linker's (listed in its signed
+ * manifest, or signed by it). */
+static int estimates_of(rp_linkest *est, const verify_opts *o, const unika_json *root,
+                        const char *listed, const unika_roster *roster)
+{
+    const char *named = unika_json_str(unika_json_get(root, "release"), "linkage_estimates");
+    if (!o->estimates_path) {
+        if (!named) return CLI_OK;
+        cli_errorf("%s: its figures are corrected by the linker's estimates %.16s...: give them "
+                   "with --estimates", o->report_path, named);
+        return CLI_INPUT;
+    }
+    int rc = rp_linkest_load(est, o->estimates_path);
+    if (rc) return rc;
+    const char *why = !named ? "the report names no linker's estimates"
+                    : strcmp(named, est->digest_hex) ? "not the estimates the report names"
+                    : listed[0] && strcmp(listed, est->digest_hex)
+                        ? "not the estimates the linker's manifest lists" : NULL;
+    if (!why && !listed[0]) { /* no manifest listing them: the linker's signature */
+        unika_error err = {0};
+        const unika_sign_public *who = NULL;
+        if (unika_roster_verify_file(&who, roster, o->estimates_path, NULL, &err) < 0) why = err.message;
+        else if (who != unika_roster_linker(roster)) why = "not signed by the roster's linker";
+        if (why) cli_errorf("%s: %s", o->estimates_path, why);
+        return why ? CLI_INPUT : CLI_OK;
+    }
+    if (why) cli_errorf("%s: %s", o->estimates_path, why);
+    return why ? CLI_INPUT : CLI_OK;
 }
 
 static int run(verify_opts *o)
@@ -210,8 +256,12 @@ static int run(verify_opts *o)
         rc = err.code == UNIKA_ENOMEM ? CLI_NOMEM : CLI_INPUT;
     }
     uint8_t resolution[UNIKA_FINGERPRINT_BYTES];
+    char est_hex[RP_DIGEST_HEX_BYTES] = "";
+    rp_linkest est;
+    memset(&est, 0, sizeof est);
     if (!rc && o->link_manifest_path)
-        rc = link_manifest(resolution, o->link_manifest_path, roster);
+        rc = link_manifest(resolution, est_hex, o->link_manifest_path, roster);
+    if (!rc) rc = estimates_of(&est, o, root, est_hex, roster);
     if (o->link_manifest_path) o->without_manifests = 1; /* the linker's manifest lists its cells */
     if (!rc) rc = rp_collect(&paths, &np, o->args, o->nargs);
     if (!rc && !o->without_manifests)
@@ -223,12 +273,14 @@ static int run(verify_opts *o)
         audit_options ao = {o->report_path, o->roster_path, o->quiet, release_key,
                             o->renderings, o->nrenderings, o->manifests, o->nmanifests,
                             o->without_manifests, o->partnership_path ? &partnership : NULL,
-                            o->link_manifest_path ? resolution : NULL};
+                            o->link_manifest_path ? resolution : NULL,
+                            o->estimates_path ? &est : NULL};
         audit_report rep = {root, bytes, n};
         rc = audit_run(&rep, roster, paths, np, &ao) ? CLI_INPUT : CLI_OK;
     }
     unika_json_free(root);
     free(bytes);
+    rp_linkest_free(&est);
     bd_partnership_free(&partnership);
     unika_roster_free(roster);
     unika_key_free(release_key);

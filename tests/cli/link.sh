@@ -190,4 +190,39 @@ check_has "without the manifest, the cells are not under the partnership key" 1 
 cp -r out mixed && cp out3/uppsok_2019H1_gender-M_draw-0.uks out3/uppsok_2019H1_gender-M_draw-0.uks.sig mixed/
 check_has "a cell of another resolution" 1 "" -- VR --link-manifest out/manifest.json mixed
 assert "... is named" grep -q "not a cell of the linker's resolution" out.txt
+
+# ---- the report corrected for linkage error (docs/linkage.md 15), audited ----------
+"$UNIKA" report --release-key release.key --estimates out/estimates.json --format json \
+    -o corrected.json out 2>/dev/null
+assert "the corrected report: every figure has its deterministic count and mode" python3 -c "
+import json
+r = json.load(open('corrected.json')); e = json.load(open('out/estimates.json'))
+assert r['release']['linkage_resolution'] == e['resolution']
+tot = [f for f in r['figures'] if f['id'] == 'total'][0]
+et = [f for f in e['figures'] if len(f['orgs']) == 4 and f['period'] == 'all' and f['gender'] == 'all'][0]
+assert abs(tot['estimate'] - et['estimate']) < 1e-6, (tot, et)
+assert tot['deterministic'] > tot['estimate'] and tot['mode']['kind'] == 'corrected'
+assert all(f['mode']['kind'] == 'corrected' for f in r['figures'])
+"
+VE() { "$UNIKA" verify --roster r.roster --coordinator "$PIN" --release-key release.key \
+    --link-manifest out/manifest.json "$@"; }
+check_has "verify re-derives every corrected figure" 0 "" -- \
+    VE --report corrected.json --estimates out/estimates.json out
+assert "... and says so" grep -q "0 problem(s): verified" out.txt
+check_has "a corrected report needs the estimates" 1 "give them with --estimates" -- \
+    VE --report corrected.json out
+check_has "estimates of another resolution" 1 "not the estimates the report names" -- \
+    VE --report corrected.json --estimates out3/estimates.json out
+python3 - corrected.json edited.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for f in r["figures"]:
+    if f["id"] == "by_org/org=uppsok":
+        for k in ("estimate", "ci_low", "ci_high"): f[k] += 30
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+PY
+check_has "a corrected figure edited" 1 "" -- VE --report edited.json --estimates out/estimates.json out
+assert "... is named" grep -q "FAIL  by_org/org=uppsok: estimate is" out.txt
+check_has "the cells of another resolution refused by report --estimates" 1 \
+    "not a cell of that resolution" -- "$UNIKA" report --estimates out3/estimates.json out
 finish

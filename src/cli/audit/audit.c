@@ -191,6 +191,7 @@ size_t audit_run(const audit_report *rep, const unika_roster *roster, char **pat
     memset(&a, 0, sizeof a);
     a.quiet = o->quiet;
     a.resolution_fp = o->resolution_fp;
+    a.linkest = o->linkest;
     a.n = np;
     a.in = cli_xcalloc(np ? np : 1, sizeof *a.in);
     for (size_t i = 0; i < np; i++) a.in[i].path = paths[i];

@@ -48,6 +48,7 @@ typedef struct audit_options {
     int without_manifests;                 /* --without-manifests: completeness unchecked */
     const struct bd_partnership *partnership; /* --partnership: a board rendering's names */
     const uint8_t *resolution_fp;          /* --link-manifest's, or NULL */
+    const struct rp_linkest *linkest;      /* --estimates, or NULL */
 } audit_options;
 
 /* The report: its parsed JSON and the bytes it was parsed from. */

@@ -30,6 +30,7 @@ typedef struct audit {
     unsigned long min_count;
     const struct bd_partnership *partnership; /* --partnership, for the board's renderings */
     const uint8_t *resolution_fp; /* a report over a linker's cells: its resolution */
+    const struct rp_linkest *linkest; /* --estimates: the linker's (report/linkest.h) */
 } audit;
 
 #if defined(__GNUC__)

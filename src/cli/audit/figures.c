@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "audit/checks.h"
+#include "report/linkest.h"
 #include "unika/key.h"
 #include "unika/release.h"
 
@@ -111,6 +112,7 @@ typedef struct vfig {
     /* The recomputed estimate and content id, then what the library's
      * release step makes of them (unika_release_apply()). */
     unika_release_figure r;
+    double deterministic; /* with the linker's estimates: the cells' own estimate */
 } vfig;
 
 /* Phase 1 for |union|: the files the filter selects, all trusted, merged
@@ -179,6 +181,31 @@ static int recompute_overlap(audit *a, vfig *v, rp_grain grain, int noise)
     return ok;
 }
 
+/* With the linker's estimates: the corrected estimate replaces the cells'
+ * (report/linkest.h, the rule `unika report --estimates` applied). */
+static int correct(audit *a, vfig *v, rp_grain grain)
+{
+    const unika_json *filter = unika_json_get(v->json, "filter");
+    const char *fk[8], *fv[8];
+    size_t nf = 0;
+    for (size_t k = 0; k < filter->n && nf < 8; k++, nf++) {
+        fk[nf] = filter->keys[k];
+        fv[nf] = filter->items[k]->text;
+    }
+    const unika_json *ov = unika_json_get(v->json, "overlap");
+    char why[256];
+    unika_estimate c;
+    if (rp_linkest_figure(a->linkest, nf, fk, fv, grain, ov ? rd_str(ov, "label") : NULL,
+                          ov ? rd_str(ov, "a") : NULL, ov ? rd_str(ov, "b") : NULL,
+                          &v->r.estimate, &c, why, sizeof why) < 0) {
+        audit_fail(a, "%s: %s", v->id, why);
+        return 0;
+    }
+    v->deterministic = v->r.estimate.estimate;
+    v->r.estimate = c;
+    return 1;
+}
+
 /* Phase 1: the files the figure's filter selects (all trusted), and their
  * union, or the intersection of two unions, estimated again. Failures are
  * logged here; numbers are compared in phase 2. The document is checked
@@ -190,6 +217,7 @@ static void recompute_figure(audit *a, vfig *v, int noise)
     memset(&v->r.estimate, 0, sizeof v->r.estimate);
     v->r.estimate.exact = 1;
     v->ok = v->r.overlap ? recompute_overlap(a, v, grain, noise) : recompute_union(a, v, grain, noise);
+    if (v->ok && a->linkest) v->ok = correct(a, v, grain);
     v->r.inputs_a = v->sa.idx;
     v->r.n_a = v->sa.n;
     v->r.inputs_b = v->sb.idx;
@@ -361,6 +389,24 @@ static int raw_fields(audit *a, const vfig *v, int withheld, const release *rel)
     return 1;
 }
 
+/* With the linker's estimates, the cells' own count beside the corrected
+ * figure (withheld with it); without them, none. */
+static int deterministic_field(audit *a, const vfig *v, int withheld)
+{
+    const unika_json *node = unika_json_get(v->json, "deterministic");
+    int has = node && node->type == UNIKA_JSON_NUMBER;
+    if (!a->linkest || withheld) {
+        if (!has) return 1;
+        audit_fail(a, "%s: the report publishes a deterministic count it %s", v->id,
+                   a->linkest ? "withholds" : "has no linker's estimates for");
+        return 0;
+    }
+    if (has && close_enough(node->number, v->deterministic)) return 1;
+    audit_fail(a, "%s: deterministic is %s in the report, the signed cells give %.17g", v->id,
+               has ? node->text : "missing", v->deterministic);
+    return 0;
+}
+
 /* Phase 2 for one figure: what the release step made of the recomputed
  * estimate, against what the report shows. */
 static void compare_figure(audit *a, const vfig *v, const release *rel)
@@ -386,7 +432,7 @@ static void compare_figure(audit *a, const vfig *v, const release *rel)
         !int_field(a, v, "rounding_base", suppressed, r->base) ||
         !int_field(a, v, "value_ci_low", suppressed || r->estimate.exact, vlo) ||
         !int_field(a, v, "value_ci_high", suppressed || r->estimate.exact, vhi) ||
-        !raw_fields(a, v, suppressed, rel))
+        !raw_fields(a, v, suppressed, rel) || !deterministic_field(a, v, suppressed))
         return;
     const unika_json *exact = unika_json_get(f, "exact");
     if (exact && (exact->type == UNIKA_JSON_TRUE) != (r->estimate.exact != 0)) {

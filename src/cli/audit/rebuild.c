@@ -71,6 +71,7 @@ static char *build_again(const audit *a, const unika_key *release_key, size_t *n
         if (!strcmp(rd_str(rel, "noise"), noise[k])) r.noise = (unika_noise)k;
     r.epsilon = rd_null(rel, "epsilon") ? 0 : rd_num(rel, "epsilon");
     r.release_key = release_key;
+    r.linkest = a->linkest;
     if (unika_json_str(rel, "release_id"))
         snprintf(r.release_id, sizeof r.release_id, "%s", rd_str(rel, "release_id"));
     r.recipe_name = r.n ? unika_sketch_get_label(r.in[0].sketch, "recipe") : NULL;

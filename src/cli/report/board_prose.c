@@ -66,7 +66,21 @@ void bd_reading_html(FILE *o, const bd_ctx *c, int linkage)
            "estimate plausibly is; <q>exact</q> means the figure was counted. <i>Linkage "
            "error</i>: a person whose name or birth year is written differently by two "
            "organisations can be counted twice, and two people with the same details once.");
-    if (linkage)
+    int corrected = 0;
+    for (size_t i = 0; i < c->d->nf; i++)
+        corrected |= c->d->f[i].mode && !strcmp(c->d->f[i].mode, "corrected");
+    if (corrected)
+        p_lang(o, c,
+               "Siffrorna är <b>korrigerade för länkningsfel</b>: länkaren skattar hur många "
+               "personer som döljer sig bakom uppgifter som ingen regel kan koppla (ett vanligt "
+               "namn och ett födelseår), och intervallet rymmer både det felet och "
+               "skattningsfelet (docs/linkage.md). Den vita punkten är den deterministiska "
+               "länkningens antal.",
+               "The figures are <b>corrected for linkage error</b>: the linker estimates how "
+               "many people lie behind records no rule can link (a common name and a birth "
+               "year), and the interval holds that error as well as the estimation error "
+               "(docs/linkage.md). The white dot is the deterministic linkage's count.");
+    else if (linkage)
         p_lang(o, c,
                "Det ljusa bandet bakom en stapel är <b>länkningsintervallet</b>: antalet om alla "
                "osäkra kopplingar görs, och om ingen görs. Den vita punkten är den deterministiska "

@@ -54,6 +54,9 @@ static const member RELEASE[] = {
     {"release_key_fingerprint", T_HEX32, 1, 1}, {"release_id", T_STRING, 1, 1},
     {"raw_estimates", T_BOOL, 0, 1}, {"inputs_commitment", T_HEX64, 1, 1},
     {"linkage", T_STRING, 0, 1},
+    /* a report corrected by the linker's estimates (docs/linkage.md 16): their digest
+     * and the resolution they are of */
+    {"linkage_estimates", T_HEX64, 0, 0}, {"linkage_resolution", T_HEX32, 0, 0},
 };
 static const member TABLE[] = {
     {"id", T_STRING, 0, 1}, {"title", T_STRING, 0, 1}, {"kind", T_STRING, 0, 1},

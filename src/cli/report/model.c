@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/linkest.h"
 #include "report/model.h"
 
 const char *const rm_noise_names[] = {"none", "ckm", "geometric"};
@@ -133,6 +134,25 @@ static figure *new_figure(report *r, size_t *at)
     return f;
 }
 
+/* With the linker's estimates, the figure's estimate becomes the corrected
+ * one (report/linkest.h); the cells' estimate stays as `deterministic`. */
+static int correct(const report *r, figure *f)
+{
+    if (!r->linkest) return 0;
+    char why[256];
+    unika_estimate c;
+    if (rp_linkest_figure(r->linkest, f->nf, f->fk, (const char *const *)f->fv, f->grain,
+                          f->r.overlap ? f->olabel : NULL, f->oa, f->ob, &f->r.estimate, &c,
+                          why, sizeof why) < 0) {
+        cli_errorf("figure %s: %s", f->id, why);
+        return CLI_INPUT;
+    }
+    f->corrected = 1;
+    f->deterministic = f->r.estimate.estimate;
+    f->r.estimate = c;
+    return 0;
+}
+
 /* Adds the figure |union of the inputs matching the filter|. */
 static int add_union(report *r, size_t *at, const char *table_id, size_t nf,
                      const char *const *fk, const char *const *fv, rp_grain grain)
@@ -152,6 +172,7 @@ static int add_union(report *r, size_t *at, const char *table_id, size_t nf,
     unika_sketch *u = NULL;
     int rc = union_of(&u, r, f->ia, f->na);
     if (!rc) rc = estimate_of(&f->r.estimate, u);
+    if (!rc) rc = correct(r, f);
     if (!rc && r->noise != UNIKA_NOISE_NONE) {
         unika_error err = {0};
         if (unika_release_cell_union(&f->r, u, &err) < 0) rc = cli_fail(NULL, &err);
@@ -188,6 +209,7 @@ static int add_intersection(report *r, size_t *at, const char *table_id, const c
             f->sparse = unika_sketch_is_sparse(ua) && unika_sketch_is_sparse(ub);
         }
     }
+    if (!rc) rc = correct(r, f);
     if (!rc && r->noise != UNIKA_NOISE_NONE) {
         unika_error err = {0};
         if (unika_release_cell_intersection(&f->r, ua, ub, &err) < 0) rc = cli_fail(NULL, &err);

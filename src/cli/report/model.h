@@ -32,6 +32,10 @@ typedef struct figure {
      * whether it is a whole-period total, the content id for the noise;
      * the state, published value, interval and shown text. */
     unika_release_figure r;
+    /* With the linker's estimates (report/linkest.h): r.estimate is the
+     * corrected one, and this the figure's estimate from the cells. */
+    int corrected;
+    double deterministic;
 } figure;
 
 typedef struct table {
@@ -59,6 +63,7 @@ typedef struct rm_request {
 typedef struct report {
     rp_input *in;
     size_t n;
+    const struct rp_linkest *linkest; /* the linker's estimates (--estimates), or NULL */
     figure *f;
     size_t nf, capf;
     table *t;

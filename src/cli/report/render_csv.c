@@ -74,7 +74,11 @@ static void csv_release(FILE *o, const rd_doc *d)
     fprintf(o, "# recipe=%s recipe_fingerprint=%s key_fingerprint=%s estimator=ml confidence=0.95\n",
             recipe ? recipe : "unlabelled", rd_str(d->root, "recipe_fingerprint"),
             rd_str(d->root, "key_fingerprint"));
-    fputs("# linkage error is not in the intervals: see docs/linkage.md\n", o);
+    if (unika_json_str(rel, "linkage_estimates"))
+        fprintf(o, "# linkage error is in the intervals: figures corrected by the linker's "
+                   "estimates %s (docs/linkage.md 15)\n", rd_str(rel, "linkage_estimates"));
+    else
+        fputs("# linkage error is not in the intervals: see docs/linkage.md\n", o);
     if (key) fprintf(o, "# inputs_commitment=%s\n", rd_str(rel, "inputs_commitment"));
     else fputs("# inputs: not committed (made without a release key): cannot be audited\n", o);
 }

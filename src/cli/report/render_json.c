@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/linkest.h"
 #include "report/model.h"
 
 
@@ -57,6 +58,15 @@ static void json_figure(cli_json *j, const report *r, const figure *f)
         rp_json_num(j, "ci_high", f->r.estimate.ci_high);
     }
     cj_bool(j, "exact", f->r.estimate.exact);
+    if (f->corrected) { /* counts under linkage error (docs/linkage.md 15) */
+        if (f->suppressed) cj_null(j, "deterministic");
+        else rp_json_num(j, "deterministic", f->deterministic);
+        cj_obj(j, "mode");
+        cj_str(j, "kind", "corrected");
+        cj_str(j, "estimator", r->linkest->estimator);
+        cj_int(j, "version", r->linkest->version);
+        cj_obj_end(j);
+    }
     cj_obj_end(j);
 }
 
@@ -102,8 +112,16 @@ static void json_release(cli_json *j, const report *r)
     cj_str(j, "release_id", r->release_id[0] ? r->release_id : NULL);
     cj_bool(j, "raw_estimates", rm_raw_published(r));
     cj_str(j, "inputs_commitment", r->commitment[0] ? r->commitment : NULL);
-    cj_str(j, "linkage", "not in the intervals; docs/linkage.md gives the recipe's measured "
-                         "split and false-merge rates");
+    if (r->linkest) {
+        cj_str(j, "linkage", "in the intervals: every figure is corrected for linkage error by "
+                             "the linker's estimates (docs/linkage.md 15); `deterministic` is "
+                             "the resolution's own count");
+        cj_str(j, "linkage_estimates", r->linkest->digest_hex);
+        cj_str(j, "linkage_resolution", r->linkest->resolution);
+    } else {
+        cj_str(j, "linkage", "not in the intervals; docs/linkage.md gives the recipe's measured "
+                             "split and false-merge rates");
+    }
     cj_obj_end(j);
 }
 

@@ -174,8 +174,15 @@ int rm_write_markdown(FILE *o, const rm_source *s, const char *stamp, unika_erro
             rd_str(d->root, "recipe_fingerprint"));
     fprintf(o, "Totals are unions of the cells' sketches, never sums: people seen in several\n"
                "cells are counted once, so the cells of a row or column need not add up to\n"
-               "its total. Intervals are 95%% intervals of the sketch error only (not of\n"
-               "record linkage); \"exact\" figures are counted, not estimated.\n");
+               "its total. ");
+    if (unika_json_str(d->release, "linkage_estimates"))
+        fprintf(o, "Every figure is corrected for linkage error by the linker's estimates\n"
+                   "(%.16s..., docs/linkage.md 15): its 95%% interval holds both the linkage\n"
+                   "and the sketch error; the JSON keeps the resolution's own count beside it.\n",
+                rd_str(d->release, "linkage_estimates"));
+    else
+        fprintf(o, "Intervals are 95%% intervals of the sketch error only (not of\n"
+                   "record linkage); \"exact\" figures are counted, not estimated.\n");
     for (size_t ti = 0; ti < d->tables->n; ti++) {
         const unika_json *t = d->tables->items[ti];
         const char *kind = rd_str(t, "kind");

@@ -318,9 +318,13 @@ fi
 grep -m 1 '^FAIL' auditor/audit-edited.log
 tail -n 1 auditor/audit-edited.log
 
+# The linkage path: match keys, the keyless linker, the corrected report, its audit.
+bash "$root/scripts/demo-linkage.sh" "$unika" "$examples"
+
 printf '\nThe partnership key never left partners/: the aggregator opened, checked, merged and\n' >&2
 printf 'reported with its box and release keys and the signed roster; the auditor reproduced\n' >&2
 printf 'every figure, every partner delivery and every rendering.\n' >&2
 printf 'Report files: out/demo/public/report.{md,csv,json}; for the board: report.sv.{html,pdf,csv},\n' >&2
-printf 'report.xlsx; audit logs: out/demo/auditor/\n' >&2
+printf 'report.xlsx; the linkage path: out/demo/linkage/public/report.{md,json}; audit logs:\n' >&2
+printf 'out/demo/auditor/\n' >&2
 printf 'demo.sh: all steps behaved as expected\n' >&2

@@ -56,8 +56,9 @@ cd "$work" || exit 1
 "$UNIKA" keygen -o pk >/dev/null || exit 1
 "$UNIKA" sign-keygen --name stream -o stream >/dev/null || exit 1
 "$UNIKA" sign-keygen --name linker -o linker >/dev/null || exit 1
-"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint pk)" --linker linker.pub \
-    -o r.roster stream.pub >/dev/null || exit 1
+"$UNIKA" sign-keygen --name steering -o steering >/dev/null || exit 1 # the coordinator
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint pk)" --sign steering.sec \
+    --linker linker.pub -o r.roster stream.pub >/dev/null || exit 1
 "$UNIKA" link-keygen -o linker.seed >/dev/null || exit 1
 
 # measure LABEL COMMAND...: sets wall, cpu, rss and prints one line.
@@ -79,7 +80,7 @@ printf '%-28s %8s %8s %12s %9s\n' command "wall s" "CPU s" "rows/s CPU" "peak Mi
 measure "unika matchkeys --sign" "$UNIKA" matchkeys --key pk --profile stream.profile --org stream \
     --sign stream.sec "$STREAM" -o stream.umk
 mk_cpu=$cpu
-measure "unika link" "$UNIKA" link --roster r.roster --seed linker.seed --sign linker.sec \
+measure "unika link" "$UNIKA" link --roster r.roster --coordinator steering.pub --seed linker.seed --sign linker.sec \
     stream.umk -o cells
 link_cpu=$cpu
 profiles=$(grep -o '"total": [0-9]*' cells/manifest.json | head -1 | grep -o '[0-9]*')

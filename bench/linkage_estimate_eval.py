@@ -155,10 +155,11 @@ def setup_roles(unika, keys):
         return
     os.makedirs(keys, exist_ok=True)
     run([unika, "keygen", "-o", "pk"], cwd=keys)
-    for o in ORGS + ["linker"]:
+    for o in ORGS + ["linker", "steering"]:  # steering: the coordinator, signs the roster
         run([unika, "sign-keygen", "--name", o, "-o", o], cwd=keys)
     fp = run([unika, "key", "fingerprint", "pk"], cwd=keys).stdout.strip()
-    run([unika, "roster", "make", "--key-fingerprint", fp, "--linker", "linker.pub", "-o",
+    run([unika, "roster", "make", "--key-fingerprint", fp, "--sign", "steering.sec",
+         "--linker", "linker.pub", "-o",
          "r.roster"] + [o + ".pub" for o in ORGS], cwd=keys)
     run([unika, "link-keygen", "-o", "linker.seed.tmp"], cwd=keys)
     os.replace(os.path.join(keys, "linker.seed.tmp"), os.path.join(keys, "linker.seed"))
@@ -174,7 +175,7 @@ def link(unika, keys, data, d):
              "--by", "gender", "--sign", o + ".sec", "--force",
              os.path.join(data, o + ".csv"), "-o", os.path.join(d, o + ".umk")], cwd=keys)
     t1 = time.monotonic()
-    run([unika, "link", "--roster", "r.roster", "--seed", "linker.seed", "--sign", "linker.sec",
+    run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub", "--seed", "linker.seed", "--sign", "linker.sec",
          "--by", "gender", "--force", "-o", os.path.join(d, "cells")]
         + [os.path.join(d, o + ".umk") for o in ORGS], cwd=keys)
     t2 = time.monotonic()

@@ -88,10 +88,11 @@ def setup_roles(unika, work):
     if os.path.exists(os.path.join(work, "r.roster")):
         return
     run([unika, "keygen", "-o", "pk"], cwd=work)
-    for o in ORGS + ["linker"]:
+    for o in ORGS + ["linker", "steering"]:  # steering: the coordinator, signs the roster
         run([unika, "sign-keygen", "--name", o, "-o", o], cwd=work)
     fp = run([unika, "key", "fingerprint", "pk"], cwd=work).stdout.strip()
-    run([unika, "roster", "make", "--key-fingerprint", fp, "--linker", "linker.pub", "-o",
+    run([unika, "roster", "make", "--key-fingerprint", fp, "--sign", "steering.sec",
+         "--linker", "linker.pub", "-o",
          "r.roster"] + [o + ".pub" for o in ORGS], cwd=work)
     run([unika, "link-keygen", "-o", "linker.seed"], cwd=work)
 
@@ -106,7 +107,8 @@ def run_link(unika, work, data, tag):
              "--by", "gender", "--sign", o + ".sec", "--force", "--debug-profiles",
              os.path.join(d, o + ".rows"), os.path.join(data, o + ".csv"), "-o",
              os.path.join(d, o + ".umk")], cwd=work)
-    run([unika, "link", "--roster", "r.roster", "--seed", "linker.seed", "--sign", "linker.sec",
+    run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub",
+         "--seed", "linker.seed", "--sign", "linker.sec",
          "--by", "gender", "--force", "--debug-clusters", os.path.join(d, "clusters.csv"),
          "-o", os.path.join(d, "cells")] + [os.path.join(d, o + ".umk") for o in ORGS], cwd=work)
     run([unika, "report", "--format", "json", "--min-count", "0", "--force", "-o",

@@ -170,22 +170,10 @@ typedef struct pass_ctx {
     size_t ntypos, cap_typos;
 } pass_ctx;
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 1024;
-    while (c < need) c *= 2;
-    void *q = unika_realloc(*p, *cap * elem, c * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static int add(pass_ctx *x, uint32_t p, uint32_t a, uint32_t b, uint32_t c, uint32_t d,
                uint32_t e)
 {
-    if (grow((void **)&x->rec, &x->cap, x->n + 1, sizeof *x->rec) < 0) return -1;
+    if (lk_grow((void **)&x->rec, &x->cap, x->n + 1, sizeof *x->rec) < 0) return -1;
     x->rec[x->n++] = (lk_rec){{a, b, c, d, e}, p};
     return 0;
 }
@@ -262,7 +250,7 @@ static int name_set(pass_ctx *x, uint32_t a, size_t *n)
     uint32_t m = a;
     do {
         const lk_profile *p = &lk->profiles[m];
-        if (grow((void **)&x->set, &x->cap_set, *n + 1u + p->ntok + p->ndel, sizeof *x->set) < 0)
+        if (lk_grow((void **)&x->set, &x->cap_set, *n + 1u + p->ntok + p->ndel, sizeof *x->set) < 0)
             return -1;
         if (p->name != LK_NONE) x->set[(*n)++] = p->name;
         for (size_t k = 0; k < p->ntok; k++) x->set[(*n)++] = lk->tokens[p->tok + k];
@@ -398,8 +386,8 @@ static int decide(pass_ctx *x, const uint32_t *k, uint32_t head, uint32_t r,
 static int do_group(pass_ctx *x, const lk_rec *g, size_t n, unika_link_pass_stats *st)
 {
     unika_linkage *lk = x->lk;
-    if (grow((void **)&x->roots, &x->cap_roots, n, sizeof *x->roots) < 0 ||
-        grow((void **)&x->ranked, &x->cap_ranked, n, sizeof *x->ranked) < 0)
+    if (lk_grow((void **)&x->roots, &x->cap_roots, n, sizeof *x->roots) < 0 ||
+        lk_grow((void **)&x->ranked, &x->cap_ranked, n, sizeof *x->ranked) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) x->roots[i] = lk_find(&lk->c, g[i].p);
     lk_qsort(x->roots, n, sizeof *x->roots, u32_cmp);

@@ -4,7 +4,6 @@
  * written with three decimals (figures) or six (rates), so that the file
  * does not depend on the last bits of a platform's exp() and log().
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,56 +13,7 @@
 #include "common/hex.h"
 #include "linkage/estimate.h"
 
-typedef struct buf {
-    char *s;
-    size_t n, cap;
-    int failed;
-} buf;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(buf *b, const char *fmt, ...)
-{
-    if (b->failed) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (k < 0) {
-        b->failed = 1;
-        return;
-    }
-    if (b->n + (size_t)k + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + (size_t)k + 1) cap *= 2;
-        char *q = unika_realloc(b->s, b->cap, cap);
-        if (!q) {
-            b->failed = 1;
-            return;
-        }
-        b->s = q;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
-/* Labels are organisation slugs and period labels: no character needs escaping
- * except quotes and backslashes, which a slug never has; escape anyway. */
-static void put_str(buf *b, const char *s)
-{
-    put(b, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') put(b, "\\%c", c);
-        else if (c < 0x20) put(b, "\\u%04x", c);
-        else put(b, "%c", c);
-    }
-    put(b, "\"");
-}
+typedef lk_text buf;
 
 static const char *gender_label(uint8_t genders)
 {
@@ -85,32 +35,32 @@ static void period_label(const unika_linkage *lk, const lk_est_figure *f, char d
 static void rates(buf *b, const lk_est *e)
 {
     const lk_est_rates *r = &e->rates;
-    put(b, "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_pair\": %.6f,\n", r->m_eq0, r->m_pair);
-    put(b, "    \"rare_clusters\": %llu,\n    \"by_org\": {", (unsigned long long)r->rare);
+    lk_text_put(b, "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_pair\": %.6f,\n", r->m_eq0, r->m_pair);
+    lk_text_put(b, "    \"rare_clusters\": %llu,\n    \"by_org\": {", (unsigned long long)r->rare);
     for (unsigned f = 0; f < e->nfiles; f++) {
-        put(b, "%s\n      ", f ? "," : "");
-        put_str(b, e->lk->files[f].org);
-        put(b, ": {\"r\": %.6f, \"eps\": [%.6f, %.6f, %.6f], \"psi\": [%.6f, %.6f]}", r->r[f],
+        lk_text_put(b, "%s\n      ", f ? "," : "");
+        lk_text_string(b, e->lk->files[f].org);
+        lk_text_put(b, ": {\"r\": %.6f, \"eps\": [%.6f, %.6f, %.6f], \"psi\": [%.6f, %.6f]}", r->r[f],
             r->eps[0][f], r->eps[1][f], r->eps[2][f], r->psi[1][f], r->psi[2][f]);
     }
-    put(b, "\n    }\n  },\n");
+    lk_text_put(b, "\n    }\n  },\n");
 }
 
 static void figure(buf *b, const lk_est *e, const lk_est_figure *f)
 {
     char per[16];
     period_label(e->lk, f, per);
-    put(b, "    {\"orgs\": [");
+    lk_text_put(b, "    {\"orgs\": [");
     int first = 1;
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
-        put(b, "%s", first ? "" : ", ");
-        put_str(b, e->lk->files[o].org);
+        lk_text_put(b, "%s", first ? "" : ", ");
+        lk_text_string(b, e->lk->files[o].org);
         first = 0;
     }
-    put(b, "], \"period\": ");
-    put_str(b, per);
-    put(b, ", \"gender\": \"%s\", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
+    lk_text_put(b, "], \"period\": ");
+    lk_text_string(b, per);
+    lk_text_put(b, ", \"gender\": \"%s\", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
         "\"ci_high\": %.3f, \"resolved\": %llu, \"strong\": %llu, \"weak\": %.3f, "
         "\"dedup\": %.3f, \"shared\": %.3f}", gender_label(f->genders), f->estimate, f->se,
         f->ci_low, f->ci_high, (unsigned long long)f->resolved, (unsigned long long)f->strong,
@@ -124,17 +74,17 @@ int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out,
     char fp[2 * UNIKA_FINGERPRINT_BYTES + 1];
     unika_hex_encode(fp, unika_linkage_fingerprint(e->lk), UNIKA_FINGERPRINT_BYTES);
     fp[2 * UNIKA_FINGERPRINT_BYTES] = '\0';
-    put(&b, "{\n  \"schema\": \"unika-link-estimates\",\n  \"version\": %d,\n", LK_EST_VERSION);
-    put(&b, "  \"estimator\": {\"name\": \"occupancy\", \"version\": %d, \"jackknife_groups\": %d},\n",
+    lk_text_put(&b, "{\n  \"schema\": \"unika-link-estimates\",\n  \"version\": %d,\n", LK_EST_VERSION);
+    lk_text_put(&b, "  \"estimator\": {\"name\": \"occupancy\", \"version\": %d, \"jackknife_groups\": %d},\n",
         LK_EST_VERSION, LK_EST_GROUPS);
-    put(&b, "  \"resolution\": \"%s\",\n", fp);
+    lk_text_put(&b, "  \"resolution\": \"%s\",\n", fp);
     rates(&b, e);
-    put(&b, "  \"figures\": [");
+    lk_text_put(&b, "  \"figures\": [");
     for (size_t i = 0; i < n; i++) {
-        put(&b, "%s\n", i ? "," : "");
+        lk_text_put(&b, "%s\n", i ? "," : "");
         figure(&b, e, &fig[i]);
     }
-    put(&b, "\n  ]\n}\n");
+    lk_text_put(&b, "\n  ]\n}\n");
     if (b.failed) {
         unika_free(b.s);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates file");

@@ -106,18 +106,6 @@ typedef struct scratch {
     size_t nv, cap_v;
 } scratch;
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < need) c *= 2;
-    void *q = unika_realloc(*p, *cap * elem, c * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static int u32_cmp(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -158,12 +146,12 @@ static int names_of_cluster(unika_linkage *lk, uint32_t r, scratch *s, acc *pair
     do {
         const lk_profile *p = &lk->profiles[m];
         size_t room = (size_t)p->ntok * p->ntok / 2 + 1;
-        if (grow((void **)&s->pairs, &s->cap_pairs, s->npairs + room, sizeof *s->pairs) < 0)
+        if (lk_grow((void **)&s->pairs, &s->cap_pairs, s->npairs + room, sizeof *s->pairs) < 0)
             goto nomem;
         s->npairs += lk_pairs_of(lk, p, s->pairs + s->npairs, room);
         int rc = lk_typos_of(lk, p, &s->one, &s->none, &s->cap_one, err);
         if (rc < 0) return rc;
-        if (grow((void **)&s->typos, &s->cap_typos, s->ntypos + s->none, sizeof *s->typos) < 0)
+        if (lk_grow((void **)&s->typos, &s->cap_typos, s->ntypos + s->none, sizeof *s->typos) < 0)
             goto nomem;
         lk_copy(s->typos + s->ntypos, s->one, s->none * sizeof *s->one);
         s->ntypos += s->none;
@@ -190,7 +178,7 @@ static int values_of(unika_linkage *lk, uint32_t r, scratch *s, size_t offset, i
         uint32_t v;
         memcpy(&v, (const char *)p + offset, sizeof v);
         if (v != LK_NONE && (!real_only || lk_real_date(p))) {
-            if (grow((void **)&s->v, &s->cap_v, s->nv + 1, sizeof *s->v) < 0) return -1;
+            if (lk_grow((void **)&s->v, &s->cap_v, s->nv + 1, sizeof *s->v) < 0) return -1;
             s->v[s->nv++] = v;
         }
         m = lk->c.next[m];

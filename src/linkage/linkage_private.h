@@ -279,4 +279,23 @@ void lk_format_double(char dst[32], double v);
 /* seed.c: the resolution key from the seed, the parameters and the inputs. */
 int lk_resolution_key(unika_linkage *lk, const unika_link_seed *seed, unika_error *err);
 
+/* Grows *p (of *cap elements of elem bytes) to hold at least need
+ * elements, doubling: 0, or -1 out of memory (*p unchanged). load.c. */
+int lk_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* ---- text.c: the growing text of the manifest and the estimates -------------- */
+
+typedef struct lk_text {
+    char *s; /* unika_malloc'd, NUL-terminated once anything is put */
+    size_t n, cap;
+    int failed; /* out of memory, or a format error: s is unusable */
+} lk_text;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void lk_text_put(lk_text *t, const char *fmt, ...);
+/* s as a JSON string (quotes, backslashes and control characters escaped). */
+void lk_text_string(lk_text *t, const char *s);
+
 #endif

@@ -17,7 +17,9 @@
 
 /* ---- growing arrays ------------------------------------------------------------ */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+/* Grows *p (of *cap elements of elem bytes) to hold at least need: 0, or
+ * -1 out of memory (*p unchanged). */
+int lk_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
     size_t c = *cap ? *cap : 256;
@@ -30,7 +32,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-#define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+#define GROW(arr, cap, need) lk_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 /* ---- interning 16-byte values ------------------------------------------------------ */
 
@@ -71,7 +73,7 @@ static uint32_t intern(lk_intern *t, const uint8_t *v)
     if (t->count == LK_NONE - 1) return LK_NONE;
     if (t->count == t->cap) {
         size_t cap = t->cap;
-        if (grow((void **)&t->values, &cap, (size_t)t->count + 1, 16) < 0) return LK_NONE;
+        if (lk_grow((void **)&t->values, &cap, (size_t)t->count + 1, 16) < 0) return LK_NONE;
         t->cap = (uint32_t)(cap < LK_NONE ? cap : LK_NONE - 1);
     }
     memcpy(t->values + 16 * (size_t)t->count, v, 16);
@@ -291,7 +293,7 @@ static int take_keys(unika_linkage *lk, lk_profile *q, const unika_mkprofile *p,
 static int take_visits(unika_linkage *lk, file_ctx *f, lk_profile *q, const unika_mkprofile *p,
                        unika_error *err)
 {
-    if (grow((void **)&f->cells, &f->cap_cells, p->visit_count, sizeof *f->cells) < 0)
+    if (lk_grow((void **)&f->cells, &f->cap_cells, p->visit_count, sizeof *f->cells) < 0)
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the visits");
     q->lo = LK_SPAN_NONE;
     q->hi = 0;

@@ -6,7 +6,6 @@
  * exactly, strings escaped as RFC 8259 requires (labels and names hold no
  * control characters anyway).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,71 +22,26 @@ void lk_format_double(char dst[32], double v)
 }
 
 typedef struct out {
-    char *s;
-    size_t n, cap;
-    int failed;
+    lk_text t;
     int depth;
     int first[16];
 } out;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(out *o, const char *fmt, ...)
-{
-    if (o->failed) return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(o->s ? o->s + o->n : NULL, o->s ? o->cap - o->n : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            o->failed = 1;
-            return;
-        }
-        if (o->s && o->n + (size_t)k < o->cap) {
-            o->n += (size_t)k;
-            return;
-        }
-        size_t cap = o->cap ? o->cap * 2 : 4096;
-        while (cap < o->n + (size_t)k + 1) cap *= 2;
-        char *q = unika_realloc(o->s, o->cap, cap);
-        if (!q) {
-            o->failed = 1;
-            return;
-        }
-        o->s = q;
-        o->cap = cap;
-    }
-}
-
-static void put_string(out *o, const char *s)
-{
-    put(o, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') put(o, "\\%c", c);
-        else if (c < 0x20) put(o, "\\u%04x", c);
-        else put(o, "%c", c);
-    }
-    put(o, "\"");
-}
-
 /* The comma, newline and indentation before a member, and its key. */
 static void key(out *o, const char *k)
 {
-    put(o, "%s\n%*s", o->first[o->depth] ? "" : ",", 2 * o->depth, "");
+    lk_text_put(&o->t, "%s\n%*s", o->first[o->depth] ? "" : ",", 2 * o->depth, "");
     o->first[o->depth] = 0;
     if (k) {
-        put_string(o, k);
-        put(o, ": ");
+        lk_text_string(&o->t, k);
+        lk_text_put(&o->t, ": ");
     }
 }
 
 static void open_(out *o, const char *k, const char *bracket)
 {
     key(o, k);
-    put(o, "%s", bracket);
+    lk_text_put(&o->t, "%s", bracket);
     o->first[++o->depth] = 1;
 }
 
@@ -95,20 +49,20 @@ static void close_(out *o, const char *bracket)
 {
     int empty = o->first[o->depth];
     o->depth--;
-    if (empty) put(o, "%s", bracket);
-    else put(o, "\n%*s%s", 2 * o->depth, "", bracket);
+    if (empty) lk_text_put(&o->t, "%s", bracket);
+    else lk_text_put(&o->t, "\n%*s%s", 2 * o->depth, "", bracket);
 }
 
 static void str(out *o, const char *k, const char *v)
 {
     key(o, k);
-    put_string(o, v);
+    lk_text_string(&o->t, v);
 }
 
 static void num(out *o, const char *k, uint64_t v)
 {
     key(o, k);
-    put(o, "%llu", (unsigned long long)v);
+    lk_text_put(&o->t, "%llu", (unsigned long long)v);
 }
 
 static void hex(out *o, const char *k, const uint8_t *b, size_t n)
@@ -129,7 +83,7 @@ static void algorithm(out *o, const unika_linkage *lk)
     str(o, "name", "cascade");
     num(o, "version", UNIKA_LINK_ALGORITHM_VERSION);
     key(o, "tau");
-    put(o, "%s", tau);
+    lk_text_put(&o->t, "%s", tau);
     num(o, "max_cluster", lk->params.max_cluster);
     open_(o, "passes", "[");
     for (unsigned p = 0; p < UNIKA_LINK_PASSES; p++) str(o, NULL, unika_link_pass_name(p));
@@ -243,7 +197,7 @@ int unika_linkage_manifest(const unika_linkage *lk, const unika_link_output *fil
     out o;
     memset(&o, 0, sizeof o);
     o.first[0] = 1;
-    put(&o, "{");
+    lk_text_put(&o.t, "{");
     o.first[1] = 1;
     o.depth = 1;
     str(&o, "schema", "unika-linkage-manifest");
@@ -257,14 +211,14 @@ int unika_linkage_manifest(const unika_linkage *lk, const unika_link_output *fil
     inputs(&o, lk);
     passes(&o, &lk->stats);
     counts(&o, &lk->stats);
-    if (outputs(&o, files, n) < 0) o.failed = 1;
+    if (outputs(&o, files, n) < 0) o.t.failed = 1;
     close_(&o, "}");
-    put(&o, "\n");
-    if (o.failed) {
-        unika_free(o.s);
+    lk_text_put(&o.t, "\n");
+    if (o.t.failed) {
+        unika_free(o.t.s);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the manifest");
     }
-    *json = o.s;
-    if (size) *size = o.n;
+    *json = o.t.s;
+    if (size) *size = o.t.n;
     return 0;
 }

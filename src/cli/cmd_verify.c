@@ -223,7 +223,8 @@ static int estimates_of(rp_linkest *est, const verify_opts *o, const unika_json 
     if (!why && !listed[0]) { /* no manifest listing them: the linker's signature */
         unika_error err = {0};
         const unika_sign_public *who = NULL;
-        if (unika_roster_verify_file(&who, roster, o->estimates_path, NULL, &err) < 0) why = err.message;
+        if (unika_roster_verify_file(&who, roster, o->estimates_path, NULL, &err) < 0)
+            why = err.message;
         else if (who != unika_roster_linker(roster)) why = "not signed by the roster's linker";
         if (why) cli_errorf("%s: %s", o->estimates_path, why);
         return why ? CLI_INPUT : CLI_OK;

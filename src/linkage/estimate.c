@@ -112,7 +112,8 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
         if (p->name != LK_NONE) {
             lk_est_key k = {p->name, p->year};
             if (push((void **)&e->ckey, &e->nckey, &caps[1], sizeof k, &k)) return -1;
-            if (p->rows > best_rows[p->file] || (p->rows == best_rows[p->file] && !best_rows[p->file])) {
+            if (p->rows > best_rows[p->file] ||
+                (p->rows == best_rows[p->file] && !best_rows[p->file])) {
                 best_rows[p->file] = p->rows;
                 best[p->file] = m;
             }
@@ -165,10 +166,13 @@ static int nc_cmp(const void *a, const void *b)
 
 typedef struct lk_est_freq freq;
 struct lk_est_freq {
-    name_count *nc; size_t nnc;
-    double gt[9];                 /* smoothed counts for n = 0..8 */
-    double year_share[4];         /* denominators */
-    uint32_t *years; double *yshare; size_t nyears;  /* (year, gender) shares */
+    name_count *nc;
+    size_t nnc;
+    double gt[9];         /* smoothed counts for n = 0..8 */
+    double year_share[4]; /* denominators */
+    uint32_t *years;
+    double *yshare;
+    size_t nyears; /* (year, gender) shares */
 };
 
 static double gt_of(const freq *f, uint32_t n) { return n < 9 ? f->gt[n] : (double)n; }
@@ -257,7 +261,9 @@ static int frequencies(lk_est *e, freq *f)
  * known weakness). */
 static int mark_rare(lk_est *e)
 {
-    typedef struct { uint32_t name, year, gender, c; } hk;
+    typedef struct {
+        uint32_t name, year, gender, c;
+    } hk;
     hk *h = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *h);
     if (!h) return -1;
     size_t n = 0;
@@ -267,7 +273,7 @@ static int mark_rare(lk_est *e)
             h[n++] = (hk){e->ckey[e->cl[i].key + k].name, e->ckey[e->cl[i].key + k].year,
                           e->cl[i].gender, (uint32_t)i};
     }
-    qsort(h, n, sizeof *h, key_cmp);   /* by (name, year): hk begins like lk_est_key */
+    qsort(h, n, sizeof *h, key_cmp); /* by (name, year): hk begins like lk_est_key */
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && h[j].name == h[i].name && h[j].year == h[i].year) j++;
@@ -310,7 +316,8 @@ static int add_units(lk_est *e, const freq *f)
         qsort(e->uper + x.per, x.nper, sizeof *e->uper, u32_cmp);
         size_t w = 0;
         for (size_t k = 0; k < x.nper; k++)
-            if (!w || e->uper[x.per + k] != e->uper[x.per + w - 1]) e->uper[x.per + w++] = e->uper[x.per + k];
+            if (!w || e->uper[x.per + k] != e->uper[x.per + w - 1])
+                e->uper[x.per + w++] = e->uper[x.per + k];
         x.nper = (uint32_t)w;
         e->nuper = x.per + w;
         uint32_t n = u->name == LK_NONE ? 0 : name_n(f, u->name, u->gender);
@@ -376,8 +383,10 @@ int lk_est_new(lk_est **out, const unika_linkage *lk, unika_error *err)
     *out = NULL;
     if (!lk->resolved) return unika_fail(err, UNIKA_EINVAL, "the linkage is not resolved");
     if (lk->nfiles > LK_EST_MAX_ORGS)
-        return unika_fail(err, UNIKA_ELINKAGE, "the estimator takes at most %d organisations, "
-                          "got %zu", LK_EST_MAX_ORGS, lk->nfiles);
+        return unika_fail(err, UNIKA_ELINKAGE,
+                          "the estimator takes at most %d organisations, "
+                          "got %zu",
+                          LK_EST_MAX_ORGS, lk->nfiles);
     lk_est *e = unika_calloc(1, sizeof *e);
     if (!e) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimator");
     e->lk = lk;
@@ -387,7 +396,8 @@ int lk_est_new(lk_est **out, const unika_linkage *lk, unika_error *err)
     if (!e->freq) goto nomem;
     for (size_t i = 0; i < lk->nstrong; i++)
         if (add_cluster(e, &lk->strong[i], caps)) goto nomem;
-    if (frequencies(e, e->freq) || add_units(e, e->freq) || sort_units(e) || mark_rare(e)) goto nomem;
+    if (frequencies(e, e->freq) || add_units(e, e->freq) || sort_units(e) || mark_rare(e))
+        goto nomem;
     lk_est_measure(e, -1, &e->rates);
     for (int g = 0; g < LK_EST_GROUPS; g++) lk_est_measure(e, g, &e->rep[g]);
     *out = e;

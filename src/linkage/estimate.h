@@ -32,7 +32,14 @@
  *        strong clusters whose keys no other cluster holds (their weak unit
  *        is theirs), divided by m_eq0 (the share of a person's records that
  *        agree exactly with its other records), psi_o the share of a
- *        person's periods in which its weak records at o fall.
+ *        person's periods in which its weak records at o fall; for a person
+ *        strong at o itself (a visit the partner recorded without the
+ *        identifier or the full date), r_in_o and psi_in_o, measured alike
+ *        on the rare clusters strong at o (exact keys: a partner spells a
+ *        person as it did before). Every rate is measured net of chance: a
+ *        rare cluster's key can be a namesake's, met by chance, more often
+ *        as the population grows; a decoy key per cluster measures how often
+ *        (estimate_rates.c).
  *
  * Its standard error combines the model's own variance (the occupancy and
  * Bernoulli terms) with a delete-a-group jackknife of the measured rates
@@ -43,10 +50,13 @@
 
 #include "linkage/linkage_private.h"
 
-#define LK_EST_VERSION 1
-#define LK_EST_GROUPS 10           /* jackknife groups of names */
-#define LK_EST_MAX_ORGS 64         /* organisations in one estimate (a bit mask) */
-#define LK_EST_MAX_PATTERN_ORGS 6  /* beyond, patterns of at most two partners */
+/* The estimator's version; 2: chance matches removed through decoys, and
+ * the weak records of people strong at the same partner (docs/linkage.md 15). */
+#define LK_EST_VERSION 2
+#define LK_EST_FILE_VERSION 1     /* of estimates.json's schema (docs/linkage.md 16) */
+#define LK_EST_GROUPS 10          /* jackknife groups of names */
+#define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
+#define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
 
 enum { LK_SCOPE_ALL = 0, LK_SCOPE_YEAR = 1, LK_SCOPE_PERIOD = 2 };
 enum { LK_GRAN_ALL = 0, LK_GRAN_YEAR = 1, LK_GRAN_PERIOD = 2 };
@@ -60,18 +70,20 @@ typedef struct lk_est_figure {
     uint32_t code;
     /* results */
     double estimate, se, ci_low, ci_high;
-    uint64_t resolved;            /* draw 0's persons in the figure */
-    uint64_t strong;              /* A */
-    double weak, dedup, shared;   /* sum_o P_o, D, X */
+    uint64_t resolved;          /* draw 0's persons in the figure */
+    uint64_t strong;            /* A */
+    double weak, dedup, shared; /* sum_o P_o, D, X */
 } lk_est_figure;
 
 /* The measured rates (a jackknife replicate has its own). */
 typedef struct lk_est_rates {
     double m_eq0, m_pair;
-    double r[LK_EST_MAX_ORGS];
-    double eps[3][LK_EST_MAX_ORGS];   /* by LK_GRAN_* */
+    double r[LK_EST_MAX_ORGS];      /* weak records at o of strong people not strong at o */
+    double eps[3][LK_EST_MAX_ORGS]; /* by LK_GRAN_* */
     double psi[3][LK_EST_MAX_ORGS];
-    uint64_t rare, eq0_pairs, pairs;  /* the sample sizes behind them */
+    double r_in[LK_EST_MAX_ORGS]; /* ... of strong people strong at o too */
+    double psi_in[3][LK_EST_MAX_ORGS];
+    uint64_t rare, eq0_pairs, pairs; /* the sample sizes behind them */
 } lk_est_rates;
 
 typedef struct lk_est lk_est;
@@ -96,7 +108,7 @@ void lk_est_measure(const lk_est *e, int skip, lk_est_rates *out);
 double lk_est_alpha(const double *lam, size_t n, double absent_mass);
 double lk_est_ztp_mean(double mu);
 double lk_est_ztp_var(double mu);
-double lk_est_ztp_slope(double mu);   /* d ztp_mean / d mu */
+double lk_est_ztp_slope(double mu); /* d ztp_mean / d mu */
 
 /* ---- the estimator's view (shared by estimate*.c) ---------------------------- */
 #ifdef LK_EST_INTERNAL
@@ -116,11 +128,11 @@ typedef struct lk_est_cluster {
     uint32_t root;
     uint8_t gender, group, rare;
     uint16_t lo, hi;
-    uint64_t at;                  /* files where it has a strong record */
-    uint64_t files;               /* files where it has any record */
-    uint32_t cell, ncell;         /* e->ccell[cell .. cell + ncell) */
-    uint32_t key, nkey;           /* e->ckey[key .. key + nkey) */
-    uint32_t main, nmain;         /* e->cmain[main .. main + nmain): one per file */
+    uint64_t at;          /* files where it has a strong record */
+    uint64_t files;       /* files where it has any record */
+    uint32_t cell, ncell; /* e->ccell[cell .. cell + ncell) */
+    uint32_t key, nkey;   /* e->ckey[key .. key + nkey) */
+    uint32_t main, nmain; /* e->cmain[main .. main + nmain): one per file */
 } lk_est_cluster;
 
 typedef struct lk_est_main {
@@ -131,26 +143,32 @@ typedef struct lk_est_main {
 
 /* A weak unit: its periods and frequency. */
 typedef struct lk_est_unit {
-    uint32_t u;                   /* index into lk->units */
-    uint32_t per, nper;           /* e->uper[per .. per + nper): its period codes */
-    double lam;                   /* expected strong-like persons with its key */
-    uint32_t nname;               /* strong clusters holding its name: lambda's sample size */
+    uint32_t u;         /* index into lk->units */
+    uint32_t per, nper; /* e->uper[per .. per + nper): its period codes */
+    double lam;         /* expected strong-like persons with its key */
+    uint32_t nname;     /* strong clusters holding its name: lambda's sample size */
     uint8_t group;
 } lk_est_unit;
 
 struct lk_est {
     const unika_linkage *lk;
     unsigned nfiles;
-    lk_est_cluster *cl; size_t ncl;
-    lk_est_cell *ccell; size_t nccell;
-    lk_est_key *ckey; size_t nckey;
-    lk_est_main *cmain; size_t ncmain;
-    lk_est_unit *un; size_t nun;
-    uint32_t *uper; size_t nuper;
-    uint32_t *by_key;             /* units sorted by (name, year, gender, file) */
-    struct lk_est_freq *freq;     /* name counts and birth-year shares (estimate.c) */
-    double lam_total[4];          /* sum of lambda over every key of a gender */
-    lk_est_rates rates;           /* from everything */
+    lk_est_cluster *cl;
+    size_t ncl;
+    lk_est_cell *ccell;
+    size_t nccell;
+    lk_est_key *ckey;
+    size_t nckey;
+    lk_est_main *cmain;
+    size_t ncmain;
+    lk_est_unit *un;
+    size_t nun;
+    uint32_t *uper;
+    size_t nuper;
+    uint32_t *by_key;         /* units sorted by (name, year, gender, file) */
+    struct lk_est_freq *freq; /* name counts and birth-year shares (estimate.c) */
+    double lam_total[4];      /* sum of lambda over every key of a gender */
+    lk_est_rates rates;       /* from everything */
     lk_est_rates rep[LK_EST_GROUPS];
 };
 

@@ -34,7 +34,9 @@ static int in_scope(const unika_linkage *lk, scope s, uint32_t period)
 
 static int gran_of_scope(scope s)
 {
-    return s.kind == LK_SCOPE_ALL ? LK_GRAN_ALL : s.kind == LK_SCOPE_YEAR ? LK_GRAN_YEAR : LK_GRAN_PERIOD;
+    return s.kind == LK_SCOPE_ALL    ? LK_GRAN_ALL
+           : s.kind == LK_SCOPE_YEAR ? LK_GRAN_YEAR
+                                     : LK_GRAN_PERIOD;
 }
 
 static int unit_in(const lk_est *e, size_t i, scope s)
@@ -72,8 +74,10 @@ typedef struct occ {
 } occ;
 
 typedef struct cache {
-    occ *o; size_t no, co;
-    struct pat *p; size_t np, cp;
+    occ *o;
+    size_t no, co;
+    struct pat *p;
+    size_t np, cp;
 } cache;
 
 static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, double *mean,
@@ -132,13 +136,13 @@ static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
 typedef struct pat {
     uint64_t orgs;
     scope s;
-    double agree_per_lambda;      /* sum_S (|S| - 1) gamma_S */
-    double unseen[4];             /* unseen-name keys seen at several partners: extra, per gender */
+    double agree_per_lambda; /* sum_S (|S| - 1) gamma_S */
+    double unseen[4];        /* unseen-name keys seen at several partners: extra, per gender */
 } pat;
 
 typedef struct keyrec {
     uint32_t name, year, gender;
-    uint32_t first, n;            /* by_key indexes */
+    uint32_t first, n; /* by_key indexes */
 } keyrec;
 
 static unsigned popcount(uint64_t x)
@@ -226,11 +230,11 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
         }
         i = j;
         if (popcount(pres) < 1) continue;
-        if (lam <= 0) {   /* a name no strong record has: one person at all its partners */
+        if (lam <= 0) { /* a name no strong record has: one person at all its partners */
             r.unseen[u0->gender] += popcount(pres) - 1;
             continue;
         }
-        while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1;   /* keep the highest */
+        while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1; /* keep the highest */
         lk_pat_key k = {lam, pres, (uint32_t)na, 0};
         if (allowed_of(pats, npat, pres, &allowed, &na, &ca)) goto done;
         k.nallowed = (uint32_t)(na - k.allowed);
@@ -263,12 +267,14 @@ done:
 typedef struct parts {
     uint64_t A;
     double occ_mean[LK_EST_MAX_ORGS], var;
-    double agree, unseen;         /* D's numerator: agree (lambda-weighted) + unseen-name extra */
-    uint32_t *inA; size_t nA;     /* the clusters of A, for X */
+    double agree, unseen; /* D's numerator: agree (lambda-weighted) + unseen-name extra */
+    uint32_t *inA;
+    size_t nA; /* the clusters of A, for X */
 } parts;
 
-static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, const lk_est_rates *r,
-                      double *shared_var, double *weak, double *dedup, double *shared)
+static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
+                      const lk_est_rates *r, double *shared_var, double *weak, double *dedup,
+                      double *shared)
 {
     int gran = gran_of_scope((scope){f->scope, f->code});
     double w = 0;
@@ -279,8 +285,11 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, c
     for (size_t i = 0; i < p->nA; i++) {
         const lk_est_cluster *c = &e->cl[p->inA[i]];
         double q = 1;
-        for (unsigned o = 0; o < e->nfiles; o++)
-            if ((f->orgs >> o & 1) && !(c->at >> o & 1)) q *= 1 - r->r[o] * r->psi[gran][o];
+        for (unsigned o = 0; o < e->nfiles; o++) {
+            if (!(f->orgs >> o & 1)) continue;
+            if (c->at >> o & 1) q *= 1 - r->r_in[o] * r->psi_in[gran][o];
+            else q *= 1 - r->r[o] * r->psi[gran][o];
+        }
         x += 1 - q;
         xv += q * (1 - q);
     }
@@ -309,7 +318,7 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
         if (occupancy(e, c, o, s, f->genders, &m, &v)) goto nomem;
         p.occ_mean[o] = m;
         double eps = e->rates.eps[gran][o];
-        /* the occupancy's own variance, and the split units' count: Poisson around eps per person */
+        /* the occupancy's own variance, and the split units: Poisson around eps per person */
         p.var += v / ((1 + eps) * (1 + eps)) + m * eps / ((1 + eps) * (1 + eps));
     }
     if (popcount(f->orgs) >= 2) {
@@ -413,7 +422,8 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
             last = y;
         }
         if (lk->params.period != UNIKA_MK_PERIOD_YEAR)
-            for (size_t i = 0; i < np && ns < 2 * 4096; i++) sc[ns++] = (scope){LK_SCOPE_PERIOD, per[i]};
+            for (size_t i = 0; i < np && ns < 2 * 4096; i++)
+                sc[ns++] = (scope){LK_SCOPE_PERIOD, per[i]};
     }
     unika_free(per);
     uint64_t all = e->nfiles == 64 ? UINT64_MAX : (1ull << e->nfiles) - 1;

@@ -65,7 +65,7 @@ static double score(const double *lam, size_t n, double alpha)
 double lk_est_alpha(const double *lam, size_t n, double absent_mass)
 {
     if (!n) return 0.0;
-    if (absent_mass <= 0) return 100.0;   /* every key present: as many as the data allow */
+    if (absent_mass <= 0) return 100.0; /* every key present: as many as the data allow */
     double lo = log(1e-6), hi = log(100.0);
     for (int it = 0; it < 64; it++) {
         double mid = 0.5 * (lo + hi);
@@ -102,7 +102,7 @@ static void estep(const lk_pat_key *k, const uint32_t *allowed, const uint64_t *
     unsigned np = 0;
     for (unsigned b = 0; b < 64; b++)
         if (k->pres >> b & 1) bit[np++] = (uint8_t)b;
-    if (np > LK_EST_MAX_PRESENT) np = LK_EST_MAX_PRESENT;   /* the caller trims; defensive */
+    if (np > LK_EST_MAX_PRESENT) np = LK_EST_MAX_PRESENT; /* the caller trims; defensive */
     uint32_t nsub = 1u << np;
     double Z = 0;
     for (uint32_t idx = 0; idx < nsub; idx++) {

@@ -35,13 +35,17 @@ static void period_label(const unika_linkage *lk, const lk_est_figure *f, char d
 static void rates(buf *b, const lk_est *e)
 {
     const lk_est_rates *r = &e->rates;
-    lk_text_put(b, "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_pair\": %.6f,\n", r->m_eq0, r->m_pair);
+    lk_text_put(b, "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_pair\": %.6f,\n", r->m_eq0,
+                r->m_pair);
     lk_text_put(b, "    \"rare_clusters\": %llu,\n    \"by_org\": {", (unsigned long long)r->rare);
     for (unsigned f = 0; f < e->nfiles; f++) {
         lk_text_put(b, "%s\n      ", f ? "," : "");
         lk_text_string(b, e->lk->files[f].org);
-        lk_text_put(b, ": {\"r\": %.6f, \"eps\": [%.6f, %.6f, %.6f], \"psi\": [%.6f, %.6f]}", r->r[f],
-            r->eps[0][f], r->eps[1][f], r->eps[2][f], r->psi[1][f], r->psi[2][f]);
+        lk_text_put(b,
+                    ": {\"r\": %.6f, \"eps\": [%.6f, %.6f, %.6f], \"psi\": [%.6f, %.6f], "
+                    "\"r_in\": %.6f, \"psi_in\": [%.6f, %.6f]}",
+                    r->r[f], r->eps[0][f], r->eps[1][f], r->eps[2][f], r->psi[1][f], r->psi[2][f],
+                    r->r_in[f], r->psi_in[1][f], r->psi_in[2][f]);
     }
     lk_text_put(b, "\n    }\n  },\n");
 }
@@ -60,11 +64,13 @@ static void figure(buf *b, const lk_est *e, const lk_est_figure *f)
     }
     lk_text_put(b, "], \"period\": ");
     lk_text_string(b, per);
-    lk_text_put(b, ", \"gender\": \"%s\", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
-        "\"ci_high\": %.3f, \"resolved\": %llu, \"strong\": %llu, \"weak\": %.3f, "
-        "\"dedup\": %.3f, \"shared\": %.3f}", gender_label(f->genders), f->estimate, f->se,
-        f->ci_low, f->ci_high, (unsigned long long)f->resolved, (unsigned long long)f->strong,
-        f->weak, f->dedup, f->shared);
+    lk_text_put(b,
+                ", \"gender\": \"%s\", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
+                "\"ci_high\": %.3f, \"resolved\": %llu, \"strong\": %llu, \"weak\": %.3f, "
+                "\"dedup\": %.3f, \"shared\": %.3f}",
+                gender_label(f->genders), f->estimate, f->se, f->ci_low, f->ci_high,
+                (unsigned long long)f->resolved, (unsigned long long)f->strong, f->weak, f->dedup,
+                f->shared);
 }
 
 int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out, size_t *size,
@@ -74,9 +80,12 @@ int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out,
     char fp[2 * UNIKA_FINGERPRINT_BYTES + 1];
     unika_hex_encode(fp, unika_linkage_fingerprint(e->lk), UNIKA_FINGERPRINT_BYTES);
     fp[2 * UNIKA_FINGERPRINT_BYTES] = '\0';
-    lk_text_put(&b, "{\n  \"schema\": \"unika-link-estimates\",\n  \"version\": %d,\n", LK_EST_VERSION);
-    lk_text_put(&b, "  \"estimator\": {\"name\": \"occupancy\", \"version\": %d, \"jackknife_groups\": %d},\n",
-        LK_EST_VERSION, LK_EST_GROUPS);
+    lk_text_put(&b, "{\n  \"schema\": \"unika-link-estimates\",\n  \"version\": %d,\n",
+                LK_EST_FILE_VERSION);
+    lk_text_put(&b,
+                "  \"estimator\": {\"name\": \"occupancy\", \"version\": %d, "
+                "\"jackknife_groups\": %d},\n",
+                LK_EST_VERSION, LK_EST_GROUPS);
     lk_text_put(&b, "  \"resolution\": \"%s\",\n", fp);
     rates(&b, e);
     lk_text_put(&b, "  \"figures\": [");

@@ -16,6 +16,13 @@
  *            which a strong person also has weak records at o;
  *   psi_o    for those rare clusters, the share of their periods in which
  *            their weak unit at o has records too;
+ *   r_in_o, psi_in_o  the same over the rare clusters strong at o (a visit
+ *            the partner recorded without the identifier or the full date),
+ *            not over m_eq0 (the partner spells the person as before);
+ *   chance   a rare cluster's key is also a namesake's, met at o by chance,
+ *            more often as the population grows: each rate is measured
+ *            again on a DECOY key per cluster (decoy_units()), and what the
+ *            decoys meet is subtracted, hits and periods alike;
  *   m_pair   two partners' main records of one person agreeing on (name,
  *            year) with overlapping visits.
  *
@@ -138,27 +145,85 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
     if (r->m_pair <= 0) r->m_pair = 1.0;
 }
 
+/* The weak units at file f with key (name, year) that could be cluster c's:
+ * gender agreeing, visits overlapping (not in group skip); up to cap more. */
+static size_t units_of_key(const lk_est *e, const lk_est_cluster *c, uint32_t name, uint32_t year,
+                           unsigned f, int skip, uint32_t *out, size_t cap)
+{
+    size_t n = 0, i = lk_est_find_units(e, name, year);
+    for (; i != SIZE_MAX && i < e->nun; i++) {
+        uint32_t ui = e->by_key[i];
+        const lk_unit *u = &e->lk->units[ui];
+        if (u->name != name || u->year != year) break;
+        if (u->file != f || e->un[ui].group == skip) continue;
+        if (!lk_est_gender_agrees(u->gender, c->gender)) continue;
+        if (!lk_est_overlap(u->lo, u->hi, c->lo, c->hi)) continue;
+        if (n < cap && out) out[n] = ui;
+        n++;
+    }
+    return n;
+}
+
 /* The weak units at file f holding one of cluster c's keys, agreeing in
  * gender and overlapping in time (not in group skip): up to cap of them. */
 static size_t own_units(const lk_est *e, const lk_est_cluster *c, unsigned f, int skip,
                         uint32_t *out, size_t cap)
 {
     size_t n = 0;
-    for (uint32_t k = 0; k < c->nkey; k++) {
+    for (uint32_t k = 0; k < c->nkey && n < cap; k++) {
         const lk_est_key *key = &e->ckey[c->key + k];
-        size_t i = lk_est_find_units(e, key->name, key->year);
-        if (i == SIZE_MAX) continue;
-        for (; i < e->nun; i++) {
-            uint32_t ui = e->by_key[i];
-            const lk_unit *u = &e->lk->units[ui];
-            if (u->name != key->name || u->year != key->year) break;
-            if (u->file != f || e->un[ui].group == skip) continue;
-            if (!lk_est_gender_agrees(u->gender, c->gender)) continue;
-            if (!lk_est_overlap(u->lo, u->hi, c->lo, c->hi)) continue;
-            if (n < cap) out[n++] = ui;
-        }
+        size_t got = units_of_key(e, c, key->name, key->year, f, skip, out + n, cap - n);
+        n += got < cap - n ? got : cap - n;
     }
     return n;
+}
+
+/* 1 when year is one of cluster c's keys' years. */
+static int has_year(const lk_est *e, const lk_est_cluster *c, uint32_t year)
+{
+    for (uint32_t k = 0; k < c->nkey; k++)
+        if (e->ckey[c->key + k].year == year) return 1;
+    return 0;
+}
+
+/* 1 when a strong cluster of this gender holds (name, year) (lk->held). */
+static int held(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned gender)
+{
+    size_t lo = 0, hi = lk->nheld;
+    while (lo < hi) { /* the first entry not below (name, year, gender) */
+        size_t mid = lo + (hi - lo) / 2;
+        const lk_held *h = &lk->held[mid];
+        int below = h->name != name   ? h->name < name
+                    : h->year != year ? h->year < year
+                                      : h->gender < gender;
+        if (below) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < lk->nheld && lk->held[lo].name == name && lk->held[lo].year == year &&
+           lk->held[lo].gender == gender;
+}
+
+/* A decoy for rare cluster c: its main name under the birth year of another
+ * cluster of its gender (taken in a fixed order), a year none of c's keys
+ * has and a key no strong cluster holds: chosen as c's own keys were
+ * (rare), as common a year on average, and no person's own. The weak units
+ * at f holding the decoy key are namesakes met by chance: how often, and
+ * in which of c's periods, c's own key is met by chance too, which the
+ * rates below subtract. Returns their number (up to cap in out). */
+static size_t decoy_units(const lk_est *e, size_t i, unsigned f, int skip, uint32_t *out,
+                          size_t cap)
+{
+    const lk_est_cluster *c = &e->cl[i];
+    uint32_t name = e->ckey[c->key].name;
+    for (size_t step = 1; step < e->ncl && step <= 64; step++) {
+        const lk_est_cluster *d = &e->cl[(i + step * 7919) % e->ncl];
+        uint32_t year = e->ckey[d->key].year;
+        if (d->gender != c->gender || has_year(e, c, year) || held(e->lk, name, year, c->gender))
+            continue;
+        size_t n = units_of_key(e, c, name, year, f, skip, out, cap);
+        return n < cap ? n : cap;
+    }
+    return 0;
 }
 
 /* 1 when one of the units has records in period t at granularity gran. */
@@ -192,38 +257,80 @@ static size_t distinct_periods(const lk_est *e, const lk_est_cluster *c, int gra
     return w;
 }
 
+/* How often rare clusters have a weak unit of their own key at f (hit), and
+ * in how many of their periods (num of den), over the clusters not strong at
+ * f or strong at f; the same for their decoys (chance). */
+typedef struct side {
+    double hit[LK_EST_MAX_ORGS];
+    double num[3][LK_EST_MAX_ORGS], den[3][LK_EST_MAX_ORGS];
+} side;
+
+typedef struct tally {
+    double elig[LK_EST_MAX_ORGS];
+    side own, chance;
+} tally;
+
+/* A hit of cluster c at f by units u[0..n): counted, with its periods. */
+static void count_hit(const lk_est *e, const lk_est_cluster *c, unsigned f, const uint32_t *u,
+                      size_t n, side *s)
+{
+    if (!n) return;
+    s->hit[f]++;
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
+        uint32_t per[256] = {0};
+        size_t np = distinct_periods(e, c, gran, per, 256);
+        for (size_t k = 0; k < np; k++) {
+            s->den[gran][f]++;
+            s->num[gran][f] += units_in(e, u, n, gran, per[k]);
+        }
+    }
+}
+
+static void count_one(const lk_est *e, size_t ci, unsigned f, int skip, tally *t)
+{
+    const lk_est_cluster *c = &e->cl[ci];
+    uint32_t u[32];
+    t->elig[f]++;
+    count_hit(e, c, f, u, own_units(e, c, f, skip, u, 32), &t->own);
+    count_hit(e, c, f, u, decoy_units(e, ci, f, skip, u, 32), &t->chance);
+}
+
+/* A hit is the person's own or a namesake's met by chance (as often as a
+ * decoy's): the rate and the period shares with the chance part removed. */
+static void rates_of(const tally *t, unsigned f, double divide, double *rate, double psi[3])
+{
+    const side *o = &t->own, *ch = &t->chance;
+    double h = o->hit[f] - ch->hit[f], n = t->elig[f] - ch->hit[f];
+    double x = n > 0 && h > 0 ? h / n / divide : 0.0;
+    *rate = x > 1 ? 1 : x;
+    psi[LK_GRAN_ALL] = 1.0;
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
+        double num = o->num[gran][f] - ch->num[gran][f], den = o->den[gran][f] - ch->den[gran][f];
+        double v = den > 0 && num > 0 ? num / den : 0.5;
+        psi[gran] = v > 1 ? 1 : v;
+    }
+}
+
 static void presence(const lk_est *e, int skip, lk_est_rates *r)
 {
-    double elig[LK_EST_MAX_ORGS] = {0}, hit[LK_EST_MAX_ORGS] = {0};
-    double num[3][LK_EST_MAX_ORGS] = {{0}}, den[3][LK_EST_MAX_ORGS] = {{0}};
-    uint32_t own[32];
+    tally out, in;
+    memset(&out, 0, sizeof out);
+    memset(&in, 0, sizeof in);
     r->rare = 0;
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || !c->rare) continue;
         r->rare++;
-        for (unsigned f = 0; f < e->nfiles; f++) {
-            if (c->at >> f & 1) continue;
-            elig[f]++;
-            size_t n = own_units(e, c, f, skip, own, 32);
-            if (!n) continue;
-            hit[f]++;
-            for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
-                uint32_t t[256] = {0};
-                size_t nt = distinct_periods(e, c, gran, t, 256);
-                for (size_t k = 0; k < nt; k++) {
-                    den[gran][f]++;
-                    num[gran][f] += units_in(e, own, n, gran, t[k]);
-                }
-            }
-        }
+        for (unsigned f = 0; f < e->nfiles; f++)
+            count_one(e, i, f, skip, c->at >> f & 1 ? &in : &out);
     }
     for (unsigned f = 0; f < e->nfiles; f++) {
-        double x = elig[f] > 0 ? hit[f] / elig[f] / r->m_eq0 : 0.0;
-        r->r[f] = x > 1 ? 1 : x;
-        r->psi[LK_GRAN_ALL][f] = 1.0;
-        for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++)
-            r->psi[gran][f] = den[gran][f] > 0 ? num[gran][f] / den[gran][f] : 0.5;
+        double psi[3], psi_in[3];
+        /* another partner's weak record agrees exactly with m_eq0; the same partner's is
+         * found by its exact key (it spells the person as before) */
+        rates_of(&out, f, r->m_eq0, &r->r[f], psi);
+        rates_of(&in, f, 1.0, &r->r_in[f], psi_in);
+        for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
     }
 }
 

@@ -31,11 +31,12 @@ int rp_linkest_load(rp_linkest *e, const char *path)
     e->resolution = unika_json_str(e->root, "resolution");
     e->estimator = unika_json_str(est, "name");
     e->version = (int)unika_json_num(est, "version", NULL);
-    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version != 1 ||
-        !e->figures || e->figures->type != UNIKA_JSON_ARRAY || !e->resolution ||
-        strlen(e->resolution) != 32 || !e->estimator) {
+    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version != 1 || !e->figures ||
+        e->figures->type != UNIKA_JSON_ARRAY || !e->resolution || strlen(e->resolution) != 32 ||
+        !e->estimator) {
         cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 1, "
-                   "docs/linkage.md 16)", path);
+                   "docs/linkage.md 16)",
+                   path);
         rp_linkest_free(e);
         return CLI_INPUT;
     }
@@ -60,7 +61,8 @@ int rp_linkest_check_cells(const rp_linkest *e, const rp_input *in, size_t n, co
         unika_fingerprint_to_hex(fp, unika_sketch_key_fingerprint(in[i].sketch));
         if (strcmp(fp, e->resolution)) {
             cli_errorf("%s: estimates of resolution %s, but %s is under key %s: not a cell of "
-                       "that resolution", path, e->resolution, in[i].path, fp);
+                       "that resolution",
+                       path, e->resolution, in[i].path, fp);
             return CLI_INPUT;
         }
     }
@@ -100,8 +102,8 @@ static const unika_json *find(const rp_linkest *e, const key *k)
 
 /* The key of a union figure's filter; -1 with why for a filter the
  * estimates do not cover. */
-static int key_of(key *k, size_t nf, const char *const *fk, const char *const *fv,
-                  rp_grain grain, char *why, size_t cap)
+static int key_of(key *k, size_t nf, const char *const *fk, const char *const *fv, rp_grain grain,
+                  char *why, size_t cap)
 {
     *k = (key){NULL, NULL, "all", "all"};
     for (size_t i = 0; i < nf; i++) {
@@ -148,10 +150,9 @@ static int missing(const key *k, char *why, size_t cap)
     return -1;
 }
 
-int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk,
-                      const char *const *fv, rp_grain grain, const char *olabel, const char *oa,
-                      const char *ob, const unika_estimate *sketch, unika_estimate *out,
-                      char *why, size_t cap)
+int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk, const char *const *fv,
+                      rp_grain grain, const char *olabel, const char *oa, const char *ob,
+                      const unika_estimate *sketch, unika_estimate *out, char *why, size_t cap)
 {
     double m, se, lo, hi;
     if (!olabel) {

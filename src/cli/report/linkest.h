@@ -23,7 +23,7 @@
 #define RP_LINKEST_MAX ((size_t)64 << 20) /* an estimates file: 64 MiB at most */
 
 typedef struct rp_linkest {
-    char *bytes;                          /* the file */
+    char *bytes; /* the file */
     size_t n;
     unika_json *root;
     const unika_json *figures;
@@ -50,9 +50,8 @@ int rp_linkest_check_cells(const rp_linkest *e, const rp_input *in, size_t n, co
  * `sketch` is the figure's estimate from the cells (its error is combined
  * with the linkage error's). Returns 0 and *out, or -1 with the reason in
  * why[cap]. */
-int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk,
-                      const char *const *fv, rp_grain grain, const char *olabel, const char *oa,
-                      const char *ob, const unika_estimate *sketch, unika_estimate *out,
-                      char *why, size_t cap);
+int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk, const char *const *fv,
+                      rp_grain grain, const char *olabel, const char *oa, const char *ob,
+                      const unika_estimate *sketch, unika_estimate *out, char *why, size_t cap);
 
 #endif

@@ -52,6 +52,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from linkage_eval2 import default_generator  # noqa: E402 (one place for it)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 ORGS = ["raddabarnen", "rodakorset", "stadsmissionen", "uppsok"]
@@ -107,17 +110,6 @@ def run(cmd, cwd=None):
 
 
 # ---- the generator -------------------------------------------------------------------------
-
-def default_generator():
-    """../shared/data/make_iop_visits.py beside the repository (or its worktree's parent)."""
-    d = REPO
-    for _ in range(3):
-        d = os.path.dirname(d)
-        cand = os.path.join(d, "shared", "data", "make_iop_visits.py")
-        if os.path.exists(cand):
-            return cand
-    return os.path.join(REPO, "..", "shared", "data", "make_iop_visits.py")
-
 
 def generate_heldout(gen, argv):
     """Runs the generator with --names heldout, adding the lists above if it lacks them (the

@@ -82,6 +82,28 @@ class Reports(unittest.TestCase):
     def read(self, name):
         return unika.read_report(os.path.join(self.dir, name))
 
+    def test_corrected_members(self):
+        """A report corrected for linkage error (report --estimates, docs/linkage.md 16)
+        adds deterministic and mode to each figure; a plain one has neither."""
+        self.assertEqual((self.read("plain.json").figure("total").deterministic,
+                          self.read("plain.json").figure("total").mode), (None, None))
+        with open(os.path.join(self.dir, "plain.json")) as f:
+            doc = json.load(f)
+        mode = {"kind": "corrected", "estimator": "occupancy", "version": 2}
+        for fig in doc["figures"]:
+            fig["deterministic"] = None if fig["suppressed"] else 1234.5
+            fig["mode"] = mode
+        path = os.path.join(self.dir, "corrected.json")
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        total = unika.read_report(path).figure("total")
+        self.assertEqual((total.deterministic, total.mode), (1234.5, mode))
+        doc["figures"][0]["deterministic"] = "many"
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        with self.assertRaises(ValueError):
+            unika.read_report(path)
+
     def test_structure(self):
         r = self.read("plain.json")
         self.assertEqual((r.schema, r.version, r.recipe, r.estimator), ("unika-report", 2,

@@ -103,7 +103,11 @@ class Figure:
     when withheld or when the release publishes no raw estimates). Which input
     files a figure rests on is not published (version 1 listed their digests,
     which let a partnership-key holder test guessed small cells): an auditor
-    selects them again from the signed files with the figure's filter."""
+    selects them again from the signed files with the figure's filter.
+    In a report corrected for linkage error (`unika report --estimates`,
+    docs/linkage.md 16), estimate and its interval are the corrected ones,
+    deterministic the resolution's own count (None when withheld) and mode
+    the estimator that corrected it (None otherwise)."""
 
     id: str
     table: str
@@ -123,6 +127,8 @@ class Figure:
     ci_high: Optional[float]
     exact: bool
     overlap: Optional[Overlap] = None
+    deterministic: Optional[float] = None
+    mode: Optional[Dict[str, Any]] = None
 
     @classmethod
     def _read(cls, obj: Any, i: int) -> "Figure":
@@ -148,7 +154,9 @@ class Figure:
             std_error=_float(r.get("std_error", _NUM, null=True)),
             ci_low=_float(r.get("ci_low", _NUM, null=True)),
             ci_high=_float(r.get("ci_high", _NUM, null=True)),
-            exact=r.get("exact", bool), overlap=ov)
+            exact=r.get("exact", bool), overlap=ov,
+            deterministic=_float(r.get("deterministic", _NUM, null=True, default=None)),
+            mode=r.get("mode", dict, null=True, default=None))
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,19 @@ static uint8_t *to_bytes(const unika_sketch *s, size_t *size)
     return buf;
 }
 
+/* Gives t the provenance file of s (which must match t's commitment). */
+static void attach_from(unika_sketch *t, const unika_sketch *s)
+{
+    unika_error e = {0};
+    size_t n = 0;
+    ck_assert_int_eq(unika_provenance_serialize(NULL, 0, &n, s, &e), UNIKA_EBUFFER);
+    uint8_t *prov = malloc(n);
+    ck_assert_ptr_nonnull(prov);
+    ck_assert_int_eq(unika_provenance_serialize(prov, n, &n, s, &e), 0);
+    ck_assert_msg(unika_sketch_provenance_attach(t, prov, n, &e) == 0, "%s", e.message);
+    free(prov);
+}
+
 static uint8_t *read_golden(const char *name, size_t *size)
 {
     uint8_t *b = unika_test_read_file(name, size);
@@ -94,6 +107,11 @@ START_TEST(round_trip_every_p)
         ck_assert_uint_eq(unika_sketch_precision(t), p);
         ck_assert_uint_eq(unika_sketch_label_count(t), 3);
         ck_assert_str_eq(unika_sketch_get_label(t, "org"), "Röda Korset");
+        if (unika_sketch_source_count(s) > 0) { /* version 2: the records travel apart */
+            ck_assert_uint_eq(bytes[8], 2);
+            ck_assert_uint_eq(unika_sketch_source_count(t), 0);
+            attach_from(t, s);
+        }
         ck_assert_uint_eq(unika_sketch_source_count(t), unika_sketch_source_count(s));
         size_t n2;
         uint8_t *again = to_bytes(t, &n2);
@@ -183,9 +201,11 @@ START_TEST(serialize_buffer_and_bounds)
     ck_assert_int_eq(unika_sketch_serialized_size(NULL, s), UNIKA_EINVAL);
     free(buf);
 
-    /* More than 4096 provenance records can arise from merges; such a sketch
-     * cannot be written. */
+    /* More than the 4,096 records of version 1: written as a commitment, the
+     * file no larger than one without provenance plus 40 bytes. */
     unika_sketch *a = make(8, 1, 1), *b = make(8, 1, 2);
+    size_t bare = 0;
+    ck_assert_int_eq(unika_sketch_serialized_size(&bare, a), 0);
     uint8_t d[32] = {0};
     for (unsigned i = 0; i < UNIKA_SOURCES_MAX; i++) {
         unika_store32_le(d, i);
@@ -193,11 +213,39 @@ START_TEST(serialize_buffer_and_bounds)
         unika_store32_le(d, i + UNIKA_SOURCES_MAX);
         ck_assert_int_eq(unika_sketch_add_source(b, d, "", "", &e), 0);
     }
-    ck_assert_int_eq(unika_sketch_serialized_size(&n, a), 0);
     ck_assert_int_eq(unika_sketch_merge(a, b, &e), 0);
     ck_assert_uint_eq(unika_sketch_source_count(a), 2 * UNIKA_SOURCES_MAX);
-    ck_assert_int_eq(unika_sketch_serialized_size(&n, a), UNIKA_ERANGE);
-    ck_assert_int_eq(unika_sketch_serialize(NULL, 0, NULL, a, &e), UNIKA_ERANGE);
+    ck_assert_int_eq(unika_sketch_serialized_size(&n, a), 0);
+    ck_assert_uint_eq(n, bare + 4 + 40); /* b's token, the commitment */
+    uint64_t count = 0;
+    uint8_t root[32];
+    int in_memory = 0;
+    ck_assert_int_eq(unika_sketch_provenance(a, &count, root, &in_memory, &e), 0);
+    ck_assert_uint_eq(count, 2 * UNIKA_SOURCES_MAX);
+    ck_assert_int_eq(in_memory, 1);
+    /* Read back: only the commitment; merged with b it is incomplete and
+     * cannot be written, until its provenance file is attached. */
+    uint8_t *bytes = to_bytes(a, &n);
+    unika_sketch *t = NULL;
+    ck_assert_int_eq(unika_sketch_parse(&t, bytes, n, &e), 0);
+    ck_assert_int_eq(unika_sketch_provenance(t, &count, root, &in_memory, &e), 0);
+    ck_assert_uint_eq(count, 2 * UNIKA_SOURCES_MAX);
+    ck_assert_int_eq(in_memory, 0);
+    ck_assert(unika_sketch_equal(a, t)); /* the same commitment */
+    unika_sketch *t2 = NULL;
+    ck_assert_int_eq(unika_sketch_copy(&t2, t, &e), 0);
+    ck_assert_int_eq(unika_sketch_merge(t2, b, &e), 0); /* estimating needs no provenance */
+    ck_assert_int_eq(unika_sketch_serialized_size(&n, t2), UNIKA_EPROVENANCE);
+    ck_assert_int_eq(unika_sketch_serialize(NULL, 0, NULL, t2, &e), UNIKA_EPROVENANCE);
+    ck_assert_int_eq(unika_sketch_provenance(t2, &count, root, NULL, &e), UNIKA_EPROVENANCE);
+    ck_assert_int_eq(unika_provenance_serialize(NULL, 0, NULL, t, &e), UNIKA_EPROVENANCE);
+    attach_from(t, a);
+    ck_assert_uint_eq(unika_sketch_source_count(t), 2 * UNIKA_SOURCES_MAX);
+    ck_assert_int_eq(unika_sketch_merge(t, b, &e), 0);
+    ck_assert(unika_sketch_equal(a, t));
+    free(bytes);
+    unika_sketch_free(t);
+    unika_sketch_free(t2);
     unika_sketch_free(a);
     unika_sketch_free(b);
     unika_sketch_free(s);
@@ -211,11 +259,145 @@ START_TEST(serialize_buffer_and_bounds)
 }
 END_TEST
 
+/* ---- provenance files (docs/format.md §6.2) --------------------------------- */
+
+static void refix_bytes(uint8_t *b, size_t n)
+{
+    unika_store64_le(b + n - 8, XXH64(b, n - 8, 0));
+}
+
+START_TEST(provenance_file_checks)
+{
+    unika_error e = {0};
+    size_t n = 0, sn = 0;
+    uint8_t *good = read_golden(GOLDEN "good/merged_v2.uks.prov", &n);
+    uint8_t *sk = read_golden(GOLDEN "good/merged_v2.uks", &sn);
+    struct {
+        size_t at;          /* byte changed (SIZE_MAX: cut the file there instead) */
+        uint8_t xor_with;
+        int refix;          /* recompute the checksum after the change */
+        size_t cut;
+        int code;
+        const char *field;
+    } cases[] = {
+        {0, 0x01, 0, 0, UNIKA_EMAGIC, "magic"},
+        {8, 0x03, 1, 0, UNIKA_EVERSION, "version"},
+        {40, 0x01, 0, 0, UNIKA_ECHECKSUM, "checksum"},
+        {11, 0x01, 1, 0, UNIKA_EFORMAT, "reserved"},
+        {16, 0x02, 1, 0, UNIKA_EFORMAT, "source_total"},   /* 2 -> 0 */
+        {23, 0x80, 1, 0, UNIKA_EFORMAT, "source_total"},   /* absurd: no allocation */
+        {24, 0x01, 1, 0, UNIKA_EFORMAT, "merkle_root"},    /* root not the records' */
+        {56 + 35, 0x01, 1, 0, UNIKA_EFORMAT, "source.reserved"},
+        {0, 0, 0, 30, UNIKA_ETRUNCATED, "header"},
+    };
+    for (size_t k = 0; k < UNIKA_ARRAY_LEN(cases); k++) {
+        uint8_t *b = malloc(n);
+        memcpy(b, good, n);
+        size_t len = cases[k].cut ? cases[k].cut : n;
+        if (!cases[k].cut) b[cases[k].at] ^= cases[k].xor_with;
+        if (cases[k].refix) refix_bytes(b, len);
+        unika_sketch *s = NULL;
+        ck_assert_int_eq(unika_sketch_parse(&s, sk, sn, &e), 0);
+        int rc = unika_sketch_provenance_attach(s, b, len, &e);
+        ck_assert_msg(rc == cases[k].code, "case %zu: expected %d, got %d (%s)", k,
+                      cases[k].code, rc, e.message);
+        ck_assert_str_eq(e.field, cases[k].field);
+        ck_assert_uint_eq(unika_sketch_source_count(s), 0); /* unchanged */
+        unika_sketch_free(s);
+        free(b);
+    }
+    /* A well-formed provenance file of another merge: named as such. */
+    unika_sketch *a = make(12, 10, 5), *other = make(12, 10, 6);
+    decorate(a, 3);
+    decorate(other, 4);
+    size_t an = 0;
+    uint8_t *abytes = to_bytes(a, &an);
+    unika_sketch *t = NULL;
+    ck_assert_int_eq(unika_sketch_parse(&t, abytes, an, &e), 0);
+    size_t on = 0;
+    ck_assert_int_eq(unika_provenance_serialize(NULL, 0, &on, other, &e), UNIKA_EBUFFER);
+    uint8_t *ob = malloc(on);
+    ck_assert_int_eq(unika_provenance_serialize(ob, on, &on, other, &e), 0);
+    ck_assert_int_eq(unika_sketch_provenance_attach(t, ob, on, &e), UNIKA_EPROVENANCE);
+    ck_assert_ptr_nonnull(strstr(e.message, "provenance count: the sketch commits to 3"));
+    decorate(other, 3); /* now 3 records, but not a's */
+    unika_sketch_free(other);
+    other = make(12, 10, 6);
+    ck_assert_int_eq(unika_sketch_set_label(other, "x", "y", &e), 0);
+    for (int i = 0; i < 3; i++) {
+        uint8_t d[32] = {(uint8_t)(0xa0 + i)};
+        ck_assert_int_eq(unika_sketch_add_source(other, d, "", "", &e), 0);
+    }
+    free(ob);
+    ck_assert_int_eq(unika_provenance_serialize(NULL, 0, &on, other, &e), UNIKA_EBUFFER);
+    ob = malloc(on);
+    ck_assert_int_eq(unika_provenance_serialize(ob, on, &on, other, &e), 0);
+    ck_assert_int_eq(unika_sketch_provenance_attach(t, ob, on, &e), UNIKA_EPROVENANCE);
+    ck_assert_ptr_nonnull(strstr(e.message, "provenance root: expected "));
+    ck_assert_str_eq(e.field, "merkle_root");
+    attach_from(t, a);
+    attach_from(t, a); /* again: checks, changes nothing */
+    ck_assert(unika_sketch_equal(a, t));
+    free(ob);
+    free(abytes);
+    unika_sketch_free(t);
+    unika_sketch_free(a);
+    unika_sketch_free(other);
+    free(good);
+    free(sk);
+}
+END_TEST
+
+/* Merging in stages or at once, in any grouping: the same records, the
+ * same commitment, the same bytes (what `unika merge` relies on). */
+START_TEST(merge_in_stages_same_bytes)
+{
+    unika_error e = {0};
+    enum { N = 9 };
+    unika_sketch *in[N], *all = NULL, *left = NULL, *right = NULL;
+    for (int i = 0; i < N; i++) {
+        in[i] = make(10, 50 + (size_t)i * 40, 300 + (uint64_t)i);
+        uint8_t d[32] = {(uint8_t)i, 7};
+        char labels[32];
+        snprintf(labels, sizeof labels, "org=o%d", i);
+        ck_assert_int_eq(unika_sketch_add_source(in[i], d, labels, "", &e), 0);
+        unika_sketch **acc = i < 4 ? &left : &right;
+        if (!*acc) ck_assert_int_eq(unika_sketch_copy(acc, in[i], &e), 0);
+        else ck_assert_int_eq(unika_sketch_merge(*acc, in[i], &e), 0);
+        if (!all) ck_assert_int_eq(unika_sketch_copy(&all, in[i], &e), 0);
+        else ck_assert_int_eq(unika_sketch_merge(all, in[i], &e), 0);
+    }
+    /* The stages go through files: parse, attach, merge. */
+    size_t ln, rn;
+    uint8_t *lb = to_bytes(left, &ln), *rb = to_bytes(right, &rn);
+    unika_sketch *l2 = NULL, *r2 = NULL;
+    ck_assert_int_eq(unika_sketch_parse(&l2, lb, ln, &e), 0);
+    ck_assert_int_eq(unika_sketch_parse(&r2, rb, rn, &e), 0);
+    attach_from(l2, left);
+    attach_from(r2, right);
+    ck_assert_int_eq(unika_sketch_merge(r2, l2, &e), 0);
+    size_t an, sn;
+    uint8_t *ab = to_bytes(all, &an), *sb = to_bytes(r2, &sn);
+    ck_assert_uint_eq(an, sn);
+    ck_assert_mem_eq(ab, sb, an);
+    free(ab);
+    free(sb);
+    free(lb);
+    free(rb);
+    for (int i = 0; i < N; i++) unika_sketch_free(in[i]);
+    unika_sketch_free(all);
+    unika_sketch_free(left);
+    unika_sketch_free(right);
+    unika_sketch_free(l2);
+    unika_sketch_free(r2);
+}
+END_TEST
+
 /* ---- golden files -------------------------------------------------------- */
 
 static const char *const good_files[] = {
     "good/sparse_p12_small.uks", "good/sparse_p12_empty.uks", "good/dense_p4.uks",
-    "good/dense_p12.uks",        "good/merged_with_sources.uks",
+    "good/dense_p12.uks",        "good/merged_v2.uks",
     "good/sparse_p12_other_org.uks",
 };
 
@@ -257,7 +439,7 @@ START_TEST(golden_contents)
     unika_sketch_free(s);
 
     ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "good/merged_with_sources.uks", &e), 0);
-    ck_assert_uint_eq(unika_sketch_source_count(s), 2);
+    ck_assert_uint_eq(unika_sketch_source_count(s), 2); /* version 1: records inline */
     ck_assert_ptr_null(unika_sketch_get_label(s, "org")); /* partners differ */
     ck_assert_str_eq(unika_sketch_get_label(s, "period"), "2024-H1");
     ck_assert_uint_eq(unika_sketch_token_count(s), 12);
@@ -277,11 +459,34 @@ START_TEST(golden_contents)
             unika_sketch_free(in);
         }
         size_t n1, n2;
-        uint8_t *mine = to_bytes(acc, &n1), *golden = read_golden(GOLDEN "good/merged_with_sources.uks", &n2);
+        uint8_t *mine = to_bytes(acc, &n1), *golden = read_golden(GOLDEN "good/merged_v2.uks", &n2);
         ck_assert_uint_eq(n1, n2);
         ck_assert_mem_eq(mine, golden, n1);
         free(mine);
         free(golden);
+        /* The version 1 file, read and written again, is the version 2 file. */
+        mine = to_bytes(s, &n1);
+        golden = read_golden(GOLDEN "good/merged_v2.uks", &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_mem_eq(mine, golden, n1);
+        free(mine);
+        free(golden);
+        /* And its provenance file is the golden one, which loads onto it. */
+        ck_assert_int_eq(unika_provenance_serialize(NULL, 0, &n1, acc, &e), UNIKA_EBUFFER);
+        mine = malloc(n1);
+        ck_assert_int_eq(unika_provenance_serialize(mine, n1, &n1, acc, &e), 0);
+        golden = read_golden(GOLDEN "good/merged_v2.uks.prov", &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_mem_eq(mine, golden, n1);
+        free(mine);
+        free(golden);
+        unika_sketch *v2 = NULL;
+        ck_assert_int_eq(unika_sketch_load(&v2, GOLDEN "good/merged_v2.uks", &e), 0);
+        ck_assert_uint_eq(unika_sketch_source_count(v2), 0);
+        ck_assert_int_eq(unika_sketch_provenance_load(v2, GOLDEN "good/merged_v2.uks.prov", &e), 0);
+        ck_assert(unika_sketch_equal(v2, s));
+        ck_assert_uint_eq(unika_sketch_source_count(v2), 2);
+        unika_sketch_free(v2);
         unika_sketch_free(acc);
     }
     /* Each record's digest is the digest of the input file it names. */
@@ -383,7 +588,7 @@ START_TEST(version_message_says_expected_and_got)
     unika_error e = {0};
     unika_sketch *s = NULL;
     ck_assert_int_eq(unika_sketch_parse(&s, bytes, n, &e), UNIKA_EVERSION);
-    ck_assert_str_eq(e.message, "format version: expected <= 1, got 2");
+    ck_assert_str_eq(e.message, "format version: expected <= 2, got 3");
     bytes[8] = 0; /* version 0 never existed */
     ck_assert_int_eq(unika_sketch_parse(&s, bytes, n, &e), UNIKA_EVERSION);
     free(bytes);
@@ -687,18 +892,17 @@ START_TEST(save_failure_leaves_nothing)
     /* A missing directory fails the same way on every account. */
     snprintf(path, sizeof path, "%s/no/such/dir/cell.uks", tmpdir);
     ck_assert_int_eq(unika_sketch_save(s, path, 0, &e), UNIKA_ENOENT);
-    /* A sketch the format cannot hold: refused before any file is made. */
-    snprintf(path, sizeof path, "%s/too_big.uks", tmpdir);
-    unika_sketch *a = make(8, 1, 1), *b = make(8, 1, 2);
-    uint8_t d[32] = {0};
-    for (unsigned i = 0; i < UNIKA_SOURCES_MAX; i++) {
-        unika_store32_le(d, i);
-        ck_assert_int_eq(unika_sketch_add_source(a, d, "", "", &e), 0);
-        unika_store32_le(d, i + UNIKA_SOURCES_MAX);
-        ck_assert_int_eq(unika_sketch_add_source(b, d, "", "", &e), 0);
-    }
+    /* A sketch the format cannot hold (its provenance incomplete): refused
+     * before any file is made. */
+    snprintf(path, sizeof path, "%s/incomplete.uks", tmpdir);
+    unika_sketch *a = NULL, *b = make(8, 1, 2);
+    size_t n = 0;
+    uint8_t *bytes = read_golden(GOLDEN "good/merged_v2.uks", &n);
+    ck_assert_int_eq(unika_sketch_parse(&a, bytes, n, &e), 0);
+    free(bytes);
     ck_assert_int_eq(unika_sketch_merge(a, b, &e), 0);
-    ck_assert_int_eq(unika_sketch_save(a, path, 0, &e), UNIKA_ERANGE);
+    ck_assert_int_eq(unika_sketch_save(a, path, 0, &e), UNIKA_EPROVENANCE);
+    ck_assert_int_eq(unika_provenance_save(a, path, 0, &e), UNIKA_EPROVENANCE);
     ck_assert_uint_eq(dir_entries(tmpdir), 1); /* only readonly/ */
     unika_sketch_free(a);
     unika_sketch_free(b);
@@ -717,6 +921,8 @@ Suite *unika_test_suite(void)
     tcase_add_loop_test(tc, round_trip_every_p, 4, 19);
     tcase_add_test(tc, same_sketch_same_bytes);
     tcase_add_test(tc, serialize_buffer_and_bounds);
+    tcase_add_test(tc, provenance_file_checks);
+    tcase_add_test(tc, merge_in_stages_same_bytes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("golden");

@@ -56,6 +56,7 @@
     X(EFORMAT,      -77, "malformed file")                                            \
     X(ELABEL,       -78, "invalid label")                                             \
     X(ELINKAGE,     -79, "match-key files that cannot be linked together")            \
+    X(EPROVENANCE,  -80, "provenance incomplete or not matching its commitment")      \
     X(ECSV,        -100, "malformed CSV")                                             \
     X(EPROFILE,    -101, "invalid profile")                                           \
     X(ECOLUMN,     -102, "missing column")                                            \

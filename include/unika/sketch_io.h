@@ -35,11 +35,12 @@ extern "C" {
 #endif
 
 /* ---- bounds (docs/format.md, "Bounds"); each has a function twin ------- */
-#define UNIKA_SKETCH_FORMAT_VERSION 1   /* the version this library writes */
+#define UNIKA_SKETCH_FORMAT_VERSION 2   /* the newest version this library reads and
+                                           writes (1 without provenance, 2 with) */
 #define UNIKA_LABELS_MAX 64             /* labels per sketch */
 #define UNIKA_LABEL_KEY_MAX 64          /* bytes in a label key, at least 1 */
 #define UNIKA_LABEL_VALUE_MAX 256       /* bytes in a label value, may be 0 */
-#define UNIKA_SOURCES_MAX 4096          /* provenance records per sketch */
+#define UNIKA_SOURCES_MAX 4096          /* provenance records of a version 1 file */
 #define UNIKA_SOURCE_LABELS_MAX 1024    /* bytes of one record's canonical labels */
 #define UNIKA_SIGNER_MAX 64             /* bytes of one record's signer name */
 #define UNIKA_DIGEST_BYTES 32           /* BLAKE2b-256 of an input file */
@@ -156,7 +157,10 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_add_source_of(unika_sketch *s,
                                                          const unika_sketch *input,
                                                          const char *signer, unika_error *err);
 
-/*! unika_sketch_source_count() : @return the number of provenance records. */
+/*! unika_sketch_source_count() :
+ *  @return the number of provenance records in memory: all of them, unless
+ *          the sketch was read from a version 2 file and its provenance file
+ *          is not attached (then 0; unika_sketch_provenance has the count). */
 UNIKA_API size_t unika_sketch_source_count(const unika_sketch *s);
 
 /*! unika_sketch_source_at() :
@@ -165,6 +169,62 @@ UNIKA_API size_t unika_sketch_source_count(const unika_sketch *s);
  *  @return 0, or UNIKA_ERANGE when i >= count, UNIKA_EINVAL when s is NULL. */
 UNIKA_API int unika_sketch_source_at(const unika_sketch *s, size_t i, const uint8_t **digest,
                                      const char **labels, const char **signer);
+
+/* ---- provenance commitment and provenance file (docs/format.md §6) ------ */
+
+#define UNIKA_PROVENANCE_FORMAT_VERSION 1
+/* A provenance file larger than this is refused before it is read (about
+ * 10^6 records of the most labels a cell file has). */
+#define UNIKA_PROVENANCE_FILE_MAX ((size_t)1 << 30)
+
+/*! unika_sketch_provenance() :
+ *  The commitment a version 2 sketch file stores instead of its records:
+ *  their number and Merkle root (BLAKE2b-256, RFC 6962 tree shape,
+ *  docs/format.md §6.1). Computed from the records when they are in memory;
+ *  for a sketch read from a version 2 file whose provenance file is not
+ *  attached, the stored one. `*in_memory` (may be NULL) is 1 when every
+ *  record is in memory. Without provenance: count 0, root 32 zero bytes.
+ *  @return 0; UNIKA_EPROVENANCE when incomplete (a sketch read from a
+ *          merged file was merged in without its provenance file);
+ *          UNIKA_ENOMEM; UNIKA_EINVAL. */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_provenance(const unika_sketch *s, uint64_t *count,
+                                                      uint8_t root[UNIKA_DIGEST_BYTES],
+                                                      int *in_memory, unika_error *err);
+
+/*! unika_provenance_serialize() :
+ *  Writes the provenance file of `s` (every record, with the commitment;
+ *  docs/format.md §6.2): what travels beside a merged sketch. `*written`
+ *  (may be NULL) gets the byte count, or on UNIKA_EBUFFER the count needed.
+ *  @return 0; UNIKA_EBUFFER; UNIKA_EPROVENANCE when the records are not all
+ *          in memory or there is none; UNIKA_ENOMEM; UNIKA_EINVAL. */
+UNIKA_API UNIKA_NODISCARD int unika_provenance_serialize(uint8_t *dst, size_t dst_capacity,
+                                                         size_t *written, const unika_sketch *s,
+                                                         unika_error *err);
+
+/*! unika_sketch_provenance_attach() :
+ *  Parses provenance file bytes (every check of docs/format.md §6.2) and
+ *  checks them against `s`'s commitment: the count and the Merkle root
+ *  recomputed from the records must both match. Then the records are `s`'s,
+ *  and `s` can be merged and written again with its provenance. Attaching
+ *  to a sketch whose records are in memory checks and changes nothing.
+ *  @return 0; UNIKA_EMAGIC, UNIKA_EVERSION, UNIKA_ETRUNCATED, UNIKA_ECHECKSUM,
+ *          UNIKA_EFORMAT, UNIKA_ELABEL (a malformed file, field and byte
+ *          named); UNIKA_EPROVENANCE (well formed but another sketch's:
+ *          "provenance root: expected <hex>, got <hex>", or the count);
+ *          UNIKA_ENOMEM; UNIKA_EINVAL. `s` is unchanged on failure. */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_provenance_attach(unika_sketch *s,
+                                                             const uint8_t *src,
+                                                             size_t src_size, unika_error *err);
+
+/*! unika_provenance_save() : unika_provenance_serialize() into `path`,
+ *  atomically as unika_sketch_save (flags: UNIKA_SAVE_OVERWRITE). */
+UNIKA_API UNIKA_NODISCARD int unika_provenance_save(const unika_sketch *s, const char *path,
+                                                    unsigned flags, unika_error *err);
+
+/*! unika_sketch_provenance_load() : reads `path` (at most
+ *  UNIKA_PROVENANCE_FILE_MAX bytes) and attaches it; errors name the path. */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_provenance_load(unika_sketch *s, const char *path,
+                                                           unika_error *err);
 
 /* ---- origin ------------------------------------------------------------- */
 

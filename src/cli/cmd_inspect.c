@@ -19,8 +19,9 @@ const cli_spec cli_spec_inspect = {
     "inspect", "show a sketch or match-key file's header, labels and provenance",
     "[--json] FILE",
     "Shows a sketch file's header: format version, kind (sparse or dense), precision p, "
-    "encoding, key and recipe fingerprints, labels, provenance (one record per input of a "
-    "merge: BLAKE2b-256 digest, labels, signer), payload and file size, and the file's own "
+    "encoding, key and recipe fingerprints, labels, provenance (one record per partner file "
+    "of a merge: BLAKE2b-256 digest, labels, signer; from FILE.prov, checked against the "
+    "count and Merkle root FILE commits to), payload and file size, and the file's own "
     "BLAKE2b-256 digest. Never the registers or tokens. The file is checked completely first "
     "(checksum included).\n\n"
     "For a match-key file (.umk): its organisation, key fingerprint, period and --by fields, "
@@ -36,6 +37,20 @@ static int source_of(char hex[RP_DIGEST_HEX_BYTES], const char **labels, const c
     if (unika_sketch_source_at(s, i, &d, labels, signer) < 0) return -1;
     unika_hex_encode(hex, d, UNIKA_DIGEST_BYTES);
     return 0;
+}
+
+/* The provenance commitment: count, root in hex ("" without provenance),
+ * and whether the records are in memory (FILE.prov read and checked). */
+static void commitment_of(unsigned long long *count, char hex[RP_DIGEST_HEX_BYTES],
+                          int *in_memory, const unika_sketch *s)
+{
+    uint64_t n = 0;
+    uint8_t root[UNIKA_DIGEST_BYTES];
+    *in_memory = 1;
+    hex[0] = '\0';
+    if (unika_sketch_provenance(s, &n, root, in_memory, NULL) == 0 && n > 0)
+        unika_hex_encode(hex, root, UNIKA_DIGEST_BYTES);
+    *count = n;
 }
 
 /* Canonical labels ("k=v" lines in key order) as a JSON object. */
@@ -78,6 +93,14 @@ static void print_json(const rp_input *in, const char *kind, size_t payload_byte
     cj_int(&j, "payload_count", in->info.payload_count);
     cj_int(&j, "payload_bytes", (long long)payload_bytes);
     rp_json_labels(&j, "labels", s);
+    unsigned long long count;
+    char root[RP_DIGEST_HEX_BYTES];
+    int in_memory;
+    commitment_of(&count, root, &in_memory, s);
+    cj_int(&j, "provenance_count", (long long)count);
+    if (root[0]) cj_str(&j, "provenance_root", root);
+    else cj_null(&j, "provenance_root");
+    cj_bool(&j, "provenance_listed", in_memory);
     cj_arr(&j, "provenance");
     for (size_t i = 0; i < unika_sketch_source_count(s); i++) {
         char hex[RP_DIGEST_HEX_BYTES];
@@ -112,7 +135,15 @@ static void print_text(const rp_input *in, const char *kind, size_t payload_byte
     printf("  key          %s\n  recipe       %s\n", kfp, rfp);
     printf("  labels       ");
     rp_print_labels(stdout, s);
-    printf("\n  provenance   %zu record%s\n", nsrc, nsrc == 1 ? "" : "s");
+    unsigned long long count;
+    char root[RP_DIGEST_HEX_BYTES];
+    int in_memory;
+    commitment_of(&count, root, &in_memory, s);
+    if (in_memory) printf("\n  provenance   %zu record%s\n", nsrc, nsrc == 1 ? "" : "s");
+    else
+        printf("\n  provenance   %llu record%s (commitment only: %s.prov not found)\n", count,
+               count == 1 ? "" : "s", in->path);
+    if (root[0]) printf("    merkle root %s\n", root);
     for (size_t i = 0; i < nsrc; i++) {
         char hex[RP_DIGEST_HEX_BYTES];
         const char *labels, *signer;

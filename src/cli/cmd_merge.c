@@ -3,12 +3,16 @@
  *
  * The aggregator runs this without the partnership key. The output is the
  * sketch of the union of everyone counted in the inputs; it keeps the labels
- * all inputs share and records, for every input file, its BLAKE2b-256 digest,
- * its labels and (when FILE.sig is present) who signed it, so an auditor can
- * trace a merged figure back to the partners' files. Merging is
- * deterministic: the same inputs in any order give byte-identical output,
- * which is what lets an auditor reproduce it. With --sign the output is
- * signed after it is written (OUT.sig), so a merged file can itself be
+ * all inputs share and records, for every partner file, its BLAKE2b-256
+ * digest, its labels and (when FILE.sig is present) who signed it, so an
+ * auditor can trace a merged figure back to the partners' files. The
+ * records go to OUT.prov; OUT itself carries their count and Merkle root
+ * (docs/format.md §6), so there is no limit on the number of inputs. A
+ * merged input contributes the records of its own OUT.prov, not itself, so
+ * merging in stages gives the same bytes as one merge of all the files.
+ * Merging is deterministic: the same inputs in any order give byte-identical
+ * output, which is what lets an auditor reproduce it. With --sign the output
+ * is signed after it is written (OUT.sig), so a merged file can itself be
  * handed on and checked against the roster.
  */
 #include <getopt.h>
@@ -20,8 +24,9 @@
 static const cli_opt options[] = {
     {"output", 'o', "OUT", 'o', "The merged sketch file (written atomically). Required.",
      CLI_FILE, 0},
-    {"force", 0, NULL, 'f', "Replace OUT (and OUT.sig) if it exists; an old OUT.sig that no "
-     "longer matches is removed.", NULL, 0},
+    {"force", 0, NULL, 'f', "Replace OUT (and OUT.prov, OUT.sig) if it exists; an old OUT.sig "
+     "that no longer matches is removed. (An OUT.prov without OUT is always replaced.)", NULL,
+     0},
     {"sign", 0, "KEY.sec", 'S', "Sign OUT with this signing key: writes OUT.sig.", CLI_FILE, 0},
     {"roster", 0, "R", 'R', "Verify each IN.sig against the roster R, and that its signer may "
      "sign for IN's organisations (refuse an unsigned IN or any failure); without it a "
@@ -38,9 +43,12 @@ const cli_spec cli_spec_merge = {
     "Writes the union of the sketch files IN (files, or directories searched for *.uks) to "
     "OUT. All inputs must come from one partnership key and one recipe; otherwise nothing is "
     "written and both files and fingerprints are named. Sketches of different precision "
-    "merge at the lowest. OUT keeps the labels common to all inputs and records each "
-    "input's BLAKE2b-256 digest, labels and signer (from IN.sig when present). The same "
-    "inputs in any order give the same bytes. No key is needed.",
+    "merge at the lowest. OUT keeps the labels common to all inputs; OUT.prov records each "
+    "partner file's BLAKE2b-256 digest, labels and signer (from IN.sig when present), and OUT "
+    "commits to those records (their count and Merkle root). A merged input brings the "
+    "records of its IN.prov (which must be beside it) instead of itself, so merging in stages "
+    "gives the same bytes as merging every file at once. The same inputs in any order give "
+    "the same bytes. No key is needed.",
     options, CLI_FILE, 0, NULL, NULL};
 
 static int cmp_digest(const void *a, const void *b)
@@ -151,7 +159,7 @@ typedef struct merge_opts {
     int force, json;
     char *const *args;
     size_t nargs;
-    char out_sig[4096];
+    char out_sig[4096], out_prov[4096];
 } merge_opts;
 
 /* The options, and OUT (and OUT.sig) refused before any work; CLI_DONE after --help. */
@@ -188,35 +196,79 @@ static int parse_args(merge_opts *o, int argc, char **argv)
         cli_errorf("%s: already exists (use --force to replace it)", o->out_sig);
         return CLI_INPUT;
     }
+    /* OUT.prov without OUT is an orphan (a merge killed between the two
+     * writes) and is replaced; with OUT, --force is needed as for OUT. */
+    if (rp_provenance_path(o->out_prov, sizeof o->out_prov, o->out_path)) return CLI_INPUT;
     return 0;
 }
 
-/* The union of every input, with one provenance record each. */
+/* 1 when in is itself a merge (it has provenance); a merge without its
+ * provenance file is refused, as its records could not be carried on. */
+static int is_merged(int *merged_input, const rp_input *in)
+{
+    uint64_t count = 0;
+    uint8_t root[UNIKA_DIGEST_BYTES];
+    int in_memory = 0;
+    unika_error err = {0};
+    if (unika_sketch_provenance(in->sketch, &count, root, &in_memory, &err) < 0)
+        return cli_fail(in->path, &err);
+    *merged_input = count > 0;
+    if (count > 0 && !in_memory) {
+        cli_errorf("%s: a merged sketch of %llu sources; its provenance file %s.prov is "
+                   "missing", in->path, (unsigned long long)count, in->path);
+        return CLI_INPUT;
+    }
+    return CLI_OK;
+}
+
+/* The union of every input. A partner file adds one provenance record; a
+ * merged input its records. Partner files go first, in digest order, so
+ * their records append; each merged input's records join in one pass. */
 static int merged(unika_sketch **u, const rp_input *in, size_t n,
                   char (*signers)[UNIKA_SIGNER_NAME_MAX + 1])
 {
     unika_error err = {0};
-    size_t *idx = cli_xmalloc(n * sizeof *idx);
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-    int rc = rp_union(u, in, idx, n, &err);
-    free(idx);
-    if (rc < 0) return cli_fail(NULL, &err);
-    for (size_t i = 0; i < n; i++) {
+    size_t *idx = cli_xmalloc(n * sizeof *idx), n_plain = 0, n_merged = 0;
+    int rc = CLI_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        int m = 0;
+        rc = is_merged(&m, &in[i]);
+        if (!rc && !m) idx[n_plain++] = i;
+    }
+    for (size_t i = 0; i < n && !rc; i++) { /* merged inputs after the partner files */
+        int m = 0;
+        if (!is_merged(&m, &in[i]) && m) idx[n_plain + n_merged++] = i;
+    }
+    if (!rc && n_plain && rp_union(u, in, idx, n_plain, &err) < 0) rc = cli_fail(NULL, &err);
+    for (size_t k = 0; k < n_plain && !rc; k++) {
+        const rp_input *x = &in[idx[k]];
         char labels[UNIKA_SOURCE_LABELS_MAX + 1];
         size_t len = 0;
-        if (unika_sketch_labels_canonical(labels, sizeof labels, &len, in[i].sketch, &err) < 0 ||
-            unika_sketch_add_source(*u, in[i].digest, labels, signers[i], &err) < 0)
-            return cli_fail(in[i].path, &err);
+        if (unika_sketch_labels_canonical(labels, sizeof labels, &len, x->sketch, &err) < 0 ||
+            unika_sketch_add_source(*u, x->digest, labels, signers[idx[k]], &err) < 0)
+            rc = cli_fail(x->path, &err);
     }
-    return CLI_OK;
+    for (size_t k = n_plain; k < n_plain + n_merged && !rc; k++) {
+        const rp_input *x = &in[idx[k]];
+        if (!*u ? unika_sketch_copy(u, x->sketch, &err) < 0
+                : unika_sketch_merge(*u, x->sketch, &err) < 0)
+            rc = cli_fail(x->path, &err);
+    }
+    free(idx);
+    return rc;
 }
 
 /* OUT, and with a signing key OUT.sig; a stale OUT.sig is removed. */
 static int write_signed(const unika_sketch *u, const merge_opts *o, unika_sign_key *sign_key)
 {
     unika_error err = {0};
-    if (unika_sketch_save(u, o->out_path, o->force ? UNIKA_SAVE_OVERWRITE : 0, &err) < 0)
+    /* OUT.prov first: OUT commits to it, so OUT never exists without it. */
+    if (unika_provenance_save(u, o->out_prov, UNIKA_SAVE_OVERWRITE, &err) < 0)
+        return cli_fail(o->out_prov, &err);
+    if (unika_sketch_save(u, o->out_path, o->force ? UNIKA_SAVE_OVERWRITE : 0, &err) < 0) {
+        remove(o->out_prov);
         return cli_fail(o->out_path, &err);
+    }
     if (sign_key) {
         if (unika_sign_file(sign_key, o->out_path, o->out_sig,
                             o->force ? UNIKA_SIGN_OVERWRITE : 0, &err) < 0) {

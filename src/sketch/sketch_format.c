@@ -72,7 +72,8 @@ enum {
     HEADER_BYTES = 64,
     CHECKSUM_BYTES = 8,
     LABEL_FIXED = 3,   /* key_len u8, value_len u16 */
-    SOURCE_FIXED = 36, /* digest[32], labels_len u16, signer_len u8, reserved u8 */
+    SOURCE_FIXED = UNIKA_RECORD_FIXED, /* digest[32], labels_len u16, signer_len u8, reserved u8 */
+    COMMIT_BYTES = 40, /* version 2: source_total u64, merkle_root[32] */
 };
 
 enum { KIND_SPARSE = 1, KIND_DENSE = 2 };
@@ -117,13 +118,21 @@ int unika_sketch_check_origin(const unika_sketch *s, const uint8_t *key_fp,
 
 static int is_dense(const unika_sketch *s) { return s->registers != NULL; }
 
+/* The version a sketch is written in: 1 without provenance (what every
+ * partner writes, readable by version 1 readers), 2 with it (a commitment
+ * instead of the records, docs/format.md §6). */
+static unsigned version_of(const unika_sketch_meta *m)
+{
+    return unika_meta_prov_state(m) == UNIKA_PROV_KNOWN && unika_meta_source_count(m) == 0 ? 1
+                                                                                         : 2;
+}
+
 int unika_sketch_serialized_size(size_t *out, const unika_sketch *s)
 {
     if (!out || !s) return UNIKA_EINVAL;
     const unika_sketch_meta *m = s->meta;
     if (s->p < P_MIN || s->p > P_MAX) return UNIKA_EPRECISION;
-    size_t n_sources = unika_meta_source_count(m);
-    if (n_sources > UNIKA_SOURCES_MAX) return UNIKA_ERANGE;
+    if (unika_meta_prov_state(m) == UNIKA_PROV_INCOMPLETE) return UNIKA_EPROVENANCE;
     if (!is_dense(s) && s->n_tokens > UNIKA_SKETCH_SPARSE_MAX(s->p)) return UNIKA_ERANGE;
     size_t size = HEADER_BYTES + CHECKSUM_BYTES;
     for (size_t i = 0; i < unika_meta_label_count(m); i++) {
@@ -131,11 +140,7 @@ int unika_sketch_serialized_size(size_t *out, const unika_sketch *s)
         unika_meta_label_at(m, i, &k, &v);
         size += LABEL_FIXED + strlen(k) + strlen(v);
     }
-    for (size_t i = 0; i < n_sources; i++) {
-        const char *labels, *signer;
-        unika_meta_source_at(m, i, NULL, &labels, &signer);
-        size += SOURCE_FIXED + strlen(labels) + strlen(signer);
-    }
+    if (version_of(m) == 2) size += COMMIT_BYTES;
     size += is_dense(s) ? (size_t)1 << s->p : 4 * s->n_tokens;
     *out = size;
     return UNIKA_OK;
@@ -151,26 +156,34 @@ int unika_sketch_serialize(uint8_t *dst, size_t dst_capacity, size_t *written,
     if (rc == UNIKA_EPRECISION)
         return unika_fail_at(err, rc, "p", OFF_P + 1, "p: expected 4..18, got %u", s->p);
     if (rc == UNIKA_ERANGE)
-        return unika_fail(err, rc,
-                          "sketch exceeds the file format's bounds (more than %d provenance "
-                          "records, or more than 2^p/4 sparse tokens)",
-                          UNIKA_SOURCES_MAX);
+        return unika_fail(err, rc, "sketch exceeds the file format's bounds (more than 2^p/4 "
+                          "sparse tokens)");
+    if (rc == UNIKA_EPROVENANCE)
+        return unika_fail(err, rc, "the provenance is incomplete: a sketch read from a merged "
+                          "file was merged in or changed without its provenance file "
+                          "(unika_sketch_provenance_attach), so no commitment can be written");
     if (written) *written = size;
     if (dst_capacity < size)
         return unika_fail(err, UNIKA_EBUFFER, "sketch needs %zu bytes, buffer has %zu", size,
                           dst_capacity);
 
     const unika_sketch_meta *m = s->meta;
+    unsigned version = version_of(m);
+    uint8_t root[UNIKA_DIGEST_BYTES];
+    uint64_t total_sources = unika_meta_source_count(m);
+    if (unika_meta_prov_state(m) == UNIKA_PROV_SEALED) unika_meta_sealed(m, &total_sources, root);
+    else if (version == 2 && unika_meta_merkle_root(root, m) < 0)
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory for the provenance commitment");
     uint8_t *h = dst;
     memset(h, 0, HEADER_BYTES); /* every reserved byte is zero */
     memcpy(h + OFF_MAGIC, MAGIC, sizeof MAGIC);
-    unika_store16_le(h + OFF_VERSION, UNIKA_SKETCH_FORMAT_VERSION);
+    unika_store16_le(h + OFF_VERSION, (uint16_t)version);
     h[OFF_KIND] = is_dense(s) ? KIND_DENSE : KIND_SPARSE;
     h[OFF_P] = (uint8_t)s->p;
     h[OFF_ENCODING] = ENCODING_ULL1;
     unika_store32_le(h + OFF_TOTAL_SIZE, (uint32_t)size);
     unika_store16_le(h + OFF_LABEL_COUNT, (uint16_t)unika_meta_label_count(m));
-    unika_store16_le(h + OFF_SOURCE_COUNT, (uint16_t)unika_meta_source_count(m));
+    /* source_count: 0 in both versions now (version 1 records are only read). */
     unika_store32_le(h + OFF_PAYLOAD_COUNT,
                      (uint32_t)(is_dense(s) ? (size_t)1 << s->p : s->n_tokens));
     memcpy(h + OFF_KEY_FP, s->key_fp, UNIKA_FINGERPRINT_BYTES);
@@ -187,18 +200,10 @@ int unika_sketch_serialize(uint8_t *dst, size_t dst_capacity, size_t *written,
         memcpy(dst + pos + LABEL_FIXED + kl, v, vl);
         pos += LABEL_FIXED + kl + vl;
     }
-    for (size_t i = 0; i < unika_meta_source_count(m); i++) {
-        const uint8_t *digest;
-        const char *labels, *signer;
-        unika_meta_source_at(m, i, &digest, &labels, &signer);
-        size_t ll = strlen(labels), sl = strlen(signer);
-        memcpy(dst + pos, digest, UNIKA_DIGEST_BYTES);
-        unika_store16_le(dst + pos + 32, (uint16_t)ll);
-        dst[pos + 34] = (uint8_t)sl;
-        dst[pos + 35] = 0;
-        memcpy(dst + pos + SOURCE_FIXED, labels, ll);
-        memcpy(dst + pos + SOURCE_FIXED + ll, signer, sl);
-        pos += SOURCE_FIXED + ll + sl;
+    if (version == 2) {
+        unika_store64_le(dst + pos, total_sources);
+        memcpy(dst + pos + 8, root, UNIKA_DIGEST_BYTES);
+        pos += COMMIT_BYTES;
     }
     if (is_dense(s)) {
         memcpy(dst + pos, s->registers, (size_t)1 << s->p);
@@ -221,7 +226,8 @@ static int token_invalid(uint32_t token);
 
 /* What the fixed header says, once checked. */
 typedef struct frame {
-    unsigned kind, p, n_labels, n_sources;
+    unsigned version, kind, p, n_labels, n_sources;
+    size_t labels_end;    /* v1: meta_end (records follow); v2: the commitment */
     uint32_t total, payload_count;
     size_t end;           /* first byte of the checksum */
     size_t payload_bytes;
@@ -251,6 +257,7 @@ static int parse_frame(frame *f, const uint8_t *src, size_t src_size, unika_erro
     if (version == 0 || version > UNIKA_SKETCH_FORMAT_VERSION)
         REJECT(UNIKA_EVERSION, "version", OFF_VERSION,
                "format version: expected <= %d, got %u", UNIKA_SKETCH_FORMAT_VERSION, version);
+    f->version = version;
     if (src_size < HEADER_BYTES)
         REJECT(UNIKA_ETRUNCATED, "header", src_size,
                "file truncated: %zu bytes, the header alone has %d", src_size, HEADER_BYTES);
@@ -306,6 +313,10 @@ static int parse_header(frame *f, const uint8_t *src, unika_error *err)
     if (n_sources > UNIKA_SOURCES_MAX)
         REJECT(UNIKA_EFORMAT, "source_count", OFF_SOURCE_COUNT,
                "source_count: expected <= %d, got %u", UNIKA_SOURCES_MAX, n_sources);
+    if (f->version == 2 && n_sources != 0)
+        REJECT(UNIKA_EFORMAT, "source_count", OFF_SOURCE_COUNT,
+               "source_count: a version 2 file commits to its sources, expected 0, got %u",
+               n_sources);
     if (kind == KIND_DENSE && payload_count != (uint32_t)1 << p)
         REJECT(UNIKA_EFORMAT, "payload_count", OFF_PAYLOAD_COUNT,
                "payload_count: a dense sketch of p=%u has %u registers, got %u", p, 1u << p,
@@ -323,10 +334,11 @@ static int parse_header(frame *f, const uint8_t *src, unika_error *err)
      * walking the variable sections, so that lengths are checked against the
      * bytes really available to each section. */
     size_t payload_bytes = kind == KIND_DENSE ? (size_t)1 << p : 4 * (size_t)payload_count;
-    if (payload_bytes > end - HEADER_BYTES)
+    size_t commit_bytes = f->version == 2 ? COMMIT_BYTES : 0;
+    if (payload_bytes + commit_bytes > end - HEADER_BYTES)
         REJECT(UNIKA_EFORMAT, "payload_count", OFF_PAYLOAD_COUNT,
-               "payload_count: %zu payload bytes do not fit in total_size %u", payload_bytes,
-               (unsigned)total);
+               "payload_count: %zu payload bytes%s do not fit in total_size %u", payload_bytes,
+               commit_bytes ? " and the commitment" : "", (unsigned)total);
 
     f->kind = kind;
     f->p = p;
@@ -335,6 +347,7 @@ static int parse_header(frame *f, const uint8_t *src, unika_error *err)
     f->payload_count = payload_count;
     f->payload_bytes = payload_bytes;
     f->meta_end = end - payload_bytes;
+    f->labels_end = f->meta_end - commit_bytes;
     return UNIKA_OK;
 }
 
@@ -343,7 +356,7 @@ static int parse_labels(unika_sketch *s, const uint8_t *src, size_t *at, const f
                         unika_error *err)
 {
     const char *what;
-    size_t pos = *at, meta_end = f->meta_end;
+    size_t pos = *at, meta_end = f->labels_end;
     unsigned n_labels = f->n_labels;
     int rc;
     const uint8_t *prev_key = NULL;
@@ -405,20 +418,21 @@ static int parse_labels(unika_sketch *s, const uint8_t *src, size_t *at, const f
     return UNIKA_OK;
 }
 
-/* The provenance records: lengths, text, and strictly increasing order. */
-static int parse_sources(unika_sketch *s, const uint8_t *src, size_t *at, const frame *f,
-                         unika_error *err)
+/* The provenance records: lengths, text, and strictly increasing order
+ * (shared with the provenance file, provenance.c). */
+int unika_records_parse(unika_sketch_meta *m, const uint8_t *src, size_t *at, size_t end,
+                        uint64_t n, unika_error *err)
 {
     const char *what;
-    size_t pos = *at, meta_end = f->meta_end;
-    unsigned n_sources = f->n_sources;
+    size_t pos = *at, meta_end = end;
     int rc;
     const uint8_t *prev_rec = NULL;
     size_t prev_ll = 0, prev_sl = 0;
-    for (unsigned i = 0; i < n_sources; i++) {
+    for (uint64_t i64 = 0; i64 < n; i64++) {
+        unsigned long long i = i64;
         if (meta_end - pos < SOURCE_FIXED) {
             rc = unika_fail_at(err, UNIKA_EFORMAT, "source", pos + 1,
-                               "source %u: record runs past the records' end at byte %zu", i,
+                               "source %llu: record runs past the records' end at byte %zu", i,
                                meta_end);
             return rc;
         }
@@ -426,21 +440,21 @@ static int parse_sources(unika_sketch *s, const uint8_t *src, size_t *at, const 
         size_t ll = unika_load16_le(rec + 32), sl = rec[34];
         if (rec[35] != 0) {
             rc = unika_fail_at(err, UNIKA_EFORMAT, "source.reserved", pos + 36,
-                               "source %u: reserved byte must be 0", i);
+                               "source %llu: reserved byte must be 0", i);
             return rc;
         }
         if (ll > UNIKA_SOURCE_LABELS_MAX || sl > UNIKA_SIGNER_MAX) {
             int labels_bad = ll > UNIKA_SOURCE_LABELS_MAX;
             rc = unika_fail_at(err, UNIKA_ELABEL, labels_bad ? "source.labels_len" : "source.signer_len",
                                pos + (labels_bad ? 33 : 35),
-                               "source %u: %s length %zu exceeds %d", i,
+                               "source %llu: %s length %zu exceeds %d", i,
                                labels_bad ? "labels" : "signer", labels_bad ? ll : sl,
                                labels_bad ? UNIKA_SOURCE_LABELS_MAX : UNIKA_SIGNER_MAX);
             return rc;
         }
         if (meta_end - pos - SOURCE_FIXED < ll + sl) {
             rc = unika_fail_at(err, UNIKA_EFORMAT, "source.labels_len", pos + 33,
-                               "source %u: %zu bytes run past the records' end at byte %zu", i,
+                               "source %llu: %zu bytes run past the records' end at byte %zu", i,
                                ll + sl, meta_end);
             return rc;
         }
@@ -448,13 +462,13 @@ static int parse_sources(unika_sketch *s, const uint8_t *src, size_t *at, const 
         size_t bad = unika_label_string_check(labels, ll, &what);
         if (bad) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "source.labels", (uint64_t)(labels - src) + bad,
-                               "source %u labels %s", i, what);
+                               "source %llu labels %s", i, what);
             return rc;
         }
         bad = unika_label_value_check(signer, sl, UNIKA_SIGNER_MAX, &what);
         if (bad) {
             rc = unika_fail_at(err, UNIKA_ELABEL, "source.signer", (uint64_t)(signer - src) + bad,
-                               "source %u signer %s", i, what);
+                               "source %llu signer %s", i, what);
             return rc;
         }
         if (prev_rec) { /* strictly increasing by (digest, labels, signer) */
@@ -470,16 +484,33 @@ static int parse_sources(unika_sketch *s, const uint8_t *src, size_t *at, const 
             }
             if (c >= 0) {
                 rc = unika_fail_at(err, UNIKA_EFORMAT, "source.digest", pos + 1,
-                                   "source %u is not after the previous record (sorted, no "
+                                   "source %llu is not after the previous record (sorted, no "
                                    "duplicates)", i);
                 return rc;
             }
         }
-        if (unika_meta_append_source(s->meta, rec, labels, ll, signer, sl)) return oom(err);
+        if (unika_meta_append_source(m, rec, labels, ll, signer, sl)) return oom(err);
         prev_rec = rec, prev_ll = ll, prev_sl = sl;
         pos += SOURCE_FIXED + ll + sl;
     }
     *at = pos;
+    return UNIKA_OK;
+}
+
+/* Version 2: the provenance commitment right after the labels. */
+static int parse_commitment(unika_sketch *s, const uint8_t *src, size_t *at, const frame *f,
+                            unika_error *err)
+{
+    size_t pos = *at;
+    if (pos != f->labels_end)
+        REJECT(UNIKA_EFORMAT, "commitment", pos, "%zu unexplained bytes between the labels "
+               "and the provenance commitment", f->labels_end - pos);
+    uint64_t count = unika_load64_le(src + pos);
+    if (count == 0)
+        REJECT(UNIKA_EFORMAT, "source_total", pos, "source_total: expected >= 1 (a sketch "
+               "without provenance is written as version 1), got 0");
+    unika_meta_seal(s->meta, count, src + pos + 8);
+    *at = pos + COMMIT_BYTES;
     return UNIKA_OK;
 }
 
@@ -548,7 +579,9 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
     if (rc < 0) return rc;
     size_t pos = HEADER_BYTES;
     rc = parse_labels(s, src, &pos, &f, err);
-    if (rc == UNIKA_OK) rc = parse_sources(s, src, &pos, &f, err);
+    if (rc == UNIKA_OK && f.version == 1)
+        rc = unika_records_parse(s->meta, src, &pos, f.meta_end, f.n_sources, err);
+    if (rc == UNIKA_OK && f.version == 2) rc = parse_commitment(s, src, &pos, &f, err);
     if (rc == UNIKA_OK && pos != f.meta_end)
         rc = unika_fail_at(err, UNIKA_EFORMAT, "payload", pos + 1,
                            "%zu unexplained bytes between the records and the payload",
@@ -669,8 +702,10 @@ int unika_sketch_file_info(unika_sketch_file *info, const uint8_t *src, size_t s
     return UNIKA_OK;
 }
 
-/* Reads the whole regular file (at most UNIKA_SKETCH_FILE_MAX bytes). */
-static int read_sketch_file(uint8_t **buf, size_t *size, const char *path, unika_error *err)
+/* Reads the whole regular file (at most `max` bytes: UNIKA_SKETCH_FILE_MAX
+ * for a sketch, UNIKA_PROVENANCE_FILE_MAX for a provenance file). */
+int unika_read_whole_file(uint8_t **buf, size_t *size, const char *path, size_t max,
+                          unika_error *err)
 {
     /* Opening a FIFO must not hang: it is refused, like any non-regular file. */
     int fd = unika_open_regular(path);
@@ -686,11 +721,13 @@ static int read_sketch_file(uint8_t **buf, size_t *size, const char *path, unika
         return unika_fail(err, UNIKA_EIO, "%s: %s", path, strerror(e));
     }
     /* Refuse before reading: no valid sketch is larger. */
-    if ((uintmax_t)st.st_size > UNIKA_SKETCH_FILE_MAX) {
+    if ((uintmax_t)st.st_size > max) {
         close(fd);
         return unika_fail_at(err, UNIKA_EFORMAT, "total_size", 0,
-                             "%s: %jd bytes, larger than any sketch file can be (%zu): not a "
-                             "sketch", path, (intmax_t)st.st_size, (size_t)UNIKA_SKETCH_FILE_MAX);
+                             "%s: %jd bytes, larger than any %s file can be (%zu): not a %s",
+                             path, (intmax_t)st.st_size,
+                             max == UNIKA_SKETCH_FILE_MAX ? "sketch" : "provenance", max,
+                             max == UNIKA_SKETCH_FILE_MAX ? "sketch" : "provenance file");
     }
     /* One byte more than stat says, to notice a file that grew meanwhile. */
     size_t cap = (size_t)st.st_size + 1, n = 0;
@@ -726,7 +763,7 @@ int unika_sketch_load_file(unika_sketch **out, unika_sketch_file *info, const ch
     if (!out || !path) return unika_fail(err, UNIKA_EINVAL, "load: NULL argument");
     uint8_t *buf = NULL;
     size_t n = 0;
-    int rc = read_sketch_file(&buf, &n, path, err);
+    int rc = unika_read_whole_file(&buf, &n, path, UNIKA_SKETCH_FILE_MAX, err);
     if (rc < 0) return rc;
     rc = unika_sketch_parse(out, buf, n, err);
     if (rc < 0) unika_prefix_path(err, path);

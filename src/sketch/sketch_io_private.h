@@ -33,4 +33,29 @@ size_t unika_meta_source_count(const unika_sketch_meta *m);
 void unika_meta_source_at(const unika_sketch_meta *m, size_t i, const uint8_t **digest,
                           const char **labels, const char **signer);
 
+/* ---- provenance state (sketch_meta.c) and commitment (provenance.c) ---- */
+enum { UNIKA_PROV_KNOWN = 0, UNIKA_PROV_SEALED = 1, UNIKA_PROV_INCOMPLETE = 2 };
+int unika_meta_prov_state(const unika_sketch_meta *m);
+/* The commitment read from a version 2 file (SEALED only). */
+void unika_meta_sealed(const unika_sketch_meta *m, uint64_t *count, uint8_t *root);
+/* Forgets the records and keeps only a commitment (the parser of v2). */
+void unika_meta_seal(unika_sketch_meta *m, uint64_t count, const uint8_t *root);
+/* Takes `from`'s records (sorted, checked) as the whole provenance of m. */
+void unika_meta_unseal(unika_sketch_meta *m, unika_sketch_meta *from);
+
+/* Bytes of one provenance record (docs/format.md §6): 36 + labels + signer. */
+#define UNIKA_RECORD_FIXED 36
+size_t unika_record_write(uint8_t *dst, const uint8_t *digest, const char *labels,
+                          const char *signer);
+/* The Merkle root over the records of m (UNIKA_PROV_KNOWN), docs/format.md
+ * §6.2; 32 zero bytes when there is none. 0 or UNIKA_ENOMEM. */
+int unika_meta_merkle_root(uint8_t root[UNIKA_DIGEST_BYTES], const unika_sketch_meta *m);
+/* Parses n provenance records at src[*at..end) into m (appended; m's own
+ * records must be empty), with every check of docs/format.md §9 step 20;
+ * positions in errors are offsets in src. */
+int unika_read_whole_file(uint8_t **buf, size_t *size, const char *path, size_t max,
+                          unika_error *err);
+int unika_records_parse(unika_sketch_meta *m, const uint8_t *src, size_t *at, size_t end,
+                        uint64_t n, unika_error *err);
+
 #endif

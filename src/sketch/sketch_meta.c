@@ -38,6 +38,13 @@ struct unika_sketch_meta {
     char **values;
     size_t n_sources, cap_sources;
     source_rec *sources;
+    /* UNIKA_PROV_KNOWN: `sources` is the whole provenance. UNIKA_PROV_SEALED:
+     * read from a version 2 file, only the commitment below is known until
+     * the provenance file is attached. UNIKA_PROV_INCOMPLETE: a sealed
+     * sketch was merged in or changed; fine for estimating, not for writing. */
+    int prov_state;
+    uint64_t sealed_count;
+    uint8_t sealed_root[UNIKA_DIGEST_BYTES];
 };
 
 /* ---- checks ------------------------------------------------------------- */
@@ -229,6 +236,35 @@ void unika_meta_source_at(const unika_sketch_meta *m, size_t i, const uint8_t **
     if (signer) *signer = m->sources[i].signer;
 }
 
+int unika_meta_prov_state(const unika_sketch_meta *m) { return m->prov_state; }
+
+void unika_meta_sealed(const unika_sketch_meta *m, uint64_t *count, uint8_t *root)
+{
+    *count = m->sealed_count;
+    memcpy(root, m->sealed_root, UNIKA_DIGEST_BYTES);
+}
+
+void unika_meta_seal(unika_sketch_meta *m, uint64_t count, const uint8_t *root)
+{
+    m->prov_state = UNIKA_PROV_SEALED;
+    m->sealed_count = count;
+    memcpy(m->sealed_root, root, UNIKA_DIGEST_BYTES);
+}
+
+void unika_meta_unseal(unika_sketch_meta *m, unika_sketch_meta *from)
+{
+    for (size_t i = 0; i < m->n_sources; i++) source_clear(&m->sources[i]);
+    unika_free(m->sources);
+    m->sources = from->sources;
+    m->n_sources = from->n_sources;
+    m->cap_sources = from->cap_sources;
+    from->sources = NULL;
+    from->n_sources = from->cap_sources = 0;
+    m->prov_state = UNIKA_PROV_KNOWN;
+    m->sealed_count = 0;
+    memset(m->sealed_root, 0, UNIKA_DIGEST_BYTES);
+}
+
 unika_sketch_meta *unika_sketch_meta_copy(const unika_sketch_meta *meta)
 {
     unika_sketch_meta *copy = unika_sketch_meta_new();
@@ -243,18 +279,45 @@ unika_sketch_meta *unika_sketch_meta_copy(const unika_sketch_meta *meta)
         if (source_dup(&copy->sources[i], &meta->sources[i])) goto fail;
         copy->n_sources = i + 1;
     }
+    copy->prov_state = meta->prov_state;
+    copy->sealed_count = meta->sealed_count;
+    memcpy(copy->sealed_root, meta->sealed_root, UNIKA_DIGEST_BYTES);
     return copy;
 fail:
     unika_sketch_meta_free(copy);
     return NULL;
 }
 
+/* Equal provenance when a side is only a commitment: the same count and
+ * root, as the files would be the same bytes. Incomplete is never equal. */
+static int commitments_equal(const unika_sketch_meta *a, const unika_sketch_meta *b)
+{
+    const unika_sketch_meta *side[2] = {a, b};
+    uint64_t count[2];
+    uint8_t root[2][UNIKA_DIGEST_BYTES];
+    for (int k = 0; k < 2; k++) {
+        const unika_sketch_meta *m = side[k];
+        if (m->prov_state == UNIKA_PROV_INCOMPLETE) return 0;
+        if (m->prov_state == UNIKA_PROV_SEALED) {
+            count[k] = m->sealed_count;
+            memcpy(root[k], m->sealed_root, UNIKA_DIGEST_BYTES);
+        } else {
+            count[k] = m->n_sources;
+            if (unika_meta_merkle_root(root[k], m) < 0) return 0;
+        }
+    }
+    return count[0] == count[1] && !memcmp(root[0], root[1], UNIKA_DIGEST_BYTES);
+}
+
 int unika_sketch_meta_equal(const unika_sketch_meta *a, const unika_sketch_meta *b)
 {
-    if (a->n_labels != b->n_labels || a->n_sources != b->n_sources) return 0;
+    if (a->n_labels != b->n_labels) return 0;
+    if (a->prov_state != UNIKA_PROV_KNOWN || b->prov_state != UNIKA_PROV_KNOWN)
+        return commitments_equal(a, b);
     for (size_t i = 0; i < a->n_labels; i++) {
         if (strcmp(a->keys[i], b->keys[i]) || strcmp(a->values[i], b->values[i])) return 0;
     }
+    if (a->n_sources != b->n_sources) return 0;
     for (size_t i = 0; i < a->n_sources; i++) {
         if (source_cmp(&a->sources[i], &b->sources[i])) return 0;
     }
@@ -266,8 +329,9 @@ int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src
     if (dst == src) return UNIKA_OK;
 
     /* 1. The union of the records, built aside so a failure leaves dst as it
-     *    was. Both lists are sorted: one merge pass. May exceed
-     *    UNIKA_SOURCES_MAX in memory; serialising such a sketch is refused. */
+     *    was. Both lists are sorted: one merge pass. A side whose records are
+     *    not all in memory (sealed) makes the result incomplete: it can still
+     *    be estimated, but not written, as its commitment would be wrong. */
     source_rec *merged = NULL;
     size_t n = 0;
     if (src->n_sources > 0) {
@@ -316,6 +380,8 @@ int unika_sketch_meta_merge(unika_sketch_meta *dst, const unika_sketch_meta *src
         dst->sources = merged;
         dst->n_sources = dst->cap_sources = n;
     }
+    if (dst->prov_state != UNIKA_PROV_KNOWN || src->prov_state != UNIKA_PROV_KNOWN)
+        dst->prov_state = UNIKA_PROV_INCOMPLETE;
     return UNIKA_OK;
 }
 
@@ -487,15 +553,15 @@ int unika_sketch_add_source(unika_sketch *s, const uint8_t digest[UNIKA_DIGEST_B
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }
-    if (m->n_sources >= UNIKA_SOURCES_MAX)
-        return unika_fail_at(err, UNIKA_ERANGE, "source", 0,
-                             "too many provenance records: at most %d", UNIKA_SOURCES_MAX);
+    /* No cap: a version 2 file stores a commitment, whatever the count. */
     source_rec copy;
     if (sources_reserve(m, m->n_sources + 1) || source_dup(&copy, &r))
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for provenance");
+    /* In input order by digest (as `unika merge` adds them) this appends. */
     memmove(m->sources + lo + 1, m->sources + lo, (m->n_sources - lo) * sizeof *m->sources);
     m->sources[lo] = copy;
     m->n_sources++;
+    if (m->prov_state == UNIKA_PROV_SEALED) m->prov_state = UNIKA_PROV_INCOMPLETE;
     return UNIKA_OK;
 }
 

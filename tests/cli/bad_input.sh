@@ -156,8 +156,8 @@ header_bad() {
     sketch_bad "$1 bytes $2+$3 = $4" in/patched.uks "$5"
     rm -f in/patched.uks
 }
-header_bad sparse_p12_small.uks 8 2 0 "format version: expected <= 1, got 0"
-header_bad sparse_p12_small.uks 8 2 2 "format version: expected <= 1, got 2"
+header_bad sparse_p12_small.uks 8 2 0 "format version: expected <= 2, got 0"
+header_bad sparse_p12_small.uks 8 2 3 "format version: expected <= 2, got 3"
 header_bad sparse_p12_small.uks 8 2 0xffff "got 65535"
 header_bad sparse_p12_small.uks 10 1 0 "kind: expected 1 (sparse) or 2 (dense), got 0"
 header_bad sparse_p12_small.uks 10 1 3 "kind: expected 1 (sparse) or 2 (dense), got 3"

@@ -36,7 +36,7 @@ ingest_ms=$(($(ms) - t0))
     { echo "ingest of the merge inputs failed"; exit 1; }
 merge_ms=1000000
 for _ in 1 2 3; do # the fastest of three: the first run pays for cold caches
-    rm -f ref.uks
+    rm -f ref.uks ref.uks.prov
     t0=$(ms)
     "$UNIKA" merge -o ref.uks cells >/dev/null 2>&1 || { echo "reference merge failed"; exit 1; }
     t=$(($(ms) - t0))
@@ -100,7 +100,7 @@ for round in $(seq "$ROUNDS"); do
         absent=$((absent + 1))
     fi
     # Only staging directories may be left, and only by a killed run.
-    for extra in $(ls -A | grep -v -x -e k -e stream.profile -e in.csv -e ref -e ref.uks \
+    for extra in $(ls -A | grep -v -x -e k -e stream.profile -e in.csv -e ref -e ref.uks -e ref.uks.prov \
                        -e inputs.sum -e out -e out.txt -e err.txt -e cells -e pause.fifo); do
         case "$extra" in
         out.unika-tmp-*) ;; # kept: later runs must not trip over them
@@ -132,13 +132,16 @@ for round in $(seq $((2 * ROUNDS))); do
     if [ -e m/merged.uks ]; then
         done_=$((done_ + 1))
         assert "merge round $round: output complete" cmp -s ref.uks m/merged.uks
+        assert "merge round $round: provenance complete" cmp -s ref.uks.prov m/merged.uks.prov
         assert "merge round $round: output inspectable" "$UNIKA" inspect m/merged.uks
     else
         absent=$((absent + 1))
     fi
-    for extra in $(ls -A m | grep -v -x merged.uks); do
+    # OUT.prov is written first (OUT commits to it): alone, it is an orphan
+    # that the next merge replaces.
+    for extra in $(ls -A m | grep -v -x -e merged.uks -e merged.uks.prov); do
         case "$extra" in
-        .merged.uks.tmp-* | merged.uks.tmp-*) leftovers=$((leftovers + 1)) ;;
+        .merged.uks.tmp-* | merged.uks.tmp-* | .merged.uks.prov.tmp-*) leftovers=$((leftovers + 1)) ;;
         *) assert "merge round $round: unexpected m/$extra" false ;;
         esac
     done

@@ -38,13 +38,30 @@ check "merge the other org" 0 "mb.uks: union of 4 sketches, p=12, sparse
   estimate 14 (95% 14..14, exact)
   labels kept: org=beta recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o mb.uks cells/beta
-# Merging merged files gives the same people (provenance grows: it is transitive).
+# Merging merged files gives the same people, and the same bytes as one merge
+# of every file: a merged input brings its partner files' records (from its
+# .prov), not itself (docs/format.md §6).
 check "merge of merges" 0 "mab.uks: union of 2 sketches, p=12, sparse
   estimate 24 (95% 24..24, exact)
   labels kept: recipe=loose
   blake2b-256 HEX" "" -- $UNIKA merge -o mab.uks ma.uks mb.uks
 "$UNIKA" inspect mab.uks >out.txt
-assert "merge of merges records its 2 inputs and their 10 sources" grep -q "provenance   12 records" out.txt
+assert "merge of merges records the 10 partner files" grep -q "provenance   10 records" out.txt
+assert "merge in two stages = merge at once" cmp m.uks mab.uks
+assert "... and the same provenance file" cmp m.uks.prov mab.uks.prov
+mv mb.uks.prov mb.prov.away
+check_has "a merged input without its provenance file is refused" 1 \
+    "unika merge: mb.uks: a merged sketch of 4 sources; its provenance file mb.uks.prov is missing" -- \
+    $UNIKA merge -o bad.uks ma.uks mb.uks
+assert "nothing written without a provenance file" test ! -e bad.uks -a ! -e bad.uks.prov
+"$UNIKA" inspect mb.uks >out.txt
+assert "inspect without the provenance file: the commitment" grep -q "provenance   4 records (commitment only: mb.uks.prov not found)" out.txt
+cp ma.uks.prov mb.uks.prov
+check_has "another merge's provenance file is refused" 1 \
+    "unika merge: mb.uks.prov: provenance count: the sketch commits to 4 records, the file has 6" -- \
+    $UNIKA merge -o bad.uks ma.uks mb.uks
+check_has "... and by inspect" 1 "mb.uks.prov: provenance count" -- $UNIKA inspect mb.uks
+mv mb.prov.away mb.uks.prov
 
 # Determinism: the same inputs in any order, byte for byte.
 ls cells/*/*.uks | sort -r >rev.txt
@@ -248,7 +265,7 @@ check "inspect" 0 "cells/beta/beta_2020H2_gender-F.uks
   labels       gender=F org=beta period=2020H2 recipe=loose
   provenance   0 records" "" -- $UNIKA inspect cells/beta/beta_2020H2_gender-F.uks
 "$UNIKA" inspect --json ma.uks >out.txt
-assert "inspect --json: format version" grep -q '^  "format_version": 1,$' out.txt
+assert "inspect --json: format version" grep -q '^  "format_version": 2,$' out.txt
 assert "inspect --json: 14 tokens" grep -q '^  "payload_count": 14,$' out.txt
 assert "inspect --json: 6 provenance records" test "$(grep -c '"signer": null' out.txt)" = 6
 check "inspect two files" 2 "" "unika inspect: expected exactly one FILE

@@ -73,6 +73,12 @@ static unika_sketch *build(unsigned p, const uint8_t *key_fp, const uint8_t *rec
     return s;
 }
 
+static void put16(uint8_t *p, unsigned v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
 static blob serialize(const unika_sketch *s)
 {
     unika_error e = {0};
@@ -93,17 +99,65 @@ static blob copy_blob(blob b)
 }
 
 /* Recomputes the trailing XXH64 (little-endian) after a deliberate change. */
+static blob serialize_provenance(const unika_sketch *s)
+{
+    unika_error e = {0};
+    blob b = {0};
+    if (unika_provenance_serialize(NULL, 0, &b.size, s, &e) != UNIKA_EBUFFER) die("size", &e);
+    b.bytes = malloc(b.size);
+    if (!b.bytes || unika_provenance_serialize(b.bytes, b.size, &b.size, s, &e) < 0)
+        die("provenance", &e);
+    return b;
+}
+
+static void refix(blob b);
+
+/* The version 1 file of a merged sketch from its version 2 bytes: the
+ * 40-byte commitment after the labels replaced by the records
+ * (docs/format.md §6), version 1, source_count, total_size, checksum. */
+static blob v1_of(blob v2, const unika_sketch *s)
+{
+    size_t labels_end = 64;
+    for (unsigned i = 0; i < (unsigned)(v2.bytes[20] | v2.bytes[21] << 8); i++)
+        labels_end += 3 + v2.bytes[labels_end] + (v2.bytes[labels_end + 1] |
+                                                  (size_t)v2.bytes[labels_end + 2] << 8);
+    size_t n = unika_sketch_source_count(s), rec_bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *labels, *signer;
+        if (unika_sketch_source_at(s, i, NULL, &labels, &signer) < 0) die("source_at", NULL);
+        rec_bytes += 36 + strlen(labels) + strlen(signer);
+    }
+    blob b = {malloc(v2.size - 40 + rec_bytes), v2.size - 40 + rec_bytes};
+    if (!b.bytes) die("malloc", NULL);
+    memcpy(b.bytes, v2.bytes, labels_end);
+    size_t pos = labels_end;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *d;
+        const char *labels, *signer;
+        if (unika_sketch_source_at(s, i, &d, &labels, &signer) < 0) die("source_at", NULL);
+        size_t ll = strlen(labels), sl = strlen(signer);
+        memcpy(b.bytes + pos, d, 32);
+        put16(b.bytes + pos + 32, (unsigned)ll);
+        b.bytes[pos + 34] = (uint8_t)sl;
+        b.bytes[pos + 35] = 0;
+        memcpy(b.bytes + pos + 36, labels, ll);
+        memcpy(b.bytes + pos + 36 + ll, signer, sl);
+        pos += 36 + ll + sl;
+    }
+    memcpy(b.bytes + pos, v2.bytes + labels_end + 40, v2.size - labels_end - 40);
+    put16(b.bytes + 8, 1);
+    put16(b.bytes + 22, (unsigned)n);
+    for (int i = 0; i < 4; i++) b.bytes[16 + i] = (uint8_t)(b.size >> (8 * i));
+    refix(b);
+    return b;
+}
+
 static void refix(blob b)
 {
     uint64_t h = XXH64(b.bytes, b.size - 8, 0);
     for (size_t i = 0; i < 8; i++) b.bytes[b.size - 8 + i] = (uint8_t)(h >> (8 * i));
 }
 
-static void put16(uint8_t *p, unsigned v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
 
 /* ---- the files ----------------------------------------------------------- */
 
@@ -145,7 +199,7 @@ static void make_bad(blob good_small, blob good_dense4)
     memcpy(b.bytes, "org,peri", 8); /* what a CSV would start with */
     add("bad/wrong_magic.uks", b);
     b = copy_blob(good_small);
-    put16(b.bytes + 8, 2);
+    put16(b.bytes + 8, 3);
     refix(b);
     add("bad/wrong_version.uks", b);
     b = copy_blob(good_small);
@@ -304,7 +358,12 @@ static void make_all(void)
             unika_sketch_add_source(merged, digest, labels, signers[i], &e) < 0)
             die("provenance", &e);
     }
-    blob good_merged = serialize(merged);
+    blob good_merged_v2 = serialize(merged);
+    add("good/merged_v2.uks", good_merged_v2);
+    add("good/merged_v2.uks.prov", serialize_provenance(merged));
+    /* Version 1 kept its records inline; the library reads such files but
+     * no longer writes them, so the known answer is assembled here. */
+    blob good_merged = v1_of(good_merged_v2, merged);
     add("good/merged_with_sources.uks", good_merged);
 
     /* Valid files under another key / recipe: parse, but fail the origin check. */

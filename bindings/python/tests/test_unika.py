@@ -503,7 +503,7 @@ class Sketches(TempDirCase):
 
 
 GOOD = ["sparse_p12_small.uks", "sparse_p12_empty.uks", "dense_p4.uks", "dense_p12.uks",
-        "merged_with_sources.uks", "sparse_p12_other_org.uks"]
+        "merged_v2.uks", "sparse_p12_other_org.uks"]
 # The code, field and byte position each damaged file must give: the same table
 # as tests/test_format.c, positions from docs/format.md's layout.
 BAD = [("truncated_in_magic", "ETRUNCATED", "magic", 6),
@@ -571,7 +571,7 @@ class GoldenFiles(unittest.TestCase):
                 self.assertEqual(cm.exception.name, "UNIKA_" + code)
         with self.assertRaises(unika.UnikaError) as cm:
             unika.Sketch.from_bytes(golden("bad/wrong_version.uks"))
-        self.assertEqual(cm.exception.message, "format version: expected <= 1, got 2")
+        self.assertEqual(cm.exception.message, "format version: expected <= 2, got 3")
 
     def test_other_origin_is_caught(self):
         for name, err in [("other_key", "UNIKA_EKEYMISMATCH"),

@@ -20,6 +20,36 @@
 
 /* ---- loading ------------------------------------------------------------------ */
 
+int rp_provenance_path(char *dst, size_t cap, const char *sketch_path)
+{
+    int n = snprintf(dst, cap, "%s.prov", sketch_path);
+    if (n < 0 || (size_t)n >= cap) {
+        cli_errorf("%s: path too long", sketch_path);
+        return CLI_INPUT;
+    }
+    return 0;
+}
+
+/* A merged sketch (version 2) commits to its provenance; when IN.prov is
+ * beside it, it is read and checked against the commitment here, so every
+ * command that reads sketches refuses a provenance file that does not match. */
+static int attach_provenance(rp_input *in)
+{
+    uint64_t count = 0;
+    uint8_t root[UNIKA_DIGEST_BYTES];
+    int in_memory = 0;
+    unika_error err = {0};
+    if (unika_sketch_provenance(in->sketch, &count, root, &in_memory, &err) < 0 || in_memory)
+        return 0;
+    char prov[4096];
+    int rc = rp_provenance_path(prov, sizeof prov, in->path);
+    if (!rc && !cli_exists(prov)) return 0;
+    if (!rc && unika_sketch_provenance_load(in->sketch, prov, &err) == 0) return 0;
+    if (!rc) rc = cli_fail(NULL, &err);
+    rp_input_free(in);
+    return rc;
+}
+
 int rp_load(rp_input *in, const char *path)
 {
     memset(in, 0, sizeof *in);
@@ -38,7 +68,7 @@ int rp_load(rp_input *in, const char *path)
     in->info = info;
     memcpy(in->digest, info.digest, UNIKA_DIGEST_BYTES);
     unika_hex_encode(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
-    return 0;
+    return attach_provenance(in);
 }
 
 void rp_input_free(rp_input *in)

@@ -38,6 +38,10 @@ typedef struct rp_input {
  * and returns CLI_INPUT (CLI_NOMEM when out of memory). */
 int rp_load(rp_input *in, const char *path);
 void rp_input_free(rp_input *in);
+/* "<sketch_path>.prov": where a merged sketch's provenance file travels
+ * (docs/format.md §6.2); rp_load() reads and checks it when present.
+ * Prints and returns CLI_INPUT when the path is too long. */
+int rp_provenance_path(char *dst, size_t cap, const char *sketch_path);
 void rp_inputs_free(rp_input *in, size_t n);
 
 /* Expands arguments into sketch file paths: a file is taken as it is, a

@@ -33,8 +33,8 @@ typedef struct source_rec {
 } source_rec;
 
 struct unika_sketch_meta {
-    size_t n_labels;
-    char **keys;   /* UNIKA_LABELS_MAX slots once the first label is set */
+    size_t n_labels, cap_labels;
+    char **keys;   /* cap_labels slots (grown by labels_reserve) */
     char **values;
     size_t n_sources, cap_sources;
     source_rec *sources;
@@ -135,19 +135,22 @@ static char *dup_bytes(const uint8_t *src, size_t len)
     return s;
 }
 
-/* Label arrays get all UNIKA_LABELS_MAX slots at once: 1 KiB, and no
- * reallocation to fail half-way through an insert. */
-static int labels_reserve(unika_sketch_meta *m)
+/* Room for `need` labels, reserved before an insert so that it cannot fail
+ * half-way. Grown by doubling from 4 (a cell has about 4 labels): all 64
+ * slots at once cost 1 KiB per sketch, 100 MiB for a merge of 10^5 cells. */
+static int labels_reserve(unika_sketch_meta *m, size_t need)
 {
-    if (m->keys) return UNIKA_OK;
-    m->keys = unika_calloc(UNIKA_LABELS_MAX, sizeof(char *));
-    m->values = unika_calloc(UNIKA_LABELS_MAX, sizeof(char *));
-    if (!m->keys || !m->values) {
-        unika_free(m->keys);
-        unika_free(m->values);
-        m->keys = m->values = NULL;
-        return UNIKA_ENOMEM;
-    }
+    if (need <= m->cap_labels) return UNIKA_OK;
+    size_t cap = m->cap_labels ? m->cap_labels : 4;
+    while (cap < need) cap *= 2;
+    if (cap > UNIKA_LABELS_MAX) cap = UNIKA_LABELS_MAX;
+    char **k = unika_realloc(m->keys, m->cap_labels * sizeof *k, cap * sizeof *k);
+    if (!k) return UNIKA_ENOMEM;
+    m->keys = k; /* larger already: consistent even if the next one fails */
+    char **v = unika_realloc(m->values, m->cap_labels * sizeof *v, cap * sizeof *v);
+    if (!v) return UNIKA_ENOMEM;
+    m->values = v;
+    m->cap_labels = cap;
     return UNIKA_OK;
 }
 
@@ -187,7 +190,7 @@ int unika_meta_append_label(unika_sketch_meta *m, const uint8_t *key, size_t key
                             const uint8_t *value, size_t value_len)
 {
     if (m->n_labels >= UNIKA_LABELS_MAX) return UNIKA_ERANGE; /* the parser checked */
-    if (labels_reserve(m)) return UNIKA_ENOMEM;
+    if (labels_reserve(m, m->n_labels + 1)) return UNIKA_ENOMEM;
     char *k = dup_bytes(key, key_len), *v = dup_bytes(value, value_len);
     if (!k || !v) {
         unika_free(k);
@@ -426,7 +429,8 @@ int unika_sketch_set_label(unika_sketch *s, const char *key, const char *value,
     if (!found && m->n_labels >= UNIKA_LABELS_MAX)
         return unika_fail_at(err, UNIKA_ELABEL, "label key", 0,
                              "too many labels: at most %d", UNIKA_LABELS_MAX);
-    if (labels_reserve(m)) return unika_fail(err, UNIKA_ENOMEM, "out of memory for labels");
+    if (labels_reserve(m, m->n_labels + 1))
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory for labels");
     char *v = dup_bytes((const uint8_t *)value, value_len);
     char *k = found ? NULL : dup_bytes((const uint8_t *)key, key_len);
     if (!v || (!found && !k)) {

@@ -83,6 +83,7 @@ typedef struct report {
     char release_id[UNIKA_RELEASE_ID_MAX + 1];      /* "" when there is none */
     char commitment[RP_DIGEST_HEX_BYTES];           /* "" without a release key */
     size_t n_secondary;
+    struct rp_index_cache *index; /* figures' input look-ups (report/index.h), or NULL */
 } report;
 
 

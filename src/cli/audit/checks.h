@@ -31,6 +31,7 @@ typedef struct audit {
     const struct bd_partnership *partnership; /* --partnership, for the board's renderings */
     const uint8_t *resolution_fp; /* a report over a linker's cells: its resolution */
     const struct rp_linkest *linkest; /* --estimates: the linker's (report/linkest.h) */
+    struct audit_index *index; /* step 5's look-ups by label value (figures.c), or NULL */
 } audit;
 
 #if defined(__GNUC__)

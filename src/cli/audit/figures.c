@@ -42,12 +42,106 @@ typedef struct selection {
     size_t *idx, n;
 } selection;
 
+/* Candidates by one label: the files that have `key`, sorted by its value
+ * (a period rolled up to `grain`). Only prunes: every candidate is still
+ * tested by matches() above, so the audit's selection rule stays the one
+ * written here, apart from `unika report`'s code (report/index.c). Without
+ * it a report of F figures over n files costs F x n label look-ups. */
+typedef struct by_value {
+    const char *key;
+    rp_grain grain;
+    size_t n;
+    struct vent {
+        char *value;
+        size_t at;
+    } *e;
+    /* The union of the files of each value (at its first entry), built once:
+     * an overlap table of v values asks for each side v - 1 times. */
+    unika_sketch **u;
+    uint8_t *have;
+} by_value;
+
+struct audit_index {
+    by_value *v;
+    size_t n;
+};
+
+static int vent_cmp(const void *x, const void *y)
+{
+    const struct vent *a = x, *b = y;
+    int c = strcmp(a->value, b->value);
+    return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+static const by_value *by_value_of(const audit *a, const char *key, rp_grain grain)
+{
+    struct audit_index *x = a->index;
+    if (strcmp(key, "period")) grain = RP_ALL; /* only periods roll up */
+    for (size_t k = 0; k < x->n; k++)
+        if (!strcmp(x->v[k].key, key) && x->v[k].grain == grain) return &x->v[k];
+    x->v = cli_xrealloc(x->v, (x->n + 1) * sizeof *x->v);
+    by_value *b = &x->v[x->n++];
+    *b = (by_value){key, grain, 0, cli_xmalloc((a->n ? a->n : 1) * sizeof *b->e),
+                    cli_xcalloc(a->n ? a->n : 1, sizeof *b->u), cli_xcalloc(a->n ? a->n : 1, 1)};
+    for (size_t i = 0; i < a->n; i++) {
+        char rolled[UNIKA_LABEL_VALUE_MAX + 1];
+        const char *v = a->in[i].sketch ? unika_sketch_get_label(a->in[i].sketch, key) : NULL;
+        if (v && grain != RP_ALL) v = rp_period_at(rolled, sizeof rolled, v, grain) < 0 ? NULL : rolled;
+        if (v) b->e[b->n++] = (struct vent){cli_xstrdup(v), i};
+    }
+    qsort(b->e, b->n, sizeof *b->e, vent_cmp);
+    return b;
+}
+
+static void audit_index_free(audit *a)
+{
+    struct audit_index *x = a->index;
+    for (size_t k = 0; x && k < x->n; k++) {
+        for (size_t i = 0; i < x->v[k].n; i++) {
+            free(x->v[k].e[i].value);
+            unika_sketch_free(x->v[k].u[i]);
+        }
+        free(x->v[k].e);
+        free(x->v[k].u);
+        free(x->v[k].have);
+    }
+    if (x) free(x->v);
+    free(x);
+    a->index = NULL;
+}
+
+/* The first entry of b whose value is >= want. */
+static size_t first_of(const by_value *b, const char *want)
+{
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(b->e[mid].value, want) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 static void select_inputs(selection *s, const audit *a, const unika_json *filter, rp_grain grain)
 {
     s->idx = cli_xmalloc((a->n ? a->n : 1) * sizeof *s->idx);
     s->n = 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (a->in[i].sketch && matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
+    const char *key = NULL, *want = NULL; /* the first label the filter fixes */
+    for (size_t k = 0; filter && k < filter->n && !key; k++)
+        if (filter->items[k]->type == UNIKA_JSON_STRING && strcmp(filter->items[k]->text, "*"))
+            key = filter->keys[k], want = filter->items[k]->text;
+    if (!key || !a->index) {
+        for (size_t i = 0; i < a->n; i++)
+            if (a->in[i].sketch && matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
+        return;
+    }
+    const by_value *b = by_value_of(a, key, grain);
+    size_t lo = first_of(b, want);
+    /* Equal values sort by file number: the candidates come in file order. */
+    for (; lo < b->n && !strcmp(b->e[lo].value, want); lo++) {
+        size_t i = b->e[lo].at;
+        if (matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
+    }
 }
 
 /* The union of the selected sketches; NULL (an empty union) when none. */
@@ -63,6 +157,34 @@ static int union_of(unika_sketch **out, const audit *a, const selection *s, unik
             return rc;
         }
     }
+    return 0;
+}
+
+/* (During audit_figures, which holds a->index.) The union of one side of an
+ * overlap (the files with label = value, as
+ * selected in s), kept in the index for the other pairs of that value;
+ * *out is borrowed (NULL: an empty side). */
+static int side_union(const unika_sketch **out, const audit *a, const char *label,
+                     const char *value, rp_grain grain, const selection *s, unika_error *err)
+{
+    by_value *b = (by_value *)by_value_of(a, label, grain);
+    size_t at = first_of(b, value);
+    if (at >= b->n || strcmp(b->e[at].value, value)) at = b->n; /* no such value: empty */
+    if (at < b->n && b->have[at]) {
+        *out = b->u[at];
+        return 0;
+    }
+    unika_sketch *u = NULL;
+    int rc = union_of(&u, a, s, err);
+    if (rc < 0) return rc;
+    if (at < b->n) {
+        b->u[at] = u;
+        b->have[at] = 1;
+    } else {
+        unika_sketch_free(u); /* an empty selection: no sketch was made */
+        u = NULL;
+    }
+    *out = u;
     return 0;
 }
 
@@ -85,21 +207,43 @@ static int all_trusted(audit *a, const char *id, const selection *s)
     return 1;
 }
 
-/* "name, name, ..." of the distinct signers of the selected files. */
+typedef struct name_at {
+    const char *name;
+    size_t k;
+} name_at;
+
+static int by_name(const void *x, const void *y)
+{
+    const name_at *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->k > b->k) - (a->k < b->k);
+}
+
+static int by_position(const void *x, const void *y)
+{
+    const name_at *a = x, *b = y;
+    return (a->k > b->k) - (a->k < b->k);
+}
+
+/* "name, name, ..." of the distinct signers of the selected files, in the
+ * order they first appear. Distinct by sorting once (a figure over 10^5
+ * files has 10^5 names; comparing each with those before was quadratic). */
 static void signers_of(char *dst, size_t cap, const audit *a, const selection *s)
 {
-    size_t off = 0;
+    size_t off = 0, m = 0;
     dst[0] = '\0';
-    for (size_t k = 0; k < s->n; k++) {
-        const char *name = a->in[s->idx[k]].signer;
-        if (!name[0]) continue; /* unverified: reported on its own line */
-        int seen = 0;
-        for (size_t j = 0; j < k && !seen; j++) seen = !strcmp(a->in[s->idx[j]].signer, name);
-        if (seen) continue;
-        int w = snprintf(dst + off, cap - off, "%s%s", off ? ", " : "", name);
+    name_at *v = cli_xmalloc((s->n ? s->n : 1) * sizeof *v);
+    for (size_t k = 0; k < s->n; k++) v[k] = (name_at){a->in[s->idx[k]].signer, k};
+    qsort(v, s->n, sizeof *v, by_name);
+    for (size_t k = 0; k < s->n; k++) /* the first of each name, unverified ("") left out */
+        if (v[k].name[0] && (!k || strcmp(v[k - 1].name, v[k].name))) v[m++] = v[k];
+    qsort(v, m, sizeof *v, by_position);
+    for (size_t k = 0; k < m; k++) {
+        int w = snprintf(dst + off, cap - off, "%s%s", off ? ", " : "", v[k].name);
         if (w < 0 || (size_t)w >= cap - off) break;
         off += (size_t)w;
     }
+    free(v);
 }
 
 /* One figure of the report, recomputed (phase 1), then released (phase 2). */
@@ -161,10 +305,11 @@ static int recompute_overlap(audit *a, vfig *v, rp_grain grain, int noise)
     signers_of(wa, sizeof wa, a, &v->sa);
     signers_of(wb, sizeof wb, a, &v->sb);
     snprintf(v->who, sizeof v->who, "%s | %s", wa, wb);
-    unika_sketch *ua = NULL, *ub = NULL;
+    const unika_sketch *ua = NULL, *ub = NULL;
     unika_error err = {0};
     int ok = all_trusted(a, v->id, &v->sa) && all_trusted(a, v->id, &v->sb);
-    if (ok && (union_of(&ua, a, &v->sa, &err) < 0 || union_of(&ub, a, &v->sb, &err) < 0)) {
+    if (ok && (side_union(&ua, a, label, va, grain, &v->sa, &err) < 0 ||
+               side_union(&ub, a, label, vb, grain, &v->sb, &err) < 0)) {
         audit_fail(a, "%s: cannot merge its inputs: %s", v->id, err.message);
         ok = 0;
     }
@@ -176,8 +321,6 @@ static int recompute_overlap(audit *a, vfig *v, rp_grain grain, int noise)
         audit_fail(a, "%s: %s", v->id, err.message);
         ok = 0;
     }
-    unika_sketch_free(ua);
-    unika_sketch_free(ub);
     return ok;
 }
 
@@ -544,7 +687,9 @@ size_t audit_figures(audit *a, const unika_key *release_key)
     rel.by_node = cli_xmalloc((rel.nfig ? rel.nfig : 1) * sizeof *rel.by_node);
     for (size_t i = 0; i < rel.nfig; i++) rel.by_node[i] = (node_at){d->figures->items[i], i};
     qsort(rel.by_node, rel.nfig, sizeof *rel.by_node, by_address);
+    a->index = cli_xcalloc(1, sizeof(struct audit_index));
     size_t failed = check_figures(a, d->figures, d->tables, &rel);
+    audit_index_free(a);
     free(rel.by_node);
     return failed;
 }

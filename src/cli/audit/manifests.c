@@ -107,21 +107,48 @@ static void check_listed(audit *a, const mf *v, size_t n)
     }
 }
 
-/* Is some file given of this period (from any signer)? */
-static int period_given(const audit *a, const char *period)
+/* The periods and digests of the files given, each sorted once, so that
+ * checking a manifest's n files against n files given is O(n log n), not
+ * the n x n of a scan per listed file. */
+typedef struct given {
+    const char **periods;
+    const uint8_t **digests;
+    size_t np, nd;
+} given;
+
+static int by_str(const void *x, const void *y)
 {
-    for (size_t i = 0; i < a->n; i++) {
-        const char *p = a->in[i].sketch ? unika_sketch_get_label(a->in[i].sketch, "period") : NULL;
-        if (p && !strcmp(p, period)) return 1;
-    }
-    return 0;
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-static int digest_given(const audit *a, const uint8_t d[UNIKA_DIGEST_BYTES])
+static int by_digest(const void *x, const void *y)
 {
-    for (size_t i = 0; i < a->n; i++)
-        if (a->in[i].hex[0] && !memcmp(a->in[i].digest, d, UNIKA_DIGEST_BYTES)) return 1;
-    return 0;
+    return memcmp(*(const uint8_t *const *)x, *(const uint8_t *const *)y, UNIKA_DIGEST_BYTES);
+}
+
+static void given_init(given *g, const audit *a)
+{
+    g->periods = cli_xmalloc((a->n ? a->n : 1) * sizeof *g->periods);
+    g->digests = cli_xmalloc((a->n ? a->n : 1) * sizeof *g->digests);
+    g->np = g->nd = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const char *p = a->in[i].sketch ? unika_sketch_get_label(a->in[i].sketch, "period") : NULL;
+        if (p) g->periods[g->np++] = p;
+        if (a->in[i].hex[0]) g->digests[g->nd++] = a->in[i].digest;
+    }
+    qsort(g->periods, g->np, sizeof *g->periods, by_str);
+    qsort(g->digests, g->nd, sizeof *g->digests, by_digest);
+}
+
+/* Is some file given of this period (from any signer)? */
+static int period_given(const given *g, const char *period)
+{
+    return g->np && bsearch(&period, g->periods, g->np, sizeof *g->periods, by_str) != NULL;
+}
+
+static int digest_given(const given *g, const uint8_t d[UNIKA_DIGEST_BYTES])
+{
+    return g->nd && bsearch(&d, g->digests, g->nd, sizeof *g->digests, by_digest) != NULL;
 }
 
 /* The path of a file given under this base name, or NULL. */
@@ -137,14 +164,16 @@ static const char *named(const audit *a, const char *name)
 /* Every file a latest manifest lists for a period the report covers is given. */
 static void check_complete(audit *a, const mf *v, size_t n)
 {
+    given g;
+    given_init(&g, a);
     for (size_t k = 0; k < n; k++) {
         if (!v[k].m || !v[k].latest) continue;
         size_t needed = 0, missing = 0;
         for (size_t i = 0; i < unika_manifest_count(v[k].m); i++) {
             const unika_manifest_file *f = unika_manifest_file_at(v[k].m, i);
-            if (!period_given(a, f->period)) continue;
+            if (!period_given(&g, f->period)) continue;
             needed++;
-            if (digest_given(a, f->digest)) continue;
+            if (digest_given(&g, f->digest)) continue;
             char hex[RP_DIGEST_HEX_BYTES];
             unika_hex_encode(hex, f->digest, UNIKA_DIGEST_BYTES);
             const char *same = named(a, f->name);
@@ -168,6 +197,8 @@ static void check_complete(audit *a, const mf *v, size_t n)
                      unika_manifest_period(v[k].m),
                      (unsigned long long)unika_manifest_sequence(v[k].m), needed);
     }
+    free(g.periods);
+    free(g.digests);
 }
 
 void audit_manifests(audit *a, const unika_roster *roster, char *const *paths, size_t n)

@@ -239,6 +239,18 @@ int unika_roster_authorize_sketch(const unika_roster *roster, const unika_sign_p
                                   const unika_sketch *sketch, unika_error *err)
 {
     if (!roster || !signer || !sketch) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    /* A merged sketch names its inputs' organisations in its provenance
+     * records; read from a version 2 file they are only a commitment until
+     * the provenance file is attached, and cannot be vouched for before. */
+    uint64_t committed = 0;
+    uint8_t root[UNIKA_DIGEST_BYTES];
+    int in_memory = 1;
+    int rc = unika_sketch_provenance(sketch, &committed, root, &in_memory, err);
+    if (rc < 0) return rc;
+    if (committed && !in_memory)
+        return unika_fail(err, UNIKA_EPROVENANCE, "a merged sketch of %llu sources whose "
+                          "provenance file is not attached: the organisations it covers "
+                          "cannot be checked", (unsigned long long)committed);
     size_t ns = unika_sketch_source_count(sketch), n = 0;
     const char **orgs = unika_malloc((ns + 1) * sizeof *orgs);
     char (*copies)[UNIKA_LABEL_VALUE_MAX + 1] = unika_malloc((ns + 1) * sizeof *copies);
@@ -258,7 +270,7 @@ int unika_roster_authorize_sketch(const unika_roster *roster, const unika_sign_p
         while (k < n && strcmp(orgs[k], copies[i])) k++;
         if (k == n) orgs[n++] = copies[i];
     }
-    int rc = unika_roster_authorize(roster, signer, orgs, n, err);
+    rc = unika_roster_authorize(roster, signer, orgs, n, err);
     unika_free(orgs);
     unika_free(copies);
     return rc;

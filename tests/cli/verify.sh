@@ -234,6 +234,28 @@ expect "a report whose rounding is restamped fails" 1 \
     "FAIL  by_half-year/period=2018H1: the report shows \"280\", the signed files give \"275\"" -- \
     V --report restamped.json cells
 
+# ---- merged inputs: their provenance (docs/format.md §6.2) ----------------------------------------
+# A partner merges its own cells (one org: the label survives) and signs the
+# merge; a report over merged files is verified with each FILE.prov checked
+# against the Merkle root the signed file commits to.
+mkdir -p merged/uppsok
+"$UNIKA" merge --sign uppsok.sec -o merged/uppsok/all.uks cells/uppsok >/dev/null || exit 1
+n_up=$(ls cells/uppsok/*.uks | wc -l)
+"$UNIKA" report --format json --release-key rel.key -o merged.json merged || exit 1
+expect "verify checks a merged input's provenance" 0 \
+    "merged/uppsok/all.uks: provenance: the $n_up partner files merged/uppsok/all.uks.prov lists are the ones it commits to" \
+    "0 problem(s): verified" -- V --without-manifests --report merged.json merged
+mv merged/uppsok/all.uks.prov all.prov.away
+expect "a merged input without its provenance file fails" 1 \
+    "merged/uppsok/all.uks: a merged sketch of $n_up sources whose provenance cannot be checked" -- \
+    V --without-manifests --report merged.json merged
+"$UNIKA" merge -o other.uks cells/rodakorset >/dev/null || exit 1
+cp other.uks.prov merged/uppsok/all.uks.prov
+expect "another merge's provenance file fails" 1 "merged/uppsok/all.uks: a merged sketch of" \
+    "provenance count: the sketch commits to $n_up records" -- \
+    V --without-manifests --report merged.json merged
+mv all.prov.away merged/uppsok/all.uks.prov
+
 # ---- refusals -----------------------------------------------------------------------------------
 printf '{"schema": "unika-report", "version": 2,\n  "figures": [1,]}\n' >broken.json
 expect "malformed JSON names line and column" 1 \

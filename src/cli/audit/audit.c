@@ -88,6 +88,31 @@ static int check_header(audit *a, const unika_roster *roster, const unika_key *r
 
 /* ---- 2: the files ------------------------------------------------------------------ */
 
+/* A merged file (format version 2) commits to its partner files: its
+ * FILE.prov must be there and be the one it commits to (docs/format.md
+ * §6.2). 1 when there is nothing to check or the check passed. */
+static int check_provenance(audit *a, vinput *v)
+{
+    uint64_t count = 0;
+    uint8_t root[UNIKA_DIGEST_BYTES];
+    int in_memory = 1;
+    unika_error err = {0};
+    if (unika_sketch_provenance(v->sketch, &count, root, &in_memory, &err) < 0 || !count ||
+        in_memory)
+        return 1;
+    char prov[4096], hex[RP_DIGEST_HEX_BYTES];
+    snprintf(prov, sizeof prov, "%s.prov", v->path);
+    if (unika_sketch_provenance_load(v->sketch, prov, &err) < 0) {
+        audit_fail(a, "%s: a merged sketch of %llu sources whose provenance cannot be checked: "
+                   "%s", v->path, (unsigned long long)count, err.message);
+        return 0;
+    }
+    unika_hex_encode(hex, root, UNIKA_DIGEST_BYTES);
+    audit_ok(a, "%s: provenance: the %llu partner files %s lists are the ones it commits to "
+             "(Merkle root %.16s…)", v->path, (unsigned long long)count, prov, hex);
+    return 1;
+}
+
 static void check_file(audit *a, vinput *v, const unika_roster *roster)
 {
     unika_error err = {0};
@@ -121,6 +146,7 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
         v->sketch = NULL;
         return;
     }
+    if (!check_provenance(a, v)) return;
     if (!trusted) return;
     if (unika_roster_authorize_sketch(roster, who, v->sketch, &err) < 0) {
         audit_fail(a, "%s: %s", v->path, err.message);

@@ -304,7 +304,14 @@ static int check_one(const unika_sign_public **who, const unika_roster *roster, 
     unika_sketch *s = NULL;
     unika_error pe = {0};
     if (unika_sketch_load_file(&s, NULL, path, &pe) < 0) return 0;
-    rc = unika_roster_authorize_sketch(roster, *who, s, e);
+    /* A merged sketch's organisations are its provenance records: read and
+     * checked from PATH.prov when it is there (docs/format.md §6.2). */
+    char prov[4096];
+    int n = snprintf(prov, sizeof prov, "%s.prov", path);
+    rc = 0;
+    if (n > 0 && (size_t)n < sizeof prov && cli_exists(prov))
+        rc = unika_sketch_provenance_load(s, prov, e);
+    if (rc == 0) rc = unika_roster_authorize_sketch(roster, *who, s, e);
     unika_sketch_free(s);
     if (rc < 0) cli_error_prefix(e, "%s: ", path);
     return rc;

@@ -77,6 +77,12 @@ check_has "merge --sign" 0 "" -- "$UNIKA" merge --sign an.sec -o m.uks c2
 assert "merge prints the signature" grep -qx "  signed by analyst -> m.uks.sig" out.txt
 check_has "the merged file verifies against the roster" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster m.uks
 assert "roster check names the merge's signer" grep -qE '^ok    m\.uks: signed by analyst \(key [0-9a-f]{16}\)$' out.txt
+mv m.uks.prov m.prov.away
+check_has "without its provenance file a merged file's organisations cannot be checked" 1 "" -- \
+    "$UNIKA" roster check --coordinator "$PIN" r.roster m.uks
+assert "... and the message says why" \
+    grep -q "^FAIL  m.uks: a merged sketch of .* provenance file is not attached" out.txt
+mv m.prov.away m.uks.prov
 "$UNIKA" merge --json --sign an.sec -o mj.uks c2 >mj.json
 assert "merge --json names signer and signature" \
     python3 -c "import json; d=json.load(open('mj.json')); assert d['signed_by']=='analyst' and d['signature']=='mj.uks.sig'"

@@ -13,9 +13,10 @@
  *
  * combine: the union of two partial states (exact: merging is a set union,
  * so any split of the rows among workers gives the same bytes);
- * serialise/deserialise: the sketch file format (docs/format.md), which is
- * what a parallel worker hands the leader and what a distributed planner
- * sends between nodes.
+ * serialise/deserialise: the sketch file format (docs/format.md), followed
+ * by its provenance file when the state has records (a version 2 sketch
+ * alone only commits to them): what a parallel worker hands the leader and
+ * what a distributed planner sends between nodes.
  */
 #include "unika_pg.h"
 
@@ -229,14 +230,14 @@ Datum unika_merge_agg_trans(PG_FUNCTION_ARGS)
 Datum unika_agg_serialize(PG_FUNCTION_ARGS)
 {
     (void)agg_context(fcinfo, "unika_agg_serialize");
-    PG_RETURN_BYTEA_P((bytea *)upg_serialize((unika_sketch *)PG_GETARG_POINTER(0)));
+    PG_RETURN_BYTEA_P((bytea *)upg_state_serialize((unika_sketch *)PG_GETARG_POINTER(0)));
 }
 
 Datum unika_agg_deserialize(PG_FUNCTION_ARGS)
 {
     (void)agg_context(fcinfo, "unika_agg_deserialize");
     /* In the current (per-call) context: combine copies it when it keeps it. */
-    PG_RETURN_POINTER(upg_parse((struct varlena *)PG_GETARG_BYTEA_PP(0)));
+    PG_RETURN_POINTER(upg_state_parse((struct varlena *)PG_GETARG_BYTEA_PP(0)));
 }
 
 Datum unika_agg_final(PG_FUNCTION_ARGS)

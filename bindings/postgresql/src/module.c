@@ -197,10 +197,11 @@ struct varlena *upg_serialize(const unika_sketch *s)
     unika_error err = {0};
     struct varlena *v;
     int rc = unika_sketch_serialized_size(&size, s);
-    if (rc == UNIKA_ERANGE) {
+    if (rc == UNIKA_EPROVENANCE) {
         snprintf(err.message, sizeof err.message,
-                 "more than %d provenance records: the file format cannot hold this union "
-                 "(unika_union_agg records none)", UNIKA_SOURCES_MAX);
+                 "a merged sketch read from its bytes commits to provenance records the "
+                 "database does not hold: merged again it cannot be written "
+                 "(unika_union_agg records none)");
         upg_raise(rc, &err, "unika_sketch");
     }
     if (rc < 0) upg_raise(rc, NULL, "unika_sketch");
@@ -209,6 +210,48 @@ struct varlena *upg_serialize(const unika_sketch *s)
     rc = unika_sketch_serialize((uint8_t *)VARDATA(v), size, NULL, s, &err);
     if (rc < 0) upg_raise(rc, &err, "unika_sketch");
     return v;
+}
+
+/* A partial aggregate's state between parallel workers: the sketch file,
+ * then, when it has provenance records in memory, its provenance file
+ * (docs/format.md §6.2). A version 2 sketch alone carries only the records'
+ * commitment, and a combine of two such would have none to unite. */
+struct varlena *upg_state_serialize(const unika_sketch *s)
+{
+    struct varlena *sk = upg_serialize(s), *v;
+    size_t ns = VARSIZE(sk) - VARHDRSZ, np = 0;
+    unika_error err = {0};
+    uint64_t count = 0;
+    uint8_t root[UNIKA_DIGEST_BYTES];
+    int in_memory = 0;
+    if (unika_sketch_provenance(s, &count, root, &in_memory, NULL) < 0 || !count || !in_memory)
+        return sk;
+    int rc = unika_provenance_serialize(NULL, 0, &np, s, &err);
+    if (rc != UNIKA_EBUFFER) upg_raise(rc < 0 ? rc : UNIKA_EINTERNAL, &err, "unika_sketch");
+    v = palloc(VARHDRSZ + ns + np);
+    SET_VARSIZE(v, VARHDRSZ + ns + np);
+    memcpy(VARDATA(v), VARDATA(sk), ns);
+    rc = unika_provenance_serialize((uint8_t *)VARDATA(v) + ns, np, NULL, s, &err);
+    if (rc < 0) upg_raise(rc, &err, "unika_sketch");
+    pfree(sk);
+    return v;
+}
+
+unika_sketch *upg_state_parse(const struct varlena *v)
+{
+    const uint8_t *b = (const uint8_t *)VARDATA_ANY(v);
+    size_t n = VARSIZE_ANY_EXHDR(v), ns = n;
+    unika_sketch *s = NULL;
+    unika_error err = {0};
+    if (n >= 20) ns = (size_t)b[16] | (size_t)b[17] << 8 | (size_t)b[18] << 16 | (size_t)b[19] << 24;
+    if (ns > n) ns = n; /* the parser names the truncation */
+    int rc = unika_sketch_parse(&s, b, ns, &err);
+    if (rc == 0 && ns < n) rc = unika_sketch_provenance_attach(s, b + ns, n - ns, &err);
+    if (rc < 0) {
+        unika_sketch_free(s);
+        upg_raise(rc, &err, "unika_sketch");
+    }
+    return s;
 }
 
 text *upg_hex_text(const uint8_t *bytes, size_t n)

@@ -47,6 +47,11 @@ unika_sketch *upg_parse(const struct varlena *v);
 /* A unika_sketch datum (the file's bytes) of `s`, palloc'd. */
 struct varlena *upg_serialize(const unika_sketch *s);
 
+/* An aggregate's partial state between parallel workers (serialfunc /
+ * deserialfunc): the sketch, and its provenance records when it has any. */
+struct varlena *upg_state_serialize(const unika_sketch *s);
+unika_sketch *upg_state_parse(const struct varlena *v);
+
 /* Lowercase hex text of n bytes. */
 text *upg_hex_text(const uint8_t *bytes, size_t n);
 

@@ -41,7 +41,15 @@ int unika_atomic_open(unika_atomic_file *f, const char *path, unsigned mode, int
     memset(f, 0, sizeof *f);
     if (!path || !*path) return unika_fail(err, UNIKA_EINVAL, "write: NULL or empty path");
     struct stat st;
-    if (!overwrite && lstat(path, &st) == 0) return exists_error(err, path);
+    int exists = lstat(path, &st) == 0;
+    if (exists && !overwrite) return exists_error(err, path);
+    /* The rename would put a regular file in place of a device (-o /dev/null), a
+     * FIFO or a symbolic link (not its target): what the user meant is unclear, and
+     * replacing /dev/null breaks the machine. Only a regular file is replaced. */
+    if (exists && !S_ISREG(st.st_mode))
+        return unika_fail(err, UNIKA_EEXIST,
+                          "%s is not a regular file (a device, FIFO, directory or symbolic "
+                          "link): not replaced; write to a file", path);
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0, n = strlen(path) + 32;
     f->path = unika_strndup(path, strlen(path));

@@ -198,6 +198,16 @@ check_has "merge: directory without sketches" 1 "no sketch files (*.uks) in this
 check_has "inspect: a directory" 1 "not a regular file" -- "$UNIKA" inspect in/empty-dir
 nothing_left "merge: directory without sketches"
 rmdir in/empty-dir
+# --force replaces a file, never what a path names that is not one (-o /dev/null once
+# replaced the machine's /dev/null with a regular file by the atomic rename).
+mkfifo fifo.out && ln -s merged.uks link.out
+check_has "merge --force onto a FIFO" 1 "fifo.out is not a regular file" -- \
+    "$UNIKA" merge --force -o fifo.out "$SRC/tests/golden/good"
+assert "... the FIFO is still a FIFO" test -p fifo.out
+check_has "keygen --force onto a symbolic link" 1 "link.out is not a regular file" -- \
+    "$UNIKA" keygen --force -o link.out
+assert "... the link is still a link" test -L link.out
+rm -f fifo.out link.out
 
 # ---- a FIFO given as a sketch (or signature) file is refused, never waited on ------
 # (issue 13: inspect, estimate, merge, report and verify hung on open(2)). Each

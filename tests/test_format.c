@@ -875,8 +875,9 @@ START_TEST(save_failure_leaves_nothing)
         ck_assert_ptr_nonnull(strstr(e.message, "temporary"));
     }
     ck_assert_uint_eq(dir_entries(sub), 0);
-    /* A failure after the temporary file exists (rename onto a directory,
-     * even for root): the temporary file is removed. */
+    /* A directory (or any path that is not a regular file) is never
+     * replaced, even with UNIKA_SAVE_OVERWRITE: refused before a temporary
+     * file exists, nothing left behind. */
     char target[560], inner[600];
     snprintf(target, sizeof target, "%s/a_directory.uks", tmpdir);
     ck_assert_int_eq(mkdir(target, 0755), 0);
@@ -884,8 +885,8 @@ START_TEST(save_failure_leaves_nothing)
     FILE *f = fopen(inner, "w");
     ck_assert_ptr_nonnull(f);
     fclose(f);
-    ck_assert_int_eq(unika_sketch_save(s, target, UNIKA_SAVE_OVERWRITE, &e), UNIKA_EIO);
-    ck_assert_ptr_nonnull(strstr(e.message, "rename"));
+    ck_assert_int_eq(unika_sketch_save(s, target, UNIKA_SAVE_OVERWRITE, &e), UNIKA_EEXIST);
+    ck_assert_ptr_nonnull(strstr(e.message, "not a regular file"));
     ck_assert_uint_eq(dir_entries(tmpdir), 2); /* readonly/ and a_directory.uks/ only */
     unlink(inner);
     rmdir(target);

@@ -291,7 +291,8 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_parse(unika_sketch **out, const uint8
  *  directory. A reader never sees a partial file and a failure leaves no
  *  temporary file behind.
  *  @return 0, or UNIKA_EEXIST (path exists and flags lack
- *          UNIKA_SAVE_OVERWRITE), UNIKA_EIO (message names the step and the
+ *          UNIKA_SAVE_OVERWRITE, or path is not a regular file: a device,
+ *          FIFO, directory or symbolic link is never replaced), UNIKA_EIO (message names the step and the
  *          system error), UNIKA_ERANGE, UNIKA_EINVAL, UNIKA_ENOMEM. */
 UNIKA_API UNIKA_NODISCARD int unika_sketch_save(const unika_sketch *s, const char *path,
                                                 unsigned flags, unika_error *err);

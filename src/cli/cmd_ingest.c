@@ -146,13 +146,8 @@ static int parse_args(ingest *g, int argc, char **argv)
         default: return cli_opt_exit(c);
         }
     }
-    if (argc - optind != 1) return cli_usage_error("expected exactly one INPUT.csv");
-    g->input = argv[optind];
-    if (!g->key_path) return cli_usage_error("--key K is required");
-    if (!g->profile_path) return cli_usage_error("--profile P is required");
-    if (!g->org) return cli_usage_error("--org NAME is required");
-    if (!cli_valid_org(g->org))
-        return cli_usage_error("--org must be 1..64 letters, digits, '.', '-' or '_', not starting with '.'");
+    int rc = cli_partner_args(&g->input, argc, argv, g->key_path, g->profile_path, g->org);
+    if (rc) return rc;
     if (!g->out_dir) return cli_usage_error("-o DIR is required");
     if (cli_categories_bands(&g->cat)) return CLI_USAGE;
     if (!g->nrecipes) g->recipe_text[g->nrecipes++] = UNIKA_RECIPE_DEFAULT;

@@ -241,3 +241,17 @@ int cli_categories_of(const cli_categories *c, const unika_values *v, uint64_t l
     }
     return 0;
 }
+
+int cli_partner_args(const char **input, int argc, char **argv, const char *key,
+                     const char *profile, const char *org)
+{
+    if (argc - optind != 1) return cli_usage_error("expected exactly one INPUT.csv");
+    *input = argv[optind];
+    if (!key) return cli_usage_error("--key K is required");
+    if (!profile) return cli_usage_error("--profile P is required");
+    if (!org) return cli_usage_error("--org NAME is required");
+    if (!cli_valid_org(org))
+        return cli_usage_error("--org must be 1..64 letters, digits, '.', '-' or '_', not "
+                               "starting with '.'");
+    return 0;
+}

@@ -47,6 +47,12 @@ int cli_categories_bands(cli_categories *c);
 /* 1 when `org` is a valid --org label. */
 int cli_valid_org(const char *org);
 
+/* What `ingest` and `matchkeys` both require after their options: exactly
+ * one INPUT.csv (*input), --key, --profile and a valid --org. 0, or
+ * CLI_USAGE with the usage error printed. */
+int cli_partner_args(const char **input, int argc, char **argv, const char *key,
+                     const char *profile, const char *org);
+
 /* Checks that the profile provides what the period and --by values need
  * and adds those value columns to *need; prints and returns CLI_INPUT if not. */
 int cli_categories_need(const cli_categories *c, const unika_profile *profile,

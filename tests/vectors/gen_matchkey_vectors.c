@@ -25,6 +25,9 @@
 
 #include "unika.h"
 
+#define VECTOR_PROGRAM "gen_matchkey_vectors"
+#include "vector_output.h"
+
 /* ---- inputs: must not change ------------------------------------------- */
 
 /* type, value: single hashes */
@@ -59,38 +62,6 @@ static const char *const derive_vectors[][6] = {
 };
 
 /* ---- output ------------------------------------------------------------ */
-
-static char *out;
-static size_t out_len, out_cap;
-
-static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void emit(const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(out + out_len, out_cap - out_len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t)n < out_cap - out_len) {
-            out_len += (size_t)n;
-            return;
-        }
-        out_cap = out_cap ? 2 * out_cap : 65536;
-        out = realloc(out, out_cap);
-        if (!out) exit(2);
-    }
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "gen_matchkey_vectors: %s\n", what);
-    exit(1);
-}
-
-static void hex(char *dst, const uint8_t *src, size_t n)
-{
-    sodium_bin2hex(dst, 2 * n + 1, src, n);
-}
 
 /* ---- the second implementation of docs/matchkeys.md --------------------- */
 
@@ -338,20 +309,5 @@ int main(int argc, char **argv)
 {
     if (unika_init() < 0) die("unika_init");
     generate();
-    if (argc == 3 && !strcmp(argv[1], "--check")) {
-        FILE *f = fopen(argv[2], "rb");
-        if (!f) die("cannot open the vectors file");
-        char *file = malloc(out_len + 2);
-        size_t n = fread(file, 1, out_len + 1, f);
-        fclose(f);
-        int same = n == out_len && memcmp(file, out, out_len) == 0;
-        free(file);
-        free(out);
-        if (!same) die("the checked-in vectors differ from what the library makes now");
-        return 0;
-    }
-    if (argc != 1) die("usage: gen_matchkey_vectors [--check FILE]");
-    fwrite(out, 1, out_len, stdout);
-    free(out);
-    return 0;
+    return vector_finish(argc, argv, "usage: gen_matchkey_vectors [--check FILE]");
 }

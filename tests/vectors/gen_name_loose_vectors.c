@@ -16,6 +16,9 @@
 
 #include "unika.h"
 
+#define VECTOR_PROGRAM "gen_name_loose_vectors"
+#include "vector_output.h"
+
 static const char *const names[] = {
     /* particles: article, sun letters, son of; all particles (kept whole) */
     "Samir Al-Khalil", "Hassan al Hassan", "Rashid ar-Rashid", "Nasr ud-Din", "ash-Shami Omar",
@@ -44,22 +47,12 @@ static const char *const names[] = {
     "\xe1\x8b\x93\xe1\x8b\x93 Yonas",
 };
 
-static void die(const char *what)
-{
-    fprintf(stderr, "gen_name_loose_vectors: %s\n", what);
-    exit(1);
-}
-
 int main(int argc, char **argv)
 {
     if (unika_init() < 0) die("unika_init");
-    size_t cap = 1 << 16, n = 0;
-    char *out = malloc(cap);
-    if (!out) die("out of memory");
-    n += (size_t)snprintf(out + n, cap - n,
-                          "# The loose name key (docs/pseudonyms.md, section 6): known answers.\n"
-                          "# name<TAB>normal form<TAB>loose tokens<TAB>loose key\n"
-                          "# Made by tests/vectors/gen_name_loose_vectors; append only.\n");
+    emit("# The loose name key (docs/pseudonyms.md, section 6): known answers.\n"
+         "# name<TAB>normal form<TAB>loose tokens<TAB>loose key\n"
+         "# Made by tests/vectors/gen_name_loose_vectors; append only.\n");
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char norm[UNIKA_NAME_MAX_BYTES], tok[UNIKA_NAME_LOOSE_MAX_BYTES],
             key[UNIKA_NAME_LOOSE_MAX_BYTES];
@@ -69,23 +62,7 @@ int main(int argc, char **argv)
             unika_name_loose_tokens(tok, sizeof tok, NULL, norm, nl, &e) < 0 ||
             unika_name_loose_key(key, sizeof key, NULL, norm, nl, &e) < 0)
             die(e.message);
-        int w = snprintf(out + n, cap - n, "%s\t%s\t%s\t%s\n", names[i], norm, tok, key);
-        if (w < 0 || (size_t)w >= cap - n) die("output too long");
-        n += (size_t)w;
+        emit("%s\t%s\t%s\t%s\n", names[i], norm, tok, key);
     }
-    if (argc == 3 && !strcmp(argv[1], "--check")) {
-        FILE *f = fopen(argv[2], "rb");
-        if (!f) die("cannot open the file to check");
-        char *have = malloc(cap);
-        size_t got = have ? fread(have, 1, cap, f) : 0;
-        fclose(f);
-        int same = have && got == n && !memcmp(have, out, n);
-        free(have);
-        free(out);
-        if (!same) die("the checked-in vectors differ from what the library gives now");
-        return 0;
-    }
-    fwrite(out, 1, n, stdout);
-    free(out);
-    return 0;
+    return vector_finish(argc, argv, "usage: gen_name_loose_vectors [--check FILE]");
 }

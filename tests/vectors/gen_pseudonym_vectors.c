@@ -23,6 +23,9 @@
 #include "unika.h"
 #include "unika/pseudonym.h"
 
+#define VECTOR_PROGRAM "gen_pseudonym_vectors"
+#include "vector_output.h"
+
 /* ---- inputs: must not change ------------------------------------------- */
 
 static const char *const derive_passphrase = "tulip anchor velvet orbit mango quartz ember";
@@ -78,38 +81,6 @@ static const char *const record_vectors[][7] = {
 };
 
 /* ---- output ------------------------------------------------------------ */
-
-static char *out;
-static size_t out_len, out_cap;
-
-static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void emit(const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(out + out_len, out_cap - out_len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t)n < out_cap - out_len) {
-            out_len += (size_t)n;
-            return;
-        }
-        out_cap = out_cap ? 2 * out_cap : 65536;
-        out = realloc(out, out_cap);
-        if (!out) exit(2);
-    }
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "gen_pseudonym_vectors: %s\n", what);
-    exit(1);
-}
-
-static void hex(char *dst, const uint8_t *src, size_t n)
-{
-    sodium_bin2hex(dst, 2 * n + 1, src, n);
-}
 
 /* ---- the second implementation of docs/pseudonyms.md ------------------- */
 
@@ -279,20 +250,5 @@ int main(int argc, char **argv)
         return 0;
     }
     generate();
-    if (argc == 3 && !strcmp(argv[1], "--check")) {
-        FILE *f = fopen(argv[2], "rb");
-        if (!f) die("cannot open the vectors file");
-        char *file = malloc(out_len + 2);
-        size_t n = fread(file, 1, out_len + 1, f);
-        fclose(f);
-        int same = n == out_len && memcmp(file, out, out_len) == 0;
-        free(file);
-        free(out);
-        if (!same) die("the checked-in vectors differ from what the library makes now");
-        return 0;
-    }
-    if (argc != 1) die("usage: gen_pseudonym_vectors [--check FILE | --explain]");
-    fwrite(out, 1, out_len, stdout);
-    free(out);
-    return 0;
+    return vector_finish(argc, argv, "usage: gen_pseudonym_vectors [--check FILE | --explain]");
 }

@@ -30,37 +30,6 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Splits one CSV line into at most `max` cells (RFC 4180 quotes, in place). */
-static size_t csv_cells(char *line, char **cells, size_t *sizes, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        char *w = p, *start = p;
-        if (*p == '"') {
-            start = w = ++p;
-            while (*p) {
-                if (*p == '"' && p[1] == '"') { *w++ = '"'; p += 2; }
-                else if (*p == '"') { p++; break; }
-                else *w++ = *p++;
-            }
-        } else {
-            while (*p && *p != ',' && *p != '\n' && *p != '\r') w++, p++;
-        }
-        cells[n] = start;
-        sizes[n] = (size_t)(w - start);
-        n++;
-        if (*p != ',') break;
-        p++;
-    }
-    return n;
-}
-
-typedef struct raw {
-    char *cell[7];
-    size_t size[7];
-} raw;
-
 typedef struct norm {
     char name[UNIKA_NAME_MAX_BYTES], country[UNIKA_NAME_MAX_BYTES];
     char dossier[UNIKA_DOSSIER_BYTES];
@@ -75,21 +44,38 @@ static void report(const char *what, double seconds, size_t ops)
 
 /* Columns of rodakorset.csv: visit_date, full_name, birth_date, sex, origin,
  * migration_board_id, swedish_id. */
+/* A record's first six cells, copied out of the CSV reader. */
+typedef struct raw {
+    char *cell[6];
+    size_t size[6];
+} raw;
+
+static int copy_cells(raw *r, const unika_csv *csv)
+{
+    for (size_t i = 0; i < 6; i++) {
+        const char *v = unika_csv_field(csv, i, &r->size[i]);
+        if (!(r->cell[i] = malloc(r->size[i] + 1))) return -1;
+        memcpy(r->cell[i], v, r->size[i] + 1);
+    }
+    return 0;
+}
+
 static int normalise(norm *n, const raw *r)
 {
+    const char *const *cell = (const char *const *)r->cell;
+    const size_t *size = r->size;
     memset(&n->in, 0, sizeof n->in);
     size_t len;
-    if (unika_normalize_name(n->name, sizeof n->name, &len, r->cell[1], r->size[1], NULL) < 0)
+    if (unika_normalize_name(n->name, sizeof n->name, &len, cell[1], size[1], NULL) < 0)
         return -1;
     n->in.name = n->name;
     n->in.name_size = len;
-    if (r->size[2] && unika_date_parse(&n->in.birth, r->cell[2], r->size[2], NULL, NULL) < 0)
-        return -1;
-    if (unika_gender_parse(&n->in.gender, r->cell[3], r->size[3], NULL) < 0) return -1;
-    if (r->size[4] &&
-        unika_normalize_name(n->country, sizeof n->country, &len, r->cell[4], r->size[4], NULL) == 0)
+    if (size[2] && unika_date_parse(&n->in.birth, cell[2], size[2], NULL, NULL) < 0) return -1;
+    if (unika_gender_parse(&n->in.gender, cell[3], size[3], NULL) < 0) return -1;
+    if (size[4] &&
+        unika_normalize_name(n->country, sizeof n->country, &len, cell[4], size[4], NULL) == 0)
         n->in.country = n->country, n->in.country_size = len;
-    if (r->size[5] && unika_dossier_normalize(n->dossier, r->cell[5], r->size[5], NULL) == 0)
+    if (size[5] && unika_dossier_normalize(n->dossier, cell[5], size[5], NULL) == 0)
         n->in.dossier = n->dossier;
     return 0;
 }
@@ -105,18 +91,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot open %s\n", path);
         return 1;
     }
-    static char lines[MAX_RECORDS][200];
     static raw rows[MAX_RECORDS];
     static norm norms[MAX_RECORDS];
     size_t n = 0;
-    if (!fgets(lines[0], sizeof lines[0], f)) { /* the header */
-        fclose(f);
-        return 1;
-    }
-    while (n < MAX_RECORDS && fgets(lines[n], sizeof lines[n], f)) {
-        if (csv_cells(lines[n], rows[n].cell, rows[n].size, 7) < 7) continue;
-        if (normalise(&norms[n], &rows[n]) == 0) n++;
-    }
+    unika_csv_options opt;
+    unika_csv_options_init(&opt);
+    unika_csv *csv = NULL;
+    if (unika_csv_new_file(&csv, f, &opt, NULL) < 0) return 1;
+    int rc = unika_csv_next(csv, NULL); /* the header */
+    while (rc == 1 && n < MAX_RECORDS && (rc = unika_csv_next(csv, NULL)) == 1)
+        if (unika_csv_field_count(csv) >= 7 && copy_cells(&rows[n], csv) == 0 &&
+            normalise(&norms[n], &rows[n]) == 0)
+            n++;
+    unika_csv_free(csv);
     fclose(f);
     if (!n) return 1;
 
@@ -192,5 +179,7 @@ int main(int argc, char **argv)
     free(buf);
     unika_mkwriter_free(w);
     unika_key_free(key);
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < 6; c++) free(rows[i].cell[c]);
     return sink == 255 ? 2 : 0;
 }

@@ -100,9 +100,11 @@ int main(int argc, char **argv)
     if (unika_csv_new_file(&csv, f, &opt, NULL) < 0) return 1;
     int rc = unika_csv_next(csv, NULL); /* the header */
     while (rc == 1 && n < MAX_RECORDS && (rc = unika_csv_next(csv, NULL)) == 1)
-        if (unika_csv_field_count(csv) >= 7 && copy_cells(&rows[n], csv) == 0 &&
-            normalise(&norms[n], &rows[n]) == 0)
-            n++;
+        if (unika_csv_field_count(csv) >= 7 && copy_cells(&rows[n], csv) == 0) {
+            if (normalise(&norms[n], &rows[n]) == 0) n++;
+            else
+                for (size_t c = 0; c < 6; c++) free(rows[n].cell[c]);
+        }
     unika_csv_free(csv);
     fclose(f);
     if (!n) return 1;

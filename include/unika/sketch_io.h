@@ -251,7 +251,8 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_check_origin(const unika_sketch *s,
 UNIKA_API UNIKA_NODISCARD int unika_sketch_serialized_size(size_t *out, const unika_sketch *s);
 
 /*! unika_sketch_serialize() :
- *  Writes `s` in format v1 into dst. Equal sketches give equal bytes.
+ *  Writes `s` (format version 1, or 2 with provenance; payload encoding 1)
+ *  into dst. Equal sketches give equal bytes.
  *  `*written` (may be NULL) gets the byte count, or on UNIKA_EBUFFER the
  *  count needed (so `unika_sketch_serialize(NULL, 0, &n, s, NULL)` sizes).
  *  @return 0, or UNIKA_EBUFFER when dst_capacity is smaller than
@@ -261,8 +262,27 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_serialize(uint8_t *dst, size_t dst_ca
                                                      size_t *written, const unika_sketch *s,
                                                      unika_error *err);
 
+/* Payload encodings (docs/format.md §7): the `encoding` byte of a file. */
+#define UNIKA_ENCODING_PLAIN 1   /* dense registers as 2^p bytes; sparse tokens */
+#define UNIKA_ENCODING_COMPACT 2 /* dense registers rANS-coded (§7.1): about 2.1 KB
+                                    instead of 4 KB at p = 12; sparse stays plain */
+
+/*! unika_sketch_serialize_as() :
+ *  As unika_sketch_serialize(), in payload encoding `encoding`:
+ *  UNIKA_ENCODING_PLAIN (what unika_sketch_serialize writes) or
+ *  UNIKA_ENCODING_COMPACT. With COMPACT a dense sketch's registers are
+ *  entropy-coded, losslessly; a sparse sketch, or registers that would not
+ *  get shorter, are written in encoding 1 all the same (one file per sketch
+ *  and encoding). Equal sketches give equal bytes. The compact size is only
+ *  known by encoding, so sizing (`dst` NULL, capacity 0) runs the coder.
+ *  @return as unika_sketch_serialize; UNIKA_EINVAL for another encoding. */
+UNIKA_API UNIKA_NODISCARD int unika_sketch_serialize_as(uint8_t *dst, size_t dst_capacity,
+                                                        size_t *written, const unika_sketch *s,
+                                                        unsigned encoding, unika_error *err);
+
 /*! unika_sketch_parse() :
- *  Reads one sketch file from untrusted bytes. Never reads outside
+ *  Reads one sketch file, in either payload encoding, from untrusted bytes.
+ *  Never reads outside
  *  src[0..src_size) and never allocates more than the format's bounds allow.
  *  On failure err->field names the field and err->position is its byte
  *  offset + 1 in the file.
@@ -283,12 +303,13 @@ UNIKA_API UNIKA_NODISCARD int unika_sketch_parse(unika_sketch **out, const uint8
 /* ---- files --------------------------------------------------------------- */
 
 #define UNIKA_SAVE_OVERWRITE 1u /* replace an existing file */
+#define UNIKA_SAVE_COMPACT 2u   /* payload encoding 2 (unika_sketch_serialize_as) */
 
 /*! unika_sketch_save() :
  *  Writes `s` to `path` atomically: a temporary file in the same directory
  *  (mode 0644: a sketch is not secret, but see the note at the top), fsync,
  *  then link (or rename with UNIKA_SAVE_OVERWRITE) into place and fsync the
- *  directory. A reader never sees a partial file and a failure leaves no
+ *  directory. With UNIKA_SAVE_COMPACT the payload is encoding 2. A reader never sees a partial file and a failure leaves no
  *  temporary file behind.
  *  @return 0, or UNIKA_EEXIST (path exists and flags lack
  *          UNIKA_SAVE_OVERWRITE, or path is not a regular file: a device,

@@ -47,6 +47,7 @@
 
 #include "common/common.h"
 #include "common/fileio.h"
+#include "sketch/sketch_compact.h"
 #include "sketch/sketch_io_private.h"
 #include "sketch/sketch_private.h"
 #include "unika/sketch.h"
@@ -78,9 +79,11 @@ enum {
 
 enum { KIND_SPARSE = 1, KIND_DENSE = 2 };
 /* Encoding 1: sparse tokens and dense registers as defined by unika's
- * UltraLogLog implementation (docs/sketch.md). A new encoding gets a new id;
- * readers refuse ids they do not know. */
-enum { ENCODING_ULL1 = 1 };
+ * UltraLogLog implementation (docs/sketch.md). Encoding 2: the same dense
+ * registers rANS-coded (sketch_compact.c, docs/format.md §7.1); sparse
+ * sketches have no encoding 2. Readers refuse ids they do not know. */
+enum { ENCODING_ULL1 = UNIKA_ENCODING_PLAIN, ENCODING_COMPACT = UNIKA_ENCODING_COMPACT };
+enum { COMPACT_MIN = 9 }; /* lambda byte and two rANS states */
 enum { P_MIN = 4, P_MAX = 18 };
 
 size_t unika_sketch_bound(unsigned p)
@@ -118,6 +121,9 @@ int unika_sketch_check_origin(const unika_sketch *s, const uint8_t *key_fp,
 
 static int is_dense(const unika_sketch *s) { return s->registers != NULL; }
 
+static int write_file(uint8_t *dst, size_t size, const unika_sketch *s, const uint8_t *compact,
+                      size_t compact_bytes, unika_error *err);
+
 /* The version a sketch is written in: 1 without provenance (what every
  * partner writes, readable by version 1 readers), 2 with it (a commitment
  * instead of the records, docs/format.md §6). */
@@ -149,8 +155,39 @@ int unika_sketch_serialized_size(size_t *out, const unika_sketch *s)
 int unika_sketch_serialize(uint8_t *dst, size_t dst_capacity, size_t *written,
                            const unika_sketch *s, unika_error *err)
 {
+    return unika_sketch_serialize_as(dst, dst_capacity, written, s, UNIKA_ENCODING_PLAIN, err);
+}
+
+/* The compact payload of a dense sketch into a new buffer, or *payload NULL
+ * when encoding 1 is to be written: a sparse sketch, or registers the model
+ * codes no shorter than their 2^p plain bytes (the canonical rule of §7.1). */
+static int compact_payload(uint8_t **payload, size_t *n, const unika_sketch *s,
+                           unika_error *err)
+{
+    *payload = NULL;
+    *n = 0;
+    if (!is_dense(s)) return UNIKA_OK;
+    size_t cap = unika_compact_bound(s->p);
+    uint8_t *buf = unika_malloc(cap);
+    if (!buf) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the compact payload");
+    size_t len = unika_compact_encode(buf, cap, s->registers, s->p);
+    if (len >= (size_t)1 << s->p) {
+        unika_free(buf);
+        return UNIKA_OK;
+    }
+    *payload = buf;
+    *n = len;
+    return UNIKA_OK;
+}
+
+int unika_sketch_serialize_as(uint8_t *dst, size_t dst_capacity, size_t *written,
+                              const unika_sketch *s, unsigned encoding, unika_error *err)
+{
     if (!s || (!dst && dst_capacity))
         return unika_fail(err, UNIKA_EINVAL, "serialize: NULL argument");
+    if (encoding != UNIKA_ENCODING_PLAIN && encoding != UNIKA_ENCODING_COMPACT)
+        return unika_fail(err, UNIKA_EINVAL, "serialize: encoding %u: expected 1 (plain) or 2 "
+                          "(compact)", encoding);
     size_t size;
     int rc = unika_sketch_serialized_size(&size, s);
     if (rc == UNIKA_EPRECISION)
@@ -162,11 +199,27 @@ int unika_sketch_serialize(uint8_t *dst, size_t dst_capacity, size_t *written,
         return unika_fail(err, rc, "the provenance is incomplete: a sketch read from a merged "
                           "file was merged in or changed without its provenance file "
                           "(unika_sketch_provenance_attach), so no commitment can be written");
+    uint8_t *compact = NULL;
+    size_t compact_bytes = 0;
+    if (encoding == UNIKA_ENCODING_COMPACT && compact_payload(&compact, &compact_bytes, s, err) < 0)
+        return UNIKA_ENOMEM;
+    if (compact) size = size - ((size_t)1 << s->p) + compact_bytes;
     if (written) *written = size;
-    if (dst_capacity < size)
+    if (dst_capacity < size) {
+        unika_free(compact);
         return unika_fail(err, UNIKA_EBUFFER, "sketch needs %zu bytes, buffer has %zu", size,
                           dst_capacity);
+    }
+    rc = write_file(dst, size, s, compact, compact_bytes, err);
+    unika_free(compact);
+    return rc;
+}
 
+/* Writes the file of `s` (size bytes, already checked) with the compact
+ * payload when `compact` is not NULL, else encoding 1. */
+static int write_file(uint8_t *dst, size_t size, const unika_sketch *s, const uint8_t *compact,
+                      size_t compact_bytes, unika_error *err)
+{
     const unika_sketch_meta *m = s->meta;
     unsigned version = version_of(m);
     uint8_t root[UNIKA_DIGEST_BYTES];
@@ -180,7 +233,7 @@ int unika_sketch_serialize(uint8_t *dst, size_t dst_capacity, size_t *written,
     unika_store16_le(h + OFF_VERSION, (uint16_t)version);
     h[OFF_KIND] = is_dense(s) ? KIND_DENSE : KIND_SPARSE;
     h[OFF_P] = (uint8_t)s->p;
-    h[OFF_ENCODING] = ENCODING_ULL1;
+    h[OFF_ENCODING] = compact ? ENCODING_COMPACT : ENCODING_ULL1;
     unika_store32_le(h + OFF_TOTAL_SIZE, (uint32_t)size);
     unika_store16_le(h + OFF_LABEL_COUNT, (uint16_t)unika_meta_label_count(m));
     /* source_count: 0 in both versions now (version 1 records are only read). */
@@ -205,7 +258,10 @@ int unika_sketch_serialize(uint8_t *dst, size_t dst_capacity, size_t *written,
         memcpy(dst + pos + 8, root, UNIKA_DIGEST_BYTES);
         pos += COMMIT_BYTES;
     }
-    if (is_dense(s)) {
+    if (compact) {
+        memcpy(dst + pos, compact, compact_bytes);
+        pos += compact_bytes;
+    } else if (is_dense(s)) {
         memcpy(dst + pos, s->registers, (size_t)1 << s->p);
         pos += (size_t)1 << s->p;
     } else {
@@ -227,6 +283,7 @@ static int token_invalid(uint32_t token);
 /* What the fixed header says, once checked. */
 typedef struct frame {
     unsigned version, kind, p, n_labels, n_sources;
+    int compact;          /* encoding 2: the payload runs from the metadata's end */
     size_t labels_end;    /* v1: meta_end (records follow); v2: the commitment */
     uint32_t total, payload_count;
     size_t end;           /* first byte of the checksum */
@@ -296,9 +353,10 @@ static int parse_header(frame *f, const uint8_t *src, unika_error *err)
                kind);
     if (p < P_MIN || p > P_MAX)
         REJECT(UNIKA_EPRECISION, "p", OFF_P, "p: expected %d..%d, got %u", P_MIN, P_MAX, p);
-    if (src[OFF_ENCODING] != ENCODING_ULL1)
-        REJECT(UNIKA_EFORMAT, "encoding", OFF_ENCODING, "encoding: expected 1, got %u",
-               src[OFF_ENCODING]);
+    unsigned encoding = src[OFF_ENCODING];
+    if (encoding != ENCODING_ULL1 && !(encoding == ENCODING_COMPACT && kind == KIND_DENSE))
+        REJECT(UNIKA_EFORMAT, "encoding", OFF_ENCODING, "encoding: expected 1%s, got %u",
+               kind == KIND_DENSE ? " or 2" : " (a sparse sketch has no encoding 2)", encoding);
     if (src[OFF_FLAGS] != 0)
         REJECT(UNIKA_EFORMAT, "flags", OFF_FLAGS, "flags: reserved bits must be 0, got %02x",
                src[OFF_FLAGS]);
@@ -334,6 +392,9 @@ static int parse_header(frame *f, const uint8_t *src, unika_error *err)
      * walking the variable sections, so that lengths are checked against the
      * bytes really available to each section. */
     size_t payload_bytes = kind == KIND_DENSE ? (size_t)1 << p : 4 * (size_t)payload_count;
+    /* A compact payload's length is what the metadata leaves; here only its
+     * minimum is known, and the metadata is read within the rest. */
+    if (encoding == ENCODING_COMPACT) payload_bytes = COMPACT_MIN;
     size_t commit_bytes = f->version == 2 ? COMMIT_BYTES : 0;
     if (payload_bytes + commit_bytes > end - HEADER_BYTES)
         REJECT(UNIKA_EFORMAT, "payload_count", OFF_PAYLOAD_COUNT,
@@ -341,6 +402,7 @@ static int parse_header(frame *f, const uint8_t *src, unika_error *err)
                commit_bytes ? " and the commitment" : "", (unsigned)total);
 
     f->kind = kind;
+    f->compact = encoding == ENCODING_COMPACT;
     f->p = p;
     f->n_labels = n_labels;
     f->n_sources = n_sources;
@@ -522,7 +584,19 @@ static int parse_payload(unika_sketch *s, const uint8_t *src, size_t pos, const 
     uint32_t payload_count = f->payload_count;
     size_t payload_bytes = f->payload_bytes;
     int rc;
-    if (kind == KIND_DENSE) {
+    if (f->compact) {
+        uint8_t *regs = unika_malloc((size_t)1 << p);
+        if (!regs) return oom(err);
+        rc = unika_compact_decode(regs, p, src + pos, f->end - pos, pos, err);
+        if (rc < 0) {
+            unika_free(regs);
+            return rc;
+        }
+        unika_free(s->tokens);
+        s->tokens = NULL;
+        s->n_tokens = s->cap_tokens = 0;
+        s->registers = regs;
+    } else if (kind == KIND_DENSE) {
         unsigned any;
         size_t bad = dense_register_invalid(src + pos, payload_bytes, p, &any);
         if (bad) {
@@ -579,8 +653,11 @@ int unika_sketch_parse(unika_sketch **out, const uint8_t *src, size_t src_size,
     if (rc < 0) return rc;
     size_t pos = HEADER_BYTES;
     rc = parse_labels(s, src, &pos, &f, err);
+    if (rc == UNIKA_OK && f.compact && f.version == 2) /* the commitment follows the labels */
+        f.labels_end = pos, f.meta_end = pos + COMMIT_BYTES;
     if (rc == UNIKA_OK && f.version == 1)
         rc = unika_records_parse(s->meta, src, &pos, f.meta_end, f.n_sources, err);
+    if (rc == UNIKA_OK && f.compact && f.version == 1) f.meta_end = pos;
     if (rc == UNIKA_OK && f.version == 2) rc = parse_commitment(s, src, &pos, &f, err);
     if (rc == UNIKA_OK && pos != f.meta_end)
         rc = unika_fail_at(err, UNIKA_EFORMAT, "payload", pos + 1,
@@ -650,8 +727,10 @@ UNIKA_NOINLINE_ static size_t dense_register_invalid(const uint8_t *r, size_t n,
 int unika_sketch_save(const unika_sketch *s, const char *path, unsigned flags, unika_error *err)
 {
     if (!s || !path || !*path) return unika_fail(err, UNIKA_EINVAL, "save: NULL or empty path");
-    if (flags & ~UNIKA_SAVE_OVERWRITE) return unika_fail(err, UNIKA_EINVAL, "save: unknown flags");
+    if (flags & ~(UNIKA_SAVE_OVERWRITE | UNIKA_SAVE_COMPACT))
+        return unika_fail(err, UNIKA_EINVAL, "save: unknown flags");
     int overwrite = (flags & UNIKA_SAVE_OVERWRITE) != 0;
+    unsigned encoding = flags & UNIKA_SAVE_COMPACT ? UNIKA_ENCODING_COMPACT : UNIKA_ENCODING_PLAIN;
     struct stat st;
     if (!overwrite && lstat(path, &st) == 0)
         return unika_fail(err, UNIKA_EEXIST, "%s exists (overwrite not requested)", path);
@@ -659,9 +738,9 @@ int unika_sketch_save(const unika_sketch *s, const char *path, unsigned flags, u
     size_t size;
     int rc = unika_sketch_serialized_size(&size, s);
     if (rc < 0) return unika_sketch_serialize(NULL, 0, NULL, s, err); /* names the fault */
-    uint8_t *buf = unika_malloc(size);
+    uint8_t *buf = unika_malloc(size); /* the plain size bounds the compact one */
     if (!buf) return unika_fail(err, UNIKA_ENOMEM, "out of memory for %zu bytes", size);
-    rc = unika_sketch_serialize(buf, size, &size, s, err);
+    rc = unika_sketch_serialize_as(buf, size, &size, s, encoding, err);
     if (rc < 0) {
         unika_free(buf);
         return rc;

@@ -83,7 +83,7 @@ enum { KIND_SPARSE = 1, KIND_DENSE = 2 };
  * registers rANS-coded (sketch_compact.c, docs/format.md §7.1); sparse
  * sketches have no encoding 2. Readers refuse ids they do not know. */
 enum { ENCODING_ULL1 = UNIKA_ENCODING_PLAIN, ENCODING_COMPACT = UNIKA_ENCODING_COMPACT };
-enum { COMPACT_MIN = 9 }; /* lambda byte and two rANS states */
+enum { COMPACT_MIN = 17 }; /* lambda byte and four rANS states (§7.1) */
 enum { P_MIN = 4, P_MAX = 18 };
 
 size_t unika_sketch_bound(unsigned p)

@@ -407,10 +407,10 @@ static inline uint8_t take(uint32_t *x, const decoder *d)
 static inline uint32_t refill_fast(uint32_t x, const uint8_t **in)
 {
     const uint8_t *p = *in;
-    uint32_t one = x < RANS_L, two = x < (RANS_L >> 8);
-    uint32_t x1 = (x << 8) | p[0], x2 = (x << 16) | ((uint32_t)p[0] << 8) | p[1];
-    *in = p + one + two;
-    return two ? x2 : one ? x1 : x;
+    unsigned n = (unsigned)(x < RANS_L) + (unsigned)(x < (RANS_L >> 8)); /* bytes to read */
+    uint32_t w = (uint32_t)p[0] << 8 | p[1];                             /* the next two */
+    *in = p + n;
+    return (x << (8 * n)) | (w >> (16 - 8 * n));
 }
 
 /* The same near the end of the stream, checking each byte: -1 when it runs out. */

@@ -398,7 +398,7 @@ END_TEST
 static const char *const good_files[] = {
     "good/sparse_p12_small.uks", "good/sparse_p12_empty.uks", "good/dense_p4.uks",
     "good/dense_p12.uks",        "good/merged_v2.uks",
-    "good/sparse_p12_other_org.uks",
+    "good/sparse_p12_other_org.uks", "good/dense_p12_compact.uks", "good/dense_p6_compact.uks",
 };
 
 START_TEST(golden_good_files_decode_byte_identically)
@@ -411,8 +411,9 @@ START_TEST(golden_good_files_decode_byte_identically)
     unika_sketch *s = NULL;
     ck_assert_msg(unika_sketch_parse(&s, bytes, n, &e) == 0, "%s: %s", path, e.message);
     ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, RECIPE_FP, &e), 0);
-    size_t n2;
-    uint8_t *again = to_bytes(s, &n2);
+    size_t n2; /* again in the file's own encoding (§7, §7.1) */
+    uint8_t *again = malloc(n);
+    ck_assert_int_eq(unika_sketch_serialize_as(again, n, &n2, s, bytes[12], &e), 0);
     ck_assert_uint_eq(n, n2);
     ck_assert_mem_eq(bytes, again, n);
     free(again);
@@ -553,6 +554,14 @@ static const struct {
     {"bad/sources_not_sorted.uks", UNIKA_EFORMAT, "source.digest", 175},
     {"bad/source_labels_bad_key.uks", UNIKA_ELABEL, "source.labels", 127},
     {"bad/source_count_too_large.uks", UNIKA_EFORMAT, "source_count", 23},
+    /* encoding 2 (§7.1), from dense_p6_compact.uks: payload at 80 (state 0 at 81) */
+    {"bad/compact_sparse.uks", UNIKA_EFORMAT, "encoding", 13},
+    {"bad/compact_lambda_not_canonical.uks", UNIKA_EFORMAT, "payload.lambda", 81},
+    {"bad/compact_state_out_of_range.uks", UNIKA_EFORMAT, "payload.state", 82},
+    {"bad/compact_stream_cut.uks", UNIKA_EFORMAT, "payload", 117},
+    {"bad/compact_extra_byte.uks", UNIKA_EFORMAT, "payload", 118},
+    {"bad/compact_all_empty.uks", UNIKA_EFORMAT, "register", 81},
+    {"bad/compact_not_shorter.uks", UNIKA_EFORMAT, "payload", 81},
 };
 
 START_TEST(golden_bad_files_fail_with_their_code)

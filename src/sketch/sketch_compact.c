@@ -343,9 +343,15 @@ static void put(uint32_t *x, uint8_t **out, uint32_t freq, uint32_t start)
 
 size_t unika_compact_encode(uint8_t *dst, size_t cap, const uint8_t *regs, unsigned p)
 {
+    return unika_compact_encode_lambda(dst, cap, regs, p,
+                                       unika_compact_lambda(unika_compact_z(regs, p), p));
+}
+
+size_t unika_compact_encode_lambda(uint8_t *dst, size_t cap, const uint8_t *regs, unsigned p,
+                                   unsigned b)
+{
     size_t m = (size_t)1 << p;
-    if (cap < unika_compact_bound(p)) return 0;
-    unsigned b = unika_compact_lambda(unika_compact_z(regs, p), p);
+    if (cap < unika_compact_bound(p) || b > 255) return 0;
     uint32_t freq[256], cum[257];
     unika_compact_freqs(freq, p, b);
     cumulate(cum, freq);

@@ -20,6 +20,11 @@ size_t unika_compact_bound(unsigned p);
  * (lambda byte, states, stream), or 0 when cap is too small. Deterministic. */
 size_t unika_compact_encode(uint8_t *dst, size_t cap, const uint8_t *regs, unsigned p);
 
+/* The same with lambda byte b instead of the canonical one: only for
+ * making test files that a reader must refuse. */
+size_t unika_compact_encode_lambda(uint8_t *dst, size_t cap, const uint8_t *regs, unsigned p,
+                                   unsigned b);
+
 /* Decodes a compact payload src[0..n) into the 2^p registers with every
  * check of docs/format.md §9 step 22; errors name offsets base + i (the
  * payload's offset in the file). Never reads outside src[0..n).

@@ -21,6 +21,7 @@
 
 #include <xxhash.h>
 
+#include "sketch/sketch_compact.h" /* only to make the bad compact files */
 #include "unika.h"
 
 /* ---- fixed inputs: must not change -------------------------------------------- */
@@ -36,6 +37,7 @@ static const uint8_t OTHER_RECIPE_FP[16] = {0xa4, 0x07, 0x6c, 0xd2, 0x39, 0x8e, 
 #define SEED_OTHER 20240701u   /* hashes of the second partner's sketch */
 #define SEED_DENSE 4u          /* hashes of the dense p=4 sketch */
 #define SEED_DENSE12 12u       /* hashes of the dense p=12 sketch */
+#define SEED_COMPACT6 6u       /* hashes of the compact p=6 sketch */
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -87,6 +89,21 @@ static blob serialize(const unika_sketch *s)
     b.bytes = malloc(b.size + 16); /* room for the trailing-bytes file */
     if (!b.bytes || unika_sketch_serialize(b.bytes, b.size, &b.size, s, &e) < 0)
         die("serialize", &e);
+    return b;
+}
+
+static blob serialize_compact(const unika_sketch *s)
+{
+    unika_error e = {0};
+    blob b = {0};
+    if (unika_sketch_serialize_as(NULL, 0, &b.size, s, UNIKA_ENCODING_COMPACT, &e) !=
+        UNIKA_EBUFFER)
+        die("compact size", &e);
+    b.bytes = malloc(b.size + 16);
+    if (!b.bytes ||
+        unika_sketch_serialize_as(b.bytes, b.size, &b.size, s, UNIKA_ENCODING_COMPACT, &e) < 0)
+        die("serialize compact", &e);
+    if (b.bytes[12] != UNIKA_ENCODING_COMPACT) die("not written compact", NULL);
     return b;
 }
 
@@ -161,7 +178,7 @@ static void refix(blob b)
 
 /* ---- the files ----------------------------------------------------------- */
 
-#define MAX_FILES 48
+#define MAX_FILES 64
 static struct {
     const char *name;
     blob b;
@@ -315,6 +332,62 @@ static void make_bad_sources(blob good_merged)
 
 }
 
+/* `good` (a plain dense file whose payload starts at `at`) with its
+ * registers replaced by the compact payload of `regs` under lambda byte b:
+ * encoding 2, total_size and checksum fixed. */
+static blob with_compact_payload(blob good, size_t at, const uint8_t *regs, unsigned p,
+                                 unsigned b)
+{
+    size_t cap = unika_compact_bound(p);
+    blob c = {malloc(at + cap + 8), 0};
+    if (!c.bytes) die("malloc", NULL);
+    memcpy(c.bytes, good.bytes, at);
+    size_t n = unika_compact_encode_lambda(c.bytes + at, cap, regs, p, b);
+    if (n == 0) die("encode", NULL);
+    c.size = at + n + 8;
+    c.bytes[12] = UNIKA_ENCODING_COMPACT;
+    for (int i = 0; i < 4; i++) c.bytes[16 + i] = (uint8_t)(c.size >> (8 * i));
+    refix(c);
+    return c;
+}
+
+/* Compact files damaged in one way each (docs/format.md §7.1, §9 step 22). */
+static void make_bad_compact(blob good6, blob plain6, blob good_dense4, const uint8_t *regs6,
+                             unsigned lambda6)
+{
+    size_t payload = 64 + 3 + 3 + 10; /* after the label org=rodakorset */
+    blob b = copy_blob(good6);
+    b.bytes[10] = 1; /* kind sparse */
+    refix(b);
+    add("bad/compact_sparse.uks", b);
+    b = with_compact_payload(plain6, payload, regs6, 6, lambda6 + 1);
+    add("bad/compact_lambda_not_canonical.uks", b);
+    b = copy_blob(good6);
+    b.bytes[payload + 4] = 0x80; /* rANS state 0 = 0x80xxxxxx, above 2^31 */
+    refix(b);
+    add("bad/compact_state_out_of_range.uks", b);
+    b = copy_blob(good6);
+    b.size -= 1; /* the last stream byte gone */
+    memmove(b.bytes + b.size - 8, b.bytes + b.size - 7, 7);
+    for (int i = 0; i < 4; i++) b.bytes[16 + i] = (uint8_t)(b.size >> (8 * i));
+    refix(b);
+    add("bad/compact_stream_cut.uks", b);
+    b = copy_blob(good6);
+    memmove(b.bytes + b.size - 7, b.bytes + b.size - 8, 8); /* a zero byte after the stream */
+    b.bytes[b.size - 8] = 0;
+    b.size += 1;
+    for (int i = 0; i < 4; i++) b.bytes[16 + i] = (uint8_t)(b.size >> (8 * i));
+    refix(b);
+    add("bad/compact_extra_byte.uks", b);
+    static const uint8_t empty6[64] = {0};
+    b = with_compact_payload(plain6, payload, empty6, 6, 0);
+    add("bad/compact_all_empty.uks", b);
+    size_t at4 = good_dense4.size - 8 - 16;
+    b = with_compact_payload(good_dense4, at4, good_dense4.bytes + at4, 4,
+                             unika_compact_lambda(unika_compact_z(good_dense4.bytes + at4, 4), 4));
+    add("bad/compact_not_shorter.uks", b);
+}
+
 static void make_all(void)
 {
     unika_error e = {0};
@@ -339,6 +412,12 @@ static void make_all(void)
 
     unika_sketch *dense12 = build(12, KEY_FP, RECIPE_FP, SEED_DENSE12, 3000, labels_a);
     add("good/dense_p12.uks", serialize(dense12));
+    /* Encoding 2 (docs/format.md §7.1): the same p=12 sketch, and a small one. */
+    add("good/dense_p12_compact.uks", serialize_compact(dense12));
+    unika_sketch *dense6 = build(6, KEY_FP, RECIPE_FP, SEED_COMPACT6, 60, labels_dense);
+    if (unika_sketch_is_sparse(dense6)) die("p=6 sketch of 60 hashes should be dense", NULL);
+    blob good_compact6 = serialize_compact(dense6), plain6 = serialize(dense6);
+    add("good/dense_p6_compact.uks", good_compact6);
 
     /* A merged sketch with provenance: the union of two partners' files. */
     unika_sketch *other = build(12, KEY_FP, RECIPE_FP, SEED_OTHER, 7, labels_b);
@@ -374,6 +453,10 @@ static void make_all(void)
 
     make_bad(good_small, good_dense4);
     make_bad_sources(good_merged);
+    const uint8_t *regs6 = plain6.bytes + plain6.size - 8 - 64;
+    make_bad_compact(good_compact6, plain6, good_dense4, regs6,
+                     unika_compact_lambda(unika_compact_z(regs6, 6), 6));
+    unika_sketch_free(dense6);
 
     unika_sketch_free(small);
     unika_sketch_free(empty);

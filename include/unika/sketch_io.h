@@ -334,8 +334,10 @@ typedef struct unika_sketch_file {
     uint8_t digest[UNIKA_DIGEST_BYTES];   /* BLAKE2b-256 of those bytes */
     unsigned format_version;              /* `version` */
     unsigned kind;                        /* 1 sparse, 2 dense */
-    unsigned encoding;
+    unsigned encoding;                    /* 1 plain, 2 compact (UNIKA_ENCODING_*) */
     uint32_t payload_count;               /* tokens (sparse) or registers (dense) */
+    size_t payload_bytes;                 /* the payload's bytes: 4 per token, 1 per
+                                             register, or the compact stream (§7.1) */
 } unika_sketch_file;
 
 /*! unika_sketch_file_info() :

@@ -50,6 +50,9 @@ static const cli_opt options[] = {
      "The rejects file is still written.", NULL, 0},
     {"sign", 0, "PARTNER.sec", 'S', "Sign each sketch with the partner's signing key: "
      "FILE.uks.sig beside each FILE.uks.", CLI_FILE, 0},
+    {"compact", 0, NULL, 'C', "Write dense sketches in the compact encoding (docs/format.md §7.1): the same "
+     "registers in about half the bytes (2.1 KB instead of 4.2 KB at p=12). Every unika "
+     "command, the library and the bindings read both encodings.", NULL, 0},
     {"json", 0, NULL, 'j', "Print the summary as JSON on stdout (docs/cli.md).", NULL, 0},
     {"force", 0, NULL, 'f', "Replace an existing DIR that holds only .uks and .uks.sig files, "
      "and an existing rejects file.", NULL, 0},
@@ -84,7 +87,7 @@ typedef struct ingest {
     size_t nrecipes;
     cli_categories cat;
     unsigned precision;
-    int json, force;
+    int json, force, compact;
     /* state */
     unika_key *key;
     unika_sign_key *signer; /* --sign, else NULL */
@@ -136,6 +139,7 @@ static int parse_args(ingest *g, int argc, char **argv)
         }
         case 'R': g->rejects_path = optarg; break;
         case 'j': g->json = 1; break;
+        case 'C': g->compact = 1; break;
         case 'f': g->force = 1; break;
         case 'o': g->out_dir = optarg; break;
         case 'K': g->key_fp = optarg; break;
@@ -397,7 +401,8 @@ static int run(ingest *g)
     /* Too many rejected rows: no sketch, so a scheduled job cannot ship a
      * count of the few rows that passed; the rejects file says why. */
     int over = rc == CLI_OK && cli_limit_exceeded(&g->limit, g->rows_rejected, g->rows_read);
-    if (rc == CLI_OK && !over) rc = cli_cells_write(cs, g->out_dir, g->signer);
+    if (rc == CLI_OK && !over) rc = cli_cells_write(cs, g->out_dir, g->signer,
+                                                  g->compact ? UNIKA_SAVE_COMPACT : 0);
     if (rc == CLI_OK && g->rejects_path && cli_out_commit(&rej, &err) < 0) rc = cli_fail(NULL, &err);
     if (rc != CLI_OK) {
         if (rej.tmp) cli_out_abort(&rej);

@@ -125,12 +125,12 @@ static void print_text(const rp_input *in, const char *kind, size_t payload_byte
     unsigned p = unika_sketch_precision(s);
     size_t nsrc = unika_sketch_source_count(s);
     printf("%s\n", in->path);
-    printf("  format       unika sketch v%u, encoding %u\n", in->info.format_version,
-           in->info.encoding);
+    printf("  format       unika sketch v%u, encoding %u%s\n", in->info.format_version,
+           in->info.encoding, in->info.encoding == UNIKA_ENCODING_COMPACT ? " (compact)" : "");
     printf("  kind         %s, p=%u (%u registers)\n", kind, p, 1u << p);
-    printf("  payload      %u %s%s, %zu bytes\n", (unsigned)in->info.payload_count,
+    printf("  payload      %u %s%s, %zu bytes%s\n", (unsigned)in->info.payload_count,
            in->info.kind == 1 ? "token" : "register", in->info.payload_count == 1 ? "" : "s",
-           payload_bytes);
+           payload_bytes, in->info.encoding == UNIKA_ENCODING_COMPACT ? " (rANS-coded)" : "");
     printf("  file         %zu bytes, blake2b-256 %s\n", in->info.size, in->digest_hex);
     printf("  key          %s\n  recipe       %s\n", kfp, rfp);
     printf("  labels       ");
@@ -171,8 +171,7 @@ int cmd_inspect(int argc, char **argv)
     const unika_sketch *s = in.sketch;
     const char *kind = in.info.kind == 1 ? "sparse" : "dense";
     /* Payload bytes: 4 per sparse token, 1 per dense register. */
-    size_t payload_bytes =
-        in.info.kind == 1 ? 4 * (size_t)in.info.payload_count : in.info.payload_count;
+    size_t payload_bytes = in.info.payload_bytes;
     char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
     unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(s));
     unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(s));

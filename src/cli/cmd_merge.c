@@ -33,13 +33,16 @@ static const cli_opt options[] = {
      "signature is checked only against its own key, so the recorded signer is the one the "
      "file claims.", CLI_FILE, 0},
     CLI_COORDINATOR_OPT('c'),
+    {"compact", 0, NULL, 'C', "Write dense sketches in the compact encoding (docs/format.md §7.1): the same "
+     "registers in about half the bytes (2.1 KB instead of 4.2 KB at p=12). Every unika "
+     "command, the library and the bindings read both encodings.", NULL, 0},
     {"json", 0, NULL, 'j', "Print the summary as JSON (docs/report.md).", NULL, 0},
     {NULL, 0, NULL, 0, NULL, NULL, 0},
 };
 
 const cli_spec cli_spec_merge = {
     "merge", "merge sketch files into their union, recording provenance",
-    "-o OUT [--force] [--json] [--roster R --coordinator FP|FILE] [--sign KEY.sec] IN...",
+    "-o OUT [--force] [--compact] [--json] [--roster R --coordinator FP|FILE] [--sign KEY.sec] IN...",
     "Writes the union of the sketch files IN (files, or directories searched for *.uks) to "
     "OUT. All inputs must come from one partnership key and one recipe; otherwise nothing is "
     "written and both files and fingerprints are named. Sketches of different precision "
@@ -156,7 +159,7 @@ static void print_summary(const char *out_path, const rp_input *in, size_t n, ch
 
 typedef struct merge_opts {
     const char *out_path, *roster_path, *sign_path, *pin;
-    int force, json;
+    int force, json, compact;
     char *const *args;
     size_t nargs;
     char out_sig[4096], out_prov[4096];
@@ -172,6 +175,7 @@ static int parse_args(merge_opts *o, int argc, char **argv)
         case 'o': o->out_path = optarg; break;
         case 'f': o->force = 1; break;
         case 'j': o->json = 1; break;
+        case 'C': o->compact = 1; break;
         case 'R': o->roster_path = optarg; break;
         case 'S': o->sign_path = optarg; break;
         case 'c': o->pin = optarg; break;
@@ -265,7 +269,8 @@ static int write_signed(const unika_sketch *u, const merge_opts *o, unika_sign_k
     /* OUT.prov first: OUT commits to it, so OUT never exists without it. */
     if (unika_provenance_save(u, o->out_prov, UNIKA_SAVE_OVERWRITE, &err) < 0)
         return cli_fail(o->out_prov, &err);
-    if (unika_sketch_save(u, o->out_path, o->force ? UNIKA_SAVE_OVERWRITE : 0, &err) < 0) {
+    unsigned save_flags = (o->force ? UNIKA_SAVE_OVERWRITE : 0) | (o->compact ? UNIKA_SAVE_COMPACT : 0);
+    if (unika_sketch_save(u, o->out_path, save_flags, &err) < 0) {
         remove(o->out_prov);
         return cli_fail(o->out_path, &err);
     }
@@ -295,8 +300,10 @@ static int summarise(const merge_opts *o, const rp_input *in, size_t n,
     uint8_t digest[UNIKA_DIGEST_BYTES];
     uint8_t *bytes = NULL;
     unika_estimate e;
+    unsigned encoding = o->compact ? UNIKA_ENCODING_COMPACT : UNIKA_ENCODING_PLAIN;
+    /* the plain size bounds the compact one */
     if (unika_sketch_serialized_size(&size, u) < 0 || !(bytes = malloc(size)) ||
-        unika_sketch_serialize(bytes, size, NULL, u, &err) < 0 ||
+        unika_sketch_serialize_as(bytes, size, &size, u, encoding, &err) < 0 ||
         unika_sketch_estimate(&e, u, UNIKA_ESTIMATOR_ML, &err) < 0) {
         free(bytes);
         cli_errorf("%s: written, but could not be summarised", o->out_path);

@@ -767,6 +767,21 @@ int unika_sketch_load_digest(unika_sketch **out, uint8_t digest[UNIKA_DIGEST_BYT
     return rc;
 }
 
+/* The compact payload's length in bytes a parser accepted: what the
+ * labels, the records (v1) or the commitment (v2) and the checksum leave. */
+static size_t compact_bytes_of(const uint8_t *src, size_t src_size)
+{
+    size_t pos = HEADER_BYTES, end = src_size - CHECKSUM_BYTES;
+    unsigned n_labels = unika_load16_le(src + OFF_LABEL_COUNT);
+    unsigned n_sources = unika_load16_le(src + OFF_SOURCE_COUNT);
+    for (unsigned i = 0; i < n_labels && pos + LABEL_FIXED <= end; i++)
+        pos += (size_t)LABEL_FIXED + src[pos] + unika_load16_le(src + pos + 1);
+    for (unsigned i = 0; i < n_sources && pos + SOURCE_FIXED <= end; i++)
+        pos += (size_t)SOURCE_FIXED + unika_load16_le(src + pos + 32) + src[pos + 34];
+    if (unika_load16_le(src + OFF_VERSION) == 2) pos += COMMIT_BYTES;
+    return pos < end ? end - pos : 0;
+}
+
 int unika_sketch_file_info(unika_sketch_file *info, const uint8_t *src, size_t src_size,
                            unika_error *err)
 {
@@ -778,6 +793,9 @@ int unika_sketch_file_info(unika_sketch_file *info, const uint8_t *src, size_t s
     info->kind = src[10];
     info->encoding = src[12];
     info->payload_count = unika_load32_le(src + 24);
+    info->payload_bytes = info->kind == KIND_SPARSE ? 4 * (size_t)info->payload_count
+                                                    : info->payload_count;
+    if (info->encoding == ENCODING_COMPACT) info->payload_bytes = compact_bytes_of(src, src_size);
     return UNIKA_OK;
 }
 

@@ -159,7 +159,8 @@ static int cell_file_cmp(const void *a, const void *b)
     return strcmp(((const cli_cell *)a)->file, ((const cli_cell *)b)->file);
 }
 
-int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer)
+int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer,
+                    unsigned save_flags)
 {
     /* Sorted by file name: the summary is stable and equal names are adjacent.
      * A file of a header only has no cell (and no array: qsort(NULL, 0) is
@@ -187,7 +188,7 @@ int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer)
             cli_stage_abort(stage);
             return CLI_INPUT;
         }
-        if (unika_sketch_save(g->cells[i].sketch, path, 0, &err) < 0) {
+        if (unika_sketch_save(g->cells[i].sketch, path, save_flags, &err) < 0) {
             cli_stage_abort(stage);
             return cli_fail(NULL, &err);
         }

@@ -50,9 +50,11 @@ cli_cell *cli_cell_get(cli_cells *g, size_t recipe, const char *period, char *co
 int cli_cells_check_dir(const char *out_dir, int force);
 
 /* Writes every cell (signed with signer, if not NULL) into a staging
- * directory and moves it into place as out_dir. Sorts the cells by file
+ * directory and moves it into place as out_dir, with unika_sketch_save's
+ * save_flags (UNIKA_SAVE_COMPACT for --compact). Sorts the cells by file
  * name. Prints its errors; returns CLI_OK or CLI_INPUT. */
-int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer);
+int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer,
+                    unsigned save_flags);
 
 void cli_cells_free(cli_cells *g);
 

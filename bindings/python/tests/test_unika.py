@@ -503,7 +503,8 @@ class Sketches(TempDirCase):
 
 
 GOOD = ["sparse_p12_small.uks", "sparse_p12_empty.uks", "dense_p4.uks", "dense_p12.uks",
-        "merged_v2.uks", "sparse_p12_other_org.uks"]
+        "merged_v2.uks", "sparse_p12_other_org.uks", "dense_p12_compact.uks",
+        "dense_p6_compact.uks"]
 # The code, field and byte position each damaged file must give: the same table
 # as tests/test_format.c, positions from docs/format.md's layout.
 BAD = [("truncated_in_magic", "ETRUNCATED", "magic", 6),
@@ -532,8 +533,16 @@ class GoldenFiles(unittest.TestCase):
                 data = golden("good/" + name)
                 s = unika.Sketch.from_bytes(data)
                 s.check_origin(GOLDEN_KEY_FP, GOLDEN_RECIPE_FP)
-                self.assertEqual(s.to_bytes(), data)
+                self.assertEqual(s.to_bytes(compact=data[12] == 2), data)
                 self.assertEqual(unika.Sketch.load(os.path.join(GOLDEN, "good", name)), s)
+
+    def test_compact_is_the_same_sketch(self):
+        plain = unika.Sketch.from_bytes(golden("good/dense_p12.uks"))
+        compact = unika.Sketch.from_bytes(golden("good/dense_p12_compact.uks"))
+        self.assertEqual(plain, compact)
+        self.assertEqual(plain.to_bytes(), golden("good/dense_p12.uks"))
+        self.assertEqual(plain.to_bytes(compact=True), golden("good/dense_p12_compact.uks"))
+        self.assertLess(len(golden("good/dense_p12_compact.uks")), 1500)
 
     def test_contents(self):
         s = unika.Sketch.from_bytes(golden("good/sparse_p12_small.uks"))

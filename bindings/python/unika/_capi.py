@@ -156,6 +156,8 @@ _SIGNATURES = {
     "unika_sketch_check_origin": (c_int, [c_void_p, c_char_p, c_char_p, _E]),
     "unika_sketch_serialized_size": (c_int, [POINTER(c_size_t), c_void_p]),
     "unika_sketch_serialize": (c_int, [c_char_p, c_size_t, POINTER(c_size_t), c_void_p, _E]),
+    "unika_sketch_serialize_as": (c_int, [c_char_p, c_size_t, POINTER(c_size_t), c_void_p,
+                                          c_uint, _E]),
     "unika_sketch_parse": (c_int, [_PP, c_char_p, c_size_t, _E]),
     "unika_sketch_save": (c_int, [c_void_p, c_char_p, c_uint, _E]),
     "unika_sketch_load": (c_int, [_PP, c_char_p, _E]),

@@ -117,20 +117,23 @@ class Sketch(Handle):
         """Reads and checks a sketch file (.uks)."""
         return cls._own(new_handle(c.unika_sketch_load, os.fsencode(path)))
 
-    def to_bytes(self) -> bytes:
+    def to_bytes(self, compact: bool = False) -> bytes:
         """The sketch file's bytes (docs/format.md): the same state gives the same
-        bytes."""
+        bytes. compact=True: dense registers in payload encoding 2 (section 7.1),
+        about half the bytes; the plain size bounds it."""
         h, n = self._h, c_size_t()
         rc = c.unika_sketch_serialized_size(byref(n), h)
         if rc < 0:
             raise UnikaError(rc)
         buf = ctypes.create_string_buffer(max(1, n.value))
-        call(c.unika_sketch_serialize, buf, n.value, byref(n), h)
+        call(c.unika_sketch_serialize_as, buf, n.value, byref(n), h, 2 if compact else 1)
         return buf.raw[:n.value]
 
-    def save(self, path: PathLike, overwrite: bool = False) -> None:
-        """Writes the file atomically; refuses an existing path unless overwrite."""
-        call(c.unika_sketch_save, self._h, os.fsencode(path), 1 if overwrite else 0)
+    def save(self, path: PathLike, overwrite: bool = False, compact: bool = False) -> None:
+        """Writes the file atomically; refuses an existing path unless overwrite.
+        compact=True writes payload encoding 2 (docs/format.md section 7.1)."""
+        flags = (1 if overwrite else 0) | (2 if compact else 0)
+        call(c.unika_sketch_save, self._h, os.fsencode(path), flags)
 
     # adding
     def add(self, key: Key, pseudonym: bytes) -> None:

@@ -438,15 +438,22 @@ static int decode_stream(uint8_t *regs, size_t m, uint32_t x[STATES], const deco
     uint32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
     uint64_t z = 0;
     size_t i = 0;
+    /* Each register finished at once (decode, refill, store, weigh): short
+     * live ranges keep the four states in machine registers. */
+#define STEP(xs, k)                         \
+    do {                                    \
+        uint8_t s_ = take(&xs, d);          \
+        xs = refill_fast(xs, &in);          \
+        regs[i + (k)] = s_;                 \
+        z += d->w[s_];                      \
+    } while (0)
     for (; i < m && end - in >= 2 * STATES; i += STATES) { /* at most 2 bytes a state */
-        uint8_t s0 = take(&x0, d), s1 = take(&x1, d), s2 = take(&x2, d), s3 = take(&x3, d);
-        x0 = refill_fast(x0, &in);
-        x1 = refill_fast(x1, &in);
-        x2 = refill_fast(x2, &in);
-        x3 = refill_fast(x3, &in);
-        regs[i] = s0, regs[i + 1] = s1, regs[i + 2] = s2, regs[i + 3] = s3;
-        z += d->w[s0] + d->w[s1] + d->w[s2] + d->w[s3];
+        STEP(x0, 0);
+        STEP(x1, 1);
+        STEP(x2, 2);
+        STEP(x3, 3);
     }
+#undef STEP
     x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
     for (; i < m; i++) {
         uint32_t *xs = &x[i % STATES];

@@ -355,8 +355,9 @@ static int parse_header(frame *f, const uint8_t *src, unika_error *err)
         REJECT(UNIKA_EPRECISION, "p", OFF_P, "p: expected %d..%d, got %u", P_MIN, P_MAX, p);
     unsigned encoding = src[OFF_ENCODING];
     if (encoding != ENCODING_ULL1 && !(encoding == ENCODING_COMPACT && kind == KIND_DENSE))
-        REJECT(UNIKA_EFORMAT, "encoding", OFF_ENCODING, "encoding: expected 1%s, got %u",
-               kind == KIND_DENSE ? " or 2" : " (a sparse sketch has no encoding 2)", encoding);
+        REJECT(UNIKA_EFORMAT, "encoding", OFF_ENCODING, "encoding: expected 1%s, got %u%s",
+               kind == KIND_DENSE ? " or 2" : "", encoding,
+               kind == KIND_DENSE ? "" : " (a sparse sketch has no encoding 2)");
     if (src[OFF_FLAGS] != 0)
         REJECT(UNIKA_EFORMAT, "flags", OFF_FLAGS, "flags: reserved bits must be 0, got %02x",
                src[OFF_FLAGS]);

@@ -75,6 +75,23 @@ assert "... with the same figures" cmp mp.txt mm.txt
 assert "report: compact cells = plain cells" cmp rp.md rc.md
 assert "report printed a table" grep -q "| total |" rc.md
 
+# verify audits a report made from compact cells, signed and listed in manifests
+# (the steps of verify.sh, on the compact cells).
+"$UNIKA" keygen -o rel.key >/dev/null
+"$UNIKA" sign-keygen --name steering -o coord >/dev/null
+for org in alpha beta; do
+    "$UNIKA" sign-keygen --name $org -o $org >/dev/null
+    "$UNIKA" sign --key $org.sec compact/$org/*.uks >/dev/null
+    "$UNIKA" manifest --key $org.sec --sequence 1 -o compact/$org.manifest compact/$org >/dev/null
+done
+"$UNIKA" roster make --key-fingerprint "$("$UNIKA" key fingerprint k)" --sign coord.sec \
+    -o r.roster alpha.pub beta.pub >/dev/null
+"$UNIKA" report --release-key rel.key --format json -o report.json compact 2>/dev/null
+check_has "verify audits a report of compact cells" 0 "" -- $UNIKA verify --roster r.roster \
+    --coordinator "$("$UNIKA" key fingerprint coord.pub)" --release-key rel.key \
+    --report report.json compact
+assert "... and says so" grep -q "^ok .*compact/alpha/alpha_2019H1.uks: signed by alpha" out.txt
+
 # Damage in the coded registers is refused, naming the file.
 cp $a_compact bad.uks
 size=$(wc -c <bad.uks)

@@ -17,7 +17,7 @@
  * exp(-2^(f/8 + j)) come from the constant table CHAIN, which is each row's
  * seed 2^63 - round(2^(39 + f/8)) (= exp(-2^(f/8 - 24)) to 2^-63) squared
  * over and over (exp(-2x) = exp(-x)^2) with floor((a * b) / 2^63): exact
- * integers, regenerated and compared by tests/test_format.c.
+ * integers, regenerated and compared by tests/test_compact.c.
  *
  * Canonical form. A reader accepts a file only if a writer would have made
  * it: the lambda byte must be the one unika_compact_lambda picks from the

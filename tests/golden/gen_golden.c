@@ -456,6 +456,7 @@ static void make_all(void)
     const uint8_t *regs6 = plain6.bytes + plain6.size - 8 - 64;
     make_bad_compact(good_compact6, plain6, good_dense4, regs6,
                      unika_compact_lambda(unika_compact_z(regs6, 6), 6));
+    free(plain6.bytes); /* only a template: not a file of its own */
     unika_sketch_free(dense6);
 
     unika_sketch_free(small);

@@ -1,8 +1,9 @@
 /*
  * bench_compact.c - the compact encoding of dense sketches (payload
  * encoding 2, docs/format.md §7.1): file bytes beside PostgreSQL `hll` and
- * Redis at equal error, and the aggregator's parse + merge of 1,000 compact
- * p = 12 files. Prints figures; asserts nothing.
+ * Redis at equal error, the aggregator's parse + merge of 1,000 compact
+ * p = 12 files, and the cost of serialising one. Prints figures; asserts
+ * nothing.
  *
  *     bench_compact [sketches per n (100)] [rounds (11)]
  *

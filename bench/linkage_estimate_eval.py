@@ -125,9 +125,13 @@ def generate_heldout(gen, argv):
 
 
 def generate(gen, out, spec):
-    if os.path.exists(os.path.join(out, "truth.json")):
+    """Generator data for spec (names, phenomena, people, seed; truth_ids: also the true person
+    of every row, in out/truth/), unless out already holds it."""
+    if os.path.exists(os.path.join(out, "truth" if spec.get("truth_ids") else "truth.json")):
         return
     args = ["--seed", str(spec["seed"]), "--people", str(spec["people"]), "--out", out]
+    if spec.get("truth_ids"):
+        args.append("--truth-ids")
     if spec["phenomena"] == "all":
         args.append("--all")
     elif spec["phenomena"] != "none":

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Where the estimator's error comes from: each term of count = A + sum P - D - X against the truth.
+
+docs/linkage.md 15 writes a figure's estimate as A (strong clusters with a record in it)
+plus sum_o P_o (people behind each partner's weak units) minus D (weak people counted at
+several partners) minus X (strong people who also have weak units in it). With the
+generator's truth ids, every term has a true value:
+
+  A_true  the true people of the strong clusters' rows (A - A_true: strong splits, a
+          person in two clusters, counted twice; a merge counts one less)
+  P_true  per partner, the true people of its weak-unit rows, summed
+  D_true  P_true - the distinct true people of the weak-unit rows
+  X_true  those weak people who are also people of the strong clusters in the figure
+
+so the total's error splits exactly into (A - A_true) + (P - P_true) - (D - D_true) -
+(X - X_true). This runs the real pipeline by role (matchkeys --debug-profiles, link
+--debug-clusters: keyed digests and numbers only) on generator data with every
+phenomenon, for whole-span figures (every partner, every pair, all together), and prints
+each term beside its truth, per run and summed over the runs.
+
+    bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout]
+        [--people 30000] [--seeds 1000,1001] [--work DIR] [--generator PATH]
+
+Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
+"""
+import argparse
+import collections
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import linkage_estimate_eval as ev  # noqa: E402  (roles, generator, held-out names)
+import linkage_eval2 as l2  # noqa: E402  (rows joined to their true person)
+
+TERMS = ("A", "P", "D", "X")
+
+
+def link_with_debug(unika, keys, data, d):
+    """The partners' matchkeys and the linker's link, with the debug joins; estimates.json."""
+    os.makedirs(d, exist_ok=True)
+    for o in ev.ORGS:
+        ev.run([unika, "matchkeys", "--key", "pk", "--profile",
+                os.path.join(ev.REPO, "examples", "profiles", o + ".profile"), "--org", o,
+                "--by", "gender", "--sign", o + ".sec", "--force", "--debug-profiles",
+                os.path.join(d, o + ".rows"), os.path.join(data, o + ".csv"), "-o",
+                os.path.join(d, o + ".umk")], cwd=keys)
+    ev.run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub",
+            "--seed", "linker.seed", "--sign", "linker.sec", "--by", "gender", "--force",
+            "--debug-clusters", os.path.join(d, "clusters.csv"), "-o", os.path.join(d, "cells")]
+           + [os.path.join(d, o + ".umk") for o in ev.ORGS], cwd=keys)
+    with open(os.path.join(d, "cells", "estimates.json")) as f:
+        return json.load(f)
+
+
+def true_terms(rows, orgs):
+    """The true A, P, D, X and count of the whole-span figure over orgs.
+    rows: (org, true person, cluster, person, kind) per CSV row."""
+    strong = {cl for o, t, cl, pe, k in rows if k == "strong"}
+    in_fig = [r for r in rows if r[0] in orgs]
+    a_people = {t for o, t, cl, pe, k in in_fig if cl in strong}
+    per_org = collections.defaultdict(set)
+    for o, t, cl, pe, k in in_fig:
+        if cl not in strong:
+            per_org[o].add(t)
+    weak_people = set().union(*per_org.values()) if per_org else set()
+    p = sum(len(s) for s in per_org.values())
+    return {"A": len(a_people), "P": p, "D": p - len(weak_people),
+            "X": len(weak_people & a_people), "count": len(a_people | weak_people)}
+
+
+def whole_span(est):
+    return {tuple(sorted(f["orgs"])): f for f in est["figures"]
+            if f["period"] == "all" and f["gender"] == "all"}
+
+
+def one_run(ctx, seed):
+    spec = {"names": ctx["names"], "phenomena": "all", "people": ctx["people"], "seed": seed}
+    tag = ev.run_tag(spec)
+    data = os.path.join(ctx["work"], "data", tag)
+    ev.generate(ctx["generator"], data, dict(spec, truth_ids=True))
+    est = link_with_debug(ctx["unika"], ctx["keys"], data, os.path.join(ctx["work"], "runs", tag))
+    rows = l2.join_truth(os.path.join(ctx["work"], "runs", tag), data)
+    out = []
+    for orgs, f in sorted(whole_span(est).items(), key=lambda x: (len(x[0]), x[0])):
+        t = true_terms(rows, set(orgs))
+        e = {"A": f["strong"], "P": f["weak"], "D": f["dedup"], "X": f["shared"],
+             "count": f["estimate"]}
+        out.append(("+".join(orgs) if len(orgs) < len(ev.ORGS) else "all", t, e))
+    return tag, out
+
+
+def show_run(tag, out):
+    print("\n%s: each term, estimated / true, and its error in %% of the figure's truth "
+          "(D and X enter the count with a minus sign)" % tag)
+    print("  %-28s %7s  %-22s %-22s %-22s %-22s %s" % ("figure", "truth", "A", "P", "D", "X", "count"))
+    for name, t, e in out:
+        cells = ["%7.0f/%-6d %+5.2f%%" % (e[k], t[k], 100 * (e[k] - t[k]) / t["count"]) for k in TERMS]
+        print("  %-28s %7d  %s %+.2f%%" % (name, t["count"], " ".join("%-22s" % c for c in cells),
+                                          100 * (e["count"] / t["count"] - 1)))
+
+
+def show_sum(results):
+    """The total figure's error, term by term, over every run (signs as they enter the count)."""
+    sign = {"A": 1, "P": 1, "D": -1, "X": -1}
+    acc = collections.defaultdict(list)
+    for tag, out in results:
+        for name, t, e in out:
+            if name == "all":
+                for k in TERMS:
+                    acc[k].append(100 * sign[k] * (e[k] - t[k]) / t["count"])
+                    acc[k + "rel"].append(100 * (e[k] / t[k] - 1) if t[k] else 0.0)
+                acc["count"].append(100 * (e["count"] / t["count"] - 1))
+    n = len(acc["count"])
+    if not n:
+        return
+    print("\nall partners together, %d runs: mean contribution to the total's error "
+          "(and the term's own relative error)" % n)
+    for k in TERMS:
+        print("  %s  %+6.2f%% of the total  (term %+6.1f%%, range %+.1f..%+.1f%%)" % (
+            k, sum(acc[k]) / n, sum(acc[k + "rel"]) / n, min(acc[k + "rel"]), max(acc[k + "rel"])))
+    print("  total %+6.2f%% (range %+.2f..%+.2f%%)" % (sum(acc["count"]) / n, min(acc["count"]),
+                                                     max(acc["count"])))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--unika")
+    ap.add_argument("--names", default="generator", choices=["generator", "heldout"])
+    ap.add_argument("--people", type=int, default=30000)
+    ap.add_argument("--seeds", default="1000,1001")
+    ap.add_argument("--work", default="linkage-terms")
+    ap.add_argument("--generator")
+    a = ap.parse_args()
+    ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": a.names,
+           "people": a.people, "work": os.path.abspath(a.work),
+           "generator": a.generator or l2.default_generator()}
+    ctx["keys"] = os.path.join(ctx["work"], "keys")
+    ev.setup_roles(ctx["unika"], ctx["keys"])
+    results = []
+    for seed in [int(s) for s in a.seeds.split(",")]:
+        results.append(one_run(ctx, seed))
+        show_run(*results[-1])
+    show_sum(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -75,7 +75,7 @@ static int cell_cmp(const void *a, const void *b)
     return (x->period > y->period) - (x->period < y->period);
 }
 
-static int key_cmp(const void *a, const void *b)
+int lk_est_key_cmp(const void *a, const void *b)
 {
     const lk_est_key *x = a, *y = b;
     if (x->name != y->name) return x->name < y->name ? -1 : 1;
@@ -110,7 +110,7 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
             if (push((void **)&e->ccell, &e->nccell, &caps[0], sizeof x, &x)) return -1;
         }
         if (p->name != LK_NONE) {
-            lk_est_key k = {p->name, p->year};
+            lk_est_key k = {p->name, p->year, 0};
             if (push((void **)&e->ckey, &e->nckey, &caps[1], sizeof k, &k)) return -1;
             if (p->rows > best_rows[p->file] ||
                 (p->rows == best_rows[p->file] && !best_rows[p->file])) {
@@ -133,10 +133,10 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
     c.ncell = (uint32_t)w;
     e->nccell = c.cell + w;
     c.nkey = (uint32_t)(e->nckey - c.key);
-    qsort(e->ckey + c.key, c.nkey, sizeof *e->ckey, key_cmp);
+    qsort(e->ckey + c.key, c.nkey, sizeof *e->ckey, lk_est_key_cmp);
     w = 0;
     for (size_t i = 0; i < c.nkey; i++)
-        if (!w || key_cmp(&e->ckey[c.key + i], &e->ckey[c.key + w - 1]))
+        if (!w || lk_est_key_cmp(&e->ckey[c.key + i], &e->ckey[c.key + w - 1]))
             e->ckey[c.key + w++] = e->ckey[c.key + i];
     c.nkey = (uint32_t)w;
     e->nckey = c.key + w;
@@ -189,6 +189,12 @@ static uint32_t name_n(const freq *f, uint32_t name, unsigned g)
     name_count key = {name, g, 0};
     name_count *hit = bsearch(&key, f->nc, f->nnc, sizeof key, nc_cmp);
     return hit ? hit->n : 0;
+}
+
+double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender)
+{
+    uint32_t n = name == LK_NONE ? 0 : name_n(e->freq, name, gender);
+    return n ? gt_of(e->freq, n) * p_year(e->freq, year, gender) : 0.0;
 }
 
 static int frequencies(lk_est *e, freq *f)
@@ -255,14 +261,14 @@ static int frequencies(lk_est *e, freq *f)
     return 0;
 }
 
-/* A cluster is RARE when no other strong cluster of its gender holds any of
- * its (name, year) keys: a weak unit with one of them is then its own, up to
- * namesakes never identified anywhere (docs/linkage.md: the estimator's main
- * known weakness). */
+/* A key is SHARED when another strong cluster of its gender holds it too; a
+ * cluster is RARE when none of its keys is: a weak unit with one of them is
+ * then its own, up to namesakes never identified anywhere (docs/linkage.md:
+ * the estimator's main known weakness). */
 static int mark_rare(lk_est *e)
 {
     typedef struct {
-        uint32_t name, year, gender, c;
+        uint32_t name, year, gender, c, k;
     } hk;
     hk *h = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *h);
     if (!h) return -1;
@@ -271,16 +277,18 @@ static int mark_rare(lk_est *e)
         e->cl[i].rare = 1;
         for (uint32_t k = 0; k < e->cl[i].nkey; k++)
             h[n++] = (hk){e->ckey[e->cl[i].key + k].name, e->ckey[e->cl[i].key + k].year,
-                          e->cl[i].gender, (uint32_t)i};
+                          e->cl[i].gender, (uint32_t)i, e->cl[i].key + k};
     }
-    qsort(h, n, sizeof *h, key_cmp); /* by (name, year): hk begins like lk_est_key */
+    qsort(h, n, sizeof *h, lk_est_key_cmp); /* by (name, year): hk begins like lk_est_key */
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && h[j].name == h[i].name && h[j].year == h[i].year) j++;
         for (size_t a = i; a < j; a++)
             for (size_t b = a + 1; b < j; b++)
-                if (h[a].c != h[b].c && h[a].gender == h[b].gender)
+                if (h[a].c != h[b].c && h[a].gender == h[b].gender) {
                     e->cl[h[a].c].rare = e->cl[h[b].c].rare = 0;
+                    e->ckey[h[a].k].shared = e->ckey[h[b].k].shared = 1;
+                }
         i = j;
     }
     unika_free(h);

@@ -51,9 +51,11 @@
 #include "linkage/linkage_private.h"
 
 /* The estimator's version; 2: chance matches removed through decoys, and
- * the weak records of people strong at the same partner (docs/linkage.md 15). */
-#define LK_EST_VERSION 2
-#define LK_EST_FILE_VERSION 1     /* of estimates.json's schema (docs/linkage.md 16) */
+ * the weak records of people strong at the same partner; 3: decoys weighed
+ * by how common a key is, m_eq0 measured twice and r taken between
+ * (docs/linkage.md 15). */
+#define LK_EST_VERSION 3
+#define LK_EST_FILE_VERSION 2     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
 #define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
@@ -77,8 +79,9 @@ typedef struct lk_est_figure {
 
 /* The measured rates (a jackknife replicate has its own). */
 typedef struct lk_est_rates {
-    double m_eq0, m_pair;
+    double m_eq0, m_eq0_rare, m_pair;
     double r[LK_EST_MAX_ORGS];      /* weak records at o of strong people not strong at o */
+    double r_span[LK_EST_MAX_ORGS]; /* r is known to lie within r +- r_span (m_eq0's two) */
     double eps[3][LK_EST_MAX_ORGS]; /* by LK_GRAN_* */
     double psi[3][LK_EST_MAX_ORGS];
     double r_in[LK_EST_MAX_ORGS]; /* ... of strong people strong at o too */
@@ -120,6 +123,7 @@ typedef struct lk_est_cell {
 
 typedef struct lk_est_key {
     uint32_t name, year;
+    uint8_t shared; /* another strong cluster of the gender holds it too */
 } lk_est_key;
 
 /* A strong cluster: its cells, its distinct (name, year) keys, and per file
@@ -178,6 +182,10 @@ uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code);
  * the first index into e->by_key, or SIZE_MAX. */
 size_t lk_est_find_units(const lk_est *e, uint32_t name, uint32_t year);
 int lk_est_gender_agrees(unsigned a, unsigned b);
+int lk_est_key_cmp(const void *a, const void *b); /* lk_est_key by (name, year) */
+/* How common the key (name, year) is among people of the gender: the lambda
+ * of a weak unit with that key (0 for a name no strong cluster holds). */
+double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender);
 int lk_est_overlap(uint16_t alo, uint16_t ahi, uint16_t blo, uint16_t bhi);
 
 #endif /* LK_EST_INTERNAL */

@@ -281,18 +281,28 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
     for (unsigned o = 0; o < e->nfiles; o++)
         if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + r->eps[gran][o]);
     double d = (p->agree + p->unseen) / r->m_pair;
-    double x = 0, xv = 0;
+    double x = 0, xv = 0, x_lo = 0, x_hi = 0;
     for (size_t i = 0; i < p->nA; i++) {
         const lk_est_cluster *c = &e->cl[p->inA[i]];
-        double q = 1;
+        double q = 1, q_lo = 1, q_hi = 1;
         for (unsigned o = 0; o < e->nfiles; o++) {
             if (!(f->orgs >> o & 1)) continue;
-            if (c->at >> o & 1) q *= 1 - r->r_in[o] * r->psi_in[gran][o];
-            else q *= 1 - r->r[o] * r->psi[gran][o];
+            if (c->at >> o & 1) {
+                double in = 1 - r->r_in[o] * r->psi_in[gran][o];
+                q *= in, q_lo *= in, q_hi *= in;
+            } else {
+                q *= 1 - r->r[o] * r->psi[gran][o];
+                q_lo *= 1 - (r->r[o] - r->r_span[o]) * r->psi[gran][o];
+                q_hi *= 1 - (r->r[o] + r->r_span[o]) * r->psi[gran][o];
+            }
         }
         x += 1 - q;
+        x_lo += 1 - q_hi;
+        x_hi += 1 - q_lo;
         xv += q * (1 - q);
     }
+    /* X's part of the model's error: r anywhere between its two ends, uniformly */
+    xv += (x_hi - x_lo) * (x_hi - x_lo) / 12;
     if (shared_var) *shared_var = xv;
     if (weak) *weak = w;
     if (dedup) *dedup = d;

@@ -35,16 +35,18 @@ static void period_label(const unika_linkage *lk, const lk_est_figure *f, char d
 static void rates(buf *b, const lk_est *e)
 {
     const lk_est_rates *r = &e->rates;
-    lk_text_put(b, "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_pair\": %.6f,\n", r->m_eq0,
-                r->m_pair);
+    lk_text_put(b,
+                "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_eq0_rare\": %.6f,\n"
+                "    \"m_pair\": %.6f,\n",
+                r->m_eq0, r->m_eq0_rare, r->m_pair);
     lk_text_put(b, "    \"rare_clusters\": %llu,\n    \"by_org\": {", (unsigned long long)r->rare);
     for (unsigned f = 0; f < e->nfiles; f++) {
         lk_text_put(b, "%s\n      ", f ? "," : "");
         lk_text_string(b, e->lk->files[f].org);
         lk_text_put(b,
-                    ": {\"r\": %.6f, \"eps\": [%.6f, %.6f, %.6f], \"psi\": [%.6f, %.6f], "
-                    "\"r_in\": %.6f, \"psi_in\": [%.6f, %.6f]}",
-                    r->r[f], r->eps[0][f], r->eps[1][f], r->eps[2][f], r->psi[1][f], r->psi[2][f],
+                    ": {\"r\": %.6f, \"r_span\": %.6f, \"eps\": [%.6f, %.6f, %.6f], "
+                    "\"psi\": [%.6f, %.6f], \"r_in\": %.6f, \"psi_in\": [%.6f, %.6f]}",
+                    r->r[f], r->r_span[f], r->eps[0][f], r->eps[1][f], r->eps[2][f], r->psi[1][f], r->psi[2][f],
                     r->r_in[f], r->psi_in[1][f], r->psi_in[2][f]);
     }
     lk_text_put(b, "\n    }\n  },\n");

@@ -29,6 +29,7 @@
  * A jackknife replicate leaves out one group of names: the clusters whose
  * main name, and the units whose name, fall in that group.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,17 +119,51 @@ static int agrees_elsewhere(const unika_linkage *lk, const lk_est_cluster *c, un
     return 0;
 }
 
+/* 1 when cluster c's keys at files other than f are rare: no other strong
+ * cluster holds one of them. */
+static int rare_elsewhere(const lk_est *e, const lk_est_cluster *c, unsigned f)
+{
+    uint32_t x = c->root;
+    do {
+        const lk_profile *p = &e->lk->profiles[x];
+        if (p->file != f && p->name != LK_NONE) {
+            lk_est_key k = {p->name, p->year, 0};
+            const lk_est_key *hit = bsearch(&k, e->ckey + c->key, c->nkey, sizeof k, lk_est_key_cmp);
+            if (hit && hit->shared) return 0;
+        }
+        x = e->lk->c.next[x];
+    } while (x != c->root);
+    return 1;
+}
+
+/* m_eq0: how often a person's record at one partner shows one of the keys
+ * its records at the others have, the factor that turns the rate of
+ * exact-key hits (presence()) into the rate of weak records. Measured twice,
+ * and the truth lies between (docs/linkage.md 15, "The shared term"):
+ *   over every cluster: too high for the rare clusters r is measured on,
+ *     whose recorded names are unusual, often a variant (a typo, a chain of
+ *     another length) their other records do not share;
+ *   over the clusters whose keys at the other partners are rare (the
+ *     selection of r): a strong record against strong records, where a
+ *     partner that records a name and a year only may agree more often.
+ * A partner without strong records cannot show which; the rate r takes the
+ * middle of the two and the estimate's error the span (estimate_figure.c). */
 static void agreement(const lk_est *e, int skip, lk_est_rates *r)
 {
-    uint64_t agree = 0, total = 0, pa = 0, pt = 0;
+    uint64_t agree = 0, total = 0, agree_rare = 0, total_rare = 0, pa = 0, pt = 0;
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || c->nmain < 2) continue;
         for (uint32_t a = 0; a < c->nmain; a++) {
             const lk_est_main *m = &e->cmain[c->main + a];
             if (!(c->at >> m->file & 1)) continue;
+            int agrees = agrees_elsewhere(e->lk, c, m->file, m);
             total++;
-            agree += (uint64_t)agrees_elsewhere(e->lk, c, m->file, m);
+            agree += (uint64_t)agrees;
+            if (rare_elsewhere(e, c, m->file)) {
+                total_rare++;
+                agree_rare += (uint64_t)agrees;
+            }
             for (uint32_t b = a + 1; b < c->nmain; b++) {
                 const lk_est_main *o = &e->cmain[c->main + b];
                 pt++;
@@ -138,10 +173,12 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
         }
     }
     r->m_eq0 = total ? (double)agree / (double)total : 1.0;
+    r->m_eq0_rare = total_rare ? (double)agree_rare / (double)total_rare : r->m_eq0;
     r->m_pair = pt ? (double)pa / (double)pt : 1.0;
     r->eq0_pairs = total;
     r->pairs = pt;
     if (r->m_eq0 <= 0) r->m_eq0 = 1.0;
+    if (r->m_eq0_rare <= 0) r->m_eq0_rare = r->m_eq0;
     if (r->m_pair <= 0) r->m_pair = 1.0;
 }
 
@@ -203,6 +240,21 @@ static int held(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned 
            lk->held[lo].gender == gender;
 }
 
+/* A key is met by chance in proportion to how common it is (the Poisson
+ * model of the occupancy: lambda), so a decoy's hit stands for
+ * sum over c's keys of lambda / the decoy's lambda of c's own chance hits.
+ * The decoy's year cannot be one of c's, and c's years are the common ones
+ * more often than not (a person's year is drawn as everyone's): unweighted,
+ * decoys would meet namesakes less often than c's own keys do. */
+static double chance_weight(const lk_est *e, const lk_est_cluster *c, uint32_t name,
+                            uint32_t year)
+{
+    double own = 0, decoy = lk_est_lambda(e, name, year, c->gender);
+    for (uint32_t k = 0; k < c->nkey; k++)
+        own += lk_est_lambda(e, e->ckey[c->key + k].name, e->ckey[c->key + k].year, c->gender);
+    return decoy > 0 ? own / decoy : 1.0;
+}
+
 /* A decoy for rare cluster c: its main name under the birth year of another
  * cluster of its gender (taken in a fixed order), a year none of c's keys
  * has and a key no strong cluster holds: chosen as c's own keys were
@@ -211,15 +263,17 @@ static int held(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned 
  * in which of c's periods, c's own key is met by chance too, which the
  * rates below subtract. Returns their number (up to cap in out). */
 static size_t decoy_units(const lk_est *e, size_t i, unsigned f, int skip, uint32_t *out,
-                          size_t cap)
+                          size_t cap, double *weight)
 {
     const lk_est_cluster *c = &e->cl[i];
     uint32_t name = e->ckey[c->key].name;
+    *weight = 0;
     for (size_t step = 1; step < e->ncl && step <= 64; step++) {
         const lk_est_cluster *d = &e->cl[(i + step * 7919) % e->ncl];
         uint32_t year = e->ckey[d->key].year;
         if (d->gender != c->gender || has_year(e, c, year) || held(e->lk, name, year, c->gender))
             continue;
+        *weight = chance_weight(e, c, name, year);
         size_t n = units_of_key(e, c, name, year, f, skip, out, cap);
         return n < cap ? n : cap;
     }
@@ -270,18 +324,19 @@ typedef struct tally {
     side own, chance;
 } tally;
 
-/* A hit of cluster c at f by units u[0..n): counted, with its periods. */
+/* A hit of cluster c at f by units u[0..n): counted with weight w, with its
+ * periods. */
 static void count_hit(const lk_est *e, const lk_est_cluster *c, unsigned f, const uint32_t *u,
-                      size_t n, side *s)
+                      size_t n, double w, side *s)
 {
     if (!n) return;
-    s->hit[f]++;
+    s->hit[f] += w;
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
         uint32_t per[256] = {0};
         size_t np = distinct_periods(e, c, gran, per, 256);
         for (size_t k = 0; k < np; k++) {
-            s->den[gran][f]++;
-            s->num[gran][f] += units_in(e, u, n, gran, per[k]);
+            s->den[gran][f] += w;
+            s->num[gran][f] += w * units_in(e, u, n, gran, per[k]);
         }
     }
 }
@@ -291,18 +346,21 @@ static void count_one(const lk_est *e, size_t ci, unsigned f, int skip, tally *t
     const lk_est_cluster *c = &e->cl[ci];
     uint32_t u[32];
     t->elig[f]++;
-    count_hit(e, c, f, u, own_units(e, c, f, skip, u, 32), &t->own);
-    count_hit(e, c, f, u, decoy_units(e, ci, f, skip, u, 32), &t->chance);
+    double w;
+    count_hit(e, c, f, u, own_units(e, c, f, skip, u, 32), 1.0, &t->own);
+    size_t n = decoy_units(e, ci, f, skip, u, 32, &w);
+    count_hit(e, c, f, u, n, w, &t->chance);
 }
 
 /* A hit is the person's own or a namesake's met by chance (as often as a
- * decoy's): the rate and the period shares with the chance part removed. */
-static void rates_of(const tally *t, unsigned f, double divide, double *rate, double psi[3])
+ * decoy's): the share of clusters with a hit and the period shares, with the
+ * chance part removed. */
+static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
 {
     const side *o = &t->own, *ch = &t->chance;
     double h = o->hit[f] - ch->hit[f], n = t->elig[f] - ch->hit[f];
-    double x = n > 0 && h > 0 ? h / n / divide : 0.0;
-    *rate = x > 1 ? 1 : x;
+    double x = n > 0 && h > 0 ? h / n : 0.0;
+    *share = x > 1 ? 1 : x;
     psi[LK_GRAN_ALL] = 1.0;
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
         double num = o->num[gran][f] - ch->num[gran][f], den = o->den[gran][f] - ch->den[gran][f];
@@ -325,11 +383,17 @@ static void presence(const lk_est *e, int skip, lk_est_rates *r)
             count_one(e, i, f, skip, c->at >> f & 1 ? &in : &out);
     }
     for (unsigned f = 0; f < e->nfiles; f++) {
-        double psi[3], psi_in[3];
-        /* another partner's weak record agrees exactly with m_eq0; the same partner's is
-         * found by its exact key (it spells the person as before) */
-        rates_of(&out, f, r->m_eq0, &r->r[f], psi);
-        rates_of(&in, f, 1.0, &r->r_in[f], psi_in);
+        double psi[3], psi_in[3], share;
+        /* another partner's weak record shows one of the person's keys as often as
+         * m_eq0 says, somewhere between its two measurements (agreement()); the same
+         * partner's is found by its exact key (it spells the person as before) */
+        rates_of(&out, f, &share, psi);
+        double lo = share / r->m_eq0, hi = share / r->m_eq0_rare;
+        if (lo > 1) lo = 1;
+        if (hi > 1) hi = 1;
+        r->r[f] = (lo + hi) / 2;
+        r->r_span[f] = fabs(hi - lo) / 2;
+        rates_of(&in, f, &r->r_in[f], psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
     }
 }

@@ -89,7 +89,7 @@ class Reports(unittest.TestCase):
                           self.read("plain.json").figure("total").mode), (None, None))
         with open(os.path.join(self.dir, "plain.json")) as f:
             doc = json.load(f)
-        mode = {"kind": "corrected", "estimator": "occupancy", "version": 2}
+        mode = {"kind": "corrected", "estimator": "occupancy", "version": 3}
         for fig in doc["figures"]:
             fig["deterministic"] = None if fig["suppressed"] else 1234.5
             fig["mode"] = mode

@@ -31,10 +31,10 @@ int rp_linkest_load(rp_linkest *e, const char *path)
     e->resolution = unika_json_str(e->root, "resolution");
     e->estimator = unika_json_str(est, "name");
     e->version = (int)unika_json_num(est, "version", NULL);
-    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version != 1 || !e->figures ||
+    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version != 2 || !e->figures ||
         e->figures->type != UNIKA_JSON_ARRAY || !e->resolution || strlen(e->resolution) != 32 ||
         !e->estimator) {
-        cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 1, "
+        cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 2, "
                    "docs/linkage.md 16)",
                    path);
         rp_linkest_free(e);

@@ -240,40 +240,31 @@ static int held(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned 
            lk->held[lo].gender == gender;
 }
 
-/* A key is met by chance in proportion to how common it is (the Poisson
- * model of the occupancy: lambda), so a decoy's hit stands for
- * sum over c's keys of lambda / the decoy's lambda of c's own chance hits.
- * The decoy's year cannot be one of c's, and c's years are the common ones
- * more often than not (a person's year is drawn as everyone's): unweighted,
- * decoys would meet namesakes less often than c's own keys do. */
-static double chance_weight(const lk_est *e, const lk_est_cluster *c, uint32_t name,
-                            uint32_t year)
-{
-    double own = 0, decoy = lk_est_lambda(e, name, year, c->gender);
-    for (uint32_t k = 0; k < c->nkey; k++)
-        own += lk_est_lambda(e, e->ckey[c->key + k].name, e->ckey[c->key + k].year, c->gender);
-    return decoy > 0 ? own / decoy : 1.0;
-}
-
 /* A decoy for rare cluster c: its main name under the birth year of another
  * cluster of its gender (taken in a fixed order), a year none of c's keys
  * has and a key no strong cluster holds: chosen as c's own keys were
  * (rare), as common a year on average, and no person's own. The weak units
  * at f holding the decoy key are namesakes met by chance: how often, and
  * in which of c's periods, c's own key is met by chance too, which the
- * rates below subtract. Returns their number (up to cap in out). */
+ * rates below subtract. Returns their number (up to cap in out), and the
+ * lambda of c's keys and of the decoy's: a key is met by chance in
+ * proportion to how common it is, and the decoy's year cannot be one of c's,
+ * which are the common ones more often than not (rates_of()). */
 static size_t decoy_units(const lk_est *e, size_t i, unsigned f, int skip, uint32_t *out,
-                          size_t cap, double *weight)
+                          size_t cap, double *lam_own, double *lam_decoy)
 {
     const lk_est_cluster *c = &e->cl[i];
     uint32_t name = e->ckey[c->key].name;
-    *weight = 0;
+    *lam_own = *lam_decoy = 0;
     for (size_t step = 1; step < e->ncl && step <= 64; step++) {
         const lk_est_cluster *d = &e->cl[(i + step * 7919) % e->ncl];
         uint32_t year = e->ckey[d->key].year;
         if (d->gender != c->gender || has_year(e, c, year) || held(e->lk, name, year, c->gender))
             continue;
-        *weight = chance_weight(e, c, name, year);
+        *lam_decoy = lk_est_lambda(e, name, year, c->gender);
+        for (uint32_t k = 0; k < c->nkey; k++)
+            *lam_own += lk_est_lambda(e, e->ckey[c->key + k].name, e->ckey[c->key + k].year,
+                                      c->gender);
         size_t n = units_of_key(e, c, name, year, f, skip, out, cap);
         return n < cap ? n : cap;
     }
@@ -321,22 +312,22 @@ typedef struct side {
 
 typedef struct tally {
     double elig[LK_EST_MAX_ORGS];
+    double lam_own[LK_EST_MAX_ORGS], lam_decoy[LK_EST_MAX_ORGS]; /* of the decoys' clusters */
     side own, chance;
 } tally;
 
-/* A hit of cluster c at f by units u[0..n): counted with weight w, with its
- * periods. */
+/* A hit of cluster c at f by units u[0..n): counted, with its periods. */
 static void count_hit(const lk_est *e, const lk_est_cluster *c, unsigned f, const uint32_t *u,
-                      size_t n, double w, side *s)
+                      size_t n, side *s)
 {
     if (!n) return;
-    s->hit[f] += w;
+    s->hit[f]++;
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
         uint32_t per[256] = {0};
         size_t np = distinct_periods(e, c, gran, per, 256);
         for (size_t k = 0; k < np; k++) {
-            s->den[gran][f] += w;
-            s->num[gran][f] += w * units_in(e, u, n, gran, per[k]);
+            s->den[gran][f]++;
+            s->num[gran][f] += units_in(e, u, n, gran, per[k]);
         }
     }
 }
@@ -346,24 +337,31 @@ static void count_one(const lk_est *e, size_t ci, unsigned f, int skip, tally *t
     const lk_est_cluster *c = &e->cl[ci];
     uint32_t u[32];
     t->elig[f]++;
-    double w;
-    count_hit(e, c, f, u, own_units(e, c, f, skip, u, 32), 1.0, &t->own);
-    size_t n = decoy_units(e, ci, f, skip, u, 32, &w);
-    count_hit(e, c, f, u, n, w, &t->chance);
+    double lam_own, lam_decoy;
+    count_hit(e, c, f, u, own_units(e, c, f, skip, u, 32), &t->own);
+    size_t n = decoy_units(e, ci, f, skip, u, 32, &lam_own, &lam_decoy);
+    t->lam_own[f] += lam_own;
+    t->lam_decoy[f] += lam_decoy;
+    count_hit(e, c, f, u, n, &t->chance);
 }
 
-/* A hit is the person's own or a namesake's met by chance (as often as a
- * decoy's): the share of clusters with a hit and the period shares, with the
- * chance part removed. */
+/* A hit is the person's own or a namesake's met by chance: as often as the
+ * decoys' hits, times the ratio of the keys' lambda to the decoys' (a ratio
+ * estimator over all the clusters: one rare decoy year does not weigh a hit
+ * many times). The share of clusters with a hit and the period shares, with
+ * the chance part removed. */
 static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
 {
     const side *o = &t->own, *ch = &t->chance;
-    double h = o->hit[f] - ch->hit[f], n = t->elig[f] - ch->hit[f];
+    double ratio = t->lam_decoy[f] > 0 ? t->lam_own[f] / t->lam_decoy[f] : 1.0;
+    double chance = ch->hit[f] * ratio;
+    double h = o->hit[f] - chance, n = t->elig[f] - chance;
     double x = n > 0 && h > 0 ? h / n : 0.0;
     *share = x > 1 ? 1 : x;
     psi[LK_GRAN_ALL] = 1.0;
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
-        double num = o->num[gran][f] - ch->num[gran][f], den = o->den[gran][f] - ch->den[gran][f];
+        double num = o->num[gran][f] - ch->num[gran][f] * ratio;
+        double den = o->den[gran][f] - ch->den[gran][f] * ratio;
         double v = den > 0 && num > 0 ? num / den : 0.5;
         psi[gran] = v > 1 ? 1 : v;
     }

@@ -128,7 +128,8 @@ static int rare_elsewhere(const lk_est *e, const lk_est_cluster *c, unsigned f)
         const lk_profile *p = &e->lk->profiles[x];
         if (p->file != f && p->name != LK_NONE) {
             lk_est_key k = {p->name, p->year, 0};
-            const lk_est_key *hit = bsearch(&k, e->ckey + c->key, c->nkey, sizeof k, lk_est_key_cmp);
+            const lk_est_key *hit =
+                bsearch(&k, e->ckey + c->key, c->nkey, sizeof k, lk_est_key_cmp);
             if (hit && hit->shared) return 0;
         }
         x = e->lk->c.next[x];
@@ -263,8 +264,8 @@ static size_t decoy_units(const lk_est *e, size_t i, unsigned f, int skip, uint3
             continue;
         *lam_decoy = lk_est_lambda(e, name, year, c->gender);
         for (uint32_t k = 0; k < c->nkey; k++)
-            *lam_own += lk_est_lambda(e, e->ckey[c->key + k].name, e->ckey[c->key + k].year,
-                                      c->gender);
+            *lam_own +=
+                lk_est_lambda(e, e->ckey[c->key + k].name, e->ckey[c->key + k].year, c->gender);
         size_t n = units_of_key(e, c, name, year, f, skip, out, cap);
         return n < cap ? n : cap;
     }

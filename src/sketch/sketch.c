@@ -569,7 +569,10 @@ int unika_sketch_merge(unika_sketch *dst, const unika_sketch *src, unika_error *
     uint8_t *regs = NULL;   /* new dense state, or */
     uint32_t *toks = NULL;  /* new sparse state */
     size_t ntoks = 0;
-    int in_place = dst->registers && dst->p == p && src->registers;
+    /* Into dense registers already at p, src (dense or sparse) goes in
+     * place: a union of many sparse cells would otherwise copy all 2^p
+     * registers once per cell (17% of `verify`'s time at 10^5 cells). */
+    int in_place = dst->registers && dst->p == p;
 
     if (!in_place) {
         if (!dst->registers && !src->registers) {
@@ -595,8 +598,10 @@ int unika_sketch_merge(unika_sketch *dst, const unika_sketch *src, unika_error *
     }
     if (unika_sketch_meta_merge(dst->meta, src->meta) < 0) goto nomem;
 
-    if (in_place) {
-        reduce_into(dst->registers, p, src->registers, src->p);
+    if (in_place) { /* nothing below can fail: dst changes only now */
+        uint8_t *r = dst->registers;
+        if (src->registers) reduce_into(r, p, src->registers, src->p);
+        else for (size_t i = 0; i < src->n_tokens; i++) reg_apply_token(r, p, src->tokens[i]);
         return 0;
     }
     unika_free(dst->tokens);

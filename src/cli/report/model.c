@@ -147,25 +147,26 @@ static int add_union(report *r, size_t *at, const char *table_id, size_t nf,
     return rc;
 }
 
-/* Adds |A ∩ B|, A = inputs with label=a, B = label=b (whole period); ua and
- * ub are their unions (NULL when empty), built once per value by the caller
- * rather than once per pair (v values make v(v-1)/2 pairs). */
-static int add_intersection(report *r, size_t *at, const char *table_id, const char *label,
-                            const char *a, const char *b, rp_grain grain,
+/* Adds |A ∩ B| of row values a and b of overlap table t (A = inputs with
+ * label=a, B = label=b); their inputs and unions (NULL when empty) are
+ * built once per value by the caller rather than once per pair (v values
+ * make v(v-1)/2 pairs), and lent to the figure. */
+static int add_intersection(report *r, size_t *at, const table *t, size_t a, size_t b,
                             const unika_sketch *ua, const unika_sketch *ub)
 {
+    const char *table_id = t->id, *label = t->rlabel;
+    rp_grain grain = t->grain;
     figure *f = new_figure(r, at);
     f->table = table_id;
     f->r.overlap = 1;
     f->grain = grain;
     f->olabel = label;
-    f->oa = cli_xstrdup(a);
-    f->ob = cli_xstrdup(b);
-    f->id = cli_xprintf("%s/%s=%s&%s=%s", table_id, label, a, label, b);
-    const char *fk[1] = {label};
-    char *fa[1] = {f->oa}, *fb[1] = {f->ob};
-    f->ia = select_inputs(r, 1, fk, fa, grain, &f->na);
-    f->ib = select_inputs(r, 1, fk, fb, grain, &f->nb);
+    f->oa = cli_xstrdup(t->rows[a]);
+    f->ob = cli_xstrdup(t->rows[b]);
+    f->id = cli_xprintf("%s/%s=%s&%s=%s", table_id, label, f->oa, label, f->ob);
+    f->lent = 1;
+    f->ia = t->side[a], f->na = t->nside[a];
+    f->ib = t->side[b], f->nb = t->nside[b];
     int rc = 0;
     {
         if (!ua || !ub) {
@@ -302,18 +303,18 @@ int rm_build_overlap(report *r, const char *label, rp_grain grain)
     }
     t->pairs = cli_xrealloc(NULL, t->nr * (t->nr - 1) / 2 * sizeof *t->pairs);
     unika_sketch **u = cli_xcalloc(t->nr, sizeof *u);
+    t->side = cli_xcalloc(t->nr, sizeof *t->side);
+    t->nside = cli_xcalloc(t->nr, sizeof *t->nside);
     int rc = 0;
     for (size_t a = 0; a < t->nr && !rc; a++) {
         const char *fk[1] = {label};
         char *fv[1] = {t->rows[a]};
-        size_t n = 0, *idx = select_inputs(r, 1, fk, fv, grain, &n);
-        rc = union_of(&u[a], r, idx, n);
-        free(idx);
+        t->side[a] = select_inputs(r, 1, fk, fv, grain, &t->nside[a]);
+        rc = union_of(&u[a], r, t->side[a], t->nside[a]);
     }
     for (size_t a = 0; a < t->nr && !rc; a++)
         for (size_t b = a + 1; b < t->nr && !rc; b++)
-            rc = add_intersection(r, &t->pairs[t->np++], t->id, label, t->rows[a], t->rows[b],
-                                  grain, u[a], u[b]);
+            rc = add_intersection(r, &t->pairs[t->np++], t, a, b, u[a], u[b]);
     for (size_t a = 0; a < t->nr; a++) unika_sketch_free(u[a]);
     free(u);
     return rc;
@@ -507,13 +508,14 @@ void rm_report_free(report *r)
         for (size_t k = 0; k < f->nf; k++) free(f->fv[k]);
         free(f->oa);
         free(f->ob);
-        free(f->ia);
-        free(f->ib);
+        if (!f->lent) free(f->ia), free(f->ib);
     }
     free(r->f);
     for (size_t i = 0; i < r->nt; i++) {
         table *t = &r->t[i];
-        for (size_t k = 0; k < t->nr; k++) free(t->rows[k]);
+        for (size_t k = 0; k < t->nr; k++) free(t->rows[k]), free(t->side ? t->side[k] : NULL);
+        free(t->side);
+        free(t->nside);
         for (size_t k = 0; k < t->nc; k++) free(t->cols[k]);
         free(t->rows);
         free(t->cols);

@@ -46,19 +46,24 @@ typedef struct selection {
  * (a period rolled up to `grain`). Only prunes: every candidate is still
  * tested by matches() above, so the audit's selection rule stays the one
  * written here, apart from `unika report`'s code (report/index.c). Without
- * it a report of F figures over n files costs F x n label look-ups. */
+ * it a report of F figures over n files costs F x n label look-ups.
+ *
+ * Each distinct value is stored once, with the range of its files in
+ * `file` (8 bytes per file: a string per file was 48 bytes, 29 MB for the
+ * six look-ups of a default report at 10^5 files). */
 typedef struct by_value {
     const char *key;
     rp_grain grain;
-    size_t n;
-    struct vent {
-        char *value;
-        size_t at;
-    } *e;
-    /* The union of the files of each value (at its first entry), built once:
-     * an overlap table of v values asks for each side v - 1 times. */
+    size_t nv;        /* distinct values */
+    char **value;     /* sorted */
+    size_t *first;    /* value k's files: file[first[k] .. first[k + 1]) */
+    size_t *file;     /* by value, then in file order */
+    /* Per value, built once when first asked for: the union of its files
+     * and the selection of its side of an overlap (an overlap table of v
+     * values asks for each side v - 1 times). */
     unika_sketch **u;
     uint8_t *have;
+    selection *side;
 } by_value;
 
 struct audit_index {
@@ -66,11 +71,55 @@ struct audit_index {
     size_t n;
 };
 
+struct vent {
+    char *value;
+    size_t at;
+};
+
 static int vent_cmp(const void *x, const void *y)
 {
     const struct vent *a = x, *b = y;
     int c = strcmp(a->value, b->value);
     return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+/* The (value, file) pairs of b's label, sorted; *n of them. */
+static struct vent *label_values(const audit *a, const by_value *b, size_t *n)
+{
+    struct vent *e = cli_xmalloc((a->n ? a->n : 1) * sizeof *e);
+    *n = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        char rolled[UNIKA_LABEL_VALUE_MAX + 1];
+        const char *v = a->in[i].sketch ? unika_sketch_get_label(a->in[i].sketch, b->key) : NULL;
+        if (v && b->grain != RP_ALL)
+            v = rp_period_at(rolled, sizeof rolled, v, b->grain) < 0 ? NULL : rolled;
+        if (v) e[(*n)++] = (struct vent){cli_xstrdup(v), i};
+    }
+    qsort(e, *n, sizeof *e, vent_cmp);
+    return e;
+}
+
+/* b's values and files from the sorted pairs e[0..n) (their strings taken
+ * over: one kept per value, the others freed). */
+static void group_values(by_value *b, struct vent *e, size_t n)
+{
+    b->file = cli_xmalloc((n ? n : 1) * sizeof *b->file);
+    b->value = cli_xmalloc((n ? n : 1) * sizeof *b->value);
+    b->first = cli_xmalloc((n + 1) * sizeof *b->first);
+    for (size_t i = 0; i < n; i++) {
+        b->file[i] = e[i].at;
+        if (b->nv && !strcmp(b->value[b->nv - 1], e[i].value)) {
+            free(e[i].value);
+            continue;
+        }
+        b->first[b->nv] = i;
+        b->value[b->nv++] = e[i].value;
+    }
+    b->first[b->nv] = n;
+    size_t m = b->nv ? b->nv : 1;
+    b->u = cli_xcalloc(m, sizeof *b->u);
+    b->have = cli_xcalloc(m, 1);
+    b->side = cli_xcalloc(m, sizeof *b->side);
 }
 
 static const by_value *by_value_of(const audit *a, const char *key, rp_grain grain)
@@ -81,15 +130,13 @@ static const by_value *by_value_of(const audit *a, const char *key, rp_grain gra
         if (!strcmp(x->v[k].key, key) && x->v[k].grain == grain) return &x->v[k];
     x->v = cli_xrealloc(x->v, (x->n + 1) * sizeof *x->v);
     by_value *b = &x->v[x->n++];
-    *b = (by_value){key, grain, 0, cli_xmalloc((a->n ? a->n : 1) * sizeof *b->e),
-                    cli_xcalloc(a->n ? a->n : 1, sizeof *b->u), cli_xcalloc(a->n ? a->n : 1, 1)};
-    for (size_t i = 0; i < a->n; i++) {
-        char rolled[UNIKA_LABEL_VALUE_MAX + 1];
-        const char *v = a->in[i].sketch ? unika_sketch_get_label(a->in[i].sketch, key) : NULL;
-        if (v && grain != RP_ALL) v = rp_period_at(rolled, sizeof rolled, v, grain) < 0 ? NULL : rolled;
-        if (v) b->e[b->n++] = (struct vent){cli_xstrdup(v), i};
-    }
-    qsort(b->e, b->n, sizeof *b->e, vent_cmp);
+    memset(b, 0, sizeof *b);
+    b->key = key;
+    b->grain = grain;
+    size_t n = 0;
+    struct vent *e = label_values(a, b, &n);
+    group_values(b, e, n);
+    free(e);
     return b;
 }
 
@@ -97,49 +144,57 @@ static void audit_index_free(audit *a)
 {
     struct audit_index *x = a->index;
     for (size_t k = 0; x && k < x->n; k++) {
-        for (size_t i = 0; i < x->v[k].n; i++) {
-            free(x->v[k].e[i].value);
-            unika_sketch_free(x->v[k].u[i]);
+        by_value *b = &x->v[k];
+        for (size_t i = 0; i < b->nv; i++) {
+            free(b->value[i]);
+            unika_sketch_free(b->u[i]);
+            free(b->side[i].idx);
         }
-        free(x->v[k].e);
-        free(x->v[k].u);
-        free(x->v[k].have);
+        free(b->value);
+        free(b->first);
+        free(b->file);
+        free(b->u);
+        free(b->have);
+        free(b->side);
     }
     if (x) free(x->v);
     free(x);
     a->index = NULL;
 }
 
-/* The first entry of b whose value is >= want. */
-static size_t first_of(const by_value *b, const char *want)
+/* The position of `want` among b's values, or b->nv when none has it. */
+static size_t value_at(const by_value *b, const char *want)
 {
-    size_t lo = 0, hi = b->n;
+    size_t lo = 0, hi = b->nv;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(b->e[mid].value, want) < 0) lo = mid + 1;
+        if (strcmp(b->value[mid], want) < 0) lo = mid + 1;
         else hi = mid;
     }
-    return lo;
+    return lo < b->nv && !strcmp(b->value[lo], want) ? lo : b->nv;
 }
 
 static void select_inputs(selection *s, const audit *a, const unika_json *filter, rp_grain grain)
 {
-    s->idx = cli_xmalloc((a->n ? a->n : 1) * sizeof *s->idx);
     s->n = 0;
     const char *key = NULL, *want = NULL; /* the first label the filter fixes */
     for (size_t k = 0; filter && k < filter->n && !key; k++)
         if (filter->items[k]->type == UNIKA_JSON_STRING && strcmp(filter->items[k]->text, "*"))
             key = filter->keys[k], want = filter->items[k]->text;
     if (!key || !a->index) {
+        s->idx = cli_xmalloc((a->n ? a->n : 1) * sizeof *s->idx);
         for (size_t i = 0; i < a->n; i++)
             if (a->in[i].sketch && matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
+        s->idx = cli_xrealloc(s->idx, (s->n ? s->n : 1) * sizeof *s->idx); /* held to the end */
         return;
     }
     const by_value *b = by_value_of(a, key, grain);
-    size_t lo = first_of(b, want);
-    /* Equal values sort by file number: the candidates come in file order. */
-    for (; lo < b->n && !strcmp(b->e[lo].value, want); lo++) {
-        size_t i = b->e[lo].at;
+    size_t v = value_at(b, want);
+    size_t lo = v < b->nv ? b->first[v] : 0, hi = v < b->nv ? b->first[v + 1] : 0;
+    s->idx = cli_xmalloc((hi > lo ? hi - lo : 1) * sizeof *s->idx);
+    /* A value's files are in file order: so are the candidates. */
+    for (; lo < hi; lo++) {
+        size_t i = b->file[lo];
         if (matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
     }
 }
@@ -160,24 +215,40 @@ static int union_of(unika_sketch **out, const audit *a, const selection *s, unik
     return 0;
 }
 
-/* (During audit_figures, which holds a->index.) The union of one side of an
- * overlap (the files with label = value, as
+/* (During audit_figures, which holds a->index.) One side of an overlap: the
+ * files with label = value that `filter` (that one label) selects, selected
+ * once per value and lent to every pair of that value (*lent = 1); a value
+ * no file has is selected (empty) and owned (*lent = 0). */
+static void side_select(selection *s, int *lent, const audit *a, const unika_json *filter,
+                        const char *label, const char *value, rp_grain grain)
+{
+    by_value *b = (by_value *)by_value_of(a, label, grain);
+    size_t at = value_at(b, value);
+    *lent = at < b->nv;
+    if (*lent && b->side[at].idx) {
+        *s = b->side[at];
+        return;
+    }
+    select_inputs(s, a, filter, grain);
+    if (*lent) b->side[at] = *s;
+}
+
+/* The union of one side of an overlap (the files with label = value, as
  * selected in s), kept in the index for the other pairs of that value;
  * *out is borrowed (NULL: an empty side). */
 static int side_union(const unika_sketch **out, const audit *a, const char *label,
                      const char *value, rp_grain grain, const selection *s, unika_error *err)
 {
     by_value *b = (by_value *)by_value_of(a, label, grain);
-    size_t at = first_of(b, value);
-    if (at >= b->n || strcmp(b->e[at].value, value)) at = b->n; /* no such value: empty */
-    if (at < b->n && b->have[at]) {
+    size_t at = value_at(b, value);
+    if (at < b->nv && b->have[at]) {
         *out = b->u[at];
         return 0;
     }
     unika_sketch *u = NULL;
     int rc = union_of(&u, a, s, err);
     if (rc < 0) return rc;
-    if (at < b->n) {
+    if (at < b->nv) {
         b->u[at] = u;
         b->have[at] = 1;
     } else {
@@ -252,6 +323,7 @@ typedef struct vfig {
     const char *id;
     int ok;              /* recomputed; compared in phase 2 */
     selection sa, sb;    /* inputs of the union (A), of B */
+    int lent_a, lent_b;  /* sa, sb belong to the index (an overlap's sides) */
     char who[300];       /* signers, for the log */
     /* The recomputed estimate and content id, then what the library's
      * release step makes of them (unika_release_apply()). */
@@ -299,8 +371,8 @@ static int recompute_overlap(audit *a, vfig *v, rp_grain grain, int noise)
     unika_json *ia[1] = {&sva}, *ib[1] = {&svb};
     unika_json fa = {.type = UNIKA_JSON_OBJECT, .n = 1, .keys = keys, .items = ia};
     unika_json fb = {.type = UNIKA_JSON_OBJECT, .n = 1, .keys = keys, .items = ib};
-    select_inputs(&v->sa, a, &fa, grain);
-    select_inputs(&v->sb, a, &fb, grain);
+    side_select(&v->sa, &v->lent_a, a, &fa, label, va, grain);
+    side_select(&v->sb, &v->lent_b, a, &fb, label, vb, grain);
     char wa[128], wb[128];
     signers_of(wa, sizeof wa, a, &v->sa);
     signers_of(wb, sizeof wb, a, &v->sb);
@@ -658,8 +730,8 @@ static size_t check_figures(audit *a, const unika_json *figures, const unika_jso
         size_t before = a->failures;
         if (v[i].ok && released) compare_figure(a, &v[i], rel);
         if (own[i] || a->failures != before || !released) failed++;
-        free(v[i].sa.idx);
-        free(v[i].sb.idx);
+        if (!v[i].lent_a) free(v[i].sa.idx);
+        if (!v[i].lent_b) free(v[i].sb.idx);
     }
     free(v);
     free(own);

@@ -279,6 +279,17 @@ START_TEST(verify_files_and_save_load)
     fclose(fh);
     ck_assert_int_eq(unika_roster_verify_file(&who, r, data, NULL, &e), UNIKA_ESIGNATURE);
     ck_assert_ptr_nonnull(strstr(e.message, data)); /* names the file */
+    /* Over bytes read already: the same verdicts and messages, whatever the
+     * file holds now (the bytes given are the ones checked). */
+    char file_msg[sizeof e.message];
+    snprintf(file_msg, sizeof file_msg, "%s", e.message);
+    ck_assert_int_eq(unika_roster_verify_read(&who, r, data, NULL, (const uint8_t *)"sketch!", 7,
+                                              &e), UNIKA_ESIGNATURE);
+    ck_assert_str_eq(e.message, file_msg);
+    ck_assert_int_eq(unika_roster_verify_read(&who, r, data, NULL, (const uint8_t *)"sketch", 6,
+                                              &e), 0);
+    ck_assert_str_eq(who->name, "raddabarnen");
+    ck_assert_int_eq(unika_roster_verify_read(&who, r, data, NULL, NULL, 6, &e), UNIKA_EINVAL);
     unika_roster_free(r);
     unika_roster_free(NULL);
     fixture_free(&f);

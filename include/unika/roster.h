@@ -238,6 +238,18 @@ UNIKA_API UNIKA_NODISCARD int unika_roster_verify_file(const unika_sign_public *
                                                        const char *path, const char *sig_path,
                                                        unika_error *err);
 
+/*! unika_roster_verify_read() :
+ *  As unika_roster_verify_file(), over src[0..src_size), the bytes of `path`
+ *  the caller has read already (same checks, same messages): the signature
+ *  then covers the very bytes the caller parses, and the file is not read
+ *  a second time (an audit of 10^5 files reads each once).
+ *  @return as unika_roster_verify_file(). */
+UNIKA_API UNIKA_NODISCARD int unika_roster_verify_read(const unika_sign_public **signer,
+                                                       const unika_roster *roster,
+                                                       const char *path, const char *sig_path,
+                                                       const uint8_t *src, size_t src_size,
+                                                       unika_error *err);
+
 /*! unika_roster_authorize() :
  *  Checks that `signer` (an entry of this roster) may sign for every one of
  *  the n organisations `orgs` (a file's `org` labels). A file that names no

@@ -158,8 +158,11 @@ int unika_roster_verify(const unika_sign_public **signer, const unika_roster *ro
     return 0;
 }
 
-int unika_roster_verify_file(const unika_sign_public **signer, const unika_roster *roster,
-                             const char *path, const char *sig_path, unika_error *err)
+/* unika_roster_verify_file() over src[0..src_size) when src is not NULL,
+ * else over the file at `path` as it is read now. */
+static int verify_signed(const unika_sign_public **signer, const unika_roster *roster,
+                         const char *path, const char *sig_path, const uint8_t *src,
+                         size_t src_size, unika_error *err)
 {
     if (signer) *signer = NULL;
     if (!roster || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
@@ -174,13 +177,30 @@ int unika_roster_verify_file(const unika_sign_public **signer, const unika_roste
     if (rc < 0) return rc;
     const unika_sign_public *pub;
     rc = roster_entry(&pub, roster, &sig, err);
-    if (rc == 0) rc = unika_signature_verify_file(&sig, pub, path, err);
+    if (rc == 0)
+        rc = src ? unika_signature_verify(&sig, pub, src, src_size, err)
+                 : unika_signature_verify_file(&sig, pub, path, err);
     if (rc < 0) {
         if (rc != UNIKA_ENOENT) unika_prefix_path(err, path);
         return rc;
     }
     if (signer) *signer = pub;
     return 0;
+}
+
+int unika_roster_verify_file(const unika_sign_public **signer, const unika_roster *roster,
+                             const char *path, const char *sig_path, unika_error *err)
+{
+    return verify_signed(signer, roster, path, sig_path, NULL, 0, err);
+}
+
+int unika_roster_verify_read(const unika_sign_public **signer, const unika_roster *roster,
+                             const char *path, const char *sig_path, const uint8_t *src,
+                             size_t src_size, unika_error *err)
+{
+    if (!src && src_size) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    static const uint8_t empty[1];
+    return verify_signed(signer, roster, path, sig_path, src ? src : empty, src_size, err);
 }
 
 /* ---- for whom a signer may speak --------------------------------------------------- */

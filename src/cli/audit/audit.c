@@ -123,12 +123,14 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
         return;
     }
     (void)unika_file_digest(v->digest, (const uint8_t *)bytes, size);
-    unika_hex_encode(v->hex, v->digest, UNIKA_DIGEST_BYTES);
-    /* The signature first: a changed byte is reported as a change after
-     * signing, whatever else it breaks. An untrusted file is still parsed,
-     * so the figures resting on it can say so. */
+    v->read = 1;
+    /* The signature first, over the bytes read (the ones parsed and
+     * digested, and no second read): a changed byte is reported as a change
+     * after signing, whatever else it breaks. An untrusted file is still
+     * parsed, so the figures resting on it can say so. */
     const unika_sign_public *who = NULL;
-    int trusted = unika_roster_verify_file(&who, roster, v->path, NULL, &err) == 0;
+    int trusted = unika_roster_verify_read(&who, roster, v->path, NULL, (const uint8_t *)bytes,
+                                           size, &err) == 0;
     if (!trusted) {
         /* Library messages mostly start with the path already. */
         size_t n = strlen(v->path);
@@ -137,7 +139,7 @@ static void check_file(audit *a, vinput *v, const unika_roster *roster)
         else
             audit_fail(a, "%s: %s", v->path, err.message);
     } else {
-        snprintf(v->signer, sizeof v->signer, "%s", who->name);
+        v->signer = who->name; /* the roster outlives the audit */
     }
     int rc = unika_sketch_parse(&v->sketch, (const uint8_t *)bytes, size, &err);
     free(bytes);
@@ -191,7 +193,7 @@ static void check_commitment(audit *a, const unika_key *release_key)
     uint8_t *d = cli_xmalloc((a->n ? a->n : 1) * UNIKA_DIGEST_BYTES), c[UNIKA_DIGEST_BYTES];
     size_t m = 0, unread = 0;
     for (size_t i = 0; i < a->n; i++) {
-        if (!a->in[i].hex[0]) unread++;
+        if (!a->in[i].read) unread++;
         else memcpy(d + m++ * UNIKA_DIGEST_BYTES, a->in[i].digest, UNIKA_DIGEST_BYTES);
     }
     unika_error err = {0};
@@ -220,7 +222,7 @@ size_t audit_run(const audit_report *rep, const unika_roster *roster, char **pat
     a.linkest = o->linkest;
     a.n = np;
     a.in = cli_xcalloc(np ? np : 1, sizeof *a.in);
-    for (size_t i = 0; i < np; i++) a.in[i].path = paths[i];
+    for (size_t i = 0; i < np; i++) a.in[i].path = paths[i], a.in[i].signer = "";
     free(paths);
     printf("audit of %s against %s: %zu signing key(s) on the roster, %zu file(s) given\n",
            o->report_path, o->roster_path, unika_roster_partner_count(roster), np);

@@ -11,12 +11,14 @@
 #include "report/doc.h"
 #include "report/report.h"
 
+/* One per file given, 10^5 at a time: no text that can be derived (the
+ * digest's hex) or borrowed (the signer's name, the roster's). */
 typedef struct vinput {
     char *path;
-    uint8_t digest[UNIKA_DIGEST_BYTES];
-    char hex[RP_DIGEST_HEX_BYTES];
+    uint8_t digest[UNIKA_DIGEST_BYTES]; /* of the bytes read, when `read` */
     unika_sketch *sketch; /* NULL when unreadable */
-    char signer[UNIKA_SIGNER_NAME_MAX + 1];
+    const char *signer;   /* the roster's name of the key that signed it, or "" */
+    int read;             /* the file's bytes were read (and digested) */
     int trusted;          /* signature, authority, key and recipe all verified */
 } vinput;
 

@@ -134,7 +134,7 @@ static void given_init(given *g, const audit *a)
     for (size_t i = 0; i < a->n; i++) {
         const char *p = a->in[i].sketch ? unika_sketch_get_label(a->in[i].sketch, "period") : NULL;
         if (p) g->periods[g->np++] = p;
-        if (a->in[i].hex[0]) g->digests[g->nd++] = a->in[i].digest;
+        if (a->in[i].read) g->digests[g->nd++] = a->in[i].digest;
     }
     qsort(g->periods, g->np, sizeof *g->periods, by_str);
     qsort(g->digests, g->nd, sizeof *g->digests, by_digest);

@@ -45,20 +45,20 @@ static char *build_again(const audit *a, const unika_key *release_key, size_t *n
     report r;
     memset(&r, 0, sizeof r);
     r.in = cli_xcalloc(a->n ? a->n : 1, sizeof *r.in);
-    /* The audit's sketches are lent, not copied (a copy of 10^5 cell files
-     * is 120 MiB more): building a report only reads its inputs, and they
-     * are taken back before rm_report_free(). */
+    /* The audit's sketches and paths are lent, not copied (a copy of 10^5
+     * cell files is 120 MiB more): building a report only reads its inputs,
+     * and they are taken back before rm_report_free(). */
     for (size_t i = 0; i < a->n; i++) {
         rp_input *in = &r.in[r.n];
         if (!a->in[i].sketch) { /* an unreadable file: nothing to build from */
-            for (size_t k = 0; k < r.n; k++) r.in[k].sketch = NULL;
+            for (size_t k = 0; k < r.n; k++) r.in[k].sketch = NULL, r.in[k].path = NULL;
             rm_report_free(&r);
             return NULL;
         }
         in->sketch = a->in[i].sketch;
-        in->path = cli_xstrdup(a->in[i].path);
+        in->path = a->in[i].path;
         memcpy(in->digest, a->in[i].digest, UNIKA_DIGEST_BYTES);
-        memcpy(in->digest_hex, a->in[i].hex, RP_DIGEST_HEX_BYTES);
+        unika_hex_encode(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
         r.n++;
     }
     const unika_json *q = d->request, *rel = d->release;
@@ -84,7 +84,7 @@ static char *build_again(const audit *a, const unika_key *release_key, size_t *n
     if (!rc) rc = rm_build(&r);
     if (!rc) rc = rm_release_apply(&r);
     if (!rc) json = rm_json_text(&r, n);
-    for (size_t i = 0; i < r.n; i++) r.in[i].sketch = NULL; /* the audit's */
+    for (size_t i = 0; i < r.n; i++) r.in[i].sketch = NULL, r.in[i].path = NULL; /* the audit's */
     rm_report_free(&r);
     return json;
 }

@@ -185,18 +185,20 @@ static void select_inputs(selection *s, const audit *a, const unika_json *filter
         s->idx = cli_xmalloc((a->n ? a->n : 1) * sizeof *s->idx);
         for (size_t i = 0; i < a->n; i++)
             if (a->in[i].sketch && matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
-        s->idx = cli_xrealloc(s->idx, (s->n ? s->n : 1) * sizeof *s->idx); /* held to the end */
-        return;
+    } else {
+        const by_value *b = by_value_of(a, key, grain);
+        size_t v = value_at(b, want);
+        size_t lo = v < b->nv ? b->first[v] : 0, hi = v < b->nv ? b->first[v + 1] : 0;
+        s->idx = cli_xmalloc((hi > lo ? hi - lo : 1) * sizeof *s->idx);
+        /* A value's files are in file order: so are the candidates. */
+        for (; lo < hi; lo++) {
+            size_t i = b->file[lo];
+            if (matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
+        }
     }
-    const by_value *b = by_value_of(a, key, grain);
-    size_t v = value_at(b, want);
-    size_t lo = v < b->nv ? b->first[v] : 0, hi = v < b->nv ? b->first[v + 1] : 0;
-    s->idx = cli_xmalloc((hi > lo ? hi - lo : 1) * sizeof *s->idx);
-    /* A value's files are in file order: so are the candidates. */
-    for (; lo < hi; lo++) {
-        size_t i = b->file[lo];
-        if (matches(&a->in[i], filter, grain)) s->idx[s->n++] = i;
-    }
+    /* Held until every figure is released: only what was selected (a cell
+     * of a two-way table keeps 90 of its 5,400 candidates). */
+    s->idx = cli_xrealloc(s->idx, (s->n ? s->n : 1) * sizeof *s->idx);
 }
 
 /* The union of the selected sketches; NULL (an empty union) when none. */

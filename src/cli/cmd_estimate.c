@@ -78,7 +78,9 @@ int cmd_estimate(int argc, char **argv)
         if (json) {
             cj_obj(&j, NULL);
             cj_str(&j, "path", in.path);
-            cj_str(&j, "digest", in.digest_hex);
+            char hex[RP_DIGEST_HEX_BYTES];
+            rp_digest_hex(hex, &in);
+            cj_str(&j, "digest", hex);
             cj_int(&j, "precision", p);
             cj_str(&j, "kind", kind);
             rp_json_num(&j, "estimate", e.estimate);

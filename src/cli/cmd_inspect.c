@@ -76,13 +76,15 @@ static void print_json(const rp_input *in, const char *kind, size_t payload_byte
                        const char *kfp, const char *rfp)
 {
     const unika_sketch *s = in->sketch;
+    char digest[RP_DIGEST_HEX_BYTES];
+    rp_digest_hex(digest, in);
     cli_json j;
     cj_init(&j, stdout);
     cj_obj(&j, NULL);
     cj_int(&j, "version", CLI_JSON_VERSION);
     cj_str(&j, "command", "inspect");
     cj_str(&j, "path", in->path);
-    cj_str(&j, "digest", in->digest_hex);
+    cj_str(&j, "digest", digest);
     cj_int(&j, "file_size", (long long)in->info.size);
     cj_int(&j, "format_version", in->info.format_version);
     cj_str(&j, "kind", kind);
@@ -131,7 +133,9 @@ static void print_text(const rp_input *in, const char *kind, size_t payload_byte
     printf("  payload      %u %s%s, %zu bytes%s\n", (unsigned)in->info.payload_count,
            in->info.kind == 1 ? "token" : "register", in->info.payload_count == 1 ? "" : "s",
            payload_bytes, in->info.encoding == UNIKA_ENCODING_COMPACT ? " (rANS-coded)" : "");
-    printf("  file         %zu bytes, blake2b-256 %s\n", in->info.size, in->digest_hex);
+    char digest[RP_DIGEST_HEX_BYTES];
+    rp_digest_hex(digest, in);
+    printf("  file         %zu bytes, blake2b-256 %s\n", in->info.size, digest);
     printf("  key          %s\n  recipe       %s\n", kfp, rfp);
     printf("  labels       ");
     rp_print_labels(stdout, s);

@@ -146,7 +146,9 @@ static void print_summary(const char *out_path, const rp_input *in, size_t n, ch
     for (size_t i = 0; i < n; i++) {
         cj_obj(&j, NULL);
         cj_str(&j, "path", in[i].path);
-        cj_str(&j, "digest", in[i].digest_hex);
+        char ihex[RP_DIGEST_HEX_BYTES];
+        rp_digest_hex(ihex, &in[i]);
+        cj_str(&j, "digest", ihex);
         if (signers[i][0]) cj_str(&j, "signer", signers[i]);
         else cj_null(&j, "signer");
         rp_json_labels(&j, "labels", in[i].sketch);

@@ -58,7 +58,6 @@ static char *build_again(const audit *a, const unika_key *release_key, size_t *n
         in->sketch = a->in[i].sketch;
         in->path = a->in[i].path;
         memcpy(in->digest, a->in[i].digest, UNIKA_DIGEST_BYTES);
-        unika_hex_encode(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
         r.n++;
     }
     const unika_json *q = d->request, *rel = d->release;

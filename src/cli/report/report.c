@@ -67,8 +67,12 @@ int rp_load(rp_input *in, const char *path)
     in->sketch = s;
     in->info = info;
     memcpy(in->digest, info.digest, UNIKA_DIGEST_BYTES);
-    unika_hex_encode(in->digest_hex, in->digest, UNIKA_DIGEST_BYTES);
     return attach_provenance(in);
+}
+
+void rp_digest_hex(char dst[RP_DIGEST_HEX_BYTES], const rp_input *in)
+{
+    unika_hex_encode(dst, in->digest, UNIKA_DIGEST_BYTES);
 }
 
 void rp_input_free(rp_input *in)

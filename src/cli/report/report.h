@@ -25,10 +25,11 @@ int cmd_report(int argc, char **argv);
 /* One sketch file as the library read it (unika_sketch_load_file()): its
  * bytes' BLAKE2b-256 digest (what provenance records and report figures
  * cite), the parsed sketch, and the header fields `inspect` shows. */
+/* One per input file; report and verify hold 10^5 at once, so nothing here
+ * that can be derived (the digest's hex: rp_digest_hex()). */
 typedef struct rp_input {
     char *path;
     uint8_t digest[UNIKA_DIGEST_BYTES];
-    char digest_hex[RP_DIGEST_HEX_BYTES];
     unika_sketch *sketch;
     unika_sketch_file info;
 } rp_input;
@@ -37,6 +38,8 @@ typedef struct rp_input {
  * "unika <cmd>: <path>: <reason>" (the parser names the field and byte)
  * and returns CLI_INPUT (CLI_NOMEM when out of memory). */
 int rp_load(rp_input *in, const char *path);
+/* The hex of in's digest, into dst. */
+void rp_digest_hex(char dst[RP_DIGEST_HEX_BYTES], const rp_input *in);
 void rp_input_free(rp_input *in);
 /* "<sketch_path>.prov": where a merged sketch's provenance file travels
  * (docs/format.md §6.2); rp_load() reads and checks it when present.

@@ -139,6 +139,11 @@ static int walk(path_list *l, const char *dir, int depth)
     int rc = 0;
     while (!rc && (e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
+        /* The entry's type when the directory gives it: a regular file that
+         * is not *.uks (each cell's .sig) needs no stat, which cost 2 x 10^5
+         * system calls for 10^5 signed cells. Links and unknowns are stat'ed. */
+        int reg = e->d_type == DT_REG, is_dir = e->d_type == DT_DIR;
+        if (reg && !ends_with_uks(e->d_name)) continue;
         size_t need = strlen(dir) + strlen(e->d_name) + 2;
         char *p = malloc(need);
         if (!p) {
@@ -147,7 +152,8 @@ static int walk(path_list *l, const char *dir, int depth)
         }
         snprintf(p, need, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
         struct stat st;
-        if (stat(p, &st) == 0) {
+        if (reg || is_dir) st.st_mode = reg ? S_IFREG : S_IFDIR;
+        if (reg || is_dir || stat(p, &st) == 0) {
             if (S_ISDIR(st.st_mode)) rc = walk(l, p, depth + 1);
             else if (S_ISREG(st.st_mode) && ends_with_uks(e->d_name) && pl_push(l, p) < 0)
                 rc = CLI_INPUT;

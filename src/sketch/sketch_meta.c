@@ -33,8 +33,9 @@ typedef struct source_rec {
 } source_rec;
 
 /* A label is one allocation, "key\0value\0": a cell's four labels were
- * eight strings and two arrays, 300 of the ~670 bytes a parsed 20-person
- * cell took (10^5 cells are held at once by `report` and `verify`). */
+ * eight strings and two arrays, about 350 of the ~630 bytes a parsed
+ * 20-person cell took (10^5 cells are held at once by `report` and
+ * `verify`). */
 struct unika_sketch_meta {
     size_t n_labels, cap_labels;
     char **labels; /* cap_labels slots (grown by labels_reserve), sorted by key */

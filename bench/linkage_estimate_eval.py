@@ -161,18 +161,23 @@ def setup_roles(unika, keys):
     os.replace(os.path.join(keys, "linker.seed.tmp"), os.path.join(keys, "linker.seed"))
 
 
-def link(unika, keys, data, d):
-    """matchkeys x 4 (the partners), then link (the linker); returns estimates.json and times."""
+def link(unika, keys, data, d, debug=False):
+    """matchkeys x 4 (the partners), then link (the linker); returns estimates.json and times.
+    debug: also where every row and profile went (D/<org>.rows, D/clusters.csv: keyed digests
+    and numbers only), for joining rows to the generator's truth ids."""
     os.makedirs(d, exist_ok=True)
     t0 = time.monotonic()
     for o in ORGS:
+        rows = ["--debug-profiles", os.path.join(d, o + ".rows")] if debug else []
         run([unika, "matchkeys", "--key", "pk", "--profile",
              os.path.join(REPO, "examples", "profiles", o + ".profile"), "--org", o,
-             "--by", "gender", "--sign", o + ".sec", "--force",
-             os.path.join(data, o + ".csv"), "-o", os.path.join(d, o + ".umk")], cwd=keys)
+             "--by", "gender", "--sign", o + ".sec", "--force"] + rows +
+            [os.path.join(data, o + ".csv"), "-o", os.path.join(d, o + ".umk")], cwd=keys)
     t1 = time.monotonic()
-    run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub", "--seed", "linker.seed", "--sign", "linker.sec",
-         "--by", "gender", "--force", "-o", os.path.join(d, "cells")]
+    clusters = ["--debug-clusters", os.path.join(d, "clusters.csv")] if debug else []
+    run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub",
+         "--seed", "linker.seed", "--sign", "linker.sec", "--by", "gender", "--force"]
+        + clusters + ["-o", os.path.join(d, "cells")]
         + [os.path.join(d, o + ".umk") for o in ORGS], cwd=keys)
     t2 = time.monotonic()
     with open(os.path.join(d, "cells", "estimates.json")) as f:

@@ -25,7 +25,6 @@ Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
 import argparse
 import collections
-import json
 import os
 import sys
 
@@ -35,23 +34,6 @@ import linkage_estimate_eval as ev  # noqa: E402  (roles, generator, held-out na
 import linkage_eval2 as l2  # noqa: E402  (rows joined to their true person)
 
 TERMS = ("A", "P", "D", "X")
-
-
-def link_with_debug(unika, keys, data, d):
-    """The partners' matchkeys and the linker's link, with the debug joins; estimates.json."""
-    os.makedirs(d, exist_ok=True)
-    for o in ev.ORGS:
-        ev.run([unika, "matchkeys", "--key", "pk", "--profile",
-                os.path.join(ev.REPO, "examples", "profiles", o + ".profile"), "--org", o,
-                "--by", "gender", "--sign", o + ".sec", "--force", "--debug-profiles",
-                os.path.join(d, o + ".rows"), os.path.join(data, o + ".csv"), "-o",
-                os.path.join(d, o + ".umk")], cwd=keys)
-    ev.run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub",
-            "--seed", "linker.seed", "--sign", "linker.sec", "--by", "gender", "--force",
-            "--debug-clusters", os.path.join(d, "clusters.csv"), "-o", os.path.join(d, "cells")]
-           + [os.path.join(d, o + ".umk") for o in ev.ORGS], cwd=keys)
-    with open(os.path.join(d, "cells", "estimates.json")) as f:
-        return json.load(f)
 
 
 def true_terms(rows, orgs):
@@ -80,7 +62,8 @@ def one_run(ctx, seed):
     tag = ev.run_tag(spec)
     data = os.path.join(ctx["work"], "data", tag)
     ev.generate(ctx["generator"], data, dict(spec, truth_ids=True))
-    est = link_with_debug(ctx["unika"], ctx["keys"], data, os.path.join(ctx["work"], "runs", tag))
+    est = ev.link(ctx["unika"], ctx["keys"], data, os.path.join(ctx["work"], "runs", tag),
+                  debug=True)[0]
     rows = l2.join_truth(os.path.join(ctx["work"], "runs", tag), data)
     out = []
     for orgs, f in sorted(whole_span(est).items(), key=lambda x: (len(x[0]), x[0])):

@@ -200,14 +200,18 @@ double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gen
 static int frequencies(lk_est *e, freq *f)
 {
     memset(f, 0, sizeof *f);
-    f->nc = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *f->nc);
+    f->nc = unika_malloc((e->ncmain ? e->ncmain : 1) * sizeof *f->nc);
     if (!f->nc) return -1;
-    /* distinct names per cluster (keys are sorted by name) */
+    /* A weak unit is one partner's spelling of a person, so a name is counted
+     * as partners spell people: once per strong cluster and partner, its main
+     * record's name there. Counting each cluster's distinct names instead
+     * (version 3) counts a person spelt two ways at two partners under both
+     * names: it takes the variants for more common than they are against the
+     * usual spelling, and a common name's units for fewer people. */
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
-        for (uint32_t k = 0; k < c->nkey; k++)
-            if (!k || e->ckey[c->key + k].name != e->ckey[c->key + k - 1].name)
-                f->nc[f->nnc++] = (name_count){e->ckey[c->key + k].name, c->gender, 1};
+        for (uint32_t k = 0; k < c->nmain; k++)
+            f->nc[f->nnc++] = (name_count){e->cmain[c->main + k].name, c->gender, 1};
     }
     qsort(f->nc, f->nnc, sizeof *f->nc, nc_cmp);
     size_t w = 0;

@@ -14,7 +14,7 @@
  *   A    strong clusters with a record in F (certain);
  *   P_o  persons behind the weak units of organisation o in F: each present
  *        unit of key k holds ZTPoisson(alpha_o * lambda_k) people, lambda_k
- *        the key's frequency among the strong clusters (Good-Turing
+ *        the key's frequency in the strong clusters' partner records (Good-Turing
  *        smoothed name counts x the birth-year share), alpha_o fitted by
  *        maximum likelihood to which keys are present in F at o (occupancy);
  *        divided by 1 + eps_o, the split units a person leaves at a partner
@@ -52,9 +52,10 @@
 
 /* The estimator's version; 2: chance matches removed through decoys, and
  * the weak records of people strong at the same partner; 3: decoys weighed
- * by how common a key is, m_eq0 measured twice and r taken between
+ * by how common a key is, m_eq0 measured twice and r taken between; 4: a
+ * name's frequency counted per partner record, not per cluster
  * (docs/linkage.md 15). */
-#define LK_EST_VERSION 3
+#define LK_EST_VERSION 4
 #define LK_EST_FILE_VERSION 2     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
@@ -150,7 +151,7 @@ typedef struct lk_est_unit {
     uint32_t u;         /* index into lk->units */
     uint32_t per, nper; /* e->uper[per .. per + nper): its period codes */
     double lam;         /* expected strong-like persons with its key */
-    uint32_t nname;     /* strong clusters holding its name: lambda's sample size */
+    uint32_t nname;     /* partner records of strong clusters with its name: lambda's sample size */
     uint8_t group;
 } lk_est_unit;
 

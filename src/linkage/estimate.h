@@ -84,6 +84,9 @@ typedef struct lk_est_rates {
     double r[LK_EST_MAX_ORGS];      /* weak records at o of strong people not strong at o */
     double r_span[LK_EST_MAX_ORGS]; /* r is known to lie within r +- r_span (m_eq0's two) */
     double eps[3][LK_EST_MAX_ORGS]; /* by LK_GRAN_* */
+    /* a partner with too few strong clusters of its own takes the others'
+     * pooled eps; the variance between their own rates, else 0 */
+    double eps_borrowed_var[3][LK_EST_MAX_ORGS];
     double psi[3][LK_EST_MAX_ORGS];
     double r_in[LK_EST_MAX_ORGS]; /* ... of strong people strong at o too */
     double psi_in[3][LK_EST_MAX_ORGS];

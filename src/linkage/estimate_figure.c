@@ -322,6 +322,7 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
             p.inA[p.nA++] = (uint32_t)i;
     p.A = p.nA;
     int gran = gran_of_scope(s);
+    double borrowed = 0; /* d P / d eps, summed over the partners that borrow eps */
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
         double m, v;
@@ -330,7 +331,14 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
         double eps = e->rates.eps[gran][o];
         /* the occupancy's own variance, and the split units: Poisson around eps per person */
         p.var += v / ((1 + eps) * (1 + eps)) + m * eps / ((1 + eps) * (1 + eps));
+        if (e->rates.eps_borrowed_var[gran][o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
     }
+    /* one pooled rate for every partner that borrows it: their errors add, then square */
+    for (unsigned o = 0; o < e->nfiles; o++)
+        if (f->orgs >> o & 1 && e->rates.eps_borrowed_var[gran][o] > 0) {
+            p.var += borrowed * borrowed * e->rates.eps_borrowed_var[gran][o];
+            break;
+        }
     if (popcount(f->orgs) >= 2) {
         const pat *pt;
         if (pattern_fit(e, c, f->orgs, s, &pt)) goto nomem;

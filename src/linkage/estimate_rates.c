@@ -56,8 +56,16 @@ static uint32_t gran_of(const unika_linkage *lk, int gran, uint32_t period)
     return gran == LK_GRAN_ALL ? 0 : gran == LK_GRAN_YEAR ? lk_est_year_of(lk, period) : period;
 }
 
-/* Split units per person and partner, at one granularity. */
-static void split_rates(const lk_est *e, int skip, int gran, double eps[LK_EST_MAX_ORGS])
+/* A partner with fewer strong clusters than this borrows the others' split rate. */
+#define LK_EST_OWN_EPS_MIN 50
+
+/* Split units per person and partner, at one granularity. A partner that
+ * borrows the pooled rate (an outreach unit with no strong records) is one
+ * more partner whose own rate is unknown: as in a random-effects prediction,
+ * its error is the spread between the partners that measure theirs
+ * (borrowed_var, their sample variance). */
+static void split_rates(const lk_est *e, int skip, int gran, double eps[LK_EST_MAX_ORGS],
+                        double borrowed_var[LK_EST_MAX_ORGS])
 {
     const unika_linkage *lk = e->lk;
     double ex[LK_EST_MAX_ORGS] = {0}, nn[LK_EST_MAX_ORGS] = {0};
@@ -95,13 +103,23 @@ static void split_rates(const lk_est *e, int skip, int gran, double eps[LK_EST_M
     }
 out:
     unika_free(t);
-    double sex = 0, snn = 0;
+    double sex = 0, snn = 0, own = 0, own_sq = 0;
+    unsigned nown = 0;
     for (unsigned f = 0; f < e->nfiles; f++) {
         sex += ex[f];
         snn += nn[f];
+        if (nn[f] > LK_EST_OWN_EPS_MIN) {
+            own += ex[f] / nn[f];
+            own_sq += ex[f] / nn[f] * (ex[f] / nn[f]);
+            nown++;
+        }
     }
-    for (unsigned f = 0; f < e->nfiles; f++)
-        eps[f] = nn[f] > 50 ? ex[f] / nn[f] : snn > 0 ? sex / snn : 0.0;
+    double spread = nown > 1 ? (own_sq - own * own / nown) / (nown - 1) : 0.0;
+    for (unsigned f = 0; f < e->nfiles; f++) {
+        int borrows = nn[f] <= LK_EST_OWN_EPS_MIN;
+        eps[f] = !borrows ? ex[f] / nn[f] : snn > 0 ? sex / snn : 0.0;
+        borrowed_var[f] = borrows && spread > 0 ? spread : 0.0;
+    }
 }
 
 /* 1 when a record of cluster c at a file other than f has (name, year). */
@@ -400,7 +418,8 @@ static void presence(const lk_est *e, int skip, lk_est_rates *r)
 void lk_est_measure(const lk_est *e, int skip, lk_est_rates *out)
 {
     memset(out, 0, sizeof *out);
-    for (int gran = 0; gran < 3; gran++) split_rates(e, skip, gran, out->eps[gran]);
+    for (int gran = 0; gran < 3; gran++)
+        split_rates(e, skip, gran, out->eps[gran], out->eps_borrowed_var[gran]);
     agreement(e, skip, out);
     presence(e, skip, out);
 }

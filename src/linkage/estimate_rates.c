@@ -263,31 +263,36 @@ static int held(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned 
  * cluster of its gender (taken in a fixed order), a year none of c's keys
  * has and a key no strong cluster holds: chosen as c's own keys were
  * (rare), as common a year on average, and no person's own. The weak units
- * at f holding the decoy key are namesakes met by chance: how often, and
- * in which of c's periods, c's own key is met by chance too, which the
- * rates below subtract. Returns their number (up to cap in out), and the
- * lambda of c's keys and of the decoy's: a key is met by chance in
- * proportion to how common it is, and the decoy's year cannot be one of c's,
- * which are the common ones more often than not (rates_of()). */
-static size_t decoy_units(const lk_est *e, size_t i, unsigned f, int skip, uint32_t *out,
-                          size_t cap, double *lam_own, double *lam_decoy)
+ * holding the decoy key are namesakes met by chance: how often, and in
+ * which of c's periods, c's own key is met by chance too, which the rates
+ * below subtract. Beside it, the lambda of c's keys and of the decoy's: a
+ * key is met by chance in proportion to how common it is, and the decoy's
+ * year cannot be one of c's, which are the common ones more often than not
+ * (rates_of()). Chosen once per cluster: it depends on no partner. */
+typedef struct decoy {
+    int found;
+    uint32_t name, year;
+    double lam_own, lam;
+} decoy;
+
+static decoy decoy_of(const lk_est *e, size_t i)
 {
     const lk_est_cluster *c = &e->cl[i];
-    uint32_t name = e->ckey[c->key].name;
-    *lam_own = *lam_decoy = 0;
+    decoy x = {0, e->ckey[c->key].name, LK_NONE, 0, 0};
     for (size_t step = 1; step < e->ncl && step <= 64; step++) {
         const lk_est_cluster *d = &e->cl[(i + step * 7919) % e->ncl];
         uint32_t year = e->ckey[d->key].year;
-        if (d->gender != c->gender || has_year(e, c, year) || held(e->lk, name, year, c->gender))
+        if (d->gender != c->gender || has_year(e, c, year) || held(e->lk, x.name, year, c->gender))
             continue;
-        *lam_decoy = lk_est_lambda(e, name, year, c->gender);
+        x.found = 1;
+        x.year = year;
+        x.lam = lk_est_lambda(e, x.name, year, c->gender);
         for (uint32_t k = 0; k < c->nkey; k++)
-            *lam_own +=
+            x.lam_own +=
                 lk_est_lambda(e, e->ckey[c->key + k].name, e->ckey[c->key + k].year, c->gender);
-        size_t n = units_of_key(e, c, name, year, f, skip, out, cap);
-        return n < cap ? n : cap;
+        break;
     }
-    return 0;
+    return x;
 }
 
 /* 1 when one of the units has records in period t at granularity gran. */
@@ -351,17 +356,17 @@ static void count_hit(const lk_est *e, const lk_est_cluster *c, unsigned f, cons
     }
 }
 
-static void count_one(const lk_est *e, size_t ci, unsigned f, int skip, tally *t)
+static void count_one(const lk_est *e, const lk_est_cluster *c, const decoy *d, unsigned f,
+                      int skip, tally *t)
 {
-    const lk_est_cluster *c = &e->cl[ci];
     uint32_t u[32];
     t->elig[f]++;
-    double lam_own, lam_decoy;
     count_hit(e, c, f, u, own_units(e, c, f, skip, u, 32), &t->own);
-    size_t n = decoy_units(e, ci, f, skip, u, 32, &lam_own, &lam_decoy);
-    t->lam_own[f] += lam_own;
-    t->lam_decoy[f] += lam_decoy;
-    count_hit(e, c, f, u, n, &t->chance);
+    if (!d->found) return;
+    t->lam_own[f] += d->lam_own;
+    t->lam_decoy[f] += d->lam;
+    size_t n = units_of_key(e, c, d->name, d->year, f, skip, u, 32);
+    count_hit(e, c, f, u, n < 32 ? n : 32, &t->chance);
 }
 
 /* A hit is the person's own or a namesake's met by chance: as often as the
@@ -396,8 +401,9 @@ static void presence(const lk_est *e, int skip, lk_est_rates *r)
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || !c->rare) continue;
         r->rare++;
+        decoy d = decoy_of(e, i);
         for (unsigned f = 0; f < e->nfiles; f++)
-            count_one(e, i, f, skip, c->at >> f & 1 ? &in : &out);
+            count_one(e, c, &d, f, skip, c->at >> f & 1 ? &in : &out);
     }
     for (unsigned f = 0; f < e->nfiles; f++) {
         double psi[3], psi_in[3], share;

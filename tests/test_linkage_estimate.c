@@ -173,7 +173,7 @@ static char *estimates_of(uint64_t seed, truth *t, size_t *perm_n)
  * here; on the generator's data the total is within 3% (docs/linkage.md
  * 17). The bound pins the bias below 6%. Version 3 (decoys weighed by
  * lambda, r between m_eq0's two measurements): -4.0%; version 4 (names
- * counted per partner record): -4.7%. */
+ * counted per partner record and per person, the middle): -4.4%. */
 START_TEST(estimates_against_truth)
 {
     int closer = 0;
@@ -200,15 +200,15 @@ END_TEST
  * for Mohammad) for 20% of its people, each partner on its own, as clerks
  * do; identified people are at A and B both. C's units are one partner's
  * spelling of a person each, so how many people stand behind them follows
- * from how often partners' records show a name: each strong cluster
- * counted once per partner (estimator version 4). Counting a cluster's
- * distinct names instead (version 3) counts a person spelt both ways under
- * both names: the other spelling looks more common against the usual one
- * than a partner's records show it, and C's common keys hold too few
- * people. Over 16 partnerships (fixed seeds): C within 4 standard errors
- * of the truth in each (as in estimates_against_truth), and C's mean error
- * within 1%. One run errs by 3.2% (standard deviation), so the mean of 16
- * by 0.8%: measured +0.03% (version 3: -1.56%, outside the bound). */
+ * from how often partners write a name (estimator version 4: counted per
+ * partner record and per person, estimate.c). Counting each name a cluster
+ * holds as a whole person (version 3) counts a person spelt both ways
+ * under both names: the other spelling looks more common against the usual
+ * one than partners write it, and C's common keys hold too few people.
+ * Over 16 partnerships (fixed seeds): C within 4 standard errors of the
+ * truth in each (as in estimates_against_truth), and C's mean error within
+ * 1%. One run errs by 3.2% (standard deviation), so the mean of 16 by
+ * 0.8%: measured +0.4% (version 3: -1.6%, outside the bound). */
 START_TEST(spelt_two_ways)
 {
     double err = 0;

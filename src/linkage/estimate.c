@@ -153,8 +153,13 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
 
 /* ---- frequencies -------------------------------------------------------------------- */
 
+/* A name's frequency among the strong clusters, counted two ways (below,
+ * frequencies()). */
 typedef struct name_count {
-    uint32_t name, gender, n;
+    uint32_t name, gender;
+    uint32_t records; /* partner records with it: a cluster's main record at a partner */
+    uint32_t people;  /* clusters holding it in any record */
+    double written;   /* over those clusters, the share of their partner records with it */
 } name_count;
 
 static int nc_cmp(const void *a, const void *b)
@@ -168,14 +173,14 @@ typedef struct lk_est_freq freq;
 struct lk_est_freq {
     name_count *nc;
     size_t nnc;
-    double gt[9];         /* smoothed counts for n = 0..8 */
+    double gt_records[9], gt_people[9]; /* smoothed counts for n = 0..8 */
     double year_share[4]; /* denominators */
     uint32_t *years;
     double *yshare;
     size_t nyears; /* (year, gender) shares */
 };
 
-static double gt_of(const freq *f, uint32_t n) { return n < 9 ? f->gt[n] : (double)n; }
+static double gt_of(const double gt[9], uint32_t n) { return n < 9 ? gt[n] : (double)n; }
 
 static double p_year(const freq *f, uint32_t year, unsigned g)
 {
@@ -184,48 +189,85 @@ static double p_year(const freq *f, uint32_t year, unsigned g)
     return 0.5 / (f->year_share[g] + 1);
 }
 
-static uint32_t name_n(const freq *f, uint32_t name, unsigned g)
+static const name_count *name_of(const freq *f, uint32_t name, unsigned g)
 {
-    name_count key = {name, g, 0};
-    name_count *hit = bsearch(&key, f->nc, f->nnc, sizeof key, nc_cmp);
-    return hit ? hit->n : 0;
+    if (name == LK_NONE) return NULL;
+    name_count key = {name, g, 0, 0, 0};
+    return bsearch(&key, f->nc, f->nnc, sizeof key, nc_cmp);
+}
+
+/* How often partners write the name, per partner record (the estimate). */
+static double per_record(const freq *f, const name_count *c)
+{
+    return c && c->records ? gt_of(f->gt_records, c->records) : 0.0;
+}
+
+/* The same, per person: the people holding it times how often a partner
+ * writes it for them (the other end, frequencies()). */
+static double per_person(const freq *f, const name_count *c)
+{
+    return c && c->people ? gt_of(f->gt_people, c->people) * c->written / c->people : 0.0;
 }
 
 double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender)
 {
-    uint32_t n = name == LK_NONE ? 0 : name_n(e->freq, name, gender);
-    return n ? gt_of(e->freq, n) * p_year(e->freq, year, gender) : 0.0;
+    return per_record(e->freq, name_of(e->freq, name, gender)) * p_year(e->freq, year, gender);
+}
+
+/* Good-Turing: N_n names seen n times, smoothed counts of n = 0..8. */
+static void good_turing(const freq *f, int people, double gt[9])
+{
+    double N[10] = {0};
+    for (size_t i = 0; i < f->nnc; i++) {
+        uint32_t n = people ? f->nc[i].people : f->nc[i].records;
+        if (n < 10) N[n]++;
+    }
+    for (unsigned n = 0; n < 9; n++)
+        gt[n] = (n && N[n] > 0 && N[n + 1] > 0) ? (n + 1) * N[n + 1] / N[n] : (double)n;
 }
 
 static int frequencies(lk_est *e, freq *f)
 {
     memset(f, 0, sizeof *f);
-    f->nc = unika_malloc((e->ncmain ? e->ncmain : 1) * sizeof *f->nc);
+    f->nc = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *f->nc);
     if (!f->nc) return -1;
-    /* A weak unit is one partner's spelling of a person, so a name is counted
-     * as partners spell people: once per strong cluster and partner, its main
-     * record's name there. Counting each cluster's distinct names instead
-     * (version 3) counts a person spelt two ways at two partners under both
-     * names: it takes the variants for more common than they are against the
-     * usual spelling, and a common name's units for fewer people. */
+    /* A weak unit is one partner's spelling of a person, so a name's frequency
+     * is how often partners write it. Counted per partner record (each
+     * cluster's main record at each partner it was recorded at), a person
+     * recorded at three partners weighs three times; counted per person
+     * (each cluster holding the name, times the share of its partner records
+     * written with it), once. Both are consistent, and Good-Turing's small
+     * counts fit neither exactly: partner records come in clumps of one
+     * person, and the people holding a name include its one-off typos.
+     * Measured, the occupancy lies between the two (the first low with few
+     * people, the second high with many: docs/linkage.md 15); the estimate
+     * takes their middle and carries their distance (version 4). Counting
+     * each name a cluster holds as a whole person (version 3) took the rarer
+     * spellings for as common as the usual one. */
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
-        for (uint32_t k = 0; k < c->nmain; k++)
-            f->nc[f->nnc++] = (name_count){e->cmain[c->main + k].name, c->gender, 1};
+        for (uint32_t k = 0; k < c->nkey; k++) {
+            uint32_t name = e->ckey[c->key + k].name, records = 0;
+            if (k && name == e->ckey[c->key + k - 1].name) continue;
+            for (uint32_t m = 0; m < c->nmain; m++) records += e->cmain[c->main + m].name == name;
+            f->nc[f->nnc++] = (name_count){name, c->gender, records, 1,
+                                           c->nmain ? (double)records / c->nmain : 0.0};
+        }
     }
     qsort(f->nc, f->nnc, sizeof *f->nc, nc_cmp);
     size_t w = 0;
     for (size_t i = 0; i < f->nnc; i++) {
-        if (w && !nc_cmp(&f->nc[i], &f->nc[w - 1])) f->nc[w - 1].n++;
-        else f->nc[w++] = f->nc[i];
+        if (w && !nc_cmp(&f->nc[i], &f->nc[w - 1])) {
+            f->nc[w - 1].records += f->nc[i].records;
+            f->nc[w - 1].people++;
+            f->nc[w - 1].written += f->nc[i].written;
+        } else {
+            f->nc[w++] = f->nc[i];
+        }
     }
     f->nnc = w;
-    /* Good-Turing: N_n names seen n times */
-    double N[10] = {0};
-    for (size_t i = 0; i < f->nnc; i++)
-        if (f->nc[i].n < 10) N[f->nc[i].n]++;
-    for (unsigned n = 0; n < 9; n++)
-        f->gt[n] = (n && N[n] > 0 && N[n + 1] > 0) ? (n + 1) * N[n + 1] / N[n] : (double)n;
+    good_turing(f, 0, f->gt_records);
+    good_turing(f, 1, f->gt_people);
     /* birth-year shares per gender: a cluster with several years counts 1/k for each */
     uint32_t *ys = NULL;
     size_t nys = 0, cap = 0;
@@ -260,7 +302,8 @@ static int frequencies(lk_est *e, freq *f)
     for (size_t i = 0; i < f->nnc; i++) {
         double ysum = 0;
         for (size_t y = 0; y < f->nyears; y++) ysum += f->yshare[y * 4 + f->nc[i].gender];
-        e->lam_total[f->nc[i].gender] += gt_of(f, f->nc[i].n) * ysum;
+        e->lam_total[f->nc[i].gender] += per_record(f, &f->nc[i]) * ysum;
+        e->lam_total_people[f->nc[i].gender] += per_person(f, &f->nc[i]) * ysum;
     }
     return 0;
 }
@@ -316,7 +359,7 @@ static int add_units(lk_est *e, const freq *f)
     if (!e->un) return -1;
     for (size_t i = 0; i < lk->nunits; i++) {
         const lk_unit *u = &lk->units[i];
-        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, 0.0, 0, lk_est_group(lk, u->name)};
+        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, 0.0, 0.0, 0, lk_est_group(lk, u->name)};
         for (uint32_t j = 0; j < u->n; j++) {
             const lk_profile *p = &lk->profiles[lk->unit_members[u->first + j]];
             for (uint32_t c = 0; c < p->ncell; c++) {
@@ -332,9 +375,11 @@ static int add_units(lk_est *e, const freq *f)
                 e->uper[x.per + w++] = e->uper[x.per + k];
         x.nper = (uint32_t)w;
         e->nuper = x.per + w;
-        uint32_t n = u->name == LK_NONE ? 0 : name_n(f, u->name, u->gender);
-        x.lam = n ? gt_of(f, n) * p_year(f, u->year, u->gender) : 0.0;
-        x.nname = n;
+        const name_count *nc = name_of(f, u->name, u->gender);
+        double year = p_year(f, u->year, u->gender);
+        x.lam = per_record(f, nc) * year;
+        x.lam_people = per_person(f, nc) * year;
+        x.nname = nc ? nc->records : 0;
         e->un[e->nun++] = x;
     }
     return 0;

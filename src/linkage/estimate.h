@@ -18,7 +18,9 @@
  *        smoothed name counts x the birth-year share), alpha_o fitted by
  *        maximum likelihood to which keys are present in F at o (occupancy);
  *        divided by 1 + eps_o, the split units a person leaves at a partner
- *        (typos, a revised year), measured on the strong clusters;
+ *        (typos, a revised year), measured on the strong clusters (a
+ *        partner without enough of them borrows the others' rate, and
+ *        their spread joins its error);
  *   D    the same weak people counted at several partners: key-persons with
  *        partner pattern S are Poisson(gamma_S * lambda_k), gamma fitted by
  *        EM to the partners' presence patterns (time is no constraint:
@@ -153,7 +155,8 @@ typedef struct lk_est_main {
 typedef struct lk_est_unit {
     uint32_t u;         /* index into lk->units */
     uint32_t per, nper; /* e->uper[per .. per + nper): its period codes */
-    double lam;         /* expected strong-like persons with its key */
+    double lam;         /* how common its key is, its name counted per partner record */
+    double lam_people;  /* the same, its name counted per person (estimate.c) */
     uint32_t nname;     /* partner records of strong clusters with its name: lambda's sample size */
     uint8_t group;
 } lk_est_unit;
@@ -176,6 +179,7 @@ struct lk_est {
     uint32_t *by_key;         /* units sorted by (name, year, gender, file) */
     struct lk_est_freq *freq; /* name counts and birth-year shares (estimate.c) */
     double lam_total[4];      /* sum of lambda over every key of a gender */
+    double lam_total_people[4]; /* ... of lam_people */
     lk_est_rates rates;       /* from everything */
     lk_est_rates rep[LK_EST_GROUPS];
 };

@@ -56,11 +56,11 @@ static int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, s
     return 0;
 }
 
-static double lam_of_genders(const lk_est *e, uint8_t genders)
+static double sum_of_genders(const double total[4], uint8_t genders)
 {
     double l = 0;
     for (unsigned g = 0; g < 4; g++)
-        if (genders >> g & 1) l += e->lam_total[g];
+        if (genders >> g & 1) l += total[g];
     return l;
 }
 
@@ -70,7 +70,7 @@ typedef struct occ {
     uint16_t file;
     scope s;
     uint8_t genders;
-    double mean, var;
+    double mean, var, span; /* span: half the distance of the two name counts' means */
 } occ;
 
 typedef struct cache {
@@ -80,34 +80,15 @@ typedef struct cache {
     size_t np, cp;
 } cache;
 
-static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, double *mean,
-                     double *var)
+/* The people behind the present units of one name count (lam, lam_total):
+ * the occupancy fit, the sum of the units' means and their variance. */
+static void occupancy_of(const double *lam, const double *nname, size_t n, double lam_total,
+                         double *mean, double *var)
 {
-    for (size_t i = 0; i < c->no; i++)
-        if (c->o[i].file == f && c->o[i].s.kind == s.kind && c->o[i].s.code == s.code &&
-            c->o[i].genders == genders) {
-            *mean = c->o[i].mean;
-            *var = c->o[i].var;
-            return 0;
-        }
-    double *lam = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *lam);
-    if (!lam) return -1;
-    double *nname = lam + (e->nun ? e->nun : 1);
-    size_t n = 0, unseen = 0;
     double present = 0;
-    for (size_t i = 0; i < e->nun; i++) {
-        const lk_unit *u = &e->lk->units[e->un[i].u];
-        if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, s)) continue;
-        if (e->un[i].lam > 0) {
-            nname[n] = e->un[i].nname;
-            lam[n++] = e->un[i].lam;
-            present += e->un[i].lam;
-        } else {
-            unseen++;
-        }
-    }
-    double alpha = lk_est_alpha(lam, n, lam_of_genders(e, genders) - present);
-    double m = (double)unseen, v = 0;
+    for (size_t i = 0; i < n; i++) present += lam[i];
+    double alpha = lk_est_alpha(lam, n, lam_total - present);
+    double m = 0, v = 0;
     for (size_t i = 0; i < n; i++) {
         double mu = alpha * lam[i];
         m += lk_est_ztp_mean(mu);
@@ -117,27 +98,69 @@ static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
         double d = lk_est_ztp_slope(mu) * mu;
         v += lk_est_ztp_var(mu) + d * d / nname[i];
     }
-    unika_free(lam);
-    if (c->no == c->co) {
-        size_t cap = c->co ? c->co * 2 : 64;
-        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap * sizeof *q);
-        if (!q) return -1;
-        c->o = q;
-        c->co = cap;
-    }
-    c->o[c->no++] = (occ){(uint16_t)f, s, genders, m, v};
     *mean = m;
     *var = v;
+}
+
+/* Occupancy at file f in scope s for genders: the middle of the two name
+ * counts' (estimate.c, frequencies()), and half their distance. A unit of a
+ * name neither count knows holds one person. */
+static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, occ *out)
+{
+    for (size_t i = 0; i < c->no; i++)
+        if (c->o[i].file == f && c->o[i].s.kind == s.kind && c->o[i].s.code == s.code &&
+            c->o[i].genders == genders) {
+            *out = c->o[i];
+            return 0;
+        }
+    size_t cap = e->nun ? e->nun : 1;
+    double *lam = unika_malloc(cap * 4 * sizeof *lam);
+    if (!lam) return -1;
+    double *nname = lam + cap, *lam_p = lam + 2 * cap, *nname_p = lam + 3 * cap;
+    size_t n = 0, np = 0, unseen = 0, unseen_p = 0;
+    for (size_t i = 0; i < e->nun; i++) {
+        const lk_unit *u = &e->lk->units[e->un[i].u];
+        if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, s)) continue;
+        double sample = e->un[i].nname ? e->un[i].nname : 1;
+        if (e->un[i].lam > 0) {
+            nname[n] = sample;
+            lam[n++] = e->un[i].lam;
+        } else {
+            unseen++;
+        }
+        if (e->un[i].lam_people > 0) {
+            nname_p[np] = sample;
+            lam_p[np++] = e->un[i].lam_people;
+        } else {
+            unseen_p++;
+        }
+    }
+    double m, v, mp, vp;
+    occupancy_of(lam, nname, n, sum_of_genders(e->lam_total, genders), &m, &v);
+    occupancy_of(lam_p, nname_p, np, sum_of_genders(e->lam_total_people, genders), &mp, &vp);
+    unika_free(lam);
+    m += (double)unseen;
+    mp += (double)unseen_p;
+    if (c->no == c->co) {
+        size_t cap2 = c->co ? c->co * 2 : 64;
+        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap2 * sizeof *q);
+        if (!q) return -1;
+        c->o = q;
+        c->co = cap2;
+    }
+    c->o[c->no++] = (occ){(uint16_t)f, s, genders, (m + mp) / 2, (v + vp) / 2, (m - mp) / 2};
+    *out = c->o[c->no - 1];
     return 0;
 }
 
 /* ---- pattern cache: (orgs, scope) -> gamma and the unseen keys' extra, per gender -------- */
 
+/* Per name count (0 per partner record, 1 per person: estimate.c). */
 typedef struct pat {
     uint64_t orgs;
     scope s;
-    double agree_per_lambda; /* sum_S (|S| - 1) gamma_S */
-    double unseen[4];        /* unseen-name keys seen at several partners: extra, per gender */
+    double agree_per_lambda[2]; /* sum_S (|S| - 1) gamma_S */
+    double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
 } pat;
 
 typedef struct keyrec {
@@ -201,14 +224,9 @@ static int allowed_of(const uint64_t *pats, size_t npat, uint64_t pres, uint32_t
     return 0;
 }
 
-static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out)
+/* One name count's fit (people: 0 or 1) into r. */
+static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, int people, pat *r)
 {
-    for (size_t i = 0; i < c->np; i++)
-        if (c->p[i].orgs == orgs && c->p[i].s.kind == s.kind && c->p[i].s.code == s.code) {
-            *out = &c->p[i];
-            return 0;
-        }
-    pat r = {orgs, s, 0, {0}};
     uint64_t *pats = NULL;
     size_t npat = patterns(orgs, &pats);
     lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * sizeof *keys);
@@ -221,7 +239,7 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
         const lk_unit *u0 = &e->lk->units[e->by_key[i]];
         size_t j = i;
         uint64_t pres = 0;
-        double lam = e->un[e->by_key[i]].lam;
+        double lam = people ? e->un[e->by_key[i]].lam_people : e->un[e->by_key[i]].lam;
         for (; j < e->nun; j++) {
             const lk_unit *u = &e->lk->units[e->by_key[j]];
             if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
@@ -231,7 +249,7 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
         i = j;
         if (popcount(pres) < 1) continue;
         if (lam <= 0) { /* a name no strong record has: one person at all its partners */
-            r.unseen[u0->gender] += popcount(pres) - 1;
+            r->unseen[people][u0->gender] += popcount(pres) - 1;
             continue;
         }
         while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1; /* keep the highest */
@@ -241,18 +259,11 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
         keys[nk++] = k;
     }
     if (popcount(orgs) >= 2 && nk) {
-        if (lk_est_gamma(keys, nk, allowed, pats, npat, lam_of_genders(e, 0xF), gamma)) goto done;
-        for (size_t a = 0; a < npat; a++) r.agree_per_lambda += (popcount(pats[a]) - 1) * gamma[a];
+        double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, 0xF);
+        if (lk_est_gamma(keys, nk, allowed, pats, npat, all, gamma)) goto done;
+        for (size_t a = 0; a < npat; a++)
+            r->agree_per_lambda[people] += (popcount(pats[a]) - 1) * gamma[a];
     }
-    if (c->np == c->cp) {
-        size_t cap = c->cp ? c->cp * 2 : 32;
-        pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
-        if (!q) goto done;
-        c->p = q;
-        c->cp = cap;
-    }
-    c->p[c->np++] = r;
-    *out = &c->p[c->np - 1];
     rc = 0;
 done:
     unika_free(pats);
@@ -262,12 +273,33 @@ done:
     return rc;
 }
 
+static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out)
+{
+    for (size_t i = 0; i < c->np; i++)
+        if (c->p[i].orgs == orgs && c->p[i].s.kind == s.kind && c->p[i].s.code == s.code) {
+            *out = &c->p[i];
+            return 0;
+        }
+    pat r = {orgs, s, {0, 0}, {{0}}};
+    if (pattern_fit_of(e, orgs, s, 0, &r) || pattern_fit_of(e, orgs, s, 1, &r)) return -1;
+    if (c->np == c->cp) {
+        size_t cap = c->cp ? c->cp * 2 : 32;
+        pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
+        if (!q) return -1;
+        c->p = q;
+        c->cp = cap;
+    }
+    c->p[c->np++] = r;
+    *out = &c->p[c->np - 1];
+    return 0;
+}
+
 /* ---- one figure ---------------------------------------------------------------------------- */
 
 typedef struct parts {
     uint64_t A;
     double occ_mean[LK_EST_MAX_ORGS], var;
-    double agree, unseen; /* D's numerator: agree (lambda-weighted) + unseen-name extra */
+    double agree; /* D's numerator: the patterns' agreements and the unseen names' extra */
     uint32_t *inA;
     size_t nA; /* the clusters of A, for X */
 } parts;
@@ -280,7 +312,7 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
     double w = 0;
     for (unsigned o = 0; o < e->nfiles; o++)
         if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + r->eps[gran][o]);
-    double d = (p->agree + p->unseen) / r->m_pair;
+    double d = p->agree / r->m_pair;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
     for (size_t i = 0; i < p->nA; i++) {
         const lk_est_cluster *c = &e->cl[p->inA[i]];
@@ -323,15 +355,17 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
     p.A = p.nA;
     int gran = gran_of_scope(s);
     double borrowed = 0; /* d P / d eps, summed over the partners that borrow eps */
+    double span = 0;     /* half the two name counts' distance in P, summed over partners */
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
-        double m, v;
-        if (occupancy(e, c, o, s, f->genders, &m, &v)) goto nomem;
+        occ x;
+        if (occupancy(e, c, o, s, f->genders, &x)) goto nomem;
+        double m = x.mean, eps = e->rates.eps[gran][o];
         p.occ_mean[o] = m;
-        double eps = e->rates.eps[gran][o];
         /* the occupancy's own variance, and the split units: Poisson around eps per person */
-        p.var += v / ((1 + eps) * (1 + eps)) + m * eps / ((1 + eps) * (1 + eps));
+        p.var += (x.var + m * eps) / ((1 + eps) * (1 + eps));
         if (e->rates.eps_borrowed_var[gran][o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
+        span += x.span / (1 + eps);
     }
     /* one pooled rate for every partner that borrows it: their errors add, then square */
     for (unsigned o = 0; o < e->nfiles; o++)
@@ -342,11 +376,21 @@ static int figure(lk_est *e, cache *c, lk_est_figure *f)
     if (popcount(f->orgs) >= 2) {
         const pat *pt;
         if (pattern_fit(e, c, f->orgs, s, &pt)) goto nomem;
-        p.agree = pt->agree_per_lambda * lam_of_genders(e, f->genders);
-        for (unsigned g = 0; g < 4; g++)
-            if (f->genders >> g & 1) p.unseen += pt->unseen[g];
+        /* D at each end of the name counts: their middle, half their distance */
+        double d[2];
+        for (int k = 0; k < 2; k++) {
+            d[k] = pt->agree_per_lambda[k] *
+                   sum_of_genders(k ? e->lam_total_people : e->lam_total, f->genders);
+            for (unsigned g = 0; g < 4; g++)
+                if (f->genders >> g & 1) d[k] += pt->unseen[k][g];
+        }
+        p.agree = (d[0] + d[1]) / 2;
+        span -= (d[0] - d[1]) / 2 / e->rates.m_pair;
         p.var += p.agree / (e->rates.m_pair * e->rates.m_pair);
     }
+    /* the count known between the two name counts' ends (P and D move
+     * together): uniform over them, variance (2 span)^2 / 12 */
+    p.var += span * span / 3;
     double xv;
     f->estimate = combine(e, f, &p, &e->rates, &xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p.A;

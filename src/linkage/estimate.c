@@ -196,7 +196,8 @@ static const name_count *name_of(const freq *f, uint32_t name, unsigned g)
     return bsearch(&key, f->nc, f->nnc, sizeof key, nc_cmp);
 }
 
-/* How often partners write the name, per partner record (the estimate). */
+/* How often partners write the name, per partner record: one end (and
+ * lk_est_lambda's count). */
 static double per_record(const freq *f, const name_count *c)
 {
     return c && c->records ? gt_of(f->gt_records, c->records) : 0.0;

@@ -14,8 +14,10 @@
  *   A    strong clusters with a record in F (certain);
  *   P_o  persons behind the weak units of organisation o in F: each present
  *        unit of key k holds ZTPoisson(alpha_o * lambda_k) people, lambda_k
- *        the key's frequency in the strong clusters' partner records (Good-Turing
- *        smoothed name counts x the birth-year share), alpha_o fitted by
+ *        how often partners write the key for the strong clusters (Good-
+ *        Turing smoothed name counts, per partner record and per person:
+ *        P and D are taken at the middle of the two, estimate.c, x the
+ *        birth-year share), alpha_o fitted by
  *        maximum likelihood to which keys are present in F at o (occupancy);
  *        divided by 1 + eps_o, the split units a person leaves at a partner
  *        (typos, a revised year), measured on the strong clusters (a
@@ -191,8 +193,9 @@ uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code);
 size_t lk_est_find_units(const lk_est *e, uint32_t name, uint32_t year);
 int lk_est_gender_agrees(unsigned a, unsigned b);
 int lk_est_key_cmp(const void *a, const void *b); /* lk_est_key by (name, year) */
-/* How common the key (name, year) is among people of the gender: the lambda
- * of a weak unit with that key (0 for a name no strong cluster holds). */
+/* How common the key (name, year) is among people of the gender, its name
+ * counted per partner record: a weak unit's lambda with that key (0 for a
+ * name no strong cluster's partner record shows). */
 double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender);
 int lk_est_overlap(uint16_t alo, uint16_t ahi, uint16_t blo, uint16_t bhi);
 

@@ -113,23 +113,22 @@ static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
             *out = c->o[i];
             return 0;
         }
-    size_t cap = e->nun ? e->nun : 1;
-    double *lam = unika_malloc(cap * 4 * sizeof *lam);
+    size_t most = e->nun ? e->nun : 1;
+    double *lam = unika_malloc(most * 4 * sizeof *lam);
     if (!lam) return -1;
-    double *nname = lam + cap, *lam_p = lam + 2 * cap, *nname_p = lam + 3 * cap;
+    double *nname = lam + most, *lam_p = lam + 2 * most, *nname_p = lam + 3 * most;
     size_t n = 0, np = 0, unseen = 0, unseen_p = 0;
     for (size_t i = 0; i < e->nun; i++) {
         const lk_unit *u = &e->lk->units[e->un[i].u];
         if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, s)) continue;
-        double sample = e->un[i].nname ? e->un[i].nname : 1;
         if (e->un[i].lam > 0) {
-            nname[n] = sample;
+            nname[n] = e->un[i].nname;
             lam[n++] = e->un[i].lam;
         } else {
             unseen++;
         }
-        if (e->un[i].lam_people > 0) {
-            nname_p[np] = sample;
+        if (e->un[i].lam_people > 0) { /* written by a partner record: nname >= 1 */
+            nname_p[np] = e->un[i].nname;
             lam_p[np++] = e->un[i].lam_people;
         } else {
             unseen_p++;
@@ -142,11 +141,11 @@ static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
     m += (double)unseen;
     mp += (double)unseen_p;
     if (c->no == c->co) {
-        size_t cap2 = c->co ? c->co * 2 : 64;
-        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap2 * sizeof *q);
+        size_t cap = c->co ? c->co * 2 : 64;
+        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap * sizeof *q);
         if (!q) return -1;
         c->o = q;
-        c->co = cap2;
+        c->co = cap;
     }
     c->o[c->no++] = (occ){(uint16_t)f, s, genders, (m + mp) / 2, (v + vp) / 2, (m - mp) / 2};
     *out = c->o[c->no - 1];

@@ -21,7 +21,7 @@
  *            not over m_eq0 (the partner spells the person as before);
  *   chance   a rare cluster's key is also a namesake's, met at o by chance,
  *            more often as the population grows: each rate is measured
- *            again on a DECOY key per cluster (decoy_units()), and what the
+ *            again on a DECOY key per cluster (decoy_of()), and what the
  *            decoys meet is subtracted, hits and periods alike;
  *   m_pair   two partners' main records of one person agreeing on (name,
  *            year) with overlapping visits.

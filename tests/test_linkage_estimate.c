@@ -66,8 +66,9 @@ typedef struct truth {
 static const char *const ORGS[3] = {"aaa", "bbb", "ccc"};
 
 /* How often a partner spells a person's given name the other way
- * (spelt_two_ways). */
-static double other_spelling;
+ * (spelt_two_ways), and how often partner B does on one visit
+ * (borrowed_split_rate). */
+static double other_spelling, other_visit_at_b;
 
 /* A name's words in sorted order, as normalised names are. */
 static void two_words(char out[24], const char *a, const char *b)
@@ -108,8 +109,9 @@ static lt_row *partnership(uint64_t seed, size_t *n, char (**text)[3][24], truth
             unsigned visits = 1 + (unsigned)(rnd() % 5);
             for (unsigned v = 0; v < visits; v++) {
                 int hy = start + (int)(rnd() % (unsigned)len);
-                lt_row r = {ORGS[o], (*text)[p][other ? 2 : 0], NULL, NULL, y, 1, 1, g, hy / 2,
-                            1 + (hy % 2) * 6 + (int)(rnd() % 6)};
+                int visit = o == 1 && other_visit_at_b > 0 && unif() < other_visit_at_b;
+                lt_row r = {ORGS[o], (*text)[p][other || visit ? 2 : 0], NULL, NULL, y, 1, 1, g,
+                            hy / 2, 1 + (hy % 2) * 6 + (int)(rnd() % 6)};
                 if (o < 2 && identified) {
                     r.dossier = (*text)[p][1];
                     r.m = m;
@@ -272,6 +274,47 @@ START_TEST(rate_between_two_agreements)
 }
 END_TEST
 
+/* The whole-span split rate eps of organisation org (estimates.json). */
+static double eps_of(const char *json, const char *org)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\": {\"r\"", org);
+    const char *at = strstr(json, key);
+    ck_assert_msg(at != NULL, "no rates of %s", org);
+    at = strstr(at, "\"eps\": [");
+    ck_assert(at != NULL);
+    double x;
+    ck_assert_int_eq(sscanf(at + strlen("\"eps\": ["), "%lf", &x), 1);
+    return x;
+}
+
+/* Partner C has no strong records, so its split rate eps is the pooled rate
+ * of A and B (between theirs), and its own is unknown: its figure's
+ * variance carries the partners' spread of eps, (eps_A - eps_B)^2 / 2 for
+ * two, times (P_C / (1 + eps_C))^2, the square of P_C's derivative in eps
+ * (estimate_figure.c). Partner B writes the other spelling on 30% of its
+ * visits, so its eps is far above A's, and that term alone exceeds every
+ * other in C's standard error: without it the check fails. */
+START_TEST(borrowed_split_rate)
+{
+    truth t;
+    other_visit_at_b = 0.3;
+    char *json = estimates_of(300, &t, NULL);
+    other_visit_at_b = 0;
+    double ea = eps_of(json, "aaa"), eb = eps_of(json, "bbb"), ec = eps_of(json, "ccc");
+    ck_assert_msg(eb > ea + 0.1, "eps: A %.3f, B %.3f", ea, eb);
+    ck_assert_msg(ec > ea && ec < eb, "C's eps %.3f not between A's and B's", ec);
+    double est, se;
+    uint64_t res;
+    figure_of(json, "\"ccc\"", &est, &se, &res);
+    const char *fig = strstr(json, "{\"orgs\": [\"ccc\"], \"period\": \"all\", \"gender\": \"all\",");
+    double weak = number_after(fig, "\"weak\"");
+    double floor = weak / (1 + ec) * fabs(ea - eb) / sqrt(2.0);
+    ck_assert_msg(se >= floor * 0.999, "C's se %.1f below the borrowed rate's %.1f", se, floor);
+    free(json);
+}
+END_TEST
+
 /* The same partnership, files in another order: the same bytes. */
 START_TEST(estimates_deterministic)
 {
@@ -341,6 +384,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, estimates_deterministic);
     tcase_add_test(tc, identified_only);
     tcase_add_test(tc, spelt_two_ways);
+    tcase_add_test(tc, borrowed_split_rate);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -57,7 +57,8 @@
 /* The estimator's version; 2: chance matches removed through decoys, and
  * the weak records of people strong at the same partner; 3: decoys weighed
  * by how common a key is, m_eq0 measured twice and r taken between; 4: a
- * name's frequency counted per partner record, not per cluster
+ * name's frequency counted per partner record and per person, P and D
+ * taken between the two, and a borrowed split rate's spread in the error
  * (docs/linkage.md 15). */
 #define LK_EST_VERSION 4
 #define LK_EST_FILE_VERSION 2     /* of estimates.json's schema (docs/linkage.md 16) */

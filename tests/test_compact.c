@@ -19,21 +19,6 @@
 #include "testutil.h"
 #include "unika.h"
 
-static const uint8_t KEY_FP[16] = {0x3f, 0x9a, 0x51, 0x07, 0xc2, 0x6e, 0x88, 0x14,
-                                   0xd9, 0x2b, 0x70, 0xe5, 0x4a, 0x0c, 0xb3, 0x96};
-static const uint8_t RECIPE_FP[16] = {0x5e, 0x11, 0xa0, 0x7d, 0x23, 0xf4, 0x9c, 0x68,
-                                      0x0b, 0xe7, 0x45, 0x3a, 0xd1, 0x82, 0x6f, 0x19};
-
-static unika_sketch *make(unsigned p, size_t n, uint64_t seed)
-{
-    unika_error e = {0};
-    unika_sketch *s = NULL;
-    ck_assert_int_eq(unika_sketch_new(&s, p, KEY_FP, RECIPE_FP, &e), 0);
-    for (size_t i = 0; i < n; i++)
-        ck_assert_int_eq(unika_sketch_add_hash(s, unika_test_splitmix64(&seed), &e), 0);
-    return s;
-}
-
 /* The file of s in `encoding`, in a buffer of exactly its size. */
 static uint8_t *bytes_of(const unika_sketch *s, unsigned encoding, size_t *n)
 {
@@ -86,14 +71,14 @@ START_TEST(random_sketches_every_p)
     static const size_t ns[] = {0, 1, 5, 17, 100, 700, 3000, 20000, 300000};
     for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
         if (p == 18 && ns[k] > 20000) continue; /* the dense p = 18 case is below */
-        unika_sketch *s = make(p, ns[k], 1000 * p + k);
+        unika_sketch *s = unika_test_sketch(p, ns[k], 1000 * p + k);
         char what[64];
         snprintf(what, sizeof what, "p=%u n=%zu", p, ns[k]);
         check_round_trip(s, what);
         unika_sketch_free(s);
     }
     if (p == 18) {
-        unika_sketch *s = make(18, 200000, 18);
+        unika_sketch *s = unika_test_sketch(18, 200000, 18);
         check_round_trip(s, "p=18 n=200000");
         unika_sketch_free(s);
     }
@@ -106,7 +91,7 @@ START_TEST(unlikely_registers)
 {
     for (unsigned p = 4; p <= 18; p += 2) {
         size_t m = (size_t)1 << p;
-        unika_sketch *s = make(p, m, p); /* dense */
+        unika_sketch *s = unika_test_sketch(p, m, p); /* dense */
         uint64_t seed = p;
         for (size_t i = 0; i < m; i++) {
             uint8_t r;
@@ -171,7 +156,7 @@ END_TEST
 START_TEST(labels_and_provenance)
 {
     unika_error e = {0};
-    unika_sketch *s = make(12, 5000, 7);
+    unika_sketch *s = unika_test_sketch(12, 5000, 7);
     ck_assert_int_eq(unika_sketch_set_label(s, "org", "Röda Korset", &e), 0);
     ck_assert_int_eq(unika_sketch_set_label(s, "period", "2024-H1", &e), 0);
     check_round_trip(s, "labels");
@@ -204,7 +189,7 @@ END_TEST
 
 START_TEST(same_sketch_same_bytes)
 {
-    unika_sketch *a = make(12, 50000, 3), *b = make(12, 0, 0);
+    unika_sketch *a = unika_test_sketch(12, 50000, 3), *b = unika_test_sketch(12, 0, 0);
     uint64_t seed = 3;
     uint64_t *h = malloc(50000 * sizeof *h);
     for (size_t i = 0; i < 50000; i++) h[i] = unika_test_splitmix64(&seed);
@@ -227,10 +212,10 @@ END_TEST
 /* The targets at p = 12 hold for these seeds with room to spare. */
 START_TEST(sizes_at_p12)
 {
-    unika_sketch *s = make(12, 3000, 30);
+    unika_sketch *s = unika_test_sketch(12, 3000, 30);
     ck_assert_uint_le(check_round_trip(s, "n=3000"), 1700);
     unika_sketch_free(s);
-    s = make(12, 1000000, 31);
+    s = unika_test_sketch(12, 1000000, 31);
     ck_assert_uint_le(check_round_trip(s, "n=10^6"), 2300);
     unika_sketch_free(s);
 }
@@ -240,8 +225,8 @@ END_TEST
 START_TEST(merge_compact_and_plain)
 {
     unika_error e = {0};
-    unika_sketch *in[4] = {make(12, 4000, 41), make(12, 30000, 42), make(10, 900, 43),
-                           make(12, 50, 44)};
+    unika_sketch *in[4] = {unika_test_sketch(12, 4000, 41), unika_test_sketch(12, 30000, 42),
+                           unika_test_sketch(10, 900, 43), unika_test_sketch(12, 50, 44)};
     unika_sketch *plain = NULL, *mixed = NULL;
     for (int i = 0; i < 4; i++) {
         size_t np, nc;
@@ -289,7 +274,7 @@ static void refix(uint8_t *b, size_t n)
  * very bytes. Never a read outside the buffer (the sanitizer run). */
 START_TEST(damaged_payloads)
 {
-    unika_sketch *s = make(8, 400, 8);
+    unika_sketch *s = unika_test_sketch(8, 400, 8);
     size_t n;
     uint8_t *c = bytes_of(s, UNIKA_ENCODING_COMPACT, &n);
     ck_assert_uint_eq(c[12], 2);
@@ -338,7 +323,7 @@ END_TEST
 
 START_TEST(arguments)
 {
-    unika_sketch *s = make(12, 3000, 1);
+    unika_sketch *s = unika_test_sketch(12, 3000, 1);
     size_t n;
     unika_error e = {0};
     ck_assert_int_eq(unika_sketch_serialize_as(NULL, 0, &n, s, 3, &e), UNIKA_EINVAL);

@@ -20,21 +20,6 @@
 
 #define GOLDEN UNIKA_SOURCE_DIR "/tests/golden/"
 
-static const uint8_t KEY_FP[16] = {0x3f, 0x9a, 0x51, 0x07, 0xc2, 0x6e, 0x88, 0x14,
-                                   0xd9, 0x2b, 0x70, 0xe5, 0x4a, 0x0c, 0xb3, 0x96};
-static const uint8_t RECIPE_FP[16] = {0x5e, 0x11, 0xa0, 0x7d, 0x23, 0xf4, 0x9c, 0x68,
-                                      0x0b, 0xe7, 0x45, 0x3a, 0xd1, 0x82, 0x6f, 0x19};
-
-static unika_sketch *make(unsigned p, size_t n, uint64_t seed)
-{
-    unika_error e = {0};
-    unika_sketch *s = NULL;
-    ck_assert_int_eq(unika_sketch_new(&s, p, KEY_FP, RECIPE_FP, &e), 0);
-    for (size_t i = 0; i < n; i++)
-        ck_assert_int_eq(unika_sketch_add_hash(s, unika_test_splitmix64(&seed), &e), 0);
-    return s;
-}
-
 static void decorate(unika_sketch *s, int n_sources)
 {
     unika_error e = {0};
@@ -92,7 +77,7 @@ START_TEST(round_trip_every_p)
     /* Sparse (a few tokens), at the sparse limit, and dense (2^p hashes). */
     size_t sizes[] = {0, 3, (size_t)1 << (p - 2), (size_t)1 << p};
     for (size_t k = 0; k < UNIKA_ARRAY_LEN(sizes); k++) {
-        unika_sketch *s = make(p, sizes[k], 1000 + p);
+        unika_sketch *s = unika_test_sketch(p, sizes[k], 1000 + p);
         decorate(s, (int)k * 3);
         size_t n;
         uint8_t *bytes = to_bytes(s, &n);
@@ -134,14 +119,14 @@ START_TEST(same_sketch_same_bytes)
     ck_assert_int_eq(unika_file_digest(d1, (const uint8_t *)"one", 3), 0);
     ck_assert_int_eq(unika_file_digest(d2, (const uint8_t *)"two", 3), 0);
 
-    unika_sketch *a = make(12, 50, 7);
+    unika_sketch *a = unika_test_sketch(12, 50, 7);
     ck_assert_int_eq(unika_sketch_set_label(a, "period", "2024-H1", &e), 0);
     ck_assert_int_eq(unika_sketch_set_label(a, "org", "x", &e), 0);
     ck_assert_int_eq(unika_sketch_add_source(a, d1, "org=x", "x", &e), 0);
     ck_assert_int_eq(unika_sketch_add_source(a, d2, "org=y", "y", &e), 0);
 
     unika_sketch *b = NULL;
-    ck_assert_int_eq(unika_sketch_new(&b, 12, KEY_FP, RECIPE_FP, &e), 0);
+    ck_assert_int_eq(unika_sketch_new(&b, 12, UNIKA_TEST_KEY_FP, UNIKA_TEST_RECIPE_FP, &e), 0);
     uint64_t hashes[50], st = 7;
     for (int i = 0; i < 50; i++) hashes[i] = unika_test_splitmix64(&st);
     for (int i = 49; i >= 0; i--) ck_assert_int_eq(unika_sketch_add_hash(b, hashes[i], &e), 0);
@@ -158,7 +143,8 @@ START_TEST(same_sketch_same_bytes)
     free(bb);
 
     /* Merges: (x+y)+z and x+(z+y) of dense and sparse parts. */
-    unika_sketch *x = make(10, 2000, 1), *y = make(10, 30, 2), *z = make(10, 100, 3);
+    unika_sketch *x = unika_test_sketch(10, 2000, 1), *y = unika_test_sketch(10, 30, 2),
+                 *z = unika_test_sketch(10, 100, 3);
     decorate(x, 2);
     decorate(y, 3);
     decorate(z, 4);
@@ -190,7 +176,7 @@ END_TEST
 START_TEST(serialize_buffer_and_bounds)
 {
     unika_error e = {0};
-    unika_sketch *s = make(8, 20, 5);
+    unika_sketch *s = unika_test_sketch(8, 20, 5);
     size_t n, w = 0;
     ck_assert_int_eq(unika_sketch_serialized_size(&n, s), 0);
     uint8_t *buf = malloc(n);
@@ -203,7 +189,7 @@ START_TEST(serialize_buffer_and_bounds)
 
     /* More than the 4,096 records of version 1: written as a commitment, the
      * file no larger than one without provenance plus 40 bytes. */
-    unika_sketch *a = make(8, 1, 1), *b = make(8, 1, 2);
+    unika_sketch *a = unika_test_sketch(8, 1, 1), *b = unika_test_sketch(8, 1, 2);
     size_t bare = 0;
     ck_assert_int_eq(unika_sketch_serialized_size(&bare, a), 0);
     uint8_t d[32] = {0};
@@ -307,7 +293,7 @@ START_TEST(provenance_file_checks)
         free(b);
     }
     /* A well-formed provenance file of another merge: named as such. */
-    unika_sketch *a = make(12, 10, 5), *other = make(12, 10, 6);
+    unika_sketch *a = unika_test_sketch(12, 10, 5), *other = unika_test_sketch(12, 10, 6);
     decorate(a, 3);
     decorate(other, 4);
     size_t an = 0;
@@ -322,7 +308,7 @@ START_TEST(provenance_file_checks)
     ck_assert_ptr_nonnull(strstr(e.message, "provenance count: the sketch commits to 3"));
     decorate(other, 3); /* now 3 records, but not a's */
     unika_sketch_free(other);
-    other = make(12, 10, 6);
+    other = unika_test_sketch(12, 10, 6);
     ck_assert_int_eq(unika_sketch_set_label(other, "x", "y", &e), 0);
     for (int i = 0; i < 3; i++) {
         uint8_t d[32] = {(uint8_t)(0xa0 + i)};
@@ -356,7 +342,7 @@ START_TEST(merge_in_stages_same_bytes)
     enum { N = 9 };
     unika_sketch *in[N], *all = NULL, *left = NULL, *right = NULL;
     for (int i = 0; i < N; i++) {
-        in[i] = make(10, 50 + (size_t)i * 40, 300 + (uint64_t)i);
+        in[i] = unika_test_sketch(10, 50 + (size_t)i * 40, 300 + (uint64_t)i);
         uint8_t d[32] = {(uint8_t)i, 7};
         char labels[32];
         snprintf(labels, sizeof labels, "org=o%d", i);
@@ -410,7 +396,7 @@ START_TEST(golden_good_files_decode_byte_identically)
     unika_error e = {0};
     unika_sketch *s = NULL;
     ck_assert_msg(unika_sketch_parse(&s, bytes, n, &e) == 0, "%s: %s", path, e.message);
-    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, RECIPE_FP, &e), 0);
+    ck_assert_int_eq(unika_sketch_check_origin(s, UNIKA_TEST_KEY_FP, UNIKA_TEST_RECIPE_FP, &e), 0);
     size_t n2; /* again in the file's own encoding (§7, §7.1) */
     uint8_t *again = malloc(n);
     ck_assert_int_eq(unika_sketch_serialize_as(again, n, &n2, s, bytes[12], &e), 0);
@@ -609,24 +595,27 @@ START_TEST(other_key_and_recipe_fail_the_origin_check)
     unika_error e = {0};
     unika_sketch *s = NULL;
     ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "origin/other_key.uks", &e), 0);
-    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, RECIPE_FP, &e), UNIKA_EKEYMISMATCH);
+    ck_assert_int_eq(unika_sketch_check_origin(s, UNIKA_TEST_KEY_FP, UNIKA_TEST_RECIPE_FP, &e),
+                     UNIKA_EKEYMISMATCH);
     ck_assert_str_eq(e.message, "sketch key fingerprint: expected 3f9a5107c26e8814d92b70e54a0cb396, "
                                 "got 81c20d669e315ba712f844c9702eb503");
     ck_assert_str_eq(e.field, "key_fp");
-    ck_assert_int_eq(unika_sketch_check_origin(s, NULL, RECIPE_FP, &e), 0); /* key not checked */
+    /* key not checked */
+    ck_assert_int_eq(unika_sketch_check_origin(s, NULL, UNIKA_TEST_RECIPE_FP, &e), 0);
     unika_sketch_free(s);
 
     ck_assert_int_eq(unika_sketch_load(&s, GOLDEN "origin/other_recipe.uks", &e), 0);
-    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, RECIPE_FP, &e), UNIKA_ERECIPEMISMATCH);
+    ck_assert_int_eq(unika_sketch_check_origin(s, UNIKA_TEST_KEY_FP, UNIKA_TEST_RECIPE_FP, &e),
+                     UNIKA_ERECIPEMISMATCH);
     ck_assert_str_eq(e.message, "sketch recipe fingerprint: expected 5e11a07d23f49c680be7453ad1826f19, "
                                 "got a4076cd2398e15fb602ac7930e54b871");
-    ck_assert_int_eq(unika_sketch_check_origin(s, KEY_FP, NULL, &e), 0);
+    ck_assert_int_eq(unika_sketch_check_origin(s, UNIKA_TEST_KEY_FP, NULL, &e), 0);
     /* Merging it into a sketch of our recipe is refused as well. */
-    unika_sketch *ours = make(12, 3, 9);
+    unika_sketch *ours = unika_test_sketch(12, 3, 9);
     ck_assert_int_eq(unika_sketch_merge(ours, s, &e), UNIKA_ERECIPEMISMATCH);
     unika_sketch_free(ours);
     unika_sketch_free(s);
-    ck_assert_int_eq(unika_sketch_check_origin(NULL, KEY_FP, NULL, &e), UNIKA_EINVAL);
+    ck_assert_int_eq(unika_sketch_check_origin(NULL, UNIKA_TEST_KEY_FP, NULL, &e), UNIKA_EINVAL);
 }
 END_TEST
 
@@ -634,7 +623,7 @@ END_TEST
 
 static uint8_t *small_file(size_t *n)
 {
-    unika_sketch *s = make(10, 6, 77);
+    unika_sketch *s = unika_test_sketch(10, 6, 77);
     decorate(s, 2);
     uint8_t *b = to_bytes(s, n);
     unika_sketch_free(s);
@@ -710,7 +699,7 @@ START_TEST(random_damage_with_valid_checksum)
     size_t n;
     uint8_t *full = small_file(&n);
     size_t nd;
-    unika_sketch *d = make(6, 200, 3);
+    unika_sketch *d = unika_test_sketch(6, 200, 3);
     uint8_t *dense = to_bytes(d, &nd);
     unika_sketch_free(d);
     uint64_t st = 12345;
@@ -811,7 +800,7 @@ START_TEST(save_load_atomic)
     char path[512];
     snprintf(path, sizeof path, "%s/cell.uks", tmpdir);
     unika_error e = {0};
-    unika_sketch *s = make(12, 100, 4);
+    unika_sketch *s = unika_test_sketch(12, 100, 4);
     decorate(s, 1);
     ck_assert_int_eq(unika_sketch_save(s, path, 0, &e), 0);
     struct stat st;
@@ -825,7 +814,7 @@ START_TEST(save_load_atomic)
     unika_sketch_free(t);
 
     /* Exists: refused without the flag, the file untouched. */
-    unika_sketch *other = make(12, 5, 99);
+    unika_sketch *other = unika_test_sketch(12, 5, 99);
     ck_assert_int_eq(unika_sketch_save(other, path, 0, &e), UNIKA_EEXIST);
     ck_assert_int_eq(unika_sketch_load(&t, path, &e), 0);
     ck_assert(unika_sketch_equal(s, t));
@@ -873,7 +862,7 @@ START_TEST(save_failure_leaves_nothing)
     ck_assert_int_eq(mkdir(sub, 0555), 0);
     snprintf(path, sizeof path, "%s/cell.uks", sub);
     unika_error e = {0};
-    unika_sketch *s = make(8, 10, 1);
+    unika_sketch *s = unika_test_sketch(8, 10, 1);
     int rc = unika_sketch_save(s, path, 0, &e);
     if (geteuid() == 0) {
         /* root writes anyway; the permission case cannot be shown here. */
@@ -905,7 +894,7 @@ START_TEST(save_failure_leaves_nothing)
     /* A sketch the format cannot hold (its provenance incomplete): refused
      * before any file is made. */
     snprintf(path, sizeof path, "%s/incomplete.uks", tmpdir);
-    unika_sketch *a = NULL, *b = make(8, 1, 2);
+    unika_sketch *a = NULL, *b = unika_test_sketch(8, 1, 2);
     size_t n = 0;
     uint8_t *bytes = read_golden(GOLDEN "good/merged_v2.uks", &n);
     ck_assert_int_eq(unika_sketch_parse(&a, bytes, n, &e), 0);

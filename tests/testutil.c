@@ -48,6 +48,21 @@ uint64_t unika_test_splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+const uint8_t UNIKA_TEST_KEY_FP[16] = {0x3f, 0x9a, 0x51, 0x07, 0xc2, 0x6e, 0x88, 0x14,
+                                       0xd9, 0x2b, 0x70, 0xe5, 0x4a, 0x0c, 0xb3, 0x96};
+const uint8_t UNIKA_TEST_RECIPE_FP[16] = {0x5e, 0x11, 0xa0, 0x7d, 0x23, 0xf4, 0x9c, 0x68,
+                                          0x0b, 0xe7, 0x45, 0x3a, 0xd1, 0x82, 0x6f, 0x19};
+
+unika_sketch *unika_test_sketch(unsigned p, size_t n, uint64_t seed)
+{
+    unika_error e = {0};
+    unika_sketch *s = NULL;
+    ck_assert_int_eq(unika_sketch_new(&s, p, UNIKA_TEST_KEY_FP, UNIKA_TEST_RECIPE_FP, &e), 0);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(unika_sketch_add_hash(s, unika_test_splitmix64(&seed), &e), 0);
+    return s;
+}
+
 int main(void)
 {
     if (unika_init() < 0) {

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "unika.h"
+
 Suite *unika_test_suite(void);
 
 /* Decodes lowercase/uppercase hex into dst; returns the byte count or -1. */
@@ -22,5 +24,12 @@ uint8_t *unika_test_read_file(const char *path, size_t *size);
 
 /* Deterministic 64-bit generator (SplitMix64) for statistical tests. */
 uint64_t unika_test_splitmix64(uint64_t *state);
+
+/* The key and recipe fingerprints the sketch tests stamp on their sketches. */
+extern const uint8_t UNIKA_TEST_KEY_FP[16], UNIKA_TEST_RECIPE_FP[16];
+
+/* A sketch of precision p holding n SplitMix64 hashes from seed, stamped
+ * with those fingerprints (the test fails if it cannot be made). */
+unika_sketch *unika_test_sketch(unsigned p, size_t n, uint64_t seed);
 
 #endif

@@ -33,6 +33,16 @@ static uint8_t *bytes_of(const unika_sketch *s, unsigned encoding, size_t *n)
     return b;
 }
 
+/* s written in encoding is exactly the n bytes b. */
+static void assert_writes(const unika_sketch *s, unsigned encoding, const uint8_t *b, size_t n)
+{
+    size_t n2;
+    uint8_t *again = bytes_of(s, encoding, &n2);
+    ck_assert_uint_eq(n2, n);
+    ck_assert_mem_eq(again, b, n);
+    free(again);
+}
+
 /* Compact bytes of s parse back to an equal sketch, re-serialise to the same
  * bytes, and are no longer than the plain file. Returns the compact size. */
 static size_t check_round_trip(const unika_sketch *s, const char *what)
@@ -47,15 +57,8 @@ static size_t check_round_trip(const unika_sketch *s, const char *what)
     ck_assert_msg(unika_sketch_parse(&t, c, nc, &e) == 0, "%s: %s (%s at %llu)", what,
                   e.message, e.field, (unsigned long long)e.position);
     ck_assert_msg(unika_sketch_equal(s, t) == 1, "%s: registers differ after decoding", what);
-    size_t n2;
-    uint8_t *again = bytes_of(t, UNIKA_ENCODING_COMPACT, &n2);
-    ck_assert_uint_eq(n2, nc);
-    ck_assert_mem_eq(again, c, nc);
-    free(again);
-    again = bytes_of(t, UNIKA_ENCODING_PLAIN, &n2);
-    ck_assert_uint_eq(n2, np);
-    ck_assert_mem_eq(again, plain, np);
-    free(again);
+    assert_writes(t, UNIKA_ENCODING_COMPACT, c, nc);
+    assert_writes(t, UNIKA_ENCODING_PLAIN, plain, np);
     unika_sketch_free(t);
     free(c);
     free(plain);
@@ -174,11 +177,7 @@ START_TEST(labels_and_provenance)
     ck_assert_int_eq(unika_sketch_provenance(s, &count2, root2, NULL, &e), 0);
     ck_assert_uint_eq(count, 1);
     ck_assert_mem_eq(root, root2, 32);
-    size_t n2;
-    uint8_t *again = bytes_of(t, UNIKA_ENCODING_COMPACT, &n2);
-    ck_assert_uint_eq(n, n2);
-    ck_assert_mem_eq(c, again, n);
-    free(again);
+    assert_writes(t, UNIKA_ENCODING_COMPACT, c, n);
     free(c);
     unika_sketch_free(t);
     unika_sketch_free(s);
@@ -301,11 +300,7 @@ START_TEST(damaged_payloads)
             unika_error e = {0};
             unika_sketch *t = NULL;
             if (unika_sketch_parse(&t, b, n, &e) == 0) {
-                size_t n2;
-                uint8_t *again = bytes_of(t, UNIKA_ENCODING_COMPACT, &n2);
-                ck_assert_uint_eq(n2, n);
-                ck_assert_mem_eq(again, b, n);
-                free(again);
+                assert_writes(t, UNIKA_ENCODING_COMPACT, b, n);
                 unika_sketch_free(t);
                 accepted++;
             } else {

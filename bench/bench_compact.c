@@ -44,23 +44,9 @@
 #include "sketch/sketch_compact.h"
 #include "sketch/sketch_private.h"
 #include "unika.h"
+#include "benchutil.h"
 
 enum { P = 12, REDIS_P = 14, REDIS_Q = 64 - REDIS_P };
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 static const uint8_t FP[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
@@ -215,7 +201,7 @@ static void trial(stat st[SYS_N], size_t n, uint64_t seed, int first)
         redis = {REDIS_P, REDIS_Q + 1, calloc(1u << REDIS_P, 1)};
     if (!pg11.reg || !pg12.reg || !redis.reg) exit(1);
     for (size_t i = 0; i < n; i++) {
-        uint64_t x = splitmix64(&seed);
+        uint64_t x = bench_splitmix64(&seed);
         if (unika_sketch_add_hash(s, x, NULL) < 0) exit(1);
         hll_add(&pg11, x), hll_add(&pg12, x), hll_add(&redis, x);
     }
@@ -279,7 +265,7 @@ static void parse_merge(size_t n, unsigned encoding, int rounds)
         uint64_t seed = 77u * (uint64_t)f + n;
         if (unika_sketch_new(&s, P, FP, FP, NULL) < 0) exit(1);
         for (size_t i = 0; i < n; i++)
-            if (unika_sketch_add_hash(s, splitmix64(&seed), NULL) < 0) exit(1);
+            if (unika_sketch_add_hash(s, bench_splitmix64(&seed), NULL) < 0) exit(1);
         len[f] = file_bytes(s, encoding);
         bytes[f] = malloc(len[f]);
         if (!bytes[f] || unika_sketch_serialize_as(bytes[f], len[f], &len[f], s, encoding, NULL))
@@ -288,7 +274,7 @@ static void parse_merge(size_t n, unsigned encoding, int rounds)
         unika_sketch_free(s);
     }
     for (int r = 0; r < rounds; r++) {
-        double t0 = now_ns();
+        double t0 = bench_wall_ns();
         unika_sketch *u = NULL;
         for (int f = 0; f < FILES; f++) {
             unika_sketch *t = NULL;
@@ -297,7 +283,7 @@ static void parse_merge(size_t n, unsigned encoding, int rounds)
             else if (unika_sketch_merge(u, t, NULL) < 0) exit(1);
             if (t != u) unika_sketch_free(t);
         }
-        ms[r] = (now_ns() - t0) / 1e6;
+        ms[r] = (bench_wall_ns() - t0) / 1e6;
         unika_sketch_free(u);
     }
     qsort(ms, (size_t)rounds, sizeof *ms, cmp_double);
@@ -315,16 +301,16 @@ static void serialise_cost(int rounds)
     uint64_t seed = 99;
     if (unika_sketch_new(&s, P, FP, FP, NULL) < 0) exit(1);
     for (size_t i = 0; i < 1000000; i++)
-        if (unika_sketch_add_hash(s, splitmix64(&seed), NULL) < 0) exit(1);
+        if (unika_sketch_add_hash(s, bench_splitmix64(&seed), NULL) < 0) exit(1);
     uint8_t buf[8192];
     for (unsigned enc = UNIKA_ENCODING_PLAIN; enc <= UNIKA_ENCODING_COMPACT; enc++) {
         double best = 1e300;
         size_t n = 0;
         for (int r = 0; r < rounds; r++) {
-            double t0 = now_ns();
+            double t0 = bench_wall_ns();
             for (int k = 0; k < 1000; k++)
                 if (unika_sketch_serialize_as(buf, sizeof buf, &n, s, enc, NULL) < 0) exit(1);
-            double t = (now_ns() - t0) / 1000;
+            double t = (bench_wall_ns() - t0) / 1000;
             if (t < best) best = t;
         }
         printf("Serialise a dense p = 12 sketch, encoding %u: %.2f us (%zu bytes; best of %d "

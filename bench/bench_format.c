@@ -11,21 +11,7 @@
 #include <time.h>
 
 #include "unika.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+#include "benchutil.h"
 
 static const uint8_t FP[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
@@ -34,7 +20,7 @@ static unika_sketch *make(unsigned p, size_t n, uint64_t seed)
     unika_sketch *s = NULL;
     if (unika_sketch_new(&s, p, FP, FP, NULL) < 0) exit(1);
     for (size_t i = 0; i < n; i++) {
-        if (unika_sketch_add_hash(s, splitmix64(&seed), NULL) < 0) exit(1);
+        if (unika_sketch_add_hash(s, bench_splitmix64(&seed), NULL) < 0) exit(1);
     }
     if (unika_sketch_set_label(s, "org", "rodakorset", NULL) < 0 ||
         unika_sketch_set_label(s, "period", "2024-H1", NULL) < 0 ||
@@ -57,17 +43,17 @@ static void bench_one(const char *name, unsigned p, size_t n, int rounds)
     size_t size;
     uint8_t *b = bytes_of(s, &size);
     uint8_t *out = malloc(size);
-    double t0 = now_ns();
+    double t0 = bench_wall_ns();
     for (int i = 0; i < rounds; i++) {
         if (unika_sketch_serialize(out, size, NULL, s, NULL) < 0) exit(1);
     }
-    double t1 = now_ns();
+    double t1 = bench_wall_ns();
     for (int i = 0; i < rounds; i++) {
         unika_sketch *t = NULL;
         if (unika_sketch_parse(&t, b, size, NULL) < 0) exit(1);
         unika_sketch_free(t);
     }
-    double t2 = now_ns();
+    double t2 = bench_wall_ns();
     printf("%-28s p=%-2u %s %7zu bytes  serialise %9.0f ns  parse %9.0f ns\n", name, p,
            unika_sketch_is_sparse(s) ? "sparse" : "dense ", size, (t1 - t0) / rounds,
            (t2 - t1) / rounds);
@@ -99,13 +85,13 @@ int main(int argc, char **argv)
     }
     double best = 1e300, best_parse = 1e300;
     for (int rep = 0; rep < 10; rep++) {
-        double t0 = now_ns(), parse_ns = 0;
+        double t0 = bench_wall_ns(), parse_ns = 0;
         unika_sketch *acc = NULL;
         for (int i = 0; i < N; i++) {
-            double a = now_ns();
+            double a = bench_wall_ns();
             unika_sketch *t = NULL;
             if (unika_sketch_parse(&t, files[i], sizes[i], NULL) < 0) return 1;
-            parse_ns += now_ns() - a;
+            parse_ns += bench_wall_ns() - a;
             if (!acc) {
                 acc = t;
             } else {
@@ -113,7 +99,7 @@ int main(int argc, char **argv)
                 unika_sketch_free(t);
             }
         }
-        double t = now_ns() - t0;
+        double t = bench_wall_ns() - t0;
         if (t < best) best = t, best_parse = parse_ns;
         unika_sketch_free(acc);
     }

@@ -50,16 +50,9 @@
 
 #include "unika.h"
 #include "unika/sketch.h"
+#include "benchutil.h"
 
 #define TESTS 50 /* members and non-members tested per sketch */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* Pseudonym of person `i` of trial `t`: 32 bytes from a seeded generator.
  * Members are i < n, non-members i >= n, so they never coincide. */
@@ -67,7 +60,7 @@ static void pseudonym(uint8_t out[UNIKA_PSEUDONYM_BYTES], uint64_t t, uint64_t i
 {
     uint64_t st = 0x756e696b61ULL ^ (t * 0x100000001b3ULL) ^ (i << 20) ^ i;
     for (int k = 0; k < 4; k++) {
-        uint64_t v = splitmix64(&st);
+        uint64_t v = bench_splitmix64(&st);
         for (int b = 0; b < 8; b++) out[8 * k + b] = (uint8_t)(v >> (8 * b));
     }
 }
@@ -181,7 +174,7 @@ int main(int argc, char **argv)
     uint8_t key[crypto_shorthash_KEYBYTES], wrong_key[crypto_shorthash_KEYBYTES];
     uint64_t st = 2017;
     for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)i;            /* fixed */
-    for (size_t i = 0; i < sizeof wrong_key; i++) wrong_key[i] = (uint8_t)splitmix64(&st);
+    for (size_t i = 0; i < sizeof wrong_key; i++) wrong_key[i] = (uint8_t)bench_splitmix64(&st);
     static const uint8_t key_fp[UNIKA_FINGERPRINT_BYTES] = {1},
                          recipe_fp[UNIKA_FINGERPRINT_BYTES] = {2};
     static const long sizes[] = {100, 1000, 3000};

@@ -15,13 +15,7 @@
 #include <time.h>
 
 #include "unika.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+#include "benchutil.h"
 
 /* Realistic names, as in the example data (15 bytes on average). */
 static const char *const NAMES[] = {
@@ -44,13 +38,13 @@ static volatile size_t sink;
         size_t bytes_ = 0;                                                              \
         for (size_t j_ = 0; j_ < n_; j_++) bytes_ += strlen(list[j_]);                  \
         long errors_ = 0;                                                               \
-        double t0_ = now_ns();                                                          \
+        double t0_ = bench_wall_ns();                                                          \
         for (long i_ = 0; i_ < iters; i_++) {                                           \
             const char *s = list[(size_t)i_ % n_];                                      \
             size_t len = strlen(s);                                                     \
             if ((call) != 0) errors_++;                                                 \
         }                                                                               \
-        double ns_ = (now_ns() - t0_) / (double)iters;                                  \
+        double ns_ = (bench_wall_ns() - t0_) / (double)iters;                                  \
         printf("%-34s %8.1f ns/call  %6.2f M calls/s  avg %4.1f bytes  errors %ld\n",   \
                label, ns_, 1e3 / ns_, (double)bytes_ / (double)n_, errors_);            \
     } while (0)
@@ -83,7 +77,7 @@ int main(int argc, char **argv)
 
     /* one record as the pseudonym benchmark normalises it */
     long errors = 0;
-    double t0 = now_ns();
+    double t0 = bench_wall_ns();
     for (long i = 0; i < iters; i++) {
         const char *n = NAMES[(size_t)i % 8], *d = DATES[(size_t)i % 2], *g = GENDERS[(size_t)i % 2];
         errors += unika_normalize_name(name, sizeof name, &name_len, n, strlen(n), NULL) != 0;
@@ -91,7 +85,7 @@ int main(int argc, char **argv)
         errors += unika_gender_parse(&gender, g, strlen(g), NULL) != 0;
         sink += name_len + (size_t)date.year + (size_t)gender;
     }
-    double ns = (now_ns() - t0) / (double)iters;
+    double ns = (bench_wall_ns() - t0) / (double)iters;
     printf("%-34s %8.1f ns/record %6.2f M records/s  errors %ld\n", "record (name + date + gender)",
            ns, 1e3 / ns, errors);
     return 0;

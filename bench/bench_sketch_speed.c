@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "unika.h"
+#include "benchutil.h"
 
 static const uint8_t FP[UNIKA_FINGERPRINT_BYTES] = {0};
 
@@ -23,14 +24,6 @@ static double now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: the machine is shared */
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 static void die(const char *what, int rc)
@@ -45,7 +38,7 @@ static unika_sketch *filled(unsigned p, const uint8_t *key_fp, uint64_t n, uint6
     int rc = unika_sketch_new(&s, p, key_fp, FP, NULL);
     if (rc < 0) die("unika_sketch_new", rc);
     for (uint64_t i = 0; i < n; i++)
-        if ((rc = unika_sketch_add_hash(s, splitmix64(&seed), NULL)) < 0) die("add_hash", rc);
+        if ((rc = unika_sketch_add_hash(s, bench_splitmix64(&seed), NULL)) < 0) die("add_hash", rc);
     return s;
 }
 
@@ -167,12 +160,12 @@ int main(int argc, char **argv)
     uint8_t *ps = malloc(NP * UNIKA_PSEUDONYM_BYTES);
     uint64_t seed = 7;
     for (size_t i = 0; i < NP * UNIKA_PSEUDONYM_BYTES / 8; i++) {
-        uint64_t v = splitmix64(&seed);
+        uint64_t v = bench_splitmix64(&seed);
         memcpy(ps + 8 * i, &v, 8);
     }
     const size_t NH = 1 << 20;
     uint64_t *hs = malloc(NH * sizeof *hs);
-    for (size_t i = 0; i < NH; i++) hs[i] = splitmix64(&seed);
+    for (size_t i = 0; i < NH; i++) hs[i] = bench_splitmix64(&seed);
 
     printf("unika sketch speed (one core; figures in ns unless stated)\n\n");
     size_t reps = (size_t)(2e7 * scale);

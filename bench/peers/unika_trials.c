@@ -13,14 +13,7 @@
 #include <string.h>
 
 #include "unika.h"
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "../benchutil.h"
 
 int main(int argc, char **argv)
 {
@@ -42,7 +35,7 @@ int main(int argc, char **argv)
             return 1;
         }
         for (long i = 0; i < n; i++) {
-            if (unika_sketch_add_hash(i & 1 ? a : b, splitmix64(&state), &err)) return 1;
+            if (unika_sketch_add_hash(i & 1 ? a : b, bench_splitmix64(&state), &err)) return 1;
         }
         unika_estimate e;
         if (unika_sketch_merge(a, b, &err) || unika_sketch_estimate(&e, a, which, &err)) {

@@ -18,14 +18,7 @@
 #include <time.h>
 
 #include "unika.h"
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "../benchutil.h"
 
 static double now_ms(void)
 {
@@ -65,7 +58,7 @@ int main(int argc, char **argv)
                          unika_sketch_set_label(s, "age_group", "30-49", &e) < 0))
             die("label", &e);
         for (long j = 0; j < n; j++)
-            if (unika_sketch_add_hash(s, splitmix64(&state), &e) < 0) die("add", &e);
+            if (unika_sketch_add_hash(s, bench_splitmix64(&state), &e) < 0) die("add", &e);
         if (unika_sketch_serialized_size(&sizes[i], s) < 0) die("size", NULL);
         files[i] = malloc(sizes[i]);
         if (unika_sketch_serialize(files[i], sizes[i], NULL, s, &e) < 0) die("serialize", &e);

@@ -19,6 +19,10 @@
 
 #include "linkage_testutil.h"
 
+#define LK_EST_INTERNAL
+#include "linkage/estimate.h"
+#include "linkage/estimate_fit.h"
+
 #define N_PEOPLE 2400
 #define WORDS 30
 
@@ -375,6 +379,61 @@ START_TEST(identified_only)
 }
 END_TEST
 
+/* A Poisson draw (Knuth's product of uniforms; the means here are small). */
+static unsigned poisson(double mean)
+{
+    double limit = exp(-mean), p = unif();
+    unsigned n = 0;
+    for (; p > limit; n++) p *= unif();
+    return n;
+}
+
+/* The pattern fit alone, on keys drawn from its own model: three partners,
+ * every pattern S with a known rate gamma_S, each key's people with pattern
+ * S Poisson(gamma_S lambda_k), a key seen where its people are. With every
+ * pattern observed, gamma_S would be the count of key-persons with S over
+ * the keys' total lambda (L = 26,000 here), off by sqrt(gamma_S / L) (a
+ * Poisson count). The union hides how many people a key holds; the fit
+ * recovers it from how the chance of a pattern grows with lambda, losing
+ * information: the bound allows twice the full-data error, four times
+ * over. D's rate sum_S (|S| - 1) gamma_S is what the estimator uses; it is
+ * held to the same bound (its own full-data error, from the pair and the
+ * triple patterns). Keys in another order give the same bytes. */
+START_TEST(pattern_fit_recovers_rates)
+{
+    static const uint64_t pats[7] = {1, 2, 4, 3, 5, 6, 7};
+    static const double rate[7] = {0.30, 0.20, 0.10, 0.05, 0.03, 0.02, 0.01};
+    enum { KEYS = 40000 };
+    static lk_pat_key keys[KEYS], again[KEYS];
+    rng_state = 0x9e3779b97f4a7c15ull;
+    size_t n = 0;
+    double all = 0;
+    for (int k = 0; k < KEYS; k++) {
+        double u = unif(), lam = 0.05 + 1.2 * u * u;
+        uint64_t pres = 0;
+        for (int a = 0; a < 7; a++)
+            if (poisson(rate[a] * lam)) pres |= pats[a];
+        all += lam;
+        if (pres) keys[n++] = (lk_pat_key){lam, pres};
+    }
+    for (size_t i = 0; i < n; i++) again[i] = keys[n - 1 - i];
+    double gamma[7], gamma2[7], d = 0, d_true = 0, d_var = 0;
+    ck_assert_int_eq(lk_est_gamma(keys, n, pats, 7, all, gamma), 0);
+    ck_assert_int_eq(lk_est_gamma(again, n, pats, 7, all, gamma2), 0);
+    ck_assert_msg(memcmp(gamma, gamma2, sizeof gamma) == 0, "the keys' order changed the fit");
+    for (int a = 0; a < 7; a++) {
+        double bound = 4 * 2 * sqrt(rate[a] / all);
+        ck_assert_msg(fabs(gamma[a] - rate[a]) <= bound, "pattern %d: %.4f against %.4f (bound %.4f)",
+                      a, gamma[a], rate[a], bound);
+        unsigned extra = a < 3 ? 0 : a < 6 ? 1 : 2;
+        d += extra * gamma[a];
+        d_true += extra * rate[a];
+        d_var += extra * extra * rate[a] / all;
+    }
+    ck_assert_msg(fabs(d - d_true) <= 4 * 2 * sqrt(d_var), "D's rate %.4f against %.4f", d, d_true);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate");
@@ -385,6 +444,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, identified_only);
     tcase_add_test(tc, spelt_two_ways);
     tcase_add_test(tc, borrowed_split_rate);
+    tcase_add_test(tc, pattern_fit_recovers_rates);
     suite_add_tcase(s, tc);
     return s;
 }

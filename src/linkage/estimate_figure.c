@@ -202,35 +202,13 @@ static size_t patterns(uint64_t orgs, uint64_t **out)
     return w;
 }
 
-/* The patterns a key can have: every pattern inside the partners it is
- * seen at. (Time is no constraint: a person's visits to two partners can
- * lie more than a year apart; requiring overlap halved the people found at
- * two partners on generator data, docs/linkage.md.) */
-static int allowed_of(const uint64_t *pats, size_t npat, uint64_t pres, uint32_t **allowed,
-                      size_t *na, size_t *ca)
-{
-    for (size_t a = 0; a < npat; a++) {
-        if ((pats[a] & pres) != pats[a]) continue;
-        if (*na == *ca) {
-            size_t c = *ca ? *ca * 2 : 1024;
-            uint32_t *q = unika_realloc(*allowed, *ca * sizeof *q, c * sizeof *q);
-            if (!q) return -1;
-            *allowed = q;
-            *ca = c;
-        }
-        (*allowed)[(*na)++] = (uint32_t)a;
-    }
-    return 0;
-}
-
 /* One name count's fit (people: 0 or 1) into r. */
 static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, int people, pat *r)
 {
     uint64_t *pats = NULL;
     size_t npat = patterns(orgs, &pats);
     lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * sizeof *keys);
-    uint32_t *allowed = NULL;
-    size_t na = 0, ca = 0, nk = 0;
+    size_t nk = 0;
     double *gamma = unika_calloc(npat ? npat : 1, sizeof *gamma);
     int rc = -1;
     if (!pats || !keys || !gamma) goto done;
@@ -252,14 +230,11 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, int people, p
             continue;
         }
         while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1; /* keep the highest */
-        lk_pat_key k = {lam, pres, (uint32_t)na, 0};
-        if (allowed_of(pats, npat, pres, &allowed, &na, &ca)) goto done;
-        k.nallowed = (uint32_t)(na - k.allowed);
-        keys[nk++] = k;
+        keys[nk++] = (lk_pat_key){lam, pres};
     }
     if (popcount(orgs) >= 2 && nk) {
         double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, 0xF);
-        if (lk_est_gamma(keys, nk, allowed, pats, npat, all, gamma)) goto done;
+        if (lk_est_gamma(keys, nk, pats, npat, all, gamma)) goto done;
         for (size_t a = 0; a < npat; a++)
             r->agree_per_lambda[people] += (popcount(pats[a]) - 1) * gamma[a];
     }
@@ -267,7 +242,6 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, int people, p
 done:
     unika_free(pats);
     unika_free(keys);
-    unika_free(allowed);
     unika_free(gamma);
     return rc;
 }
@@ -341,16 +315,77 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
     return (double)p->A + w - d - x;
 }
 
-static int figure(lk_est *e, cache *c, lk_est_figure *f)
+/* ---- who is in the figures of one (organisations, scope) ---------------------------------- */
+
+/* The figures of one set of organisations and one scope differ only by
+ * genders: their strong clusters and the resolution's persons are found
+ * once, with their genders. */
+typedef struct members {
+    uint32_t *cl;      /* strong clusters in (orgs, scope) */
+    size_t ncl;
+    uint8_t *genders;  /* per person: the genders of its profiles in (orgs, scope) */
+    uint32_t *persons; /* the persons with a profile there */
+    size_t npersons;
+} members;
+
+static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
+{
+    const unika_linkage *lk = e->lk;
+    if (!m->cl) {
+        m->cl = unika_malloc((e->ncl ? e->ncl : 1) * sizeof *m->cl);
+        m->genders = unika_calloc(lk->nprofiles ? lk->nprofiles : 1, 1);
+        m->persons = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *m->persons);
+        if (!m->cl || !m->genders || !m->persons) return -1;
+    }
+    m->ncl = 0;
+    for (size_t i = 0; i < e->ncl; i++)
+        if ((e->cl[i].files & orgs) && cluster_in(e, &e->cl[i], orgs, s))
+            m->cl[m->ncl++] = (uint32_t)i;
+    for (size_t i = 0; i < m->npersons; i++) m->genders[m->persons[i]] = 0;
+    m->npersons = 0;
+    for (size_t i = 0; i < lk->nprofiles; i++) {
+        const lk_profile *p = &lk->profiles[i];
+        if (!(orgs >> p->file & 1)) { /* a file's profiles are together (load.c) */
+            i = lk->files[p->file].first + lk->files[p->file].profiles - 1;
+            continue;
+        }
+        int in = 0;
+        for (uint32_t k = 0; k < p->ncell && !in; k++)
+            in = in_scope(lk, s, lk->cells[lk->cells_of[p->cell + k]].period);
+        if (!in) continue;
+        uint32_t who = lk->person[i];
+        if (!m->genders[who]) m->persons[m->npersons++] = who;
+        m->genders[who] |= (uint8_t)(1u << p->gender);
+    }
+    return 0;
+}
+
+static void members_free(members *m)
+{
+    unika_free(m->cl);
+    unika_free(m->genders);
+    unika_free(m->persons);
+}
+
+/* Draw 0's persons in the figure: the resolution's own count. */
+static void resolved(const members *m, lk_est_figure *f)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < m->npersons; i++) n += (m->genders[m->persons[i]] & f->genders) != 0;
+    f->resolved = n;
+}
+
+/* ---- one figure, continued ---------------------------------------------------------------- */
+
+static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
 {
     scope s = {f->scope, f->code};
     parts p;
     memset(&p, 0, sizeof p);
-    p.inA = unika_malloc((e->ncl ? e->ncl : 1) * sizeof *p.inA);
+    p.inA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p.inA);
     if (!p.inA) return -1;
-    for (size_t i = 0; i < e->ncl; i++)
-        if ((f->genders >> e->cl[i].gender & 1) && cluster_in(e, &e->cl[i], f->orgs, s))
-            p.inA[p.nA++] = (uint32_t)i;
+    for (size_t i = 0; i < in->ncl; i++)
+        if (f->genders >> e->cl[in->cl[i]].gender & 1) p.inA[p.nA++] = in->cl[i];
     p.A = p.nA;
     int gran = gran_of_scope(s);
     double borrowed = 0; /* d P / d eps, summed over the partners that borrow eps */
@@ -414,38 +449,19 @@ nomem:
     return -1;
 }
 
-/* Draw 0's persons in the figure: the resolution's own count. */
-static int resolved(const lk_est *e, lk_est_figure *f)
-{
-    const unika_linkage *lk = e->lk;
-    uint8_t *seen = unika_calloc(lk->nprofiles ? lk->nprofiles : 1, 1);
-    if (!seen) return -1;
-    scope s = {f->scope, f->code};
-    uint64_t n = 0;
-    for (size_t i = 0; i < lk->nprofiles; i++) {
-        const lk_profile *p = &lk->profiles[i];
-        if (!(f->orgs >> p->file & 1) || !(f->genders >> p->gender & 1)) continue;
-        int in = 0;
-        for (uint32_t k = 0; k < p->ncell && !in; k++)
-            in = in_scope(lk, s, lk->cells[lk->cells_of[p->cell + k]].period);
-        if (!in) continue;
-        uint32_t who = lk->person[i];
-        if (!seen[who]) {
-            seen[who] = 1;
-            n++;
-        }
-    }
-    unika_free(seen);
-    f->resolved = n;
-    return 0;
-}
-
 int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
 {
     cache c = {0};
+    members m = {0};
     int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++)
-        if (figure(e, &c, &fig[i]) || resolved(e, &fig[i])) rc = -1;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const lk_est_figure *f = &fig[i], *prev = i ? &fig[i - 1] : NULL;
+        if (!prev || prev->orgs != f->orgs || prev->scope != f->scope || prev->code != f->code)
+            rc = members_of(e, &m, f->orgs, (scope){f->scope, f->code});
+        if (!rc) rc = figure(e, &c, &m, &fig[i]);
+        if (!rc) resolved(&m, &fig[i]);
+    }
+    members_free(&m);
     unika_free(c.o);
     unika_free(c.p);
     return rc ? unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates") : 0;

@@ -13,19 +13,21 @@
  * seen at more keeps its LK_EST_MAX_PRESENT partners with most rows. */
 #define LK_EST_MAX_PRESENT 12
 
-/* One key for the pattern fit: its lambda, the mask of the figure's
- * partners where it is present, and its allowed patterns:
- * allowed[allowed_at .. allowed_at + nallowed) index pats[]. */
+/* EM's steps at most, for one fit. */
+#define LK_EST_EM_STEPS 300
+
+/* One key for the pattern fit: its lambda, and the mask of the figure's
+ * partners where it is present. */
 typedef struct lk_pat_key {
     double lam;
     uint64_t pres;
-    uint32_t allowed, nallowed;
 } lk_pat_key;
 
-/* EM for gamma[0 .. npat) (patterns pats[], masks over the figure's
- * partners). lam_all: the lambda of every key of the genders fitted.
- * Returns 0, or -1 when out of memory. */
-int lk_est_gamma(const lk_pat_key *keys, size_t n, const uint32_t *allowed, const uint64_t *pats,
-                 size_t npat, double lam_all, double *gamma);
+/* The patterns' rates gamma[0 .. npat) (patterns pats[], masks over the
+ * figure's partners), by maximum likelihood (EM, accelerated). lam_all: the
+ * lambda of every key of the genders fitted. Sorts keys. Returns 0, or -1
+ * when out of memory. */
+int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat, double lam_all,
+                 double *gamma);
 
 #endif

@@ -454,10 +454,9 @@ int lk_est_new(lk_est **out, const unika_linkage *lk, unika_error *err)
     if (!e->freq) goto nomem;
     for (size_t i = 0; i < lk->nstrong; i++)
         if (add_cluster(e, &lk->strong[i], caps)) goto nomem;
-    if (frequencies(e, e->freq) || add_units(e, e->freq) || sort_units(e) || mark_rare(e))
+    if (frequencies(e, e->freq) || add_units(e, e->freq) || sort_units(e) || mark_rare(e) ||
+        lk_est_measure(e))
         goto nomem;
-    lk_est_measure(e, -1, &e->rates);
-    for (int g = 0; g < LK_EST_GROUPS; g++) lk_est_measure(e, g, &e->rep[g]);
     *out = e;
     return 0;
 nomem:

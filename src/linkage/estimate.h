@@ -115,8 +115,9 @@ const lk_est_rates *lk_est_rates_of(const lk_est *e);
 int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out, size_t *size,
                 unika_error *err);
 
-/* estimate_rates.c: the rates, leaving out name group `skip` (-1: none). */
-void lk_est_measure(const lk_est *e, int skip, lk_est_rates *out);
+/* estimate_rates.c: the rates from everything (e->rates) and leaving out
+ * each name group (e->rep[]). -1 when out of memory. */
+int lk_est_measure(lk_est *e);
 /* estimate_fit.c */
 double lk_est_alpha(const double *lam, size_t n, double absent_mass);
 double lk_est_ztp_mean(double mu);

@@ -202,21 +202,23 @@ static size_t patterns(uint64_t orgs, uint64_t **out)
     return w;
 }
 
-/* One name count's fit (people: 0 or 1) into r. */
-static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, int people, pat *r)
+/* The keys' presence patterns over the figure's partners, once, then each
+ * name count's fit (0 per partner record, 1 per person: their lambdas
+ * differ, the patterns do not) into r. */
+static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
 {
     uint64_t *pats = NULL;
-    size_t npat = patterns(orgs, &pats);
-    lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * sizeof *keys);
-    size_t nk = 0;
+    size_t npat = patterns(orgs, &pats), nk[2] = {0, 0};
+    lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *keys);
     double *gamma = unika_calloc(npat ? npat : 1, sizeof *gamma);
     int rc = -1;
     if (!pats || !keys || !gamma) goto done;
+    lk_pat_key *of[2] = {keys, keys + (e->nun ? e->nun : 1)};
     for (size_t i = 0; i < e->nun;) {
         const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+        const lk_est_unit *x = &e->un[e->by_key[i]];
         size_t j = i;
         uint64_t pres = 0;
-        double lam = people ? e->un[e->by_key[i]].lam_people : e->un[e->by_key[i]].lam;
         for (; j < e->nun; j++) {
             const lk_unit *u = &e->lk->units[e->by_key[j]];
             if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
@@ -225,16 +227,20 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, int people, p
         }
         i = j;
         if (popcount(pres) < 1) continue;
-        if (lam <= 0) { /* a name no strong record has: one person at all its partners */
-            r->unseen[people][u0->gender] += popcount(pres) - 1;
-            continue;
+        uint64_t kept = pres;
+        while (popcount(kept) > LK_EST_MAX_PRESENT) kept &= kept - 1; /* keep the highest */
+        for (int people = 0; people < 2; people++) {
+            double lam = people ? x->lam_people : x->lam;
+            if (lam <= 0) /* a name no strong record has: one person at all its partners */
+                r->unseen[people][u0->gender] += popcount(pres) - 1;
+            else
+                of[people][nk[people]++] = (lk_pat_key){lam, kept};
         }
-        while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1; /* keep the highest */
-        keys[nk++] = (lk_pat_key){lam, pres};
     }
-    if (popcount(orgs) >= 2 && nk) {
+    for (int people = 0; people < 2 && popcount(orgs) >= 2; people++) {
+        if (!nk[people]) continue;
         double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, 0xF);
-        if (lk_est_gamma(keys, nk, pats, npat, all, gamma)) goto done;
+        if (lk_est_gamma(of[people], nk[people], pats, npat, all, gamma)) goto done;
         for (size_t a = 0; a < npat; a++)
             r->agree_per_lambda[people] += (popcount(pats[a]) - 1) * gamma[a];
     }
@@ -254,7 +260,7 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
             return 0;
         }
     pat r = {orgs, s, {0, 0}, {{0}}};
-    if (pattern_fit_of(e, orgs, s, 0, &r) || pattern_fit_of(e, orgs, s, 1, &r)) return -1;
+    if (pattern_fit_of(e, orgs, s, &r)) return -1;
     if (c->np == c->cp) {
         size_t cap = c->cp ? c->cp * 2 : 32;
         pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
@@ -317,16 +323,66 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
 
 /* ---- who is in the figures of one (organisations, scope) ---------------------------------- */
 
+/* The profiles and strong clusters with a record in one scope, whatever
+ * the organisation: found once per scope, as every set of organisations
+ * asks again. */
+typedef struct in_scope_list {
+    scope s;
+    uint32_t *prof, *cl;
+    size_t nprof, ncl;
+} in_scope_list;
+
 /* The figures of one set of organisations and one scope differ only by
  * genders: their strong clusters and the resolution's persons are found
  * once, with their genders. */
 typedef struct members {
+    in_scope_list *lists;
+    size_t nlists, clists;
     uint32_t *cl;      /* strong clusters in (orgs, scope) */
     size_t ncl;
     uint8_t *genders;  /* per person: the genders of its profiles in (orgs, scope) */
     uint32_t *persons; /* the persons with a profile there */
     size_t npersons;
 } members;
+
+static const in_scope_list *list_of(const lk_est *e, members *m, scope s)
+{
+    const unika_linkage *lk = e->lk;
+    for (size_t i = 0; i < m->nlists; i++)
+        if (m->lists[i].s.kind == s.kind && m->lists[i].s.code == s.code) return &m->lists[i];
+    if (m->nlists == m->clists) {
+        size_t cap = m->clists ? m->clists * 2 : 16;
+        in_scope_list *q = unika_realloc(m->lists, m->clists * sizeof *q, cap * sizeof *q);
+        if (!q) return NULL;
+        m->lists = q;
+        m->clists = cap;
+    }
+    in_scope_list *l = &m->lists[m->nlists];
+    size_t np = lk->nprofiles ? lk->nprofiles : 1, nc = e->ncl ? e->ncl : 1;
+    *l = (in_scope_list){s, unika_malloc(np * sizeof *l->prof), unika_malloc(nc * sizeof *l->cl),
+                         0, 0};
+    if (!l->prof || !l->cl) {
+        unika_free(l->prof);
+        unika_free(l->cl);
+        return NULL;
+    }
+    m->nlists++;
+    for (size_t i = 0; i < lk->nprofiles; i++) {
+        const lk_profile *p = &lk->profiles[i];
+        int in = 0;
+        for (uint32_t k = 0; k < p->ncell && !in; k++)
+            in = in_scope(lk, s, lk->cells[lk->cells_of[p->cell + k]].period);
+        if (in) l->prof[l->nprof++] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < e->ncl; i++)
+        if (cluster_in(e, &e->cl[i], UINT64_MAX, s)) l->cl[l->ncl++] = (uint32_t)i;
+    /* kept for every scope: no more than they hold */
+    uint32_t *p = unika_realloc(l->prof, np * sizeof *p, (l->nprof ? l->nprof : 1) * sizeof *p);
+    uint32_t *c = unika_realloc(l->cl, nc * sizeof *c, (l->ncl ? l->ncl : 1) * sizeof *c);
+    if (p) l->prof = p;
+    if (c) l->cl = c;
+    return l;
+}
 
 static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
 {
@@ -337,23 +393,19 @@ static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
         m->persons = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *m->persons);
         if (!m->cl || !m->genders || !m->persons) return -1;
     }
+    const in_scope_list *l = list_of(e, m, s);
+    if (!l) return -1;
     m->ncl = 0;
-    for (size_t i = 0; i < e->ncl; i++)
-        if ((e->cl[i].files & orgs) && cluster_in(e, &e->cl[i], orgs, s))
-            m->cl[m->ncl++] = (uint32_t)i;
+    for (size_t i = 0; i < l->ncl; i++) {
+        const lk_est_cluster *c = &e->cl[l->cl[i]];
+        if ((c->files & orgs) && cluster_in(e, c, orgs, s)) m->cl[m->ncl++] = l->cl[i];
+    }
     for (size_t i = 0; i < m->npersons; i++) m->genders[m->persons[i]] = 0;
     m->npersons = 0;
-    for (size_t i = 0; i < lk->nprofiles; i++) {
-        const lk_profile *p = &lk->profiles[i];
-        if (!(orgs >> p->file & 1)) { /* a file's profiles are together (load.c) */
-            i = lk->files[p->file].first + lk->files[p->file].profiles - 1;
-            continue;
-        }
-        int in = 0;
-        for (uint32_t k = 0; k < p->ncell && !in; k++)
-            in = in_scope(lk, s, lk->cells[lk->cells_of[p->cell + k]].period);
-        if (!in) continue;
-        uint32_t who = lk->person[i];
+    for (size_t i = 0; i < l->nprof; i++) {
+        const lk_profile *p = &lk->profiles[l->prof[i]];
+        if (!(orgs >> p->file & 1)) continue;
+        uint32_t who = lk->person[l->prof[i]];
         if (!m->genders[who]) m->persons[m->npersons++] = who;
         m->genders[who] |= (uint8_t)(1u << p->gender);
     }
@@ -362,6 +414,11 @@ static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
 
 static void members_free(members *m)
 {
+    for (size_t i = 0; i < m->nlists; i++) {
+        unika_free(m->lists[i].prof);
+        unika_free(m->lists[i].cl);
+    }
+    unika_free(m->lists);
     unika_free(m->cl);
     unika_free(m->genders);
     unika_free(m->persons);

@@ -59,50 +59,74 @@ static uint32_t gran_of(const unika_linkage *lk, int gran, uint32_t period)
 /* A partner with fewer strong clusters than this borrows the others' split rate. */
 #define LK_EST_OWN_EPS_MIN 50
 
-/* Split units per person and partner, at one granularity. A partner that
- * borrows the pooled rate (an outreach unit with no strong records) is one
- * more partner whose own rate is unknown: as in a random-effects prediction,
- * its error is the spread between the partners that measure theirs
- * (borrowed_var, their sample variance). */
-static void split_rates(const lk_est *e, int skip, int gran, double eps[LK_EST_MAX_ORGS],
-                        double borrowed_var[LK_EST_MAX_ORGS])
+/* Split units per person and partner, by the cluster's jackknife group, at
+ * each granularity: ex, the distinct (name, year) keys beyond the first of
+ * a cluster at a partner in one period; nn, the (cluster, partner, period)
+ * triples. Counts, so a replicate leaving a group out sums the others
+ * exactly: one pass serves every replicate. */
+typedef struct splits {
+    double ex[3][LK_EST_GROUPS][LK_EST_MAX_ORGS], nn[3][LK_EST_GROUPS][LK_EST_MAX_ORGS];
+} splits;
+
+static int count_splits(const lk_est *e, splits *s)
 {
     const unika_linkage *lk = e->lk;
-    double ex[LK_EST_MAX_ORGS] = {0}, nn[LK_EST_MAX_ORGS] = {0};
     tup *t = NULL;
     size_t cap = 0;
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
-        if (c->group == skip) continue;
-        size_t n = 0;
-        uint32_t m = c->root;
-        do {
-            const lk_profile *p = &lk->profiles[m];
-            for (uint32_t k = 0; k < p->ncell; k++) {
-                if (n == cap) {
-                    size_t nc = cap ? cap * 2 : 256;
-                    tup *q = unika_realloc(t, cap * sizeof *q, nc * sizeof *q);
-                    if (!q) goto out;
-                    t = q;
-                    cap = nc;
+        for (int gran = 0; gran < 3; gran++) {
+            size_t n = 0;
+            uint32_t m = c->root;
+            do {
+                const lk_profile *p = &lk->profiles[m];
+                for (uint32_t k = 0; k < p->ncell; k++) {
+                    if (n == cap) {
+                        size_t nc = cap ? cap * 2 : 256;
+                        tup *q = unika_realloc(t, cap * sizeof *q, nc * sizeof *q);
+                        if (!q) {
+                            unika_free(t);
+                            return -1;
+                        }
+                        t = q;
+                        cap = nc;
+                    }
+                    uint32_t per = lk->cells[lk->cells_of[p->cell + k]].period;
+                    t[n++] = (tup){p->file, gran_of(lk, gran, per), p->name, p->year};
                 }
-                uint32_t per = lk->cells[lk->cells_of[p->cell + k]].period;
-                t[n++] = (tup){p->file, gran_of(lk, gran, per), p->name, p->year};
+                m = lk->c.next[m];
+            } while (m != c->root);
+            qsort(t, n, sizeof *t, tup_cmp);
+            for (size_t a = 0; a < n;) {
+                size_t b = a, distinct = 0;
+                for (; b < n && t[b].file == t[a].file && t[b].t == t[a].t; b++)
+                    if (b == a || t[b].name != t[b - 1].name || t[b].year != t[b - 1].year)
+                        distinct++;
+                s->ex[gran][c->group][t[a].file] += (double)distinct - 1;
+                s->nn[gran][c->group][t[a].file] += 1;
+                a = b;
             }
-            m = lk->c.next[m];
-        } while (m != c->root);
-        qsort(t, n, sizeof *t, tup_cmp);
-        for (size_t a = 0; a < n;) {
-            size_t b = a, distinct = 0;
-            for (; b < n && t[b].file == t[a].file && t[b].t == t[a].t; b++)
-                if (b == a || t[b].name != t[b - 1].name || t[b].year != t[b - 1].year) distinct++;
-            ex[t[a].file] += (double)distinct - 1;
-            nn[t[a].file] += 1;
-            a = b;
         }
     }
-out:
     unika_free(t);
+    return 0;
+}
+
+/* The split rate per partner at one granularity, leaving out group `skip`.
+ * A partner that borrows the pooled rate (an outreach unit with no strong
+ * records) is one more partner whose own rate is unknown: as in a
+ * random-effects prediction, its error is the spread between the partners
+ * that measure theirs (borrowed_var, their sample variance). */
+static void split_rates(const lk_est *e, const splits *s, int skip, int gran,
+                        double eps[LK_EST_MAX_ORGS], double borrowed_var[LK_EST_MAX_ORGS])
+{
+    double ex[LK_EST_MAX_ORGS] = {0}, nn[LK_EST_MAX_ORGS] = {0};
+    for (int g = 0; g < LK_EST_GROUPS; g++)
+        if (g != skip)
+            for (unsigned f = 0; f < e->nfiles; f++) {
+                ex[f] += s->ex[gran][g][f];
+                nn[f] += s->nn[gran][g][f];
+            }
     double sex = 0, snn = 0, own = 0, own_sq = 0;
     unsigned nown = 0;
     for (unsigned f = 0; f < e->nfiles; f++) {
@@ -421,11 +445,24 @@ static void presence(const lk_est *e, int skip, lk_est_rates *r)
     }
 }
 
-void lk_est_measure(const lk_est *e, int skip, lk_est_rates *out)
+static void measure(const lk_est *e, const splits *s, int skip, lk_est_rates *out)
 {
     memset(out, 0, sizeof *out);
     for (int gran = 0; gran < 3; gran++)
-        split_rates(e, skip, gran, out->eps[gran], out->eps_borrowed_var[gran]);
+        split_rates(e, s, skip, gran, out->eps[gran], out->eps_borrowed_var[gran]);
     agreement(e, skip, out);
     presence(e, skip, out);
+}
+
+int lk_est_measure(lk_est *e)
+{
+    splits *s = unika_calloc(1, sizeof *s);
+    if (!s || count_splits(e, s)) {
+        unika_free(s);
+        return -1;
+    }
+    measure(e, s, -1, &e->rates);
+    for (int g = 0; g < LK_EST_GROUPS; g++) measure(e, s, g, &e->rep[g]);
+    unika_free(s);
+    return 0;
 }

@@ -15,8 +15,14 @@
 #include "unika/matchkey.h"
 #include "unika/matchkey_file.h"
 
-/* Distinct records remembered at most; beyond it, keys are derived anew. */
-#define CLI_KEYCACHE_MAX ((size_t)1 << 18)
+/* Distinct records remembered at most; beyond it, keys are derived anew.
+ * The writer holds every distinct profile until the file is written, so
+ * remembering every distinct record as well keeps memory linear in them
+ * (a record's keys cost about what its profile does, docs/resources.md);
+ * a smaller bound (2^18 until 2026-12) made 10^6 distinct records derive
+ * most rows' keys again, at 2.6 times the CPU (docs/benchmarks.md). The
+ * bound is there for the hash table's 32-bit slots. */
+#define CLI_KEYCACHE_MAX ((size_t)1 << 24)
 
 typedef struct cli_keycache cli_keycache;
 

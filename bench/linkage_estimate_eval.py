@@ -22,6 +22,14 @@ every run, every partner and gender of at least 100 people within 5% in every
 run, coverage 90-98%, the total's median half-width at most 5% at 30,000
 people), each said met or missed.
 
+With --age-groups the partners and the linker add --by age_group (the
+default bands), the generator writes every row's true person (--truth-ids),
+and three more kinds are measured: age group, org x age group (the whole
+span) and age group x year, their truth counted from the rows as matchkeys
+labels them (each row's own birth date and visit date, read by the
+partner's profile, the age at the visit; a bare year is 1 July), every true
+person in every band a row of theirs falls in.
+
 A pair overlap is not in estimates.json: it is derived as a report derives it,
 |a| + |b| - |a u b|, with se = sqrt(se_a^2 + se_b^2 + se_ab^2) (the three
 are treated as independent: an approximation the bench owns, not the linker).
@@ -29,7 +37,7 @@ are treated as independent: an approximation the bench owns, not the linker).
     bench/linkage_estimate_eval.py [--unika build/src/cli/unika]
         [--sizes 3000,10000,30000] [--seeds 20 | 1000,1001 | 1000-1019]
         [--phenomena all,none] [--heldout] [--work DIR] [--jobs 1] [--keep]
-        [--summarise-only] [--min-truth 100] [--generator PATH]
+        [--summarise-only] [--min-truth 100] [--generator PATH] [--age-groups]
 
 --heldout draws names from lists outside the generator's (HELDOUT_* below),
 through the generator's own --names option, so accuracy is judged on names
@@ -41,10 +49,12 @@ Standard library only; asserts nothing; exits 0 unless a run failed.
 """
 import argparse
 import concurrent.futures
+import csv
 import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -58,7 +68,8 @@ from linkage_eval2 import default_generator  # noqa: E402 (one place for it)
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 ORGS = ["raddabarnen", "rodakorset", "stadsmissionen", "uppsok"]
-KINDS = ["total", "org", "gender", "year", "half-year", "org×half-year", "pair"]
+KINDS = ["total", "org", "gender", "year", "half-year", "org×half-year", "pair", "age group",
+         "org×age group", "age group×year"]
 DEFAULT_FIRST_SEED = 1000   # away from the generator's default (2017) and its examples (7, 11)
 
 # Name lists unlike the generator's (transliterations of Somali, Tigrinya, Pashto, Dari,
@@ -161,7 +172,11 @@ def setup_roles(unika, keys):
     os.replace(os.path.join(keys, "linker.seed.tmp"), os.path.join(keys, "linker.seed"))
 
 
-def link(unika, keys, data, d, debug=False):
+def by_args(spec):
+    return ["--by", "gender"] + (["--by", "age_group"] if spec.get("age") else [])
+
+
+def link(unika, keys, data, d, spec, debug=False):
     """matchkeys x 4 (the partners), then link (the linker); returns estimates.json and times.
     debug: also where every row and profile went (D/<org>.rows, D/clusters.csv: keyed digests
     and numbers only), for joining rows to the generator's truth ids."""
@@ -171,12 +186,12 @@ def link(unika, keys, data, d, debug=False):
         rows = ["--debug-profiles", os.path.join(d, o + ".rows")] if debug else []
         run([unika, "matchkeys", "--key", "pk", "--profile",
              os.path.join(REPO, "examples", "profiles", o + ".profile"), "--org", o,
-             "--by", "gender", "--sign", o + ".sec", "--force"] + rows +
+             "--sign", o + ".sec", "--force"] + by_args(spec) + rows +
             [os.path.join(data, o + ".csv"), "-o", os.path.join(d, o + ".umk")], cwd=keys)
     t1 = time.monotonic()
     clusters = ["--debug-clusters", os.path.join(d, "clusters.csv")] if debug else []
     run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub",
-         "--seed", "linker.seed", "--sign", "linker.sec", "--by", "gender", "--force"]
+         "--seed", "linker.seed", "--sign", "linker.sec", "--force"] + by_args(spec)
         + clusters + ["-o", os.path.join(d, "cells")]
         + [os.path.join(d, o + ".umk") for o in ORGS], cwd=keys)
     t2 = time.monotonic()
@@ -186,14 +201,81 @@ def link(unika, keys, data, d, debug=False):
 
 # ---- one run: figures against the truth ----------------------------------------------------
 
-def figures_vs_truth(est, truth):
+# matchkeys' default --age-bands, as it labels them
+AGE_BANDS = [(0, 17, "0-17"), (18, 20, "18-20"), (21, 24, "21-24"), (25, None, "25+")]
+
+
+def profile_of(org):
+    """The partner's profile (examples/profiles): delimiter, date and birth columns, formats."""
+    p = {}
+    with open(os.path.join(REPO, "examples", "profiles", org + ".profile")) as f:
+        for line in f:
+            if "=" in line and not line.lstrip().startswith("#"):
+                k, v = line.split("=", 1)
+                p[k.strip()] = v.strip()
+    return p
+
+
+def parse_date(text, formats):
+    """(year, month or 0, day or 0) by the first of the profile's formats that fits, or None."""
+    for fmt in formats.split("|"):
+        rx = re.escape(fmt.strip())
+        for tok, g in (("YYYY", r"(?P<y>\d{4})"), ("MM", r"(?P<m>\d{2})"), ("DD", r"(?P<d>\d{2})")):
+            rx = rx.replace(tok, g)
+        m = re.fullmatch(rx, text.strip())
+        if m:
+            g = m.groupdict()
+            return int(g["y"]), int(g.get("m") or 0), int(g.get("d") or 0)
+    return None
+
+
+def age_band(visit, birth):
+    """The band of the age at the visit (categories.c, age_at: a bare year is 1 July)."""
+    bm = birth[1] or 7
+    bd = birth[2] or (15 if birth[1] else 1)
+    age = visit[0] - birth[0] - (1 if (visit[1], visit[2]) < (bm, bd) else 0)
+    for lo, hi, label in AGE_BANDS:
+        if age >= lo and (hi is None or age <= hi):
+            return label
+    return None
+
+
+def age_truth(data):
+    """{(org or None, year or "all", band): true persons} from every row and its true person."""
+    sets = {}
+    for o in ORGS:
+        p = profile_of(o)
+        with open(os.path.join(data, "truth", o + ".txt")) as f:
+            who = [int(x) for x in f]
+        with open(os.path.join(data, o + ".csv"), newline="") as f:
+            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
+            head = next(rows)
+            vi = head.index(p["column.date"])
+            bcol = p.get("column.birth_date") or p.get("column.birth_year")
+            bi = head.index(bcol)
+            bfmt = p.get("date_format.birth_date", "YYYY")
+            for n, row in enumerate(rows):
+                visit = parse_date(row[vi], p["date_format.date"]) if vi < len(row) else None
+                birth = parse_date(row[bi], bfmt) if bi < len(row) else None
+                if not visit or not birth:
+                    continue
+                band = age_band(visit, birth)
+                if band is None:
+                    continue
+                for key in ((None, "all", band), (o, "all", band), (None, str(visit[0]), band)):
+                    sets.setdefault(key, set()).add(who[n])
+    return {k: len(v) for k, v in sets.items()}
+
+
+def figures_vs_truth(est, truth, ages=None):
     """[kind, label, truth, estimate, ci_low, ci_high, resolved] for every figure with a truth."""
-    idx = {(tuple(sorted(f["orgs"])), f["period"], f["gender"]): f for f in est["figures"]}
+    idx = {(tuple(sorted(f["orgs"])), f["period"], f["gender"], f.get("value")): f
+           for f in est["figures"]}
     everyone = tuple(sorted({o for f in est["figures"] for o in f["orgs"]}))
     rows, missing = [], []
 
     def add(kind, label, key, t):
-        f = idx.get(key)
+        f = idx.get(key if len(key) == 4 else key + (None,))
         if f is None:
             missing.append(label)
             return
@@ -213,8 +295,8 @@ def figures_vs_truth(est, truth):
         add("org×half-year", k, ((o,), h, "all"), t)
     for k, t in truth["overlap_pairs"].items():
         a, b = sorted(k.split("&"))
-        fa, fb = idx.get(((a,), "all", "all")), idx.get(((b,), "all", "all"))
-        fab = idx.get(((a, b), "all", "all"))
+        fa, fb = idx.get(((a,), "all", "all", None)), idx.get(((b,), "all", "all", None))
+        fab = idx.get(((a, b), "all", "all", None))
         if not (fa and fb and fab):
             missing.append(k)
             continue
@@ -222,6 +304,13 @@ def figures_vs_truth(est, truth):
         hw = 1.96 * (fa["se"] ** 2 + fb["se"] ** 2 + fab["se"] ** 2) ** 0.5
         res = fa["resolved"] + fb["resolved"] - fab["resolved"]
         rows.append(["pair", a + "&" + b, t, e, e - hw, e + hw, res])
+    for (o, period, band), t in sorted((ages or {}).items(), key=str):
+        if o:
+            add("org×age group", o + "/" + band, ((o,), "all", "all", band), t)
+        elif period == "all":
+            add("age group", band, (everyone, "all", "all", band), t)
+        else:
+            add("age group×year", period + "/" + band, (everyone, period, "all", band), t)
     return rows, missing
 
 
@@ -239,8 +328,8 @@ def evaluate(ctx, spec):
     tgen = time.monotonic() - t0
     with open(os.path.join(data, "truth.json")) as f:
         truth = json.load(f)
-    est, tmk, tlink = link(ctx["unika"], ctx["keys"], data, d)
-    rows, missing = figures_vs_truth(est, truth)
+    est, tmk, tlink = link(ctx["unika"], ctx["keys"], data, d, spec)
+    rows, missing = figures_vs_truth(est, truth, age_truth(data) if spec.get("age") else None)
     res = dict(spec, schema="unika-linkage-estimate-eval", version=1,
                unika_sha256=ctx["unika_sha256"], estimator=est.get("estimator"),
                resolution=est.get("resolution"), visits=truth.get("visits"),
@@ -431,6 +520,8 @@ def main():
     ap.add_argument("--phenomena", default="all,none",
                     help="all, none, or phenomena joined by + (typos+swap); comma-separated")
     ap.add_argument("--heldout", action="store_true", help="names outside the generator's lists")
+    ap.add_argument("--age-groups", action="store_true",
+                    help="cells and figures by age group too (and the rows' true persons)")
     ap.add_argument("--work", help="work directory: keys, results/ (default: a temporary one)")
     ap.add_argument("--jobs", type=int, default=1, help="runs at once (%(default)s)")
     ap.add_argument("--keep", action="store_true", help="keep each run's data and link outputs")
@@ -452,7 +543,8 @@ def main():
                work=work, keys=os.path.join(work, "keys"), keep=a.keep)
     setup_roles(unika, ctx["keys"])
     names = "heldout" if a.heldout else "generator"
-    specs = [dict(names=names, phenomena=ph, people=int(n), seed=s)
+    extra = dict(age=True, truth_ids=True) if a.age_groups else {}
+    specs = [dict(names=names, phenomena=ph, people=int(n), seed=s, **extra)
              for ph in a.phenomena.split(",") for n in a.sizes.split(",")
              for s in parse_seeds(a.seeds, a.first_seed)]
     done, todo = [], []

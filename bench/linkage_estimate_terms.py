@@ -54,7 +54,7 @@ def true_terms(rows, orgs):
 
 def whole_span(est):
     return {tuple(sorted(f["orgs"])): f for f in est["figures"]
-            if f["period"] == "all" and f["gender"] == "all"}
+            if f["period"] == "all" and f["gender"] == "all" and "by" not in f}
 
 
 def one_run(ctx, seed):
@@ -62,7 +62,7 @@ def one_run(ctx, seed):
     tag = ev.run_tag(spec)
     data = os.path.join(ctx["work"], "data", tag)
     ev.generate(ctx["generator"], data, dict(spec, truth_ids=True))
-    est = ev.link(ctx["unika"], ctx["keys"], data, os.path.join(ctx["work"], "runs", tag),
+    est = ev.link(ctx["unika"], ctx["keys"], data, os.path.join(ctx["work"], "runs", tag), spec,
                   debug=True)[0]
     rows = l2.join_truth(os.path.join(ctx["work"], "runs", tag), data)
     out = []

@@ -72,7 +72,8 @@ static int cell_cmp(const void *a, const void *b)
 {
     const lk_est_cell *x = a, *y = b;
     if (x->file != y->file) return x->file < y->file ? -1 : 1;
-    return (x->period > y->period) - (x->period < y->period);
+    if (x->period != y->period) return x->period < y->period ? -1 : 1;
+    return (x->cell > y->cell) - (x->cell < y->cell);
 }
 
 int lk_est_key_cmp(const void *a, const void *b)
@@ -106,7 +107,7 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
         if (lk_strong(p)) c.at |= 1ull << p->file;
         for (uint32_t i = 0; i < p->ncell; i++) {
             const lk_cell *cc = &lk->cells[lk->cells_of[p->cell + i]];
-            lk_est_cell x = {cc->file, cc->period};
+            lk_est_cell x = {cc->file, cc->period, lk->cells_of[p->cell + i]};
             if (push((void **)&e->ccell, &e->nccell, &caps[0], sizeof x, &x)) return -1;
         }
         if (p->name != LK_NONE) {
@@ -174,6 +175,7 @@ struct lk_est_freq {
     name_count *nc;
     size_t nnc;
     double gt_records[9], gt_people[9]; /* smoothed counts for n = 0..8 */
+    double names[2][4]; /* sum over names of each count, per gender */
     double year_share[4]; /* denominators */
     uint32_t *years;
     double *yshare;
@@ -305,8 +307,15 @@ static int frequencies(lk_est *e, freq *f)
         for (size_t y = 0; y < f->nyears; y++) ysum += f->yshare[y * 4 + f->nc[i].gender];
         e->lam_total[f->nc[i].gender] += per_record(f, &f->nc[i]) * ysum;
         e->lam_total_people[f->nc[i].gender] += per_person(f, &f->nc[i]) * ysum;
+        f->names[0][f->nc[i].gender] += per_record(f, &f->nc[i]);
+        f->names[1][f->nc[i].gender] += per_person(f, &f->nc[i]);
     }
     return 0;
+}
+
+double lk_est_year_mass(const lk_est *e, uint32_t year, unsigned gender, int people)
+{
+    return e->freq->names[people ? 1 : 0][gender] * p_year(e->freq, year, gender);
 }
 
 /* A key is SHARED when another strong cluster of its gender holds it too; a
@@ -352,30 +361,39 @@ static void freq_free(freq *f)
 
 /* ---- weak units ------------------------------------------------------------------------ */
 
+/* Sorts v[0 .. n) and keeps each value once; returns how many. */
+static size_t distinct(uint32_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, u32_cmp);
+    size_t w = 0;
+    for (size_t k = 0; k < n; k++)
+        if (!w || v[k] != v[w - 1]) v[w++] = v[k];
+    return w;
+}
+
 static int add_units(lk_est *e, const freq *f)
 {
     const unika_linkage *lk = e->lk;
-    size_t cap = 0;
+    size_t cap = 0, cap_cell = 0;
     e->un = unika_calloc(lk->nunits ? lk->nunits : 1, sizeof *e->un);
     if (!e->un) return -1;
     for (size_t i = 0; i < lk->nunits; i++) {
         const lk_unit *u = &lk->units[i];
-        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, 0.0, 0.0, 0, lk_est_group(lk, u->name)};
+        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, (uint32_t)e->nucell, 0, 0.0, 0.0, 0,
+                         lk_est_group(lk, u->name)};
         for (uint32_t j = 0; j < u->n; j++) {
             const lk_profile *p = &lk->profiles[lk->unit_members[u->first + j]];
             for (uint32_t c = 0; c < p->ncell; c++) {
-                uint32_t per = lk->cells[lk->cells_of[p->cell + c]].period;
-                if (push((void **)&e->uper, &e->nuper, &cap, sizeof per, &per)) return -1;
+                uint32_t cell = lk->cells_of[p->cell + c], per = lk->cells[cell].period;
+                if (push((void **)&e->uper, &e->nuper, &cap, sizeof per, &per) ||
+                    push((void **)&e->ucell, &e->nucell, &cap_cell, sizeof cell, &cell))
+                    return -1;
             }
         }
-        x.nper = (uint32_t)(e->nuper - x.per);
-        qsort(e->uper + x.per, x.nper, sizeof *e->uper, u32_cmp);
-        size_t w = 0;
-        for (size_t k = 0; k < x.nper; k++)
-            if (!w || e->uper[x.per + k] != e->uper[x.per + w - 1])
-                e->uper[x.per + w++] = e->uper[x.per + k];
-        x.nper = (uint32_t)w;
-        e->nuper = x.per + w;
+        x.ncell = (uint32_t)distinct(e->ucell + x.cell, e->nucell - x.cell);
+        e->nucell = x.cell + x.ncell;
+        x.nper = (uint32_t)distinct(e->uper + x.per, e->nuper - x.per);
+        e->nuper = x.per + x.nper;
         const name_count *nc = name_of(f, u->name, u->gender);
         double year = p_year(f, u->year, u->gender);
         x.lam = per_record(f, nc) * year;
@@ -475,6 +493,7 @@ void lk_est_free(lk_est *e)
     unika_free(e->cmain);
     unika_free(e->un);
     unika_free(e->uper);
+    unika_free(e->ucell);
     unika_free(e->by_key);
     unika_free(e);
 }

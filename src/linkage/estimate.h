@@ -62,12 +62,13 @@
  * (docs/linkage.md 15); 5: the same model, its pattern fit accelerated
  * (estimate_fit.c), figures within 0.01 person of version 4's. */
 #define LK_EST_VERSION 5
-#define LK_EST_FILE_VERSION 2     /* of estimates.json's schema (docs/linkage.md 16) */
+#define LK_EST_FILE_VERSION 3     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
 #define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
 
 enum { LK_SCOPE_ALL = 0, LK_SCOPE_YEAR = 1, LK_SCOPE_PERIOD = 2 };
+#define LK_EST_BY_NONE 0xFF
 enum { LK_GRAN_ALL = 0, LK_GRAN_YEAR = 1, LK_GRAN_PERIOD = 2 };
 
 /* One figure and its estimate. Inputs: orgs (bit i = file i), scope and
@@ -77,6 +78,10 @@ typedef struct lk_est_figure {
     uint64_t orgs;
     uint8_t scope, genders;
     uint32_t code;
+    /* one more --by field (its index in the linkage's, not gender's) and
+     * its value (a string id of lk->strings), or by LK_EST_BY_NONE */
+    uint8_t by;
+    uint32_t value;
     /* results */
     double estimate, se, ci_low, ci_high;
     uint64_t resolved;          /* draw 0's persons in the figure */
@@ -118,6 +123,13 @@ int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out,
 /* estimate_rates.c: the rates from everything (e->rates) and leaving out
  * each name group (e->rep[]). -1 when out of memory. */
 int lk_est_measure(lk_est *e);
+/* The split rates of the records showing one --by value: [0] from
+ * everything, [1 + g] leaving out name group g (as e->rates and e->rep). */
+typedef struct lk_est_eps {
+    double eps[LK_EST_GROUPS + 1][3][LK_EST_MAX_ORGS];
+    double borrowed_var[LK_EST_GROUPS + 1][3][LK_EST_MAX_ORGS];
+} lk_est_eps;
+int lk_est_split_rates_by(const lk_est *e, uint8_t by, uint32_t value, lk_est_eps *out);
 /* estimate_fit.c */
 double lk_est_alpha(const double *lam, size_t n, double absent_mass);
 double lk_est_ztp_mean(double mu);
@@ -130,6 +142,7 @@ double lk_est_ztp_slope(double mu); /* d ztp_mean / d mu */
 typedef struct lk_est_cell {
     uint16_t file;
     uint32_t period;
+    uint32_t cell; /* index into lk->cells: its --by values */
 } lk_est_cell;
 
 typedef struct lk_est_key {
@@ -160,6 +173,7 @@ typedef struct lk_est_main {
 typedef struct lk_est_unit {
     uint32_t u;         /* index into lk->units */
     uint32_t per, nper; /* e->uper[per .. per + nper): its period codes */
+    uint32_t cell, ncell; /* e->ucell[cell .. cell + ncell): its cells (lk->cells) */
     double lam;         /* how common its key is, its name counted per partner record */
     double lam_people;  /* the same, its name counted per person (estimate.c) */
     uint32_t nname;     /* partner records of strong clusters with its name: lambda's sample size */
@@ -181,6 +195,8 @@ struct lk_est {
     size_t nun;
     uint32_t *uper;
     size_t nuper;
+    uint32_t *ucell;
+    size_t nucell;
     uint32_t *by_key;         /* units sorted by (name, year, gender, file) */
     struct lk_est_freq *freq; /* name counts and birth-year shares (estimate.c) */
     double lam_total[4];      /* sum of lambda over every key of a gender */
@@ -200,6 +216,9 @@ int lk_est_key_cmp(const void *a, const void *b); /* lk_est_key by (name, year) 
  * counted per partner record: a weak unit's lambda with that key (0 for a
  * name no strong cluster's partner record shows). */
 double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender);
+/* The lambda of every key of the birth year and gender (people: 0 the name
+ * counted per partner record, 1 per person). */
+double lk_est_year_mass(const lk_est *e, uint32_t year, unsigned gender, int people);
 int lk_est_overlap(uint16_t alo, uint16_t ahi, uint16_t blo, uint16_t bhi);
 
 #endif /* LK_EST_INTERNAL */

@@ -18,10 +18,22 @@
 
 /* ---- membership -------------------------------------------------------------------------- */
 
+/* When (kind, code: the whole span, a year or a period) and, for a
+ * figure by one more --by field, its value (by LK_EST_BY_NONE: none). */
 typedef struct scope {
-    uint8_t kind;
-    uint32_t code;
+    uint8_t kind, by;
+    uint32_t code, value;
 } scope;
+
+static int scope_eq(scope a, scope b)
+{
+    return a.kind == b.kind && a.code == b.code && a.by == b.by && a.value == b.value;
+}
+
+/* The scope without its --by value. */
+static scope when(scope s) { return (scope){s.kind, LK_EST_BY_NONE, s.code, 0}; }
+
+static scope scope_of(const lk_est_figure *f) { return (scope){f->scope, f->by, f->code, f->value}; }
 
 static int in_scope(const unika_linkage *lk, scope s, uint32_t period)
 {
@@ -39,9 +51,21 @@ static int gran_of_scope(scope s)
                                      : LK_GRAN_PERIOD;
 }
 
+/* A cell (an index into lk->cells) in s, its --by value included. */
+static int cell_in(const unika_linkage *lk, uint32_t cell, scope s)
+{
+    const lk_cell *c = &lk->cells[cell];
+    return in_scope(lk, s, c->period) && (s.by == LK_EST_BY_NONE || c->value[s.by] == s.value);
+}
+
 static int unit_in(const lk_est *e, size_t i, scope s)
 {
     const lk_est_unit *u = &e->un[i];
+    if (s.by != LK_EST_BY_NONE) {
+        for (uint32_t k = 0; k < u->ncell; k++)
+            if (cell_in(e->lk, e->ucell[u->cell + k], s)) return 1;
+        return 0;
+    }
     for (uint32_t k = 0; k < u->nper; k++)
         if (in_scope(e->lk, s, e->uper[u->per + k])) return 1;
     return 0;
@@ -51,7 +75,8 @@ static int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, s
 {
     for (uint32_t k = 0; k < c->ncell; k++) {
         const lk_est_cell *x = &e->ccell[c->cell + k];
-        if ((orgs >> x->file & 1) && in_scope(e->lk, s, x->period)) return 1;
+        if (!(orgs >> x->file & 1) || !in_scope(e->lk, s, x->period)) continue;
+        if (s.by == LK_EST_BY_NONE || e->lk->cells[x->cell].value[s.by] == s.value) return 1;
     }
     return 0;
 }
@@ -71,25 +96,60 @@ typedef struct occ {
     scope s;
     uint8_t genders;
     double mean, var, span; /* span: half the distance of the two name counts' means */
+    double naive; /* by a --by value: the mean as if every person of its units showed it */
 } occ;
+
+typedef struct by_eps {
+    uint8_t by;
+    uint32_t value;
+    lk_est_eps *r;
+} by_eps;
 
 typedef struct cache {
     occ *o;
     size_t no, co;
     struct pat *p;
     size_t np, cp;
+    by_eps *b; /* the split rates of the --by values asked for */
+    size_t nb, cb;
 } cache;
 
+/* The split rates of the records showing a --by value: a person split by a
+ * revised birth year is split across age bands, not within one. */
+static const lk_est_eps *eps_by(const lk_est *e, cache *c, uint8_t by, uint32_t value)
+{
+    for (size_t i = 0; i < c->nb; i++)
+        if (c->b[i].by == by && c->b[i].value == value) return c->b[i].r;
+    if (c->nb == c->cb) {
+        size_t cap = c->cb ? c->cb * 2 : 8;
+        by_eps *q = unika_realloc(c->b, c->cb * sizeof *q, cap * sizeof *q);
+        if (!q) return NULL;
+        c->b = q;
+        c->cb = cap;
+    }
+    lk_est_eps *r = unika_malloc(sizeof *r);
+    if (!r || lk_est_split_rates_by(e, by, value, r)) {
+        unika_free(r);
+        return NULL;
+    }
+    c->b[c->nb++] = (by_eps){by, value, r};
+    return r;
+}
+
 /* The people behind the present units of one name count (lam, lam_total):
- * the occupancy fit, the sum of the units' means and their variance. */
-static void occupancy_of(const double *lam, const double *nname, size_t n, double lam_total,
-                         double *mean, double *var)
+ * the occupancy fit over all of them, the sum of the means and variances
+ * of those `in` (a figure by a --by value: the units with a record of it;
+ * the fit is the whole figure's, since which keys are absent does not
+ * depend on a value only records show). */
+static void occupancy_of(const double *lam, const double *nname, const uint8_t *in, size_t n,
+                         double lam_total, double *mean, double *var)
 {
     double present = 0;
     for (size_t i = 0; i < n; i++) present += lam[i];
     double alpha = lk_est_alpha(lam, n, lam_total - present);
     double m = 0, v = 0;
     for (size_t i = 0; i < n; i++) {
+        if (!in[i]) continue;
         double mu = alpha * lam[i];
         m += lk_est_ztp_mean(mu);
         /* the people behind the unit, and lambda's own error: the name's count
@@ -102,44 +162,163 @@ static void occupancy_of(const double *lam, const double *nname, size_t n, doubl
     *var = v;
 }
 
+/* The units at f in s (of genders): the occupancy of their name counts,
+ * fitted on every unit of the figure without its --by value. */
+static int occupancy_of_units(const lk_est *e, unsigned f, scope s, uint8_t genders, occ *x)
+{
+    size_t most = e->nun ? e->nun : 1;
+    double *lam = unika_malloc(most * 4 * sizeof *lam);
+    uint8_t *in = unika_malloc(most * 2);
+    if (!lam || !in) {
+        unika_free(lam);
+        unika_free(in);
+        return -1;
+    }
+    double *nname = lam + most, *lam_p = lam + 2 * most, *nname_p = lam + 3 * most;
+    uint8_t *in_p = in + most;
+    size_t n = 0, np = 0, unseen = 0, unseen_p = 0;
+    for (size_t i = 0; i < e->nun; i++) {
+        const lk_unit *u = &e->lk->units[e->un[i].u];
+        if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, when(s))) continue;
+        uint8_t yes = s.by == LK_EST_BY_NONE || unit_in(e, i, s);
+        if (e->un[i].lam > 0) {
+            nname[n] = e->un[i].nname;
+            in[n] = yes;
+            lam[n++] = e->un[i].lam;
+        } else {
+            unseen += yes;
+        }
+        if (e->un[i].lam_people > 0) { /* written by a partner record: nname >= 1 */
+            nname_p[np] = e->un[i].nname;
+            in_p[np] = yes;
+            lam_p[np++] = e->un[i].lam_people;
+        } else {
+            unseen_p += yes;
+        }
+    }
+    double m, v, mp, vp;
+    occupancy_of(lam, nname, in, n, sum_of_genders(e->lam_total, genders), &m, &v);
+    occupancy_of(lam_p, nname_p, in_p, np, sum_of_genders(e->lam_total_people, genders), &mp, &vp);
+    unika_free(lam);
+    unika_free(in);
+    m += (double)unseen;
+    mp += (double)unseen_p;
+    x->mean = (m + mp) / 2;
+    x->var = (v + vp) / 2;
+    x->span = (m - mp) / 2;
+    return 0;
+}
+
+typedef struct year_unit {
+    uint32_t year;
+    uint8_t shows; /* a record of it shows the --by value */
+    double lam, nname;
+} year_unit;
+
+static int year_unit_cmp(const void *a, const void *b)
+{
+    const year_unit *x = a, *y = b;
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+/* alpha over units u[0 .. n) (those showing the value only, if shows) out
+ * of the lambda mass `mass`; lam is scratch. */
+static double alpha_of(const year_unit *u, size_t n, int shows, double mass, double *lam)
+{
+    size_t k = 0;
+    double present = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u[i].lam > 0 && (!shows || u[i].shows)) present += lam[k++] = u[i].lam;
+    return lk_est_alpha(lam, k, mass - present);
+}
+
+/* By a --by value (an age band), one name count: of the people of key k at
+ * f in the figure, those with a record showing the value are Poisson
+ * too, thinned by how likely a person of the key's birth year is to show
+ * it (at a given time the birth year decides the band; over a span of
+ * years a person shows several). The thinning of a year is the ratio of
+ * two occupancy fits of its units, those showing the value and all, out of
+ * the year's lambda (their small-sample errors cancel to first order); a
+ * unit that shows the value holds ztp_mean(alpha pi lambda) people of it,
+ * alpha the figure's. A unit of a common key held by people of every band
+ * is not taken for all its people in each. */
+static void thinned(const lk_est *e, year_unit *u, size_t n, uint8_t genders, int people,
+                    double *lam, double *mean, double *var)
+{
+    double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, genders);
+    double alpha = alpha_of(u, n, 0, all, lam);
+    *mean = *var = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b < n && u[b].year == u[a].year) b++;
+        double mass = 0;
+        for (unsigned g = 0; g < 4; g++)
+            if (genders >> g & 1) mass += lk_est_year_mass(e, u[a].year, g, people);
+        double ay = alpha_of(u + a, b - a, 0, mass, lam);
+        double pi = ay > 0 ? alpha_of(u + a, b - a, 1, mass, lam) / ay : 1.0;
+        if (pi > 1) pi = 1;
+        for (size_t i = a; i < b; i++) {
+            if (!u[i].shows) continue;
+            if (u[i].lam <= 0) { /* a name neither count knows: one person */
+                *mean += 1;
+                continue;
+            }
+            double mu = alpha * pi * u[i].lam, d = lk_est_ztp_slope(mu) * mu;
+            *mean += lk_est_ztp_mean(mu);
+            *var += lk_est_ztp_var(mu) + d * d / u[i].nname;
+        }
+        a = b;
+    }
+}
+
+static int occupancy_by_year(const lk_est *e, unsigned f, scope s, uint8_t genders, occ *x)
+{
+    size_t most = e->nun ? e->nun : 1;
+    year_unit *u = unika_malloc(most * 2 * sizeof *u);
+    double *lam = unika_malloc(most * sizeof *lam);
+    if (!u || !lam) {
+        unika_free(u);
+        unika_free(lam);
+        return -1;
+    }
+    year_unit *up = u + most;
+    size_t n = 0;
+    for (size_t i = 0; i < e->nun; i++) {
+        const lk_unit *un = &e->lk->units[e->un[i].u];
+        if (un->file != f || !(genders >> un->gender & 1) || !unit_in(e, i, when(s))) continue;
+        uint8_t shows = (uint8_t)unit_in(e, i, s);
+        u[n] = (year_unit){un->year, shows, e->un[i].lam, e->un[i].nname};
+        up[n++] = (year_unit){un->year, shows, e->un[i].lam_people, e->un[i].nname};
+    }
+    qsort(u, n, sizeof *u, year_unit_cmp);
+    qsort(up, n, sizeof *up, year_unit_cmp);
+    double m, v, mp, vp;
+    thinned(e, u, n, genders, 0, lam, &m, &v);
+    thinned(e, up, n, genders, 1, lam, &mp, &vp);
+    unika_free(u);
+    unika_free(lam);
+    x->mean = (m + mp) / 2;
+    x->var = (v + vp) / 2;
+    x->span = (m - mp) / 2;
+    return 0;
+}
+
 /* Occupancy at file f in scope s for genders: the middle of the two name
  * counts' (estimate.c, frequencies()), and half their distance. A unit of a
  * name neither count knows holds one person. */
 static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, occ *out)
 {
     for (size_t i = 0; i < c->no; i++)
-        if (c->o[i].file == f && c->o[i].s.kind == s.kind && c->o[i].s.code == s.code &&
-            c->o[i].genders == genders) {
+        if (c->o[i].file == f && scope_eq(c->o[i].s, s) && c->o[i].genders == genders) {
             *out = c->o[i];
             return 0;
         }
-    size_t most = e->nun ? e->nun : 1;
-    double *lam = unika_malloc(most * 4 * sizeof *lam);
-    if (!lam) return -1;
-    double *nname = lam + most, *lam_p = lam + 2 * most, *nname_p = lam + 3 * most;
-    size_t n = 0, np = 0, unseen = 0, unseen_p = 0;
-    for (size_t i = 0; i < e->nun; i++) {
-        const lk_unit *u = &e->lk->units[e->un[i].u];
-        if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, s)) continue;
-        if (e->un[i].lam > 0) {
-            nname[n] = e->un[i].nname;
-            lam[n++] = e->un[i].lam;
-        } else {
-            unseen++;
-        }
-        if (e->un[i].lam_people > 0) { /* written by a partner record: nname >= 1 */
-            nname_p[np] = e->un[i].nname;
-            lam_p[np++] = e->un[i].lam_people;
-        } else {
-            unseen_p++;
-        }
+    occ x = {(uint16_t)f, s, genders, 0, 0, 0, 0};
+    if (occupancy_of_units(e, f, s, genders, &x)) return -1;
+    if (s.by != LK_EST_BY_NONE) {
+        x.naive = x.mean;
+        if (occupancy_by_year(e, f, s, genders, &x)) return -1;
     }
-    double m, v, mp, vp;
-    occupancy_of(lam, nname, n, sum_of_genders(e->lam_total, genders), &m, &v);
-    occupancy_of(lam_p, nname_p, np, sum_of_genders(e->lam_total_people, genders), &mp, &vp);
-    unika_free(lam);
-    m += (double)unseen;
-    mp += (double)unseen_p;
     if (c->no == c->co) {
         size_t cap = c->co ? c->co * 2 : 64;
         occ *q = unika_realloc(c->o, c->co * sizeof *q, cap * sizeof *q);
@@ -147,8 +326,8 @@ static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
         c->o = q;
         c->co = cap;
     }
-    c->o[c->no++] = (occ){(uint16_t)f, s, genders, (m + mp) / 2, (v + vp) / 2, (m - mp) / 2};
-    *out = c->o[c->no - 1];
+    c->o[c->no++] = x;
+    *out = x;
     return 0;
 }
 
@@ -160,6 +339,9 @@ typedef struct pat {
     scope s;
     double agree_per_lambda[2]; /* sum_S (|S| - 1) gamma_S */
     double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
+    uint64_t *pats;             /* the patterns, and their fitted gamma (per name count) */
+    size_t npat;
+    double *gamma[2];
 } pat;
 
 typedef struct keyrec {
@@ -202,33 +384,55 @@ static size_t patterns(uint64_t orgs, uint64_t **out)
     return w;
 }
 
+/* The units of one key (name, year, gender) in the units sorted by key,
+ * from i: where it ends, and the partners of orgs where it has a unit in s. */
+static size_t key_end(const lk_est *e, size_t i, uint64_t orgs, scope s, uint64_t *pres)
+{
+    const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+    size_t j = i;
+    *pres = 0;
+    for (; j < e->nun; j++) {
+        const lk_unit *u = &e->lk->units[e->by_key[j]];
+        if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
+        if ((orgs >> u->file & 1) && unit_in(e, e->by_key[j], s)) *pres |= 1ull << u->file;
+    }
+    return j;
+}
+
+/* A key followed over LK_EST_MAX_PRESENT partners at most: the highest. */
+static uint64_t kept_of(uint64_t pres)
+{
+    while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1;
+    return pres;
+}
+
+static void pat_free(pat *r)
+{
+    unika_free(r->pats);
+    unika_free(r->gamma[0]);
+    unika_free(r->gamma[1]);
+}
+
 /* The keys' presence patterns over the figure's partners, once, then each
  * name count's fit (0 per partner record, 1 per person: their lambdas
- * differ, the patterns do not) into r. */
+ * differ, the patterns do not) into r, which keeps the fits. */
 static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
 {
-    uint64_t *pats = NULL;
-    size_t npat = patterns(orgs, &pats), nk[2] = {0, 0};
+    size_t nk[2] = {0, 0};
+    r->npat = patterns(orgs, &r->pats);
     lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *keys);
-    double *gamma = unika_calloc(npat ? npat : 1, sizeof *gamma);
+    r->gamma[0] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[0]);
+    r->gamma[1] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[1]);
     int rc = -1;
-    if (!pats || !keys || !gamma) goto done;
+    if (!r->pats || !keys || !r->gamma[0] || !r->gamma[1]) goto done;
     lk_pat_key *of[2] = {keys, keys + (e->nun ? e->nun : 1)};
     for (size_t i = 0; i < e->nun;) {
         const lk_unit *u0 = &e->lk->units[e->by_key[i]];
         const lk_est_unit *x = &e->un[e->by_key[i]];
-        size_t j = i;
-        uint64_t pres = 0;
-        for (; j < e->nun; j++) {
-            const lk_unit *u = &e->lk->units[e->by_key[j]];
-            if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
-            if (!(orgs >> u->file & 1) || !unit_in(e, e->by_key[j], s)) continue;
-            pres |= 1ull << u->file;
-        }
-        i = j;
+        uint64_t pres;
+        i = key_end(e, i, orgs, s, &pres);
         if (popcount(pres) < 1) continue;
-        uint64_t kept = pres;
-        while (popcount(kept) > LK_EST_MAX_PRESENT) kept &= kept - 1; /* keep the highest */
+        uint64_t kept = kept_of(pres);
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam;
             if (lam <= 0) /* a name no strong record has: one person at all its partners */
@@ -240,31 +444,66 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
     for (int people = 0; people < 2 && popcount(orgs) >= 2; people++) {
         if (!nk[people]) continue;
         double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, 0xF);
-        if (lk_est_gamma(of[people], nk[people], pats, npat, all, gamma)) goto done;
-        for (size_t a = 0; a < npat; a++)
-            r->agree_per_lambda[people] += (popcount(pats[a]) - 1) * gamma[a];
+        if (lk_est_gamma(of[people], nk[people], r->pats, r->npat, all, r->gamma[people]))
+            goto done;
+        for (size_t a = 0; a < r->npat; a++)
+            r->agree_per_lambda[people] += (popcount(r->pats[a]) - 1) * r->gamma[people][a];
     }
     rc = 0;
 done:
-    unika_free(pats);
     unika_free(keys);
-    unika_free(gamma);
     return rc;
+}
+
+/* D's numerator of a figure by a --by value, per name count: the keys with
+ * a unit of it (of the figure's genders), each the people it holds at two
+ * or more of the partners where it has one, beyond one each, as the
+ * figure's fit expects them given all its partners (lk_est_key_dups()); a
+ * name no strong record has, one person at all of them. Summed over every
+ * key of the figure it is the figure's own D (at the fit, EM's M-step). */
+static int label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
+                      double d[2])
+{
+    d[0] = d[1] = 0;
+    for (size_t i = 0; i < e->nun;) {
+        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+        const lk_est_unit *x = &e->un[e->by_key[i]];
+        uint64_t pres, in;
+        (void)key_end(e, i, orgs, s, &in);
+        i = key_end(e, i, orgs, when(s), &pres);
+        if (!in || !(genders >> u0->gender & 1)) continue;
+        uint64_t kept = kept_of(pres);
+        for (int people = 0; people < 2; people++) {
+            double lam = people ? x->lam_people : x->lam, k = 0;
+            if (lam <= 0) k = popcount(in) - 1;
+            else if (lk_est_key_dups(lam, kept, in & kept, pt->pats, pt->npat, pt->gamma[people],
+                                     &k))
+                return -1;
+            d[people] += k;
+        }
+    }
+    return 0;
 }
 
 static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out)
 {
     for (size_t i = 0; i < c->np; i++)
-        if (c->p[i].orgs == orgs && c->p[i].s.kind == s.kind && c->p[i].s.code == s.code) {
+        if (c->p[i].orgs == orgs && scope_eq(c->p[i].s, s)) {
             *out = &c->p[i];
             return 0;
         }
-    pat r = {orgs, s, {0, 0}, {{0}}};
-    if (pattern_fit_of(e, orgs, s, &r)) return -1;
+    pat r = {orgs, s, {0, 0}, {{0}}, NULL, 0, {NULL, NULL}};
+    if (pattern_fit_of(e, orgs, s, &r)) {
+        pat_free(&r);
+        return -1;
+    }
     if (c->np == c->cp) {
         size_t cap = c->cp ? c->cp * 2 : 32;
         pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
-        if (!q) return -1;
+        if (!q) {
+            pat_free(&r);
+            return -1;
+        }
         c->p = q;
         c->cp = cap;
     }
@@ -275,22 +514,39 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
 
 /* ---- one figure ---------------------------------------------------------------------------- */
 
+/* Of cluster c's records in (orgs, s without its value), the share showing
+ * s's value: a person whose age band changes within a year, or whose
+ * partners record two birth years, is in F by some records and not others,
+ * and its weak records elsewhere are too, about as often. */
+static double value_share(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
+{
+    double all = 0, in = 0;
+    for (uint32_t k = 0; k < c->ncell; k++) {
+        const lk_est_cell *x = &e->ccell[c->cell + k];
+        if (!(orgs >> x->file & 1) || !in_scope(e->lk, s, x->period)) continue;
+        all++;
+        in += e->lk->cells[x->cell].value[s.by] == s.value;
+    }
+    return all > 0 ? in / all : 0.0;
+}
+
 typedef struct parts {
     uint64_t A;
     double occ_mean[LK_EST_MAX_ORGS], var;
     double agree; /* D's numerator: the patterns' agreements and the unseen names' extra */
     uint32_t *inA;
-    size_t nA; /* the clusters of A, for X */
+    size_t nA;   /* the clusters of A, for X */
+    double *wA;  /* by a --by value: the share of each one's records in F that show it */
 } parts;
 
 static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
-                      const lk_est_rates *r, double *shared_var, double *weak, double *dedup,
-                      double *shared)
+                      const lk_est_rates *r, const double eps[3][LK_EST_MAX_ORGS],
+                      double *shared_var, double *weak, double *dedup, double *shared)
 {
-    int gran = gran_of_scope((scope){f->scope, f->code});
+    int gran = gran_of_scope(scope_of(f));
     double w = 0;
     for (unsigned o = 0; o < e->nfiles; o++)
-        if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + r->eps[gran][o]);
+        if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[gran][o]);
     double d = p->agree / r->m_pair;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
     for (size_t i = 0; i < p->nA; i++) {
@@ -306,6 +562,14 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
                 q_lo *= 1 - (r->r[o] - r->r_span[o]) * r->psi[gran][o];
                 q_hi *= 1 - (r->r[o] + r->r_span[o]) * r->psi[gran][o];
             }
+        }
+        if (p->wA) { /* its weak records show the value as often as its own records do */
+            double share = p->wA[i];
+            x += share * (1 - q);
+            x_lo += share * (1 - q_hi);
+            x_hi += share * (1 - q_lo);
+            xv += share * (1 - q) * (1 - share * (1 - q));
+            continue;
         }
         x += 1 - q;
         x_lo += 1 - q_hi;
@@ -349,7 +613,7 @@ static const in_scope_list *list_of(const lk_est *e, members *m, scope s)
 {
     const unika_linkage *lk = e->lk;
     for (size_t i = 0; i < m->nlists; i++)
-        if (m->lists[i].s.kind == s.kind && m->lists[i].s.code == s.code) return &m->lists[i];
+        if (scope_eq(m->lists[i].s, s)) return &m->lists[i];
     if (m->nlists == m->clists) {
         size_t cap = m->clists ? m->clists * 2 : 16;
         in_scope_list *q = unika_realloc(m->lists, m->clists * sizeof *q, cap * sizeof *q);
@@ -393,7 +657,7 @@ static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
         m->persons = unika_malloc((lk->nprofiles ? lk->nprofiles : 1) * sizeof *m->persons);
         if (!m->cl || !m->genders || !m->persons) return -1;
     }
-    const in_scope_list *l = list_of(e, m, s);
+    const in_scope_list *l = list_of(e, m, when(s));
     if (!l) return -1;
     m->ncl = 0;
     for (size_t i = 0; i < l->ncl; i++) {
@@ -405,6 +669,9 @@ static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
     for (size_t i = 0; i < l->nprof; i++) {
         const lk_profile *p = &lk->profiles[l->prof[i]];
         if (!(orgs >> p->file & 1)) continue;
+        int in = s.by == LK_EST_BY_NONE;
+        for (uint32_t k = 0; k < p->ncell && !in; k++) in = cell_in(lk, lk->cells_of[p->cell + k], s);
+        if (!in) continue;
         uint32_t who = lk->person[l->prof[i]];
         if (!m->genders[who]) m->persons[m->npersons++] = who;
         m->genders[who] |= (uint8_t)(1u << p->gender);
@@ -436,44 +703,67 @@ static void resolved(const members *m, lk_est_figure *f)
 
 static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
 {
-    scope s = {f->scope, f->code};
+    scope s = scope_of(f);
     parts p;
     memset(&p, 0, sizeof p);
     p.inA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p.inA);
-    if (!p.inA) return -1;
+    if (s.by != LK_EST_BY_NONE) p.wA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p.wA);
+    if (!p.inA || (s.by != LK_EST_BY_NONE && !p.wA)) goto nomem;
     for (size_t i = 0; i < in->ncl; i++)
-        if (f->genders >> e->cl[in->cl[i]].gender & 1) p.inA[p.nA++] = in->cl[i];
+        if (f->genders >> e->cl[in->cl[i]].gender & 1) {
+            if (p.wA) p.wA[p.nA] = value_share(e, &e->cl[in->cl[i]], f->orgs, s);
+            p.inA[p.nA++] = in->cl[i];
+        }
     p.A = p.nA;
     int gran = gran_of_scope(s);
+    /* the split rates: the figure's records' (everything, then each replicate's) */
+    const double(*eps_of[LK_EST_GROUPS + 1])[LK_EST_MAX_ORGS];
+    const double(*var_of)[LK_EST_MAX_ORGS] = e->rates.eps_borrowed_var;
+    eps_of[0] = e->rates.eps;
+    for (int g = 0; g < LK_EST_GROUPS; g++) eps_of[1 + g] = e->rep[g].eps;
+    if (s.by != LK_EST_BY_NONE) {
+        const lk_est_eps *be = eps_by(e, c, s.by, s.value);
+        if (!be) goto nomem;
+        for (int g = 0; g <= LK_EST_GROUPS; g++) eps_of[g] = be->eps[g];
+        var_of = be->borrowed_var[0];
+    }
     double borrowed = 0; /* d P / d eps, summed over the partners that borrow eps */
     double span = 0;     /* half the two name counts' distance in P, summed over partners */
+    double people = 0, naive = 0; /* by a --by value: P, and P as if not thinned */
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
         occ x;
         if (occupancy(e, c, o, s, f->genders, &x)) goto nomem;
-        double m = x.mean, eps = e->rates.eps[gran][o];
+        people += x.mean;
+        naive += x.naive;
+        double m = x.mean, eps = eps_of[0][gran][o];
         p.occ_mean[o] = m;
         /* the occupancy's own variance, and the split units: Poisson around eps per person */
         p.var += (x.var + m * eps) / ((1 + eps) * (1 + eps));
-        if (e->rates.eps_borrowed_var[gran][o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
+        if (var_of[gran][o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
         span += x.span / (1 + eps);
     }
     /* one pooled rate for every partner that borrows it: their errors add, then square */
     for (unsigned o = 0; o < e->nfiles; o++)
-        if (f->orgs >> o & 1 && e->rates.eps_borrowed_var[gran][o] > 0) {
-            p.var += borrowed * borrowed * e->rates.eps_borrowed_var[gran][o];
+        if (f->orgs >> o & 1 && var_of[gran][o] > 0) {
+            p.var += borrowed * borrowed * var_of[gran][o];
             break;
         }
     if (popcount(f->orgs) >= 2) {
         const pat *pt;
-        if (pattern_fit(e, c, f->orgs, s, &pt)) goto nomem;
+        if (pattern_fit(e, c, f->orgs, when(s), &pt)) goto nomem;
         /* D at each end of the name counts: their middle, half their distance */
         double d[2];
-        for (int k = 0; k < 2; k++) {
-            d[k] = pt->agree_per_lambda[k] *
-                   sum_of_genders(k ? e->lam_total_people : e->lam_total, f->genders);
-            for (unsigned g = 0; g < 4; g++)
-                if (f->genders >> g & 1) d[k] += pt->unseen[k][g];
+        if (s.by != LK_EST_BY_NONE) { /* the keys' people thinned as P's are */
+            if (label_dups(e, pt, f->orgs, s, f->genders, d)) goto nomem;
+            for (int k = 0; k < 2; k++) d[k] *= naive > 0 ? people / naive : 1.0;
+        } else {
+            for (int k = 0; k < 2; k++) {
+                d[k] = pt->agree_per_lambda[k] *
+                       sum_of_genders(k ? e->lam_total_people : e->lam_total, f->genders);
+                for (unsigned g = 0; g < 4; g++)
+                    if (f->genders >> g & 1) d[k] += pt->unseen[k][g];
+            }
         }
         p.agree = (d[0] + d[1]) / 2;
         span -= (d[0] - d[1]) / 2 / e->rates.m_pair;
@@ -483,13 +773,14 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
      * together): uniform over them, variance (2 span)^2 / 12 */
     p.var += span * span / 3;
     double xv;
-    f->estimate = combine(e, f, &p, &e->rates, &xv, &f->weak, &f->dedup, &f->shared);
+    f->estimate =
+        combine(e, f, &p, &e->rates, eps_of[0], &xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p.A;
     /* the strong clusters are distinct people for certain: no estimate, nor interval, below */
     if (f->estimate < (double)p.A) f->estimate = (double)p.A;
     double rep[LK_EST_GROUPS], mean = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) {
-        rep[g] = combine(e, f, &p, &e->rep[g], NULL, NULL, NULL, NULL);
+        rep[g] = combine(e, f, &p, &e->rep[g], eps_of[1 + g], NULL, NULL, NULL, NULL);
         mean += rep[g] / LK_EST_GROUPS;
     }
     double jk = 0;
@@ -500,9 +791,11 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
     f->ci_high = f->estimate + 1.959964 * f->se;
     if (f->ci_low < (double)p.A) f->ci_low = (double)p.A;
     unika_free(p.inA);
+    unika_free(p.wA);
     return 0;
 nomem:
     unika_free(p.inA);
+    unika_free(p.wA);
     return -1;
 }
 
@@ -513,12 +806,15 @@ int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         const lk_est_figure *f = &fig[i], *prev = i ? &fig[i - 1] : NULL;
-        if (!prev || prev->orgs != f->orgs || prev->scope != f->scope || prev->code != f->code)
-            rc = members_of(e, &m, f->orgs, (scope){f->scope, f->code});
+        if (!prev || prev->orgs != f->orgs || !scope_eq(scope_of(prev), scope_of(f)))
+            rc = members_of(e, &m, f->orgs, scope_of(f));
         if (!rc) rc = figure(e, &c, &m, &fig[i]);
         if (!rc) resolved(&m, &fig[i]);
     }
     members_free(&m);
+    for (size_t i = 0; i < c.np; i++) pat_free(&c.p[i]);
+    for (size_t i = 0; i < c.nb; i++) unika_free(c.b[i].r);
+    unika_free(c.b);
     unika_free(c.o);
     unika_free(c.p);
     return rc ? unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates") : 0;
@@ -530,6 +826,28 @@ static int u32_cmp(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
+}
+
+/* The values of the --by fields other than gender that the cells show,
+ * each as field << 24 | value id, by field and then value (ids are
+ * canonical: the same for the same inputs). SIZE_MAX when out of memory. */
+static size_t by_values(const lk_est *e, uint32_t **out)
+{
+    const unika_linkage *lk = e->lk;
+    uint32_t *v = unika_malloc((lk->ncells * UNIKA_MK_MAX_BY + 1) * sizeof *v);
+    if (!v) return SIZE_MAX;
+    size_t n = 0;
+    for (size_t b = 0; b < lk->params.by_count; b++) {
+        if (!strcmp(lk->by[b], "gender")) continue;
+        for (size_t i = 0; i < lk->ncells; i++)
+            if (lk->cells[i].value[b] < 0xFFFFFF) v[n++] = (uint32_t)b << 24 | lk->cells[i].value[b];
+    }
+    qsort(v, n, sizeof *v, u32_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w || v[i] != v[w - 1]) v[w++] = v[i];
+    *out = v;
+    return w;
 }
 
 int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unika_error *err)
@@ -547,28 +865,31 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
     np = w;
     scope sc[1 + 2 * 4096];
     size_t ns = 0;
-    sc[ns++] = (scope){LK_SCOPE_ALL, 0};
+    sc[ns++] = (scope){LK_SCOPE_ALL, LK_EST_BY_NONE, 0, 0};
     if (lk->params.period != UNIKA_MK_PERIOD_ALL) {
         uint32_t last = UINT32_MAX;
         for (size_t i = 0; i < np && ns < 4096; i++) {
             uint32_t y = lk_est_year_of(lk, per[i]);
-            if (y != last) sc[ns++] = (scope){LK_SCOPE_YEAR, y};
+            if (y != last) sc[ns++] = (scope){LK_SCOPE_YEAR, LK_EST_BY_NONE, y, 0};
             last = y;
         }
         if (lk->params.period != UNIKA_MK_PERIOD_YEAR)
             for (size_t i = 0; i < np && ns < 2 * 4096; i++)
-                sc[ns++] = (scope){LK_SCOPE_PERIOD, per[i]};
+                sc[ns++] = (scope){LK_SCOPE_PERIOD, LK_EST_BY_NONE, per[i], 0};
     }
     unika_free(per);
     uint64_t all = e->nfiles == 64 ? UINT64_MAX : (1ull << e->nfiles) - 1;
     size_t norgs = 1 + e->nfiles + (size_t)e->nfiles * (e->nfiles - 1) / 2;
+    uint32_t *vals = NULL;
+    size_t nv = by_values(e, &vals);
     uint64_t *orgs = unika_malloc(norgs * sizeof *orgs);
     static const uint8_t genders[] = {0xF, 1u << UNIKA_GENDER_MALE, 1u << UNIKA_GENDER_FEMALE,
                                       1u << UNIKA_GENDER_OTHER | 1u << UNIKA_GENDER_UNKNOWN};
-    lk_est_figure *f = unika_malloc(norgs * ns * 4 * sizeof *f);
-    if (!orgs || !f) {
+    lk_est_figure *f = unika_malloc((norgs * ns * 4 + (1 + e->nfiles) * ns * nv) * sizeof *f);
+    if (!orgs || !f || nv == SIZE_MAX) {
         unika_free(orgs);
         unika_free(f);
+        unika_free(vals);
         return unika_fail(err, UNIKA_ENOMEM, "out of memory for the figures");
     }
     size_t k = 0, m = 0;
@@ -577,16 +898,19 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
     for (unsigned a = 0; a < e->nfiles; a++)
         for (unsigned b = a + 1; b < e->nfiles; b++) orgs[k++] = 1ull << a | 1ull << b;
     for (size_t o = 0; o < k; o++)
-        for (size_t s = 0; s < ns; s++)
-            for (size_t g = 0; g < 4; g++) {
-                memset(&f[m], 0, sizeof f[m]);
-                f[m].orgs = orgs[o];
-                f[m].scope = sc[s].kind;
-                f[m].code = sc[s].code;
-                f[m].genders = genders[g];
-                m++;
-            }
+        for (size_t s = 0; s < ns; s++) {
+            for (size_t g = 0; g < 4; g++)
+                f[m++] = (lk_est_figure){.orgs = orgs[o], .scope = sc[s].kind,
+                                         .genders = genders[g], .code = sc[s].code,
+                                         .by = LK_EST_BY_NONE};
+            /* by another --by value: all genders, all or one organisation */
+            for (size_t v = 0; o <= e->nfiles && v < nv; v++)
+                f[m++] = (lk_est_figure){.orgs = orgs[o], .scope = sc[s].kind, .genders = 0xF,
+                                         .code = sc[s].code, .by = (uint8_t)(vals[v] >> 24),
+                                         .value = vals[v] & 0xFFFFFF};
+        }
     unika_free(orgs);
+    unika_free(vals);
     *out = f;
     *n = m;
     return 0;

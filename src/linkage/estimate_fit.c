@@ -307,3 +307,43 @@ done:
     unika_free(f.mask);
     return rc;
 }
+
+int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pats, size_t npat,
+                    const double *gamma, double *dups)
+{
+    *dups = 0;
+    uint32_t np = popcount(pres);
+    if (popcount(pres & mask) < 2 || np > LK_EST_MAX_PRESENT) return 0;
+    uint32_t nsub = 1u << np;
+    uint64_t *sub_mask = unika_malloc(nsub * sizeof *sub_mask);
+    double *z = unika_malloc(nsub * 2 * sizeof *z);
+    if (!sub_mask || !z) {
+        unika_free(sub_mask);
+        unika_free(z);
+        return -1;
+    }
+    double *sub = z + nsub;
+    subsets(pres, np, sub_mask);
+    for (uint32_t idx = 0; idx < nsub; idx++) {
+        sub[idx] = 0;
+        for (size_t a = 0; a < npat; a++)
+            if ((pats[a] & sub_mask[idx]) == pats[a]) sub[idx] += gamma[a];
+    }
+    double Z = 0;
+    for (uint32_t idx = 0; idx < nsub; idx++) {
+        double x = exp(-lam * (sub[nsub - 1] - sub[idx]));
+        z[idx] = ((np - popcount(sub_mask[idx])) & 1) ? -x : x;
+        Z += z[idx];
+    }
+    for (size_t a = 0; Z > 1e-300 && a < npat; a++) {
+        unsigned in = popcount(pats[a] & mask);
+        if ((pats[a] & pres) != pats[a] || in < 2) continue;
+        double t = 0;
+        for (uint32_t idx = 0; idx < nsub; idx++)
+            if ((pats[a] & sub_mask[idx]) == pats[a]) t += z[idx];
+        *dups += (in - 1) * lam * gamma[a] * t / Z;
+    }
+    unika_free(sub_mask);
+    unika_free(z);
+    return 0;
+}

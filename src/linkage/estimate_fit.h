@@ -30,4 +30,12 @@ typedef struct lk_pat_key {
 int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat, double lam_all,
                  double *gamma);
 
+/* The people of one key (lambda, seen at the partners pres) at two or more
+ * of the partners in mask, beyond one each, at the fitted gamma:
+ * sum_S E[n_S | pres] (|S n mask| - 1) over S with two or more partners in
+ * mask. With mask = pres it is the key's part of D. 0, or -1 when out of
+ * memory. */
+int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pats, size_t npat,
+                    const double *gamma, double *dups);
+
 #endif

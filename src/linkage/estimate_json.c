@@ -66,11 +66,18 @@ static void figure(buf *b, const lk_est *e, const lk_est_figure *f)
     }
     lk_text_put(b, "], \"period\": ");
     lk_text_string(b, per);
+    lk_text_put(b, ", \"gender\": \"%s\"", gender_label(f->genders));
+    if (f->by != LK_EST_BY_NONE) {
+        lk_text_put(b, ", \"by\": ");
+        lk_text_string(b, e->lk->by[f->by]);
+        lk_text_put(b, ", \"value\": ");
+        lk_text_string(b, e->lk->strings[f->value]);
+    }
     lk_text_put(b,
-                ", \"gender\": \"%s\", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
+                ", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
                 "\"ci_high\": %.3f, \"resolved\": %llu, \"strong\": %llu, \"weak\": %.3f, "
                 "\"dedup\": %.3f, \"shared\": %.3f}",
-                gender_label(f->genders), f->estimate, f->se, f->ci_low, f->ci_high,
+                f->estimate, f->se, f->ci_low, f->ci_high,
                 (unsigned long long)f->resolved, (unsigned long long)f->strong, f->weak, f->dedup,
                 f->shared);
 }

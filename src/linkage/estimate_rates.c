@@ -68,7 +68,8 @@ typedef struct splits {
     double ex[3][LK_EST_GROUPS][LK_EST_MAX_ORGS], nn[3][LK_EST_GROUPS][LK_EST_MAX_ORGS];
 } splits;
 
-static int count_splits(const lk_est *e, splits *s)
+/* by, value: only the records showing that --by value (by LK_EST_BY_NONE: all). */
+static int count_splits(const lk_est *e, uint8_t by, uint32_t value, splits *s)
 {
     const unika_linkage *lk = e->lk;
     tup *t = NULL;
@@ -91,8 +92,9 @@ static int count_splits(const lk_est *e, splits *s)
                         t = q;
                         cap = nc;
                     }
-                    uint32_t per = lk->cells[lk->cells_of[p->cell + k]].period;
-                    t[n++] = (tup){p->file, gran_of(lk, gran, per), p->name, p->year};
+                    const lk_cell *cell = &lk->cells[lk->cells_of[p->cell + k]];
+                    if (by != LK_EST_BY_NONE && cell->value[by] != value) continue;
+                    t[n++] = (tup){p->file, gran_of(lk, gran, cell->period), p->name, p->year};
                 }
                 m = lk->c.next[m];
             } while (m != c->root);
@@ -457,12 +459,26 @@ static void measure(const lk_est *e, const splits *s, int skip, lk_est_rates *ou
 int lk_est_measure(lk_est *e)
 {
     splits *s = unika_calloc(1, sizeof *s);
-    if (!s || count_splits(e, s)) {
+    if (!s || count_splits(e, LK_EST_BY_NONE, 0, s)) {
         unika_free(s);
         return -1;
     }
     measure(e, s, -1, &e->rates);
     for (int g = 0; g < LK_EST_GROUPS; g++) measure(e, s, g, &e->rep[g]);
+    unika_free(s);
+    return 0;
+}
+
+int lk_est_split_rates_by(const lk_est *e, uint8_t by, uint32_t value, lk_est_eps *out)
+{
+    splits *s = unika_calloc(1, sizeof *s);
+    if (!s || count_splits(e, by, value, s)) {
+        unika_free(s);
+        return -1;
+    }
+    for (int g = -1; g < LK_EST_GROUPS; g++)
+        for (int gran = 0; gran < 3; gran++)
+            split_rates(e, s, g, gran, out->eps[g + 1][gran], out->borrowed_var[g + 1][gran]);
     unika_free(s);
     return 0;
 }

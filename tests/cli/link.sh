@@ -225,4 +225,57 @@ check_has "a corrected figure edited" 1 "" -- VE --report edited.json --estimate
 assert "... is named" grep -q "FAIL  by_org/org=uppsok: estimate is" out.txt
 check_has "the cells of another resolution refused by report --estimates" 1 \
     "not a cell of that resolution" -- "$UNIKA" report --estimates out3/estimates.json out
+
+# ---- figures by age group, corrected (docs/linkage.md 15, "By another --by value") --
+# ages/: the default bands; one/: a single band 0+, where a figure by it must be
+# the figure without it (every unit, cluster and person shows it).
+for bands in "" "0-"; do
+    d=ages; [ -n "$bands" ] && d=one
+    mkdir -p "$d"
+    for o in $ORGS; do
+        "$UNIKA" matchkeys --key pk --profile "$EX/profiles/$o.profile" --org "$o" --by gender \
+            --by age_group ${bands:+--age-bands "$bands"} --sign "$o.sec" "$EX/iop-visits/$o.csv" \
+            -o "$d/$o.umk" 2>/dev/null || echo "matchkeys $o by age group failed"
+    done
+    L --by gender --by age_group "$d"/*.umk -o "$d/out" >/dev/null 2>&1 || echo "link $d failed"
+done
+assert "one band covering every age: each figure by it equals the figure without it" python3 -c "
+import json
+e = json.load(open('one/out/estimates.json'))
+plain = {(tuple(f['orgs']), f['period']): f for f in e['figures'] if f['gender'] == 'all' and 'by' not in f}
+by = [f for f in e['figures'] if f.get('by') == 'age_group']
+assert by and len(by) == len([k for k in plain if len(k[0]) != 2]), (len(by), len(plain))
+for f in by:
+    g = plain[(tuple(f['orgs']), f['period'])]
+    for k in ('estimate', 'se', 'strong', 'resolved'):
+        assert abs(f[k] - g[k]) <= 0.01 + 1e-6 * g[k], (k, f, g)
+"
+"$UNIKA" report --release-key release.key --estimates ages/out/estimates.json --format json \
+    -o ages.json ages/out 2>/dev/null
+assert "the report's figures by age group are corrected: the estimates' own" python3 -c "
+import json
+r = json.load(open('ages.json')); e = json.load(open('ages/out/estimates.json'))
+ages = [f for f in r['figures'] if f['id'].startswith('by_age_group/') and not f['id'].endswith('=*')]
+assert len(ages) >= 4, [f['id'] for f in r['figures']]
+for f in ages:
+    v = f['id'].split('=', 1)[1]
+    est = [x for x in e['figures'] if x.get('value') == v and len(x['orgs']) == 4 and x['period'] == 'all']
+    assert len(est) == 1 and abs(f['estimate'] - est[0]['estimate']) < 1e-6, (f, est)
+    assert f['mode']['kind'] == 'corrected' and f['deterministic'] > 0
+"
+VA() { "$UNIKA" verify --roster r.roster --coordinator "$PIN" --release-key release.key \
+    --link-manifest ages/out/manifest.json "$@"; }
+check_has "verify re-derives the figures by age group" 0 "" -- \
+    VA --report ages.json --estimates ages/out/estimates.json ages/out
+python3 - ages.json ages-edited.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = [f for f in r["figures"] if f["id"].startswith("by_age_group/age_group=1")][0]
+f["estimate"] += 20
+print(f["id"], file=open("edited-id.txt", "w"))
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+PY
+check_has "a corrected figure by age group edited" 1 "" -- \
+    VA --report ages-edited.json --estimates ages/out/estimates.json ages/out
+assert "... is named" grep -q "FAIL  $(cat edited-id.txt): estimate is" out.txt
 finish

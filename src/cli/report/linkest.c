@@ -31,11 +31,13 @@ int rp_linkest_load(rp_linkest *e, const char *path)
     e->resolution = unika_json_str(e->root, "resolution");
     e->estimator = unika_json_str(est, "name");
     e->version = (int)unika_json_num(est, "version", NULL);
-    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version != 2 || !e->figures ||
+    /* version 3 adds figures by one more --by value; a version 2 file has none */
+    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || (version != 2 && version != 3) ||
+        !e->figures ||
         e->figures->type != UNIKA_JSON_ARRAY || !e->resolution || strlen(e->resolution) != 32 ||
         !e->estimator) {
-        cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 2, "
-                   "docs/linkage.md 16)",
+        cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 2 "
+                   "or 3, docs/linkage.md 16)",
                    path);
         rp_linkest_free(e);
         return CLI_INPUT;
@@ -70,10 +72,14 @@ int rp_linkest_check_cells(const rp_linkest *e, const rp_input *in, size_t n, co
 }
 
 /* What a figure of estimates.json is: its organisations (NULL = all of
- * them; b too for a pair), period ("all", a year, a period) and gender. */
+ * them; b too for a pair), period ("all", a year, a period), gender and,
+ * for a figure by one more --by field, that field and its value (NULL:
+ * none). */
 typedef struct key {
-    const char *a, *b, *period, *gender;
+    const char *a, *b, *period, *gender, *by, *value;
 } key;
+
+static int same(const char *x, const char *y) { return x ? y && !strcmp(x, y) : !y; }
 
 static int orgs_are(const rp_linkest *e, const unika_json *orgs, const key *k)
 {
@@ -94,6 +100,7 @@ static const unika_json *find(const rp_linkest *e, const key *k)
         const unika_json *f = e->figures->items[i];
         const char *p = unika_json_str(f, "period"), *g = unika_json_str(f, "gender");
         if (p && g && !strcmp(p, k->period) && !strcmp(g, k->gender) &&
+            same(unika_json_str(f, "by"), k->by) && same(unika_json_str(f, "value"), k->value) &&
             orgs_are(e, unika_json_get(f, "orgs"), k))
             return f;
     }
@@ -105,14 +112,17 @@ static const unika_json *find(const rp_linkest *e, const key *k)
 static int key_of(key *k, size_t nf, const char *const *fk, const char *const *fv, rp_grain grain,
                   char *why, size_t cap)
 {
-    *k = (key){NULL, NULL, "all", "all"};
+    *k = (key){NULL, NULL, "all", "all", NULL, NULL};
     for (size_t i = 0; i < nf; i++) {
         if (!strcmp(fv[i], "*")) continue; /* every linker cell has org, period and gender */
         if (!strcmp(fk[i], "draw") && !strcmp(fv[i], "0")) continue; /* and is of draw 0 */
         if (!strcmp(fk[i], "org")) k->a = fv[i];
         else if (!strcmp(fk[i], "gender")) k->gender = fv[i];
         else if (!strcmp(fk[i], "period") && grain != RP_MONTH) k->period = fv[i];
-        else {
+        else if (strcmp(fk[i], "period") && strcmp(fk[i], "draw") && !k->by) {
+            k->by = fk[i]; /* found only if the estimates have it (find()) */
+            k->value = fv[i];
+        } else {
             snprintf(why, cap, "the linker's estimates have no figure by %s%s", fk[i],
                      strcmp(fk[i], "period") ? "" : " at a month");
             return -1;
@@ -144,9 +154,13 @@ static void combine(unika_estimate *out, double m, double se, double lo, double 
 
 static int missing(const key *k, char *why, size_t cap)
 {
-    snprintf(why, cap, "the linker's estimates have no figure for %s%s%s, period %s, gender %s",
+    snprintf(why, cap, "the linker's estimates have no figure for %s%s%s, period %s, gender %s%s%s%s",
              k->a ? k->a : "all organisations", k->b ? " and " : "", k->b ? k->b : "", k->period,
-             k->gender);
+             k->gender, k->by ? ", " : "", k->by ? k->by : "", k->by ? "=" : "");
+    if (k->by) {
+        size_t n = strlen(why);
+        snprintf(why + n, n < cap ? cap - n : 0, "%s", k->value);
+    }
     return -1;
 }
 
@@ -174,7 +188,8 @@ int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk, con
     }
     /* |a n b| = |a| + |b| - |a u b|; the three errors added as if independent,
      * which overstates the error: the three are positively correlated */
-    key ka = {oa, NULL, "all", "all"}, kb = {ob, NULL, "all", "all"}, kab = {oa, ob, "all", "all"};
+    key ka = {oa, NULL, "all", "all", NULL, NULL}, kb = {ob, NULL, "all", "all", NULL, NULL},
+        kab = {oa, ob, "all", "all", NULL, NULL};
     const unika_json *fa = find(e, &ka), *fb = find(e, &kb), *fab = find(e, &kab);
     if (!fa) return missing(&ka, why, cap);
     if (!fb) return missing(&kb, why, cap);

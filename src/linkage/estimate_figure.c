@@ -514,10 +514,30 @@ static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
 
 /* ---- one figure ---------------------------------------------------------------------------- */
 
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts v[0 .. n) and keeps each value once; returns how many. */
+static size_t distinct_u32(uint32_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, u32_cmp);
+    size_t w = 0;
+    for (size_t k = 0; k < n; k++)
+        if (!w || v[k] != v[w - 1]) v[w++] = v[k];
+    return w;
+}
+
 /* Of cluster c's records in (orgs, s without its value), the share showing
- * s's value: a person whose age band changes within a year, or whose
- * partners record two birth years, is in F by some records and not others,
- * and its weak records elsewhere are too, about as often. */
+ * s's value: a person whose age band changes within the figure, or whose
+ * partners record two birth years, is in it by some records and not
+ * others, and its weak records elsewhere are too, about as often. (Over a
+ * span of years this is low: a person seen in two bands is seen in both by
+ * its weak records more often than its share says; taking that as
+ * 1 - (1 - share)^k, k its weak records' periods, put the bands by year 1%
+ * low, docs/linkage.md 18.) */
 static double value_share(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
 {
     double all = 0, in = 0;
@@ -822,15 +842,11 @@ int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
 
 /* ---- the default figures ----------------------------------------------------------------- */
 
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* The values of the --by fields other than gender that the cells show,
- * each as field << 24 | value id, by field and then value (ids are
- * canonical: the same for the same inputs). SIZE_MAX when out of memory. */
+/* The values of the age_group field that the cells show, each as field <<
+ * 24 | value id, by value (ids are canonical: the same for the same
+ * inputs). SIZE_MAX when out of memory. The rule (thinning by birth year,
+ * occupancy_by_year()) is the age band's: a country or a birth year would
+ * need its own model and measurement, and is not estimated. */
 static size_t by_values(const lk_est *e, uint32_t **out)
 {
     const unika_linkage *lk = e->lk;
@@ -838,16 +854,12 @@ static size_t by_values(const lk_est *e, uint32_t **out)
     if (!v) return SIZE_MAX;
     size_t n = 0;
     for (size_t b = 0; b < lk->params.by_count; b++) {
-        if (!strcmp(lk->by[b], "gender")) continue;
+        if (strcmp(lk->by[b], "age_group")) continue;
         for (size_t i = 0; i < lk->ncells; i++)
             if (lk->cells[i].value[b] < 0xFFFFFF) v[n++] = (uint32_t)b << 24 | lk->cells[i].value[b];
     }
-    qsort(v, n, sizeof *v, u32_cmp);
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!w || v[i] != v[w - 1]) v[w++] = v[i];
     *out = v;
-    return w;
+    return distinct_u32(v, n);
 }
 
 int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unika_error *err)
@@ -858,11 +870,7 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
     if (!per) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the figures");
     size_t np = 0;
     for (size_t i = 0; i < lk->ncells; i++) per[np++] = lk->cells[i].period;
-    qsort(per, np, sizeof *per, u32_cmp);
-    size_t w = 0;
-    for (size_t i = 0; i < np; i++)
-        if (!w || per[i] != per[w - 1]) per[w++] = per[i];
-    np = w;
+    np = distinct_u32(per, np);
     scope sc[1 + 2 * 4096];
     size_t ns = 0;
     sc[ns++] = (scope){LK_SCOPE_ALL, LK_EST_BY_NONE, 0, 0};

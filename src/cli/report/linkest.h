@@ -10,9 +10,11 @@
  * are the corrected ones; its sketch estimate stays beside them as
  * `deterministic`. A figure is found in the estimates by its
  * organisations (one, or all), period (the whole span, a year or a period
- * of the linkage's grain) and gender; an overlap of two organisations is
- * |a| + |b| - |a u b|. A figure the estimates do not cover (another label,
- * a month) is refused by name: a report is corrected whole or not at all.
+ * of the linkage's grain), gender and, for a figure by age group, its band
+ * (estimates schema 3); an overlap of two organisations is |a| + |b| -
+ * |a u b|. A figure the estimates do not cover (another label, a month, an
+ * age band by gender) is refused by name: a report is corrected whole or
+ * not at all.
  */
 #ifndef UNIKA_CLI_REPORT_LINKEST_H
 #define UNIKA_CLI_REPORT_LINKEST_H

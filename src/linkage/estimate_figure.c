@@ -1,11 +1,8 @@
 /*
  * estimate_figure.c - one figure's estimate, count = A + sum_o P_o - D - X
- * (estimate.h), its standard error, and the figures a report makes.
- *
- * The fits depend only on which units are present in the figure: the
- * occupancy alpha on (partner, period, genders), the patterns gamma on
- * (partners, period). Both are cached, so the jackknife replicates, which
- * change only the measured rates, cost a few sums each.
+ * (estimate.h), its standard error, and the figures a report makes. P_o
+ * and D come from estimate_occupancy.c and estimate_patterns.c, through
+ * the caches of estimate_terms.h.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,104 +12,9 @@
 #include "common/common.h"
 #include "linkage/estimate.h"
 #include "linkage/estimate_fit.h"
+#include "linkage/estimate_terms.h"
 
-/* ---- membership -------------------------------------------------------------------------- */
-
-/* When (kind, code: the whole span, a year or a period) and, for a
- * figure by one more --by field, its value (by LK_EST_BY_NONE: none). */
-typedef struct scope {
-    uint8_t kind, by;
-    uint32_t code, value;
-} scope;
-
-static int scope_eq(scope a, scope b)
-{
-    return a.kind == b.kind && a.code == b.code && a.by == b.by && a.value == b.value;
-}
-
-/* The scope without its --by value. */
-static scope when(scope s) { return (scope){s.kind, LK_EST_BY_NONE, s.code, 0}; }
-
-static scope scope_of(const lk_est_figure *f) { return (scope){f->scope, f->by, f->code, f->value}; }
-
-static int in_scope(const unika_linkage *lk, scope s, uint32_t period)
-{
-    switch (s.kind) {
-    case LK_SCOPE_ALL: return 1;
-    case LK_SCOPE_YEAR: return lk_est_year_of(lk, period) == s.code;
-    default: return period == s.code;
-    }
-}
-
-static int gran_of_scope(scope s)
-{
-    return s.kind == LK_SCOPE_ALL    ? LK_GRAN_ALL
-           : s.kind == LK_SCOPE_YEAR ? LK_GRAN_YEAR
-                                     : LK_GRAN_PERIOD;
-}
-
-/* A cell (an index into lk->cells) in s, its --by value included. */
-static int cell_in(const unika_linkage *lk, uint32_t cell, scope s)
-{
-    const lk_cell *c = &lk->cells[cell];
-    return in_scope(lk, s, c->period) && (s.by == LK_EST_BY_NONE || c->value[s.by] == s.value);
-}
-
-static int unit_in(const lk_est *e, size_t i, scope s)
-{
-    const lk_est_unit *u = &e->un[i];
-    if (s.by != LK_EST_BY_NONE) {
-        for (uint32_t k = 0; k < u->ncell; k++)
-            if (cell_in(e->lk, e->ucell[u->cell + k], s)) return 1;
-        return 0;
-    }
-    for (uint32_t k = 0; k < u->nper; k++)
-        if (in_scope(e->lk, s, e->uper[u->per + k])) return 1;
-    return 0;
-}
-
-static int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
-{
-    for (uint32_t k = 0; k < c->ncell; k++) {
-        const lk_est_cell *x = &e->ccell[c->cell + k];
-        if (!(orgs >> x->file & 1) || !in_scope(e->lk, s, x->period)) continue;
-        if (s.by == LK_EST_BY_NONE || e->lk->cells[x->cell].value[s.by] == s.value) return 1;
-    }
-    return 0;
-}
-
-static double sum_of_genders(const double total[4], uint8_t genders)
-{
-    double l = 0;
-    for (unsigned g = 0; g < 4; g++)
-        if (genders >> g & 1) l += total[g];
-    return l;
-}
-
-/* ---- occupancy cache: (file, scope, genders) -> sum of means and variances ---------------- */
-
-typedef struct occ {
-    uint16_t file;
-    scope s;
-    uint8_t genders;
-    double mean, var, span; /* span: half the distance of the two name counts' means */
-    double naive; /* by a --by value: the mean as if every person of its units showed it */
-} occ;
-
-typedef struct by_eps {
-    uint8_t by;
-    uint32_t value;
-    lk_est_eps *r;
-} by_eps;
-
-typedef struct cache {
-    occ *o;
-    size_t no, co;
-    struct pat *p;
-    size_t np, cp;
-    by_eps *b; /* the split rates of the --by values asked for */
-    size_t nb, cb;
-} cache;
+/* ---- the split rates of an age band ------------------------------------------------------- */
 
 /* The split rates of the records showing a --by value: a person split by a
  * revised birth year is split across age bands, not within one. */
@@ -134,382 +36,6 @@ static const lk_est_eps *eps_by(const lk_est *e, cache *c, uint8_t by, uint32_t 
     }
     c->b[c->nb++] = (by_eps){by, value, r};
     return r;
-}
-
-/* The people behind the present units of one name count (lam, lam_total):
- * the occupancy fit over all of them, the sum of the means and variances
- * of those `in` (a figure by a --by value: the units with a record of it;
- * the fit is the whole figure's, since which keys are absent does not
- * depend on a value only records show). */
-static void occupancy_of(const double *lam, const double *nname, const uint8_t *in, size_t n,
-                         double lam_total, double *mean, double *var)
-{
-    double present = 0;
-    for (size_t i = 0; i < n; i++) present += lam[i];
-    double alpha = lk_est_alpha(lam, n, lam_total - present);
-    double m = 0, v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!in[i]) continue;
-        double mu = alpha * lam[i];
-        m += lk_est_ztp_mean(mu);
-        /* the people behind the unit, and lambda's own error: the name's count
-         * n among the strong clusters is Poisson, so lambda is off by about
-         * lambda / sqrt(n), and the mean by its derivative times that */
-        double d = lk_est_ztp_slope(mu) * mu;
-        v += lk_est_ztp_var(mu) + d * d / nname[i];
-    }
-    *mean = m;
-    *var = v;
-}
-
-/* The units at f in s (of genders): the occupancy of their name counts,
- * fitted on every unit of the figure without its --by value. */
-static int occupancy_of_units(const lk_est *e, unsigned f, scope s, uint8_t genders, occ *x)
-{
-    size_t most = e->nun ? e->nun : 1;
-    double *lam = unika_malloc(most * 4 * sizeof *lam);
-    uint8_t *in = unika_malloc(most * 2);
-    if (!lam || !in) {
-        unika_free(lam);
-        unika_free(in);
-        return -1;
-    }
-    double *nname = lam + most, *lam_p = lam + 2 * most, *nname_p = lam + 3 * most;
-    uint8_t *in_p = in + most;
-    size_t n = 0, np = 0, unseen = 0, unseen_p = 0;
-    for (size_t i = 0; i < e->nun; i++) {
-        const lk_unit *u = &e->lk->units[e->un[i].u];
-        if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, when(s))) continue;
-        uint8_t yes = s.by == LK_EST_BY_NONE || unit_in(e, i, s);
-        if (e->un[i].lam > 0) {
-            nname[n] = e->un[i].nname;
-            in[n] = yes;
-            lam[n++] = e->un[i].lam;
-        } else {
-            unseen += yes;
-        }
-        if (e->un[i].lam_people > 0) { /* written by a partner record: nname >= 1 */
-            nname_p[np] = e->un[i].nname;
-            in_p[np] = yes;
-            lam_p[np++] = e->un[i].lam_people;
-        } else {
-            unseen_p += yes;
-        }
-    }
-    double m, v, mp, vp;
-    occupancy_of(lam, nname, in, n, sum_of_genders(e->lam_total, genders), &m, &v);
-    occupancy_of(lam_p, nname_p, in_p, np, sum_of_genders(e->lam_total_people, genders), &mp, &vp);
-    unika_free(lam);
-    unika_free(in);
-    m += (double)unseen;
-    mp += (double)unseen_p;
-    x->mean = (m + mp) / 2;
-    x->var = (v + vp) / 2;
-    x->span = (m - mp) / 2;
-    return 0;
-}
-
-typedef struct year_unit {
-    uint32_t year;
-    uint8_t shows; /* a record of it shows the --by value */
-    double lam, nname;
-} year_unit;
-
-static int year_unit_cmp(const void *a, const void *b)
-{
-    const year_unit *x = a, *y = b;
-    return (x->year > y->year) - (x->year < y->year);
-}
-
-/* alpha over units u[0 .. n) (those showing the value only, if shows) out
- * of the lambda mass `mass`; lam is scratch. */
-static double alpha_of(const year_unit *u, size_t n, int shows, double mass, double *lam)
-{
-    size_t k = 0;
-    double present = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u[i].lam > 0 && (!shows || u[i].shows)) present += lam[k++] = u[i].lam;
-    return lk_est_alpha(lam, k, mass - present);
-}
-
-/* By a --by value (an age band), one name count: of the people of key k at
- * f in the figure, those with a record showing the value are Poisson
- * too, thinned by how likely a person of the key's birth year is to show
- * it (at a given time the birth year decides the band; over a span of
- * years a person shows several). The thinning of a year is the ratio of
- * two occupancy fits of its units, those showing the value and all, out of
- * the year's lambda (their small-sample errors cancel to first order); a
- * unit that shows the value holds ztp_mean(alpha pi lambda) people of it,
- * alpha the figure's. A unit of a common key held by people of every band
- * is not taken for all its people in each. */
-static void thinned(const lk_est *e, year_unit *u, size_t n, uint8_t genders, int people,
-                    double *lam, double *mean, double *var)
-{
-    double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, genders);
-    double alpha = alpha_of(u, n, 0, all, lam);
-    *mean = *var = 0;
-    for (size_t a = 0; a < n;) {
-        size_t b = a;
-        while (b < n && u[b].year == u[a].year) b++;
-        double mass = 0;
-        for (unsigned g = 0; g < 4; g++)
-            if (genders >> g & 1) mass += lk_est_year_mass(e, u[a].year, g, people);
-        double ay = alpha_of(u + a, b - a, 0, mass, lam);
-        double pi = ay > 0 ? alpha_of(u + a, b - a, 1, mass, lam) / ay : 1.0;
-        if (pi > 1) pi = 1;
-        for (size_t i = a; i < b; i++) {
-            if (!u[i].shows) continue;
-            if (u[i].lam <= 0) { /* a name neither count knows: one person */
-                *mean += 1;
-                continue;
-            }
-            double mu = alpha * pi * u[i].lam, d = lk_est_ztp_slope(mu) * mu;
-            *mean += lk_est_ztp_mean(mu);
-            *var += lk_est_ztp_var(mu) + d * d / u[i].nname;
-        }
-        a = b;
-    }
-}
-
-static int occupancy_by_year(const lk_est *e, unsigned f, scope s, uint8_t genders, occ *x)
-{
-    size_t most = e->nun ? e->nun : 1;
-    year_unit *u = unika_malloc(most * 2 * sizeof *u);
-    double *lam = unika_malloc(most * sizeof *lam);
-    if (!u || !lam) {
-        unika_free(u);
-        unika_free(lam);
-        return -1;
-    }
-    year_unit *up = u + most;
-    size_t n = 0;
-    for (size_t i = 0; i < e->nun; i++) {
-        const lk_unit *un = &e->lk->units[e->un[i].u];
-        if (un->file != f || !(genders >> un->gender & 1) || !unit_in(e, i, when(s))) continue;
-        uint8_t shows = (uint8_t)unit_in(e, i, s);
-        u[n] = (year_unit){un->year, shows, e->un[i].lam, e->un[i].nname};
-        up[n++] = (year_unit){un->year, shows, e->un[i].lam_people, e->un[i].nname};
-    }
-    qsort(u, n, sizeof *u, year_unit_cmp);
-    qsort(up, n, sizeof *up, year_unit_cmp);
-    double m, v, mp, vp;
-    thinned(e, u, n, genders, 0, lam, &m, &v);
-    thinned(e, up, n, genders, 1, lam, &mp, &vp);
-    unika_free(u);
-    unika_free(lam);
-    x->mean = (m + mp) / 2;
-    x->var = (v + vp) / 2;
-    x->span = (m - mp) / 2;
-    return 0;
-}
-
-/* Occupancy at file f in scope s for genders: the middle of the two name
- * counts' (estimate.c, frequencies()), and half their distance. A unit of a
- * name neither count knows holds one person. */
-static int occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, occ *out)
-{
-    for (size_t i = 0; i < c->no; i++)
-        if (c->o[i].file == f && scope_eq(c->o[i].s, s) && c->o[i].genders == genders) {
-            *out = c->o[i];
-            return 0;
-        }
-    occ x = {(uint16_t)f, s, genders, 0, 0, 0, 0};
-    if (occupancy_of_units(e, f, s, genders, &x)) return -1;
-    if (s.by != LK_EST_BY_NONE) {
-        x.naive = x.mean;
-        if (occupancy_by_year(e, f, s, genders, &x)) return -1;
-    }
-    if (c->no == c->co) {
-        size_t cap = c->co ? c->co * 2 : 64;
-        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap * sizeof *q);
-        if (!q) return -1;
-        c->o = q;
-        c->co = cap;
-    }
-    c->o[c->no++] = x;
-    *out = x;
-    return 0;
-}
-
-/* ---- pattern cache: (orgs, scope) -> gamma and the unseen keys' extra, per gender -------- */
-
-/* Per name count (0 per partner record, 1 per person: estimate.c). */
-typedef struct pat {
-    uint64_t orgs;
-    scope s;
-    double agree_per_lambda[2]; /* sum_S (|S| - 1) gamma_S */
-    double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
-    uint64_t *pats;             /* the patterns, and their fitted gamma (per name count) */
-    size_t npat;
-    double *gamma[2];
-} pat;
-
-typedef struct keyrec {
-    uint32_t name, year, gender;
-    uint32_t first, n; /* by_key indexes */
-} keyrec;
-
-static unsigned popcount(uint64_t x)
-{
-    unsigned n = 0;
-    for (; x; x &= x - 1) n++;
-    return n;
-}
-
-/* The patterns of the figure's partners: every non-empty subset when they
- * are few, the single partners and pairs otherwise. */
-static size_t patterns(uint64_t orgs, uint64_t **out)
-{
-    uint8_t bit[64];
-    unsigned k = 0;
-    for (unsigned b = 0; b < 64; b++)
-        if (orgs >> b & 1) bit[k++] = (uint8_t)b;
-    size_t n = k <= LK_EST_MAX_PATTERN_ORGS ? ((size_t)1 << k) - 1 : k + (size_t)k * (k - 1) / 2;
-    uint64_t *p = unika_malloc(n * sizeof *p);
-    if (!p) return 0;
-    size_t w = 0;
-    if (k <= LK_EST_MAX_PATTERN_ORGS) {
-        for (uint32_t m = 1; m < (1u << k); m++) {
-            uint64_t q = 0;
-            for (unsigned b = 0; b < k; b++)
-                if (m >> b & 1) q |= 1ull << bit[b];
-            p[w++] = q;
-        }
-    } else {
-        for (unsigned a = 0; a < k; a++) p[w++] = 1ull << bit[a];
-        for (unsigned a = 0; a < k; a++)
-            for (unsigned b = a + 1; b < k; b++) p[w++] = 1ull << bit[a] | 1ull << bit[b];
-    }
-    *out = p;
-    return w;
-}
-
-/* The units of one key (name, year, gender) in the units sorted by key,
- * from i: where it ends, and the partners of orgs where it has a unit in s. */
-static size_t key_end(const lk_est *e, size_t i, uint64_t orgs, scope s, uint64_t *pres)
-{
-    const lk_unit *u0 = &e->lk->units[e->by_key[i]];
-    size_t j = i;
-    *pres = 0;
-    for (; j < e->nun; j++) {
-        const lk_unit *u = &e->lk->units[e->by_key[j]];
-        if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
-        if ((orgs >> u->file & 1) && unit_in(e, e->by_key[j], s)) *pres |= 1ull << u->file;
-    }
-    return j;
-}
-
-/* A key followed over LK_EST_MAX_PRESENT partners at most: the highest. */
-static uint64_t kept_of(uint64_t pres)
-{
-    while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1;
-    return pres;
-}
-
-static void pat_free(pat *r)
-{
-    unika_free(r->pats);
-    unika_free(r->gamma[0]);
-    unika_free(r->gamma[1]);
-}
-
-/* The keys' presence patterns over the figure's partners, once, then each
- * name count's fit (0 per partner record, 1 per person: their lambdas
- * differ, the patterns do not) into r, which keeps the fits. */
-static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
-{
-    size_t nk[2] = {0, 0};
-    r->npat = patterns(orgs, &r->pats);
-    lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *keys);
-    r->gamma[0] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[0]);
-    r->gamma[1] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[1]);
-    int rc = -1;
-    if (!r->pats || !keys || !r->gamma[0] || !r->gamma[1]) goto done;
-    lk_pat_key *of[2] = {keys, keys + (e->nun ? e->nun : 1)};
-    for (size_t i = 0; i < e->nun;) {
-        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
-        const lk_est_unit *x = &e->un[e->by_key[i]];
-        uint64_t pres;
-        i = key_end(e, i, orgs, s, &pres);
-        if (popcount(pres) < 1) continue;
-        uint64_t kept = kept_of(pres);
-        for (int people = 0; people < 2; people++) {
-            double lam = people ? x->lam_people : x->lam;
-            if (lam <= 0) /* a name no strong record has: one person at all its partners */
-                r->unseen[people][u0->gender] += popcount(pres) - 1;
-            else
-                of[people][nk[people]++] = (lk_pat_key){lam, kept};
-        }
-    }
-    for (int people = 0; people < 2 && popcount(orgs) >= 2; people++) {
-        if (!nk[people]) continue;
-        double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, 0xF);
-        if (lk_est_gamma(of[people], nk[people], r->pats, r->npat, all, r->gamma[people]))
-            goto done;
-        for (size_t a = 0; a < r->npat; a++)
-            r->agree_per_lambda[people] += (popcount(r->pats[a]) - 1) * r->gamma[people][a];
-    }
-    rc = 0;
-done:
-    unika_free(keys);
-    return rc;
-}
-
-/* D's numerator of a figure by a --by value, per name count: the keys with
- * a unit of it (of the figure's genders), each the people it holds at two
- * or more of the partners where it has one, beyond one each, as the
- * figure's fit expects them given all its partners (lk_est_key_dups()); a
- * name no strong record has, one person at all of them. Summed over every
- * key of the figure it is the figure's own D (at the fit, EM's M-step). */
-static int label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
-                      double d[2])
-{
-    d[0] = d[1] = 0;
-    for (size_t i = 0; i < e->nun;) {
-        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
-        const lk_est_unit *x = &e->un[e->by_key[i]];
-        uint64_t pres, in;
-        (void)key_end(e, i, orgs, s, &in);
-        i = key_end(e, i, orgs, when(s), &pres);
-        if (!in || !(genders >> u0->gender & 1)) continue;
-        uint64_t kept = kept_of(pres);
-        for (int people = 0; people < 2; people++) {
-            double lam = people ? x->lam_people : x->lam, k = 0;
-            if (lam <= 0) k = popcount(in) - 1;
-            else if (lk_est_key_dups(lam, kept, in & kept, pt->pats, pt->npat, pt->gamma[people],
-                                     &k))
-                return -1;
-            d[people] += k;
-        }
-    }
-    return 0;
-}
-
-static int pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out)
-{
-    for (size_t i = 0; i < c->np; i++)
-        if (c->p[i].orgs == orgs && scope_eq(c->p[i].s, s)) {
-            *out = &c->p[i];
-            return 0;
-        }
-    pat r = {orgs, s, {0, 0}, {{0}}, NULL, 0, {NULL, NULL}};
-    if (pattern_fit_of(e, orgs, s, &r)) {
-        pat_free(&r);
-        return -1;
-    }
-    if (c->np == c->cp) {
-        size_t cap = c->cp ? c->cp * 2 : 32;
-        pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
-        if (!q) {
-            pat_free(&r);
-            return -1;
-        }
-        c->p = q;
-        c->cp = cap;
-    }
-    c->p[c->np++] = r;
-    *out = &c->p[c->np - 1];
-    return 0;
 }
 
 /* ---- one figure ---------------------------------------------------------------------------- */
@@ -753,7 +279,7 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
         occ x;
-        if (occupancy(e, c, o, s, f->genders, &x)) goto nomem;
+        if (lk_est_occupancy(e, c, o, s, f->genders, &x)) goto nomem;
         people += x.mean;
         naive += x.naive;
         double m = x.mean, eps = eps_of[0][gran][o];
@@ -771,11 +297,11 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
         }
     if (popcount(f->orgs) >= 2) {
         const pat *pt;
-        if (pattern_fit(e, c, f->orgs, when(s), &pt)) goto nomem;
+        if (lk_est_pattern_fit(e, c, f->orgs, when(s), &pt)) goto nomem;
         /* D at each end of the name counts: their middle, half their distance */
         double d[2];
         if (s.by != LK_EST_BY_NONE) { /* the keys' people thinned as P's are */
-            if (label_dups(e, pt, f->orgs, s, f->genders, d)) goto nomem;
+            if (lk_est_label_dups(e, pt, f->orgs, s, f->genders, d)) goto nomem;
             for (int k = 0; k < 2; k++) d[k] *= naive > 0 ? people / naive : 1.0;
         } else {
             for (int k = 0; k < 2; k++) {
@@ -832,7 +358,7 @@ int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
         if (!rc) resolved(&m, &fig[i]);
     }
     members_free(&m);
-    for (size_t i = 0; i < c.np; i++) pat_free(&c.p[i]);
+    for (size_t i = 0; i < c.np; i++) lk_est_pat_free(&c.p[i]);
     for (size_t i = 0; i < c.nb; i++) unika_free(c.b[i].r);
     unika_free(c.b);
     unika_free(c.o);

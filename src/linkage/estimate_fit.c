@@ -82,13 +82,6 @@ double lk_est_alpha(const double *lam, size_t n, double absent_mass)
 
 /* ---- patterns ------------------------------------------------------------------------- */
 
-static unsigned popcount(uint64_t x)
-{
-    unsigned n = 0;
-    for (; x; x &= x - 1) n++;
-    return n;
-}
-
 static int key_cmp(const void *a, const void *b)
 {
     const lk_pat_key *x = a, *y = b;

@@ -13,6 +13,14 @@
  * seen at more keeps its LK_EST_MAX_PRESENT partners with most rows. */
 #define LK_EST_MAX_PRESENT 12
 
+/* The partners in a mask. */
+static inline unsigned popcount(uint64_t x)
+{
+    unsigned n = 0;
+    for (; x; x &= x - 1) n++;
+    return n;
+}
+
 /* EM's steps at most, for one fit. */
 #define LK_EST_EM_STEPS 300
 

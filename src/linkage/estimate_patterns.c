@@ -1,0 +1,172 @@
+/*
+ * estimate_patterns.c - the weak people counted at several partners of a
+ * figure (estimate.h, D): which partners each key is seen at, the
+ * patterns' fit (estimate_fit.c) per name count, kept for the figures by
+ * age band (estimate_terms.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LK_EST_INTERNAL
+#include "common/common.h"
+#include "linkage/estimate.h"
+#include "linkage/estimate_fit.h"
+#include "linkage/estimate_terms.h"
+
+/* The patterns of the figure's partners: every non-empty subset when they
+ * are few, the single partners and pairs otherwise. */
+static size_t patterns(uint64_t orgs, uint64_t **out)
+{
+    uint8_t bit[64];
+    unsigned k = 0;
+    for (unsigned b = 0; b < 64; b++)
+        if (orgs >> b & 1) bit[k++] = (uint8_t)b;
+    size_t n = k <= LK_EST_MAX_PATTERN_ORGS ? ((size_t)1 << k) - 1 : k + (size_t)k * (k - 1) / 2;
+    uint64_t *p = unika_malloc(n * sizeof *p);
+    if (!p) return 0;
+    size_t w = 0;
+    if (k <= LK_EST_MAX_PATTERN_ORGS) {
+        for (uint32_t m = 1; m < (1u << k); m++) {
+            uint64_t q = 0;
+            for (unsigned b = 0; b < k; b++)
+                if (m >> b & 1) q |= 1ull << bit[b];
+            p[w++] = q;
+        }
+    } else {
+        for (unsigned a = 0; a < k; a++) p[w++] = 1ull << bit[a];
+        for (unsigned a = 0; a < k; a++)
+            for (unsigned b = a + 1; b < k; b++) p[w++] = 1ull << bit[a] | 1ull << bit[b];
+    }
+    *out = p;
+    return w;
+}
+
+/* The units of one key (name, year, gender) in the units sorted by key,
+ * from i: where it ends, and the partners of orgs where it has a unit in s. */
+static size_t key_end(const lk_est *e, size_t i, uint64_t orgs, scope s, uint64_t *pres)
+{
+    const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+    size_t j = i;
+    *pres = 0;
+    for (; j < e->nun; j++) {
+        const lk_unit *u = &e->lk->units[e->by_key[j]];
+        if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
+        if ((orgs >> u->file & 1) && unit_in(e, e->by_key[j], s)) *pres |= 1ull << u->file;
+    }
+    return j;
+}
+
+/* A key followed over LK_EST_MAX_PRESENT partners at most: the highest. */
+static uint64_t kept_of(uint64_t pres)
+{
+    while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1;
+    return pres;
+}
+
+void lk_est_pat_free(pat *r)
+{
+    unika_free(r->pats);
+    unika_free(r->gamma[0]);
+    unika_free(r->gamma[1]);
+}
+
+/* The keys' presence patterns over the figure's partners, once, then each
+ * name count's fit (0 per partner record, 1 per person: their lambdas
+ * differ, the patterns do not) into r, which keeps the fits. */
+static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
+{
+    size_t nk[2] = {0, 0};
+    r->npat = patterns(orgs, &r->pats);
+    lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *keys);
+    r->gamma[0] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[0]);
+    r->gamma[1] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[1]);
+    int rc = -1;
+    if (!r->pats || !keys || !r->gamma[0] || !r->gamma[1]) goto done;
+    lk_pat_key *of[2] = {keys, keys + (e->nun ? e->nun : 1)};
+    for (size_t i = 0; i < e->nun;) {
+        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+        const lk_est_unit *x = &e->un[e->by_key[i]];
+        uint64_t pres;
+        i = key_end(e, i, orgs, s, &pres);
+        if (popcount(pres) < 1) continue;
+        uint64_t kept = kept_of(pres);
+        for (int people = 0; people < 2; people++) {
+            double lam = people ? x->lam_people : x->lam;
+            if (lam <= 0) /* a name no strong record has: one person at all its partners */
+                r->unseen[people][u0->gender] += popcount(pres) - 1;
+            else
+                of[people][nk[people]++] = (lk_pat_key){lam, kept};
+        }
+    }
+    for (int people = 0; people < 2 && popcount(orgs) >= 2; people++) {
+        if (!nk[people]) continue;
+        double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, 0xF);
+        if (lk_est_gamma(of[people], nk[people], r->pats, r->npat, all, r->gamma[people]))
+            goto done;
+        for (size_t a = 0; a < r->npat; a++)
+            r->agree_per_lambda[people] += (popcount(r->pats[a]) - 1) * r->gamma[people][a];
+    }
+    rc = 0;
+done:
+    unika_free(keys);
+    return rc;
+}
+
+/* D's numerator of a figure by a --by value, per name count: the keys with
+ * a unit of it (of the figure's genders), each the people it holds at two
+ * or more of the partners where it has one, beyond one each, as the
+ * figure's fit expects them given all its partners (lk_est_key_dups()); a
+ * name no strong record has, one person at all of them. Summed over every
+ * key of the figure it is the figure's own D (at the fit, EM's M-step). */
+int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
+                      double d[2])
+{
+    d[0] = d[1] = 0;
+    for (size_t i = 0; i < e->nun;) {
+        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+        const lk_est_unit *x = &e->un[e->by_key[i]];
+        uint64_t pres, in;
+        (void)key_end(e, i, orgs, s, &in);
+        i = key_end(e, i, orgs, when(s), &pres);
+        if (!in || !(genders >> u0->gender & 1)) continue;
+        uint64_t kept = kept_of(pres);
+        for (int people = 0; people < 2; people++) {
+            double lam = people ? x->lam_people : x->lam, k = 0;
+            if (lam <= 0) k = popcount(in) - 1;
+            else if (lk_est_key_dups(lam, kept, in & kept, pt->pats, pt->npat, pt->gamma[people],
+                                     &k))
+                return -1;
+            d[people] += k;
+        }
+    }
+    return 0;
+}
+
+int lk_est_pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out)
+{
+    for (size_t i = 0; i < c->np; i++)
+        if (c->p[i].orgs == orgs && scope_eq(c->p[i].s, s)) {
+            *out = &c->p[i];
+            return 0;
+        }
+    pat r = {orgs, s, {0, 0}, {{0}}, NULL, 0, {NULL, NULL}};
+    if (pattern_fit_of(e, orgs, s, &r)) {
+        lk_est_pat_free(&r);
+        return -1;
+    }
+    if (c->np == c->cp) {
+        size_t cap = c->cp ? c->cp * 2 : 32;
+        pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
+        if (!q) {
+            lk_est_pat_free(&r);
+            return -1;
+        }
+        c->p = q;
+        c->cp = cap;
+    }
+    c->p[c->np++] = r;
+    *out = &c->p[c->np - 1];
+    return 0;
+}
+

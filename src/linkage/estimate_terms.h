@@ -1,0 +1,144 @@
+/*
+ * linkage/estimate_terms.h - what a figure's terms are computed over: its
+ * scope (when, and for a figure by age group, which band), who is in it,
+ * and the caches of the fits that figures share: the occupancy
+ * (estimate_occupancy.c) and the patterns (estimate_patterns.c), which
+ * depend only on which units are present, so the jackknife replicates,
+ * which change only the measured rates, cost a few sums each. Private to
+ * src/linkage/; its includers define LK_EST_INTERNAL.
+ */
+#ifndef UNIKA_LINKAGE_ESTIMATE_TERMS_H
+#define UNIKA_LINKAGE_ESTIMATE_TERMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "linkage/estimate.h"
+#include "linkage/estimate_fit.h"
+
+/* When (kind, code: the whole span, a year or a period) and, for a
+ * figure by one more --by field, its value (by LK_EST_BY_NONE: none). */
+typedef struct scope {
+    uint8_t kind, by;
+    uint32_t code, value;
+} scope;
+
+static inline int scope_eq(scope a, scope b)
+{
+    return a.kind == b.kind && a.code == b.code && a.by == b.by && a.value == b.value;
+}
+
+/* The scope without its --by value. */
+static inline scope when(scope s) { return (scope){s.kind, LK_EST_BY_NONE, s.code, 0}; }
+
+static inline scope scope_of(const lk_est_figure *f)
+{
+    return (scope){f->scope, f->by, f->code, f->value};
+}
+
+static inline int in_scope(const unika_linkage *lk, scope s, uint32_t period)
+{
+    switch (s.kind) {
+    case LK_SCOPE_ALL: return 1;
+    case LK_SCOPE_YEAR: return lk_est_year_of(lk, period) == s.code;
+    default: return period == s.code;
+    }
+}
+
+static inline int gran_of_scope(scope s)
+{
+    return s.kind == LK_SCOPE_ALL    ? LK_GRAN_ALL
+           : s.kind == LK_SCOPE_YEAR ? LK_GRAN_YEAR
+                                     : LK_GRAN_PERIOD;
+}
+
+/* A cell (an index into lk->cells) in s, its --by value included. */
+static inline int cell_in(const unika_linkage *lk, uint32_t cell, scope s)
+{
+    const lk_cell *c = &lk->cells[cell];
+    return in_scope(lk, s, c->period) && (s.by == LK_EST_BY_NONE || c->value[s.by] == s.value);
+}
+
+static inline int unit_in(const lk_est *e, size_t i, scope s)
+{
+    const lk_est_unit *u = &e->un[i];
+    if (s.by != LK_EST_BY_NONE) {
+        for (uint32_t k = 0; k < u->ncell; k++)
+            if (cell_in(e->lk, e->ucell[u->cell + k], s)) return 1;
+        return 0;
+    }
+    for (uint32_t k = 0; k < u->nper; k++)
+        if (in_scope(e->lk, s, e->uper[u->per + k])) return 1;
+    return 0;
+}
+
+static inline int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
+{
+    for (uint32_t k = 0; k < c->ncell; k++) {
+        const lk_est_cell *x = &e->ccell[c->cell + k];
+        if (!(orgs >> x->file & 1) || !in_scope(e->lk, s, x->period)) continue;
+        if (s.by == LK_EST_BY_NONE || e->lk->cells[x->cell].value[s.by] == s.value) return 1;
+    }
+    return 0;
+}
+
+static inline double sum_of_genders(const double total[4], uint8_t genders)
+{
+    double l = 0;
+    for (unsigned g = 0; g < 4; g++)
+        if (genders >> g & 1) l += total[g];
+    return l;
+}
+
+/* ---- the caches ----------------------------------------------------------------------------- */
+
+/* The people behind the weak units of one partner in a scope, of genders. */
+typedef struct occ {
+    uint16_t file;
+    scope s;
+    uint8_t genders;
+    double mean, var, span; /* span: half the distance of the two name counts' means */
+    double naive; /* by a --by value: the mean as if every person of its units showed it */
+} occ;
+
+/* The patterns' fit of a set of partners in a scope; the arrays per name
+ * count (0 per partner record, 1 per person: estimate.c). */
+typedef struct pat {
+    uint64_t orgs;
+    scope s;
+    double agree_per_lambda[2]; /* sum_S (|S| - 1) gamma_S */
+    double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
+    uint64_t *pats;             /* the patterns, and their fitted gamma (per name count) */
+    size_t npat;
+    double *gamma[2];
+} pat;
+
+/* The split rates of the records showing one --by value. */
+typedef struct by_eps {
+    uint8_t by;
+    uint32_t value;
+    lk_est_eps *r;
+} by_eps;
+
+typedef struct cache {
+    occ *o;
+    size_t no, co;
+    struct pat *p;
+    size_t np, cp;
+    by_eps *b; /* the split rates of the --by values asked for */
+    size_t nb, cb;
+} cache;
+
+/* estimate_occupancy.c: the people behind partner f's weak units in s, of
+ * genders (cached). -1 when out of memory. */
+int lk_est_occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, occ *out);
+
+/* estimate_patterns.c: the patterns' fit of orgs in s (cached); D's
+ * numerator of a figure by a --by value from that fit. -1 when out of
+ * memory. */
+int lk_est_pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out);
+int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
+                      double d[2]);
+void lk_est_pat_free(pat *r);
+
+#endif

@@ -83,6 +83,11 @@ typedef struct parts {
     uint32_t *inA;
     size_t nA;   /* the clusters of A, for X */
     double *wA;  /* by a --by value: the share of each one's records in F that show it */
+    /* the split rates, [0] from everything, [1 + g] leaving out group g; the borrowed spread */
+    const double (*eps[LK_EST_GROUPS + 1])[LK_EST_MAX_ORGS];
+    const double (*eps_var)[LK_EST_MAX_ORGS];
+    double span;          /* half the two name counts' distance in P - D */
+    double people, naive; /* by a --by value: P, and P as if not thinned */
 } parts;
 
 static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
@@ -247,102 +252,128 @@ static void resolved(const members *m, lk_est_figure *f)
 
 /* ---- one figure, continued ---------------------------------------------------------------- */
 
-static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
+/* A and, for X, its clusters (and by an age band, the share of each one's
+ * records that show it). */
+static int strong_part(const lk_est *e, const members *in, const lk_est_figure *f, scope s,
+                       parts *p)
 {
-    scope s = scope_of(f);
-    parts p;
-    memset(&p, 0, sizeof p);
-    p.inA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p.inA);
-    if (s.by != LK_EST_BY_NONE) p.wA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p.wA);
-    if (!p.inA || (s.by != LK_EST_BY_NONE && !p.wA)) goto nomem;
+    p->inA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p->inA);
+    if (s.by != LK_EST_BY_NONE) p->wA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p->wA);
+    if (!p->inA || (s.by != LK_EST_BY_NONE && !p->wA)) return -1;
     for (size_t i = 0; i < in->ncl; i++)
         if (f->genders >> e->cl[in->cl[i]].gender & 1) {
-            if (p.wA) p.wA[p.nA] = value_share(e, &e->cl[in->cl[i]], f->orgs, s);
-            p.inA[p.nA++] = in->cl[i];
+            if (p->wA) p->wA[p->nA] = value_share(e, &e->cl[in->cl[i]], f->orgs, s);
+            p->inA[p->nA++] = in->cl[i];
         }
-    p.A = p.nA;
+    p->A = p->nA;
+    return 0;
+}
+
+/* The split rates: the figure's records' (everything, then each replicate's). */
+static int split_part(const lk_est *e, cache *c, scope s, parts *p)
+{
+    p->eps_var = e->rates.eps_borrowed_var;
+    p->eps[0] = e->rates.eps;
+    for (int g = 0; g < LK_EST_GROUPS; g++) p->eps[1 + g] = e->rep[g].eps;
+    if (s.by == LK_EST_BY_NONE) return 0;
+    const lk_est_eps *be = eps_by(e, c, s.by, s.value);
+    if (!be) return -1;
+    for (int g = 0; g <= LK_EST_GROUPS; g++) p->eps[g] = be->eps[g];
+    p->eps_var = be->borrowed_var[0];
+    return 0;
+}
+
+/* P per partner, its variance, and half the two name counts' distance. */
+static int weak_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s, parts *p)
+{
     int gran = gran_of_scope(s);
-    /* the split rates: the figure's records' (everything, then each replicate's) */
-    const double(*eps_of[LK_EST_GROUPS + 1])[LK_EST_MAX_ORGS];
-    const double(*var_of)[LK_EST_MAX_ORGS] = e->rates.eps_borrowed_var;
-    eps_of[0] = e->rates.eps;
-    for (int g = 0; g < LK_EST_GROUPS; g++) eps_of[1 + g] = e->rep[g].eps;
-    if (s.by != LK_EST_BY_NONE) {
-        const lk_est_eps *be = eps_by(e, c, s.by, s.value);
-        if (!be) goto nomem;
-        for (int g = 0; g <= LK_EST_GROUPS; g++) eps_of[g] = be->eps[g];
-        var_of = be->borrowed_var[0];
-    }
     double borrowed = 0; /* d P / d eps, summed over the partners that borrow eps */
-    double span = 0;     /* half the two name counts' distance in P, summed over partners */
-    double people = 0, naive = 0; /* by a --by value: P, and P as if not thinned */
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
         occ x;
-        if (lk_est_occupancy(e, c, o, s, f->genders, &x)) goto nomem;
-        people += x.mean;
-        naive += x.naive;
-        double m = x.mean, eps = eps_of[0][gran][o];
-        p.occ_mean[o] = m;
+        if (lk_est_occupancy(e, c, o, s, f->genders, &x)) return -1;
+        p->people += x.mean;
+        p->naive += x.naive;
+        double m = x.mean, eps = p->eps[0][gran][o];
+        p->occ_mean[o] = m;
         /* the occupancy's own variance, and the split units: Poisson around eps per person */
-        p.var += (x.var + m * eps) / ((1 + eps) * (1 + eps));
-        if (var_of[gran][o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
-        span += x.span / (1 + eps);
+        p->var += (x.var + m * eps) / ((1 + eps) * (1 + eps));
+        if (p->eps_var[gran][o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
+        p->span += x.span / (1 + eps);
     }
     /* one pooled rate for every partner that borrows it: their errors add, then square */
     for (unsigned o = 0; o < e->nfiles; o++)
-        if (f->orgs >> o & 1 && var_of[gran][o] > 0) {
-            p.var += borrowed * borrowed * var_of[gran][o];
+        if (f->orgs >> o & 1 && p->eps_var[gran][o] > 0) {
+            p->var += borrowed * borrowed * p->eps_var[gran][o];
             break;
         }
-    if (popcount(f->orgs) >= 2) {
-        const pat *pt;
-        if (lk_est_pattern_fit(e, c, f->orgs, when(s), &pt)) goto nomem;
-        /* D at each end of the name counts: their middle, half their distance */
-        double d[2];
-        if (s.by != LK_EST_BY_NONE) { /* the keys' people thinned as P's are */
-            if (lk_est_label_dups(e, pt, f->orgs, s, f->genders, d)) goto nomem;
-            for (int k = 0; k < 2; k++) d[k] *= naive > 0 ? people / naive : 1.0;
-        } else {
-            for (int k = 0; k < 2; k++) {
-                d[k] = pt->agree_per_lambda[k] *
-                       sum_of_genders(k ? e->lam_total_people : e->lam_total, f->genders);
-                for (unsigned g = 0; g < 4; g++)
-                    if (f->genders >> g & 1) d[k] += pt->unseen[k][g];
-            }
+    return 0;
+}
+
+/* D's numerator at each end of the name counts: their middle, and half
+ * their distance in the span. */
+static int dedup_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s, parts *p)
+{
+    if (popcount(f->orgs) < 2) return 0;
+    const pat *pt;
+    if (lk_est_pattern_fit(e, c, f->orgs, when(s), &pt)) return -1;
+    double d[2];
+    if (s.by != LK_EST_BY_NONE) { /* the keys' people thinned as P's are */
+        if (lk_est_label_dups(e, pt, f->orgs, s, f->genders, d)) return -1;
+        for (int k = 0; k < 2; k++) d[k] *= p->naive > 0 ? p->people / p->naive : 1.0;
+    } else {
+        for (int k = 0; k < 2; k++) {
+            d[k] = pt->agree_per_lambda[k] *
+                   sum_of_genders(k ? e->lam_total_people : e->lam_total, f->genders);
+            for (unsigned g = 0; g < 4; g++)
+                if (f->genders >> g & 1) d[k] += pt->unseen[k][g];
         }
-        p.agree = (d[0] + d[1]) / 2;
-        span -= (d[0] - d[1]) / 2 / e->rates.m_pair;
-        p.var += p.agree / (e->rates.m_pair * e->rates.m_pair);
     }
+    p->agree = (d[0] + d[1]) / 2;
+    p->span -= (d[0] - d[1]) / 2 / e->rates.m_pair;
+    p->var += p->agree / (e->rates.m_pair * e->rates.m_pair);
+    return 0;
+}
+
+/* The estimate, its standard error (the model's variances and a
+ * jackknife of the measured rates) and its 95% interval. */
+static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
+{
     /* the count known between the two name counts' ends (P and D move
      * together): uniform over them, variance (2 span)^2 / 12 */
-    p.var += span * span / 3;
-    double xv;
+    double var = p->var + p->span * p->span / 3, xv;
     f->estimate =
-        combine(e, f, &p, &e->rates, eps_of[0], &xv, &f->weak, &f->dedup, &f->shared);
-    f->strong = p.A;
+        combine(e, f, p, &e->rates, p->eps[0], &xv, &f->weak, &f->dedup, &f->shared);
+    f->strong = p->A;
     /* the strong clusters are distinct people for certain: no estimate, nor interval, below */
-    if (f->estimate < (double)p.A) f->estimate = (double)p.A;
+    if (f->estimate < (double)p->A) f->estimate = (double)p->A;
     double rep[LK_EST_GROUPS], mean = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) {
-        rep[g] = combine(e, f, &p, &e->rep[g], eps_of[1 + g], NULL, NULL, NULL, NULL);
+        rep[g] = combine(e, f, p, &e->rep[g], p->eps[1 + g], NULL, NULL, NULL, NULL);
         mean += rep[g] / LK_EST_GROUPS;
     }
     double jk = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) jk += (rep[g] - mean) * (rep[g] - mean);
     jk *= (double)(LK_EST_GROUPS - 1) / LK_EST_GROUPS;
-    f->se = sqrt(p.var + xv + jk);
+    f->se = sqrt(var + xv + jk);
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;
-    if (f->ci_low < (double)p.A) f->ci_low = (double)p.A;
+    if (f->ci_low < (double)p->A) f->ci_low = (double)p->A;
+}
+
+static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
+{
+    scope s = scope_of(f);
+    parts p;
+    memset(&p, 0, sizeof p);
+    int rc = strong_part(e, in, f, s, &p) || split_part(e, c, s, &p) ||
+                     weak_part(e, c, f, s, &p) || dedup_part(e, c, f, s, &p)
+                 ? -1
+                 : 0;
+    if (!rc) error_part(e, f, &p);
     unika_free(p.inA);
     unika_free(p.wA);
-    return 0;
-nomem:
-    unika_free(p.inA);
-    unika_free(p.wA);
-    return -1;
+    return rc;
 }
 
 int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)

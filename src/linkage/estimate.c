@@ -48,7 +48,7 @@ uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code)
     }
 }
 
-static int push(void **p, size_t *n, size_t *cap, size_t size, const void *item)
+int lk_est_push(void **p, size_t *n, size_t *cap, size_t size, const void *item)
 {
     if (*n == *cap) {
         size_t c = *cap ? *cap * 2 : 256;
@@ -108,11 +108,11 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
         for (uint32_t i = 0; i < p->ncell; i++) {
             const lk_cell *cc = &lk->cells[lk->cells_of[p->cell + i]];
             lk_est_cell x = {cc->file, cc->period, lk->cells_of[p->cell + i]};
-            if (push((void **)&e->ccell, &e->nccell, &caps[0], sizeof x, &x)) return -1;
+            if (lk_est_push((void **)&e->ccell, &e->nccell, &caps[0], sizeof x, &x)) return -1;
         }
         if (p->name != LK_NONE) {
             lk_est_key k = {p->name, p->year, 0};
-            if (push((void **)&e->ckey, &e->nckey, &caps[1], sizeof k, &k)) return -1;
+            if (lk_est_push((void **)&e->ckey, &e->nckey, &caps[1], sizeof k, &k)) return -1;
             if (p->rows > best_rows[p->file] ||
                 (p->rows == best_rows[p->file] && !best_rows[p->file])) {
                 best_rows[p->file] = p->rows;
@@ -145,11 +145,11 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
         if (!best_rows[f]) continue;
         const lk_profile *p = &lk->profiles[best[f]];
         lk_est_main x = {(uint16_t)f, p->name, p->year, p->lo, p->hi};
-        if (push((void **)&e->cmain, &e->ncmain, &caps[2], sizeof x, &x)) return -1;
+        if (lk_est_push((void **)&e->cmain, &e->ncmain, &caps[2], sizeof x, &x)) return -1;
     }
     c.nmain = (uint32_t)(e->ncmain - c.main);
     c.group = lk_est_group(lk, main_name);
-    return push((void **)&e->cl, &e->ncl, &caps[3], sizeof c, &c);
+    return lk_est_push((void **)&e->cl, &e->ncl, &caps[3], sizeof c, &c);
 }
 
 /* ---- frequencies -------------------------------------------------------------------- */
@@ -276,7 +276,7 @@ static int frequencies(lk_est *e, freq *f)
     size_t nys = 0, cap = 0;
     for (size_t i = 0; i < e->nckey; i++) {
         uint32_t y = e->ckey[i].year;
-        if (y != LK_NONE && push((void **)&ys, &nys, &cap, sizeof y, &y)) return -1;
+        if (y != LK_NONE && lk_est_push((void **)&ys, &nys, &cap, sizeof y, &y)) return -1;
     }
     if (nys) qsort(ys, nys, sizeof *ys, u32_cmp);
     w = 0;
@@ -361,8 +361,7 @@ static void freq_free(freq *f)
 
 /* ---- weak units ------------------------------------------------------------------------ */
 
-/* Sorts v[0 .. n) and keeps each value once; returns how many. */
-static size_t distinct(uint32_t *v, size_t n)
+size_t lk_est_distinct(uint32_t *v, size_t n)
 {
     qsort(v, n, sizeof *v, u32_cmp);
     size_t w = 0;
@@ -385,14 +384,14 @@ static int add_units(lk_est *e, const freq *f)
             const lk_profile *p = &lk->profiles[lk->unit_members[u->first + j]];
             for (uint32_t c = 0; c < p->ncell; c++) {
                 uint32_t cell = lk->cells_of[p->cell + c], per = lk->cells[cell].period;
-                if (push((void **)&e->uper, &e->nuper, &cap, sizeof per, &per) ||
-                    push((void **)&e->ucell, &e->nucell, &cap_cell, sizeof cell, &cell))
+                if (lk_est_push((void **)&e->uper, &e->nuper, &cap, sizeof per, &per) ||
+                    lk_est_push((void **)&e->ucell, &e->nucell, &cap_cell, sizeof cell, &cell))
                     return -1;
             }
         }
-        x.ncell = (uint32_t)distinct(e->ucell + x.cell, e->nucell - x.cell);
+        x.ncell = (uint32_t)lk_est_distinct(e->ucell + x.cell, e->nucell - x.cell);
         e->nucell = x.cell + x.ncell;
-        x.nper = (uint32_t)distinct(e->uper + x.per, e->nuper - x.per);
+        x.nper = (uint32_t)lk_est_distinct(e->uper + x.per, e->nuper - x.per);
         e->nuper = x.per + x.nper;
         const name_count *nc = name_of(f, u->name, u->gender);
         double year = p_year(f, u->year, u->gender);

@@ -206,6 +206,11 @@ struct lk_est {
 };
 
 uint8_t lk_est_group(const unika_linkage *lk, uint32_t name);
+/* Appends item (size bytes) to the array *p of *n items, room for *cap. -1
+ * when out of memory. */
+int lk_est_push(void **p, size_t *n, size_t *cap, size_t size, const void *item);
+/* Sorts v[0 .. n) and keeps each value once; returns how many. */
+size_t lk_est_distinct(uint32_t *v, size_t n);
 uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code);
 /* Units of file f whose key is (name, year) and whose gender agrees with g:
  * the first index into e->by_key, or SIZE_MAX. */

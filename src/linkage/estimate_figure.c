@@ -22,39 +22,16 @@ static const lk_est_eps *eps_by(const lk_est *e, cache *c, uint8_t by, uint32_t 
 {
     for (size_t i = 0; i < c->nb; i++)
         if (c->b[i].by == by && c->b[i].value == value) return c->b[i].r;
-    if (c->nb == c->cb) {
-        size_t cap = c->cb ? c->cb * 2 : 8;
-        by_eps *q = unika_realloc(c->b, c->cb * sizeof *q, cap * sizeof *q);
-        if (!q) return NULL;
-        c->b = q;
-        c->cb = cap;
-    }
-    lk_est_eps *r = unika_malloc(sizeof *r);
-    if (!r || lk_est_split_rates_by(e, by, value, r)) {
-        unika_free(r);
+    by_eps x = {by, value, unika_malloc(sizeof *x.r)};
+    if (!x.r || lk_est_split_rates_by(e, by, value, x.r) ||
+        lk_est_push((void **)&c->b, &c->nb, &c->cb, sizeof x, &x)) {
+        unika_free(x.r);
         return NULL;
     }
-    c->b[c->nb++] = (by_eps){by, value, r};
-    return r;
+    return x.r;
 }
 
 /* ---- one figure ---------------------------------------------------------------------------- */
-
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts v[0 .. n) and keeps each value once; returns how many. */
-static size_t distinct_u32(uint32_t *v, size_t n)
-{
-    qsort(v, n, sizeof *v, u32_cmp);
-    size_t w = 0;
-    for (size_t k = 0; k < n; k++)
-        if (!w || v[k] != v[w - 1]) v[w++] = v[k];
-    return w;
-}
 
 /* Of cluster c's records in (orgs, s without its value), the share showing
  * s's value: a person whose age band changes within the figure, or whose
@@ -165,23 +142,15 @@ static const in_scope_list *list_of(const lk_est *e, members *m, scope s)
     const unika_linkage *lk = e->lk;
     for (size_t i = 0; i < m->nlists; i++)
         if (scope_eq(m->lists[i].s, s)) return &m->lists[i];
-    if (m->nlists == m->clists) {
-        size_t cap = m->clists ? m->clists * 2 : 16;
-        in_scope_list *q = unika_realloc(m->lists, m->clists * sizeof *q, cap * sizeof *q);
-        if (!q) return NULL;
-        m->lists = q;
-        m->clists = cap;
-    }
-    in_scope_list *l = &m->lists[m->nlists];
     size_t np = lk->nprofiles ? lk->nprofiles : 1, nc = e->ncl ? e->ncl : 1;
-    *l = (in_scope_list){s, unika_malloc(np * sizeof *l->prof), unika_malloc(nc * sizeof *l->cl),
-                         0, 0};
-    if (!l->prof || !l->cl) {
-        unika_free(l->prof);
-        unika_free(l->cl);
+    in_scope_list x = {s, unika_malloc(np * sizeof *x.prof), unika_malloc(nc * sizeof *x.cl), 0, 0};
+    if (!x.prof || !x.cl ||
+        lk_est_push((void **)&m->lists, &m->nlists, &m->clists, sizeof x, &x)) {
+        unika_free(x.prof);
+        unika_free(x.cl);
         return NULL;
     }
-    m->nlists++;
+    in_scope_list *l = &m->lists[m->nlists - 1];
     for (size_t i = 0; i < lk->nprofiles; i++) {
         const lk_profile *p = &lk->profiles[i];
         int in = 0;
@@ -416,7 +385,7 @@ static size_t by_values(const lk_est *e, uint32_t **out)
             if (lk->cells[i].value[b] < 0xFFFFFF) v[n++] = (uint32_t)b << 24 | lk->cells[i].value[b];
     }
     *out = v;
-    return distinct_u32(v, n);
+    return lk_est_distinct(v, n);
 }
 
 int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unika_error *err)
@@ -427,7 +396,7 @@ int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unik
     if (!per) return unika_fail(err, UNIKA_ENOMEM, "out of memory for the figures");
     size_t np = 0;
     for (size_t i = 0; i < lk->ncells; i++) per[np++] = lk->cells[i].period;
-    np = distinct_u32(per, np);
+    np = lk_est_distinct(per, np);
     scope sc[1 + 2 * 4096];
     size_t ns = 0;
     sc[ns++] = (scope){LK_SCOPE_ALL, LK_EST_BY_NONE, 0, 0};

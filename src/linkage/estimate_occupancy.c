@@ -197,14 +197,7 @@ int lk_est_occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
         x.naive = x.mean;
         if (occupancy_by_year(e, f, s, genders, &x)) return -1;
     }
-    if (c->no == c->co) {
-        size_t cap = c->co ? c->co * 2 : 64;
-        occ *q = unika_realloc(c->o, c->co * sizeof *q, cap * sizeof *q);
-        if (!q) return -1;
-        c->o = q;
-        c->co = cap;
-    }
-    c->o[c->no++] = x;
+    if (lk_est_push((void **)&c->o, &c->no, &c->co, sizeof x, &x)) return -1;
     *out = x;
     return 0;
 }

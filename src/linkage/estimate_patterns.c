@@ -155,17 +155,10 @@ int lk_est_pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
         lk_est_pat_free(&r);
         return -1;
     }
-    if (c->np == c->cp) {
-        size_t cap = c->cp ? c->cp * 2 : 32;
-        pat *q = unika_realloc(c->p, c->cp * sizeof *q, cap * sizeof *q);
-        if (!q) {
-            lk_est_pat_free(&r);
-            return -1;
-        }
-        c->p = q;
-        c->cp = cap;
+    if (lk_est_push((void **)&c->p, &c->np, &c->cp, sizeof r, &r)) {
+        lk_est_pat_free(&r);
+        return -1;
     }
-    c->p[c->np++] = r;
     *out = &c->p[c->np - 1];
     return 0;
 }

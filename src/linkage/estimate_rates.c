@@ -332,12 +332,6 @@ static int units_in(const lk_est *e, const uint32_t *u, size_t n, int gran, uint
     return 0;
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The distinct periods (at gran) of a cluster's cells: at most cap. */
 static size_t distinct_periods(const lk_est *e, const lk_est_cluster *c, int gran, uint32_t *t,
                                size_t cap)
@@ -345,11 +339,7 @@ static size_t distinct_periods(const lk_est *e, const lk_est_cluster *c, int gra
     size_t n = 0;
     for (uint32_t k = 0; k < c->ncell && n < cap; k++)
         t[n++] = gran_of(e->lk, gran, e->ccell[c->cell + k].period);
-    qsort(t, n, sizeof *t, u32_cmp);
-    size_t w = 0;
-    for (size_t k = 0; k < n; k++)
-        if (!w || t[k] != t[w - 1]) t[w++] = t[k];
-    return w;
+    return lk_est_distinct(t, n);
 }
 
 /* How often rare clusters have a weak unit of their own key at f (hit), and

@@ -285,6 +285,8 @@ int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat, 
     if (!f.lam || !f.cls || !f.acc || !f.sub || !f.mask) goto done;
     f.weight = f.lam + n;
     f.zero = f.sub + nsub;
+    for (size_t i = 0; i < n; i++) /* the callers keep LK_EST_MAX_PRESENT; defensive */
+        while (popcount(keys[i].pres) > LK_EST_MAX_PRESENT) keys[i].pres &= keys[i].pres - 1;
     if (classes(&f, keys, n)) goto done;
     for (size_t i = 0; i < n; i++) f.absent -= keys[i].lam;
     double *g = f.acc + npat; /* acc, then three more gammas */

@@ -230,7 +230,7 @@ check_has "verify: the JSON is no rendering" 1 "" -- verify --rendering small.js
 assert "verify: says so" grep -q "^FAIL  rendering small.json: carries no unika rendering stamp" out.txt
 if [ -e big.sv.xlsx ]; then
     cp big.sv.xlsx edited.xlsx
-    printf 'x' | dd of=edited.xlsx bs=1 seek=2000 conv=notrunc 2>/dev/null
+    flip_byte edited.xlsx 2000
     check_has "verify: an edited workbook" 1 "" -- verify --partnership big.partnership \
         --rendering edited.xlsx
     assert "verify: the workbook differs" grep -q "^FAIL  rendering edited.xlsx: not the xlsx rendering of the audited report" out.txt

@@ -95,7 +95,7 @@ assert "... and says so" grep -q "^ok .*compact/alpha/alpha_2019H1.uks: signed b
 # Damage in the coded registers is refused, naming the file.
 cp $a_compact bad.uks
 size=$(wc -c <bad.uks)
-printf '\x00' | dd of=bad.uks bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null
+flip_byte bad.uks $((size - 20))
 check_has "a damaged compact file is refused" 1 "bad.uks: checksum" -- $UNIKA merge -o x.uks bad.uks
 assert "nothing written" test ! -e x.uks
 

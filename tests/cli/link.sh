@@ -146,13 +146,13 @@ fails "a changed match-key file, signed again by its partner" \
     "is not among the manifest's inputs" out raddabarnen.umk rodakorset.umk stadsmissionen.umk changed.umk
 cp uppsok.umk flipped.umk
 cp uppsok.umk.sig flipped.umk.sig
-printf '\001' | dd of=flipped.umk bs=1 seek=300 conv=notrunc 2>/dev/null
+flip_byte flipped.umk 300
 fails "a changed match-key file" "a match-key file was refused" \
     out raddabarnen.umk rodakorset.umk stadsmissionen.umk flipped.umk
 check_has "... and why" 1 "flipped.umk" -- V out raddabarnen.umk rodakorset.umk stadsmissionen.umk flipped.umk
 fails "the wrong seed" "resolution fingerprint: the manifest says" --seed other.seed out $UMK
 cp -r out forged
-printf '\377' | dd of=forged/uppsok_2019H1_gender-M_draw-0.uks bs=1 seek=120 conv=notrunc 2>/dev/null
+flip_byte forged/uppsok_2019H1_gender-M_draw-0.uks 120
 fails "a cell changed after the linker signed it" \
     "uppsok_2019H1_gender-M_draw-0.uks: the file changed after \"linker\" signed it" forged $UMK
 "$UNIKA" sign --force --key linker.sec forged/uppsok_2019H1_gender-M_draw-0.uks >/dev/null

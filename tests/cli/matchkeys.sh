@@ -122,7 +122,7 @@ check_has "--sign" 0 "wrote signed.umk (421165 bytes), signed by rodakorset" -- 
     mk --profile rodakorset.profile --org rodakorset --by gender --by age_group --sign rk.sec rodakorset.csv -o signed.umk
 assert "signed and unsigned files are the same bytes" cmp -s signed.umk rodakorset.umk
 check_has "the signature verifies against the roster" 0 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster signed.umk
-printf '\x00' | dd of=signed.umk bs=1 seek=100 conv=notrunc 2>/dev/null
+flip_byte signed.umk 100
 check_has "a changed file fails its signature" 1 "" -- "$UNIKA" roster check --coordinator "$PIN" r.roster signed.umk
 "$UNIKA" box-keygen -o linker >/dev/null
 check_has "seal a match-key file" 0 "" -- "$UNIKA" seal --to linker.pub uppsok.umk stadsmissionen.umk -o sealed

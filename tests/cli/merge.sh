@@ -135,7 +135,7 @@ check "other recipe refused" 1 "" "unika merge: refusing to combine sketches mad
 assert "nothing written after a recipe refusal" test ! -e bad.uks
 
 cp cells/alpha/alpha_2019H1_gender-M.uks flipped.uks
-printf '\377' | dd of=flipped.uks bs=1 seek=70 conv=notrunc 2>/dev/null
+flip_byte flipped.uks 70
 check_has "flipped byte refused" 1 "unika merge: flipped.uks: checksum: expected" -- \
     $UNIKA merge -o bad.uks cells/alpha flipped.uks
 assert "nothing written after a corrupt input" test ! -e bad.uks
@@ -168,7 +168,7 @@ check "merge signed files" 0 "ms.uks: union of 4 sketches, p=12, sparse
 "$UNIKA" inspect ms.uks >out.txt
 assert "signer recorded in the provenance" grep -q "gender=M org=beta period=2019H1 recipe=loose  signer: beta" out.txt
 cp -r cells/beta signed
-printf '\001' | dd of=signed/beta_2019H1_gender-M.uks bs=1 seek=13 conv=notrunc 2>/dev/null
+flip_byte signed/beta_2019H1_gender-M.uks 13
 check_has "a file changed after signing is refused" 1 "unika merge: signed/beta_2019H1_gender-M.uks:" -- \
     $UNIKA merge -o bad.uks signed
 assert "nothing written after a signature failure" test ! -e bad.uks

@@ -254,7 +254,7 @@ try 'unika report --help'" -- $UNIKA report --cols org cells
 check "no inputs" 2 "" "unika report: no sketch files or directories
 try 'unika report --help'" -- $UNIKA report
 cp cells/alpha/alpha_2019H1_gender-M.uks flipped.uks
-printf '\377' | dd of=flipped.uks bs=1 seek=70 conv=notrunc 2>/dev/null
+flip_byte flipped.uks 70
 check_has "corrupt input refused" 1 "unika report: flipped.uks: checksum: expected" -- \
     $UNIKA report cells flipped.uks
 

@@ -16,6 +16,7 @@ failures=0
 
 # Hex runs of 32+ digits (fingerprints, pseudonyms) differ per key.
 hexless() { sed -E 's/[0-9a-f]{32,}/HEX/g'; }
+. "$(dirname "${BASH_SOURCE[0]}")/flip_byte.bash"
 
 report_failure() {
     failures=$((failures + 1))

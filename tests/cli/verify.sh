@@ -9,6 +9,7 @@
 #   usage: verify.sh [path/to/unika]     (or UNIKA=... in the environment)
 set -u
 UNIKA=${1:-${UNIKA:-unika}}
+. "$(dirname "$0")/flip_byte.bash"
 here=$(cd "$(dirname "$0")" && pwd)
 examples=$here/../../examples
 work=$(mktemp -d "${TMPDIR:-/tmp}/unika-cli-verify-XXXXXX")
@@ -86,7 +87,7 @@ cases=$((cases + 1))
 # ---- a tampered sketch byte --------------------------------------------------------------
 fresh
 f=cells/rodakorset/rodakorset_2019H1_gender-F.uks
-printf '\001' | dd of=$f bs=1 seek=$(( $(stat -c %s $f) - 20 )) conv=notrunc 2>/dev/null
+flip_byte $f $(( $(stat -c %s $f) - 20 ))
 expect "a tampered sketch fails" 1 \
     "FAIL  $f: the file changed after \"rodakorset\" signed it" \
     "FAIL  $f: not the file rodakorset's manifest #1 for all (cells/rodakorset.manifest) lists under that name" \

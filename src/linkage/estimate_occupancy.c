@@ -88,15 +88,16 @@ static int occupancy_of_units(const lk_est *e, unsigned f, scope s, uint8_t gend
 }
 
 typedef struct year_unit {
-    uint32_t year;
-    uint8_t shows; /* a record of it shows the --by value */
+    uint32_t year, idx; /* idx: its place among the units (a total order: the same sums) */
+    uint8_t shows;      /* a record of it shows the --by value */
     double lam, nname;
 } year_unit;
 
 static int year_unit_cmp(const void *a, const void *b)
 {
     const year_unit *x = a, *y = b;
-    return (x->year > y->year) - (x->year < y->year);
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 /* alpha over units u[0 .. n) (those showing the value only, if shows) out
@@ -165,8 +166,8 @@ static int occupancy_by_year(const lk_est *e, unsigned f, scope s, uint8_t gende
         const lk_unit *un = &e->lk->units[e->un[i].u];
         if (un->file != f || !(genders >> un->gender & 1) || !unit_in(e, i, when(s))) continue;
         uint8_t shows = (uint8_t)unit_in(e, i, s);
-        u[n] = (year_unit){un->year, shows, e->un[i].lam, e->un[i].nname};
-        up[n++] = (year_unit){un->year, shows, e->un[i].lam_people, e->un[i].nname};
+        u[n] = (year_unit){un->year, (uint32_t)i, shows, e->un[i].lam, e->un[i].nname};
+        up[n++] = (year_unit){un->year, (uint32_t)i, shows, e->un[i].lam_people, e->un[i].nname};
     }
     qsort(u, n, sizeof *u, year_unit_cmp);
     qsort(up, n, sizeof *up, year_unit_cmp);

@@ -60,7 +60,8 @@
  * name's frequency counted per partner record and per person, P and D
  * taken between the two, and a borrowed split rate's spread in the error
  * (docs/linkage.md 15); 5: the same model, its pattern fit accelerated
- * (estimate_fit.c), figures within 0.01 person of version 4's. */
+ * (estimate_fit.c), figures within 0.01 person of version 4's, and
+ * figures by age band (estimate_occupancy.c). */
 #define LK_EST_VERSION 5
 #define LK_EST_FILE_VERSION 3     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
@@ -172,7 +173,8 @@ typedef struct lk_est_main {
 /* A weak unit: its periods and frequency. */
 typedef struct lk_est_unit {
     uint32_t u;         /* index into lk->units */
-    uint32_t per, nper; /* e->uper[per .. per + nper): its period codes */
+    uint32_t per, nper;   /* e->uper[per .. per + nper): its distinct period codes (its
+                           * cells' periods, kept apart: the scans of every figure read them) */
     uint32_t cell, ncell; /* e->ucell[cell .. cell + ncell): its cells (lk->cells) */
     double lam;         /* how common its key is, its name counted per partner record */
     double lam_people;  /* the same, its name counted per person (estimate.c) */

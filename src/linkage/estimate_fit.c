@@ -82,6 +82,13 @@ double lk_est_alpha(const double *lam, size_t n, double absent_mass)
 
 /* ---- patterns ------------------------------------------------------------------------- */
 
+/* A key seen at more partners than LK_EST_MAX_PRESENT: the highest of them. */
+static uint64_t kept(uint64_t pres)
+{
+    while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1;
+    return pres;
+}
+
 static int key_cmp(const void *a, const void *b)
 {
     const lk_pat_key *x = a, *y = b;
@@ -208,17 +215,10 @@ static int classes(fit *f, lk_pat_key *keys, size_t n)
         if (new_class) {
             pclass c = {keys[i].pres, popcount(keys[i].pres), (uint32_t)na, 0, 0, 0};
             c.key = f->ncls ? f->cls[f->ncls - 1].key + f->cls[f->ncls - 1].nkey : 0;
-            for (size_t a = 0; a < f->npat; a++) {
-                if ((f->pats[a] & c.pres) != f->pats[a]) continue;
-                if (na == ca) {
-                    size_t cap = ca ? ca * 2 : 256;
-                    uint32_t *q = unika_realloc(f->allowed, ca * sizeof *q, cap * sizeof *q);
-                    if (!q) return -1;
-                    f->allowed = q;
-                    ca = cap;
-                }
-                f->allowed[na++] = (uint32_t)a;
-            }
+            for (uint32_t a = 0; a < f->npat; a++)
+                if ((f->pats[a] & c.pres) == f->pats[a] &&
+                    lk_est_push((void **)&f->allowed, &na, &ca, sizeof a, &a))
+                    return -1;
             c.nallowed = (uint32_t)(na - c.allowed);
             f->cls[f->ncls++] = c;
         }
@@ -285,8 +285,7 @@ int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat, 
     if (!f.lam || !f.cls || !f.acc || !f.sub || !f.mask) goto done;
     f.weight = f.lam + n;
     f.zero = f.sub + nsub;
-    for (size_t i = 0; i < n; i++) /* the callers keep LK_EST_MAX_PRESENT; defensive */
-        while (popcount(keys[i].pres) > LK_EST_MAX_PRESENT) keys[i].pres &= keys[i].pres - 1;
+    for (size_t i = 0; i < n; i++) keys[i].pres = kept(keys[i].pres);
     if (classes(&f, keys, n)) goto done;
     for (size_t i = 0; i < n; i++) f.absent -= keys[i].lam;
     double *g = f.acc + npat; /* acc, then three more gammas */
@@ -307,14 +306,22 @@ int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pa
                     const double *gamma, double *dups)
 {
     *dups = 0;
+    pres = kept(pres);
+    mask &= pres;
     uint32_t np = popcount(pres);
-    if (popcount(pres & mask) < 2 || np > LK_EST_MAX_PRESENT) return 0;
+    if (popcount(mask) < 2) return 0;
     uint32_t nsub = 1u << np;
-    uint64_t *sub_mask = unika_malloc(nsub * sizeof *sub_mask);
-    double *z = unika_malloc(nsub * 2 * sizeof *z);
+    /* most keys are seen at a few partners: their subsets fit on the stack */
+    uint64_t sub_mask_small[64];
+    double z_small[2 * 64];
+    int small = nsub <= 64;
+    uint64_t *sub_mask = small ? sub_mask_small : unika_malloc(nsub * sizeof *sub_mask);
+    double *z = small ? z_small : unika_malloc(nsub * 2 * sizeof *z);
     if (!sub_mask || !z) {
-        unika_free(sub_mask);
-        unika_free(z);
+        if (!small) {
+            unika_free(sub_mask);
+            unika_free(z);
+        }
         return -1;
     }
     double *sub = z + nsub;
@@ -338,7 +345,9 @@ int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pa
             if ((pats[a] & sub_mask[idx]) == pats[a]) t += z[idx];
         *dups += (in - 1) * lam * gamma[a] * t / Z;
     }
-    unika_free(sub_mask);
-    unika_free(z);
+    if (!small) {
+        unika_free(sub_mask);
+        unika_free(z);
+    }
     return 0;
 }

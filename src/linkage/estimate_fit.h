@@ -10,7 +10,8 @@
 
 /* A key is followed across at most this many partners of one figure (the
  * E-step enumerates the subsets of the partners a key is seen at); a key
- * seen at more keeps its LK_EST_MAX_PRESENT partners with most rows. */
+ * seen at more keeps the LK_EST_MAX_PRESENT highest-numbered (estimate_fit.c
+ * trims, in one place). */
 #define LK_EST_MAX_PRESENT 12
 
 /* The partners in a mask. */
@@ -33,13 +34,14 @@ typedef struct lk_pat_key {
 
 /* The patterns' rates gamma[0 .. npat) (patterns pats[], masks over the
  * figure's partners), by maximum likelihood (EM, accelerated). lam_all: the
- * lambda of every key of the genders fitted. Sorts keys. Returns 0, or -1
- * when out of memory. */
+ * lambda of every key of the genders fitted. Sorts keys, and trims each to
+ * LK_EST_MAX_PRESENT partners. Returns 0, or -1 when out of memory. */
 int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat, double lam_all,
                  double *gamma);
 
-/* The people of one key (lambda, seen at the partners pres) at two or more
- * of the partners in mask, beyond one each, at the fitted gamma:
+/* The people of one key (lambda, seen at the partners pres, trimmed as
+ * lk_est_gamma() trims) at two or more of the partners in mask, beyond
+ * one each, at the fitted gamma:
  * sum_S E[n_S | pres] (|S n mask| - 1) over S with two or more partners in
  * mask. With mask = pres it is the key's part of D. 0, or -1 when out of
  * memory. */

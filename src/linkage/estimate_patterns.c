@@ -57,13 +57,6 @@ static size_t key_end(const lk_est *e, size_t i, uint64_t orgs, scope s, uint64_
     return j;
 }
 
-/* A key followed over LK_EST_MAX_PRESENT partners at most: the highest. */
-static uint64_t kept_of(uint64_t pres)
-{
-    while (popcount(pres) > LK_EST_MAX_PRESENT) pres &= pres - 1;
-    return pres;
-}
-
 void lk_est_pat_free(pat *r)
 {
     unika_free(r->pats);
@@ -90,13 +83,12 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
         uint64_t pres;
         i = key_end(e, i, orgs, s, &pres);
         if (popcount(pres) < 1) continue;
-        uint64_t kept = kept_of(pres);
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam;
             if (lam <= 0) /* a name no strong record has: one person at all its partners */
                 r->unseen[people][u0->gender] += popcount(pres) - 1;
             else
-                of[people][nk[people]++] = (lk_pat_key){lam, kept};
+                of[people][nk[people]++] = (lk_pat_key){lam, pres};
         }
     }
     for (int people = 0; people < 2 && popcount(orgs) >= 2; people++) {
@@ -130,12 +122,10 @@ int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, ui
         (void)key_end(e, i, orgs, s, &in);
         i = key_end(e, i, orgs, when(s), &pres);
         if (!in || !(genders >> u0->gender & 1)) continue;
-        uint64_t kept = kept_of(pres);
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam, k = 0;
             if (lam <= 0) k = popcount(in) - 1;
-            else if (lk_est_key_dups(lam, kept, in & kept, pt->pats, pt->npat, pt->gamma[people],
-                                     &k))
+            else if (lk_est_key_dups(lam, pres, in, pt->pats, pt->npat, pt->gamma[people], &k))
                 return -1;
             d[people] += k;
         }

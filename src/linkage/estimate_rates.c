@@ -82,19 +82,13 @@ static int count_splits(const lk_est *e, uint8_t by, uint32_t value, splits *s)
             do {
                 const lk_profile *p = &lk->profiles[m];
                 for (uint32_t k = 0; k < p->ncell; k++) {
-                    if (n == cap) {
-                        size_t nc = cap ? cap * 2 : 256;
-                        tup *q = unika_realloc(t, cap * sizeof *q, nc * sizeof *q);
-                        if (!q) {
-                            unika_free(t);
-                            return -1;
-                        }
-                        t = q;
-                        cap = nc;
-                    }
                     const lk_cell *cell = &lk->cells[lk->cells_of[p->cell + k]];
                     if (by != LK_EST_BY_NONE && cell->value[by] != value) continue;
-                    t[n++] = (tup){p->file, gran_of(lk, gran, cell->period), p->name, p->year};
+                    tup x = {p->file, gran_of(lk, gran, cell->period), p->name, p->year};
+                    if (lk_est_push((void **)&t, &n, &cap, sizeof x, &x)) {
+                        unika_free(t);
+                        return -1;
+                    }
                 }
                 m = lk->c.next[m];
             } while (m != c->root);

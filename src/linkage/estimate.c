@@ -363,6 +363,7 @@ static void freq_free(freq *f)
 
 size_t lk_est_distinct(uint32_t *v, size_t n)
 {
+    if (!n) return 0;
     qsort(v, n, sizeof *v, u32_cmp);
     size_t w = 0;
     for (size_t k = 0; k < n; k++)

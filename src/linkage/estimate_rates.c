@@ -92,7 +92,7 @@ static int count_splits(const lk_est *e, uint8_t by, uint32_t value, splits *s)
                 }
                 m = lk->c.next[m];
             } while (m != c->root);
-            qsort(t, n, sizeof *t, tup_cmp);
+            if (n) qsort(t, n, sizeof *t, tup_cmp); /* none when no record shows the value */
             for (size_t a = 0; a < n;) {
                 size_t b = a, distinct = 0;
                 for (; b < n && t[b].file == t[a].file && t[b].t == t[a].t; b++)

@@ -417,6 +417,73 @@ START_TEST(longest_name_fits)
 }
 END_TEST
 
+/* ---- the memo ------------------------------------------------------------------- */
+
+static int same_keys(const unika_matchkeys *a, const unika_matchkeys *b)
+{
+    return a->count == b->count && a->flags == b->flags && a->gender == b->gender &&
+           !memcmp(a->keys, b->keys, a->count * sizeof a->keys[0]);
+}
+
+/* Records whose values recur across people: names made of a few words
+ * (tokens and deletions repeat), years, month-days, a country, an
+ * identifier; one name longer than the memo keeps. */
+static void memo_record(unika_matchkey_input *in, char *name, size_t i)
+{
+    static const char *const words[] = {"mohammad", "ali", "hassan", "ahmad", "yusuf",
+                                        "abdi", "tesfaye", "hagos"};
+    int n = sprintf(name, "%s %s", words[i % 8], words[(i / 8) % 8]);
+    if (i % 5 == 0) sprintf(name + n, " %s", words[(i / 3) % 8]);
+    if (i == 7) strcpy(name, "abdirahman mohammad hassan abdullahi yusuf ahmad warsame");
+    *in = *input(name, 1995 + (int)(i % 11), i % 3 ? (int)(i % 12) + 1 : 0,
+                 i % 3 ? (int)(i % 28) + 1 : 0);
+    in->country = i % 2 ? "afghanistan" : "somalia";
+    in->country_size = strlen(in->country);
+    if (i % 4 == 0) in->dossier = i % 8 ? "12345678" : "87654321";
+}
+
+static void derive_memo(unika_matchkeys *out, const unika_key *k, const unika_matchkey_input *in,
+                        unika_matchkey_memo *memo)
+{
+    unika_error e = {0};
+    ck_assert_msg(unika_matchkeys_derive_memo(out, k, in, memo, &e) == 0, "%s", e.message);
+}
+
+/* Keys through a memo, filling or full of the same values, are the keys
+ * without it; under another key the memo forgets and gives that key's. */
+START_TEST(memo_gives_the_same_keys)
+{
+    unika_matchkey_memo *memo = unika_matchkey_memo_new();
+    ck_assert_ptr_nonnull(memo);
+    unika_key *other = NULL;
+    uint8_t other_bytes[32];
+    memcpy(other_bytes, kat_key, 32);
+    other_bytes[0] ^= 1;
+    ck_assert_int_eq(unika_key_from_bytes(&other, other_bytes, NULL), 0);
+    const unika_key *keys[3] = {key, key, other};
+    static unika_matchkeys plain, with;
+    char name[128];
+    unika_matchkey_input in;
+    for (int pass = 0; pass < 3; pass++) {
+        for (size_t i = 0; i < 200; i++) {
+            memo_record(&in, name, i);
+            unika_error e = {0};
+            ck_assert_int_eq(unika_matchkeys_derive(&plain, keys[pass], &in, &e), 0);
+            derive_memo(&with, keys[pass], &in, memo);
+            ck_assert_msg(same_keys(&plain, &with), "pass %d, record %zu", pass, i);
+        }
+        /* A refused record leaves the memo as good as it was. */
+        in.birth = (unika_date){2001, 2, 30};
+        unika_error e = {0};
+        ck_assert_int_eq(unika_matchkeys_derive_memo(&with, keys[pass], &in, memo, &e),
+                         UNIKA_EDATE);
+    }
+    unika_matchkey_memo_free(memo);
+    unika_matchkey_memo_free(NULL);
+    unika_key_free(other);
+}
+END_TEST
+
 /* ---- from a record's values ---------------------------------------------------- */
 
 #define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
@@ -436,12 +503,6 @@ static void values_of(unika_values *v, const char *const *cells)
     unika_error e = {0};
     ck_assert_msg(unika_values_from_record(v, &rec, UNIKA_MATCHKEY_COLUMNS | BIT(DATE), NULL,
                                            &e) == 0, "%s", e.message);
-}
-
-static int same_keys(const unika_matchkeys *a, const unika_matchkeys *b)
-{
-    return a->count == b->count && a->flags == b->flags && a->gender == b->gender &&
-           !memcmp(a->keys, b->keys, a->count * sizeof a->keys[0]);
 }
 
 /* Raw cells give the keys of their normalised values. */
@@ -549,6 +610,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, domains_are_separate);
     tcase_add_test(tc, refusals_by_name);
     tcase_add_test(tc, longest_name_fits);
+    tcase_add_test(tc, memo_gives_the_same_keys);
     tcase_add_test(tc, from_values_normalises);
     tcase_add_test(tc, from_values_names_the_failed_value);
     tcase_add_test(tc, from_record);

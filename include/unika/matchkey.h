@@ -177,6 +177,32 @@ UNIKA_API UNIKA_NODISCARD int unika_matchkeys_derive(unika_matchkeys *out,
                                                      const unika_matchkey_input *in,
                                                      unika_error *err);
 
+/*! unika_matchkey_memo :
+ *  The match keys of the short values one key has hashed. People share
+ *  their values: a name token and its deletions, a birth year, a month-day,
+ *  a country recur across a partner's records, and a record's 10 to 30
+ *  keyed hashes are most of what deriving its keys costs. With a memo each
+ *  distinct value is hashed once. It holds personal values (overwritten
+ *  with zeros when freed, as when its table moves) and at most 2^20 of them
+ *  (80 MiB); one thread at a time. */
+typedef struct unika_matchkey_memo unika_matchkey_memo;
+
+/* An empty memo, or NULL when out of memory. */
+UNIKA_API unika_matchkey_memo *unika_matchkey_memo_new(void);
+
+/* Wipes and frees; NULL is accepted. */
+UNIKA_API void unika_matchkey_memo_free(unika_matchkey_memo *memo);
+
+/*! unika_matchkeys_derive_memo() :
+ *  unika_matchkeys_derive(), remembering and reusing value keys in `memo`
+ *  (NULL: none): the same keys, byte for byte. A memo given another key
+ *  than before forgets what it held. */
+UNIKA_API UNIKA_NODISCARD int unika_matchkeys_derive_memo(unika_matchkeys *out,
+                                                          const unika_key *key,
+                                                          const unika_matchkey_input *in,
+                                                          unika_matchkey_memo *memo,
+                                                          unika_error *err);
+
 /* The value columns match keys are made of (unika_matchkeys_from_values()). */
 #define UNIKA_MATCHKEY_COLUMNS                                                  \
     (UNIKA_COLUMN_BIT(UNIKA_COLUMN_NAME) | UNIKA_COLUMN_BIT(UNIKA_COLUMN_BIRTH_DATE) | \

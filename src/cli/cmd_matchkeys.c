@@ -87,6 +87,7 @@ typedef struct mkcmd {
     unika_profile *profile;
     unika_mkwriter *writer;
     cli_keycache *cache;
+    unika_matchkey_memo *memo; /* the values' keys, across records */
     cli_input in;
     unsigned need_row, id_steps;
     unika_values values;
@@ -186,6 +187,7 @@ static int prepare(mkcmd *g)
     if (unika_profile_load(&g->profile, g->profile_path, &err) < 0) return cli_fail(NULL, &err);
     if ((rc = plan_rows(g))) return rc;
     g->cache = cli_keycache_new();
+    g->memo = unika_matchkey_memo_new();
     unika_mkfile_options o;
     memset(&o, 0, sizeof o);
     o.org = g->org;
@@ -259,7 +261,7 @@ static int row_keys(mkcmd *g, unsigned skip, uint64_t line, unika_error *err)
             break;
         }
         if (cli_keycache_get(g->cache, &in, &g->keys)) break;
-        rc = unika_matchkeys_derive(&g->keys, g->key, &in, err);
+        rc = unika_matchkeys_derive_memo(&g->keys, g->key, &in, g->memo, err);
         if (rc == UNIKA_OK) cli_keycache_put(g->cache, &in, &g->keys);
         else if (rc == UNIKA_EFIELD) cli_error_prefix(err, "line %llu: ", (unsigned long long)line);
         else if (rc == UNIKA_EDATE && drop(g, &skip, UNIKA_COLUMN_BIRTH_DATE, line, err))
@@ -475,6 +477,7 @@ int cmd_matchkeys(int argc, char **argv)
     cli_rejects_free(&g->dropped);
     unika_mkwriter_free(g->writer);
     cli_keycache_free(g->cache);
+    unika_matchkey_memo_free(g->memo);
     unika_profile_free(g->profile);
     unika_key_free(g->key);
     unika_sign_key_free(g->signer);

@@ -28,6 +28,7 @@
 
 #include "common/common.h"
 #include "identity/key_private.h"
+#include "identity/matchkey_memo.h"
 #include "unika/matchkey.h"
 #include "unika/name_loose.h"
 
@@ -117,13 +118,27 @@ int unika_matchkey_hash(uint8_t dst[UNIKA_MATCHKEY_BYTES], const unika_key *key,
 
 /* ---- derivation ------------------------------------------------------------ */
 
-static void put(unika_matchkeys *out, const unika_key *key, unsigned type, const char *v,
+/* The key a record's keys are made under, and the memo of its values (or
+ * NULL). */
+typedef struct hasher {
+    const unika_key *key;
+    unika_matchkey_memo *memo;
+} hasher;
+
+static void put(unika_matchkeys *out, const hasher *h, unsigned type, const char *v,
                 size_t n)
 {
     unika_matchkey *k = &out->keys[out->count++];
+    unsigned domain = TYPES[type].domain;
     k->type = (uint8_t)type;
     k->token = 0;
-    mk_hash(k->value, key, TYPES[type].domain, v, n);
+    const uint8_t *known = h->memo ? unika_mk_memo_get(h->memo, domain, v, n) : NULL;
+    if (known) {
+        memcpy(k->value, known, UNIKA_MATCHKEY_BYTES);
+        return;
+    }
+    mk_hash(k->value, h->key, domain, v, n);
+    if (h->memo) unika_mk_memo_put(h->memo, domain, v, n, k->value);
 }
 
 static int all_digits(const char *s, size_t n)
@@ -133,7 +148,7 @@ static int all_digits(const char *s, size_t n)
     return 1;
 }
 
-static int put_ids(unika_matchkeys *out, const unika_key *key, const unika_matchkey_input *in,
+static int put_ids(unika_matchkeys *out, const hasher *h, const unika_matchkey_input *in,
                    unika_error *err)
 {
     if (in->personnummer) {
@@ -142,8 +157,8 @@ static int put_ids(unika_matchkeys *out, const unika_key *key, const unika_match
             return unika_fail_at(err, UNIKA_EPERSONNUMMER, "personnummer", 0,
                                  "personnummer: expected 12 digits (normalise it first)");
         int day = (p[6] - '0') * 10 + (p[7] - '0');
-        if (day >= 1 && day <= 31) put(out, key, UNIKA_MK_PERSONNUMMER, p, 12);
-        else if (day >= 61 && day <= 91) put(out, key, UNIKA_MK_SAMORDNINGSNUMMER, p, 12);
+        if (day >= 1 && day <= 31) put(out, h, UNIKA_MK_PERSONNUMMER, p, 12);
+        else if (day >= 61 && day <= 91) put(out, h, UNIKA_MK_SAMORDNINGSNUMMER, p, 12);
         else
             return unika_fail_at(err, UNIKA_EPERSONNUMMER, "personnummer", 7,
                                  "personnummer: day %02d is neither 01..31 nor 61..91", day);
@@ -152,7 +167,7 @@ static int put_ids(unika_matchkeys *out, const unika_key *key, const unika_match
         if (strnlen(in->dossier, 9) != 8 || !all_digits(in->dossier, 8))
             return unika_fail_at(err, UNIKA_EDOSSIER, "dossier", 0,
                                  "dossier: expected 8 digits (normalise it first)");
-        put(out, key, UNIKA_MK_DOSSIER, in->dossier, 8);
+        put(out, h, UNIKA_MK_DOSSIER, in->dossier, 8);
     }
     return UNIKA_OK;
 }
@@ -168,10 +183,10 @@ static size_t symbol_len(unsigned char c)
  * each one-symbol deletion of it when it has at least 3 symbols (so a
  * deletion keeps 2). Both carry the word's position in `token` until
  * canonical() turns it into the index of the word's TOKEN key. */
-static void put_token(unika_matchkeys *out, const unika_key *key, const char *t, size_t n,
+static void put_token(unika_matchkeys *out, const hasher *h, const char *t, size_t n,
                       uint8_t word)
 {
-    put(out, key, UNIKA_MK_TOKEN, t, n);
+    put(out, h, UNIKA_MK_TOKEN, t, n);
     out->keys[out->count - 1].token = word;
     size_t start[VALUE_MAX], k = 0;
     for (size_t i = 0; i < n; i += symbol_len((unsigned char)t[i])) start[k++] = i;
@@ -181,20 +196,20 @@ static void put_token(unika_matchkeys *out, const unika_key *key, const char *t,
         size_t len = (s + 1 < k ? start[s + 1] : n) - start[s];
         memcpy(del, t, start[s]);
         memcpy(del + start[s], t + start[s] + len, n - start[s] - len);
-        put(out, key, UNIKA_MK_TOKEN_DELETE, del, n - len);
+        put(out, h, UNIKA_MK_TOKEN_DELETE, del, n - len);
         out->keys[out->count - 1].token = word;
     }
     sodium_memzero(del, n);
 }
 
-static int put_name(unika_matchkeys *out, const unika_key *key, const unika_matchkey_input *in,
+static int put_name(unika_matchkeys *out, const hasher *h, const unika_matchkey_input *in,
                     unika_error *err)
 {
     char buf[UNIKA_NAME_LOOSE_MAX_BYTES];
     size_t len = 0;
     int rc = unika_name_loose_key(buf, sizeof buf, &len, in->name, in->name_size, err);
     if (rc == UNIKA_OK) {
-        put(out, key, UNIKA_MK_NAME, buf, len);
+        put(out, h, UNIKA_MK_NAME, buf, len);
         rc = unika_name_loose_tokens(buf, sizeof buf, &len, in->name, in->name_size, err);
     }
     if (rc == UNIKA_OK) {
@@ -205,7 +220,7 @@ static int put_name(unika_matchkeys *out, const unika_key *key, const unika_matc
         while (i < len) {
             size_t j = i;
             while (j < len && buf[j] != ' ') j++;
-            put_token(out, key, buf + i, j - i, word++);
+            put_token(out, h, buf + i, j - i, word++);
             i = j + 1;
         }
     }
@@ -218,17 +233,17 @@ static void put_digits(char *dst, int v, int width)
     for (int i = width - 1; i >= 0; i--, v /= 10) dst[i] = (char)('0' + v % 10);
 }
 
-static void put_month_day(unika_matchkeys *out, const unika_key *key, unsigned type, int month,
+static void put_month_day(unika_matchkeys *out, const hasher *h, unsigned type, int month,
                           int day)
 {
     char md[5];
     put_digits(md, month, 2);
     md[2] = '-';
     put_digits(md + 3, day, 2);
-    put(out, key, type, md, sizeof md);
+    put(out, h, type, md, sizeof md);
 }
 
-static int put_birth(unika_matchkeys *out, const unika_key *key, const unika_date *b,
+static int put_birth(unika_matchkeys *out, const hasher *h, const unika_date *b,
                      unika_error *err)
 {
     if (b->year == 0) return UNIKA_OK; /* flags stay UNIKA_MK_PRECISION_NONE */
@@ -247,14 +262,14 @@ static int put_birth(unika_matchkeys *out, const unika_key *key, const unika_dat
     char y[4];
     for (int shift = 0; shift <= 2; shift++) {
         put_digits(y, b->year + shift, 4);
-        put(out, key, UNIKA_MK_BIRTH_YEAR + (unsigned)shift, y, sizeof y);
+        put(out, h, UNIKA_MK_BIRTH_YEAR + (unsigned)shift, y, sizeof y);
     }
     if (precision != UNIKA_MK_PRECISION_DAY) return UNIKA_OK;
-    put_month_day(out, key, UNIKA_MK_BIRTH_MONTH_DAY, b->month, b->day);
+    put_month_day(out, h, UNIKA_MK_BIRTH_MONTH_DAY, b->month, b->day);
     /* Read day-first as month-first: a valid date (day <= 12 is a month;
      * a month <= 12 is a day of every month) that differs. */
     if (b->day <= 12 && b->day != b->month)
-        put_month_day(out, key, UNIKA_MK_BIRTH_MONTH_DAY_SWAPPED, b->day, b->month);
+        put_month_day(out, h, UNIKA_MK_BIRTH_MONTH_DAY_SWAPPED, b->day, b->month);
     return UNIKA_OK;
 }
 
@@ -313,28 +328,29 @@ static void canonical(unika_matchkeys *out)
     out->count = w;
 }
 
-static int derive(unika_matchkeys *out, const unika_key *key, const unika_matchkey_input *in,
+static int derive(unika_matchkeys *out, const hasher *h, const unika_matchkey_input *in,
                   unika_error *err)
 {
     if (!in->name && !in->personnummer && !in->dossier)
         return unika_fail_at(err, UNIKA_EFIELD, "identity", 0,
                              "no identifying value: the record has no name, personnummer, "
                              "samordningsnummer or dossier number");
-    int rc = put_ids(out, key, in, err);
-    if (rc == UNIKA_OK && in->name) rc = put_name(out, key, in, err);
-    if (rc == UNIKA_OK) rc = put_birth(out, key, &in->birth, err);
+    int rc = put_ids(out, h, in, err);
+    if (rc == UNIKA_OK && in->name) rc = put_name(out, h, in, err);
+    if (rc == UNIKA_OK) rc = put_birth(out, h, &in->birth, err);
     if (rc == UNIKA_OK && in->country) {
         if (!normalised_text(in->country, in->country_size))
             return unika_fail_at(err, UNIKA_ENAME, "country", 0,
                                  "country: not a normalised text (apply "
                                  "unika_normalize_name() first)");
-        put(out, key, UNIKA_MK_COUNTRY, in->country, in->country_size);
+        put(out, h, UNIKA_MK_COUNTRY, in->country, in->country_size);
     }
     return rc;
 }
 
-int unika_matchkeys_derive(unika_matchkeys *out, const unika_key *key,
-                           const unika_matchkey_input *in, unika_error *err)
+int unika_matchkeys_derive_memo(unika_matchkeys *out, const unika_key *key,
+                                const unika_matchkey_input *in, unika_matchkey_memo *memo,
+                                unika_error *err)
 {
     if (!out) return unika_fail(err, UNIKA_EINVAL, "match keys: out is NULL");
     out->count = 0;
@@ -346,7 +362,9 @@ int unika_matchkeys_derive(unika_matchkeys *out, const unika_key *key,
                              (int)in->gender);
     memcpy(out->key_fp, unika_key_fingerprint_bytes(key), UNIKA_FINGERPRINT_BYTES);
     out->gender = in->gender;
-    int rc = derive(out, key, in, err);
+    if (memo) unika_mk_memo_bind(memo, out->key_fp);
+    hasher h = {key, memo};
+    int rc = derive(out, &h, in, err);
     if (rc < 0) {
         out->count = 0;
         out->flags = 0;
@@ -354,4 +372,10 @@ int unika_matchkeys_derive(unika_matchkeys *out, const unika_key *key,
     }
     canonical(out);
     return UNIKA_OK;
+}
+
+int unika_matchkeys_derive(unika_matchkeys *out, const unika_key *key,
+                           const unika_matchkey_input *in, unika_error *err)
+{
+    return unika_matchkeys_derive_memo(out, key, in, NULL, err);
 }

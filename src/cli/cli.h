@@ -138,6 +138,11 @@ char *cli_dirname(const char *path);
  * is replaced), or cli_stage_abort() removes it. Both print their errors;
  * begin returns -1, commit CLI_INPUT (or CLI_NOMEM) on failure. */
 int cli_stage_begin(char *stage, const char *out_dir);
+/* Writes `size` bytes as stage/name and, with a signer, their signature as
+ * stage/name.sig (no temporary files: the staging directory is the unit
+ * that appears whole). Prints its error; CLI_INPUT on failure. */
+int cli_stage_put(const char *stage, const char *name, const void *bytes, size_t size,
+                  const unika_sign_key *signer);
 int cli_stage_commit(const char *stage, const char *out_dir, const char *what);
 void cli_stage_abort(const char *stage);
 

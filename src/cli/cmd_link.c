@@ -203,24 +203,11 @@ static int load_secrets(const linkcmd *g, unika_roster **roster, unika_link_seed
 static int write_outputs(const cli_link_outputs *o, const char *stage,
                          const unika_sign_key *signer)
 {
-    unika_error err = {0};
-    char path[4096];
-    for (size_t i = 0; i <= o->n; i++) {
-        const char *name = i < o->n ? o->name[i] : CLI_LINK_MANIFEST;
-        const void *bytes = i < o->n ? (const void *)o->bytes[i] : o->manifest;
-        size_t size = i < o->n ? o->size[i] : o->manifest_size;
-        if (cli_path_join(path, sizeof path, stage, "/", name) < 0) {
-            cli_errorf("%s: path too long", name);
-            return CLI_INPUT;
-        }
-        if (unika_write_file_atomic(path, bytes, size, 0644, 0, &err) < 0)
-            return cli_fail(name, &err);
-        if (unika_sign_file(signer, path, NULL, 0, &err) < 0) {
-            cli_errorf("%s: cannot sign: %s", name, err.message);
-            return CLI_INPUT;
-        }
-    }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; i < o->n && !rc; i++)
+        rc = cli_stage_put(stage, o->name[i], o->bytes[i], o->size[i], signer);
+    if (!rc) rc = cli_stage_put(stage, CLI_LINK_MANIFEST, o->manifest, o->manifest_size, signer);
+    return rc;
 }
 
 static const char *const UNIT_KINDS[] = {"strong", "linked", "ambiguous", "joined", "alone"};

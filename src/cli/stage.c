@@ -4,12 +4,15 @@
  *
  * Files go into a staging directory ".unika-tmp-XXXXXX" beside DIR; once
  * every one is written (and signed) the staging directory is fsync'ed and
- * renamed to DIR. An absent or empty DIR is replaced atomically; a DIR of
+ * renamed to DIR. Inside it a file needs no temporary name of its own: the
+ * directory is what appears whole, so cli_stage_put() writes each file in
+ * place and syncs its data, and the directory is synced once. An absent or empty DIR is replaced atomically; a DIR of
  * earlier outputs (--force) is first moved aside, then removed. On any
  * failure the staging directory is removed and DIR is untouched.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +97,56 @@ static void final_of(char final[PATH_MAX], const char *out_dir)
     size_t n = strlen(out_dir);
     while (n > 1 && out_dir[n - 1] == '/') n--;
     snprintf(final, PATH_MAX, "%.*s", (int)n, out_dir);
+}
+
+/* Creates stage/name (0644), writes `size` bytes and syncs them. */
+static int put_file(const char *stage, const char *name, const void *bytes, size_t size)
+{
+    char path[PATH_MAX];
+    if (cli_path_join(path, sizeof path, stage, "/", name) < 0) {
+        cli_errorf("%s: path too long", name);
+        return CLI_INPUT;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    const char *step = "create";
+    int ok = fd >= 0 && fchmod(fd, 0644) == 0; /* whatever the umask */
+    for (size_t done = 0; ok && done < size;) {
+        ssize_t w = write(fd, (const char *)bytes + done, size - done);
+        if (w < 0 && errno == EINTR) continue;
+        step = "write";
+        ok = w > 0;
+        if (ok) done += (size_t)w;
+    }
+    if (ok && fsync(fd) != 0) {
+        step = "sync";
+        ok = 0;
+    }
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        e = errno;
+        ok = 0;
+    }
+    if (ok) return 0;
+    cli_errorf("%s: cannot %s it in the staging directory: %s", name, step, strerror(e));
+    return CLI_INPUT;
+}
+
+int cli_stage_put(const char *stage, const char *name, const void *bytes, size_t size,
+                  const unika_sign_key *signer)
+{
+    int rc = put_file(stage, name, bytes, size);
+    if (rc || !signer) return rc;
+    unika_error err = {0};
+    unika_signature sig;
+    char text[4096], sig_name[PATH_MAX];
+    size_t n = 0;
+    if (unika_signature_create(&sig, signer, bytes, size, &err) < 0 ||
+        unika_signature_format(text, sizeof text, &n, &sig, &err) < 0 ||
+        unika_signature_path(sig_name, sizeof sig_name, name) != 0) {
+        cli_errorf("%s: cannot sign: %s", name, err.message[0] ? err.message : "name too long");
+        return CLI_INPUT;
+    }
+    return put_file(stage, sig_name, text, n);
 }
 
 int cli_stage_begin(char *stage, const char *out_dir)

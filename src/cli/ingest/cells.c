@@ -159,6 +159,23 @@ static int cell_file_cmp(const void *a, const void *b)
     return strcmp(((const cli_cell *)a)->file, ((const cli_cell *)b)->file);
 }
 
+/* One cell's sketch file, signed inside the staging directory: DIR appears
+ * signed or not at all. */
+static int put_cell(const char *stage, const cli_cell *c, unsigned encoding,
+                    const unika_sign_key *signer)
+{
+    unika_error err = {0};
+    size_t size = 0; /* sizing: UNIKA_EBUFFER, or the bound of the format it exceeds */
+    if (unika_sketch_serialize(NULL, 0, &size, c->sketch, &err) != UNIKA_EBUFFER)
+        return cli_fail(c->file, &err);
+    uint8_t *buf = cli_xmalloc(size); /* the plain size bounds the compact one */
+    int rc = unika_sketch_serialize_as(buf, size, &size, c->sketch, encoding, &err) < 0
+           ? cli_fail(c->file, &err)
+           : cli_stage_put(stage, c->file, buf, size, signer);
+    free(buf);
+    return rc;
+}
+
 int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer,
                     unsigned save_flags)
 {
@@ -175,28 +192,14 @@ int cli_cells_write(cli_cells *g, const char *out_dir, unika_sign_key *signer,
 
     char stage[PATH_MAX];
     if (cli_stage_begin(stage, out_dir) < 0) return CLI_INPUT;
-    unika_error err = {0};
-    char path[PATH_MAX];
+    unsigned encoding = save_flags & UNIKA_SAVE_COMPACT ? UNIKA_ENCODING_COMPACT
+                                                        : UNIKA_ENCODING_PLAIN;
     for (size_t i = 0; i < g->ncells; i++) {
-        if (cli_interrupted) {
-            cli_errorf("interrupted");
+        int rc = cli_interrupted ? (cli_errorf("interrupted"), CLI_INPUT)
+                                 : put_cell(stage, &g->cells[i], encoding, signer);
+        if (rc) {
             cli_stage_abort(stage);
-            return CLI_INPUT;
-        }
-        if (cli_path_join(path, sizeof path, stage, "/", g->cells[i].file) < 0) {
-            cli_errorf("%s: path too long", g->cells[i].file);
-            cli_stage_abort(stage);
-            return CLI_INPUT;
-        }
-        if (unika_sketch_save(g->cells[i].sketch, path, save_flags, &err) < 0) {
-            cli_stage_abort(stage);
-            return cli_fail(NULL, &err);
-        }
-        /* Signed inside the staging directory: DIR appears signed or not at all. */
-        if (signer && unika_sign_file(signer, path, NULL, 0, &err) < 0) {
-            cli_errorf("%s: cannot sign: %s", g->cells[i].file, err.message);
-            cli_stage_abort(stage);
-            return CLI_INPUT;
+            return rc;
         }
     }
     return cli_stage_commit(stage, out_dir, "sketches");

@@ -178,12 +178,13 @@ UNIKA_API UNIKA_NODISCARD int unika_matchkeys_derive(unika_matchkeys *out,
                                                      unika_error *err);
 
 /*! unika_matchkey_memo :
- *  The match keys of the short values one key has hashed. People share
- *  their values: a name token and its deletions, a birth year, a month-day,
- *  a country recur across a partner's records, and a record's 10 to 30
- *  keyed hashes are most of what deriving its keys costs. With a memo each
- *  distinct value is hashed once. It holds personal values (overwritten
- *  with zeros when freed, as when its table moves) and at most 2^20 of them
+ *  The match keys of the values people share, as one key hashed them: a
+ *  name's words and their deletions, birth years, month-days and countries
+ *  recur across a partner's records, and a record's 10 to 30 keyed hashes
+ *  are most of what deriving its keys costs. With a memo each distinct
+ *  value is hashed once (identifiers and whole names, mostly one person's,
+ *  are hashed every time). It holds personal values (overwritten with
+ *  zeros when freed, as when its table moves) and at most 2^20 of them
  *  (80 MiB); one thread at a time. */
 typedef struct unika_matchkey_memo unika_matchkey_memo;
 

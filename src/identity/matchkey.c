@@ -125,20 +125,30 @@ typedef struct hasher {
     unika_matchkey_memo *memo;
 } hasher;
 
+/* The domains whose values people share: the memo's. An identifier, and
+ * mostly a whole name, is one person's, and the keys of a record seen
+ * again are for the caller to remember (`matchkeys` has a cache of them). */
+static int shared_domain(unsigned domain)
+{
+    return domain == DOM_NAME_TOKEN || domain == DOM_BIRTH_YEAR ||
+           domain == DOM_BIRTH_MONTH_DAY || domain == DOM_COUNTRY;
+}
+
 static void put(unika_matchkeys *out, const hasher *h, unsigned type, const char *v,
                 size_t n)
 {
     unika_matchkey *k = &out->keys[out->count++];
     unsigned domain = TYPES[type].domain;
+    unika_matchkey_memo *memo = shared_domain(domain) ? h->memo : NULL;
     k->type = (uint8_t)type;
     k->token = 0;
-    const uint8_t *known = h->memo ? unika_mk_memo_get(h->memo, domain, v, n) : NULL;
+    const uint8_t *known = memo ? unika_mk_memo_get(memo, domain, v, n) : NULL;
     if (known) {
         memcpy(k->value, known, UNIKA_MATCHKEY_BYTES);
         return;
     }
     mk_hash(k->value, h->key, domain, v, n);
-    if (h->memo) unika_mk_memo_put(h->memo, domain, v, n, k->value);
+    if (memo) unika_mk_memo_put(memo, domain, v, n, k->value);
 }
 
 static int all_digits(const char *s, size_t n)

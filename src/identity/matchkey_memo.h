@@ -10,9 +10,9 @@
 
 #include "unika/matchkey.h"
 
-/* Values longer than this are hashed every time: only short values (years,
- * month-days, name tokens and their deletions, most name keys) repeat
- * across people often enough to be worth remembering. */
+/* Values longer than this are hashed every time: the values people share
+ * (a name's words and their deletions, years, month-days, countries) are
+ * shorter, bar a rare long word or country. */
 #define UNIKA_MK_MEMO_VALUE_MAX 40
 
 /* Values remembered at most (80 bytes each, with its slots: 80 MiB);

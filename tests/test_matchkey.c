@@ -434,7 +434,8 @@ static void memo_record(unika_matchkey_input *in, char *name, size_t i)
                                         "abdi", "tesfaye", "hagos"};
     int n = sprintf(name, "%s %s", words[i % 8], words[(i / 8) % 8]);
     if (i % 5 == 0) sprintf(name + n, " %s", words[(i / 3) % 8]);
-    if (i == 7) strcpy(name, "abdirahmanmohammadhassanabdullahiyusufahmadwarsame ali");
+    if (i == 7) strcpy(name, "abdirahmanmohammadhassanabdullahiyusufahmadwarsame"
+                            "abdirahmanmohammadhassanabdullahiyusufahmadwarsame ali");
     *in = *input(name, 1995 + (int)(i % 11), i % 3 ? (int)(i % 12) + 1 : 0,
                  i % 3 ? (int)(i % 28) + 1 : 0);
     in->country = i % 2 ? "afghanistan" : "somalia";

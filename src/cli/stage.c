@@ -4,11 +4,12 @@
  *
  * Files go into a staging directory ".unika-tmp-XXXXXX" beside DIR; once
  * every one is written (and signed) the staging directory is fsync'ed and
- * renamed to DIR. Inside it a file needs no temporary name of its own: the
- * directory is what appears whole, so cli_stage_put() writes each file in
- * place and syncs its data, and the directory is synced once. An absent or empty DIR is replaced atomically; a DIR of
+ * renamed to DIR. An absent or empty DIR is replaced atomically; a DIR of
  * earlier outputs (--force) is first moved aside, then removed. On any
- * failure the staging directory is removed and DIR is untouched.
+ * failure the staging directory is removed and DIR is untouched. Inside the
+ * staging directory a file needs no temporary name of its own, since the
+ * directory is what appears whole: cli_stage_put() writes each file in
+ * place and syncs its data, and the directory is synced once.
  */
 #include <dirent.h>
 #include <errno.h>

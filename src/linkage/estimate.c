@@ -217,6 +217,37 @@ double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gen
     return per_record(e->freq, name_of(e->freq, name, gender)) * p_year(e->freq, year, gender);
 }
 
+double lk_est_agree_at(const lk_est *e, double lam)
+{
+    unsigned n = e->nagree;
+    if (n < 2 || lam <= 0) return 1.0;
+    double x = log(lam);
+    if (x <= e->agree_x[0]) return e->agree_y[0];
+    if (x >= e->agree_x[n - 1]) return e->agree_y[n - 1];
+    unsigned i = 1;
+    while (x > e->agree_x[i]) i++;
+    double t = (x - e->agree_x[i - 1]) / (e->agree_x[i] - e->agree_x[i - 1]);
+    return e->agree_y[i - 1] + t * (e->agree_y[i] - e->agree_y[i - 1]);
+}
+
+void lk_est_levels(lk_est *e)
+{
+    const freq *f = e->freq;
+    memset(e->lam_level, 0, sizeof e->lam_level);
+    for (size_t i = 0; i < f->nnc; i++) {
+        unsigned g = f->nc[i].gender;
+        double pr = per_record(f, &f->nc[i]), pp = per_person(f, &f->nc[i]);
+        for (size_t y = 0; y < f->nyears; y++) {
+            double share = f->yshare[y * 4 + g], lam = pr * share, a = lk_est_agree_at(e, lam);
+            double wj = 1;
+            for (int j = 0; j < LK_EST_LEVELS; j++, wj *= a) {
+                e->lam_level[0][j][g] += lam * wj;
+                e->lam_level[1][j][g] += pp * share * wj;
+            }
+        }
+    }
+}
+
 /* Good-Turing: N_n names seen n times, smoothed counts of n = 0..8. */
 static void good_turing(const freq *f, int people, double gt[9])
 {

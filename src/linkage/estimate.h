@@ -24,12 +24,16 @@
  *        partner without enough of them borrows the others' rate, and
  *        their spread joins its error);
  *   D    the same weak people counted at several partners: key-persons with
- *        partner pattern S are Poisson(gamma_S * lambda_k), gamma fitted by
- *        EM to the partners' presence patterns (time is no constraint:
- *        a person's visits to two partners can lie years apart); a
- *        person's two records agree on (name, year) with probability
- *        m_pair, measured on the strong clusters, so
- *        D = sum_S (|S| - 1) gamma_S Lambda / m_pair;
+ *        partner pattern S are Poisson(gamma_S * lambda_k * a_k^(|S|-1)),
+ *        gamma fitted by EM to the partners' presence patterns (time is no
+ *        constraint: a person's visits to two partners can lie years
+ *        apart); a_k, how often a person's key at one partner is its key
+ *        at another, grows with how common the key is (the loose key holds
+ *        the variants of common names better) and is measured on the strong
+ *        clusters as a curve in lambda; the duplicates that share a key are
+ *        a share m_dup of all (measured on the strong clusters), so
+ *        D = sum_S (|S| - 1) gamma_S Lambda_(|S|-1) / m_dup, Lambda_j the
+ *        sum of lambda_k a_k^j over every key;
  *   X    strong clusters of A that also have weak records in F (counted in
  *        P already): each with probability 1 - prod_o (1 - r_o psi_o), r_o the
  *        rate at which a strong person has weak records at o, measured on
@@ -61,12 +65,16 @@
  * taken between the two, and a borrowed split rate's spread in the error
  * (docs/linkage.md 15); 5: the same model, its pattern fit accelerated
  * (estimate_fit.c), figures within 0.01 person of version 4's, and
- * figures by age band (estimate_occupancy.c). */
-#define LK_EST_VERSION 5
+ * figures by age band (estimate_occupancy.c); 6: D's agreement by how
+ * common the key is, and duplicates per duplicate (m_dup) for pairs. */
+#define LK_EST_VERSION 6
 #define LK_EST_FILE_VERSION 3     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
 #define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
+#define LK_EST_AGREE_BINS 10      /* the agreement curve's points */
+#define LK_EST_AGREE_MIN 200      /* pairs of records below which a = 1 everywhere */
+#define LK_EST_LEVELS 12          /* |S| - 1 of a pattern: LK_EST_MAX_PRESENT of them */
 
 enum { LK_SCOPE_ALL = 0, LK_SCOPE_YEAR = 1, LK_SCOPE_PERIOD = 2 };
 #define LK_EST_BY_NONE 0xFF
@@ -93,6 +101,7 @@ typedef struct lk_est_figure {
 /* The measured rates (a jackknife replicate has its own). */
 typedef struct lk_est_rates {
     double m_eq0, m_eq0_rare, m_pair;
+    double m_dup; /* a person's duplicates at other partners that share a key with it */
     double r[LK_EST_MAX_ORGS];      /* weak records at o of strong people not strong at o */
     double r_span[LK_EST_MAX_ORGS]; /* r is known to lie within r +- r_span (m_eq0's two) */
     double eps[3][LK_EST_MAX_ORGS]; /* by LK_GRAN_* */
@@ -203,6 +212,15 @@ struct lk_est {
     struct lk_est_freq *freq; /* name counts and birth-year shares (estimate.c) */
     double lam_total[4];      /* sum of lambda over every key of a gender */
     double lam_total_people[4]; /* ... of lam_people */
+    /* How often a person's key at one partner is its key at another, by the
+     * key's lambda per record: LK_EST_AGREE_BINS points (mean log lambda,
+     * agreement), none when the strong clusters are too few
+     * (lk_est_agree_at()). */
+    unsigned nagree;
+    double agree_x[LK_EST_AGREE_BINS], agree_y[LK_EST_AGREE_BINS];
+    /* Lambda_j: sum over every key of lambda a^j, per name count (0 per
+     * record, 1 per person), level j = |S| - 1 and gender */
+    double lam_level[2][LK_EST_LEVELS][4];
     lk_est_rates rates;       /* from everything */
     lk_est_rates rep[LK_EST_GROUPS];
 };
@@ -223,6 +241,11 @@ int lk_est_key_cmp(const void *a, const void *b); /* lk_est_key by (name, year) 
  * counted per partner record: a weak unit's lambda with that key (0 for a
  * name no strong cluster's partner record shows). */
 double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender);
+/* The agreement a at a key of per-record lambda lam: the curve's points
+ * joined linearly in log lambda, flat beyond its ends; 1 without a curve. */
+double lk_est_agree_at(const lk_est *e, double lam);
+/* Fills e->lam_level from the curve. */
+void lk_est_levels(lk_est *e);
 /* The lambda of every key of the birth year and gender (people: 0 the name
  * counted per partner record, 1 per person). */
 double lk_est_year_mass(const lk_est *e, uint32_t year, unsigned gender, int people);

@@ -75,7 +75,7 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
     double w = 0;
     for (unsigned o = 0; o < e->nfiles; o++)
         if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[gran][o]);
-    double d = p->agree / r->m_pair;
+    double d = p->agree / r->m_dup;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
     for (size_t i = 0; i < p->nA; i++) {
         const lk_est_cluster *c = &e->cl[p->inA[i]];
@@ -292,15 +292,16 @@ static int dedup_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s
         for (int k = 0; k < 2; k++) d[k] *= p->naive > 0 ? p->people / p->naive : 1.0;
     } else {
         for (int k = 0; k < 2; k++) {
-            d[k] = pt->agree_per_lambda[k] *
-                   sum_of_genders(k ? e->lam_total_people : e->lam_total, f->genders);
+            d[k] = 0;
+            for (int j = 1; j < LK_EST_LEVELS; j++)
+                d[k] += pt->agree_level[k][j] * sum_of_genders(e->lam_level[k][j], f->genders);
             for (unsigned g = 0; g < 4; g++)
                 if (f->genders >> g & 1) d[k] += pt->unseen[k][g];
         }
     }
     p->agree = (d[0] + d[1]) / 2;
-    p->span -= (d[0] - d[1]) / 2 / e->rates.m_pair;
-    p->var += p->agree / (e->rates.m_pair * e->rates.m_pair);
+    p->span -= (d[0] - d[1]) / 2 / e->rates.m_dup;
+    p->var += p->agree / (e->rates.m_dup * e->rates.m_dup);
     return 0;
 }
 

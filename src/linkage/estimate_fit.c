@@ -11,15 +11,19 @@
  * present unit then holds, on average, ztp_mean(alpha lambda) people.
  *
  * Patterns. Across partners, the key-persons (a person under one key)
- * with partner set S are Poisson(gamma_S * lambda_k), independently for
- * every S. A key is seen at exactly the partners P; only patterns inside
- * P are possible (`allowed`). The
+ * with partner set S are Poisson(r_S = gamma_S * lambda_k * w_k^(|S|-1)),
+ * independently for every S, where w_k is how often a person's key at
+ * one partner is its key at another (the agreement curve at lambda_k,
+ * estimate_rates.c): a person seen at |S| partners under one key agrees
+ * at |S| - 1 of them. A key is seen at exactly the partners P; only
+ * patterns inside P are possible (`allowed`). The
  * E-step needs E[n_S | the union of the patterns is exactly P], by
  * inclusion-exclusion over the subsets J of P:
- *     Pr(union inside J) = exp(-lambda (Gamma - sum_{S allowed, S in J} gamma_S))
+ *     Pr(union inside J) = exp(-(R - sum_{S allowed, S in J} r_S)), R = sum_S r_S
  *     Z    = sum_J (-1)^{|P - J|} Pr(union inside J)
- *     E_S  = lambda gamma_S sum_{J contains S} (-1)^{|P - J|} Pr(union inside J) / Z
- * and the M-step sets gamma_S = sum_keys E_S / (the lambda of every key).
+ *     E_S  = r_S sum_{J contains S} (-1)^{|P - J|} Pr(union inside J) / Z
+ * and the M-step sets gamma_S = sum_keys E_S / Lambda_(|S|-1), Lambda_j the
+ * sum of lambda w^j over every key (estimate.c).
  * The E-step's cost is the keys times the subsets: the keys seen at one
  * set P share its subsets and allowed patterns, keys of one P and one
  * lambda are summed once, and squared extrapolation (squarem()) cuts the
@@ -93,7 +97,8 @@ static int key_cmp(const void *a, const void *b)
 {
     const lk_pat_key *x = a, *y = b;
     if (x->pres != y->pres) return x->pres < y->pres ? -1 : 1;
-    return (x->lam > y->lam) - (x->lam < y->lam);
+    if (x->lam != y->lam) return (x->lam > y->lam) - (x->lam < y->lam);
+    return (x->w > y->w) - (x->w < y->w);
 }
 
 /* The keys seen at one set of partners P share everything but lambda: the
@@ -105,16 +110,20 @@ typedef struct pclass {
     uint32_t key, nkey;         /* its keys: fit.lam[key ..], fit.weight[key ..] */
 } pclass;
 
+#define LEVELS LK_EST_LEVELS /* |S| - 1 of a pattern */
+_Static_assert(LK_EST_LEVELS == LK_EST_MAX_PRESENT, "a level per partner a key is kept at");
+
 typedef struct fit {
     const uint64_t *pats;
     size_t npat;
-    double *lam, *weight; /* distinct lambdas per class, and how many keys have each */
+    double *lam, *weight, *w; /* distinct (lambda, agreement) per class, and how many keys */
     pclass *cls;
     size_t ncls;
     uint32_t *allowed;
-    double all, absent; /* the lambda of every key, and of those not present */
+    double all[LEVELS], absent[LEVELS]; /* sum lambda w^j of every key, of those not present */
     double *acc, *sub, *zero;
     uint64_t *mask;
+    uint8_t *level; /* per pattern: |S| - 1 */
 } fit;
 
 /* The subsets of P (bit b of idx: the b-th lowest partner of P). */
@@ -133,11 +142,11 @@ static void subsets(uint64_t pres, uint32_t np, uint64_t *mask)
 }
 
 /* The E-step of the class's keys at gamma, into f->acc; returns their
- * log-likelihood. sub[J]: the gamma of the allowed patterns inside J; the
- * terms are scaled by exp(lambda (G - sub[P])) (no underflow for common
- * keys). A key at one partner has the closed form
- * E = lambda gamma / (1 - exp(-lambda gamma)). */
-static double estep_class(fit *f, const pclass *c, const double *gamma, double G)
+ * log-likelihood. A pattern S has rate lambda gamma_S w^(|S|-1) at a key
+ * of agreement w. sub[j][J]: the gamma of the allowed patterns of level j
+ * inside J; the terms are scaled by exp(lambda (G(w) - sub(w)[P])) (no
+ * underflow for common keys). Gl[j]: every pattern's gamma of level j. */
+static double estep_class(fit *f, const pclass *c, const double *gamma, const double *Gl)
 {
     const uint32_t *al = f->allowed + c->allowed;
     uint32_t nsub = 1u << c->np;
@@ -145,6 +154,8 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, double G
     if (c->np == 1) {
         double g = gamma[al[0]];
         for (uint32_t k = c->key; k < c->key + c->nkey; k++) {
+            double G = 0, wj = 1;
+            for (int j = 0; j < LEVELS; j++, wj *= f->w[k]) G += Gl[j] * wj;
             double x = f->lam[k] * g, z = -expm1(-x);
             if (!(z > 1e-300)) continue;
             f->acc[al[0]] += f->weight[k] * x / z;
@@ -153,17 +164,26 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, double G
         return ll;
     }
     subsets(c->pres, c->np, f->mask);
-    for (uint32_t idx = 0; idx < nsub; idx++) {
-        double s = 0;
+    double *subl = f->sub; /* [c->np][nsub] */
+    for (uint32_t j = 0; j < c->np; j++)
+        for (uint32_t idx = 0; idx < nsub; idx++) subl[j * nsub + idx] = 0;
+    for (uint32_t idx = 0; idx < nsub; idx++)
         for (uint32_t a = 0; a < c->nallowed; a++)
-            if ((f->pats[al[a]] & f->mask[idx]) == f->pats[al[a]]) s += gamma[al[a]];
-        f->sub[idx] = s;
-    }
-    double full = f->sub[nsub - 1];
+            if ((f->pats[al[a]] & f->mask[idx]) == f->pats[al[a]])
+                subl[f->level[al[a]] * nsub + idx] += gamma[al[a]];
+    double *sub = f->zero + nsub; /* the key's: sum_j subl[j] w^j */
     for (uint32_t k = c->key; k < c->key + c->nkey; k++) {
-        double lam = f->lam[k], Z = 0;
+        double lam = f->lam[k], w = f->w[k], Z = 0, G = 0, wj = 1;
+        for (int j = 0; j < LEVELS; j++, wj *= w) G += Gl[j] * wj;
         for (uint32_t idx = 0; idx < nsub; idx++) {
-            double z = exp(-lam * (full - f->sub[idx]));
+            double s = 0;
+            wj = 1;
+            for (uint32_t j = 0; j < c->np; j++, wj *= w) s += subl[j * nsub + idx] * wj;
+            sub[idx] = s;
+        }
+        double full = sub[nsub - 1];
+        for (uint32_t idx = 0; idx < nsub; idx++) {
+            double z = exp(-lam * (full - sub[idx]));
             f->zero[idx] = ((c->np - popcount(f->mask[idx])) & 1) ? -z : z;
             Z += f->zero[idx];
         }
@@ -173,7 +193,8 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, double G
             double s = 0;
             for (uint32_t idx = 0; idx < nsub; idx++)
                 if ((q & f->mask[idx]) == q) s += f->zero[idx];
-            f->acc[al[a]] += f->weight[k] * lam * gamma[al[a]] * s / Z;
+            f->acc[al[a]] +=
+                f->weight[k] * lam * pow(w, f->level[al[a]]) * gamma[al[a]] * s / Z;
         }
         ll += f->weight[k] * (log(Z) - lam * (G - full));
     }
@@ -183,15 +204,16 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, double G
 /* One EM step from gamma into next; returns the log-likelihood at gamma. */
 static double em_step(fit *f, const double *gamma, double *next)
 {
-    double G = 0, ll = 0;
-    for (size_t a = 0; a < f->npat; a++) G += gamma[a];
+    double Gl[LEVELS] = {0}, ll = 0;
+    for (size_t a = 0; a < f->npat; a++) Gl[f->level[a]] += gamma[a];
     memset(f->acc, 0, f->npat * sizeof *f->acc);
-    for (size_t i = 0; i < f->ncls; i++) ll += estep_class(f, &f->cls[i], gamma, G);
+    for (size_t i = 0; i < f->ncls; i++) ll += estep_class(f, &f->cls[i], gamma, Gl);
     for (size_t a = 0; a < f->npat; a++) {
-        double g = f->acc[a] / f->all;
+        double g = f->acc[a] / f->all[f->level[a]];
         next[a] = g < 1e-12 ? 1e-12 : g;
     }
-    return ll - f->absent * G;
+    for (int j = 0; j < LEVELS; j++) ll -= f->absent[j] * Gl[j];
+    return ll;
 }
 
 /* The largest relative change of a pattern's gamma. */
@@ -223,11 +245,13 @@ static int classes(fit *f, lk_pat_key *keys, size_t n)
             f->cls[f->ncls++] = c;
         }
         pclass *c = &f->cls[f->ncls - 1];
-        if (!new_class && f->lam[c->key + c->nkey - 1] == keys[i].lam) {
+        if (!new_class && f->lam[c->key + c->nkey - 1] == keys[i].lam &&
+            f->w[c->key + c->nkey - 1] == keys[i].w) {
             f->weight[c->key + c->nkey - 1] += 1;
             continue;
         }
         f->lam[c->key + c->nkey] = keys[i].lam;
+        f->w[c->key + c->nkey] = keys[i].w;
         f->weight[c->key + c->nkey] = 1;
         c->nkey++;
     }
@@ -271,23 +295,33 @@ static void squarem(fit *f, double *g0, double *g1, double *g2, double *g3)
     }
 }
 
-int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat, double lam_all,
-                 double *gamma)
+int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat,
+                 const double *all_level, double *gamma)
 {
-    fit f = {pats, npat, NULL, NULL, NULL, 0, NULL, lam_all, lam_all, NULL, NULL, NULL, NULL};
+    fit f;
+    memset(&f, 0, sizeof f);
+    f.pats = pats;
+    f.npat = npat;
+    for (int j = 0; j < LEVELS; j++) f.all[j] = f.absent[j] = all_level[j];
     size_t nsub = (size_t)1 << LK_EST_MAX_PRESENT;
     int rc = -1;
-    f.lam = unika_malloc((n ? n : 1) * 2 * sizeof *f.lam);
+    f.lam = unika_malloc((n ? n : 1) * 3 * sizeof *f.lam);
     f.cls = unika_malloc((n ? n : 1) * sizeof *f.cls);
     f.acc = unika_malloc((npat ? npat : 1) * 4 * sizeof *f.acc);
-    f.sub = unika_malloc(nsub * 2 * sizeof *f.sub);
+    f.sub = unika_malloc(nsub * (LEVELS + 2) * sizeof *f.sub); /* by level, zero, a key's */
     f.mask = unika_malloc(nsub * sizeof *f.mask);
-    if (!f.lam || !f.cls || !f.acc || !f.sub || !f.mask) goto done;
+    f.level = unika_malloc(npat ? npat : 1);
+    if (!f.lam || !f.cls || !f.acc || !f.sub || !f.mask || !f.level) goto done;
     f.weight = f.lam + n;
-    f.zero = f.sub + nsub;
+    f.w = f.lam + 2 * n;
+    f.zero = f.sub + nsub * LEVELS;
+    for (size_t a = 0; a < npat; a++) f.level[a] = (uint8_t)(popcount(pats[a]) - 1);
     for (size_t i = 0; i < n; i++) keys[i].pres = kept(keys[i].pres);
     if (classes(&f, keys, n)) goto done;
-    for (size_t i = 0; i < n; i++) f.absent -= keys[i].lam;
+    for (size_t i = 0; i < n; i++) {
+        double wj = 1;
+        for (int j = 0; j < LEVELS; j++, wj *= keys[i].w) f.absent[j] -= keys[i].lam * wj;
+    }
     double *g = f.acc + npat; /* acc, then three more gammas */
     for (size_t a = 0; a < npat; a++) gamma[a] = 0.01;
     squarem(&f, gamma, g, g + npat, g + 2 * npat);
@@ -299,11 +333,12 @@ done:
     unika_free(f.acc);
     unika_free(f.sub);
     unika_free(f.mask);
+    unika_free(f.level);
     return rc;
 }
 
-int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pats, size_t npat,
-                    const double *gamma, double *dups)
+int lk_est_key_dups(double lam, double w, uint64_t pres, uint64_t mask, const uint64_t *pats,
+                    size_t npat, const double *gamma, double *dups)
 {
     *dups = 0;
     pres = kept(pres);
@@ -329,7 +364,8 @@ int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pa
     for (uint32_t idx = 0; idx < nsub; idx++) {
         sub[idx] = 0;
         for (size_t a = 0; a < npat; a++)
-            if ((pats[a] & sub_mask[idx]) == pats[a]) sub[idx] += gamma[a];
+            if ((pats[a] & sub_mask[idx]) == pats[a])
+                sub[idx] += gamma[a] * pow(w, popcount(pats[a]) - 1);
     }
     double Z = 0;
     for (uint32_t idx = 0; idx < nsub; idx++) {
@@ -343,7 +379,7 @@ int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pa
         double t = 0;
         for (uint32_t idx = 0; idx < nsub; idx++)
             if ((pats[a] & sub_mask[idx]) == pats[a]) t += z[idx];
-        *dups += (in - 1) * lam * gamma[a] * t / Z;
+        *dups += (in - 1) * lam * gamma[a] * pow(w, popcount(pats[a]) - 1) * t / Z;
     }
     if (!small) {
         unika_free(sub_mask);

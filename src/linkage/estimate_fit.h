@@ -25,27 +25,29 @@ static inline unsigned popcount(uint64_t x)
 /* EM's steps at most, for one fit. */
 #define LK_EST_EM_STEPS 300
 
-/* One key for the pattern fit: its lambda, and the mask of the figure's
- * partners where it is present. */
+/* One key for the pattern fit: its lambda, its agreement w (estimate_fit.c),
+ * and the mask of the figure's partners where it is present. */
 typedef struct lk_pat_key {
     double lam;
+    double w; /* the key's agreement: a pattern of |S| partners has rate lam gamma_S w^(|S|-1) */
     uint64_t pres;
 } lk_pat_key;
 
 /* The patterns' rates gamma[0 .. npat) (patterns pats[], masks over the
- * figure's partners), by maximum likelihood (EM, accelerated). lam_all: the
- * lambda of every key of the genders fitted. Sorts keys, and trims each to
+ * figure's partners), by maximum likelihood (EM, accelerated).
+ * all_level[j]: the sum of lambda w^j over every key of the genders fitted,
+ * j < LK_EST_MAX_PRESENT. Sorts keys, and trims each to
  * LK_EST_MAX_PRESENT partners. Returns 0, or -1 when out of memory. */
-int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat, double lam_all,
-                 double *gamma);
+int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat,
+                 const double *all_level, double *gamma);
 
-/* The people of one key (lambda, seen at the partners pres, trimmed as
- * lk_est_gamma() trims) at two or more of the partners in mask, beyond
- * one each, at the fitted gamma:
+/* The people of one key (lambda, agreement w, seen at the partners pres,
+ * trimmed as lk_est_gamma() trims) at two or more of the partners in mask,
+ * beyond one each, at the fitted gamma:
  * sum_S E[n_S | pres] (|S n mask| - 1) over S with two or more partners in
  * mask. With mask = pres it is the key's part of D. 0, or -1 when out of
  * memory. */
-int lk_est_key_dups(double lam, uint64_t pres, uint64_t mask, const uint64_t *pats, size_t npat,
-                    const double *gamma, double *dups);
+int lk_est_key_dups(double lam, double w, uint64_t pres, uint64_t mask, const uint64_t *pats,
+                    size_t npat, const double *gamma, double *dups);
 
 #endif

@@ -37,8 +37,11 @@ static void rates(buf *b, const lk_est *e)
     const lk_est_rates *r = &e->rates;
     lk_text_put(b,
                 "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_eq0_rare\": %.6f,\n"
-                "    \"m_pair\": %.6f,\n",
-                r->m_eq0, r->m_eq0_rare, r->m_pair);
+                "    \"m_pair\": %.6f,\n    \"m_dup\": %.6f,\n    \"agreement\": [",
+                r->m_eq0, r->m_eq0_rare, r->m_pair, r->m_dup);
+    for (unsigned q = 0; q < e->nagree; q++)
+        lk_text_put(b, "%s[%.6f, %.6f]", q ? ", " : "", e->agree_x[q], e->agree_y[q]);
+    lk_text_put(b, "],\n");
     lk_text_put(b, "    \"rare_clusters\": %llu,\n    \"by_org\": {", (unsigned long long)r->rare);
     for (unsigned f = 0; f < e->nfiles; f++) {
         lk_text_put(b, "%s\n      ", f ? "," : "");

@@ -83,21 +83,26 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
         uint64_t pres;
         i = key_end(e, i, orgs, s, &pres);
         if (popcount(pres) < 1) continue;
+        double w = lk_est_agree_at(e, x->lam);
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam;
             if (lam <= 0) /* a name no strong record has: one person at all its partners */
                 r->unseen[people][u0->gender] += popcount(pres) - 1;
             else
-                of[people][nk[people]++] = (lk_pat_key){lam, pres};
+                of[people][nk[people]++] = (lk_pat_key){lam, w, pres};
         }
     }
     for (int people = 0; people < 2 && popcount(orgs) >= 2; people++) {
         if (!nk[people]) continue;
-        double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, 0xF);
+        double all[LK_EST_LEVELS];
+        for (int j = 0; j < LK_EST_LEVELS; j++)
+            all[j] = sum_of_genders(e->lam_level[people][j], 0xF);
         if (lk_est_gamma(of[people], nk[people], r->pats, r->npat, all, r->gamma[people]))
             goto done;
-        for (size_t a = 0; a < r->npat; a++)
-            r->agree_per_lambda[people] += (popcount(r->pats[a]) - 1) * r->gamma[people][a];
+        for (size_t a = 0; a < r->npat; a++) {
+            unsigned j = popcount(r->pats[a]) - 1;
+            r->agree_level[people][j] += j * r->gamma[people][a];
+        }
     }
     rc = 0;
 done:
@@ -125,7 +130,8 @@ int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, ui
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam, k = 0;
             if (lam <= 0) k = popcount(in) - 1;
-            else if (lk_est_key_dups(lam, pres, in, pt->pats, pt->npat, pt->gamma[people], &k))
+            else if (lk_est_key_dups(lam, lk_est_agree_at(e, x->lam), pres, in, pt->pats,
+                                     pt->npat, pt->gamma[people], &k))
                 return -1;
             d[people] += k;
         }
@@ -140,7 +146,10 @@ int lk_est_pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const 
             *out = &c->p[i];
             return 0;
         }
-    pat r = {orgs, s, {0, 0}, {{0}}, NULL, 0, {NULL, NULL}};
+    pat r;
+    memset(&r, 0, sizeof r);
+    r.orgs = orgs;
+    r.s = s;
     if (pattern_fit_of(e, orgs, s, &r)) {
         lk_est_pat_free(&r);
         return -1;

@@ -106,7 +106,8 @@ typedef struct occ {
 typedef struct pat {
     uint64_t orgs;
     scope s;
-    double agree_per_lambda[2]; /* sum_S (|S| - 1) gamma_S */
+    /* sum (|S| - 1) gamma_S over the S of |S| = j + 1 (D: times Lambda_j) */
+    double agree_level[2][LK_EST_LEVELS];
     double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
     uint64_t *pats;             /* the patterns, and their fitted gamma (per name count) */
     size_t npat;

@@ -124,6 +124,7 @@ typedef struct fit {
     double *acc, *sub, *zero;
     uint64_t *mask;
     uint8_t *level; /* per pattern: |S| - 1 */
+    int nlev;       /* levels with a pattern: 1 + the largest */
 } fit;
 
 /* The subsets of P (bit b of idx: the b-th lowest partner of P). */
@@ -155,7 +156,7 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, const do
         double g = gamma[al[0]];
         for (uint32_t k = c->key; k < c->key + c->nkey; k++) {
             double G = 0, wj = 1;
-            for (int j = 0; j < LEVELS; j++, wj *= f->w[k]) G += Gl[j] * wj;
+            for (int j = 0; j < f->nlev; j++, wj *= f->w[k]) G += Gl[j] * wj;
             double x = f->lam[k] * g, z = -expm1(-x);
             if (!(z > 1e-300)) continue;
             f->acc[al[0]] += f->weight[k] * x / z;
@@ -173,12 +174,13 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, const do
                 subl[f->level[al[a]] * nsub + idx] += gamma[al[a]];
     double *sub = f->zero + nsub; /* the key's: sum_j subl[j] w^j */
     for (uint32_t k = c->key; k < c->key + c->nkey; k++) {
-        double lam = f->lam[k], w = f->w[k], Z = 0, G = 0, wj = 1;
-        for (int j = 0; j < LEVELS; j++, wj *= w) G += Gl[j] * wj;
+        double lam = f->lam[k], wpow[LEVELS], Z = 0, G = 0;
+        wpow[0] = 1;
+        for (int j = 1; j < f->nlev; j++) wpow[j] = wpow[j - 1] * f->w[k];
+        for (int j = 0; j < f->nlev; j++) G += Gl[j] * wpow[j];
         for (uint32_t idx = 0; idx < nsub; idx++) {
             double s = 0;
-            wj = 1;
-            for (uint32_t j = 0; j < c->np; j++, wj *= w) s += subl[j * nsub + idx] * wj;
+            for (uint32_t j = 0; j < c->np; j++) s += subl[j * nsub + idx] * wpow[j];
             sub[idx] = s;
         }
         double full = sub[nsub - 1];
@@ -193,8 +195,7 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, const do
             double s = 0;
             for (uint32_t idx = 0; idx < nsub; idx++)
                 if ((q & f->mask[idx]) == q) s += f->zero[idx];
-            f->acc[al[a]] +=
-                f->weight[k] * lam * pow(w, f->level[al[a]]) * gamma[al[a]] * s / Z;
+            f->acc[al[a]] += f->weight[k] * lam * wpow[f->level[al[a]]] * gamma[al[a]] * s / Z;
         }
         ll += f->weight[k] * (log(Z) - lam * (G - full));
     }
@@ -315,7 +316,10 @@ int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat,
     f.weight = f.lam + n;
     f.w = f.lam + 2 * n;
     f.zero = f.sub + nsub * LEVELS;
-    for (size_t a = 0; a < npat; a++) f.level[a] = (uint8_t)(popcount(pats[a]) - 1);
+    for (size_t a = 0; a < npat; a++) {
+        f.level[a] = (uint8_t)(popcount(pats[a]) - 1);
+        if (f.level[a] + 1 > f.nlev) f.nlev = f.level[a] + 1;
+    }
     for (size_t i = 0; i < n; i++) keys[i].pres = kept(keys[i].pres);
     if (classes(&f, keys, n)) goto done;
     for (size_t i = 0; i < n; i++) {
@@ -359,13 +363,15 @@ int lk_est_key_dups(double lam, double w, uint64_t pres, uint64_t mask, const ui
         }
         return -1;
     }
-    double *sub = z + nsub;
+    double *sub = z + nsub, wpow[LEVELS];
+    wpow[0] = 1;
+    for (int j = 1; j < LEVELS; j++) wpow[j] = wpow[j - 1] * w;
     subsets(pres, np, sub_mask);
     for (uint32_t idx = 0; idx < nsub; idx++) {
         sub[idx] = 0;
         for (size_t a = 0; a < npat; a++)
             if ((pats[a] & sub_mask[idx]) == pats[a])
-                sub[idx] += gamma[a] * pow(w, popcount(pats[a]) - 1);
+                sub[idx] += gamma[a] * wpow[popcount(pats[a]) - 1];
     }
     double Z = 0;
     for (uint32_t idx = 0; idx < nsub; idx++) {
@@ -379,7 +385,7 @@ int lk_est_key_dups(double lam, double w, uint64_t pres, uint64_t mask, const ui
         double t = 0;
         for (uint32_t idx = 0; idx < nsub; idx++)
             if ((pats[a] & sub_mask[idx]) == pats[a]) t += z[idx];
-        *dups += (in - 1) * lam * gamma[a] * pow(w, popcount(pats[a]) - 1) * t / Z;
+        *dups += (in - 1) * lam * gamma[a] * wpow[popcount(pats[a]) - 1] * t / Z;
     }
     if (!small) {
         unika_free(sub_mask);

@@ -233,6 +233,7 @@ double lk_est_agree_at(const lk_est *e, double lam)
 void lk_est_levels(lk_est *e)
 {
     const freq *f = e->freq;
+    for (size_t i = 0; i < e->nun; i++) e->un[i].agree = lk_est_agree_at(e, e->un[i].lam);
     memset(e->lam_level, 0, sizeof e->lam_level);
     for (size_t i = 0; i < f->nnc; i++) {
         unsigned g = f->nc[i].gender;
@@ -410,8 +411,8 @@ static int add_units(lk_est *e, const freq *f)
     if (!e->un) return -1;
     for (size_t i = 0; i < lk->nunits; i++) {
         const lk_unit *u = &lk->units[i];
-        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, (uint32_t)e->nucell, 0, 0.0, 0.0, 0,
-                         lk_est_group(lk, u->name)};
+        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, (uint32_t)e->nucell, 0,
+                         0.0, 0.0, 1.0, 0, lk_est_group(lk, u->name)};
         for (uint32_t j = 0; j < u->n; j++) {
             const lk_profile *p = &lk->profiles[lk->unit_members[u->first + j]];
             for (uint32_t c = 0; c < p->ncell; c++) {

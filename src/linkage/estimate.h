@@ -187,6 +187,7 @@ typedef struct lk_est_unit {
     uint32_t cell, ncell; /* e->ucell[cell .. cell + ncell): its cells (lk->cells) */
     double lam;         /* how common its key is, its name counted per partner record */
     double lam_people;  /* the same, its name counted per person (estimate.c) */
+    double agree;       /* the agreement curve at lam (lk_est_levels()) */
     uint32_t nname;     /* partner records of strong clusters with its name: lambda's sample size */
     uint8_t group;
 } lk_est_unit;
@@ -244,7 +245,7 @@ double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gen
 /* The agreement a at a key of per-record lambda lam: the curve's points
  * joined linearly in log lambda, flat beyond its ends; 1 without a curve. */
 double lk_est_agree_at(const lk_est *e, double lam);
-/* Fills e->lam_level from the curve. */
+/* Fills e->lam_level and each unit's agree from the curve. */
 void lk_est_levels(lk_est *e);
 /* The lambda of every key of the birth year and gender (people: 0 the name
  * counted per partner record, 1 per person). */

@@ -83,13 +83,12 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
         uint64_t pres;
         i = key_end(e, i, orgs, s, &pres);
         if (popcount(pres) < 1) continue;
-        double w = lk_est_agree_at(e, x->lam);
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam;
             if (lam <= 0) /* a name no strong record has: one person at all its partners */
                 r->unseen[people][u0->gender] += popcount(pres) - 1;
             else
-                of[people][nk[people]++] = (lk_pat_key){lam, w, pres};
+                of[people][nk[people]++] = (lk_pat_key){lam, x->agree, pres};
         }
     }
     for (int people = 0; people < 2 && popcount(orgs) >= 2; people++) {
@@ -130,8 +129,8 @@ int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, ui
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam, k = 0;
             if (lam <= 0) k = popcount(in) - 1;
-            else if (lk_est_key_dups(lam, lk_est_agree_at(e, x->lam), pres, in, pt->pats,
-                                     pt->npat, pt->gamma[people], &k))
+            else if (lk_est_key_dups(lam, x->agree, pres, in, pt->pats, pt->npat,
+                                     pt->gamma[people], &k))
                 return -1;
             d[people] += k;
         }

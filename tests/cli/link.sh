@@ -56,6 +56,20 @@ tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == '
 assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
 "
 
+assert "the estimates name version 6 and its rates: m_dup, the agreement curve rising with lambda" \
+    python3 -c "
+import json
+e = json.load(open('out/estimates.json'))
+assert e['estimator']['version'] == 6, e['estimator']
+r = e['rates']
+assert 0 < r['m_dup'] <= 1 and 0 < r['m_pair'] <= 1, r
+a = r['agreement']
+assert len(a) == 10, a
+xs = [p[0] for p in a]; ys = [p[1] for p in a]
+assert xs == sorted(xs) and all(0 < y < 1 for y in ys), a
+assert ys[-1] > ys[0], a  # a common key is written alike more often than a rare one
+"
+
 assert "the count lies within 4% of the 3,000 people" test "$persons" -gt 2880 -a "$persons" -lt 3120
 assert "the range holds the count" python3 -c "
 import json; c = json.load(open('out/manifest.json'))['counts']

@@ -226,7 +226,9 @@ double lk_est_agree_at(const lk_est *e, double lam)
     if (x >= e->agree_x[n - 1]) return e->agree_y[n - 1];
     unsigned i = 1;
     while (x > e->agree_x[i]) i++;
-    double t = (x - e->agree_x[i - 1]) / (e->agree_x[i] - e->agree_x[i - 1]);
+    double span = e->agree_x[i] - e->agree_x[i - 1]; /* 0: two bins of one lambda */
+    if (!(span > 0)) return e->agree_y[i];
+    double t = (x - e->agree_x[i - 1]) / span;
     return e->agree_y[i - 1] + t * (e->agree_y[i] - e->agree_y[i - 1]);
 }
 

@@ -218,7 +218,7 @@ struct lk_est {
      * agreement), none when the strong clusters are too few
      * (lk_est_agree_at()). */
     unsigned nagree;
-    double agree_x[LK_EST_AGREE_BINS], agree_y[LK_EST_AGREE_BINS];
+    double agree_x[LK_EST_AGREE_BINS], agree_y[LK_EST_AGREE_BINS]; /* x rising */
     /* Lambda_j: sum over every key of lambda a^j, per name count (0 per
      * record, 1 per person), level j = |S| - 1 and gender */
     double lam_level[2][LK_EST_LEVELS][4];

@@ -462,16 +462,19 @@ typedef struct lam_agree {
     int agree;
 } lam_agree;
 
+/* By lambda, then agreement: one order on every platform. */
 static int lam_agree_cmp(const void *a, const void *b)
 {
     const lam_agree *x = a, *y = b;
-    return (x->lam > y->lam) - (x->lam < y->lam);
+    if (x->lam != y->lam) return (x->lam > y->lam) - (x->lam < y->lam);
+    return (x->agree > y->agree) - (x->agree < y->agree);
 }
 
 /* The agreement curve a(lambda): every pair of a strong cluster's main
  * records, each side at its own key's lambda, agreeing on (name, year) or
- * not; sorted by lambda into LK_EST_AGREE_BINS bins of equal count, each
- * bin's agreement (add-a-half) at its mean log lambda. A rare key is often
+ * not; sorted by lambda into at most LK_EST_AGREE_BINS bins of about equal
+ * count (equal lambdas never split), each bin's agreement (add-a-half) at
+ * its mean log lambda. A rare key is often
  * one partner's variant of a name (a typo, a chain of another length, a
  * revised year) that the other partners do not write; a common one is
  * written alike: measured, from 0.15 in the rarest tenth to 0.77 in the
@@ -499,18 +502,20 @@ static int agreement_curve(lk_est *e)
     }
     if (n >= LK_EST_AGREE_MIN) {
         qsort(v, n, sizeof *v, lam_agree_cmp);
-        unsigned bins = LK_EST_AGREE_BINS;
-        for (unsigned q = 0; q < bins; q++) {
-            size_t lo = q * n / bins, hi = (q + 1) * n / bins, ag = 0;
+        size_t lo = 0;
+        for (unsigned q = 0; q < LK_EST_AGREE_BINS && lo < n; q++) {
+            size_t hi = (q + 1) * n / LK_EST_AGREE_BINS, ag = 0;
+            if (hi <= lo) continue;
+            while (hi < n && v[hi].lam == v[hi - 1].lam) hi++; /* equal lambdas, one bin */
             double sx = 0;
             for (size_t i = lo; i < hi; i++) {
                 ag += (size_t)v[i].agree;
                 sx += log(v[i].lam);
             }
-            e->agree_x[q] = sx / (double)(hi - lo);
-            e->agree_y[q] = ((double)ag + 0.5) / (double)(hi - lo + 1);
+            e->agree_x[e->nagree] = sx / (double)(hi - lo);
+            e->agree_y[e->nagree++] = ((double)ag + 0.5) / (double)(hi - lo + 1);
+            lo = hi;
         }
-        e->nagree = bins;
     }
     unika_free(v);
     return 0;

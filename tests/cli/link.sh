@@ -64,7 +64,7 @@ assert e['estimator']['version'] == 6, e['estimator']
 r = e['rates']
 assert 0 < r['m_dup'] <= 1 and 0 < r['m_pair'] <= 1, r
 a = r['agreement']
-assert len(a) == 10, a
+assert 2 <= len(a) <= 10, a
 xs = [p[0] for p in a]; ys = [p[1] for p in a]
 assert xs == sorted(xs) and all(0 < y < 1 for y in ys), a
 assert ys[-1] > ys[0], a  # a common key is written alike more often than a rare one

@@ -335,12 +335,8 @@ static int frequencies(lk_est *e, freq *f)
     for (size_t i = 0; i < f->nyears; i++)
         for (unsigned g = 0; g < 4; g++)
             f->yshare[i * 4 + g] = (f->yshare[i * 4 + g] + 0.5) / (f->year_share[g] + 1);
-    /* Lambda per gender: every seen name x every year */
+    /* Lambda per gender: every seen name (x every year: lk_est_levels()) */
     for (size_t i = 0; i < f->nnc; i++) {
-        double ysum = 0;
-        for (size_t y = 0; y < f->nyears; y++) ysum += f->yshare[y * 4 + f->nc[i].gender];
-        e->lam_total[f->nc[i].gender] += per_record(f, &f->nc[i]) * ysum;
-        e->lam_total_people[f->nc[i].gender] += per_person(f, &f->nc[i]) * ysum;
         f->names[0][f->nc[i].gender] += per_record(f, &f->nc[i]);
         f->names[1][f->nc[i].gender] += per_person(f, &f->nc[i]);
     }

@@ -211,16 +211,15 @@ struct lk_est {
     size_t nucell;
     uint32_t *by_key;         /* units sorted by (name, year, gender, file) */
     struct lk_est_freq *freq; /* name counts and birth-year shares (estimate.c) */
-    double lam_total[4];      /* sum of lambda over every key of a gender */
-    double lam_total_people[4]; /* ... of lam_people */
     /* How often a person's key at one partner is its key at another, by the
      * key's lambda per record: LK_EST_AGREE_BINS points (mean log lambda,
      * agreement), none when the strong clusters are too few
      * (lk_est_agree_at()). */
     unsigned nagree;
     double agree_x[LK_EST_AGREE_BINS], agree_y[LK_EST_AGREE_BINS]; /* x rising */
-    /* Lambda_j: sum over every key of lambda a^j, per name count (0 per
-     * record, 1 per person), level j = |S| - 1 and gender */
+    /* Lambda_j: sum over every key (every seen name x every birth year) of
+     * lambda a^j, per name count (0 per record, 1 per person), level j =
+     * |S| - 1 and gender; lam_level[k][0] is the lambda of every key */
     double lam_level[2][LK_EST_LEVELS][4];
     lk_est_rates rates;       /* from everything */
     lk_est_rates rep[LK_EST_GROUPS];

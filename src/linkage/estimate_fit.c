@@ -304,23 +304,27 @@ int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat,
     f.pats = pats;
     f.npat = npat;
     for (int j = 0; j < LEVELS; j++) f.all[j] = f.absent[j] = all_level[j];
-    size_t nsub = (size_t)1 << LK_EST_MAX_PRESENT;
+    unsigned np = 0; /* the most partners a key is seen at: the subsets' room */
+    for (size_t i = 0; i < n; i++) {
+        keys[i].pres = kept(keys[i].pres);
+        if (popcount(keys[i].pres) > np) np = popcount(keys[i].pres);
+    }
+    size_t nsub = (size_t)1 << np;
     int rc = -1;
     f.lam = unika_malloc((n ? n : 1) * 3 * sizeof *f.lam);
     f.cls = unika_malloc((n ? n : 1) * sizeof *f.cls);
     f.acc = unika_malloc((npat ? npat : 1) * 4 * sizeof *f.acc);
-    f.sub = unika_malloc(nsub * (LEVELS + 2) * sizeof *f.sub); /* by level, zero, a key's */
+    f.sub = unika_malloc(nsub * (np + 2) * sizeof *f.sub); /* by level, zero, a key's */
     f.mask = unika_malloc(nsub * sizeof *f.mask);
     f.level = unika_malloc(npat ? npat : 1);
     if (!f.lam || !f.cls || !f.acc || !f.sub || !f.mask || !f.level) goto done;
     f.weight = f.lam + n;
     f.w = f.lam + 2 * n;
-    f.zero = f.sub + nsub * LEVELS;
+    f.zero = f.sub + nsub * np;
     for (size_t a = 0; a < npat; a++) {
         f.level[a] = (uint8_t)(popcount(pats[a]) - 1);
         if (f.level[a] + 1 > f.nlev) f.nlev = f.level[a] + 1;
     }
-    for (size_t i = 0; i < n; i++) keys[i].pres = kept(keys[i].pres);
     if (classes(&f, keys, n)) goto done;
     for (size_t i = 0; i < n; i++) {
         double wj = 1;

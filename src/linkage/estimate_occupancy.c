@@ -14,17 +14,17 @@
 #include "linkage/estimate_fit.h"
 #include "linkage/estimate_terms.h"
 
-/* The people behind the present units of one name count (lam, lam_total):
+/* The people behind the present units of one name count (lam, lam_all):
  * the occupancy fit over all of them, the sum of the means and variances
  * of those `in` (all of them, or for a figure by an age band those showing
  * it, counted whole: the naive count that D's thinning is taken against,
  * lk_est_occupancy()). */
 static void occupancy_of(const double *lam, const double *nname, const uint8_t *in, size_t n,
-                         double lam_total, double *mean, double *var)
+                         double lam_all, double *mean, double *var)
 {
     double present = 0;
     for (size_t i = 0; i < n; i++) present += lam[i];
-    double alpha = lk_est_alpha(lam, n, lam_total - present);
+    double alpha = lk_est_alpha(lam, n, lam_all - present);
     double m = 0, v = 0;
     for (size_t i = 0; i < n; i++) {
         if (!in[i]) continue;
@@ -75,8 +75,8 @@ static int occupancy_of_units(const lk_est *e, unsigned f, scope s, uint8_t gend
         }
     }
     double m, v, mp, vp;
-    occupancy_of(lam, nname, in, n, sum_of_genders(e->lam_total, genders), &m, &v);
-    occupancy_of(lam_p, nname_p, in_p, np, sum_of_genders(e->lam_total_people, genders), &mp, &vp);
+    occupancy_of(lam, nname, in, n, sum_of_genders(e->lam_level[0][0], genders), &m, &v);
+    occupancy_of(lam_p, nname_p, in_p, np, sum_of_genders(e->lam_level[1][0], genders), &mp, &vp);
     unika_free(lam);
     unika_free(in);
     m += (double)unseen;
@@ -124,7 +124,7 @@ static double alpha_of(const year_unit *u, size_t n, int shows, double mass, dou
 static void thinned(const lk_est *e, year_unit *u, size_t n, uint8_t genders, int people,
                     double *lam, double *mean, double *var)
 {
-    double all = sum_of_genders(people ? e->lam_total_people : e->lam_total, genders);
+    double all = sum_of_genders(e->lam_level[people ? 1 : 0][0], genders);
     double alpha = alpha_of(u, n, 0, all, lam);
     *mean = *var = 0;
     for (size_t a = 0; a < n;) {

@@ -66,7 +66,8 @@
  * (docs/linkage.md 15); 5: the same model, its pattern fit accelerated
  * (estimate_fit.c), figures within 0.01 person of version 4's, and
  * figures by age band (estimate_occupancy.c); 6: D's agreement by how
- * common the key is, and duplicates per duplicate (m_dup) for pairs. */
+ * common the key is, and same-key duplicates per duplicate (m_dup) in
+ * place of the pairwise agreement m_pair. */
 #define LK_EST_VERSION 6
 #define LK_EST_FILE_VERSION 3     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */

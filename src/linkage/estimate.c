@@ -410,7 +410,7 @@ static int add_units(lk_est *e, const freq *f)
     for (size_t i = 0; i < lk->nunits; i++) {
         const lk_unit *u = &lk->units[i];
         lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, (uint32_t)e->nucell, 0,
-                         0.0, 0.0, 1.0, 0, lk_est_group(lk, u->name)};
+                         0.0, 0.0, 1.0, 0, lk_est_group(lk, u->name), lk_est_gender(u->gender)};
         for (uint32_t j = 0; j < u->n; j++) {
             const lk_profile *p = &lk->profiles[lk->unit_members[u->first + j]];
             for (uint32_t c = 0; c < p->ncell; c++) {
@@ -424,8 +424,8 @@ static int add_units(lk_est *e, const freq *f)
         e->nucell = x.cell + x.ncell;
         x.nper = (uint32_t)lk_est_distinct(e->uper + x.per, e->nuper - x.per);
         e->nuper = x.per + x.nper;
-        const name_count *nc = name_of(f, u->name, u->gender);
-        double year = p_year(f, u->year, u->gender);
+        const name_count *nc = name_of(f, u->name, x.gender);
+        double year = p_year(f, u->year, x.gender);
         x.lam = per_record(f, nc) * year;
         x.lam_people = per_person(f, nc) * year;
         x.nname = nc ? nc->records : 0;
@@ -458,7 +458,7 @@ static int sort_units(lk_est *e)
     }
     for (size_t i = 0; i < e->nun; i++) {
         const lk_unit *u = &e->lk->units[i];
-        k[i] = (unit_key){u->name, u->year, u->gender, u->file, (uint32_t)i};
+        k[i] = (unit_key){u->name, u->year, e->un[i].gender, u->file, (uint32_t)i};
     }
     qsort(k, e->nun, sizeof *k, unit_key_cmp);
     for (size_t i = 0; i < e->nun; i++) e->by_key[i] = k[i].idx;

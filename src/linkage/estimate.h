@@ -67,8 +67,9 @@
  * (estimate_fit.c), figures within 0.01 person of version 4's, and
  * figures by age band (estimate_occupancy.c); 6: D's agreement by how
  * common the key is, and same-key duplicates per duplicate (m_dup) in
- * place of the pairwise agreement m_pair. */
-#define LK_EST_VERSION 6
+ * place of the pairwise agreement m_pair; 7: a weak unit's unknown gender
+ * read as other in its key (lk_est_gender()). */
+#define LK_EST_VERSION 7
 #define LK_EST_FILE_VERSION 3     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
@@ -191,6 +192,7 @@ typedef struct lk_est_unit {
     double agree;       /* the agreement curve at lam (lk_est_levels()) */
     uint32_t nname;     /* partner records of strong clusters with its name: lambda's sample size */
     uint8_t group;
+    uint8_t gender; /* its key's: lk_est_gender() */
 } lk_est_unit;
 
 struct lk_est {
@@ -233,10 +235,21 @@ int lk_est_push(void **p, size_t *n, size_t *cap, size_t size, const void *item)
 /* Sorts v[0 .. n) and keeps each value once; returns how many. */
 size_t lk_est_distinct(uint32_t *v, size_t n);
 uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code);
-/* Units of file f whose key is (name, year) and whose gender agrees with g:
- * the first index into e->by_key, or SIZE_MAX. */
+/* The first index into e->by_key of the units whose key is (name, year),
+ * or SIZE_MAX. */
 size_t lk_est_find_units(const lk_est *e, uint32_t name, uint32_t year);
+/* 1 when a weak unit of gender a could be a strong cluster of gender b's:
+ * equal, or either unknown (as the resolution's rules read it). */
 int lk_est_gender_agrees(unsigned a, unsigned b);
+/* The gender of a weak unit's key: an unknown gender is read as other, as
+ * the figure "X" counts both. A partner that writes no gender where the
+ * others write "other" (a form with only male and female) then gives a
+ * person one key at every partner, as the figure gives it one line; read
+ * apart, D never sees that person at two partners, and a key of unknown
+ * gender, which no strong cluster's gender is, has no lambda. Strong
+ * clusters keep the resolution's gender; a weak unit is matched to them
+ * as the resolution matches it (lk_est_gender_agrees()). */
+static inline uint8_t lk_est_gender(unsigned g) { return (uint8_t)(g ? g : UNIKA_GENDER_OTHER); }
 int lk_est_key_cmp(const void *a, const void *b); /* lk_est_key by (name, year) */
 /* How common the key (name, year) is among people of the gender, its name
  * counted per partner record: a weak unit's lambda with that key (0 for a

@@ -57,7 +57,7 @@ static int occupancy_of_units(const lk_est *e, unsigned f, scope s, uint8_t gend
     size_t n = 0, np = 0, unseen = 0, unseen_p = 0;
     for (size_t i = 0; i < e->nun; i++) {
         const lk_unit *u = &e->lk->units[e->un[i].u];
-        if (u->file != f || !(genders >> u->gender & 1) || !unit_in(e, i, when(s))) continue;
+        if (u->file != f || !(genders >> e->un[i].gender & 1) || !unit_in(e, i, when(s))) continue;
         uint8_t yes = s.by == LK_EST_BY_NONE || unit_in(e, i, s);
         if (e->un[i].lam > 0) {
             nname[n] = e->un[i].nname;
@@ -164,7 +164,7 @@ static int occupancy_by_year(const lk_est *e, unsigned f, scope s, uint8_t gende
     size_t n = 0;
     for (size_t i = 0; i < e->nun; i++) {
         const lk_unit *un = &e->lk->units[e->un[i].u];
-        if (un->file != f || !(genders >> un->gender & 1) || !unit_in(e, i, when(s))) continue;
+        if (un->file != f || !(genders >> e->un[i].gender & 1) || !unit_in(e, i, when(s))) continue;
         uint8_t shows = (uint8_t)unit_in(e, i, s);
         u[n] = (year_unit){un->year, (uint32_t)i, shows, e->un[i].lam, e->un[i].nname};
         up[n++] = (year_unit){un->year, (uint32_t)i, shows, e->un[i].lam_people, e->un[i].nname};

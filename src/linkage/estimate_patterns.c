@@ -47,11 +47,12 @@ static size_t patterns(uint64_t orgs, uint64_t **out)
 static size_t key_end(const lk_est *e, size_t i, uint64_t orgs, scope s, uint64_t *pres)
 {
     const lk_unit *u0 = &e->lk->units[e->by_key[i]];
+    uint8_t g0 = e->un[e->by_key[i]].gender;
     size_t j = i;
     *pres = 0;
     for (; j < e->nun; j++) {
         const lk_unit *u = &e->lk->units[e->by_key[j]];
-        if (u->name != u0->name || u->year != u0->year || u->gender != u0->gender) break;
+        if (u->name != u0->name || u->year != u0->year || e->un[e->by_key[j]].gender != g0) break;
         if ((orgs >> u->file & 1) && unit_in(e, e->by_key[j], s)) *pres |= 1ull << u->file;
     }
     return j;
@@ -78,7 +79,6 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
     if (!r->pats || !keys || !r->gamma[0] || !r->gamma[1]) goto done;
     lk_pat_key *of[2] = {keys, keys + (e->nun ? e->nun : 1)};
     for (size_t i = 0; i < e->nun;) {
-        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
         const lk_est_unit *x = &e->un[e->by_key[i]];
         uint64_t pres;
         i = key_end(e, i, orgs, s, &pres);
@@ -86,7 +86,7 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam;
             if (lam <= 0) /* a name no strong record has: one person at all its partners */
-                r->unseen[people][u0->gender] += popcount(pres) - 1;
+                r->unseen[people][x->gender] += popcount(pres) - 1;
             else
                 of[people][nk[people]++] = (lk_pat_key){lam, x->agree, pres};
         }
@@ -120,12 +120,11 @@ int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, ui
 {
     d[0] = d[1] = 0;
     for (size_t i = 0; i < e->nun;) {
-        const lk_unit *u0 = &e->lk->units[e->by_key[i]];
         const lk_est_unit *x = &e->un[e->by_key[i]];
         uint64_t pres, in;
         (void)key_end(e, i, orgs, s, &in);
         i = key_end(e, i, orgs, when(s), &pres);
-        if (!in || !(genders >> u0->gender & 1)) continue;
+        if (!in || !(genders >> x->gender & 1)) continue;
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam, k = 0;
             if (lam <= 0) k = popcount(in) - 1;

@@ -117,9 +117,9 @@ static lt_row *partnership(uint64_t seed, size_t *n, char (**text)[3][24], truth
             for (unsigned v = 0; v < visits; v++) {
                 int hy = start + (int)(rnd() % (unsigned)len);
                 int visit = o == 1 && other_visit_at_b > 0 && unif() < other_visit_at_b;
-                int unwritten = o == 2 && g == UNIKA_GENDER_OTHER && other_unwritten;
-                lt_row r = {ORGS[o], (*text)[p][other || visit ? 2 : 0], NULL, NULL, y, 1, 1,
-                            unwritten ? UNIKA_GENDER_UNKNOWN : g,
+                unika_gender sex = /* as the partner writes it */
+                    o == 2 && g == UNIKA_GENDER_OTHER && other_unwritten ? UNIKA_GENDER_UNKNOWN : g;
+                lt_row r = {ORGS[o], (*text)[p][other || visit ? 2 : 0], NULL, NULL, y, 1, 1, sex,
                             hy / 2, 1 + (hy % 2) * 6 + (int)(rnd() % 6)};
                 if (o < 2 && identified) {
                     r.dossier = (*text)[p][1];

@@ -409,8 +409,12 @@ static int add_units(lk_est *e, const freq *f)
     if (!e->un) return -1;
     for (size_t i = 0; i < lk->nunits; i++) {
         const lk_unit *u = &lk->units[i];
-        lk_est_unit x = {(uint32_t)i, (uint32_t)e->nuper, 0, (uint32_t)e->nucell, 0,
-                         0.0, 0.0, 1.0, 0, lk_est_group(lk, u->name), lk_est_gender(u->gender)};
+        lk_est_unit x = {.u = (uint32_t)i,
+                         .per = (uint32_t)e->nuper,
+                         .cell = (uint32_t)e->nucell,
+                         .agree = 1.0,
+                         .group = lk_est_group(lk, u->name),
+                         .gender = lk_est_gender(u->gender)};
         for (uint32_t j = 0; j < u->n; j++) {
             const lk_profile *p = &lk->profiles[lk->unit_members[u->first + j]];
             for (uint32_t c = 0; c < p->ncell; c++) {

@@ -16,15 +16,19 @@ so the total's error splits exactly into (A - A_true) + (P - P_true) - (D - D_tr
 (X - X_true). This runs the real pipeline by role (matchkeys --debug-profiles, link
 --debug-clusters: keyed digests and numbers only) on generator data with every
 phenomenon, for whole-span figures (every partner, every pair, all together), and prints
-each term beside its truth, per run and summed over the runs.
+each term beside its truth, per run and summed over the runs. With --by-gender, the
+figure of all partners for each gender too: a person's gender is the one its rows show
+through the partners' profiles, unknown only where no row shows one (the figure "X"
+counts other and unknown together, docs/linkage.md 16).
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout]
-        [--people 30000] [--seeds 1000,1001] [--work DIR] [--generator PATH]
+        [--people 30000] [--seeds 1000,1001] [--work DIR] [--generator PATH] [--by-gender]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
 import argparse
 import collections
+import csv
 import os
 import sys
 
@@ -52,9 +56,27 @@ def true_terms(rows, orgs):
             "X": len(weak_people & a_people), "count": len(a_people | weak_people)}
 
 
-def whole_span(est):
+def whole_span(est, gender="all"):
     return {tuple(sorted(f["orgs"])): f for f in est["figures"]
-            if f["period"] == "all" and f["gender"] == "all" and "by" not in f}
+            if f["period"] == "all" and f["gender"] == gender and "by" not in f}
+
+
+def true_genders(data):
+    """{true person: "M", "F" or "X"}: the gender its rows show through the profiles'
+    codes (gender.CODE = M, F, X or U); a person no row shows a known gender of is "X",
+    as the figures count unknown with other."""
+    shown = collections.defaultdict(set)
+    for o in ev.ORGS:
+        p = ev.profile_of(o)
+        with open(os.path.join(data, "truth", o + ".txt")) as f:
+            who = [int(x) for x in f]
+        with open(os.path.join(data, o + ".csv"), newline="") as f:
+            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
+            gi = next(rows).index(p["column.gender"])
+            for n, row in enumerate(rows):
+                code = row[gi].strip() if gi < len(row) else ""
+                shown[who[n]].add(p.get("gender." + code, "U") if code else "U")
+    return {t: next((g for g in "MFX" if g in s), "X") for t, s in shown.items()}
 
 
 def one_run(ctx, seed):
@@ -67,11 +89,22 @@ def one_run(ctx, seed):
     rows = l2.join_truth(os.path.join(ctx["work"], "runs", tag), data)
     out = []
     for orgs, f in sorted(whole_span(est).items(), key=lambda x: (len(x[0]), x[0])):
-        t = true_terms(rows, set(orgs))
-        e = {"A": f["strong"], "P": f["weak"], "D": f["dedup"], "X": f["shared"],
-             "count": f["estimate"]}
-        out.append(("+".join(orgs) if len(orgs) < len(ev.ORGS) else "all", t, e))
+        out.append(("+".join(orgs) if len(orgs) < len(ev.ORGS) else "all",
+                    true_terms(rows, set(orgs)), terms_of(f)))
+    if ctx["by_gender"]:
+        gender = true_genders(data)
+        for g in "MFX":
+            f = whole_span(est, g)[tuple(sorted(ev.ORGS))]
+            out.append(("all, gender " + g,
+                        true_terms([r for r in rows if gender[r[1]] == g], set(ev.ORGS)),
+                        terms_of(f)))
     return tag, out
+
+
+def terms_of(f):
+    """A figure's estimated terms."""
+    return {"A": f["strong"], "P": f["weak"], "D": f["dedup"], "X": f["shared"],
+            "count": f["estimate"]}
 
 
 def show_run(tag, out):
@@ -84,13 +117,13 @@ def show_run(tag, out):
                                           100 * (e["count"] / t["count"] - 1)))
 
 
-def show_sum(results):
-    """The total figure's error, term by term, over every run (signs as they enter the count)."""
+def show_sum(results, figure="all"):
+    """A figure's error, term by term, over every run (signs as they enter the count)."""
     sign = {"A": 1, "P": 1, "D": -1, "X": -1}
     acc = collections.defaultdict(list)
     for tag, out in results:
         for name, t, e in out:
-            if name == "all":
+            if name == figure:
                 for k in TERMS:
                     acc[k].append(100 * sign[k] * (e[k] - t[k]) / t["count"])
                     acc[k + "rel"].append(100 * (e[k] / t[k] - 1) if t[k] else 0.0)
@@ -98,12 +131,13 @@ def show_sum(results):
     n = len(acc["count"])
     if not n:
         return
-    print("\nall partners together, %d runs: mean contribution to the total's error "
-          "(and the term's own relative error)" % n)
+    print("\n%s, %d runs: mean contribution to the figure's error "
+          "(and the term's own relative error)" % (
+              "all partners together" if figure == "all" else figure, n))
     for k in TERMS:
-        print("  %s  %+6.2f%% of the total  (term %+6.1f%%, range %+.1f..%+.1f%%)" % (
+        print("  %s  %+6.2f%% of the figure (term %+6.1f%%, range %+.1f..%+.1f%%)" % (
             k, sum(acc[k]) / n, sum(acc[k + "rel"]) / n, min(acc[k + "rel"]), max(acc[k + "rel"])))
-    print("  total %+6.2f%% (range %+.2f..%+.2f%%)" % (sum(acc["count"]) / n, min(acc["count"]),
+    print("  count %+6.2f%% (range %+.2f..%+.2f%%)" % (sum(acc["count"]) / n, min(acc["count"]),
                                                      max(acc["count"])))
 
 
@@ -115,10 +149,12 @@ def main():
     ap.add_argument("--seeds", default="1000,1001")
     ap.add_argument("--work", default="linkage-terms")
     ap.add_argument("--generator")
+    ap.add_argument("--by-gender", action="store_true",
+                    help="also the figure of all partners for each gender")
     a = ap.parse_args()
     ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": a.names,
            "people": a.people, "work": os.path.abspath(a.work),
-           "generator": a.generator or l2.default_generator()}
+           "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender}
     ctx["keys"] = os.path.join(ctx["work"], "keys")
     ev.setup_roles(ctx["unika"], ctx["keys"])
     results = []
@@ -126,6 +162,9 @@ def main():
         results.append(one_run(ctx, seed))
         show_run(*results[-1])
     show_sum(results)
+    if a.by_gender:
+        for g in "MFX":
+            show_sum(results, "all, gender " + g)
 
 
 if __name__ == "__main__":

@@ -336,8 +336,8 @@ END_TEST
  * gender for a person the others write as other; the figures count both
  * as "X", and so must the keys that count weak people: read apart, D never
  * meets such a person at two partners, and a key of unknown gender has no
- * lambda (no strong cluster is of unknown gender) and counts each unit as
- * one person. A third of the people are of gender other here, and partner
+ * lambda (C's records are all weak: no strong cluster is of unknown gender
+ * here) and counts each unit as one person. A third of the people are of gender other here, and partner
  * C (whose records are all weak) writes them first as other, then with no
  * gender: every figure's P (weak) and D (dedup) must be the same. The X
  * term may move: a strong person's weak records are matched as the

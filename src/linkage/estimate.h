@@ -246,7 +246,8 @@ int lk_est_gender_agrees(unsigned a, unsigned b);
  * others write "other" (a form with only male and female) then gives a
  * person one key at every partner, as the figure gives it one line; read
  * apart, D never sees that person at two partners, and a key of unknown
- * gender, which no strong cluster's gender is, has no lambda. Strong
+ * gender, the gender of few strong clusters (a person that partner alone
+ * knows), has almost no lambda. Strong
  * clusters keep the resolution's gender; a weak unit is matched to them
  * as the resolution matches it (lk_est_gender_agrees()). */
 static inline uint8_t lk_est_gender(unsigned g) { return (uint8_t)(g ? g : UNIKA_GENDER_OTHER); }

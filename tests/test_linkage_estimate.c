@@ -377,6 +377,73 @@ START_TEST(unknown_gender_read_as_other)
 }
 END_TEST
 
+/* Partner C's r (estimates.json) when `strong` identified people are at A
+ * and B, and C sees only other people, known by name and birth year: every
+ * hit of a strong person's key at C is a namesake met by chance, so the
+ * true r is 0, and the decoys must measure the chance. */
+static double chance_only_r(unsigned strong)
+{
+    enum { WEAK = 2400 };
+    lt_row *rows = malloc((2 * strong + WEAK) * sizeof *rows);
+    char(*text)[2][24] = malloc((strong + WEAK) * sizeof *text);
+    rng_state = 0x5DEECE66Dull;
+    size_t k = 0;
+    for (unsigned p = 0; p < strong + WEAK; p++) {
+        /* two words of two random consonants: the loose key is their sorted
+         * four, about 1,400 names, 11,000 keys with the birth years */
+        static const char C[] = "bdfklmnprstz";
+        char g[8], s[8];
+        snprintf(g, sizeof g, "%ca%c", C[rnd() % 12], C[rnd() % 12]);
+        snprintf(s, sizeof s, "%co%c", C[rnd() % 12], C[rnd() % 12]);
+        two_words(text[p][0], g, s);
+        snprintf(text[p][1], 24, "%08u", 10000000u + p);
+        int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
+        for (unsigned o = 0; o < (p < strong ? 2u : 1u); o++) {
+            lt_row r = {
+                ORGS[p < strong ? o : 2], text[p][0], NULL, NULL, y, 0, 0, UNIKA_GENDER_MALE, 2019,
+                1 + (int)(rnd() % 12)};
+            if (p < strong) {
+                r.dossier = text[p][1];
+                r.m = m;
+                r.d = d;
+            }
+            rows[k++] = r;
+        }
+    }
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, k, ORGS, 3, NULL, ls, NULL);
+    char *json;
+    size_t size;
+    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    const char *c = strstr(json, "\"ccc\": {\"r\"");
+    ck_assert_msg(c != NULL, "no rates of ccc");
+    double r = number_after(c, "\"r\"");
+    free(json);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+    free(rows);
+    free(text);
+    return r;
+}
+
+/* Each rare cluster looks for its decoy at a fixed stride through the
+ * clusters; a stride that divided their number met the cluster itself at
+ * every step (7,919 strong clusters: the generator's 10,000 people, seed
+ * 1000), no decoy was found, chance was not subtracted and the total erred
+ * -4.0% (version 7). With 7,919 clusters and with 7,918, C's r must be near
+ * its true 0: measured 0.004 both, and 0.182 with version 7's stride at
+ * 7,919 (the raw share of hits). What the decoys leave is their sampling
+ * error, about sqrt(own hits + chance hits) / clusters = sqrt(1150) / 3150
+ * = 0.011 here: the bound 0.05 is more than four of it. */
+START_TEST(decoys_at_any_number_of_clusters)
+{
+    for (unsigned strong = 7918; strong <= 7919; strong++) {
+        double r = chance_only_r(strong);
+        ck_assert_msg(r < 0.05, "%u strong clusters: C's r %.3f, truth 0", strong, r);
+    }
+}
+END_TEST
+
 /* The same partnership, files in another order: the same bytes. */
 START_TEST(estimates_deterministic)
 {
@@ -508,6 +575,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, borrowed_split_rate);
     tcase_add_test(tc, pattern_fit_recovers_rates);
     tcase_add_test(tc, unknown_gender_read_as_other);
+    tcase_add_test(tc, decoys_at_any_number_of_clusters);
     suite_add_tcase(s, tc);
     return s;
 }

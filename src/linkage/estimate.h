@@ -68,8 +68,9 @@
  * figures by age band (estimate_occupancy.c); 6: D's agreement by how
  * common the key is, and same-key duplicates per duplicate (m_dup) in
  * place of the pairwise agreement m_pair; 7: a weak unit's unknown gender
- * read as other in its key (lk_est_gender()). */
-#define LK_EST_VERSION 7
+ * read as other in its key (lk_est_gender()); 8: decoys looked for at a
+ * stride coprime with the number of strong clusters (estimate_rates.c). */
+#define LK_EST_VERSION 8
 #define LK_EST_FILE_VERSION 3     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */

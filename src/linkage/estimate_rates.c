@@ -312,12 +312,34 @@ typedef struct decoy {
     double lam_own, lam;
 } decoy;
 
+static size_t gcd(size_t a, size_t b)
+{
+    while (b) {
+        size_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The step between the clusters a decoy is looked for at: coprime with
+ * their number, so that every step meets another cluster (a fixed prime
+ * stride met the cluster itself at every step when it divided the number,
+ * and no cluster found a decoy: version 8). */
+static size_t decoy_stride(size_t ncl)
+{
+    size_t s = 7919;
+    while (ncl > 1 && gcd(s, ncl) != 1) s++;
+    return s;
+}
+
 static decoy decoy_of(const lk_est *e, size_t i)
 {
     const lk_est_cluster *c = &e->cl[i];
     decoy x = {0, e->ckey[c->key].name, LK_NONE, 0, 0};
+    size_t stride = decoy_stride(e->ncl);
     for (size_t step = 1; step < e->ncl && step <= 64; step++) {
-        const lk_est_cluster *d = &e->cl[(i + step * 7919) % e->ncl];
+        const lk_est_cluster *d = &e->cl[(i + step * stride) % e->ncl];
         uint32_t year = e->ckey[d->key].year;
         if (d->gender != c->gender || has_year(e, c, year) || held(e->lk, x.name, year, c->gender))
             continue;

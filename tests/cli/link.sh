@@ -56,11 +56,11 @@ tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == '
 assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
 "
 
-assert "the estimates name version 7 and its rates: m_dup, the agreement curve rising with lambda" \
+assert "the estimates name version 8 and its rates: m_dup, the agreement curve rising with lambda" \
     python3 -c "
 import json
 e = json.load(open('out/estimates.json'))
-assert e['estimator']['version'] == 7, e['estimator']
+assert e['estimator']['version'] == 8, e['estimator']
 r = e['rates']
 assert 0 < r['m_dup'] <= 1 and 0 < r['m_pair'] <= 1, r
 a = r['agreement']

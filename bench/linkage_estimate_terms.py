@@ -19,10 +19,13 @@ phenomenon, for whole-span figures (every partner, every pair, all together), an
 each term beside its truth, per run and summed over the runs. With --by-gender, the
 figure of all partners for each gender too: a person's gender is the one its rows show
 through the partners' profiles, unknown only where no row shows one (the figure "X"
-counts other and unknown together, docs/linkage.md 16).
+counts other and unknown together, docs/linkage.md 16). With --splits, what parts the
+people the strong clusters split (A's excess, docs/linkage.md 18): each such person's
+first two strong clusters compared on the rows' identifiers and birth dates.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout]
         [--people 30000] [--seeds 1000,1001] [--work DIR] [--generator PATH] [--by-gender]
+        [--splits]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
@@ -79,6 +82,66 @@ def true_genders(data):
     return {t: next((g for g in "MFX" if g in s), "X") for t, s in shown.items()}
 
 
+ID_COLUMNS = ("column.personnummer", "column.samordningsnummer", "column.dossier", "column.id_auto")
+
+
+def row_facts(data):
+    """Per partner, per CSV row: (birth date as (y, m, d) or None, identifiers written)."""
+    facts = {}
+    for o in ev.ORGS:
+        p = ev.profile_of(o)
+        with open(os.path.join(data, o + ".csv"), newline="") as f:
+            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
+            head = next(rows)
+            bi = head.index(p["column.birth_date"]) if "column.birth_date" in p else None
+            ids = [head.index(p[c]) for c in ID_COLUMNS if c in p]
+            facts[o] = [(ev.parse_date(r[bi], p.get("date_format.birth_date", ""))
+                         if bi is not None and r[bi].strip() else None,
+                         frozenset(r[i].strip() for i in ids if r[i].strip())) for r in rows]
+    return facts
+
+
+def split_kind(a, b):
+    """Why two strong clusters of one person stayed apart; a, b: their rows' facts."""
+    ia, ib = set().union(*(x[1] for x in a)), set().union(*(x[1] for x in b))
+    da, db = {x[0] for x in a if x[0]}, {x[0] for x in b if x[0]}
+    if ia and ib and not ia & ib:
+        return "two identifiers"
+    if da & db:
+        return "same birth date, the name differs"
+    if any(x[1:] == y[1:] for x in da for y in db):
+        return "birth year revised"
+    if any(x[0] == y[0] for x in da for y in db):
+        return "same year, day and month differ"
+    return "other"
+
+
+def strong_splits(run, data):
+    """Counter of (kind, "one partner" or "two partners") over the people the strong
+    clusters split, and (split people, people of the strong clusters)."""
+    facts = row_facts(data)
+    line = {o: [] for o in ev.ORGS}
+    for o in ev.ORGS:
+        with open(os.path.join(run, o + ".rows")) as f:
+            line[o] = [int(r["line"]) - 2 for r in csv.DictReader(f)]
+    rows = l2.join_truth(run, data)  # in the order of the orgs' .rows files
+    at = [(o, n) for o in ev.ORGS for n in line[o]]
+    per = collections.defaultdict(lambda: collections.defaultdict(list))
+    for (o, t, cl, pe, kind), (_, n) in zip(rows, at):
+        if kind == "strong":
+            per[t][cl].append((o, facts[o][n]))
+    kinds = collections.Counter()
+    split = 0
+    for t, cls in per.items():
+        if len(cls) < 2:
+            continue
+        split += 1
+        a, b = (cls[c] for c in sorted(cls)[:2])
+        where = "one partner" if {o for o, _ in a} & {o for o, _ in b} else "two partners"
+        kinds[(split_kind([x for _, x in a], [x for _, x in b]), where)] += 1
+    return kinds, split, len(per)
+
+
 def one_run(ctx, seed):
     spec = {"names": ctx["names"], "phenomena": "all", "people": ctx["people"], "seed": seed}
     tag = ev.run_tag(spec)
@@ -98,6 +161,12 @@ def one_run(ctx, seed):
             out.append(("all, gender " + g,
                         true_terms([r for r in rows if gender[r[1]] == g], set(ev.ORGS)),
                         terms_of(f)))
+    if ctx["splits"]:
+        kinds, split, people = strong_splits(os.path.join(ctx["work"], "runs", tag), data)
+        print("\n%s: %d of the %d people of the strong clusters are in two or more; "
+              "by their first two:" % (tag, split, people))
+        for (kind, where), n in sorted(kinds.items(), key=lambda x: (-x[1], x[0])):
+            print("  %5d  %s, %s" % (n, kind, where))
     return tag, out
 
 
@@ -151,10 +220,13 @@ def main():
     ap.add_argument("--generator")
     ap.add_argument("--by-gender", action="store_true",
                     help="also the figure of all partners for each gender")
+    ap.add_argument("--splits", action="store_true",
+                    help="also why the strong clusters split the people they split")
     a = ap.parse_args()
     ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": a.names,
            "people": a.people, "work": os.path.abspath(a.work),
-           "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender}
+           "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender,
+           "splits": a.splits}
     ctx["keys"] = os.path.join(ctx["work"], "keys")
     ev.setup_roles(ctx["unika"], ctx["keys"])
     results = []

@@ -88,7 +88,7 @@ ID_COLUMNS = ("column.personnummer", "column.samordningsnummer", "column.dossier
 def row_facts(data):
     """Per partner, per CSV row: (birth date as (y, m, d) or None, identifiers written)."""
     facts = {}
-    for o in ev.ORGS:
+    for o in l2.ORGS:
         p = ev.profile_of(o)
         with open(os.path.join(data, o + ".csv"), newline="") as f:
             rows = csv.reader(f, delimiter=p.get("delimiter", ","))
@@ -120,12 +120,11 @@ def strong_splits(run, data):
     """Counter of (kind, "one partner" or "two partners") over the people the strong
     clusters split, and (split people, people of the strong clusters)."""
     facts = row_facts(data)
-    line = {o: [] for o in ev.ORGS}
-    for o in ev.ORGS:
+    at = []  # (org, CSV row) of each row join_truth gives, in its order
+    for o in l2.ORGS:
         with open(os.path.join(run, o + ".rows")) as f:
-            line[o] = [int(r["line"]) - 2 for r in csv.DictReader(f)]
-    rows = l2.join_truth(run, data)  # in the order of the orgs' .rows files
-    at = [(o, n) for o in ev.ORGS for n in line[o]]
+            at += [(o, int(r["line"]) - 2) for r in csv.DictReader(f)]
+    rows = l2.join_truth(run, data)
     per = collections.defaultdict(lambda: collections.defaultdict(list))
     for (o, t, cl, pe, kind), (_, n) in zip(rows, at):
         if kind == "strong":

@@ -333,11 +333,10 @@ static size_t decoy_stride(size_t ncl)
     return s;
 }
 
-static decoy decoy_of(const lk_est *e, size_t i)
+static decoy decoy_of(const lk_est *e, size_t i, size_t stride)
 {
     const lk_est_cluster *c = &e->cl[i];
     decoy x = {0, e->ckey[c->key].name, LK_NONE, 0, 0};
-    size_t stride = decoy_stride(e->ncl);
     for (size_t step = 1; step < e->ncl && step <= 64; step++) {
         const lk_est_cluster *d = &e->cl[(i + step * stride) % e->ncl];
         uint32_t year = e->ckey[d->key].year;
@@ -446,11 +445,12 @@ static void presence(const lk_est *e, int skip, lk_est_rates *r)
     memset(&out, 0, sizeof out);
     memset(&in, 0, sizeof in);
     r->rare = 0;
+    size_t stride = decoy_stride(e->ncl);
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || !c->rare) continue;
         r->rare++;
-        decoy d = decoy_of(e, i);
+        decoy d = decoy_of(e, i, stride);
         for (unsigned f = 0; f < e->nfiles; f++)
             count_one(e, c, &d, f, skip, c->at >> f & 1 ? &in : &out);
     }

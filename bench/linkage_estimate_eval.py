@@ -135,6 +135,27 @@ def generate_heldout(gen, argv):
     g.main()
 
 
+RATE_OPTIONS = {"typos": "--typo-rate", "assess": "--assess-rate", "jan1": "--jan1-rate",
+                "year-only": "--year-only-rate"}
+
+
+def phenomena_args(phenomena):
+    """The generator's options for a phenomena spec: "none", "all", or phenomena joined by +,
+    each optionally with its strength (typos=0.10: --typos --typo-rate 0.10); "all" may be
+    followed by strengths (all+assess=0.5)."""
+    args = []
+    for item in phenomena.split("+"):
+        name, _, rate = item.partition("=")
+        if name == "none":
+            continue
+        args.append("--" + name)
+        if rate:
+            if name not in RATE_OPTIONS:
+                raise ValueError("phenomenon %s has no strength to set" % name)
+            args += [RATE_OPTIONS[name], rate]
+    return args
+
+
 def generate(gen, out, spec):
     """Generator data for spec (names, phenomena, people, seed; truth_ids: also the true person
     of every row, in out/truth/), unless out already holds it."""
@@ -143,10 +164,7 @@ def generate(gen, out, spec):
     args = ["--seed", str(spec["seed"]), "--people", str(spec["people"]), "--out", out]
     if spec.get("truth_ids"):
         args.append("--truth-ids")
-    if spec["phenomena"] == "all":
-        args.append("--all")
-    elif spec["phenomena"] != "none":
-        args += ["--" + p for p in spec["phenomena"].split("+")]
+    args += phenomena_args(spec["phenomena"])
     if spec["names"] == "heldout":
         cmd = [sys.executable, os.path.abspath(__file__), "--generate-heldout", gen, "--"] + args
     else:
@@ -518,7 +536,8 @@ def main():
     ap.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED,
                     help="the first seed when --seeds is a count (%(default)s)")
     ap.add_argument("--phenomena", default="all,none",
-                    help="all, none, or phenomena joined by + (typos+swap); comma-separated")
+                    help="all, none, or phenomena joined by + (typos+swap), each with an"
+                    " optional strength (all+typos=0.10+assess=0.5); comma-separated")
     ap.add_argument("--heldout", action="store_true", help="names outside the generator's lists")
     ap.add_argument("--age-groups", action="store_true",
                     help="cells and figures by age group too (and the rows' true persons)")

@@ -15,17 +15,18 @@ generator's truth ids, every term has a true value:
 so the total's error splits exactly into (A - A_true) + (P - P_true) - (D - D_true) -
 (X - X_true). This runs the real pipeline by role (matchkeys --debug-profiles, link
 --debug-clusters: keyed digests and numbers only) on generator data with every
-phenomenon, for whole-span figures (every partner, every pair, all together), and prints
-each term beside its truth, per run and summed over the runs. With --by-gender, the
-figure of all partners for each gender too: a person's gender is the one its rows show
-through the partners' profiles, unknown only where no row shows one (the figure "X"
-counts other and unknown together, docs/linkage.md 16). With --splits, what parts the
-people the strong clusters split (A's excess, docs/linkage.md 18): each such person's
-first two strong clusters compared on the rows' identifiers and birth dates.
+phenomenon (or those of --phenomena), for whole-span figures (every partner, every pair,
+all together), and prints each term beside its truth, per run and summed over the runs.
+With --by-gender, the figure of all partners for each gender too: a person's gender is
+the one its rows show through the partners' profiles, unknown only where no row shows
+one (the figure "X" counts other and unknown together, docs/linkage.md 16). With
+--splits, what parts the people the strong clusters split (A's excess, docs/linkage.md
+18): each such person's first two strong clusters compared on the rows' identifiers and
+birth dates.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout]
-        [--people 30000] [--seeds 1000,1001] [--work DIR] [--generator PATH] [--by-gender]
-        [--splits]
+        [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
+        [--generator PATH] [--by-gender] [--splits]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
@@ -142,7 +143,8 @@ def strong_splits(run, data):
 
 
 def one_run(ctx, seed):
-    spec = {"names": ctx["names"], "phenomena": "all", "people": ctx["people"], "seed": seed}
+    spec = {"names": ctx["names"], "phenomena": ctx["phenomena"], "people": ctx["people"],
+            "seed": seed}
     tag = ev.run_tag(spec)
     data = os.path.join(ctx["work"], "data", tag)
     ev.generate(ctx["generator"], data, dict(spec, truth_ids=True))
@@ -170,9 +172,10 @@ def one_run(ctx, seed):
 
 
 def terms_of(f):
-    """A figure's estimated terms."""
-    return {"A": f["strong"], "P": f["weak"], "D": f["dedup"], "X": f["shared"],
-            "count": f["estimate"]}
+    """A figure's estimated terms (A: its strong clusters less their estimated excess, the
+    people they hold, as A_true counts them)."""
+    return {"A": f["strong"] - f.get("excess", 0), "P": f["weak"], "D": f["dedup"],
+            "X": f["shared"], "count": f["estimate"]}
 
 
 def show_run(tag, out):
@@ -214,6 +217,8 @@ def main():
     ap.add_argument("--unika")
     ap.add_argument("--names", default="generator", choices=["generator", "heldout"])
     ap.add_argument("--people", type=int, default=30000)
+    ap.add_argument("--phenomena", default="all",
+                    help="as linkage_estimate_eval.py takes one (all+typos=0.10): %(default)s")
     ap.add_argument("--seeds", default="1000,1001")
     ap.add_argument("--work", default="linkage-terms")
     ap.add_argument("--generator")
@@ -223,7 +228,7 @@ def main():
                     help="also why the strong clusters split the people they split")
     a = ap.parse_args()
     ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": a.names,
-           "people": a.people, "work": os.path.abspath(a.work),
+           "people": a.people, "phenomena": a.phenomena, "work": os.path.abspath(a.work),
            "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender,
            "splits": a.splits}
     ctx["keys"] = os.path.join(ctx["work"], "keys")

@@ -431,17 +431,19 @@ static int run_pass(unika_linkage *lk, pass_ctx *x, unsigned pass, unika_error *
     return 0;
 }
 
-int lk_cascade(unika_linkage *lk, unika_error *err)
+/* The passes from `first` on; the frequencies are built before the pair
+ * pass unless they are given. */
+static int passes(unika_linkage *lk, unsigned first, int build_freq, unika_error *err)
 {
     pass_ctx x;
     memset(&x, 0, sizeof x);
     x.lk = lk;
     x.pairs = unika_malloc(MAX_PAIRS * sizeof *x.pairs);
     int rc = x.pairs ? 0 : unika_fail(err, UNIKA_ENOMEM, "out of memory");
-    for (unsigned pass = 0; rc == 0 && pass < UNIKA_LINK_PASSES; pass++) {
+    for (unsigned pass = first; rc == 0 && pass < UNIKA_LINK_PASSES; pass++) {
         /* The evidence passes weigh agreement by the frequencies of keyed
          * values over the clusters the exact passes made. */
-        if (pass == UNIKA_LINK_PASS_PAIR) rc = lk_freq_build(lk, err);
+        if (pass == UNIKA_LINK_PASS_PAIR && build_freq) rc = lk_freq_build(lk, err);
         if (rc == 0) rc = run_pass(lk, &x, pass, err);
     }
     unika_free(x.rec);
@@ -450,6 +452,42 @@ int lk_cascade(unika_linkage *lk, unika_error *err)
     unika_free(x.set);
     unika_free(x.pairs);
     unika_free(x.typos);
+    return rc;
+}
+
+int lk_cascade(unika_linkage *lk, unika_error *err) { return passes(lk, 0, 1, err); }
+
+/* The name and date passes again, every identifier hidden, under the
+ * frequencies the cascade weighed its evidence by: which profiles with a
+ * real date they alone put together. The linkage's clusters and counters
+ * are left as they were. */
+int lk_cascade_without_ids(unika_linkage *lk, uint32_t **roots, unika_error *err)
+{
+    size_t n = lk->nprofiles ? lk->nprofiles : 1;
+    lk_profile *hidden = unika_malloc(n * sizeof *hidden);
+    *roots = unika_malloc(n * sizeof **roots);
+    if (!hidden || !*roots) {
+        unika_free(hidden);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory for the identifiers' check");
+    }
+    for (size_t i = 0; i < lk->nprofiles; i++) {
+        hidden[i] = lk->profiles[i];
+        hidden[i].pnr = hidden[i].snr = hidden[i].dos = LK_NONE;
+    }
+    lk_profile *profiles = lk->profiles;
+    lk_clusters c = lk->c;
+    unika_link_stats stats = lk->stats;
+    lk->profiles = hidden;
+    memset(&lk->c, 0, sizeof lk->c);
+    int rc = lk_clusters_init(lk, err);
+    if (rc == 0) rc = passes(lk, UNIKA_LINK_PASS_FULL, 0, err);
+    for (uint32_t i = 0; rc == 0 && i < lk->nprofiles; i++)
+        (*roots)[i] = lk_real_date(&hidden[i]) ? lk_find(&lk->c, i) : LK_NONE;
+    lk_clusters_free(&lk->c);
+    lk->c = c;
+    lk->profiles = profiles;
+    lk->stats = stats;
+    unika_free(hidden);
     return rc;
 }
 

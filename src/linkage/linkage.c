@@ -37,6 +37,7 @@ int unika_linkage_resolve(unika_linkage *lk, const unika_link_seed *seed, unika_
     int rc = lk_canonical(lk, err);
     if (rc == 0) rc = lk_clusters_init(lk, err);
     if (rc == 0) rc = lk_cascade(lk, err);
+    if (rc == 0) rc = lk_cascade_without_ids(lk, &lk->without_ids, err);
     if (rc == 0) rc = lk_weak(lk, err);
     if (rc == 0) rc = lk_resolution_key(lk, seed, err);
     if (rc < 0) return rc;
@@ -87,6 +88,7 @@ void unika_linkage_free(unika_linkage *lk)
 {
     if (!lk) return;
     lk_clusters_free(&lk->c);
+    unika_free(lk->without_ids);
     lk_freq_free(&lk->freq);
     lk_rest_free(lk);
     lk_weak_free(lk);

@@ -225,6 +225,9 @@ struct unika_linkage {
     uint32_t *unit_members;
     uint32_t *unit_of;            /* per profile: its unit, or LK_NONE (strong) */
     uint32_t *person;             /* per profile: draw 0's person */
+    uint32_t *without_ids;        /* per profile with a real date: its cluster's root
+                                   * when the identifiers are hidden (the estimator's
+                                   * measure of the strong clusters' splits), else LK_NONE */
     unika_link_stats stats;
     unika_key *reskey;            /* the resolution key */
     uint8_t reskey_bytes[32];
@@ -241,6 +244,7 @@ uint32_t lk_find(lk_clusters *c, uint32_t a);
 int lk_clusters_init(unika_linkage *lk, unika_error *err);
 void lk_clusters_free(lk_clusters *c);
 int lk_cascade(unika_linkage *lk, unika_error *err);
+int lk_cascade_without_ids(unika_linkage *lk, uint32_t **roots, unika_error *err);
 /* 1 when the two roots' spans overlap within one half-year (undated: yes). */
 int lk_overlap(uint16_t alo, uint16_t ahi, uint16_t blo, uint16_t bhi);
 

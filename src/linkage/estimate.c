@@ -76,6 +76,15 @@ static int cell_cmp(const void *a, const void *b)
     return (x->cell > y->cell) - (x->cell < y->cell);
 }
 
+size_t lk_est_cells_distinct(lk_est_cell *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cell_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w || cell_cmp(&v[i], &v[w - 1])) v[w++] = v[i];
+    return w;
+}
+
 int lk_est_key_cmp(const void *a, const void *b)
 {
     const lk_est_key *x = a, *y = b;
@@ -125,17 +134,11 @@ static int add_cluster(lk_est *e, const lk_strong_cluster *s, size_t caps[4])
         }
         m = lk->c.next[m];
     } while (m != s->root);
-    c.ncell = (uint32_t)(e->nccell - c.cell);
-    qsort(e->ccell + c.cell, c.ncell, sizeof *e->ccell, cell_cmp);
-    size_t w = 0;
-    for (size_t i = 0; i < c.ncell; i++)
-        if (!w || cell_cmp(&e->ccell[c.cell + i], &e->ccell[c.cell + w - 1]))
-            e->ccell[c.cell + w++] = e->ccell[c.cell + i];
-    c.ncell = (uint32_t)w;
-    e->nccell = c.cell + w;
+    c.ncell = (uint32_t)lk_est_cells_distinct(e->ccell + c.cell, e->nccell - c.cell);
+    e->nccell = c.cell + c.ncell;
     c.nkey = (uint32_t)(e->nckey - c.key);
     qsort(e->ckey + c.key, c.nkey, sizeof *e->ckey, lk_est_key_cmp);
-    w = 0;
+    size_t w = 0;
     for (size_t i = 0; i < c.nkey; i++)
         if (!w || lk_est_key_cmp(&e->ckey[c.key + i], &e->ckey[c.key + w - 1]))
             e->ckey[c.key + w++] = e->ckey[c.key + i];
@@ -506,8 +509,8 @@ int lk_est_new(lk_est **out, const unika_linkage *lk, unika_error *err)
     if (!e->freq) goto nomem;
     for (size_t i = 0; i < lk->nstrong; i++)
         if (add_cluster(e, &lk->strong[i], caps)) goto nomem;
-    if (frequencies(e, e->freq) || add_units(e, e->freq) || sort_units(e) || mark_rare(e) ||
-        lk_est_measure(e))
+    if (lk_est_fragments(e) || frequencies(e, e->freq) || add_units(e, e->freq) || sort_units(e) ||
+        mark_rare(e) || lk_est_measure(e))
         goto nomem;
     *out = e;
     return 0;
@@ -525,6 +528,8 @@ void lk_est_free(lk_est *e)
     unika_free(e->ccell);
     unika_free(e->ckey);
     unika_free(e->cmain);
+    unika_free(e->frag);
+    unika_free(e->fcell);
     unika_free(e->un);
     unika_free(e->uper);
     unika_free(e->ucell);

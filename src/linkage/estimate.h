@@ -70,8 +70,8 @@
  * place of the pairwise agreement m_pair; 7: a weak unit's unknown gender
  * read as other in its key (lk_est_gender()); 8: decoys looked for at a
  * stride coprime with the number of strong clusters (estimate_rates.c). */
-#define LK_EST_VERSION 8
-#define LK_EST_FILE_VERSION 3     /* of estimates.json's schema (docs/linkage.md 16) */
+#define LK_EST_VERSION 9
+#define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
 #define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
@@ -98,6 +98,7 @@ typedef struct lk_est_figure {
     double estimate, se, ci_low, ci_high;
     uint64_t resolved;          /* draw 0's persons in the figure */
     uint64_t strong;            /* A */
+    double excess;              /* of A, a person's second clusters */
     double weak, dedup, shared; /* sum_o P_o, D, X */
 } lk_est_figure;
 
@@ -158,6 +159,13 @@ typedef struct lk_est_cell {
     uint32_t cell; /* index into lk->cells: its --by values */
 } lk_est_cell;
 
+/* A part of an identified strong cluster that the name and date passes
+ * alone make (lk_cascade_without_ids()): its cells, e->fcell[cell .. cell +
+ * ncell). */
+typedef struct lk_est_frag {
+    uint32_t cell, ncell;
+} lk_est_frag;
+
 typedef struct lk_est_key {
     uint32_t name, year;
     uint8_t shared; /* another strong cluster of the gender holds it too */
@@ -168,6 +176,8 @@ typedef struct lk_est_key {
 typedef struct lk_est_cluster {
     uint32_t root;
     uint8_t gender, group, rare;
+    uint8_t identified;   /* has an identifier: its fragments measure the splits */
+    uint32_t frag, nfrag; /* e->frag[frag .. frag + nfrag): its parts, identifiers hidden */
     uint16_t lo, hi;
     uint64_t at;          /* files where it has a strong record */
     uint64_t files;       /* files where it has any record */
@@ -207,6 +217,10 @@ struct lk_est {
     size_t nckey;
     lk_est_main *cmain;
     size_t ncmain;
+    lk_est_frag *frag; /* estimate_excess.c */
+    size_t nfrag;
+    lk_est_cell *fcell;
+    size_t nfcell;
     lk_est_unit *un;
     size_t nun;
     uint32_t *uper;
@@ -253,6 +267,11 @@ int lk_est_gender_agrees(unsigned a, unsigned b);
  * as the resolution matches it (lk_est_gender_agrees()). */
 static inline uint8_t lk_est_gender(unsigned g) { return (uint8_t)(g ? g : UNIKA_GENDER_OTHER); }
 int lk_est_key_cmp(const void *a, const void *b); /* lk_est_key by (name, year) */
+/* Sorts v[0 .. n) and keeps each cell once; returns how many. */
+size_t lk_est_cells_distinct(lk_est_cell *v, size_t n);
+/* estimate_excess.c: each identified strong cluster's fragments. -1: out
+ * of memory. */
+int lk_est_fragments(lk_est *e);
 /* How common the key (name, year) is among people of the gender, its name
  * counted per partner record: a weak unit's lambda with that key (0 for a
  * name no strong cluster's partner record shows). */

@@ -55,6 +55,7 @@ static double value_share(const lk_est *e, const lk_est_cluster *c, uint64_t org
 
 typedef struct parts {
     uint64_t A;
+    double excess, excess_var; /* of A, a person's second clusters (estimate_excess.c) */
     double occ_mean[LK_EST_MAX_ORGS], var;
     double agree; /* D's numerator: the patterns' agreements and the unseen names' extra */
     uint32_t *inA;
@@ -110,7 +111,7 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
     if (weak) *weak = w;
     if (dedup) *dedup = d;
     if (shared) *shared = x;
-    return (double)p->A + w - d - x;
+    return (double)p->A - p->excess + w - d - x;
 }
 
 /* ---- who is in the figures of one (organisations, scope) ---------------------------------- */
@@ -235,6 +236,7 @@ static int strong_part(const lk_est *e, const members *in, const lk_est_figure *
             p->inA[p->nA++] = in->cl[i];
         }
     p->A = p->nA;
+    lk_est_excess(e, p->inA, p->nA, f->orgs, s, &p->excess, &p->excess_var);
     return 0;
 }
 
@@ -311,12 +313,14 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
 {
     /* the count known between the two name counts' ends (P and D move
      * together): uniform over them, variance (2 span)^2 / 12 */
-    double var = p->var + p->span * p->span / 3, xv;
+    double var = p->var + p->span * p->span / 3 + p->excess_var, xv;
     f->estimate =
         combine(e, f, p, &e->rates, p->eps[0], &xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p->A;
-    /* the strong clusters are distinct people for certain: no estimate, nor interval, below */
-    if (f->estimate < (double)p->A) f->estimate = (double)p->A;
+    f->excess = p->excess;
+    /* the strong clusters' people are there for certain: no estimate, nor interval, below */
+    double floor = (double)p->A - p->excess;
+    if (f->estimate < floor) f->estimate = floor;
     double rep[LK_EST_GROUPS], mean = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) {
         rep[g] = combine(e, f, p, &e->rep[g], p->eps[1 + g], NULL, NULL, NULL, NULL);
@@ -328,7 +332,7 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     f->se = sqrt(var + xv + jk);
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;
-    if (f->ci_low < (double)p->A) f->ci_low = (double)p->A;
+    if (f->ci_low < floor) f->ci_low = floor;
 }
 
 static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)

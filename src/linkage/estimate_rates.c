@@ -42,6 +42,7 @@
 #define LK_EST_INTERNAL
 #include "common/common.h"
 #include "linkage/estimate.h"
+#include "linkage/estimate_fit.h"
 
 typedef struct tup {
     uint16_t file;
@@ -193,6 +194,33 @@ static int rare_elsewhere(const lk_est *e, const lk_est_cluster *c, unsigned f)
  *     partner that records a name and a year only may agree more often.
  * A partner without strong records cannot show which; the rate r takes the
  * middle of the two and the estimate's error the span (estimate_figure.c). */
+/* m_dup's parts as the patterns count a duplicate (estimate_patterns.c):
+ * per key of the cluster, the partners beyond the first whose strong
+ * records have it, against the partners beyond the first it has strong
+ * records at. A person with two keys both seen at two partners is two
+ * same-key duplicates there, as the patterns see it; counted by one main
+ * record per partner it was one, and m_dup read low (docs/linkage.md 15,
+ * version 9). */
+static void key_dups(const unika_linkage *lk, const lk_est *e, const lk_est_cluster *c,
+                     double *same, double *dups)
+{
+    unsigned nf = popcount(c->at);
+    if (nf < 2) return;
+    *dups += nf - 1;
+    for (uint32_t k = 0; k < c->nkey; k++) {
+        const lk_est_key *key = &e->ckey[c->key + k];
+        uint64_t files = 0;
+        uint32_t m = c->root;
+        do {
+            const lk_profile *p = &lk->profiles[m];
+            if (p->name == key->name && p->year == key->year) files |= 1ull << p->file;
+            m = lk->c.next[m];
+        } while (m != c->root);
+        unsigned n = popcount(files & c->at);
+        if (n > 1) *same += n - 1;
+    }
+}
+
 static void agreement(const lk_est *e, int skip, lk_est_rates *r)
 {
     uint64_t agree = 0, total = 0, agree_rare = 0, total_rare = 0, pa = 0, pt = 0;
@@ -200,6 +228,7 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || c->nmain < 2) continue;
+        key_dups(e->lk, e, c, &same, &dups);
         for (uint32_t a = 0; a < c->nmain; a++) {
             const lk_est_main *m = &e->cmain[c->main + a];
             if (!(c->at >> m->file & 1)) continue;
@@ -210,15 +239,6 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
                 total_rare++;
                 agree_rare += (uint64_t)agrees;
             }
-            int earlier = 0, shared = 0; /* a record before it, one of its key */
-            for (uint32_t b = 0; b < a; b++) {
-                const lk_est_main *o = &e->cmain[c->main + b];
-                if (!(c->at >> o->file & 1)) continue;
-                earlier = 1;
-                shared |= o->name == m->name && o->year == m->year;
-            }
-            dups += earlier;
-            same += shared;
             for (uint32_t b = a + 1; b < c->nmain; b++) {
                 const lk_est_main *o = &e->cmain[c->main + b];
                 pt++;

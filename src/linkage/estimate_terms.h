@@ -72,15 +72,27 @@ static inline int unit_in(const lk_est *e, size_t i, scope s)
     return 0;
 }
 
-static inline int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
+/* Whether any of the cells v[0 .. n) is one of orgs' in s. */
+static inline int cells_in(const unika_linkage *lk, const lk_est_cell *v, uint32_t n, uint64_t orgs,
+                           scope s)
 {
-    for (uint32_t k = 0; k < c->ncell; k++) {
-        const lk_est_cell *x = &e->ccell[c->cell + k];
-        if (!(orgs >> x->file & 1) || !in_scope(e->lk, s, x->period)) continue;
-        if (s.by == LK_EST_BY_NONE || e->lk->cells[x->cell].value[s.by] == s.value) return 1;
+    for (uint32_t k = 0; k < n; k++) {
+        const lk_est_cell *x = &v[k];
+        if (!(orgs >> x->file & 1) || !in_scope(lk, s, x->period)) continue;
+        if (s.by == LK_EST_BY_NONE || lk->cells[x->cell].value[s.by] == s.value) return 1;
     }
     return 0;
 }
+
+static inline int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
+{
+    return cells_in(e->lk, e->ccell + c->cell, c->ncell, orgs, s);
+}
+
+/* estimate_excess.c: of the strong clusters cl[0 .. n) in (orgs, s), how
+ * many are a person's second cluster, and the variance of that. */
+void lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
+                   double *excess, double *var);
 
 static inline double sum_of_genders(const double total[4], uint8_t genders)
 {

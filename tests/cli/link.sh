@@ -51,16 +51,18 @@ assert e['figures'], 'no figures'
 for f in e['figures']:
     assert f['ci_low'] <= f['estimate'] <= f['ci_high'], f
     assert f['se'] >= 0, f
+    assert 0 <= f['excess'] < f['strong'] or f['strong'] == f['excess'] == 0, f
+    assert f['ci_low'] >= f['strong'] - f['excess'] - 1e-3, f
 orgs = sorted({o for f in e['figures'] for o in f['orgs']})
 tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == 'all' and f['gender'] == 'all']
 assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
 "
 
-assert "the estimates name version 8 and its rates: m_dup, the agreement curve rising with lambda" \
+assert "the estimates name version 9 and its rates: m_dup, the agreement curve rising with lambda" \
     python3 -c "
 import json
 e = json.load(open('out/estimates.json'))
-assert e['estimator']['version'] == 8, e['estimator']
+assert e['version'] == 4 and e['estimator']['version'] == 9, (e['version'], e['estimator'])
 r = e['rates']
 assert 0 < r['m_dup'] <= 1 and 0 < r['m_pair'] <= 1, r
 a = r['agreement']

@@ -31,13 +31,13 @@ int rp_linkest_load(rp_linkest *e, const char *path)
     e->resolution = unika_json_str(e->root, "resolution");
     e->estimator = unika_json_str(est, "name");
     e->version = (int)unika_json_num(est, "version", NULL);
-    /* version 3 adds figures by one more --by value; a version 2 file has none */
-    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || (version != 2 && version != 3) ||
-        !e->figures ||
-        e->figures->type != UNIKA_JSON_ARRAY || !e->resolution || strlen(e->resolution) != 32 ||
-        !e->estimator) {
+    /* version 3 adds figures by one more --by value (a version 2 file has
+     * none), version 4 each figure's excess: what a report reads is in all */
+    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version < 2 || version > 4 ||
+        !e->figures || e->figures->type != UNIKA_JSON_ARRAY || !e->resolution ||
+        strlen(e->resolution) != 32 || !e->estimator) {
         cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 2 "
-                   "or 3, docs/linkage.md 16)",
+                   "to 4, docs/linkage.md 16)",
                    path);
         rp_linkest_free(e);
         return CLI_INPUT;

@@ -164,6 +164,7 @@ typedef struct lk_est_cell {
  * ncell). */
 typedef struct lk_est_frag {
     uint32_t cell, ncell;
+    uint32_t root; /* its cluster's root without identifiers */
 } lk_est_frag;
 
 typedef struct lk_est_key {
@@ -219,6 +220,7 @@ struct lk_est {
     size_t ncmain;
     lk_est_frag *frag; /* estimate_excess.c */
     size_t nfrag;
+    uint32_t *frag_by_root; /* the fragments by (root, index) */
     lk_est_cell *fcell;
     size_t nfcell;
     lk_est_unit *un;

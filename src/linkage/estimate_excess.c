@@ -15,13 +15,21 @@
  * it and E their fragments beyond the first there, the rate E / (H + E) of
  * second clusters applies to the N clusters without an identifier:
  *
- *     excess = N E / (H + E),  variance N^2 rho (1 - rho) / (H + E)
+ *     S = N E / (H + E),  variance N^2 rho (1 - rho) / (H + E)
  *
- * (rho = E / (H + E), a binomial share). It assumes the people without an
- * identifier are recorded as those with one (their names, typos, revised
- * years, partners). People split between two identifiers (a dossier
- * number, later a personnummer) and people an identifier joins wrongly are
- * outside it.
+ * (rho = E / (H + E), a binomial share). The same passes also join
+ * namesakes of one birth date, and A is then too low: without identifiers
+ * they put M fragments of different identified clusters together, a rate
+ * M / H per cluster. The people they joined in the resolution lie between
+ * none (the identifiers kept some apart that the passes alone would join)
+ * and that rate over all N + H clusters, M' = M (N + H) / H: the excess is
+ * S - M' / 2, with M' as a uniform spread (variance M'^2 / 12), as r and the
+ * name counts are taken between two ends (estimate_figure.c).
+ *
+ * It assumes the people without an identifier are recorded as those with
+ * one (their names, typos, revised years, partners). People split between
+ * two identifiers (a dossier number, later a personnummer) and people an
+ * identifier joins wrongly are outside it.
  */
 #include <stdlib.h>
 
@@ -30,15 +38,16 @@
 #include "linkage/estimate.h"
 #include "linkage/estimate_terms.h"
 
+/* A profile, or a fragment, under its root without identifiers. */
 typedef struct part {
-    uint32_t root, profile;
+    uint32_t root, index;
 } part;
 
 static int part_cmp(const void *a, const void *b)
 {
     const part *x = a, *y = b;
     if (x->root != y->root) return x->root < y->root ? -1 : 1;
-    return (x->profile > y->profile) - (x->profile < y->profile);
+    return (x->index > y->index) - (x->index < y->index);
 }
 
 static int identified(const unika_linkage *lk, uint32_t root)
@@ -56,9 +65,9 @@ static int identified(const unika_linkage *lk, uint32_t root)
 static int add_fragment(lk_est *e, const part *v, size_t n, size_t caps[2])
 {
     const unika_linkage *lk = e->lk;
-    lk_est_frag f = {(uint32_t)e->nfcell, 0};
+    lk_est_frag f = {(uint32_t)e->nfcell, 0, v[0].root};
     for (size_t i = 0; i < n; i++) {
-        const lk_profile *p = &lk->profiles[v[i].profile];
+        const lk_profile *p = &lk->profiles[v[i].index];
         for (uint32_t k = 0; k < p->ncell; k++) {
             const lk_cell *c = &lk->cells[lk->cells_of[p->cell + k]];
             lk_est_cell x = {c->file, c->period, lk->cells_of[p->cell + k]};
@@ -98,6 +107,23 @@ static int fragments_of(lk_est *e, lk_est_cluster *c, part **v, size_t *cap, siz
     return 0;
 }
 
+/* e->frag_by_root: the fragments in order of their roots. */
+static int order_by_root(lk_est *e)
+{
+    size_t n = e->nfrag ? e->nfrag : 1;
+    part *v = unika_malloc(n * sizeof *v);
+    e->frag_by_root = unika_malloc(n * sizeof *e->frag_by_root);
+    if (!v || !e->frag_by_root) {
+        unika_free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < e->nfrag; i++) v[i] = (part){e->frag[i].root, (uint32_t)i};
+    qsort(v, e->nfrag, sizeof *v, part_cmp);
+    for (size_t i = 0; i < e->nfrag; i++) e->frag_by_root[i] = v[i].index;
+    unika_free(v);
+    return 0;
+}
+
 int lk_est_fragments(lk_est *e)
 {
     part *v = NULL;
@@ -105,12 +131,28 @@ int lk_est_fragments(lk_est *e)
     int rc = 0;
     for (size_t i = 0; i < e->ncl && !rc; i++) rc = fragments_of(e, &e->cl[i], &v, &cap, caps);
     unika_free(v);
-    return rc;
+    return rc ? rc : order_by_root(e);
 }
 
-void lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
-                   double *excess, double *var)
+/* M: of the fragments marked in, those beyond the first of each root. */
+static double joined(const lk_est *e, const uint8_t *in)
 {
+    double m = 0;
+    for (size_t i = 0; i < e->nfrag;) {
+        uint32_t root = e->frag[e->frag_by_root[i]].root, k = 0;
+        for (; i < e->nfrag && e->frag[e->frag_by_root[i]].root == root; i++)
+            k += in[e->frag_by_root[i]];
+        if (k > 1) m += k - 1;
+    }
+    return m;
+}
+
+int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
+                  double *excess, double *var)
+{
+    *excess = *var = 0;
+    uint8_t *in = unika_calloc(e->nfrag ? e->nfrag : 1, 1);
+    if (!in) return -1;
     double plain = 0, held = 0, extra = 0;
     for (size_t i = 0; i < n; i++) {
         const lk_est_cluster *c = &e->cl[cl[i]];
@@ -118,16 +160,19 @@ void lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs,
             plain++;
             continue;
         }
-        uint32_t in = 0;
-        for (uint32_t k = 0; k < c->nfrag; k++) {
-            const lk_est_frag *f = &e->frag[c->frag + k];
-            in += cells_in(e->lk, e->fcell + f->cell, f->ncell, orgs, s) ? 1u : 0u;
+        uint32_t k = 0;
+        for (uint32_t j = 0; j < c->nfrag; j++) {
+            const lk_est_frag *f = &e->frag[c->frag + j];
+            in[c->frag + j] = (uint8_t)cells_in(e->lk, e->fcell + f->cell, f->ncell, orgs, s);
+            k += in[c->frag + j];
         }
-        if (in) held++, extra += in - 1;
+        if (k) held++, extra += k - 1;
     }
-    *excess = *var = 0;
-    if (held + extra <= 0) return;
-    double rho = extra / (held + extra);
-    *excess = plain * rho;
-    *var = plain * plain * rho * (1 - rho) / (held + extra);
+    if (held > 0) {
+        double rho = extra / (held + extra), m = joined(e, in) * (plain + held) / held;
+        *excess = plain * rho - m / 2;
+        *var = plain * plain * rho * (1 - rho) / (held + extra) + m * m / 12;
+    }
+    unika_free(in);
+    return 0;
 }

@@ -236,8 +236,7 @@ static int strong_part(const lk_est *e, const members *in, const lk_est_figure *
             p->inA[p->nA++] = in->cl[i];
         }
     p->A = p->nA;
-    lk_est_excess(e, p->inA, p->nA, f->orgs, s, &p->excess, &p->excess_var);
-    return 0;
+    return lk_est_excess(e, p->inA, p->nA, f->orgs, s, &p->excess, &p->excess_var);
 }
 
 /* The split rates: the figure's records' (everything, then each replicate's). */

@@ -69,7 +69,10 @@
  * common the key is, and same-key duplicates per duplicate (m_dup) in
  * place of the pairwise agreement m_pair; 7: a weak unit's unknown gender
  * read as other in its key (lk_est_gender()); 8: decoys looked for at a
- * stride coprime with the number of strong clusters (estimate_rates.c). */
+ * stride coprime with the number of strong clusters (estimate_rates.c); 9:
+ * the strong clusters' splits and joins measured with the identifiers
+ * hidden (estimate_excess.c), and m_dup counted per key as the patterns
+ * count duplicates. */
 #define LK_EST_VERSION 9
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */

@@ -182,18 +182,6 @@ static int rare_elsewhere(const lk_est *e, const lk_est_cluster *c, unsigned f)
     return 1;
 }
 
-/* m_eq0: how often a person's record at one partner shows one of the keys
- * its records at the others have, the factor that turns the rate of
- * exact-key hits (presence()) into the rate of weak records. Measured twice,
- * and the truth lies between (docs/linkage.md 15, "The shared term"):
- *   over every cluster: too high for the rare clusters r is measured on,
- *     whose recorded names are unusual, often a variant (a typo, a chain of
- *     another length) their other records do not share;
- *   over the clusters whose keys at the other partners are rare (the
- *     selection of r): a strong record against strong records, where a
- *     partner that records a name and a year only may agree more often.
- * A partner without strong records cannot show which; the rate r takes the
- * middle of the two and the estimate's error the span (estimate_figure.c). */
 /* m_dup's parts as the patterns count a duplicate (estimate_patterns.c):
  * per key of the cluster, the partners beyond the first whose strong
  * records have it, against the partners beyond the first it has strong
@@ -201,9 +189,9 @@ static int rare_elsewhere(const lk_est *e, const lk_est_cluster *c, unsigned f)
  * same-key duplicates there, as the patterns see it; counted by one main
  * record per partner it was one, and m_dup read low (docs/linkage.md 15,
  * version 9). */
-static void key_dups(const unika_linkage *lk, const lk_est *e, const lk_est_cluster *c,
-                     double *same, double *dups)
+static void key_dups(const lk_est *e, const lk_est_cluster *c, double *same, double *dups)
 {
+    const unika_linkage *lk = e->lk;
     unsigned nf = popcount(c->at);
     if (nf < 2) return;
     *dups += nf - 1;
@@ -221,6 +209,18 @@ static void key_dups(const unika_linkage *lk, const lk_est *e, const lk_est_clus
     }
 }
 
+/* m_eq0: how often a person's record at one partner shows one of the keys
+ * its records at the others have, the factor that turns the rate of
+ * exact-key hits (presence()) into the rate of weak records. Measured twice,
+ * and the truth lies between (docs/linkage.md 15, "The shared term"):
+ *   over every cluster: too high for the rare clusters r is measured on,
+ *     whose recorded names are unusual, often a variant (a typo, a chain of
+ *     another length) their other records do not share;
+ *   over the clusters whose keys at the other partners are rare (the
+ *     selection of r): a strong record against strong records, where a
+ *     partner that records a name and a year only may agree more often.
+ * A partner without strong records cannot show which; the rate r takes the
+ * middle of the two and the estimate's error the span (estimate_figure.c). */
 static void agreement(const lk_est *e, int skip, lk_est_rates *r)
 {
     uint64_t agree = 0, total = 0, agree_rare = 0, total_rare = 0, pa = 0, pt = 0;
@@ -228,7 +228,7 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || c->nmain < 2) continue;
-        key_dups(e->lk, e, c, &same, &dups);
+        key_dups(e, c, &same, &dups);
         for (uint32_t a = 0; a < c->nmain; a++) {
             const lk_est_main *m = &e->cmain[c->main + a];
             if (!(c->at >> m->file & 1)) continue;

@@ -444,6 +444,32 @@ START_TEST(decoys_at_any_number_of_clusters)
 }
 END_TEST
 
+/* A male visitor's visit to partner org in 2019, on a random month. */
+static lt_row visit(const char *org, const char *name, const char *dossier, int y, int m, int d)
+{
+    return (lt_row){
+        org, name, NULL, dossier, y, m, d, UNIKA_GENDER_MALE, 2019, 1 + (int)(rnd() % 12)};
+}
+
+/* The whole-span figure of partners aaa and bbb, linked from rows[0 .. n):
+ * its estimate, standard error, resolved count and excess. */
+static void two_partners(const lt_row *rows, size_t n, double *est, double *se, uint64_t *res,
+                         double *excess)
+{
+    const char *orgs[2] = {"aaa", "bbb"};
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, n, orgs, 2, NULL, ls, NULL);
+    char *json;
+    size_t size;
+    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    figure_of(json, "\"aaa\", \"bbb\"", est, se, res);
+    const char *at = whole_span(json, "\"aaa\", \"bbb\"", "all");
+    ck_assert_int_eq(sscanf(strstr(at, "\"excess\""), "\"excess\": %lf", excess), 1);
+    free(json);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+}
+
 /* Surname i of three distinct consonants of set (an index into 6 x 5 x 4
  * orders). Words of two sets share no consonant, hence no one-edit form. */
 static void surname(char out[8], const char *set, unsigned i)
@@ -483,27 +509,15 @@ START_TEST(strong_clusters_split_by_names)
         int own = unif() < 0.2, y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12),
             d = 1 + (int)(rnd() % 28);
         for (unsigned o = 0; o < 2; o++)
-            rows[k++] = (lt_row){ORGS[o], o == 1 && own ? text[p][1] : text[p][0],
-                                 NULL,    p % 2 ? NULL : text[p][2],
-                                 y,       m,
-                                 d,       UNIKA_GENDER_MALE,
-                                 2019,    1 + (int)(rnd() % 12)};
+            rows[k++] = visit(ORGS[o], o == 1 && own ? text[p][1] : text[p][0],
+                              p % 2 ? NULL : text[p][2], y, m, d);
     }
-    const char *orgs[2] = {"aaa", "bbb"};
-    unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, k, orgs, 2, NULL, ls, NULL);
-    char *json;
-    size_t size;
-    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
-    double est, se;
+    double est, se, excess;
     uint64_t res;
-    figure_of(json, "\"aaa\", \"bbb\"", &est, &se, &res);
+    two_partners(rows, k, &est, &se, &res, &excess);
     ck_assert_msg(res > PEOPLE + 150, "the resolution found %llu people", (unsigned long long)res);
     ck_assert_msg(fabs(est - PEOPLE) <= 4 * se, "estimate %.1f (se %.1f) against %d", est, se,
                   PEOPLE);
-    free(json);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
     free(rows);
     free(text);
 }
@@ -539,28 +553,15 @@ START_TEST(namesakes_joined_by_names)
         if (p >= 400 || p % 2 == 0)
             y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
         for (unsigned o = 0; o < 2; o++)
-            rows[k++] =
-                (lt_row){ORGS[o], text[p][0],        NULL, p % 4 < 2 ? text[p][1] : NULL, y, m,
-                         d,       UNIKA_GENDER_MALE, 2019, 1 + (int)(rnd() % 12)};
+            rows[k++] = visit(ORGS[o], text[p][0], p % 4 < 2 ? text[p][1] : NULL, y, m, d);
     }
-    const char *orgs[2] = {"aaa", "bbb"};
-    unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, k, orgs, 2, NULL, ls, NULL);
-    char *json;
-    size_t size;
-    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
     double est, se, excess;
     uint64_t res;
-    figure_of(json, "\"aaa\", \"bbb\"", &est, &se, &res);
-    const char *at = whole_span(json, "\"aaa\", \"bbb\"", "all");
-    ck_assert_int_eq(sscanf(strstr(at, "\"excess\""), "\"excess\": %lf", &excess), 1);
+    two_partners(rows, k, &est, &se, &res, &excess);
     ck_assert_msg(res <= PEOPLE - 100, "the resolution found %llu people", (unsigned long long)res);
     ck_assert_msg(excess > -120 && excess < -80, "excess %.1f, built about -95", excess);
     ck_assert_msg(fabs(est - PEOPLE) < 20 && est - (double)res > 80, "estimate %.1f, found %llu",
                   est, (unsigned long long)res);
-    free(json);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
     free(rows);
     free(text);
 }

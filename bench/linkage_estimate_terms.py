@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Where the estimator's error comes from: each term of count = A + sum P - D - X against the truth.
 
-docs/linkage.md 15 writes a figure's estimate as A (strong clusters with a record in it)
-plus sum_o P_o (people behind each partner's weak units) minus D (weak people counted at
-several partners) minus X (strong people who also have weak units in it). With the
-generator's truth ids, every term has a true value:
+docs/linkage.md 15 writes a figure's estimate as A (strong clusters with a record in it,
+less S, those estimated to be a person's second cluster: printed as A) plus sum_o P_o
+(people behind each partner's weak units) minus D (weak people counted at several
+partners) minus X (strong people who also have weak units in it). With the generator's
+truth ids, every term has a true value:
 
   A_true  the true people of the strong clusters' rows (A - A_true: strong splits, a
-          person in two clusters, counted twice; a merge counts one less)
+          person in two clusters, counted twice, and merges, counted once, that S
+          missed)
   P_true  per partner, the true people of its weak-unit rows, summed
   D_true  P_true - the distinct true people of the weak-unit rows
   X_true  those weak people who are also people of the strong clusters in the figure

@@ -317,7 +317,8 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
         combine(e, f, p, &e->rates, p->eps[0], &xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p->A;
     f->excess = p->excess;
-    /* the strong clusters' people are there for certain: no estimate, nor interval, below */
+    /* the weak people add to the strong clusters' people, never take from them: no
+     * estimate below those, and no interval below their own low end */
     double floor = (double)p->A - p->excess;
     if (f->estimate < floor) f->estimate = floor;
     double rep[LK_EST_GROUPS], mean = 0;
@@ -331,7 +332,8 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     f->se = sqrt(var + xv + jk);
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;
-    if (f->ci_low < floor) f->ci_low = floor;
+    double low = floor - 1.959964 * sqrt(p->excess_var);
+    if (f->ci_low < low) f->ci_low = low;
 }
 
 static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)

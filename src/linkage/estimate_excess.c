@@ -50,17 +50,6 @@ static int part_cmp(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-static int identified(const unika_linkage *lk, uint32_t root)
-{
-    uint32_t m = root;
-    do {
-        const lk_profile *p = &lk->profiles[m];
-        if (p->pnr != LK_NONE || p->snr != LK_NONE || p->dos != LK_NONE) return 1;
-        m = lk->c.next[m];
-    } while (m != root);
-    return 0;
-}
-
 /* The fragment of parts v[0 .. n) (one root): their cells, each once. */
 static int add_fragment(lk_est *e, const part *v, size_t n, size_t caps[2])
 {
@@ -85,7 +74,9 @@ static int fragments_of(lk_est *e, lk_est_cluster *c, part **v, size_t *cap, siz
     const unika_linkage *lk = e->lk;
     c->frag = (uint32_t)e->nfrag;
     c->nfrag = 0;
-    c->identified = (uint8_t)identified(lk, c->root);
+    const lk_clusters *k = &lk->c; /* a root keeps its cluster's identifiers */
+    c->identified =
+        k->pnr[c->root] != LK_NONE || k->snr[c->root] != LK_NONE || k->dos[c->root] != LK_NONE;
     if (!c->identified) return 0;
     size_t n = 0;
     uint32_t m = c->root;

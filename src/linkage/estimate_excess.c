@@ -15,16 +15,16 @@
  * it and E their fragments beyond the first there, the rate E / (H + E) of
  * second clusters applies to the N clusters without an identifier:
  *
- *     S = N E / (H + E),  variance N^2 rho (1 - rho) / (H + E)
+ *     N rho,  rho = E / (H + E),  variance N^2 rho (1 - rho) / (H + E)
  *
- * (rho = E / (H + E), a binomial share). The same passes also join
+ * (rho a binomial share). The same passes also join
  * namesakes of one birth date, and A is then too low: without identifiers
  * they put M fragments of different identified clusters together, a rate
  * M / H per cluster. The people they joined in the resolution lie between
  * none (the identifiers kept some apart that the passes alone would join)
- * and that rate over all N + H clusters, M' = M (N + H) / H: the excess is
- * S - M' / 2, with M' as a uniform spread (variance M'^2 / 12), as r and the
- * name counts are taken between two ends (estimate_figure.c).
+ * and that rate over all N + H clusters, M' = M (N + H) / H: the excess S
+ * is N rho - M' / 2, with M' as a uniform spread (variance M'^2 / 12), as r
+ * and the name counts are taken between two ends (estimate_figure.c).
  *
  * It assumes the people without an identifier are recorded as those with
  * one (their names, typos, revised years, partners). People split between

@@ -220,6 +220,14 @@ double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gen
     return per_record(e->freq, name_of(e->freq, name, gender)) * p_year(e->freq, year, gender);
 }
 
+double lk_est_lambda_without(const lk_est *e, uint32_t name, uint32_t year, unsigned gender,
+                             uint32_t own)
+{
+    const name_count *c = name_of(e->freq, name, gender);
+    if (!c || c->records <= own) return 0.0;
+    return gt_of(e->freq->gt_records, c->records - own) * p_year(e->freq, year, gender);
+}
+
 double lk_est_agree_at(const lk_est *e, double lam)
 {
     unsigned n = e->nagree;

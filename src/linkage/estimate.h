@@ -72,8 +72,9 @@
  * stride coprime with the number of strong clusters (estimate_rates.c); 9:
  * the strong clusters' splits and joins measured with the identifiers
  * hidden (estimate_excess.c), and m_dup counted per key as the patterns
- * count duplicates. */
-#define LK_EST_VERSION 9
+ * count duplicates; 10: the agreement curve at each key's lambda among the
+ * other clusters (estimate_rates.c). */
+#define LK_EST_VERSION 10
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
@@ -281,6 +282,10 @@ int lk_est_fragments(lk_est *e);
  * counted per partner record: a weak unit's lambda with that key (0 for a
  * name no strong cluster's partner record shows). */
 double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender);
+/* The same, without `own` of the name's partner records: the lambda a
+ * cluster's key has as the other clusters show it. */
+double lk_est_lambda_without(const lk_est *e, uint32_t name, uint32_t year, unsigned gender,
+                             uint32_t own);
 /* The agreement a at a key of per-record lambda lam: the curve's points
  * joined linearly in log lambda, flat beyond its ends; 1 without a curve. */
 double lk_est_agree_at(const lk_est *e, double lam);

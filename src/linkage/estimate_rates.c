@@ -30,7 +30,8 @@
  *            share a key, per duplicate (a person at three partners written
  *            (a, a, b): one pair agrees in three, one duplicate in two);
  *   a(lam)   the agreement curve: how often a key of a person's main record
- *            is its key at another partner, by the key's lambda.
+ *            is its key at another partner, by the key's lambda among the
+ *            other clusters.
  *
  * A jackknife replicate leaves out one group of names: the clusters whose
  * main name, and the units whose name, fall in that group.

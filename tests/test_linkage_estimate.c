@@ -451,6 +451,17 @@ static lt_row visit(const char *org, const char *name, const char *dossier, int 
         org, name, NULL, dossier, y, m, d, UNIKA_GENDER_MALE, 2019, 1 + (int)(rnd() % 12)};
 }
 
+/* A person born on a random day visits A under name_a and B under name_b
+ * (dossier or NULL): rows[k], rows[k + 1]; returns k + 2. */
+static size_t visits_at_a_and_b(lt_row *rows, size_t k, const char *name_a, const char *name_b,
+                                const char *dossier)
+{
+    int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
+    rows[k++] = visit(ORGS[0], name_a, dossier, y, m, d);
+    rows[k++] = visit(ORGS[1], name_b, dossier, y, m, d);
+    return k;
+}
+
 /* The estimates file of partners aaa and bbb, linked from rows[0 .. n). */
 static char *two_partners_estimates(const lt_row *rows, size_t n)
 {
@@ -513,11 +524,8 @@ START_TEST(strong_clusters_split_by_names)
         two_words(text[p][0], g, s);
         two_words(text[p][1], g, v);
         snprintf(text[p][2], 24, "%08u", 20000000u + p);
-        int own = unif() < 0.2, y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12),
-            d = 1 + (int)(rnd() % 28);
-        for (unsigned o = 0; o < 2; o++)
-            rows[k++] = visit(ORGS[o], o == 1 && own ? text[p][1] : text[p][0],
-                              p % 2 ? NULL : text[p][2], y, m, d);
+        int own = unif() < 0.2;
+        k = visits_at_a_and_b(rows, k, text[p][0], text[p][own], p % 2 ? NULL : text[p][2]);
     }
     double est, se, excess;
     uint64_t res;
@@ -619,11 +627,8 @@ START_TEST(agreement_curve_without_own_variants)
         own_word(v, p);
         two_words(text[p][1], g, v);
         snprintf(text[p][2], 24, "%08u", 40000000u + p);
-        int own = unif() < 0.3, y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12),
-            d = 1 + (int)(rnd() % 28);
-        for (unsigned o = 0; o < 2; o++)
-            rows[k++] =
-                visit(ORGS[o], o == 1 && own ? text[p][1] : text[p][0], text[p][2], y, m, d);
+        int own = unif() < 0.3;
+        k = visits_at_a_and_b(rows, k, text[p][0], text[p][own], text[p][2]);
     }
     char *json = two_partners_estimates(rows, k);
     const char *at = strstr(json, "\"agreement\": [");

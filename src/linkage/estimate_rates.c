@@ -534,7 +534,7 @@ static double lambda_of_other_clusters(const lk_est *e, const lk_est_cluster *c,
  * each bin's agreement (add-a-half) at its mean log lambda. A rare key is
  * more often one partner's variant of a name (a typo, a chain of another
  * length, a revised year) that the other partners do not write; a common
- * one is written alike: measured, from 0.45 in the rarest tenth to 0.72 in
+ * one is written alike: measured, from 0.45 in the rarest tenth to 0.71 in
  * the commonest (docs/linkage.md 15). Once for all replicates. */
 static int agreement_curve(lk_est *e)
 {

@@ -73,8 +73,9 @@
  * the strong clusters' splits and joins measured with the identifiers
  * hidden (estimate_excess.c), and m_dup counted per key as the patterns
  * count duplicates; 10: the agreement curve at each key's lambda among the
- * other clusters (estimate_rates.c). */
-#define LK_EST_VERSION 10
+ * other clusters (estimate_rates.c); 11: D of a figure of some genders
+ * summed over its own keys (estimate_figure.c). */
+#define LK_EST_VERSION 11
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
@@ -85,6 +86,7 @@
 
 enum { LK_SCOPE_ALL = 0, LK_SCOPE_YEAR = 1, LK_SCOPE_PERIOD = 2 };
 #define LK_EST_BY_NONE 0xFF
+#define LK_EST_ALL_GENDERS 0xF /* a figure's genders: every one (a bit per unika gender) */
 enum { LK_GRAN_ALL = 0, LK_GRAN_YEAR = 1, LK_GRAN_PERIOD = 2 };
 
 /* One figure and its estimate. Inputs: orgs (bit i = file i), scope and

@@ -18,7 +18,7 @@ typedef lk_text buf;
 static const char *gender_label(uint8_t genders)
 {
     switch (genders) {
-    case 0xF: return "all";
+    case LK_EST_ALL_GENDERS: return "all";
     case 1u << UNIKA_GENDER_MALE: return "M";
     case 1u << UNIKA_GENDER_FEMALE: return "F";
     default: return "X";

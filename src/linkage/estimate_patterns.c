@@ -95,7 +95,7 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
         if (!nk[people]) continue;
         double all[LK_EST_LEVELS];
         for (int j = 0; j < LK_EST_LEVELS; j++)
-            all[j] = sum_of_genders(e->lam_level[people][j], 0xF);
+            all[j] = sum_of_genders(e->lam_level[people][j], LK_EST_ALL_GENDERS);
         if (lk_est_gamma(of[people], nk[people], r->pats, r->npat, all, r->gamma[people]))
             goto done;
         for (size_t a = 0; a < r->npat; a++) {
@@ -109,12 +109,13 @@ done:
     return rc;
 }
 
-/* D's numerator of a figure by a --by value, per name count: the keys with
- * a unit of it (of the figure's genders), each the people it holds at two
- * or more of the partners where it has one, beyond one each, as the
- * figure's fit expects them given all its partners (lk_est_key_dups()); a
- * name no strong record has, one person at all of them. Summed over every
- * key of the figure it is the figure's own D (at the fit, EM's M-step). */
+/* D's numerator of a figure by a --by value or of some genders, per name
+ * count: the keys with a unit in it (of the figure's genders), each the
+ * people it holds at two or more of the partners where it has one, beyond
+ * one each, as the figure's fit expects them given all its partners
+ * (lk_est_key_dups()); a name no strong record has, one person at all of
+ * them. Summed over every key of the figure it is the figure's own D (at
+ * the fit, EM's M-step). */
 int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
                       double d[2])
 {

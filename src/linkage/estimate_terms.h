@@ -148,8 +148,8 @@ typedef struct cache {
 int lk_est_occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, occ *out);
 
 /* estimate_patterns.c: the patterns' fit of orgs in s (cached); D's
- * numerator of a figure by a --by value from that fit. -1 when out of
- * memory. */
+ * numerator of a figure by a --by value or of some genders from that fit.
+ * -1 when out of memory. */
 int lk_est_pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out);
 int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
                       double d[2]);

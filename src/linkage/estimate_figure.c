@@ -280,6 +280,25 @@ static int weak_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s,
     return 0;
 }
 
+/* D's numerator of a figure of genders without a --by value, name count
+ * k: the fit's closed form for all genders, else each gender's own
+ * (pat.dups), the commonest one's being the rest of the closed form. */
+static double dups_of_genders(const lk_est *e, const pat *pt, uint8_t genders, int k)
+{
+    double all = 0, minor = 0, own = 0;
+    for (int j = 1; j < LK_EST_LEVELS; j++)
+        all += pt->agree_level[k][j] * sum_of_genders(e->lam_level[k][j], LK_EST_ALL_GENDERS);
+    for (unsigned g = 0; g < 4; g++) {
+        all += pt->unseen[k][g];
+        if (g == pt->major) continue;
+        minor += pt->dups[k][g];
+        if (genders >> g & 1) own += pt->dups[k][g];
+    }
+    if (genders == LK_EST_ALL_GENDERS) return all;
+    if (genders >> pt->major & 1) own += all > minor ? all - minor : 0;
+    return own;
+}
+
 /* D's numerator at each end of the name counts: their middle, and half
  * their distance in the span. The fit pools every gender's keys; the
  * figure of some genders sums its own keys' duplicates, given where each
@@ -287,7 +306,8 @@ static int weak_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s,
  * instead, the gender X, few and its names poorly measured, was taken to
  * be at two partners as often as everyone (D 45% high at 10,000 people:
  * docs/linkage.md 15). For all genders the closed form is that sum, at
- * EM's fixed point. */
+ * EM's fixed point, and the commonest gender's the rest of it
+ * (estimate_patterns.c, gender_dups()). */
 static int dedup_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s, parts *p)
 {
     if (popcount(f->orgs) < 2) return 0;
@@ -297,16 +317,8 @@ static int dedup_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s
     if (s.by != LK_EST_BY_NONE) { /* the keys' people thinned as P's are */
         if (lk_est_label_dups(e, pt, f->orgs, s, f->genders, d)) return -1;
         for (int k = 0; k < 2; k++) d[k] *= p->naive > 0 ? p->people / p->naive : 1.0;
-    } else if (f->genders != LK_EST_ALL_GENDERS) {
-        if (lk_est_label_dups(e, pt, f->orgs, s, f->genders, d)) return -1;
     } else {
-        for (int k = 0; k < 2; k++) {
-            d[k] = 0;
-            for (int j = 1; j < LK_EST_LEVELS; j++)
-                d[k] += pt->agree_level[k][j] * sum_of_genders(e->lam_level[k][j], f->genders);
-            for (unsigned g = 0; g < 4; g++)
-                if (f->genders >> g & 1) d[k] += pt->unseen[k][g];
-        }
+        for (int k = 0; k < 2; k++) d[k] = dups_of_genders(e, pt, f->genders, k);
     }
     p->agree = (d[0] + d[1]) / 2;
     p->span -= (d[0] - d[1]) / 2 / e->rates.m_dup;

@@ -65,24 +65,67 @@ void lk_est_pat_free(pat *r)
     unika_free(r->gamma[1]);
 }
 
+/* A key of a gender other than the commonest, seen at two partners or more. */
+typedef struct minor_key {
+    double lam[2], agree;
+    uint64_t pres;
+    uint8_t gender;
+} minor_key;
+
+/* The gender of most weak units. */
+static uint8_t major_gender(const lk_est *e)
+{
+    size_t units[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < e->nun; i++) units[e->un[i].gender]++;
+    uint8_t major = 0;
+    for (uint8_t g = 1; g < 4; g++)
+        if (units[g] > units[major]) major = g;
+    return major;
+}
+
+/* Each gender's D numerator in the fit's scope, per name count: its keys'
+ * duplicates given the partners each is seen at (lk_est_key_dups()), a
+ * name no strong record has one person at all of them (version 11: a
+ * figure of some genders sums its own, docs/linkage.md 15). Computed for
+ * every gender but the commonest, over keys[0 .. n): summed over every
+ * gender the keys' duplicates are the fit's closed form (EM's fixed
+ * point), so the commonest's are the rest, and most keys need no pass. */
+static int gender_dups(const minor_key *keys, size_t n, pat *r)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int people = 0; people < 2; people++) {
+            double k = popcount(keys[i].pres) - 1;
+            if (keys[i].lam[people] > 0 &&
+                lk_est_key_dups(keys[i].lam[people], keys[i].agree, keys[i].pres, keys[i].pres,
+                                r->pats, r->npat, r->gamma[people], &k))
+                return -1;
+            r->dups[people][keys[i].gender] += k;
+        }
+    return 0;
+}
+
 /* The keys' presence patterns over the figure's partners, once, then each
  * name count's fit (0 per partner record, 1 per person: their lambdas
  * differ, the patterns do not) into r, which keeps the fits. */
 static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
 {
-    size_t nk[2] = {0, 0};
+    size_t nk[2] = {0, 0}, nminor = 0;
     r->npat = patterns(orgs, &r->pats);
+    r->major = major_gender(e);
     lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *keys);
+    minor_key *minor = unika_malloc((e->nun ? e->nun : 1) * sizeof *minor);
     r->gamma[0] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[0]);
     r->gamma[1] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[1]);
     int rc = -1;
-    if (!r->pats || !keys || !r->gamma[0] || !r->gamma[1]) goto done;
+    if (!r->pats || !keys || !minor || !r->gamma[0] || !r->gamma[1]) goto done;
     lk_pat_key *of[2] = {keys, keys + (e->nun ? e->nun : 1)};
     for (size_t i = 0; i < e->nun;) {
         const lk_est_unit *x = &e->un[e->by_key[i]];
         uint64_t pres;
         i = key_end(e, i, orgs, s, &pres);
         if (popcount(pres) < 1) continue;
+        if (x->gender != r->major && popcount(pres) >= 2)
+            minor[nminor++] = (minor_key){{x->lam, x->lam_people}, x->agree, pres, x->gender};
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam;
             if (lam <= 0) /* a name no strong record has: one person at all its partners */
@@ -103,19 +146,20 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
             r->agree_level[people][j] += j * r->gamma[people][a];
         }
     }
+    if (popcount(orgs) >= 2 && gender_dups(minor, nminor, r)) goto done;
     rc = 0;
 done:
     unika_free(keys);
+    unika_free(minor);
     return rc;
 }
 
-/* D's numerator of a figure by a --by value or of some genders, per name
- * count: the keys with a unit in it (of the figure's genders), each the
- * people it holds at two or more of the partners where it has one, beyond
- * one each, as the figure's fit expects them given all its partners
- * (lk_est_key_dups()); a name no strong record has, one person at all of
- * them. Summed over every key of the figure it is the figure's own D (at
- * the fit, EM's M-step). */
+/* D's numerator of a figure by a --by value, per name count: the keys with
+ * a unit of it (of the figure's genders), each the people it holds at two
+ * or more of the partners where it has one, beyond one each, as the
+ * figure's fit expects them given all its partners (lk_est_key_dups()); a
+ * name no strong record has, one person at all of them. Summed over every
+ * key of the figure it is the figure's own D (at the fit, EM's M-step). */
 int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
                       double d[2])
 {

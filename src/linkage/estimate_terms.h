@@ -122,6 +122,8 @@ typedef struct pat {
     /* sum (|S| - 1) gamma_S over the S of |S| = j + 1 (D: times Lambda_j) */
     double agree_level[2][LK_EST_LEVELS];
     double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
+    double dups[2][4];          /* per gender, its keys' duplicates given where each is seen */
+    uint8_t major;              /* the gender of most keys: its dups the rest of the whole's */
     uint64_t *pats;             /* the patterns, and their fitted gamma (per name count) */
     size_t npat;
     double *gamma[2];
@@ -147,9 +149,9 @@ typedef struct cache {
  * genders (cached). -1 when out of memory. */
 int lk_est_occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t genders, occ *out);
 
-/* estimate_patterns.c: the patterns' fit of orgs in s (cached); D's
- * numerator of a figure by a --by value or of some genders from that fit.
- * -1 when out of memory. */
+/* estimate_patterns.c: the patterns' fit of orgs in s (cached), with each
+ * gender's D numerator (pat.dups); D's numerator of a figure by a --by
+ * value from that fit. -1 when out of memory. */
 int lk_est_pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out);
 int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
                       double d[2]);

@@ -123,7 +123,7 @@ typedef struct pat {
     double agree_level[2][LK_EST_LEVELS];
     double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
     double dups[2][4];          /* per gender, its keys' duplicates given where each is seen */
-    uint8_t major; /* the gender of most weak units: its dups the rest of the whole's */
+    uint8_t major;              /* the gender of most weak units, whose dups are the rest */
     uint64_t *pats;             /* the patterns, and their fitted gamma (per name count) */
     size_t npat;
     double *gamma[2];

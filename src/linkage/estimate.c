@@ -215,17 +215,17 @@ static double per_person(const freq *f, const name_count *c)
     return c && c->people ? gt_of(f->gt_people, c->people) * c->written / c->people : 0.0;
 }
 
-double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender)
-{
-    return per_record(e->freq, name_of(e->freq, name, gender)) * p_year(e->freq, year, gender);
-}
-
 double lk_est_lambda_without(const lk_est *e, uint32_t name, uint32_t year, unsigned gender,
                              uint32_t own)
 {
     const name_count *c = name_of(e->freq, name, gender);
     if (!c || c->records <= own) return 0.0;
     return gt_of(e->freq->gt_records, c->records - own) * p_year(e->freq, year, gender);
+}
+
+double lk_est_lambda(const lk_est *e, uint32_t name, uint32_t year, unsigned gender)
+{
+    return lk_est_lambda_without(e, name, year, gender, 0);
 }
 
 double lk_est_agree_at(const lk_est *e, double lam)
@@ -446,6 +446,10 @@ static int add_units(lk_est *e, const freq *f)
         x.nname = nc ? nc->records : 0;
         e->un[e->nun++] = x;
     }
+    size_t units[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < e->nun; i++) units[e->un[i].gender]++;
+    for (uint8_t g = 1; g < 4; g++)
+        if (units[g] > units[e->major_gender]) e->major_gender = g;
     return 0;
 }
 

@@ -231,6 +231,7 @@ struct lk_est {
     size_t nfcell;
     lk_est_unit *un;
     size_t nun;
+    uint8_t major_gender; /* of most weak units */
     uint32_t *uper;
     size_t nuper;
     uint32_t *ucell;

@@ -290,12 +290,12 @@ static double dups_of_genders(const lk_est *e, const pat *pt, uint8_t genders, i
         all += pt->agree_level[k][j] * sum_of_genders(e->lam_level[k][j], LK_EST_ALL_GENDERS);
     for (unsigned g = 0; g < 4; g++) {
         all += pt->unseen[k][g];
-        if (g == pt->major) continue;
+        if (g == e->major_gender) continue;
         minor += pt->dups[k][g];
         if (genders >> g & 1) own += pt->dups[k][g];
     }
     if (genders == LK_EST_ALL_GENDERS) return all;
-    if (genders >> pt->major & 1) own += all > minor ? all - minor : 0;
+    if (genders >> e->major_gender & 1) own += all > minor ? all - minor : 0;
     return own;
 }
 

@@ -72,17 +72,6 @@ typedef struct minor_key {
     uint8_t gender;
 } minor_key;
 
-/* The gender of most weak units. */
-static uint8_t major_gender(const lk_est *e)
-{
-    size_t units[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < e->nun; i++) units[e->un[i].gender]++;
-    uint8_t major = 0;
-    for (uint8_t g = 1; g < 4; g++)
-        if (units[g] > units[major]) major = g;
-    return major;
-}
-
 /* Each gender's D numerator in the fit's scope, per name count: its keys'
  * duplicates given the partners each is seen at (lk_est_key_dups()), a
  * name no strong record has one person at all of them (version 11: a
@@ -111,7 +100,6 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
 {
     size_t nk[2] = {0, 0}, nminor = 0;
     r->npat = patterns(orgs, &r->pats);
-    r->major = major_gender(e);
     lk_pat_key *keys = unika_malloc((e->nun ? e->nun : 1) * 2 * sizeof *keys);
     minor_key *minor = unika_malloc((e->nun ? e->nun : 1) * sizeof *minor);
     r->gamma[0] = unika_calloc(r->npat ? r->npat : 1, sizeof *r->gamma[0]);
@@ -124,7 +112,7 @@ static int pattern_fit_of(const lk_est *e, uint64_t orgs, scope s, pat *r)
         uint64_t pres;
         i = key_end(e, i, orgs, s, &pres);
         if (popcount(pres) < 1) continue;
-        if (x->gender != r->major && popcount(pres) >= 2)
+        if (x->gender != e->major_gender && popcount(pres) >= 2)
             minor[nminor++] = (minor_key){{x->lam, x->lam_people}, x->agree, pres, x->gender};
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam;

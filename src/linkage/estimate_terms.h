@@ -122,8 +122,7 @@ typedef struct pat {
     /* sum (|S| - 1) gamma_S over the S of |S| = j + 1 (D: times Lambda_j) */
     double agree_level[2][LK_EST_LEVELS];
     double unseen[2][4];        /* unseen-name keys seen at several partners: extra, per gender */
-    double dups[2][4];          /* per gender, its keys' duplicates given where each is seen */
-    uint8_t major;              /* the gender of most weak units, whose dups are the rest */
+    double dups[2][4];          /* per gender but lk_est.major_gender, its keys' duplicates */
     uint64_t *pats;             /* the patterns, and their fitted gamma (per name count) */
     size_t npat;
     double *gamma[2];

@@ -36,12 +36,19 @@ are treated as independent: an approximation the bench owns, not the linker).
 
     bench/linkage_estimate_eval.py [--unika build/src/cli/unika]
         [--sizes 3000,10000,30000] [--seeds 20 | 1000,1001 | 1000-1019]
-        [--phenomena all,none] [--heldout] [--work DIR] [--jobs 1] [--keep]
-        [--summarise-only] [--min-truth 100] [--generator PATH] [--age-groups]
+        [--phenomena all,none] [--names generator|heldout|few|many] [--work DIR]
+        [--jobs 1] [--keep] [--summarise-only] [--min-truth 100]
+        [--generator PATH] [--age-groups]
 
---heldout draws names from lists outside the generator's (HELDOUT_* below),
-through the generator's own --names option, so accuracy is judged on names
-and spellings the linker's tuning never saw. Every run writes
+--names heldout (or --heldout) draws names from lists outside the
+generator's (HELDOUT_* below), through the generator's own --names option,
+so accuracy is judged on names and spellings the linker's tuning never saw.
+--names few and --names many draw them from made-up names, syllables
+joined by a fixed seed (syllable_names()): few is 12 given names for men, 6
+for women and 15 surnames, so that under --skew the commonest man's name is
+a third of the men's, many people share a name and birth year, and a key
+holds dozens of them at 30,000 people; many is 400, 150 and 600, names that
+hardly repeat. Every run writes
 WORK/results/<run>.json (its figures, truths and timings) before its data is
 deleted; a run whose result exists is not run again, so an interrupted run
 resumes, and --summarise-only prints the summary of every result in WORK.
@@ -54,6 +61,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -109,6 +117,53 @@ HELDOUT_SURNAMES = [
 ]
 
 
+NAMES = ["generator", "heldout", "few", "many"]
+
+# Made-up name lists of two sizes (--names few, many): (given names of men, of women, surnames).
+SYLLABLE_LIST_SIZES = {"few": (12, 6, 15), "many": (400, 150, 600)}
+
+
+def syllable_names(rng, n):
+    """n groups of spellings of made-up names: two to four consonant-vowel syllables, now and
+    then a closing consonant, each with up to three spellings as transliterations differ (a
+    vowel doubled or single, kh and sh written h and ch, a final e)."""
+    consonants = "b d f g h j k l m n p r s t v z kh sh gh".split()
+    vowels = "a e i o u aa ii".split()
+    seen, groups = set(), []
+    while len(groups) < n:
+        word = "".join(rng.choice(consonants) + rng.choice(vowels)
+                       for _ in range(rng.choice((2, 3, 3, 4))))
+        if rng.random() < .5:
+            word += rng.choice("nrlmd")
+        word = word.capitalize()
+        if word in seen:
+            continue
+        seen.add(word)
+        group = [word]
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            u = rng.random()
+            if u < .3 and "aa" in word:
+                v = word.replace("aa", "a", 1)
+            elif u < .5:
+                v = re.sub(r"([aeiou])", r"\1\1", word, count=1)
+            elif u < .7 and re.search("[KkSs]h", word):
+                v = word.replace("kh", "h").replace("Kh", "H").replace("sh", "ch").replace("Sh", "Ch")
+            else:
+                v = word[:-1] if word.endswith("e") else word + "e"
+            if v not in group:
+                group.append(v)
+        groups.append(group)
+    return groups
+
+
+def name_lists(names):
+    """(given names of men, of women, surnames) for --names heldout, few or many."""
+    if names == "heldout":
+        return HELDOUT_FIRST_M, HELDOUT_FIRST_F, HELDOUT_SURNAMES
+    rng = random.Random("unika syllable names")
+    return tuple(syllable_names(rng, n) for n in SYLLABLE_LIST_SIZES[names])
+
+
 class RunError(Exception):
     pass
 
@@ -122,16 +177,17 @@ def run(cmd, cwd=None):
 
 # ---- the generator -------------------------------------------------------------------------
 
-def generate_heldout(gen, argv):
-    """Runs the generator with --names heldout, adding the lists above if it lacks them (the
-    generator lets an importer add lists to NAME_LISTS before it parses its options)."""
+def generate_with_names(gen, names, argv):
+    """Runs the generator with --names NAMES (heldout, few, many), adding those lists if it
+    lacks them (the generator lets an importer add lists to NAME_LISTS before it parses its
+    options)."""
     spec = importlib.util.spec_from_file_location("make_iop_visits", gen)
     g = importlib.util.module_from_spec(spec)
     sys.modules["make_iop_visits"] = g
     spec.loader.exec_module(g)
-    if "heldout" not in g.NAME_LISTS:
-        g.NAME_LISTS["heldout"] = g.Names(HELDOUT_FIRST_M, HELDOUT_FIRST_F, HELDOUT_SURNAMES)
-    sys.argv = [gen] + argv + ["--names", "heldout"]
+    if names not in g.NAME_LISTS:
+        g.NAME_LISTS[names] = g.Names(*name_lists(names))
+    sys.argv = [gen] + argv + ["--names", names]
     g.main()
 
 
@@ -165,8 +221,9 @@ def generate(gen, out, spec):
     if spec.get("truth_ids"):
         args.append("--truth-ids")
     args += phenomena_args(spec["phenomena"])
-    if spec["names"] == "heldout":
-        cmd = [sys.executable, os.path.abspath(__file__), "--generate-heldout", gen, "--"] + args
+    if spec["names"] != "generator":
+        cmd = [sys.executable, os.path.abspath(__file__), "--generate-names", spec["names"], gen,
+               "--"] + args
     else:
         cmd = [sys.executable, gen] + args
     run(cmd)
@@ -525,8 +582,9 @@ def sha256(path):
 
 
 def main():
-    if len(sys.argv) > 2 and sys.argv[1] == "--generate-heldout":
-        generate_heldout(sys.argv[2], sys.argv[4:] if sys.argv[3:4] == ["--"] else sys.argv[3:])
+    if len(sys.argv) > 3 and sys.argv[1] == "--generate-names":
+        generate_with_names(sys.argv[3], sys.argv[2],
+                            sys.argv[5:] if sys.argv[4:5] == ["--"] else sys.argv[4:])
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unika", help="the unika binary (default: build*/src/cli/unika)")
@@ -538,7 +596,9 @@ def main():
     ap.add_argument("--phenomena", default="all,none",
                     help="all, none, or phenomena joined by + (typos+swap), each with an"
                     " optional strength (all+typos=0.10+assess=0.5); comma-separated")
-    ap.add_argument("--heldout", action="store_true", help="names outside the generator's lists")
+    ap.add_argument("--names", default="generator", choices=NAMES,
+                    help="the generator's name lists, or lists outside them (%(default)s)")
+    ap.add_argument("--heldout", action="store_true", help="the same as --names heldout")
     ap.add_argument("--age-groups", action="store_true",
                     help="cells and figures by age group too (and the rows' true persons)")
     ap.add_argument("--work", help="work directory: keys, results/ (default: a temporary one)")
@@ -561,7 +621,7 @@ def main():
     ctx = dict(unika=unika, unika_sha256=sha256(unika), generator=os.path.abspath(a.generator),
                work=work, keys=os.path.join(work, "keys"), keep=a.keep)
     setup_roles(unika, ctx["keys"])
-    names = "heldout" if a.heldout else "generator"
+    names = "heldout" if a.heldout else a.names
     extra = dict(age=True, truth_ids=True) if a.age_groups else {}
     specs = [dict(names=names, phenomena=ph, people=int(n), seed=s, **extra)
              for ph in a.phenomena.split(",") for n in a.sizes.split(",")

@@ -26,7 +26,7 @@ one (the figure "X" counts other and unknown together, docs/linkage.md 16). With
 18): each such person's first two strong clusters compared on the rows' identifiers and
 birth dates.
 
-    bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout]
+    bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
         [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
         [--generator PATH] [--by-gender] [--splits]
 
@@ -217,7 +217,7 @@ def show_sum(results, figure="all"):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unika")
-    ap.add_argument("--names", default="generator", choices=["generator", "heldout"])
+    ap.add_argument("--names", default="generator", choices=ev.NAMES)
     ap.add_argument("--people", type=int, default=30000)
     ap.add_argument("--phenomena", default="all",
                     help="as linkage_estimate_eval.py takes one (all+typos=0.10): %(default)s")

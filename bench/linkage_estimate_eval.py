@@ -46,8 +46,8 @@ so accuracy is judged on names and spellings the linker's tuning never saw.
 --names few and --names many draw them from made-up names, syllables
 joined by a fixed seed (syllable_names()): few is 12 given names for men, 6
 for women and 15 surnames, so that under --skew the commonest man's name is
-a third of the men's, many people share a name and birth year, and a key
-holds dozens of them at 30,000 people; many is 400, 150 and 600, names that
+a third of the men's and, at 30,000 people, a key of the commonest names
+holds dozens of one partner's people; many is 400, 150 and 600, names that
 hardly repeat. Every run writes
 WORK/results/<run>.json (its figures, truths and timings) before its data is
 deleted; a run whose result exists is not run again, so an interrupted run

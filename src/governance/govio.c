@@ -109,6 +109,22 @@ void unika_govio_free(uint8_t *buf, size_t size)
     unika_free(buf);
 }
 
+int unika_govio_save_signed(const char *path, const char *text, size_t n, const unika_sign_key *key,
+                            unsigned flags, unika_error *err)
+{
+    unika_signature sig;
+    char sig_path[4096];
+    int rc = unika_signature_create(&sig, key, (const uint8_t *)text, n, err);
+    if (rc == 0 && unika_signature_path(sig_path, sizeof sig_path, path) != 0)
+        rc = unika_fail(err, UNIKA_EINVAL, "path too long");
+    if (rc == 0) rc = unika_signature_save(&sig, sig_path, flags, err);
+    if (rc == 0) {
+        rc = unika_write_file_atomic(path, text, n, 0644, (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
+        if (rc < 0) remove(sig_path);
+    }
+    return rc;
+}
+
 int unika_govio_next_line(const char **line, size_t *line_size,
                           const char *src, size_t src_size, size_t *pos)
 {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "unika/error.h"
+#include "unika/sign.h"
 
 /* Reads the whole file (at most max_size bytes) into a malloc'd buffer with
  * one extra NUL byte after the content. When refuse_open_perms is set, a
@@ -23,6 +24,13 @@ int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t m
 /* Frees a buffer from unika_govio_read() after wiping it (it may have held
  * a secret key). NULL is accepted. */
 void unika_govio_free(uint8_t *buf, size_t size);
+
+/* Signs text[0..n) with key and writes it to path (mode 0644), its
+ * signature beside it ("<path>.sig"). The signature first, so that the file
+ * is never on disk without one; if the file cannot be written, the new
+ * signature is removed again. flags: UNIKA_SIGN_OVERWRITE. */
+int unika_govio_save_signed(const char *path, const char *text, size_t n, const unika_sign_key *key,
+                            unsigned flags, unika_error *err);
 
 /* Line reader over a NUL-free text buffer: returns the next line (without
  * "\n" or "\r\n") in *line and *line_size and advances *pos; 0 at end of input. */

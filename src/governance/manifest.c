@@ -13,7 +13,6 @@
 #include <sodium.h>
 
 #include "common/common.h"
-#include "common/fileio.h"
 #include "governance/govio.h"
 #include "unika/manifest.h"
 
@@ -245,18 +244,10 @@ int unika_manifest_save(const unika_manifest *m, const char *path, const unika_s
         return unika_fail(err, UNIKA_EINVAL, "a manifest of \"%s\" must be signed with its key",
                           m->signer);
     size_t cap = unika_manifest_text_bytes(m), n = 0;
-    char *text = unika_malloc(cap), sig_path[4096];
-    unika_signature sig;
+    char *text = unika_malloc(cap);
     if (!text) return unika_fail(err, UNIKA_ENOMEM, "out of memory for a manifest");
     int rc = unika_manifest_format(text, cap, &n, m, err);
-    if (rc == 0) rc = unika_signature_create(&sig, key, (const uint8_t *)text, n, err);
-    if (rc == 0 && unika_signature_path(sig_path, sizeof sig_path, path) != 0)
-        rc = unika_fail(err, UNIKA_EINVAL, "path too long");
-    if (rc == 0) rc = unika_signature_save(&sig, sig_path, flags, err);
-    if (rc == 0) {
-        rc = unika_write_file_atomic(path, text, n, 0644, (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
-        if (rc < 0) remove(sig_path);
-    }
+    if (rc == 0) rc = unika_govio_save_signed(path, text, n, key, flags, err);
     unika_free(text);
     return rc;
 }

@@ -20,7 +20,6 @@
 #include <sodium.h>
 
 #include "common/common.h"
-#include "common/fileio.h"
 #include "governance/govio.h"
 #include "governance/roster_private.h"
 #include "unika/key.h"
@@ -101,19 +100,8 @@ int unika_roster_save(const unika_roster *roster, const char *path,
     char *text = unika_malloc(UNIKA_ROSTER_MAX_BYTES);
     if (!text) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
     size_t n;
-    unika_signature sig;
-    char sig_path[4096];
     int rc = unika_roster_format(text, UNIKA_ROSTER_MAX_BYTES, &n, roster, err);
-    if (rc == 0) rc = unika_signature_create(&sig, coordinator, (const uint8_t *)text, n, err);
-    if (rc == 0 && unika_signature_path(sig_path, sizeof sig_path, path) != 0)
-        rc = unika_fail(err, UNIKA_EINVAL, "path too long");
-    /* The signature first: a roster is never on disk without it. If the
-     * roster cannot be written, the new signature is removed again. */
-    if (rc == 0) rc = unika_signature_save(&sig, sig_path, flags, err);
-    if (rc == 0) {
-        rc = unika_write_file_atomic(path, text, n, 0644, (flags & UNIKA_SIGN_OVERWRITE) != 0, err);
-        if (rc < 0) remove(sig_path);
-    }
+    if (rc == 0) rc = unika_govio_save_signed(path, text, n, coordinator, flags, err);
     unika_free(text);
     return rc;
 }

@@ -102,14 +102,6 @@ static char *join(const char *dir, const char *name, size_t name_n, const char *
     return s;
 }
 
-static char *suffixed(const char *prefix, const char *suffix)
-{
-    size_t n = strlen(prefix) + strlen(suffix) + 1;
-    char *s = malloc(n);
-    if (s) snprintf(s, n, "%s%s", prefix, suffix);
-    return s;
-}
-
 int cmd_box_keygen(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -128,15 +120,10 @@ int cmd_box_keygen(int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!prefix) return cli_usage_error("-o PREFIX is required");
-    char *sec = suffixed(prefix, ".sec"), *pub = suffixed(prefix, ".pub");
+    char *sec = cli_xprintf("%s.sec", prefix), *pub = cli_xprintf("%s.pub", prefix);
     int status = CLI_INPUT;
     unika_box_key *key = NULL;
     unika_error err = {0};
-    if (!sec || !pub) {
-        cli_errorf("out of memory");
-        status = CLI_NOMEM;
-        goto done;
-    }
     if (!force && (cli_exists(sec) || cli_exists(pub))) {
         cli_errorf("%s: already exists (use --force to replace it)", cli_exists(sec) ? sec : pub);
         goto done;

@@ -137,14 +137,6 @@ static int keygen_opt(int c, void *ctx)
     return 0;
 }
 
-static char *with_suffix(const char *prefix, const char *suffix)
-{
-    size_t n = strlen(prefix) + strlen(suffix) + 1;
-    char *s = malloc(n);
-    if (s) snprintf(s, n, "%s%s", prefix, suffix);
-    return s;
-}
-
 int cmd_sign_keygen(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -161,15 +153,10 @@ int cmd_sign_keygen(int argc, char **argv)
     if (unika_signer_name_check(a.name, &err) < 0)
         return cli_usage_error("--name: %s", err.message);
 
-    char *sec = with_suffix(a.prefix, ".sec"), *pub = with_suffix(a.prefix, ".pub");
+    char *sec = cli_xprintf("%s.sec", a.prefix), *pub = cli_xprintf("%s.pub", a.prefix);
     unika_sign_key *key = NULL;
     unika_sign_public pk;
     int status = CLI_INPUT;
-    if (!sec || !pub) {
-        cli_errorf("out of memory");
-        status = CLI_NOMEM;
-        goto done;
-    }
     if (!a.force && (cli_exists(sec) || cli_exists(pub))) {
         cli_errorf("%s: already exists (use --force to replace it)", cli_exists(sec) ? sec : pub);
         goto done;

@@ -22,13 +22,14 @@ all together), and prints each term beside its truth, per run and summed over th
 With --by-gender, the figure of all partners for each gender too: a person's gender is
 the one its rows show through the partners' profiles, unknown only where no row shows
 one (the figure "X" counts other and unknown together, docs/linkage.md 16). With
---splits, what parts the people the strong clusters split (A's excess, docs/linkage.md
+--by-year, the figure of all partners for each calendar year too, over the rows of the
+visits in that year. With --splits, what parts the people the strong clusters split (A's excess, docs/linkage.md
 18): each such person's first two strong clusters compared on the rows' identifiers and
 birth dates.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
         [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
-        [--generator PATH] [--by-gender] [--splits]
+        [--generator PATH] [--by-gender] [--by-year] [--splits]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
@@ -62,9 +63,25 @@ def true_terms(rows, orgs):
             "X": len(weak_people & a_people), "count": len(a_people | weak_people)}
 
 
-def whole_span(est, gender="all"):
+def whole_span(est, gender="all", period="all"):
     return {tuple(sorted(f["orgs"])): f for f in est["figures"]
-            if f["period"] == "all" and f["gender"] == gender and "by" not in f}
+            if f["period"] == period and f["gender"] == gender and "by" not in f}
+
+
+def visit_years(run, data):
+    """The visit year of each row join_truth gives, in its order."""
+    years = {}
+    for o in l2.ORGS:
+        p = ev.profile_of(o)
+        with open(os.path.join(data, o + ".csv"), newline="") as f:
+            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
+            di = next(rows).index(p["column.date"])
+            years[o] = [ev.parse_date(r[di], p.get("date_format.date", ""))[0] for r in rows]
+    out = []
+    for o in l2.ORGS:
+        with open(os.path.join(run, o + ".rows")) as f:
+            out += [years[o][int(r["line"]) - 2] for r in csv.DictReader(f)]
+    return out
 
 
 def true_genders(data):
@@ -164,6 +181,14 @@ def one_run(ctx, seed):
             out.append(("all, gender " + g,
                         true_terms([r for r in rows if gender[r[1]] == g], set(ev.ORGS)),
                         terms_of(f)))
+    if ctx["by_year"]:
+        years = visit_years(os.path.join(ctx["work"], "runs", tag), data)
+        for y in sorted(set(years)):
+            f = whole_span(est, period=str(y)).get(tuple(sorted(ev.ORGS)))
+            if f:
+                out.append(("all, year %d" % y,
+                            true_terms([r for r, ry in zip(rows, years) if ry == y],
+                                       set(ev.ORGS)), terms_of(f)))
     if ctx["splits"]:
         kinds, split, people = strong_splits(os.path.join(ctx["work"], "runs", tag), data)
         print("\n%s: %d of the %d people of the strong clusters are in two or more; "
@@ -226,13 +251,15 @@ def main():
     ap.add_argument("--generator")
     ap.add_argument("--by-gender", action="store_true",
                     help="also the figure of all partners for each gender")
+    ap.add_argument("--by-year", action="store_true",
+                    help="also the figure of all partners for each calendar year")
     ap.add_argument("--splits", action="store_true",
                     help="also why the strong clusters split the people they split")
     a = ap.parse_args()
     ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": a.names,
            "people": a.people, "phenomena": a.phenomena, "work": os.path.abspath(a.work),
            "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender,
-           "splits": a.splits}
+           "splits": a.splits, "by_year": a.by_year}
     ctx["keys"] = os.path.join(ctx["work"], "keys")
     ev.setup_roles(ctx["unika"], ctx["keys"])
     results = []
@@ -243,6 +270,9 @@ def main():
     if a.by_gender:
         for g in "MFX":
             show_sum(results, "all, gender " + g)
+    if a.by_year:
+        for name in sorted({n for _, out in results for n, _, _ in out if n.startswith("all, year")}):
+            show_sum(results, name)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,9 @@ With --by-gender, the figure of all partners for each gender too: a person's gen
 the one its rows show through the partners' profiles, unknown only where no row shows
 one (the figure "X" counts other and unknown together, docs/linkage.md 16). With
 --by-year, the figure of all partners for each calendar year too, over the rows of the
-visits in that year. With --splits, what parts the people the strong clusters split (A's excess, docs/linkage.md
-18): each such person's first two strong clusters compared on the rows' identifiers and
-birth dates.
+visits in that year. With --splits, what parts the people the strong clusters split
+(A's excess, docs/linkage.md 18): each such person's first two strong clusters compared
+on the rows' identifiers and birth dates.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
         [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
@@ -271,7 +271,8 @@ def main():
         for g in "MFX":
             show_sum(results, "all, gender " + g)
     if a.by_year:
-        for name in sorted({n for _, out in results for n, _, _ in out if n.startswith("all, year")}):
+        years = {n for _, out in results for n, _, _ in out if n.startswith("all, year")}
+        for name in sorted(years):
             show_sum(results, name)
 
 

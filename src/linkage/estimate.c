@@ -547,6 +547,9 @@ void lk_est_free(lk_est *e)
     unika_free(e->uper);
     unika_free(e->ucell);
     unika_free(e->by_key);
+    for (int gran = 0; gran < 3; gran++) unika_free(e->pcode[gran]);
+    lk_est_rates_free(&e->rates);
+    for (int g = 0; g < LK_EST_GROUPS; g++) lk_est_rates_free(&e->rep[g]);
     unika_free(e);
 }
 

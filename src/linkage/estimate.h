@@ -74,8 +74,10 @@
  * hidden (estimate_excess.c), and m_dup counted per key as the patterns
  * count duplicates; 10: the agreement curve at each key's lambda among the
  * other clusters (estimate_rates.c); 11: D of a figure of some genders
- * summed over its own keys (estimate_figure.c). */
-#define LK_EST_VERSION 11
+ * summed over its own keys (estimate_figure.c); 12: X's rate in a
+ * period measured in that period (estimate_rates.c), the whole-span
+ * figures as version 11's. */
+#define LK_EST_VERSION 12
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
@@ -121,6 +123,10 @@ typedef struct lk_est_rates {
     double psi[3][LK_EST_MAX_ORGS];
     double r_in[LK_EST_MAX_ORGS]; /* ... of strong people strong at o too */
     double psi_in[3][LK_EST_MAX_ORGS];
+    /* per period (version 12): psi_at[gran][i * nfiles + o], period i of
+     * e->pcode[gran] (LK_GRAN_YEAR, LK_GRAN_PERIOD), so that r_o psi_at is
+     * the rate in that period itself; psi_in_at alike (estimate_rates.c) */
+    double *psi_at[3], *psi_in_at[3];
     uint64_t rare, eq0_pairs, pairs; /* the sample sizes behind them */
 } lk_est_rates;
 
@@ -248,6 +254,8 @@ struct lk_est {
      * lambda a^j, per name count (0 per record, 1 per person), level j =
      * |S| - 1 and gender; lam_level[k][0] is the lambda of every key */
     double lam_level[2][LK_EST_LEVELS][4];
+    uint32_t *pcode[3]; /* the linkage's periods at each granularity, sorted */
+    size_t npcode[3];
     lk_est_rates rates;       /* from everything */
     lk_est_rates rep[LK_EST_GROUPS];
 };
@@ -258,6 +266,11 @@ uint8_t lk_est_group(const unika_linkage *lk, uint32_t name);
 int lk_est_push(void **p, size_t *n, size_t *cap, size_t size, const void *item);
 /* Sorts v[0 .. n) and keeps each value once; returns how many. */
 size_t lk_est_distinct(uint32_t *v, size_t n);
+/* psi of partner o (outside it, or in: inside) in the period of code at
+ * gran: the period's own where it was measured, else the whole span's. */
+double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code, unsigned o,
+                  int in);
+void lk_est_rates_free(lk_est_rates *r);
 uint32_t lk_est_year_of(const unika_linkage *lk, uint32_t code);
 /* The first index into e->by_key of the units whose key is (name, year),
  * or SIZE_MAX. */

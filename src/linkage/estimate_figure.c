@@ -68,6 +68,14 @@ typedef struct parts {
     double people, naive; /* by a --by value: P, and P as if not thinned */
 } parts;
 
+/* A rate of weak records in a period, r psi: a probability (a period's own
+ * psi over the whole span's share may exceed 1). */
+static double rate(double r, double psi)
+{
+    double x = r * psi;
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
 static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
                       const lk_est_rates *r, const double eps[3][LK_EST_MAX_ORGS],
                       double *shared_var, double *weak, double *dedup, double *shared)
@@ -78,18 +86,23 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
         if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[gran][o]);
     double d = p->agree / r->m_dup;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
+    double psi[LK_EST_MAX_ORGS], psi_in[LK_EST_MAX_ORGS]; /* in the figure's period */
+    for (unsigned o = 0; o < e->nfiles; o++) {
+        psi[o] = lk_est_psi(e, r, gran, f->code, o, 0);
+        psi_in[o] = lk_est_psi(e, r, gran, f->code, o, 1);
+    }
     for (size_t i = 0; i < p->nA; i++) {
         const lk_est_cluster *c = &e->cl[p->inA[i]];
         double q = 1, q_lo = 1, q_hi = 1;
         for (unsigned o = 0; o < e->nfiles; o++) {
             if (!(f->orgs >> o & 1)) continue;
             if (c->at >> o & 1) {
-                double in = 1 - r->r_in[o] * r->psi_in[gran][o];
+                double in = 1 - rate(r->r_in[o], psi_in[o]);
                 q *= in, q_lo *= in, q_hi *= in;
             } else {
-                q *= 1 - r->r[o] * r->psi[gran][o];
-                q_lo *= 1 - (r->r[o] - r->r_span[o]) * r->psi[gran][o];
-                q_hi *= 1 - (r->r[o] + r->r_span[o]) * r->psi[gran][o];
+                q *= 1 - rate(r->r[o], psi[o]);
+                q_lo *= 1 - rate(r->r[o] - r->r_span[o], psi[o]);
+                q_hi *= 1 - rate(r->r[o] + r->r_span[o], psi[o]);
             }
         }
         if (p->wA) { /* its weak records show the value as often as its own records do */

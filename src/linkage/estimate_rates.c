@@ -15,7 +15,11 @@
  *            of their keys at o, visits overlapping, over m_eq0: the rate at
  *            which a strong person also has weak records at o;
  *   psi_o    for those rare clusters, the share of their periods in which
- *            their weak unit at o has records too;
+ *            their weak unit at o has records too; and per period, the
+ *            share of the rare clusters present in it with a weak unit of
+ *            their key at o in it, over the share anywhere: a partner's weak
+ *            records follow the calendar (a form changed, a practice given
+ *            up), and r psi in a period is its own rate (version 12);
  *   r_in_o, psi_in_o  the same over the rare clusters strong at o (a visit
  *            the partner recorded without the identifier or the full date),
  *            not over m_eq0 (the partner spells the person as before);
@@ -403,11 +407,66 @@ typedef struct side {
     double num[3][LK_EST_MAX_ORGS], den[3][LK_EST_MAX_ORGS];
 } side;
 
+/* Per period i of e->pcode[gran] and partner f, at [i * nfiles + f]: the
+ * rare clusters present (el), those with a weak unit of their key there
+ * (own), their decoys' (chance). */
+typedef struct per_period {
+    double *el[3], *own[3], *chance[3];
+} per_period;
+
 typedef struct tally {
     double elig[LK_EST_MAX_ORGS];
     double lam_own[LK_EST_MAX_ORGS], lam_decoy[LK_EST_MAX_ORGS]; /* of the decoys' clusters */
     side own, chance;
+    per_period at;
 } tally;
+
+/* A period measures its own rate from more than this many rare clusters
+ * present in it; with fewer, the whole span's psi stands. */
+#define LK_EST_PERIOD_MIN 50
+
+/* The index of code among e->pcode[gran], or SIZE_MAX. */
+static size_t period_index(const lk_est *e, int gran, uint32_t code)
+{
+    const uint32_t *p = e->pcode[gran];
+    size_t lo = 0, hi = e->npcode[gran];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p[mid] < code) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < e->npcode[gran] && p[lo] == code ? lo : SIZE_MAX;
+}
+
+/* A cluster's periods at each granularity: their codes and their indexes
+ * among e->pcode, found once per cluster. */
+typedef struct cluster_periods {
+    uint32_t code[3][256];
+    size_t index[3][256], n[3];
+} cluster_periods;
+
+static void periods_of(const lk_est *e, const lk_est_cluster *c, cluster_periods *p)
+{
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
+        p->n[gran] = distinct_periods(e, c, gran, p->code[gran], 256);
+        for (size_t k = 0; k < p->n[gran]; k++)
+            p->index[gran][k] = period_index(e, gran, p->code[gran][k]);
+    }
+}
+
+/* Cluster c's periods at f: each counted present in el (when not NULL),
+ * and in hit when one of the units u[0..n) has records in it. */
+static void count_periods(const lk_est *e, const cluster_periods *p, unsigned f, const uint32_t *u,
+                          size_t n, double *el[3], double *hit[3])
+{
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++)
+        for (size_t k = 0; k < p->n[gran]; k++) {
+            size_t i = p->index[gran][k];
+            if (i == SIZE_MAX) continue;
+            if (el) el[gran][i * e->nfiles + f]++;
+            if (n && units_in(e, u, n, gran, p->code[gran][k])) hit[gran][i * e->nfiles + f]++;
+        }
+}
 
 /* A hit of cluster c at f by units u[0..n): counted, with its periods. */
 static void count_hit(const lk_est *e, const lk_est_cluster *c, unsigned f, const uint32_t *u,
@@ -425,17 +484,21 @@ static void count_hit(const lk_est *e, const lk_est_cluster *c, unsigned f, cons
     }
 }
 
-static void count_one(const lk_est *e, const lk_est_cluster *c, const decoy *d, unsigned f,
-                      int skip, tally *t)
+static void count_one(const lk_est *e, const lk_est_cluster *c, const cluster_periods *p,
+                      const decoy *d, unsigned f, int skip, tally *t)
 {
     uint32_t u[32];
     t->elig[f]++;
-    count_hit(e, c, f, u, own_units(e, c, f, skip, u, 32), &t->own);
+    size_t own = own_units(e, c, f, skip, u, 32);
+    count_hit(e, c, f, u, own, &t->own);
+    count_periods(e, p, f, u, own, t->at.el, t->at.own);
     if (!d->found) return;
     t->lam_own[f] += d->lam_own;
     t->lam_decoy[f] += d->lam;
     size_t n = units_of_key(e, c, d->name, d->year, f, skip, u, 32);
-    count_hit(e, c, f, u, n < 32 ? n : 32, &t->chance);
+    if (n > 32) n = 32;
+    count_hit(e, c, f, u, n, &t->chance);
+    count_periods(e, p, f, u, n, NULL, t->at.chance);
 }
 
 /* A hit is the person's own or a namesake's met by chance: as often as the
@@ -443,10 +506,15 @@ static void count_one(const lk_est *e, const lk_est_cluster *c, const decoy *d, 
  * estimator over all the clusters: one rare decoy year does not weigh a hit
  * many times). The share of clusters with a hit and the period shares, with
  * the chance part removed. */
+static double chance_ratio(const tally *t, unsigned f)
+{
+    return t->lam_decoy[f] > 0 ? t->lam_own[f] / t->lam_decoy[f] : 1.0;
+}
+
 static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
 {
     const side *o = &t->own, *ch = &t->chance;
-    double ratio = t->lam_decoy[f] > 0 ? t->lam_own[f] / t->lam_decoy[f] : 1.0;
+    double ratio = chance_ratio(t, f);
     double chance = ch->hit[f] * ratio;
     double h = o->hit[f] - chance, n = t->elig[f] - chance;
     double x = n > 0 && h > 0 ? h / n : 0.0;
@@ -460,20 +528,78 @@ static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
     }
 }
 
-static void presence(const lk_est *e, int skip, lk_est_rates *r)
+/* psi per period of partner f (out[gran][i * nfiles + f]): the share of
+ * the rare clusters present in the period with a hit there, the chance part
+ * removed as in rates_of(), over the share anywhere; the whole span's psi
+ * where the period has too few of them. */
+static void period_rates(const lk_est *e, const tally *t, unsigned f, double share,
+                         const double psi[3], double *out[3])
+{
+    double ratio = chance_ratio(t, f);
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++)
+        for (size_t i = 0; i < e->npcode[gran]; i++) {
+            size_t at = i * e->nfiles + f;
+            double chance = t->at.chance[gran][at] * ratio, el = t->at.el[gran][at];
+            double h = t->at.own[gran][at] - chance, n = el - chance;
+            double x = h > 0 && n > 0 ? h / n : 0.0;
+            out[gran][at] = el > LK_EST_PERIOD_MIN && share > 0 ? x / share : psi[gran];
+        }
+}
+
+/* One block for the per-period tables of tally t (and of rates r), sized by
+ * the linkage's periods. */
+static double *per_period_alloc(const lk_est *e, double **tables[], size_t ntables)
+{
+    size_t per = (e->npcode[LK_GRAN_YEAR] + e->npcode[LK_GRAN_PERIOD]) * e->nfiles;
+    double *block = unika_calloc(ntables * per + 1, sizeof *block);
+    if (!block) return NULL;
+    for (size_t k = 0; k < ntables; k++) {
+        double *at = block + k * per;
+        tables[k][LK_GRAN_ALL] = NULL;
+        tables[k][LK_GRAN_YEAR] = at;
+        tables[k][LK_GRAN_PERIOD] = at + e->npcode[LK_GRAN_YEAR] * e->nfiles;
+    }
+    return block;
+}
+
+void lk_est_rates_free(lk_est_rates *r)
+{
+    unika_free(r->psi_at[LK_GRAN_YEAR]); /* the block (per_period_alloc()) */
+    memset(r->psi_at, 0, sizeof r->psi_at);
+    memset(r->psi_in_at, 0, sizeof r->psi_in_at);
+}
+
+double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code, unsigned o,
+                  int in)
+{
+    size_t i = gran == LK_GRAN_ALL ? SIZE_MAX : period_index(e, gran, code);
+    if (i == SIZE_MAX || !r->psi_at[gran]) return in ? r->psi_in[gran][o] : r->psi[gran][o];
+    return (in ? r->psi_in_at : r->psi_at)[gran][i * e->nfiles + o];
+}
+
+static int presence(const lk_est *e, int skip, lk_est_rates *r)
 {
     tally out, in;
     memset(&out, 0, sizeof out);
     memset(&in, 0, sizeof in);
+    double **tables[] = {out.at.el, out.at.own, out.at.chance, in.at.el, in.at.own, in.at.chance};
+    double *block = per_period_alloc(e, tables, 6);
+    double **rtables[] = {r->psi_at, r->psi_in_at};
+    if (!block || !per_period_alloc(e, rtables, 2)) {
+        unika_free(block);
+        return -1;
+    }
     r->rare = 0;
     size_t stride = decoy_stride(e->ncl);
+    cluster_periods p;
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || !c->rare) continue;
         r->rare++;
         decoy d = decoy_of(e, i, stride);
+        periods_of(e, c, &p);
         for (unsigned f = 0; f < e->nfiles; f++)
-            count_one(e, c, &d, f, skip, c->at >> f & 1 ? &in : &out);
+            count_one(e, c, &p, &d, f, skip, c->at >> f & 1 ? &in : &out);
     }
     for (unsigned f = 0; f < e->nfiles; f++) {
         double psi[3], psi_in[3], share;
@@ -488,16 +614,20 @@ static void presence(const lk_est *e, int skip, lk_est_rates *r)
         r->r_span[f] = fabs(hi - lo) / 2;
         rates_of(&in, f, &r->r_in[f], psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
+        period_rates(e, &out, f, share, psi, r->psi_at);
+        period_rates(e, &in, f, r->r_in[f], psi_in, r->psi_in_at);
     }
+    unika_free(block);
+    return 0;
 }
 
-static void measure(const lk_est *e, const splits *s, int skip, lk_est_rates *out)
+static int measure(const lk_est *e, const splits *s, int skip, lk_est_rates *out)
 {
     memset(out, 0, sizeof *out);
     for (int gran = 0; gran < 3; gran++)
         split_rates(e, s, skip, gran, out->eps[gran], out->eps_borrowed_var[gran]);
     agreement(e, skip, out);
-    presence(e, skip, out);
+    return presence(e, skip, out);
 }
 
 typedef struct lam_agree {
@@ -578,6 +708,20 @@ static int agreement_curve(lk_est *e)
     return 0;
 }
 
+/* The linkage's periods at each granularity, sorted (e->pcode). */
+static int periods(lk_est *e)
+{
+    const unika_linkage *lk = e->lk;
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
+        e->pcode[gran] = unika_malloc((lk->ncells ? lk->ncells : 1) * sizeof *e->pcode[gran]);
+        if (!e->pcode[gran]) return -1;
+        for (size_t i = 0; i < lk->ncells; i++)
+            e->pcode[gran][i] = gran_of(lk, gran, lk->cells[i].period);
+        e->npcode[gran] = lk_est_distinct(e->pcode[gran], lk->ncells);
+    }
+    return 0;
+}
+
 int lk_est_measure(lk_est *e)
 {
     if (agreement_curve(e)) return -1;
@@ -587,10 +731,10 @@ int lk_est_measure(lk_est *e)
         unika_free(s);
         return -1;
     }
-    measure(e, s, -1, &e->rates);
-    for (int g = 0; g < LK_EST_GROUPS; g++) measure(e, s, g, &e->rep[g]);
+    int rc = periods(e) || measure(e, s, -1, &e->rates);
+    for (int g = 0; g < LK_EST_GROUPS && !rc; g++) rc = measure(e, s, g, &e->rep[g]);
     unika_free(s);
-    return 0;
+    return rc ? -1 : 0;
 }
 
 int lk_est_split_rates_by(const lk_est *e, uint8_t by, uint32_t value, lk_est_eps *out)

@@ -501,16 +501,18 @@ static void count_one(const lk_est *e, const lk_est_cluster *c, const cluster_pe
     count_periods(e, p, f, u, n, NULL, t->at.chance);
 }
 
-/* A hit is the person's own or a namesake's met by chance: as often as the
- * decoys' hits, times the ratio of the keys' lambda to the decoys' (a ratio
- * estimator over all the clusters: one rare decoy year does not weigh a hit
- * many times). The share of clusters with a hit and the period shares, with
- * the chance part removed. */
+/* The decoys' hits at f are scaled by this to count the chance part of the
+ * clusters' own: the ratio of their keys' lambda to the decoys'. */
 static double chance_ratio(const tally *t, unsigned f)
 {
     return t->lam_decoy[f] > 0 ? t->lam_own[f] / t->lam_decoy[f] : 1.0;
 }
 
+/* A hit is the person's own or a namesake's met by chance: as often as the
+ * decoys' hits, times the ratio of the keys' lambda to the decoys' (a ratio
+ * estimator over all the clusters: one rare decoy year does not weigh a hit
+ * many times). The share of clusters with a hit and the period shares, with
+ * the chance part removed. */
 static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
 {
     const side *o = &t->own, *ch = &t->chance;
@@ -546,8 +548,8 @@ static void period_rates(const lk_est *e, const tally *t, unsigned f, double sha
         }
 }
 
-/* One block for the per-period tables of tally t (and of rates r), sized by
- * the linkage's periods. */
+/* One block for ntables per-period tables (a tally's counts, or a rates'
+ * psi), each [gran][i * nfiles + f] over the linkage's periods. */
 static double *per_period_alloc(const lk_est *e, double **tables[], size_t ntables)
 {
     size_t per = (e->npcode[LK_GRAN_YEAR] + e->npcode[LK_GRAN_PERIOD]) * e->nfiles;

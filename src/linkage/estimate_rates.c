@@ -454,34 +454,24 @@ static void periods_of(const lk_est *e, const lk_est_cluster *c, cluster_periods
     }
 }
 
-/* Cluster c's periods at f: each counted present in el (when not NULL),
- * and in hit when one of the units u[0..n) has records in it. */
-static void count_periods(const lk_est *e, const cluster_periods *p, unsigned f, const uint32_t *u,
-                          size_t n, double *el[3], double *hit[3])
+/* A cluster of periods p at f and its units u[0..n) there (its own, or its
+ * decoy's): a hit when there are any, with the periods they show; per
+ * period, the cluster present (in el, when not NULL) and the hit in it (in
+ * at). */
+static void count_hit(const lk_est *e, const cluster_periods *p, unsigned f, const uint32_t *u,
+                      size_t n, side *s, double *el[3], double *at[3])
 {
+    if (n) s->hit[f]++;
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++)
         for (size_t k = 0; k < p->n[gran]; k++) {
             size_t i = p->index[gran][k];
-            if (i == SIZE_MAX) continue;
-            if (el) el[gran][i * e->nfiles + f]++;
-            if (n && units_in(e, u, n, gran, p->code[gran][k])) hit[gran][i * e->nfiles + f]++;
-        }
-}
-
-/* A hit of cluster c at f by units u[0..n): counted, with its periods. */
-static void count_hit(const lk_est *e, const lk_est_cluster *c, unsigned f, const uint32_t *u,
-                      size_t n, side *s)
-{
-    if (!n) return;
-    s->hit[f]++;
-    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
-        uint32_t per[256] = {0};
-        size_t np = distinct_periods(e, c, gran, per, 256);
-        for (size_t k = 0; k < np; k++) {
+            if (el && i != SIZE_MAX) el[gran][i * e->nfiles + f]++;
+            if (!n) continue;
+            int in = units_in(e, u, n, gran, p->code[gran][k]);
             s->den[gran][f]++;
-            s->num[gran][f] += units_in(e, u, n, gran, per[k]);
+            s->num[gran][f] += in;
+            if (in && i != SIZE_MAX) at[gran][i * e->nfiles + f]++;
         }
-    }
 }
 
 static void count_one(const lk_est *e, const lk_est_cluster *c, const cluster_periods *p,
@@ -489,16 +479,12 @@ static void count_one(const lk_est *e, const lk_est_cluster *c, const cluster_pe
 {
     uint32_t u[32];
     t->elig[f]++;
-    size_t own = own_units(e, c, f, skip, u, 32);
-    count_hit(e, c, f, u, own, &t->own);
-    count_periods(e, p, f, u, own, t->at.el, t->at.own);
+    count_hit(e, p, f, u, own_units(e, c, f, skip, u, 32), &t->own, t->at.el, t->at.own);
     if (!d->found) return;
     t->lam_own[f] += d->lam_own;
     t->lam_decoy[f] += d->lam;
     size_t n = units_of_key(e, c, d->name, d->year, f, skip, u, 32);
-    if (n > 32) n = 32;
-    count_hit(e, c, f, u, n, &t->chance);
-    count_periods(e, p, f, u, n, NULL, t->at.chance);
+    count_hit(e, p, f, u, n < 32 ? n : 32, &t->chance, NULL, t->at.chance);
 }
 
 /* The decoys' hits at f are scaled by this to count the chance part of the

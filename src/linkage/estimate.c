@@ -548,6 +548,7 @@ void lk_est_free(lk_est *e)
     unika_free(e->ucell);
     unika_free(e->by_key);
     for (int gran = 0; gran < 3; gran++) unika_free(e->pcode[gran]);
+    lk_est_eps_free(&e->split);
     lk_est_rates_free(&e->rates);
     for (int g = 0; g < LK_EST_GROUPS; g++) lk_est_rates_free(&e->rep[g]);
     unika_free(e);

@@ -76,8 +76,9 @@
  * other clusters (estimate_rates.c); 11: D of a figure of some genders
  * summed over its own keys (estimate_figure.c); 12: X's rate in a
  * period measured in that period (estimate_rates.c), the whole-span
- * figures as version 11's. */
-#define LK_EST_VERSION 12
+ * figures as version 11's; 13: the split rate of a period measured in that
+ * period, the whole-span figures as version 12's. */
+#define LK_EST_VERSION 13
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
@@ -116,10 +117,6 @@ typedef struct lk_est_rates {
     double m_dup; /* a person's duplicates at other partners that share a key with it */
     double r[LK_EST_MAX_ORGS];      /* weak records at o of strong people not strong at o */
     double r_span[LK_EST_MAX_ORGS]; /* r is known to lie within r +- r_span (m_eq0's two) */
-    double eps[3][LK_EST_MAX_ORGS]; /* by LK_GRAN_* */
-    /* a partner with too few strong clusters of its own takes the others'
-     * pooled eps; the variance between their own rates, else 0 */
-    double eps_borrowed_var[3][LK_EST_MAX_ORGS];
     double psi[3][LK_EST_MAX_ORGS];
     double r_in[LK_EST_MAX_ORGS]; /* ... of strong people strong at o too */
     double psi_in[3][LK_EST_MAX_ORGS];
@@ -149,13 +146,25 @@ int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out,
 /* estimate_rates.c: the rates from everything (e->rates) and leaving out
  * each name group (e->rep[]). -1 when out of memory. */
 int lk_est_measure(lk_est *e);
-/* The split rates of the records showing one --by value: [0] from
- * everything, [1 + g] leaving out name group g (as e->rates and e->rep). */
+/* The split rates eps of every record (by LK_EST_BY_NONE) or of the
+ * records showing one --by value: [0] from everything, [1 + g] leaving out
+ * name group g (as e->rates and e->rep), per granularity (LK_GRAN_*) over
+ * all its periods, and in each period (at, version 13: lk_est_split_of()).
+ * A partner with too few strong clusters of its own takes the others'
+ * pooled rate; borrowed_var is the variance between their own rates (else
+ * 0). -1 when out of memory. */
 typedef struct lk_est_eps {
     double eps[LK_EST_GROUPS + 1][3][LK_EST_MAX_ORGS];
     double borrowed_var[LK_EST_GROUPS + 1][3][LK_EST_MAX_ORGS];
+    double *at; /* [((g * periods) + period) * nfiles + f]: {eps, borrowed_var} */
 } lk_est_eps;
 int lk_est_split_rates_by(const lk_est *e, uint8_t by, uint32_t value, lk_est_eps *out);
+void lk_est_eps_free(lk_est_eps *s);
+/* The split rates (and, var not NULL, their borrowed variances) of every
+ * partner in replicate g, in the period of code at gran: the period's own
+ * where it has enough strong clusters, else its granularity's. */
+void lk_est_split_of(const lk_est *e, const lk_est_eps *s, int g, int gran, uint32_t code,
+                     double eps[LK_EST_MAX_ORGS], double var[LK_EST_MAX_ORGS]);
 /* estimate_fit.c */
 double lk_est_alpha(const double *lam, size_t n, double absent_mass);
 double lk_est_ztp_mean(double mu);
@@ -256,6 +265,7 @@ struct lk_est {
     double lam_level[2][LK_EST_LEVELS][4];
     uint32_t *pcode[3]; /* the linkage's periods at each granularity, sorted */
     size_t npcode[3];
+    lk_est_eps split;         /* the split rates of every record */
     lk_est_rates rates;       /* from everything */
     lk_est_rates rep[LK_EST_GROUPS];
 };

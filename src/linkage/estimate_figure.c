@@ -23,8 +23,12 @@ static const lk_est_eps *eps_by(const lk_est *e, cache *c, uint8_t by, uint32_t 
     for (size_t i = 0; i < c->nb; i++)
         if (c->b[i].by == by && c->b[i].value == value) return c->b[i].r;
     by_eps x = {by, value, unika_malloc(sizeof *x.r)};
-    if (!x.r || lk_est_split_rates_by(e, by, value, x.r) ||
-        lk_est_push((void **)&c->b, &c->nb, &c->cb, sizeof x, &x)) {
+    if (!x.r || lk_est_split_rates_by(e, by, value, x.r)) {
+        unika_free(x.r);
+        return NULL;
+    }
+    if (lk_est_push((void **)&c->b, &c->nb, &c->cb, sizeof x, &x)) {
+        lk_est_eps_free(x.r);
         unika_free(x.r);
         return NULL;
     }
@@ -61,9 +65,9 @@ typedef struct parts {
     uint32_t *inA;
     size_t nA;   /* the clusters of A, for X */
     double *wA;  /* by a --by value: the share of each one's records in F that show it */
-    /* the split rates, [0] from everything, [1 + g] leaving out group g; the borrowed spread */
-    const double (*eps[LK_EST_GROUPS + 1])[LK_EST_MAX_ORGS];
-    const double (*eps_var)[LK_EST_MAX_ORGS];
+    /* the split rates in the figure's period, [0] from everything, [1 + g] leaving out
+     * group g; the borrowed spread */
+    double eps[LK_EST_GROUPS + 1][LK_EST_MAX_ORGS], eps_var[LK_EST_MAX_ORGS];
     double span;          /* half the two name counts' distance in P - D */
     double people, naive; /* by a --by value: P, and P as if not thinned */
 } parts;
@@ -77,13 +81,13 @@ static double rate(double r, double psi)
 }
 
 static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
-                      const lk_est_rates *r, const double eps[3][LK_EST_MAX_ORGS],
-                      double *shared_var, double *weak, double *dedup, double *shared)
+                      const lk_est_rates *r, const double eps[LK_EST_MAX_ORGS], double *shared_var,
+                      double *weak, double *dedup, double *shared)
 {
     int gran = gran_of_scope(scope_of(f));
     double w = 0;
     for (unsigned o = 0; o < e->nfiles; o++)
-        if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[gran][o]);
+        if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[o]);
     double d = p->agree / r->m_dup;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
     double psi[LK_EST_MAX_ORGS], psi_in[LK_EST_MAX_ORGS]; /* in the figure's period */
@@ -252,24 +256,20 @@ static int strong_part(const lk_est *e, const members *in, const lk_est_figure *
     return lk_est_excess(e, p->inA, p->nA, f->orgs, s, &p->excess, &p->excess_var);
 }
 
-/* The split rates: the figure's records' (everything, then each replicate's). */
+/* The split rates of the figure's records in its period (everything, then
+ * each replicate's). */
 static int split_part(const lk_est *e, cache *c, scope s, parts *p)
 {
-    p->eps_var = e->rates.eps_borrowed_var;
-    p->eps[0] = e->rates.eps;
-    for (int g = 0; g < LK_EST_GROUPS; g++) p->eps[1 + g] = e->rep[g].eps;
-    if (s.by == LK_EST_BY_NONE) return 0;
-    const lk_est_eps *be = eps_by(e, c, s.by, s.value);
-    if (!be) return -1;
-    for (int g = 0; g <= LK_EST_GROUPS; g++) p->eps[g] = be->eps[g];
-    p->eps_var = be->borrowed_var[0];
+    const lk_est_eps *split = s.by == LK_EST_BY_NONE ? &e->split : eps_by(e, c, s.by, s.value);
+    if (!split) return -1;
+    for (int g = 0; g <= LK_EST_GROUPS; g++)
+        lk_est_split_of(e, split, g, gran_of_scope(s), s.code, p->eps[g], g ? NULL : p->eps_var);
     return 0;
 }
 
 /* P per partner, its variance, and half the two name counts' distance. */
 static int weak_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s, parts *p)
 {
-    int gran = gran_of_scope(s);
     double borrowed = 0; /* d P / d eps, summed over the partners that borrow eps */
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
@@ -277,17 +277,17 @@ static int weak_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s,
         if (lk_est_occupancy(e, c, o, s, f->genders, &x)) return -1;
         p->people += x.mean;
         p->naive += x.naive;
-        double m = x.mean, eps = p->eps[0][gran][o];
+        double m = x.mean, eps = p->eps[0][o];
         p->occ_mean[o] = m;
         /* the occupancy's own variance, and the split units: Poisson around eps per person */
         p->var += (x.var + m * eps) / ((1 + eps) * (1 + eps));
-        if (p->eps_var[gran][o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
+        if (p->eps_var[o] > 0) borrowed += m / ((1 + eps) * (1 + eps));
         p->span += x.span / (1 + eps);
     }
     /* one pooled rate for every partner that borrows it: their errors add, then square */
     for (unsigned o = 0; o < e->nfiles; o++)
-        if (f->orgs >> o & 1 && p->eps_var[gran][o] > 0) {
-            p->var += borrowed * borrowed * p->eps_var[gran][o];
+        if (f->orgs >> o & 1 && p->eps_var[o] > 0) {
+            p->var += borrowed * borrowed * p->eps_var[o];
             break;
         }
     return 0;
@@ -398,7 +398,10 @@ int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
     }
     members_free(&m);
     for (size_t i = 0; i < c.np; i++) lk_est_pat_free(&c.p[i]);
-    for (size_t i = 0; i < c.nb; i++) unika_free(c.b[i].r);
+    for (size_t i = 0; i < c.nb; i++) {
+        lk_est_eps_free(c.b[i].r);
+        unika_free(c.b[i].r);
+    }
     unika_free(c.b);
     unika_free(c.o);
     unika_free(c.p);

@@ -68,17 +68,66 @@ static uint32_t gran_of(const unika_linkage *lk, int gran, uint32_t period)
     return gran == LK_GRAN_ALL ? 0 : gran == LK_GRAN_YEAR ? lk_est_year_of(lk, period) : period;
 }
 
-/* A partner with fewer strong clusters than this borrows the others' split rate. */
+/* A partner with fewer strong clusters than this borrows the others' split
+ * rate; a period with fewer over every partner keeps its granularity's. */
 #define LK_EST_OWN_EPS_MIN 50
 
-/* Split units per person and partner, by the cluster's jackknife group, at
- * each granularity: ex, the distinct (name, year) keys beyond the first of
- * a cluster at a partner in one period; nn, the (cluster, partner, period)
- * triples. Counts, so a replicate leaving a group out sums the others
- * exactly: one pass serves every replicate. */
+/* The index of code among e->pcode[gran], or SIZE_MAX. */
+static size_t period_index(const lk_est *e, int gran, uint32_t code)
+{
+    const uint32_t *p = e->pcode[gran];
+    size_t lo = 0, hi = e->npcode[gran];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p[mid] < code) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < e->npcode[gran] && p[lo] == code ? lo : SIZE_MAX;
+}
+
+/* The periods of every granularity in one row: the years, then the
+ * periods (the split rates' slots, lk_est_eps.at). */
+static size_t nslots(const lk_est *e)
+{
+    return e->npcode[LK_GRAN_YEAR] + e->npcode[LK_GRAN_PERIOD];
+}
+
+static size_t slot_of(const lk_est *e, int gran, size_t i)
+{
+    return gran == LK_GRAN_YEAR ? i : e->npcode[LK_GRAN_YEAR] + i;
+}
+
+/* Split units per person and partner, by the cluster's jackknife group: ex,
+ * the distinct (name, year) keys beyond the first of a cluster at a partner
+ * in one period; nn, the (cluster, partner, period) triples. Counts, so a
+ * replicate leaving a group out sums the others exactly: one pass serves
+ * every replicate. */
+typedef struct split_tally {
+    double ex[LK_EST_GROUPS][LK_EST_MAX_ORGS], nn[LK_EST_GROUPS][LK_EST_MAX_ORGS];
+} split_tally;
+
+/* At each granularity over all its periods (all), and in each period
+ * (at[slot]): a partner's split rate follows the calendar as its forms and
+ * the visits do. A year of one half-year (the first or the last of a
+ * partnership) holds a person's visits of half a year, fewer of its typo
+ * rows and revised years than a whole year's rate says: with that rate
+ * the first year ran 3.5% low (docs/linkage.md 15, version 13). */
 typedef struct splits {
-    double ex[3][LK_EST_GROUPS][LK_EST_MAX_ORGS], nn[3][LK_EST_GROUPS][LK_EST_MAX_ORGS];
+    split_tally all[3];
+    split_tally *at;
 } splits;
+
+static void add_split(const lk_est *e, splits *s, const lk_est_cluster *c, int gran, const tup *t,
+                      size_t distinct)
+{
+    split_tally *x[2] = {&s->all[gran], NULL};
+    size_t i = gran == LK_GRAN_ALL ? SIZE_MAX : period_index(e, gran, t->t);
+    if (i != SIZE_MAX) x[1] = &s->at[slot_of(e, gran, i)];
+    for (int k = 0; k < 2 && x[k]; k++) {
+        x[k]->ex[c->group][t->file] += (double)distinct - 1;
+        x[k]->nn[c->group][t->file] += 1;
+    }
+}
 
 /* by, value: only the records showing that --by value (by LK_EST_BY_NONE: all). */
 static int count_splits(const lk_est *e, uint8_t by, uint32_t value, splits *s)
@@ -110,8 +159,7 @@ static int count_splits(const lk_est *e, uint8_t by, uint32_t value, splits *s)
                 for (; b < n && t[b].file == t[a].file && t[b].t == t[a].t; b++)
                     if (b == a || t[b].name != t[b - 1].name || t[b].year != t[b - 1].year)
                         distinct++;
-                s->ex[gran][c->group][t[a].file] += (double)distinct - 1;
-                s->nn[gran][c->group][t[a].file] += 1;
+                add_split(e, s, c, gran, &t[a], distinct);
                 a = b;
             }
         }
@@ -120,20 +168,21 @@ static int count_splits(const lk_est *e, uint8_t by, uint32_t value, splits *s)
     return 0;
 }
 
-/* The split rate per partner at one granularity, leaving out group `skip`.
- * A partner that borrows the pooled rate (an outreach unit with no strong
- * records) is one more partner whose own rate is unknown: as in a
- * random-effects prediction, its error is the spread between the partners
- * that measure theirs (borrowed_var, their sample variance). */
-static void split_rates(const lk_est *e, const splits *s, int skip, int gran,
-                        double eps[LK_EST_MAX_ORGS], double borrowed_var[LK_EST_MAX_ORGS])
+/* The split rate per partner from one tally, leaving out group `skip`; the
+ * (cluster, partner, period) triples it was measured on. A partner that
+ * borrows the pooled rate (an outreach unit with no strong records) is one
+ * more partner whose own rate is unknown: as in a random-effects
+ * prediction, its error is the spread between the partners that measure
+ * theirs (borrowed_var, their sample variance). */
+static double split_rates(const lk_est *e, const split_tally *t, int skip,
+                          double eps[LK_EST_MAX_ORGS], double borrowed_var[LK_EST_MAX_ORGS])
 {
     double ex[LK_EST_MAX_ORGS] = {0}, nn[LK_EST_MAX_ORGS] = {0};
     for (int g = 0; g < LK_EST_GROUPS; g++)
         if (g != skip)
             for (unsigned f = 0; f < e->nfiles; f++) {
-                ex[f] += s->ex[gran][g][f];
-                nn[f] += s->nn[gran][g][f];
+                ex[f] += t->ex[g][f];
+                nn[f] += t->nn[g][f];
             }
     double sex = 0, snn = 0, own = 0, own_sq = 0;
     unsigned nown = 0;
@@ -151,6 +200,60 @@ static void split_rates(const lk_est *e, const splits *s, int skip, int gran,
         int borrows = nn[f] <= LK_EST_OWN_EPS_MIN;
         eps[f] = !borrows ? ex[f] / nn[f] : snn > 0 ? sex / snn : 0.0;
         borrowed_var[f] = borrows && spread > 0 ? spread : 0.0;
+    }
+    return snn;
+}
+
+/* Replicate skip's rates: per granularity, then in each period (its
+ * granularity's where the period has too few triples). */
+static void split_replicate(const lk_est *e, const splits *s, int skip, lk_est_eps *out)
+{
+    int g = skip + 1;
+    for (int gran = 0; gran < 3; gran++)
+        split_rates(e, &s->all[gran], skip, out->eps[g][gran], out->borrowed_var[g][gran]);
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++)
+        for (size_t i = 0; i < e->npcode[gran]; i++) {
+            double eps[LK_EST_MAX_ORGS], var[LK_EST_MAX_ORGS];
+            size_t slot = slot_of(e, gran, i);
+            int own = split_rates(e, &s->at[slot], skip, eps, var) > LK_EST_OWN_EPS_MIN;
+            double *at = out->at + ((size_t)g * nslots(e) + slot) * e->nfiles * 2;
+            for (unsigned f = 0; f < e->nfiles; f++) {
+                at[2 * f] = own ? eps[f] : out->eps[g][gran][f];
+                at[2 * f + 1] = own ? var[f] : out->borrowed_var[g][gran][f];
+            }
+        }
+}
+
+int lk_est_split_rates_by(const lk_est *e, uint8_t by, uint32_t value, lk_est_eps *out)
+{
+    memset(out, 0, sizeof *out);
+    splits *s = unika_calloc(1, sizeof *s);
+    if (s) s->at = unika_calloc(nslots(e) + 1, sizeof *s->at);
+    out->at = unika_calloc((LK_EST_GROUPS + 1) * nslots(e) * e->nfiles * 2 + 1, sizeof *out->at);
+    int rc = !s || !s->at || !out->at || count_splits(e, by, value, s) ? -1 : 0;
+    for (int g = -1; g < LK_EST_GROUPS && !rc; g++) split_replicate(e, s, g, out);
+    if (s) unika_free(s->at);
+    unika_free(s);
+    if (rc) lk_est_eps_free(out);
+    return rc;
+}
+
+void lk_est_eps_free(lk_est_eps *s)
+{
+    unika_free(s->at);
+    s->at = NULL;
+}
+
+void lk_est_split_of(const lk_est *e, const lk_est_eps *s, int g, int gran, uint32_t code,
+                     double eps[LK_EST_MAX_ORGS], double var[LK_EST_MAX_ORGS])
+{
+    size_t i = gran == LK_GRAN_ALL ? SIZE_MAX : period_index(e, gran, code);
+    const double *at = i == SIZE_MAX
+                           ? NULL
+                           : s->at + ((size_t)g * nslots(e) + slot_of(e, gran, i)) * e->nfiles * 2;
+    for (unsigned f = 0; f < e->nfiles; f++) {
+        eps[f] = at ? at[2 * f] : s->eps[g][gran][f];
+        if (var) var[f] = at ? at[2 * f + 1] : s->borrowed_var[g][gran][f];
     }
 }
 
@@ -425,19 +528,6 @@ typedef struct tally {
  * present in it; with fewer, the whole span's psi stands. */
 #define LK_EST_PERIOD_MIN 50
 
-/* The index of code among e->pcode[gran], or SIZE_MAX. */
-static size_t period_index(const lk_est *e, int gran, uint32_t code)
-{
-    const uint32_t *p = e->pcode[gran];
-    size_t lo = 0, hi = e->npcode[gran];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (p[mid] < code) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < e->npcode[gran] && p[lo] == code ? lo : SIZE_MAX;
-}
-
 /* A cluster's periods at each granularity: their codes and their indexes
  * among e->pcode, found once per cluster. */
 typedef struct cluster_periods {
@@ -609,11 +699,9 @@ static int presence(const lk_est *e, int skip, lk_est_rates *r)
     return 0;
 }
 
-static int measure(const lk_est *e, const splits *s, int skip, lk_est_rates *out)
+static int measure(const lk_est *e, int skip, lk_est_rates *out)
 {
     memset(out, 0, sizeof *out);
-    for (int gran = 0; gran < 3; gran++)
-        split_rates(e, s, skip, gran, out->eps[gran], out->eps_borrowed_var[gran]);
     agreement(e, skip, out);
     return presence(e, skip, out);
 }
@@ -714,27 +802,8 @@ int lk_est_measure(lk_est *e)
 {
     if (agreement_curve(e)) return -1;
     lk_est_levels(e);
-    splits *s = unika_calloc(1, sizeof *s);
-    if (!s || count_splits(e, LK_EST_BY_NONE, 0, s)) {
-        unika_free(s);
-        return -1;
-    }
-    int rc = periods(e) || measure(e, s, -1, &e->rates);
-    for (int g = 0; g < LK_EST_GROUPS && !rc; g++) rc = measure(e, s, g, &e->rep[g]);
-    unika_free(s);
+    int rc = periods(e) || lk_est_split_rates_by(e, LK_EST_BY_NONE, 0, &e->split) ||
+             measure(e, -1, &e->rates);
+    for (int g = 0; g < LK_EST_GROUPS && !rc; g++) rc = measure(e, g, &e->rep[g]);
     return rc ? -1 : 0;
-}
-
-int lk_est_split_rates_by(const lk_est *e, uint8_t by, uint32_t value, lk_est_eps *out)
-{
-    splits *s = unika_calloc(1, sizeof *s);
-    if (!s || count_splits(e, by, value, s)) {
-        unika_free(s);
-        return -1;
-    }
-    for (int g = -1; g < LK_EST_GROUPS; g++)
-        for (int gran = 0; gran < 3; gran++)
-            split_rates(e, s, g, gran, out->eps[g + 1][gran], out->borrowed_var[g + 1][gran]);
-    unika_free(s);
-    return 0;
 }

@@ -4,8 +4,9 @@
  *
  *   eps_o    split units per person at partner o: a strong cluster's
  *            distinct (name, year) keys at o, minus one, averaged over the
- *            clusters present at o (within a period too: a person's typo
- *            rows and revised year fall in fewer units per period);
+ *            clusters present at o; within a period too (a person's typo
+ *            rows and revised year fall in fewer units per period), over
+ *            all the periods of a granularity and in each one (version 13);
  *   m_eq0    the share of a person's main record at one partner whose
  *            (name, year) is exactly one of its records' at another partner
  *            with overlapping visits: how often a weak record of a known

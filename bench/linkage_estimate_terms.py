@@ -23,13 +23,16 @@ With --by-gender, the figure of all partners for each gender too: a person's gen
 the one its rows show through the partners' profiles, unknown only where no row shows
 one (the figure "X" counts other and unknown together, docs/linkage.md 16). With
 --by-year, the figure of all partners for each calendar year too, over the rows of the
-visits in that year. With --splits, what parts the people the strong clusters split
+visits in that year. With --by-band, the partners and the linker add --by age_group and
+the figure of all partners for each age band over the whole span and in each year is
+split too, over the rows whose age at the visit is in the band (as the eval's truth reads
+it) and of the year's visits. With --splits, what parts the people the strong clusters split
 (A's excess, docs/linkage.md 18): each such person's first two strong clusters compared
 on the rows' identifiers and birth dates.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
         [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
-        [--generator PATH] [--by-gender] [--by-year] [--splits]
+        [--generator PATH] [--by-gender] [--by-year] [--by-band] [--splits]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
@@ -63,9 +66,9 @@ def true_terms(rows, orgs):
             "X": len(weak_people & a_people), "count": len(a_people | weak_people)}
 
 
-def whole_span(est, gender="all", period="all"):
+def whole_span(est, gender="all", period="all", band=None):
     return {tuple(sorted(f["orgs"])): f for f in est["figures"]
-            if f["period"] == period and f["gender"] == gender and "by" not in f}
+            if f["period"] == period and f["gender"] == gender and f.get("value") == band}
 
 
 def visit_years(run, data):
@@ -81,6 +84,30 @@ def visit_years(run, data):
     for o in l2.ORGS:
         with open(os.path.join(run, o + ".rows")) as f:
             out += [years[o][int(r["line"]) - 2] for r in csv.DictReader(f)]
+    return out
+
+
+def row_bands(run, data):
+    """The age band at the visit of each row join_truth gives, in its order (None: no
+    birth year or visit date to read one from)."""
+    bands = {}
+    for o in l2.ORGS:
+        p = ev.profile_of(o)
+        with open(os.path.join(data, o + ".csv"), newline="") as f:
+            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
+            head = next(rows)
+            vi = head.index(p["column.date"])
+            bi = head.index(p.get("column.birth_date") or p.get("column.birth_year"))
+            bfmt = p.get("date_format.birth_date", "YYYY")
+            bands[o] = []
+            for r in rows:
+                visit = ev.parse_date(r[vi], p["date_format.date"]) if vi < len(r) else None
+                birth = ev.parse_date(r[bi], bfmt) if bi < len(r) else None
+                bands[o].append(ev.age_band(visit, birth) if visit and birth else None)
+    out = []
+    for o in l2.ORGS:
+        with open(os.path.join(run, o + ".rows")) as f:
+            out += [bands[o][int(r["line"]) - 2] for r in csv.DictReader(f)]
     return out
 
 
@@ -163,7 +190,7 @@ def strong_splits(run, data):
 
 def one_run(ctx, seed):
     spec = {"names": ctx["names"], "phenomena": ctx["phenomena"], "people": ctx["people"],
-            "seed": seed}
+            "seed": seed, "age": ctx["by_band"]}
     tag = ev.run_tag(spec)
     data = os.path.join(ctx["work"], "data", tag)
     ev.generate(ctx["generator"], data, dict(spec, truth_ids=True))
@@ -189,6 +216,18 @@ def one_run(ctx, seed):
                 out.append(("all, year %d" % y,
                             true_terms([r for r, ry in zip(rows, years) if ry == y],
                                        set(ev.ORGS)), terms_of(f)))
+    if ctx["by_band"]:
+        run = os.path.join(ctx["work"], "runs", tag)
+        bands, years = row_bands(run, data), visit_years(run, data)
+        for b in [label for _, _, label in ev.AGE_BANDS]:
+            for y in [None] + sorted(set(years)):
+                f = whole_span(est, period="all" if y is None else str(y), band=b).get(
+                    tuple(sorted(ev.ORGS)))
+                t = true_terms([r for r, rb, ry in zip(rows, bands, years)
+                                if rb == b and y in (None, ry)], set(ev.ORGS))
+                if f and t["count"]:
+                    out.append(("all, band " + b + ("" if y is None else ", year %d" % y), t,
+                                terms_of(f)))
     if ctx["splits"]:
         kinds, split, people = strong_splits(os.path.join(ctx["work"], "runs", tag), data)
         print("\n%s: %d of the %d people of the strong clusters are in two or more; "
@@ -215,13 +254,14 @@ def show_run(tag, out):
                                           100 * (e["count"] / t["count"] - 1)))
 
 
-def show_sum(results, figure="all"):
-    """A figure's error, term by term, over every run (signs as they enter the count)."""
+def show_sum(results, figure="all", prefix=False):
+    """A figure's error, term by term, over every run (signs as they enter the count); with
+    prefix, over every figure of at least 100 true people whose name begins with `figure`."""
     sign = {"A": 1, "P": 1, "D": -1, "X": -1}
     acc = collections.defaultdict(list)
     for tag, out in results:
         for name, t, e in out:
-            if name == figure:
+            if name == figure or (prefix and name.startswith(figure) and t["count"] >= 100):
                 for k in TERMS:
                     acc[k].append(100 * sign[k] * (e[k] - t[k]) / t["count"])
                     acc[k + "rel"].append(100 * (e[k] / t[k] - 1) if t[k] else 0.0)
@@ -229,7 +269,7 @@ def show_sum(results, figure="all"):
     n = len(acc["count"])
     if not n:
         return
-    print("\n%s, %d runs: mean contribution to the figure's error "
+    print("\n%s, %d figures: mean contribution to the figure's error "
           "(and the term's own relative error)" % (
               "all partners together" if figure == "all" else figure, n))
     for k in TERMS:
@@ -253,13 +293,15 @@ def main():
                     help="also the figure of all partners for each gender")
     ap.add_argument("--by-year", action="store_true",
                     help="also the figure of all partners for each calendar year")
+    ap.add_argument("--by-band", action="store_true",
+                    help="also the figure of all partners for each age band, whole span")
     ap.add_argument("--splits", action="store_true",
                     help="also why the strong clusters split the people they split")
     a = ap.parse_args()
     ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": a.names,
            "people": a.people, "phenomena": a.phenomena, "work": os.path.abspath(a.work),
            "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender,
-           "splits": a.splits, "by_year": a.by_year}
+           "splits": a.splits, "by_year": a.by_year, "by_band": a.by_band}
     ctx["keys"] = os.path.join(ctx["work"], "keys")
     ev.setup_roles(ctx["unika"], ctx["keys"])
     results = []
@@ -274,6 +316,10 @@ def main():
         years = {n for _, out in results for n, _, _ in out if n.startswith("all, year")}
         for name in sorted(years):
             show_sum(results, name)
+    if a.by_band:
+        for _, _, b in ev.AGE_BANDS:
+            show_sum(results, "all, band " + b)
+            show_sum(results, "all, band %s, year" % b, prefix=True)
 
 
 if __name__ == "__main__":

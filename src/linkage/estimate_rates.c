@@ -112,7 +112,7 @@ typedef struct split_tally {
  * the visits do. A year of one half-year (the first or the last of a
  * partnership) holds a person's visits of half a year, fewer of its typo
  * rows and revised years than a whole year's rate says: with that rate
- * the first year ran 3.5% low (docs/linkage.md 15, version 13). */
+ * the first year ran 1% to 3% low (docs/linkage.md 15, version 13). */
 typedef struct splits {
     split_tally all[3];
     split_tally *at;

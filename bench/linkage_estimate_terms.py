@@ -71,44 +71,45 @@ def whole_span(est, gender="all", period="all", band=None):
             if f["period"] == period and f["gender"] == gender and f.get("value") == band}
 
 
-def visit_years(run, data):
-    """The visit year of each row join_truth gives, in its order."""
-    years = {}
+def per_used_row(run, data, read):
+    """A value of each row join_truth gives, in its order: read(profile, header) returns
+    the function of a partner's CSV row that gives it."""
+    values = {}
     for o in l2.ORGS:
         p = ev.profile_of(o)
         with open(os.path.join(data, o + ".csv"), newline="") as f:
             rows = csv.reader(f, delimiter=p.get("delimiter", ","))
-            di = next(rows).index(p["column.date"])
-            years[o] = [ev.parse_date(r[di], p.get("date_format.date", ""))[0] for r in rows]
+            of = read(p, next(rows))
+            values[o] = [of(r) for r in rows]
     out = []
     for o in l2.ORGS:
         with open(os.path.join(run, o + ".rows")) as f:
-            out += [years[o][int(r["line"]) - 2] for r in csv.DictReader(f)]
+            out += [values[o][int(r["line"]) - 2] for r in csv.DictReader(f)]
     return out
+
+
+def visit_years(run, data):
+    """The visit year of each row join_truth gives, in its order."""
+    def read(p, head):
+        di = head.index(p["column.date"])
+        return lambda r: ev.parse_date(r[di], p.get("date_format.date", ""))[0]
+    return per_used_row(run, data, read)
 
 
 def row_bands(run, data):
     """The age band at the visit of each row join_truth gives, in its order (None: no
     birth year or visit date to read one from)."""
-    bands = {}
-    for o in l2.ORGS:
-        p = ev.profile_of(o)
-        with open(os.path.join(data, o + ".csv"), newline="") as f:
-            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
-            head = next(rows)
-            vi = head.index(p["column.date"])
-            bi = head.index(p.get("column.birth_date") or p.get("column.birth_year"))
-            bfmt = p.get("date_format.birth_date", "YYYY")
-            bands[o] = []
-            for r in rows:
-                visit = ev.parse_date(r[vi], p["date_format.date"]) if vi < len(r) else None
-                birth = ev.parse_date(r[bi], bfmt) if bi < len(r) else None
-                bands[o].append(ev.age_band(visit, birth) if visit and birth else None)
-    out = []
-    for o in l2.ORGS:
-        with open(os.path.join(run, o + ".rows")) as f:
-            out += [bands[o][int(r["line"]) - 2] for r in csv.DictReader(f)]
-    return out
+    def read(p, head):
+        vi = head.index(p["column.date"])
+        bi = head.index(p.get("column.birth_date") or p.get("column.birth_year"))
+
+        def band(r):
+            visit = ev.parse_date(r[vi], p["date_format.date"]) if vi < len(r) else None
+            birth = (ev.parse_date(r[bi], p.get("date_format.birth_date", "YYYY"))
+                     if bi < len(r) else None)
+            return ev.age_band(visit, birth) if visit and birth else None
+        return band
+    return per_used_row(run, data, read)
 
 
 def true_genders(data):

@@ -46,8 +46,13 @@ static inline void lt_keys_of(unika_matchkeys *mk, const unika_key *key, const l
     ck_assert_msg(unika_matchkeys_derive(mk, key, &in, &e) == 0, "%s", e.message);
 }
 
-/* The match-key file of `org`'s rows (by gender), in the order of perm
- * (or as given); *size set. */
+/* The rows' age bands (of LT_AGE_BANDS), beside the rows given to
+ * lt_link(), or NULL: the files have no age_group field. */
+static const char *const *lt_ages;
+#define LT_AGE_BANDS "0-17,18-20,21-24,25-"
+
+/* The match-key file of `org`'s rows (by gender, and by age_group with
+ * lt_ages), in the order of perm (or as given); *size set. */
 static inline uint8_t *lt_file(const unika_key *key, const lt_row *rows, size_t n,
                                const char *org, const size_t *perm, size_t *size)
 {
@@ -57,14 +62,20 @@ static inline uint8_t *lt_file(const unika_key *key, const lt_row *rows, size_t 
     o.period = UNIKA_MK_PERIOD_HALF_YEAR;
     o.by_count = 1;
     o.by[0] = "gender";
+    if (lt_ages) {
+        o.by[o.by_count++] = "age_group";
+        o.age_bands = LT_AGE_BANDS;
+    }
     unika_mkwriter *w = NULL;
     ck_assert_int_eq(unika_mkwriter_new(&w, unika_key_fingerprint_ptr(key), &o, NULL), 0);
     unika_matchkeys *mk = malloc(sizeof *mk);
     for (size_t k = 0; k < n; k++) {
-        const lt_row *r = &rows[perm ? perm[k] : k];
+        size_t at = perm ? perm[k] : k;
+        const lt_row *r = &rows[at];
         if (strcmp(r->org, org)) continue;
         lt_keys_of(mk, key, r);
         unika_mkvisit v = {r->vy, r->vm, {unika_gender_code(unika_gender_fold(r->g))}, 1};
+        if (lt_ages) v.value[1] = lt_ages[at];
         unika_error e = {0};
         ck_assert_msg(unika_mkwriter_add(w, mk, &v, &e) == 0, "%s", e.message);
     }

@@ -68,7 +68,18 @@ typedef struct truth {
     uint64_t total, at[3];
     uint64_t year[8];       /* people with a row in 2018 + i */
     uint64_t at_year[3][8]; /* ... at partner o */
+    uint64_t band[4];       /* people with a row in age band i (with_ages) */
 } truth;
+
+static const char *const BANDS[4] = {"0-17", "18-20", "21-24", "25+"};
+
+/* The age band of a row: the age at the visit month, from the birth date
+ * the partner writes (a bare year taken as 1 July). */
+static unsigned band_of(int y, int m, int vy, int vm)
+{
+    int age = vy - y - (vm < (m ? m : 7));
+    return age <= 17 ? 0 : age <= 20 ? 1 : age <= 24 ? 2 : 3;
+}
 
 static const char *const ORGS[3] = {"aaa", "bbb", "ccc"};
 
@@ -82,6 +93,10 @@ static int other_unwritten;
  * the last year partner B spells a visit the other way
  * (split_rate_follows_the_calendar), or 0. */
 static int c_until, b_other_until;
+/* Rows carry their age band (with_ages), and partner C reaches the young
+ * more than the others, at their first visits (band_follows_the_weak_records). */
+static int with_ages, c_favours_young;
+static const char *partnership_ages[N_PEOPLE * 40]; /* each row's band, for lt_ages */
 
 /* A name's words in sorted order, as normalised names are. */
 static void two_words(char out[24], const char *a, const char *b)
@@ -113,7 +128,9 @@ static lt_row *partnership(uint64_t seed, size_t *n, char (**text)[3][24], truth
         int y = 1998 + (int)(rnd() % 8), m = 2 + (int)(rnd() % 11), d = 1 + (int)(rnd() % 28);
         int start = 2018 * 2 + (int)(rnd() % 8), len = 1 + (int)(rnd() % 4);
         int at[3] = {unif() < 0.5, unif() < 0.4, unif() < 0.3};
+        if (c_favours_young) at[2] = unif() < (y >= 2002 ? 0.6 : 0.1);
         if (!at[0] && !at[1] && !at[2]) at[0] = 1;
+        unsigned bands = 0;                                      /* bit i: a row in band i */
         if (other_spelling > 0 && identified) at[0] = at[1] = 1; /* two spellings to compare */
         t->total++;
         unsigned years = 0; /* bit i: a row in 2018 + i */
@@ -125,6 +142,7 @@ static lt_row *partnership(uint64_t seed, size_t *n, char (**text)[3][24], truth
             unsigned visits = 1 + (unsigned)(rnd() % 5);
             for (unsigned v = 0; v < visits; v++) {
                 int hy = start + (int)(rnd() % (unsigned)len);
+                if (o == 2 && c_favours_young) hy = start; /* the first contact */
                 if (o == 2 && c_until && hy / 2 > c_until) continue;
                 years_at |= 1u << (hy / 2 - 2018);
                 int visit = o == 1 && other_visit_at_b > 0 && unif() < other_visit_at_b &&
@@ -140,26 +158,46 @@ static lt_row *partnership(uint64_t seed, size_t *n, char (**text)[3][24], truth
                 } else if (o == 2) {
                     r.m = r.d = 0;   /* the outreach unit records the year only */
                 }
+                if (with_ages) {
+                    unsigned b = band_of(r.y, r.m, r.vy, r.vm);
+                    partnership_ages[k] = BANDS[b];
+                    bands |= 1u << b;
+                }
                 rows[k++] = r;
             }
             years |= years_at;
             for (unsigned i = 0; i < 8; i++) t->at_year[o][i] += years_at >> i & 1;
         }
         for (unsigned i = 0; i < 8; i++) t->year[i] += years >> i & 1;
+        for (unsigned i = 0; i < 4; i++) t->band[i] += bands >> i & 1;
     }
     *n = k;
     return rows;
 }
 
-/* The whole-span figure of orgs and gender in the estimates file. */
-static const char *whole_span(const char *json, const char *orgs, const char *gender)
+/* The figure of orgs, period ("all", a year) and gender ("all", "M", "F",
+ * "X") in the estimates file, of an age band or none (NULL): where it
+ * starts, and with est its estimate and standard error. */
+static const char *figure_at(const char *json, const char *orgs, const char *period,
+                             const char *gender, const char *band, double *est, double *se)
 {
     char pattern[256];
-    snprintf(pattern, sizeof pattern, "{\"orgs\": [%s], \"period\": \"all\", \"gender\": \"%s\",",
-             orgs, gender);
+    int n =
+        snprintf(pattern, sizeof pattern, "{\"orgs\": [%s], \"period\": \"%s\", \"gender\": \"%s\"",
+                 orgs, period, gender);
+    snprintf(pattern + n, sizeof pattern - (size_t)n,
+             band ? ", \"by\": \"age_group\", \"value\": \"%s\"," : ",", band);
     const char *at = strstr(json, pattern);
-    ck_assert_msg(at != NULL, "no figure [%s] %s", orgs, gender);
+    ck_assert_msg(at != NULL, "no figure %s", pattern);
+    if (est)
+        ck_assert_int_eq(
+            sscanf(strstr(at, "\"estimate\""), "\"estimate\": %lf, \"se\": %lf", est, se), 2);
     return at;
+}
+
+static const char *whole_span(const char *json, const char *orgs, const char *gender)
+{
+    return figure_at(json, orgs, "all", gender, NULL, NULL, NULL);
 }
 
 /* The whole-span figure's estimate and standard error (and resolved count)
@@ -167,9 +205,8 @@ static const char *whole_span(const char *json, const char *orgs, const char *ge
 static void gender_figure_of(const char *json, const char *orgs, const char *gender, double *est,
                              double *se, uint64_t *resolved)
 {
-    const char *at = whole_span(json, orgs, gender);
+    const char *at = figure_at(json, orgs, "all", gender, NULL, est, se);
     unsigned long long r;
-    ck_assert_int_eq(sscanf(strstr(at, "\"estimate\""), "\"estimate\": %lf, \"se\": %lf", est, se), 2);
     ck_assert_int_eq(sscanf(strstr(at, "\"resolved\""), "\"resolved\": %llu", &r), 1);
     *resolved = r;
 }
@@ -187,7 +224,14 @@ static char *estimates_of(uint64_t seed, truth *t, size_t *perm_n)
     char(*text)[3][24];
     lt_row *rows = partnership(seed, &n, &text, t);
     unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, n, ORGS, 3, NULL, ls, NULL);
+    unika_link_params by_age;
+    unika_link_params_init(&by_age);
+    by_age.by_count = 2;
+    by_age.by[0] = "gender";
+    by_age.by[1] = "age_group";
+    lt_ages = with_ages ? partnership_ages : NULL;
+    unika_linkage *lk = lt_link(rows, n, ORGS, 3, with_ages ? &by_age : NULL, ls, NULL);
+    lt_ages = NULL;
     char *json = NULL;
     size_t size = 0;
     unika_error e = {0};
@@ -330,30 +374,14 @@ START_TEST(rate_follows_the_calendar)
     c_until = 2019;
     char *json = estimates_of(500, &t, NULL);
     c_until = 0;
-    const char *at = strstr(
-        json, "{\"orgs\": [\"aaa\", \"bbb\", \"ccc\"], \"period\": \"2021\", \"gender\": \"all\",");
-    ck_assert_msg(at != NULL, "no figure of 2021");
     double est, se;
-    ck_assert_int_eq(
-        sscanf(strstr(at, "\"estimate\""), "\"estimate\": %lf, \"se\": %lf", &est, &se), 2);
+    figure_at(json, "\"aaa\", \"bbb\", \"ccc\"", "2021", "all", NULL, &est, &se);
     double want = (double)t.year[2021 - 2018];
     ck_assert_msg(fabs(est - want) < 4 * se && fabs(est / want - 1) < 0.03,
                   "2021: estimate %.1f (se %.1f), truth %.0f", est, se, want);
     free(json);
 }
 END_TEST
-
-/* The figure of orgs in the year: its estimate and standard error. */
-static void year_figure_of(const char *json, const char *orgs, int year, double *est, double *se)
-{
-    char pattern[256];
-    snprintf(pattern, sizeof pattern, "{\"orgs\": [%s], \"period\": \"%d\", \"gender\": \"all\",",
-             orgs, year);
-    const char *at = strstr(json, pattern);
-    ck_assert_msg(at != NULL, "no figure [%s] %d", orgs, year);
-    ck_assert_int_eq(sscanf(strstr(at, "\"estimate\""), "\"estimate\": %lf, \"se\": %lf", est, se),
-                     2);
-}
 
 /* A partner's split rate that follows the calendar: B spells a visit the
  * other way (30% of them) up to 2019 and never after, so a person seen at
@@ -381,9 +409,49 @@ START_TEST(split_rate_follows_the_calendar)
     b_other_until = 0;
     for (int y = 2018; y <= 2022; y++) {
         double est, se, want = (double)t.at_year[1][y - 2018];
-        year_figure_of(json, "\"bbb\"", y, &est, &se);
+        char year[8];
+        snprintf(year, sizeof year, "%d", y);
+        figure_at(json, "\"bbb\"", year, "all", NULL, &est, &se);
         ck_assert_msg(fabs(est - want) < 4 * se && fabs(est / want - 1) < 0.05,
                       "B in %d: estimate %.1f (se %.1f), truth %.0f", y, est, se, want);
+    }
+    free(json);
+}
+END_TEST
+
+/* A band's people do not have weak records as often as everyone, nor in
+ * the band their strong records show: partner C, the outreach unit,
+ * reaches the young (60% of those born 2002 or later, 10% of the others)
+ * and sees each once, at its first contact. Version 14 weighs X by how
+ * often the rare people of a band's figure have weak units at C showing
+ * it, against their records' share of it at C's rate of weak units
+ * (lk_est_value_rate()), and takes D between two assumptions; version 13
+ * took the share at the rate of everyone, too many of the older bands'
+ * strong people for C's weak people, and their figures ran low. Measured,
+ * whole span, all partners (estimate, se; truth):
+ *
+ *          0-17             18-20            21-24
+ *   v13  1162.6 (26.0)    922.6 (21.0)     475.9 (14.0)
+ *   v14  1152.1 (26.1)    961.4 (29.6)     529.2 (14.5)
+ *   truth  1185             985              529
+ *
+ * The check, for the bands of 100 people or more: within 3 standard
+ * errors, and within 5%, issue 19's bound for partners and genders (v13:
+ * 18-20 6.3% and 3.0 standard errors low, 21-24 10.0% and 3.8). */
+START_TEST(band_follows_the_weak_records)
+{
+    truth t;
+    with_ages = 1;
+    c_favours_young = 1;
+    char *json = estimates_of(700, &t, NULL);
+    with_ages = 0;
+    c_favours_young = 0;
+    for (unsigned b = 0; b < 4; b++) {
+        double est, se, want = (double)t.band[b];
+        figure_at(json, "\"aaa\", \"bbb\", \"ccc\"", "all", "all", BANDS[b], &est, &se);
+        if (want < 100) continue;
+        ck_assert_msg(fabs(est - want) < 3 * se && fabs(est / want - 1) < 0.05,
+                      "band %s: estimate %.1f (se %.1f), truth %.0f", BANDS[b], est, se, want);
     }
     free(json);
 }
@@ -869,64 +937,6 @@ START_TEST(identified_only)
 END_TEST
 
 /* A Poisson draw (Knuth's product of uniforms; the means here are small). */
-static unsigned poisson(double mean)
-{
-    double limit = exp(-mean), p = unif();
-    unsigned n = 0;
-    for (; p > limit; n++) p *= unif();
-    return n;
-}
-
-/* The pattern fit alone, on keys drawn from its own model: three partners,
- * every pattern S with a known rate gamma_S, each key's people with pattern
- * S Poisson(gamma_S lambda_k w_k^(|S|-1)), w_k the key's agreement (here
- * growing with lambda, from 0.3 to 0.8, as a common name's spelling agrees
- * more often), a key seen where its people are. With every pattern
- * observed, gamma_S would be the count of key-persons with S over
- * L_j = sum_k lambda_k w_k^j (j = |S| - 1; L_0 = 26,000 here), off by
- * sqrt(gamma_S / L_j) (a Poisson count). The union hides how many people a
- * key holds; the fit recovers it from how the chance of a pattern grows
- * with lambda, losing information: the bound allows twice the full-data
- * error, four times over. D's rate sum_S (|S| - 1) gamma_S L_j (per unit
- * of L_0) is what the estimator uses; it is held to the same bound (its own
- * full-data error, from the pair and the triple patterns). Keys in another
- * order give the same bytes. */
-START_TEST(pattern_fit_recovers_rates)
-{
-    static const uint64_t pats[7] = {1, 2, 4, 3, 5, 6, 7};
-    static const double rate[7] = {0.30, 0.20, 0.10, 0.05, 0.03, 0.02, 0.01};
-    enum { KEYS = 40000 };
-    static lk_pat_key keys[KEYS], again[KEYS];
-    rng_state = 0x9e3779b97f4a7c15ull;
-    size_t n = 0;
-    double all[LK_EST_MAX_PRESENT] = {0};
-    for (int k = 0; k < KEYS; k++) {
-        double u = unif(), lam = 0.05 + 1.2 * u * u, w = 0.3 + 0.5 * u * u;
-        uint64_t pres = 0;
-        for (int a = 0; a < 7; a++)
-            if (poisson(rate[a] * lam * pow(w, popcount(pats[a]) - 1))) pres |= pats[a];
-        for (int j = 0; j < LK_EST_MAX_PRESENT; j++) all[j] += lam * pow(w, j);
-        if (pres) keys[n++] = (lk_pat_key){lam, w, pres};
-    }
-    for (size_t i = 0; i < n; i++) again[i] = keys[n - 1 - i];
-    double gamma[7], gamma2[7], d = 0, d_true = 0, d_var = 0;
-    ck_assert_int_eq(lk_est_gamma(keys, n, pats, 7, all, gamma), 0);
-    ck_assert_int_eq(lk_est_gamma(again, n, pats, 7, all, gamma2), 0);
-    ck_assert_msg(memcmp(gamma, gamma2, sizeof gamma) == 0, "the keys' order changed the fit");
-    for (int a = 0; a < 7; a++) {
-        unsigned j = popcount(pats[a]) - 1;
-        double bound = 4 * 2 * sqrt(rate[a] / all[j]);
-        ck_assert_msg(fabs(gamma[a] - rate[a]) <= bound, "pattern %d: %.4f against %.4f (bound %.4f)",
-                      a, gamma[a], rate[a], bound);
-        double scale = j * all[j] / all[0]; /* D per unit of L_0 */
-        d += scale * gamma[a];
-        d_true += scale * rate[a];
-        d_var += scale * scale * rate[a] / all[j];
-    }
-    ck_assert_msg(fabs(d - d_true) <= 4 * 2 * sqrt(d_var), "D's rate %.4f against %.4f", d, d_true);
-}
-END_TEST
-
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate");
@@ -935,11 +945,11 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, rate_between_two_agreements);
     tcase_add_test(tc, rate_follows_the_calendar);
     tcase_add_test(tc, split_rate_follows_the_calendar);
+    tcase_add_test(tc, band_follows_the_weak_records);
     tcase_add_test(tc, estimates_deterministic);
     tcase_add_test(tc, identified_only);
     tcase_add_test(tc, spelt_two_ways);
     tcase_add_test(tc, borrowed_split_rate);
-    tcase_add_test(tc, pattern_fit_recovers_rates);
     tcase_add_test(tc, unknown_gender_read_as_other);
     tcase_add_test(tc, decoys_at_any_number_of_clusters);
     tcase_add_test(tc, strong_clusters_split_by_names);

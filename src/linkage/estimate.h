@@ -77,8 +77,11 @@
  * summed over its own keys (estimate_figure.c); 12: X's rate in a
  * period measured in that period (estimate_rates.c), the whole-span
  * figures as version 11's; 13: the split rate of a period measured in that
- * period, the whole-span figures as version 12's. */
-#define LK_EST_VERSION 13
+ * period, the whole-span figures as version 12's; 14: a figure by age
+ * band's X weighed by how often its people's weak records show the band,
+ * and its D between two assumptions (estimate_figure.c), the figures
+ * without a band as version 13's. */
+#define LK_EST_VERSION 14
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */

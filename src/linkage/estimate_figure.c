@@ -40,11 +40,11 @@ static const lk_est_eps *eps_by(const lk_est *e, cache *c, uint8_t by, uint32_t 
 /* Of cluster c's records in (orgs, s without its value), the share showing
  * s's value: a person whose age band changes within the figure, or whose
  * partners record two birth years, is in it by some records and not
- * others, and its weak records elsewhere are too, about as often. (Over a
- * span of years this is low: a person seen in two bands is seen in both by
- * its weak records more often than its share says; taking that as
- * 1 - (1 - share)^k, k its weak records' periods, put the bands by year 1%
- * low, docs/linkage.md 18.) */
+ * others, and its weak records elsewhere are too, in proportion: X weighs
+ * it by its share times kappa, how often the figure's rare people's weak
+ * records show the value against their shares (lk_est_value_rate(),
+ * version 14). (Taking 1 - (1 - share)^k, k its weak records' periods, put
+ * the bands by year 1% low, docs/linkage.md 18.) */
 static double value_share(const lk_est *e, const lk_est_cluster *c, uint64_t orgs, scope s)
 {
     double all = 0, in = 0;
@@ -65,6 +65,7 @@ typedef struct parts {
     uint32_t *inA;
     size_t nA;   /* the clusters of A, for X */
     double *wA;  /* by a --by value: the share of each one's records in F that show it */
+    double kappa[LK_EST_GROUPS + 1]; /* ... and how often weak records show it, against wA */
     /* the split rates in the figure's period, [0] from everything, [1 + g] leaving out
      * group g; the borrowed spread */
     double eps[LK_EST_GROUPS + 1][LK_EST_MAX_ORGS], eps_var[LK_EST_MAX_ORGS];
@@ -81,8 +82,8 @@ static double rate(double r, double psi)
 }
 
 static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
-                      const lk_est_rates *r, const double eps[LK_EST_MAX_ORGS], double *shared_var,
-                      double *weak, double *dedup, double *shared)
+                      const lk_est_rates *r, const double eps[LK_EST_MAX_ORGS], double kappa,
+                      double *shared_var, double *weak, double *dedup, double *shared)
 {
     int gran = gran_of_scope(scope_of(f));
     double w = 0;
@@ -109,8 +110,8 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
                 q_hi *= 1 - rate(r->r[o] + r->r_span[o], psi[o]);
             }
         }
-        if (p->wA) { /* its weak records show the value as often as its own records do */
-            double share = p->wA[i];
+        if (p->wA) { /* its weak records show the value in proportion to its own */
+            double share = p->wA[i] * kappa < 1 ? p->wA[i] * kappa : 1;
             x += share * (1 - q);
             x_lo += share * (1 - q_hi);
             x_hi += share * (1 - q_lo);
@@ -253,6 +254,8 @@ static int strong_part(const lk_est *e, const members *in, const lk_est_figure *
             p->inA[p->nA++] = in->cl[i];
         }
     p->A = p->nA;
+    for (int g = 0; g <= LK_EST_GROUPS; g++) p->kappa[g] = 1;
+    if (p->wA && lk_est_value_rate(e, p->inA, p->wA, p->nA, f->orgs, s, p->kappa)) return -1;
     return lk_est_excess(e, p->inA, p->nA, f->orgs, s, &p->excess, &p->excess_var);
 }
 
@@ -312,6 +315,31 @@ static double dups_of_genders(const lk_est *e, const pat *pt, uint8_t genders, i
     return own;
 }
 
+/* D's numerator of a figure by a --by value (an age band), per name count.
+ * A person at two partners is a duplicate of the band's figure when both
+ * show the band, which lies between two assumptions (version 14): each of
+ * the key's duplicates shows it as often as one of its people does (the
+ * duplicates of all its people, thinned as P is, t: up to version 13), or
+ * the band's people of the key are a Poisson process thinned by t and show
+ * it at every partner of their pattern (the fit's E-step at lambda t over
+ * the partners where the key shows it). A person's records at two partners
+ * lie closer in time than two draws but not always in one band: measured
+ * with the truth ids, the first end put the bands' D 7% to 18% low over the
+ * whole span, the second 3% low to 12% high (docs/linkage.md 18). The
+ * middle of the two, and their distance as a uniform spread in the error. */
+static int value_dups(const lk_est *e, const pat *pt, const lk_est_figure *f, scope s, parts *p,
+                      double d[2])
+{
+    double t = p->naive > 0 ? p->people / p->naive : 1.0, hi[2];
+    if (lk_est_label_dups(e, pt, f->orgs, s, f->genders, 0, d) ||
+        lk_est_label_dups(e, pt, f->orgs, s, f->genders, t, hi))
+        return -1;
+    double lo = (d[0] + d[1]) / 2 * t, spread = ((hi[0] + hi[1]) / 2 - lo) / e->rates.m_dup;
+    for (int k = 0; k < 2; k++) d[k] = (d[k] * t + hi[k]) / 2;
+    p->var += spread * spread / 12;
+    return 0;
+}
+
 /* D's numerator at each end of the name counts: their middle, and half
  * their distance in the span. The fit pools every gender's keys; the
  * figure of some genders sums its own keys' duplicates, given where each
@@ -327,9 +355,8 @@ static int dedup_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s
     const pat *pt;
     if (lk_est_pattern_fit(e, c, f->orgs, when(s), &pt)) return -1;
     double d[2];
-    if (s.by != LK_EST_BY_NONE) { /* the keys' people thinned as P's are */
-        if (lk_est_label_dups(e, pt, f->orgs, s, f->genders, d)) return -1;
-        for (int k = 0; k < 2; k++) d[k] *= p->naive > 0 ? p->people / p->naive : 1.0;
+    if (s.by != LK_EST_BY_NONE) {
+        if (value_dups(e, pt, f, s, p, d)) return -1;
     } else {
         for (int k = 0; k < 2; k++) d[k] = dups_of_genders(e, pt, f->genders, k);
     }
@@ -347,7 +374,7 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
      * together): uniform over them, variance (2 span)^2 / 12 */
     double var = p->var + p->span * p->span / 3 + p->excess_var, xv;
     f->estimate =
-        combine(e, f, p, &e->rates, p->eps[0], &xv, &f->weak, &f->dedup, &f->shared);
+        combine(e, f, p, &e->rates, p->eps[0], p->kappa[0], &xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p->A;
     f->excess = p->excess;
     /* the weak people add to the strong clusters' people, never take from them: no
@@ -356,7 +383,8 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     if (f->estimate < floor) f->estimate = floor;
     double rep[LK_EST_GROUPS], mean = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) {
-        rep[g] = combine(e, f, p, &e->rep[g], p->eps[1 + g], NULL, NULL, NULL, NULL);
+        rep[g] =
+            combine(e, f, p, &e->rep[g], p->eps[1 + g], p->kappa[1 + g], NULL, NULL, NULL, NULL);
         mean += rep[g] / LK_EST_GROUPS;
     }
     double jk = 0;

@@ -144,12 +144,17 @@ done:
 
 /* D's numerator of a figure by a --by value, per name count: the keys with
  * a unit of it (of the figure's genders), each the people it holds at two
- * or more of the partners where it has one, beyond one each, as the
- * figure's fit expects them given all its partners (lk_est_key_dups()); a
- * name no strong record has, one person at all of them. Summed over every
- * key of the figure it is the figure's own D (at the fit, EM's M-step). */
+ * or more of the partners where it has one, beyond one each (a name no
+ * strong record has, one person at all of them). With thin 0, every
+ * person of the key as the figure's fit expects them given all the
+ * partners it is seen at (lk_est_key_dups()): summed over every key of the
+ * figure it is the figure's own D (at the fit, EM's M-step), which the
+ * caller thins as P is. With thin > 0, the value's people of the key alone,
+ * a Poisson process of lambda thin, as the fit expects them given the
+ * partners where the key shows the value: as if a person showed it at
+ * every partner of its pattern (version 14, estimate_figure.c). */
 int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
-                      double d[2])
+                      double thin, double d[2])
 {
     d[0] = d[1] = 0;
     for (size_t i = 0; i < e->nun;) {
@@ -161,8 +166,10 @@ int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, ui
         for (int people = 0; people < 2; people++) {
             double lam = people ? x->lam_people : x->lam, k = 0;
             if (lam <= 0) k = popcount(in) - 1;
-            else if (lk_est_key_dups(lam, x->agree, pres, in, pt->pats, pt->npat,
-                                     pt->gamma[people], &k))
+            else if (thin > 0 ? lk_est_key_dups(lam * thin, x->agree, in, in, pt->pats, pt->npat,
+                                                pt->gamma[people], &k)
+                              : lk_est_key_dups(lam, x->agree, pres, in, pt->pats, pt->npat,
+                                                pt->gamma[people], &k))
                 return -1;
             d[people] += k;
         }

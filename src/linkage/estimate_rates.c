@@ -36,7 +36,10 @@
  *            (a, a, b): one pair agrees in three, one duplicate in two);
  *   a(lam)   the agreement curve: how often a key of a person's main record
  *            is its key at another partner, by the key's lambda among the
- *            other clusters.
+ *            other clusters;
+ *   kappa    for a figure by an age band, how often its rare people's weak
+ *            records show the band, against their own records' share of it
+ *            (version 14, lk_est_value_rate()).
  *
  * A jackknife replicate leaves out one group of names: the clusters whose
  * main name, and the units whose name, fall in that group.
@@ -49,6 +52,7 @@
 #include "common/common.h"
 #include "linkage/estimate.h"
 #include "linkage/estimate_fit.h"
+#include "linkage/estimate_terms.h"
 
 typedef struct tup {
     uint16_t file;
@@ -807,4 +811,77 @@ int lk_est_measure(lk_est *e)
              measure(e, -1, &e->rates);
     for (int g = 0; g < LK_EST_GROUPS && !rc; g++) rc = measure(e, g, &e->rep[g]);
     return rc ? -1 : 0;
+}
+
+/* ---- how often a band's people have weak records showing it (version 14) ------------------ */
+
+/* By the cluster's jackknife group and partner: every rare cluster of the
+ * figure's partners and period (el) and those with a weak unit of their key
+ * there (hit); the figure's own rare clusters (those with a record showing
+ * the value): their records' share of it, summed, and those whose weak unit
+ * shows it (shows), over the (cluster, partner) pairs counted (pairs). */
+typedef struct value_tally {
+    double el[LK_EST_GROUPS][LK_EST_MAX_ORGS], hit[LK_EST_GROUPS][LK_EST_MAX_ORGS];
+    double share[LK_EST_GROUPS][LK_EST_MAX_ORGS], shows[LK_EST_GROUPS][LK_EST_MAX_ORGS];
+    double pairs[LK_EST_GROUPS];
+} value_tally;
+
+/* 1 when one of the units u[0 .. n) has a record in s. */
+static int units_in_scope(const lk_est *e, const uint32_t *u, size_t n, scope s)
+{
+    for (size_t j = 0; j < n; j++)
+        if (unit_in(e, u[j], s)) return 1;
+    return 0;
+}
+
+/* kappa leaving out group skip: the weak units showing the value, over as
+ * many as the clusters' shares of it at each partner's hit rate would
+ * show; 1 with 50 pairs or fewer to measure it on. */
+static double kappa_of(const lk_est *e, const value_tally *t, int skip)
+{
+    double shows = 0, expected = 0, pairs = 0;
+    for (int g = 0; g < LK_EST_GROUPS; g++)
+        if (g != skip) pairs += t->pairs[g];
+    for (unsigned o = 0; o < e->nfiles; o++) {
+        double el = 0, hit = 0, share = 0;
+        for (int g = 0; g < LK_EST_GROUPS; g++) {
+            if (g == skip) continue;
+            el += t->el[g][o];
+            hit += t->hit[g][o];
+            share += t->share[g][o];
+            shows += t->shows[g][o];
+        }
+        if (el > 0) expected += share * hit / el;
+    }
+    return pairs > LK_EST_PERIOD_MIN && expected > 0 ? shows / expected : 1.0;
+}
+
+int lk_est_value_rate(const lk_est *e, const uint32_t *cl, const double *share, size_t n,
+                      uint64_t orgs, scope s, double kappa[LK_EST_GROUPS + 1])
+{
+    value_tally *t = unika_calloc(1, sizeof *t);
+    if (!t) return -1;
+    uint32_t u[32];
+    for (size_t i = 0; i < e->ncl; i++) {
+        const lk_est_cluster *c = &e->cl[i];
+        if (!c->rare || !cluster_in(e, c, orgs, when(s))) continue;
+        for (unsigned o = 0; o < e->nfiles; o++)
+            if (orgs >> o & 1 && !(c->at >> o & 1)) {
+                t->el[c->group][o]++;
+                t->hit[c->group][o] += units_in_scope(e, u, own_units(e, c, o, -1, u, 32), when(s));
+            }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const lk_est_cluster *c = &e->cl[cl[i]];
+        if (!c->rare) continue;
+        for (unsigned o = 0; o < e->nfiles; o++)
+            if (orgs >> o & 1 && !(c->at >> o & 1)) {
+                t->share[c->group][o] += share[i];
+                t->shows[c->group][o] += units_in_scope(e, u, own_units(e, c, o, -1, u, 32), s);
+                t->pairs[c->group]++;
+            }
+    }
+    for (int g = -1; g < LK_EST_GROUPS; g++) kappa[g + 1] = kappa_of(e, t, g);
+    unika_free(t);
+    return 0;
 }

@@ -95,6 +95,24 @@ static inline int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t 
 int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
                   double *excess, double *var);
 
+/* estimate_rates.c: for a figure by a --by value (an age band) of the strong
+ * clusters cl[0 .. n), their records' shares of it share[], how often
+ * their weak records show the value against those shares: kappa[0] from
+ * everything, kappa[1 + g] leaving out the clusters of name group g; 1
+ * where too few rare clusters measure it. A strong person's weak records
+ * need not show the band its own records do: they are written at other
+ * times and often with the claimed birth year where the strong records
+ * hold the assessed one, and a band's people do not have weak records as
+ * often as everyone (version 14, docs/linkage.md 15). Measured on the rare
+ * clusters, as r is: those of the figure, each partner of it where it is
+ * not strong, a weak unit of its key there showing the value, over its
+ * share times the partner's rate of weak units among every rare cluster of
+ * the figure's partners and period. Chance is not removed: a namesake's
+ * unit has the same birth year and shows the band about as often. -1 when
+ * out of memory. */
+int lk_est_value_rate(const lk_est *e, const uint32_t *cl, const double *share, size_t n,
+                      uint64_t orgs, scope s, double kappa[LK_EST_GROUPS + 1]);
+
 static inline double sum_of_genders(const double total[4], uint8_t genders)
 {
     double l = 0;
@@ -153,7 +171,7 @@ int lk_est_occupancy(const lk_est *e, cache *c, unsigned f, scope s, uint8_t gen
  * value from that fit. -1 when out of memory. */
 int lk_est_pattern_fit(const lk_est *e, cache *c, uint64_t orgs, scope s, const pat **out);
 int lk_est_label_dups(const lk_est *e, const pat *pt, uint64_t orgs, scope s, uint8_t genders,
-                      double d[2]);
+                      double thin, double d[2]);
 void lk_est_pat_free(pat *r);
 
 #endif

@@ -218,6 +218,14 @@ static void figure_of(const char *json, const char *orgs, double *est, double *s
     gender_figure_of(json, orgs, "all", est, se, resolved);
 }
 
+/* The estimate est (standard error se) of a figure named what is within k
+ * standard errors and within the share rel of its truth want. */
+static void assert_near(const char *what, double est, double se, double want, double k, double rel)
+{
+    ck_assert_msg(fabs(est - want) < k * se && fabs(est / want - 1) < rel,
+                  "%s: estimate %.1f (se %.1f), truth %.0f", what, est, se, want);
+}
+
 static char *estimates_of(uint64_t seed, truth *t, size_t *perm_n)
 {
     size_t n;
@@ -377,8 +385,7 @@ START_TEST(rate_follows_the_calendar)
     double est, se;
     figure_at(json, "\"aaa\", \"bbb\", \"ccc\"", "2021", "all", NULL, &est, &se);
     double want = (double)t.year[2021 - 2018];
-    ck_assert_msg(fabs(est - want) < 4 * se && fabs(est / want - 1) < 0.03,
-                  "2021: estimate %.1f (se %.1f), truth %.0f", est, se, want);
+    assert_near("2021", est, se, want, 4, 0.03);
     free(json);
 }
 END_TEST
@@ -408,12 +415,11 @@ START_TEST(split_rate_follows_the_calendar)
     other_visit_at_b = 0;
     b_other_until = 0;
     for (int y = 2018; y <= 2022; y++) {
-        double est, se, want = (double)t.at_year[1][y - 2018];
         char year[8];
+        double est, se;
         snprintf(year, sizeof year, "%d", y);
         figure_at(json, "\"bbb\"", year, "all", NULL, &est, &se);
-        ck_assert_msg(fabs(est - want) < 4 * se && fabs(est / want - 1) < 0.05,
-                      "B in %d: estimate %.1f (se %.1f), truth %.0f", y, est, se, want);
+        assert_near(year, est, se, (double)t.at_year[1][y - 2018], 4, 0.05);
     }
     free(json);
 }
@@ -447,11 +453,9 @@ START_TEST(band_follows_the_weak_records)
     with_ages = 0;
     c_favours_young = 0;
     for (unsigned b = 0; b < 4; b++) {
-        double est, se, want = (double)t.band[b];
+        double est, se;
         figure_at(json, "\"aaa\", \"bbb\", \"ccc\"", "all", "all", BANDS[b], &est, &se);
-        if (want < 100) continue;
-        ck_assert_msg(fabs(est - want) < 3 * se && fabs(est / want - 1) < 0.05,
-                      "band %s: estimate %.1f (se %.1f), truth %.0f", BANDS[b], est, se, want);
+        if (t.band[b] >= 100) assert_near(BANDS[b], est, se, (double)t.band[b], 3, 0.05);
     }
     free(json);
 }

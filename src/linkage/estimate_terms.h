@@ -100,10 +100,10 @@ int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, 
  * their weak records show the value against those shares: kappa[0] from
  * everything, kappa[1 + g] leaving out the clusters of name group g; 1
  * where too few rare clusters measure it. A strong person's weak records
- * need not show the band its own records do: they are written at other
- * times and often with the claimed birth year where the strong records
- * hold the assessed one, and a band's people do not have weak records as
- * often as everyone (version 14, docs/linkage.md 15). Measured on the rare
+ * need not show the band its own records do (an outreach unit meets a
+ * person at its first contact, younger than at its later visits), and a
+ * band's people do not have weak records as often as everyone (version
+ * 14, docs/linkage.md 15). Measured on the rare
  * clusters, as r is: those of the figure, each partner of it where it is
  * not strong, a weak unit of its key there showing the value, over its
  * share times the partner's rate of weak units among every rare cluster of

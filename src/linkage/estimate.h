@@ -127,6 +127,10 @@ typedef struct lk_est_rates {
      * e->pcode[gran] (LK_GRAN_YEAR, LK_GRAN_PERIOD), so that r_o psi_at is
      * the rate in that period itself; psi_in_at alike (estimate_rates.c) */
     double *psi_at[3], *psi_in_at[3];
+    /* of the rare clusters not strong at o, the share with a weak unit of
+     * their key there, chance not removed: over the whole span (hit) and in
+     * each period (hit_at, as psi_at); kappa's yardstick (version 14) */
+    double hit[LK_EST_MAX_ORGS], *hit_at[3];
     uint64_t rare, eq0_pairs, pairs; /* the sample sizes behind them */
 } lk_est_rates;
 

@@ -629,6 +629,19 @@ static void period_rates(const lk_est *e, const tally *t, unsigned f, double sha
         }
 }
 
+/* The raw share of the rare clusters with a weak unit of their key at f,
+ * over the whole span and in each period (r->hit, r->hit_at). */
+static void hit_rates(const lk_est *e, const tally *t, unsigned f, lk_est_rates *r)
+{
+    r->hit[f] = t->elig[f] > 0 ? t->own.hit[f] / t->elig[f] : 0.0;
+    for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++)
+        for (size_t i = 0; i < e->npcode[gran]; i++) {
+            size_t at = i * e->nfiles + f;
+            double el = t->at.el[gran][at];
+            r->hit_at[gran][at] = el > 0 ? t->at.own[gran][at] / el : 0.0;
+        }
+}
+
 /* One block for ntables per-period tables (a tally's counts, or a rates'
  * psi), each [gran][i * nfiles + f] over the linkage's periods. */
 static double *per_period_alloc(const lk_est *e, double **tables[], size_t ntables)
@@ -650,6 +663,7 @@ void lk_est_rates_free(lk_est_rates *r)
     unika_free(r->psi_at[LK_GRAN_YEAR]); /* the block (per_period_alloc()) */
     memset(r->psi_at, 0, sizeof r->psi_at);
     memset(r->psi_in_at, 0, sizeof r->psi_in_at);
+    memset(r->hit_at, 0, sizeof r->hit_at);
 }
 
 double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code, unsigned o,
@@ -667,8 +681,8 @@ static int presence(const lk_est *e, int skip, lk_est_rates *r)
     memset(&in, 0, sizeof in);
     double **tables[] = {out.at.el, out.at.own, out.at.chance, in.at.el, in.at.own, in.at.chance};
     double *block = per_period_alloc(e, tables, 6);
-    double **rtables[] = {r->psi_at, r->psi_in_at};
-    if (!block || !per_period_alloc(e, rtables, 2)) {
+    double **rtables[] = {r->psi_at, r->psi_in_at, r->hit_at};
+    if (!block || !per_period_alloc(e, rtables, 3)) {
         unika_free(block);
         return -1;
     }
@@ -699,6 +713,7 @@ static int presence(const lk_est *e, int skip, lk_est_rates *r)
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
         period_rates(e, &out, f, share, psi, r->psi_at);
         period_rates(e, &in, f, r->r_in[f], psi_in, r->psi_in_at);
+        hit_rates(e, &out, f, r);
     }
     unika_free(block);
     return 0;
@@ -815,13 +830,11 @@ int lk_est_measure(lk_est *e)
 
 /* ---- how often a band's people have weak records showing it (version 14) ------------------ */
 
-/* By the cluster's jackknife group and partner: every rare cluster of the
- * figure's partners and period (el) and those with a weak unit of their key
- * there (hit); the figure's own rare clusters (those with a record showing
- * the value): their records' share of it, summed, and those whose weak unit
- * shows it (shows), over the (cluster, partner) pairs counted (pairs). */
+/* By the cluster's jackknife group and partner: the figure's rare clusters
+ * (those with a record showing the value), their records' share of it,
+ * summed, those whose weak unit shows it (shows), and the (cluster,
+ * partner) pairs counted (pairs). */
 typedef struct value_tally {
-    double el[LK_EST_GROUPS][LK_EST_MAX_ORGS], hit[LK_EST_GROUPS][LK_EST_MAX_ORGS];
     double share[LK_EST_GROUPS][LK_EST_MAX_ORGS], shows[LK_EST_GROUPS][LK_EST_MAX_ORGS];
     double pairs[LK_EST_GROUPS];
 } value_tally;
@@ -834,24 +847,27 @@ static int units_in_scope(const lk_est *e, const uint32_t *u, size_t n, scope s)
     return 0;
 }
 
-/* kappa leaving out group skip: the weak units showing the value, over as
- * many as the clusters' shares of it at each partner's hit rate would
- * show; 1 with 50 pairs or fewer to measure it on. */
-static double kappa_of(const lk_est *e, const value_tally *t, int skip)
+/* kappa of replicate r (leaving out group skip): the weak units showing the
+ * value, over as many as the clusters' shares of it at each partner's rate
+ * of weak units in the figure's period (r->hit, as presence() counted it
+ * for X's rate) would show; 1 with 50 pairs or fewer to measure it on. */
+static double kappa_of(const lk_est *e, const value_tally *t, const lk_est_rates *r, scope s,
+                       int skip)
 {
+    int gran = gran_of_scope(s);
+    size_t i = gran == LK_GRAN_ALL ? SIZE_MAX : period_index(e, gran, s.code);
     double shows = 0, expected = 0, pairs = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++)
         if (g != skip) pairs += t->pairs[g];
     for (unsigned o = 0; o < e->nfiles; o++) {
-        double el = 0, hit = 0, share = 0;
+        double share = 0;
         for (int g = 0; g < LK_EST_GROUPS; g++) {
             if (g == skip) continue;
-            el += t->el[g][o];
-            hit += t->hit[g][o];
             share += t->share[g][o];
             shows += t->shows[g][o];
         }
-        if (el > 0) expected += share * hit / el;
+        if (gran == LK_GRAN_ALL) expected += share * r->hit[o];
+        else if (i != SIZE_MAX) expected += share * r->hit_at[gran][i * e->nfiles + o];
     }
     return pairs > LK_EST_PERIOD_MIN && expected > 0 ? shows / expected : 1.0;
 }
@@ -862,15 +878,6 @@ int lk_est_value_rate(const lk_est *e, const uint32_t *cl, const double *share, 
     value_tally *t = unika_calloc(1, sizeof *t);
     if (!t) return -1;
     uint32_t u[32];
-    for (size_t i = 0; i < e->ncl; i++) {
-        const lk_est_cluster *c = &e->cl[i];
-        if (!c->rare || !cluster_in(e, c, orgs, when(s))) continue;
-        for (unsigned o = 0; o < e->nfiles; o++)
-            if (orgs >> o & 1 && !(c->at >> o & 1)) {
-                t->el[c->group][o]++;
-                t->hit[c->group][o] += units_in_scope(e, u, own_units(e, c, o, -1, u, 32), when(s));
-            }
-    }
     for (size_t i = 0; i < n; i++) {
         const lk_est_cluster *c = &e->cl[cl[i]];
         if (!c->rare) continue;
@@ -881,7 +888,8 @@ int lk_est_value_rate(const lk_est *e, const uint32_t *cl, const double *share, 
                 t->pairs[c->group]++;
             }
     }
-    for (int g = -1; g < LK_EST_GROUPS; g++) kappa[g + 1] = kappa_of(e, t, g);
+    kappa[0] = kappa_of(e, t, &e->rates, s, -1);
+    for (int g = 0; g < LK_EST_GROUPS; g++) kappa[1 + g] = kappa_of(e, t, &e->rep[g], s, g);
     unika_free(t);
     return 0;
 }

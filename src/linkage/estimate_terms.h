@@ -106,8 +106,8 @@ int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, 
  * 14, docs/linkage.md 15). Measured on the rare
  * clusters, as r is: those of the figure, each partner of it where it is
  * not strong, a weak unit of its key there showing the value, over its
- * share times the partner's rate of weak units among every rare cluster of
- * the figure's partners and period. Chance is not removed: a namesake's
+ * share times the partner's rate of weak units in the figure's period, as
+ * X's own rate counts it (lk_est_rates.hit). Chance is not removed: a namesake's
  * unit has the same birth year and shows the band about as often. -1 when
  * out of memory. */
 int lk_est_value_rate(const lk_est *e, const uint32_t *cl, const double *share, size_t n,

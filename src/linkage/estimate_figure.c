@@ -64,6 +64,7 @@ typedef struct parts {
     double agree; /* D's numerator: the patterns' agreements and the unseen names' extra */
     uint32_t *inA;
     size_t nA;   /* the clusters of A, for X */
+    uint64_t *atA; /* of each: bit k, a strong record at the figure's k-th partner */
     double *wA;  /* by a --by value: the share of each one's records in F that show it */
     double kappa[LK_EST_GROUPS + 1]; /* ... and how often weak records show it, against wA */
     /* the split rates in the figure's period, [0] from everything, [1 + g] leaving out
@@ -81,6 +82,38 @@ static double rate(double r, double psi)
     return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
+/* Of a strong person, the chance of no weak record at partner o in the
+ * figure's period: where its cluster is (in), and where it is not, at r
+ * and at r's two ends. */
+typedef struct miss {
+    double in, out, out_lo, out_hi;
+} miss;
+
+/* Of a strong person whose cluster is at the figure's partners `at` (bit
+ * k: its k-th), the chance of no weak record at any of the n: q[0] at r,
+ * q[1] and q[2] at r's low and high ends, multiplied in the partners'
+ * order. */
+static void no_weak(const miss *m, unsigned n, uint64_t at, double q[3])
+{
+    q[0] = q[1] = q[2] = 1;
+    for (unsigned k = 0; k < n; k++) {
+        if (at >> k & 1) {
+            q[0] *= m[k].in, q[1] *= m[k].in, q[2] *= m[k].in;
+        } else {
+            q[0] *= m[k].out;
+            q[1] *= m[k].out_lo;
+            q[2] *= m[k].out_hi;
+        }
+    }
+}
+
+/* A cluster's chances depend only on which of the figure's partners it is
+ * at: up to 2^TABLE_ORGS patterns, each one's product made once per
+ * combine() (the same product, bit for bit, as made per cluster), and
+ * looked up for each of A's clusters (11 combines a figure, and X once
+ * took a tenth of `unika link`). */
+#define TABLE_ORGS 8
+
 static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
                       const lk_est_rates *r, const double eps[LK_EST_MAX_ORGS], double kappa,
                       double *shared_var, double *weak, double *dedup, double *shared)
@@ -91,25 +124,22 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
         if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[o]);
     double d = p->agree / r->m_dup;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
-    double psi[LK_EST_MAX_ORGS], psi_in[LK_EST_MAX_ORGS]; /* in the figure's period */
+    miss m[LK_EST_MAX_ORGS];
+    unsigned n = 0;
     for (unsigned o = 0; o < e->nfiles; o++) {
-        psi[o] = lk_est_psi(e, r, gran, f->code, o, 0);
-        psi_in[o] = lk_est_psi(e, r, gran, f->code, o, 1);
+        if (!(f->orgs >> o & 1)) continue;
+        double psi = lk_est_psi(e, r, gran, f->code, o, 0);
+        m[n++] = (miss){1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1)),
+                        1 - rate(r->r[o], psi), 1 - rate(r->r[o] - r->r_span[o], psi),
+                        1 - rate(r->r[o] + r->r_span[o], psi)};
     }
+    double table[1u << TABLE_ORGS][3];
+    for (uint64_t at = 0; n <= TABLE_ORGS && at < 1u << n; at++) no_weak(m, n, at, table[at]);
     for (size_t i = 0; i < p->nA; i++) {
-        const lk_est_cluster *c = &e->cl[p->inA[i]];
-        double q = 1, q_lo = 1, q_hi = 1;
-        for (unsigned o = 0; o < e->nfiles; o++) {
-            if (!(f->orgs >> o & 1)) continue;
-            if (c->at >> o & 1) {
-                double in = 1 - rate(r->r_in[o], psi_in[o]);
-                q *= in, q_lo *= in, q_hi *= in;
-            } else {
-                q *= 1 - rate(r->r[o], psi[o]);
-                q_lo *= 1 - rate(r->r[o] - r->r_span[o], psi[o]);
-                q_hi *= 1 - rate(r->r[o] + r->r_span[o], psi[o]);
-            }
-        }
+        double own[3], *t = own;
+        if (n <= TABLE_ORGS) t = table[p->atA[i]];
+        else no_weak(m, n, p->atA[i], own);
+        double q = t[0], q_lo = t[1], q_hi = t[2];
         if (p->wA) { /* its weak records show the value in proportion to its own */
             double share = p->wA[i] * kappa < 1 ? p->wA[i] * kappa : 1;
             x += share * (1 - q);
@@ -245,14 +275,22 @@ static void resolved(const members *m, lk_est_figure *f)
 static int strong_part(const lk_est *e, const members *in, const lk_est_figure *f, scope s,
                        parts *p)
 {
-    p->inA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p->inA);
-    if (s.by != LK_EST_BY_NONE) p->wA = unika_malloc((in->ncl ? in->ncl : 1) * sizeof *p->wA);
-    if (!p->inA || (s.by != LK_EST_BY_NONE && !p->wA)) return -1;
-    for (size_t i = 0; i < in->ncl; i++)
-        if (f->genders >> e->cl[in->cl[i]].gender & 1) {
-            if (p->wA) p->wA[p->nA] = value_share(e, &e->cl[in->cl[i]], f->orgs, s);
-            p->inA[p->nA++] = in->cl[i];
-        }
+    size_t most = in->ncl ? in->ncl : 1;
+    p->inA = unika_malloc(most * sizeof *p->inA);
+    p->atA = unika_malloc(most * sizeof *p->atA);
+    if (s.by != LK_EST_BY_NONE) p->wA = unika_malloc(most * sizeof *p->wA);
+    if (!p->inA || !p->atA || (s.by != LK_EST_BY_NONE && !p->wA)) return -1;
+    for (size_t i = 0; i < in->ncl; i++) {
+        const lk_est_cluster *c = &e->cl[in->cl[i]];
+        if (!(f->genders >> c->gender & 1)) continue;
+        if (p->wA) p->wA[p->nA] = value_share(e, c, f->orgs, s);
+        uint64_t at = 0;
+        unsigned k = 0;
+        for (unsigned o = 0; o < e->nfiles; o++)
+            if (f->orgs >> o & 1) at |= (c->at >> o & 1) << k++;
+        p->atA[p->nA] = at;
+        p->inA[p->nA++] = in->cl[i];
+    }
     p->A = p->nA;
     for (int g = 0; g <= LK_EST_GROUPS; g++) p->kappa[g] = 1;
     if (p->wA && lk_est_value_rate(e, p->inA, p->wA, p->nA, f->orgs, s, p->kappa)) return -1;
@@ -408,6 +446,7 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
                  : 0;
     if (!rc) error_part(e, f, &p);
     unika_free(p.inA);
+    unika_free(p.atA);
     unika_free(p.wA);
     return rc;
 }

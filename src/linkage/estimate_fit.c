@@ -60,28 +60,49 @@ double lk_est_ztp_slope(double mu)
     return (z - mu * exp(-mu)) / (z * z);
 }
 
-/* d/dalpha of the log-likelihood, without the constant absent mass. */
-static double score(const double *lam, size_t n, double alpha)
+/* d/dalpha of the log-likelihood, without the constant absent mass, and
+ * alpha times its own derivative (the slope in log alpha). */
+static double score(const double *lam, size_t n, double alpha, double *slope)
 {
-    double s = 0;
+    double s = 0, d = 0;
     for (size_t i = 0; i < n; i++) {
         double x = alpha * lam[i];
-        s += x < 1e-12 ? 1.0 / alpha : lam[i] / expm1(x);
+        if (x < 1e-12) {
+            s += 1.0 / alpha;
+            d -= 1.0 / alpha;
+            continue;
+        }
+        double z = expm1(x);
+        s += lam[i] / z;
+        d -= x * lam[i] * (1 + z) / (z * z);
     }
+    *slope = d;
     return s;
 }
 
+/* The root in t = log alpha, by Newton's steps kept inside a bracket that
+ * each step narrows (a step leaving it halves it instead): the score is
+ * decreasing in t, so the bracket always holds the root, and Newton's
+ * steps reach it to the last bits in a few evaluations where bisection
+ * took 64 (version 14's fits: most of the occupancy's time). */
 double lk_est_alpha(const double *lam, size_t n, double absent_mass)
 {
     if (!n) return 0.0;
     if (absent_mass <= 0) return 100.0; /* every key present: as many as the data allow */
-    double lo = log(1e-6), hi = log(100.0);
-    for (int it = 0; it < 64; it++) {
-        double mid = 0.5 * (lo + hi);
-        if (score(lam, n, exp(mid)) > absent_mass) lo = mid;
-        else hi = mid;
+    double lo = log(1e-6), hi = log(100.0), slope;
+    if (score(lam, n, 100.0, &slope) >= absent_mass) return 100.0;
+    if (score(lam, n, 1e-6, &slope) <= absent_mass) return 1e-6;
+    double t = 0.5 * (lo + hi);
+    for (int it = 0; it < 100 && hi - lo > 1e-14; it++) {
+        double f = score(lam, n, exp(t), &slope) - absent_mass;
+        if (f > 0) lo = t;
+        else hi = t;
+        double next = slope < 0 ? t - f / slope : 0.5 * (lo + hi);
+        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+        if (fabs(next - t) < 1e-15 * (1 + fabs(t))) break;
+        t = next;
     }
-    return exp(0.5 * (lo + hi));
+    return exp(t);
 }
 
 /* ---- patterns ------------------------------------------------------------------------- */
@@ -123,6 +144,8 @@ typedef struct fit {
     double all[LEVELS], absent[LEVELS]; /* sum lambda w^j of every key, of those not present */
     double *acc, *sub, *zero;
     uint64_t *mask;
+    uint16_t *inside;    /* of a class: the subsets holding each allowed pattern, */
+    uint32_t *inside_at; /* from inside_at[a] to inside_at[a + 1] */
     uint8_t *level; /* per pattern: |S| - 1 */
     int nlev;       /* levels with a pattern: 1 + the largest */
 } fit;
@@ -143,11 +166,13 @@ static void subsets(uint64_t pres, uint32_t np, uint64_t *mask)
 }
 
 /* The E-step of the class's keys at gamma, into f->acc; returns their
- * log-likelihood. A pattern S has rate lambda gamma_S w^(|S|-1) at a key
+ * log-likelihood when want_ll (else 0: the steps SQUAREM does not compare
+ * skip the logs). A pattern S has rate lambda gamma_S w^(|S|-1) at a key
  * of agreement w. sub[j][J]: the gamma of the allowed patterns of level j
  * inside J; the terms are scaled by exp(lambda (G(w) - sub(w)[P])) (no
  * underflow for common keys). Gl[j]: every pattern's gamma of level j. */
-static double estep_class(fit *f, const pclass *c, const double *gamma, const double *Gl)
+static double estep_class(fit *f, const pclass *c, const double *gamma, const double *Gl,
+                          int want_ll)
 {
     const uint32_t *al = f->allowed + c->allowed;
     uint32_t nsub = 1u << c->np;
@@ -155,11 +180,12 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, const do
     if (c->np == 1) {
         double g = gamma[al[0]];
         for (uint32_t k = c->key; k < c->key + c->nkey; k++) {
-            double G = 0, wj = 1;
-            for (int j = 0; j < f->nlev; j++, wj *= f->w[k]) G += Gl[j] * wj;
             double x = f->lam[k] * g, z = -expm1(-x);
             if (!(z > 1e-300)) continue;
             f->acc[al[0]] += f->weight[k] * x / z;
+            if (!want_ll) continue;
+            double G = 0, wj = 1;
+            for (int j = 0; j < f->nlev; j++, wj *= f->w[k]) G += Gl[j] * wj;
             ll += f->weight[k] * (log(z) - f->lam[k] * (G - g));
         }
         return ll;
@@ -172,12 +198,19 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, const do
         for (uint32_t a = 0; a < c->nallowed; a++)
             if ((f->pats[al[a]] & f->mask[idx]) == f->pats[al[a]])
                 subl[f->level[al[a]] * nsub + idx] += gamma[al[a]];
+    /* the subsets J holding each allowed pattern, listed once for the class's keys */
+    uint32_t w = 0;
+    for (uint32_t a = 0; a < c->nallowed; a++) {
+        f->inside_at[a] = w;
+        for (uint32_t idx = 0; idx < nsub; idx++)
+            if ((f->pats[al[a]] & f->mask[idx]) == f->pats[al[a]]) f->inside[w++] = (uint16_t)idx;
+    }
+    f->inside_at[c->nallowed] = w;
     double *sub = f->zero + nsub; /* the key's: sum_j subl[j] w^j */
     for (uint32_t k = c->key; k < c->key + c->nkey; k++) {
         double lam = f->lam[k], wpow[LEVELS], Z = 0, G = 0;
         wpow[0] = 1;
         for (int j = 1; j < f->nlev; j++) wpow[j] = wpow[j - 1] * f->w[k];
-        for (int j = 0; j < f->nlev; j++) G += Gl[j] * wpow[j];
         for (uint32_t idx = 0; idx < nsub; idx++) {
             double s = 0;
             for (uint32_t j = 0; j < c->np; j++) s += subl[j * nsub + idx] * wpow[j];
@@ -191,24 +224,26 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, const do
         }
         if (!(Z > 1e-300)) continue;
         for (uint32_t a = 0; a < c->nallowed; a++) {
-            uint64_t q = f->pats[al[a]];
             double s = 0;
-            for (uint32_t idx = 0; idx < nsub; idx++)
-                if ((q & f->mask[idx]) == q) s += f->zero[idx];
+            for (uint32_t t = f->inside_at[a]; t < f->inside_at[a + 1]; t++)
+                s += f->zero[f->inside[t]];
             f->acc[al[a]] += f->weight[k] * lam * wpow[f->level[al[a]]] * gamma[al[a]] * s / Z;
         }
+        if (!want_ll) continue;
+        for (int j = 0; j < f->nlev; j++) G += Gl[j] * wpow[j];
         ll += f->weight[k] * (log(Z) - lam * (G - full));
     }
     return ll;
 }
 
-/* One EM step from gamma into next; returns the log-likelihood at gamma. */
-static double em_step(fit *f, const double *gamma, double *next)
+/* One EM step from gamma into next; returns the log-likelihood at gamma
+ * when want_ll. */
+static double em_step(fit *f, const double *gamma, double *next, int want_ll)
 {
     double Gl[LEVELS] = {0}, ll = 0;
     for (size_t a = 0; a < f->npat; a++) Gl[f->level[a]] += gamma[a];
     memset(f->acc, 0, f->npat * sizeof *f->acc);
-    for (size_t i = 0; i < f->ncls; i++) ll += estep_class(f, &f->cls[i], gamma, Gl);
+    for (size_t i = 0; i < f->ncls; i++) ll += estep_class(f, &f->cls[i], gamma, Gl, want_ll);
     for (size_t a = 0; a < f->npat; a++) {
         double g = f->acc[a] / f->all[f->level[a]];
         next[a] = g < 1e-12 ? 1e-12 : g;
@@ -269,12 +304,12 @@ static void squarem(fit *f, double *g0, double *g1, double *g2, double *g3)
 {
     size_t n = f->npat;
     for (int steps = 0; steps < LK_EST_EM_STEPS;) {
-        em_step(f, g0, g1);
+        em_step(f, g0, g1, 0);
         if (change(g0, g1, n) < 1e-7) {
             memcpy(g0, g1, n * sizeof *g0);
             return;
         }
-        double ll1 = em_step(f, g1, g2), rr = 0, vv = 0;
+        double ll1 = em_step(f, g1, g2, 1), rr = 0, vv = 0;
         steps += 2;
         for (size_t a = 0; a < n; a++) {
             double r = g1[a] - g0[a], v = g2[a] - 2 * g1[a] + g0[a];
@@ -288,7 +323,7 @@ static void squarem(fit *f, double *g0, double *g1, double *g2, double *g3)
             double x = g0[a] - 2 * alpha * r + alpha * alpha * v;
             g0[a] = x < 1e-12 ? 1e-12 : x;
         }
-        double ll = em_step(f, g0, g3);
+        double ll = em_step(f, g0, g3, 1);
         steps++;
         double delta = change(g0, g3, n);
         memcpy(g0, ll >= ll1 ? g3 : g2, n * sizeof *g0);
@@ -317,7 +352,10 @@ int lk_est_gamma(lk_pat_key *keys, size_t n, const uint64_t *pats, size_t npat,
     f.sub = unika_malloc(nsub * (np + 2) * sizeof *f.sub); /* by level, zero, a key's */
     f.mask = unika_malloc(nsub * sizeof *f.mask);
     f.level = unika_malloc(npat ? npat : 1);
-    if (!f.lam || !f.cls || !f.acc || !f.sub || !f.mask || !f.level) goto done;
+    f.inside = unika_malloc((npat ? npat : 1) * nsub * sizeof *f.inside);
+    f.inside_at = unika_malloc((npat + 1) * sizeof *f.inside_at);
+    if (!f.lam || !f.cls || !f.acc || !f.sub || !f.mask || !f.level || !f.inside || !f.inside_at)
+        goto done;
     f.weight = f.lam + n;
     f.w = f.lam + 2 * n;
     f.zero = f.sub + nsub * np;
@@ -342,6 +380,8 @@ done:
     unika_free(f.sub);
     unika_free(f.mask);
     unika_free(f.level);
+    unika_free(f.inside);
+    unika_free(f.inside_at);
     return rc;
 }
 

@@ -16,16 +16,20 @@
 
 #include "common/common.h"
 #include "common/fileio.h"
+#include "common/sort.h"
 #include "identity/matchkey_private.h"
 #include "identity/matchkey_writer.h"
 
+/* A visit cell as written, its order in words (unika_sort_words()): the
+ * profile's rank, the period, the --by values' ranks two to a word. */
 typedef struct out_cell {
-    uint32_t profile; /* rank */
-    uint16_t year;
-    uint8_t month;
-    uint16_t value[UNIKA_MK_MAX_BY]; /* ranks */
+    uint32_t profile;
+    uint32_t period;                     /* year << 8 | month */
+    uint32_t value[UNIKA_MK_MAX_BY / 2]; /* value 2i << 16 | value 2i + 1 */
     uint32_t rows;
 } out_cell;
+#define OUT_CELL_WORDS (2 + UNIKA_MK_MAX_BY / 2)
+_Static_assert(UNIKA_MK_MAX_BY % 2 == 0, "--by values two to a word");
 
 typedef struct plan {
     const mk_value **values; /* used values, sorted */
@@ -65,17 +69,6 @@ static int profile_cmp(const void *a, const void *b)
 {
     const mk_profile *x = *(const mk_profile *const *)a, *y = *(const mk_profile *const *)b;
     return bytes_cmp(x->id, x->id_len, y->id, y->id_len);
-}
-
-static int cell_cmp(const void *a, const void *b)
-{
-    const out_cell *x = a, *y = b;
-    if (x->profile != y->profile) return x->profile < y->profile ? -1 : 1;
-    if (x->year != y->year) return x->year < y->year ? -1 : 1;
-    if (x->month != y->month) return x->month < y->month ? -1 : 1;
-    for (size_t f = 0; f < UNIKA_MK_MAX_BY; f++)
-        if (x->value[f] != y->value[f]) return x->value[f] < y->value[f] ? -1 : 1;
-    return 0;
 }
 
 /* Ranks the values the cells use. */
@@ -125,12 +118,12 @@ static int plan_build(plan *p, const unika_mkwriter *w, unika_error *err)
         out_cell *o = &p->cells[p->ncells++];
         memset(o, 0, sizeof *o);
         o->profile = p->prank[in->profile];
-        o->year = in->year;
-        o->month = in->month;
-        for (size_t f = 0; f < w->by_count; f++) o->value[f] = (uint16_t)p->vrank[in->value[f]];
+        o->period = (uint32_t)in->year << 8 | in->month;
+        for (size_t f = 0; f < w->by_count; f++)
+            o->value[f / 2] |= (p->vrank[in->value[f]] & 0xFFFF) << (f % 2 ? 0 : 16);
         o->rows = (uint32_t)in->rows;
     }
-    qsort(p->cells, p->ncells, sizeof *p->cells, cell_cmp);
+    if (unika_sort_words(p->cells, p->ncells, sizeof *p->cells, OUT_CELL_WORDS)) goto nomem;
     p->size = size + p->ncells * unika_mk_visit_bytes(w->by_count);
     return 0;
 nomem:
@@ -200,9 +193,10 @@ static void emit_all(emitter *e, const unika_mkwriter *w, const plan *p)
         emit(e, count, sizeof count);
         for (; c < p->ncells && p->cells[c].profile == r; c++) {
             const out_cell *o = &p->cells[c];
-            unika_store16_le(v, o->year);
-            v[2] = o->month;
-            for (size_t f = 0; f < nby; f++) unika_store16_le(v + 4 + 2 * f, o->value[f]);
+            unika_store16_le(v, (uint16_t)(o->period >> 8));
+            v[2] = (uint8_t)o->period;
+            for (size_t f = 0; f < nby; f++)
+                unika_store16_le(v + 4 + 2 * f, (uint16_t)(o->value[f / 2] >> (f % 2 ? 0 : 16)));
             unika_store32_le(v + 4 + 2 * nby, o->rows);
             emit(e, v, unika_mk_visit_bytes(nby));
         }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "common/common.h"
+#include "common/sort.h"
 #include "linkage/linkage_private.h"
 
 /* ---- union-find ------------------------------------------------------------------- */
@@ -231,14 +232,6 @@ static int keys_of(pass_ctx *x, uint32_t i, unika_error *err)
     return 0;
 }
 
-static int rec_cmp(const void *a, const void *b)
-{
-    const lk_rec *x = a, *y = b;
-    for (int i = 0; i < 5; i++)
-        if (x->k[i] != y->k[i]) return x->k[i] < y->k[i] ? -1 : 1;
-    return (x->p > y->p) - (x->p < y->p);
-}
-
 /* ---- evidence ----------------------------------------------------------------------- */
 
 /* Collects the ids of a cluster's name words, their deletions and its name
@@ -418,7 +411,9 @@ static int run_pass(unika_linkage *lk, pass_ctx *x, unsigned pass, unika_error *
         int rc = keys_of(x, i, err);
         if (rc < 0) return rc == -1 ? unika_fail(err, UNIKA_ENOMEM, "out of memory") : rc;
     }
-    lk_qsort(x->rec, x->n, sizeof *x->rec, rec_cmp);
+    if (unika_sort_words(x->rec, x->n, sizeof *x->rec, 6)) /* by k, then p */
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory in pass %s",
+                          unika_link_pass_name(pass));
     unika_link_pass_stats *st = &lk->stats.pass[pass];
     for (size_t i = 0; i < x->n;) {
         size_t j = i + 1;

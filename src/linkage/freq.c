@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/common.h"
+#include "common/sort.h"
 #include "linkage/linkage_private.h"
 
 typedef struct acc {
@@ -70,29 +71,34 @@ static int fcount_cmp(const void *a, const void *b)
     return 0;
 }
 
-/* Sorts and sums equal keys. */
-static void finish(acc *a, lk_count_table *t)
+/* Sorts and sums equal keys (in the order they came: stable) into t, which
+ * owns the array from here. -1: out of memory, t empty. */
+static int finish(acc *a, lk_count_table *t)
 {
-    lk_qsort(a->e, a->n, sizeof *a->e, count_cmp);
+    t->e = a->e;
+    t->n = 0;
+    if (unika_sort_words(a->e, a->n, sizeof *a->e, 3)) return -1;
     size_t w = 0;
     for (size_t i = 0; i < a->n; i++) {
         if (w && !count_cmp(&a->e[i], &a->e[w - 1])) a->e[w - 1].n += a->e[i].n;
         else a->e[w++] = a->e[i];
     }
-    t->e = a->e;
     t->n = w;
+    return 0;
 }
 
-static void ffinish(facc *a, lk_fcount **e, size_t *n)
+static int ffinish(facc *a, lk_fcount **e, size_t *n)
 {
-    lk_qsort(a->e, a->n, sizeof *a->e, fcount_cmp);
+    *e = a->e;
+    *n = 0;
+    if (unika_sort_words(a->e, a->n, sizeof *a->e, 2)) return -1;
     size_t w = 0;
     for (size_t i = 0; i < a->n; i++) {
         if (w && !fcount_cmp(&a->e[i], &a->e[w - 1])) a->e[w - 1].n += a->e[i].n;
         else a->e[w++] = a->e[i];
     }
-    *e = a->e;
     *n = w;
+    return 0;
 }
 
 /* ---- one cluster ------------------------------------------------------------------- */
@@ -243,12 +249,14 @@ int lk_freq_build(unika_linkage *lk, unika_error *err)
     unika_free(s.v);
     lk_fcount *cty = NULL;
     size_t ncty = 0;
-    finish(&t.pair, &lk->freq.pair);
-    finish(&t.name, &lk->freq.name);
-    finish(&t.typo, &lk->freq.typo);
-    ffinish(&t.year, &lk->freq.year, &lk->freq.nyear);
-    ffinish(&t.md, &lk->freq.md, &lk->freq.nmd);
-    ffinish(&t.cty, &cty, &ncty);
+    /* the tables belong to lk->freq from here, finished or not (lk_freq_free()) */
+    int bad = finish(&t.pair, &lk->freq.pair);
+    bad |= finish(&t.name, &lk->freq.name);
+    bad |= finish(&t.typo, &lk->freq.typo);
+    bad |= ffinish(&t.year, &lk->freq.year, &lk->freq.nyear);
+    bad |= ffinish(&t.md, &lk->freq.md, &lk->freq.nmd);
+    bad |= ffinish(&t.cty, &cty, &ncty);
+    if (bad && !rc) rc = unika_fail(err, UNIKA_ENOMEM, "out of memory for the frequency tables");
     double total = 0, sq = 0;
     for (size_t i = 0; i < ncty; i++) total += cty[i].n;
     for (size_t i = 0; i < ncty && total > 0; i++) sq += (cty[i].n / total) * (cty[i].n / total);

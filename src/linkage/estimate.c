@@ -541,7 +541,7 @@ void lk_est_free(lk_est *e)
     unika_free(e->ckey);
     unika_free(e->cmain);
     unika_free(e->frag);
-    unika_free(e->frag_by_root);
+    unika_free(e->shared_root);
     unika_free(e->fcell);
     unika_free(e->un);
     unika_free(e->uper);

@@ -248,7 +248,8 @@ struct lk_est {
     size_t ncmain;
     lk_est_frag *frag; /* estimate_excess.c */
     size_t nfrag;
-    uint32_t *frag_by_root; /* the fragments by (root, index) */
+    uint32_t *shared_root; /* the fragments of roots with two or more, by (root, index) */
+    size_t nshared_root;
     lk_est_cell *fcell;
     size_t nfcell;
     lk_est_unit *un;

@@ -98,19 +98,26 @@ static int fragments_of(lk_est *e, lk_est_cluster *c, part **v, size_t *cap, siz
     return 0;
 }
 
-/* e->frag_by_root: the fragments in order of their roots. */
+/* e->shared_root: the fragments of roots that hold two or more, by (root,
+ * index); M counts only those. */
 static int order_by_root(lk_est *e)
 {
     size_t n = e->nfrag ? e->nfrag : 1;
     part *v = unika_malloc(n * sizeof *v);
-    e->frag_by_root = unika_malloc(n * sizeof *e->frag_by_root);
-    if (!v || !e->frag_by_root) {
+    e->shared_root = unika_malloc(n * sizeof *e->shared_root);
+    if (!v || !e->shared_root) {
         unika_free(v);
         return -1;
     }
     for (size_t i = 0; i < e->nfrag; i++) v[i] = (part){e->frag[i].root, (uint32_t)i};
     qsort(v, e->nfrag, sizeof *v, part_cmp);
-    for (size_t i = 0; i < e->nfrag; i++) e->frag_by_root[i] = v[i].index;
+    e->nshared_root = 0;
+    for (size_t i = 0; i < e->nfrag;) {
+        size_t j = i + 1;
+        while (j < e->nfrag && v[j].root == v[i].root) j++;
+        for (size_t k = i; j - i > 1 && k < j; k++) e->shared_root[e->nshared_root++] = v[k].index;
+        i = j;
+    }
     unika_free(v);
     return 0;
 }
@@ -129,10 +136,10 @@ int lk_est_fragments(lk_est *e)
 static double joined(const lk_est *e, const uint8_t *in)
 {
     double m = 0;
-    for (size_t i = 0; i < e->nfrag;) {
-        uint32_t root = e->frag[e->frag_by_root[i]].root, k = 0;
-        for (; i < e->nfrag && e->frag[e->frag_by_root[i]].root == root; i++)
-            k += in[e->frag_by_root[i]];
+    for (size_t i = 0; i < e->nshared_root;) {
+        uint32_t root = e->frag[e->shared_root[i]].root, k = 0;
+        for (; i < e->nshared_root && e->frag[e->shared_root[i]].root == root; i++)
+            k += in[e->shared_root[i]];
         if (k > 1) m += k - 1;
     }
     return m;

@@ -7,7 +7,7 @@
  *     L(alpha) = sum_present log(1 - exp(-alpha lambda_k)) - alpha * absent_mass,
  * has its maximum where sum_present lambda_k / (exp(alpha lambda_k) - 1)
  * equals the absent mass (the lambdas of the keys not present): a
- * decreasing function of alpha, solved by bisection on log(alpha). A
+ * decreasing function of alpha, solved in log(alpha) (lk_est_alpha()). A
  * present unit then holds, on average, ztp_mean(alpha lambda) people.
  *
  * Patterns. Across partners, the key-persons (a person under one key)
@@ -80,11 +80,11 @@ static double score(const double *lam, size_t n, double alpha, double *slope)
     return s;
 }
 
-/* The root in t = log alpha, by Newton's steps kept inside a bracket that
- * each step narrows (a step leaving it halves it instead): the score is
- * decreasing in t, so the bracket always holds the root, and Newton's
- * steps reach it to the last bits in a few evaluations where bisection
- * took 64 (version 14's fits: most of the occupancy's time). */
+/* The root in t = log alpha, in [log 1e-6, log 100], by Newton's steps
+ * kept inside a bracket that each evaluation narrows (a step leaving it
+ * halves it instead): the score is decreasing in t, so the bracket always
+ * holds the root. Newton's steps reach it to the last bits in a few passes
+ * over the units; bisection took 64, most of the occupancy's time. */
 double lk_est_alpha(const double *lam, size_t n, double absent_mass)
 {
     if (!n) return 0.0;

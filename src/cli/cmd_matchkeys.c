@@ -89,7 +89,7 @@ typedef struct mkcmd {
     cli_keycache *cache;
     unika_matchkey_memo *memo; /* the values' keys, across records */
     cli_input in;
-    unsigned need_row, id_steps;
+    unsigned need_row, id_steps, need_all; /* need_all: the row's and every step's */
     unika_values values;
     unika_matchkeys keys;
     char period[16], by_value[CLI_MAX_BY][CLI_VALUE_BYTES];
@@ -169,8 +169,12 @@ static int plan_rows(mkcmd *g)
     /* The visit month is kept whenever there is a visit date; the gender
      * always (it is in clear in every profile of the file). */
     g->need_row |= provides & (BIT(DATE) | BIT(GENDER));
+    g->need_all = g->need_row;
     for (size_t i = 0; i < sizeof ID_STEPS / sizeof *ID_STEPS; i++)
-        if (provides & ID_STEPS[i] & ~g->need_row) g->id_steps |= 1u << i;
+        if (provides & ID_STEPS[i] & ~g->need_row) {
+            g->id_steps |= 1u << i;
+            g->need_all |= ID_STEPS[i];
+        }
     return 0;
 }
 
@@ -277,10 +281,15 @@ static int matchkeys_row(void *ctx, uint64_t line)
 {
     mkcmd *g = ctx;
     unika_error err = {0};
-    int bad = unika_profile_read(&g->values, g->profile, g->in.csv, g->need_row, &err);
+    /* Most rows are whole: every value read at once. A row with a value it
+     * cannot read is read again as before, the row's values, then each
+     * identity step's, so that it is rejected or the value dropped alone. */
+    unika_error whole_err = {0};
+    int whole = unika_profile_read(&g->values, g->profile, g->in.csv, g->need_all, &whole_err) == 0;
+    int bad = whole ? 0 : unika_profile_read(&g->values, g->profile, g->in.csv, g->need_row, &err);
     if (bad == UNIKA_ECSV) return cli_fail(g->in.path, &err);
     if (!bad) bad = cli_categories_of(&g->cat, &g->values, line, g->period, g->by_value, &err);
-    if (!bad) bad = row_keys(g, read_identity(g, line), line, &err);
+    if (!bad) bad = row_keys(g, whole ? 0 : read_identity(g, line), line, &err);
     if (bad == UNIKA_ENOMEM) return cli_fail(NULL, &err);
     if (bad) {
         note(&g->rejected, line, &err);

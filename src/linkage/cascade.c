@@ -153,6 +153,7 @@ static int compatible(const unika_linkage *lk, uint32_t a, uint32_t b)
 
 /* ---- the passes' scratch -------------------------------------------------------------- */
 
+/* A pass's key of profile p, sorted by all six words (unika_sort_words()). */
 typedef struct lk_rec {
     uint32_t k[5];
     uint32_t p;

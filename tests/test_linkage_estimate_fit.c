@@ -1,6 +1,7 @@
 /*
- * test_linkage_estimate_fit.c - the estimator's pattern fit (estimate_fit.c,
- * docs/linkage.md 15, "The model": D) on keys drawn from its own model.
+ * test_linkage_estimate_fit.c - the estimator's two fits (estimate_fit.c,
+ * docs/linkage.md 15, "The model"): the patterns' (D) on keys drawn from its
+ * own model, and the occupancy's alpha (P) against its defining equation.
  */
 #include <math.h>
 #include <string.h>
@@ -76,11 +77,52 @@ START_TEST(pattern_fit_recovers_rates)
 }
 END_TEST
 
+/* sum lambda / (e^(alpha lambda) - 1): the occupancy's score (estimate_fit.c). */
+static double score_at(const double *lam, size_t n, double alpha)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += lam[i] / expm1(alpha * lam[i]);
+    return s;
+}
+
+/* alpha is where the score equals the absent mass, to the last bits: the
+ * score's relative slope in log alpha is at least 1 (each term falls at
+ * least as fast as 1/alpha), so a root within a relative 1e-12 in alpha
+ * puts the score within about 1e-12 of the mass, relatively; 1e-9 leaves
+ * room for the sum's rounding over 2,000 terms. Roots beyond the range
+ * [1e-6, 100] stop at its ends; no unit, alpha 0. */
+START_TEST(alpha_solves_the_score_equation)
+{
+    enum { N = 2000 };
+    static double lam[N];
+    state = 0x243f6a8885a308d3ull;
+    for (int trial = 0; trial < 50; trial++) {
+        size_t n = 1 + (size_t)(unif() * (N - 1));
+        for (size_t i = 0; i < n; i++) lam[i] = 1e-4 + 3 * unif() * unif();
+        double want = exp(log(1e-4) + unif() * log(1e7)); /* an alpha across the range */
+        double mass = score_at(lam, n, want);
+        double alpha = lk_est_alpha(lam, n, mass);
+        if (want < 1e-6 || want > 100) continue;
+        ck_assert_msg(fabs(score_at(lam, n, alpha) - mass) <= 1e-9 * mass,
+                      "trial %d: score %.17g at alpha %.17g, mass %.17g", trial,
+                      score_at(lam, n, alpha), alpha, mass);
+        ck_assert_msg(fabs(alpha - want) <= 1e-9 * want, "trial %d: alpha %.17g, want %.17g", trial,
+                      alpha, want);
+    }
+    double one = 0.5;
+    ck_assert(lk_est_alpha(&one, 1, score_at(&one, 1, 1e3)) == 100.0);
+    ck_assert(lk_est_alpha(&one, 1, score_at(&one, 1, 1e-8)) == 1e-6);
+    ck_assert(lk_est_alpha(&one, 1, 0) == 100.0);
+    ck_assert(lk_est_alpha(&one, 0, 1) == 0.0);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate_fit");
     TCase *tc = tcase_create("fit");
     tcase_add_test(tc, pattern_fit_recovers_rates);
+    tcase_add_test(tc, alpha_solves_the_score_equation);
     suite_add_tcase(s, tc);
     return s;
 }

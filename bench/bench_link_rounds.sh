@@ -17,7 +17,7 @@ AFTER=${2:?usage: $0 BEFORE AFTER [ROUNDS] [bench_link.sh args...]}
 ROUNDS=${3:-3}
 shift $(($# < 3 ? $# : 3))
 HERE=$(cd "$(dirname "$0")" && pwd)
-out=$(mktemp -d "${TMPDIR:-/tmp}/unika-rounds-XXXXXX")
+out=$(mktemp -d) # under $TMPDIR, else /tmp
 trap 'rm -rf "$out"' EXIT
 
 for ((r = 1; r <= ROUNDS; r++)); do

@@ -217,11 +217,13 @@ static double estep_class(fit *f, const pclass *c, const double *gamma, const do
             sub[idx] = s;
         }
         double full = sub[nsub - 1];
-        for (uint32_t idx = 0; idx < nsub; idx++) {
+        for (uint32_t idx = 0; idx + 1 < nsub; idx++) {
             double z = exp(-lam * (full - sub[idx]));
             f->zero[idx] = ((c->np - popcount(f->mask[idx])) & 1) ? -z : z;
             Z += f->zero[idx];
         }
+        f->zero[nsub - 1] = 1; /* J = P: exp(-lam * 0), with its sign + */
+        Z += 1;
         if (!(Z > 1e-300)) continue;
         for (uint32_t a = 0; a < c->nallowed; a++) {
             double s = 0;

@@ -103,6 +103,10 @@ __attribute__((noreturn))
 #endif
 void cli_out_of_memory(void);
 
+/* Zeroes what held a secret or personal data (sodium_memzero(): the
+ * compiler may not drop it). */
+void cli_wipe(void *p, size_t n);
+
 /* ---- files ----------------------------------------------------------------- */
 
 /* Reads a whole (small) file. Returns 0 and a malloc'd, NUL-terminated

@@ -55,13 +55,6 @@ const cli_spec cli_spec_key = {
     "key", "show a key file's fingerprint (unika key fingerprint FILE)", "",
     "Operations on a partnership key file.", NULL, NULL, 0, NULL, key_operations};
 
-/* Wipes a buffer in a way the compiler may not drop. */
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--) *v++ = 0;
-}
-
 static void print_fingerprint(const unika_key *key, const char *file, int json)
 {
     char hex[UNIKA_FINGERPRINT_HEX_BYTES];
@@ -117,7 +110,7 @@ int cmd_keygen(int argc, char **argv)
         if (n && pass[n - 1] == '\n') n--;
         if (n && pass[n - 1] == '\r') n--;
         rc = unika_key_derive(&key, pass, n, salt, strlen(salt), &err);
-        wipe(pass, n);
+        cli_wipe(pass, n);
         free(pass);
         if (rc < 0) return cli_fail(pass_file, &err);
     } else {

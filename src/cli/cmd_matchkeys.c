@@ -272,8 +272,7 @@ static int row_keys(mkcmd *g, unsigned skip, uint64_t line, unika_error *err)
             continue;
         break;
     }
-    volatile char *t = (volatile char *)&text; /* personal: wiped */
-    for (size_t i = 0; i < sizeof text; i++) t[i] = 0;
+    cli_wipe(&text, sizeof text); /* personal */
     return rc;
 }
 

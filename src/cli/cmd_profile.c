@@ -18,13 +18,6 @@
 
 #define BIT(c) UNIKA_COLUMN_BIT(UNIKA_COLUMN_##c)
 
-/* Wipes what held a value, in a way the compiler may not drop. */
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--) *v++ = 0;
-}
-
 /* The report on stdout; with --quiet only its last line, the verdict. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
@@ -189,17 +182,17 @@ static int deeper(check *k, unika_column c, uint64_t line, int date_ok, unika_er
     if (c == UNIKA_COLUMN_NAME) {
         static char buf[UNIKA_NAME_MAX_BYTES];
         rc = unika_normalize_name(buf, sizeof buf, NULL, t, n, e);
-        wipe(buf, sizeof buf);
+        cli_wipe(buf, sizeof buf);
         if (memchr(t, '?', n)) k->question_marks++;
     } else if (c == UNIKA_COLUMN_PERSONNUMMER && !(k->v.normalised & BIT(PERSONNUMMER))) {
         char buf[UNIKA_PERSONNUMMER_BYTES];
         unika_pnr_kind kind;
         rc = unika_personnummer_normalize(buf, &kind, t, n, date_ok ? &k->v.visit : NULL, e);
-        wipe(buf, sizeof buf);
+        cli_wipe(buf, sizeof buf);
     } else if (c == UNIKA_COLUMN_DOSSIER && !(k->v.normalised & BIT(DOSSIER))) {
         char buf[UNIKA_DOSSIER_BYTES];
         rc = unika_dossier_normalize(buf, t, n, e);
-        wipe(buf, sizeof buf);
+        cli_wipe(buf, sizeof buf);
     }
     if (rc < 0) {
         uint64_t col = k->v.column[c];
@@ -357,6 +350,6 @@ int cmd_profile(int argc, char **argv)
     if (!rc) rc = run(&k);
     cli_rejects_free(&k.reasons);
     unika_profile_free(k.profile);
-    wipe(&k.v, sizeof k.v);
+    cli_wipe(&k.v, sizeof k.v);
     return rc;
 }

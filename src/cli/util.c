@@ -67,6 +67,8 @@ void cli_out_of_memory(void)
     exit(CLI_NOMEM);
 }
 
+void cli_wipe(void *p, size_t n) { sodium_memzero(p, n); }
+
 void *cli_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "matchkeys/keycache.h"
 
 #define ID_MAX (5 + 4 * (2 + UNIKA_NAME_MAX_BYTES)) /* gender, date, four texts */
@@ -28,12 +29,6 @@ struct cli_keycache {
     uint8_t fp[UNIKA_FINGERPRINT_BYTES];
     unsigned long long hits, misses;
 };
-
-static void wipe(void *p, size_t n)
-{
-    volatile uint8_t *v = p;
-    while (n--) *v++ = 0;
-}
 
 cli_keycache *cli_keycache_new(void)
 {
@@ -95,7 +90,7 @@ int cli_keycache_get(cli_keycache *c, const unika_matchkey_input *in, unika_matc
     uint8_t id[ID_MAX];
     size_t n = serialise(id, in);
     size_t k = find(c, id, n, fnv1a(id, n));
-    wipe(id, n);
+    cli_wipe(id, n);
     if (!c->slot[k]) {
         c->misses++;
         return 0;
@@ -161,7 +156,7 @@ void cli_keycache_put(cli_keycache *c, const unika_matchkey_input *in,
         c->slot[k] = (uint32_t)++c->n;
         memcpy(c->fp, keys->key_fp, sizeof c->fp);
     }
-    wipe(id, n);
+    cli_wipe(id, n);
 }
 
 void cli_keycache_counts(const cli_keycache *c, unsigned long long *hits,
@@ -175,7 +170,7 @@ void cli_keycache_free(cli_keycache *c)
 {
     if (!c) return;
     for (size_t i = 0; i < c->n; i++) {
-        wipe(c->e[i].id, c->e[i].id_len);
+        cli_wipe(c->e[i].id, c->e[i].id_len);
         free(c->e[i].id);
     }
     free(c->e);

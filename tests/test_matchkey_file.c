@@ -452,6 +452,16 @@ START_TEST(writer_refusals)
     bv = v;
     bv.value[1] = "18\n20";
     writer_add_fails(w, &r.mk, &bv, UNIKA_ELABEL);
+    /* A record the writer has not seen: its keys checked (a profile held
+     * was checked when added), and a bad visit adds nothing of it. */
+    row r2;
+    make_row(&r2, 4, 10);
+    bad = r2.mk;
+    bad.keys[0].token = 1;
+    writer_add_fails(w, &bad, &v, UNIKA_EFORMAT);
+    bv = v;
+    bv.rows = 0;
+    writer_add_fails(w, &r2.mk, &bv, UNIKA_EINVAL);
     /* Nothing of the refused rows is in the file. */
     uint8_t after[8192];
     size_t n_after;

@@ -231,15 +231,22 @@ static long value_id(unika_mkwriter *w, const char *s, size_t len)
 
 /* The index of the profile with identity id[0..n) (added if new), or a
  * negative code. */
-static long profile_id(unika_mkwriter *w, const uint8_t *id, size_t n)
+/* The profile whose identity bytes are id[0 .. n), hash h; -1 if none. */
+static long profile_find(const unika_mkwriter *w, const uint8_t *id, size_t n, uint64_t h)
 {
-    uint64_t h = XXH64(id, n, 0);
     for (size_t k = (size_t)h & (w->ptab.size - 1); w->ptab.size && w->ptab.slot[k];
          k = (k + 1) & (w->ptab.size - 1)) {
         const mk_profile *p = &w->profiles[w->ptab.slot[k] - 1];
         if (p->hash == h && p->id_len == n && memcmp(p->id, id, n) == 0)
             return (long)(w->ptab.slot[k] - 1);
     }
+    return -1;
+}
+
+/* A new profile of identity bytes id[0 .. n), hash h: its index, or
+ * UNIKA_ERANGE / UNIKA_ENOMEM. */
+static long profile_new(unika_mkwriter *w, const uint8_t *id, size_t n, uint64_t h)
+{
     if (w->nprofiles == UINT32_MAX - 1) return UNIKA_ERANGE;
     if (grow((void **)&w->profiles, &w->cap_profiles, w->nprofiles, sizeof *w->profiles) ||
         table_reserve(&w->ptab, w->nprofiles, w->profiles, sizeof *w->profiles,
@@ -356,12 +363,16 @@ int unika_mkwriter_new(unika_mkwriter **out, const uint8_t key_fp[UNIKA_FINGERPR
     return 0;
 }
 
-/* The identity bytes of `keys` into id (IDENTITY_MAX), checked. */
+/* The identity bytes of `keys` into id (IDENTITY_MAX), unchecked but for
+ * what the bytes cannot hold. */
 static int identity_of(uint8_t *id, size_t *n, const unika_matchkeys *keys, unika_error *err)
 {
     if (keys->count > UNIKA_MATCHKEYS_MAX)
         return unika_fail(err, UNIKA_EFORMAT, "match keys: %zu keys, at most %d", keys->count,
                           UNIKA_MATCHKEYS_MAX);
+    if ((unsigned)keys->gender > 255 || keys->flags > 255)
+        return unika_fail(err, UNIKA_EFORMAT, "match keys not as unika_matchkeys_derive() "
+                          "makes them: gender or flags out of range");
     id[0] = (uint8_t)keys->gender;
     id[1] = (uint8_t)keys->flags;
     unika_store16_le(id + 2, (uint16_t)keys->count);
@@ -372,14 +383,18 @@ static int identity_of(uint8_t *id, size_t *n, const unika_matchkeys *keys, unik
         k[1 + UNIKA_MATCHKEY_BYTES] = keys->keys[i].token;
     }
     *n = MK_PROFILE_HEAD + keys->count * UNIKA_MKPROFILE_KEY_BYTES;
+    return 0;
+}
+
+/* The identity bytes checked as a reader checks them. */
+static int identity_check(const uint8_t *id, unika_error *err)
+{
     const char *what;
     size_t at;
-    if ((unsigned)keys->gender > 255 || keys->flags > 255 ||
-        unika_mk_identity_check((unsigned)keys->gender, keys->flags, id + MK_PROFILE_HEAD,
-                                keys->count, &what, &at))
-        return unika_fail(err, UNIKA_EFORMAT, "match keys not as unika_matchkeys_derive() "
-                          "makes them: %s", (unsigned)keys->gender > 255 || keys->flags > 255
-                                                ? "gender or flags out of range" : what);
+    if (unika_mk_identity_check(id[0], id[1], id + MK_PROFILE_HEAD, unika_load16_le(id + 2), &what,
+                                &at))
+        return unika_fail(err, UNIKA_EFORMAT,
+                          "match keys not as unika_matchkeys_derive() makes them: %s", what);
     return 0;
 }
 
@@ -417,8 +432,13 @@ int unika_mkwriter_add(unika_mkwriter *w, const unika_matchkeys *keys, const uni
     uint8_t id[IDENTITY_MAX];
     size_t n = 0;
     int rc = identity_of(id, &n, keys, err);
-    if (rc == 0) rc = check_visit(w, visit, err);
     if (rc < 0) return rc;
+    /* A record's keys repeat at each of its visits: a profile already held
+     * passed the check when it was added. */
+    uint64_t h = XXH64(id, n, 0);
+    long p = profile_find(w, id, n, h);
+    if (p < 0 && (rc = identity_check(id, err)) < 0) return rc;
+    if ((rc = check_visit(w, visit, err)) < 0) return rc;
     mk_cell c = {0};
     c.year = (uint16_t)visit->year;
     c.month = (uint8_t)visit->month;
@@ -432,7 +452,7 @@ int unika_mkwriter_add(unika_mkwriter *w, const unika_matchkeys *keys, const uni
                        : unika_fail(err, UNIKA_ENOMEM, "out of memory for --by values");
         c.value[f] = (uint16_t)v;
     }
-    long p = profile_id(w, id, n);
+    if (p < 0) p = profile_new(w, id, n, h);
     if (p < 0)
         return unika_fail(err, (int)p, p == UNIKA_ERANGE ? "too many profiles"
                                                          : "out of memory for profiles");

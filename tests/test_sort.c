@@ -4,7 +4,7 @@
  * tables and the match-key file's visit cells: ascending by the words,
  * equal records in the order they came (the frequency tables sum doubles
  * in that order), short arrays and long, and nothing lost when memory
- * runs out.
+ * runs out; and records of ids alone, sorted even then.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +122,42 @@ START_TEST(out_of_memory_changes_nothing)
 }
 END_TEST
 
+static int pair_cmp(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Records that are only ids: the order qsort gives, with memory or, by
+ * insertion, without. */
+START_TEST(ids_sort_with_or_without_memory)
+{
+    static const size_t sizes[] = {0, 1, 2, 32, 33, 700};
+    unika_allocator a = {fail_alloc, plain_free, NULL};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        for (int starve = 0; starve < 2; starve++) {
+            size_t n = sizes[i];
+            uint32_t(*v)[2] = malloc((n ? n : 1) * sizeof *v);
+            uint32_t(*want)[2] = malloc((n ? n : 1) * sizeof *want);
+            ck_assert(v && want);
+            for (size_t j = 0; j < n; j++) {
+                v[j][0] = next32() % 5;
+                v[j][1] = next32();
+            }
+            memcpy(want, v, n * sizeof *v);
+            qsort(want, n, sizeof *want, pair_cmp);
+            if (starve) ck_assert_int_eq(unika_set_allocator(&a), 0);
+            unika_sort_ids(v, n, 2);
+            if (starve) ck_assert_int_eq(unika_set_allocator(NULL), 0);
+            ck_assert_msg(!memcmp(v, want, n * sizeof *v), "n %zu, starved %d: not sorted", n,
+                          starve);
+            free(v);
+            free(want);
+        }
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("sort");
@@ -129,6 +165,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, orders_by_the_words_and_keeps_ties_in_order);
     tcase_add_test(tc, fewer_words_leave_the_rest_in_order);
     tcase_add_test(tc, out_of_memory_changes_nothing);
+    tcase_add_test(tc, ids_sort_with_or_without_memory);
     suite_add_tcase(s, tc);
     return s;
 }

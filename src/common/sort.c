@@ -93,3 +93,9 @@ int unika_sort_words(void *base, size_t n, size_t size, size_t words)
     unika_free(count);
     return 0;
 }
+
+void unika_sort_ids(void *base, size_t n, size_t words)
+{
+    size_t size = words * sizeof(uint32_t);
+    if (unika_sort_words(base, n, size, words)) insertion(base, n, size, words);
+}

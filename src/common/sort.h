@@ -14,4 +14,10 @@
  * Returns 0, or -1 when out of memory (the array unchanged). */
 int unika_sort_words(void *base, size_t n, size_t size, size_t words);
 
+/* Sorts n records that are `words` uint32_t and nothing more (words <= 16),
+ * as unika_sort_words() does. Never fails: out of memory, it sorts them by
+ * insertion in place, into the same order. For the ids of one name or one
+ * group, few and sorted often. */
+void unika_sort_ids(void *base, size_t n, size_t words);
+
 #endif

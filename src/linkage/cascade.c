@@ -268,7 +268,7 @@ static int names_similar(pass_ctx *x, uint32_t a, uint32_t b)
     size_t na;
     if (name_set(x, a, &na) < 0) return -1;
     if (na == 0) return 1;
-    lk_qsort(x->set, na, sizeof *x->set, u32_cmp);
+    unika_sort_ids(x->set, na, 1);
     const unika_linkage *lk = x->lk;
     int any = 0;
     uint32_t m = b;
@@ -384,7 +384,7 @@ static int do_group(pass_ctx *x, const lk_rec *g, size_t n, unika_link_pass_stat
         lk_grow((void **)&x->ranked, &x->cap_ranked, n, sizeof *x->ranked) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) x->roots[i] = lk_find(&lk->c, g[i].p);
-    lk_qsort(x->roots, n, sizeof *x->roots, u32_cmp);
+    unika_sort_ids(x->roots, n, 1);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (!u || x->roots[i] != x->ranked[u - 1].root)

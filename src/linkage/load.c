@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/common.h"
+#include "common/sort.h"
 #include "linkage/linkage_private.h"
 
 /* ---- growing arrays ------------------------------------------------------------ */
@@ -248,12 +249,6 @@ static int map_values(unika_linkage *lk, file_ctx *f, unika_error *err)
     return 0;
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The profile's values from its keys. */
 static int take_keys(unika_linkage *lk, lk_profile *q, const unika_mkprofile *p,
                      unika_error *err)
@@ -318,7 +313,7 @@ static int take_visits(unika_linkage *lk, file_ctx *f, lk_profile *q, const unik
         c.hash = cell_hash(&c);
         if ((f->cells[i] = cell_id(lk, &c, err)) == LK_NONE) return err ? err->code : UNIKA_ENOMEM;
     }
-    lk_qsort(f->cells, p->visit_count, sizeof *f->cells, u32_cmp);
+    unika_sort_ids(f->cells, p->visit_count, 1);
     size_t n = 0;
     for (size_t i = 0; i < p->visit_count; i++)
         if (!n || f->cells[i] != f->cells[n - 1]) f->cells[n++] = f->cells[i];

@@ -17,26 +17,11 @@
 #include "common/sort.h"
 #include "linkage/linkage_private.h"
 
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* n records of `words` ids, ascending. The words are the whole record, so
- * qsort, when the radix sort finds no memory, gives the same order; the
- * radix sort (insertion, for the few ids of a name) is the faster. */
-static void sort_ids(void *base, size_t n, size_t words, int (*cmp)(const void *, const void *))
-{
-    if (unika_sort_words(base, n, words * sizeof(uint32_t), words))
-        lk_qsort(base, n, words * sizeof(uint32_t), cmp);
-}
-
 /* The profile's tokens sorted by id, into buf (ntok entries). */
 static void sorted_tokens(const unika_linkage *lk, const lk_profile *p, uint32_t *buf)
 {
     lk_copy(buf, lk->tokens + p->tok, p->ntok * sizeof *buf);
-    sort_ids(buf, p->ntok, 1, u32_cmp);
+    unika_sort_ids(buf, p->ntok, 1);
 }
 
 static int pair_cmp(const void *a, const void *b)
@@ -63,7 +48,7 @@ size_t lk_pairs_of(const unika_linkage *lk, const lk_profile *p, uint32_t (*out)
             out[n][1] = t[j];
             n++;
         }
-    sort_ids(out, n, 2, pair_cmp);
+    unika_sort_ids(out, n, 2);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
         if (!w || pair_cmp(out[i], out[w - 1])) {
@@ -184,7 +169,7 @@ int lk_typos_of(unika_linkage *lk, const lk_profile *p, lk_typo **out, size_t *n
         size_t m = 0;
         for (size_t j = 0; j < p->ntok; j++)
             if (j != i) rest[m++] = t[j];
-        sort_ids(rest, m, 1, u32_cmp);
+        unika_sort_ids(rest, m, 1);
         uint32_t id = rest_id(&lk->rest, rest, m);
         if (id == LK_NONE || push(out, n, cap, id, t[i]) < 0) goto nomem;
         for (size_t k = 0; k < p->ndel; k++)
@@ -192,7 +177,7 @@ int lk_typos_of(unika_linkage *lk, const lk_profile *p, lk_typo **out, size_t *n
                 push(out, n, cap, id, lk->dels[p->del + k].id) < 0)
                 goto nomem;
     }
-    sort_ids(*out, *n, 2, typo_cmp);
+    unika_sort_ids(*out, *n, 2);
     size_t w = 0;
     for (size_t i = 0; i < *n; i++)
         if (!w || typo_cmp(&(*out)[i], &(*out)[w - 1])) (*out)[w++] = (*out)[i];

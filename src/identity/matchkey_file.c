@@ -206,7 +206,7 @@ static int grow(void **array, size_t *cap, size_t n, size_t elem)
 /* The id of value s (interned if new), or a negative code. */
 static long value_id(unika_mkwriter *w, const char *s, size_t len)
 {
-    uint64_t h = XXH3_64bits(s, len);
+    uint64_t h = XXH64(s, len, 0);
     for (size_t k = (size_t)h & (w->vtab.size - 1); w->vtab.size && w->vtab.slot[k];
          k = (k + 1) & (w->vtab.size - 1)) {
         const mk_value *v = &w->values[w->vtab.slot[k] - 1];
@@ -278,7 +278,7 @@ static int cell_add(unika_mkwriter *w, mk_cell *c, unika_error *err)
     unika_store16_le(key + 4, c->year);
     key[6] = c->month;
     for (size_t f = 0; f < w->by_count; f++) unika_store16_le(key + 7 + 2 * f, c->value[f]);
-    c->hash = XXH3_64bits(key, 7 + 2 * w->by_count);
+    c->hash = XXH64(key, 7 + 2 * w->by_count, 0);
     for (size_t k = (size_t)c->hash & (w->ctab.size - 1); w->ctab.size && w->ctab.slot[k];
          k = (k + 1) & (w->ctab.size - 1)) {
         mk_cell *e = &w->cells[w->ctab.slot[k] - 1];
@@ -435,7 +435,7 @@ int unika_mkwriter_add(unika_mkwriter *w, const unika_matchkeys *keys, const uni
     if (rc < 0) return rc;
     /* A record's keys repeat at each of its visits: a profile already held
      * passed the check when it was added. */
-    uint64_t h = XXH3_64bits(id, n);
+    uint64_t h = XXH64(id, n, 0);
     long p = profile_find(w, id, n, h);
     if (p < 0 && (rc = identity_check(id, err)) < 0) return rc;
     if ((rc = check_visit(w, visit, err)) < 0) return rc;

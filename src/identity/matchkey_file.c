@@ -229,8 +229,6 @@ static long value_id(unika_mkwriter *w, const char *s, size_t len)
     return (long)(w->nvalues - 1);
 }
 
-/* The index of the profile with identity id[0..n) (added if new), or a
- * negative code. */
 /* The profile whose identity bytes are id[0 .. n), hash h; -1 if none. */
 static long profile_find(const unika_mkwriter *w, const uint8_t *id, size_t n, uint64_t h)
 {

@@ -569,17 +569,71 @@ static void count_hit(const lk_est *e, const cluster_periods *p, unsigned f, con
         }
 }
 
-static void count_one(const lk_est *e, const lk_est_cluster *c, const cluster_periods *p,
-                      const decoy *d, unsigned f, int skip, tally *t)
+/* A rare cluster's weak units at each partner, of its own keys and of its
+ * decoy's key, whatever their jackknife group: looked up once per cluster
+ * (units_of_key(), in its order), then kept for each replicate. */
+typedef struct found_units {
+    uint32_t *u;
+    size_t n, cap;
+    size_t own[LK_EST_MAX_ORGS + 1]; /* partner f's own units: u[own[f] .. decoy[f]) */
+    size_t decoy[LK_EST_MAX_ORGS];   /* its decoy's: u[decoy[f] .. own[f + 1]) */
+} found_units;
+
+/* Appends the units of (name, year) at f that could be c's. -1: out of memory. */
+static int find_units(const lk_est *e, const lk_est_cluster *c, uint32_t name, uint32_t year,
+                      unsigned f, found_units *fu)
+{
+    size_t got = units_of_key(e, c, name, year, f, -1, fu->u + fu->n, fu->cap - fu->n);
+    if (got > fu->cap - fu->n) {
+        size_t cap = 2 * (fu->n + got);
+        uint32_t *u = unika_realloc(fu->u, fu->cap * sizeof *u, cap * sizeof *u);
+        if (!u) return -1;
+        fu->u = u;
+        fu->cap = cap;
+        (void)units_of_key(e, c, name, year, f, -1, fu->u + fu->n, got);
+    }
+    fu->n += got;
+    return 0;
+}
+
+static int find_cluster_units(const lk_est *e, const lk_est_cluster *c, const decoy *d,
+                              found_units *fu)
+{
+    fu->n = 0;
+    for (unsigned f = 0; f < e->nfiles; f++) {
+        fu->own[f] = fu->n;
+        for (uint32_t k = 0; k < c->nkey; k++)
+            if (find_units(e, c, e->ckey[c->key + k].name, e->ckey[c->key + k].year, f, fu))
+                return -1;
+        fu->decoy[f] = fu->n;
+        if (d->found && find_units(e, c, d->name, d->year, f, fu)) return -1;
+    }
+    fu->own[e->nfiles] = fu->n;
+    return 0;
+}
+
+/* The first 32 of the units u[0 .. n) outside group skip, into out. */
+static size_t kept(const lk_est *e, const uint32_t *u, size_t n, int skip, uint32_t out[32])
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < 32; i++)
+        if (e->un[u[i]].group != skip) out[m++] = u[i];
+    return m;
+}
+
+static void count_one(const lk_est *e, const cluster_periods *p, const decoy *d,
+                      const found_units *fu, unsigned f, int skip, tally *t)
 {
     uint32_t u[32];
+    const uint32_t *own = fu->u + fu->own[f], *dec = fu->u + fu->decoy[f];
     t->elig[f]++;
-    count_hit(e, p, f, u, own_units(e, c, f, skip, u, 32), &t->own, t->at.el, t->at.own);
+    count_hit(e, p, f, u, kept(e, own, fu->decoy[f] - fu->own[f], skip, u), &t->own, t->at.el,
+              t->at.own);
     if (!d->found) return;
     t->lam_own[f] += d->lam_own;
     t->lam_decoy[f] += d->lam;
-    size_t n = units_of_key(e, c, d->name, d->year, f, skip, u, 32);
-    count_hit(e, p, f, u, n < 32 ? n : 32, &t->chance, NULL, t->at.chance);
+    count_hit(e, p, f, u, kept(e, dec, fu->own[f + 1] - fu->decoy[f], skip, u), &t->chance, NULL,
+              t->at.chance);
 }
 
 /* The decoys' hits at f are scaled by this to count the chance part of the
@@ -674,56 +728,75 @@ double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t cod
     return (in ? r->psi_in_at : r->psi_at)[gran][i * e->nfiles + o];
 }
 
-static int presence(const lk_est *e, int skip, lk_est_rates *r)
+/* The replicates: 0 everything (skip -1), 1 + g the one without group g. */
+#define REPLICATES (1 + LK_EST_GROUPS)
+
+/* Replicate k's rates from its tallies (out: the rare clusters not strong
+ * at the partner, in: strong there). */
+static void presence_rates(const lk_est *e, const tally *out, const tally *in, lk_est_rates *r)
 {
-    tally out, in;
-    memset(&out, 0, sizeof out);
-    memset(&in, 0, sizeof in);
-    double **tables[] = {out.at.el, out.at.own, out.at.chance, in.at.el, in.at.own, in.at.chance};
-    double *block = per_period_alloc(e, tables, 6);
-    double **rtables[] = {r->psi_at, r->psi_in_at, r->hit_at};
-    if (!block || !per_period_alloc(e, rtables, 3)) {
-        unika_free(block);
-        return -1;
-    }
-    r->rare = 0;
-    size_t stride = decoy_stride(e->ncl);
-    cluster_periods p;
-    for (size_t i = 0; i < e->ncl; i++) {
-        const lk_est_cluster *c = &e->cl[i];
-        if (c->group == skip || !c->rare) continue;
-        r->rare++;
-        decoy d = decoy_of(e, i, stride);
-        periods_of(e, c, &p);
-        for (unsigned f = 0; f < e->nfiles; f++)
-            count_one(e, c, &p, &d, f, skip, c->at >> f & 1 ? &in : &out);
-    }
     for (unsigned f = 0; f < e->nfiles; f++) {
         double psi[3], psi_in[3], share;
         /* another partner's weak record shows one of the person's keys as often as
          * m_eq0 says, somewhere between its two measurements (agreement()); the same
          * partner's is found by its exact key (it spells the person as before) */
-        rates_of(&out, f, &share, psi);
+        rates_of(out, f, &share, psi);
         double lo = share / r->m_eq0, hi = share / r->m_eq0_rare;
         if (lo > 1) lo = 1;
         if (hi > 1) hi = 1;
         r->r[f] = (lo + hi) / 2;
         r->r_span[f] = fabs(hi - lo) / 2;
-        rates_of(&in, f, &r->r_in[f], psi_in);
+        rates_of(in, f, &r->r_in[f], psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
-        period_rates(e, &out, f, share, psi, r->psi_at);
-        period_rates(e, &in, f, r->r_in[f], psi_in, r->psi_in_at);
-        hit_rates(e, &out, f, r);
+        period_rates(e, out, f, share, psi, r->psi_at);
+        period_rates(e, in, f, r->r_in[f], psi_in, r->psi_in_at);
+        hit_rates(e, out, f, r);
     }
-    unika_free(block);
-    return 0;
 }
 
-static int measure(const lk_est *e, int skip, lk_est_rates *out)
+/* X's rates of every replicate r[k] (agreement() measured first). A rare
+ * cluster's periods, decoy and units do not depend on the replicate: found
+ * once, each replicate counts those outside its group, in the clusters'
+ * order as a pass per replicate did. */
+static int presence(const lk_est *e, lk_est_rates *r[REPLICATES])
 {
-    memset(out, 0, sizeof *out);
-    agreement(e, skip, out);
-    return presence(e, skip, out);
+    tally *t = unika_calloc(2 * REPLICATES, sizeof *t); /* [k]: out, [REPLICATES + k]: in */
+    double *block[REPLICATES] = {NULL};
+    found_units fu = {unika_malloc(64 * sizeof *fu.u), 0, 64, {0}, {0}};
+    int rc = -1;
+    if (!t || !fu.u) goto done;
+    for (int k = 0; k < REPLICATES; k++) {
+        tally *out = &t[k], *in = &t[REPLICATES + k];
+        double **tables[] = {out->at.el, out->at.own, out->at.chance,
+                             in->at.el,  in->at.own,  in->at.chance};
+        double **rtables[] = {r[k]->psi_at, r[k]->psi_in_at, r[k]->hit_at};
+        if (!(block[k] = per_period_alloc(e, tables, 6)) || !per_period_alloc(e, rtables, 3))
+            goto done;
+        r[k]->rare = 0;
+    }
+    size_t stride = decoy_stride(e->ncl);
+    cluster_periods p;
+    for (size_t i = 0; i < e->ncl; i++) {
+        const lk_est_cluster *c = &e->cl[i];
+        if (!c->rare) continue;
+        decoy d = decoy_of(e, i, stride);
+        periods_of(e, c, &p);
+        if (find_cluster_units(e, c, &d, &fu)) goto done;
+        for (int k = 0; k < REPLICATES; k++) {
+            int skip = k - 1;
+            if (c->group == skip) continue;
+            r[k]->rare++;
+            for (unsigned f = 0; f < e->nfiles; f++)
+                count_one(e, &p, &d, &fu, f, skip, c->at >> f & 1 ? &t[REPLICATES + k] : &t[k]);
+        }
+    }
+    for (int k = 0; k < REPLICATES; k++) presence_rates(e, &t[k], &t[REPLICATES + k], r[k]);
+    rc = 0;
+done:
+    for (int k = 0; k < REPLICATES; k++) unika_free(block[k]);
+    unika_free(fu.u);
+    unika_free(t);
+    return rc;
 }
 
 typedef struct lam_agree {
@@ -822,10 +895,14 @@ int lk_est_measure(lk_est *e)
 {
     if (agreement_curve(e)) return -1;
     lk_est_levels(e);
-    int rc = periods(e) || lk_est_split_rates_by(e, LK_EST_BY_NONE, 0, &e->split) ||
-             measure(e, -1, &e->rates);
-    for (int g = 0; g < LK_EST_GROUPS && !rc; g++) rc = measure(e, g, &e->rep[g]);
-    return rc ? -1 : 0;
+    if (periods(e) || lk_est_split_rates_by(e, LK_EST_BY_NONE, 0, &e->split)) return -1;
+    lk_est_rates *r[REPLICATES];
+    for (int k = 0; k < REPLICATES; k++) {
+        r[k] = k ? &e->rep[k - 1] : &e->rates;
+        memset(r[k], 0, sizeof *r[k]);
+        agreement(e, k - 1, r[k]);
+    }
+    return presence(e, r) ? -1 : 0;
 }
 
 /* ---- how often a band's people have weak records showing it (version 14) ------------------ */

@@ -613,7 +613,8 @@ static int find_cluster_units(const lk_est *e, const lk_est_cluster *c, const de
 }
 
 /* The first 32 of the units u[0 .. n) outside group skip, into out. */
-static size_t kept(const lk_est *e, const uint32_t *u, size_t n, int skip, uint32_t out[32])
+static size_t units_outside(const lk_est *e, const uint32_t *u, size_t n, int skip,
+                            uint32_t out[32])
 {
     size_t m = 0;
     for (size_t i = 0; i < n && m < 32; i++)
@@ -627,13 +628,13 @@ static void count_one(const lk_est *e, const cluster_periods *p, const decoy *d,
     uint32_t u[32];
     const uint32_t *own = fu->u + fu->own[f], *dec = fu->u + fu->decoy[f];
     t->elig[f]++;
-    count_hit(e, p, f, u, kept(e, own, fu->decoy[f] - fu->own[f], skip, u), &t->own, t->at.el,
-              t->at.own);
+    count_hit(e, p, f, u, units_outside(e, own, fu->decoy[f] - fu->own[f], skip, u), &t->own,
+              t->at.el, t->at.own);
     if (!d->found) return;
     t->lam_own[f] += d->lam_own;
     t->lam_decoy[f] += d->lam;
-    count_hit(e, p, f, u, kept(e, dec, fu->own[f + 1] - fu->decoy[f], skip, u), &t->chance, NULL,
-              t->at.chance);
+    count_hit(e, p, f, u, units_outside(e, dec, fu->own[f + 1] - fu->decoy[f], skip, u), &t->chance,
+              NULL, t->at.chance);
 }
 
 /* The decoys' hits at f are scaled by this to count the chance part of the

@@ -522,6 +522,23 @@ def check_line(results, min_truth):
     return "; ".join(parts)
 
 
+def misses(results):
+    """The figures behind a missed target: totals beyond 3%, partners and genders of at
+    least 100 people beyond 5%, each with its run and whether its interval holds the truth."""
+    lines = []
+    for r in sorted(results, key=lambda r: (r["people"], r["seed"])):
+        for f in r["figures"]:
+            bound = 3.0 if f[0] == "total" else 5.0 if f[0] in ("org", "gender") else None
+            if bound is None or f[2] < 100 or abs(pct(f[3], f[2])) <= bound:
+                continue
+            what = f[0] if f[0] == "total" else "%s %s" % (f[0], f[1])
+            lines.append("  missed: %d people, seed %d, %s: %d true, %.0f estimated (%+.1f%%), "
+                         "%s its interval" % (r["people"], r["seed"], what, f[2], f[3],
+                                              pct(f[3], f[2]),
+                                              "inside" if f[4] <= f[2] <= f[5] else "outside"))
+    return lines
+
+
 def summarise(results, min_truth):
     if not results:
         print("no results")
@@ -549,6 +566,8 @@ def summarise(results, min_truth):
         sizes = ",".join(str(p) for p in sorted({r["people"] for r in rs}))
         print("check, names %s, phenomena %s, sizes %s: %s" % (s[0], s[1], sizes,
                                                               check_line(rs, min_truth)))
+        for line in misses(rs):
+            print(line)
 
 
 # ---- main ----------------------------------------------------------------------------------

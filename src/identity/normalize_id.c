@@ -45,6 +45,76 @@ size_t unika_personnummer_bytes(void)
     return UNIKA_PERSONNUMMER_BYTES;
 }
 
+/* A number's digits as written: 10 or 12, with at most one separator in
+ * its place ('-', or '+' in the 10-digit form). at[] keeps each digit's
+ * byte index for error positions: every byte before an offending one is
+ * ASCII, so byte index + 1 is the character position. */
+typedef struct pnr_digits {
+    uint8_t d[12];
+    size_t at[12];
+    size_t n, sep_at;
+    uint8_t sep;
+} pnr_digits;
+
+static int pnr_read_digits(pnr_digits *p, const uint8_t *s, size_t begin, size_t end,
+                           unika_error *err)
+{
+    size_t sep_after = 0;
+    memset(p, 0, sizeof *p);
+    for (size_t i = begin; i < end; i++) {
+        uint8_t c = s[i];
+        if (unika_is_digit(c)) {
+            if (p->n == 12)
+                return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, i + 1,
+                                     "personnummer: more than 12 digits (position %zu)", i + 1);
+            p->at[p->n] = i;
+            p->d[p->n++] = (uint8_t)(c - '0');
+        } else if ((c == '-' || c == '+') && !p->sep) {
+            p->sep = c;
+            p->sep_at = i;
+            sep_after = p->n;
+        } else {
+            uint64_t pos = unika_char_position(s, i);
+            return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, pos,
+                                 "personnummer: unexpected character at position %llu "
+                                 "(expected digits and one '-' or '+')",
+                                 (unsigned long long)pos);
+        }
+    }
+    if (p->n != 10 && p->n != 12)
+        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, 0,
+                             "personnummer: %zu digits, expected 10 or 12", p->n);
+    if (p->sep && sep_after != p->n - 4)
+        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, p->sep_at + 1,
+                             "personnummer: separator misplaced (position %zu)", p->sep_at + 1);
+    if (p->sep == '+' && p->n == 12)
+        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, p->sep_at + 1,
+                             "personnummer: '+' belongs to the 10-digit form only");
+    return 0;
+}
+
+/* The year of birth: written in the 12-digit form; in the 10-digit form
+ * the latest year ending in yy whose date is not after the reference (age
+ * 0..99, '-'), or one century before that ('+': 100..199). */
+static int pnr_year(const pnr_digits *p, int yy, int month, int day, const unika_date *reference,
+                    int *year, unika_error *err)
+{
+    if (p->n == 12) {
+        *year = (p->d[0] * 10 + p->d[1]) * 100 + yy;
+        return 0;
+    }
+    if (!reference || !unika_date_valid(reference) || reference->month == 0 || reference->day == 0)
+        return unika_fail_at(err, UNIKA_EINVAL, PNR, 0,
+                             "personnummer: a 10-digit number needs a full reference date");
+    int y = reference->year - ((reference->year - yy) % 100 + 100) % 100;
+    if (y == reference->year &&
+        (month > reference->month || (month == reference->month && day > reference->day)))
+        y -= 100;
+    if (p->sep == '+') y -= 100;
+    *year = y;
+    return 0;
+}
+
 int unika_personnummer_normalize(char dst[UNIKA_PERSONNUMMER_BYTES], unika_pnr_kind *kind,
                                  const char *src, size_t src_size, const unika_date *reference,
                                  unika_error *err)
@@ -54,47 +124,11 @@ int unika_personnummer_normalize(char dst[UNIKA_PERSONNUMMER_BYTES], unika_pnr_k
     size_t begin, end;
     int rc = unika_field_prepare(PNR, src, src_size, ID_MAX_INPUT_BYTES, &begin, &end, err);
     if (rc) return rc;
-    const uint8_t *s = (const uint8_t *)src;
+    pnr_digits p;
+    if ((rc = pnr_read_digits(&p, (const uint8_t *)src, begin, end, err))) return rc;
 
-    /* Shape: 10 or 12 digits with at most one separator in its place. All
-     * bytes before an offending one are ASCII, so byte index + 1 is the
-     * character position. */
-    uint8_t dig[12];
-    size_t dig_at[12]; /* byte index of each digit, for error positions */
-    size_t ndig = 0, sep_at = 0, sep_after = 0;
-    uint8_t sep = 0;
-    for (size_t i = begin; i < end; i++) {
-        uint8_t c = s[i];
-        if (unika_is_digit(c)) {
-            if (ndig == 12)
-                return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, i + 1,
-                                     "personnummer: more than 12 digits (position %zu)", i + 1);
-            dig_at[ndig] = i;
-            dig[ndig++] = (uint8_t)(c - '0');
-        } else if ((c == '-' || c == '+') && !sep) {
-            sep = c;
-            sep_at = i;
-            sep_after = ndig;
-        } else {
-            uint64_t pos = unika_char_position(s, i);
-            return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, pos,
-                                 "personnummer: unexpected character at position %llu "
-                                 "(expected digits and one '-' or '+')",
-                                 (unsigned long long)pos);
-        }
-    }
-    if (ndig != 10 && ndig != 12)
-        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, 0,
-                             "personnummer: %zu digits, expected 10 or 12", ndig);
-    if (sep && sep_after != ndig - 4)
-        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, sep_at + 1,
-                             "personnummer: separator misplaced (position %zu)", sep_at + 1);
-    if (sep == '+' && ndig == 12)
-        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, sep_at + 1,
-                             "personnummer: '+' belongs to the 10-digit form only");
-
-    const uint8_t *core = dig + (ndig - 10);        /* YYMMDDNNNC */
-    const size_t *core_at = dig_at + (ndig - 10);
+    const uint8_t *core = p.d + (p.n - 10); /* YYMMDDNNNC */
+    const size_t *core_at = p.at + (p.n - 10);
     int yy = core[0] * 10 + core[1];
     int month = core[2] * 10 + core[3];
     int day = core[4] * 10 + core[5];
@@ -114,24 +148,10 @@ int unika_personnummer_normalize(char dst[UNIKA_PERSONNUMMER_BYTES], unika_pnr_k
                              "personnummer: unknown pattern (day not 01..31 or 61..91)");
     }
 
-    int year;
-    if (ndig == 12) {
-        year = (dig[0] * 10 + dig[1]) * 100 + yy;
-    } else {
-        if (!reference || !unika_date_valid(reference) || reference->month == 0 ||
-            reference->day == 0)
-            return unika_fail_at(err, UNIKA_EINVAL, PNR, 0,
-                                 "personnummer: a 10-digit number needs a full reference date");
-        /* The latest year ending in yy whose date is not after the
-         * reference: age 0..99 ('-'); '+' moves one century back (100..199). */
-        year = reference->year - ((reference->year - yy) % 100 + 100) % 100;
-        if (year == reference->year &&
-            (month > reference->month || (month == reference->month && day > reference->day)))
-            year -= 100;
-        if (sep == '+') year -= 100;
-    }
+    int year = 0;
+    if ((rc = pnr_year(&p, yy, month, day, reference, &year, err))) return rc;
     if (year / 100 < 18 || year / 100 > 20)
-        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, dig_at[0] + 1,
+        return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, p.at[0] + 1,
                              "personnummer: century outside 18..20");
     if (day > unika_days_in_month(year, month))
         return unika_fail_at(err, UNIKA_EPERSONNUMMER, PNR, core_at[4] + 1,

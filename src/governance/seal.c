@@ -258,12 +258,13 @@ int unika_seal(uint8_t *dst, size_t dst_capacity, size_t *written,
     return 0;
 }
 
-int unika_open(uint8_t *dst, size_t dst_capacity, size_t *written, const unika_box_key *key,
-               const uint8_t *src, size_t src_size, unika_error *err)
+/* The envelope's header and size, before any decryption: the magic,
+ * version and reserved field, the recipient, and the padded plaintext size
+ * *padded, a power of two in [PAD_MIN, PAD_MAX] that the body must hold
+ * exactly. */
+static int open_header(const uint8_t *src, size_t src_size, const unika_box_key *key,
+                       uint64_t *padded, unika_error *err)
 {
-    if (written) *written = 0;
-    if (!key || (!src && src_size) || (!dst && dst_capacity))
-        return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     if (src_size < UNIKA_SEAL_HEADER_BYTES) {
         if (src_size >= sizeof MAGIC && memcmp(src, MAGIC, sizeof MAGIC) != 0)
             return unika_fail(err, UNIKA_EMAGIC, "not a sealed unika envelope (bad magic)");
@@ -293,7 +294,6 @@ int unika_open(uint8_t *dst, size_t dst_capacity, size_t *written, const unika_b
         return unika_fail(err, UNIKA_ESEAL,
                           "sealed for recipient %s, but this box key is %s", want, have);
     }
-    /* s = the padded plaintext size: a power of two in [PAD_MIN, PAD_MAX]. */
     uint64_t s = unika_load64_le(src + 28);
     size_t body = src_size - UNIKA_SEAL_HEADER_BYTES;
     if (s < UNIKA_SEAL_PAD_MIN || s > UNIKA_SEAL_PAD_MAX || (s & (s - 1)) != 0)
@@ -308,44 +308,54 @@ int unika_open(uint8_t *dst, size_t dst_capacity, size_t *written, const unika_b
     if (body > s + crypto_box_SEALBYTES)
         return unika_fail(err, UNIKA_EFORMAT, "envelope has %llu bytes after the sealed data",
                           (unsigned long long)(body - s - crypto_box_SEALBYTES));
+    *padded = s;
+    return 0;
+}
+
+/* The opened plaintext's layout, its content's size *n. Authenticated, but
+ * sealed boxes are anonymous: anyone with the public key can seal, so the
+ * layout is still checked. One content has exactly one envelope size (the
+ * padding is canonical). */
+static int open_content(const uint8_t *plain, uint64_t s, uint64_t *n, unika_error *err)
+{
+    *n = unika_load64_le(plain);
+    if (*n > s - LENGTH_BYTES)
+        return unika_fail(err, UNIKA_EFORMAT,
+                          "sealed content states %llu bytes, more than its %llu-byte padding holds",
+                          (unsigned long long)*n, (unsigned long long)(s - LENGTH_BYTES));
+    uint8_t nonzero = 0;
+    for (size_t i = LENGTH_BYTES + (size_t)*n; i < (size_t)s; i++) nonzero |= plain[i];
+    if (nonzero)
+        return unika_fail(err, UNIKA_EFORMAT, "the padding after the sealed content is not zero");
+    size_t want = padded_size(plain + LENGTH_BYTES, (size_t)*n);
+    if (want != (size_t)s)
+        return unika_fail(err, UNIKA_EFORMAT,
+                          "sealed content of %llu bytes is padded to %llu, not to %zu",
+                          (unsigned long long)*n, (unsigned long long)s, want);
+    return 0;
+}
+
+int unika_open(uint8_t *dst, size_t dst_capacity, size_t *written, const unika_box_key *key,
+               const uint8_t *src, size_t src_size, unika_error *err)
+{
+    if (written) *written = 0;
+    if (!key || (!src && src_size) || (!dst && dst_capacity))
+        return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    uint64_t s = 0, n = 0;
+    int rc = open_header(src, src_size, key, &s, err);
+    if (rc) return rc;
     uint8_t *plain = sodium_malloc((size_t)s);
     if (!plain) return unika_fail(err, UNIKA_ENOMEM, "out of memory opening an envelope");
-    int rc = 0;
-    if (crypto_box_seal_open(plain, src + UNIKA_SEAL_HEADER_BYTES, body, key->pk, key->sk) != 0) {
+    if (crypto_box_seal_open(plain, src + UNIKA_SEAL_HEADER_BYTES,
+                             src_size - UNIKA_SEAL_HEADER_BYTES, key->pk, key->sk) != 0)
         rc = unika_fail(err, UNIKA_ESEALAUTH,
                         "the sealed bytes were altered or damaged (authentication failed)");
-        goto out;
-    }
-    /* Authenticated from here on, but sealed boxes are anonymous: anyone
-     * with the public key can seal, so the inner layout is still checked.
-     * One content has exactly one envelope size (the padding is canonical). */
-    uint64_t n = unika_load64_le(plain);
-    if (n > s - LENGTH_BYTES) {
-        rc = unika_fail(err, UNIKA_EFORMAT,
-                        "sealed content states %llu bytes, more than its %llu-byte padding holds",
-                        (unsigned long long)n, (unsigned long long)(s - LENGTH_BYTES));
-        goto out;
-    }
-    uint8_t nonzero = 0;
-    for (size_t i = LENGTH_BYTES + (size_t)n; i < (size_t)s; i++) nonzero |= plain[i];
-    if (nonzero) {
-        rc = unika_fail(err, UNIKA_EFORMAT, "the padding after the sealed content is not zero");
-        goto out;
-    }
-    if (padded_size(plain + LENGTH_BYTES, (size_t)n) != (size_t)s) {
-        rc = unika_fail(err, UNIKA_EFORMAT,
-                        "sealed content of %llu bytes is padded to %llu, not to %zu",
-                        (unsigned long long)n, (unsigned long long)s,
-                        padded_size(plain + LENGTH_BYTES, (size_t)n));
-        goto out;
-    }
-    if (dst_capacity < n) {
+    else if (!(rc = open_content(plain, s, &n, err)) && dst_capacity < n)
         rc = unika_fail(err, UNIKA_EBUFFER, "opening needs %llu bytes", (unsigned long long)n);
-        goto out;
+    if (!rc) {
+        if (n) memcpy(dst, plain + LENGTH_BYTES, (size_t)n);
+        if (written) *written = (size_t)n;
     }
-    if (n) memcpy(dst, plain + LENGTH_BYTES, (size_t)n);
-    if (written) *written = (size_t)n;
-out:
     sodium_free(plain); /* wipes */
     return rc;
 }

@@ -25,6 +25,45 @@ const cli_spec cli_spec_estimate = {
     "needed.",
     options, CLI_FILE, 0, NULL, NULL};
 
+/* One file's figures: an element of the JSON "files" array, or text. */
+static void estimate_json(cli_json *j, const rp_input *in, const unika_estimate *e)
+{
+    char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
+    char hex[RP_DIGEST_HEX_BYTES];
+    unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(in->sketch));
+    unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(in->sketch));
+    rp_digest_hex(hex, in);
+    cj_obj(j, NULL);
+    cj_str(j, "path", in->path);
+    cj_str(j, "digest", hex);
+    cj_int(j, "precision", unika_sketch_precision(in->sketch));
+    cj_str(j, "kind", unika_sketch_is_sparse(in->sketch) ? "sparse" : "dense");
+    rp_json_num(j, "estimate", e->estimate);
+    rp_json_num(j, "std_error", e->std_error);
+    rp_json_num(j, "ci_low", e->ci_low);
+    rp_json_num(j, "ci_high", e->ci_high);
+    cj_bool(j, "exact", e->exact);
+    rp_json_labels(j, "labels", in->sketch);
+    cj_str(j, "key_fingerprint", kfp);
+    cj_str(j, "recipe_fingerprint", rfp);
+    cj_obj_end(j);
+}
+
+static void estimate_text(const rp_input *in, const unika_estimate *e)
+{
+    char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
+    unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(in->sketch));
+    unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(in->sketch));
+    printf("%s\n", in->path);
+    printf("  estimate   %.1f  (95%% %.1f..%.1f, std error %.2f, %s)\n", e->estimate, e->ci_low,
+           e->ci_high, e->std_error, e->exact ? "exact" : "estimated");
+    printf("  labels     ");
+    rp_print_labels(stdout, in->sketch);
+    printf("\n  sketch     p=%u, %s\n", unika_sketch_precision(in->sketch),
+           unika_sketch_is_sparse(in->sketch) ? "sparse" : "dense");
+    printf("  key        %s\n  recipe     %s\n", kfp, rfp);
+}
+
 int cmd_estimate(int argc, char **argv)
 {
     int json = 0, c;
@@ -70,37 +109,8 @@ int cmd_estimate(int argc, char **argv)
             rp_input_free(&in);
             continue;
         }
-        char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
-        unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(in.sketch));
-        unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(in.sketch));
-        unsigned p = unika_sketch_precision(in.sketch);
-        const char *kind = unika_sketch_is_sparse(in.sketch) ? "sparse" : "dense";
-        if (json) {
-            cj_obj(&j, NULL);
-            cj_str(&j, "path", in.path);
-            char hex[RP_DIGEST_HEX_BYTES];
-            rp_digest_hex(hex, &in);
-            cj_str(&j, "digest", hex);
-            cj_int(&j, "precision", p);
-            cj_str(&j, "kind", kind);
-            rp_json_num(&j, "estimate", e.estimate);
-            rp_json_num(&j, "std_error", e.std_error);
-            rp_json_num(&j, "ci_low", e.ci_low);
-            rp_json_num(&j, "ci_high", e.ci_high);
-            cj_bool(&j, "exact", e.exact);
-            rp_json_labels(&j, "labels", in.sketch);
-            cj_str(&j, "key_fingerprint", kfp);
-            cj_str(&j, "recipe_fingerprint", rfp);
-            cj_obj_end(&j);
-        } else {
-            printf("%s\n", in.path);
-            printf("  estimate   %.1f  (95%% %.1f..%.1f, std error %.2f, %s)\n", e.estimate,
-                   e.ci_low, e.ci_high, e.std_error, e.exact ? "exact" : "estimated");
-            printf("  labels     ");
-            rp_print_labels(stdout, in.sketch);
-            printf("\n  sketch     p=%u, %s\n", p, kind);
-            printf("  key        %s\n  recipe     %s\n", kfp, rfp);
-        }
+        if (json) estimate_json(&j, &in, &e);
+        else estimate_text(&in, &e);
         rp_input_free(&in);
     }
     if (json) {

@@ -274,9 +274,10 @@ static void good_turing(const freq *f, int people, double gt[9])
         gt[n] = (n && N[n] > 0 && N[n + 1] > 0) ? (n + 1) * N[n + 1] / N[n] : (double)n;
 }
 
-static int frequencies(lk_est *e, freq *f)
+/* Each (name key, gender) the strong clusters hold: its partner records
+ * and its people, and Good-Turing's smoothing of both counts. */
+static int name_counts(lk_est *e, freq *f)
 {
-    memset(f, 0, sizeof *f);
     f->nc = unika_malloc((e->nckey ? e->nckey : 1) * sizeof *f->nc);
     if (!f->nc) return -1;
     /* A weak unit is one partner's spelling of a person, so a name's frequency
@@ -316,18 +317,22 @@ static int frequencies(lk_est *e, freq *f)
     f->nnc = w;
     good_turing(f, 0, f->gt_records);
     good_turing(f, 1, f->gt_people);
-    /* birth-year shares per gender: a cluster with several years counts 1/k for each */
-    uint32_t *ys = NULL;
-    size_t nys = 0, cap = 0;
+    return 0;
+}
+
+/* The birth years the strong clusters hold, and each one's share per
+ * gender: a cluster with several years counts 1/k for each. */
+static int year_shares(lk_est *e, freq *f)
+{
+    size_t nys = 0, cap = 0, w = 0;
     for (size_t i = 0; i < e->nckey; i++) {
         uint32_t y = e->ckey[i].year;
-        if (y != LK_NONE && lk_est_push((void **)&ys, &nys, &cap, sizeof y, &y)) return -1;
+        if (y != LK_NONE && lk_est_push((void **)&f->years, &nys, &cap, sizeof y, &y)) return -1;
     }
+    uint32_t *ys = f->years;
     if (nys) qsort(ys, nys, sizeof *ys, u32_cmp);
-    w = 0;
     for (size_t i = 0; i < nys; i++)
         if (!w || ys[i] != ys[w - 1]) ys[w++] = ys[i];
-    f->years = ys;
     f->nyears = w;
     f->yshare = unika_calloc(w ? w * 4 : 4, sizeof *f->yshare);
     if (!f->yshare) return -1;
@@ -346,6 +351,13 @@ static int frequencies(lk_est *e, freq *f)
     for (size_t i = 0; i < f->nyears; i++)
         for (unsigned g = 0; g < 4; g++)
             f->yshare[i * 4 + g] = (f->yshare[i * 4 + g] + 0.5) / (f->year_share[g] + 1);
+    return 0;
+}
+
+static int frequencies(lk_est *e, freq *f)
+{
+    memset(f, 0, sizeof *f);
+    if (name_counts(e, f) || year_shares(e, f)) return -1;
     /* Lambda per gender: every seen name (x every year: lk_est_levels()) */
     for (size_t i = 0; i < f->nnc; i++) {
         f->names[0][f->nc[i].gender] += per_record(f, &f->nc[i]);

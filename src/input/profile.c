@@ -193,6 +193,74 @@ static int check_date_format(const char *fmt, int full_date)
     }
 }
 
+/* column.FIELD = the header of FIELD's column */
+static int set_column(unika_profile *p, const char *field, size_t fn, const char *v, size_t vn,
+                      size_t line, unika_error *err)
+{
+    const char *src = p->source;
+    for (int c = 0; c < UNIKA_COLUMN_COUNT; c++) {
+        const char *name = column_key(c);
+        if (!name || !equal_nocase(field, fn, name, strlen(name))) continue;
+        if (p->header[c])
+            return profile_fail(err, UNIKA_EPROFILE, src, line, "column.%s repeated", name);
+        return (p->header[c] = dup_n(v, vn)) ? 0 : unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    }
+    return profile_fail(err, UNIKA_EPROFILE, src, line,
+                        "unknown field '%.*s' (docs/profiles.md lists them)",
+                        (int)(fn > 32 ? 32 : fn), field);
+}
+
+/* date_format.date or date_format.birth_date = patterns joined by '|' */
+static int set_date_format(unika_profile *p, const char *key, size_t kn, const char *v, size_t vn,
+                           size_t line, unika_error *err)
+{
+    const char *src = p->source, *field = key + 12;
+    size_t fn = kn - 12;
+    int which = -1;
+    if (equal_nocase(field, fn, "date", 4)) which = 0;
+    else if (equal_nocase(field, fn, "birth_date", 10)) which = 1;
+    if (which < 0)
+        return profile_fail(err, UNIKA_EPROFILE, src, line,
+                            "date_format applies to date or birth_date only");
+    if (p->date_format[which])
+        return profile_fail(err, UNIKA_EPROFILE, src, line, "%.*s repeated", (int)kn, key);
+    if (vn >= UNIKA_DATE_FORMAT_MAX_BYTES)
+        return profile_fail(err, UNIKA_EPROFILE, src, line, "date format too long");
+    p->date_format[which] = dup_n(v, vn);
+    if (!p->date_format[which]) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    if (check_date_format(p->date_format[which], which == 0) < 0)
+        return profile_fail(err, UNIKA_EPROFILE, src, line,
+                            which == 0 ? "invalid date format for the visit date (use "
+                                         "YYYY, MM, DD and punctuation; patterns "
+                                         "separated by '|', each a full date, none "
+                                         "taking another's dates)"
+                                       : "invalid date format (use YYYY, MM, DD and "
+                                         "punctuation; patterns separated by '|', none "
+                                         "taking another's dates)");
+    return 0;
+}
+
+/* gender.CODE = M, F, X or U */
+static int set_gender_code(unika_profile *p, const char *field, size_t fn, const char *v, size_t vn,
+                           size_t line, unika_error *err)
+{
+    const char *src = p->source;
+    unika_gender g;
+    if (parse_gender_target(&g, v, vn) < 0)
+        return profile_fail(err, UNIKA_EPROFILE, src, line, "gender code must map to M, F, X or U");
+    for (size_t i = 0; i < p->ngenders; i++)
+        if (equal_nocase(p->genders[i].code, strlen(p->genders[i].code), field, fn))
+            return profile_fail(err, UNIKA_EPROFILE, src, line, "gender code repeated");
+    if (p->ngenders == UNIKA_PROFILE_MAX_GENDER_CODES)
+        return profile_fail(err, UNIKA_EPROFILE, src, line, "more than %d gender codes",
+                            UNIKA_PROFILE_MAX_GENDER_CODES);
+    unika_gender_map *gc = &p->genders[p->ngenders];
+    if (!(gc->code = dup_n(field, fn))) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    gc->gender = g;
+    p->ngenders++;
+    return 0;
+}
+
 static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, size_t vn,
                    size_t line, unika_error *err)
 {
@@ -220,59 +288,12 @@ static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, 
                                 "or space, or comma, semicolon, tab, pipe");
         return 0;
     }
-    if (kn > 7 && equal_nocase(key, 7, "column.", 7)) {
-        for (int c = 0; c < UNIKA_COLUMN_COUNT; c++) {
-            const char *name = column_key(c);
-            if (!name || !equal_nocase(key + 7, kn - 7, name, strlen(name))) continue;
-            if (p->header[c])
-                return profile_fail(err, UNIKA_EPROFILE, src, line, "column.%s repeated", name);
-            return (p->header[c] = dup_n(v, vn)) ? 0
-                                                 : unika_fail(err, UNIKA_ENOMEM, "out of memory");
-        }
-        return profile_fail(err, UNIKA_EPROFILE, src, line,
-                            "unknown field '%.*s' (docs/profiles.md lists them)",
-                            (int)(kn - 7 > 32 ? 32 : kn - 7), key + 7);
-    }
-    if (kn > 12 && equal_nocase(key, 12, "date_format.", 12)) {
-        int which = equal_nocase(key + 12, kn - 12, "date", 4) ? 0
-                  : equal_nocase(key + 12, kn - 12, "birth_date", 10) ? 1 : -1;
-        if (which < 0)
-            return profile_fail(err, UNIKA_EPROFILE, src, line,
-                                "date_format applies to date or birth_date only");
-        if (p->date_format[which])
-            return profile_fail(err, UNIKA_EPROFILE, src, line, "%.*s repeated", (int)kn, key);
-        if (vn >= UNIKA_DATE_FORMAT_MAX_BYTES)
-            return profile_fail(err, UNIKA_EPROFILE, src, line, "date format too long");
-        p->date_format[which] = dup_n(v, vn);
-        if (!p->date_format[which]) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-        if (check_date_format(p->date_format[which], which == 0) < 0)
-            return profile_fail(err, UNIKA_EPROFILE, src, line,
-                                which == 0 ? "invalid date format for the visit date (use "
-                                             "YYYY, MM, DD and punctuation; patterns "
-                                             "separated by '|', each a full date, none "
-                                             "taking another's dates)"
-                                           : "invalid date format (use YYYY, MM, DD and "
-                                             "punctuation; patterns separated by '|', none "
-                                             "taking another's dates)");
-        return 0;
-    }
-    if (kn > 7 && equal_nocase(key, 7, "gender.", 7)) {
-        unika_gender g;
-        if (parse_gender_target(&g, v, vn) < 0)
-            return profile_fail(err, UNIKA_EPROFILE, src, line,
-                                "gender code must map to M, F, X or U");
-        for (size_t i = 0; i < p->ngenders; i++)
-            if (equal_nocase(p->genders[i].code, strlen(p->genders[i].code), key + 7, kn - 7))
-                return profile_fail(err, UNIKA_EPROFILE, src, line, "gender code repeated");
-        if (p->ngenders == UNIKA_PROFILE_MAX_GENDER_CODES)
-            return profile_fail(err, UNIKA_EPROFILE, src, line, "more than %d gender codes",
-                                UNIKA_PROFILE_MAX_GENDER_CODES);
-        unika_gender_map *gc = &p->genders[p->ngenders];
-        if (!(gc->code = dup_n(key + 7, kn - 7))) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-        gc->gender = g;
-        p->ngenders++;
-        return 0;
-    }
+    if (kn > 7 && equal_nocase(key, 7, "column.", 7))
+        return set_column(p, key + 7, kn - 7, v, vn, line, err);
+    if (kn > 12 && equal_nocase(key, 12, "date_format.", 12))
+        return set_date_format(p, key, kn, v, vn, line, err);
+    if (kn > 7 && equal_nocase(key, 7, "gender.", 7))
+        return set_gender_code(p, key + 7, kn - 7, v, vn, line, err);
     return profile_fail(err, UNIKA_EPROFILE, src, line, "unknown key '%.*s'",
                         (int)(kn > 40 ? 40 : kn), key);
 }

@@ -298,26 +298,10 @@ static int set_key(unika_profile *p, const char *key, size_t kn, const char *v, 
                         (int)(kn > 40 ? 40 : kn), key);
 }
 
-int unika_profile_parse(unika_profile **out, const char *src, size_t n, const char *source,
-                        unika_error *err)
+/* Every 'key = value' line of the profile's text, a UTF-8 BOM skipped,
+ * blank lines and '#' comments ignored. */
+static int parse_lines(unika_profile *p, const char *src, size_t n, unika_error *err)
 {
-    if (!out || (!src && n)) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
-    *out = NULL;
-    if (n > UNIKA_PROFILE_MAX_BYTES)
-        return unika_fail(err, UNIKA_EPROFILE, "%s: larger than %u bytes",
-                          source ? source : "profile", UNIKA_PROFILE_MAX_BYTES);
-    size_t bad = unika_utf8_valid(src, n);
-    if (bad) return unika_fail(err, UNIKA_EUTF8, "%s: invalid UTF-8 at byte %zu",
-                               source ? source : "profile", bad);
-    unika_profile *p = unika_calloc(1, sizeof *p);
-    if (!p) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-    p->delimiter = ',';
-    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) p->index[i] = -1;
-    if (source && !(p->source = dup_n(source, strlen(source)))) {
-        unika_profile_free(p);
-        return unika_fail(err, UNIKA_ENOMEM, "out of memory");
-    }
-
     size_t line = 0;
     const char *s = src, *end = src + n;
     if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3;
@@ -330,15 +314,11 @@ int unika_profile_parse(unika_profile **out, const char *src, size_t n, const ch
         s = nl ? nl + 1 : end;
         trim(&l, &ln);
         if (ln == 0 || l[0] == '#') continue;
-        if (memchr(l, '\0', ln)) {
-            unika_profile_free(p);
-            return profile_fail(err, UNIKA_EPROFILE, source, line, "NUL byte");
-        }
+        if (memchr(l, '\0', ln))
+            return profile_fail(err, UNIKA_EPROFILE, p->source, line, "NUL byte");
         const char *eq = memchr(l, '=', ln);
-        if (!eq) {
-            unika_profile_free(p);
-            return profile_fail(err, UNIKA_EPROFILE, source, line, "expected 'key = value'");
-        }
+        if (!eq)
+            return profile_fail(err, UNIKA_EPROFILE, p->source, line, "expected 'key = value'");
         const char *k = l, *v = eq + 1;
         size_t kn = (size_t)(eq - l), vn = ln - kn - 1;
         trim(&k, &kn);
@@ -347,30 +327,62 @@ int unika_profile_parse(unika_profile **out, const char *src, size_t n, const ch
          * quotes is taken without them so column names may keep spaces. */
         if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') { v++; vn -= 2; }
         int rc = set_key(p, k, kn, v, vn, line, err);
-        if (rc < 0) {
-            unika_profile_free(p);
-            return rc;
-        }
+        if (rc < 0) return rc;
     }
+    return 0;
+}
 
-    const char *why = NULL;
+/* Why the keys, each valid alone, do not make a profile together; NULL
+ * when they do. */
+static const char *incoherence(const unika_profile *p)
+{
     int any = 0;
     for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) any |= p->header[i] != NULL;
-    if (!any) why = "maps no column";
-    else if (p->header[UNIKA_COLUMN_NAME] &&
-             (p->header[UNIKA_COLUMN_GIVEN_NAME] || p->header[UNIKA_COLUMN_SURNAME]))
-        why = "maps both column.name and a split name (given_name/surname)";
-    else if (p->header[UNIKA_COLUMN_ID_AUTO] &&
-             (p->header[UNIKA_COLUMN_PERSONNUMMER] || p->header[UNIKA_COLUMN_DOSSIER]))
-        why = "maps column.id_auto together with column.personnummer or column.dossier";
-    else if (p->date_format[0] && !p->header[UNIKA_COLUMN_DATE])
-        why = "has date_format.date but no column.date";
-    else if (p->date_format[1] && !p->header[UNIKA_COLUMN_BIRTH_DATE])
-        why = "has date_format.birth_date but no column.birth_date";
-    else if (p->ngenders && !p->header[UNIKA_COLUMN_GENDER])
-        why = "maps gender codes but no column.gender";
+    if (!any) return "maps no column";
+    if (p->header[UNIKA_COLUMN_NAME] &&
+        (p->header[UNIKA_COLUMN_GIVEN_NAME] || p->header[UNIKA_COLUMN_SURNAME]))
+        return "maps both column.name and a split name (given_name/surname)";
+    if (p->header[UNIKA_COLUMN_ID_AUTO] &&
+        (p->header[UNIKA_COLUMN_PERSONNUMMER] || p->header[UNIKA_COLUMN_DOSSIER]))
+        return "maps column.id_auto together with column.personnummer or column.dossier";
+    if (p->date_format[0] && !p->header[UNIKA_COLUMN_DATE])
+        return "has date_format.date but no column.date";
+    if (p->date_format[1] && !p->header[UNIKA_COLUMN_BIRTH_DATE])
+        return "has date_format.birth_date but no column.birth_date";
+    if (p->ngenders && !p->header[UNIKA_COLUMN_GENDER])
+        return "maps gender codes but no column.gender";
+    return NULL;
+}
+
+int unika_profile_parse(unika_profile **out, const char *src, size_t n, const char *source,
+                        unika_error *err)
+{
+    if (!out || (!src && n)) return unika_fail(err, UNIKA_EINVAL, "profile: NULL argument");
+    *out = NULL;
+    if (n > UNIKA_PROFILE_MAX_BYTES)
+        return unika_fail(err, UNIKA_EPROFILE, "%s: larger than %u bytes",
+                          source ? source : "profile", UNIKA_PROFILE_MAX_BYTES);
+    size_t bad = unika_utf8_valid(src, n);
+    if (bad)
+        return unika_fail(err, UNIKA_EUTF8, "%s: invalid UTF-8 at byte %zu",
+                          source ? source : "profile", bad);
+    unika_profile *p = unika_calloc(1, sizeof *p);
+    if (!p) return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    p->delimiter = ',';
+    for (int i = 0; i < UNIKA_COLUMN_COUNT; i++) p->index[i] = -1;
+    if (source && !(p->source = dup_n(source, strlen(source)))) {
+        unika_profile_free(p);
+        return unika_fail(err, UNIKA_ENOMEM, "out of memory");
+    }
+
+    int rc = parse_lines(p, src, n, err);
+    if (rc < 0) {
+        unika_profile_free(p);
+        return rc;
+    }
+    const char *why = incoherence(p);
     if (why) {
-        int rc = unika_fail(err, UNIKA_EPROFILE, "%s: profile %s", source ? source : "profile", why);
+        rc = unika_fail(err, UNIKA_EPROFILE, "%s: profile %s", source ? source : "profile", why);
         if (err) err->line = 0;
         unika_profile_free(p);
         return rc;

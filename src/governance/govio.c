@@ -21,51 +21,53 @@
 #include "common/fileio.h"
 #include "governance/govio.h"
 
-int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t max_size,
-                     int refuse_open_perms, unika_error *err)
+/* Opens path, a regular file of at most max_size bytes (and, for a secret,
+ * readable by its owner alone); *size is its size at the open. */
+static int open_checked(const char *path, size_t max_size, int refuse_open_perms, int *fd,
+                        size_t *size, unika_error *err)
 {
-    if (!out || !out_size || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
-    *out = NULL;
-    *out_size = 0;
-    int fd = unika_open_regular(path);
-    if (fd == -2) return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
-    if (fd < 0) {
+    *fd = unika_open_regular(path);
+    if (*fd == -2) return unika_fail(err, UNIKA_EIO, "%s is not a regular file", path);
+    if (*fd < 0) {
         int e = errno;
         if (e == ENOENT) return unika_fail(err, UNIKA_ENOENT, "%s does not exist", path);
         return unika_fail(err, UNIKA_EIO, "cannot open %s: %s", path, strerror(e));
     }
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return unika_fail(err, UNIKA_EIO, "cannot stat %s: %s", path, strerror(e));
+    int rc = 0;
+    if (fstat(*fd, &st) != 0)
+        rc = unika_fail(err, UNIKA_EIO, "cannot stat %s: %s", path, strerror(errno));
+    else if (refuse_open_perms && (st.st_mode & 077))
+        rc = unika_fail(err, UNIKA_EKEYPERM,
+                        "%s has mode %04o: group or others may access this secret key; "
+                        "run chmod 600 on it",
+                        path, (unsigned)(st.st_mode & 07777));
+    else if ((uint64_t)st.st_size > max_size)
+        rc = unika_fail(err, UNIKA_ERANGE, "%s is %llu bytes, more than the %zu allowed", path,
+                        (unsigned long long)st.st_size, max_size);
+    if (rc) {
+        close(*fd);
+        return rc;
     }
-    if (refuse_open_perms && (st.st_mode & 077)) {
-        close(fd);
-        return unika_fail(err, UNIKA_EKEYPERM,
-                          "%s has mode %04o: group or others may access this secret key; "
-                          "run chmod 600 on it", path, (unsigned)(st.st_mode & 07777));
-    }
-    if ((uint64_t)st.st_size > max_size) {
-        close(fd);
-        return unika_fail(err, UNIKA_ERANGE, "%s is %llu bytes, more than the %zu allowed",
-                          path, (unsigned long long)st.st_size, max_size);
-    }
-    size_t cap = (size_t)st.st_size + 1;
+    *size = (size_t)st.st_size;
+    return 0;
+}
+
+/* Reads fd to its end into a buffer of size + 1 bytes, grown up to
+ * max_size + 1 if the file grew after its size was taken. A buffer that
+ * grows is copied and the old one wiped, never realloc'ed: it may hold a
+ * secret. */
+static int read_to_end(int fd, const char *path, size_t max_size, size_t size, uint8_t **out,
+                       size_t *out_size, unika_error *err)
+{
+    size_t cap = size + 1, len = 0;
     uint8_t *buf = unika_malloc(cap);
-    if (!buf) {
-        close(fd);
-        return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
-    }
-    size_t len = 0;
+    if (!buf) return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
     for (;;) {
         if (len == cap - 1) {
-            /* The file grew after fstat; read on up to the limit. */
             if (cap - 1 >= max_size) {
                 uint8_t probe;
-                ssize_t r = read(fd, &probe, 1);
-                if (r > 0) {
-                    close(fd);
+                if (read(fd, &probe, 1) > 0) {
                     unika_govio_free(buf, len);
                     return unika_fail(err, UNIKA_ERANGE, "%s is more than the %zu bytes allowed",
                                       path, max_size);
@@ -75,7 +77,6 @@ int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t m
             size_t ncap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
             uint8_t *grown = unika_malloc(ncap);
             if (!grown) {
-                close(fd);
                 unika_govio_free(buf, len);
                 return unika_fail(err, UNIKA_ENOMEM, "out of memory reading %s", path);
             }
@@ -88,18 +89,31 @@ int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t m
         if (r < 0) {
             if (errno == EINTR) continue;
             int e = errno;
-            close(fd);
             unika_govio_free(buf, len);
             return unika_fail(err, UNIKA_EIO, "cannot read %s: %s", path, strerror(e));
         }
         if (r == 0) break;
         len += (size_t)r;
     }
-    close(fd);
     buf[len] = '\0';
     *out = buf;
     *out_size = len;
     return 0;
+}
+
+int unika_govio_read(uint8_t **out, size_t *out_size, const char *path, size_t max_size,
+                     int refuse_open_perms, unika_error *err)
+{
+    if (!out || !out_size || !path) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
+    *out = NULL;
+    *out_size = 0;
+    int fd = -1;
+    size_t size = 0;
+    int rc = open_checked(path, max_size, refuse_open_perms, &fd, &size, err);
+    if (rc) return rc;
+    rc = read_to_end(fd, path, max_size, size, out, out_size, err);
+    close(fd);
+    return rc;
 }
 
 void unika_govio_free(uint8_t *buf, size_t size)

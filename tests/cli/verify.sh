@@ -45,7 +45,7 @@ expect() {
 # coordinator who signs the roster, a manifest per partner, a release key.
 printf 'correct horse battery staple orbit lantern quarry\n' >pass.txt
 "$UNIKA" keygen -o p.key --passphrase-file pass.txt --salt unika-verify-test >/dev/null || exit 1
-"$UNIKA" keygen -o rel.key >/dev/null || exit 1
+"$UNIKA" keygen -o rel.key --passphrase-file pass.txt --salt unika-verify-release >/dev/null || exit 1
 "$UNIKA" sign-keygen --name steering -o coord >/dev/null || exit 1
 PIN=$("$UNIKA" key fingerprint coord.pub)
 partners="raddabarnen rodakorset stadsmissionen uppsok"

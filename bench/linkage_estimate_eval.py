@@ -36,7 +36,8 @@ are treated as independent: an approximation the bench owns, not the linker).
 
     bench/linkage_estimate_eval.py [--unika build/src/cli/unika]
         [--sizes 3000,10000,30000] [--seeds 20 | 1000,1001 | 1000-1019]
-        [--phenomena all,none] [--names generator|heldout|few|many] [--work DIR]
+        [--phenomena all,none] [--names generator|heldout|few|many]
+        [--names-file LISTS.json] [--work DIR]
         [--jobs 1] [--keep] [--summarise-only] [--min-truth 100]
         [--generator PATH] [--age-groups]
 
@@ -48,7 +49,10 @@ joined by a fixed seed (syllable_names()): few is 12 given names for men, 6
 for women and 15 surnames, so that under --skew the commonest man's name is
 a third of the men's and, at 30,000 people, a key of the commonest names
 holds dozens of one partner's people; many is 400, 150 and 600, names that
-hardly repeat. Every run writes
+hardly repeat. --names-file takes an evaluator's own lists, a JSON object
+{"first_m": [...], "first_f": [...], "surnames": [...]}, each a list of
+names, a name a string or a list of its spellings, the commonest first (the
+order --skew ranks by); its runs are named list-<file stem>. Every run writes
 WORK/results/<run>.json (its figures, truths and timings) before its data is
 deleted; a run whose result exists is not run again, so an interrupted run
 resumes, and --summarise-only prints the summary of every result in WORK.
@@ -156,8 +160,44 @@ def syllable_names(rng, n):
     return groups
 
 
-def name_lists(names):
-    """(given names of men, of women, surnames) for --names heldout, few or many."""
+NAMES_FILE_KEYS = ("first_m", "first_f", "surnames")
+
+
+def names_from_file(path):
+    """(given names of men, of women, surnames) from a --names-file: each key a non-empty list
+    of names, a name a string or a non-empty list of its spellings."""
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    if not isinstance(doc, dict):
+        raise ValueError("%s: expected a JSON object with %s" % (path, ", ".join(NAMES_FILE_KEYS)))
+    lists = []
+    for key in NAMES_FILE_KEYS:
+        groups = doc.get(key)
+        if not isinstance(groups, list) or not groups:
+            raise ValueError("%s: %s must be a non-empty list of names" % (path, key))
+        out = []
+        for i, g in enumerate(groups):
+            g = [g] if isinstance(g, str) else g
+            if (not isinstance(g, list) or not g
+                    or not all(isinstance(x, str) and x.strip() for x in g)):
+                raise ValueError("%s: %s[%d] must be a name or a non-empty list of its "
+                                 "spellings" % (path, key, i))
+            out.append(g)
+        lists.append(out)
+    return tuple(lists)
+
+
+def names_label(path):
+    """The names of a --names-file's runs: list-<its stem>, in letters, digits, _ and ."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return "list-" + (re.sub(r"[^A-Za-z0-9_.]", "_", stem) or "names")
+
+
+def name_lists(names, names_file=None):
+    """(given names of men, of women, surnames) for --names heldout, few or many, or from a
+    --names-file."""
+    if names_file:
+        return names_from_file(names_file)
     if names == "heldout":
         return HELDOUT_FIRST_M, HELDOUT_FIRST_F, HELDOUT_SURNAMES
     rng = random.Random("unika syllable names")
@@ -177,16 +217,16 @@ def run(cmd, cwd=None):
 
 # ---- the generator -------------------------------------------------------------------------
 
-def generate_with_names(gen, names, argv):
-    """Runs the generator with --names NAMES (heldout, few, many), adding those lists if it
-    lacks them (the generator lets an importer add lists to NAME_LISTS before it parses its
-    options)."""
+def generate_with_names(gen, names, names_file, argv):
+    """Runs the generator with --names NAMES (heldout, few, many, or a --names-file's),
+    adding those lists if it lacks them (the generator lets an importer add lists to
+    NAME_LISTS before it parses its options)."""
     spec = importlib.util.spec_from_file_location("make_iop_visits", gen)
     g = importlib.util.module_from_spec(spec)
     sys.modules["make_iop_visits"] = g
     spec.loader.exec_module(g)
     if names not in g.NAME_LISTS:
-        g.NAME_LISTS[names] = g.Names(*name_lists(names))
+        g.NAME_LISTS[names] = g.Names(*name_lists(names, names_file))
     sys.argv = [gen] + argv + ["--names", names]
     g.main()
 
@@ -223,7 +263,7 @@ def generate(gen, out, spec):
     args += phenomena_args(spec["phenomena"])
     if spec["names"] != "generator":
         cmd = [sys.executable, os.path.abspath(__file__), "--generate-names", spec["names"], gen,
-               "--"] + args
+               spec.get("names_file", ""), "--"] + args
     else:
         cmd = [sys.executable, gen] + args
     run(cmd)
@@ -601,9 +641,8 @@ def sha256(path):
 
 
 def main():
-    if len(sys.argv) > 3 and sys.argv[1] == "--generate-names":
-        generate_with_names(sys.argv[3], sys.argv[2],
-                            sys.argv[5:] if sys.argv[4:5] == ["--"] else sys.argv[4:])
+    if len(sys.argv) > 5 and sys.argv[1] == "--generate-names" and sys.argv[5] == "--":
+        generate_with_names(sys.argv[3], sys.argv[2], sys.argv[4], sys.argv[6:])
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unika", help="the unika binary (default: build*/src/cli/unika)")
@@ -618,6 +657,7 @@ def main():
     ap.add_argument("--names", default="generator", choices=NAMES,
                     help="the generator's name lists, or lists outside them (%(default)s)")
     ap.add_argument("--heldout", action="store_true", help="the same as --names heldout")
+    ap.add_argument("--names-file", help="names from a JSON file of lists instead (see above)")
     ap.add_argument("--age-groups", action="store_true",
                     help="cells and figures by age group too (and the rows' true persons)")
     ap.add_argument("--work", help="work directory: keys, results/ (default: a temporary one)")
@@ -642,6 +682,16 @@ def main():
     setup_roles(unika, ctx["keys"])
     names = "heldout" if a.heldout else a.names
     extra = dict(age=True, truth_ids=True) if a.age_groups else {}
+    if a.names_file:
+        if names != "generator":
+            ap.error("--names-file replaces --names and --heldout: give one of them")
+        try:
+            names_from_file(a.names_file)
+        except (OSError, ValueError) as e:
+            ap.error("--names-file: %s" % e)
+        names = names_label(a.names_file)
+        extra["names_file"] = os.path.abspath(a.names_file)
+        extra["names_file_sha256"] = sha256(a.names_file)
     specs = [dict(names=names, phenomena=ph, people=int(n), seed=s, **extra)
              for ph in a.phenomena.split(",") for n in a.sizes.split(",")
              for s in parse_seeds(a.seeds, a.first_seed)]

@@ -188,9 +188,9 @@ def names_from_file(path):
 
 
 def names_label(path):
-    """The names of a --names-file's runs: list-<its stem>, in letters, digits, _ and ."""
+    """The names of a --names-file's runs: list-<its stem>, in letters, digits, -, _ and ."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    return "list-" + (re.sub(r"[^A-Za-z0-9_.]", "_", stem) or "names")
+    return "list-" + (re.sub(r"[^A-Za-z0-9_.-]", "_", stem) or "names")
 
 
 def name_lists(names, names_file=None):

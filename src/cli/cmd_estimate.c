@@ -25,13 +25,12 @@ const cli_spec cli_spec_estimate = {
     "needed.",
     options, CLI_FILE, 0, NULL, NULL};
 
-/* One file's figures: an element of the JSON "files" array, or text. */
-static void estimate_json(cli_json *j, const rp_input *in, const unika_estimate *e)
+/* One file's figures, with its key and recipe fingerprints in hex: an
+ * element of the JSON "files" array, or text. */
+static void estimate_json(cli_json *j, const rp_input *in, const unika_estimate *e, const char *kfp,
+                          const char *rfp)
 {
-    char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
     char hex[RP_DIGEST_HEX_BYTES];
-    unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(in->sketch));
-    unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(in->sketch));
     rp_digest_hex(hex, in);
     cj_obj(j, NULL);
     cj_str(j, "path", in->path);
@@ -49,11 +48,9 @@ static void estimate_json(cli_json *j, const rp_input *in, const unika_estimate 
     cj_obj_end(j);
 }
 
-static void estimate_text(const rp_input *in, const unika_estimate *e)
+static void estimate_text(const rp_input *in, const unika_estimate *e, const char *kfp,
+                          const char *rfp)
 {
-    char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
-    unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(in->sketch));
-    unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(in->sketch));
     printf("%s\n", in->path);
     printf("  estimate   %.1f  (95%% %.1f..%.1f, std error %.2f, %s)\n", e->estimate, e->ci_low,
            e->ci_high, e->std_error, e->exact ? "exact" : "estimated");
@@ -109,8 +106,11 @@ int cmd_estimate(int argc, char **argv)
             rp_input_free(&in);
             continue;
         }
-        if (json) estimate_json(&j, &in, &e);
-        else estimate_text(&in, &e);
+        char kfp[UNIKA_FINGERPRINT_HEX_BYTES], rfp[UNIKA_FINGERPRINT_HEX_BYTES];
+        unika_fingerprint_to_hex(kfp, unika_sketch_key_fingerprint(in.sketch));
+        unika_fingerprint_to_hex(rfp, unika_sketch_recipe_fingerprint(in.sketch));
+        if (json) estimate_json(&j, &in, &e, kfp, rfp);
+        else estimate_text(&in, &e, kfp, rfp);
         rp_input_free(&in);
     }
     if (json) {

@@ -162,6 +162,54 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
     return (double)p->A - p->excess + w - d - x;
 }
 
+/* How far X's estimate moves with X itself (version 15). The error's
+ * variance is var(estimate) + var(X) - 2 cov: the jackknife holds the
+ * first, X's Bernoulli variance the second, and the rare clusters that
+ * measure each rate rho of weak records are among the people X counts, so
+ * the rate moves with their draws. A rare cluster of the figure with
+ * chance q of no weak record moves rho by rho q / n, n the rare clusters
+ * behind rho (its weak record shows its own key as often as the rate is
+ * divided for); X moves by s q / (1 - rho) for each cluster not strong
+ * where rho holds, s its share of an age band. Where the granularity's psi
+ * scales the span's rate, rho moves by psi times as much. One partner,
+ * every cluster rare: cov = N rho (1 - rho), var(X), counted once and
+ * not twice, as a sample that is most of its population. */
+static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p, double kappa)
+{
+    const lk_est_rates *r = &e->rates;
+    int gran = gran_of_scope(scope_of(f));
+    double rho[2][LK_EST_MAX_ORGS], w[2][LK_EST_MAX_ORGS];
+    double moves[2][LK_EST_MAX_ORGS] = {{0}}, rare[2][LK_EST_MAX_ORGS] = {{0}};
+    miss m[LK_EST_MAX_ORGS];
+    unsigned n = 0;
+    for (unsigned o = 0; o < e->nfiles; o++) {
+        if (!(f->orgs >> o & 1)) continue;
+        for (int in = 0; in < 2; in++) {
+            int own;
+            double psi = lk_est_psi(e, r, gran, f->code, o, in);
+            double sample = lk_est_rate_sample(e, r, gran, f->code, o, in, &own);
+            rho[in][n] = rate(in ? r->r_in[o] : r->r[o], psi);
+            w[in][n] = sample > 0 ? (own ? 1 : psi) * rho[in][n] / sample : 0;
+        }
+        m[n] = (miss){1 - rho[1][n], 1 - rho[0][n], 1 - rho[0][n], 1 - rho[0][n]};
+        n++;
+    }
+    for (size_t i = 0; i < p->nA; i++) {
+        double q[3], s = 1;
+        if (p->wA) s = p->wA[i] * kappa < 1 ? p->wA[i] * kappa : 1;
+        no_weak(m, n, p->atA[i], q);
+        for (unsigned k = 0; k < n; k++) {
+            int in = p->atA[i] >> k & 1;
+            if (rho[in][k] < 1) moves[in][k] += s * q[0] / (1 - rho[in][k]);
+            if (e->cl[p->inA[i]].rare) rare[in][k] += s * q[0];
+        }
+    }
+    double cov = 0;
+    for (unsigned k = 0; k < n; k++)
+        for (int in = 0; in < 2; in++) cov += w[in][k] * moves[in][k] * rare[in][k];
+    return cov;
+}
+
 /* ---- who is in the figures of one (organisations, scope) ---------------------------------- */
 
 /* The profiles and strong clusters with a record in one scope, whatever
@@ -428,7 +476,9 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     double jk = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) jk += (rep[g] - mean) * (rep[g] - mean);
     jk *= (double)(LK_EST_GROUPS - 1) / LK_EST_GROUPS;
-    f->se = sqrt(var + xv + jk);
+    /* never below the parts that X's draws and the rates do not hold */
+    double all = var + xv + jk - 2 * shared_cov(e, f, p, p->kappa[0]);
+    f->se = sqrt(all > var ? all : var);
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;
     double low = floor - 1.959964 * sqrt(p->excess_var);

@@ -649,7 +649,7 @@ static double chance_ratio(const tally *t, unsigned f)
  * estimator over all the clusters: one rare decoy year does not weigh a hit
  * many times). The share of clusters with a hit and the period shares, with
  * the chance part removed. */
-static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
+static void rates_of(const tally *t, unsigned f, double *share, double *sample, double psi[3])
 {
     const side *o = &t->own, *ch = &t->chance;
     double ratio = chance_ratio(t, f);
@@ -657,6 +657,7 @@ static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
     double h = o->hit[f] - chance, n = t->elig[f] - chance;
     double x = n > 0 && h > 0 ? h / n : 0.0;
     *share = x > 1 ? 1 : x;
+    *sample = n > 0 ? n : 0.0;
     psi[LK_GRAN_ALL] = 1.0;
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
         double num = o->num[gran][f] - ch->num[gran][f] * ratio;
@@ -671,7 +672,7 @@ static void rates_of(const tally *t, unsigned f, double *share, double psi[3])
  * removed as in rates_of(), over the share anywhere; the whole span's psi
  * where the period has too few of them. */
 static void period_rates(const lk_est *e, const tally *t, unsigned f, double share,
-                         const double psi[3], double *out[3])
+                         const double psi[3], double *out[3], double *sample[3])
 {
     double ratio = chance_ratio(t, f);
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++)
@@ -680,7 +681,9 @@ static void period_rates(const lk_est *e, const tally *t, unsigned f, double sha
             double chance = t->at.chance[gran][at] * ratio, el = t->at.el[gran][at];
             double h = t->at.own[gran][at] - chance, n = el - chance;
             double x = h > 0 && n > 0 ? h / n : 0.0;
-            out[gran][at] = el > LK_EST_PERIOD_MIN && share > 0 ? x / share : psi[gran];
+            int own = el > LK_EST_PERIOD_MIN && share > 0;
+            out[gran][at] = own ? x / share : psi[gran];
+            sample[gran][at] = own && n > 0 ? n : 0.0;
         }
 }
 
@@ -719,6 +722,8 @@ void lk_est_rates_free(lk_est_rates *r)
     memset(r->psi_at, 0, sizeof r->psi_at);
     memset(r->psi_in_at, 0, sizeof r->psi_in_at);
     memset(r->hit_at, 0, sizeof r->hit_at);
+    memset(r->n_at, 0, sizeof r->n_at);
+    memset(r->n_in_at, 0, sizeof r->n_in_at);
 }
 
 double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code, unsigned o,
@@ -727,6 +732,16 @@ double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t cod
     size_t i = gran == LK_GRAN_ALL ? SIZE_MAX : period_index(e, gran, code);
     if (i == SIZE_MAX || !r->psi_at[gran]) return in ? r->psi_in[gran][o] : r->psi[gran][o];
     return (in ? r->psi_in_at : r->psi_at)[gran][i * e->nfiles + o];
+}
+
+double lk_est_rate_sample(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code,
+                          unsigned o, int in, int *own)
+{
+    size_t i = gran == LK_GRAN_ALL ? SIZE_MAX : period_index(e, gran, code);
+    double at =
+        i == SIZE_MAX || !r->n_at[gran] ? 0 : (in ? r->n_in_at : r->n_at)[gran][i * e->nfiles + o];
+    *own = gran == LK_GRAN_ALL || at > 0;
+    return at > 0 ? at : in ? r->n_in[o] : r->n[o];
 }
 
 /* The replicates: 0 everything (skip -1), 1 + g the one without group g. */
@@ -741,16 +756,16 @@ static void presence_rates(const lk_est *e, const tally *out, const tally *in, l
         /* another partner's weak record shows one of the person's keys as often as
          * m_eq0 says, somewhere between its two measurements (agreement()); the same
          * partner's is found by its exact key (it spells the person as before) */
-        rates_of(out, f, &share, psi);
+        rates_of(out, f, &share, &r->n[f], psi);
         double lo = share / r->m_eq0, hi = share / r->m_eq0_rare;
         if (lo > 1) lo = 1;
         if (hi > 1) hi = 1;
         r->r[f] = (lo + hi) / 2;
         r->r_span[f] = fabs(hi - lo) / 2;
-        rates_of(in, f, &r->r_in[f], psi_in);
+        rates_of(in, f, &r->r_in[f], &r->n_in[f], psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
-        period_rates(e, out, f, share, psi, r->psi_at);
-        period_rates(e, in, f, r->r_in[f], psi_in, r->psi_in_at);
+        period_rates(e, out, f, share, psi, r->psi_at, r->n_at);
+        period_rates(e, in, f, r->r_in[f], psi_in, r->psi_in_at, r->n_in_at);
         hit_rates(e, out, f, r);
     }
 }
@@ -770,8 +785,9 @@ static int presence(const lk_est *e, lk_est_rates *r[REPLICATES])
         tally *out = &t[k], *in = &t[REPLICATES + k];
         double **tables[] = {out->at.el, out->at.own, out->at.chance,
                              in->at.el,  in->at.own,  in->at.chance};
-        double **rtables[] = {r[k]->psi_at, r[k]->psi_in_at, r[k]->hit_at};
-        if (!(block[k] = per_period_alloc(e, tables, 6)) || !per_period_alloc(e, rtables, 3))
+        double **rtables[] = {r[k]->psi_at, r[k]->psi_in_at, r[k]->hit_at, r[k]->n_at,
+                              r[k]->n_in_at};
+        if (!(block[k] = per_period_alloc(e, tables, 6)) || !per_period_alloc(e, rtables, 5))
             goto done;
         r[k]->rare = 0;
     }

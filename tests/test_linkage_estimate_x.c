@@ -1,0 +1,156 @@
+/*
+ * test_linkage_estimate_x.c - X, the strong people who also have weak
+ * records (docs/linkage.md 15): its rate at a partner measured on the rare
+ * strong clusters, the chance part of it met through decoys, and its error
+ * taken given the people the rate was measured on.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "linkage_estimate_testutil.h"
+
+/* Partner C's r (estimates.json) when `strong` identified people are at A
+ * and B, and C sees only other people, known by name and birth year: every
+ * hit of a strong person's key at C is a namesake met by chance, so the
+ * true r is 0, and the decoys must measure the chance. */
+static double chance_only_r(unsigned strong)
+{
+    enum { WEAK = 2400 };
+    lt_row *rows = malloc((2 * strong + WEAK) * sizeof *rows);
+    char(*text)[2][24] = malloc((strong + WEAK) * sizeof *text);
+    rng_state = 0x5DEECE66Dull;
+    size_t k = 0;
+    for (unsigned p = 0; p < strong + WEAK; p++) {
+        /* two words of two random consonants: the loose key is their sorted
+         * four, about 1,400 names, 11,000 keys with the birth years */
+        static const char C[] = "bdfklmnprstz";
+        char g[8], s[8];
+        snprintf(g, sizeof g, "%ca%c", C[rnd() % 12], C[rnd() % 12]);
+        snprintf(s, sizeof s, "%co%c", C[rnd() % 12], C[rnd() % 12]);
+        two_words(text[p][0], g, s);
+        snprintf(text[p][1], 24, "%08u", 10000000u + p);
+        int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
+        for (unsigned o = 0; o < (p < strong ? 2u : 1u); o++) {
+            lt_row r = {
+                ORGS[p < strong ? o : 2], text[p][0], NULL, NULL, y, 0, 0, UNIKA_GENDER_MALE, 2019,
+                1 + (int)(rnd() % 12)};
+            if (p < strong) {
+                r.dossier = text[p][1];
+                r.m = m;
+                r.d = d;
+            }
+            rows[k++] = r;
+        }
+    }
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, k, ORGS, 3, NULL, ls, NULL);
+    char *json;
+    size_t size;
+    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    const char *c = strstr(json, "\"ccc\": {\"r\"");
+    ck_assert_msg(c != NULL, "no rates of ccc");
+    double r = number_after(c, "\"r\"");
+    free(json);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+    free(rows);
+    free(text);
+    return r;
+}
+
+/* Each rare cluster looks for its decoy at a fixed stride through the
+ * clusters; a stride that divided their number met the cluster itself at
+ * every step (7,919 strong clusters: the generator's 10,000 people, seed
+ * 1000), no decoy was found, chance was not subtracted and the total erred
+ * -4.0% (version 7). With 7,919 clusters and with 7,918, C's r must be near
+ * its true 0: measured 0.004 both, and 0.182 with version 7's stride at
+ * 7,919 (the raw share of hits). What the decoys leave is their sampling
+ * error, about sqrt(own hits + chance hits) / clusters = sqrt(1150) / 3150
+ * = 0.011 here: the bound 0.05 is more than four of it. */
+START_TEST(decoys_at_any_number_of_clusters)
+{
+    for (unsigned strong = 7918; strong <= 7919; strong++) {
+        double r = chance_only_r(strong);
+        ck_assert_msg(r < 0.05, "%u strong clusters: C's r %.3f, truth 0", strong, r);
+    }
+}
+END_TEST
+
+/* X's rate at C is measured on the rare strong clusters, and when every
+ * strong person is rare they are the very people X counts: r's estimate
+ * is their share with a weak record at C, so X's estimate is how many
+ * have one, and its error is nil however they were drawn. Version 15
+ * takes X's variance given that sample (estimate_figure.c, shared_cov());
+ * up to version 14 the figure's variance held X's Bernoulli variance,
+ * N r (1 - r), beside the jackknife of r, which holds it again, so its
+ * standard error was never below sqrt(N r (1 - r)) (22 people here).
+ * Here 2,000 identified people at A and B, each under a name of its own,
+ * 40% of them also at C by name and birth year only, and 600 people at C
+ * alone: the estimate must be within 2% of the 2,600 (measured: +0.8%,
+ * the occupancy's mean of about 1.015 people per unit of a key this rare,
+ * where each holds one), and over eight partnerships the mean of se^2 must
+ * stay below
+ * 0.6 N r (1 - r). What is left of it is the jackknife's own noise (10
+ * groups: a relative spread of sqrt(2 / 9) = 0.47, so jk - var(X)
+ * averages to nil, and its positive part to about 0.19 var(X), with a
+ * spread of 0.05 var(X) over eight means) and the occupancy's variance of
+ * units of rare keys (about 21). Measured: 41 against var(X) 481; version
+ * 14 gave 893. */
+START_TEST(shared_variance_given_its_rates)
+{
+    enum { STRONG = 2000, ALONE = 600 };
+    lt_row *rows = malloc((3 * STRONG + ALONE) * sizeof *rows);
+    char(*text)[2][24] = malloc((STRONG + ALONE) * sizeof *text);
+    double se2 = 0, bernoulli = 0;
+    for (unsigned p = 0; p < STRONG + ALONE; p++) {
+        char g[8], own[8];
+        word(g, 0, p % WORDS);
+        own_word(own, p);
+        two_words(text[p][0], g, own);
+        snprintf(text[p][1], 24, "%08u", 30000000u + p);
+    }
+    rng_state = 0x9E3779B97F4A7C15ull;
+    for (int run = 0; run < 8; run++) {
+        size_t k = 0, at_c = 0;
+        for (unsigned p = 0; p < STRONG + ALONE; p++) {
+            int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
+            if (p < STRONG) {
+                rows[k++] = visit(ORGS[0], text[p][0], text[p][1], y, m, d);
+                rows[k++] = visit(ORGS[1], text[p][0], text[p][1], y, m, d);
+                if (unif() >= 0.4) continue;
+                at_c++;
+            }
+            rows[k++] = visit(ORGS[2], text[p][0], NULL, y, 0, 0);
+        }
+        unika_link_seed *ls = lt_seed();
+        unika_linkage *lk = lt_link(rows, k, ORGS, 3, NULL, ls, NULL);
+        char *json;
+        size_t size;
+        ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+        double est, se;
+        uint64_t res;
+        figure_of(json, "\"aaa\", \"bbb\", \"ccc\"", &est, &se, &res);
+        ck_assert_msg(fabs(est / (STRONG + ALONE) - 1) < 0.02, "estimate %.1f, truth %d", est,
+                      STRONG + ALONE);
+        se2 += se * se / 8;
+        bernoulli += (double)at_c * (double)(STRONG - at_c) / STRONG / 8;
+        free(json);
+        unika_linkage_free(lk);
+        unika_link_seed_free(ls);
+    }
+    ck_assert_msg(se2 < 0.6 * bernoulli, "mean se^2 %.1f, X's Bernoulli variance %.1f", se2,
+                  bernoulli);
+    free(rows);
+    free(text);
+}
+END_TEST
+
+Suite *unika_test_suite(void)
+{
+    Suite *s = suite_create("linkage_estimate_x");
+    TCase *tc = tcase_create("x");
+    tcase_add_test(tc, decoys_at_any_number_of_clusters);
+    tcase_add_test(tc, shared_variance_given_its_rates);
+    suite_add_tcase(s, tc);
+    return s;
+}

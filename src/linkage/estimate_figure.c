@@ -74,12 +74,14 @@ typedef struct parts {
     double people, naive; /* by a --by value: P, and P as if not thinned */
 } parts;
 
-/* A rate of weak records in a period, r psi: a probability (a period's own
- * psi over the whole span's share may exceed 1). */
+/* A rate of weak records in a period, r psi: at most 1 (a period's own psi
+ * over the whole span's share may exceed it). Below nil only in a
+ * jackknife replicate (estimate_rates.c, share_of()): X's estimate is
+ * linear there, and the replicates spread as the rate's error does. */
 static double rate(double r, double psi)
 {
     double x = r * psi;
-    return x < 0 ? 0 : x > 1 ? 1 : x;
+    return x > 1 ? 1 : x;
 }
 
 /* Of a strong person, the chance of no weak record at partner o in the

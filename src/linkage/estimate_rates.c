@@ -648,14 +648,25 @@ static double chance_ratio(const tally *t, unsigned f)
  * decoys' hits, times the ratio of the keys' lambda to the decoys' (a ratio
  * estimator over all the clusters: one rare decoy year does not weigh a hit
  * many times). The share of clusters with a hit and the period shares, with
- * the chance part removed. */
-static void rates_of(const tally *t, unsigned f, double *share, double *sample, double psi[3])
+ * the chance part removed.
+ *
+ * A share below nil (more chance hits than hits) is nil, except in a
+ * jackknife replicate (free): a rate measured at nil is nil give or take
+ * its sampling error, and replicates held at nil would show none of it
+ * (version 15). */
+static double share_of(double h, double n, int free)
+{
+    return n > 0 && (h > 0 || free) ? h / n : 0.0;
+}
+
+static void rates_of(const tally *t, unsigned f, int free, double *share, double *sample,
+                     double psi[3])
 {
     const side *o = &t->own, *ch = &t->chance;
     double ratio = chance_ratio(t, f);
     double chance = ch->hit[f] * ratio;
     double h = o->hit[f] - chance, n = t->elig[f] - chance;
-    double x = n > 0 && h > 0 ? h / n : 0.0;
+    double x = share_of(h, n, free);
     *share = x > 1 ? 1 : x;
     *sample = n > 0 ? n : 0.0;
     psi[LK_GRAN_ALL] = 1.0;
@@ -671,7 +682,7 @@ static void rates_of(const tally *t, unsigned f, double *share, double *sample, 
  * the rare clusters present in the period with a hit there, the chance part
  * removed as in rates_of(), over the share anywhere; the whole span's psi
  * where the period has too few of them. */
-static void period_rates(const lk_est *e, const tally *t, unsigned f, double share,
+static void period_rates(const lk_est *e, const tally *t, unsigned f, int free, double share,
                          const double psi[3], double *out[3], double *sample[3])
 {
     double ratio = chance_ratio(t, f);
@@ -680,7 +691,7 @@ static void period_rates(const lk_est *e, const tally *t, unsigned f, double sha
             size_t at = i * e->nfiles + f;
             double chance = t->at.chance[gran][at] * ratio, el = t->at.el[gran][at];
             double h = t->at.own[gran][at] - chance, n = el - chance;
-            double x = h > 0 && n > 0 ? h / n : 0.0;
+            double x = share_of(h, n, free);
             int own = el > LK_EST_PERIOD_MIN && share > 0;
             out[gran][at] = own ? x / share : psi[gran];
             sample[gran][at] = own && n > 0 ? n : 0.0;
@@ -748,24 +759,25 @@ double lk_est_rate_sample(const lk_est *e, const lk_est_rates *r, int gran, uint
 #define REPLICATES (1 + LK_EST_GROUPS)
 
 /* Replicate k's rates from its tallies (out: the rare clusters not strong
- * at the partner, in: strong there). */
-static void presence_rates(const lk_est *e, const tally *out, const tally *in, lk_est_rates *r)
+ * at the partner, in: strong there); free: a jackknife replicate's. */
+static void presence_rates(const lk_est *e, const tally *out, const tally *in, int free,
+                           lk_est_rates *r)
 {
     for (unsigned f = 0; f < e->nfiles; f++) {
         double psi[3], psi_in[3], share;
         /* another partner's weak record shows one of the person's keys as often as
          * m_eq0 says, somewhere between its two measurements (agreement()); the same
          * partner's is found by its exact key (it spells the person as before) */
-        rates_of(out, f, &share, &r->n[f], psi);
+        rates_of(out, f, free, &share, &r->n[f], psi);
         double lo = share / r->m_eq0, hi = share / r->m_eq0_rare;
         if (lo > 1) lo = 1;
         if (hi > 1) hi = 1;
         r->r[f] = (lo + hi) / 2;
         r->r_span[f] = fabs(hi - lo) / 2;
-        rates_of(in, f, &r->r_in[f], &r->n_in[f], psi_in);
+        rates_of(in, f, free, &r->r_in[f], &r->n_in[f], psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
-        period_rates(e, out, f, share, psi, r->psi_at, r->n_at);
-        period_rates(e, in, f, r->r_in[f], psi_in, r->psi_in_at, r->n_in_at);
+        period_rates(e, out, f, free, share, psi, r->psi_at, r->n_at);
+        period_rates(e, in, f, free, r->r_in[f], psi_in, r->psi_in_at, r->n_in_at);
         hit_rates(e, out, f, r);
     }
 }
@@ -807,7 +819,7 @@ static int presence(const lk_est *e, lk_est_rates *r[REPLICATES])
                 count_one(e, &p, &d, &fu, f, skip, c->at >> f & 1 ? &t[REPLICATES + k] : &t[k]);
         }
     }
-    for (int k = 0; k < REPLICATES; k++) presence_rates(e, &t[k], &t[REPLICATES + k], r[k]);
+    for (int k = 0; k < REPLICATES; k++) presence_rates(e, &t[k], &t[REPLICATES + k], k > 0, r[k]);
     rc = 0;
 done:
     for (int k = 0; k < REPLICATES; k++) unika_free(block[k]);

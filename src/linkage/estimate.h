@@ -81,8 +81,9 @@
  * band's X weighed by how often its people's weak records show the band,
  * and its D between two assumptions (estimate_figure.c), the figures
  * without a band as version 13's; 15: X's error taken given the rare
- * clusters its rates were measured on (estimate_figure.c), the estimates
- * as version 14's, their standard errors smaller. */
+ * clusters its rates were measured on, and a rate at nil left free in the
+ * jackknife's replicates (estimate_figure.c, estimate_rates.c), the
+ * estimates as version 14's, their standard errors mostly smaller. */
 #define LK_EST_VERSION 15
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
@@ -133,11 +134,11 @@ typedef struct lk_est_rates {
      * their key there, chance not removed: over the whole span (hit) and in
      * each period (hit_at, as psi_at); kappa's yardstick (version 14) */
     double hit[LK_EST_MAX_ORGS], *hit_at[3];
-    /* the rare clusters r and r_in are measured on, chance removed: over the
-     * whole span (n, n_in) and in each period that measures its own psi
-     * (n_at, n_in_at, as psi_at; 0 where the span's psi stands): X's
-     * variance is taken given what they showed (version 15) */
-    double n[LK_EST_MAX_ORGS], n_in[LK_EST_MAX_ORGS], *n_at[3], *n_in_at[3];
+    /* the rare clusters r is measured on, chance removed: over the whole
+     * span (n) and in each period that measures its own psi (n_at, as
+     * psi_at; 0 where the span's psi stands): X's variance is taken given
+     * what they showed (version 15) */
+    double n[LK_EST_MAX_ORGS], *n_at[3];
     uint64_t rare, eq0_pairs, pairs; /* the sample sizes behind them */
 } lk_est_rates;
 
@@ -179,12 +180,12 @@ void lk_est_eps_free(lk_est_eps *s);
  * where it has enough strong clusters, else its granularity's. */
 void lk_est_split_of(const lk_est *e, const lk_est_eps *s, int g, int gran, uint32_t code,
                      double eps[LK_EST_MAX_ORGS], double var[LK_EST_MAX_ORGS]);
-/* The rare clusters behind the rate of weak records r_o psi (in: r_in_o
- * psi_in) of a figure in period (gran, code), and *own 1 when psi was
- * measured on them too (the period's own, or the whole span's: psi = 1)
- * and 0 when the granularity's psi scales the span's rate. */
+/* The rare clusters behind the rate of weak records r_o psi of a figure
+ * in period (gran, code), and *own 1 when psi was measured on them too
+ * (the period's own, or the whole span's: psi = 1) and 0 when the
+ * granularity's psi scales the span's rate. */
 double lk_est_rate_sample(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code,
-                          unsigned o, int in, int *own);
+                          unsigned o, int *own);
 /* estimate_fit.c */
 double lk_est_alpha(const double *lam, size_t n, double absent_mass);
 double lk_est_ztp_mean(double mu);

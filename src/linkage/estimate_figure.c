@@ -167,48 +167,61 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
 /* How far X's estimate moves with X itself (version 15). The error's
  * variance is var(estimate) + var(X) - 2 cov: the jackknife holds the
  * first, X's Bernoulli variance the second, and the rare clusters that
- * measure each rate rho of weak records are among the people X counts, so
- * the rate moves with their draws. A rare cluster of the figure with
- * chance q of no weak record moves rho by rho q / n, n the rare clusters
- * behind rho (its weak record shows its own key as often as the rate is
- * divided for); X moves by s q / (1 - rho) for each cluster not strong
- * where rho holds, s its share of an age band. Where the granularity's psi
- * scales the span's rate, rho moves by psi times as much. One partner,
- * every cluster rare: cov = N rho (1 - rho), var(X), counted once and
- * not twice, as a sample that is most of its population. */
-static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p, double kappa)
+ * measure the rate rho of weak records at a partner where they are not
+ * strong are among the people X counts, so the rate moves with their
+ * draws. A rare cluster of the figure with chance q of no weak record
+ * moves rho by rho q / n, n the rare clusters behind rho (its weak record
+ * there shows one of its own keys as often as the rate is divided for,
+ * m_eq0); X moves by s q / (1 - rho) for each cluster not strong where rho
+ * holds, s its share of an age band. Where the granularity's psi scales
+ * the span's rate, rho moves by psi times as much. One partner, every
+ * cluster rare: cov = N rho (1 - rho), var(X), counted once and not twice,
+ * as a sample that is most of its population.
+ *
+ * r_in, the rate at a partner where the person is strong, counts the hits
+ * of its exact keys as the weak records themselves: the hits are those
+ * records under the person's own keys, a share of them no measurement
+ * gives, so no covariance is taken for it. And the clusters that measured
+ * no rate are their own draw whatever the rates: their Bernoulli variance
+ * (*unmeasured; *drawn, everyone's) is a floor under X's part of the
+ * error, which the jackknife's own noise, less the covariance, could
+ * otherwise take below it. */
+static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p, double kappa,
+                         double *drawn, double *unmeasured)
 {
     const lk_est_rates *r = &e->rates;
     int gran = gran_of_scope(scope_of(f));
-    double rho[2][LK_EST_MAX_ORGS], w[2][LK_EST_MAX_ORGS];
-    double moves[2][LK_EST_MAX_ORGS] = {{0}}, rare[2][LK_EST_MAX_ORGS] = {{0}};
+    double rho[LK_EST_MAX_ORGS], w[LK_EST_MAX_ORGS];
+    double moves[LK_EST_MAX_ORGS] = {0}, rare[LK_EST_MAX_ORGS] = {0};
     miss m[LK_EST_MAX_ORGS];
     unsigned n = 0;
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
-        for (int in = 0; in < 2; in++) {
-            int own;
-            double psi = lk_est_psi(e, r, gran, f->code, o, in);
-            double sample = lk_est_rate_sample(e, r, gran, f->code, o, in, &own);
-            rho[in][n] = rate(in ? r->r_in[o] : r->r[o], psi);
-            w[in][n] = sample > 0 ? (own ? 1 : psi) * rho[in][n] / sample : 0;
-        }
-        m[n] = (miss){1 - rho[1][n], 1 - rho[0][n], 1 - rho[0][n], 1 - rho[0][n]};
+        int own;
+        double psi = lk_est_psi(e, r, gran, f->code, o, 0);
+        double sample = lk_est_rate_sample(e, r, gran, f->code, o, &own);
+        rho[n] = rate(r->r[o], psi);
+        w[n] = sample > 0 ? (own ? 1 : psi) * rho[n] / sample : 0;
+        double in = 1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1));
+        m[n] = (miss){in, 1 - rho[n], 1 - rho[n], 1 - rho[n]};
         n++;
     }
+    *drawn = *unmeasured = 0;
     for (size_t i = 0; i < p->nA; i++) {
         double q[3], s = 1;
         if (p->wA) s = p->wA[i] * kappa < 1 ? p->wA[i] * kappa : 1;
         no_weak(m, n, p->atA[i], q);
+        double bernoulli = s * (1 - q[0]) * (1 - s * (1 - q[0]));
+        *drawn += bernoulli;
+        if (!e->cl[p->inA[i]].rare) *unmeasured += bernoulli;
         for (unsigned k = 0; k < n; k++) {
-            int in = p->atA[i] >> k & 1;
-            if (rho[in][k] < 1) moves[in][k] += s * q[0] / (1 - rho[in][k]);
-            if (e->cl[p->inA[i]].rare) rare[in][k] += s * q[0];
+            if (p->atA[i] >> k & 1) continue;
+            if (rho[k] < 1) moves[k] += s * q[0] / (1 - rho[k]);
+            if (e->cl[p->inA[i]].rare) rare[k] += s * q[0];
         }
     }
     double cov = 0;
-    for (unsigned k = 0; k < n; k++)
-        for (int in = 0; in < 2; in++) cov += w[in][k] * moves[in][k] * rare[in][k];
+    for (unsigned k = 0; k < n; k++) cov += w[k] * moves[k] * rare[k];
     return cov;
 }
 
@@ -478,9 +491,9 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     double jk = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) jk += (rep[g] - mean) * (rep[g] - mean);
     jk *= (double)(LK_EST_GROUPS - 1) / LK_EST_GROUPS;
-    /* never below the parts that X's draws and the rates do not hold */
-    double all = var + xv + jk - 2 * shared_cov(e, f, p, p->kappa[0]);
-    f->se = sqrt(all > var ? all : var);
+    double drawn, unmeasured, cov = shared_cov(e, f, p, p->kappa[0], &drawn, &unmeasured);
+    double all = var + xv + jk - 2 * cov, least = var + xv - drawn + unmeasured;
+    f->se = sqrt(all > least ? all : least);
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;
     double low = floor - 1.959964 * sqrt(p->excess_var);

@@ -648,7 +648,8 @@ static double chance_ratio(const tally *t, unsigned f)
  * decoys' hits, times the ratio of the keys' lambda to the decoys' (a ratio
  * estimator over all the clusters: one rare decoy year does not weigh a hit
  * many times). The share of clusters with a hit and the period shares, with
- * the chance part removed.
+ * the chance part removed, and (sample not NULL) the clusters behind the
+ * share.
  *
  * A share below nil (more chance hits than hits) is nil, except in a
  * jackknife replicate (free): a rate measured at nil is nil give or take
@@ -668,7 +669,7 @@ static void rates_of(const tally *t, unsigned f, int free, double *share, double
     double h = o->hit[f] - chance, n = t->elig[f] - chance;
     double x = share_of(h, n, free);
     *share = x > 1 ? 1 : x;
-    *sample = n > 0 ? n : 0.0;
+    if (sample) *sample = n > 0 ? n : 0.0;
     psi[LK_GRAN_ALL] = 1.0;
     for (int gran = LK_GRAN_YEAR; gran <= LK_GRAN_PERIOD; gran++) {
         double num = o->num[gran][f] - ch->num[gran][f] * ratio;
@@ -681,7 +682,8 @@ static void rates_of(const tally *t, unsigned f, int free, double *share, double
 /* psi per period of partner f (out[gran][i * nfiles + f]): the share of
  * the rare clusters present in the period with a hit there, the chance part
  * removed as in rates_of(), over the share anywhere; the whole span's psi
- * where the period has too few of them. */
+ * where the period has too few of them. sample (when not NULL): the
+ * clusters behind a period's own psi, 0 where the span's stands. */
 static void period_rates(const lk_est *e, const tally *t, unsigned f, int free, double share,
                          const double psi[3], double *out[3], double *sample[3])
 {
@@ -694,7 +696,7 @@ static void period_rates(const lk_est *e, const tally *t, unsigned f, int free, 
             double x = share_of(h, n, free);
             int own = el > LK_EST_PERIOD_MIN && share > 0;
             out[gran][at] = own ? x / share : psi[gran];
-            sample[gran][at] = own && n > 0 ? n : 0.0;
+            if (sample) sample[gran][at] = own && n > 0 ? n : 0.0;
         }
 }
 
@@ -734,7 +736,6 @@ void lk_est_rates_free(lk_est_rates *r)
     memset(r->psi_in_at, 0, sizeof r->psi_in_at);
     memset(r->hit_at, 0, sizeof r->hit_at);
     memset(r->n_at, 0, sizeof r->n_at);
-    memset(r->n_in_at, 0, sizeof r->n_in_at);
 }
 
 double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code, unsigned o,
@@ -746,13 +747,12 @@ double lk_est_psi(const lk_est *e, const lk_est_rates *r, int gran, uint32_t cod
 }
 
 double lk_est_rate_sample(const lk_est *e, const lk_est_rates *r, int gran, uint32_t code,
-                          unsigned o, int in, int *own)
+                          unsigned o, int *own)
 {
     size_t i = gran == LK_GRAN_ALL ? SIZE_MAX : period_index(e, gran, code);
-    double at =
-        i == SIZE_MAX || !r->n_at[gran] ? 0 : (in ? r->n_in_at : r->n_at)[gran][i * e->nfiles + o];
+    double at = i == SIZE_MAX || !r->n_at[gran] ? 0 : r->n_at[gran][i * e->nfiles + o];
     *own = gran == LK_GRAN_ALL || at > 0;
-    return at > 0 ? at : in ? r->n_in[o] : r->n[o];
+    return at > 0 ? at : r->n[o];
 }
 
 /* The replicates: 0 everything (skip -1), 1 + g the one without group g. */
@@ -774,10 +774,10 @@ static void presence_rates(const lk_est *e, const tally *out, const tally *in, i
         if (hi > 1) hi = 1;
         r->r[f] = (lo + hi) / 2;
         r->r_span[f] = fabs(hi - lo) / 2;
-        rates_of(in, f, free, &r->r_in[f], &r->n_in[f], psi_in);
+        rates_of(in, f, free, &r->r_in[f], NULL, psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
         period_rates(e, out, f, free, share, psi, r->psi_at, r->n_at);
-        period_rates(e, in, f, free, r->r_in[f], psi_in, r->psi_in_at, r->n_in_at);
+        period_rates(e, in, f, free, r->r_in[f], psi_in, r->psi_in_at, NULL);
         hit_rates(e, out, f, r);
     }
 }
@@ -797,9 +797,8 @@ static int presence(const lk_est *e, lk_est_rates *r[REPLICATES])
         tally *out = &t[k], *in = &t[REPLICATES + k];
         double **tables[] = {out->at.el, out->at.own, out->at.chance,
                              in->at.el,  in->at.own,  in->at.chance};
-        double **rtables[] = {r[k]->psi_at, r[k]->psi_in_at, r[k]->hit_at, r[k]->n_at,
-                              r[k]->n_in_at};
-        if (!(block[k] = per_period_alloc(e, tables, 6)) || !per_period_alloc(e, rtables, 5))
+        double **rtables[] = {r[k]->psi_at, r[k]->psi_in_at, r[k]->hit_at, r[k]->n_at};
+        if (!(block[k] = per_period_alloc(e, tables, 6)) || !per_period_alloc(e, rtables, 4))
             goto done;
         r[k]->rare = 0;
     }

@@ -202,7 +202,7 @@ static double jackknife_sd(const lk_est *e, unsigned org)
  * the replicates spread by 0.0005 or less. */
 START_TEST(rate_at_nil_keeps_its_error)
 {
-    double at_nil[12], clear[12];
+    double at_nil[12] = {0}, clear[12] = {0};
     size_t n_nil = 0, n_clear = 0;
     for (uint64_t seed = 1; seed <= 12; seed++) {
         chance_only c;

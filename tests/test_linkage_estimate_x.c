@@ -39,17 +39,11 @@ static void chance_only_make(chance_only *c, unsigned strong, uint64_t seed)
         two_words(c->text[p][0], g, s);
         snprintf(c->text[p][1], 24, "%08u", 10000000u + p);
         int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
+        const char *name = c->text[p][0];
         for (unsigned o = 0; o < (p < strong ? 2u : 1u); o++) {
-            lt_row r = {ORGS[p < strong ? o : 2],
-                        c->text[p][0],
-                        NULL,
-                        NULL,
-                        y,
-                        0,
-                        0,
-                        UNIKA_GENDER_MALE,
-                        2019,
-                        1 + (int)(rnd() % 12)};
+            lt_row r = {
+                ORGS[p < strong ? o : 2], name, NULL, NULL, y, 0, 0, UNIKA_GENDER_MALE, 2019,
+                1 + (int)(rnd() % 12)};
             if (p < strong) {
                 r.dossier = c->text[p][1];
                 r.m = m;

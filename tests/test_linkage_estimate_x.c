@@ -111,8 +111,7 @@ END_TEST
  * alone: the estimate must be within 2% of the 2,600 (measured: +0.8%,
  * the occupancy's mean of about 1.015 people per unit of a key this rare,
  * where each holds one), and over eight partnerships the mean of se^2 must
- * stay below
- * 0.6 N r (1 - r). What is left of it is the jackknife's own noise (10
+ * stay below 0.6 N r (1 - r). What is left of it is the jackknife's own noise (10
  * groups: a relative spread of sqrt(2 / 9) = 0.47, so jk - var(X)
  * averages to nil, and its positive part to about 0.19 var(X), with a
  * spread of 0.05 var(X) over eight means) and the occupancy's variance of

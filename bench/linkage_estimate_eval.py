@@ -64,6 +64,7 @@ import csv
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import random
 import re
@@ -476,8 +477,12 @@ def kind_stats(rows):
     rbias = [pct(r[6], r[2]) for r in rows]
     hw = [100.0 * (r[5] - r[4]) / 2 / r[2] for r in rows]
     cov = sum(1 for r in rows if r[4] <= r[2] <= r[5])
+    # how far from the truth, in standard errors (the half-width / 1.96): about 1 when
+    # the intervals are as wide as the errors, below 1 when wider
+    z = [(r[3] - r[2]) / ((r[5] - r[4]) / 2 / 1.959964) for r in rows if r[5] > r[4]]
     return dict(n=len(rows), bias_med=statistics.median(bias), bias_lo=min(bias),
                 bias_hi=max(bias), hw_med=statistics.median(hw), cover=cov,
+                rms_z=math.sqrt(sum(x * x for x in z) / len(z)) if z else float("nan"),
                 rbias_med=statistics.median(rbias), rbias_lo=min(rbias), rbias_hi=max(rbias),
                 absmax=max(abs(b) for b in bias))
 
@@ -506,8 +511,8 @@ def print_table(results, min_truth):
         secs = [sum(r["seconds"].values()) for r in rs]
         print("\nnames %s, phenomena %s, %d people: %d seeds (%s), %.0f s per run (median)" % (
             key[0], key[1], key[2], len(rs), seed_list(rs), statistics.median(secs)))
-        print("  %-14s %5s  %8s  %-16s  %7s  %-14s | %s" % (
-            "figure", "n", "bias med", "bias range", "hw med", "coverage",
+        print("  %-14s %5s  %8s  %-16s  %7s  %-14s %5s | %s" % (
+            "figure", "n", "bias med", "bias range", "hw med", "coverage", "err/se",
             "resolution bias med (range)"))
         for kind in KINDS:
             rows = [f for r in rs for f in r["figures"] if f[0] == kind and f[2] >= min_truth]
@@ -515,11 +520,11 @@ def print_table(results, min_truth):
                 continue
             s = kind_stats(rows)
             span = "%+.1f..%+.1f%%" % (s["bias_lo"], s["bias_hi"])
-            print("  %-14s %5d  %+7.1f%%  %-16s  %6.1f%%  %4d/%-4d %3.0f%% | %+6.1f%% "
+            print("  %-14s %5d  %+7.1f%%  %-16s  %6.1f%%  %4d/%-4d %3.0f%% %5.2f | %+6.1f%% "
                   "(%+.1f..%+.1f%%)" % (
                       kind, s["n"], s["bias_med"], span, s["hw_med"],
-                      s["cover"], s["n"], 100.0 * s["cover"] / s["n"], s["rbias_med"],
-                      s["rbias_lo"], s["rbias_hi"]))
+                      s["cover"], s["n"], 100.0 * s["cover"] / s["n"], s["rms_z"],
+                      s["rbias_med"], s["rbias_lo"], s["rbias_hi"]))
 
 
 def seed_list(rs):

@@ -118,7 +118,7 @@ static void no_weak(const miss *m, unsigned n, uint64_t at, double q[3])
 
 static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
                       const lk_est_rates *r, const double eps[LK_EST_MAX_ORGS], double kappa,
-                      double *shared_var, double *weak, double *dedup, double *shared)
+                      double shared_var[2], double *weak, double *dedup, double *shared)
 {
     int gran = gran_of_scope(scope_of(f));
     double w = 0;
@@ -155,9 +155,9 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
         x_hi += 1 - q_lo;
         xv += q * (1 - q);
     }
-    /* X's part of the model's error: r anywhere between its two ends, uniformly */
-    xv += (x_hi - x_lo) * (x_hi - x_lo) / 12;
-    if (shared_var) *shared_var = xv;
+    /* X's part of the model's error: its draws, and r anywhere between its two
+     * ends, uniformly */
+    if (shared_var) shared_var[0] = xv, shared_var[1] = (x_hi - x_lo) * (x_hi - x_lo) / 12;
     if (weak) *weak = w;
     if (dedup) *dedup = d;
     if (shared) *shared = x;
@@ -183,11 +183,11 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
  * records under the person's own keys, a share of them no measurement
  * gives, so no covariance is taken for it. And the clusters that measured
  * no rate are their own draw whatever the rates: their Bernoulli variance
- * (*unmeasured; *drawn, everyone's) is a floor under X's part of the
- * error, which the jackknife's own noise, less the covariance, could
- * otherwise take below it. */
+ * (*unmeasured) is a floor under X's part of the error, which the
+ * jackknife's own noise, less the covariance, could otherwise take below
+ * it. */
 static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p, double kappa,
-                         double *drawn, double *unmeasured)
+                         double *unmeasured)
 {
     const lk_est_rates *r = &e->rates;
     int gran = gran_of_scope(scope_of(f));
@@ -206,14 +206,12 @@ static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p
         m[n] = (miss){in, 1 - rho[n], 1 - rho[n], 1 - rho[n]};
         n++;
     }
-    *drawn = *unmeasured = 0;
+    *unmeasured = 0;
     for (size_t i = 0; i < p->nA; i++) {
         double q[3], s = 1;
         if (p->wA) s = p->wA[i] * kappa < 1 ? p->wA[i] * kappa : 1;
         no_weak(m, n, p->atA[i], q);
-        double bernoulli = s * (1 - q[0]) * (1 - s * (1 - q[0]));
-        *drawn += bernoulli;
-        if (!e->cl[p->inA[i]].rare) *unmeasured += bernoulli;
+        if (!e->cl[p->inA[i]].rare) *unmeasured += s * (1 - q[0]) * (1 - s * (1 - q[0]));
         for (unsigned k = 0; k < n; k++) {
             if (p->atA[i] >> k & 1) continue;
             if (rho[k] < 1) moves[k] += s * q[0] / (1 - rho[k]);
@@ -473,9 +471,9 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
 {
     /* the count known between the two name counts' ends (P and D move
      * together): uniform over them, variance (2 span)^2 / 12 */
-    double var = p->var + p->span * p->span / 3 + p->excess_var, xv;
+    double var = p->var + p->span * p->span / 3 + p->excess_var, xv[2];
     f->estimate =
-        combine(e, f, p, &e->rates, p->eps[0], p->kappa[0], &xv, &f->weak, &f->dedup, &f->shared);
+        combine(e, f, p, &e->rates, p->eps[0], p->kappa[0], xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p->A;
     f->excess = p->excess;
     /* the weak people add to the strong clusters' people, never take from them: no
@@ -491,8 +489,8 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     double jk = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) jk += (rep[g] - mean) * (rep[g] - mean);
     jk *= (double)(LK_EST_GROUPS - 1) / LK_EST_GROUPS;
-    double drawn, unmeasured, cov = shared_cov(e, f, p, p->kappa[0], &drawn, &unmeasured);
-    double all = var + xv + jk - 2 * cov, least = var + xv - drawn + unmeasured;
+    double unmeasured, cov = shared_cov(e, f, p, p->kappa[0], &unmeasured);
+    double all = var + (xv[0] + xv[1]) + jk - 2 * cov, least = var + xv[1] + unmeasured;
     f->se = sqrt(all > least ? all : least);
     f->ci_low = f->estimate - 1.959964 * f->se;
     f->ci_high = f->estimate + 1.959964 * f->se;

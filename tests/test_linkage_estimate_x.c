@@ -218,6 +218,67 @@ START_TEST(rate_at_nil_keeps_its_error)
 }
 END_TEST
 
+/* A rare cluster whose name some other cluster holds in every other year
+ * finds no decoy, and the namesakes its own key meets cannot be counted.
+ * Where it is strong they were taken for its own weak records (up to
+ * version 15), and r_in ran high where names are few: with few made-up
+ * names at 30,000 people, Röda Korset's X at twice its truth. Here 1,000
+ * identified people at A and B under names of their own, and 30 common
+ * names held at A and B by eight identified people each, one per birth
+ * year 1998-2005: all 1,240 are rare, the 240 of common names without a
+ * decoy. A also sees 240 people by the common names and a birth year
+ * only. No strong person has a weak record: the true r_in is nil, and
+ * the strong people X counts at A are none. About two thirds of the 240
+ * clusters meet a namesake (eight draws into eight years hit
+ * 8 (1 - (7/8)^8) = 5.3 of them, 158 of 240 in all); taken as hits they
+ * made r_in 158 / 1,240 = 0.127 and X 158 (measured, version 15). The
+ * clusters with a decoy have unique names, which no namesake meets, so
+ * r_in must be below 0.01 and X below 1% of A's strong people: measured
+ * 0 and 0. */
+START_TEST(r_in_where_its_chance_is_measured)
+{
+    enum { UNIQUE = 1000, COMMON = 30, YEARS = 8, STRONG = UNIQUE + COMMON * YEARS };
+    lt_row *rows = malloc((2 * STRONG + COMMON * YEARS) * sizeof *rows);
+    char(*text)[2][24] = malloc(STRONG * sizeof *text);
+    rng_state = 0x2545F4914F6CDD1Dull;
+    size_t k = 0;
+    for (unsigned p = 0; p < STRONG; p++) {
+        char g[8], s[8];
+        unsigned name = p < UNIQUE ? p : UNIQUE + (p - UNIQUE) / YEARS; /* a common one's */
+        word(g, 0, name % WORDS);
+        own_word(s, name);
+        two_words(text[p][0], g, s);
+        snprintf(text[p][1], 24, "%08u", 40000000u + p);
+        int y = p < UNIQUE ? 1998 + (int)(rnd() % YEARS) : 1998 + (int)((p - UNIQUE) % YEARS);
+        int m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
+        rows[k++] = visit(ORGS[0], text[p][0], text[p][1], y, m, d);
+        rows[k++] = visit(ORGS[1], text[p][0], text[p][1], y, m, d);
+    }
+    for (unsigned q = 0; q < COMMON * YEARS; q++)
+        rows[k++] = visit(ORGS[0], text[UNIQUE + (q / YEARS) * YEARS][0], NULL,
+                          1998 + (int)(rnd() % YEARS), 0, 0);
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, k, ORGS, 2, NULL, ls, NULL);
+    lk_est *e;
+    unika_error err = {0};
+    ck_assert_msg(lk_est_new(&e, lk, &err) == 0, "%s", err.message);
+    double r_in = e->rates.r_in[0];
+    lk_est_free(e);
+    char *json;
+    size_t size;
+    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    double shared = number_after(whole_span(json, "\"aaa\"", "all"), "\"shared\"");
+    ck_assert_msg(r_in < 0.01, "A's r_in %.3f, truth 0", r_in);
+    ck_assert_msg(shared < 0.01 * STRONG,
+                  "A's strong people with weak records there: %.1f, truth 0", shared);
+    free(json);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+    free(rows);
+    free(text);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate_x");
@@ -225,6 +286,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, decoys_at_any_number_of_clusters);
     tcase_add_test(tc, shared_variance_given_its_rates);
     tcase_add_test(tc, rate_at_nil_keeps_its_error);
+    tcase_add_test(tc, r_in_where_its_chance_is_measured);
     suite_add_tcase(s, tc);
     return s;
 }

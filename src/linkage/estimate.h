@@ -83,8 +83,9 @@
  * without a band as version 13's; 15: X's error taken given the rare
  * clusters its rates were measured on, and a rate at nil left free in the
  * jackknife's replicates (estimate_figure.c, estimate_rates.c), the
- * estimates as version 14's, their standard errors mostly smaller. */
-#define LK_EST_VERSION 15
+ * estimates as version 14's, their standard errors mostly smaller; 16:
+ * r_in measured only on the rare clusters with a decoy (estimate_rates.c). */
+#define LK_EST_VERSION 16
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */

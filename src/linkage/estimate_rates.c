@@ -21,9 +21,8 @@
  *            their key at o in it, over the share anywhere: a partner's weak
  *            records follow the calendar (a form changed, a practice given
  *            up), and r psi in a period is its own rate (version 12);
- *   r_in_o, psi_in_o  the same over the rare clusters strong at o (a visit
- *            the partner recorded without the identifier or the full date),
- *            not over m_eq0 (the partner spells the person as before);
+ *   r_in_o, psi_in_o  the same over the rare clusters strong at o with a
+ *            decoy (below), not over m_eq0 (o spells the person as before);
  *   chance   a rare cluster's key is also a namesake's, met at o by chance,
  *            more often as the population grows: each rate is measured
  *            again on a DECOY key per cluster (decoy_of()), and what the
@@ -445,15 +444,7 @@ typedef struct decoy {
     double lam_own, lam;
 } decoy;
 
-static size_t gcd(size_t a, size_t b)
-{
-    while (b) {
-        size_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
+static size_t gcd(size_t a, size_t b) { return b ? gcd(b, a % b) : a; }
 
 /* The step between the clusters a decoy is looked for at: coprime with
  * their number, so that every step meets another cluster (a fixed prime
@@ -784,8 +775,10 @@ static void presence_rates(const lk_est *e, const tally *out, const tally *in, i
 
 /* X's rates of every replicate r[k] (agreement() measured first). A rare
  * cluster's periods, decoy and units do not depend on the replicate: found
- * once, each replicate counts those outside its group, in the clusters'
- * order as a pass per replicate did. */
+ * once, each replicate counts those outside its group. One without a decoy
+ * (a common name) measures no r_in: most of its hits where it is strong are
+ * namesakes' that nothing subtracts (version 16). In r, its chance offsets
+ * m_eq0's bias (docs/linkage.md 15, "r_in where its chance is measured"). */
 static int presence(const lk_est *e, lk_est_rates *r[REPLICATES])
 {
     tally *t = unika_calloc(2 * REPLICATES, sizeof *t); /* [k]: out, [REPLICATES + k]: in */
@@ -815,7 +808,8 @@ static int presence(const lk_est *e, lk_est_rates *r[REPLICATES])
             if (c->group == skip) continue;
             r[k]->rare++;
             for (unsigned f = 0; f < e->nfiles; f++)
-                count_one(e, &p, &d, &fu, f, skip, c->at >> f & 1 ? &t[REPLICATES + k] : &t[k]);
+                if (d.found || !(c->at >> f & 1))
+                    count_one(e, &p, &d, &fu, f, skip, c->at >> f & 1 ? &t[REPLICATES + k] : &t[k]);
         }
     }
     for (int k = 0; k < REPLICATES; k++) presence_rates(e, &t[k], &t[REPLICATES + k], k > 0, r[k]);

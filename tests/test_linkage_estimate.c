@@ -756,7 +756,6 @@ START_TEST(identified_only)
 }
 END_TEST
 
-/* A Poisson draw (Knuth's product of uniforms; the means here are small). */
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate");

@@ -807,9 +807,11 @@ static int presence(const lk_est *e, lk_est_rates *r[REPLICATES])
             int skip = k - 1;
             if (c->group == skip) continue;
             r[k]->rare++;
-            for (unsigned f = 0; f < e->nfiles; f++)
-                if (d.found || !(c->at >> f & 1))
-                    count_one(e, &p, &d, &fu, f, skip, c->at >> f & 1 ? &t[REPLICATES + k] : &t[k]);
+            for (unsigned f = 0; f < e->nfiles; f++) {
+                int in = c->at >> f & 1;
+                if (in && !d.found) continue; /* no r_in without its chance */
+                count_one(e, &p, &d, &fu, f, skip, in ? &t[REPLICATES + k] : &t[k]);
+            }
         }
     }
     for (int k = 0; k < REPLICATES; k++) presence_rates(e, &t[k], &t[REPLICATES + k], k > 0, r[k]);

@@ -47,7 +47,7 @@
  *        person as it did before). Every rate is measured net of chance: a
  *        rare cluster's key can be a namesake's, met by chance, more often
  *        as the population grows; a decoy key per cluster measures how often
- *        (estimate_rates.c).
+ *        (estimate_presence.c).
  *
  * Its standard error combines the model's own variance (the occupancy and
  * Bernoulli terms) with a delete-a-group jackknife of the measured rates
@@ -69,25 +69,26 @@
  * common the key is, and same-key duplicates per duplicate (m_dup) in
  * place of the pairwise agreement m_pair; 7: a weak unit's unknown gender
  * read as other in its key (lk_est_gender()); 8: decoys looked for at a
- * stride coprime with the number of strong clusters (estimate_rates.c); 9:
+ * stride coprime with the number of strong clusters (estimate_presence.c); 9:
  * the strong clusters' splits and joins measured with the identifiers
  * hidden (estimate_excess.c), and m_dup counted per key as the patterns
  * count duplicates; 10: the agreement curve at each key's lambda among the
  * other clusters (estimate_rates.c); 11: D of a figure of some genders
  * summed over its own keys (estimate_figure.c); 12: X's rate in a
- * period measured in that period (estimate_rates.c), the whole-span
+ * period measured in that period (estimate_presence.c), the whole-span
  * figures as version 11's; 13: the split rate of a period measured in that
  * period, the whole-span figures as version 12's; 14: a figure by age
  * band's X weighed by how often its people's weak records show the band,
  * and its D between two assumptions (estimate_figure.c), the figures
  * without a band as version 13's; 15: X's error taken given the rare
  * clusters its rates were measured on, and a rate at nil left free in the
- * jackknife's replicates (estimate_figure.c, estimate_rates.c), the
+ * jackknife's replicates (estimate_figure.c, estimate_presence.c), the
  * estimates as version 14's, their standard errors mostly smaller; 16:
- * r_in measured only on the rare clusters with a decoy (estimate_rates.c). */
+ * r_in measured only on the rare clusters with a decoy (estimate_presence.c). */
 #define LK_EST_VERSION 16
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
+#define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
 #define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
 #define LK_EST_AGREE_BINS 10      /* the agreement curve's points */
@@ -129,7 +130,7 @@ typedef struct lk_est_rates {
     double psi_in[3][LK_EST_MAX_ORGS];
     /* per period (version 12): psi_at[gran][i * nfiles + o], period i of
      * e->pcode[gran] (LK_GRAN_YEAR, LK_GRAN_PERIOD), so that r_o psi_at is
-     * the rate in that period itself; psi_in_at alike (estimate_rates.c) */
+     * the rate in that period itself; psi_in_at alike (estimate_presence.c) */
     double *psi_at[3], *psi_in_at[3];
     /* of the rare clusters not strong at o, the share with a weak unit of
      * their key there, chance not removed: over the whole span (hit) and in
@@ -160,7 +161,8 @@ int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out,
                 unika_error *err);
 
 /* estimate_rates.c: the rates from everything (e->rates) and leaving out
- * each name group (e->rep[]). -1 when out of memory. */
+ * each name group (e->rep[]), estimate_presence.c's among them. -1 when
+ * out of memory. */
 int lk_est_measure(lk_est *e);
 /* The split rates eps of every record (by LK_EST_BY_NONE) or of the
  * records showing one --by value: [0] from everything, [1 + g] leaving out
@@ -344,6 +346,13 @@ void lk_est_levels(lk_est *e);
  * counted per partner record, 1 per person). */
 double lk_est_year_mass(const lk_est *e, uint32_t year, unsigned gender, int people);
 int lk_est_overlap(uint16_t alo, uint16_t ahi, uint16_t blo, uint16_t bhi);
+/* A period's code at granularity gran (LK_GRAN_*): 0 for the whole span. */
+uint32_t lk_est_gran_of(const unika_linkage *lk, int gran, uint32_t period);
+/* The index of code among e->pcode[gran], or SIZE_MAX. */
+size_t lk_est_period_index(const lk_est *e, int gran, uint32_t code);
+/* estimate_presence.c: r, psi and r_in of every replicate, m_eq0 measured
+ * first (lk_est_measure()). -1 when out of memory. */
+int lk_est_presence(const lk_est *e, lk_est_rates *r[LK_EST_REPLICATES]);
 
 #endif /* LK_EST_INTERNAL */
 #endif /* UNIKA_LINKAGE_ESTIMATE_H */

@@ -95,7 +95,7 @@ static inline int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t 
 int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
                   double *excess, double *var);
 
-/* estimate_rates.c: for a figure by a --by value (an age band) of the strong
+/* estimate_presence.c: for a figure by a --by value (an age band) of the strong
  * clusters cl[0 .. n), their records' shares of it share[], how often
  * their weak records show the value against those shares: kappa[0] from
  * everything, kappa[1 + g] leaving out the clusters of name group g; 1

@@ -25,7 +25,7 @@
  *            (version 14, lk_est_value_rate()).
  *
  * A jackknife replicate leaves out one group of names: the clusters whose
- * main name, and the units whose name fall in that group.
+ * main name, and the units whose name, fall in that group.
  */
 #include <math.h>
 #include <stdlib.h>

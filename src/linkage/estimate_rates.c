@@ -33,7 +33,6 @@
 #define LK_EST_INTERNAL
 #include "common/common.h"
 #include "linkage/estimate.h"
-#include "linkage/estimate_fit.h"
 #include "linkage/estimate_terms.h"
 
 typedef struct tup {

@@ -592,6 +592,47 @@ START_TEST(namesakes_joined_by_names)
 }
 END_TEST
 
+/* A split rate measured as nought is not known to be nought (version 17).
+ * Here 40 people with a dossier number and 40 without, at two partners;
+ * B writes the last of them under a surname of its own, so the resolution
+ * finds 81 people, and the identified clusters, their numbers hidden, show
+ * no split: S = 0. Version 16 took that rate as certain and gave 81 with a
+ * standard error of nought, an interval that cannot hold the 80. The
+ * variance now predicts the 41 plain clusters' second ones at the rate's
+ * Jeffreys mean, 0.5 / 41: 41 x 0.0122 x 0.988 x (1 + 41 / 40) = 1.01, a
+ * standard error of 1.0, and the interval, 81 -+ 1.98, holds the 80. */
+START_TEST(split_rate_measured_as_nought)
+{
+    enum { PEOPLE = 80 };
+    lt_row rows[2 * PEOPLE];
+    char text[PEOPLE][3][24];
+    rng_state = 0xD1B54A32D192ED03ull;
+    size_t k = 0;
+    for (unsigned p = 0; p < PEOPLE; p++) {
+        char g[8], s[8], v[8];
+        word(g, 0, p % WORDS);
+        surname(s, "bdfklm", p / WORDS);
+        surname(v, "nprstz", p / WORDS);
+        two_words(text[p][0], g, s);
+        two_words(text[p][1], g, v);
+        snprintf(text[p][2], 24, "%08u", 40000000u + p);
+        /* a real date each (never 1 January), so that every profile is strong */
+        int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 2 + (int)(rnd() % 27);
+        const char *id = p < PEOPLE / 2 ? text[p][2] : NULL;
+        rows[k++] = visit(ORGS[0], text[p][0], id, y, m, d);
+        rows[k++] = visit(ORGS[1], text[p][p == PEOPLE - 1], id, y, m, d);
+    }
+    double est, se, excess;
+    uint64_t res;
+    two_partners(rows, k, &est, &se, &res, &excess);
+    ck_assert_uint_eq(res, PEOPLE + 1);
+    ck_assert_msg(fabs(excess) < 1e-9, "excess %.3f, built 0", excess);
+    ck_assert_msg(se > 0.9 && se < 1.1, "se %.3f, derived 1.0", se);
+    ck_assert_msg(est - 1.959964 * se <= PEOPLE, "estimate %.2f (se %.2f) against %d", est, se,
+                  PEOPLE);
+}
+END_TEST
+
 /* The agreement curve is measured at each key's lambda among the other
  * strong clusters, as a weak unit of the key sees it (version 10). Here
  * 2,000 identified people at two partners, of 300 names (Zipf given names,
@@ -772,6 +813,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, unknown_gender_read_as_other);
     tcase_add_test(tc, strong_clusters_split_by_names);
     tcase_add_test(tc, namesakes_joined_by_names);
+    tcase_add_test(tc, split_rate_measured_as_nought);
     tcase_add_test(tc, agreement_curve_without_own_variants);
     tcase_add_test(tc, duplicates_of_one_gender);
     suite_add_tcase(s, tc);

@@ -84,8 +84,11 @@
  * clusters its rates were measured on, and a rate at nil left free in the
  * jackknife's replicates (estimate_figure.c, estimate_presence.c), the
  * estimates as version 14's, their standard errors mostly smaller; 16:
- * r_in measured only on the rare clusters with a decoy (estimate_presence.c). */
-#define LK_EST_VERSION 16
+ * r_in measured only on the rare clusters with a decoy (estimate_presence.c);
+ * 17: S's variance predicts its plain clusters' splits, and a split rate
+ * measured as nought is not taken as certain (estimate_excess.c), the
+ * estimates as version 16's. */
+#define LK_EST_VERSION 17
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */

@@ -15,9 +15,15 @@
  * it and E their fragments beyond the first there, the rate E / (H + E) of
  * second clusters applies to the N clusters without an identifier:
  *
- *     N rho,  rho = E / (H + E),  variance N^2 rho (1 - rho) / (H + E)
+ *     N rho,  rho = E / (H + E),  variance N rho (1 - rho) (1 + N / (H + E))
  *
- * (rho a binomial share). The same passes also join
+ * The variance predicts how many of the N are second clusters, not only the
+ * rate's mean: given rho each is one with chance rho (N rho (1 - rho)), and
+ * rho is a binomial share (N^2 rho (1 - rho) / (H + E)). A rate measured as
+ * nought in a small figure is not known to be nought, so the variance takes
+ * it at its Jeffreys mean, (E + 1/2) / (H + E + 1); without that, a
+ * partner's half-year could claim its strong people to the person while a
+ * split it holds goes unseen (version 17). The same passes also join
  * namesakes of one birth date, and A is then too low: without identifiers
  * they put M fragments of different identified clusters together, a rate
  * M / H per cluster. The people they joined in the resolution lie between
@@ -167,9 +173,10 @@ int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, 
         if (k) held++, extra += k - 1;
     }
     if (held > 0) {
-        double rho = extra / (held + extra), m = joined(e, in) * (plain + held) / held;
+        double seen = held + extra, rho = extra / seen, m = joined(e, in) * (plain + held) / held;
+        double jeffreys = (extra + 0.5) / (seen + 1);
         *excess = plain * rho - m / 2;
-        *var = plain * plain * rho * (1 - rho) / (held + extra) + m * m / 12;
+        *var = plain * jeffreys * (1 - jeffreys) * (1 + plain / seen) + m * m / 12;
     }
     unika_free(in);
     return 0;

@@ -508,6 +508,19 @@ static void surname(char out[8], const char *set, unsigned i)
     snprintf(out, 8, "%ca%co%c", set[a], set[b], set[c]);
 }
 
+/* Person p's name (text[0]), the same under a surname of its own, which no
+ * pass can meet (text[1]), and a dossier number from base (text[2]). */
+static void names_of(char text[3][24], unsigned p, unsigned base)
+{
+    char g[8], s[8], v[8];
+    word(g, 0, p % WORDS);
+    surname(s, "bdfklm", p / WORDS);
+    surname(v, "nprstz", p / WORDS);
+    two_words(text[0], g, s);
+    two_words(text[1], g, v);
+    snprintf(text[2], 24, "%08u", base + p);
+}
+
 /* A person whom partner B writes under a surname of its own (a spelling
  * no pass can meet) is two strong clusters unless an identifier holds them
  * together, and A counts it twice. Version 9 measures how often on the
@@ -528,13 +541,7 @@ START_TEST(strong_clusters_split_by_names)
     rng_state = 0x2545F4914F6CDD1Dull;
     size_t k = 0;
     for (unsigned p = 0; p < PEOPLE; p++) {
-        char g[8], s[8], v[8];
-        word(g, 0, p % WORDS);
-        surname(s, "bdfklm", p / WORDS);
-        surname(v, "nprstz", p / WORDS);
-        two_words(text[p][0], g, s);
-        two_words(text[p][1], g, v);
-        snprintf(text[p][2], 24, "%08u", 20000000u + p);
+        names_of(text[p], p, 20000000u);
         int own = unif() < 0.2;
         k = visits_at_a_and_b(rows, k, text[p][0], text[p][own], p % 2 ? NULL : text[p][2]);
     }
@@ -610,13 +617,7 @@ START_TEST(split_rate_measured_as_nought)
     rng_state = 0xD1B54A32D192ED03ull;
     size_t k = 0;
     for (unsigned p = 0; p < PEOPLE; p++) {
-        char g[8], s[8], v[8];
-        word(g, 0, p % WORDS);
-        surname(s, "bdfklm", p / WORDS);
-        surname(v, "nprstz", p / WORDS);
-        two_words(text[p][0], g, s);
-        two_words(text[p][1], g, v);
-        snprintf(text[p][2], 24, "%08u", 40000000u + p);
+        names_of(text[p], p, 40000000u);
         /* a real date each (never 1 January), so that every profile is strong */
         int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 2 + (int)(rnd() % 27);
         const char *id = p < PEOPLE / 2 ? text[p][2] : NULL;

@@ -172,6 +172,8 @@ int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, 
         }
         if (k) held++, extra += k - 1;
     }
+    /* with no identified cluster in the figure nothing measures the rate, and
+     * S stays nought with no error of its own (docs/linkage.md 15) */
     if (held > 0) {
         double seen = held + extra, rho = extra / seen, m = joined(e, in) * (plain + held) / held;
         double jeffreys = (extra + 0.5) / (seen + 1);

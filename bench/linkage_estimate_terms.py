@@ -31,7 +31,7 @@ it) and of the year's visits. With --splits, what parts the people the strong cl
 on the rows' identifiers and birth dates.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
-        [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
+        [--names-file LISTS.json] [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
         [--generator PATH] [--by-gender] [--by-year] [--by-band] [--splits]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
@@ -191,7 +191,7 @@ def strong_splits(run, data):
 
 def one_run(ctx, seed):
     spec = {"names": ctx["names"], "phenomena": ctx["phenomena"], "people": ctx["people"],
-            "seed": seed, "age": ctx["by_band"]}
+            "seed": seed, "age": ctx["by_band"], "names_file": ctx["names_file"]}
     tag = ev.run_tag(spec)
     data = os.path.join(ctx["work"], "data", tag)
     ev.generate(ctx["generator"], data, dict(spec, truth_ids=True))
@@ -284,6 +284,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--unika")
     ap.add_argument("--names", default="generator", choices=ev.NAMES)
+    ap.add_argument("--names-file",
+                    help="an evaluator's own name lists, as linkage_estimate_eval.py takes them")
     ap.add_argument("--people", type=int, default=30000)
     ap.add_argument("--phenomena", default="all",
                     help="as linkage_estimate_eval.py takes one (all+typos=0.10): %(default)s")
@@ -299,7 +301,15 @@ def main():
     ap.add_argument("--splits", action="store_true",
                     help="also why the strong clusters split the people they split")
     a = ap.parse_args()
-    ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": a.names,
+    names = a.names
+    if a.names_file:
+        try:
+            ev.names_from_file(a.names_file)
+        except (OSError, ValueError) as e:
+            ap.error("--names-file: %s" % e)
+        names = ev.names_label(a.names_file)
+    ctx = {"unika": os.path.abspath(l2.find_unika(a.unika)), "names": names,
+           "names_file": os.path.abspath(a.names_file) if a.names_file else "",
            "people": a.people, "phenomena": a.phenomena, "work": os.path.abspath(a.work),
            "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender,
            "splits": a.splits, "by_year": a.by_year, "by_band": a.by_band}

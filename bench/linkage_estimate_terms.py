@@ -31,8 +31,8 @@ it) and of the year's visits. With --splits, what parts the people the strong cl
 on the rows' identifiers and birth dates.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
-        [--names-file LISTS.json] [--people 30000] [--phenomena all] [--seeds 1000,1001] [--work DIR]
-        [--generator PATH] [--by-gender] [--by-year] [--by-band] [--splits]
+        [--names-file LISTS.json] [--people 30000] [--phenomena all] [--seeds 1000,1001]
+        [--work DIR] [--generator PATH] [--by-gender] [--by-year] [--by-band] [--splits]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """

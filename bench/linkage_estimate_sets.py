@@ -89,7 +89,7 @@ def load(work, name):
 
 def error(fig):
     """A figure row's error and half-width in % of its truth, and whether it is covered."""
-    kind, label, truth, est, lo, hi = fig[:6]
+    truth, est, lo, hi = fig[2:6]
     return 100 * (est - truth) / truth, 100 * (hi - lo) / 2 / truth, lo <= truth <= hi
 
 
@@ -134,10 +134,11 @@ def total_rows(name, runs):
     for (phen, people), x in sorted(by.items()):
         e = [a[0] for a in x]
         spread = statistics.stdev(e) if len(e) > 1 else 0.0
-        rows.append("| %s | %s | %s | %+.1f%% (%+.1f..%+.1f) | %.2f%% | %.1f%% | %d/%d | %+.1f%% |" % (
-            name, phen, format(people, ","), statistics.median(e), min(e), max(e), spread,
-            statistics.median(a[1] for a in x), sum(a[2] for a in x), len(x),
-            statistics.median(a[3] for a in x)))
+        cells = (name, phen, format(people, ","), statistics.median(e), min(e), max(e), spread,
+                 statistics.median(a[1] for a in x), sum(a[2] for a in x), len(x),
+                 statistics.median(a[3] for a in x))
+        rows.append("| %s | %s | %s | %+.1f%% (%+.1f..%+.1f) | %.2f%% | %.1f%% | %d/%d | %+.1f%% |"
+                    % cells)
     return rows
 
 

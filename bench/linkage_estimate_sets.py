@@ -19,14 +19,15 @@ unless a run failed.
 """
 import argparse
 import collections
-import glob
-import json
 import os
 import statistics
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import linkage_estimate_eval as ev  # noqa: E402  (its results and their statistics)
+
 EVAL = os.path.join(HERE, "linkage_estimate_eval.py")
 NAMES = os.path.join(HERE, "names")
 SIZES = ["--sizes", "3000,10000,30000"]
@@ -79,66 +80,47 @@ SETS = [
 ]
 
 def load(work, name):
-    """The results of one set: the eval's WORK/<set>/results/*.json, in file order."""
-    out = []
-    for path in sorted(glob.glob(os.path.join(work, name, "results", "*.json"))):
-        with open(path, encoding="utf-8") as f:
-            out.append(json.load(f))
-    return out
+    """The results of one set: the eval's WORK/<set>/results/*.json."""
+    return ev.load_results(os.path.join(work, name))
 
 
-def error(fig):
-    """A figure row's error and half-width in % of its truth, and whether it is covered."""
-    truth, est, lo, hi = fig[2:6]
-    return 100 * (est - truth) / truth, 100 * (hi - lo) / 2 / truth, lo <= truth <= hi
-
-
-def pct(a, b):
+def share(a, b):
     return "%.1f%%" % (100 * a / b) if b else "-"
 
 
 def set_row(label, runs, min_truth):
     """One row of the sets' table."""
-    n = collections.Counter()
-    worst, half = 0.0, collections.defaultdict(list)
-    for r in runs:
-        for fig in r["figures"]:
-            if fig[2] < min_truth:
-                continue
-            e, hw, inside = error(fig)
-            n["figures"] += 1
-            n["covered"] += inside
-            if fig[0] == "total":
-                n["total3"] += abs(e) <= 3
-                half[r["people"]].append(hw)
-                worst = e if abs(e) > abs(worst) else worst
-            elif fig[0] in ("org", "gender"):
-                n[fig[0]] += 1
-                n[fig[0] + "5"] += abs(e) <= 5
-                n[fig[0] + "covered"] += inside
-    widths = " / ".join("%.1f" % statistics.median(half[p]) for p in sorted(half))
+    def kind(k):
+        return [f for r in runs for f in r["figures"] if f[0] == k and f[2] >= min_truth]
+
+    def within(k, bound):
+        return sum(abs(ev.pct(f[3], f[2])) <= bound for f in kind(k))
+    covered, figures = ev.coverage(runs, min_truth)
+    orgs = ev.kind_stats(kind("org"))
+    worst = max((ev.pct(f[3], f[2]) for f in kind("total")), key=abs)
+    by_size = collections.defaultdict(list)
+    for f, r in ((f, r) for r in runs for f in r["figures"] if f[0] == "total"):
+        by_size[r["people"]].append(f)
+    widths = " / ".join("%.1f" % ev.kind_stats(by_size[p])["hw_med"] for p in sorted(by_size))
     return "| %s | %d | %d (%+.1f%%) | %d of %d | %d of %d | %s | %s | %s |" % (
-        label, len(runs), n["total3"], worst, n["org5"], n["org"], n["gender5"], n["gender"],
-        pct(n["covered"], n["figures"]), pct(n["orgcovered"], n["org"]), widths)
+        label, len(runs), within("total", 3), worst, within("org", 5), orgs["n"],
+        within("gender", 5), len(kind("gender")), share(covered, figures),
+        share(orgs["cover"], orgs["n"]), widths)
 
 
 def total_rows(name, runs):
     """A set's table of the total, one row per phenomena and size."""
     by = collections.defaultdict(list)
     for r in runs:
-        for fig in r["figures"]:
-            if fig[0] == "total":
-                resolved = 100 * (fig[6] - fig[2]) / fig[2]
-                by[(r["phenomena"], r["people"])].append(error(fig) + (resolved,))
+        by[(r["phenomena"], r["people"])] += [f for f in r["figures"] if f[0] == "total"]
     rows = []
-    for (phen, people), x in sorted(by.items()):
-        e = [a[0] for a in x]
-        spread = statistics.stdev(e) if len(e) > 1 else 0.0
-        cells = (name, phen, format(people, ","), statistics.median(e), min(e), max(e), spread,
-                 statistics.median(a[1] for a in x), sum(a[2] for a in x), len(x),
-                 statistics.median(a[3] for a in x))
+    for (phen, people), figs in sorted(by.items()):
+        s = ev.kind_stats(figs)
+        bias = [ev.pct(f[3], f[2]) for f in figs]
+        spread = statistics.stdev(bias) if len(bias) > 1 else 0.0
         rows.append("| %s | %s | %s | %+.1f%% (%+.1f..%+.1f) | %.2f%% | %.1f%% | %d/%d | %+.1f%% |"
-                    % cells)
+                    % (name, phen, format(people, ","), s["bias_med"], s["bias_lo"],
+                       s["bias_hi"], spread, s["hw_med"], s["cover"], s["n"], s["rbias_med"]))
     return rows
 
 

@@ -87,8 +87,10 @@
  * r_in measured only on the rare clusters with a decoy (estimate_presence.c);
  * 17: S's variance predicts its plain clusters' splits, and a split rate
  * measured as nought is not taken as certain (estimate_excess.c), the
- * estimates as version 16's. */
-#define LK_EST_VERSION 17
+ * estimates as version 16's; 18: X's rates of a figure of some partners
+ * measured on their own people (estimate_presence.c), the figures of every
+ * partner as version 17's. */
+#define LK_EST_VERSION 18
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */

@@ -67,6 +67,7 @@ typedef struct parts {
     uint64_t *atA; /* of each: bit k, a strong record at the figure's k-th partner */
     double *wA;  /* by a --by value: the share of each one's records in F that show it */
     double kappa[LK_EST_GROUPS + 1]; /* ... and how often weak records show it, against wA */
+    const own_rates *own; /* X's rates measured on the figure's people, or NULL: pooled */
     /* the split rates in the figure's period, [0] from everything, [1 + g] leaving out
      * group g; the borrowed spread */
     double eps[LK_EST_GROUPS + 1][LK_EST_MAX_ORGS], eps_var[LK_EST_MAX_ORGS];
@@ -82,6 +83,17 @@ static double rate(double r, double psi)
 {
     double x = r * psi;
     return x > 1 ? 1 : x;
+}
+
+/* X's rate at partner o for the figure's people not strong there, in
+ * replicate k, and half its span between m_eq0's two ends: the figure's
+ * own (version 18) where its people measure one, else every partner's. */
+static void out_rate(const parts *p, const lk_est_rates *r, int k, unsigned o, double *ro,
+                     double *span)
+{
+    int own = p->own && p->own->n[o] > 0;
+    *ro = own ? p->own->r[k][o] : r->r[o];
+    *span = own ? p->own->span[k][o] : r->r_span[o];
 }
 
 /* Of a strong person, the chance of no weak record at partner o in the
@@ -116,10 +128,14 @@ static void no_weak(const miss *m, unsigned n, uint64_t at, double q[3])
  * took a tenth of `unika link`). */
 #define TABLE_ORGS 8
 
-static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
-                      const lk_est_rates *r, const double eps[LK_EST_MAX_ORGS], double kappa,
+/* The estimate from replicate k's rates (0: everything, 1 + g: without
+ * name group g). */
+static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, int k,
                       double shared_var[2], double *weak, double *dedup, double *shared)
 {
+    const lk_est_rates *r = k ? &e->rep[k - 1] : &e->rates;
+    const double *eps = p->eps[k];
+    double kappa = p->kappa[k];
     int gran = gran_of_scope(scope_of(f));
     double w = 0;
     for (unsigned o = 0; o < e->nfiles; o++)
@@ -130,10 +146,10 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
     unsigned n = 0;
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
-        double psi = lk_est_psi(e, r, gran, f->code, o, 0);
+        double psi = lk_est_psi(e, r, gran, f->code, o, 0), ro, span;
+        out_rate(p, r, k, o, &ro, &span);
         m[n++] = (miss){1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1)),
-                        1 - rate(r->r[o], psi), 1 - rate(r->r[o] - r->r_span[o], psi),
-                        1 - rate(r->r[o] + r->r_span[o], psi)};
+                        1 - rate(ro, psi), 1 - rate(ro - span, psi), 1 - rate(ro + span, psi)};
     }
     double table[1u << TABLE_ORGS][3];
     for (uint64_t at = 0; n <= TABLE_ORGS && at < 1u << n; at++) no_weak(m, n, at, table[at]);
@@ -186,10 +202,11 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p,
  * (*unmeasured) is a floor under X's part of the error, which the
  * jackknife's own noise, less the covariance, could otherwise take below
  * it. */
-static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p, double kappa,
+static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p,
                          double *unmeasured)
 {
     const lk_est_rates *r = &e->rates;
+    double kappa = p->kappa[0];
     int gran = gran_of_scope(scope_of(f));
     double rho[LK_EST_MAX_ORGS], w[LK_EST_MAX_ORGS];
     double moves[LK_EST_MAX_ORGS] = {0}, rare[LK_EST_MAX_ORGS] = {0};
@@ -198,9 +215,11 @@ static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
         int own;
-        double psi = lk_est_psi(e, r, gran, f->code, o, 0);
+        double psi = lk_est_psi(e, r, gran, f->code, o, 0), ro, span;
         double sample = lk_est_rate_sample(e, r, gran, f->code, o, &own);
-        rho[n] = rate(r->r[o], psi);
+        out_rate(p, r, 0, o, &ro, &span);
+        if (gran == LK_GRAN_ALL && p->own && p->own->n[o] > 0) sample = p->own->n[o];
+        rho[n] = rate(ro, psi);
         w[n] = sample > 0 ? (own ? 1 : psi) * rho[n] / sample : 0;
         double in = 1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1));
         m[n] = (miss){in, 1 - rho[n], 1 - rho[n], 1 - rho[n]};
@@ -472,8 +491,7 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     /* the count known between the two name counts' ends (P and D move
      * together): uniform over them, variance (2 span)^2 / 12 */
     double var = p->var + p->span * p->span / 3 + p->excess_var, xv[2];
-    f->estimate =
-        combine(e, f, p, &e->rates, p->eps[0], p->kappa[0], xv, &f->weak, &f->dedup, &f->shared);
+    f->estimate = combine(e, f, p, 0, xv, &f->weak, &f->dedup, &f->shared);
     f->strong = p->A;
     f->excess = p->excess;
     /* the weak people add to the strong clusters' people, never take from them: no
@@ -482,14 +500,13 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     if (f->estimate < floor) f->estimate = floor;
     double rep[LK_EST_GROUPS], mean = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) {
-        rep[g] =
-            combine(e, f, p, &e->rep[g], p->eps[1 + g], p->kappa[1 + g], NULL, NULL, NULL, NULL);
+        rep[g] = combine(e, f, p, 1 + g, NULL, NULL, NULL, NULL);
         mean += rep[g] / LK_EST_GROUPS;
     }
     double jk = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) jk += (rep[g] - mean) * (rep[g] - mean);
     jk *= (double)(LK_EST_GROUPS - 1) / LK_EST_GROUPS;
-    double unmeasured, cov = shared_cov(e, f, p, p->kappa[0], &unmeasured);
+    double unmeasured, cov = shared_cov(e, f, p, &unmeasured);
     double all = var + (xv[0] + xv[1]) + jk - 2 * cov, least = var + xv[1] + unmeasured;
     f->se = sqrt(all > least ? all : least);
     f->ci_low = f->estimate - 1.959964 * f->se;
@@ -498,12 +515,30 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     if (f->ci_low < low) f->ci_low = low;
 }
 
+/* X's rates of the figure's partners, measured on their own people
+ * (cached); none for one partner, whose people at another are none, or
+ * for every partner, whose people are everyone's. */
+static int own_part(const lk_est *e, cache *c, const lk_est_figure *f, parts *p)
+{
+    uint64_t all = e->nfiles == 64 ? UINT64_MAX : (1ull << e->nfiles) - 1;
+    if (popcount(f->orgs) < 2 || (f->orgs & all) == all) return 0;
+    for (size_t i = 0; i < c->nown && !p->own; i++)
+        if (c->own[i].orgs == f->orgs) p->own = &c->own[i];
+    if (p->own) return 0;
+    own_rates *x = unika_malloc(sizeof *x);
+    int rc = !x || lk_est_presence_of(e, f->orgs, x) ||
+             lk_est_push((void **)&c->own, &c->nown, &c->cown, sizeof *x, x);
+    unika_free(x);
+    if (!rc) p->own = &c->own[c->nown - 1];
+    return rc ? -1 : 0;
+}
+
 static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
 {
     scope s = scope_of(f);
     parts p;
     memset(&p, 0, sizeof p);
-    int rc = strong_part(e, in, f, s, &p) || split_part(e, c, s, &p) ||
+    int rc = strong_part(e, in, f, s, &p) || own_part(e, c, f, &p) || split_part(e, c, s, &p) ||
                      weak_part(e, c, f, s, &p) || dedup_part(e, c, f, s, &p)
                  ? -1
                  : 0;
@@ -533,6 +568,7 @@ int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
         unika_free(c.b[i].r);
     }
     unika_free(c.b);
+    unika_free(c.own);
     unika_free(c.o);
     unika_free(c.p);
     return rc ? unika_fail(err, UNIKA_ENOMEM, "out of memory for the estimates") : 0;

@@ -113,6 +113,29 @@ int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, 
 int lk_est_value_rate(const lk_est *e, const uint32_t *cl, const double *share, size_t n,
                       uint64_t orgs, scope s, double kappa[LK_EST_GROUPS + 1]);
 
+/* X's rate of weak records at each partner o of a figure, for its strong
+ * people not strong at o, measured on the figure's own people: the rare
+ * clusters with a record at another of its partners (version 18). The
+ * people of one partner are not everyone: which partners a person meets,
+ * and which of them write its identifier or copy its 1 January date, go
+ * together, so a partner's people have weak records at another more or
+ * less often than all the strong people do (docs/linkage.md 15, measured
+ * with the truth ids: 0.4 to 1.4 times as often). r[k][o] and span[k][o] as
+ * lk_est_rates.r and r_span of replicate k (0: everything, 1 + g: without
+ * name group g); n[o], the clusters behind r[0][o] with chance removed, 0
+ * where they are LK_EST_OWN_RATE_MIN or fewer and the pooled rate stands.
+ * A figure of every partner has the pooled rates themselves. */
+#define LK_EST_OWN_RATE_MIN 50
+typedef struct own_rates {
+    uint64_t orgs;
+    double r[LK_EST_REPLICATES][LK_EST_MAX_ORGS], span[LK_EST_REPLICATES][LK_EST_MAX_ORGS];
+    double n[LK_EST_MAX_ORGS];
+} own_rates;
+
+/* estimate_presence.c: the own rates of a figure of partners orgs. -1 when
+ * out of memory. */
+int lk_est_presence_of(const lk_est *e, uint64_t orgs, own_rates *out);
+
 static inline double sum_of_genders(const double total[4], uint8_t genders)
 {
     double l = 0;
@@ -160,6 +183,8 @@ typedef struct cache {
     size_t np, cp;
     by_eps *b; /* the split rates of the --by values asked for */
     size_t nb, cb;
+    own_rates *own; /* X's rates of the sets of partners asked for */
+    size_t nown, cown;
 } cache;
 
 /* estimate_occupancy.c: the people behind partner f's weak units in s, of

@@ -219,6 +219,13 @@ assert abs(tot['estimate'] - et['estimate']) < 1e-6, (tot, et)
 assert tot['deterministic'] > tot['estimate'] and tot['mode']['kind'] == 'corrected'
 assert all(f['mode']['kind'] == 'corrected' for f in r['figures'])
 "
+"$UNIKA" report --release-key release.key --estimates out/estimates.json --format markdown \
+    --round base10 -o corrected.md out 2>/dev/null
+assert "the corrected markdown says the linkage error is in the intervals" \
+    grep -qF -- "- Linkage: in the intervals. Every figure is corrected" corrected.md
+assert "... and never that it is not" sh -c '! grep -q "not in the intervals" corrected.md'
+assert "... and of which errors its intervals are" \
+    grep -qF -- "- Intervals: 95% intervals of the linkage and the sketch error" corrected.md
 VE() { "$UNIKA" verify --roster r.roster --coordinator "$PIN" --release-key release.key \
     --link-manifest out/manifest.json "$@"; }
 check_has "verify re-derives every corrected figure" 0 "" -- \

@@ -77,15 +77,23 @@ static void md_release(FILE *o, const rd_doc *d)
     else fputs("- Noise: none.\n", o);
     if (unika_json_str(rel, "release_id"))
         fprintf(o, "- Release id: %s.\n", rd_str(rel, "release_id"));
+    int corrected = unika_json_str(rel, "linkage_estimates") != NULL;
     if (!rd_true(rel, "raw_estimates"))
-        fputs("- Intervals: 95% intervals of the sketch error, moved with the noise and widened\n"
-              "  to the rounding base; unrounded estimates are not published.\n",
-              o);
+        fprintf(o, "- Intervals: 95%% intervals of the %s error, moved with the noise and\n"
+                   "  widened to the rounding base; unrounded estimates are not published.\n",
+                corrected ? "linkage and the sketch" : "sketch");
     const char *recipe = unika_json_str(d->root, "recipe");
-    fprintf(o, "- Linkage: figures count distinct pseudonyms of recipe %s; people whose records\n"
-               "  differ in the recipe's fields are counted twice, and different people with the\n"
-               "  same fields once. That error is not in the intervals: docs/linkage.md gives\n"
-               "  its measured size per recipe.\n", recipe ? recipe : "unlabelled");
+    if (corrected)
+        fputs("- Linkage: in the intervals. Every figure is corrected for linkage error by the\n"
+              "  linker's estimates (docs/linkage.md 15). An overlap is |a| + |b| - |a u b| of\n"
+              "  three corrected figures, and its interval adds their variances: wider than\n"
+              "  its error needs, as the three share the estimator's rates.\n",
+              o);
+    else
+        fprintf(o, "- Linkage: figures count distinct pseudonyms of recipe %s; people whose records\n"
+                   "  differ in the recipe's fields are counted twice, and different people with the\n"
+                   "  same fields once. That error is not in the intervals: docs/linkage.md gives\n"
+                   "  its measured size per recipe.\n", recipe ? recipe : "unlabelled");
     if (key)
         fprintf(o, "- Inputs: committed to under release key %s, as the keyed BLAKE2b-256 of\n"
                    "  the input files' digests (an auditor who holds the release key checks it\n"

@@ -80,6 +80,28 @@ static double chance_only_r(unsigned strong)
     return r;
 }
 
+/* rows resolved by a linker of their own, and its estimates file. */
+typedef struct estimated {
+    unika_link_seed *ls;
+    unika_linkage *lk;
+    char *json;
+} estimated;
+
+static void estimate_rows(estimated *x, const lt_row *rows, size_t n, unsigned norgs)
+{
+    size_t size;
+    x->ls = lt_seed();
+    x->lk = lt_link(rows, n, ORGS, norgs, NULL, x->ls, NULL);
+    ck_assert_int_eq(unika_linkage_estimates(x->lk, &x->json, &size, NULL), 0);
+}
+
+static void estimated_free(estimated *x)
+{
+    free(x->json);
+    unika_linkage_free(x->lk);
+    unika_link_seed_free(x->ls);
+}
+
 /* Each rare cluster looks for its decoy at a fixed stride through the
  * clusters; a stride that divided their number met the cluster itself at
  * every step (7,919 strong clusters: the generator's 10,000 people, seed
@@ -143,21 +165,16 @@ START_TEST(shared_variance_given_its_rates)
             }
             rows[k++] = visit(ORGS[2], text[p][0], NULL, y, 0, 0);
         }
-        unika_link_seed *ls = lt_seed();
-        unika_linkage *lk = lt_link(rows, k, ORGS, 3, NULL, ls, NULL);
-        char *json;
-        size_t size;
-        ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+        estimated x;
+        estimate_rows(&x, rows, k, 3);
         double est, se;
         uint64_t res;
-        figure_of(json, "\"aaa\", \"bbb\", \"ccc\"", &est, &se, &res);
+        figure_of(x.json, "\"aaa\", \"bbb\", \"ccc\"", &est, &se, &res);
         ck_assert_msg(fabs(est / (STRONG + ALONE) - 1) < 0.02, "estimate %.1f, truth %d", est,
                       STRONG + ALONE);
         se2 += se * se / 8;
         bernoulli += (double)at_c * (double)(STRONG - at_c) / STRONG / 8;
-        free(json);
-        unika_linkage_free(lk);
-        unika_link_seed_free(ls);
+        estimated_free(&x);
     }
     ck_assert_msg(se2 < 0.6 * bernoulli, "mean se^2 %.1f, X's Bernoulli variance %.1f", se2,
                   bernoulli);
@@ -318,18 +335,15 @@ START_TEST(x_rate_of_a_figures_own_people)
         }
         rows[k++] = visit(ORGS[2], text[p][0], NULL, y, 0, 0);
     }
-    unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, k, ORGS, 3, NULL, ls, NULL);
-    char *json;
-    size_t size;
-    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    estimated x;
+    estimate_rows(&x, rows, k, 3);
     double ac, bc, a, c, all, se;
     uint64_t res;
-    figure_of(json, "\"aaa\", \"ccc\"", &ac, &se, &res);
-    figure_of(json, "\"bbb\", \"ccc\"", &bc, &se, &res);
-    figure_of(json, "\"aaa\"", &a, &se, &res);
-    figure_of(json, "\"ccc\"", &c, &se, &res);
-    figure_of(json, "\"aaa\", \"bbb\", \"ccc\"", &all, &se, &res);
+    figure_of(x.json, "\"aaa\", \"ccc\"", &ac, &se, &res);
+    figure_of(x.json, "\"bbb\", \"ccc\"", &bc, &se, &res);
+    figure_of(x.json, "\"aaa\"", &a, &se, &res);
+    figure_of(x.json, "\"ccc\"", &c, &se, &res);
+    figure_of(x.json, "\"aaa\", \"bbb\", \"ccc\"", &all, &se, &res);
     double t_ac = EACH + at_c[1] + ALONE, t_bc = EACH + at_c[0] + ALONE;
     ck_assert_msg(fabs(ac / t_ac - 1) < 0.03, "A and C: %.1f, truth %.0f", ac, t_ac);
     ck_assert_msg(fabs(bc / t_bc - 1) < 0.03, "B and C: %.1f, truth %.0f", bc, t_bc);
@@ -337,9 +351,7 @@ START_TEST(x_rate_of_a_figures_own_people)
                   a + c - ac, at_c[0]);
     ck_assert_msg(fabs(all / (2 * EACH + ALONE) - 1) < 0.02, "all: %.1f, truth %d", all,
                   2 * EACH + ALONE);
-    free(json);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
+    estimated_free(&x);
     free(rows);
     free(text);
 }

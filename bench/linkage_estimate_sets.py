@@ -37,6 +37,15 @@ STRONGER = "all+typos=0.10+assess=0.5+jan1=0.8+year-only=0.9"
 WEAKER = "all+typos=0.02+assess=0.1+jan1=0.2+year-only=0.2"
 PHENOMENA = "patronymic,swap,jan1,assess,typos,skew,year-only"
 
+
+def population(name, label, sizes, seeds):
+    """A population size's two sets, every phenomenon: the generator's names, then held out."""
+    return [(name + "-" + names, label + ", generator names" if names == "generator"
+             else "the same, held-out names",
+             ["--names", names, "--phenomena", "all", "--sizes", sizes, "--seeds", seeds])
+            for names in ("generator", "heldout")]
+
+
 # (name, label, the eval's arguments): the order of docs/linkage.md 17's table.
 SETS = [
     ("main-generator-all", "generator names, every phenomenon",
@@ -77,25 +86,11 @@ SETS = [
      ["--names", "generator", "--phenomena", STRONGER + "," + WEAKER] + SIZES + NEW_SEEDS),
     ("strengths-heldout", "the same, held-out names",
      ["--names", "heldout", "--phenomena", STRONGER + "," + WEAKER] + SIZES + NEW_SEEDS),
-    ("small-generator", "1,000 and 1,500 people, seeds 9300–9319, generator names",
-     ["--names", "generator", "--phenomena", "all", "--sizes", "1000,1500",
-      "--seeds", "9300-9319"]),
-    ("small-heldout", "the same, held-out names",
-     ["--names", "heldout", "--phenomena", "all", "--sizes", "1000,1500",
-      "--seeds", "9300-9319"]),
-    ("huge-100000-generator", "100,000 people, seeds 9400–9409, generator names",
-     ["--names", "generator", "--phenomena", "all", "--sizes", "100000",
-      "--seeds", "9400-9409"]),
-    ("huge-100000-heldout", "the same, held-out names",
-     ["--names", "heldout", "--phenomena", "all", "--sizes", "100000",
-      "--seeds", "9400-9409"]),
-    ("huge-200000-generator", "200,000 people, seeds 9400–9402, generator names",
-     ["--names", "generator", "--phenomena", "all", "--sizes", "200000",
-      "--seeds", "9400-9402"]),
-    ("huge-200000-heldout", "the same, held-out names",
-     ["--names", "heldout", "--phenomena", "all", "--sizes", "200000",
-      "--seeds", "9400-9402"]),
-]
+] + [set_ for name, label, sizes, seeds in [
+    ("small", "1,000 and 1,500 people, seeds 9300–9319", "1000,1500", "9300-9319"),
+    ("huge-100000", "100,000 people, seeds 9400–9409", "100000", "9400-9409"),
+    ("huge-200000", "200,000 people, seeds 9400–9402", "200000", "9400-9402"),
+] for set_ in population(name, label, sizes, seeds)]
 
 def load(work, name):
     """The results of one set: the eval's WORK/<set>/results/*.json."""

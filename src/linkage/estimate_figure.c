@@ -87,13 +87,16 @@ static double rate(double r, double psi)
 
 /* X's rate at partner o for the figure's people not strong there, in
  * replicate k, and half its span between m_eq0's two ends: the figure's
- * own (version 18) where its people measure one, else every partner's. */
-static void out_rate(const parts *p, const lk_est_rates *r, int k, unsigned o, double *ro,
-                     double *span)
+ * own (version 18) where its people measure one, else every partner's.
+ * Returns the rare clusters behind the figure's own rate, 0 for the
+ * pooled one. */
+static double out_rate(const parts *p, const lk_est_rates *r, int k, unsigned o, double *ro,
+                       double *span)
 {
-    int own = p->own && p->own->n[o] > 0;
-    *ro = own ? p->own->r[k][o] : r->r[o];
-    *span = own ? p->own->span[k][o] : r->r_span[o];
+    double n = p->own ? p->own->n[o] : 0;
+    *ro = n > 0 ? p->own->r[k][o] : r->r[o];
+    *span = n > 0 ? p->own->span[k][o] : r->r_span[o];
+    return n;
 }
 
 /* Of a strong person, the chance of no weak record at partner o in the
@@ -217,8 +220,8 @@ static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p
         int own;
         double psi = lk_est_psi(e, r, gran, f->code, o, 0), ro, span;
         double sample = lk_est_rate_sample(e, r, gran, f->code, o, &own);
-        out_rate(p, r, 0, o, &ro, &span);
-        if (gran == LK_GRAN_ALL && p->own && p->own->n[o] > 0) sample = p->own->n[o];
+        double own_sample = out_rate(p, r, 0, o, &ro, &span);
+        if (gran == LK_GRAN_ALL && own_sample > 0) sample = own_sample;
         rho[n] = rate(ro, psi);
         w[n] = sample > 0 ? (own ? 1 : psi) * rho[n] / sample : 0;
         double in = 1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1));

@@ -90,7 +90,7 @@
  * estimates as version 16's; 18: X's rates of a figure of some partners
  * measured on their own people (estimate_presence.c), the figures of every
  * partner as version 17's. */
-#define LK_EST_VERSION 18
+#define LK_EST_VERSION 19
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
@@ -228,6 +228,7 @@ typedef struct lk_est_cluster {
     uint32_t root;
     uint8_t gender, group, rare;
     uint8_t identified;   /* has an identifier: its fragments measure the splits */
+    uint8_t id_kinds;     /* which identifiers it holds: bit 0 personnummer, 1 samordning, 2 dossier */
     uint32_t frag, nfrag; /* e->frag[frag .. frag + nfrag): its parts, identifiers hidden */
     uint16_t lo, hi;
     uint64_t at;          /* files where it has a strong record */

@@ -23,14 +23,23 @@
  * nought in a small figure is not known to be nought, so the variance takes
  * it at its Jeffreys mean, (E + 1/2) / (H + E + 1); without that, a
  * partner's half-year could claim its strong people to the person while a
- * split it holds goes unseen (version 17). The same passes also join
- * namesakes of one birth date, and A is then too low: without identifiers
- * they put M fragments of different identified clusters together, a rate
- * M / H per cluster. The people they joined in the resolution lie between
- * none (the identifiers kept some apart that the passes alone would join)
- * and that rate over all N + H clusters, M' = M (N + H) / H: the excess S
- * is N rho - M' / 2, with M' as a uniform spread (variance M'^2 / 12), as r
- * and the name counts are taken between two ends (estimate_figure.c).
+ * split it holds goes unseen (version 17).
+ *
+ * The same passes also join namesakes of one birth date, and A is then too
+ * low. Two people meet that way by chance, at a rate q for any two of the
+ * figure's clusters. Without identifiers the passes put M fragments of
+ * different identified clusters together: the pairs whose identifiers
+ * conflict (one kind, two values), which the resolution kept apart, so
+ * M = q C, C those ordered pairs among the H. Every other pair of the N + H
+ * joined when it met, so the resolution's joins are (version 19)
+ *
+ *     J = M ((N + H)(N + H - 1) - C) / C,   S = N rho - J
+ *
+ * with the variance of a prediction, J given q and q measured by M (J (1 +
+ * J / M)), and a uniform spread of width J for q being the same for every
+ * pair (people without an identifier may be born in other years, and
+ * meet less often): J^2 / 12. Up to version 18 the joins lay between none
+ * and M (N + H) / H, taken at the middle: half the joins there are.
  *
  * It assumes the people without an identifier are recorded as those with
  * one (their names, typos, revised years, partners). People split between
@@ -81,8 +90,9 @@ static int fragments_of(lk_est *e, lk_est_cluster *c, part **v, size_t *cap, siz
     c->frag = (uint32_t)e->nfrag;
     c->nfrag = 0;
     const lk_clusters *k = &lk->c; /* a root keeps its cluster's identifiers */
-    c->identified =
-        k->pnr[c->root] != LK_NONE || k->snr[c->root] != LK_NONE || k->dos[c->root] != LK_NONE;
+    c->id_kinds = (uint8_t)((k->pnr[c->root] != LK_NONE) | (k->snr[c->root] != LK_NONE) << 1 |
+                            (k->dos[c->root] != LK_NONE) << 2);
+    c->identified = c->id_kinds != 0;
     if (!c->identified) return 0;
     size_t n = 0;
     uint32_t m = c->root;
@@ -151,13 +161,25 @@ static double joined(const lk_est *e, const uint8_t *in)
     return m;
 }
 
+/* C: ordered pairs of distinct identified clusters whose identifiers
+ * conflict (a kind both hold: two values, since one value is one
+ * cluster), from the clusters counted by the kinds they hold. */
+static double conflicting_pairs(const double by_kinds[8])
+{
+    double c = 0;
+    for (int a = 1; a < 8; a++)
+        for (int b = 1; b < 8; b++)
+            if (a & b) c += by_kinds[a] * (by_kinds[b] - (a == b));
+    return c;
+}
+
 int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
                   double *excess, double *var)
 {
     *excess = *var = 0;
     uint8_t *in = unika_calloc(e->nfrag ? e->nfrag : 1, 1);
     if (!in) return -1;
-    double plain = 0, held = 0, extra = 0;
+    double plain = 0, held = 0, extra = 0, by_kinds[8] = {0};
     for (size_t i = 0; i < n; i++) {
         const lk_est_cluster *c = &e->cl[cl[i]];
         if (!c->identified) {
@@ -170,15 +192,18 @@ int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, 
             in[c->frag + j] = (uint8_t)cells_in(e->lk, e->fcell + f->cell, f->ncell, orgs, s);
             k += in[c->frag + j];
         }
-        if (k) held++, extra += k - 1;
+        if (k) held++, extra += k - 1, by_kinds[c->id_kinds]++;
     }
     /* with no identified cluster in the figure nothing measures the rate, and
      * S stays nought with no error of its own (docs/linkage.md 15) */
     if (held > 0) {
-        double seen = held + extra, rho = extra / seen, m = joined(e, in) * (plain + held) / held;
+        double seen = held + extra, rho = extra / seen, all = plain + held;
+        double m = joined(e, in), conflict = conflicting_pairs(by_kinds);
+        double joins = m > 0 && conflict > 0 ? m * (all * (all - 1) - conflict) / conflict : 0;
         double jeffreys = (extra + 0.5) / (seen + 1);
-        *excess = plain * rho - m / 2;
-        *var = plain * jeffreys * (1 - jeffreys) * (1 + plain / seen) + m * m / 12;
+        *excess = plain * rho - joins;
+        *var = plain * jeffreys * (1 - jeffreys) * (1 + plain / seen) +
+               (m > 0 ? joins * (1 + joins / m) : 0) + joins * joins / 12;
     }
     unika_free(in);
     return 0;

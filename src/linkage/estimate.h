@@ -89,7 +89,8 @@
  * measured as nought is not taken as certain (estimate_excess.c), the
  * estimates as version 16's; 18: X's rates of a figure of some partners
  * measured on their own people (estimate_presence.c), the figures of every
- * partner as version 17's. */
+ * partner as version 17's; 19: the namesakes the name and date passes
+ * joined, counted as pairs that meet (estimate_excess.c). */
 #define LK_EST_VERSION 19
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
@@ -120,7 +121,7 @@ typedef struct lk_est_figure {
     double estimate, se, ci_low, ci_high;
     uint64_t resolved;          /* draw 0's persons in the figure */
     uint64_t strong;            /* A */
-    double excess;              /* of A, a person's second clusters */
+    double excess;              /* of A, second clusters less namesakes joined */
     double weak, dedup, shared; /* sum_o P_o, D, X */
 } lk_est_figure;
 
@@ -273,6 +274,10 @@ struct lk_est {
     size_t nfrag;
     uint32_t *shared_root; /* the fragments of roots with two or more, by (root, index) */
     size_t nshared_root;
+    /* How often two clusters' people meet as namesakes of one date: the
+     * joins M among the C pairs of identified clusters whose identifiers
+     * conflict, over every cluster (estimate_excess.c) */
+    double meet_m, meet_pairs;
     lk_est_cell *fcell;
     size_t nfcell;
     lk_est_unit *un;

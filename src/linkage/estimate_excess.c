@@ -1,7 +1,7 @@
 /*
  * estimate_excess.c - the strong clusters that are a person's second
  * cluster (docs/linkage.md 15, "Strong clusters that split a person",
- * version 9).
+ * version 9, and "The namesakes joined, counted as pairs", version 19).
  *
  * A strong cluster without an identifier is held together by names and
  * real birth dates alone, and the name and date passes leave some people in
@@ -26,20 +26,24 @@
  * split it holds goes unseen (version 17).
  *
  * The same passes also join namesakes of one birth date, and A is then too
- * low. Two people meet that way by chance, at a rate q for any two of the
- * figure's clusters. Without identifiers the passes put M fragments of
- * different identified clusters together: the pairs whose identifiers
- * conflict (one kind, two values), which the resolution kept apart, so
- * M = q C, C those ordered pairs among the H. Every other pair of the N + H
- * joined when it met, so the resolution's joins are (version 19)
+ * low. Two people meet that way by chance, at a rate q for any two
+ * clusters. Without identifiers the passes put M fragments of different
+ * identified clusters together: the pairs whose identifiers conflict (one
+ * kind, two values), which the resolution kept apart, so M = q C, C those
+ * ordered pairs; q is measured once, over every cluster, the most pairs
+ * there are. Every other pair of a figure's N + H clusters joined when it
+ * met, so the resolution's joins there are (version 19)
  *
- *     J = M ((N + H)(N + H - 1) - C) / C,   S = N rho - J
+ *     J = q ((N + H)(N + H - 1) - C_F),   S = N rho - J
  *
- * with the variance of a prediction, J given q and q measured by M (J (1 +
- * J / M)), and a uniform spread of width J for q being the same for every
- * pair (people without an identifier may be born in other years, and
- * meet less often): J^2 / 12. Up to version 18 the joins lay between none
- * and M (N + H) / H, taken at the middle: half the joins there are.
+ * with C_F the figure's own conflicting pairs. Its variance is a
+ * prediction's: which pairs met given q (J), and q's sampling error (J^2 /
+ * M), both at q's Jeffreys mean (M + 1/2) / C, since a rate measured as
+ * nought is not known to be nought; and a uniform spread of width J for q
+ * being one rate for every pair (people without an identifier may be born
+ * in other years and meet less often): J^2 / 12. Up to version 18 the
+ * joins were taken between none and M (N + H) / H, at the middle: 0.3 to
+ * 0.6 of those the truth ids show (docs/linkage.md 15).
  *
  * It assumes the people without an identifier are recorded as those with
  * one (their names, typos, revised years, partners). People split between
@@ -47,6 +51,7 @@
  * identifier joins wrongly are outside it.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #define LK_EST_INTERNAL
 #include "common/common.h"
@@ -138,16 +143,6 @@ static int order_by_root(lk_est *e)
     return 0;
 }
 
-int lk_est_fragments(lk_est *e)
-{
-    part *v = NULL;
-    size_t cap = 0, caps[2] = {0};
-    int rc = 0;
-    for (size_t i = 0; i < e->ncl && !rc; i++) rc = fragments_of(e, &e->cl[i], &v, &cap, caps);
-    unika_free(v);
-    return rc ? rc : order_by_root(e);
-}
-
 /* M: of the fragments marked in, those beyond the first of each root. */
 static double joined(const lk_est *e, const uint8_t *in)
 {
@@ -173,6 +168,31 @@ static double conflicting_pairs(const double by_kinds[8])
     return c;
 }
 
+/* q's two counts, M and C, over every identified cluster with a fragment. */
+static int meeting_rate(lk_est *e)
+{
+    uint8_t *in = unika_malloc(e->nfrag ? e->nfrag : 1);
+    if (!in) return -1;
+    memset(in, 1, e->nfrag);
+    double by_kinds[8] = {0};
+    for (size_t i = 0; i < e->ncl; i++)
+        if (e->cl[i].nfrag) by_kinds[e->cl[i].id_kinds]++;
+    e->meet_m = joined(e, in);
+    e->meet_pairs = conflicting_pairs(by_kinds);
+    unika_free(in);
+    return 0;
+}
+
+int lk_est_fragments(lk_est *e)
+{
+    part *v = NULL;
+    size_t cap = 0, caps[2] = {0};
+    int rc = 0;
+    for (size_t i = 0; i < e->ncl && !rc; i++) rc = fragments_of(e, &e->cl[i], &v, &cap, caps);
+    unika_free(v);
+    return rc || order_by_root(e) ? -1 : meeting_rate(e);
+}
+
 int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
                   double *excess, double *var)
 {
@@ -194,16 +214,21 @@ int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, 
         }
         if (k) held++, extra += k - 1, by_kinds[c->id_kinds]++;
     }
-    /* with no identified cluster in the figure nothing measures the rate, and
-     * S stays nought with no error of its own (docs/linkage.md 15) */
+    /* with no identified cluster in the figure nothing measures the split
+     * rate, and N rho stays nought with no error of its own; the rate at
+     * which people meet is everyone's (docs/linkage.md 15) */
     if (held > 0) {
-        double seen = held + extra, rho = extra / seen, all = plain + held;
-        double m = joined(e, in), conflict = conflicting_pairs(by_kinds);
-        double joins = m > 0 && conflict > 0 ? m * (all * (all - 1) - conflict) / conflict : 0;
+        double seen = held + extra, rho = extra / seen;
         double jeffreys = (extra + 0.5) / (seen + 1);
-        *excess = plain * rho - joins;
-        *var = plain * jeffreys * (1 - jeffreys) * (1 + plain / seen) +
-               (m > 0 ? joins * (1 + joins / m) : 0) + joins * joins / 12;
+        *excess = plain * rho;
+        *var = plain * jeffreys * (1 - jeffreys) * (1 + plain / seen);
+    }
+    if (e->meet_pairs > 0) {
+        double all = plain + held, others = all * (all - 1) - conflicting_pairs(by_kinds);
+        double joins = others * e->meet_m / e->meet_pairs;
+        double at_mean = others * (e->meet_m + 0.5) / e->meet_pairs;
+        *excess -= joins;
+        *var += at_mean + at_mean * at_mean / (e->meet_m + 0.5) + joins * joins / 12;
     }
     unika_free(in);
     return 0;

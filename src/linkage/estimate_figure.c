@@ -59,7 +59,7 @@ static double value_share(const lk_est *e, const lk_est_cluster *c, uint64_t org
 
 typedef struct parts {
     uint64_t A;
-    double excess, excess_var; /* of A, a person's second clusters (estimate_excess.c) */
+    double excess, excess_var; /* of A, second clusters less joins (estimate_excess.c) */
     double occ_mean[LK_EST_MAX_ORGS], var;
     double agree; /* D's numerator: the patterns' agreements and the unseen names' extra */
     uint32_t *inA;

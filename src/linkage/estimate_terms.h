@@ -90,7 +90,8 @@ static inline int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t 
 }
 
 /* estimate_excess.c: of the strong clusters cl[0 .. n) in (orgs, s), how
- * many are a person's second cluster, and the variance of that. -1: out of
+ * many are a person's second cluster, less the namesakes they joined (so
+ * negative where joins are more), and the variance of that. -1: out of
  * memory. */
 int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
                   double *excess, double *var);

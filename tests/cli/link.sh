@@ -51,7 +51,7 @@ assert e['figures'], 'no figures'
 for f in e['figures']:
     assert f['ci_low'] <= f['estimate'] <= f['ci_high'], f
     assert f['se'] >= 0, f
-    assert 0 <= f['excess'] < f['strong'] or f['strong'] == f['excess'] == 0, f
+    assert f['excess'] < f['strong'] or f['strong'] == f['excess'] == 0, f
     assert f['estimate'] >= f['strong'] - f['excess'] - 1e-3, f
 orgs = sorted({o for f in e['figures'] for o in f['orgs']})
 tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == 'all' and f['gender'] == 'all']

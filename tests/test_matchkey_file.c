@@ -515,6 +515,7 @@ START_TEST(refused_by_name)
     uint8_t *b = malloc(n + 1);
     const size_t strings = 64 + 10 + 20; /* org, age bands */
 
+    expect(NULL, 0, UNIKA_ETRUNCATED, "version", 0); /* no bytes at all: no memcpy from NULL */
     memcpy(b, good, n);
     b[3] = 'X';
     expect(b, n, UNIKA_EMAGIC, "magic", 4);

@@ -327,7 +327,8 @@ int unika_mkreader_open_memory(unika_mkreader **out, const uint8_t *src, size_t 
     *out = NULL;
     if (!src && src_size) return unika_fail(err, UNIKA_EINVAL, "match-key file: src is NULL");
     uint8_t first[MK_HEADER_BYTES] = {0};
-    memcpy(first, src, src_size < sizeof first ? src_size : sizeof first);
+    if (src_size) /* src may be NULL when empty: memcpy from NULL is UB even for 0 bytes */
+        memcpy(first, src, src_size < sizeof first ? src_size : sizeof first);
     unika_mkreader *r;
     int rc = reader_new(&r, src_size, first, err);
     if (rc < 0) return rc;

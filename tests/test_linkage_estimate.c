@@ -817,6 +817,28 @@ START_TEST(identified_only)
 }
 END_TEST
 
+/* Identified people with no birth date: the identifiers hidden, none of
+ * them has a cluster to fall into (no fragment at all). */
+START_TEST(identified_without_dates)
+{
+    lt_row rows[3] = {
+        {"aaa", "bafok dolem", NULL, "10000001", 0, 0, 0, UNIKA_GENDER_MALE, 2019, 2},
+        {"bbb", "bafok dolem", NULL, "10000001", 0, 0, 0, UNIKA_GENDER_MALE, 2019, 8},
+        {"aaa", "kapor sutem", NULL, "10000002", 0, 0, 0, UNIKA_GENDER_FEMALE, 2020, 2},
+    };
+    const char *orgs[2] = {"aaa", "bbb"};
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, 3, orgs, 2, NULL, ls, NULL);
+    char *json;
+    size_t size;
+    unika_error e = {0};
+    ck_assert_msg(unika_linkage_estimates(lk, &json, &size, &e) == 0, "%s", e.message);
+    free(json);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate");
@@ -828,6 +850,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, band_follows_the_weak_records);
     tcase_add_test(tc, estimates_deterministic);
     tcase_add_test(tc, identified_only);
+    tcase_add_test(tc, identified_without_dates);
     tcase_add_test(tc, spelt_two_ways);
     tcase_add_test(tc, borrowed_split_rate);
     tcase_add_test(tc, unknown_gender_read_as_other);

@@ -108,7 +108,7 @@ static int fragments_of(lk_est *e, lk_est_cluster *c, part **v, size_t *cap, siz
         }
         m = lk->c.next[m];
     } while (m != c->root);
-    qsort(*v, n, sizeof **v, part_cmp);
+    if (n) qsort(*v, n, sizeof **v, part_cmp); /* *v is NULL until a first push */
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && (*v)[j].root == (*v)[i].root) j++;

@@ -556,32 +556,14 @@ START_TEST(strong_clusters_split_by_names)
 }
 END_TEST
 
-/* Two people of one name and one birth date are one cluster to the name
- * and date passes; an identifier each keeps them apart. Here 100 such pairs
- * among 2,000 people at two partners, a dossier number for half of them
- * whatever their pair: 25 pairs where both have one (the resolution keeps
- * them apart, the passes without identifiers join them: M = 25 over the
- * H = 1,000 identified clusters, C = 1,000 x 999 ordered pairs of them that
- * conflict), 50 where one has, 25 where neither has (the resolution joins
- * these 75). With N = 925 clusters without a number, version 19 takes the
- * joins as q (1,925 x 1,924 - C), q = M / C the rate at which pairs meet
- * (over every cluster, here this figure's): 2.71 M, 67.7 of the 75 (its
- * pairs are the clusters', which the joins themselves made fewer than the
- * 2,000 people). A few other people meet by chance (a name of the same
- * consonants and a month-day, fixed by the seed), in the resolution (11
- * here: it finds 1,914) and in M alike, each of M's counted 2.71 times:
- * the excess is -104.2, the estimate 2,018.2 (se 36.6, most of it the
- * joins' uniform spread, J / sqrt 12). So the test asks for the excess
- * between -130 and -60 and for the estimate within 1.96 standard errors of
- * the 2,000 (its interval holds it) and within 30. Up to version 18 the
- * joins were taken at the middle of none and M (N + H) / H: the excess was
- * -37.4 and the estimate about 49 short; without M (version 9 before it)
- * it was the resolution's 1,914. */
-START_TEST(namesakes_joined_by_names)
+/* The rows of namesakes_joined_by_names: 2,000 people, the first 200 in
+ * pairs of one name and one birth date, a dossier number for half of them
+ * whatever their pair. Women: the pairs' people from pairs_women on, the
+ * others from women on. */
+static lt_row *namesakes(char (*text)[2][24], unsigned pairs_women, unsigned women, size_t *n)
 {
     enum { PEOPLE = 2000 };
     lt_row *rows = malloc(2 * PEOPLE * sizeof *rows);
-    char(*text)[2][24] = malloc(PEOPLE * sizeof *text);
     rng_state = 0x9E3779B97F4A7C15ull;
     size_t k = 0;
     int y = 0, m = 0, d = 0;
@@ -598,9 +580,46 @@ START_TEST(namesakes_joined_by_names)
         snprintf(text[p][1], 24, "%08u", 30000000u + p);
         if (p >= 200 || p % 2 == 0)
             y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
+        int woman = p < 200 ? p >= pairs_women : p >= women;
+        unika_gender gender = woman ? UNIKA_GENDER_FEMALE : UNIKA_GENDER_MALE;
         for (unsigned o = 0; o < 2; o++)
-            rows[k++] = visit(ORGS[o], text[p][0], numbered ? text[p][1] : NULL, y, m, d);
+            rows[k++] = visit_of(ORGS[o], text[p][0], numbered ? text[p][1] : NULL, y, m, d,
+                                 gender);
     }
+    *n = k;
+    return rows;
+}
+
+/* Two people of one name and one birth date are one cluster to the name
+ * and date passes; an identifier each keeps them apart. Here 100 such pairs
+ * among 2,000 people at two partners, a dossier number for half of them
+ * whatever their pair: 25 pairs where both have one (the resolution keeps
+ * them apart, the passes without identifiers join them: M = 25 among the
+ * C ordered pairs of the 1,000 identified clusters whose numbers conflict),
+ * 50 where one has, 25 where neither has (the resolution joins
+ * these 75). With N = 925 clusters without a number, the joins are q (P -
+ * C_F), P the ordered pairs of the figure's 1,925 clusters that could meet
+ * and C_F those whose numbers conflict, q = M / C the rate at which such
+ * pairs meet (over every cluster, here this figure's). Since version 20 a
+ * pair can meet only within a gender and a birth date: the pairs built to
+ * meet are then a large share of both P and C, and of chance pairs only
+ * the few born on one day count (version 19 counted 1,925 x 1,924 - C over
+ * 1,000 x 999, and took 2.71 M). A few other people meet by chance (a name
+ * of the same consonants and a date, fixed by the seed), in the resolution
+ * (11 here: it finds 1,914) and in M alike: the excess is -97.7, the
+ * estimate 2,011.7 (se 34.5, most of it the joins' uniform spread, J /
+ * sqrt 12; version 19: -104.2 and 2,018.2). So the test asks for the
+ * excess between -130 and -60 and for the estimate within 1.96 standard
+ * errors of the 2,000 (its interval holds it) and within 30. Up to version
+ * 18 the joins were taken at the middle of none and M (N + H) / H: the
+ * excess was -37.4 and the estimate about 49 short; without M (version 9
+ * before it) it was the resolution's 1,914. */
+START_TEST(namesakes_joined_by_names)
+{
+    enum { PEOPLE = 2000 };
+    char(*text)[2][24] = malloc(PEOPLE * sizeof *text);
+    size_t k;
+    lt_row *rows = namesakes(text, 200, PEOPLE, &k);
     double est, se, excess;
     uint64_t res;
     two_partners(rows, k, &est, &se, &res, &excess);
@@ -613,6 +632,44 @@ START_TEST(namesakes_joined_by_names)
 }
 END_TEST
 
+/* Namesakes meet only within a gender and a birth date: the passes
+ * compare no two people of different genders. The same people, 1,200 men
+ * and 800 women, the pairs of namesakes split as each gender's pairs are
+ * (1,200^2 : 800^2): 69 pairs of men and 31 of women, of which the
+ * resolution joins 51 and 24 (those not both numbered). Version 19 applied
+ * one rate to every pair of a figure's clusters, measured over pairs of
+ * one gender or two, so each gender's figure took its share of every
+ * pair's joins: the men's excess -31.5 (1,176.5, se 12.4), the women's
+ * -14.5 (786.5, se 6.5, 2.1 standard errors short). Since version 20 the
+ * rate is measured on the pairs that share a gender and a birth date and
+ * applied to each figure's such pairs: -52.5 (1,197.5, se 19.4) and -24.3
+ * (796.3, se 9.8). The test asks the men's excess to be between -80 and
+ * -40 (built -51, and a chance meeting or two) and each figure within 1.96
+ * standard errors and 30 of its people. */
+START_TEST(namesakes_meet_within_a_gender)
+{
+    enum { PEOPLE = 2000, MEN = 1200 };
+    char(*text)[2][24] = malloc(PEOPLE * sizeof *text);
+    size_t k;
+    lt_row *rows = namesakes(text, 138, MEN + 62, &k); /* 69 pairs of men, 31 of women */
+    char *json = two_partners_estimates(rows, k);
+    static const char *const GENDER[2] = {"M", "F"};
+    for (int g = 0; g < 2; g++) {
+        double est, se, excess, want = g ? PEOPLE - MEN : MEN;
+        uint64_t res;
+        gender_figure_of(json, "\"aaa\", \"bbb\"", GENDER[g], &est, &se, &res);
+        const char *at = whole_span(json, "\"aaa\", \"bbb\"", GENDER[g]);
+        ck_assert_int_eq(sscanf(strstr(at, "\"excess\""), "\"excess\": %lf", &excess), 1);
+        if (!g) ck_assert_msg(excess > -80 && excess < -40, "men: excess %.1f", excess);
+        ck_assert_msg(fabs(est - want) < 1.96 * se && fabs(est - want) < 30,
+                      "%s: estimate %.1f (se %.1f) against %.0f", GENDER[g], est, se, want);
+    }
+    free(json);
+    free(rows);
+    free(text);
+}
+END_TEST
+
 /* A split rate measured as nought is not known to be nought (version 17).
  * Here 40 people with a dossier number and 40 without, at two partners;
  * B writes the last of them under a surname of its own, so the resolution
@@ -620,24 +677,27 @@ END_TEST
  * no split: S = 0. Version 16 took that rate as certain and gave 81 with a
  * standard error of nought, an interval that cannot hold the 80. The
  * variance now predicts the 41 plain clusters' second ones at the rate's
- * Jeffreys mean, 0.5 / 41: 41 x 0.0122 x 0.988 x (1 + 41 / 40) = 1.01.
- * Nor is a meeting rate of namesakes measured as nought (version 19): no
- * two of the C = 40 x 39 = 1,560 ordered pairs of numbered clusters met,
- * and at the rate's Jeffreys mean, 0.5 / 1,560, the 81 x 80 - 1,560 =
- * 4,920 other pairs hold 1.58 joins, with the rate's own error 1.58^2 /
- * 0.5 = 4.97: a standard error of sqrt(1.01 + 1.58 + 4.97) = 2.75, and the
- * interval, 81 -+ 5.4, holds the 80. */
+ * Jeffreys mean, 0.5 / 41: 41 x 0.0122 x 0.988 x (1 + 41 / 40) = 1.00.
+ * Nor is a meeting rate of namesakes measured as nought (version 19).
+ * Person p is born on date p mod 16, five people to a date (three numbered
+ * at the first eight dates, two at the others; the last person's two
+ * clusters make six at the sixteenth), and two clusters meet only within a
+ * gender and a birth date (version 20): of the C = 8 x 3 x 2 + 8 x 2 x 1 =
+ * 64 ordered pairs of numbered clusters sharing a date none met, and at the
+ * rate's Jeffreys mean, 0.5 / 64, the 15 x 5 x 4 + 6 x 5 - 64 = 266 other
+ * pairs that share one hold 2.08 joins, with the rate's own error 2.08^2 /
+ * 0.5 = 8.64: a standard error of sqrt(1.00 + 2.08 + 8.64) = 3.42, and
+ * the interval, 81 -+ 6.7, holds the 80. */
 START_TEST(split_rate_measured_as_nought)
 {
     enum { PEOPLE = 80 };
     lt_row rows[2 * PEOPLE];
     char text[PEOPLE][3][24];
-    rng_state = 0xD1B54A32D192ED03ull;
     size_t k = 0;
     for (unsigned p = 0; p < PEOPLE; p++) {
         names_of(text[p], p, 40000000u);
         /* a real date each (never 1 January), so that every profile is strong */
-        int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 2 + (int)(rnd() % 27);
+        int y = 1998 + (int)(p % 16) / 4, m = 2 + (int)(p % 4) * 3, d = 2 + (int)(p % 16);
         const char *id = p < PEOPLE / 2 ? text[p][2] : NULL;
         rows[k++] = visit(ORGS[0], text[p][0], id, y, m, d);
         rows[k++] = visit(ORGS[1], text[p][p == PEOPLE - 1], id, y, m, d);
@@ -647,7 +707,7 @@ START_TEST(split_rate_measured_as_nought)
     two_partners(rows, k, &est, &se, &res, &excess);
     ck_assert_uint_eq(res, PEOPLE + 1);
     ck_assert_msg(fabs(excess) < 1e-9, "excess %.3f, built 0", excess);
-    ck_assert_msg(se > 2.7 && se < 2.8, "se %.3f, derived 2.75", se);
+    ck_assert_msg(se > 3.37 && se < 3.47, "se %.3f, derived 3.42", se);
     ck_assert_msg(est - 1.959964 * se <= PEOPLE, "estimate %.2f (se %.2f) against %d", est, se,
                   PEOPLE);
 }
@@ -856,6 +916,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, unknown_gender_read_as_other);
     tcase_add_test(tc, strong_clusters_split_by_names);
     tcase_add_test(tc, namesakes_joined_by_names);
+    tcase_add_test(tc, namesakes_meet_within_a_gender);
     tcase_add_test(tc, split_rate_measured_as_nought);
     tcase_add_test(tc, agreement_curve_without_own_variants);
     tcase_add_test(tc, duplicates_of_one_gender);

@@ -554,6 +554,9 @@ void lk_est_free(lk_est *e)
     unika_free(e->cmain);
     unika_free(e->frag);
     unika_free(e->shared_root);
+    unika_free(e->cstrat);
+    unika_free(e->tally);
+    unika_free(e->touched);
     unika_free(e->fcell);
     unika_free(e->un);
     unika_free(e->uper);

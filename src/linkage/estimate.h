@@ -90,8 +90,9 @@
  * estimates as version 16's; 18: X's rates of a figure of some partners
  * measured on their own people (estimate_presence.c), the figures of every
  * partner as version 17's; 19: the namesakes the name and date passes
- * joined, counted as pairs that meet (estimate_excess.c). */
-#define LK_EST_VERSION 19
+ * joined, counted as pairs that meet (estimate_excess.c); 20: only pairs
+ * of one gender and one birth date can meet. */
+#define LK_EST_VERSION 20
 #define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
@@ -231,6 +232,7 @@ typedef struct lk_est_cluster {
     uint8_t identified;   /* has an identifier: its fragments measure the splits */
     uint8_t id_kinds;     /* which identifiers it holds: bit 0 personnummer, 1 samordning, 2 dossier */
     uint32_t frag, nfrag; /* e->frag[frag .. frag + nfrag): its parts, identifiers hidden */
+    uint32_t strat, nstrat; /* e->cstrat[strat .. strat + nstrat): where it meets namesakes */
     uint16_t lo, hi;
     uint64_t at;          /* files where it has a strong record */
     uint64_t files;       /* files where it has any record */
@@ -276,8 +278,13 @@ struct lk_est {
     size_t nshared_root;
     /* How often two clusters' people meet as namesakes of one date: the
      * joins M among the C pairs of identified clusters whose identifiers
-     * conflict, over every cluster (estimate_excess.c) */
+     * conflict and who share a stratum, a gender and a real birth date,
+     * over every cluster (estimate_excess.c) */
     double meet_m, meet_pairs;
+    uint32_t *cstrat; /* each cluster's strata */
+    size_t nstrata;
+    struct lk_est_tally *tally; /* per stratum, the clusters of one figure */
+    uint32_t *touched;          /* the strata tallied */
     lk_est_cell *fcell;
     size_t nfcell;
     lk_est_unit *un;

@@ -355,7 +355,7 @@ static void resolved(const members *m, lk_est_figure *f)
 
 /* A and, for X, its clusters (and by an age band, the share of each one's
  * records that show it). */
-static int strong_part(const lk_est *e, const members *in, const lk_est_figure *f, scope s,
+static int strong_part(lk_est *e, const members *in, const lk_est_figure *f, scope s,
                        parts *p)
 {
     size_t most = in->ncl ? in->ncl : 1;

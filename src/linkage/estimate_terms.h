@@ -93,7 +93,7 @@ static inline int cluster_in(const lk_est *e, const lk_est_cluster *c, uint64_t 
  * many are a person's second cluster, less the namesakes they joined (so
  * negative where joins are more), and the variance of that. -1: out of
  * memory. */
-int lk_est_excess(const lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
+int lk_est_excess(lk_est *e, const uint32_t *cl, size_t n, uint64_t orgs, scope s,
                   double *excess, double *var);
 
 /* estimate_presence.c: for a figure by a --by value (an age band) of the strong

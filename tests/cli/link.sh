@@ -58,11 +58,11 @@ tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == '
 assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
 "
 
-assert "the estimates name version 19 and its rates: m_dup, the agreement curve by lambda" \
+assert "the estimates name version 20 and its rates: m_dup, the agreement curve by lambda" \
     python3 -c "
 import json
 e = json.load(open('out/estimates.json'))
-assert e['version'] == 4 and e['estimator']['version'] == 19, (e['version'], e['estimator'])
+assert e['version'] == 4 and e['estimator']['version'] == 20, (e['version'], e['estimator'])
 r = e['rates']
 assert 0 < r['m_dup'] <= 1 and 0 < r['m_pair'] <= 1, r
 a = r['agreement']

@@ -226,27 +226,19 @@ static int strata(lk_est *e)
     for (uint32_t i = 0; i < e->ncl; i++)
         if (members_of(e, i, &v, &n, &cap)) goto fail;
     if (n) qsort(v, n, sizeof *v, member_cmp); /* v is NULL until a first push */
-    uint32_t *at = unika_malloc((n ? n : 1) * sizeof *at);
     e->cstrat = unika_malloc((n ? n : 1) * sizeof *e->cstrat);
-    if (!at || !e->cstrat) {
-        unika_free(at);
-        goto fail;
-    }
-    for (size_t k = 0; k < n; k++) { /* stratum numbers, then each cluster's in order */
-        e->nstrata += k == 0 || stratum_cmp(&v[k], &v[k - 1]);
-        at[k] = (uint32_t)e->nstrata - 1;
-        e->cl[v[k].cluster].nstrat++;
-    }
+    if (!e->cstrat) goto fail;
+    for (size_t k = 0; k < n; k++) e->cl[v[k].cluster].nstrat++;
     for (size_t i = 0, next = 0; i < e->ncl; i++) {
         e->cl[i].strat = (uint32_t)next;
         next += e->cl[i].nstrat;
         e->cl[i].nstrat = 0;
     }
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n; k++) { /* strata numbered in v's order */
+        e->nstrata += k == 0 || stratum_cmp(&v[k], &v[k - 1]);
         lk_est_cluster *c = &e->cl[v[k].cluster];
-        e->cstrat[c->strat + c->nstrat++] = at[k];
+        e->cstrat[c->strat + c->nstrat++] = (uint32_t)e->nstrata - 1;
     }
-    unika_free(at);
     unika_free(v);
     e->tally = unika_calloc(e->nstrata ? e->nstrata : 1, sizeof *e->tally);
     e->touched = unika_malloc((e->nstrata ? e->nstrata : 1) * sizeof *e->touched);

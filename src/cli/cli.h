@@ -198,6 +198,12 @@ void cli_error_prefix(unika_error *err, const char *fmt, ...);
 /* dst = a + sep + b; -1 if it does not fit. */
 int cli_path_join(char *dst, size_t cap, const char *a, const char *sep, const char *b);
 
+/* ---- the heap -------------------------------------------------------------- */
+
+/* Backs the first 64 MiB of the heap with transparent huge pages where the
+ * system allows (heap.c); call once, before the command allocates. */
+void cli_heap_prepare(void);
+
 /* ---- the roster ------------------------------------------------------------ */
 
 /* Loads the roster at `path`, accepting it only if the coordinator whose key

@@ -175,6 +175,7 @@ int main(int argc, char **argv)
             cli_errorf("could not initialise libsodium");
             return CLI_INPUT;
         }
+        cli_heap_prepare();
         int rc = runs[i](argc - 1, argv + 1);
         return rc == CLI_DONE ? CLI_OK : rc;
     }

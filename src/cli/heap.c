@@ -8,9 +8,9 @@
  * transparent huge page costs one fault for 512 of them.
  *
  * The library only allocates (unika/alloc.h); the process decides how its
- * heap is backed, so this lives here. With glibc, the heap's first
- * HEAP_ARENA bytes are taken in blocks that stay below the mmap threshold
- * (so they come from the heap itself), advised MADV_HUGEPAGE and given back
+ * heap is backed, so this lives here. With glibc, the heap's first 64 MiB
+ * are taken in HEAP_BLOCKS blocks that stay below the mmap threshold (so
+ * they come from the heap itself), advised MADV_HUGEPAGE and given back
  * to malloc, which keeps them (trim threshold) and hands them out in turn.
  * Blocks up to 32 MiB come from the heap too, so the tables land in the
  * arena. Beyond it the heap grows on ordinary pages. The system decides in

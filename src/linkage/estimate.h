@@ -91,9 +91,11 @@
  * measured on their own people (estimate_presence.c), the figures of every
  * partner as version 17's; 19: the namesakes the name and date passes
  * joined, counted as pairs that meet (estimate_excess.c); 20: only pairs
- * of one gender and one birth date can meet. */
-#define LK_EST_VERSION 20
-#define LK_EST_FILE_VERSION 4     /* of estimates.json's schema (docs/linkage.md 16) */
+ * of one gender and one birth date can meet; 21: the overlap of two
+ * partners estimated with its error taken once (estimate_overlap.c), every
+ * other figure as version 20's. */
+#define LK_EST_VERSION 21
+#define LK_EST_FILE_VERSION 5     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
@@ -124,6 +126,17 @@ typedef struct lk_est_figure {
     uint64_t strong;            /* A */
     double excess;              /* of A, second clusters less namesakes joined */
     double weak, dedup, shared; /* sum_o P_o, D, X */
+    /* what the overlap of two partners takes from its three figures
+     * (estimate_overlap.c): each one's estimate in the jackknife's
+     * replicates and half its two name counts' distance in P - D; of a
+     * figure of two partners, the variance of what only their overlap
+     * holds (and the least it can be, as a figure's own), and the overlap
+     * itself (present 0: not estimated) */
+    double rep[LK_EST_GROUPS], span, both_var, both_least;
+    struct {
+        int present;
+        double estimate, se, ci_low, ci_high;
+    } overlap;
 } lk_est_figure;
 
 /* The measured rates (a jackknife replicate has its own). */
@@ -160,8 +173,13 @@ void lk_est_free(lk_est *e);
  * all together; the whole span, each year, each period; every gender and
  * all. */
 int lk_est_default_figures(const lk_est *e, lk_est_figure **out, size_t *n, unika_error *err);
-/* Fills the results of n figures. */
+/* Fills the results of n figures, and the overlap of each figure of two
+ * partners over the whole span (the overlap a report publishes) whose
+ * partners' own figures of its genders are among them. */
 int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err);
+/* estimate_overlap.c: the overlaps of the figures of two partners. -1
+ * when out of memory. */
+int lk_est_overlaps(lk_est_figure *fig, size_t n);
 const lk_est_rates *lk_est_rates_of(const lk_est *e);
 /* The estimates as canonical JSON (docs/linkage.md, "The estimates file"). */
 int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out, size_t *size,

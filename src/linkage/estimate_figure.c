@@ -62,6 +62,7 @@ typedef struct parts {
     double excess, excess_var; /* of A, second clusters less joins (estimate_excess.c) */
     double occ_mean[LK_EST_MAX_ORGS], var;
     double agree; /* D's numerator: the patterns' agreements and the unseen names' extra */
+    double dvar;  /* D's own part of var */
     uint32_t *inA;
     size_t nA;   /* the clusters of A, for X */
     uint64_t *atA; /* of each: bit k, a strong record at the figure's k-th partner */
@@ -124,6 +125,24 @@ static void no_weak(const miss *m, unsigned n, uint64_t at, double q[3])
     }
 }
 
+/* The chances of no weak record at each of the figure's partners, in its
+ * partners' order, from replicate k's rates; returns how many partners. */
+static unsigned misses(const lk_est *e, const lk_est_figure *f, const parts *p, int k,
+                       miss m[LK_EST_MAX_ORGS])
+{
+    const lk_est_rates *r = k ? &e->rep[k - 1] : &e->rates;
+    int gran = gran_of_scope(scope_of(f));
+    unsigned n = 0;
+    for (unsigned o = 0; o < e->nfiles; o++) {
+        if (!(f->orgs >> o & 1)) continue;
+        double psi = lk_est_psi(e, r, gran, f->code, o, 0), ro, span;
+        out_rate(p, r, k, o, &ro, &span);
+        m[n++] = (miss){1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1)),
+                        1 - rate(ro, psi), 1 - rate(ro - span, psi), 1 - rate(ro + span, psi)};
+    }
+    return n;
+}
+
 /* A cluster's chances depend only on which of the figure's partners it is
  * at: up to 2^TABLE_ORGS patterns, each one's product made once per
  * combine() (the same product, bit for bit, as made per cluster), and
@@ -139,21 +158,13 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, i
     const lk_est_rates *r = k ? &e->rep[k - 1] : &e->rates;
     const double *eps = p->eps[k];
     double kappa = p->kappa[k];
-    int gran = gran_of_scope(scope_of(f));
     double w = 0;
     for (unsigned o = 0; o < e->nfiles; o++)
         if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[o]);
     double d = p->agree / r->m_dup;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
     miss m[LK_EST_MAX_ORGS];
-    unsigned n = 0;
-    for (unsigned o = 0; o < e->nfiles; o++) {
-        if (!(f->orgs >> o & 1)) continue;
-        double psi = lk_est_psi(e, r, gran, f->code, o, 0), ro, span;
-        out_rate(p, r, k, o, &ro, &span);
-        m[n++] = (miss){1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1)),
-                        1 - rate(ro, psi), 1 - rate(ro - span, psi), 1 - rate(ro + span, psi)};
-    }
+    unsigned n = misses(e, f, p, k, m);
     double table[1u << TABLE_ORGS][3];
     for (uint64_t at = 0; n <= TABLE_ORGS && at < 1u << n; at++) no_weak(m, n, at, table[at]);
     for (size_t i = 0; i < p->nA; i++) {
@@ -483,7 +494,8 @@ static int dedup_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s
     }
     p->agree = (d[0] + d[1]) / 2;
     p->span -= (d[0] - d[1]) / 2 / e->rates.m_dup;
-    p->var += p->agree / (e->rates.m_dup * e->rates.m_dup);
+    p->dvar = p->agree / (e->rates.m_dup * e->rates.m_dup);
+    p->var += p->dvar;
     return 0;
 }
 
@@ -505,7 +517,9 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     for (int g = 0; g < LK_EST_GROUPS; g++) {
         rep[g] = combine(e, f, p, 1 + g, NULL, NULL, NULL, NULL);
         mean += rep[g] / LK_EST_GROUPS;
+        f->rep[g] = rep[g];
     }
+    f->span = p->span;
     double jk = 0;
     for (int g = 0; g < LK_EST_GROUPS; g++) jk += (rep[g] - mean) * (rep[g] - mean);
     jk *= (double)(LK_EST_GROUPS - 1) / LK_EST_GROUPS;
@@ -516,6 +530,58 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     f->ci_high = f->estimate + 1.959964 * f->se;
     double low = floor - 1.959964 * sqrt(p->excess_var);
     if (f->ci_low < low) f->ci_low = low;
+}
+
+/* Of a strong person, the chance of no weak record at a partner: in,
+ * where it is strong, else out at r (end 0) or at its low (-1) or high
+ * (1) end. */
+static double miss_at(const miss *m, int strong, int end)
+{
+    return strong ? m->in : end < 0 ? m->out_lo : end > 0 ? m->out_hi : m->out;
+}
+
+/* Of a figure of partners a and b over the whole span, the variance of
+ * what their overlap, |a| + |b| - |a u b| (estimate_overlap.c), holds of
+ * its own (version 21), as error_part() takes a figure's: all of it, and
+ * the least it can be. P_a and P_b are the same in the three figures and
+ * cancel, their variances with them; D is the pair's own; S is that of
+ * the clusters at both. Of X, a cluster at both is counted by the overlap
+ * once when it has weak records at both partners, and a cluster at a
+ * alone is counted when it has them at b and none at a: each a draw of its
+ * own at the pair's rates, and r's span between m_eq0's two ends moves
+ * them together (as in combine(), uniformly). The draws that measured a
+ * rate move it as they move the pair's X (a person at a alone is in X and
+ * in the overlap by the same weak records at b, given none at a), so the
+ * covariance is the pair's (shared_cov()). */
+static int both_part(lk_est *e, lk_est_figure *f, const parts *p)
+{
+    miss m[LK_EST_MAX_ORGS];
+    if (misses(e, f, p, 0, m) != 2) return 0;
+    uint64_t a = f->orgs & (~f->orgs + 1), b = f->orgs & ~a; /* a: the first partner */
+    uint32_t *both = unika_malloc((p->nA ? p->nA : 1) * sizeof *both);
+    if (!both) return -1;
+    size_t nboth = 0;
+    double draws = 0, unmeasured = 0, x[2] = {0, 0}; /* x at r's low and high ends */
+    for (size_t i = 0; i < p->nA; i++) {
+        const lk_est_cluster *c = &e->cl[p->inA[i]];
+        int in_a = (c->files & a) != 0, in_b = (c->files & b) != 0;
+        if (in_a && in_b) both[nboth++] = p->inA[i];
+        for (int end = -1; end <= 1; end++) {
+            double ma = miss_at(&m[0], p->atA[i] & 1, end);
+            double mb = miss_at(&m[1], p->atA[i] >> 1 & 1, end);
+            double q = fabs(in_a * (1 - ma) + in_b * (1 - mb) - (1 - ma * mb)); /* its chance */
+            if (end) x[end > 0] += q;
+            else draws += q * (1 - q), unmeasured += c->rare ? 0 : q * (1 - q);
+        }
+    }
+    double excess, excess_var, its_own; /* the pair's X draws that measured no rate */
+    int rc = lk_est_excess(e, both, nboth, f->orgs, scope_of(f), &excess, &excess_var);
+    unika_free(both);
+    double fixed = p->dvar + excess_var, spread = (x[1] - x[0]) * (x[1] - x[0]) / 12;
+    double cov = shared_cov(e, f, p, &its_own);
+    f->both_var = fixed + draws + spread - 2 * cov;
+    f->both_least = fixed + spread + unmeasured;
+    return rc;
 }
 
 /* X's rates of the figure's partners, measured on their own people
@@ -546,6 +612,8 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
                  ? -1
                  : 0;
     if (!rc) error_part(e, f, &p);
+    if (!rc && popcount(f->orgs) == 2 && s.kind == LK_SCOPE_ALL && s.by == LK_EST_BY_NONE)
+        rc = both_part(e, f, &p);
     unika_free(p.inA);
     unika_free(p.atA);
     unika_free(p.wA);
@@ -565,6 +633,7 @@ int lk_est_run(lk_est *e, lk_est_figure *fig, size_t n, unika_error *err)
         if (!rc) resolved(&m, &fig[i]);
     }
     members_free(&m);
+    if (!rc) rc = lk_est_overlaps(fig, n);
     for (size_t i = 0; i < c.np; i++) lk_est_pat_free(&c.p[i]);
     for (size_t i = 0; i < c.nb; i++) {
         lk_est_eps_free(c.b[i].r);

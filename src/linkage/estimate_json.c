@@ -80,9 +80,15 @@ static void figure(buf *b, const lk_est *e, const lk_est_figure *f)
     lk_text_put(b,
                 ", \"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
                 "\"ci_high\": %.3f, \"resolved\": %llu, \"strong\": %llu, \"excess\": %.3f, "
-                "\"weak\": %.3f, \"dedup\": %.3f, \"shared\": %.3f}",
+                "\"weak\": %.3f, \"dedup\": %.3f, \"shared\": %.3f",
                 f->estimate, f->se, f->ci_low, f->ci_high, (unsigned long long)f->resolved,
                 (unsigned long long)f->strong, f->excess, f->weak, f->dedup, f->shared);
+    if (f->overlap.present)
+        lk_text_put(b,
+                    ", \"overlap\": {\"estimate\": %.3f, \"se\": %.3f, \"ci_low\": %.3f, "
+                    "\"ci_high\": %.3f}",
+                    f->overlap.estimate, f->overlap.se, f->overlap.ci_low, f->overlap.ci_high);
+    lk_text_put(b, "}");
 }
 
 int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out, size_t *size,

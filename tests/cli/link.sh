@@ -58,11 +58,11 @@ tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == '
 assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
 "
 
-assert "the estimates name version 20 and its rates: m_dup, the agreement curve by lambda" \
+assert "the estimates name version 21 and its rates: m_dup, the agreement curve by lambda" \
     python3 -c "
 import json
 e = json.load(open('out/estimates.json'))
-assert e['version'] == 4 and e['estimator']['version'] == 20, (e['version'], e['estimator'])
+assert e['version'] == 5 and e['estimator']['version'] == 21, (e['version'], e['estimator'])
 r = e['rates']
 assert 0 < r['m_dup'] <= 1 and 0 < r['m_pair'] <= 1, r
 a = r['agreement']
@@ -247,6 +247,43 @@ check_has "a corrected figure edited" 1 "" -- VE --report edited.json --estimate
 assert "... is named" grep -q "FAIL  by_org/org=uppsok: estimate is" out.txt
 check_has "the cells of another resolution refused by report --estimates" 1 \
     "not a cell of that resolution" -- "$UNIKA" report --estimates out3/estimates.json out
+
+# The overlaps of two partners are the estimator's own (estimates version 5), their
+# error taken once: narrower than the three figures' errors added as if independent.
+"$UNIKA" report --release-key release.key --estimates out/estimates.json --overlap org \
+    --min-count 0 --format json -o overlaps.json out 2>/dev/null
+assert "a corrected overlap is the estimates' own, narrower than three independent errors" \
+    python3 -c "
+import json
+r = json.load(open('overlaps.json')); e = json.load(open('out/estimates.json'))
+whole = {(frozenset(f['orgs']), f['gender']): f for f in e['figures']
+         if f['period'] == 'all' and 'by' not in f}
+seen = 0
+for f in r['figures']:
+    if not f['id'].startswith('overlap_org/'): continue
+    a, b = [p.split('=')[1] for p in f['id'].split('/')[1].split('&')]
+    ov = whole[(frozenset((a, b)), 'all')]['overlap']
+    fa, fb, fab = (whole[(frozenset(k), 'all')] for k in ((a,), (b,), (a, b)))
+    assert abs(f['estimate'] - ov['estimate']) < 1e-6, (f, ov)
+    assert abs(ov['estimate'] - (fa['estimate'] + fb['estimate'] - fab['estimate'])) < 0.004
+    assert ov['se'] < (fa['se'] ** 2 + fb['se'] ** 2 + fab['se'] ** 2) ** 0.5, (ov, fa, fb, fab)
+    assert abs(f['ci_high'] - ov['ci_high']) < 1e-6, (f, ov)
+    seen += 1
+assert seen == 6, seen
+"
+check_has "verify re-derives the corrected overlaps" 0 "" -- \
+    VE --report overlaps.json --estimates out/estimates.json out
+python3 - overlaps.json overlaps-edited.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = [f for f in r["figures"] if f["id"].startswith("overlap_org/")][0]
+f["ci_low"] -= 40  # a wider interval than the estimator gives, to look safer
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+open("edited-id.txt", "w").write(f["id"])
+PY
+check_has "a corrected overlap's interval edited" 1 "" -- \
+    VE --report overlaps-edited.json --estimates out/estimates.json out
+assert "... is named" grep -q "FAIL  $(cat edited-id.txt): ci_low is" out.txt
 
 # ---- figures by age group, corrected (docs/linkage.md 15, "By another --by value") --
 # ages/: the default bands; one/: a single band 0+, where a figure by it must be

@@ -32,12 +32,14 @@ int rp_linkest_load(rp_linkest *e, const char *path)
     e->estimator = unika_json_str(est, "name");
     e->version = (int)unika_json_num(est, "version", NULL);
     /* version 3 adds figures by one more --by value (a version 2 file has
-     * none), version 4 each figure's excess: what a report reads is in all */
-    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version < 2 || version > 4 ||
+     * none), version 4 each figure's excess, version 5 each pair's overlap:
+     * what a report reads is in all, an overlap taken as the estimator
+     * gives it where the file has it */
+    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version < 2 || version > 5 ||
         !e->figures || e->figures->type != UNIKA_JSON_ARRAY || !e->resolution ||
         strlen(e->resolution) != 32 || !e->estimator) {
         cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 2 "
-                   "to 4, docs/linkage.md 16)",
+                   "to 5, docs/linkage.md 16)",
                    path);
         rp_linkest_free(e);
         return CLI_INPUT;
@@ -186,14 +188,26 @@ int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk, con
         snprintf(why, cap, "the linker's estimates have no overlap by %s", olabel);
         return -1;
     }
-    /* |a n b| = |a| + |b| - |a u b|; the three errors added as if independent,
-     * which overstates the error: the three are positively correlated */
+    /* |a n b| = |a| + |b| - |a u b|: as the estimator gives it (estimates
+     * version 5, its error taken once), else from the three figures, their
+     * errors added as if independent, which overstates it: the three are
+     * positively correlated */
     key ka = {oa, NULL, "all", "all", NULL, NULL}, kb = {ob, NULL, "all", "all", NULL, NULL},
         kab = {oa, ob, "all", "all", NULL, NULL};
     const unika_json *fa = find(e, &ka), *fb = find(e, &kb), *fab = find(e, &kab);
+    if (!fab) return missing(&kab, why, cap);
+    const unika_json *ov = unika_json_get(fab, "overlap");
+    if (ov) {
+        if (num(ov, "estimate", &m) || num(ov, "se", &se) || num(ov, "ci_low", &lo) ||
+            num(ov, "ci_high", &hi)) {
+            snprintf(why, cap, "an overlap of the linker's estimates lacks its numbers");
+            return -1;
+        }
+        combine(out, m, se, lo, hi, sketch);
+        return 0;
+    }
     if (!fa) return missing(&ka, why, cap);
     if (!fb) return missing(&kb, why, cap);
-    if (!fab) return missing(&kab, why, cap);
     double ma, mb, mab, sa, sb, sab;
     if (num(fa, "estimate", &ma) || num(fb, "estimate", &mb) || num(fab, "estimate", &mab) ||
         num(fa, "se", &sa) || num(fb, "se", &sb) || num(fab, "se", &sab)) {

@@ -11,8 +11,8 @@
  * `deterministic`. A figure is found in the estimates by its
  * organisations (one, or all), period (the whole span, a year or a period
  * of the linkage's grain), gender and, for a figure by age group, its band
- * (estimates schema 3); an overlap of two organisations is |a| + |b| -
- * |a u b|. A figure the estimates do not cover (another label, a month, an
+ * (estimates schema 3); an overlap of two organisations is the one the
+ * estimates give (schema 5), else |a| + |b| - |a u b|. A figure the estimates do not cover (another label, a month, an
  * age band by gender) is refused by name: a report is corrected whole or
  * not at all.
  */
@@ -36,7 +36,7 @@ typedef struct rp_linkest {
     size_t norgs;                         /* organisations of the partnership figures */
 } rp_linkest;
 
-/* Reads and checks `path` (schema unika-link-estimates versions 2 to 4). Prints
+/* Reads and checks `path` (schema unika-link-estimates versions 2 to 5). Prints
  * the reason and returns CLI_INPUT (CLI_NOMEM) on failure. */
 int rp_linkest_load(rp_linkest *e, const char *path);
 void rp_linkest_free(rp_linkest *e);

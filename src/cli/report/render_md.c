@@ -86,8 +86,9 @@ static void md_release(FILE *o, const rd_doc *d)
     if (corrected)
         fputs("- Linkage: in the intervals. Every figure is corrected for linkage error by the\n"
               "  linker's estimates (docs/linkage.md 15). An overlap is |a| + |b| - |a u b| of\n"
-              "  three corrected figures, and its interval adds their variances: wider than\n"
-              "  its error needs, as the three share the estimator's rates.\n",
+              "  three corrected figures; from estimator version 21 on, its interval takes the\n"
+              "  error the three share once (before, it added their variances: wider than its\n"
+              "  error needs).\n",
               o);
     else
         fprintf(o, "- Linkage: figures count distinct pseudonyms of recipe %s; people whose records\n"

@@ -30,9 +30,10 @@ labels them (each row's own birth date and visit date, read by the
 partner's profile, the age at the visit; a bare year is 1 July), every true
 person in every band a row of theirs falls in.
 
-A pair overlap is not in estimates.json: it is derived as a report derives it,
-|a| + |b| - |a u b|, with se = sqrt(se_a^2 + se_b^2 + se_ab^2) (the three
-are treated as independent: an approximation the bench owns, not the linker).
+A pair overlap is the one estimates.json gives in the pair's figure (its
+"overlap", schema 5, as a report takes it); from an older file it is derived
+as a report derived it, |a| + |b| - |a u b|, with se = sqrt(se_a^2 + se_b^2 +
+se_ab^2) (the three treated as independent).
 
     bench/linkage_estimate_eval.py [--unika build/src/cli/unika]
         [--sizes 3000,10000,30000] [--seeds 20 | 1000,1001 | 1000-1019]
@@ -416,9 +417,13 @@ def figures_vs_truth(est, truth, ages=None):
         if not (fa and fb and fab):
             missing.append(k)
             continue
+        res = fa["resolved"] + fb["resolved"] - fab["resolved"]
+        if "overlap" in fab:  # the estimator's own (estimates version 5)
+            ov = fab["overlap"]
+            rows.append(["pair", a + "&" + b, t, ov["estimate"], ov["ci_low"], ov["ci_high"], res])
+            continue
         e = fa["estimate"] + fb["estimate"] - fab["estimate"]
         hw = 1.96 * (fa["se"] ** 2 + fb["se"] ** 2 + fab["se"] ** 2) ** 0.5
-        res = fa["resolved"] + fb["resolved"] - fab["resolved"]
         rows.append(["pair", a + "&" + b, t, e, e - hw, e + hw, res])
     for (o, period, band), t in sorted((ages or {}).items(), key=str):
         if o:

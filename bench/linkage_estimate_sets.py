@@ -3,8 +3,10 @@
 
 Runs bench/linkage_estimate_eval.py once per set, each in WORK/<set> under keys of its
 own, and prints the tables of docs/linkage.md 17 from the results: each set's total per
-size, and one row per set (totals within 3%, partners and genders within 5%,
-coverage of every figure and of the partners, the total's median half-width per size).
+size, one row per set (totals within 3%, partners and genders within 5%, coverage of
+every figure and of the partners, the total's median half-width per size), and one row
+per set of its overlaps of two partners (coverage, error over standard error,
+half-width).
 A set whose results exist is not run again, so an interrupted run resumes; with
 --summarise-only nothing runs and every set found in WORK is tabled. A set's directory
 may be one an earlier run left (linked into WORK under the set's name): its results are
@@ -121,6 +123,26 @@ def set_row(label, runs, min_truth):
         share(orgs["cover"], orgs["n"]), widths)
 
 
+def overlap_row(label, runs, min_truth):
+    """One row of the overlaps' table: how many, how many covered, the root mean square of
+    their errors over their standard errors (1 when the error is stated right; the upper
+    end of the interval is never clipped, so se = (ci_high - estimate) / 1.96) and the
+    median half-width per size, in % of the truth."""
+    pairs = [(r["people"], f) for r in runs for f in r["figures"]
+             if f[0] == "pair" and f[2] >= min_truth]
+    if not pairs:
+        return None
+    z = [(f[3] - f[2]) / ((f[5] - f[3]) / 1.96) for _, f in pairs if f[5] > f[3]]
+    covered = sum(f[4] <= f[2] <= f[5] for _, f in pairs)
+    by_size = collections.defaultdict(list)
+    for people, f in pairs:
+        by_size[people].append(100 * (f[5] - f[3]) / f[2])
+    widths = " / ".join("%.1f" % statistics.median(by_size[p]) for p in sorted(by_size))
+    return "| %s | %d | %s | %.2f | %s |" % (
+        label, len(pairs), share(covered, len(pairs)),
+        (sum(x * x for x in z) / len(z)) ** 0.5 if z else 0.0, widths)
+
+
 def total_rows(name, runs):
     """A set's table of the total, one row per phenomena and size."""
     by = collections.defaultdict(list)
@@ -182,6 +204,13 @@ def main():
         runs = load(a.work, name)
         if runs:
             print(set_row(label, runs, a.min_truth))
+    print("\nThe overlaps of two partners (of at least %d people):" % a.min_truth)
+    print("| set | overlaps | covered | error / se, root mean square | half-width by size |")
+    print("|---|---:|---:|---:|---|")
+    for name, label, _ in SETS:
+        row = overlap_row(label, load(a.work, name), a.min_truth)
+        if row:
+            print(row)
     return 1 if failed else 0
 
 

@@ -4,8 +4,8 @@
  *
  * The three figures share most of their error: P_a and P_b are the same
  * in all three, and every rate measured on the strong clusters is the
- * same. Adding their three variances, as if independent, counts P's
- * variance four times where the overlap holds none of it. The overlap's
+ * same. Adding their three variances, as if independent, counts each
+ * partner's P variance twice where the overlap holds none of it. The overlap's
  * own variance is what only it holds (the pair figure's both_var: D, the
  * second clusters of the clusters at both, the draws of X that the overlap
  * holds, less their covariance with the rates; and the people split across

@@ -273,6 +273,34 @@ assert seen == 6, seen
 "
 check_has "verify re-derives the corrected overlaps" 0 "" -- \
     VE --report overlaps.json --estimates out/estimates.json out
+# An estimates file of schema 4 has no overlaps: the report derives each from three
+# figures, their variances added, as it did.
+python3 - out/estimates.json v4.json <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+e["version"] = 4
+for f in e["figures"]:
+    f.pop("overlap", None)
+json.dump(e, open(sys.argv[2], "w"), indent=2)
+PY
+"$UNIKA" report --release-key release.key --estimates v4.json --overlap org --min-count 0 \
+    --format json -o overlaps-v4.json out 2>/dev/null
+assert "... and from schema 4, three figures with their variances added" python3 -c "
+import json
+r = json.load(open('overlaps-v4.json')); e = json.load(open('v4.json'))
+whole = {frozenset(f['orgs']): f for f in e['figures']
+         if f['period'] == 'all' and f['gender'] == 'all' and 'by' not in f}
+seen = 0
+for f in r['figures']:
+    if not f['id'].startswith('overlap_org/'): continue
+    a, b = [p.split('=')[1] for p in f['id'].split('/')[1].split('&')]
+    fa, fb, fab = (whole[frozenset(k)] for k in ((a,), (b,), (a, b)))
+    se = (fa['se'] ** 2 + fb['se'] ** 2 + fab['se'] ** 2) ** 0.5
+    assert abs(f['estimate'] - (fa['estimate'] + fb['estimate'] - fab['estimate'])) < 1e-6, f
+    assert abs(f['std_error'] - se) < 1e-6, (f, se)
+    seen += 1
+assert seen == 6, seen
+"
 python3 - overlaps.json overlaps-edited.json <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

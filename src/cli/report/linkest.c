@@ -154,6 +154,21 @@ static void combine(unika_estimate *out, double m, double se, double lo, double 
     out->exact = 0;
 }
 
+/* The corrected estimate of `what` (a figure or an overlap) f of the
+ * estimates: its interval widened by the sketch's error. */
+static int corrected(unika_estimate *out, const unika_json *f, const char *what,
+                     const unika_estimate *sketch, char *why, size_t cap)
+{
+    double m, se, lo, hi;
+    if (num(f, "estimate", &m) || num(f, "se", &se) || num(f, "ci_low", &lo) ||
+        num(f, "ci_high", &hi)) {
+        snprintf(why, cap, "%s of the linker's estimates lacks its numbers", what);
+        return -1;
+    }
+    combine(out, m, se, lo, hi, sketch);
+    return 0;
+}
+
 static int missing(const key *k, char *why, size_t cap)
 {
     snprintf(why, cap, "the linker's estimates have no figure for %s%s%s, period %s, gender %s%s%s%s",
@@ -170,19 +185,12 @@ int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk, con
                       rp_grain grain, const char *olabel, const char *oa, const char *ob,
                       const unika_estimate *sketch, unika_estimate *out, char *why, size_t cap)
 {
-    double m, se, lo, hi;
     if (!olabel) {
         key k;
         if (key_of(&k, nf, fk, fv, grain, why, cap) < 0) return -1;
         const unika_json *f = find(e, &k);
         if (!f) return missing(&k, why, cap);
-        if (num(f, "estimate", &m) || num(f, "se", &se) || num(f, "ci_low", &lo) ||
-            num(f, "ci_high", &hi)) {
-            snprintf(why, cap, "a figure of the linker's estimates lacks its numbers");
-            return -1;
-        }
-        combine(out, m, se, lo, hi, sketch);
-        return 0;
+        return corrected(out, f, "a figure", sketch, why, cap);
     }
     if (strcmp(olabel, "org")) {
         snprintf(why, cap, "the linker's estimates have no overlap by %s", olabel);
@@ -197,15 +205,7 @@ int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk, con
     const unika_json *fa = find(e, &ka), *fb = find(e, &kb), *fab = find(e, &kab);
     if (!fab) return missing(&kab, why, cap);
     const unika_json *ov = unika_json_get(fab, "overlap");
-    if (ov) {
-        if (num(ov, "estimate", &m) || num(ov, "se", &se) || num(ov, "ci_low", &lo) ||
-            num(ov, "ci_high", &hi)) {
-            snprintf(why, cap, "an overlap of the linker's estimates lacks its numbers");
-            return -1;
-        }
-        combine(out, m, se, lo, hi, sketch);
-        return 0;
-    }
+    if (ov) return corrected(out, ov, "an overlap", sketch, why, cap);
     if (!fa) return missing(&ka, why, cap);
     if (!fb) return missing(&kb, why, cap);
     double ma, mb, mab, sa, sb, sab;
@@ -214,9 +214,7 @@ int rp_linkest_figure(const rp_linkest *e, size_t nf, const char *const *fk, con
         snprintf(why, cap, "a figure of the linker's estimates lacks its numbers");
         return -1;
     }
-    m = ma + mb - mab;
-    if (m < 0) m = 0;
-    se = sqrt(sa * sa + sb * sb + sab * sab);
+    double m = ma + mb - mab > 0 ? ma + mb - mab : 0, se = sqrt(sa * sa + sb * sb + sab * sab);
     combine(out, m, se, m - Z95 * se, m + Z95 * se, sketch);
     return 0;
 }

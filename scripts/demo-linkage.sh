@@ -86,7 +86,7 @@ for name, fid, t in rows:
           f" {f['estimate']:>6.0f} {100 * (f['estimate'] / t - 1):+5.1f}%"
           f" {f['ci_low']:>6.0f}-{f['ci_high']:<6.0f}  {'yes' if ok else 'no'}")
 print(f"truth inside the corrected 95% interval for {inside} of {len(rows)} figures "
-      "(docs/linkage.md 17: 96.6% of the figures of 180 generator runs)")
+      "(docs/linkage.md 17: 96.4% of the figures of 180 generator runs)")
 t = fig["total"]
 if not t["ci_low"] <= truth["unique_total"] <= t["ci_high"]:
     sys.exit("the corrected total's interval misses the truth")

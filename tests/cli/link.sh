@@ -273,6 +273,17 @@ assert seen == 6, seen
 "
 check_has "verify re-derives the corrected overlaps" 0 "" -- \
     VE --report overlaps.json --estimates out/estimates.json out
+python3 - out/estimates.json no-se.json <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+for f in e["figures"]:
+    f.get("overlap", {}).pop("se", None)
+json.dump(e, open(sys.argv[2], "w"), indent=2)
+PY
+check_has "an overlap without its standard error is refused, and nothing written" 1 \
+    "an overlap of the linker's estimates lacks its numbers" -- \
+    "$UNIKA" report --estimates no-se.json --overlap org --format json -o no-se-report.json out
+assert "... no report" test ! -e no-se-report.json
 # An estimates file of schema 4 has no overlaps: the report derives each from three
 # figures, their variances added, as it did.
 python3 - out/estimates.json v4.json <<'PY'

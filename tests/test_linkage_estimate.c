@@ -294,7 +294,7 @@ static void overlap_errors(uint64_t seed, double z[3], double wider[3])
 /* The overlap's error taken once (version 21). Over 16 partnerships (fixed
  * seeds), the 48 overlaps of the three pairs:
  *   - each within 4 standard errors of its truth (normal tails: 6e-5 per
- *     figure; measured: at most 3.2);
+ *     figure; measured: at most 3.23);
  *   - the root mean square of error over standard error between 0.8 and
  *     1.8. An error stated right gives 1, and from 48 figures the root
  *     mean square spreads by about 1 / sqrt(96) = 0.1. The three errors
@@ -302,9 +302,9 @@ static void overlap_errors(uint64_t seed, double z[3], double wider[3])
  *     which the lower bound refuses. This population is harsher than the
  *     generator's (estimates_against_truth): its overlaps run high by 0.4
  *     to 1.1 standard errors on average, so the root mean square measured
- *     1.45 (on the generator's data, 108 overlaps at 3,000 to 30,000
- *     people: 0.96, docs/linkage.md 17); the upper bound refuses an error
- *     understated by more than that bias explains. */
+ *     1.45 (on the generator's data, the main set's 360 overlaps with
+ *     every phenomenon: 1.06, docs/linkage.md 17); the upper bound refuses
+ *     an error understated by more than that bias explains. */
 START_TEST(overlap_error_taken_once)
 {
     double ss = 0, ss_wider = 0;

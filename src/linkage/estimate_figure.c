@@ -500,8 +500,9 @@ static int dedup_part(const lk_est *e, cache *c, const lk_est_figure *f, scope s
 }
 
 /* The estimate, its standard error (the model's variances and a
- * jackknife of the measured rates) and its 95% interval. */
-static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
+ * jackknife of the measured rates) and its 95% interval. Returns X's
+ * covariance with its rates (shared_cov()), which an overlap takes too. */
+static double error_part(const lk_est *e, lk_est_figure *f, const parts *p)
 {
     /* the count known between the two name counts' ends (P and D move
      * together): uniform over them, variance (2 span)^2 / 12 */
@@ -530,6 +531,7 @@ static void error_part(const lk_est *e, lk_est_figure *f, const parts *p)
     f->ci_high = f->estimate + 1.959964 * f->se;
     double low = floor - 1.959964 * sqrt(p->excess_var);
     if (f->ci_low < low) f->ci_low = low;
+    return cov;
 }
 
 /* Of a strong person, the chance of no weak record at a partner: in,
@@ -552,8 +554,8 @@ static double miss_at(const miss *m, int strong, int end)
  * them together (as in combine(), uniformly). The draws that measured a
  * rate move it as they move the pair's X (a person at a alone is in X and
  * in the overlap by the same weak records at b, given none at a), so the
- * covariance is the pair's (shared_cov()). */
-static int both_part(lk_est *e, lk_est_figure *f, const parts *p)
+ * covariance is the pair's, cov (error_part()). */
+static int both_part(lk_est *e, lk_est_figure *f, const parts *p, double cov)
 {
     miss m[LK_EST_MAX_ORGS];
     if (misses(e, f, p, 0, m) != 2) return 0;
@@ -574,11 +576,10 @@ static int both_part(lk_est *e, lk_est_figure *f, const parts *p)
             else draws += q * (1 - q), unmeasured += c->rare ? 0 : q * (1 - q);
         }
     }
-    double excess, excess_var, its_own; /* the pair's X draws that measured no rate */
+    double excess, excess_var;
     int rc = lk_est_excess(e, both, nboth, f->orgs, scope_of(f), &excess, &excess_var);
     unika_free(both);
     double fixed = p->dvar + excess_var, spread = (x[1] - x[0]) * (x[1] - x[0]) / 12;
-    double cov = shared_cov(e, f, p, &its_own);
     f->both_var = fixed + draws + spread - 2 * cov;
     f->both_least = fixed + spread + unmeasured;
     return rc;
@@ -611,9 +612,9 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
                      weak_part(e, c, f, s, &p) || dedup_part(e, c, f, s, &p)
                  ? -1
                  : 0;
-    if (!rc) error_part(e, f, &p);
+    double cov = rc ? 0 : error_part(e, f, &p);
     if (!rc && popcount(f->orgs) == 2 && s.kind == LK_SCOPE_ALL && s.by == LK_EST_BY_NONE)
-        rc = both_part(e, f, &p);
+        rc = both_part(e, f, &p, cov);
     unika_free(p.inA);
     unika_free(p.atA);
     unika_free(p.wA);

@@ -93,8 +93,10 @@
  * joined, counted as pairs that meet (estimate_excess.c); 20: only pairs
  * of one gender and one birth date can meet; 21: the overlap of two
  * partners estimated with its error taken once (estimate_overlap.c), every
- * other figure as version 20's. */
-#define LK_EST_VERSION 21
+ * other figure as version 20's; 22: m_eq0 measured by the partners a
+ * person's keys come from, and r at the end measured on the rare clusters
+ * (estimate_rates.c, estimate_presence.c). */
+#define LK_EST_VERSION 22
 #define LK_EST_FILE_VERSION 5     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
@@ -142,6 +144,10 @@ typedef struct lk_est_figure {
 /* The measured rates (a jackknife replicate has its own). */
 typedef struct lk_est_rates {
     double m_eq0, m_eq0_rare, m_pair;
+    /* m_eq0's two ends by the partners a record is compared with:
+     * m_by[0][j] over every cluster, m_by[1][j] over the rare ones, j the
+     * other partners whose records gave the person its keys (version 22) */
+    double m_by[2][LK_EST_MAX_ORGS];
     double m_dup; /* a person's duplicates at other partners that share a key with it */
     double r[LK_EST_MAX_ORGS];      /* weak records at o of strong people not strong at o */
     double r_span[LK_EST_MAX_ORGS]; /* r is known to lie within r +- r_span (m_eq0's two) */

@@ -41,6 +41,9 @@ static void rates(buf *b, const lk_est *e)
                 r->m_eq0, r->m_eq0_rare, r->m_pair, r->m_dup);
     for (unsigned q = 0; q < e->nagree; q++)
         lk_text_put(b, "%s[%.6f, %.6f]", q ? ", " : "", e->agree_x[q], e->agree_y[q]);
+    lk_text_put(b, "],\n    \"m_eq0_by_partners\": [");
+    for (unsigned j = 1; j < e->nfiles; j++)
+        lk_text_put(b, "%s[%.6f, %.6f]", j > 1 ? ", " : "", r->m_by[0][j], r->m_by[1][j]);
     lk_text_put(b, "],\n");
     lk_text_put(b, "    \"rare_clusters\": %llu,\n    \"by_org\": {", (unsigned long long)r->rare);
     for (unsigned f = 0; f < e->nfiles; f++) {

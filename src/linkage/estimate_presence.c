@@ -181,6 +181,7 @@ typedef struct per_period {
 
 typedef struct tally {
     double elig[LK_EST_MAX_ORGS];
+    double m[2][LK_EST_MAX_ORGS]; /* m_eq0's two ends at each eligible cluster, summed */
     double lam_own[LK_EST_MAX_ORGS], lam_decoy[LK_EST_MAX_ORGS]; /* of the decoys' clusters */
     side own, chance;
     per_period at;
@@ -279,12 +280,26 @@ static size_t units_outside(const lk_est *e, const uint32_t *u, size_t n, int sk
     return m;
 }
 
-static void count_one(const lk_est *e, const cluster_periods *p, const decoy *d,
-                      const found_units *fu, unsigned f, int skip, tally *t)
+/* The partners other than f whose records gave c its keys: a weak unit at
+ * f is looked up among all of them. */
+static unsigned others_of(const lk_est *e, const lk_est_cluster *c, unsigned f)
+{
+    unsigned n = 0;
+    for (uint32_t a = 0; a < c->nmain; a++) n += e->cmain[c->main + a].file != f;
+    return n;
+}
+
+/* Cluster c at f in tally t, as replicate r measures m_eq0. */
+static void count_one(const lk_est *e, const lk_est_cluster *c, const lk_est_rates *r,
+                      const cluster_periods *p, const decoy *d, const found_units *fu, unsigned f,
+                      int skip, tally *t)
 {
     uint32_t u[32];
     const uint32_t *own = fu->u + fu->own[f], *dec = fu->u + fu->decoy[f];
+    unsigned others = others_of(e, c, f);
     t->elig[f]++;
+    t->m[0][f] += r->m_by[0][others];
+    t->m[1][f] += r->m_by[1][others];
     count_hit(e, p, f, u, units_outside(e, own, fu->decoy[f] - fu->own[f], skip, u), &t->own,
               t->at.el, t->at.own);
     if (!d->found) return;
@@ -414,15 +429,19 @@ double lk_est_rate_sample(const lk_est *e, const lk_est_rates *r, int gran, uint
 
 /* The rate of weak records at another partner from the share of rare
  * clusters whose key it shows: that partner's weak record shows one of the
- * person's keys as often as m_eq0 says, somewhere between its two
- * measurements (agreement()); the middle, and half the distance. */
-static void between_ends(const lk_est_rates *r, double share, double *mid, double *span)
+ * person's keys as often as m_eq0 says (agreement()), for the partners
+ * each cluster's keys came from, averaged over the clusters (version 22).
+ * Of m_eq0's two ends, the one measured on the rare clusters, r's own
+ * selection; the other end says how far m could be off at a partner
+ * without strong records to measure it, and half the distance to it is
+ * r's span (docs/linkage.md 15, "The shared term"). */
+static void rate_and_span(const tally *t, unsigned f, double share, double *r, double *span)
 {
-    double lo = share / r->m_eq0, hi = share / r->m_eq0_rare;
-    if (lo > 1) lo = 1;
-    if (hi > 1) hi = 1;
-    *mid = (lo + hi) / 2;
-    *span = fabs(hi - lo) / 2;
+    double m_all = t->elig[f] > 0 ? t->m[0][f] / t->elig[f] : 1.0;
+    double m_rare = t->elig[f] > 0 ? t->m[1][f] / t->elig[f] : 1.0;
+    double all = m_all > 0 ? share / m_all : share, rare = m_rare > 0 ? share / m_rare : share;
+    *r = rare > 1 ? 1 : rare;
+    *span = fabs((rare > 1 ? 1 : rare) - (all > 1 ? 1 : all)) / 2;
 }
 
 /* Replicate k's rates from its tallies (out: the rare clusters not strong
@@ -435,7 +454,7 @@ static void presence_rates(const lk_est *e, const tally *out, const tally *in, i
     for (unsigned f = 0; f < e->nfiles; f++) {
         double psi[3], psi_in[3], share;
         rates_of(out, f, free, &share, &r->n[f], psi);
-        between_ends(r, share, &r->r[f], &r->r_span[f]);
+        rate_and_span(out, f, share, &r->r[f], &r->r_span[f]);
         rates_of(in, f, free, &r->r_in[f], NULL, psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
         period_rates(e, out, f, free, share, psi, r->psi_at, r->n_at);
@@ -482,7 +501,8 @@ int lk_est_presence(const lk_est *e, lk_est_rates *r[LK_EST_REPLICATES])
             for (unsigned f = 0; f < e->nfiles; f++) {
                 int in = c->at >> f & 1;
                 if (in && !d.found) continue; /* no r_in without its chance */
-                count_one(e, &p, &d, &fu, f, skip, in ? &t[LK_EST_REPLICATES + k] : &t[k]);
+                count_one(e, c, r[k], &p, &d, &fu, f, skip,
+                          in ? &t[LK_EST_REPLICATES + k] : &t[k]);
             }
         }
     }
@@ -522,7 +542,8 @@ int lk_est_presence_of(const lk_est *e, uint64_t orgs, own_rates *out)
             if (c->group == k - 1) continue;
             for (unsigned f = 0; f < e->nfiles; f++)
                 if (orgs >> f & 1 && !(c->at >> f & 1) && c->files & orgs & ~(1ull << f))
-                    count_one(e, none, &d, &fu, f, k - 1, &t[k]);
+                    count_one(e, c, k ? &e->rep[k - 1] : &e->rates, none, &d, &fu, f, k - 1,
+                              &t[k]);
         }
     }
     memset(out, 0, sizeof *out);
@@ -532,7 +553,7 @@ int lk_est_presence_of(const lk_est *e, uint64_t orgs, own_rates *out)
             if (!(orgs >> f & 1)) continue;
             double share, sample, psi[3];
             rates_of(&t[k], f, k > 0, &share, &sample, psi);
-            between_ends(k ? &e->rep[k - 1] : &e->rates, share, &out->r[k][f], &out->span[k][f]);
+            rate_and_span(&t[k], f, share, &out->r[k][f], &out->span[k][f]);
             if (!k) out->n[f] = sample > LK_EST_OWN_RATE_MIN ? sample : 0;
         }
     rc = 0;

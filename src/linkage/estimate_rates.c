@@ -10,7 +10,9 @@
  *   m_eq0    the share of a person's main record at one partner whose
  *            (name, year) is exactly one of its records' at another partner
  *            with overlapping visits: how often a weak record of a known
- *            person shows the person's own key;
+ *            person shows the person's own key; and by the number of other
+ *            partners its records are at, since the more partners wrote a
+ *            person's keys, the more often a record shows one (version 22);
  *   m_pair   two partners' main records of one person agreeing on (name,
  *            year) with overlapping visits;
  *   m_dup    of a person's main records beyond its first, the share whose
@@ -302,6 +304,43 @@ static void key_dups(const lk_est *e, const lk_est_cluster *c, double *same, dou
     }
 }
 
+/* Records of main records compared with j other partners, and those that
+ * agree (m_eq0's measure), over every cluster ([0]) and the rare ones. */
+typedef struct by_partners {
+    uint64_t agree[2][LK_EST_MAX_ORGS], total[2][LK_EST_MAX_ORGS];
+} by_partners;
+
+/* m_by[end][j] from the records compared with j other partners. A level
+ * with fewer than LK_EST_AGREE_MIN records is extrapolated from the one
+ * below: of the misses against j - 1 partners, the share still missed
+ * against j is the last one measured over every cluster (1 where none is),
+ * for both ends. Below the first level measured, its share; none measured,
+ * the pooled end. No partner, no key to show: 0. */
+static void by_partners_levels(const by_partners *b, lk_est_rates *r)
+{
+    double left[LK_EST_MAX_ORGS]; /* every cluster's misses left by one more partner */
+    const double pooled[2] = {r->m_eq0, r->m_eq0_rare};
+    for (int end = 0; end < 2; end++) {
+        double *m = r->m_by[end], q = 1.0;
+        unsigned first = 0;
+        for (unsigned j = LK_EST_MAX_ORGS - 1; j >= 1; j--)
+            if (b->total[end][j] >= LK_EST_AGREE_MIN) first = j;
+        m[0] = 0.0;
+        for (unsigned j = 1; j < LK_EST_MAX_ORGS; j++) {
+            int measured = b->total[end][j] >= LK_EST_AGREE_MIN;
+            double own = measured ? (double)b->agree[end][j] / (double)b->total[end][j] : 0.0;
+            if (!first) m[j] = pooled[end];
+            else if (j < first) m[j] = (double)b->agree[end][first] / (double)b->total[end][first];
+            else if (measured) {
+                if (j > first && m[j - 1] < 1.0) q = fmin(1.0, (1.0 - own) / (1.0 - m[j - 1]));
+                m[j] = own;
+            } else m[j] = 1.0 - (1.0 - m[j - 1]) * (end ? left[j] : q);
+            if (!end) left[j] = q;
+            if (m[j] <= 0) m[j] = pooled[end];
+        }
+    }
+}
+
 /* m_eq0: how often a person's record at one partner shows one of the keys
  * its records at the others have, the factor that turns the rate of
  * exact-key hits (lk_est_presence()) into the rate of weak records. Measured twice,
@@ -313,11 +352,16 @@ static void key_dups(const lk_est *e, const lk_est_cluster *c, double *same, dou
  *     selection of r): a strong record against strong records, where a
  *     partner that records a name and a year only may agree more often.
  * A partner without strong records cannot show which; the rate r takes the
- * middle of the two and the estimate's error the span (estimate_figure.c). */
+ * middle of the two and the estimate's error the span (estimate_figure.c).
+ * A weak record is looked up among the keys of every partner a person's
+ * records are at, so each end is also measured by how many they are
+ * (by_partners_levels()). */
 static void agreement(const lk_est *e, int skip, lk_est_rates *r)
 {
     uint64_t agree = 0, total = 0, agree_rare = 0, total_rare = 0, pa = 0, pt = 0;
     double same = 0, dups = 0; /* m_dup's */
+    by_partners by;
+    memset(&by, 0, sizeof by);
     for (size_t i = 0; i < e->ncl; i++) {
         const lk_est_cluster *c = &e->cl[i];
         if (c->group == skip || c->nmain < 2) continue;
@@ -326,11 +370,14 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
             const lk_est_main *m = &e->cmain[c->main + a];
             if (!(c->at >> m->file & 1)) continue;
             int agrees = agrees_elsewhere(e->lk, c, m->file, m);
+            int rare = rare_elsewhere(e, c, m->file);
             total++;
             agree += (uint64_t)agrees;
-            if (rare_elsewhere(e, c, m->file)) {
-                total_rare++;
-                agree_rare += (uint64_t)agrees;
+            total_rare += (uint64_t)rare;
+            agree_rare += (uint64_t)(rare && agrees);
+            for (int end = 0; end <= rare; end++) {
+                by.total[end][c->nmain - 1]++;
+                by.agree[end][c->nmain - 1] += (uint64_t)agrees;
             }
             for (uint32_t b = a + 1; b < c->nmain; b++) {
                 const lk_est_main *o = &e->cmain[c->main + b];
@@ -349,6 +396,7 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
     if (r->m_eq0 <= 0) r->m_eq0 = 1.0;
     if (r->m_eq0_rare <= 0) r->m_eq0_rare = r->m_eq0;
     if (r->m_pair <= 0) r->m_pair = 1.0;
+    by_partners_levels(&by, r);
 }
 
 typedef struct lam_agree {

@@ -371,10 +371,13 @@ double lk_est_year_mass(const lk_est *e, uint32_t year, unsigned gender, int peo
     return e->freq->names[people ? 1 : 0][gender] * p_year(e->freq, year, gender);
 }
 
-/* A key is SHARED when another strong cluster of its gender holds it too; a
- * cluster is RARE when none of its keys is: a weak unit with one of them is
- * then its own, up to namesakes never identified anywhere (docs/linkage.md:
- * the estimator's main known weakness). */
+/* A key is SHARED when another strong cluster holds it too, of a gender
+ * that agrees as a weak unit's is matched (an unknown one with any: version
+ * 22; up to 21 only the same gender, so a cluster of unknown gender met a
+ * man's namesakes as its own); a cluster is RARE when none of its keys is:
+ * a weak unit with one of them is then its own, up to namesakes never
+ * identified anywhere (docs/linkage.md: the estimator's main known
+ * weakness). */
 static int mark_rare(lk_est *e)
 {
     typedef struct {
@@ -395,7 +398,7 @@ static int mark_rare(lk_est *e)
         while (j < n && h[j].name == h[i].name && h[j].year == h[i].year) j++;
         for (size_t a = i; a < j; a++)
             for (size_t b = a + 1; b < j; b++)
-                if (h[a].c != h[b].c && h[a].gender == h[b].gender) {
+                if (h[a].c != h[b].c && lk_est_gender_agrees(h[a].gender, h[b].gender)) {
                     e->cl[h[a].c].rare = e->cl[h[b].c].rare = 0;
                     e->ckey[h[a].k].shared = e->ckey[h[b].k].shared = 1;
                 }

@@ -94,8 +94,10 @@
  * of one gender and one birth date can meet; 21: the overlap of two
  * partners estimated with its error taken once (estimate_overlap.c), every
  * other figure as version 20's; 22: m_eq0 measured by the partners a
- * person's keys come from, and r at the end measured on the rare clusters
- * (estimate_rates.c, estimate_presence.c). */
+ * person's keys come from, r at the end measured on the rare clusters
+ * (estimate_rates.c, estimate_presence.c), and a cluster rare, and its
+ * decoy unheld, by the gender agreement weak units are matched with
+ * (estimate.c, mark_rare()). */
 #define LK_EST_VERSION 22
 #define LK_EST_FILE_VERSION 5     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */

@@ -94,9 +94,18 @@ static int held(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned 
            lk->held[lo].gender == gender;
 }
 
+/* 1 when a strong cluster whose gender agrees with gender holds (name, year). */
+static int held_agreeing(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned gender)
+{
+    for (unsigned g = 0; g < 4; g++)
+        if (lk_est_gender_agrees(g, gender) && held(lk, name, year, g)) return 1;
+    return 0;
+}
+
 /* A decoy for rare cluster c: its main name under the birth year of another
- * cluster of its gender (taken in a fixed order), a year none of c's keys
- * has and a key no strong cluster holds: chosen as c's own keys were
+ * cluster whose gender agrees with c's (taken in a fixed order), a year none
+ * of c's keys has and a key no strong cluster of an agreeing gender holds,
+ * as rareness is judged (mark_rare()): chosen as c's own keys were
  * (rare), as common a year on average, and no person's own. The weak units
  * holding the decoy key are namesakes met by chance: how often, and in
  * which of c's periods, c's own key is met by chance too, which the rates
@@ -130,7 +139,8 @@ static decoy decoy_of(const lk_est *e, size_t i, size_t stride)
     for (size_t step = 1; step < e->ncl && step <= 64; step++) {
         const lk_est_cluster *d = &e->cl[(i + step * stride) % e->ncl];
         uint32_t year = e->ckey[d->key].year;
-        if (d->gender != c->gender || has_year(e, c, year) || held(e->lk, x.name, year, c->gender))
+        if (!lk_est_gender_agrees(d->gender, c->gender) || has_year(e, c, year) ||
+            held_agreeing(e->lk, x.name, year, c->gender))
             continue;
         x.found = 1;
         x.year = year;

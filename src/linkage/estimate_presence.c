@@ -97,7 +97,7 @@ static int held(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned 
 /* 1 when a strong cluster whose gender agrees with gender holds (name, year). */
 static int held_agreeing(const unika_linkage *lk, uint32_t name, uint32_t year, unsigned gender)
 {
-    for (unsigned g = 0; g < 4; g++)
+    for (unsigned g = UNIKA_GENDER_UNKNOWN; g <= UNIKA_GENDER_OTHER; g++)
         if (lk_est_gender_agrees(g, gender) && held(lk, name, year, g)) return 1;
     return 0;
 }

@@ -15,8 +15,8 @@ read as they are.
     bench/linkage_estimate_sets.py --unika build/src/cli/unika --work W [--jobs 2]
         [--only main-generator-all,few] [--summarise-only] [--min-truth 100]
 
-The full list, 989 runs, took 42 minutes with two at a time on 2 cores
-(docs/linkage-estimate-bench.md). Standard library only; asserts nothing; exits 0
+The full list, 1,049 runs since the third name list (989 before it), takes about an hour
+with two at a time on 2 cores (docs/linkage-estimate-bench.md). Standard library only; asserts nothing; exits 0
 unless a run failed.
 """
 import argparse
@@ -66,6 +66,9 @@ SETS = [
     ("list-dec6", "a name list written 2026-12-06, seeds 9100–9119",
      ["--names-file", os.path.join(NAMES, "names-dec6.json"), "--phenomena", "all"] + SIZES
      + ["--seeds", "9100-9119", "--age-groups"]),
+    ("list-dec7", "a name list written 2026-12-07, seeds 9600–9619",
+     ["--names-file", os.path.join(NAMES, "names-dec7.json"), "--phenomena", "all"] + SIZES
+     + ["--seeds", "9600-9619", "--age-groups"]),
     ("few", "few made-up names",
      ["--names", "few", "--phenomena", "all"] + SIZES + MAIN_SEEDS + ["--age-groups"]),
     ("many", "many made-up names",

@@ -80,6 +80,16 @@ static double chance_only_r(unsigned strong)
     return r;
 }
 
+/* A test's partnership: its resolution, its linker's seed, its rows and
+ * their text. */
+static void partnership_free(unika_linkage *lk, unika_link_seed *ls, void *rows, void *text)
+{
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+    free(rows);
+    free(text);
+}
+
 /* rows resolved by a linker of their own, and its estimates file. */
 typedef struct estimated {
     unika_link_seed *ls;
@@ -289,10 +299,7 @@ START_TEST(r_in_where_its_chance_is_measured)
     ck_assert_msg(shared < 0.01 * STRONG,
                   "A's strong people with weak records there: %.1f, truth 0", shared);
     free(json);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
-    free(rows);
-    free(text);
+    partnership_free(lk, ls, rows, text);
 }
 END_TEST
 
@@ -422,10 +429,7 @@ START_TEST(agreement_by_partners)
     ck_assert_msg(fabs(est / (PEOPLE + ALONE) - 1) < 0.025, "all: %.1f, truth %d", est,
                   PEOPLE + ALONE);
     free(json);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
-    free(rows);
-    free(text);
+    partnership_free(lk, ls, rows, text);
 }
 END_TEST
 
@@ -481,10 +485,7 @@ START_TEST(rare_by_gender_agreement)
     lk_est_free(e);
     ck_assert_msg(rare == UNIQUE, "%zu rare clusters, truth %d", rare, UNIQUE);
     ck_assert_msg(fabs(r - 0.3) < 0.04, "C's r %.3f, truth 0.3", r);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
-    free(rows);
-    free(text);
+    partnership_free(lk, ls, rows, text);
 }
 END_TEST
 

@@ -449,9 +449,10 @@ static void rate_and_span(const tally *t, unsigned f, double share, double *r, d
 {
     double m_all = t->elig[f] > 0 ? t->m[0][f] / t->elig[f] : 1.0;
     double m_rare = t->elig[f] > 0 ? t->m[1][f] / t->elig[f] : 1.0;
-    double all = m_all > 0 ? share / m_all : share, rare = m_rare > 0 ? share / m_rare : share;
-    *r = rare > 1 ? 1 : rare;
-    *span = fabs((rare > 1 ? 1 : rare) - (all > 1 ? 1 : all)) / 2;
+    double all = fmin(1.0, m_all > 0 ? share / m_all : share);
+    double rare = fmin(1.0, m_rare > 0 ? share / m_rare : share);
+    *r = rare;
+    *span = fabs(rare - all) / 2;
 }
 
 /* Replicate k's rates from its tallies (out: the rare clusters not strong

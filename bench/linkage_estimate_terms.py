@@ -28,17 +28,21 @@ the figure of all partners for each age band over the whole span and in each yea
 split too, over the rows whose age at the visit is in the band (as the eval's truth reads
 it) and of the year's visits. With --splits, what parts the people the strong clusters split
 (A's excess, docs/linkage.md 18): each such person's first two strong clusters compared
-on the rows' identifiers and birth dates.
+on the rows' identifiers and birth dates. With --overlaps, each pair's overlap too,
+|a| + |b| - |a u b| term by term (the point estimates.json gives it), its D the pair's
+duplicates taken away.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
         [--names-file LISTS.json] [--people 30000] [--phenomena all] [--seeds 1000,1001]
         [--work DIR] [--generator PATH] [--by-gender] [--by-year] [--by-band] [--splits]
+        [--overlaps]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
 import argparse
 import collections
 import csv
+import itertools
 import os
 import sys
 
@@ -202,6 +206,8 @@ def one_run(ctx, seed):
     for orgs, f in sorted(whole_span(est).items(), key=lambda x: (len(x[0]), x[0])):
         out.append(("+".join(orgs) if len(orgs) < len(ev.ORGS) else "all",
                     true_terms(rows, set(orgs)), terms_of(f)))
+    if ctx["overlaps"]:
+        out += overlaps(out)
     if ctx["by_gender"]:
         gender = true_genders(data)
         for g in "MFX":
@@ -236,6 +242,18 @@ def one_run(ctx, seed):
         for (kind, where), n in sorted(kinds.items(), key=lambda x: (-x[1], x[0])):
             print("  %5d  %s, %s" % (n, kind, where))
     return tag, out
+
+
+def overlaps(out):
+    """Each pair's overlap, |a| + |b| - |a u b|, term by term (estimated and true), as
+    estimates.json gives its point (section 15, "An overlap's error taken once")."""
+    fig = {name: (t, e) for name, t, e in out}
+    res = []
+    for a, b in itertools.combinations(sorted(ev.ORGS), 2):
+        (ta, ea), (tb, eb), (tu, eu) = fig[a], fig[b], fig[a + "+" + b]
+        res.append((a + "&" + b, {k: ta[k] + tb[k] - tu[k] for k in TERMS + ("count",)},
+                    {k: ea[k] + eb[k] - eu[k] for k in TERMS + ("count",)}))
+    return res
 
 
 def terms_of(f):
@@ -298,6 +316,8 @@ def main():
                     help="also the figure of all partners for each calendar year")
     ap.add_argument("--by-band", action="store_true",
                     help="also the figure of all partners for each age band, whole span")
+    ap.add_argument("--overlaps", action="store_true",
+                    help="also each pair's overlap, |a| + |b| - |a u b|, term by term")
     ap.add_argument("--splits", action="store_true",
                     help="also why the strong clusters split the people they split")
     a = ap.parse_args()
@@ -312,7 +332,7 @@ def main():
            "names_file": os.path.abspath(a.names_file) if a.names_file else "",
            "people": a.people, "phenomena": a.phenomena, "work": os.path.abspath(a.work),
            "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender,
-           "splits": a.splits, "by_year": a.by_year, "by_band": a.by_band}
+           "splits": a.splits, "overlaps": a.overlaps, "by_year": a.by_year, "by_band": a.by_band}
     ctx["keys"] = os.path.join(ctx["work"], "keys")
     ev.setup_roles(ctx["unika"], ctx["keys"])
     results = []
@@ -320,6 +340,9 @@ def main():
         results.append(one_run(ctx, seed))
         show_run(*results[-1])
     show_sum(results)
+    if a.overlaps:
+        for a_, b_ in itertools.combinations(sorted(ev.ORGS), 2):
+            show_sum(results, a_ + "&" + b_)
     if a.by_gender:
         for g in "MFX":
             show_sum(results, "all, gender " + g)

@@ -97,8 +97,11 @@
  * person's keys come from, r at the end measured on the rare clusters
  * (estimate_rates.c, estimate_presence.c), and a cluster rare, and its
  * decoy unheld, by the gender agreement weak units are matched with
- * (estimate.c, mark_rare()). */
-#define LK_EST_VERSION 22
+ * (estimate.c, mark_rare()); 23: X's rate at a partner taken apart for the
+ * clusters that hold an identifier and those that hold none, where every
+ * partner's rate stands (estimate_presence.c, estimate_figure.c), the
+ * figures of some partners as version 22's. */
+#define LK_EST_VERSION 23
 #define LK_EST_FILE_VERSION 5     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
@@ -153,6 +156,10 @@ typedef struct lk_est_rates {
     double m_dup; /* a person's duplicates at other partners that share a key with it */
     double r[LK_EST_MAX_ORGS];      /* weak records at o of strong people not strong at o */
     double r_span[LK_EST_MAX_ORGS]; /* r is known to lie within r +- r_span (m_eq0's two) */
+    /* r of the clusters of each class (lk_est_id_class()) over r, and the
+     * rare clusters behind each, chance removed: 1 and 0 where r stands for
+     * both (version 23, estimate_presence.c) */
+    double by_id[2][LK_EST_MAX_ORGS], n_id[2][LK_EST_MAX_ORGS];
     double psi[3][LK_EST_MAX_ORGS];
     double r_in[LK_EST_MAX_ORGS]; /* ... of strong people strong at o too */
     double psi_in[3][LK_EST_MAX_ORGS];
@@ -373,6 +380,9 @@ size_t lk_est_cells_distinct(lk_est_cell *v, size_t n);
 /* estimate_excess.c: each identified strong cluster's fragments. -1: out
  * of memory. */
 int lk_est_fragments(lk_est *e);
+/* X's class of a strong cluster: 0 when it holds an identifier, 1 when a
+ * full birth date alone ties it (lk_est_fragments() first; version 23). */
+static inline int lk_est_id_class(const lk_est_cluster *c) { return !c->identified; }
 /* How common the key (name, year) is among people of the gender, its name
  * counted per partner record: a weak unit's lambda with that key (0 for a
  * name no strong cluster's partner record shows). */

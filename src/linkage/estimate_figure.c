@@ -125,9 +125,23 @@ static void no_weak(const miss *m, unsigned n, uint64_t at, double q[3])
     }
 }
 
+/* X's rate at partner o for the clusters of class cls (lk_est_id_class())
+ * and its span: where every partner's rate stands, the class's own
+ * (version 23); a figure's own rate is measured on its people, whatever
+ * their class (a figure of two partners unites no rates). Returns as
+ * out_rate(). */
+static double class_rate(const parts *p, const lk_est_rates *r, int k, unsigned o, int cls,
+                         double *ro, double *span)
+{
+    double n = out_rate(p, r, k, o, ro, span);
+    if (n <= 0) *ro *= r->by_id[cls][o], *span *= r->by_id[cls][o];
+    return n;
+}
+
 /* The chances of no weak record at each of the figure's partners, in its
- * partners' order, from replicate k's rates; returns how many partners. */
-static unsigned misses(const lk_est *e, const lk_est_figure *f, const parts *p, int k,
+ * partners' order, from replicate k's rates for the clusters of class
+ * cls; returns how many partners. */
+static unsigned misses(const lk_est *e, const lk_est_figure *f, const parts *p, int k, int cls,
                        miss m[LK_EST_MAX_ORGS])
 {
     const lk_est_rates *r = k ? &e->rep[k - 1] : &e->rates;
@@ -136,7 +150,7 @@ static unsigned misses(const lk_est *e, const lk_est_figure *f, const parts *p, 
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
         double psi = lk_est_psi(e, r, gran, f->code, o, 0), ro, span;
-        out_rate(p, r, k, o, &ro, &span);
+        class_rate(p, r, k, o, cls, &ro, &span);
         m[n++] = (miss){1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1)),
                         1 - rate(ro, psi), 1 - rate(ro - span, psi), 1 - rate(ro + span, psi)};
     }
@@ -163,14 +177,18 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, i
         if (f->orgs >> o & 1) w += p->occ_mean[o] / (1 + eps[o]);
     double d = p->agree / r->m_dup;
     double x = 0, xv = 0, x_lo = 0, x_hi = 0;
-    miss m[LK_EST_MAX_ORGS];
-    unsigned n = misses(e, f, p, k, m);
-    double table[1u << TABLE_ORGS][3];
-    for (uint64_t at = 0; n <= TABLE_ORGS && at < 1u << n; at++) no_weak(m, n, at, table[at]);
+    miss m[2][LK_EST_MAX_ORGS];
+    unsigned n = misses(e, f, p, k, 0, m[0]);
+    misses(e, f, p, k, 1, m[1]);
+    double table[2][1u << TABLE_ORGS][3];
+    for (int cls = 0; cls < 2; cls++)
+        for (uint64_t at = 0; n <= TABLE_ORGS && at < 1u << n; at++)
+            no_weak(m[cls], n, at, table[cls][at]);
     for (size_t i = 0; i < p->nA; i++) {
         double own[3], *t = own;
-        if (n <= TABLE_ORGS) t = table[p->atA[i]];
-        else no_weak(m, n, p->atA[i], own);
+        int cls = lk_est_id_class(&e->cl[p->inA[i]]);
+        if (n <= TABLE_ORGS) t = table[cls][p->atA[i]];
+        else no_weak(m[cls], n, p->atA[i], own);
         double q = t[0], q_lo = t[1], q_hi = t[2];
         if (p->wA) { /* its weak records show the value in proportion to its own */
             double share = p->wA[i] * kappa < 1 ? p->wA[i] * kappa : 1;
@@ -206,7 +224,9 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, i
  * holds, s its share of an age band. Where the granularity's psi scales
  * the span's rate, rho moves by psi times as much. One partner, every
  * cluster rare: cov = N rho (1 - rho), var(X), counted once and not twice,
- * as a sample that is most of its population.
+ * as a sample that is most of its population. Where the rates of the
+ * clusters with an identifier and without are measured apart (version
+ * 23), each class's rate moves with its own rare clusters' draws.
  *
  * r_in, the rate at a partner where the person is strong, counts the hits
  * of its exact keys as the weak records themselves: the hits are those
@@ -222,9 +242,12 @@ static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p
     const lk_est_rates *r = &e->rates;
     double kappa = p->kappa[0];
     int gran = gran_of_scope(scope_of(f));
-    double rho[LK_EST_MAX_ORGS], w[LK_EST_MAX_ORGS];
-    double moves[LK_EST_MAX_ORGS] = {0}, rare[LK_EST_MAX_ORGS] = {0};
-    miss m[LK_EST_MAX_ORGS];
+    /* [class][k]: per class where the classes' rates are measured apart
+     * (version 23), else both classes' sums are the partner's */
+    double rho[2][LK_EST_MAX_ORGS], w[2][LK_EST_MAX_ORGS];
+    double moves[2][LK_EST_MAX_ORGS] = {{0}}, rare[2][LK_EST_MAX_ORGS] = {{0}};
+    int apart[LK_EST_MAX_ORGS];
+    miss m[2][LK_EST_MAX_ORGS];
     unsigned n = 0;
     for (unsigned o = 0; o < e->nfiles; o++) {
         if (!(f->orgs >> o & 1)) continue;
@@ -233,26 +256,39 @@ static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p
         double sample = lk_est_rate_sample(e, r, gran, f->code, o, &own);
         double own_sample = out_rate(p, r, 0, o, &ro, &span);
         if (gran == LK_GRAN_ALL && own_sample > 0) sample = own_sample;
-        rho[n] = rate(ro, psi);
-        w[n] = sample > 0 ? (own ? 1 : psi) * rho[n] / sample : 0;
+        apart[n] = own_sample <= 0 && r->n_id[0][o] > 0;
         double in = 1 - rate(r->r_in[o], lk_est_psi(e, r, gran, f->code, o, 1));
-        m[n] = (miss){in, 1 - rho[n], 1 - rho[n], 1 - rho[n]};
+        for (int cls = 0; cls < 2; cls++) {
+            /* a class's sample: its share of the partner's */
+            double s = apart[n] && r->n[o] > 0 ? sample * r->n_id[cls][o] / r->n[o] : sample;
+            class_rate(p, r, 0, o, cls, &ro, &span);
+            rho[cls][n] = rate(ro, psi);
+            w[cls][n] = s > 0 ? (own ? 1 : psi) * rho[cls][n] / s : 0;
+            m[cls][n] = (miss){in, 1 - rho[cls][n], 1 - rho[cls][n], 1 - rho[cls][n]};
+        }
         n++;
     }
     *unmeasured = 0;
     for (size_t i = 0; i < p->nA; i++) {
+        const lk_est_cluster *c = &e->cl[p->inA[i]];
+        int cls = lk_est_id_class(c);
         double q[3], s = 1;
         if (p->wA) s = p->wA[i] * kappa < 1 ? p->wA[i] * kappa : 1;
-        no_weak(m, n, p->atA[i], q);
-        if (!e->cl[p->inA[i]].rare) *unmeasured += s * (1 - q[0]) * (1 - s * (1 - q[0]));
+        no_weak(m[cls], n, p->atA[i], q);
+        if (!c->rare) *unmeasured += s * (1 - q[0]) * (1 - s * (1 - q[0]));
         for (unsigned k = 0; k < n; k++) {
             if (p->atA[i] >> k & 1) continue;
-            if (rho[k] < 1) moves[k] += s * q[0] / (1 - rho[k]);
-            if (e->cl[p->inA[i]].rare) rare[k] += s * q[0];
+            if (rho[cls][k] < 1) moves[cls][k] += s * q[0] / (1 - rho[cls][k]);
+            if (c->rare) rare[cls][k] += s * q[0];
         }
     }
     double cov = 0;
-    for (unsigned k = 0; k < n; k++) cov += w[k] * moves[k] * rare[k];
+    for (unsigned k = 0; k < n; k++) {
+        if (apart[k])
+            for (int cls = 0; cls < 2; cls++) cov += w[cls][k] * moves[cls][k] * rare[cls][k];
+        else
+            cov += w[0][k] * (moves[0][k] + moves[1][k]) * (rare[0][k] + rare[1][k]);
+    }
     return cov;
 }
 
@@ -557,8 +593,9 @@ static double miss_at(const miss *m, int strong, int end)
  * covariance is the pair's, cov (error_part()). */
 static int both_part(lk_est *e, lk_est_figure *f, const parts *p, double cov)
 {
-    miss m[LK_EST_MAX_ORGS];
-    if (misses(e, f, p, 0, m) != 2) return 0;
+    miss m[2][LK_EST_MAX_ORGS];
+    if (misses(e, f, p, 0, 0, m[0]) != 2) return 0;
+    misses(e, f, p, 0, 1, m[1]);
     uint64_t a = f->orgs & (~f->orgs + 1), b = f->orgs & ~a; /* a: the first partner */
     uint32_t *both = unika_malloc((p->nA ? p->nA : 1) * sizeof *both);
     if (!both) return -1;
@@ -569,8 +606,9 @@ static int both_part(lk_est *e, lk_est_figure *f, const parts *p, double cov)
         int in_a = (c->files & a) != 0, in_b = (c->files & b) != 0;
         if (in_a && in_b) both[nboth++] = p->inA[i];
         for (int end = -1; end <= 1; end++) {
-            double ma = miss_at(&m[0], p->atA[i] & 1, end);
-            double mb = miss_at(&m[1], p->atA[i] >> 1 & 1, end);
+            const miss *mc = m[lk_est_id_class(c)];
+            double ma = miss_at(&mc[0], p->atA[i] & 1, end);
+            double mb = miss_at(&mc[1], p->atA[i] >> 1 & 1, end);
             double q = fabs(in_a * (1 - ma) + in_b * (1 - mb) - (1 - ma * mb)); /* its chance */
             if (end) x[end > 0] += q;
             else draws += q * (1 - q), unmeasured += c->rare ? 0 : q * (1 - q);

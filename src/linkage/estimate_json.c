@@ -50,9 +50,11 @@ static void rates(buf *b, const lk_est *e)
         lk_text_put(b, "%s\n      ", f ? "," : "");
         lk_text_string(b, e->lk->files[f].org);
         lk_text_put(b,
-                    ": {\"r\": %.6f, \"r_span\": %.6f, \"eps\": [%.6f, %.6f, %.6f], "
+                    ": {\"r\": %.6f, \"r_span\": %.6f, \"r_by_identifier\": [%.6f, %.6f], "
+                    "\"eps\": [%.6f, %.6f, %.6f], "
                     "\"psi\": [%.6f, %.6f], \"r_in\": %.6f, \"psi_in\": [%.6f, %.6f]}",
-                    r->r[f], r->r_span[f], e->split.eps[0][0][f], e->split.eps[0][1][f],
+                    r->r[f], r->r_span[f], r->r[f] * r->by_id[0][f], r->r[f] * r->by_id[1][f],
+                    e->split.eps[0][0][f], e->split.eps[0][1][f],
                     e->split.eps[0][2][f], r->psi[1][f], r->psi[2][f], r->r_in[f], r->psi_in[1][f],
                     r->psi_in[2][f]);
     }

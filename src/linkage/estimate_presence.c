@@ -195,6 +195,10 @@ typedef struct tally {
     double lam_own[LK_EST_MAX_ORGS], lam_decoy[LK_EST_MAX_ORGS]; /* of the decoys' clusters */
     side own, chance;
     per_period at;
+    /* the same by the clusters' class (lk_est_id_class()): the rare
+     * clusters, those with a hit, their decoys' hits, m's rare end summed */
+    double id_elig[2][LK_EST_MAX_ORGS], id_hit[2][LK_EST_MAX_ORGS];
+    double id_chance[2][LK_EST_MAX_ORGS], id_m[2][LK_EST_MAX_ORGS];
 } tally;
 
 /* A period measures its own rate from more than this many rare clusters
@@ -307,16 +311,21 @@ static void count_one(const lk_est *e, const lk_est_cluster *c, const lk_est_rat
     uint32_t u[32];
     const uint32_t *own = fu->u + fu->own[f], *dec = fu->u + fu->decoy[f];
     unsigned others = others_of(e, c, f);
+    int cls = lk_est_id_class(c);
     t->elig[f]++;
     t->m[0][f] += r->m_by[0][others];
     t->m[1][f] += r->m_by[1][others];
-    count_hit(e, p, f, u, units_outside(e, own, fu->decoy[f] - fu->own[f], skip, u), &t->own,
-              t->at.el, t->at.own);
+    t->id_elig[cls][f]++;
+    t->id_m[cls][f] += r->m_by[1][others];
+    size_t nown = units_outside(e, own, fu->decoy[f] - fu->own[f], skip, u);
+    t->id_hit[cls][f] += nown > 0;
+    count_hit(e, p, f, u, nown, &t->own, t->at.el, t->at.own);
     if (!d->found) return;
     t->lam_own[f] += d->lam_own;
     t->lam_decoy[f] += d->lam;
-    count_hit(e, p, f, u, units_outside(e, dec, fu->own[f + 1] - fu->decoy[f], skip, u), &t->chance,
-              NULL, t->at.chance);
+    size_t ndec = units_outside(e, dec, fu->own[f + 1] - fu->decoy[f], skip, u);
+    t->id_chance[cls][f] += ndec > 0;
+    count_hit(e, p, f, u, ndec, &t->chance, NULL, t->at.chance);
 }
 
 /* The decoys' hits at f are scaled by this to count the chance part of the
@@ -455,6 +464,33 @@ static void rate_and_span(const tally *t, unsigned f, double share, double *r, d
     *span = fabs(rare - all) / 2;
 }
 
+/* r of the rare clusters that hold an identifier and of those that hold
+ * none, each over r, and the clusters behind each with chance removed
+ * (version 23). Whether a person's identifier is written decides where its
+ * records are weak: a person without one is weak wherever no full birth
+ * date is written for it, at several partners together, and one with an
+ * identifier seldom at a partner that writes it. At one r, X took the two
+ * as mixed at random and its union over a cluster's partners was too large
+ * (docs/linkage.md 15, "X's rates by whether a person holds an
+ * identifier"). Both classes measured, or neither: with
+ * LK_EST_OWN_RATE_MIN clusters or fewer in one, both stay at r. */
+static void by_identifier(const tally *t, unsigned f, int free, lk_est_rates *r)
+{
+    double ratio = chance_ratio(t, f), own[2], n[2];
+    int measured = r->r[f] > 0;
+    for (int cls = 0; cls < 2; cls++) {
+        double chance = t->id_chance[cls][f] * ratio, elig = t->id_elig[cls][f];
+        double m = elig > 0 && t->id_m[cls][f] > 0 ? t->id_m[cls][f] / elig : 1.0;
+        n[cls] = elig - chance;
+        own[cls] = fmin(1.0, share_of(t->id_hit[cls][f] - chance, n[cls], free) / m);
+        measured &= n[cls] > LK_EST_OWN_RATE_MIN;
+    }
+    for (int cls = 0; cls < 2; cls++) {
+        r->by_id[cls][f] = measured ? own[cls] / r->r[f] : 1.0;
+        r->n_id[cls][f] = measured ? n[cls] : 0.0;
+    }
+}
+
 /* Replicate k's rates from its tallies (out: the rare clusters not strong
  * at the partner, in: strong there); free: a jackknife replicate's. The
  * same partner's weak record is found by its exact key (it spells the
@@ -466,6 +502,7 @@ static void presence_rates(const lk_est *e, const tally *out, const tally *in, i
         double psi[3], psi_in[3], share;
         rates_of(out, f, free, &share, &r->n[f], psi);
         rate_and_span(out, f, share, &r->r[f], &r->r_span[f]);
+        by_identifier(out, f, free, r);
         rates_of(in, f, free, &r->r_in[f], NULL, psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
         period_rates(e, out, f, free, share, psi, r->psi_at, r->n_at);

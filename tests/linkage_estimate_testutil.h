@@ -61,6 +61,17 @@ static inline void own_word(char out[8], unsigned p)
     out[6] = 0;
 }
 
+/* Person p's name, a given name of the common list and a word of its own,
+ * and an identifier of its own, base + p. */
+static inline void own_person(char name[24], char id[24], unsigned p, unsigned base)
+{
+    char g[8], own[8];
+    word(g, 0, p % WORDS);
+    own_word(own, p);
+    two_words(name, g, own);
+    snprintf(id, 24, "%08u", base + p);
+}
+
 static const char *const ORGS[3] = {"aaa", "bbb", "ccc"};
 
 /* A visitor's visit to partner org in 2019, on a random month. */

@@ -328,11 +328,7 @@ START_TEST(x_rate_of_a_figures_own_people)
     size_t k = 0;
     unsigned at_c[2] = {0, 0};
     for (unsigned p = 0; p < 2 * EACH + ALONE; p++) {
-        char g[8], own[8];
-        word(g, 0, p % WORDS);
-        own_word(own, p);
-        two_words(text[p][0], g, own);
-        snprintf(text[p][1], 24, "%08u", 50000000u + p);
+        own_person(text[p][0], text[p][1], p, 50000000u);
         int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
         if (p < 2 * EACH) {
             unsigned side = p >= EACH; /* 0: A's, 1: B's */
@@ -519,11 +515,7 @@ START_TEST(x_rate_by_identifier)
     size_t k = 0;
     unsigned shared = 0;
     for (unsigned p = 0; p < 2 * EACH; p++) {
-        char g[8], own[8];
-        word(g, 0, p % WORDS);
-        own_word(own, p);
-        two_words(text[p][0], g, own);
-        snprintf(text[p][1], 24, "%08u", 80000000u + p);
+        own_person(text[p][0], text[p][1], p, 80000000u);
         /* never 1 January, which a partner takes for an assessed date */
         int y = 1998 + (int)(rnd() % 8), m = 2 + (int)(rnd() % 11), d = 1 + (int)(rnd() % 28);
         int identified = p < EACH;

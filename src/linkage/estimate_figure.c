@@ -127,9 +127,10 @@ static void no_weak(const miss *m, unsigned n, uint64_t at, double q[3])
 
 /* X's rate at partner o for the clusters of class cls (lk_est_id_class())
  * and its span: where every partner's rate stands, the class's own
- * (version 23); a figure's own rate is measured on its people, whatever
- * their class (a figure of two partners unites no rates). Returns as
- * out_rate(). */
+ * (version 23). A figure's own rate (version 18) is measured on its people
+ * as their classes mix there, and stays whole: every partner's classes
+ * applied to it took the overlaps one to two points off (docs/linkage.md
+ * 15). Returns as out_rate(). */
 static double class_rate(const parts *p, const lk_est_rates *r, int k, unsigned o, int cls,
                          double *ro, double *span)
 {

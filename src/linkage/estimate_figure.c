@@ -287,8 +287,7 @@ static double shared_cov(const lk_est *e, const lk_est_figure *f, const parts *p
     for (unsigned k = 0; k < n; k++) {
         if (apart[k])
             for (int cls = 0; cls < 2; cls++) cov += w[cls][k] * moves[cls][k] * rare[cls][k];
-        else
-            cov += w[0][k] * (moves[0][k] + moves[1][k]) * (rare[0][k] + rare[1][k]);
+        else cov += w[0][k] * (moves[0][k] + moves[1][k]) * (rare[0][k] + rare[1][k]);
     }
     return cov;
 }

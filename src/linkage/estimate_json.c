@@ -54,9 +54,8 @@ static void rates(buf *b, const lk_est *e)
                     "\"eps\": [%.6f, %.6f, %.6f], "
                     "\"psi\": [%.6f, %.6f], \"r_in\": %.6f, \"psi_in\": [%.6f, %.6f]}",
                     r->r[f], r->r_span[f], r->r[f] * r->by_id[0][f], r->r[f] * r->by_id[1][f],
-                    e->split.eps[0][0][f], e->split.eps[0][1][f],
-                    e->split.eps[0][2][f], r->psi[1][f], r->psi[2][f], r->r_in[f], r->psi_in[1][f],
-                    r->psi_in[2][f]);
+                    e->split.eps[0][0][f], e->split.eps[0][1][f], e->split.eps[0][2][f],
+                    r->psi[1][f], r->psi[2][f], r->r_in[f], r->psi_in[1][f], r->psi_in[2][f]);
     }
     lk_text_put(b, "\n    }\n  },\n");
 }

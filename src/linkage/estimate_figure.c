@@ -66,6 +66,7 @@ typedef struct parts {
     uint32_t *inA;
     size_t nA;   /* the clusters of A, for X */
     uint64_t *atA; /* of each: bit k, a strong record at the figure's k-th partner */
+    uint8_t *idA;  /* of each: lk_est_id_class(), read once for every draw */
     double *wA;  /* by a --by value: the share of each one's records in F that show it */
     double kappa[LK_EST_GROUPS + 1]; /* ... and how often weak records show it, against wA */
     const own_rates *own; /* X's rates measured on the figure's people, or NULL: pooled */
@@ -187,7 +188,7 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, i
             no_weak(m[cls], n, at, table[cls][at]);
     for (size_t i = 0; i < p->nA; i++) {
         double own[3], *t = own;
-        int cls = lk_est_id_class(&e->cl[p->inA[i]]);
+        int cls = p->idA[i];
         if (n <= TABLE_ORGS) t = table[cls][p->atA[i]];
         else no_weak(m[cls], n, p->atA[i], own);
         double q = t[0], q_lo = t[1], q_hi = t[2];
@@ -301,6 +302,7 @@ typedef struct in_scope_list {
     scope s;
     uint32_t *prof, *cl;
     size_t nprof, ncl;
+    uint32_t *file_at; /* prof[file_at[o] .. file_at[o + 1]): file o's, in order */
 } in_scope_list;
 
 /* The figures of one set of organisations and one scope differ only by
@@ -316,26 +318,40 @@ typedef struct members {
     size_t npersons;
 } members;
 
+/* Whether a profile has a visit in s's period (its --by value aside). */
+static int profile_in(const unika_linkage *lk, const lk_profile *p, scope s)
+{
+    for (uint32_t k = 0; k < p->ncell; k++)
+        if (in_scope(lk, s, lk->cells[lk->cells_of[p->cell + k]].period)) return 1;
+    return 0;
+}
+
 static const in_scope_list *list_of(const lk_est *e, members *m, scope s)
 {
     const unika_linkage *lk = e->lk;
     for (size_t i = 0; i < m->nlists; i++)
         if (scope_eq(m->lists[i].s, s)) return &m->lists[i];
     size_t np = lk->nprofiles ? lk->nprofiles : 1, nc = e->ncl ? e->ncl : 1;
-    in_scope_list x = {s, unika_malloc(np * sizeof *x.prof), unika_malloc(nc * sizeof *x.cl), 0, 0};
-    if (!x.prof || !x.cl ||
+    in_scope_list x = {s, unika_malloc(np * sizeof *x.prof), unika_malloc(nc * sizeof *x.cl), 0, 0,
+                       unika_calloc(e->nfiles + 1, sizeof *x.file_at)};
+    if (!x.prof || !x.cl || !x.file_at ||
         lk_est_push((void **)&m->lists, &m->nlists, &m->clists, sizeof x, &x)) {
         unika_free(x.prof);
         unika_free(x.cl);
+        unika_free(x.file_at);
         return NULL;
     }
     in_scope_list *l = &m->lists[m->nlists - 1];
+    /* the profiles in s, file by file (a counting sort): a figure of some
+     * organisations reads theirs alone */
+    for (size_t i = 0; i < lk->nprofiles; i++)
+        if (profile_in(lk, &lk->profiles[i], s)) l->file_at[lk->profiles[i].file + 1]++;
+    for (unsigned o = 0; o < e->nfiles; o++) l->file_at[o + 1] += l->file_at[o];
+    l->nprof = l->file_at[e->nfiles];
+    size_t at[LK_EST_MAX_ORGS] = {0};
     for (size_t i = 0; i < lk->nprofiles; i++) {
         const lk_profile *p = &lk->profiles[i];
-        int in = 0;
-        for (uint32_t k = 0; k < p->ncell && !in; k++)
-            in = in_scope(lk, s, lk->cells[lk->cells_of[p->cell + k]].period);
-        if (in) l->prof[l->nprof++] = (uint32_t)i;
+        if (profile_in(lk, p, s)) l->prof[l->file_at[p->file] + at[p->file]++] = (uint32_t)i;
     }
     for (size_t i = 0; i < e->ncl; i++)
         if (cluster_in(e, &e->cl[i], UINT64_MAX, s)) l->cl[l->ncl++] = (uint32_t)i;
@@ -365,16 +381,17 @@ static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
     }
     for (size_t i = 0; i < m->npersons; i++) m->genders[m->persons[i]] = 0;
     m->npersons = 0;
-    for (size_t i = 0; i < l->nprof; i++) {
-        const lk_profile *p = &lk->profiles[l->prof[i]];
-        if (!(orgs >> p->file & 1)) continue;
-        int in = s.by == LK_EST_BY_NONE;
-        for (uint32_t k = 0; k < p->ncell && !in; k++) in = cell_in(lk, lk->cells_of[p->cell + k], s);
-        if (!in) continue;
-        uint32_t who = lk->person[l->prof[i]];
-        if (!m->genders[who]) m->persons[m->npersons++] = who;
-        m->genders[who] |= (uint8_t)(1u << p->gender);
-    }
+    for (unsigned o = 0; o < e->nfiles; o++)
+        for (size_t i = l->file_at[o]; (orgs >> o & 1) && i < l->file_at[o + 1]; i++) {
+            const lk_profile *p = &lk->profiles[l->prof[i]];
+            int in = s.by == LK_EST_BY_NONE;
+            for (uint32_t k = 0; k < p->ncell && !in; k++)
+                in = cell_in(lk, lk->cells_of[p->cell + k], s);
+            if (!in) continue;
+            uint32_t who = lk->person[l->prof[i]];
+            if (!m->genders[who]) m->persons[m->npersons++] = who;
+            m->genders[who] |= (uint8_t)(1u << p->gender);
+        }
     return 0;
 }
 
@@ -383,6 +400,7 @@ static void members_free(members *m)
     for (size_t i = 0; i < m->nlists; i++) {
         unika_free(m->lists[i].prof);
         unika_free(m->lists[i].cl);
+        unika_free(m->lists[i].file_at);
     }
     unika_free(m->lists);
     unika_free(m->cl);
@@ -408,8 +426,9 @@ static int strong_part(lk_est *e, const members *in, const lk_est_figure *f, sco
     size_t most = in->ncl ? in->ncl : 1;
     p->inA = unika_malloc(most * sizeof *p->inA);
     p->atA = unika_malloc(most * sizeof *p->atA);
+    p->idA = unika_malloc(most * sizeof *p->idA);
     if (s.by != LK_EST_BY_NONE) p->wA = unika_malloc(most * sizeof *p->wA);
-    if (!p->inA || !p->atA || (s.by != LK_EST_BY_NONE && !p->wA)) return -1;
+    if (!p->inA || !p->atA || !p->idA || (s.by != LK_EST_BY_NONE && !p->wA)) return -1;
     for (size_t i = 0; i < in->ncl; i++) {
         const lk_est_cluster *c = &e->cl[in->cl[i]];
         if (!(f->genders >> c->gender & 1)) continue;
@@ -419,6 +438,7 @@ static int strong_part(lk_est *e, const members *in, const lk_est_figure *f, sco
         for (unsigned o = 0; o < e->nfiles; o++)
             if (f->orgs >> o & 1) at |= (c->at >> o & 1) << k++;
         p->atA[p->nA] = at;
+        p->idA[p->nA] = (uint8_t)lk_est_id_class(c);
         p->inA[p->nA++] = in->cl[i];
     }
     p->A = p->nA;
@@ -655,6 +675,7 @@ static int figure(lk_est *e, cache *c, const members *in, lk_est_figure *f)
         rc = both_part(e, f, &p, cov);
     unika_free(p.inA);
     unika_free(p.atA);
+    unika_free(p.idA);
     unika_free(p.wA);
     return rc;
 }

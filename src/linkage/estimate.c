@@ -486,7 +486,8 @@ static int sort_units(lk_est *e)
 {
     unit_key *k = unika_malloc((e->nun ? e->nun : 1) * sizeof *k);
     e->by_key = unika_malloc((e->nun ? e->nun : 1) * sizeof *e->by_key);
-    if (!k || !e->by_key) {
+    e->key_to = unika_malloc((e->nun ? e->nun : 1) * sizeof *e->key_to);
+    if (!k || !e->by_key || !e->key_to) {
         unika_free(k);
         return -1;
     }
@@ -496,6 +497,13 @@ static int sort_units(lk_est *e)
     }
     qsort(k, e->nun, sizeof *k, unit_key_cmp);
     for (size_t i = 0; i < e->nun; i++) e->by_key[i] = k[i].idx;
+    for (size_t i = 0; i < e->nun;) { /* each run of one key */
+        size_t end = i + 1;
+        while (end < e->nun && k[end].name == k[i].name && k[end].year == k[i].year &&
+               k[end].gender == k[i].gender)
+            end++;
+        while (i < end) e->key_to[i++] = (uint32_t)end;
+    }
     unika_free(k);
     return 0;
 }
@@ -565,6 +573,7 @@ void lk_est_free(lk_est *e)
     unika_free(e->uper);
     unika_free(e->ucell);
     unika_free(e->by_key);
+    unika_free(e->key_to);
     for (int gran = 0; gran < 3; gran++) unika_free(e->pcode[gran]);
     lk_est_eps_free(&e->split);
     lk_est_rates_free(&e->rates);

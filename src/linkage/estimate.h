@@ -328,6 +328,7 @@ struct lk_est {
     uint32_t *ucell;
     size_t nucell;
     uint32_t *by_key;         /* units sorted by (name, year, gender, file) */
+    uint32_t *key_to;         /* per index into by_key: where its (name, year, gender) ends */
     struct lk_est_freq *freq; /* name counts and birth-year shares (estimate.c) */
     /* How often a person's key at one partner is its key at another, by the
      * key's lambda per record: LK_EST_AGREE_BINS points (mean log lambda,

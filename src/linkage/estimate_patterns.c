@@ -46,16 +46,13 @@ static size_t patterns(uint64_t orgs, uint64_t **out)
  * from i: where it ends, and the partners of orgs where it has a unit in s. */
 static size_t key_end(const lk_est *e, size_t i, uint64_t orgs, scope s, uint64_t *pres)
 {
-    const lk_unit *u0 = &e->lk->units[e->by_key[i]];
-    uint8_t g0 = e->un[e->by_key[i]].gender;
-    size_t j = i;
+    size_t end = e->key_to[i];
     *pres = 0;
-    for (; j < e->nun; j++) {
+    for (size_t j = i; j < end; j++) {
         const lk_unit *u = &e->lk->units[e->by_key[j]];
-        if (u->name != u0->name || u->year != u0->year || e->un[e->by_key[j]].gender != g0) break;
         if ((orgs >> u->file & 1) && unit_in(e, e->by_key[j], s)) *pres |= 1ull << u->file;
     }
-    return j;
+    return end;
 }
 
 void lk_est_pat_free(pat *r)

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "cli.h"
 #include "matchkeys/keycache.h"
@@ -62,13 +63,6 @@ static size_t serialise(uint8_t *dst, const unika_matchkey_input *in)
     return o;
 }
 
-static uint64_t fnv1a(const uint8_t *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h ^ (h >> 29);
-}
-
 /* The slot holding `id`, or the empty slot where it would go. */
 static size_t find(const cli_keycache *c, const uint8_t *id, size_t n, uint64_t h)
 {
@@ -89,7 +83,7 @@ int cli_keycache_get(cli_keycache *c, const unika_matchkey_input *in, unika_matc
     }
     uint8_t id[ID_MAX];
     size_t n = serialise(id, in);
-    size_t k = find(c, id, n, fnv1a(id, n));
+    size_t k = find(c, id, n, XXH3_64bits(id, n));
     cli_wipe(id, n);
     if (!c->slot[k]) {
         c->misses++;
@@ -140,7 +134,7 @@ void cli_keycache_put(cli_keycache *c, const unika_matchkey_input *in,
     if (!c || c->n == CLI_KEYCACHE_MAX || grow(c) < 0) return;
     uint8_t id[ID_MAX];
     size_t n = serialise(id, in);
-    uint64_t h = fnv1a(id, n);
+    uint64_t h = XXH3_64bits(id, n);
     size_t k = find(c, id, n, h);
     uint8_t *blob = c->slot[k] ? NULL : malloc(n + keys->count * UNIKA_MKPROFILE_KEY_BYTES);
     if (blob) {

@@ -15,9 +15,9 @@ read as they are.
     bench/linkage_estimate_sets.py --unika build/src/cli/unika --work W [--jobs 2]
         [--only main-generator-all,few] [--summarise-only] [--min-truth 100]
 
-The full list, 1,049 runs since the third name list (989 before it), takes about an hour
-with two at a time on 2 cores (docs/linkage-estimate-bench.md). Standard library only; asserts nothing; exits 0
-unless a run failed.
+The full list, 1,109 runs since the fourth name list (1,049 with three, 989 with two),
+takes about an hour with two at a time on 2 cores (docs/linkage-estimate-bench.md).
+Standard library only; asserts nothing; exits 0 unless a run failed.
 """
 import argparse
 import collections
@@ -69,6 +69,9 @@ SETS = [
     ("list-dec7", "a name list written 2026-12-07, seeds 9600–9619",
      ["--names-file", os.path.join(NAMES, "names-dec7.json"), "--phenomena", "all"] + SIZES
      + ["--seeds", "9600-9619", "--age-groups"]),
+    ("list-dec7b", "a name list written 2026-12-07 after version 23, seeds 9700–9719",
+     ["--names-file", os.path.join(NAMES, "names-dec7b.json"), "--phenomena", "all"] + SIZES
+     + ["--seeds", "9700-9719", "--age-groups"]),
     ("few", "few made-up names",
      ["--names", "few", "--phenomena", "all"] + SIZES + MAIN_SEEDS + ["--age-groups"]),
     ("many", "many made-up names",

@@ -332,8 +332,10 @@ static const in_scope_list *list_of(const lk_est *e, members *m, scope s)
     for (size_t i = 0; i < m->nlists; i++)
         if (scope_eq(m->lists[i].s, s)) return &m->lists[i];
     size_t np = lk->nprofiles ? lk->nprofiles : 1, nc = e->ncl ? e->ncl : 1;
-    in_scope_list x = {s, unika_malloc(np * sizeof *x.prof), unika_malloc(nc * sizeof *x.cl), 0, 0,
-                       unika_calloc(e->nfiles + 1, sizeof *x.file_at)};
+    in_scope_list x = {.s = s,
+                       .prof = unika_malloc(np * sizeof *x.prof),
+                       .cl = unika_malloc(nc * sizeof *x.cl),
+                       .file_at = unika_calloc(e->nfiles + 1, sizeof *x.file_at)};
     if (!x.prof || !x.cl || !x.file_at ||
         lk_est_push((void **)&m->lists, &m->nlists, &m->clists, sizeof x, &x)) {
         unika_free(x.prof);

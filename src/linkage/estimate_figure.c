@@ -383,8 +383,9 @@ static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
     }
     for (size_t i = 0; i < m->npersons; i++) m->genders[m->persons[i]] = 0;
     m->npersons = 0;
-    for (unsigned o = 0; o < e->nfiles; o++)
-        for (size_t i = l->file_at[o]; (orgs >> o & 1) && i < l->file_at[o + 1]; i++) {
+    for (unsigned o = 0; o < e->nfiles; o++) {
+        if (!(orgs >> o & 1)) continue;
+        for (size_t i = l->file_at[o]; i < l->file_at[o + 1]; i++) {
             const lk_profile *p = &lk->profiles[l->prof[i]];
             int in = s.by == LK_EST_BY_NONE;
             for (uint32_t k = 0; k < p->ncell && !in; k++)
@@ -394,6 +395,7 @@ static int members_of(const lk_est *e, members *m, uint64_t orgs, scope s)
             if (!m->genders[who]) m->persons[m->npersons++] = who;
             m->genders[who] |= (uint8_t)(1u << p->gender);
         }
+    }
     return 0;
 }
 

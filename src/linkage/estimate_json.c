@@ -4,6 +4,7 @@
  * written with three decimals (figures) or six (rates), so that the file
  * does not depend on the last bits of a platform's exp() and log().
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,9 +96,32 @@ static void figure(buf *b, const lk_est *e, const lk_est_figure *f)
     lk_text_put(b, "}");
 }
 
+/* Whether every number a figure publishes is finite. One that is not is an
+ * estimator's fault, and printed it would be no JSON ("nan"): the file is
+ * refused instead of written for a report to read as figures. */
+static int finite_figure(const lk_est_figure *f)
+{
+    const double v[] = {f->estimate,         f->se,         f->ci_low,         f->ci_high,
+                        f->excess,           f->weak,       f->dedup,          f->shared,
+                        f->overlap.estimate, f->overlap.se, f->overlap.ci_low, f->overlap.ci_high};
+    size_t n = f->overlap.present ? sizeof v / sizeof *v : 8;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) return 0;
+    return 1;
+}
+
 int lk_est_json(const lk_est *e, const lk_est_figure *fig, size_t n, char **out, size_t *size,
                 unika_error *err)
 {
+    for (size_t i = 0; i < n; i++) {
+        if (finite_figure(&fig[i])) continue;
+        char per[16];
+        period_label(e->lk, &fig[i], per);
+        return unika_fail(err, UNIKA_EINTERNAL,
+                          "estimates: figure %zu of %zu (period %s, gender %s) is not a "
+                          "finite number, an estimator fault; no estimates written",
+                          i + 1, n, per, gender_label(fig[i].genders));
+    }
     buf b = {0};
     char fp[2 * UNIKA_FINGERPRINT_BYTES + 1];
     unika_hex_encode(fp, unika_linkage_fingerprint(e->lk), UNIKA_FINGERPRINT_BYTES);

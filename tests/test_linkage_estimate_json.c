@@ -1,0 +1,85 @@
+/*
+ * test_linkage_estimate_json.c - the estimates file as the estimator writes
+ * it (docs/linkage.md 16): a figure that is not a finite number is an
+ * estimator's fault, refused with an error and never written as "nan", which
+ * no JSON reader takes for a number.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#define LK_EST_INTERNAL
+#include "common/common.h"
+#include "linkage/estimate.h"
+#include "linkage_estimate_testutil.h"
+
+enum { PEOPLE = 60 };
+
+/* PEOPLE identified people at two partners, and as many at the third
+ * known by a name and a birth year: every kind of figure has a value. */
+static unika_linkage *small_partnership(unika_link_seed **ls, lt_row **rows, char (**text)[2][24])
+{
+    *rows = malloc(3 * PEOPLE * sizeof **rows);
+    *text = malloc(2 * PEOPLE * sizeof **text);
+    rng_state = 11;
+    size_t k = 0;
+    for (unsigned p = 0; p < 2 * PEOPLE; p++) own_person((*text)[p][0], (*text)[p][1], p, 30000000);
+    for (unsigned p = 0; p < PEOPLE; p++) {
+        int y = 1998 + (int)(p % 8), m = 1 + (int)(p % 12), d = 1 + (int)(p % 28);
+        (*rows)[k++] = visit(ORGS[0], (*text)[p][0], (*text)[p][1], y, m, d);
+        (*rows)[k++] = visit(ORGS[1], (*text)[p][0], (*text)[p][1], y, m, d);
+        (*rows)[k++] = visit(ORGS[2], (*text)[PEOPLE + p][0], NULL, y, 0, 0);
+    }
+    *ls = lt_seed();
+    return lt_link(*rows, k, ORGS, 3, NULL, *ls, NULL);
+}
+
+START_TEST(non_finite_figure_refused)
+{
+    unika_link_seed *ls;
+    lt_row *rows;
+    char(*text)[2][24];
+    unika_linkage *lk = small_partnership(&ls, &rows, &text);
+    lk_est *e;
+    lk_est_figure *fig;
+    size_t n;
+    unika_error err = {0};
+    ck_assert_msg(lk_est_new(&e, lk, &err) == 0, "%s", err.message);
+    ck_assert_int_eq(lk_est_default_figures(e, &fig, &n, &err), 0);
+    ck_assert_int_eq(lk_est_run(e, fig, n, &err), 0);
+    char *json = NULL;
+    size_t size = 0;
+    ck_assert_int_eq(lk_est_json(e, fig, n, &json, &size, &err), 0); /* as computed: written */
+    ck_assert_ptr_nonnull(json);
+    free(json);
+    /* one figure's standard error gone wrong, then an overlap's estimate */
+    double se = fig[n - 1].se;
+    fig[n - 1].se = NAN;
+    json = NULL;
+    ck_assert_int_eq(lk_est_json(e, fig, n, &json, &size, &err), UNIKA_EINTERNAL);
+    ck_assert_ptr_null(json);
+    ck_assert_msg(strstr(err.message, "not a finite number"), "%s", err.message);
+    fig[n - 1].se = se;
+    size_t pair = n;
+    for (size_t i = 0; i < n && pair == n; i++)
+        if (fig[i].overlap.present) pair = i;
+    ck_assert_msg(pair < n, "no figure of two partners with an overlap");
+    fig[pair].overlap.estimate = INFINITY;
+    ck_assert_int_eq(lk_est_json(e, fig, n, &json, &size, &err), UNIKA_EINTERNAL);
+    ck_assert_ptr_null(json);
+    unika_free(fig);
+    lk_est_free(e);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+    free(rows);
+    free(text);
+}
+END_TEST
+
+Suite *unika_test_suite(void)
+{
+    Suite *s = suite_create("linkage_estimate_json");
+    TCase *tc = tcase_create("json");
+    tcase_add_test(tc, non_finite_figure_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -104,7 +104,7 @@ static int finite_figure(const lk_est_figure *f)
     const double v[] = {f->estimate,         f->se,         f->ci_low,         f->ci_high,
                         f->excess,           f->weak,       f->dedup,          f->shared,
                         f->overlap.estimate, f->overlap.se, f->overlap.ci_low, f->overlap.ci_high};
-    size_t n = f->overlap.present ? sizeof v / sizeof *v : 8;
+    size_t n = sizeof v / sizeof *v - (f->overlap.present ? 0 : 4); /* the overlap's last */
     for (size_t i = 0; i < n; i++)
         if (!isfinite(v[i])) return 0;
     return 1;

@@ -23,7 +23,8 @@ With --by-gender, the figure of all partners for each gender too: a person's gen
 the one its rows show through the partners' profiles, unknown only where no row shows
 one (the figure "X" counts other and unknown together, docs/linkage.md 16). With
 --by-year, the figure of all partners for each calendar year too, over the rows of the
-visits in that year. With --by-band, the partners and the linker add --by age_group and
+visits in that year. With --by-half, each partner's figure in each half-year, over the
+rows of its visits then. With --by-band, the partners and the linker add --by age_group and
 the figure of all partners for each age band over the whole span and in each year is
 split too, over the rows whose age at the visit is in the band (as the eval's truth reads
 it) and of the year's visits. With --splits, what parts the people the strong clusters split
@@ -34,7 +35,8 @@ duplicates taken away.
 
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
         [--names-file LISTS.json] [--people 30000] [--phenomena all] [--seeds 1000,1001]
-        [--work DIR] [--generator PATH] [--by-gender] [--by-year] [--by-band] [--splits]
+        [--work DIR] [--generator PATH] [--by-gender] [--by-year] [--by-half] [--by-band]
+        [--splits]
         [--overlaps]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
@@ -92,11 +94,16 @@ def per_used_row(run, data, read):
     return out
 
 
-def visit_years(run, data):
-    """The visit year of each row join_truth gives, in its order."""
+def visit_years(run, data, half=False):
+    """The visit year of each row join_truth gives, in its order; with half, its half-year
+    as estimates.json labels one ("2019H2")."""
     def read(p, head):
         di = head.index(p["column.date"])
-        return lambda r: ev.parse_date(r[di], p.get("date_format.date", ""))[0]
+
+        def when(r):
+            y, m, _ = ev.parse_date(r[di], p.get("date_format.date", ""))
+            return "%dH%d" % (y, 1 if m <= 6 else 2) if half else y
+        return when
     return per_used_row(run, data, read)
 
 
@@ -223,6 +230,14 @@ def one_run(ctx, seed):
                 out.append(("all, year %d" % y,
                             true_terms([r for r, ry in zip(rows, years) if ry == y],
                                        set(ev.ORGS)), terms_of(f)))
+    if ctx["by_half"]:
+        halves = visit_years(os.path.join(ctx["work"], "runs", tag), data, half=True)
+        for o in sorted(ev.ORGS):
+            for h in sorted(set(halves)):
+                f = whole_span(est, period=h).get((o,))
+                t = true_terms([r for r, rh in zip(rows, halves) if rh == h], {o})
+                if f and t["count"]:
+                    out.append(("%s, %s" % (o, h), t, terms_of(f)))
     if ctx["by_band"]:
         run = os.path.join(ctx["work"], "runs", tag)
         bands, years = row_bands(run, data), visit_years(run, data)
@@ -314,6 +329,8 @@ def main():
                     help="also the figure of all partners for each gender")
     ap.add_argument("--by-year", action="store_true",
                     help="also the figure of all partners for each calendar year")
+    ap.add_argument("--by-half", action="store_true",
+                    help="also each partner's figure in each half-year")
     ap.add_argument("--by-band", action="store_true",
                     help="also the figure of all partners for each age band, whole span")
     ap.add_argument("--overlaps", action="store_true",
@@ -332,7 +349,8 @@ def main():
            "names_file": os.path.abspath(a.names_file) if a.names_file else "",
            "people": a.people, "phenomena": a.phenomena, "work": os.path.abspath(a.work),
            "generator": a.generator or l2.default_generator(), "by_gender": a.by_gender,
-           "splits": a.splits, "overlaps": a.overlaps, "by_year": a.by_year, "by_band": a.by_band}
+           "splits": a.splits, "overlaps": a.overlaps, "by_year": a.by_year, "by_band": a.by_band,
+           "by_half": a.by_half}
     ctx["keys"] = os.path.join(ctx["work"], "keys")
     ev.setup_roles(ctx["unika"], ctx["keys"])
     results = []
@@ -350,6 +368,9 @@ def main():
         years = {n for _, out in results for n, _, _ in out if n.startswith("all, year")}
         for name in sorted(years):
             show_sum(results, name)
+    if a.by_half:
+        for o in sorted(ev.ORGS):
+            show_sum(results, o + ", ", prefix=True)
     if a.by_band:
         for _, _, b in ev.AGE_BANDS:
             show_sum(results, "all, band " + b)

@@ -24,8 +24,8 @@ the one its rows show through the partners' profiles, unknown only where no row 
 one (the figure "X" counts other and unknown together, docs/linkage.md 16). With
 --by-year, the figure of all partners for each calendar year too, over the rows of the
 visits in that year. With --by-half, each partner's figure in each half-year, over the
-rows of its visits then. With --by-band, the partners and the linker add --by age_group and
-the figure of all partners for each age band over the whole span and in each year is
+rows of its visits then. With --by-band, the partners and the linker add --by age_group
+and the figure of all partners for each age band over the whole span and in each year is
 split too, over the rows whose age at the visit is in the band (as the eval's truth reads
 it) and of the year's visits. With --splits, what parts the people the strong clusters split
 (A's excess, docs/linkage.md 18): each such person's first two strong clusters compared
@@ -36,8 +36,7 @@ duplicates taken away.
     bench/linkage_estimate_terms.py [--unika PATH] [--names generator|heldout|few|many]
         [--names-file LISTS.json] [--people 30000] [--phenomena all] [--seeds 1000,1001]
         [--work DIR] [--generator PATH] [--by-gender] [--by-year] [--by-half] [--by-band]
-        [--splits]
-        [--overlaps]
+        [--splits] [--overlaps]
 
 Standard library only. Asserts nothing; exits 0 unless the pipeline fails.
 """
@@ -305,7 +304,7 @@ def show_sum(results, figure="all", prefix=False):
         return
     print("\n%s, %d figures: mean contribution to the figure's error "
           "(and the term's own relative error)" % (
-              "all partners together" if figure == "all" else figure, n))
+              "all partners together" if figure == "all" else figure.rstrip(", "), n))
     for k in TERMS:
         print("  %s  %+6.2f%% of the figure (term %+6.1f%%, range %+.1f..%+.1f%%)" % (
             k, sum(acc[k]) / n, sum(acc[k + "rel"]) / n, min(acc[k + "rel"]), max(acc[k + "rel"])))

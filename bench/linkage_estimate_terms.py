@@ -230,11 +230,13 @@ def one_run(ctx, seed):
                             true_terms([r for r, ry in zip(rows, years) if ry == y],
                                        set(ev.ORGS)), terms_of(f)))
     if ctx["by_half"]:
-        halves = visit_years(os.path.join(ctx["work"], "runs", tag), data, half=True)
+        run, by_half = os.path.join(ctx["work"], "runs", tag), collections.defaultdict(list)
+        for r, h in zip(rows, visit_years(run, data, half=True)):
+            by_half[h].append(r)
         for o in sorted(ev.ORGS):
-            for h in sorted(set(halves)):
+            for h in sorted(by_half):
                 f = whole_span(est, period=h).get((o,))
-                t = true_terms([r for r, rh in zip(rows, halves) if rh == h], {o})
+                t = true_terms(by_half[h], {o})
                 if f and t["count"]:
                     out.append(("%s, %s" % (o, h), t, terms_of(f)))
     if ctx["by_band"]:

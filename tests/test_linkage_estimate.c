@@ -965,6 +965,37 @@ START_TEST(identified_without_dates)
 }
 END_TEST
 
+/* A partnership too small to measure how often duplicates keep a key: the
+ * one person at both partners is written two ways, so no pair of its
+ * records agrees (m_pair nil, floored at 1). D divides by m_dup, which
+ * fell back to m_pair before the floor and was nil: 0 / 0, and `unika
+ * link` refused the estimates as not finite. Every figure is a number. */
+START_TEST(tiny_partnership_without_agreement)
+{
+    lt_row rows[4] = {
+        {"aaa", "bafok dolem", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 2},
+        {"bbb", "bafok dolem kapor", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 8},
+        {"bbb", "nador ripek", NULL, NULL, 2000, 0, 0, UNIKA_GENDER_MALE, 2020, 3},
+        {"aaa", "mafot zebik", NULL, NULL, 1999, 0, 0, UNIKA_GENDER_MALE, 2021, 9},
+    };
+    const char *orgs[2] = {"aaa", "bbb"};
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, 4, orgs, 2, NULL, ls, NULL);
+    char *json;
+    size_t size;
+    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    double est, se;
+    uint64_t res;
+    figure_of(json, "\"aaa\", \"bbb\"", &est, &se, &res);
+    ck_assert_uint_eq(res, 3);
+    ck_assert_msg(isfinite(est) && isfinite(se) && est >= 3 - 1e-9, "estimate %g, se %g", est, se);
+    ck_assert(number_after(json, "\"m_dup\"") > 0);
+    free(json);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate");
@@ -977,6 +1008,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, estimates_deterministic);
     tcase_add_test(tc, identified_only);
     tcase_add_test(tc, identified_without_dates);
+    tcase_add_test(tc, tiny_partnership_without_agreement);
     tcase_add_test(tc, spelt_two_ways);
     tcase_add_test(tc, borrowed_split_rate);
     tcase_add_test(tc, unknown_gender_read_as_other);

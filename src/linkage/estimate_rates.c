@@ -390,12 +390,14 @@ static void agreement(const lk_est *e, int skip, lk_est_rates *r)
     r->m_eq0 = total ? (double)agree / (double)total : 1.0;
     r->m_eq0_rare = total_rare ? (double)agree_rare / (double)total_rare : r->m_eq0;
     r->m_pair = pt ? (double)pa / (double)pt : 1.0;
-    r->m_dup = dups > 0 && same > 0 ? same / dups : r->m_pair;
     r->eq0_pairs = total;
     r->pairs = pt;
     if (r->m_eq0 <= 0) r->m_eq0 = 1.0;
     if (r->m_eq0_rare <= 0) r->m_eq0_rare = r->m_eq0;
     if (r->m_pair <= 0) r->m_pair = 1.0;
+    /* after m_pair's floor: D divides by it (a partnership whose only pair
+     * of records disagreed had m_dup 0, and D 0 / 0) */
+    r->m_dup = dups > 0 && same > 0 ? same / dups : r->m_pair;
     by_partners_levels(&by, r);
 }
 

@@ -88,6 +88,20 @@ static inline lt_row visit(const char *org, const char *name, const char *dossie
     return visit_of(org, name, dossier, y, m, d, UNIKA_GENDER_MALE);
 }
 
+/* The estimates file of partners "aaa" and "bbb", linked from rows[0 .. n),
+ * into *json (the caller's to free: a pointer of the caller's own, which
+ * GCC's dangling-pointer analysis does not take for a local returned). */
+static inline void link_two_partners(const lt_row *rows, size_t n, char **json)
+{
+    const char *orgs[2] = {"aaa", "bbb"};
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, n, orgs, 2, NULL, ls, NULL);
+    size_t size;
+    ck_assert_int_eq(unika_linkage_estimates(lk, json, &size, NULL), 0);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+}
+
 /* The figure of orgs, period ("all", a year) and gender ("all", "M", "F",
  * "X") in the estimates file, of an age band or none (NULL): where it
  * starts, and with est its estimate and standard error. */

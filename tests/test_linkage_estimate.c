@@ -547,26 +547,13 @@ static size_t visits_at_a_and_b(lt_row *rows, size_t k, const char *name_a, cons
     return k;
 }
 
-/* The estimates file of partners aaa and bbb, linked from rows[0 .. n). */
-static char *two_partners_estimates(const lt_row *rows, size_t n)
-{
-    const char *orgs[2] = {"aaa", "bbb"};
-    unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, n, orgs, 2, NULL, ls, NULL);
-    char *json;
-    size_t size;
-    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
-    return json;
-}
-
 /* Their whole-span figure: its estimate, standard error, resolved count
  * and excess. */
 static void two_partners(const lt_row *rows, size_t n, double *est, double *se, uint64_t *res,
                          double *excess)
 {
-    char *json = two_partners_estimates(rows, n);
+    char *json;
+    link_two_partners(rows, n, &json);
     figure_of(json, "\"aaa\", \"bbb\"", est, se, res);
     const char *at = whole_span(json, "\"aaa\", \"bbb\"", "all");
     ck_assert_int_eq(sscanf(strstr(at, "\"excess\""), "\"excess\": %lf", excess), 1);
@@ -727,7 +714,8 @@ START_TEST(namesakes_meet_within_a_gender)
     char(*text)[2][24] = malloc(PEOPLE * sizeof *text);
     size_t k;
     lt_row *rows = namesakes(text, 138, MEN + 62, &k); /* 69 pairs of men, 31 of women */
-    char *json = two_partners_estimates(rows, k);
+    char *json;
+    link_two_partners(rows, k, &json);
     static const char *const GENDER[2] = {"M", "F"};
     for (int g = 0; g < 2; g++) {
         double est, se, excess, want = g ? PEOPLE - MEN : MEN;
@@ -818,7 +806,8 @@ START_TEST(agreement_curve_without_own_variants)
         int own = unif() < 0.3;
         k = visits_at_a_and_b(rows, k, text[p][0], text[p][own], text[p][2]);
     }
-    char *json = two_partners_estimates(rows, k);
+    char *json;
+    link_two_partners(rows, k, &json);
     const char *at = strstr(json, "\"agreement\": [");
     ck_assert_msg(at != NULL, "no agreement curve");
     at += strlen("\"agreement\": [");
@@ -880,7 +869,8 @@ START_TEST(duplicates_of_one_gender)
                 rows[k++] = visit_of(ORGS[o], text[p][0], weak ? NULL : text[p][1], y, weak ? 0 : m,
                                      weak ? 0 : d, g);
     }
-    char *json = two_partners_estimates(rows, k);
+    char *json;
+    link_two_partners(rows, k, &json);
     double est, se;
     uint64_t res;
     gender_figure_of(json, "\"aaa\", \"bbb\"", "F", &est, &se, &res);
@@ -934,12 +924,8 @@ START_TEST(identified_only)
         {"aaa", "nador ripek", NULL, "10000003", 2000, 7, 9, UNIKA_GENDER_MALE, 2021, 3},
         {"bbb", "mafot zebik", NULL, "10000004", 1999, 8, 1, UNIKA_GENDER_MALE, 2021, 9},
     };
-    const char *orgs[2] = {"aaa", "bbb"};
-    unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, 6, orgs, 2, NULL, ls, NULL);
     char *json;
-    size_t size;
-    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
+    link_two_partners(rows, 6, &json);
     double est, se;
     uint64_t res;
     figure_of(json, "\"aaa\", \"bbb\"", &est, &se, &res);
@@ -947,8 +933,6 @@ START_TEST(identified_only)
     ck_assert(fabs(est - 4) < 1e-9);
     ck_assert(se < 1e-9);
     free(json);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
 }
 END_TEST
 
@@ -961,38 +945,9 @@ START_TEST(identified_without_dates)
         {"bbb", "bafok dolem", NULL, "10000001", 0, 0, 0, UNIKA_GENDER_MALE, 2019, 8},
         {"aaa", "kapor sutem", NULL, "10000002", 0, 0, 0, UNIKA_GENDER_FEMALE, 2020, 2},
     };
-    free(two_partners_estimates(rows, 3)); /* asserts the estimates are made */
-}
-END_TEST
-
-/* A partnership too small to measure how often duplicates keep a key: the
- * one person at both partners is written two ways, so no pair of its
- * records agrees (m_pair nil, floored at 1). D divides by m_dup, which
- * fell back to m_pair before the floor and was nil: 0 / 0, and `unika
- * link` refused the estimates as not finite. Every figure is a number. */
-START_TEST(tiny_partnership_without_agreement)
-{
-    lt_row rows[4] = {
-        {"aaa", "bafok dolem", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 2},
-        {"bbb", "bafok dolem kapor", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 8},
-        {"bbb", "nador ripek", NULL, NULL, 2000, 0, 0, UNIKA_GENDER_MALE, 2020, 3},
-        {"aaa", "mafot zebik", NULL, NULL, 1999, 0, 0, UNIKA_GENDER_MALE, 2021, 9},
-    };
-    const char *orgs[2] = {"aaa", "bbb"};
-    unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, 4, orgs, 2, NULL, ls, NULL);
     char *json;
-    size_t size;
-    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, NULL), 0);
-    double est, se;
-    uint64_t res;
-    figure_of(json, "\"aaa\", \"bbb\"", &est, &se, &res);
-    ck_assert_uint_eq(res, 3);
-    ck_assert_msg(isfinite(est) && isfinite(se) && est >= 3 - 1e-9, "estimate %g, se %g", est, se);
-    ck_assert(number_after(json, "\"m_dup\"") > 0);
+    link_two_partners(rows, 3, &json); /* asserts the estimates are made */
     free(json);
-    unika_linkage_free(lk);
-    unika_link_seed_free(ls);
 }
 END_TEST
 
@@ -1008,7 +963,6 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, estimates_deterministic);
     tcase_add_test(tc, identified_only);
     tcase_add_test(tc, identified_without_dates);
-    tcase_add_test(tc, tiny_partnership_without_agreement);
     tcase_add_test(tc, spelt_two_ways);
     tcase_add_test(tc, borrowed_split_rate);
     tcase_add_test(tc, unknown_gender_read_as_other);

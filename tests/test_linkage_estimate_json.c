@@ -2,7 +2,8 @@
  * test_linkage_estimate_json.c - the estimates file as the estimator writes
  * it (docs/linkage.md 16): a figure that is not a finite number is an
  * estimator's fault, refused with an error and never written as "nan", which
- * no JSON reader takes for a number.
+ * no JSON reader takes for a number; and a partnership too small to measure
+ * a rate gets finite figures all the same.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -75,11 +76,36 @@ START_TEST(non_finite_figure_refused)
 }
 END_TEST
 
+/* A partnership too small to measure how often duplicates keep a key: the
+ * one person at both partners is written two ways, so no pair of its
+ * records agrees (m_pair nil, floored at 1). D divides by m_dup, which
+ * fell back to m_pair before the floor and was nil: 0 / 0, and `unika
+ * link` refused the estimates as not finite. Every figure is a number. */
+START_TEST(tiny_partnership_without_agreement)
+{
+    lt_row rows[4] = {
+        {"aaa", "bafok dolem", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 2},
+        {"bbb", "bafok dolem kapor", NULL, "10000001", 2001, 5, 3, UNIKA_GENDER_MALE, 2019, 8},
+        {"bbb", "nador ripek", NULL, NULL, 2000, 0, 0, UNIKA_GENDER_MALE, 2020, 3},
+        {"aaa", "mafot zebik", NULL, NULL, 1999, 0, 0, UNIKA_GENDER_MALE, 2021, 9},
+    };
+    char *json;
+    link_two_partners(rows, 4, &json); /* written: every figure is finite */
+    ck_assert(number_after(json, "\"m_dup\"") > 0);
+    double est, se;
+    uint64_t res;
+    figure_of(json, "\"aaa\", \"bbb\"", &est, &se, &res);
+    ck_assert_msg(res == 3 && est >= 3 - 1e-9, "resolved %llu, estimate %g", (unsigned long long)res, est);
+    free(json);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate_json");
     TCase *tc = tcase_create("json");
     tcase_add_test(tc, non_finite_figure_refused);
+    tcase_add_test(tc, tiny_partnership_without_agreement);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -93,9 +93,8 @@ static inline lt_row visit(const char *org, const char *name, const char *dossie
  * GCC's dangling-pointer analysis does not take for a local returned). */
 static inline void link_two_partners(const lt_row *rows, size_t n, char **json)
 {
-    const char *orgs[2] = {"aaa", "bbb"};
     unika_link_seed *ls = lt_seed();
-    unika_linkage *lk = lt_link(rows, n, orgs, 2, NULL, ls, NULL);
+    unika_linkage *lk = lt_link(rows, n, ORGS, 2, NULL, ls, NULL);
     size_t size;
     ck_assert_int_eq(unika_linkage_estimates(lk, json, &size, NULL), 0);
     unika_linkage_free(lk);

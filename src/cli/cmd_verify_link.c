@@ -8,8 +8,11 @@
  * `link` checks them (link/link.h) and against the manifest's list; the
  * re-run makes every output in memory exactly as `link` makes it. A
  * changed match-key file, a dropped partner file, a changed parameter, a
- * forged or edited cell or manifest: each fails with its reason. The only
- * secret needed is the linker's seed, which the linker discloses to its
+ * forged or edited cell or manifest: each fails with its reason. One
+ * difference is allowed: a number of estimates.json one unit apart in its
+ * last printed digit, what another platform's libm can make of it
+ * (link/last_digit.c); the manifest must then name the linker's file. The
+ * only secret needed is the linker's seed, which the linker discloses to its
  * auditors.
  */
 #include <stdarg.h>
@@ -35,7 +38,8 @@ const cli_spec cli_spec_verify_link = {
     "signatures), FILE.umk... the partners' signed match-key files. Checks the linker's "
     "signatures, that the files given are exactly the manifest's inputs, re-runs the "
     "resolution with the manifest's parameters and the seed, and compares every cell and the "
-    "manifest with the re-run, byte for byte. Prints one line per check, 'ok' or 'FAIL' with "
+    "manifest with the re-run, byte for byte, and the estimates to the last printed digit of "
+    "each number (one unit apart: another platform's floating point). Prints one line per check, 'ok' or 'FAIL' with "
     "the reason, and a summary.",
     options, CLI_FILE, 0, "1 also when any check failed", NULL};
 
@@ -54,6 +58,10 @@ typedef struct vl {
     size_t manifest_size;
     unika_link_params params;
     const char *by[UNIKA_MK_MAX_BY];
+    /* estimates.json as signed, when it matched the re-run only to the last
+     * printed digit: the manifest must name these bytes */
+    int estimates_near;
+    uint8_t estimates_digest[UNIKA_DIGEST_BYTES];
 } vl;
 
 #if defined(__GNUC__)
@@ -247,6 +255,28 @@ static void first_difference(vl *v, const char *name, const char *a, size_t na, 
               name, line, la > 120 ? 120 : la, a + start, lb > 120 ? 120 : lb, b + start);
 }
 
+/* The estimates differ from the re-run's bytes: the same to the last
+ * printed digit (another platform's libm, link/last_digit.c), or not. */
+static void check_estimates(vl *v, const char *bytes, size_t size, const cli_link_outputs *o,
+                            size_t i)
+{
+    size_t moved, line;
+    if (!cli_json_to_last_digit(bytes, size, (const char *)o->bytes[i], o->size[i], &moved,
+                                &line)) {
+        fail_line(v, "%s: differs from the re-run (line %zu; beyond a last printed digit)",
+                  o->name[i], line);
+        return;
+    }
+    if (unika_file_digest(v->estimates_digest, (const uint8_t *)bytes, size) != UNIKA_OK) {
+        fail_line(v, "%s: its digest cannot be taken", o->name[i]);
+        return;
+    }
+    v->estimates_near = 1;
+    ok_line(v, "%s: signed by the linker, as the re-run makes it but for %zu number(s) one "
+            "unit apart in their last printed digit (another platform's floating point)",
+            o->name[i], moved);
+}
+
 static void check_cells(vl *v, const cli_link_outputs *o)
 {
     char path[4096];
@@ -260,12 +290,43 @@ static void check_cells(vl *v, const cli_link_outputs *o)
             continue;
         }
         int same = size == o->size[i] && !memcmp(bytes, o->bytes[i], size);
+        if (linker_signed(v, path, o->name[i])) {
+            if (same) ok_line(v, "%s: signed by the linker, as the re-run makes it", o->name[i]);
+            else if (!strcmp(o->name[i], CLI_LINK_ESTIMATES)) check_estimates(v, bytes, size, o, i);
+            else fail_line(v, "%s: differs from the re-run (%zu bytes; the re-run's %zu)",
+                           o->name[i], size, o->size[i]);
+        }
         free(bytes);
-        if (!linker_signed(v, path, o->name[i])) continue;
-        if (same) ok_line(v, "%s: signed by the linker, as the re-run makes it", o->name[i]);
-        else fail_line(v, "%s: differs from the re-run (%zu bytes; the re-run's %zu)", o->name[i],
-                       size, o->size[i]);
     }
+}
+
+/* The manifest as the re-run makes it; when the estimates matched only to
+ * their last digit, naming the signed estimates' bytes, so that the
+ * manifest still binds the very file the linker published. */
+static void check_manifest(vl *v, const unika_linkage *lk, const cli_link_outputs *o)
+{
+    const char *want = o->manifest;
+    size_t nwant = o->manifest_size;
+    char *remade = NULL;
+    if (v->estimates_near) {
+        unika_link_output *out = cli_xcalloc(o->n ? o->n : 1, sizeof *out);
+        memcpy(out, o->out, o->n * sizeof *out);
+        for (size_t i = 0; i < o->n; i++)
+            if (!strcmp(out[i].file, CLI_LINK_ESTIMATES))
+                memcpy(out[i].digest, v->estimates_digest, UNIKA_DIGEST_BYTES);
+        unika_error err = {0};
+        int rc = unika_linkage_manifest(lk, out, o->n, &remade, &nwant, &err);
+        free(out);
+        if (rc < 0) {
+            fail_line(v, "%s: the re-run's cannot be made: %s", CLI_LINK_MANIFEST, err.message);
+            return;
+        }
+        want = remade;
+    }
+    if (v->manifest_size == nwant && !memcmp(v->manifest_text, want, nwant))
+        ok_line(v, "%s: as the re-run makes it", CLI_LINK_MANIFEST);
+    else first_difference(v, CLI_LINK_MANIFEST, v->manifest_text, v->manifest_size, want, nwant);
+    unika_link_manifest_free(remade);
 }
 
 /* Every .uks in DIR must be one the re-run makes. */
@@ -291,11 +352,7 @@ static void compare(vl *v, const unika_linkage *lk, const cli_link_outputs *o)
                    "seed, the inputs or the parameters differ)", claimed ? claimed : "none", fp);
     check_cells(v, o);
     check_extra(v, o);
-    if (v->manifest_size == o->manifest_size &&
-        !memcmp(v->manifest_text, o->manifest, o->manifest_size))
-        ok_line(v, "%s: as the re-run makes it", CLI_LINK_MANIFEST);
-    else first_difference(v, CLI_LINK_MANIFEST, v->manifest_text, v->manifest_size, o->manifest,
-                          o->manifest_size);
+    check_manifest(v, lk, o);
 }
 
 /* ---- the run -------------------------------------------------------------------- */

@@ -11,8 +11,9 @@
  * another machine would then fail an honest linker. So the texts must be the
  * same token for token, every string and every number's format the same, and
  * a number may differ by one unit of its last printed digit, no more: the
- * figures a report shows are whole people, so a thousandth moves nothing a
- * reader sees.
+ * figures a report shows are whole people, so a thousandth moves one only
+ * when it lies within a thousandth of a rounding boundary, and then by one
+ * step, as the platforms themselves may.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -39,8 +39,8 @@ const cli_spec cli_spec_verify_link = {
     "signatures, that the files given are exactly the manifest's inputs, re-runs the "
     "resolution with the manifest's parameters and the seed, and compares every cell and the "
     "manifest with the re-run, byte for byte, and the estimates to the last printed digit of "
-    "each number (one unit apart: another platform's floating point). Prints one line per check, 'ok' or 'FAIL' with "
-    "the reason, and a summary.",
+    "each decimal (one unit apart: another platform's floating point). Prints one line per "
+    "check, 'ok' or 'FAIL' with the reason, and a summary.",
     options, CLI_FILE, 0, "1 also when any check failed", NULL};
 
 #define MANIFEST_MAX ((size_t)64 << 20)

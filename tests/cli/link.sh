@@ -190,16 +190,21 @@ fails "edited estimates the linker signed again" "estimates.json: differs from t
 # Another platform's libm may move an estimate's last printed digit by one
 # (bench/bench_libm.py): the audit accepts that, and nothing more, and the
 # manifest must name the estimates published.
-last_digit() { # DIR UNITS [manifest]: the first estimate moved by UNITS in its last digit
+last_digit() { # DIR UNITS [manifest|count]: the first estimate (or count) moved by UNITS
     python3 - "$1" "$2" "${3:-}" <<'PY'
 import hashlib, re, sys
-d, units, manifest = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+d, units, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 digest = lambda b: hashlib.blake2b(b, digest_size=32).hexdigest()
 text = open(d + "/estimates.json").read()
 old = digest(text.encode())
-m = re.search(r'"estimate": (\d+)\.(\d{3})', text)
-value = int(m.group(1)) * 1000 + int(m.group(2)) + units
-text = text[:m.start(1)] + "%d.%03d" % divmod(value, 1000) + text[m.end(2):]
+if what == "count":  # a resolved count, an integer: no libm computes it
+    m = re.search(r'"resolved": (\d+)', text)
+    text = text[:m.start(1)] + str(int(m.group(1)) + units) + text[m.end(1):]
+else:
+    m = re.search(r'"estimate": (\d+)\.(\d{3})', text)
+    value = int(m.group(1)) * 1000 + int(m.group(2)) + units
+    text = text[:m.start(1)] + "%d.%03d" % divmod(value, 1000) + text[m.end(2):]
+manifest = what != ""
 open(d + "/estimates.json", "w").write(text)
 if manifest:
     mt = open(d + "/manifest.json").read()
@@ -218,6 +223,8 @@ rm -rf forged && cp -r out forged && last_digit forged 2 manifest
 fails "an estimate two units apart" "estimates.json: differs from the re-run (line" forged $UMK
 rm -rf forged && cp -r out forged && last_digit forged 1
 fails "... and one unit apart, the manifest naming the re-run's" "manifest.json: line" forged $UMK
+rm -rf forged && cp -r out forged && last_digit forged 1 count
+fails "a resolved count one apart" "estimates.json: differs from the re-run (line" forged $UMK
 rm -rf forged && cp -r out forged
 sed -i "s/\"persons\": $persons/\"persons\": $((persons - 40))/" forged/manifest.json
 "$UNIKA" sign --force --key linker.sec forged/manifest.json >/dev/null

@@ -6,11 +6,11 @@
  * the platform's libm, and another libm may return another last bit. Printed
  * with %.3f and %.6f such a bit almost never shows; when a value lies on a
  * rounding boundary it moves one printed digit by one (bench/bench_libm.py:
- * up to 2 of 10,298 numbers at 30,000 people, under a libm moved by 1 to 256
+ * up to 3 of 10,298 numbers at 30,000 people, under a libm moved by 1 to 256
  * units in the last place, each by one unit of its last digit). An auditor on
  * another machine would then fail an honest linker. So the texts must be the
- * same token for token, every string and every number's format the same, and
- * a number may differ by one unit of its last printed digit, no more: the
+ * same token for token, every string, integer and number format the same, and
+ * a decimal may differ by one unit of its last printed digit, no more: the
  * figures a report shows are whole people, so a thousandth moves one only
  * when it lies within a thousandth of a rounding boundary, and then by one
  * step, as the platforms themselves may.
@@ -31,20 +31,22 @@ static size_t string_end(const char *s, size_t i, size_t n)
 
 static size_t number_end(const char *s, size_t i, size_t n)
 {
-    while (i < n && strchr("+-.0123456789eE", s[i]) && s[i]) i++;
+    while (i < n && s[i] && strchr("+-.0123456789eE", s[i])) i++;
     return i;
 }
 
-/* Digits after the decimal point of a plain decimal (no exponent), or -1. */
+/* Digits after the decimal point of a plain decimal, or -1 for a number
+ * without one (an integer is a count, which no libm computes) or with an
+ * exponent. */
 static int decimals(const char *s, size_t len)
 {
-    if (memchr(s, 'e', len) || memchr(s, 'E', len)) return -1;
     const char *dot = memchr(s, '.', len);
-    return dot ? (int)(len - (size_t)(dot + 1 - s)) : 0;
+    if (!dot || memchr(s, 'e', len) || memchr(s, 'E', len)) return -1;
+    return (int)(len - (size_t)(dot + 1 - s));
 }
 
-/* Two number tokens that print alike to their last digit, within one unit of
- * it; *moved counts those that differ at all. */
+/* Two number tokens equal, or printed to the same decimals and within one
+ * unit of the last; *moved counts the latter. */
 static int numbers_near(const char *a, size_t la, const char *b, size_t lb, size_t *moved)
 {
     if (la == lb && !memcmp(a, b, la)) return 1;

@@ -18,8 +18,8 @@ examples/iop-visits). Needs a C compiler (cc) and the dynamic loader's
 LD_PRELOAD (glibc), and a unika built without sanitizers.
 """
 import argparse
+import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -59,25 +59,26 @@ double log(double x) { init(); return moved(real_log(x)); }
 """
 
 
-STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-NUMBER = re.compile(r"-?[0-9][0-9.eE+-]*")
+def numbers(path):
+    """A JSON file's number literals in document order, and the rest of it with each
+    number replaced by its kind ("int" or "dec"), to compare as a whole."""
+    found = []
 
+    def keep(kind):
+        def literal(text):
+            found.append(text)
+            return kind
+        return literal
 
-def tokens(path):
-    """The numbers of a JSON text, and the rest (strings, punctuation) as one text."""
     with open(path) as f:
-        text = f.read()
-    strings, numbers, rest = STRING.findall(text), [], []
-    for i, part in enumerate(STRING.split(text)):  # parts between the strings
-        numbers += NUMBER.findall(part)
-        rest += [strings[i - 1] if i else "", NUMBER.sub("#", part)]
-    return numbers, "".join(rest)
+        rest = json.load(f, parse_int=keep("int"), parse_float=keep("dec"))
+    return found, rest
 
 
 def differing(a, b):
-    """Numbers that differ, and of them those beyond one unit of their last printed
-    digit (which `unika verify-link` would refuse), or None when the texts differ
-    in anything else."""
+    """Numbers that differ, and of them those that are integers (counts) or differ by
+    more than one unit of their last printed digit (which `unika verify-link` would
+    refuse), or None when the documents differ in anything else."""
     if a[1] != b[1] or len(a[0]) != len(b[0]):
         return None
     moved = beyond = 0
@@ -112,7 +113,7 @@ def main():
         for n, data in enumerate(a.data):
             d = os.path.join(work, "run%d" % n)
             link(unika, keys, os.path.abspath(data), os.path.join(d, "plain"), {})
-            base = tokens(os.path.join(d, "plain", "cells", "estimates.json"))
+            base = numbers(os.path.join(d, "plain", "cells", "estimates.json"))
             row = []
             for k in SHIFTS:
                 os.environ.update(LD_PRELOAD=shim, ULPS=str(k))
@@ -120,8 +121,8 @@ def main():
                     link(unika, keys, os.path.abspath(data), os.path.join(d, "k%d" % k), {})
                 finally:
                     del os.environ["LD_PRELOAD"], os.environ["ULPS"]
-                diff = differing(base, tokens(os.path.join(d, "k%d" % k, "cells",
-                                                           "estimates.json")))
+                diff = differing(base, numbers(os.path.join(d, "k%d" % k, "cells",
+                                                            "estimates.json")))
                 row.append("%+d: %s" % (k, "%d/%d" % diff if diff else "other text"))
             print("%s, %d numbers: %s" % (data, len(base[0]), ", ".join(row)))
 

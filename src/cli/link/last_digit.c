@@ -8,84 +8,72 @@
  * rounding boundary it moves one printed digit by one (bench/bench_libm.py:
  * up to 3 of 10,298 numbers at 30,000 people, under a libm moved by 1 to 256
  * units in the last place, each by one unit of its last digit). An auditor on
- * another machine would then fail an honest linker. So the texts must be the
- * same token for token, every string, integer and number format the same, and
- * a decimal may differ by one unit of its last printed digit, no more: the
- * figures a report shows are whole people, so a thousandth moves one only
- * when it lies within a thousandth of a rounding boundary, and then by one
- * step, as the platforms themselves may.
+ * another machine would then fail an honest linker. So the two documents, as
+ * the one JSON reader reads them, must be the same value for value, every
+ * key, string, integer and number format the same, and a decimal may differ
+ * by one unit of its last printed digit, no more: the figures a report shows
+ * are whole people, so a thousandth moves one only when it lies within a
+ * thousandth of a rounding boundary, and then by one step, as the platforms
+ * themselves may.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "link/link.h"
 
-/* The end of the JSON string that starts at s[i] (its opening quote). */
-static size_t string_end(const char *s, size_t i, size_t n)
-{
-    for (i++; i < n && s[i] != '"'; i++)
-        if (s[i] == '\\') i++;
-    return i < n ? i + 1 : n;
-}
-
-static size_t number_end(const char *s, size_t i, size_t n)
-{
-    while (i < n && s[i] && strchr("+-.0123456789eE", s[i])) i++;
-    return i;
-}
-
-/* Digits after the decimal point of a plain decimal, or -1 for a number
- * without one (an integer is a count, which no libm computes) or with an
+/* Digits after the decimal point of a number literal, or -1 for one
+ * without them (an integer is a count, which no libm computes) or with an
  * exponent. */
-static int decimals(const char *s, size_t len)
+static int decimals(const char *s)
 {
-    const char *dot = memchr(s, '.', len);
-    if (!dot || memchr(s, 'e', len) || memchr(s, 'E', len)) return -1;
-    return (int)(len - (size_t)(dot + 1 - s));
+    const char *dot = strchr(s, '.');
+    if (!dot || strpbrk(s, "eE")) return -1;
+    return (int)strlen(dot + 1);
 }
 
-/* Two number tokens equal, or printed to the same decimals and within one
- * unit of the last; *moved counts the latter. */
-static int numbers_near(const char *a, size_t la, const char *b, size_t lb, size_t *moved)
+/* Two numbers equal, or printed to the same decimals and within one unit of
+ * the last; *moved counts the latter. */
+static int numbers_near(const unika_json *a, const unika_json *b, size_t *moved)
 {
-    if (la == lb && !memcmp(a, b, la)) return 1;
-    int d = decimals(a, la);
-    char x[64], y[64];
-    if (d < 0 || d != decimals(b, lb) || la >= sizeof x || lb >= sizeof y) return 0;
-    memcpy(x, a, la);
-    memcpy(y, b, lb);
-    x[la] = y[lb] = '\0';
+    if (!strcmp(a->text, b->text)) return 1;
+    int d = decimals(a->text);
     /* one unit is 10^-d; half a unit more absorbs the decimal-to-binary
-     * rounding of the two texts, far below the next unit */
-    if (!(fabs(strtod(x, NULL) - strtod(y, NULL)) <= 1.5 * pow(10, -d))) return 0;
+     * rounding of the two literals, far below the next unit */
+    if (d < 0 || d != decimals(b->text) || !(fabs(a->number - b->number) <= 1.5 * pow(10, -d)))
+        return 0;
     (*moved)++;
+    return 1;
+}
+
+/* a and b alike, value for value; *at: the first of a's values that is not. */
+static int alike(const unika_json *a, const unika_json *b, size_t *moved, const unika_json **at)
+{
+    *at = a;
+    if (a->type != b->type) return 0;
+    if (a->type == UNIKA_JSON_NUMBER) return numbers_near(a, b, moved);
+    if (a->type == UNIKA_JSON_STRING) return !strcmp(a->text, b->text);
+    if (a->type != UNIKA_JSON_ARRAY && a->type != UNIKA_JSON_OBJECT) return 1;
+    if (a->n != b->n) return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->type == UNIKA_JSON_OBJECT && strcmp(a->keys[i], b->keys[i])) return 0;
+        if (!alike(a->items[i], b->items[i], moved, at)) return 0;
+    }
     return 1;
 }
 
 int cli_json_to_last_digit(const char *a, size_t na, const char *b, size_t nb, size_t *moved,
                            size_t *line)
 {
-    size_t i = 0, j = 0;
+    unika_json *x = NULL, *y = NULL;
+    unika_error err = {0};
+    const unika_json *at = NULL;
     *moved = 0;
     *line = 1;
-    while (i < na && j < nb) {
-        size_t ei = i + 1, ej = j + 1;
-        if (a[i] == '"') {
-            ei = string_end(a, i, na);
-            ej = b[j] == '"' ? string_end(b, j, nb) : j;
-            if (ei - i != ej - j || memcmp(a + i, b + j, ei - i)) return 0;
-        } else if (a[i] == '-' || (a[i] >= '0' && a[i] <= '9')) {
-            ei = number_end(a, i, na);
-            ej = number_end(b, j, nb);
-            if (!numbers_near(a + i, ei - i, b + j, ej - j, moved)) return 0;
-        } else if (a[i] != b[j]) {
-            return 0;
-        } else if (a[i] == '\n') {
-            (*line)++;
-        }
-        i = ei;
-        j = ej;
-    }
-    return i == na && j == nb;
+    int same = unika_json_parse(&x, a, na, &err) == 0 && unika_json_parse(&y, b, nb, &err) == 0 &&
+               alike(x, y, moved, &at);
+    if (!same) *line = at ? at->line : err.line ? err.line : 1;
+    unika_json_free(x);
+    unika_json_free(y);
+    return same;
 }

@@ -53,11 +53,12 @@ int cli_link_make_outputs(cli_link_outputs *o, const unika_linkage *lk,
                           const unika_link_params *params);
 void cli_link_outputs_free(cli_link_outputs *o);
 
-/* Whether JSON texts a and b are the same token for token, but for decimals
- * that differ by at most one unit of their last printed digit, printed to
- * the same number of places: what the floating point of another platform
- * can do to estimates.json (link/last_digit.c). *moved: the decimals that
- * differ; *line: a's line where a difference beyond that was found. */
+/* Whether JSON texts a and b, as the one JSON reader reads them, are the
+ * same value for value, but for decimals that differ by at most one unit of
+ * their last printed digit, printed to the same number of places: what the
+ * floating point of another platform can do to estimates.json
+ * (link/last_digit.c). *moved: the decimals that differ; *line: a's line
+ * where a difference beyond that was found. */
 int cli_json_to_last_digit(const char *a, size_t na, const char *b, size_t nb, size_t *moved,
                            size_t *line);
 

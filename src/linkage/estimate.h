@@ -100,15 +100,24 @@
  * (estimate.c, mark_rare()); 23: X's rate at a partner taken apart for the
  * clusters that hold an identifier and those that hold none, where every
  * partner's rate stands (estimate_presence.c, estimate_figure.c), the
- * figures of some partners as version 22's. */
-#define LK_EST_VERSION 23
-#define LK_EST_FILE_VERSION 5     /* of estimates.json's schema (docs/linkage.md 16) */
+ * figures of some partners as version 22's; 24: where fewer than
+ * LK_EST_AGREE_MIN records of a person are compared between partners (one
+ * partner with strong records), m_eq0 and m_dup unmeasured, taken anywhere
+ * between LK_EST_M_FLOOR and 1 (estimate_rates.c, unmeasured()), every other
+ * partnership's figures as version 23's. */
+#define LK_EST_VERSION 24
+#define LK_EST_FILE_VERSION 6     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
 #define LK_EST_MAX_ORGS 64        /* organisations in one estimate (a bit mask) */
 #define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
 #define LK_EST_AGREE_BINS 10      /* the agreement curve's points */
 #define LK_EST_AGREE_MIN 200      /* pairs of records below which a = 1 everywhere */
+/* Where no agreement is measured, the least share of a person's records at
+ * one partner taken to show its (name, year) as at another: below it a name
+ * and a year would link too few people for weak keys to mean anything
+ * (measured, it is 0.44 to 0.68 on every data set of docs/linkage.md 17) */
+#define LK_EST_M_FLOOR 0.4
 #define LK_EST_LEVELS 12          /* |S| - 1 of a pattern: LK_EST_MAX_PRESENT of them */
 
 enum { LK_SCOPE_ALL = 0, LK_SCOPE_YEAR = 1, LK_SCOPE_PERIOD = 2 };
@@ -177,6 +186,9 @@ typedef struct lk_est_rates {
      * what they showed (version 15) */
     double n[LK_EST_MAX_ORGS], *n_at[3];
     uint64_t rare, eq0_pairs, pairs; /* the sample sizes behind them */
+    /* m_eq0 and m_dup not measured (version 24): r lies between its values
+     * at m = LK_EST_M_FLOOR and m = 1 and takes the middle, and D alike */
+    int m_unmeasured;
 } lk_est_rates;
 
 typedef struct lk_est lk_est;

@@ -159,6 +159,14 @@ static unsigned misses(const lk_est *e, const lk_est_figure *f, const parts *p, 
     return n;
 }
 
+/* How far D moves over m's two ends where agreement is unmeasured (version
+ * 24): D at 1 / LK_EST_M_FLOOR less D at 1, X's way (both rise as m
+ * falls), so that the two spread together. */
+static double dedup_width(const lk_est *e, const parts *p)
+{
+    return e->rates.m_unmeasured ? p->agree * (1.0 / LK_EST_M_FLOOR - 1.0) : 0.0;
+}
+
 /* A cluster's chances depend only on which of the figure's partners it is
  * at: up to 2^TABLE_ORGS patterns, each one's product made once per
  * combine() (the same product, bit for bit, as made per cluster), and
@@ -206,8 +214,9 @@ static double combine(const lk_est *e, const lk_est_figure *f, const parts *p, i
         xv += q * (1 - q);
     }
     /* X's part of the model's error: its draws, and r anywhere between its two
-     * ends, uniformly */
-    if (shared_var) shared_var[0] = xv, shared_var[1] = (x_hi - x_lo) * (x_hi - x_lo) / 12;
+     * ends, uniformly (with D, where m is unmeasured) */
+    double ends = x_hi - x_lo + dedup_width(e, p);
+    if (shared_var) shared_var[0] = xv, shared_var[1] = ends * ends / 12;
     if (weak) *weak = w;
     if (dedup) *dedup = d;
     if (shared) *shared = x;
@@ -641,7 +650,8 @@ static int both_part(lk_est *e, lk_est_figure *f, const parts *p, double cov)
     double excess, excess_var;
     int rc = lk_est_excess(e, both, nboth, f->orgs, scope_of(f), &excess, &excess_var);
     unika_free(both);
-    double fixed = p->dvar + excess_var, spread = (x[1] - x[0]) * (x[1] - x[0]) / 12;
+    double ends = x[1] - x[0] + dedup_width(e, p);
+    double fixed = p->dvar + excess_var, spread = ends * ends / 12;
     f->both_var = fixed + draws + spread - 2 * cov;
     f->both_least = fixed + spread + unmeasured;
     return rc;

@@ -37,9 +37,10 @@ static void rates(buf *b, const lk_est *e)
 {
     const lk_est_rates *r = &e->rates;
     lk_text_put(b,
-                "  \"rates\": {\n    \"m_eq0\": %.6f,\n    \"m_eq0_rare\": %.6f,\n"
-                "    \"m_pair\": %.6f,\n    \"m_dup\": %.6f,\n    \"agreement\": [",
-                r->m_eq0, r->m_eq0_rare, r->m_pair, r->m_dup);
+                "  \"rates\": {\n    \"m_measured\": %s,\n    \"m_eq0\": %.6f,\n"
+                "    \"m_eq0_rare\": %.6f,\n    \"m_pair\": %.6f,\n    \"m_dup\": %.6f,\n"
+                "    \"agreement\": [",
+                r->m_unmeasured ? "false" : "true", r->m_eq0, r->m_eq0_rare, r->m_pair, r->m_dup);
     for (unsigned q = 0; q < e->nagree; q++)
         lk_text_put(b, "%s[%.6f, %.6f]", q ? ", " : "", e->agree_x[q], e->agree_y[q]);
     lk_text_put(b, "],\n    \"m_eq0_by_partners\": [");

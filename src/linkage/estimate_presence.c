@@ -502,7 +502,8 @@ static void presence_rates(const lk_est *e, const tally *out, const tally *in, i
         double psi[3], psi_in[3], share;
         rates_of(out, f, free, &share, &r->n[f], psi);
         rate_and_span(out, f, share, &r->r[f], &r->r_span[f]);
-        by_identifier(out, f, free, r);
+        by_identifier(out, f, free, r); /* over r at the rare end, as its classes are */
+        if (r->m_unmeasured) r->r[f] -= r->r_span[f];
         rates_of(in, f, free, &r->r_in[f], NULL, psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
         period_rates(e, out, f, free, share, psi, r->psi_at, r->n_at);
@@ -602,6 +603,7 @@ int lk_est_presence_of(const lk_est *e, uint64_t orgs, own_rates *out)
             double share, sample, psi[3];
             rates_of(&t[k], f, k > 0, &share, &sample, psi);
             rate_and_span(&t[k], f, share, &out->r[k][f], &out->span[k][f]);
+            if (e->rates.m_unmeasured) out->r[k][f] -= out->span[k][f];
             if (!k) out->n[f] = sample > LK_EST_OWN_RATE_MIN ? sample : 0;
         }
     rc = 0;

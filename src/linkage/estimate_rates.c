@@ -493,6 +493,27 @@ static int periods(lk_est *e)
     return 0;
 }
 
+/* Too few of a person's records compared between partners to measure how
+ * often they agree: a partnership with one partner of strong records (the
+ * others write a name and a year only) has none. Taken as 1 (every weak
+ * record shows its person's key), r and D came out as low as they can be,
+ * and the count 4-7% high, outside its interval (docs/linkage.md 15,
+ * "Agreement not measured"). Both ends then are assumptions, LK_EST_M_FLOOR
+ * (the rare end) and 1: r takes their middle (estimate_presence.c), D
+ * divides by the m whose 1/m is the middle of theirs, and the error spreads
+ * uniformly over both (estimate_figure.c). */
+static void unmeasured(lk_est_rates *r)
+{
+    r->m_unmeasured = 1;
+    r->m_eq0 = 1.0;
+    r->m_eq0_rare = LK_EST_M_FLOOR;
+    r->m_dup = 2.0 / (1.0 + 1.0 / LK_EST_M_FLOOR);
+    for (unsigned j = 1; j < LK_EST_MAX_ORGS; j++) {
+        r->m_by[0][j] = 1.0;
+        r->m_by[1][j] = LK_EST_M_FLOOR;
+    }
+}
+
 int lk_est_measure(lk_est *e)
 {
     if (agreement_curve(e)) return -1;
@@ -504,5 +525,9 @@ int lk_est_measure(lk_est *e)
         memset(r[k], 0, sizeof *r[k]);
         agreement(e, k - 1, r[k]);
     }
+    /* decided on every record, so that no replicate measures what the
+     * estimate does not */
+    if (e->rates.eq0_pairs < LK_EST_AGREE_MIN)
+        for (int k = 0; k < LK_EST_REPLICATES; k++) unmeasured(r[k]);
     return lk_est_presence(e, r) ? -1 : 0;
 }

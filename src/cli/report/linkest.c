@@ -32,14 +32,14 @@ int rp_linkest_load(rp_linkest *e, const char *path)
     e->estimator = unika_json_str(est, "name");
     e->version = (int)unika_json_num(est, "version", NULL);
     /* version 3 adds figures by one more --by value (a version 2 file has
-     * none), version 4 each figure's excess, version 5 each pair's overlap:
-     * what a report reads is in all, an overlap taken as the estimator
-     * gives it where the file has it */
-    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version < 2 || version > 5 ||
+     * none), version 4 each figure's excess, version 5 each pair's overlap,
+     * version 6 whether m was measured: what a report reads is in all, an
+     * overlap taken as the estimator gives it where the file has it */
+    if (!schema || strcmp(schema, "unika-link-estimates") || !ok || version < 2 || version > 6 ||
         !e->figures || e->figures->type != UNIKA_JSON_ARRAY || !e->resolution ||
         strlen(e->resolution) != 32 || !e->estimator) {
         cli_errorf("%s: not a linker's estimates file (schema unika-link-estimates version 2 "
-                   "to 5, docs/linkage.md 16)",
+                   "to 6, docs/linkage.md 16)",
                    path);
         rp_linkest_free(e);
         return CLI_INPUT;

@@ -36,7 +36,7 @@ typedef struct rp_linkest {
     size_t norgs;                         /* organisations of the partnership figures */
 } rp_linkest;
 
-/* Reads and checks `path` (schema unika-link-estimates versions 2 to 5). Prints
+/* Reads and checks `path` (schema unika-link-estimates versions 2 to 6). Prints
  * the reason and returns CLI_INPUT (CLI_NOMEM) on failure. */
 int rp_linkest_load(rp_linkest *e, const char *path);
 void rp_linkest_free(rp_linkest *e);

@@ -30,6 +30,14 @@ labels them (each row's own birth date and visit date, read by the
 partner's profile, the age at the visit; a bare year is 1 July), every true
 person in every band a row of theirs falls in.
 
+With --partners only those partners' files are linked (a partnership of
+two or three; the generator's data as ever), the generator writes every
+row's true person, and every truth is counted from the rows of those
+partners (truth_of_partners()): the union, each gender (the generator's
+gender codes), year and half-year; the partners' own figures and their
+pairs' overlaps are truth.json's. Its runs are named and summarised apart
+(<names>/<partners>).
+
 A pair overlap is the one estimates.json gives in the pair's figure (its
 "overlap", schema 5, as a report takes it); from an older file it is derived
 as a report derived it, |a| + |b| - |a u b|, with se = sqrt(se_a^2 + se_b^2 +
@@ -40,7 +48,7 @@ se_ab^2) (the three treated as independent).
         [--phenomena all,none] [--names generator|heldout|few|many]
         [--names-file LISTS.json] [--work DIR]
         [--jobs 1] [--keep] [--summarise-only] [--min-truth 100]
-        [--generator PATH] [--age-groups]
+        [--generator PATH] [--age-groups] [--partners a,b]
 
 --names heldout (or --heldout) draws names from lists outside the
 generator's (HELDOUT_* below), through the generator's own --names option,
@@ -294,12 +302,13 @@ def by_args(spec):
 
 
 def link(unika, keys, data, d, spec, debug=False):
-    """matchkeys x 4 (the partners), then link (the linker); returns estimates.json and times.
-    debug: also where every row and profile went (D/<org>.rows, D/clusters.csv: keyed digests
-    and numbers only), for joining rows to the generator's truth ids."""
+    """matchkeys x 4 (the partners, or spec's), then link (the linker); returns estimates.json
+    and times. debug: also where every row and profile went (D/<org>.rows, D/clusters.csv:
+    keyed digests and numbers only), for joining rows to the generator's truth ids."""
     os.makedirs(d, exist_ok=True)
+    orgs = spec.get("partners") or ORGS
     t0 = time.monotonic()
-    for o in ORGS:
+    for o in orgs:
         rows = ["--debug-profiles", os.path.join(d, o + ".rows")] if debug else []
         run([unika, "matchkeys", "--key", "pk", "--profile",
              os.path.join(REPO, "examples", "profiles", o + ".profile"), "--org", o,
@@ -310,7 +319,7 @@ def link(unika, keys, data, d, spec, debug=False):
     run([unika, "link", "--roster", "r.roster", "--coordinator", "steering.pub",
          "--seed", "linker.seed", "--sign", "linker.sec", "--force"] + by_args(spec)
         + clusters + ["-o", os.path.join(d, "cells")]
-        + [os.path.join(d, o + ".umk") for o in ORGS], cwd=keys)
+        + [os.path.join(d, o + ".umk") for o in orgs], cwd=keys)
     t2 = time.monotonic()
     with open(os.path.join(d, "cells", "estimates.json")) as f:
         return json.load(f), t1 - t0, t2 - t1
@@ -357,10 +366,10 @@ def age_band(visit, birth):
     return None
 
 
-def age_truth(data):
+def age_truth(data, orgs=ORGS):
     """{(org or None, year or "all", band): true persons} from every row and its true person."""
     sets = {}
-    for o in ORGS:
+    for o in orgs:
         p = profile_of(o)
         with open(os.path.join(data, "truth", o + ".txt")) as f:
             who = [int(x) for x in f]
@@ -382,6 +391,43 @@ def age_truth(data):
                 for key in ((None, "all", band), (o, "all", band), (None, str(visit[0]), band)):
                     sets.setdefault(key, set()).add(who[n])
     return {k: len(v) for k, v in sets.items()}
+
+
+# the generator's gender codes, partner by partner (make_iop_visits.py): gender X is written
+# "" at Röda Korset
+GENDER_CODES = {"stadsmissionen": {"man": "M", "kvinna": "F", "annat": "X"},
+                "raddabarnen": {"M": "M", "F": "F", "X": "X"},
+                "rodakorset": {"male": "M", "female": "F", "": "X"},
+                "uppsok": {"pojke": "M", "flicka": "F", "okänt": "X"}}
+
+
+def truth_of_partners(data, truth, orgs):
+    """truth.json's counts for a partnership of orgs alone, from their rows' true persons."""
+    people, gender, years, halves = set(), {}, {}, {}
+    for o in orgs:
+        p = profile_of(o)
+        with open(os.path.join(data, "truth", o + ".txt")) as f:
+            who = [int(x) for x in f]
+        with open(os.path.join(data, o + ".csv"), newline="", encoding="utf-8") as f:
+            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
+            head = next(rows)
+            vi, gi = head.index(p["column.date"]), head.index(p["column.gender"])
+            for n, row in enumerate(rows):
+                people.add(who[n])
+                gender.setdefault(GENDER_CODES[o][row[gi].strip()], set()).add(who[n])
+                visit = parse_date(row[vi], p["date_format.date"])
+                years.setdefault(str(visit[0]), set()).add(who[n])
+                half = "%dH%d" % (visit[0], 1 if visit[1] <= 6 else 2)
+                halves.setdefault(half, set()).add(who[n])
+    count = lambda d: {k: len(v) for k, v in sorted(d.items())}  # noqa: E731
+    return dict(unique_total=len(people),
+                unique_by_org={o: truth["unique_by_org"][o] for o in orgs},
+                unique_by_gender=count(gender), unique_by_year=count(years),
+                unique_by_half_year=count(halves),
+                unique_by_org_half_year={k: v for k, v in truth["unique_by_org_half_year"].items()
+                                         if k.split("/")[0] in orgs},
+                overlap_pairs={k: v for k, v in truth["overlap_pairs"].items()
+                               if all(x in orgs for x in k.split("&"))})
 
 
 def figures_vs_truth(est, truth, ages=None):
@@ -436,7 +482,13 @@ def figures_vs_truth(est, truth, ages=None):
 
 
 def run_tag(spec):
-    return "%s-%s-%d-%d" % (spec["names"], spec["phenomena"], spec["people"], spec["seed"])
+    tag = "%s-%s-%d-%d" % (spec["names"], spec["phenomena"], spec["people"], spec["seed"])
+    return tag + ("-" + "+".join(o[:4] for o in spec["partners"]) if spec.get("partners") else "")
+
+
+def names_of(r):
+    """A run's set: its names, and the partners linked where not all."""
+    return r["names"] + ("/" + "+".join(r["partners"]) if r.get("partners") else "")
 
 
 def evaluate(ctx, spec):
@@ -449,8 +501,12 @@ def evaluate(ctx, spec):
     tgen = time.monotonic() - t0
     with open(os.path.join(data, "truth.json")) as f:
         truth = json.load(f)
+    orgs = spec.get("partners") or ORGS
+    if spec.get("partners"):
+        truth = truth_of_partners(data, truth, orgs)
     est, tmk, tlink = link(ctx["unika"], ctx["keys"], data, d, spec)
-    rows, missing = figures_vs_truth(est, truth, age_truth(data) if spec.get("age") else None)
+    ages = age_truth(data, orgs) if spec.get("age") else None
+    rows, missing = figures_vs_truth(est, truth, ages)
     res = dict(spec, schema="unika-linkage-estimate-eval", version=1,
                unika_sha256=ctx["unika_sha256"], estimator=est.get("estimator"),
                resolution=est.get("resolution"), visits=truth.get("visits"),
@@ -503,7 +559,7 @@ def load_results(work):
 
 
 def group_key(r):
-    return (r["names"], r["phenomena"], r["people"])
+    return (names_of(r), r["phenomena"], r["people"])
 
 
 def print_table(results, min_truth):
@@ -601,10 +657,10 @@ def summarise(results, min_truth):
           " truth;\nresolution = the deterministic count (resolved)." % min_truth)
     print_table(results, min_truth)
     print()
-    sets = sorted({(r["names"], r["phenomena"]) for r in results},
+    sets = sorted({(names_of(r), r["phenomena"]) for r in results},
                   key=lambda k: (k[0] != "generator", k[0], k[1] != "all", k[1]))
     for s in sets:
-        rs = [r for r in results if (r["names"], r["phenomena"]) == s]
+        rs = [r for r in results if (names_of(r), r["phenomena"]) == s]
         cov, n = coverage(rs, min_truth)
         print("coverage, names %s, phenomena %s: %d/%d = %.1f%%" % (s[0], s[1], cov, n,
                                                                   100.0 * cov / n))
@@ -612,7 +668,7 @@ def summarise(results, min_truth):
     print("coverage overall: %d/%d figures = %.1f%% (%d runs)" % (cov, n, 100.0 * cov / n,
                                                                len(results)))
     for s in sets:
-        rs = [r for r in results if (r["names"], r["phenomena"]) == s]
+        rs = [r for r in results if (names_of(r), r["phenomena"]) == s]
         sizes = ",".join(str(p) for p in sorted({r["people"] for r in rs}))
         print("check, names %s, phenomena %s, sizes %s: %s" % (s[0], s[1], sizes,
                                                               check_line(rs, min_truth)))
@@ -670,6 +726,8 @@ def main():
     ap.add_argument("--names-file", help="names from a JSON file of lists instead (see above)")
     ap.add_argument("--age-groups", action="store_true",
                     help="cells and figures by age group too (and the rows' true persons)")
+    ap.add_argument("--partners", help="link only these partners' files, comma-separated (a"
+                    " partnership of some of the four; the truth from the rows' true persons)")
     ap.add_argument("--work", help="work directory: keys, results/ (default: a temporary one)")
     ap.add_argument("--jobs", type=int, default=1, help="runs at once (%(default)s)")
     ap.add_argument("--keep", action="store_true", help="keep each run's data and link outputs")
@@ -702,6 +760,11 @@ def main():
         names = names_label(a.names_file)
         extra["names_file"] = os.path.abspath(a.names_file)
         extra["names_file_sha256"] = sha256(a.names_file)
+    if a.partners:
+        partners = sorted(set(a.partners.split(",")))
+        if not partners or any(o not in ORGS for o in partners):
+            ap.error("--partners: some of %s" % ",".join(ORGS))
+        extra.update(partners=partners, truth_ids=True)
     specs = [dict(names=names, phenomena=ph, people=int(n), seed=s, **extra)
              for ph in a.phenomena.split(",") for n in a.sizes.split(",")
              for s in parse_seeds(a.seeds, a.first_seed)]

@@ -100,12 +100,37 @@ START_TEST(tiny_partnership_without_agreement)
 }
 END_TEST
 
+/* Every rate is measured on the strong clusters. A linkage of records
+ * with a name and a birth year alone has none: its figures came out as
+ * its units with an interval of nothing, where namesakes and one person's
+ * spellings make the truth anything. Refused by name. */
+START_TEST(no_strong_cluster_refused)
+{
+    lt_row rows[3] = {
+        {"aaa", "bafok dolem", NULL, NULL, 2001, 0, 0, UNIKA_GENDER_MALE, 2019, 2},
+        {"bbb", "bafok dolem", NULL, NULL, 2001, 0, 0, UNIKA_GENDER_MALE, 2019, 8},
+        {"bbb", "nador ripek", NULL, NULL, 2000, 0, 0, UNIKA_GENDER_MALE, 2020, 3},
+    };
+    unika_link_seed *ls = lt_seed();
+    unika_linkage *lk = lt_link(rows, 3, ORGS, 2, NULL, ls, NULL);
+    char *json = NULL;
+    size_t size = 0;
+    unika_error err = {0};
+    ck_assert_int_eq(unika_linkage_estimates(lk, &json, &size, &err), UNIKA_ELINKAGE);
+    ck_assert_msg(json == NULL && strstr(err.message, "no strong cluster") != NULL, "%s",
+                  err.message);
+    unika_linkage_free(lk);
+    unika_link_seed_free(ls);
+}
+END_TEST
+
 Suite *unika_test_suite(void)
 {
     Suite *s = suite_create("linkage_estimate_json");
     TCase *tc = tcase_create("json");
     tcase_add_test(tc, non_finite_figure_refused);
     tcase_add_test(tc, tiny_partnership_without_agreement);
+    tcase_add_test(tc, no_strong_cluster_refused);
     suite_add_tcase(s, tc);
     return s;
 }

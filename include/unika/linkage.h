@@ -244,7 +244,8 @@ UNIKA_API void unika_link_manifest_free(char *json);
  *  resolved linkage on the same platform; *json (NUL-terminated) is freed
  *  with unika_linkage_estimates_free().
  *  @return 0; UNIKA_EINVAL (NULL, or not resolved); UNIKA_ELINKAGE (more
- *          than 64 organisations); UNIKA_ENOMEM. */
+ *          than 64 organisations, or weak units without one strong cluster
+ *          to measure the rates on); UNIKA_ENOMEM. */
 UNIKA_API UNIKA_NODISCARD int unika_linkage_estimates(const unika_linkage *lk, char **json,
                                                       size_t *size, unika_error *err);
 

@@ -155,6 +155,16 @@ int unika_linkage_estimates(const unika_linkage *lk, char **json, size_t *size, 
     if (!lk || !json || !size) return unika_fail(err, UNIKA_EINVAL, "NULL argument");
     *json = NULL;
     *size = 0;
+    /* every rate is measured on the strong clusters: without one, the weak
+     * units' figure came out as their number with an interval of nothing
+     * (docs/linkage.md 18, "Records a name and a year alone") */
+    if (lk->resolved && lk->nunits > 0 && lk->nstrong == 0)
+        return unika_fail(err, UNIKA_ELINKAGE,
+                          "no strong cluster to measure the estimator's rates on: none of the "
+                          "%zu weak units' records has an identifier or a full birth date, so "
+                          "how many people they hold cannot be estimated (count them with "
+                          "'unika ingest' and the loose recipe)",
+                          lk->nunits);
     lk_est *e = NULL;
     lk_est_figure *fig = NULL;
     size_t n = 0;

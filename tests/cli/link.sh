@@ -135,6 +135,8 @@ refused "an unknown format version" "format version: expected 2, got 3" v3.umk
 cp "$SRC/tests/golden/v1/mk_small.umk" v1.umk
 refused "the layout before token indexes" "expected 2, got 1" v1.umk
 refused "a --by field the files lack" "has no --by age_group" --by age_group $UMK
+refused "records of a name and a year alone (the outreach unit's)" \
+    "no strong cluster to measure the estimator's rates on: none of the" uppsok.umk
 check_has "a roster without a linker" 1 "the roster names no linker" -- \
     "$UNIKA" link --roster nolinker.roster --coordinator "$PIN" --seed linker.seed --sign linker.sec $UMK -o bad
 check_has "a signing key that is not the roster's linker" 1 'but the roster'"'"'s linker is "linker"' -- \

@@ -377,6 +377,19 @@ START_TEST(x_rate_of_a_figures_own_people)
 }
 END_TEST
 
+/* Person p's name spelled two ways (a given name of one list or the other,
+ * and a word of its own) and an identifier, base + p. */
+static void two_spellings(char text[3][24], unsigned p, unsigned base)
+{
+    char g[2][8], own[8];
+    word(g[0], 0, p % WORDS);
+    word(g[1], 2, p % WORDS);
+    own_word(own, p);
+    two_words(text[0], g[0], own);
+    two_words(text[1], g[1], own);
+    snprintf(text[2], 24, "%08u", base + p);
+}
+
 /* m_eq0 by the partners a person's keys come from (version 22). 4,000
  * identified people, each under a surname of its own, are at one, two or
  * three of the strong partners A, B and D (a third each); every partner,
@@ -408,13 +421,7 @@ START_TEST(agreement_by_partners)
     size_t k = 0;
     unsigned at_c = 0;
     for (unsigned p = 0; p < PEOPLE + ALONE; p++) {
-        char g[2][8], own[8];
-        word(g[0], 0, p % WORDS);
-        word(g[1], 2, p % WORDS);
-        own_word(own, p);
-        two_words(text[p][0], g[0], own);
-        two_words(text[p][1], g[1], own);
-        snprintf(text[p][2], 24, "%08u", 60000000u + p);
+        two_spellings(text[p], p, 60000000u);
         int y = 1998 + (int)(rnd() % 8), m = 1 + (int)(rnd() % 12), d = 1 + (int)(rnd() % 28);
         if (p < PEOPLE) {
             unsigned first = (unsigned)(rnd() % 3), many = 1 + p % 3;
@@ -592,13 +599,7 @@ START_TEST(agreement_unmeasured)
     rng_state = 0xBF58476D1CE4E5B9ull;
     size_t k = 0;
     for (unsigned p = 0; p < PEOPLE + ALONE; p++) {
-        char g[2][8], own[8];
-        word(g[0], 0, p % WORDS);
-        word(g[1], 2, p % WORDS);
-        own_word(own, p);
-        two_words(text[p][0], g[0], own);
-        two_words(text[p][1], g[1], own);
-        snprintf(text[p][2], 24, "%08u", 90000000u + p);
+        two_spellings(text[p], p, 90000000u);
         int y = 1998 + (int)(rnd() % 8), m = 2 + (int)(rnd() % 11), d = 1 + (int)(rnd() % 28);
         if (p < PEOPLE) {
             rows[k++] = visit(ORGS[0], text[p][0], text[p][2], y, m, d);

@@ -115,8 +115,9 @@
 #define LK_EST_AGREE_MIN 200      /* pairs of records below which a = 1 everywhere */
 /* Where no agreement is measured, the least share of a person's records at
  * one partner taken to show its (name, year) as at another: below it a name
- * and a year would link too few people for weak keys to mean anything
- * (measured, it is 0.44 to 0.68 on every data set of docs/linkage.md 17) */
+ * and a year would link too few people for weak keys to mean anything (where
+ * measured, m_eq0's rare end is 0.45 to 0.90 and none of its levels below
+ * 0.42: docs/linkage.md 15, "Agreement not measured") */
 #define LK_EST_M_FLOOR 0.4
 #define LK_EST_LEVELS 12          /* |S| - 1 of a pattern: LK_EST_MAX_PRESENT of them */
 

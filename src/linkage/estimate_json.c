@@ -157,7 +157,7 @@ int unika_linkage_estimates(const unika_linkage *lk, char **json, size_t *size, 
     *size = 0;
     /* every rate is measured on the strong clusters: without one, the weak
      * units' figure came out as their number with an interval of nothing
-     * (docs/linkage.md 18, "Records a name and a year alone") */
+     * (docs/linkage.md 15, "Agreement not measured") */
     if (lk->resolved && lk->nunits > 0 && lk->nstrong == 0)
         return unika_fail(err, UNIKA_ELINKAGE,
                           "no strong cluster to measure the estimator's rates on: none of the "

@@ -497,7 +497,7 @@ static int periods(lk_est *e)
  * often they agree: a partnership with one partner of strong records (the
  * others write a name and a year only) has none. Taken as 1 (every weak
  * record shows its person's key), r and D came out as low as they can be,
- * and the count 4-7% high, outside its interval (docs/linkage.md 15,
+ * and the count 4-8% high, outside its interval (docs/linkage.md 15,
  * "Agreement not measured"). Both ends then are assumptions, LK_EST_M_FLOOR
  * (the rare end) and 1: r takes their middle (estimate_presence.c), D
  * divides by the m whose 1/m is the middle of theirs, and the error spreads

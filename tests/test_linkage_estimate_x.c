@@ -114,7 +114,7 @@ static void estimated_free(estimated *x)
 
 /* n identified people, first .. first + n - 1, each visiting A and B under
  * one name, identifier and birth date, appended to rows[*k ..): their
- * records agree, so that m_eq0 is measured (below LK_EST_AGREE_MIN records
+ * records agree, so that m_eq0 is measured (at LK_EST_M_MIN records or fewer
  * compared it is not: version 24). */
 static void both_partners(lt_row *rows, size_t *k, char (*text)[2][24], unsigned n,
                           unsigned first, unsigned base)

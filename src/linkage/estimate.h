@@ -100,9 +100,9 @@
  * (estimate.c, mark_rare()); 23: X's rate at a partner taken apart for the
  * clusters that hold an identifier and those that hold none, where every
  * partner's rate stands (estimate_presence.c, estimate_figure.c), the
- * figures of some partners as version 22's; 24: where fewer than
- * LK_EST_AGREE_MIN records of a person are compared between partners (one
- * partner with strong records), m_eq0 and m_dup unmeasured, taken anywhere
+ * figures of some partners as version 22's; 24: where LK_EST_M_MIN records
+ * of a person or fewer are compared between partners (one partner with
+ * strong records), m_eq0 and m_dup unmeasured, taken anywhere
  * between LK_EST_M_FLOOR and 1 (estimate_rates.c, unmeasured()), every other
  * partnership's figures as version 23's. */
 #define LK_EST_VERSION 24
@@ -119,6 +119,11 @@
  * measured, m_eq0's rare end is 0.45 to 0.90 and none of its levels below
  * 0.42: docs/linkage.md 15, "Agreement not measured") */
 #define LK_EST_M_FLOOR 0.4
+/* Records compared between partners at or below which m is not measured:
+ * a share of 50 errs by about 0.07, less than half the spread of m taken
+ * anywhere between LK_EST_M_FLOOR and 1 (0.17), so above it the measure
+ * says more than the assumption (docs/linkage.md 15) */
+#define LK_EST_M_MIN 50
 #define LK_EST_LEVELS 12          /* |S| - 1 of a pattern: LK_EST_MAX_PRESENT of them */
 
 enum { LK_SCOPE_ALL = 0, LK_SCOPE_YEAR = 1, LK_SCOPE_PERIOD = 2 };

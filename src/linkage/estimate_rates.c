@@ -527,7 +527,7 @@ int lk_est_measure(lk_est *e)
     }
     /* decided on every record, so that no replicate measures what the
      * estimate does not */
-    if (e->rates.eq0_pairs < LK_EST_AGREE_MIN)
+    if (e->rates.eq0_pairs <= LK_EST_M_MIN)
         for (int k = 0; k < LK_EST_REPLICATES; k++) unmeasured(r[k]);
     return lk_est_presence(e, r) ? -1 : 0;
 }

@@ -257,6 +257,7 @@ static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells)
         cj_obj_end(&j);
         cj_end(&j);
     }
+    if (cli_quiet) return; /* the result on stdout stays; the summary is not one */
     fprintf(stderr, "unika link: %llu files, %llu profiles (%llu rows): %llu strong clusters, "
             "%llu weak units (%llu linked, %llu ambiguous, %llu joined, %llu alone)\n",
             (unsigned long long)st->files, (unsigned long long)st->profiles,

@@ -39,6 +39,8 @@ check_has "link the four partners" 0 "wrote 156 cells, estimates.json and manife
 assert "a cell per organisation, half-year and gender, and the manifest" \
     test "$(ls out | grep -c '_draw-0\.uks$')" = 156 -a -f out/manifest.json
 assert "every output signed" test "$(ls out | grep -c '\.sig$')" = 158
+check "--quiet prints nothing" 0 "" "" -- L --by gender --quiet $UMK -o outq
+assert "--quiet writes the same outputs" cmp out/estimates.json outq/estimates.json
 check_has "the cells verify as the linker's against the roster" 0 "" -- \
     "$UNIKA" roster check --coordinator "$PIN" r.roster out/raddabarnen_2019H1_gender-M_draw-0.uks out/manifest.json
 assert "the cells are labelled draw=0" grep -q "draw *= *0" <("$UNIKA" inspect out/uppsok_2019H1_gender-M_draw-0.uks)

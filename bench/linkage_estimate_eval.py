@@ -366,30 +366,33 @@ def age_band(visit, birth):
     return None
 
 
+def rows_of(data, org):
+    """(the partner's profile, its CSV's header) and each data row with its true person."""
+    p = profile_of(org)
+    with open(os.path.join(data, "truth", org + ".txt")) as f:
+        who = [int(x) for x in f]
+    with open(os.path.join(data, org + ".csv"), newline="") as f:
+        rows = csv.reader(f, delimiter=p.get("delimiter", ","))
+        head = next(rows)
+        for n, row in enumerate(rows):
+            yield p, head, row, who[n]
+
+
 def age_truth(data, orgs=ORGS):
     """{(org or None, year or "all", band): true persons} from every row and its true person."""
     sets = {}
     for o in orgs:
-        p = profile_of(o)
-        with open(os.path.join(data, "truth", o + ".txt")) as f:
-            who = [int(x) for x in f]
-        with open(os.path.join(data, o + ".csv"), newline="") as f:
-            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
-            head = next(rows)
+        for p, head, row, person in rows_of(data, o):
             vi = head.index(p["column.date"])
-            bcol = p.get("column.birth_date") or p.get("column.birth_year")
-            bi = head.index(bcol)
+            bi = head.index(p.get("column.birth_date") or p.get("column.birth_year"))
             bfmt = p.get("date_format.birth_date", "YYYY")
-            for n, row in enumerate(rows):
-                visit = parse_date(row[vi], p["date_format.date"]) if vi < len(row) else None
-                birth = parse_date(row[bi], bfmt) if bi < len(row) else None
-                if not visit or not birth:
-                    continue
-                band = age_band(visit, birth)
-                if band is None:
-                    continue
-                for key in ((None, "all", band), (o, "all", band), (None, str(visit[0]), band)):
-                    sets.setdefault(key, set()).add(who[n])
+            visit = parse_date(row[vi], p["date_format.date"]) if vi < len(row) else None
+            birth = parse_date(row[bi], bfmt) if bi < len(row) else None
+            band = age_band(visit, birth) if visit and birth else None
+            if band is None:
+                continue
+            for key in ((None, "all", band), (o, "all", band), (None, str(visit[0]), band)):
+                sets.setdefault(key, set()).add(person)
     return {k: len(v) for k, v in sets.items()}
 
 
@@ -405,21 +408,16 @@ def truth_of_partners(data, truth, orgs):
     """truth.json's counts for a partnership of orgs alone, from their rows' true persons."""
     people, gender, years, halves = set(), {}, {}, {}
     for o in orgs:
-        p = profile_of(o)
-        with open(os.path.join(data, "truth", o + ".txt")) as f:
-            who = [int(x) for x in f]
-        with open(os.path.join(data, o + ".csv"), newline="", encoding="utf-8") as f:
-            rows = csv.reader(f, delimiter=p.get("delimiter", ","))
-            head = next(rows)
-            vi, gi = head.index(p["column.date"]), head.index(p["column.gender"])
-            for n, row in enumerate(rows):
-                people.add(who[n])
-                gender.setdefault(GENDER_CODES[o][row[gi].strip()], set()).add(who[n])
-                visit = parse_date(row[vi], p["date_format.date"])
-                years.setdefault(str(visit[0]), set()).add(who[n])
-                half = "%dH%d" % (visit[0], 1 if visit[1] <= 6 else 2)
-                halves.setdefault(half, set()).add(who[n])
-    count = lambda d: {k: len(v) for k, v in sorted(d.items())}  # noqa: E731
+        for p, head, row, person in rows_of(data, o):
+            visit = parse_date(row[head.index(p["column.date"])], p["date_format.date"])
+            people.add(person)
+            gender.setdefault(GENDER_CODES[o][row[head.index(p["column.gender"])].strip()],
+                              set()).add(person)
+            years.setdefault(str(visit[0]), set()).add(person)
+            halves.setdefault("%dH%d" % (visit[0], 1 if visit[1] <= 6 else 2), set()).add(person)
+
+    def count(sets):
+        return {k: len(v) for k, v in sorted(sets.items())}
     return dict(unique_total=len(people),
                 unique_by_org={o: truth["unique_by_org"][o] for o in orgs},
                 unique_by_gender=count(gender), unique_by_year=count(years),

@@ -453,15 +453,19 @@ double lk_est_rate_sample(const lk_est *e, const lk_est_rates *r, int gran, uint
  * Of m_eq0's two ends, the one measured on the rare clusters, r's own
  * selection; the other end says how far m could be off at a partner
  * without strong records to measure it, and half the distance to it is
- * r's span (docs/linkage.md 15, "The shared term"). */
-static void rate_and_span(const tally *t, unsigned f, double share, double *r, double *span)
+ * r's span (docs/linkage.md 15, "The shared term"). Where m is not
+ * measured, both ends are assumptions and r takes their middle (version
+ * 24). Returns r at the rare end. */
+static double rate_and_span(const tally *t, unsigned f, double share, int unmeasured, double *r,
+                            double *span)
 {
     double m_all = t->elig[f] > 0 ? t->m[0][f] / t->elig[f] : 1.0;
     double m_rare = t->elig[f] > 0 ? t->m[1][f] / t->elig[f] : 1.0;
     double all = fmin(1.0, m_all > 0 ? share / m_all : share);
     double rare = fmin(1.0, m_rare > 0 ? share / m_rare : share);
-    *r = rare;
     *span = fabs(rare - all) / 2;
+    *r = unmeasured ? rare - *span : rare;
+    return rare;
 }
 
 /* r of the rare clusters that hold an identifier and of those that hold
@@ -473,11 +477,12 @@ static void rate_and_span(const tally *t, unsigned f, double share, double *r, d
  * as mixed at random and its union over a cluster's partners was too large
  * (docs/linkage.md 15, "X's rates by whether a person holds an
  * identifier"). Both classes measured, or neither: with
- * LK_EST_OWN_RATE_MIN clusters or fewer in one, both stay at r. */
-static void by_identifier(const tally *t, unsigned f, int free, lk_est_rates *r)
+ * LK_EST_OWN_RATE_MIN clusters or fewer in one, both stay at r. Each class
+ * is over r at the rare end, where its own m is taken. */
+static void by_identifier(const tally *t, unsigned f, int free, double rare, lk_est_rates *r)
 {
     double ratio = chance_ratio(t, f), own[2], n[2];
-    int measured = r->r[f] > 0;
+    int measured = rare > 0;
     for (int cls = 0; cls < 2; cls++) {
         double chance = t->id_chance[cls][f] * ratio, elig = t->id_elig[cls][f];
         double m = elig > 0 && t->id_m[cls][f] > 0 ? t->id_m[cls][f] / elig : 1.0;
@@ -486,7 +491,7 @@ static void by_identifier(const tally *t, unsigned f, int free, lk_est_rates *r)
         measured &= n[cls] > LK_EST_OWN_RATE_MIN;
     }
     for (int cls = 0; cls < 2; cls++) {
-        r->by_id[cls][f] = measured ? own[cls] / r->r[f] : 1.0;
+        r->by_id[cls][f] = measured ? own[cls] / rare : 1.0;
         r->n_id[cls][f] = measured ? n[cls] : 0.0;
     }
 }
@@ -501,9 +506,8 @@ static void presence_rates(const lk_est *e, const tally *out, const tally *in, i
     for (unsigned f = 0; f < e->nfiles; f++) {
         double psi[3], psi_in[3], share;
         rates_of(out, f, free, &share, &r->n[f], psi);
-        rate_and_span(out, f, share, &r->r[f], &r->r_span[f]);
-        by_identifier(out, f, free, r); /* over r at the rare end, as its classes are */
-        if (r->m_unmeasured) r->r[f] -= r->r_span[f];
+        double rare = rate_and_span(out, f, share, r->m_unmeasured, &r->r[f], &r->r_span[f]);
+        by_identifier(out, f, free, rare, r);
         rates_of(in, f, free, &r->r_in[f], NULL, psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
         period_rates(e, out, f, free, share, psi, r->psi_at, r->n_at);
@@ -602,8 +606,8 @@ int lk_est_presence_of(const lk_est *e, uint64_t orgs, own_rates *out)
             if (!(orgs >> f & 1)) continue;
             double share, sample, psi[3];
             rates_of(&t[k], f, k > 0, &share, &sample, psi);
-            rate_and_span(&t[k], f, share, &out->r[k][f], &out->span[k][f]);
-            if (e->rates.m_unmeasured) out->r[k][f] -= out->span[k][f];
+            rate_and_span(&t[k], f, share, e->rates.m_unmeasured, &out->r[k][f],
+                          &out->span[k][f]);
             if (!k) out->n[f] = sample > LK_EST_OWN_RATE_MIN ? sample : 0;
         }
     rc = 0;

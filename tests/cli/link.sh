@@ -266,6 +266,7 @@ et = [f for f in e['figures'] if len(f['orgs']) == 4 and f['period'] == 'all' an
 assert abs(tot['estimate'] - et['estimate']) < 1e-6, (tot, et)
 assert tot['deterministic'] > tot['estimate'] and tot['mode']['kind'] == 'corrected'
 assert all(f['mode']['kind'] == 'corrected' for f in r['figures'])
+assert all(f['mode']['m_measured'] is True for f in r['figures'])
 "
 "$UNIKA" report --release-key release.key --estimates out/estimates.json --format markdown \
     --round base10 -o corrected.md out 2>/dev/null
@@ -274,6 +275,7 @@ assert "the corrected markdown says the linkage error is in the intervals" \
 assert "... and never that it is not" sh -c '! grep -q "not in the intervals" corrected.md'
 assert "... and of which errors its intervals are" \
     grep -qF -- "- Intervals: 95% intervals of the linkage and the sketch error" corrected.md
+assert "... and, with m measured, never that it was assumed" sh -c '! grep -q "^- Agreement" corrected.md'
 VE() { "$UNIKA" verify --roster r.roster --coordinator "$PIN" --release-key release.key \
     --link-manifest out/manifest.json "$@"; }
 check_has "verify re-derives every corrected figure" 0 "" -- \
@@ -295,6 +297,38 @@ check_has "a corrected figure edited" 1 "" -- VE --report edited.json --estimate
 assert "... is named" grep -q "FAIL  by_org/org=uppsok: estimate is" out.txt
 check_has "the cells of another resolution refused by report --estimates" 1 \
     "not a cell of that resolution" -- "$UNIKA" report --estimates out3/estimates.json out
+
+# One strong partner with the outreach unit: too few people have an identifier or full
+# date at both to measure the partners' agreement m (docs/linkage.md 15, "Agreement not
+# measured"). Every figure's mode and every rendering says it was assumed.
+L --by gender stadsmissionen.umk uppsok.umk -o sm >/dev/null 2>&1
+"$UNIKA" report --release-key release.key --estimates sm/estimates.json --format json \
+    -o sm.json sm 2>/dev/null
+assert "m not measured: the estimates and every figure's mode say so" python3 -c "
+import json
+e = json.load(open('sm/estimates.json')); r = json.load(open('sm.json'))
+assert e['rates']['m_measured'] is False
+assert r['figures'] and all(f['mode']['m_measured'] is False for f in r['figures'])
+assert 'not measured' in r['release']['linkage'], r['release']['linkage']
+"
+"$UNIKA" report --from sm.json --format markdown -o sm.md
+assert "... the markdown's release notes" grep -qF -- "- Agreement: too few people have" sm.md
+"$UNIKA" report --from sm.json --format html --lang en -o sm.html
+assert "... the board's page, in English" grep -qF "So the estimate assumes only" sm.html
+"$UNIKA" report --from sm.json --format html --lang sv -o sm.sv.html
+assert "... and in Swedish" grep -qF "Skattningen antar därför bara" sm.sv.html
+assert "... never on the four partners' page" sh -c \
+    "'$UNIKA' report --from corrected.json --format html -o c.html && ! grep -q 'antar därför' c.html"
+VS() { "$UNIKA" verify --roster r.roster --coordinator "$PIN" --release-key release.key \
+    --link-manifest sm/manifest.json --estimates sm/estimates.json "$@" sm; }
+check_has "verify re-derives the report of an unmeasured m" 0 "" -- VS --report sm.json
+sed 's/"m_measured": false/"m_measured": true/' sm.json >sm-edited.json
+check_has "a report that hides the assumption fails" 1 "" -- VS --report sm-edited.json
+assert "... named" grep -qF '"m_measured": true` where it should be `        "m_measured": false`' out.txt
+sed 's/"m_measured": false/"m_measured": 0/' sm/estimates.json >sm-m0.json
+check_has "estimates whose m_measured is not true or false are refused" 1 \
+    "sm-m0.json: rates.m_measured must be true or false (schema version 6)" -- \
+    "$UNIKA" report --estimates sm-m0.json sm
 
 # The overlaps of two partners are the estimator's own (estimates version 5), their
 # error taken once: narrower than the three figures' errors added as if independent.

@@ -89,7 +89,8 @@ class Reports(unittest.TestCase):
                           self.read("plain.json").figure("total").mode), (None, None))
         with open(os.path.join(self.dir, "plain.json")) as f:
             doc = json.load(f)
-        mode = {"kind": "corrected", "estimator": "occupancy", "version": 3}
+        mode = {"kind": "corrected", "estimator": "occupancy", "version": 24,
+                "m_measured": False}
         for fig in doc["figures"]:
             fig["deterministic"] = None if fig["suppressed"] else 1234.5
             fig["mode"] = mode
@@ -98,6 +99,7 @@ class Reports(unittest.TestCase):
             json.dump(doc, f)
         total = unika.read_report(path).figure("total")
         self.assertEqual((total.deterministic, total.mode), (1234.5, mode))
+        self.assertIs(total.mode["m_measured"], False)
         doc["figures"][0]["deterministic"] = "many"
         with open(path, "w") as f:
             json.dump(doc, f)

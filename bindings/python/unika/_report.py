@@ -107,7 +107,8 @@ class Figure:
     In a report corrected for linkage error (`unika report --estimates`,
     docs/linkage.md 16), estimate and its interval are the corrected ones,
     deterministic the resolution's own count (None when withheld) and mode
-    the estimator that corrected it (None otherwise)."""
+    the estimator that corrected it (None otherwise), with m_measured False
+    where the partners' agreement was assumed, not measured."""
 
     id: str
     table: str

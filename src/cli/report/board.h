@@ -66,6 +66,7 @@ typedef struct bd_fig {
     int has_det;
     double deterministic;       /* the resolution's deterministic count */
     const char *mode;           /* how the figure was counted, in words, or NULL */
+    int m_assumed; /* its mode says the partners' agreement was not measured */
     /* overlaps: the two values of the label */
     const char *oa, *ob;
 } bd_fig;

@@ -99,6 +99,8 @@ static int read_figure(rd *r, bd_fig *f, const unika_json *n)
     f->deterministic = opt_num(n, "deterministic", &has);
     f->has_det = has && !f->suppressed;
     f->mode = mode_text(n);
+    const unika_json *m = unika_json_get(unika_json_get(n, "mode"), "m_measured");
+    f->m_assumed = m && m->type == UNIKA_JSON_FALSE;
     const unika_json *o = unika_json_get(n, "overlap");
     if (o && o->type == UNIKA_JSON_OBJECT) f->oa = opt_str(o, "a"), f->ob = opt_str(o, "b");
     if (f->suppressed) f->has_value = 0; /* never shown, whatever the file holds */

@@ -66,10 +66,12 @@ void bd_reading_html(FILE *o, const bd_ctx *c, int linkage)
            "estimate plausibly is; <q>exact</q> means the figure was counted. <i>Linkage "
            "error</i>: a person whose name or birth year is written differently by two "
            "organisations can be counted twice, and two people with the same details once.");
-    int corrected = 0;
-    for (size_t i = 0; i < c->d->nf; i++)
+    int corrected = 0, m_assumed = 0;
+    for (size_t i = 0; i < c->d->nf; i++) {
         corrected |= c->d->f[i].mode && !strcmp(c->d->f[i].mode, "corrected");
-    if (corrected)
+        m_assumed |= c->d->f[i].m_assumed;
+    }
+    if (corrected) {
         p_lang(o, c,
                "Siffrorna är <b>korrigerade för länkningsfel</b>: länkaren skattar hur många "
                "personer som döljer sig bakom uppgifter som ingen regel kan koppla (ett vanligt "
@@ -80,7 +82,19 @@ void bd_reading_html(FILE *o, const bd_ctx *c, int linkage)
                "many people lie behind records no rule can link (a common name and a birth "
                "year), and the interval holds that error as well as the estimation error "
                "(docs/linkage.md). The white dot is the deterministic linkage's count.");
-    else if (linkage)
+        if (m_assumed) /* docs/linkage.md 15, "Agreement not measured" */
+            p_lang(o, c,
+                   "För få personer har ett identitetsnummer eller ett fullständigt "
+                   "födelsedatum hos två organisationer för att mäta hur ofta organisationerna "
+                   "skriver en persons namn och födelseår lika. Skattningen antar därför bara "
+                   "att det är någonstans mellan 40 och 100&#160;%, och intervallen är bredare "
+                   "för det (docs/linkage.md, avsnitt 15).",
+                   "Too few people have an identity number or a full birth date at two "
+                   "organisations to measure how often the organisations write a person's "
+                   "name and birth year alike. So the estimate assumes only that it lies "
+                   "somewhere between 40% and 100%, and the intervals are wider for it "
+                   "(docs/linkage.md, section 15).");
+    } else if (linkage)
         p_lang(o, c,
                "Det ljusa bandet bakom en stapel är <b>länkningsintervallet</b>: antalet om alla "
                "osäkra kopplingar görs, och om ingen görs. Den vita punkten är den deterministiska "

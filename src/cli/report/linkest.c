@@ -44,6 +44,13 @@ int rp_linkest_load(rp_linkest *e, const char *path)
         rp_linkest_free(e);
         return CLI_INPUT;
     }
+    const unika_json *m = unika_json_get(unika_json_get(e->root, "rates"), "m_measured");
+    if (version >= 6 && !(m && (m->type == UNIKA_JSON_TRUE || m->type == UNIKA_JSON_FALSE))) {
+        cli_errorf("%s: rates.m_measured must be true or false (schema version 6)", path);
+        rp_linkest_free(e);
+        return CLI_INPUT;
+    }
+    e->m_measured = version >= 6 ? m->type == UNIKA_JSON_TRUE : -1;
     for (size_t i = 0; i < e->figures->n; i++) {
         const unika_json *orgs = unika_json_get(e->figures->items[i], "orgs");
         if (orgs && orgs->type == UNIKA_JSON_ARRAY && orgs->n > e->norgs) e->norgs = orgs->n;

@@ -65,6 +65,7 @@ static void json_figure(cli_json *j, const report *r, const figure *f)
         cj_str(j, "kind", "corrected");
         cj_str(j, "estimator", r->linkest->estimator);
         cj_int(j, "version", r->linkest->version);
+        if (r->linkest->m_measured >= 0) cj_bool(j, "m_measured", r->linkest->m_measured);
         cj_obj_end(j);
     }
     cj_obj_end(j);
@@ -113,9 +114,15 @@ static void json_release(cli_json *j, const report *r)
     cj_bool(j, "raw_estimates", rm_raw_published(r));
     cj_str(j, "inputs_commitment", r->commitment[0] ? r->commitment : NULL);
     if (r->linkest) {
-        cj_str(j, "linkage", "in the intervals: every figure is corrected for linkage error by "
-                             "the linker's estimates (docs/linkage.md 15); `deterministic` is "
-                             "the resolution's own count");
+        cj_str(j, "linkage", r->linkest->m_measured
+                                 ? "in the intervals: every figure is corrected for linkage "
+                                   "error by the linker's estimates (docs/linkage.md 15); "
+                                   "`deterministic` is the resolution's own count"
+                                 : "in the intervals: every figure is corrected for linkage "
+                                   "error by the linker's estimates (docs/linkage.md 15), with "
+                                   "the partners' agreement m not measured but taken anywhere "
+                                   "from 0.4 to 1 (section 15, \"Agreement not measured\"); "
+                                   "`deterministic` is the resolution's own count");
         cj_str(j, "linkage_estimates", r->linkest->digest_hex);
         cj_str(j, "linkage_resolution", r->linkest->resolution);
     } else {

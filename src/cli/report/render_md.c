@@ -54,6 +54,18 @@ static void md_note(FILE *o, const rd_doc *d, const unika_json *t)
               o);
 }
 
+/* Whether a figure's mode says the partners' agreement m was assumed, not
+ * measured (docs/linkage.md 15, "Agreement not measured"). */
+static int m_assumed(const rd_doc *d)
+{
+    for (size_t i = 0; i < d->figures->n; i++) {
+        const unika_json *mode = unika_json_get(d->figures->items[i], "mode");
+        const unika_json *m = unika_json_get(mode, "m_measured");
+        if (m && m->type == UNIKA_JSON_FALSE) return 1;
+    }
+    return 0;
+}
+
 /* The footer: every parameter of the release step, and the commitment to
  * the inputs (never the inputs themselves: docs/security.md). */
 static void md_release(FILE *o, const rd_doc *d)
@@ -83,14 +95,20 @@ static void md_release(FILE *o, const rd_doc *d)
                    "  widened to the rounding base; unrounded estimates are not published.\n",
                 corrected ? "linkage and the sketch" : "sketch");
     const char *recipe = unika_json_str(d->root, "recipe");
-    if (corrected)
+    if (corrected) {
         fputs("- Linkage: in the intervals. Every figure is corrected for linkage error by the\n"
               "  linker's estimates (docs/linkage.md 15). An overlap is |a| + |b| - |a u b| of\n"
               "  three corrected figures; from estimator version 21 on, its interval takes the\n"
               "  error the three share once (before, it added their variances: wider than its\n"
               "  error needs).\n",
               o);
-    else
+        if (m_assumed(d))
+            fputs("- Agreement: too few people have an identity number or a full birth date at\n"
+                  "  two partners to measure how often partners write a person's name and birth\n"
+                  "  year alike; the estimates take it anywhere from 40% to 100%, and the\n"
+                  "  intervals are wider for it (docs/linkage.md 15, \"Agreement not measured\").\n",
+                  o);
+    } else
         fprintf(o, "- Linkage: figures count distinct pseudonyms of recipe %s; people whose records\n"
                    "  differ in the recipe's fields are counted twice, and different people with the\n"
                    "  same fields once. That error is not in the intervals: docs/linkage.md gives\n"

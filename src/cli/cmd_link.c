@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd_gov.h"
+#include "common/json.h"
 #include "link/link.h"
 
 static const cli_opt keygen_options[] = {
@@ -233,7 +234,25 @@ static int write_debug(const char *path, const unika_linkage *lk, int force)
     return 0;
 }
 
-static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells)
+/* Whether the estimator measured the partners' agreement m (estimates.json's
+ * rates.m_measured; docs/linkage.md 15, "Agreement not measured"). */
+static int m_measured(const cli_link_outputs *o)
+{
+    int measured = 1;
+    for (size_t i = 0; i < o->n; i++) {
+        unika_json *root = NULL;
+        unika_error err = {0};
+        if (strcmp(o->name[i], CLI_LINK_ESTIMATES) ||
+            unika_json_parse(&root, (const char *)o->bytes[i], o->size[i], &err) < 0)
+            continue;
+        const unika_json *m = unika_json_get(unika_json_get(root, "rates"), "m_measured");
+        measured = !(m && m->type == UNIKA_JSON_FALSE);
+        unika_json_free(root);
+    }
+    return measured;
+}
+
+static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells, int m_measured)
 {
     const unika_link_stats *st = unika_linkage_stats(lk);
     char fp[UNIKA_FINGERPRINT_HEX_BYTES];
@@ -253,6 +272,7 @@ static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells)
         cj_int(&j, "persons_high", (long long)st->persons_high);
         cj_int(&j, "cells", (long long)cells);
         cj_str(&j, "resolution_fingerprint", fp);
+        cj_bool(&j, "m_measured", m_measured);
         cj_str(&j, "output", g->out);
         cj_obj_end(&j);
         cj_end(&j);
@@ -269,6 +289,10 @@ static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells)
             "and %s to %s, signed; resolution %s\n", (unsigned long long)st->persons,
             (unsigned long long)st->persons_low, (unsigned long long)st->persons_high, cells,
             CLI_LINK_ESTIMATES, CLI_LINK_MANIFEST, g->out, fp);
+    if (!m_measured)
+        fprintf(stderr, "unika link: too few people have an identifier or a full birth date at "
+                "two partners to measure how often partners write a person alike; the "
+                "estimates take it from 0.4 to 1 (docs/linkage.md 15)\n");
 }
 
 static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_sign_key *signer)
@@ -290,7 +314,8 @@ static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_si
         else rc = cli_stage_commit(stage, g->out, "linkage outputs");
     }
     if (rc == CLI_OK && g->debug_path) rc = write_debug(g->debug_path, lk, g->force);
-    if (rc == CLI_OK) summary(g, lk, o.n - 1); /* the cells: estimates.json is not one */
+    if (rc == CLI_OK) /* the cells: estimates.json is not one */
+        summary(g, lk, o.n - 1, m_measured(&o));
     cli_link_outputs_free(&o);
     free(info);
     unika_linkage_free(lk);

@@ -36,6 +36,7 @@ UMK="raddabarnen.umk rodakorset.umk stadsmissionen.umk uppsok.umk"
 # ---- the resolution ---------------------------------------------------------------
 check_has "link the four partners" 0 "wrote 156 cells, estimates.json and manifest.json to out, signed" -- \
     L --by gender $UMK -o out --debug-clusters clusters.csv
+assert "... with m measured, nothing said of it" sh -c '! grep -q "too few people" err.txt'
 assert "a cell per organisation, half-year and gender, and the manifest" \
     test "$(ls out | grep -c '_draw-0\.uks$')" = 156 -a -f out/manifest.json
 assert "every output signed" test "$(ls out | grep -c '\.sig$')" = 158
@@ -301,7 +302,12 @@ check_has "the cells of another resolution refused by report --estimates" 1 \
 # One strong partner with the outreach unit: too few people have an identifier or full
 # date at both to measure the partners' agreement m (docs/linkage.md 15, "Agreement not
 # measured"). Every figure's mode and every rendering says it was assumed.
-L --by gender stadsmissionen.umk uppsok.umk -o sm >/dev/null 2>&1
+check_has "link says it could not measure m" 0 \
+    "unika link: too few people have an identifier or a full birth date at two partners" -- \
+    L --by gender stadsmissionen.umk uppsok.umk -o sm
+L --by gender stadsmissionen.umk uppsok.umk -o sm-json --json --quiet >sm-link.json 2>/dev/null
+assert "... and --json says m_measured false" python3 -c "
+import json; assert json.load(open('sm-link.json'))['m_measured'] is False"
 "$UNIKA" report --release-key release.key --estimates sm/estimates.json --format json \
     -o sm.json sm 2>/dev/null
 assert "m not measured: the estimates and every figure's mode say so" python3 -c "

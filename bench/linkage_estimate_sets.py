@@ -72,6 +72,9 @@ SETS = [
     ("list-dec7b", "a name list written 2026-12-07 after version 23, seeds 9700–9719",
      ["--names-file", os.path.join(NAMES, "names-dec7b.json"), "--phenomena", "all"] + SIZES
      + ["--seeds", "9700-9719", "--age-groups"]),
+    ("list-dec7c", "a name list written 2026-12-07 after version 24, seeds 9800–9819",
+     ["--names-file", os.path.join(NAMES, "names-dec7c.json"), "--phenomena", "all"] + SIZES
+     + ["--seeds", "9800-9819", "--age-groups"]),
     ("few", "few made-up names",
      ["--names", "few", "--phenomena", "all"] + SIZES + MAIN_SEEDS + ["--age-groups"]),
     ("many", "many made-up names",

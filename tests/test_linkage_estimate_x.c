@@ -573,6 +573,26 @@ START_TEST(x_rate_by_identifier)
 }
 END_TEST
 
+/* The rows of a partnership whose one partner of strong records is A: 1,000
+ * identified people there, each under a name of its own, a share at_b of
+ * them also at B, which records a name and a birth year only and writes a
+ * person's given name as A does with probability same (else its other
+ * spelling), and 400 people at B alone. Returns the rows' count. */
+static size_t one_strong_partner(lt_row *rows, char (*text)[3][24], double at_b, double same)
+{
+    size_t k = 0;
+    for (unsigned p = 0; p < 1400; p++) {
+        two_spellings(text[p], p, 90000000u);
+        int y = 1998 + (int)(rnd() % 8), m = 2 + (int)(rnd() % 11), d = 1 + (int)(rnd() % 28);
+        if (p < 1000) {
+            rows[k++] = visit(ORGS[0], text[p][0], text[p][2], y, m, d);
+            if (unif() >= at_b) continue;
+        }
+        rows[k++] = visit(ORGS[1], text[p][unif() < same ? 0 : 1], NULL, y, 0, 0);
+    }
+    return k;
+}
+
 /* A partnership whose one partner of strong records cannot show how often
  * another writes a person alike (version 24). 1,000 identified people at
  * A, each under a name of its own; half of them also visit B, which
@@ -581,42 +601,70 @@ END_TEST
  * construction, and nobody is strong at two partners to measure it. 400
  * more people are seen at B alone. The truth: 1,400 people, 500 of A's at
  * B. B shows the key of h = 1/4 of A's clusters (standard deviation 0.014),
- * and r lies between h / 1 and h / LK_EST_M_FLOOR: the middle, 0.4375, puts
- * X at 437.5 where 500 are true, and the occupancy's mean of about 1.015
- * people per unit (900 units) adds 14: the estimate about 1,476 (+5.4%),
- * within 10% (the bias and three of X's standard deviations of 24 people,
- * 1.7%). X anywhere between its ends, 250 and 625, spreads the estimate
- * uniformly over 375 people: its 95% interval is at least 1.13 times that
- * wide, 30% of the truth (asserted: 20%), and holds the truth. Taken at m =
- * 1 (version 23), X is 250 and the total about 1,664 (+18.8%). Measured:
- * the estimate 1,493.7 (+6.7%), its interval 1,294.0 to 1,693.4; version
- * 23, 1,668.5 (+19.2%) within 1,664.8 to 1,672.1. */
+ * and r lies between h / 1 and h / LK_EST_M_FLOOR (0.25 to 0.83; h is below
+ * the floor, so it does not raise it): the middle, 0.54, puts X at 542
+ * where 500 are true, and the occupancy's mean of about 1.015 people per
+ * unit (900 units) adds 14: the estimate about 1,372 (-2.0%), within 10%
+ * (the bias and three of X's standard deviations of 24 people, 1.7%). No
+ * one is weak at two partners, so D and its floor play no part. X anywhere
+ * between its ends, 250 and 833, spreads the estimate uniformly over
+ * nearly 600 people: its 95% interval is about that wide, over 40% of the
+ * truth (asserted: 20%), and holds the truth. Taken at m = 1 (version 23),
+ * X is 250 and the total about 1,664 (+18.8%). Measured: the estimate
+ * 1,409.5 (+0.7%), its interval 1,104.8 to 1,714.2; version 24 (floor
+ * 0.4), 1,493.7 within 1,294.0 to 1,693.4, and version 23, 1,668.5
+ * (+19.2%) within 1,664.8 to 1,672.1 (both on the rows of an earlier
+ * draw, B's spelling taken from another random stream). */
 START_TEST(agreement_unmeasured)
 {
-    enum { PEOPLE = 1000, ALONE = 400 };
-    lt_row *rows = malloc((2 * PEOPLE + ALONE) * sizeof *rows);
-    char(*text)[3][24] = malloc((PEOPLE + ALONE) * sizeof *text);
+    lt_row *rows = malloc(2400 * sizeof *rows);
+    char(*text)[3][24] = malloc(1400 * sizeof *text);
     rng_state = 0xBF58476D1CE4E5B9ull;
-    size_t k = 0;
-    for (unsigned p = 0; p < PEOPLE + ALONE; p++) {
-        two_spellings(text[p], p, 90000000u);
-        int y = 1998 + (int)(rnd() % 8), m = 2 + (int)(rnd() % 11), d = 1 + (int)(rnd() % 28);
-        if (p < PEOPLE) {
-            rows[k++] = visit(ORGS[0], text[p][0], text[p][2], y, m, d);
-            if (unif() >= 0.5) continue;
-        }
-        rows[k++] = visit(ORGS[1], text[p][rnd() & 1], NULL, y, 0, 0);
-    }
+    size_t k = one_strong_partner(rows, text, 0.5, 0.5);
     estimated x;
     estimate_rows(&x, rows, k, 2);
     ck_assert_msg(strstr(x.json, "\"m_measured\": false") != NULL, "m taken as measured");
     const char *all = whole_span(x.json, "\"aaa\", \"bbb\"", "all");
     double est = number_after(all, "\"estimate\""), lo = number_after(all, "\"ci_low\""),
            hi = number_after(all, "\"ci_high\"");
-    const double truth = PEOPLE + ALONE;
+    const double truth = 1400;
     ck_assert_msg(fabs(est / truth - 1) < 0.10, "all: %.1f, truth %.0f", est, truth);
     ck_assert_msg(lo <= truth && truth <= hi && hi - lo > 0.2 * truth,
                   "interval %.1f to %.1f, truth %.0f", lo, hi, truth);
+    estimated_free(&x);
+    free(rows);
+    free(text);
+}
+END_TEST
+
+/* The same partnership where B writes every person as A does and sees 90%
+ * of A's people (version 25): B shows the key of h = 0.9 of A's clusters
+ * (standard deviation 0.01), and since no more than all of them can have
+ * records at B, m >= h. The low end of m, r's and D's, is h, not the
+ * floors (0.3, 0.5): estimates.json's m_eq0_rare about 0.9 and m_dup about
+ * 2 h / (1 + h) = 0.947, both asserted above 0.85 and 0.9 (five standard
+ * deviations). X then lies between 900 and 1,000 (r from h to 1), a
+ * uniform spread of at most 100 people, 7% of the truth: the estimate
+ * within 5% and its interval holding the truth. Measured: m_eq0_rare
+ * 0.908, m_dup 0.952, the estimate 1,410.1 (+0.7%) within 1,355.9 to
+ * 1,464.4. */
+START_TEST(agreement_bounded_by_hits)
+{
+    lt_row *rows = malloc(2400 * sizeof *rows);
+    char(*text)[3][24] = malloc(1400 * sizeof *text);
+    rng_state = 0x94D049BB133111EBull;
+    size_t k = one_strong_partner(rows, text, 0.9, 1.0);
+    estimated x;
+    estimate_rows(&x, rows, k, 2);
+    ck_assert_msg(strstr(x.json, "\"m_measured\": false") != NULL, "m taken as measured");
+    double low = number_after(x.json, "\"m_eq0_rare\""), dup = number_after(x.json, "\"m_dup\"");
+    ck_assert_msg(low > 0.85 && dup > 0.9, "m's low end %.3f, m_dup %.3f", low, dup);
+    const char *all = whole_span(x.json, "\"aaa\", \"bbb\"", "all");
+    double est = number_after(all, "\"estimate\""), lo = number_after(all, "\"ci_low\""),
+           hi = number_after(all, "\"ci_high\"");
+    const double truth = 1400;
+    ck_assert_msg(fabs(est / truth - 1) < 0.05, "all: %.1f, truth %.0f", est, truth);
+    ck_assert_msg(lo <= truth && truth <= hi, "interval %.1f to %.1f, truth %.0f", lo, hi, truth);
     estimated_free(&x);
     free(rows);
     free(text);
@@ -636,6 +684,7 @@ Suite *unika_test_suite(void)
     tcase_add_test(tc, rare_by_gender_agreement);
     tcase_add_test(tc, x_rate_by_identifier);
     tcase_add_test(tc, agreement_unmeasured);
+    tcase_add_test(tc, agreement_bounded_by_hits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -292,7 +292,7 @@ static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells, int
     if (!m_measured)
         fprintf(stderr, "unika link: too few people have an identifier or a full birth date at "
                 "two partners to measure how often partners write a person alike; the "
-                "estimates take it from 0.4 to 1 (docs/linkage.md 15)\n");
+                "estimates take it from 0.3 to 1 (docs/linkage.md 15)\n");
 }
 
 static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_sign_key *signer)

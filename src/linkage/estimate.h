@@ -104,8 +104,12 @@
  * of a person or fewer are compared between partners (one partner with
  * strong records), m_eq0 and m_dup unmeasured, taken anywhere
  * between LK_EST_M_FLOOR and 1 (estimate_rates.c, unmeasured()), every other
- * partnership's figures as version 23's. */
-#define LK_EST_VERSION 24
+ * partnership's figures as version 23's; 25: where m is not measured, r's
+ * low end LK_EST_M_FLOOR 0.3 (was 0.4) and D's LK_EST_M_DUP_FLOOR apart,
+ * each below every level of its own m measured, and m no lower than a
+ * partner's share of hits, since no rate r exceeds 1 (estimate_presence.c,
+ * agreement_bound()), every other partnership's figures as version 24's. */
+#define LK_EST_VERSION 25
 #define LK_EST_FILE_VERSION 6     /* of estimates.json's schema (docs/linkage.md 16) */
 #define LK_EST_GROUPS 10          /* jackknife groups of names */
 #define LK_EST_REPLICATES (1 + LK_EST_GROUPS) /* everything, and one without each group */
@@ -113,15 +117,19 @@
 #define LK_EST_MAX_PATTERN_ORGS 6 /* beyond, patterns of at most two partners */
 #define LK_EST_AGREE_BINS 10      /* the agreement curve's points */
 #define LK_EST_AGREE_MIN 200      /* pairs of records below which a = 1 everywhere */
-/* Where no agreement is measured, the least share of a person's records at
- * one partner taken to show its (name, year) as at another: below it a name
- * and a year would link too few people for weak keys to mean anything (where
- * measured, m_eq0's rare end is 0.45 to 0.90 and none of its levels below
- * 0.42: docs/linkage.md 15, "Agreement not measured") */
-#define LK_EST_M_FLOOR 0.4
+/* Where no agreement is measured, the least share of a rare person's
+ * records at one partner taken to show its (name, year) as at another (r's
+ * m): below every level of m_eq0's rare end measured, 0.32 at the least
+ * (name lists with two or three spellings of every name, 100,000 people),
+ * and the least share of a person's duplicates taken to keep one of its
+ * keys (D's m_dup): below every m_dup measured, 0.55 at the least. A rare
+ * person is mostly one written an unusual way, so its m runs lower
+ * (docs/linkage.md 15, "Agreement not measured"). */
+#define LK_EST_M_FLOOR 0.3
+#define LK_EST_M_DUP_FLOOR 0.5
 /* Records compared between partners at or below which m is not measured:
  * a share of 50 errs by about 0.07, less than half the spread of m taken
- * anywhere between LK_EST_M_FLOOR and 1 (0.17), so above it the measure
+ * anywhere between LK_EST_M_FLOOR and 1 (0.20), so above it the measure
  * says more than the assumption (docs/linkage.md 15) */
 #define LK_EST_M_MIN 50
 #define LK_EST_LEVELS 12          /* |S| - 1 of a pattern: LK_EST_MAX_PRESENT of them */
@@ -193,7 +201,9 @@ typedef struct lk_est_rates {
     double n[LK_EST_MAX_ORGS], *n_at[3];
     uint64_t rare, eq0_pairs, pairs; /* the sample sizes behind them */
     /* m_eq0 and m_dup not measured (version 24): r lies between its values
-     * at m = LK_EST_M_FLOOR and m = 1 and takes the middle, and D alike */
+     * at m = 1 and at m_eq0_rare, LK_EST_M_FLOOR or more (version 25), and
+     * takes the middle; D between m = 1 and its own low end, m_dup the m
+     * whose 1/m is the middle */
     int m_unmeasured;
 } lk_est_rates;
 

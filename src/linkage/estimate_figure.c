@@ -160,11 +160,12 @@ static unsigned misses(const lk_est *e, const lk_est_figure *f, const parts *p, 
 }
 
 /* How far D moves over m's two ends where agreement is unmeasured (version
- * 24): D at 1 / LK_EST_M_FLOOR less D at 1, X's way (both rise as m
- * falls), so that the two spread together. */
+ * 24): D at its low end less D at 1, X's way (both rise as m falls), so
+ * that the two spread together. m_dup's 1/m is the middle of the two ends'
+ * (estimate_rates.c, unmeasured()), so the distance is 2 (1 / m_dup - 1). */
 static double dedup_width(const lk_est *e, const parts *p)
 {
-    return e->rates.m_unmeasured ? p->agree * (1.0 / LK_EST_M_FLOOR - 1.0) : 0.0;
+    return e->rates.m_unmeasured ? 2.0 * p->agree * (1.0 / e->rates.m_dup - 1.0) : 0.0;
 }
 
 /* A cluster's chances depend only on which of the figure's partners it is

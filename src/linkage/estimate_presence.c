@@ -496,6 +496,22 @@ static void by_identifier(const tally *t, unsigned f, int free, double rare, lk_
     }
 }
 
+/* Where m is not measured (version 25): no partner's people have weak
+ * records at another more often than all of them, so r = h / m <= 1 bounds
+ * m below by the share of hits h at every partner where r is measured, and
+ * above the floor that bound is m's low end. r's far end is capped at 1
+ * already (rate_and_span()); D takes the same range of m. */
+static void agreement_bound(const lk_est *e, const double *share, lk_est_rates *r)
+{
+    double low = LK_EST_M_FLOOR;
+    for (unsigned f = 0; f < e->nfiles; f++)
+        if (r->n[f] > 0 && share[f] > low) low = share[f];
+    r->m_eq0_rare = low;
+    double dup = fmax(LK_EST_M_DUP_FLOOR, low);
+    r->m_dup = 2.0 / (1.0 + 1.0 / dup);
+    for (unsigned j = 1; j < LK_EST_MAX_ORGS; j++) r->m_by[1][j] = low;
+}
+
 /* Replicate k's rates from its tallies (out: the rare clusters not strong
  * at the partner, in: strong there); free: a jackknife replicate's. The
  * same partner's weak record is found by its exact key (it spells the
@@ -503,17 +519,19 @@ static void by_identifier(const tally *t, unsigned f, int free, double rare, lk_
 static void presence_rates(const lk_est *e, const tally *out, const tally *in, int free,
                            lk_est_rates *r)
 {
+    double share[LK_EST_MAX_ORGS];
     for (unsigned f = 0; f < e->nfiles; f++) {
-        double psi[3], psi_in[3], share;
-        rates_of(out, f, free, &share, &r->n[f], psi);
-        double rare = rate_and_span(out, f, share, r->m_unmeasured, &r->r[f], &r->r_span[f]);
+        double psi[3], psi_in[3];
+        rates_of(out, f, free, &share[f], &r->n[f], psi);
+        double rare = rate_and_span(out, f, share[f], r->m_unmeasured, &r->r[f], &r->r_span[f]);
         by_identifier(out, f, free, rare, r);
         rates_of(in, f, free, &r->r_in[f], NULL, psi_in);
         for (int g = 0; g < 3; g++) r->psi[g][f] = psi[g], r->psi_in[g][f] = psi_in[g];
-        period_rates(e, out, f, free, share, psi, r->psi_at, r->n_at);
+        period_rates(e, out, f, free, share[f], psi, r->psi_at, r->n_at);
         period_rates(e, in, f, free, r->r_in[f], psi_in, r->psi_in_at, NULL);
         hit_rates(e, out, f, r);
     }
+    if (r->m_unmeasured) agreement_bound(e, share, r);
 }
 
 /* X's rates of every replicate r[k] (agreement() measured first). A rare

@@ -498,16 +498,17 @@ static int periods(lk_est *e)
  * others write a name and a year only) has none. Taken as 1 (every weak
  * record shows its person's key), r and D came out as low as they can be,
  * and the count 4-8% high, outside its interval (docs/linkage.md 15,
- * "Agreement not measured"). Both ends then are assumptions, LK_EST_M_FLOOR
- * (the rare end) and 1: r takes their middle (estimate_presence.c), D
- * divides by the m whose 1/m is the middle of theirs, and the error spreads
- * uniformly over both (estimate_figure.c). */
+ * "Agreement not measured"). Both ends then are assumptions, a floor and 1:
+ * r takes the middle of its values at LK_EST_M_FLOOR (the rare end,
+ * raised where the hits bound it: estimate_presence.c) and at 1, D divides
+ * by the m whose 1/m is the middle of 1 / LK_EST_M_DUP_FLOOR and 1, and
+ * the error spreads uniformly over both (estimate_figure.c). */
 static void unmeasured(lk_est_rates *r)
 {
     r->m_unmeasured = 1;
     r->m_eq0 = 1.0;
     r->m_eq0_rare = LK_EST_M_FLOOR;
-    r->m_dup = 2.0 / (1.0 + 1.0 / LK_EST_M_FLOOR);
+    r->m_dup = 2.0 / (1.0 + 1.0 / LK_EST_M_DUP_FLOOR);
     for (unsigned j = 1; j < LK_EST_MAX_ORGS; j++) {
         r->m_by[0][j] = 1.0;
         r->m_by[1][j] = LK_EST_M_FLOOR;

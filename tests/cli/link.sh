@@ -61,11 +61,11 @@ tot = [f for f in e['figures'] if sorted(f['orgs']) == orgs and f['period'] == '
 assert len(tot) == 1 and tot[0]['resolved'] == m['counts']['persons'], (tot, m['counts'])
 "
 
-assert "the estimates name version 24 and its rates: m measured, m_dup, the agreement curve, m by partners, r by identifier" \
+assert "the estimates name version 25 and its rates: m measured, m_dup, the agreement curve, m by partners, r by identifier" \
     python3 -c "
 import json
 e = json.load(open('out/estimates.json'))
-assert e['version'] == 6 and e['estimator']['version'] == 24, (e['version'], e['estimator'])
+assert e['version'] == 6 and e['estimator']['version'] == 25, (e['version'], e['estimator'])
 r = e['rates']
 assert r['m_measured'] is True, r  # four partners, three of them with strong records
 assert 0 < r['m_dup'] <= 1 and 0 < r['m_pair'] <= 1, r

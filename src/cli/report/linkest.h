@@ -34,7 +34,7 @@ typedef struct rp_linkest {
     const char *estimator;                /* its name */
     int version;                          /* its version */
     int m_measured; /* 1: the partners' agreement m was measured; 0: too few records
-                     * to measure it, taken anywhere from 0.4 to 1 (docs/linkage.md
+                     * to measure it, taken anywhere from 0.3 to 1 (docs/linkage.md
                      * 15, "Agreement not measured"); -1: not said (schema 2 to 5) */
     size_t norgs;                         /* organisations of the partnership figures */
 } rp_linkest;

@@ -121,7 +121,7 @@ static void json_release(cli_json *j, const report *r)
                                  : "in the intervals: every figure is corrected for linkage "
                                    "error by the linker's estimates (docs/linkage.md 15), with "
                                    "the partners' agreement m not measured but taken anywhere "
-                                   "from 0.4 to 1 (section 15, \"Agreement not measured\"); "
+                                   "from 0.3 to 1 (section 15, \"Agreement not measured\"); "
                                    "`deterministic` is the resolution's own count");
         cj_str(j, "linkage_estimates", r->linkest->digest_hex);
         cj_str(j, "linkage_resolution", r->linkest->resolution);

@@ -593,6 +593,30 @@ static size_t one_strong_partner(lt_row *rows, char (*text)[3][24], double at_b,
     return k;
 }
 
+/* The whole span's total of one_strong_partner()'s rows drawn under seed:
+ * its estimate and interval, and estimates.json's m_eq0_rare and m_dup. */
+typedef struct unmeasured_run {
+    double est, lo, hi, low, dup;
+} unmeasured_run;
+
+static unmeasured_run run_one_strong_partner(uint64_t seed, double at_b, double same)
+{
+    lt_row *rows = malloc(2400 * sizeof *rows);
+    char(*text)[3][24] = malloc(1400 * sizeof *text);
+    rng_state = seed;
+    estimated x;
+    estimate_rows(&x, rows, one_strong_partner(rows, text, at_b, same), 2);
+    ck_assert_msg(strstr(x.json, "\"m_measured\": false") != NULL, "m taken as measured");
+    const char *all = whole_span(x.json, "\"aaa\", \"bbb\"", "all");
+    unmeasured_run u = {number_after(all, "\"estimate\""), number_after(all, "\"ci_low\""),
+                        number_after(all, "\"ci_high\""), number_after(x.json, "\"m_eq0_rare\""),
+                        number_after(x.json, "\"m_dup\"")};
+    estimated_free(&x);
+    free(rows);
+    free(text);
+    return u;
+}
+
 /* A partnership whose one partner of strong records cannot show how often
  * another writes a person alike (version 24). 1,000 identified people at
  * A, each under a name of its own; half of them also visit B, which
@@ -617,23 +641,11 @@ static size_t one_strong_partner(lt_row *rows, char (*text)[3][24], double at_b,
  * draw, B's spelling taken from another random stream). */
 START_TEST(agreement_unmeasured)
 {
-    lt_row *rows = malloc(2400 * sizeof *rows);
-    char(*text)[3][24] = malloc(1400 * sizeof *text);
-    rng_state = 0xBF58476D1CE4E5B9ull;
-    size_t k = one_strong_partner(rows, text, 0.5, 0.5);
-    estimated x;
-    estimate_rows(&x, rows, k, 2);
-    ck_assert_msg(strstr(x.json, "\"m_measured\": false") != NULL, "m taken as measured");
-    const char *all = whole_span(x.json, "\"aaa\", \"bbb\"", "all");
-    double est = number_after(all, "\"estimate\""), lo = number_after(all, "\"ci_low\""),
-           hi = number_after(all, "\"ci_high\"");
+    unmeasured_run u = run_one_strong_partner(0xBF58476D1CE4E5B9ull, 0.5, 0.5);
     const double truth = 1400;
-    ck_assert_msg(fabs(est / truth - 1) < 0.10, "all: %.1f, truth %.0f", est, truth);
-    ck_assert_msg(lo <= truth && truth <= hi && hi - lo > 0.2 * truth,
-                  "interval %.1f to %.1f, truth %.0f", lo, hi, truth);
-    estimated_free(&x);
-    free(rows);
-    free(text);
+    ck_assert_msg(fabs(u.est / truth - 1) < 0.10, "all: %.1f, truth %.0f", u.est, truth);
+    ck_assert_msg(u.lo <= truth && truth <= u.hi && u.hi - u.lo > 0.2 * truth,
+                  "interval %.1f to %.1f, truth %.0f", u.lo, u.hi, truth);
 }
 END_TEST
 
@@ -650,24 +662,12 @@ END_TEST
  * 1,464.4. */
 START_TEST(agreement_bounded_by_hits)
 {
-    lt_row *rows = malloc(2400 * sizeof *rows);
-    char(*text)[3][24] = malloc(1400 * sizeof *text);
-    rng_state = 0x94D049BB133111EBull;
-    size_t k = one_strong_partner(rows, text, 0.9, 1.0);
-    estimated x;
-    estimate_rows(&x, rows, k, 2);
-    ck_assert_msg(strstr(x.json, "\"m_measured\": false") != NULL, "m taken as measured");
-    double low = number_after(x.json, "\"m_eq0_rare\""), dup = number_after(x.json, "\"m_dup\"");
-    ck_assert_msg(low > 0.85 && dup > 0.9, "m's low end %.3f, m_dup %.3f", low, dup);
-    const char *all = whole_span(x.json, "\"aaa\", \"bbb\"", "all");
-    double est = number_after(all, "\"estimate\""), lo = number_after(all, "\"ci_low\""),
-           hi = number_after(all, "\"ci_high\"");
+    unmeasured_run u = run_one_strong_partner(0x94D049BB133111EBull, 0.9, 1.0);
+    ck_assert_msg(u.low > 0.85 && u.dup > 0.9, "m's low end %.3f, m_dup %.3f", u.low, u.dup);
     const double truth = 1400;
-    ck_assert_msg(fabs(est / truth - 1) < 0.05, "all: %.1f, truth %.0f", est, truth);
-    ck_assert_msg(lo <= truth && truth <= hi, "interval %.1f to %.1f, truth %.0f", lo, hi, truth);
-    estimated_free(&x);
-    free(rows);
-    free(text);
+    ck_assert_msg(fabs(u.est / truth - 1) < 0.05, "all: %.1f, truth %.0f", u.est, truth);
+    ck_assert_msg(u.lo <= truth && truth <= u.hi, "interval %.1f to %.1f, truth %.0f", u.lo, u.hi,
+                  truth);
 }
 END_TEST
 

@@ -234,25 +234,27 @@ static int write_debug(const char *path, const unika_linkage *lk, int force)
     return 0;
 }
 
-/* Whether the estimator measured the partners' agreement m (estimates.json's
- * rates.m_measured; docs/linkage.md 15, "Agreement not measured"). */
-static int m_measured(const cli_link_outputs *o)
+/* Where the estimator could not measure the partners' agreement m
+ * (estimates.json's rates.m_measured false; docs/linkage.md 15, "Agreement
+ * not measured"), the low end it took, rates.m_eq0_rare; 0 where measured. */
+static double m_assumed_from(const cli_link_outputs *o)
 {
-    int measured = 1;
+    double low = 0;
     for (size_t i = 0; i < o->n; i++) {
         unika_json *root = NULL;
         unika_error err = {0};
         if (strcmp(o->name[i], CLI_LINK_ESTIMATES) ||
             unika_json_parse(&root, (const char *)o->bytes[i], o->size[i], &err) < 0)
             continue;
-        const unika_json *m = unika_json_get(unika_json_get(root, "rates"), "m_measured");
-        measured = !(m && m->type == UNIKA_JSON_FALSE);
+        const unika_json *rates = unika_json_get(root, "rates");
+        const unika_json *m = unika_json_get(rates, "m_measured");
+        if (m && m->type == UNIKA_JSON_FALSE) low = unika_json_num(rates, "m_eq0_rare", NULL);
         unika_json_free(root);
     }
-    return measured;
+    return low;
 }
 
-static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells, int m_measured)
+static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells, double m_assumed)
 {
     const unika_link_stats *st = unika_linkage_stats(lk);
     char fp[UNIKA_FINGERPRINT_HEX_BYTES];
@@ -272,7 +274,7 @@ static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells, int
         cj_int(&j, "persons_high", (long long)st->persons_high);
         cj_int(&j, "cells", (long long)cells);
         cj_str(&j, "resolution_fingerprint", fp);
-        cj_bool(&j, "m_measured", m_measured);
+        cj_bool(&j, "m_measured", m_assumed == 0);
         cj_str(&j, "output", g->out);
         cj_obj_end(&j);
         cj_end(&j);
@@ -289,10 +291,10 @@ static void summary(const linkcmd *g, const unika_linkage *lk, size_t cells, int
             "and %s to %s, signed; resolution %s\n", (unsigned long long)st->persons,
             (unsigned long long)st->persons_low, (unsigned long long)st->persons_high, cells,
             CLI_LINK_ESTIMATES, CLI_LINK_MANIFEST, g->out, fp);
-    if (!m_measured)
+    if (m_assumed > 0)
         fprintf(stderr, "unika link: too few people have an identifier or a full birth date at "
                 "two partners to measure how often partners write a person alike; the "
-                "estimates take it from 0.3 to 1 (docs/linkage.md 15)\n");
+                "estimates take it from %.2f to 1 (docs/linkage.md 15)\n", m_assumed);
 }
 
 static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_sign_key *signer)
@@ -315,7 +317,7 @@ static int run(linkcmd *g, unika_roster *roster, unika_link_seed *seed, unika_si
     }
     if (rc == CLI_OK && g->debug_path) rc = write_debug(g->debug_path, lk, g->force);
     if (rc == CLI_OK) /* the cells: estimates.json is not one */
-        summary(g, lk, o.n - 1, m_measured(&o));
+        summary(g, lk, o.n - 1, m_assumed_from(&o));
     cli_link_outputs_free(&o);
     free(info);
     unika_linkage_free(lk);

@@ -316,6 +316,8 @@ e = json.load(open('sm/estimates.json')); r = json.load(open('sm.json'))
 assert e['rates']['m_measured'] is False
 assert r['figures'] and all(f['mode']['m_measured'] is False for f in r['figures'])
 assert 'not measured' in r['release']['linkage'], r['release']['linkage']
+low = 'from %.2f to 1' % e['rates']['m_eq0_rare']
+assert low in r['release']['linkage'], (low, r['release']['linkage'])
 "
 "$UNIKA" report --from sm.json --format markdown -o sm.md
 assert "... the markdown's release notes" grep -qF -- "- Agreement: too few people have" sm.md

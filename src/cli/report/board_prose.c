@@ -87,12 +87,12 @@ void bd_reading_html(FILE *o, const bd_ctx *c, int linkage)
                    "För få personer har ett identitetsnummer eller ett fullständigt "
                    "födelsedatum hos två organisationer för att mäta hur ofta organisationerna "
                    "skriver en persons namn och födelseår lika. Skattningen antar därför bara "
-                   "att det är någonstans mellan 30 och 100&#160;%, och intervallen är bredare "
-                   "för det (docs/linkage.md, avsnitt 15).",
+                   "att det ligger inom ett antaget spann, och intervallen är bredare för det "
+                   "(docs/linkage.md, avsnitt 15).",
                    "Too few people have an identity number or a full birth date at two "
                    "organisations to measure how often the organisations write a person's "
                    "name and birth year alike. So the estimate assumes only that it lies "
-                   "somewhere between 30% and 100%, and the intervals are wider for it "
+                   "within an assumed range, and the intervals are wider for it "
                    "(docs/linkage.md, section 15).");
     } else if (linkage)
         p_lang(o, c,

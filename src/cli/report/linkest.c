@@ -51,6 +51,7 @@ int rp_linkest_load(rp_linkest *e, const char *path)
         return CLI_INPUT;
     }
     e->m_measured = version >= 6 ? m->type == UNIKA_JSON_TRUE : -1;
+    e->m_low = unika_json_num(unika_json_get(e->root, "rates"), "m_eq0_rare", NULL);
     for (size_t i = 0; i < e->figures->n; i++) {
         const unika_json *orgs = unika_json_get(e->figures->items[i], "orgs");
         if (orgs && orgs->type == UNIKA_JSON_ARRAY && orgs->n > e->norgs) e->norgs = orgs->n;

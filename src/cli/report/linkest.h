@@ -34,8 +34,9 @@ typedef struct rp_linkest {
     const char *estimator;                /* its name */
     int version;                          /* its version */
     int m_measured; /* 1: the partners' agreement m was measured; 0: too few records
-                     * to measure it, taken anywhere from 0.3 to 1 (docs/linkage.md
+                     * to measure it, taken anywhere from m_low to 1 (docs/linkage.md
                      * 15, "Agreement not measured"); -1: not said (schema 2 to 5) */
+    double m_low;   /* where not measured, its low end: the rates' m_eq0_rare */
     size_t norgs;                         /* organisations of the partnership figures */
 } rp_linkest;
 

@@ -114,15 +114,19 @@ static void json_release(cli_json *j, const report *r)
     cj_bool(j, "raw_estimates", rm_raw_published(r));
     cj_str(j, "inputs_commitment", r->commitment[0] ? r->commitment : NULL);
     if (r->linkest) {
-        cj_str(j, "linkage", r->linkest->m_measured
-                                 ? "in the intervals: every figure is corrected for linkage "
-                                   "error by the linker's estimates (docs/linkage.md 15); "
-                                   "`deterministic` is the resolution's own count"
-                                 : "in the intervals: every figure is corrected for linkage "
-                                   "error by the linker's estimates (docs/linkage.md 15), with "
-                                   "the partners' agreement m not measured but taken anywhere "
-                                   "from 0.3 to 1 (section 15, \"Agreement not measured\"); "
-                                   "`deterministic` is the resolution's own count");
+        char *assumed = r->linkest->m_measured
+                            ? cli_xprintf("%s", "")
+                            : cli_xprintf(", with the partners' agreement m not measured but "
+                                          "taken anywhere from %.2f to 1 (section 15, "
+                                          "\"Agreement not measured\")",
+                                          r->linkest->m_low);
+        char *text = cli_xprintf("in the intervals: every figure is corrected for linkage error "
+                                 "by the linker's estimates (docs/linkage.md 15)%s; "
+                                 "`deterministic` is the resolution's own count",
+                                 assumed);
+        cj_str(j, "linkage", text);
+        free(text);
+        free(assumed);
         cj_str(j, "linkage_estimates", r->linkest->digest_hex);
         cj_str(j, "linkage_resolution", r->linkest->resolution);
     } else {

@@ -105,9 +105,9 @@ static void md_release(FILE *o, const rd_doc *d)
         if (m_assumed(d))
             fputs("- Agreement: too few people have an identity number or a full birth date at\n"
                   "  two partners to measure how often partners write a person's name and birth\n"
-                  "  year alike; the estimates take it anywhere from 30% to 100%, and the\n"
-                  "  intervals are wider for it (docs/linkage.md 15, \"Agreement not\n"
-                  "  measured\").\n",
+                  "  year alike; the estimates take it anywhere in an assumed range (the JSON's\n"
+                  "  release text gives it), and the intervals are wider for it (docs/linkage.md\n"
+                  "  15, \"Agreement not measured\").\n",
                   o);
     } else
         fprintf(o, "- Linkage: figures count distinct pseudonyms of recipe %s; people whose records\n"
